@@ -23,7 +23,7 @@ public static class Program
     {
         var root = BuildRoot();
         var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        if (parse.Errors.Count > 0 && parse.Action is not System.CommandLine.Help.HelpAction)
         {
             foreach (var e in parse.Errors) Console.Error.WriteLine($"workbench: {e.Message}");
             Console.Error.WriteLine("Run 'workbench --help' for usage.");
@@ -31,12 +31,17 @@ public static class Program
         }
         try
         {
-            return parse.Invoke();
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = Console.Error });
         }
         catch (Exception ex) when (Unwrap(ex) is UsageException or SpecValidationException or ArgumentException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or System.Text.Json.JsonException)
         {
             Console.Error.WriteLine($"workbench: {Unwrap(ex).Message}");
             return ExitCodes.Usage;
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("workbench: cancelled.");
+            return ExitCodes.Failed;
         }
     }
 

@@ -1,0 +1,59 @@
+module Workbench.Cli.Tests.ElectorateCommandTests
+
+open System.IO
+open System.Text.Json
+open Expecto
+
+[<Tests>]
+let tests =
+    testList "Cli.Electorate" [
+        test "writes a parquet file and prints the JSON summary" {
+            let dir = Cli.tempDir ()
+            let out = Path.Combine(dir, "e.parquet")
+            let code, stdout, err = Cli.run [ "electorate"; "--preset"; "classroom"; "--voters"; "5000"; "--seed"; "3"; "--out"; out ]
+            Expect.equal code 0 $"exit code ({err})"
+            Expect.isTrue (File.Exists out) "file written"
+            use doc = JsonDocument.Parse stdout
+            let root = doc.RootElement
+            Expect.equal (root.GetProperty("voters").GetInt32()) 5000 "voters"
+            for key in [ "households"; "constituencies"; "turnout"; "nationalShares"; "largestCalibrationError" ] do
+                Expect.isTrue (fst (root.TryGetProperty key)) $"has {key}"
+            Expect.isEmpty (Directory.GetFiles(dir, "*.tmp")) "no temp files left"
+            Directory.Delete(dir, true)
+        }
+        test "csv output, threads 1 and 2 give identical bytes" {
+            let dir = Cli.tempDir ()
+            let a, b = Path.Combine(dir, "a.csv"), Path.Combine(dir, "b.csv")
+            let c1, _, _ = Cli.run [ "electorate"; "--preset"; "classroom"; "--voters"; "4000"; "--seed"; "9"; "--out"; a; "--threads"; "1" ]
+            let c2, _, _ = Cli.run [ "electorate"; "--preset"; "classroom"; "--voters"; "4000"; "--seed"; "9"; "--out"; b; "--threads"; "2" ]
+            Expect.equal (c1, c2) (0, 0) "exit codes"
+            Expect.sequenceEqual (File.ReadAllBytes a) (File.ReadAllBytes b) "identical"
+            Directory.Delete(dir, true)
+        }
+        for (name, args, expected) in
+            [ "unknown preset", [ "--preset"; "atlantis"; "--voters"; "1000" ], "atlantis"
+              "zero voters", [ "--preset"; "classroom"; "--voters"; "0" ], "--voters"
+              "negative voters", [ "--preset"; "classroom"; "--voters"; "-5" ], "--voters"
+              "both preset and spec", [ "--preset"; "classroom"; "--spec"; "x.json" ], "exactly one"
+              "missing spec file", [ "--spec"; "/nonexistent/spec.json" ], "does not exist"
+              "unwritable path", [ "--preset"; "classroom"; "--voters"; "1000"; "--out"; "/nonexistent-dir/e.parquet" ], "does not exist"
+              "bad extension", [ "--preset"; "classroom"; "--voters"; "1000"; "--out"; "e.xlsx" ], ".parquet or .csv" ] do
+            test $"bad input: {name} -> exit 2 with a clear message" {
+                let code, _, err = Cli.run ("electorate" :: args)
+                Expect.equal code 2 "exit code 2"
+                Expect.stringContains err expected "message"
+            }
+        test "an invalid spec file lists its errors and leaves no output file" {
+            let dir = Cli.tempDir ()
+            let spec = Path.Combine(dir, "bad.json")
+            File.WriteAllText(spec, """{ "name": "bad", "regions": 2, "constituencies": 4, "turnoutTarget": 3.0,
+                "parties": [ { "name": "A", "targetShare": 0.7, "positions": [0,0,0,0] }, { "name": "B", "targetShare": 0.7, "positions": [1,1,1,1] } ] }""")
+            let out = Path.Combine(dir, "e.parquet")
+            let code, _, err = Cli.run [ "electorate"; "--spec"; spec; "--voters"; "1000"; "--out"; out ]
+            Expect.equal code 2 "exit 2"
+            Expect.stringContains err "$.turnoutTarget" "turnout error"
+            Expect.stringContains err "$.parties" "shares error"
+            Expect.isFalse (File.Exists out) "no output"
+            Directory.Delete(dir, true)
+        }
+    ]

@@ -1,0 +1,235 @@
+module Workbench.Tests.Electorate.ElectorateTests
+
+open System
+open System.IO
+open System.Security.Cryptography
+open Expecto
+open Workbench
+open Workbench.Electorate
+
+let private repoRoot =
+    let rec up (d: DirectoryInfo) =
+        if isNull d then failwith "repository root (Workbench.sln) not found"
+        elif File.Exists(Path.Combine(d.FullName, "Workbench.sln")) then d.FullName
+        else up d.Parent
+    up (DirectoryInfo AppContext.BaseDirectory)
+
+/// Electorates are cached per (preset, voters, seed): generating them is the expensive part.
+let private cache = Collections.Concurrent.ConcurrentDictionary<string * int * int, Lazy<Electorate>>()
+let private gen preset voters seed =
+    cache.GetOrAdd((preset, voters, seed), fun (p, v, s) -> lazy (Electorates.Generate(Electorates.Preset p, Nullable v, Nullable s, Nullable 2))).Value
+
+/// A preset's spec with its JSON edited (F# cannot use C#'s `with` on records).
+let private edited preset (edit: Text.Json.Nodes.JsonObject -> unit) =
+    let node = Text.Json.Nodes.JsonNode.Parse((Electorates.Preset preset).ToJson()).AsObject()
+    edit node
+    ElectorateSpec.FromJson(node.ToJsonString())
+
+let private parquetBytes (e: Electorate) =
+    use ms = new MemoryStream()
+    ElectorateExport.WriteParquetAsync(e, ms).GetAwaiter().GetResult()
+    ms.ToArray()
+
+[<Tests>]
+let spec =
+    testList "Electorate.Spec" [
+        test "every preset loads and validates" {
+            for name in Electorates.Presets do
+                let s = Electorates.Preset name
+                Expect.isEmpty (s.Validate()) $"{name} valid"
+                Expect.equal s.Name name "name"
+        }
+        test "westminster-like has 650 seats and 5 parties; classroom about 20 seats and 50k voters" {
+            let w = Electorates.Preset "westminster-like"
+            Expect.equal w.Constituencies 650 "seats"
+            Expect.equal w.Parties.Length 5 "parties"
+            let c = Electorates.Preset "classroom"
+            Expect.equal c.Constituencies 20 "seats"
+            Expect.equal c.DefaultVoters 50000 "voters"
+        }
+        test "JSON round-trips to the same JSON" {
+            for name in Electorates.Presets do
+                let s = Electorates.Preset name
+                let again = ElectorateSpec.FromJson(s.ToJson())
+                Expect.equal (again.ToJson()) (s.ToJson()) name
+        }
+        test "Validate lists every error with its JSON path" {
+            let bad =
+                edited "classroom" (fun o ->
+                    o.["turnoutTarget"] <- Text.Json.Nodes.JsonValue.Create 1.5
+                    o.["regions"] <- Text.Json.Nodes.JsonValue.Create 0
+                    o.["householdSizes"] <- Text.Json.Nodes.JsonNode.Parse "[0.5, 0.5]"
+                    o.["parties"].[0].["positions"] <- Text.Json.Nodes.JsonNode.Parse "[0.0]")
+            let errors = bad.Validate() |> Seq.map (fun e -> e.Path) |> Set.ofSeq
+            for path in [ "$.turnoutTarget"; "$.regions"; "$.householdSizes"; "$.parties[0].positions" ] do
+                Expect.contains errors path $"reports {path}"
+            let ex = Expect.throwsC (fun () -> bad.EnsureValid() |> ignore) id
+            Expect.isTrue (ex :? SpecValidationException) "SpecValidationException"
+            Expect.stringContains ex.Message "1.5" "names the value"
+        }
+        test "target shares must sum to 1" {
+            let bad = edited "classroom" (fun o -> o.["parties"].[0].["targetShare"] <- Text.Json.Nodes.JsonValue.Create 0.5)
+            Expect.exists (bad.Validate()) (fun e -> e.Path = "$.parties" && e.Message.Contains "sum") "sum error"
+        }
+        test "unknown JSON fields are errors, not silently ignored" {
+            let json = (Electorates.Preset "classroom").ToJson().Replace("\"regions\"", "\"regionz\"")
+            Expect.throwsT<SpecValidationException> (fun () -> ElectorateSpec.FromJson json |> ignore) "rejected"
+        }
+        test "an unknown preset names the known ones" {
+            let ex = Expect.throwsC (fun () -> Electorates.Preset "atlantis" |> ignore) id
+            Expect.stringContains ex.Message "westminster-like" "lists presets"
+        }
+    ]
+
+[<Tests>]
+let ipf =
+    testList "Electorate.IPF" [
+        test "IPF matches the three marginals and keeps the seed's odds ratios" {
+            let seed = Array.init (2 * 3 * 2) (fun i -> 1.0 + float (i % 5))
+            let t = Array.copy seed
+            let m0, m1, m2 = [| 0.3; 0.7 |], [| 0.2; 0.5; 0.3 |], [| 0.6; 0.4 |]
+            Ipf.Fit(t, ReadOnlySpan m0, ReadOnlySpan m1, ReadOnlySpan m2) |> ignore
+            for (dim, m) in [ 0, m0; 1, m1; 2, m2 ] do
+                let fitted = Ipf.Marginal(t, 2, 3, 2, dim)
+                Array.iter2 (fun a b -> Expect.floatClose Accuracy.high a b $"marginal {dim}") fitted m
+            // Odds ratio between cells (0,0,0),(0,0,1),(1,0,0),(1,0,1) is preserved by IPF.
+            let idx a b c = (a * 3 + b) * 2 + c
+            let orr (x: float[]) = x.[idx 0 0 0] * x.[idx 1 0 1] / (x.[idx 0 0 1] * x.[idx 1 0 0])
+            Expect.floatClose Accuracy.high (orr t) (orr seed) "odds ratio"
+        }
+    ]
+
+[<Tests>]
+let generator =
+    testList "Electorate.Generator" [
+        test "same seed, 1 and 2 threads: byte-identical Parquet" {
+            let s = Electorates.Preset "classroom"
+            let a = Electorates.Generate(s, Nullable 30000, Nullable 7, Nullable 1)
+            let b = Electorates.Generate(s, Nullable 30000, Nullable 7, Nullable 2)
+            Expect.sequenceEqual (parquetBytes a) (parquetBytes b) "identical bytes"
+        }
+        test "different seeds give different electorates" {
+            let a, b = gen "classroom" 20000 1, gen "classroom" 20000 2
+            Expect.notEqual (a.SincereVote |> Array.map int) (b.SincereVote |> Array.map int) "differ"
+        }
+        test "households hold 1–6 contiguous voters who share neighbourhood and constituency" {
+            let e = gen "classroom" 50000 1
+            let sizes = e.Household |> Array.countBy id
+            Expect.isTrue (sizes |> Array.forall (fun (_, n) -> n >= 1 && n <= 6)) "sizes 1..6"
+            for i in 1 .. e.VoterCount - 1 do
+                if e.Household.[i] = e.Household.[i - 1] then
+                    Expect.equal e.Neighbourhood.[i] e.Neighbourhood.[i - 1] "same neighbourhood"
+                else Expect.equal e.Household.[i] (e.Household.[i - 1] + 1) "contiguous"
+        }
+        test "household members share partisanship far more than random pairs" {
+            let e = gen "classroom" 50000 1
+            let mutable same, pairs = 0, 0
+            for i in 1 .. e.VoterCount - 1 do
+                if e.Household.[i] = e.Household.[i - 1] && e.PartyId.[i] >= 0y && e.PartyId.[i - 1] >= 0y then
+                    pairs <- pairs + 1
+                    if e.PartyId.[i] = e.PartyId.[i - 1] then same <- same + 1
+            let ids = e.PartyId |> Array.filter (fun p -> p >= 0y)
+            let baseline = ids |> Array.countBy id |> Array.sumBy (fun (_, n) -> (float n / float ids.Length) ** 2.0)
+            // householdPartisanship = 0.6 copies the head's identification: agreement should be well above chance.
+            Expect.isGreaterThan (float same / float pairs) (baseline + 0.25) "household agreement"
+        }
+        test "neighbourhoods have map coordinates inside the unit square, 100–500 households mostly" {
+            let e = gen "westminster-like" 1000000 1
+            Expect.isTrue (e.NeighbourhoodX |> Array.forall (fun x -> x >= 0.0f && x <= 1.0f)) "x"
+            Expect.isTrue (e.NeighbourhoodY |> Array.forall (fun y -> y >= 0.0f && y <= 1.0f)) "y"
+            let hh = e.Household |> Array.zip e.Neighbourhood |> Array.distinct |> Array.countBy fst
+            let inRange = hh |> Array.filter (fun (_, n) -> n >= 50 && n <= 750) |> Array.length
+            Expect.isGreaterThan (float inRange / float hh.Length) 0.95 "neighbourhood sizes"
+        }
+        test "1M voters of westminster-like: shares within 0.5 points, turnout within 1 point, 15–40% marginal seats" {
+            // Acceptance criteria of issue 2.
+            let e = gen "westminster-like" 1000000 1
+            let s = e.Summarize()
+            for kv in s.NationalShares do
+                Expect.isLessThan (abs (kv.Value - s.TargetShares.[kv.Key])) 0.005 $"{kv.Key} share"
+            Expect.isLessThan (abs (s.Turnout - e.Spec.TurnoutTarget)) 0.01 "turnout"
+            Expect.isGreaterThanOrEqual s.MarginalSeatShare 0.15 "marginal seats ≥ 15%"
+            Expect.isLessThanOrEqual s.MarginalSeatShare 0.40 "marginal seats ≤ 40%"
+        }
+        test "a regional-only party gets no votes outside its stronghold" {
+            let e = gen "westminster-like" 1000000 1
+            let thistle = Array.IndexOf(e.PartyNames |> Seq.toArray, "Thistle")
+            for i in 0 .. e.VoterCount - 1 do
+                if int e.SincereVote.[i] = thistle then
+                    Expect.equal (int e.ConstituencyRegion.[int e.Constituency.[i]]) 11 "only region 11"
+        }
+        test "IPF-calibrated demographic marginals are met within sampling error (2 points per region at 50k voters)" {
+            let e = gen "classroom" 50000 1
+            Expect.isLessThan e.Calibration.LargestMarginalError 0.02 "marginal error"
+        }
+        test "salience weights sum to 1 and issue positions vary between neighbourhoods" {
+            let e = gen "classroom" 20000 1
+            let K = e.IssueCount
+            for i in 0 .. 97 .. e.VoterCount - 1 do
+                let s = Seq.init K (fun q -> float e.IssueSalience.[i * K + q]) |> Seq.sum
+                Expect.floatClose { absolute = 0.01; relative = 0.0 } s 1.0 "salience sums to 1"
+        }
+        test "turnout rises with age and with past turnout, as the model says" {
+            let e = gen "classroom" 50000 1
+            let meanWhere f = [| for i in 0 .. e.VoterCount - 1 do if f i then float e.TurnoutPropensity.[i] |] |> Array.average
+            Expect.isGreaterThan (meanWhere (fun i -> e.Age.[i] >= 65uy)) (meanWhere (fun i -> e.Age.[i] < 30uy)) "older vote more"
+            Expect.isGreaterThan (meanWhere (fun i -> e.PastTurnout.[i] = 1uy)) (meanWhere (fun i -> e.PastTurnout.[i] = 0uy)) "habit"
+        }
+        test "about 75 bytes per voter (goal: at most 100)" {
+            let e = gen "classroom" 20000 1
+            Expect.isLessThanOrEqual (e.BytesPerVoter()) 100.0 "bytes per voter"
+        }
+        test "too few voters for the constituencies is refused, naming voters" {
+            let ex = Expect.throwsC (fun () -> Electorates.Generate(Electorates.Preset "westminster-like", Nullable 100) |> ignore) id
+            Expect.stringContains ex.Message "voters" "names voters"
+        }
+        test "HTML summary names every party" {
+            let e = gen "classroom" 20000 1
+            let html = e.ToHtml()
+            for p in e.PartyNames do Expect.stringContains html p "party in table"
+        }
+    ]
+
+[<Tests>]
+let export =
+    testList "Electorate.Export" [
+        test "CSV header equals the codebook; DataFrame and Deedle have one row per voter" {
+            let e = gen "classroom" 20000 1
+            use ms = new MemoryStream()
+            ElectorateExport.WriteCsv(e, ms)
+            let text = Text.Encoding.UTF8.GetString(ms.ToArray())
+            let lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            let header = lines.[0].Split(',')
+            Expect.sequenceEqual header (e.Codebook() |> Seq.map (fun c -> c.Name)) "header = codebook"
+            Expect.equal (lines.Length - 1) e.VoterCount "rows"
+            let df = ElectorateExport.ToDataFrame e
+            Expect.equal df.Rows.Count (int64 e.VoterCount) "DataFrame rows"
+            Expect.equal df.Columns.Count header.Length "DataFrame columns"
+            let frame = ElectorateExport.ToDeedle e
+            Expect.equal frame.RowCount e.VoterCount "Deedle rows"
+            Expect.equal (Seq.length frame.ColumnKeys) header.Length "Deedle columns"
+        }
+        test "codebook marks the GDPR special categories" {
+            let e = gen "classroom" 20000 1
+            let special = e.Codebook() |> Seq.filter (fun c -> c.SpecialCategory) |> Seq.map (fun c -> c.Name) |> Set.ofSeq
+            Expect.equal special (set [ "minority"; "health" ]) "Art. 9 columns"
+        }
+    ]
+
+[<Tests>]
+let sampleData =
+    testList "Electorate.SampleData" [
+        test "data-synthetic sample regenerates to the recorded SHA-256 checksums" {
+            let dir = Path.Combine(repoRoot, "data-synthetic")
+            let sums =
+                File.ReadAllLines(Path.Combine(dir, "SHA256SUMS"))
+                |> Array.map (fun l -> let p = l.Split("  ") in p.[1], p.[0])
+                |> Map.ofArray
+            let e = Electorates.Generate(Electorates.Preset "classroom", Nullable 20000, Nullable 1, Nullable 2)
+            let hex (b: byte[]) = Convert.ToHexString(SHA256.HashData b).ToLowerInvariant()
+            Expect.equal (hex (parquetBytes e)) sums.["classroom-sample.parquet"] "parquet checksum"
+            Expect.equal (hex (Text.Encoding.UTF8.GetBytes(ElectorateExport.CodebookMarkdown e))) sums.["codebook.md"] "codebook.md"
+            Expect.equal (hex (Text.Encoding.UTF8.GetBytes(ElectorateExport.CodebookJson e))) sums.["codebook.json"] "codebook.json"
+            Expect.equal (hex (File.ReadAllBytes(Path.Combine(dir, "classroom-sample.parquet")))) sums.["classroom-sample.parquet"] "file on disk"
+        }
+    ]
