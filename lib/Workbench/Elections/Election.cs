@@ -1,0 +1,262 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Workbench.Elections;
+
+/// <summary>A legal threshold (MODEL.md §7). A party must meet every condition given unless it is exempt.</summary>
+public sealed record Threshold
+{
+    /// <summary>Minimum share of the base (0..1).</summary>
+    public double? Share { get; init; }
+    /// <summary>"district" or "national".</summary>
+    public string Scope { get; init; } = "national";
+    /// <summary>"valid" or "valid-including-blank".</summary>
+    public string Base { get; init; } = "valid";
+    /// <summary>Quota threshold: at least this many full Hare quotas of national votes (votes ≥ q·V/S).</summary>
+    public double? Quota { get; init; }
+    /// <summary>Parties exempt from the threshold (e.g. national-minority parties).</summary>
+    public IReadOnlyList<string> Exempt { get; init; } = [];
+    /// <summary>Per-party share thresholds that replace <see cref="Share"/> (e.g. higher thresholds for coalitions).</summary>
+    public IReadOnlyDictionary<string, double> PartyShares { get; init; } = new Dictionary<string, double>();
+    /// <summary>MMP: parties winning at least this many constituency seats are exempt (Germany 3, New Zealand 1).</summary>
+    public int? ElectorateSeats { get; init; }
+}
+
+/// <summary>One district: its name, seats (or null when apportioned), method override, votes and blank votes.</summary>
+public sealed record District(string Name, int? Seats, Method? Method, IReadOnlyList<long> Votes, long Blank = 0, IReadOnlyList<long>? SecondRound = null);
+
+/// <summary>
+/// An allocation problem: the input of <c>workbench allocate</c> (the JSON contract of issue 3).
+/// Parties are in input order; every district lists the same parties (missing = 0 votes).
+/// </summary>
+public sealed record ElectionInput
+{
+    public Method Method { get; init; } = Method.DHondt;
+    /// <summary>First divisor of modified Sainte-Laguë as an exact rational (default 7/5).</summary>
+    public (long Num, long Den) FirstDivisor { get; init; } = (7, 5);
+    /// <summary>Total seats (required when districts do not all give seats).</summary>
+    public int? Seats { get; init; }
+    public Threshold? Threshold { get; init; }
+    public IReadOnlyList<string> Parties { get; init; } = [];
+    public IReadOnlyList<District> Districts { get; init; } = [];
+    /// <summary>Method that apportions <see cref="Seats"/> among districts without seats, by valid votes.</summary>
+    public Method? ApportionmentMethod { get; init; }
+    public TieBreak TieBreak { get; init; } = TieBreak.MoreVotes;
+    public ulong Seed { get; init; } = 1;
+    /// <summary>"list" (default), "mmp", "parallel" or "two-round".</summary>
+    public string System { get; init; } = "list";
+    /// <summary>MMP/parallel: constituency seats won per party.</summary>
+    public IReadOnlyList<int>? ConstituencySeats { get; init; }
+    /// <summary>MMP: "keep" (house grows, New Zealand), "level" (leveling seats until proportional, Germany 2013–2020) or "cap" (uncovered constituency seats not awarded, Germany 2023).</summary>
+    public string Overhang { get; init; } = "keep";
+}
+
+/// <summary>The result of an allocation.</summary>
+public sealed record ElectionResult
+{
+    public IReadOnlyList<string> Parties { get; init; } = [];
+    /// <summary>Total votes per party (sum over districts; list votes under MMP).</summary>
+    public IReadOnlyList<long> Votes { get; init; } = [];
+    public IReadOnlyList<int> Seats { get; init; } = [];
+    public IReadOnlyList<(string Name, int[] Seats)> Districts { get; init; } = [];
+    public IReadOnlyList<Tie> Ties { get; init; } = [];
+    public TieBreak TieBreak { get; init; }
+    /// <summary>Parties below the threshold (excluded from seats).</summary>
+    public IReadOnlyList<string> BelowThreshold { get; init; } = [];
+    /// <summary>MMP: overhang seats per party (constituency seats beyond the proportional entitlement).</summary>
+    public IReadOnlyList<int>? Overhang { get; init; }
+
+    public int TotalSeats => Seats.Sum();
+    public double Gallagher => Indices.Gallagher(Votes.Select(v => (double)v).ToArray(), Seats.Select(s => (double)s).ToArray());
+    public double LoosemoreHanby => Indices.LoosemoreHanby(Votes.Select(v => (double)v).ToArray(), Seats.Select(s => (double)s).ToArray());
+    public double EnpVotes => Indices.EffectiveNumberOfParties(Votes.Select(v => (double)v).ToArray());
+    public double EnpSeats => Indices.EffectiveNumberOfParties(Seats.Select(s => (double)s).ToArray());
+
+    /// <summary>Seats of a party by name.</summary>
+    public int this[string party] => Seats[Parties.ToList().IndexOf(party) is var i and >= 0 ? i : throw new KeyNotFoundException($"No party '{party}'.")];
+
+    /// <summary>An HTML table of votes, vote share, seats and seat share per party, with the indices.</summary>
+    public string ToHtml()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        double tv = Votes.Sum(), ts = Math.Max(1, TotalSeats);
+        var sb = new StringBuilder("<table><thead><tr><th>party</th><th>votes</th><th>votes %</th><th>seats</th><th>seats %</th></tr></thead><tbody>");
+        for (int i = 0; i < Parties.Count; i++)
+            sb.Append("<tr><td>").Append(WebUtility.HtmlEncode(Parties[i])).Append("</td><td>").Append(Votes[i].ToString("N0", ci))
+              .Append("</td><td>").Append((100 * Votes[i] / tv).ToString("F1", ci)).Append("</td><td>").Append(Seats[i].ToString(ci))
+              .Append("</td><td>").Append((100 * Seats[i] / ts).ToString("F1", ci)).Append("</td></tr>");
+        sb.Append("</tbody></table><p>Gallagher ").Append(Gallagher.ToString("F2", ci)).Append(", Loosemore–Hanby ").Append(LoosemoreHanby.ToString("F2", ci))
+          .Append(", ENP votes ").Append(EnpVotes.ToString("F2", ci)).Append(", ENP seats ").Append(EnpSeats.ToString("F2", ci));
+        if (Ties.Count > 0) sb.Append(", ").Append(Ties.Count).Append(" tie(s) resolved by ").Append(TieBreak);
+        return sb.Append("</p>").ToString();
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => string.Join(", ", Parties.Select((p, i) => $"{p} {Seats[i]}"));
+}
+
+/// <summary>Runs an <see cref="ElectionInput"/>: thresholds, district apportionment, the method per district, MMP/parallel/two-round.</summary>
+public static class ElectionEngine
+{
+    /// <summary>Allocates seats.</summary>
+    public static ElectionResult Run(ElectionInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        int P = input.Parties.Count;
+        if (P == 0) throw new ArgumentException("votes: at least one party is needed.");
+        var ties = new List<Tie>();
+        var national = new long[P];
+        long nationalBlank = 0;
+        foreach (var d in input.Districts) { for (int j = 0; j < P; j++) national[j] += d.Votes[j]; nationalBlank += d.Blank; }
+
+        if (input.System == "two-round") return TwoRound(input, national, ties);
+
+        // Seats per district: given, or apportioned by valid votes.
+        var districtSeats = input.Districts.Select(d => d.Seats).ToArray();
+        if (districtSeats.Any(s => s is null))
+        {
+            if (input.ApportionmentMethod is null) throw new ArgumentException($"districts[{Array.FindIndex(districtSeats, s => s is null)}].seats: a district without seats needs an apportionment rule.");
+            if (input.Seats is null) throw new ArgumentException("seats: apportioning seats to districts needs the total number of seats.");
+            int given = districtSeats.Where(s => s is not null).Sum(s => s!.Value);
+            var idx = Enumerable.Range(0, districtSeats.Length).Where(i => districtSeats[i] is null).ToArray();
+            var dv = idx.Select(i => input.Districts[i].Votes.Sum()).ToArray();
+            var names = idx.Select(i => input.Districts[i].Name).ToArray();
+            var ap = AllocateOne(input.ApportionmentMethod.Value, dv, input.Seats.Value - given, null, input, names, "apportionment", ties);
+            for (int k = 0; k < idx.Length; k++) districtSeats[idx[k]] = ap[k];
+        }
+        int listSeats = districtSeats.Sum(s => s!.Value);
+        if (input.Seats is not null && input.System == "list" && input.Seats != listSeats)
+            throw new ArgumentException($"seats: {input.Seats} does not equal the sum of district seats ({listSeats}).");
+
+        // National eligibility (national-scope share and quota thresholds, exemptions).
+        var eligibleNational = Eligibility(input, national, nationalBlank, listSeats, input.ConstituencySeats, national: true);
+        var below = input.Parties.Where((_, j) => !eligibleNational[j]).ToList();
+
+        if (input.System is "mmp") return Mmp(input, national, eligibleNational, below, ties);
+        if (input.System is "parallel")
+        {
+            var cs = input.ConstituencySeats ?? throw new ArgumentException("constituencySeats: a parallel system needs the constituency seats won per party.");
+            var list = AllocateOne(input.Method, national, listSeats, eligibleNational, input, input.Parties, "list tier", ties);
+            var total = list.Select((s, j) => s + cs[j]).ToArray();
+            return new ElectionResult { Parties = input.Parties, Votes = national, Seats = total, Districts = [("list tier", list), ("constituencies", cs.ToArray())], Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below };
+        }
+
+        var seats = new int[P];
+        var districts = new List<(string, int[])>();
+        for (int k = 0; k < input.Districts.Count; k++)
+        {
+            var d = input.Districts[k];
+            var eligible = (bool[])eligibleNational.Clone();
+            if (input.Threshold is { Scope: "district" })
+            {
+                var local = Eligibility(input, d.Votes.ToArray(), d.Blank, districtSeats[k]!.Value, null, national: false);
+                for (int j = 0; j < P; j++) eligible[j] = eligible[j] && local[j];
+            }
+            var m = d.Method ?? input.Method;
+            int s = districtSeats[k]!.Value;
+            if (m == Method.Fptp && s != 1) throw new ArgumentException($"districts[{k}].seats: fptp elects one member per district; '{d.Name}' has {s}.");
+            var a = AllocateOne(m, d.Votes.ToArray(), s, eligible, input, input.Parties, d.Name, ties);
+            for (int j = 0; j < P; j++) seats[j] += a[j];
+            districts.Add((d.Name, a));
+        }
+        return new ElectionResult { Parties = input.Parties, Votes = national, Seats = seats, Districts = districts, Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below };
+    }
+
+    private static int[] AllocateOne(Method m, long[] votes, int seats, bool[]? eligible, ElectionInput input, IReadOnlyList<string> names, string district, List<Tie> ties)
+    {
+        if (m == Method.Fptp)
+        {
+            // Plurality: one seat to the most votes; an equal top is a tie resolved like a divisor tie.
+            return Apportion.Divisor(Method.DHondt, votes, Math.Min(seats, 1), null, eligible, input.TieBreak, input.Seed, names, district, ties);
+        }
+        return Apportion.IsDivisor(m)
+            ? Apportion.Divisor(m, votes, seats, input.FirstDivisor, eligible, input.TieBreak, input.Seed, names, district, ties)
+            : Apportion.LargestRemainder(m, votes, seats, eligible, input.TieBreak, input.Seed, names, district, ties);
+    }
+
+    private static bool[] Eligibility(ElectionInput input, long[] votes, long blank, int seats, IReadOnlyList<int>? constituencySeats, bool national)
+    {
+        int P = votes.Length;
+        var ok = Enumerable.Repeat(true, P).ToArray();
+        var t = input.Threshold;
+        if (t is null) return ok;
+        bool scopeMatches = national ? t.Scope == "national" : t.Scope == "district";
+        long valid = votes.Sum();
+        long baseVotes = valid + (t.Base == "valid-including-blank" ? blank : 0);
+        for (int j = 0; j < P; j++)
+        {
+            string name = input.Parties[j];
+            if (t.Exempt.Contains(name)) continue;
+            if (national && t.ElectorateSeats is int es && constituencySeats is not null && constituencySeats[j] >= es) continue;
+            if (scopeMatches)
+            {
+                double? share = t.PartyShares.TryGetValue(name, out var ps) ? ps : t.Share;
+                if (share is double sh && baseVotes > 0 && (decimal)votes[j] < (decimal)sh * baseVotes) ok[j] = false;
+            }
+            // A quota threshold is national: at least q full Hare quotas of national valid votes.
+            if (national && t.Quota is double q && seats > 0 && (decimal)votes[j] * seats < (decimal)q * valid) ok[j] = false;
+        }
+        return ok;
+    }
+
+    private static ElectionResult Mmp(ElectionInput input, long[] listVotes, bool[] eligible, List<string> below, List<Tie> ties)
+    {
+        int P = input.Parties.Count;
+        var cs = input.ConstituencySeats ?? throw new ArgumentException("constituencySeats: MMP needs the constituency seats won per party.");
+        int house = input.Seats ?? throw new ArgumentException("seats: MMP needs the base house size.");
+        // Constituency seats won by parties outside the allocation (independents, below-threshold parties) reduce the list pool.
+        int outside = Enumerable.Range(0, P).Where(j => !eligible[j]).Sum(j => cs[j]);
+        int pool = house - outside;
+        int[] Entitle(int size, List<Tie>? report = null) => AllocateOne(input.Method, listVotes, size, eligible, input, input.Parties, "list tier", report ?? new List<Tie>());
+        var ent = input.Overhang == "level" ? Entitle(pool) : Entitle(pool, ties);
+        var seats = new int[P];
+        var overhang = new int[P];
+        switch (input.Overhang)
+        {
+            case "keep":
+                for (int j = 0; j < P; j++) { seats[j] = eligible[j] ? Math.Max(ent[j], cs[j]) : cs[j]; overhang[j] = Math.Max(0, cs[j] - ent[j]) * (eligible[j] ? 1 : 0); }
+                break;
+            case "level":
+                int size = pool;
+                while (Enumerable.Range(0, P).Any(j => eligible[j] && Entitle(size)[j] < cs[j])) size++;
+                ent = Entitle(size, ties);
+                for (int j = 0; j < P; j++) seats[j] = eligible[j] ? ent[j] : cs[j];
+                break;
+            case "cap":
+                for (int j = 0; j < P; j++) { seats[j] = eligible[j] ? ent[j] : 0; overhang[j] = Math.Max(0, cs[j] - ent[j]); }
+                break;
+            default: throw new ArgumentException($"overhang: '{input.Overhang}' is not one of keep, level, cap.");
+        }
+        return new ElectionResult
+        {
+            Parties = input.Parties, Votes = listVotes, Seats = seats, Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below,
+            Districts = [("list entitlement", ent), ("constituencies", cs.ToArray())], Overhang = overhang,
+        };
+    }
+
+    private static ElectionResult TwoRound(ElectionInput input, long[] national, List<Tie> ties)
+    {
+        int P = input.Parties.Count;
+        var seats = new int[P];
+        var districts = new List<(string, int[])>();
+        for (int k = 0; k < input.Districts.Count; k++)
+        {
+            var d = input.Districts[k];
+            long valid = d.Votes.Sum();
+            int top = Enumerable.Range(0, P).OrderByDescending(j => d.Votes[j]).First();
+            int[] a;
+            if (2 * d.Votes[top] > valid) { a = new int[P]; a[top] = 1; }
+            else
+            {
+                var second = d.SecondRound ?? throw new ArgumentException($"districts[{k}].secondRound: no majority in the first round in '{d.Name}', so second-round votes are needed.");
+                a = Apportion.Divisor(Method.DHondt, second.ToArray(), 1, null, default, input.TieBreak, input.Seed, input.Parties, d.Name, ties);
+            }
+            for (int j = 0; j < P; j++) seats[j] += a[j];
+            districts.Add((d.Name, a));
+        }
+        return new ElectionResult { Parties = input.Parties, Votes = national, Seats = seats, Districts = districts, Ties = ties, TieBreak = input.TieBreak };
+    }
+}

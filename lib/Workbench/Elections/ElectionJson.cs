@@ -1,0 +1,287 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Workbench.Elections;
+
+/// <summary>
+/// The JSON contract of <c>workbench allocate</c> and <c>workbench indices</c> (issue 3; see
+/// docs/elections.md). Parsing reports the offending field by its JSON path.
+/// </summary>
+public static class ElectionJson
+{
+    private static readonly Dictionary<string, Method> Methods = new()
+    {
+        ["dhondt"] = Method.DHondt, ["sainte-lague"] = Method.SainteLague, ["modified-sainte-lague"] = Method.ModifiedSainteLague,
+        ["imperiali"] = Method.Imperiali, ["huntington-hill"] = Method.HuntingtonHill, ["danish"] = Method.Danish,
+        ["hare"] = Method.Hare, ["droop"] = Method.Droop, ["imperiali-quota"] = Method.ImperialiQuota, ["fptp"] = Method.Fptp,
+    };
+
+    /// <summary>The JSON name of a method.</summary>
+    public static string Name(Method m) => Methods.First(kv => kv.Value == m).Key;
+
+    private static Exception Bad(string path, string message) => new SpecValidationException([new ValidationError(path, message)]);
+
+    private static Method ParseMethod(JsonNode? node, string path)
+    {
+        var s = node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+        if (s is null || !Methods.TryGetValue(s, out var m))
+            throw Bad(path, $"unknown method '{node?.ToJsonString()}'; expected one of {string.Join(", ", Methods.Keys)}.");
+        return m;
+    }
+
+    private static long ParseVotes(JsonNode? node, string path)
+    {
+        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a number of votes.");
+        double d = node.GetValue<double>();
+        if (d < 0) throw Bad(path, $"negative votes ({d}).");
+        if (d != Math.Floor(d) || d > 1e15) throw Bad(path, $"votes must be a whole number ≤ 1e15; got {d}.");
+        return (long)d;
+    }
+
+    private static int ParseInt(JsonNode? node, string path, int min = 0)
+    {
+        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a whole number.");
+        double d = node.GetValue<double>();
+        if (d != Math.Floor(d) || d < min || d > 1_000_000) throw Bad(path, $"must be a whole number in [{min}, 1000000]; got {d}.");
+        return (int)d;
+    }
+
+    private static double ParseDouble(JsonNode? node, string path, double min, double max)
+    {
+        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a number.");
+        double d = node.GetValue<double>();
+        if (!(d >= min && d <= max)) throw Bad(path, $"{d} is outside [{min}, {max}].");
+        return d;
+    }
+
+    private static string ParseEnum(JsonNode? node, string path, params string[] allowed)
+    {
+        var s = node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
+        if (s is null || !allowed.Contains(s)) throw Bad(path, $"'{node?.ToJsonString()}' is not one of {string.Join(", ", allowed)}.");
+        return s;
+    }
+
+    private static void KnownKeys(JsonObject o, string path, params string[] keys)
+    {
+        foreach (var kv in o)
+            if (!keys.Contains(kv.Key)) throw Bad($"{path}.{kv.Key}", $"unknown field; expected one of {string.Join(", ", keys)}.");
+    }
+
+    /// <summary>Parses the allocate input.</summary>
+    public static ElectionInput Parse(string json)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
+        if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
+        KnownKeys(o, "$", "method", "firstDivisor", "seats", "threshold", "blank", "votes", "districts", "apportionment", "tieBreak", "seed",
+            "system", "constituencySeats", "overhang");
+        if (!o.ContainsKey("method")) throw Bad("$.method", "is required.");
+        var method = ParseMethod(o["method"], "$.method");
+        (long, long) first = (7, 5);
+        if (o["firstDivisor"] is { } fd) first = Apportion.Rational(ParseDouble(fd, "$.firstDivisor", 1e-6, 1e6));
+        int? seats = o["seats"] is { } sn ? ParseInt(sn, "$.seats") : null;
+
+        // Parties in order of first appearance.
+        var parties = new List<string>();
+        void Collect(JsonNode? votes, string path)
+        {
+            if (votes is not JsonObject vo) throw Bad(path, "must be an object of party: votes.");
+            foreach (var kv in vo) if (!parties.Contains(kv.Key)) parties.Add(kv.Key);
+        }
+        var districtsNode = o["districts"] as JsonArray;
+        if (o["districts"] is not null && districtsNode is null) throw Bad("$.districts", "must be an array.");
+        if (districtsNode is null && o["votes"] is null) throw Bad("$.votes", "is required (or districts).");
+        if (districtsNode is not null && o["votes"] is not null) throw Bad("$.votes", "give either votes (one district) or districts, not both.");
+        if (districtsNode is null) Collect(o["votes"], "$.votes");
+        else for (int k = 0; k < districtsNode.Count; k++)
+            {
+                if (districtsNode[k] is not JsonObject dobj) throw Bad($"$.districts[{k}]", "must be an object.");
+                Collect(dobj["votes"], $"$.districts[{k}].votes");
+            }
+        if (parties.Count == 0) throw Bad("$.votes", "no parties.");
+
+        long[] VotesOf(JsonObject vo, string path)
+        {
+            var v = new long[parties.Count];
+            foreach (var kv in vo) v[parties.IndexOf(kv.Key)] = ParseVotes(kv.Value, $"{path}.{kv.Key}");
+            return v;
+        }
+
+        var districts = new List<District>();
+        if (districtsNode is null)
+        {
+            if (seats is null) throw Bad("$.seats", "is required.");
+            long blank = o["blank"] is { } b ? ParseVotes(b, "$.blank") : 0;
+            districts.Add(new District("national", method == Method.Fptp ? 1 : seats, null, VotesOf((JsonObject)o["votes"]!, "$.votes"), blank));
+        }
+        else
+        {
+            if (districtsNode.Count == 0) throw Bad("$.districts", "must not be empty.");
+            var names = new HashSet<string>();
+            for (int k = 0; k < districtsNode.Count; k++)
+            {
+                var d = (JsonObject)districtsNode[k]!;
+                string p = $"$.districts[{k}]";
+                KnownKeys(d, p, "name", "seats", "method", "votes", "blank", "secondRound");
+                string name = d["name"]?.GetValueKind() == JsonValueKind.String ? d["name"]!.GetValue<string>() : $"district {k + 1}";
+                if (!names.Add(name)) throw Bad(p + ".name", $"'{name}' is used by another district.");
+                int? ds = d["seats"] is { } dsn ? ParseInt(dsn, p + ".seats") : (method == Method.Fptp && d["method"] is null ? 1 : null);
+                Method? dm = d["method"] is { } dmn ? ParseMethod(dmn, p + ".method") : null;
+                long blank = d["blank"] is { } b ? ParseVotes(b, p + ".blank") : 0;
+                long[]? second = null;
+                if (d["secondRound"] is JsonObject sr)
+                {
+                    second = new long[parties.Count];
+                    foreach (var kv in sr)
+                    {
+                        int j = parties.IndexOf(kv.Key);
+                        if (j < 0) throw Bad($"{p}.secondRound.{kv.Key}", "a party that had no first-round votes.");
+                        second[j] = ParseVotes(kv.Value, $"{p}.secondRound.{kv.Key}");
+                    }
+                }
+                districts.Add(new District(name, ds, dm, VotesOf((JsonObject)d["votes"]!, p + ".votes"), blank, second));
+            }
+        }
+
+        Method? apportionment = null;
+        if (o["apportionment"] is JsonObject ap)
+        {
+            KnownKeys(ap, "$.apportionment", "method", "by");
+            apportionment = ParseMethod(ap["method"], "$.apportionment.method");
+            if (ap["by"] is { } by) ParseEnum(by, "$.apportionment.by", "valid-votes");
+        }
+        else if (o["apportionment"] is not null) throw Bad("$.apportionment", "must be an object.");
+        for (int k = 0; k < districts.Count; k++)
+            if (districts[k].Seats is null && apportionment is null)
+                throw Bad($"$.districts[{k}].seats", $"district '{districts[k].Name}' has no seats and there is no apportionment rule.");
+
+        Threshold? threshold = null;
+        if (o["threshold"] is JsonObject t)
+        {
+            KnownKeys(t, "$.threshold", "share", "scope", "base", "quota", "exempt", "partyShares", "electorateSeats");
+            var partyShares = new Dictionary<string, double>();
+            if (t["partyShares"] is JsonObject ps)
+                foreach (var kv in ps) partyShares[kv.Key] = ParseDouble(kv.Value, $"$.threshold.partyShares.{kv.Key}", 0, 1);
+            threshold = new Threshold
+            {
+                Share = t["share"] is { } sh ? ParseDouble(sh, "$.threshold.share", 0, 1) : null,
+                Scope = t["scope"] is { } sc ? ParseEnum(sc, "$.threshold.scope", "district", "national") : "national",
+                Base = t["base"] is { } ba ? ParseEnum(ba, "$.threshold.base", "valid", "valid-including-blank") : "valid",
+                Quota = t["quota"] is { } q ? ParseDouble(q, "$.threshold.quota", 0, 1000) : null,
+                Exempt = t["exempt"] is JsonArray ex ? ex.Select((x, i) => x?.GetValueKind() == JsonValueKind.String ? x.GetValue<string>() : throw Bad($"$.threshold.exempt[{i}]", "must be a party name.")).ToArray() : [],
+                PartyShares = partyShares,
+                ElectorateSeats = t["electorateSeats"] is { } es ? ParseInt(es, "$.threshold.electorateSeats", 1) : null,
+            };
+        }
+        else if (o["threshold"] is not null) throw Bad("$.threshold", "must be an object.");
+
+        var tieBreak = o["tieBreak"] is { } tb ? ParseEnum(tb, "$.tieBreak", "more-votes", "lot", "error") switch
+        {
+            "lot" => TieBreak.Lot, "error" => TieBreak.Error, _ => TieBreak.MoreVotes,
+        } : TieBreak.MoreVotes;
+        ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed") : 1;
+        string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
+        int[]? cs = null;
+        if (o["constituencySeats"] is JsonObject cso)
+        {
+            cs = new int[parties.Count];
+            foreach (var kv in cso)
+            {
+                int j = parties.IndexOf(kv.Key);
+                if (j < 0) { parties.Add(kv.Key); Array.Resize(ref cs, parties.Count); districts = districts.Select(d => d with { Votes = d.Votes.Append(0).ToArray() }).ToList(); j = parties.Count - 1; }
+                cs[j] = ParseInt(kv.Value, $"$.constituencySeats.{kv.Key}");
+            }
+        }
+        if (system is "mmp" or "parallel" && cs is null) throw Bad("$.constituencySeats", $"a {system} system needs the constituency seats won per party.");
+        string overhang = o["overhang"] is { } oh ? ParseEnum(oh, "$.overhang", "keep", "level", "cap") : "keep";
+        if (method == Method.Fptp && system == "list")
+            for (int k = 0; k < districts.Count; k++)
+                if (districts[k].Seats is int s1 && s1 != 1) throw Bad($"$.districts[{k}].seats", "fptp elects one member per district.");
+        return new ElectionInput
+        {
+            Method = method, FirstDivisor = first, Seats = seats, Threshold = threshold, Parties = parties, Districts = districts,
+            ApportionmentMethod = apportionment, TieBreak = tieBreak, Seed = seed, System = system, ConstituencySeats = cs, Overhang = overhang,
+        };
+    }
+
+    /// <summary>The allocate output: seats, districts, ties, tieBreak, indices (efficiencyGap only with two parties).</summary>
+    public static JsonObject ToJson(ElectionResult r, ElectionInput input)
+    {
+        var seats = new JsonObject();
+        for (int j = 0; j < r.Parties.Count; j++) seats[r.Parties[j]] = r.Seats[j];
+        var districts = new JsonArray();
+        foreach (var (name, s) in r.Districts)
+        {
+            var ds = new JsonObject();
+            for (int j = 0; j < r.Parties.Count; j++) ds[r.Parties[j]] = s[j];
+            districts.Add(new JsonObject { ["name"] = name, ["seats"] = ds });
+        }
+        var ties = new JsonArray();
+        foreach (var t in r.Ties)
+            ties.Add(new JsonObject
+            {
+                ["district"] = t.District, ["parties"] = new JsonArray(t.Parties.Select(p => (JsonNode)p!).ToArray()), ["seats"] = t.Seats,
+                ["quotient"] = t.Quotient, ["winners"] = new JsonArray(t.Winners.Select(p => (JsonNode)p!).ToArray()), ["resolution"] = t.Resolution,
+            });
+        var indices = IndicesJson(r.Votes, r.Seats.Select(s => (long)s).ToArray(),
+            r.Parties.Count == 2 && input.System == "list" ? input.Districts.Select(d => (d.Votes[0], d.Votes[1])).ToArray() : null);
+        var result = new JsonObject
+        {
+            ["seats"] = seats, ["districts"] = districts, ["ties"] = ties,
+            ["tieBreak"] = r.TieBreak switch { TieBreak.Lot => "lot", TieBreak.Error => "error", _ => "more-votes" },
+            ["indices"] = indices,
+        };
+        if (r.BelowThreshold.Count > 0) result["belowThreshold"] = new JsonArray(r.BelowThreshold.Select(p => (JsonNode)p!).ToArray());
+        if (r.Overhang is not null)
+        {
+            var oh = new JsonObject();
+            for (int j = 0; j < r.Parties.Count; j++) oh[r.Parties[j]] = r.Overhang[j];
+            result["overhang"] = oh;
+            result["totalSeats"] = r.TotalSeats;
+        }
+        return result;
+    }
+
+    /// <summary>The indices object: gallagher (0–100), loosemoreHanby, enpVotes, enpSeats, efficiencyGap (two parties only).</summary>
+    public static JsonObject IndicesJson(IReadOnlyList<long> votes, IReadOnlyList<long> seats, IReadOnlyList<(long, long)>? twoPartyDistricts)
+    {
+        var v = votes.Select(x => (double)x).ToArray(); var s = seats.Select(x => (double)x).ToArray();
+        var o = new JsonObject
+        {
+            ["gallagher"] = Math.Round(Indices.Gallagher(v, s), 6),
+            ["loosemoreHanby"] = Math.Round(Indices.LoosemoreHanby(v, s), 6),
+            ["enpVotes"] = Math.Round(Indices.EffectiveNumberOfParties(v), 6),
+            ["enpSeats"] = Math.Round(Indices.EffectiveNumberOfParties(s), 6),
+        };
+        if (twoPartyDistricts is not null) o["efficiencyGap"] = Math.Round(Indices.EfficiencyGap(twoPartyDistricts), 6);
+        return o;
+    }
+
+    /// <summary>Runs the indices command input: <c>{ "votes": {...}, "seats": {...} }</c> (optionally "districts" of two-party votes for the efficiency gap).</summary>
+    public static JsonObject ComputeIndices(string json)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json); } catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
+        if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
+        KnownKeys(o, "$", "votes", "seats", "districts");
+        if (o["votes"] is not JsonObject vo) throw Bad("$.votes", "is required: an object of party: votes.");
+        if (o["seats"] is not JsonObject so) throw Bad("$.seats", "is required: an object of party: seats.");
+        var parties = vo.Select(kv => kv.Key).Union(so.Select(kv => kv.Key)).ToList();
+        var votes = parties.Select(p => vo[p] is { } n ? ParseVotes(n, $"$.votes.{p}") : 0).ToArray();
+        var seats = parties.Select(p => so[p] is { } n ? (long)ParseInt(n, $"$.seats.{p}") : 0).ToArray();
+        List<(long, long)>? districts = null;
+        if (parties.Count == 2)
+        {
+            districts = [];
+            if (o["districts"] is JsonArray da)
+                for (int k = 0; k < da.Count; k++)
+                {
+                    if (da[k] is not JsonObject d) throw Bad($"$.districts[{k}]", "must be an object of party: votes.");
+                    districts.Add((d[parties[0]] is { } a ? ParseVotes(a, $"$.districts[{k}].{parties[0]}") : 0, d[parties[1]] is { } b ? ParseVotes(b, $"$.districts[{k}].{parties[1]}") : 0));
+                }
+            else districts.Add((votes[0], votes[1]));
+        }
+        return IndicesJson(votes, seats, districts);
+    }
+}

@@ -1,0 +1,133 @@
+namespace Workbench.Elections;
+
+/// <summary>Disproportionality and fragmentation indices (MODEL.md §7). Shares are computed from the counts given.</summary>
+public static class Indices
+{
+    private static double[] Shares(IReadOnlyList<double> x)
+    {
+        double t = x.Sum();
+        return x.Select(v => t > 0 ? v / t : 0).ToArray();
+    }
+
+    /// <summary>Gallagher's least-squares index on the 0–100 scale: √(½ Σ (v% − s%)²) (Gallagher 1991, Electoral Studies 10(1)).</summary>
+    public static double Gallagher(IReadOnlyList<double> votes, IReadOnlyList<double> seats)
+    {
+        Check(votes, seats);
+        var v = Shares(votes); var s = Shares(seats);
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++) sum += Math.Pow(100 * (v[i] - s[i]), 2);
+        return Math.Sqrt(sum / 2);
+    }
+
+    /// <summary>Loosemore–Hanby index on the 0–100 scale: ½ Σ |v% − s%| (Loosemore &amp; Hanby 1971, BJPolS 1(4)).</summary>
+    public static double LoosemoreHanby(IReadOnlyList<double> votes, IReadOnlyList<double> seats)
+    {
+        Check(votes, seats);
+        var v = Shares(votes); var s = Shares(seats);
+        double sum = 0;
+        for (int i = 0; i < v.Length; i++) sum += Math.Abs(100 * (v[i] - s[i]));
+        return sum / 2;
+    }
+
+    /// <summary>Effective number of parties 1/Σp² (Laakso &amp; Taagepera 1979, Comparative Political Studies 12(1)).</summary>
+    public static double EffectiveNumberOfParties(IReadOnlyList<double> counts)
+    {
+        var p = Shares(counts);
+        double h = p.Sum(x => x * x);
+        return h > 0 ? 1 / h : 0;
+    }
+
+    /// <summary>
+    /// Efficiency gap of a two-party election (Stephanopoulos &amp; McGhee 2015, U. Chicago Law Rev. 82):
+    /// (wasted votes of party A − wasted votes of party B) / total votes. In each district the loser's
+    /// votes are all wasted and the winner's votes beyond the ⌊total/2⌋+1 needed are wasted. Positive
+    /// values mean party A wasted more (the plan favours B).
+    /// </summary>
+    public static double EfficiencyGap(IReadOnlyList<(long A, long B)> districts)
+    {
+        ArgumentNullException.ThrowIfNull(districts);
+        if (districts.Count == 0) throw new ArgumentException("needs at least one district.", nameof(districts));
+        double wa = 0, wb = 0, total = 0;
+        foreach (var (a, b) in districts)
+        {
+            if (a < 0 || b < 0) throw new ArgumentOutOfRangeException(nameof(districts), "votes must be ≥ 0.");
+            long t = a + b, need = t / 2 + 1;
+            total += t;
+            if (a > b) { wa += a - need; wb += b; }
+            else if (b > a) { wb += b - need; wa += a; }
+            else { wa += a / 2.0; wb += b / 2.0; }
+        }
+        return total > 0 ? (wa - wb) / total : 0;
+    }
+
+    /// <summary>Wasted votes per party in a plurality district: all votes of losers, surplus over the runner-up + 1 for the winner.</summary>
+    public static long[] WastedVotes(IReadOnlyList<long> votes)
+    {
+        var w = new long[votes.Count];
+        if (votes.Count == 0) return w;
+        int win = 0;
+        for (int i = 1; i < votes.Count; i++) if (votes[i] > votes[win]) win = i;
+        long second = votes.Where((_, i) => i != win).DefaultIfEmpty(0).Max();
+        for (int i = 0; i < votes.Count; i++) w[i] = i == win ? votes[i] - second - 1 : votes[i];
+        if (w[win] < 0) w[win] = 0;
+        return w;
+    }
+
+    /// <summary>
+    /// Fits the exponent k of the generalised cube law S/(1−S) = (V/(1−V))^k by least squares on
+    /// the log-odds (Kendall &amp; Stuart 1950, British Journal of Sociology 1(3): k = 3 for Britain).
+    /// Points with a share of 0 or 1 are skipped. Returns k and R².
+    /// </summary>
+    public static (double K, double RSquared, int Points) CubeLawFit(IReadOnlyList<(double VoteShare, double SeatShare)> points)
+    {
+        var xs = new List<double>(); var ys = new List<double>();
+        foreach (var (v, s) in points)
+        {
+            if (v <= 0 || v >= 1 || s <= 0 || s >= 1) continue;
+            xs.Add(Math.Log(v / (1 - v))); ys.Add(Math.Log(s / (1 - s)));
+        }
+        if (xs.Count < 2) throw new ArgumentException("needs at least two points with shares strictly between 0 and 1.", nameof(points));
+        // Regression through the origin (the cube law has no bias term for a symmetric system).
+        double sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < xs.Count; i++) { sxy += xs[i] * ys[i]; sxx += xs[i] * xs[i]; syy += ys[i] * ys[i]; }
+        double k = sxy / sxx;
+        double ssr = 0;
+        for (int i = 0; i < xs.Count; i++) ssr += Math.Pow(ys[i] - k * xs[i], 2);
+        return (k, syy > 0 ? 1 - ssr / syy : 1, xs.Count);
+    }
+
+    /// <summary>The seat share predicted by the cube law (or exponent k) for a two-party vote share.</summary>
+    public static double CubeLawSeatShare(double voteShare, double k = 3)
+    {
+        Parameters.Require(nameof(voteShare), voteShare, 0, 1);
+        double r = Math.Pow(voteShare / (1 - voteShare), k);
+        return double.IsInfinity(r) ? 1 : r / (1 + r);
+    }
+
+    /// <summary>
+    /// The smallest number of votes that would change a plurality district's winner: voters
+    /// switching from the winner to the runner-up, ⌊(w − r)/2⌋ + 1 (or 1 extra vote to break an exact tie).
+    /// </summary>
+    public static long VotesToFlip(IReadOnlyList<long> votes)
+    {
+        if (votes.Count < 2) return long.MaxValue;
+        var sorted = votes.OrderByDescending(v => v).ToArray();
+        long gap = sorted[0] - sorted[1];
+        return gap / 2 + 1;
+    }
+
+    /// <summary>Margin of a plurality district: (winner − runner-up) / total votes.</summary>
+    public static double Margin(IReadOnlyList<long> votes)
+    {
+        long t = votes.Sum();
+        if (votes.Count < 2 || t == 0) return 1;
+        var sorted = votes.OrderByDescending(v => v).ToArray();
+        return (double)(sorted[0] - sorted[1]) / t;
+    }
+
+    private static void Check(IReadOnlyList<double> votes, IReadOnlyList<double> seats)
+    {
+        ArgumentNullException.ThrowIfNull(votes); ArgumentNullException.ThrowIfNull(seats);
+        if (votes.Count != seats.Count) throw new ArgumentException($"votes has {votes.Count} parties, seats {seats.Count}.", nameof(seats));
+    }
+}

@@ -1,0 +1,26 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Engines;
+using Workbench.Electorate;
+
+namespace Workbench.Benchmarks;
+
+/// <summary>
+/// Issue 2 goal: 10M voters of the westminster-like preset in at most 1.5 s on 2 cores, at most
+/// 100 bytes per voter resident. Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*Electorate*'</c>.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+public class ElectorateBenchmarks
+{
+    private readonly ElectorateSpec _spec = Electorates.Preset("westminster-like");
+
+    [Params(1_000_000, 10_000_000)]
+    public int Voters { get; set; }
+
+    [Benchmark]
+    public double Generate()
+    {
+        var e = Electorates.Generate(_spec, Voters, seed: 1, threads: 2);
+        return e.BytesPerVoter();
+    }
+}
