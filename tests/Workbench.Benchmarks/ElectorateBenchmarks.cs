@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Workbench.Electorate;
 
 namespace Workbench.Benchmarks;
@@ -9,7 +12,7 @@ namespace Workbench.Benchmarks;
 /// 100 bytes per voter resident. Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*Electorate*'</c>.
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
+[Config(typeof(SlowConfig))]
 public class ElectorateBenchmarks
 {
     private readonly ElectorateSpec _spec = Electorates.Preset("westminster-like");
@@ -23,4 +26,11 @@ public class ElectorateBenchmarks
         var e = Electorates.Generate(_spec, Voters, seed: 1, threads: 2);
         return e.BytesPerVoter();
     }
+}
+
+/// <summary>For benchmarks of seconds per operation: in process, one warm-up and three measured runs.</summary>
+public sealed class SlowConfig : ManualConfig
+{
+    public SlowConfig() => AddJob(Job.Default.WithStrategy(RunStrategy.Monitoring).WithLaunchCount(1).WithWarmupCount(1)
+        .WithIterationCount(3).WithToolchain(InProcessEmitToolchain.Instance));
 }

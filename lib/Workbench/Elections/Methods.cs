@@ -91,6 +91,13 @@ public static class Apportion
         }
         if (!squared)
         {
+            // Fast path: votes below 2^31 and divisor cross-products below 2^32, so the products fit in 63 bits.
+            const long Lim = 1L << 31;
+            if (v1 < Lim && v2 < Lim && d1.Num < Lim && d1.Den < Lim && d2.Num < Lim && d2.Den < Lim)
+            {
+                long c1 = d1.Den * d2.Num, c2 = d2.Den * d1.Num;
+                if (c1 < 2 * Lim && c2 < 2 * Lim) return (v1 * c1).CompareTo(v2 * c2);
+            }
             // v1·den1/num1 vs v2·den2/num2  ⇔  v1·den1·num2 vs v2·den2·num1
             Int128 a = (Int128)v1 * d1.Den * d2.Num, b = (Int128)v2 * d2.Den * d1.Num;
             return a.CompareTo(b);
@@ -124,22 +131,20 @@ public static class Apportion
         }
         if (seats == 0 || contenders == 0) return alloc;
 
-        // Jump start: seats from a floating-point divisor estimate, then exact corrections.
-        double lambda = (double)total / (seats + 0.5 * contenders);
+        // Jump start: seats from a floating-point estimate around the Hare quota λ = V/S, with the
+        // rounding each method implies (D'Hondt rounds down, Sainte-Laguë to nearest, ...); the exact
+        // corrections below then fix the few parties at the margin.
+        // D'Hondt's bias toward large parties is about half a seat per party, so its estimate uses
+        // V/(S + P/2) and rounds down; the other methods round λ = V/S to nearest.
+        bool large = method is Method.DHondt or Method.Imperiali;
+        double lambda = large ? total / (seats + 0.5 * contenders) : (double)total / seats;
+        double offset = method == Method.Imperiali ? -1.0 : large ? 0.0 : 0.5;
         int sum = 0;
         for (int i = 0; i < n; i++)
         {
             if (!ok[i]) continue;
-            double q = votes[i] / lambda;
-            int s = method switch
-            {
-                Method.DHondt => (int)Math.Floor(q),
-                Method.SainteLague => (int)Math.Floor((q + 1) / 2),
-                Method.Danish => (int)Math.Floor((q + 2) / 3),
-                Method.Imperiali => Math.Max(0, (int)Math.Floor(q) - 1),
-                _ => (int)Math.Floor(q),
-            };
-            s = Math.Clamp(s, 0, seats);
+            int s = (int)Math.Floor(votes[i] / lambda + offset);
+            s = Math.Clamp(s, method == Method.HuntingtonHill ? 1 : 0, seats);
             alloc[i] = s; sum += s;
         }
         // Add or remove seats one at a time by the exact next/last quotients.
