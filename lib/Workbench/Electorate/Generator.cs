@@ -479,6 +479,13 @@ public static class Generator
                 for (int j = 0; j < P; j++) baseU[t * P + j] = u[j];
             }
         }, chunk: 4096);
+        // Exponentiate once: valences only rescale each party's column.
+        for (int t = 0; t < S; t++)
+        {
+            double max = double.NegativeInfinity;
+            for (int j = 0; j < P; j++) max = Math.Max(max, baseU[t * P + j]);
+            for (int j = 0; j < P; j++) baseU[t * P + j] = double.IsNegativeInfinity(baseU[t * P + j]) ? 0 : Math.Exp(baseU[t * P + j] - max);
+        }
         var weight = new double[S];
         Array.Fill(weight, 1.0);
         var prob = new double[S * P];
@@ -527,7 +534,7 @@ public static class Generator
             // 3. turnout intercept by bisection on the mean propensity.
             for (int t = 0; t < S; t++) turnoutIndex[t] = tm.Index(e, idx[t]);
             double lo = -15, hi = 15;
-            for (int it = 0; it < 80; it++)
+            for (int it = 0; it < 45; it++)
             {
                 double mid = 0.5 * (lo + hi), mean = 0;
                 for (int t = 0; t < S; t++) mean += Logistic(mid + turnoutIndex[t]);
@@ -555,16 +562,21 @@ public static class Generator
             weight.Average(), 0, 0, iterations);
     }
 
-    private static void ExpectedShares(double[] baseU, double[] valence, double[] weight, double[] prob, double[] shares, int S, int P)
+    // Expected shares for valences v: with e_tj = exp(baseU_tj − max_j baseU_tj) precomputed,
+    // p_tj = e_tj·a_j / Σ_k e_tk·a_k where a_j = exp(v_j − max v): no exponentials per voter.
+    private static void ExpectedShares(double[] expU, double[] valence, double[] weight, double[] prob, double[] shares, int S, int P)
     {
         Array.Clear(shares);
-        double total = 0;
-        Span<double> u = stackalloc double[P];
+        double total = 0, vmax = valence.Max();
+        Span<double> a = stackalloc double[P];
+        for (int j = 0; j < P; j++) a[j] = Math.Exp(valence[j] - vmax);
         for (int t = 0; t < S; t++)
         {
-            for (int j = 0; j < P; j++) u[j] = baseU[t * P + j] + valence[j];
-            VoteModel.Softmax(u);
-            for (int j = 0; j < P; j++) { prob[t * P + j] = u[j]; shares[j] += weight[t] * u[j]; }
+            double sum = 0;
+            int row = t * P;
+            for (int j = 0; j < P; j++) { double x = expU[row + j] * a[j]; prob[row + j] = x; sum += x; }
+            double inv = weight[t] / sum, invp = 1.0 / sum;
+            for (int j = 0; j < P; j++) { shares[j] += prob[row + j] * inv; prob[row + j] *= invp; }
             total += weight[t];
         }
         for (int j = 0; j < P; j++) shares[j] /= total;
