@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Text;
+using Spectre.Console;
+using Workbench.Notebooks;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench run PATH... [--out DIR] [--in-place] [--parameters k=v ...] [--timeout-per-cell S]</c>:
+/// executes notebooks headless, each in a fresh session, and writes the executed .ipynb and an offline HTML page.
+/// </summary>
+internal sealed class RunCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var paths = new Argument<string[]>("PATH") { Description = "Notebooks (.ipynb) or folders of notebooks (run in name order).", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string>("--out") { Description = "Output folder (default artifacts/notebooks).", DefaultValueFactory = _ => Path.Combine("artifacts", "notebooks") };
+        var inPlace = new Option<bool>("--in-place") { Description = "Write the executed notebook over its source (HTML still goes to --out)." };
+        var parameters = new Option<string[]>("--parameters") { Description = "Overrides of the cell tagged \"parameters\": name=value (C# literals), as papermill does.", AllowMultipleArgumentsPerToken = true };
+        var timeout = new Option<double>("--timeout-per-cell") { Description = "Seconds a cell may run (default 300).", DefaultValueFactory = _ => 300 };
+        var cmd = new Command("run", "Execute notebooks headless: executed .ipynb and standalone offline HTML into --out; non-zero exit if any cell fails.")
+        {
+            paths, outDir, inPlace, parameters, timeout,
+        };
+        cmd.SetAction(parse =>
+        {
+            var files = new List<string>();
+            foreach (var p in parse.GetValue(paths)!)
+            {
+                if (Directory.Exists(p)) files.AddRange(Directory.GetFiles(p, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal));
+                else if (File.Exists(p) && p.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) files.Add(p);
+                else throw new UsageException($"'{p}' is neither a notebook (.ipynb) nor a folder.");
+            }
+            if (files.Count == 0) throw new UsageException("No notebooks found.");
+            var pars = new Dictionary<string, string>();
+            foreach (var kv in parse.GetValue(parameters) ?? [])
+            {
+                int eq = kv.IndexOf('=');
+                if (eq <= 0) throw new UsageException($"--parameters takes name=value; got '{kv}'.");
+                pars[kv[..eq].Trim()] = kv[(eq + 1)..].Trim();
+            }
+            double t = parse.GetValue(timeout);
+            if (!(t > 0)) throw new UsageException($"--timeout-per-cell must be positive; got {t}.");
+            var dir = parse.GetValue(outDir)!;
+            Directory.CreateDirectory(dir);
+            var notebooks = files.Select(f => (Path: f, Notebook: LoadOrThrow(f))).ToList();
+            var table = new List<(string Name, int Cells, string Status, TimeSpan Elapsed)>();
+            int failures = 0;
+            foreach (var (path, nb) in notebooks)
+            {
+                var name = Path.GetFileNameWithoutExtension(path);
+                Console.Error.WriteLine($"running {path} ...");
+                var run = Runner.RunAsync(nb, Path.GetDirectoryName(Path.GetFullPath(path))!, new RunOptions
+                {
+                    Parameters = pars, CellTimeout = TimeSpan.FromSeconds(t),
+                    OnCell = (i, n) => Console.Error.WriteLine($"  cell {i + 1}/{n}"),
+                }).GetAwaiter().GetResult();
+                var target = parse.GetValue(inPlace) ? path : Path.Combine(dir, name + ".ipynb");
+                run.Executed.Save(target);
+                Workbench.Tables.AtomicFile.WriteAllText(Path.Combine(dir, name + ".html"), Runner.ToHtml(run.Executed, name));
+                if (!run.Succeeded)
+                {
+                    failures++;
+                    Console.Error.WriteLine($"FAILED {path}, cell {run.FailedCell + 1}: {run.Error}");
+                }
+                table.Add((name, run.CodeCells, run.Succeeded ? "ok" : $"failed at cell {run.FailedCell + 1}", run.Elapsed));
+            }
+            var sb = new StringBuilder("\nnotebook                               cells  status                  seconds\n");
+            foreach (var (n, c, s, e) in table) sb.Append($"{n,-38} {c,5}  {s,-22} {e.TotalSeconds,7:F1}\n");
+            Console.Error.Write(sb.ToString());
+            Console.Out.WriteLine($"{table.Count - failures} of {table.Count} notebooks ran without error; outputs in {dir}");
+            return failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+        return cmd;
+    }
+
+    private static Notebook LoadOrThrow(string path)
+    {
+        try { return Notebook.Load(path); }
+        catch (FormatException ex) { throw new UsageException($"{path}: {ex.Message}"); }
+    }
+}

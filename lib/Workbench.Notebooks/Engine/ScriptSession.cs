@@ -1,0 +1,334 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.CodeAnalysis.Scripting.Hosting;
+using Workbench.Notebooks.Display;
+
+namespace Workbench.Notebooks.Engine;
+
+/// <summary>One output of a cell, as a Jupyter output: stream, display_data, execute_result or error.</summary>
+public sealed record CellOutput(string OutputType, IReadOnlyDictionary<string, string>? Data = null, string? StreamName = null, string? Text = null,
+    string? EName = null, string? EValue = null, IReadOnlyList<string>? Traceback = null, string? DisplayId = null, bool IsUpdate = false);
+
+/// <summary>The outcome of running one cell.</summary>
+public sealed record CellResult(IReadOnlyList<CellOutput> Outputs, bool Failed, TimeSpan Elapsed);
+
+/// <summary>
+/// A C# session on Roslyn scripting: cells run one after another with state carried over
+/// (variables, usings, types), the default usings of .NET Interactive, the trailing expression as
+/// the result, Console output captured per session, compile errors and exceptions as error
+/// outputs with line numbers relative to the cell, a per-cell timeout and cancellation.
+/// Directives: <c>#r "path.dll"</c> (relative to the notebook's folder; loaded with its dependencies
+/// into the default load context), <c>#r "nuget: Name, Version"</c> and <c>#i "nuget: source"</c>
+/// (restored by <see cref="NuGetResolver"/>), <c>#!csharp</c>, <c>#!time</c>; any other magic is
+/// an error that names it.
+/// </summary>
+public sealed class ScriptSession : IDisposable
+{
+    /// <summary>Default usings, as in .NET Interactive's C# kernel.</summary>
+    public static readonly string[] DefaultUsings =
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+
+    private static readonly AsyncLocal<ScriptSession?> CurrentSession = new();
+    private static readonly object ConsoleGate = new();
+    private static RoutingWriter? _routerOut, _routerErr;
+
+    private readonly InteractiveAssemblyLoader _loader = new();
+    private readonly List<string> _probeDirs = [];
+    private readonly List<string> _nugetSources = [];
+    private ScriptOptions _options;
+    private ScriptState<object?>? _state;
+    private readonly ScriptGlobals _globals = new();
+    private List<CellOutput>? _outputs;
+    private StringBuilder? _stdout, _stderr;
+    private int _displayCounter;
+
+    /// <summary>The folder relative paths resolve against (the notebook's folder).</summary>
+    public string WorkingDirectory { get; }
+    /// <summary>Per-cell timeout (null: none).</summary>
+    public TimeSpan? CellTimeout { get; set; }
+    /// <summary>Formatters used for results and display().</summary>
+    public FormatterRegistry Formatters { get; } = FormatterRegistry.Default();
+
+    /// <summary>The session running on this async flow (for display()).</summary>
+    public static ScriptSession? Current => CurrentSession.Value;
+
+    /// <summary>Creates a session resolving relative paths against <paramref name="workingDirectory"/>.</summary>
+    public ScriptSession(string? workingDirectory = null)
+    {
+        WorkingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
+        InstallConsoleRouting();
+        AssemblyLoadContext.Default.Resolving += ResolveFromProbeDirs;
+        _options = ScriptOptions.Default
+            .WithImports(DefaultUsings.Append("Workbench.Notebooks.Display"))
+            .AddReferences(typeof(object).Assembly, typeof(Enumerable).Assembly, typeof(ScriptSession).Assembly,
+                typeof(System.Text.Json.JsonSerializer).Assembly, typeof(System.Collections.Generic.List<>).Assembly)
+            .WithFilePath(Path.Combine(WorkingDirectory, "notebook.csx"))
+            .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(WorkingDirectory).WithSearchPaths(RuntimeEnvironment()))
+            .WithEmitDebugInformation(false)
+            .WithAllowUnsafe(true);
+    }
+
+    private static string[] RuntimeEnvironment() => [Path.GetDirectoryName(typeof(object).Assembly.Location)!];
+
+    private Assembly? ResolveFromProbeDirs(AssemblyLoadContext ctx, AssemblyName name)
+    {
+        foreach (var dir in _probeDirs)
+        {
+            var candidate = Path.Combine(dir, name.Name + ".dll");
+            if (File.Exists(candidate)) return ctx.LoadFromAssemblyPath(candidate);
+        }
+        return null;
+    }
+
+    private static void InstallConsoleRouting()
+    {
+        lock (ConsoleGate)
+        {
+            if (_routerOut is not null && Console.Out == _routerOut) return;
+            _routerOut = new RoutingWriter(Console.Out, s => s._stdout);
+            _routerErr = new RoutingWriter(Console.Error, s => s._stderr);
+            Console.SetOut(_routerOut);
+            Console.SetError(_routerErr);
+        }
+    }
+
+    /// <summary>Writes into the current session's capture when one is running on this flow, else to the original console.</summary>
+    private sealed class RoutingWriter(TextWriter fallback, Func<ScriptSession, StringBuilder?> target) : TextWriter
+    {
+        public override Encoding Encoding => Encoding.UTF8;
+        private TextWriter? Redirect => CurrentSession.Value is { } s && target(s) is { } sb ? new StringWriter(sb) : null;
+        public TextWriter Fallback { get; set; } = fallback;
+        public override void Write(char value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value); else Fallback.Write(value); }
+        public override void Write(string? value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value); else Fallback.Write(value); }
+        public override void WriteLine(string? value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value).Append('\n'); else Fallback.WriteLine(value); }
+        public override void Flush() => Fallback.Flush();
+    }
+
+    /// <summary>Lets code outside any session (for example tests) swap the real console under the router.</summary>
+    public static void SetFallbackConsole(TextWriter? output, TextWriter? error)
+    {
+        InstallConsoleRouting();
+        if (output is not null) _routerOut!.Fallback = output;
+        if (error is not null) _routerErr!.Fallback = error;
+    }
+
+    private static readonly Regex RefDirective = new(@"^\s*#r\s+""(?<what>[^""]+)""\s*$", RegexOptions.Compiled);
+    private static readonly Regex IncludeDirective = new(@"^\s*#i\s+""(?<what>[^""]+)""\s*$", RegexOptions.Compiled);
+    private static readonly Regex Magic = new(@"^\s*#!(?<name>[\w\-]+)", RegexOptions.Compiled);
+
+    /// <summary>Runs one cell of C# and returns its outputs.</summary>
+    public async Task<CellResult> RunAsync(string code, CancellationToken cancellationToken = default)
+    {
+        var outputs = new List<CellOutput>();
+        _outputs = outputs; _stdout = new StringBuilder(); _stderr = new StringBuilder();
+        var sw = Stopwatch.StartNew();
+        bool failed = false, time = false;
+        CurrentSession.Value = this;
+        try
+        {
+            // Directives and magics: handled here, replaced by blank lines so line numbers stay right.
+            var lines = code.Replace("\r\n", "\n").Split('\n');
+            for (int i = 0; i < lines.Length; i++)
+            {
+                var m = Magic.Match(lines[i]);
+                if (m.Success)
+                {
+                    switch (m.Groups["name"].Value)
+                    {
+                        case "csharp": case "c#": break;
+                        case "time": time = true; break;
+                        default:
+                            return Fail(outputs, sw, "UnsupportedMagic", $"The magic command '#!{m.Groups["name"].Value}' is not supported. Supported: #!csharp, #!markdown, #!time, #r, #i.");
+                    }
+                    lines[i] = ""; continue;
+                }
+                var r = RefDirective.Match(lines[i]);
+                if (r.Success) { AddReference(r.Groups["what"].Value); lines[i] = ""; continue; }
+                var inc = IncludeDirective.Match(lines[i]);
+                if (inc.Success)
+                {
+                    var what = inc.Groups["what"].Value;
+                    if (!what.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)) throw new CompilationErrorException($"#i supports only \"nuget: SOURCE\"; got \"{what}\".", []);
+                    _nugetSources.Add(what[6..].Trim());
+                    lines[i] = ""; continue;
+                }
+            }
+            var source = string.Join('\n', lines);
+            if (source.Trim().Length == 0) return Done(outputs, sw, false, time);
+            source = LoopGuard.Rewrite(source);
+
+            using var timeout = CellTimeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            _globals.__WorkbenchCancellation = linked.Token;
+            var previous = _state;
+            var opts = _options;
+            // Run on a worker thread: Roslyn runs a submission synchronously up to its first await.
+            Task<ScriptState<object?>> run = Task.Run(() => previous is null
+                ? CSharpScript.Create<object?>(source, opts, typeof(ScriptGlobals), _loader).RunAsync(_globals, catchException: ex => ex is not OperationCanceledException || !linked.IsCancellationRequested, linked.Token)
+                : previous.ContinueWithAsync<object?>(source, opts, catchException: ex => ex is not OperationCanceledException || !linked.IsCancellationRequested, linked.Token));
+            // Loops check the token (LoopGuard); code that still never returns (a blocking call) is
+            // abandoned after the timeout, and the session's state stays as it was before the cell.
+            var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => { }, TaskScheduler.Default));
+            if (finished != run)
+            {
+                bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+                return Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException",
+                    timedOut ? $"The cell did not finish within {CellTimeout!.Value.TotalSeconds:0.##} s and was abandoned." : "The cell was cancelled.");
+            }
+            ScriptState<object?> state;
+            try { state = await run; }
+            catch (OperationCanceledException) when (linked.IsCancellationRequested)
+            {
+                bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+                return Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException",
+                    timedOut ? $"The cell did not finish within {CellTimeout!.Value.TotalSeconds:0.##} s and was stopped." : "The cell was cancelled.");
+            }
+            FlushStreams(outputs);
+            if (state.Exception is { } ex)
+            {
+                failed = true;
+                outputs.Add(ErrorOutput(ex));
+            }
+            else
+            {
+                _state = state;
+                if (state.ReturnValue is { } value) outputs.Add(new CellOutput("execute_result", Formatters.Format(value)));
+            }
+            return Done(outputs, sw, failed, time);
+        }
+        catch (CompilationErrorException ex)
+        {
+            FlushStreams(outputs);
+            var diags = ex.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+            var lines = diags.Length == 0 ? [ex.Message] : diags.Select(d =>
+            {
+                var pos = d.Location.GetLineSpan().StartLinePosition;
+                return $"({pos.Line + 1},{pos.Character + 1}): error {d.Id}: {d.GetMessage()}";
+            }).ToArray();
+            outputs.Add(new CellOutput("error", EName: "CompilationError", EValue: string.Join("\n", lines), Traceback: lines));
+            return Done(outputs, sw, true, time);
+        }
+        catch (Exception ex) when (ex is FileNotFoundException or BadImageFormatException or InvalidOperationException or NuGetResolveException)
+        {
+            FlushStreams(outputs);
+            outputs.Add(ErrorOutput(ex));
+            return Done(outputs, sw, true, time);
+        }
+        finally
+        {
+            CurrentSession.Value = null;
+            _outputs = null;
+        }
+    }
+
+    private CellResult Fail(List<CellOutput> outputs, Stopwatch sw, string name, string message)
+    {
+        FlushStreams(outputs);
+        outputs.Add(new CellOutput("error", EName: name, EValue: message, Traceback: [$"{name}: {message}"]));
+        return new CellResult(outputs, true, sw.Elapsed);
+    }
+
+    private CellResult Done(List<CellOutput> outputs, Stopwatch sw, bool failed, bool time)
+    {
+        FlushStreams(outputs);
+        if (time) outputs.Add(new CellOutput("stream", StreamName: "stdout", Text: $"Wall time: {sw.Elapsed.TotalMilliseconds:0.###} ms\n"));
+        return new CellResult(outputs, failed, sw.Elapsed);
+    }
+
+    private void FlushStreams(List<CellOutput> outputs)
+    {
+        if (_stdout is { Length: > 0 }) { lock (_stdout) { outputs.Add(new CellOutput("stream", StreamName: "stdout", Text: _stdout.ToString())); _stdout.Clear(); } }
+        if (_stderr is { Length: > 0 }) { lock (_stderr) { outputs.Add(new CellOutput("stream", StreamName: "stderr", Text: _stderr.ToString())); _stderr.Clear(); } }
+    }
+
+    private static CellOutput ErrorOutput(Exception ex)
+    {
+        if (ex is TargetInvocationException { InnerException: { } inner }) ex = inner;
+        var trace = new List<string> { $"{ex.GetType().Name}: {ex.Message}" };
+        var st = new StackTrace(ex, true);
+        foreach (var f in st.GetFrames())
+        {
+            var m = f.GetMethod();
+            if (m?.DeclaringType?.Assembly.IsDynamic == true || m?.DeclaringType?.FullName?.StartsWith("Submission#", StringComparison.Ordinal) == true)
+            {
+                int line = f.GetFileLineNumber();
+                trace.Add(line > 0 ? $"   at cell line {line}" : "   at the cell");
+            }
+            else if (m is not null && m.DeclaringType?.Namespace?.StartsWith("Microsoft.CodeAnalysis", StringComparison.Ordinal) != true)
+                trace.Add($"   at {m.DeclaringType?.FullName}.{m.Name}");
+        }
+        return new CellOutput("error", EName: ex.GetType().Name, EValue: ex.Message, Traceback: trace);
+    }
+
+    /// <summary>Adds a <c>#r</c> reference: a dll path (relative to the notebook) or <c>nuget: Name, Version</c>.</summary>
+    public void AddReference(string what)
+    {
+        if (what.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase))
+        {
+            var spec = what[6..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            if (spec.Length == 0) throw new NuGetResolveException("#r \"nuget:\" needs a package name.");
+            foreach (var dll in NuGetResolver.Resolve(spec[0], spec.Length > 1 ? spec[1] : null, _nugetSources)) LoadAssembly(dll);
+            return;
+        }
+        var path = Path.IsPathRooted(what) ? what : Path.GetFullPath(Path.Combine(WorkingDirectory, what));
+        if (!File.Exists(path)) throw new FileNotFoundException($"#r: the assembly '{what}' was not found (looked for {path}). Build the library first: dotnet build -c Release.", path);
+        LoadAssembly(path);
+    }
+
+    private readonly ConcurrentDictionary<string, Assembly> _loaded = new(StringComparer.Ordinal);
+
+    private void LoadAssembly(string path)
+    {
+        if (_loaded.ContainsKey(path)) return;
+        var dir = Path.GetDirectoryName(path)!;
+        if (!_probeDirs.Contains(dir)) _probeDirs.Add(dir);
+        var name = AssemblyName.GetAssemblyName(path);
+        var asm = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => !a.IsDynamic && AssemblyName.ReferenceMatchesDefinition(a.GetName(), name) && a.GetName().Name == name.Name)
+                  ?? AssemblyLoadContext.Default.LoadFromAssemblyPath(path);
+        _loaded[path] = asm;
+        _loader.RegisterDependency(asm);
+        _options = _options.AddReferences(MetadataReference.CreateFromFile(asm.Location));
+        // Register the assembly's own references found beside it, so types from them resolve too.
+        foreach (var r in asm.GetReferencedAssemblies())
+        {
+            var candidate = Path.Combine(dir, r.Name + ".dll");
+            if (File.Exists(candidate) && !_loaded.ContainsKey(candidate)) LoadAssembly(candidate);
+        }
+    }
+
+    internal void Display(object? value, string? displayId, bool update)
+    {
+        if (_outputs is null) return;
+        FlushStreams(_outputs);
+        _outputs.Add(new CellOutput("display_data", Formatters.Format(value), DisplayId: displayId, IsUpdate: update));
+    }
+
+    internal string NextDisplayId() => $"display-{Interlocked.Increment(ref _displayCounter)}";
+
+    /// <summary>Variables of the session's state (for inspection and completion).</summary>
+    public IReadOnlyList<(string Name, Type Type, object? Value)> Variables =>
+        _state?.Variables.Select(v => (v.Name, v.Type, (object?)v.Value)).ToArray() ?? [];
+
+    /// <inheritdoc />
+    public void Dispose() => AssemblyLoadContext.Default.Resolving -= ResolveFromProbeDirs;
+}
+
+/// <summary>The globals of a script: <c>display(x)</c> as in .NET Interactive.</summary>
+public class ScriptGlobals
+{
+    /// <summary>The running cell's cancellation (timeout or interrupt); loops check it (see LoopGuard).</summary>
+    public CancellationToken __WorkbenchCancellation { get; set; }
+
+    /// <summary>Displays a value as a rich output; returns a handle whose Update() replaces it.</summary>
+    public Display.DisplayHandle display(object? value) => Display.DisplayExtensions.Display(value);
+}
+
+/// <summary>A <c>#r "nuget:"</c> that could not be resolved.</summary>
+public sealed class NuGetResolveException(string message) : Exception(message);

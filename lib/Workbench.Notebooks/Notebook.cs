@@ -1,0 +1,224 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Workbench.Notebooks;
+
+/// <summary>
+/// A Jupyter notebook (nbformat 4.5) held as its JSON tree, so that metadata this library does
+/// not know is preserved. Cells are views over the tree. <see cref="ToJson"/> writes as Jupyter's
+/// nbformat does (sorted keys, one-space indent, non-ASCII kept, trailing newline), so an
+/// unchanged notebook round-trips to the same bytes.
+/// </summary>
+public sealed class Notebook
+{
+    private readonly JsonObject _root;
+
+    private Notebook(JsonObject root) { _root = root; }
+
+    /// <summary>The notebook's JSON tree (live).</summary>
+    public JsonObject Root => _root;
+
+    /// <summary>Cells in order.</summary>
+    public IReadOnlyList<Cell> Cells => ((JsonArray)_root["cells"]!).Select((c, i) => new Cell((JsonObject)c!, i)).ToArray();
+
+    /// <summary>Reads a notebook from JSON text; throws <see cref="FormatException"/> naming the problem.</summary>
+    public static Notebook Parse(string json)
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(json); }
+        catch (JsonException ex) { throw new FormatException($"Not a notebook: invalid JSON ({ex.Message})."); }
+        if (node is not JsonObject root) throw new FormatException("Not a notebook: the top level is not a JSON object.");
+        if (root["cells"] is not JsonArray cells) throw new FormatException("Not a notebook: no 'cells' array.");
+        if (root["nbformat"]?.GetValue<int>() is int major && major != 4) throw new FormatException($"Unsupported nbformat {major}; Workbench reads nbformat 4.");
+        for (int i = 0; i < cells.Count; i++)
+            if (cells[i] is not JsonObject c || c["cell_type"] is null) throw new FormatException($"Not a notebook: cell {i} has no cell_type.");
+        return new Notebook(root);
+    }
+
+    /// <summary>Reads a notebook file.</summary>
+    public static Notebook Load(string path) => Parse(File.ReadAllText(path));
+
+    /// <summary>A new empty C# notebook with the metadata of shared/DESIGN.md.</summary>
+    public static Notebook Create()
+    {
+        var root = new JsonObject
+        {
+            ["cells"] = new JsonArray(),
+            ["metadata"] = new JsonObject
+            {
+                ["kernelspec"] = new JsonObject { ["display_name"] = ".NET (C#)", ["language"] = "C#", ["name"] = NotebookFormat.KernelName },
+                ["language_info"] = new JsonObject { ["file_extension"] = ".cs", ["mimetype"] = "text/x-csharp", ["name"] = "C#", ["pygments_lexer"] = "csharp", ["version"] = "13.0" },
+                ["polyglot_notebook"] = new JsonObject { ["kernelInfo"] = new JsonObject { ["defaultKernelName"] = "csharp", ["items"] = new JsonArray(new JsonObject { ["aliases"] = new JsonArray(), ["name"] = "csharp" }) } },
+            },
+            ["nbformat"] = NotebookFormat.Major,
+            ["nbformat_minor"] = NotebookFormat.Minor,
+        };
+        return new Notebook(root);
+    }
+
+    /// <summary>Appends a cell; code cells carry both Polyglot metadata keys. Ids are deterministic (cell index based).</summary>
+    public Cell AddCell(string type, string source, IEnumerable<string>? tags = null)
+    {
+        var cells = (JsonArray)_root["cells"]!;
+        var meta = new JsonObject();
+        if (type == "code")
+        {
+            meta["dotnet_interactive"] = new JsonObject { ["language"] = "csharp" };
+            meta["polyglot_notebook"] = new JsonObject { ["kernelName"] = "csharp" };
+        }
+        if (tags is not null) meta["tags"] = new JsonArray(tags.Select(t => (JsonNode)t!).ToArray());
+        var cell = new JsonObject
+        {
+            ["cell_type"] = type,
+            ["id"] = $"cell-{cells.Count:D3}",
+            ["metadata"] = meta,
+            ["source"] = SourceLines(source),
+        };
+        if (type == "code") { cell["execution_count"] = null; cell["outputs"] = new JsonArray(); }
+        cells.Add(cell);
+        return new Cell(cell, cells.Count - 1);
+    }
+
+    internal static JsonArray SourceLines(string text)
+    {
+        var arr = new JsonArray();
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+            if (text[i] == '\n') { arr.Add(text[start..(i + 1)]); start = i + 1; }
+        if (start < text.Length) arr.Add(text[start..]);
+        return arr;
+    }
+
+    internal static string JoinSource(JsonNode? node) => node switch
+    {
+        JsonArray a => string.Concat(a.Select(x => x?.GetValue<string>() ?? "")),
+        JsonValue v => v.GetValue<string>(),
+        _ => "",
+    };
+
+    /// <summary>A deep copy.</summary>
+    public Notebook Clone() => new((JsonObject)_root.DeepClone());
+
+    /// <summary>The notebook as Jupyter writes it.</summary>
+    public string ToJson()
+    {
+        var sb = new StringBuilder();
+        WriteNode(sb, _root, 0);
+        sb.Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>Writes the notebook file atomically.</summary>
+    public void Save(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var tmp = full + $".{Environment.ProcessId}.tmp";
+        File.WriteAllText(tmp, ToJson(), new UTF8Encoding(false));
+        File.Move(tmp, full, overwrite: true);
+    }
+
+    // Python's json.dumps(obj, sort_keys=True, indent=1, ensure_ascii=False), which nbformat uses.
+    private static void WriteNode(StringBuilder sb, JsonNode? node, int indent)
+    {
+        switch (node)
+        {
+            case null: sb.Append("null"); break;
+            case JsonObject o:
+                if (o.Count == 0) { sb.Append("{}"); break; }
+                sb.Append("{\n");
+                var keys = o.Select(kv => kv.Key).OrderBy(k => k, StringComparer.Ordinal).ToList();
+                for (int i = 0; i < keys.Count; i++)
+                {
+                    sb.Append(' ', indent + 1);
+                    WriteString(sb, keys[i]);
+                    sb.Append(": ");
+                    WriteNode(sb, o[keys[i]], indent + 1);
+                    if (i < keys.Count - 1) sb.Append(',');
+                    sb.Append('\n');
+                }
+                sb.Append(' ', indent).Append('}');
+                break;
+            case JsonArray a:
+                if (a.Count == 0) { sb.Append("[]"); break; }
+                sb.Append("[\n");
+                for (int i = 0; i < a.Count; i++)
+                {
+                    sb.Append(' ', indent + 1);
+                    WriteNode(sb, a[i], indent + 1);
+                    if (i < a.Count - 1) sb.Append(',');
+                    sb.Append('\n');
+                }
+                sb.Append(' ', indent).Append(']');
+                break;
+            case JsonValue v:
+                switch (v.GetValueKind())
+                {
+                    case JsonValueKind.String: WriteString(sb, v.GetValue<string>()); break;
+                    case JsonValueKind.True: sb.Append("true"); break;
+                    case JsonValueKind.False: sb.Append("false"); break;
+                    case JsonValueKind.Number: sb.Append(v.ToJsonString()); break;
+                    default: sb.Append(v.ToJsonString()); break;
+                }
+                break;
+        }
+    }
+
+    private static void WriteString(StringBuilder sb, string s)
+    {
+        sb.Append('"');
+        foreach (char c in s)
+        {
+            switch (c)
+            {
+                case '"': sb.Append("\\\""); break;
+                case '\\': sb.Append("\\\\"); break;
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case '\b': sb.Append("\\b"); break;
+                case '\f': sb.Append("\\f"); break;
+                default:
+                    if (c < 0x20) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                    else sb.Append(c);
+                    break;
+            }
+        }
+        sb.Append('"');
+    }
+}
+
+/// <summary>A view over one cell of a <see cref="Notebook"/>.</summary>
+public sealed class Cell
+{
+    internal Cell(JsonObject json, int index) { Json = json; Index = index; }
+
+    /// <summary>The cell's JSON (live).</summary>
+    public JsonObject Json { get; }
+    /// <summary>Position in the notebook (0-based).</summary>
+    public int Index { get; }
+    /// <summary>"code", "markdown" or "raw".</summary>
+    public string Type => Json["cell_type"]!.GetValue<string>();
+    /// <summary>The source text.</summary>
+    public string Source { get => Notebook.JoinSource(Json["source"]); set => Json["source"] = Notebook.SourceLines(value); }
+    /// <summary>The cell's tags.</summary>
+    public IReadOnlyList<string> Tags => Json["metadata"]?["tags"] is JsonArray t ? t.Select(x => x!.GetValue<string>()).ToArray() : [];
+
+    /// <summary>
+    /// The cell's language: from the Polyglot metadata (<c>polyglot_notebook.kernelName</c> or
+    /// <c>dotnet_interactive.language</c>), a <c>#!csharp</c>/<c>#!markdown</c> first line, else C# for code cells.
+    /// </summary>
+    public string Language
+    {
+        get
+        {
+            if (Type != "code") return Type;
+            var first = Source.Split('\n', 2)[0].Trim();
+            if (first.StartsWith("#!", StringComparison.Ordinal)) return first[2..] switch { "csharp" or "c#" => "csharp", var other => other };
+            var k = Json["metadata"]?["polyglot_notebook"]?["kernelName"]?.GetValue<string>()
+                ?? Json["metadata"]?["dotnet_interactive"]?["language"]?.GetValue<string>();
+            return k ?? "csharp";
+        }
+    }
+}

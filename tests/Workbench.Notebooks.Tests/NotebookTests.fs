@@ -1,0 +1,206 @@
+module Workbench.Notebooks.Tests.NotebookTests
+
+open System
+open System.IO
+open System.Diagnostics
+open Expecto
+open Workbench.Notebooks
+open Workbench.Notebooks.Engine
+open Plotly.NET
+
+let repoRoot =
+    let rec up (d: DirectoryInfo) =
+        if isNull d then failwith "repository root (Workbench.sln) not found"
+        elif File.Exists(Path.Combine(d.FullName, "Workbench.sln")) then d.FullName
+        else up d.Parent
+    up (DirectoryInfo AppContext.BaseDirectory)
+
+let private run (session: ScriptSession) code = session.RunAsync(code).GetAwaiter().GetResult()
+let private texts (r: CellResult) = r.Outputs |> Seq.filter (fun o -> o.OutputType = "stream") |> Seq.map (fun o -> o.Text) |> String.concat ""
+let private result (r: CellResult) = r.Outputs |> Seq.tryFind (fun o -> o.OutputType = "execute_result") |> Option.map (fun o -> o.Data.["text/plain"])
+let private error (r: CellResult) = r.Outputs |> Seq.tryFind (fun o -> o.OutputType = "error")
+
+[<Tests>]
+let documents =
+    testList "Notebooks.Documents" [
+        test "every chapter round-trips to the same bytes (written as nbformat writes)" {
+            for f in Directory.GetFiles(Path.Combine(repoRoot, "notebooks"), "*.ipynb") do
+                let text = File.ReadAllText f
+                Expect.equal ((Notebook.Parse text).ToJson()) text (Path.GetFileName f)
+        }
+        test "unknown metadata is preserved" {
+            let text = """{"cells":[{"cell_type":"code","execution_count":null,"id":"a","metadata":{"custom":{"x":[1,2.5,"é"]}},"outputs":[],"source":["1+1"]}],"metadata":{"mine":true},"nbformat":4,"nbformat_minor":5}"""
+            let nb = Notebook.Parse text
+            let again = Notebook.Parse(nb.ToJson())
+            Expect.equal (again.Root.["metadata"].["mine"].ToJsonString()) "true" "notebook metadata"
+            Expect.equal (again.Cells.[0].Json.["metadata"].["custom"].["x"].[2].GetValue<string>()) "é" "cell metadata"
+            Expect.stringContains (nb.ToJson()) "\"é\"" "non-ASCII kept as is (ensure_ascii=False)"
+        }
+        test "Polyglot metadata variants and #! first lines give the cell language" {
+            let nb = Notebook.Create()
+            nb.AddCell("code", "#!markdown\n# Title") |> ignore
+            let c = nb.AddCell("code", "1")
+            c.Json.["metadata"].AsObject().Remove("polyglot_notebook") |> ignore
+            Expect.equal nb.Cells.[0].Language "markdown" "#!markdown"
+            Expect.equal nb.Cells.[1].Language "csharp" "dotnet_interactive.language"
+        }
+        test "not a notebook: a clear error" {
+            Expect.throwsT<FormatException> (fun () -> Notebook.Parse "[1,2]" |> ignore) "array"
+            Expect.throwsT<FormatException> (fun () -> Notebook.Parse "{\"nbformat\":4}" |> ignore) "no cells"
+        }
+    ]
+
+[<Tests>]
+let engine =
+    testList "Notebooks.Engine" [
+        test "state carries from cell to cell; the trailing expression is the result" {
+            use s = new ScriptSession()
+            run s "var x = 20;" |> ignore
+            let r = run s "x * 2 + 2"
+            Expect.equal (result r) (Some "42") "result"
+            Expect.isFalse r.Failed "ok"
+        }
+        test "a statement ending in ; has no result" {
+            use s = new ScriptSession()
+            Expect.equal (result (run s "var y = 1;")) None "no result"
+        }
+        test "Console output is captured as a stream" {
+            use s = new ScriptSession()
+            let r = run s "Console.WriteLine(\"hello\"); Console.Write(\"world\");"
+            Expect.equal (texts r) "hello\nworld" "stdout"
+        }
+        test "default usings of .NET Interactive are in scope" {
+            use s = new ScriptSession()
+            let r = run s "new List<int> { 3, 1, 2 }.OrderBy(i => i).First() + new StringBuilder(\"ab\").Length"
+            Expect.equal (result r) (Some "3") "System.Linq, System.Text, System.Collections.Generic"
+        }
+        test "a compile error names the line and column relative to the cell" {
+            use s = new ScriptSession()
+            let r = run s "var a = 1;\nvar b = a +;"
+            Expect.isTrue r.Failed "failed"
+            let e = (error r).Value
+            Expect.equal e.EName "CompilationError" "ename"
+            Expect.stringContains e.EValue "(2," "line 2"
+        }
+        test "an exception becomes an error output; the session survives" {
+            use s = new ScriptSession()
+            run s "var keep = 7;" |> ignore
+            let r = run s "throw new InvalidOperationException(\"boom\");"
+            Expect.equal (error r).Value.EName "InvalidOperationException" "ename"
+            Expect.equal (error r).Value.EValue "boom" "evalue"
+            Expect.equal (result (run s "keep")) (Some "7") "state kept"
+        }
+        test "a cell that never ends is stopped by the per-cell timeout" {
+            use s = new ScriptSession(CellTimeout = Nullable(TimeSpan.FromSeconds 1.0))
+            let r = run s "while (true) { }"
+            Expect.equal (error r).Value.EName "TimeoutException" "timeout"
+            Expect.equal (result (run s "1 + 1")) (Some "2") "next cell runs"
+        }
+        test "unsupported magics are errors that name them; #!time and #!csharp work" {
+            use s = new ScriptSession()
+            let r = run s "#!fsharp\n1"
+            Expect.stringContains (error r).Value.EValue "#!fsharp" "names the magic"
+            let t = run s "#!time\n#!csharp\n1 + 1"
+            Expect.stringContains (texts t) "Wall time" "#!time"
+            Expect.equal (result t) (Some "2") "result"
+        }
+        test "#r loads an assembly by path relative to the notebook folder" {
+            let dir = Path.Combine(repoRoot, "notebooks")
+            use s = new ScriptSession(dir)
+            let r = run s "#r \"../artifacts/bin/Workbench/release/Workbench.dll\"\nWorkbench.Random.Seeds.Default"
+            Expect.isFalse r.Failed (sprintf "%A" (error r))
+            Expect.equal (result r) (Some "2018") "type from the referenced assembly"
+        }
+        test "#r of a missing file is a clear error" {
+            use s = new ScriptSession()
+            let r = run s "#r \"nope/missing.dll\""
+            Expect.stringContains (error r).Value.EValue "missing.dll" "names the file"
+        }
+        test "display() and .Display() produce display_data; Update() replaces it" {
+            use s = new ScriptSession()
+            let r = run s "var h = display(\"first\"); h.Update(\"second\"); 5.Display();"
+            let shown = r.Outputs |> Seq.filter (fun o -> o.OutputType = "display_data") |> List.ofSeq
+            Expect.equal shown.Length 3 "three display events"
+            Expect.isTrue shown.[1].IsUpdate "update"
+            Expect.equal shown.[1].DisplayId shown.[0].DisplayId "same id"
+        }
+        test "objects with ToHtml() render as text/html; sequences of records as tables" {
+            use s = new ScriptSession()
+            let r = run s "class T { public string ToHtml() => \"<b>hi</b>\"; }\nnew T()"
+            let data = (r.Outputs |> Seq.find (fun o -> o.OutputType = "execute_result")).Data
+            Expect.equal data.["text/html"] "<b>hi</b>" "ToHtml"
+            let t = run s "new[] { new { a = 1, b = \"x\" }, new { a = 2, b = \"y\" } }"
+            let html = (t.Outputs |> Seq.find (fun o -> o.OutputType = "execute_result")).Data.["text/html"]
+            Expect.stringContains html "<th>a</th>" "header"
+            Expect.stringContains html "<td>y</td>" "cell"
+        }
+        test "a Plotly chart's bundle holds the figure JSON with its data, and offline HTML" {
+            let chart = Chart.Column(values = [ 11.0; 22.0 ], Keys = [ "a"; "b" ])
+            let bundle = Display.FormatterRegistry.Default().Format(chart)
+            let fig = bundle.["application/vnd.plotly.v1+json"]
+            use doc = Text.Json.JsonDocument.Parse fig
+            let y = doc.RootElement.GetProperty("data").[0].GetProperty("y")
+            Expect.equal (y.[1].GetDouble()) 22.0 "data in the figure"
+            Expect.isFalse (bundle.["text/html"].Contains "cdn") "no CDN"
+        }
+    ]
+
+[<Tests>]
+let runner =
+    testList "Notebooks.Runner" [
+        let mk () =
+            let nb = Notebook.Create()
+            nb.AddCell("markdown", "# Title\nSome *text*.") |> ignore
+            nb.AddCell("code", "int n = 2;", [ "parameters" ]) |> ignore
+            nb.AddCell("code", "Console.WriteLine(n * 10);\nn") |> ignore
+            nb
+        test "runs cells, numbers them, and parameters override the tagged cell" {
+            let r = Runner.RunAsync(mk (), Path.GetTempPath(), RunOptions(Parameters = readOnlyDict [ "n", "5" ])).GetAwaiter().GetResult()
+            Expect.isTrue r.Succeeded (string r.Error)
+            let last = r.Executed.Cells |> Seq.last
+            Expect.stringContains (last.Json.ToJsonString()) "50" "overridden value used"
+            Expect.equal (last.Json.["execution_count"].GetValue<int>()) 3 "execution count (injected cell counted)"
+        }
+        test "an unknown parameter is refused" {
+            Expect.throwsT<ArgumentException> (fun () -> Runner.RunAsync(mk (), Path.GetTempPath(), RunOptions(Parameters = readOnlyDict [ "zzz", "1" ])).GetAwaiter().GetResult() |> ignore) "refused"
+        }
+        test "a failing cell stops the run and is reported" {
+            let nb = mk ()
+            nb.AddCell("code", "throw new Exception(\"bad\");") |> ignore
+            nb.AddCell("code", "1") |> ignore
+            let r = Runner.RunAsync(nb, Path.GetTempPath()).GetAwaiter().GetResult()
+            Expect.isFalse r.Succeeded "failed"
+            Expect.stringContains r.Error "bad" "error"
+            Expect.equal r.FailedCell 3 "cell index"
+        }
+        test "HTML report: markdown rendered, plotly.js inlined once for two charts, never from a CDN" {
+            let nb = mk ()
+            let bin = Path.Combine(repoRoot, "artifacts", "bin", "Workbench", "release")
+            nb.AddCell("code", $"#r \"{bin}/Plotly.NET.dll\"\n#r \"{bin}/Plotly.NET.CSharp.dll\"\nPlotly.NET.CSharp.Chart.Column<double, string, string>(values: new[] {{ 1.0, 2.0 }}, Keys: new[] {{ \"a\", \"b\" }})") |> ignore
+            nb.AddCell("code", "Plotly.NET.CSharp.Chart.Column<double, string, string>(values: new[] { 3.0, 4.0 }, Keys: new[] { \"c\", \"d\" })") |> ignore
+            let r = Runner.RunAsync(nb, Path.GetTempPath()).GetAwaiter().GetResult()
+            Expect.isTrue r.Succeeded (string r.Error)
+            let html = Runner.ToHtml(r.Executed, "t")
+            Expect.stringContains html "<h1" "markdown rendered"
+            Expect.isFalse (html.Contains "<script src=") "no external script (no CDN)"
+            let js = Display.PlotlyFormatter.PlotlyJs()
+            let marker = js.Substring(0, 80)
+            let count = (html.Length - html.Replace(marker, "").Length) / marker.Length
+            Expect.equal count 1 "plotly.js once"
+            Expect.equal ((html.Length - html.Replace("class=\"plotly-chart\"", "").Length) / "class=\"plotly-chart\"".Length) 2 "two charts"
+        }
+        test "executed notebooks validate against the nbformat schema (Debian python3-nbformat)" {
+            let python = "/usr/bin/python3"
+            let check = Process.Start(ProcessStartInfo(python, [| "-c"; "import nbformat" |], RedirectStandardError = true))
+            check.WaitForExit()
+            if check.ExitCode <> 0 then failwith "python3-nbformat is not installed: apt-get install -y python3-nbformat (.ci/run installs it)"
+            let r = Runner.RunAsync(mk (), Path.GetTempPath()).GetAwaiter().GetResult()
+            let path = Path.Combine(Path.GetTempPath(), $"wb-{Guid.NewGuid():N}.ipynb")
+            r.Executed.Save path
+            let p = Process.Start(ProcessStartInfo(python, [| "-c"; "import nbformat,sys; nbformat.validate(nbformat.read(sys.argv[1], as_version=4))"; path |], RedirectStandardError = true))
+            let err = p.StandardError.ReadToEnd()
+            p.WaitForExit()
+            File.Delete path
+            Expect.equal p.ExitCode 0 $"nbformat.validate: {err}"
+        }
+    ]
