@@ -205,29 +205,8 @@ public static class Apportion
         int contested = holders.Count;
         var tied = holders.Concat(contenders).Distinct().OrderBy(i => i).ToList();
         foreach (var i in holders) alloc[i]--;
-        string Name(int i) => names is not null && i < names.Count ? names[i] : $"party {i}";
         string quotient = sq ? $"{wv}/√{dw.Num}" : dw.Den == 1 ? $"{wv}/{dw.Num}" : $"{wv}·{dw.Den}/{dw.Num}";
-        if (rule == TieBreak.Error)
-        {
-            foreach (var i in holders) alloc[i]++;
-            throw new TieException(new Tie(district, tied.Select(Name).ToArray(), contested, quotient, [], "error"));
-        }
-        List<int> order;
-        if (rule == TieBreak.MoreVotes)
-        {
-            var v = votes.ToArray();
-            order = tied.OrderByDescending(i => v[i]).ThenBy(i => i).ToList();
-        }
-        else
-        {
-            var rng = new RandomStream(seed, 0x71E, (ulong)tied.Count);
-            order = new List<int>(tied);
-            for (int i = order.Count - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (order[i], order[j]) = (order[j], order[i]); }
-        }
-        var winners = order.Take(contested).ToList();
-        foreach (var i in winners) alloc[i]++;
-        ties?.Add(new Tie(district, tied.Select(Name).ToArray(), contested, quotient, winners.Select(Name).ToArray(),
-            rule == TieBreak.MoreVotes ? "more-votes" : "lot"));
+        foreach (var i in PickWinners(tied, contested, votes, rule, seed, names, district, ties, quotient)) alloc[i]++;
     }
 
     /// <summary>
@@ -281,7 +260,7 @@ public static class Apportion
                 var tied = order.Where(i => rem[i] == r).ToList();
                 int before = order.TakeWhile(i => rem[i] > r).Count();
                 int contested = left - before;
-                var resolved = ResolveRemainderTie(tied, contested, votes, tieBreak, seed, names, district, ties, r.ToString());
+                var resolved = PickWinners(tied, contested, votes, tieBreak, seed, names, district, ties, "remainder " + r);
                 foreach (var i in order.Take(before)) alloc[i]++;
                 foreach (var i in resolved) alloc[i]++;
             }
@@ -296,12 +275,13 @@ public static class Apportion
         return alloc;
     }
 
-    private static List<int> ResolveRemainderTie(List<int> tied, int contested, ReadOnlySpan<long> votes, TieBreak rule, ulong seed,
-        IReadOnlyList<string>? names, string district, List<Tie>? ties, string remainder)
+    /// <summary>Resolves a tie of <paramref name="tied"/> parties for <paramref name="contested"/> seats by the rule, records it, returns the winners.</summary>
+    private static List<int> PickWinners(List<int> tied, int contested, ReadOnlySpan<long> votes, TieBreak rule, ulong seed,
+        IReadOnlyList<string>? names, string district, List<Tie>? ties, string quotient)
     {
         string Name(int i) => names is not null && i < names.Count ? names[i] : $"party {i}";
         if (rule == TieBreak.Error)
-            throw new TieException(new Tie(district, tied.Select(Name).ToArray(), contested, remainder, [], "error"));
+            throw new TieException(new Tie(district, tied.Select(Name).ToArray(), contested, quotient, [], "error"));
         List<int> order;
         if (rule == TieBreak.MoreVotes)
         {
@@ -315,7 +295,7 @@ public static class Apportion
             for (int i = order.Count - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (order[i], order[j]) = (order[j], order[i]); }
         }
         var winners = order.Take(contested).ToList();
-        ties?.Add(new Tie(district, tied.Select(Name).ToArray(), contested, "remainder " + remainder, winners.Select(Name).ToArray(),
+        ties?.Add(new Tie(district, tied.Select(Name).ToArray(), contested, quotient, winners.Select(Name).ToArray(),
             rule == TieBreak.MoreVotes ? "more-votes" : "lot"));
         return winners;
     }

@@ -496,19 +496,7 @@ public static class Generator
         for (int round = 0; round < 3; round++)
         {
             // 1. valences: fixed point v_j += log(target_j / share_j) (Berry 1994 contraction).
-            for (int it = 0; it < 200; it++)
-            {
-                iterations++;
-                ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P);
-                double worst = 0;
-                for (int j = 0; j < P; j++)
-                {
-                    double step = Math.Log(target[j] / Math.Max(shares[j], 1e-300));
-                    vm.Valence[j] += step;
-                    worst = Math.Max(worst, Math.Abs(step));
-                }
-                if (worst < 1e-7) break;
-            }
+            iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P);
             // Normalise: the first party's valence is 0 (only differences matter).
             double v0 = vm.Valence[0];
             for (int j = 0; j < P; j++) vm.Valence[j] -= v0;
@@ -545,21 +533,28 @@ public static class Generator
             for (int t = 0; t < S; t++) weight[t] = Logistic(tm.Intercept + turnoutIndex[t]);
         }
         // Final valence pass with turnout weights.
-        for (int it = 0; it < 200; it++)
+        iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P);
+        ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P);
+        e.Calibration = new CalibrationReport(target, (double[])shares.Clone(), [], spec.TurnoutTarget,
+            weight.Average(), 0, 0, iterations);
+    }
+
+    /// <summary>Valences by the fixed point v_j ← v_j + log(target_j / share_j) (Berry 1994); returns the iterations used.</summary>
+    private static int FitValences(double[] expU, double[] valence, double[] weight, double[] prob, double[] shares, double[] target, int S, int P)
+    {
+        for (int it = 1; it <= 200; it++)
         {
-            iterations++;
-            ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P);
+            ExpectedShares(expU, valence, weight, prob, shares, S, P);
             double worst = 0;
             for (int j = 0; j < P; j++)
             {
                 double step = Math.Log(target[j] / Math.Max(shares[j], 1e-300));
-                vm.Valence[j] += step; worst = Math.Max(worst, Math.Abs(step));
+                valence[j] += step;
+                worst = Math.Max(worst, Math.Abs(step));
             }
-            if (worst < 1e-7) break;
+            if (worst < 1e-7) return it;
         }
-        ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P);
-        e.Calibration = new CalibrationReport(target, (double[])shares.Clone(), [], spec.TurnoutTarget,
-            weight.Average(), 0, 0, iterations);
+        return 200;
     }
 
     // Expected shares for valences v: with e_tj = exp(baseU_tj − max_j baseU_tj) precomputed,
