@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Workbench.Networks;
+using Workbench.Tables;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench opinion --model deffuant|hk|algorithmic-bias|degroot|voter --graph erdos-renyi|watts-strogatz|barabasi-albert|complete
+/// --nodes N --degree K [--epsilon E] [--gamma G] [--mu M] --steps S --seed X [--threads T] [--out DIR]</c>.
+/// </summary>
+internal sealed class OpinionCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var model = new Option<string>("--model") { Description = "deffuant | hk | algorithmic-bias | degroot | voter", Required = true };
+        var graph = new Option<string>("--graph") { Description = "erdos-renyi | watts-strogatz | barabasi-albert | complete", Required = true };
+        var nodes = new Option<int>("--nodes") { Description = "Number of nodes.", Required = true };
+        var degree = new Option<int>("--degree") { Description = "Mean degree (ER, WS: k; BA: 2m).", DefaultValueFactory = _ => 10 };
+        var epsilon = new Option<double>("--epsilon") { Description = "Confidence bound ε.", DefaultValueFactory = _ => 0.32 };
+        var gamma = new Option<double>("--gamma") { Description = "Algorithmic bias γ.", DefaultValueFactory = _ => 0.0 };
+        var mu = new Option<double>("--mu") { Description = "Convergence parameter μ.", DefaultValueFactory = _ => 0.5 };
+        var steps = new Option<int>("--steps") { Description = "Steps (asynchronous: N interactions each).", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed.", Required = true };
+        var threads = new Option<int?>("--threads") { Description = "Threads for synchronous models (results do not depend on it)." };
+        var outDir = new Option<string?>("--out") { Description = "Write the time series (timeseries.csv) and final opinions (opinions.csv) here." };
+        var cmd = new Command("opinion", "Run opinion dynamics (Deffuant, Hegselmann–Krause, algorithmic bias, DeGroot, voter) on a graph; print final metrics as JSON.")
+        {
+            model, graph, nodes, degree, epsilon, gamma, mu, steps, seed, threads, outDir,
+        };
+        cmd.SetAction(parse =>
+        {
+            var m = parse.GetValue(model) switch
+            {
+                "deffuant" => OpinionModel.Deffuant, "hk" => OpinionModel.HegselmannKrause, "algorithmic-bias" => OpinionModel.AlgorithmicBias,
+                "degroot" => OpinionModel.DeGroot, "voter" => OpinionModel.Voter,
+                var other => throw new UsageException($"--model: unknown model '{other}'; expected deffuant, hk, algorithmic-bias, degroot or voter."),
+            };
+            int n = parse.GetValue(nodes), k = parse.GetValue(degree);
+            if (n < 2) throw new UsageException($"--nodes must be at least 2; got {n}.");
+            if (parse.GetValue(graph) != "complete" && (k < 1 || k >= n)) throw new UsageException($"--degree must be between 1 and nodes−1; got {k}.");
+            ulong s = (ulong)parse.GetValue(seed);
+            var g = parse.GetValue(graph) switch
+            {
+                "erdos-renyi" => Graph.ErdosRenyi(n, k, s),
+                "watts-strogatz" => Graph.WattsStrogatz(n, k % 2 == 0 ? k : k + 1, 0.1, s),
+                "barabasi-albert" => Graph.BarabasiAlbert(n, Math.Max(1, k / 2), s),
+                "complete" => Graph.Complete(n),
+                var other => throw new UsageException($"--graph: unknown graph '{other}'; expected erdos-renyi, watts-strogatz, barabasi-albert or complete."),
+            };
+            var p = new OpinionParameters { Epsilon = parse.GetValue(epsilon), Gamma = parse.GetValue(gamma), Mu = parse.GetValue(mu), Steps = parse.GetValue(steps) };
+            try { p.Validate(); } catch (SpecValidationException ex) { throw new UsageException(ex.Message.Replace("$.", "--")); }
+            var dir = parse.GetValue(outDir);
+            if (dir is not null && !Directory.Exists(dir)) Directory.CreateDirectory(dir);
+            int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            var run = Opinions.Run(m, g, Opinions.Uniform(n, s), p, s, t);
+            var metrics = run.Metrics;
+            if (dir is not null)
+            {
+                var ts = new StringBuilder("replicate,step,metric,value\n");
+                foreach (var r in run.Series) ts.Append(CultureInfo.InvariantCulture, $"{r.Replicate},{r.Step},{r.Metric},{r.Value:R}\n");
+                AtomicFile.WriteAllText(Path.Combine(dir, "timeseries.csv"), ts.ToString());
+                AtomicFile.WriteAllText(Path.Combine(dir, "opinions.csv"), "node,opinion\n" + string.Concat(run.Opinions.Select((x, i) => string.Create(CultureInfo.InvariantCulture, $"{i},{x:R}\n"))));
+            }
+            var json = new Dictionary<string, object>
+            {
+                ["model"] = parse.GetValue(model)!, ["graph"] = parse.GetValue(graph)!, ["nodes"] = n, ["edges"] = g.IsComplete ? (long)n * (n - 1) / 2 : g.EdgeCount,
+                ["epsilon"] = p.Epsilon, ["gamma"] = p.Gamma, ["mu"] = p.Mu, ["seed"] = s,
+                ["steps"] = run.Steps, ["converged"] = run.Converged, ["interactions"] = run.Interactions,
+                ["interactionsPerSecond"] = Math.Round(run.InteractionsPerSecond),
+                ["final"] = new Dictionary<string, object>
+                {
+                    ["variance"] = Math.Round(metrics.Variance, 6), ["bimodality"] = Math.Round(metrics.Bimodality, 6),
+                    ["clusters"] = metrics.Clusters, ["majorClusters"] = metrics.MajorClusters, ["estebanRay"] = Math.Round(metrics.EstebanRay, 6),
+                },
+            };
+            Console.Out.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

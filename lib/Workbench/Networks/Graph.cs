@@ -1,0 +1,140 @@
+using Workbench.Random;
+
+namespace Workbench.Networks;
+
+/// <summary>
+/// An undirected simple graph in compressed sparse row (CSR) form: the neighbours of node i are
+/// <c>Targets[Offsets[i] .. Offsets[i+1]]</c>, sorted. Each edge is stored in both directions, so
+/// 1M nodes and 10M CSR entries take about 44 MB. Immutable once built.
+/// </summary>
+public sealed class Graph
+{
+    /// <summary>Row offsets, length N+1.</summary>
+    public int[] Offsets { get; }
+    /// <summary>Neighbour lists, concatenated.</summary>
+    public int[] Targets { get; }
+    /// <summary>Number of nodes.</summary>
+    public int NodeCount => Offsets.Length - 1;
+    /// <summary>Number of undirected edges.</summary>
+    public long EdgeCount => Targets.LongLength / 2;
+    /// <summary>True for a complete graph stored implicitly (no CSR arrays).</summary>
+    public bool IsComplete { get; }
+
+    private Graph(int[] offsets, int[] targets, bool complete) { Offsets = offsets; Targets = targets; IsComplete = complete; }
+
+    /// <summary>The complete graph K_n, stored implicitly: every node is a neighbour of every other.</summary>
+    public static Graph Complete(int n)
+    {
+        if (n < 2) throw new ArgumentOutOfRangeException(nameof(n), n, "a complete graph needs at least 2 nodes.");
+        return new Graph(new int[n + 1], [], complete: true);
+    }
+
+    /// <summary>Degree of node i.</summary>
+    public int Degree(int i) => IsComplete ? NodeCount - 1 : Offsets[i + 1] - Offsets[i];
+
+    /// <summary>The k-th neighbour of node i.</summary>
+    public int Neighbour(int i, int k) => IsComplete ? (k < i ? k : k + 1) : Targets[Offsets[i] + k];
+
+    /// <summary>Mean degree.</summary>
+    public double MeanDegree => IsComplete ? NodeCount - 1 : (double)Targets.Length / NodeCount;
+
+    /// <summary>Builds a graph from undirected edges (self-loops and duplicates dropped), by counting sort.</summary>
+    public static Graph FromEdges(int n, IReadOnlyList<(int A, int B)> edges)
+    {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 1.");
+        var deg = new int[n + 1];
+        foreach (var (a, b) in edges)
+        {
+            if ((uint)a >= n || (uint)b >= n) throw new ArgumentOutOfRangeException(nameof(edges), $"edge ({a},{b}) has a node outside 0..{n - 1}.");
+            if (a == b) continue;
+            deg[a]++; deg[b]++;
+        }
+        var offsets = new int[n + 1];
+        for (int i = 0; i < n; i++) offsets[i + 1] = offsets[i] + deg[i];
+        var targets = new int[offsets[n]];
+        var fill = (int[])offsets.Clone();
+        foreach (var (a, b) in edges)
+        {
+            if (a == b) continue;
+            targets[fill[a]++] = b; targets[fill[b]++] = a;
+        }
+        // Sort and deduplicate each row, then compact.
+        var newOffsets = new int[n + 1];
+        int w = 0;
+        for (int i = 0; i < n; i++)
+        {
+            Array.Sort(targets, offsets[i], offsets[i + 1] - offsets[i]);
+            int start = w;
+            for (int k = offsets[i]; k < offsets[i + 1]; k++)
+                if (w == start || targets[w - 1] != targets[k]) targets[w++] = targets[k];
+            newOffsets[i + 1] = w;
+        }
+        Array.Resize(ref targets, w);
+        return new Graph(newOffsets, targets, false);
+    }
+
+    /// <summary>Erdős–Rényi G(n, p) with p = meanDegree/(n−1), by geometric skipping over node pairs (Batagelj &amp; Brandes 2005, Phys. Rev. E 71).</summary>
+    public static Graph ErdosRenyi(int n, double meanDegree, ulong seed)
+    {
+        if (n < 2) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 2.");
+        Parameters.Require(nameof(meanDegree), meanDegree, 0, n - 1);
+        double p = meanDegree / (n - 1);
+        var edges = new List<(int, int)>((int)Math.Min(int.MaxValue / 4, (long)(n * meanDegree / 2 * 1.1) + 16));
+        if (p <= 0) return FromEdges(n, edges);
+        var rng = new RandomStream(seed, 0xE5, 0);
+        double logq = Math.Log(1 - Math.Min(p, 1 - 1e-15));
+        long v = 1, w = -1;
+        while (v < n)
+        {
+            w += 1 + (long)Math.Floor(Math.Log(rng.NextOpenDouble()) / logq);
+            while (w >= v && v < n) { w -= v; v++; }
+            if (v < n) edges.Add(((int)v, (int)w));
+        }
+        return FromEdges(n, edges);
+    }
+
+    /// <summary>Watts–Strogatz small world: a ring lattice of even degree k, each edge rewired with probability beta (Watts &amp; Strogatz 1998, Nature 393).</summary>
+    public static Graph WattsStrogatz(int n, int k, double beta, ulong seed)
+    {
+        if (k < 2 || k % 2 != 0 || k >= n) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be even, ≥ 2 and < n.");
+        Parameters.Require(nameof(beta), beta, 0, 1);
+        var rng = new RandomStream(seed, 0x35, 0);
+        var edges = new List<(int, int)>(n * k / 2);
+        var seen = new HashSet<long>();
+        for (int i = 0; i < n; i++)
+            for (int j = 1; j <= k / 2; j++)
+            {
+                int a = i, b = (i + j) % n;
+                if (rng.NextDouble() < beta)
+                {
+                    for (int tries = 0; tries < 32; tries++)
+                    {
+                        int c = rng.NextInt(n);
+                        if (c != a && !seen.Contains(Key(a, c))) { b = c; break; }
+                    }
+                }
+                if (seen.Add(Key(a, b))) edges.Add((a, b));
+            }
+        return FromEdges(n, edges);
+    }
+
+    private static long Key(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
+
+    /// <summary>Barabási–Albert preferential attachment: each new node links to m existing nodes chosen proportionally to degree (Barabási &amp; Albert 1999, Science 286).</summary>
+    public static Graph BarabasiAlbert(int n, int m, ulong seed)
+    {
+        if (m < 1 || m >= n) throw new ArgumentOutOfRangeException(nameof(m), m, "m must be in 1..n−1.");
+        var rng = new RandomStream(seed, 0xBA, 0);
+        var edges = new List<(int, int)>(n * m);
+        var ends = new List<int>(2 * n * m); // every edge endpoint: sampling uniformly from it is degree-proportional
+        for (int i = 0; i <= m; i++) for (int j = 0; j < i; j++) { edges.Add((i, j)); ends.Add(i); ends.Add(j); }
+        var chosen = new HashSet<int>();
+        for (int v = m + 1; v < n; v++)
+        {
+            chosen.Clear();
+            while (chosen.Count < m) chosen.Add(ends[rng.NextInt(ends.Count)]);
+            foreach (var t in chosen.Order()) { edges.Add((v, t)); ends.Add(v); ends.Add(t); }
+        }
+        return FromEdges(n, edges);
+    }
+}

@@ -1,0 +1,31 @@
+module Workbench.Cli.Tests.OpinionCommandTests
+
+open System.IO
+open System.Text.Json
+open Expecto
+
+[<Tests>]
+let tests =
+    testList "Cli.Opinion" [
+        test "opinion prints final metrics and writes the time series" {
+            let dir = Cli.tempDir ()
+            let code, out, err = Cli.run [ "opinion"; "--model"; "deffuant"; "--graph"; "erdos-renyi"; "--nodes"; "500"; "--degree"; "10"; "--epsilon"; "0.3"; "--steps"; "50"; "--seed"; "1"; "--out"; dir ]
+            Expect.equal code 0 err
+            use doc = JsonDocument.Parse out
+            for k in [ "steps"; "converged"; "interactionsPerSecond"; "final" ] do Expect.isTrue (fst (doc.RootElement.TryGetProperty k)) k
+            let lines = File.ReadAllLines(Path.Combine(dir, "timeseries.csv"))
+            Expect.equal lines.[0] "replicate,step,metric,value" "tidy header"
+            Expect.isGreaterThan lines.Length 5 "rows"
+            Directory.Delete(dir, true)
+        }
+        for (name, args, expected) in
+            [ "unknown model", [ "--model"; "ising"; "--graph"; "complete"; "--nodes"; "10"; "--steps"; "1"; "--seed"; "1" ], "--model"
+              "too few nodes", [ "--model"; "hk"; "--graph"; "complete"; "--nodes"; "1"; "--steps"; "1"; "--seed"; "1" ], "--nodes"
+              "bad epsilon", [ "--model"; "hk"; "--graph"; "complete"; "--nodes"; "10"; "--epsilon"; "2"; "--steps"; "1"; "--seed"; "1" ], "epsilon"
+              "missing steps", [ "--model"; "hk"; "--graph"; "complete"; "--nodes"; "10"; "--seed"; "1" ], "--steps" ] do
+            test $"bad input: {name} -> exit 2" {
+                let code, _, err = Cli.run ("opinion" :: args)
+                Expect.equal code 2 "exit 2"
+                Expect.stringContains err expected "message"
+            }
+    ]

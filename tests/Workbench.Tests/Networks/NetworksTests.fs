@@ -1,0 +1,85 @@
+module Workbench.Tests.Networks.NetworksTests
+
+open System
+open Expecto
+open Workbench.Networks
+
+let private run model (g: Graph) (p: OpinionParameters) seed threads =
+    Opinions.Run(model, g, Opinions.Uniform(g.NodeCount, seed), p, seed, threads)
+
+[<Tests>]
+let graphs =
+    testList "Networks.Graphs" [
+        test "CSR from edges: symmetric, sorted, no self-loops or duplicates" {
+            let g = Graph.FromEdges(4, [| struct (0, 1); struct (1, 0); struct (2, 2); struct (1, 3); struct (3, 1) |] |> Array.map (fun (struct (a, b)) -> struct (a, b)))
+            Expect.equal g.EdgeCount 2L "two edges"
+            Expect.equal [ for k in 0 .. g.Degree 1 - 1 -> g.Neighbour(1, k) ] [ 0; 3 ] "neighbours of 1"
+            Expect.equal (g.Degree 2) 0 "self-loop dropped"
+        }
+        test "Erdős–Rényi mean degree is close to the target (10,000 nodes, degree 10: SE ≈ 0.03, tolerance 0.2)" {
+            let g = Graph.ErdosRenyi(10_000, 10.0, 1UL)
+            Expect.floatClose { absolute = 0.2; relative = 0.0 } g.MeanDegree 10.0 "mean degree"
+        }
+        test "Watts–Strogatz keeps n·k/2 edges; Barabási–Albert has about n·m edges and a hub" {
+            let ws = Graph.WattsStrogatz(1000, 10, 0.1, 2UL)
+            Expect.isGreaterThan ws.EdgeCount 4900L "about 5000 edges"
+            let ba = Graph.BarabasiAlbert(2000, 3, 3UL)
+            Expect.isGreaterThan ba.EdgeCount 5900L "about 6000 edges"
+            let maxDeg = Seq.init ba.NodeCount ba.Degree |> Seq.max
+            Expect.isGreaterThan maxDeg 40 "preferential attachment makes hubs"
+        }
+        test "same seed, same graph" {
+            let a, b = Graph.ErdosRenyi(2000, 8.0, 5UL), Graph.ErdosRenyi(2000, 8.0, 5UL)
+            Expect.sequenceEqual a.Targets b.Targets "identical"
+        }
+    ]
+
+[<Tests>]
+let dynamics =
+    testList "Networks.Dynamics" [
+        // Deffuant et al. (2000, Adv. Complex Syst. 3(1)): on a complete graph the number of major
+        // clusters is about ⌊1/(2ε)⌋. Tolerance ±1 (the rule is approximate; small ε leaves extra minor clusters).
+        for eps in [ 0.1; 0.2; 0.3 ] do
+            test $"Deffuant, complete graph, ε = {eps}: major clusters ≈ ⌊1/(2ε)⌋" {
+                let r = run OpinionModel.Deffuant (Graph.Complete 1000) (OpinionParameters(Epsilon = eps, Steps = 2000)) 1UL 1
+                let expected = int (floor (1.0 / (2.0 * eps)))
+                Expect.isLessThanOrEqual (abs (r.Metrics.MajorClusters - expected)) 1 $"clusters {r.Metrics.MajorClusters} vs {expected}"
+            }
+        test "Hegselmann–Krause reaches consensus above the known ε (0.3 > ≈0.19 on a complete graph)" {
+            let r = run OpinionModel.HegselmannKrause (Graph.Complete 500) (OpinionParameters(Epsilon = 0.3, Steps = 200)) 1UL 2
+            Expect.isTrue r.Converged "converged"
+            Expect.equal r.Metrics.MajorClusters 1 "consensus"
+        }
+        test "Algorithmic bias (Sîrbu et al. 2019): γ > 0 gives more clusters, more polarisation, slower convergence than γ = 0" {
+            // Averaged over 3 seeded replicates, complete graph of 300, ε = 0.32 (consensus without bias).
+            let avg gamma =
+                let runs = [ for s in 1UL .. 3UL -> run OpinionModel.AlgorithmicBias (Graph.Complete 300) (OpinionParameters(Epsilon = 0.32, Gamma = gamma, Steps = 3000)) s 1 ]
+                (runs |> List.averageBy (fun r -> float r.Metrics.MajorClusters)),
+                (runs |> List.averageBy (fun r -> r.Metrics.Variance)),
+                (runs |> List.averageBy (fun r -> float r.Steps))
+            let c0, v0, s0 = avg 0.0
+            let c1, v1, s1 = avg 1.5
+            Expect.isGreaterThan c1 c0 "more clusters"
+            Expect.isGreaterThan v1 v0 "higher variance"
+            Expect.isGreaterThan s1 s0 "slower convergence"
+        }
+        test "synchronous HK: 1 and 2 threads give identical opinions" {
+            let g = Graph.ErdosRenyi(20_000, 10.0, 9UL)
+            let p = OpinionParameters(Epsilon = 0.2, Steps = 20)
+            let a, b = run OpinionModel.HegselmannKrause g p 4UL 1, run OpinionModel.HegselmannKrause g p 4UL 2
+            Expect.sequenceEqual a.Opinions b.Opinions "identical"
+        }
+        test "asynchronous runs are reproducible for a seed" {
+            let g = Graph.WattsStrogatz(500, 6, 0.1, 1UL)
+            let p = OpinionParameters(Epsilon = 0.25, Steps = 50)
+            Expect.sequenceEqual (run OpinionModel.Deffuant g p 7UL 1).Opinions (run OpinionModel.Deffuant g p 7UL 1).Opinions "same"
+        }
+        test "the voter model ends in fewer opinions than it starts with" {
+            let r = run OpinionModel.Voter (Graph.Complete 200) (OpinionParameters(Steps = 400)) 1UL 1
+            Expect.isLessThan (r.Opinions |> Array.distinct |> Array.length) 50 "coarsening"
+        }
+        test "bad parameters are refused, naming the parameter" {
+            let ex = Expect.throwsC (fun () -> run OpinionModel.Deffuant (Graph.Complete 10) (OpinionParameters(Mu = 0.9)) 1UL 1 |> ignore) id
+            Expect.stringContains ex.Message "mu" "names mu"
+        }
+    ]
