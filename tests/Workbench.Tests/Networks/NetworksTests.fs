@@ -83,3 +83,24 @@ let dynamics =
             Expect.stringContains ex.Message "mu" "names mu"
         }
     ]
+
+[<Tests>]
+let electorateGraph =
+    testList "Networks.ElectorateGraph" [
+        let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 1, Nullable 2)
+        test "household members are all tied; layers are deterministic for a seed" {
+            let a = ElectorateGraph.Build(e, seed = 3UL)
+            let b = ElectorateGraph.Build(e, seed = 3UL)
+            Expect.sequenceEqual a.All.Targets b.All.Targets "same graph"
+            for i in 1 .. e.VoterCount - 1 do
+                if e.Household.[i] = e.Household.[i - 1] then
+                    Expect.isTrue (Seq.exists (fun k -> a.Household.Neighbour(i, k) = i - 1) [ 0 .. a.Household.Degree i - 1 ]) "tied to housemate"
+        }
+        test "more online homophily, less cross-cutting exposure" {
+            let cross h =
+                let g = ElectorateGraph.Build(e, ElectorateGraphOptions(PartyHomophily = h), 5UL)
+                ElectorateGraph.CrossCuttingShare(g.Online, ReadOnlySpan e.SincereVote)
+            let low, high = cross 0.0, cross 0.9
+            Expect.isLessThan high (low - 0.3) $"cross-cutting {low:F2} -> {high:F2}"
+        }
+    ]
