@@ -204,3 +204,78 @@ let runner =
             Expect.equal p.ExitCode 0 $"nbformat.validate: {err}"
         }
     ]
+
+[<Tests>]
+let nuget =
+    testSequenced <| testList "Notebooks.NuGet" [
+        test "#r \"nuget:\" restores a package (from the local NuGet cache) and its types are usable" {
+            let cache = Path.Combine(Path.GetTempPath(), $"wb-nuget-{Guid.NewGuid():N}")
+            Environment.SetEnvironmentVariable("WORKBENCH_NUGET_CACHE", cache)
+            try
+                use s = new ScriptSession()
+                let r = s.RunAsync("#r \"nuget: Markdig, 1.6.0\"\nMarkdig.Markdown.ToHtml(\"*hi*\").Trim()").GetAwaiter().GetResult()
+                Expect.isFalse r.Failed (sprintf "%A" (r.Outputs |> Seq.tryFind (fun o -> o.OutputType = "error")))
+                Expect.equal (r.Outputs |> Seq.find (fun o -> o.OutputType = "execute_result")).Data.["text/plain"] "<p><em>hi</em></p>" "package works"
+                Expect.isTrue (Directory.GetFiles(cache, "resolved.txt", SearchOption.AllDirectories).Length = 1) "cached"
+            finally
+                Environment.SetEnvironmentVariable("WORKBENCH_NUGET_CACHE", null)
+                try Directory.Delete(cache, true) with _ -> ()
+        }
+        test "#r \"nuget:\" with a package that does not exist is a clear error naming it" {
+            let cache = Path.Combine(Path.GetTempPath(), $"wb-nuget-{Guid.NewGuid():N}")
+            Environment.SetEnvironmentVariable("WORKBENCH_NUGET_CACHE", cache)
+            try
+                use s = new ScriptSession()
+                let r = s.RunAsync("#r \"nuget: Workbench.No.Such.Package.Xyz, 9.9.9\"").GetAwaiter().GetResult()
+                Expect.isTrue r.Failed "failed"
+                let e = r.Outputs |> Seq.find (fun o -> o.OutputType = "error")
+                Expect.stringContains e.EValue "Workbench.No.Such.Package.Xyz" "names the package"
+            finally
+                Environment.SetEnvironmentVariable("WORKBENCH_NUGET_CACHE", null)
+                try Directory.Delete(cache, true) with _ -> ()
+        }
+    ]
+
+/// Runs Debian's headless Chromium on a page; returns the DOM after scripts ran and Chromium's log.
+let private chromiumDump (page: string) =
+    let exe = "/usr/bin/chromium"
+    if not (File.Exists exe) then failwith "Chromium is not installed: apt-get install -y chromium (.ci/run installs it)"
+    let profile = Path.Combine(Path.GetTempPath(), $"wb-chromium-{Guid.NewGuid():N}")
+    Directory.CreateDirectory profile |> ignore
+    let psi = ProcessStartInfo(exe, [| "--headless"; "--no-sandbox"; "--disable-gpu"; "--no-first-run"; "--disable-background-networking"
+                                       "--disable-component-update"; "--disable-sync"; "--disable-quic"; $"--user-data-dir={profile}"
+                                       "--enable-logging=stderr"; "--v=0"; "--virtual-time-budget=10000"; "--dump-dom"; "file://" + page |],
+                              RedirectStandardOutput = true, RedirectStandardError = true)
+    use p = Process.Start psi
+    let out = p.StandardOutput.ReadToEndAsync()
+    let err = p.StandardError.ReadToEndAsync()
+    if not (p.WaitForExit 60_000) then p.Kill true
+    try Directory.Delete(profile, true) with _ -> ()
+    out.Result, err.Result
+
+[<Tests>]
+let browser =
+    testSequenced <| testList "Notebooks.Browser" [
+        test "the HTML report of a notebook with charts renders every chart as SVG in headless Chromium, with no console errors" {
+            let nb = Notebook.Create()
+            nb.AddCell("markdown", "# Charts") |> ignore
+            let bin = Path.Combine(repoRoot, "artifacts", "bin", "Workbench", "release")
+            nb.AddCell("code", $"#r \"{bin}/Plotly.NET.dll\"\n#r \"{bin}/Plotly.NET.CSharp.dll\"\nPlotly.NET.CSharp.Chart.Column<double, string, string>(values: new[] {{ 1.0, 2.0 }}, Keys: new[] {{ \"a\", \"b\" }})") |> ignore
+            nb.AddCell("code", "Plotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 1.0, 2.0, 3.0 }, y: new[] { 3.0, 1.0, 2.0 })") |> ignore
+            let r = Runner.RunAsync(nb, Path.GetTempPath()).GetAwaiter().GetResult()
+            Expect.isTrue r.Succeeded (string r.Error)
+            let page = Path.Combine(Path.GetTempPath(), $"wb-report-{Guid.NewGuid():N}.html")
+            File.WriteAllText(page, Runner.ToHtml(r.Executed, "charts"))
+            let dom, log = chromiumDump page
+            File.Delete page
+            let ids = Text.RegularExpressions.Regex.Matches(dom, "<div id=\"(plotly-[0-9a-f]+)\"") |> Seq.map (fun m -> m.Groups.[1].Value) |> List.ofSeq
+            Expect.equal ids.Length 2 "two chart containers"
+            for id in ids do
+                let start = dom.IndexOf($"id=\"{id}\"")
+                let next = dom.IndexOf("<div id=\"plotly-", start + 10)
+                let segment = if next < 0 then dom.Substring start else dom.Substring(start, next - start)
+                Expect.stringContains segment "main-svg" $"chart {id} holds a rendered SVG"
+            let errors = log.Split('\n') |> Array.filter (fun l -> l.Contains "CONSOLE" && (l.Contains "ERROR" || l.Contains "Uncaught"))
+            Expect.isEmpty errors "no console errors"
+        }
+    ]
