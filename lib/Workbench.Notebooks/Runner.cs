@@ -86,14 +86,13 @@ public static class Runner
             if (!System.Text.RegularExpressions.Regex.IsMatch(cell.Source, $@"\b{k}\b")) throw new ArgumentException($"--parameters: the parameters cell does not define '{k}'.");
             sb.Append(k).Append(" = ").Append(v).Append(";\n");
         }
-        var injected = nb.AddCell("code", sb.ToString(), ["injected-parameters"]);
-        // Move the injected cell right after the parameters cell.
+        nb.AddCell("code", sb.ToString(), ["injected-parameters"]);
+        // Move the injected cell (appended last) right after the parameters cell.
         var arr = (JsonArray)nb.Root["cells"]!;
         var node = arr[arr.Count - 1]!;
         arr.RemoveAt(arr.Count - 1);
         arr.Insert(cell.Index + 1, node);
         node["id"] = "injected-parameters";
-        _ = injected;
     }
 
     internal static JsonArray OutputsJson(IReadOnlyList<CellOutput> outputs, int executionCount)

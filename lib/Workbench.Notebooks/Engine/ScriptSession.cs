@@ -103,7 +103,6 @@ public sealed class ScriptSession : IDisposable
     private sealed class RoutingWriter(TextWriter fallback, Func<ScriptSession, StringBuilder?> target) : TextWriter
     {
         public override Encoding Encoding => Encoding.UTF8;
-        private TextWriter? Redirect => CurrentSession.Value is { } s && target(s) is { } sb ? new StringWriter(sb) : null;
         public TextWriter Fallback { get; set; } = fallback;
         public override void Write(char value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value); else Fallback.Write(value); }
         public override void Write(string? value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value); else Fallback.Write(value); }

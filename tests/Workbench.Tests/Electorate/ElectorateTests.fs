@@ -233,3 +233,23 @@ let sampleData =
             Expect.equal (hex (File.ReadAllBytes(Path.Combine(dir, "classroom-sample.parquet")))) sums.["classroom-sample.parquet"] "file on disk"
         }
     ]
+
+[<Tests>]
+let voteModel =
+    testList "Electorate.VoteModel" [
+        test "tactical voting: a supporter of a non-viable party moves to the best viable one; a viable choice stays" {
+            let utility = [| 1.0; 0.5; 2.0 |]          // sincere choice: party 2
+            let shares = [| 0.45; 0.40; 0.15 |]        // party 2 has a third of the leader's share
+            let mutable r = Workbench.Random.RandomStream(1UL, 0u, 0UL)
+            Expect.equal (VoteModel.Tactical(2, ReadOnlySpan utility, ReadOnlySpan shares, 0.5, 1.0, &r)) 0 "moves to party 0 (higher utility of the viable)"
+            Expect.equal (VoteModel.Tactical(2, ReadOnlySpan utility, ReadOnlySpan shares, 0.3, 1.0, &r)) 2 "viable at 0.3: stays"
+            Expect.equal (VoteModel.Tactical(2, ReadOnlySpan utility, ReadOnlySpan shares, 0.5, 0.0, &r)) 2 "probability 0: stays"
+        }
+        test "choice probabilities sum to 1 and follow the logit of utilities" {
+            let u = [| 0.0; Math.Log 2.0; Double.NegativeInfinity |]
+            VoteModel.Softmax(Span u)
+            Expect.floatClose Accuracy.high u.[0] (1.0 / 3.0) "p0"
+            Expect.floatClose Accuracy.high u.[1] (2.0 / 3.0) "p1"
+            Expect.equal u.[2] 0.0 "a party that does not stand gets 0"
+        }
+    ]
