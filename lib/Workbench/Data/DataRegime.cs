@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Workbench.Data;
+
+/// <summary>Where a campaign's data about voters comes from (MODEL.md §3).</summary>
+public enum DataSource { VoterFile, Canvass, ConsumerData, PlatformTargeting, Polls }
+
+/// <summary>
+/// A legal regime for campaign data (MODEL.md §3; International IDEA, Digital Microtargeting,
+/// 2018, ch. 4 on legal considerations): which sources may be used, the minimum unit of analysis
+/// in households (a German-style micro-cell of about 6.6 households is a parameter, not a statute),
+/// banned attributes (GDPR Art. 9 special categories), whether individual-level modelling is
+/// allowed, and the minimum audience of an ad.
+/// </summary>
+public sealed record DataRegime
+{
+    public string Name { get; init; } = "custom";
+    public string Description { get; init; } = "";
+    /// <summary>Sources the campaign may use.</summary>
+    public IReadOnlyList<DataSource> AllowedSources { get; init; } = Enum.GetValues<DataSource>();
+    /// <summary>Smallest unit data may describe, in households (1 = individuals).</summary>
+    [Param("Minimum unit of analysis in households (1 = individual data).", Min = 1, Max = 10_000, Unit = "households",
+        Citation = "German-style micro-cells average about 6.6 households (International IDEA 2018, ch. 4)")]
+    public int MinimumUnitHouseholds { get; init; } = 1;
+    /// <summary>Attributes (codebook column names) that may not be read or targeted.</summary>
+    public IReadOnlyList<string> BannedAttributes { get; init; } = [];
+    /// <summary>Whether models may be trained on individual voters.</summary>
+    public bool IndividualModelling { get; init; } = true;
+    /// <summary>Smallest audience an ad may target.</summary>
+    [Param("Minimum audience of a targeted ad.", Min = 1, Max = 10_000_000, Unit = "voters")]
+    public int MinimumAudience { get; init; } = 1;
+
+    /// <summary>True when data may only be seen in cells of several households.</summary>
+    [JsonIgnore] public bool Aggregated => MinimumUnitHouseholds > 1 || !IndividualModelling;
+
+    /// <summary>Every problem with the regime, with JSON paths.</summary>
+    public IReadOnlyList<ValidationError> Validate()
+    {
+        var errors = new List<ValidationError>();
+        Parameters.CheckRanges(this, "$", errors);
+        if (string.IsNullOrWhiteSpace(Name)) errors.Add(new("$.name", "must not be empty."));
+        if (AllowedSources is null) errors.Add(new("$.allowedSources", "is required."));
+        else if (AllowedSources.Distinct().Count() != AllowedSources.Count) errors.Add(new("$.allowedSources", "lists a source twice."));
+        if (BannedAttributes is null) errors.Add(new("$.bannedAttributes", "is required."));
+        else
+            for (int i = 0; i < BannedAttributes.Count; i++)
+                if (!VoterData.Attributes.Contains(BannedAttributes[i]))
+                    errors.Add(new($"$.bannedAttributes[{i}]", $"'{BannedAttributes[i]}' is not an attribute; known: {string.Join(", ", VoterData.Attributes)}."));
+        if (!IndividualModelling && MinimumUnitHouseholds == 1)
+            errors.Add(new("$.minimumUnitHouseholds", "a regime without individual modelling needs a minimum unit of at least 2 households."));
+        return errors;
+    }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>The regime as JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Parses and validates a regime; every error is listed.</summary>
+    public static DataRegime FromJson(string json)
+    {
+        DataRegime r;
+        try { r = JsonSerializer.Deserialize<DataRegime>(json, Json) ?? throw new JsonException("empty regime"); }
+        catch (JsonException ex) { throw new SpecValidationException([new ValidationError(ex.Path ?? "$", ex.Message)]); }
+        Parameters.ThrowIfAny(r.Validate());
+        return r;
+    }
+
+    /// <summary>Names of the built-in regimes.</summary>
+    public static IReadOnlyList<string> PresetNames { get; } = ["eu-gdpr", "france-like", "germany-like", "uk-like", "us-like"];
+
+    /// <summary>A built-in regime (embedded copy of data-synthetic/regimes/NAME.json).</summary>
+    public static DataRegime Preset(string name)
+    {
+        if (!PresetNames.Contains(name)) throw new ArgumentException($"Unknown data regime '{name}'. Known regimes: {string.Join(", ", PresetNames)}.", nameof(name));
+        using var s = typeof(DataRegime).Assembly.GetManifestResourceStream($"Workbench.Regimes.{name}.json")
+            ?? throw new InvalidOperationException($"Regime resource '{name}' is missing.");
+        return FromJson(new StreamReader(s).ReadToEnd());
+    }
+}
+
+/// <summary>An attempt to use data that the regime forbids; the message names the rule.</summary>
+public sealed class RegimeViolationException(string regime, string rule, string message)
+    : InvalidOperationException($"Refused under data regime '{regime}' (rule: {rule}): {message}")
+{
+    public string Regime { get; } = regime;
+    public string Rule { get; } = rule;
+}

@@ -1,0 +1,140 @@
+namespace Workbench.Data;
+
+/// <summary>Cell-level data: the mean of an attribute over cells of at least k households.</summary>
+public sealed record CellTable(string Attribute, DataSource Source, int MinimumHouseholds, float[] Mean, int[] Households, int[] Voters);
+
+/// <summary>
+/// What a campaign may see of an electorate under a <see cref="DataRegime"/>. Enforcement lives
+/// here: every read names its source; a forbidden source, a banned attribute, or individual data
+/// under an aggregated regime is refused with a <see cref="RegimeViolationException"/> naming the
+/// rule. Under an aggregated regime the only data paths are cell tables over cells of at least
+/// <see cref="DataRegime.MinimumUnitHouseholds"/> households (consecutive households of one
+/// neighbourhood), so no API path returns individual values.
+/// </summary>
+public sealed class VoterData
+{
+    /// <summary>Attributes a campaign can ask for, and the sources that carry each.</summary>
+    public static IReadOnlyDictionary<string, DataSource[]> Catalogue { get; } = new Dictionary<string, DataSource[]>
+    {
+        ["age"] = [DataSource.VoterFile, DataSource.PlatformTargeting, DataSource.ConsumerData],
+        ["gender"] = [DataSource.VoterFile, DataSource.PlatformTargeting, DataSource.ConsumerData],
+        ["urban"] = [DataSource.VoterFile, DataSource.PlatformTargeting],
+        ["past_turnout"] = [DataSource.VoterFile],
+        ["education"] = [DataSource.ConsumerData, DataSource.PlatformTargeting, DataSource.Polls],
+        ["income_quintile"] = [DataSource.ConsumerData, DataSource.Polls],
+        ["minority"] = [DataSource.ConsumerData, DataSource.Polls],
+        ["health"] = [DataSource.ConsumerData],
+        ["interest"] = [DataSource.Canvass, DataSource.Polls, DataSource.PlatformTargeting],
+        ["support"] = [DataSource.Canvass, DataSource.Polls],
+    };
+
+    /// <summary>Every attribute name.</summary>
+    public static IReadOnlyCollection<string> Attributes => (IReadOnlyCollection<string>)Catalogue.Keys;
+
+    private readonly Workbench.Electorate.Electorate _e;
+    private int[]? _cellOfVoter;
+    private int _cells;
+
+    private VoterData(Workbench.Electorate.Electorate e, DataRegime regime) { _e = e; Regime = regime; }
+
+    /// <summary>The regime in force.</summary>
+    public DataRegime Regime { get; }
+
+    /// <summary>A view of <paramref name="electorate"/> under <paramref name="regime"/> (validated).</summary>
+    public static VoterData Open(Workbench.Electorate.Electorate electorate, DataRegime regime)
+    {
+        ArgumentNullException.ThrowIfNull(electorate); ArgumentNullException.ThrowIfNull(regime);
+        Parameters.ThrowIfAny(regime.Validate());
+        return new VoterData(electorate, regime);
+    }
+
+    private void Check(string attribute, DataSource source)
+    {
+        if (!Catalogue.TryGetValue(attribute, out var carriers))
+            throw new ArgumentException($"Unknown attribute '{attribute}'. Known: {string.Join(", ", Catalogue.Keys)}.", nameof(attribute));
+        if (!Regime.AllowedSources.Contains(source))
+            throw new RegimeViolationException(Regime.Name, "allowedSources", $"the source {source} may not be used.");
+        if (Regime.BannedAttributes.Contains(attribute))
+            throw new RegimeViolationException(Regime.Name, "bannedAttributes", $"the attribute '{attribute}' may not be read or targeted.");
+        if (!carriers.Contains(source))
+            throw new ArgumentException($"The source {source} does not carry '{attribute}'; sources that do: {string.Join(", ", carriers)}.", nameof(source));
+    }
+
+    /// <summary>Individual values (one per voter). Refused under an aggregated regime.</summary>
+    public float[] Individual(string attribute, DataSource source)
+    {
+        Check(attribute, source);
+        if (Regime.Aggregated)
+            throw new RegimeViolationException(Regime.Name, Regime.IndividualModelling ? "minimumUnitHouseholds" : "individualModelling",
+                $"individual data is not available; use cells of at least {Regime.MinimumUnitHouseholds} households.");
+        var v = new float[_e.VoterCount];
+        for (int i = 0; i < v.Length; i++) v[i] = Value(attribute, i);
+        return v;
+    }
+
+    /// <summary>The cell of each voter (cells hold at least the regime's minimum of households; 1 household each when individual data is allowed).</summary>
+    public int CellOf(int voter) { EnsureCells(); return _cellOfVoter![voter]; }
+
+    /// <summary>Number of cells.</summary>
+    public int CellCount { get { EnsureCells(); return _cells; } }
+
+    /// <summary>Cell means of an attribute (each cell at least the regime's minimum of households).</summary>
+    public CellTable Cells(string attribute, DataSource source)
+    {
+        Check(attribute, source);
+        EnsureCells();
+        var sum = new double[_cells]; var voters = new int[_cells]; var households = new int[_cells];
+        int lastHousehold = -1;
+        for (int i = 0; i < _e.VoterCount; i++)
+        {
+            int c = _cellOfVoter![i];
+            sum[c] += Value(attribute, i); voters[c]++;
+            if (_e.Household[i] != lastHousehold) { households[c]++; lastHousehold = _e.Household[i]; }
+        }
+        var mean = new float[_cells];
+        for (int c = 0; c < _cells; c++) mean[c] = (float)(sum[c] / voters[c]);
+        return new CellTable(attribute, source, Regime.MinimumUnitHouseholds, mean, households, voters);
+    }
+
+    private void EnsureCells()
+    {
+        if (_cellOfVoter is not null) return;
+        int k = Regime.MinimumUnitHouseholds, n = _e.VoterCount;
+        var cellOf = new int[n];
+        int cell = -1, inCell = 0, cellStartNeighbourhood = -1, lastHousehold = -1;
+        // First pass: households per neighbourhood, so the last cell of a neighbourhood can absorb a short remainder.
+        var hhPerNb = new int[_e.NeighbourhoodCount];
+        for (int i = 0; i < n; i++) if (_e.Household[i] != lastHousehold) { hhPerNb[_e.Neighbourhood[i]]++; lastHousehold = _e.Household[i]; }
+        lastHousehold = -1;
+        int seenInNb = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int nbh = _e.Neighbourhood[i];
+            if (_e.Household[i] != lastHousehold)
+            {
+                lastHousehold = _e.Household[i];
+                if (nbh != cellStartNeighbourhood) { cellStartNeighbourhood = nbh; seenInNb = 0; cell++; inCell = 0; }
+                else if (inCell >= k && hhPerNb[nbh] - seenInNb >= k) { cell++; inCell = 0; }
+                inCell++; seenInNb++;
+            }
+            cellOf[i] = cell;
+        }
+        _cellOfVoter = cellOf;
+        _cells = cell + 1;
+    }
+
+    private float Value(string attribute, int i) => attribute switch
+    {
+        "age" => _e.Age[i],
+        "gender" => _e.Gender[i],
+        "urban" => _e.Urban[i],
+        "past_turnout" => _e.PastTurnout[i],
+        "education" => _e.Education[i],
+        "income_quintile" => _e.IncomeQuintile[i],
+        "minority" => _e.Minority[i],
+        "health" => _e.Health[i],
+        "interest" => (float)_e.Interest[i],
+        "support" => _e.PartyId[i],
+        _ => throw new ArgumentException($"Unknown attribute '{attribute}'.", nameof(attribute)),
+    };
+}
