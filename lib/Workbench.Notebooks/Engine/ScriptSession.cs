@@ -36,8 +36,6 @@ public sealed class ScriptSession : IDisposable
         ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
 
     private static readonly AsyncLocal<ScriptSession?> CurrentSession = new();
-    private static readonly object ConsoleGate = new();
-    private static RoutingWriter? _routerOut, _routerErr;
 
     private readonly InteractiveAssemblyLoader _loader = new();
     private readonly List<string> _probeDirs = [];
@@ -63,7 +61,7 @@ public sealed class ScriptSession : IDisposable
     public ScriptSession(string? workingDirectory = null)
     {
         WorkingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
-        InstallConsoleRouting();
+        ConsoleRouter.Install();
         AssemblyLoadContext.Default.Resolving += ResolveFromProbeDirs;
         _options = ScriptOptions.Default
             .WithImports(DefaultUsings.Append("Workbench.Notebooks.Display"))
@@ -87,37 +85,6 @@ public sealed class ScriptSession : IDisposable
         return null;
     }
 
-    private static void InstallConsoleRouting()
-    {
-        lock (ConsoleGate)
-        {
-            if (_routerOut is not null && Console.Out == _routerOut) return;
-            _routerOut = new RoutingWriter(Console.Out, s => s._stdout);
-            _routerErr = new RoutingWriter(Console.Error, s => s._stderr);
-            Console.SetOut(_routerOut);
-            Console.SetError(_routerErr);
-        }
-    }
-
-    /// <summary>Writes into the current session's capture when one is running on this flow, else to the original console.</summary>
-    private sealed class RoutingWriter(TextWriter fallback, Func<ScriptSession, StringBuilder?> target) : TextWriter
-    {
-        public override Encoding Encoding => Encoding.UTF8;
-        public TextWriter Fallback { get; set; } = fallback;
-        public override void Write(char value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value); else Fallback.Write(value); }
-        public override void Write(string? value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value); else Fallback.Write(value); }
-        public override void WriteLine(string? value) { if (CurrentSession.Value is { } s && target(s) is { } sb) lock (sb) sb.Append(value).Append('\n'); else Fallback.WriteLine(value); }
-        public override void Flush() => Fallback.Flush();
-    }
-
-    /// <summary>Lets code outside any session (for example tests) swap the real console under the router.</summary>
-    public static void SetFallbackConsole(TextWriter? output, TextWriter? error)
-    {
-        InstallConsoleRouting();
-        if (output is not null) _routerOut!.Fallback = output;
-        if (error is not null) _routerErr!.Fallback = error;
-    }
-
     private static readonly Regex RefDirective = new(@"^\s*#r\s+""(?<what>[^""]+)""\s*$", RegexOptions.Compiled);
     private static readonly Regex IncludeDirective = new(@"^\s*#i\s+""(?<what>[^""]+)""\s*$", RegexOptions.Compiled);
     private static readonly Regex Magic = new(@"^\s*#!(?<name>[\w\-]+)", RegexOptions.Compiled);
@@ -130,6 +97,7 @@ public sealed class ScriptSession : IDisposable
         var sw = Stopwatch.StartNew();
         bool failed = false, time = false;
         CurrentSession.Value = this;
+        using var capture = ConsoleRouter.Capture(new LockedStringWriter(_stdout), new LockedStringWriter(_stderr));
         try
         {
             // Directives and magics: handled here, replaced by blank lines so line numbers stay right.
@@ -317,6 +285,15 @@ public sealed class ScriptSession : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => AssemblyLoadContext.Default.Resolving -= ResolveFromProbeDirs;
+}
+
+/// <summary>A writer into a StringBuilder that the session also reads (callers lock on the builder).</summary>
+internal sealed class LockedStringWriter(StringBuilder sb) : TextWriter
+{
+    public override Encoding Encoding => Encoding.UTF8;
+    public override void Write(char value) { lock (sb) sb.Append(value); }
+    public override void Write(string? value) { lock (sb) sb.Append(value); }
+    public override void Write(char[] buffer, int index, int count) { lock (sb) sb.Append(buffer, index, count); }
 }
 
 /// <summary>The globals of a script: <c>display(x)</c> as in .NET Interactive.</summary>

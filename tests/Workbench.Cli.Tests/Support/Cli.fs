@@ -8,21 +8,14 @@ type Marker = class end
 
 /// Runs the `workbench` command in process, capturing stdout, stderr and the exit code.
 module Cli =
-    let private gate = obj ()
-
-    /// Runs `workbench args` in process. Console redirection is process-wide, so calls are serialised.
+    /// Runs `workbench args` in process, capturing this call's console output through the
+    /// per-flow ConsoleRouter (so parallel tests and notebook sessions do not mix their streams).
     let run (args: string list) =
-        lock gate (fun () ->
-            let out, err = new StringWriter(), new StringWriter()
-            let oldOut, oldErr = Console.Out, Console.Error
-            Console.SetOut out
-            Console.SetError err
-            try
-                let code = global.Workbench.Cli.Program.Main(List.toArray args)
-                code, out.ToString(), err.ToString()
-            finally
-                Console.SetOut oldOut
-                Console.SetError oldErr)
+        let out, err = new StringWriter(), new StringWriter()
+        let code =
+            use _capture = global.Workbench.Notebooks.Engine.ConsoleRouter.Capture(out, err)
+            global.Workbench.Cli.Program.Main(List.toArray args)
+        code, out.ToString(), err.ToString()
 
     /// A fresh temporary folder, deleted by the caller with `cleanup`.
     let tempDir () =
