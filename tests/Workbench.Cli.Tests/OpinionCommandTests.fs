@@ -18,6 +18,12 @@ let tests =
             Expect.isGreaterThan lines.Length 5 "rows"
             Directory.Delete(dir, true)
         }
+        test "--graph electorate runs on the layered social graph of a generated electorate" {
+            let code, out, err = Cli.run [ "opinion"; "--model"; "hk"; "--graph"; "electorate"; "--nodes"; "5000"; "--epsilon"; "0.2"; "--steps"; "5"; "--seed"; "2" ]
+            Expect.equal code 0 err
+            use doc = JsonDocument.Parse out
+            Expect.isGreaterThan (doc.RootElement.GetProperty("edges").GetInt64()) 5000L "a social graph with ties"
+        }
         for (name, args, expected) in
             [ "unknown model", [ "--model"; "ising"; "--graph"; "complete"; "--nodes"; "10"; "--steps"; "1"; "--seed"; "1" ], "--model"
               "too few nodes", [ "--model"; "hk"; "--graph"; "complete"; "--nodes"; "1"; "--steps"; "1"; "--seed"; "1" ], "--nodes"

@@ -13,10 +13,15 @@ namespace Workbench.Cli.Commands;
 /// </summary>
 internal sealed class OpinionCommand : CliCommand
 {
+    private static Workbench.Electorate.ElectorateSpec PresetOrThrow(string name) =>
+        Workbench.Electorate.ElectorateSpec.PresetNames.Contains(name) ? Workbench.Electorate.ElectorateSpec.Preset(name)
+            : throw new UsageException($"--preset: unknown preset '{name}'; known: {string.Join(", ", Workbench.Electorate.ElectorateSpec.PresetNames)}.");
+
     public override Command Build()
     {
         var model = new Option<string>("--model") { Description = "deffuant | hk | algorithmic-bias | degroot | voter", Required = true };
-        var graph = new Option<string>("--graph") { Description = "erdos-renyi | watts-strogatz | barabasi-albert | complete", Required = true };
+        var graph = new Option<string>("--graph") { Description = "erdos-renyi | watts-strogatz | barabasi-albert | complete | electorate (the layered social graph of a generated electorate; --nodes voters)", Required = true };
+        var preset = new Option<string>("--preset") { Description = "Electorate preset for --graph electorate (default classroom).", DefaultValueFactory = _ => "classroom" };
         var nodes = new Option<int>("--nodes") { Description = "Number of nodes.", Required = true };
         var degree = new Option<int>("--degree") { Description = "Mean degree (ER, WS: k; BA: 2m).", DefaultValueFactory = _ => 10 };
         var epsilon = new Option<double>("--epsilon") { Description = "Confidence bound ε.", DefaultValueFactory = _ => 0.32 };
@@ -28,7 +33,7 @@ internal sealed class OpinionCommand : CliCommand
         var outDir = new Option<string?>("--out") { Description = "Write the time series (timeseries.csv) and final opinions (opinions.csv) here." };
         var cmd = new Command("opinion", "Run opinion dynamics (Deffuant, Hegselmann–Krause, algorithmic bias, DeGroot, voter) on a graph; print final metrics as JSON.")
         {
-            model, graph, nodes, degree, epsilon, gamma, mu, steps, seed, threads, outDir,
+            model, graph, preset, nodes, degree, epsilon, gamma, mu, steps, seed, threads, outDir,
         };
         cmd.SetAction(parse =>
         {
@@ -40,7 +45,7 @@ internal sealed class OpinionCommand : CliCommand
             };
             int n = parse.GetValue(nodes), k = parse.GetValue(degree);
             if (n < 2) throw new UsageException($"--nodes must be at least 2; got {n}.");
-            if (parse.GetValue(graph) != "complete" && (k < 1 || k >= n)) throw new UsageException($"--degree must be between 1 and nodes−1; got {k}.");
+            if (parse.GetValue(graph) is not ("complete" or "electorate") && (k < 1 || k >= n)) throw new UsageException($"--degree must be between 1 and nodes−1; got {k}.");
             ulong s = (ulong)parse.GetValue(seed);
             var g = parse.GetValue(graph) switch
             {
@@ -48,7 +53,9 @@ internal sealed class OpinionCommand : CliCommand
                 "watts-strogatz" => Graph.WattsStrogatz(n, k % 2 == 0 ? k : k + 1, 0.1, s),
                 "barabasi-albert" => Graph.BarabasiAlbert(n, Math.Max(1, k / 2), s),
                 "complete" => Graph.Complete(n),
-                var other => throw new UsageException($"--graph: unknown graph '{other}'; expected erdos-renyi, watts-strogatz, barabasi-albert or complete."),
+                "electorate" => ElectorateGraph.Build(Workbench.Electorate.Electorates.Generate(PresetOrThrow(parse.GetValue(preset)!), n, (int)s),
+                    new ElectorateGraphOptions { OnlineDegree = k }, s).All,
+                var other => throw new UsageException($"--graph: unknown graph '{other}'; expected erdos-renyi, watts-strogatz, barabasi-albert, complete or electorate."),
             };
             var p = new OpinionParameters { Epsilon = parse.GetValue(epsilon), Gamma = parse.GetValue(gamma), Mu = parse.GetValue(mu), Steps = parse.GetValue(steps) };
             try { p.Validate(); } catch (SpecValidationException ex) { throw new UsageException(ex.Message.Replace("$.", "--")); }
