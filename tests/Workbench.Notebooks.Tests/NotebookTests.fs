@@ -1,5 +1,8 @@
 module Workbench.Notebooks.Tests.NotebookTests
 
+// Deedle's C# construction API (Frame.FromColumns) is used on purpose: the test checks the C# surface notebooks use.
+#nowarn "10001"
+
 open System
 open System.IO
 open System.Diagnostics
@@ -133,6 +136,18 @@ let engine =
             let html = (t.Outputs |> Seq.find (fun o -> o.OutputType = "execute_result")).Data.["text/html"]
             Expect.stringContains html "<th>a</th>" "header"
             Expect.stringContains html "<td>y</td>" "cell"
+        }
+        test "DataFrames and Deedle frames render as static HTML tables with their rows" {
+            let series = Deedle.Series<int, float>([| 0; 1; 2 |], [| 10.0; 20.0; 30.0 |])
+            let frame = Deedle.Frame.FromColumns([ Collections.Generic.KeyValuePair("votes", series) ])
+            let bundle = Display.FormatterRegistry.Default().Format(frame)
+            Expect.stringContains bundle.["text/html"] "<th>votes</th>" "header"
+            Expect.stringContains bundle.["text/html"] "<td>30</td>" "a row"
+            Expect.stringContains bundle.["text/html"] "3 rows × 1 columns" "shape"
+            let df = new Microsoft.Data.Analysis.DataFrame([ Microsoft.Data.Analysis.PrimitiveDataFrameColumn<int>("seats", [| 3; 2 |]) :> Microsoft.Data.Analysis.DataFrameColumn ])
+            let dfb = Display.FormatterRegistry.Default().Format(df)
+            Expect.stringContains dfb.["text/html"] "<th>seats</th>" "header"
+            Expect.stringContains dfb.["text/html"] "2 rows × 1 columns" "shape"
         }
         test "a Plotly chart's bundle holds the figure JSON with its data, and offline HTML" {
             let chart = Chart.Column(values = [ 11.0; 22.0 ], Keys = [ "a"; "b" ])

@@ -142,10 +142,27 @@ public sealed class FormatterRegistry
 
     private static IReadOnlyDictionary<string, string> DeedleHtml(object frame)
     {
-        // Deedle's own text rendering (first and last rows), shown as a static <pre> table.
-        var format = frame.GetType().GetMethod("Format", Type.EmptyTypes);
-        string text = format?.Invoke(frame, null) as string ?? frame.ToString() ?? "";
-        return new Dictionary<string, string> { ["text/html"] = "<pre class=\"deedle-frame\">" + WebUtility.HtmlEncode(text) + "</pre>", ["text/plain"] = text };
+        // Deedle's own conversion to a DataTable (row keys as the first column), rendered as a static table.
+        var args = frame.GetType().GetGenericArguments();
+        var toTable = typeof(Deedle.FrameExtensions).GetMethods().First(m => m.Name == "ToDataTable" && m.GetParameters().Length == 2).MakeGenericMethod(args);
+        using var table = (System.Data.DataTable)toTable.Invoke(null, [frame, new[] { "key" }])!;
+        const int max = 20;
+        var html = new StringBuilder("<table><thead><tr>");
+        var text = new StringBuilder();
+        foreach (System.Data.DataColumn c in table.Columns) html.Append("<th>").Append(WebUtility.HtmlEncode(c.ColumnName)).Append("</th>");
+        text.Append(string.Join("\t", table.Columns.Cast<System.Data.DataColumn>().Select(c => c.ColumnName))).Append('\n');
+        html.Append("</tr></thead><tbody>");
+        for (int i = 0; i < Math.Min(max, table.Rows.Count); i++)
+        {
+            var cells = table.Rows[i].ItemArray.Select(v => v is DBNull ? "" : Cell(v)).ToArray();
+            html.Append("<tr>");
+            foreach (var c in cells) html.Append("<td>").Append(WebUtility.HtmlEncode(c)).Append("</td>");
+            html.Append("</tr>");
+            text.Append(string.Join("\t", cells)).Append('\n');
+        }
+        html.Append("</tbody></table><p>").Append(table.Rows.Count).Append(" rows × ").Append(table.Columns.Count - 1).Append(" columns</p>");
+        text.Append($"{table.Rows.Count} rows × {table.Columns.Count - 1} columns\n");
+        return new Dictionary<string, string> { ["text/html"] = html.ToString(), ["text/plain"] = text.ToString() };
     }
 }
 
