@@ -21,6 +21,10 @@ public static class ElectionJson
 
     private static Exception Bad(string path, string message) => new SpecValidationException([new ValidationError(path, message)]);
 
+    /// <summary>Parses a method name (dhondt, sainte-lague, …); an unknown name is a validation error at <paramref name="path"/>.</summary>
+    public static Method ParseMethodName(string name, string path) =>
+        Methods.TryGetValue(name, out var m) ? m : throw Bad(path, $"unknown method '{name}'; expected one of {string.Join(", ", Methods.Keys)}.");
+
     private static Method ParseMethod(JsonNode? node, string path)
     {
         var s = node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;

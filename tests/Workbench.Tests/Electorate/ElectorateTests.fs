@@ -7,12 +7,7 @@ open Expecto
 open Workbench
 open Workbench.Electorate
 
-let private repoRoot =
-    let rec up (d: DirectoryInfo) =
-        if isNull d then failwith "repository root (Workbench.sln) not found"
-        elif File.Exists(Path.Combine(d.FullName, "Workbench.sln")) then d.FullName
-        else up d.Parent
-    up (DirectoryInfo AppContext.BaseDirectory)
+let private repoRoot = Workbench.Tests.Repo.root
 
 /// Electorates are cached per (preset, voters, seed): generating them is the expensive part.
 let private cache = Collections.Concurrent.ConcurrentDictionary<string * int * int, Lazy<Electorate>>()

@@ -1,0 +1,49 @@
+using System.CommandLine;
+using System.Text.Json;
+using Workbench.Experiments;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--threads T] [--out DIR]</c>:
+/// runs a campaign scenario (issue 7; docs/campaigns.md), writes results.csv, results.parquet,
+/// summary.json and manifest.json to DIR (each atomically) and prints the JSON summary.
+/// </summary>
+internal sealed class SimulateCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var file = new Argument<string>("SCENARIO") { Description = "Scenario file (JSON); see notebooks/scenarios." };
+        var replicates = new Option<int?>("--replicates") { Description = "Replicates (default: the scenario's)." };
+        var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
+        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
+        var output = new Option<string?>("--out") { Description = "Folder for results.csv, results.parquet, summary.json and manifest.json." };
+        var cmd = new Command("simulate", "Run a campaign scenario: campaigns under a data regime, counted under several electoral systems, with replicates and common random numbers. Prints a JSON summary.")
+        {
+            file, replicates, seed, threads, output,
+        };
+        cmd.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            if (!File.Exists(path)) throw new UsageException($"Scenario file '{path}' does not exist.");
+            int? r = parse.GetValue(replicates);
+            if (r is < 1 or > 100_000) throw new UsageException($"--replicates must be between 1 and 100000; got {r}.");
+            int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
+            string? outDir = parse.GetValue(output);
+            if (outDir is not null)
+            {
+                Directory.CreateDirectory(outDir);
+                ElectorateCommand.CheckWritable(Path.Combine(outDir, "results.csv"));
+            }
+            var scenario = Scenario.Load(path).With(r, parse.GetValue(seed));
+            var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));
+            var result = Simulation.Run(scenario, t, progress);
+            if (progress is not null) Console.Error.WriteLine();
+            if (outDir is not null) result.Write(outDir);
+            Console.Out.WriteLine(result.Summary().ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

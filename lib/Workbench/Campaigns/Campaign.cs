@@ -1,0 +1,77 @@
+
+namespace Workbench.Campaigns;
+
+/// <summary>Targeting strategies of MODEL.md §6.</summary>
+public enum Strategy
+{
+    /// <summary>No targeting: the budget is split evenly over the channels and spread over everyone they reach.</summary>
+    Broadcast,
+    /// <summary>Classic demographic targeting: national age × education groups, the best groups first.</summary>
+    Demographic,
+    /// <summary>Score-based microtargeting: individual voters (cells of k households under an aggregated regime; platform audiences for paid social), best expected value per cost first.</summary>
+    Microtarget,
+    /// <summary>Geographic targeting: whole constituencies (regions for TV), best first — under FPTP, the marginal seats.</summary>
+    Geographic,
+}
+
+/// <summary>What a campaign maximises (MODEL.md §6).</summary>
+public enum Objective
+{
+    /// <summary>Expected seats under the system named by <see cref="CampaignSpec.OptimiseFor"/> (FPTP: seat pivotality; list PR: the share of the next seat; MMP: the list tier).</summary>
+    Seats,
+    /// <summary>Expected national vote share.</summary>
+    Votes,
+}
+
+/// <summary>One party's campaign: budget, strategy, objective and channels.</summary>
+public sealed record CampaignSpec
+{
+    /// <summary>The sponsoring party (a party name of the electorate).</summary>
+    public string Party { get; init; } = "";
+    /// <summary>Budget (currency units).</summary>
+    [Param("Campaign budget", Min = 0, Max = 1e12, Unit = "currency")]
+    public double Budget { get; init; }
+    /// <summary>Targeting strategy.</summary>
+    public Strategy Strategy { get; init; } = Strategy.Microtarget;
+    /// <summary>Objective of the budget allocator.</summary>
+    public Objective Objective { get; init; } = Objective.Seats;
+    /// <summary>Name of the scenario system the seat objective refers to (default: the scenario's first system).</summary>
+    public string? OptimiseFor { get; init; }
+    /// <summary>Channel names (built-in or defined by the scenario).</summary>
+    public IReadOnlyList<string> Channels { get; init; } = ["paid-social", "canvass", "direct-mail"];
+    /// <summary>The campaign's uncertainty about constituency margins (standard deviation of a share), which sets FPTP seat pivotality.</summary>
+    [Param("Uncertainty of the campaign about seat margins (sd of a vote share), for FPTP pivotality", Min = 0.005, Max = 0.5)]
+    public double MarginUncertainty { get; init; } = 0.05;
+
+    /// <summary>Validates the spec (party and channel names are checked by the scenario).</summary>
+    public IReadOnlyList<ValidationError> Validate(string path)
+    {
+        var errors = new List<ValidationError>();
+        if (string.IsNullOrWhiteSpace(Party)) errors.Add(new(path + ".party", "a campaign needs a party."));
+        if (Channels.Count == 0) errors.Add(new(path + ".channels", "a campaign needs at least one channel."));
+        if (Channels.Distinct().Count() != Channels.Count) errors.Add(new(path + ".channels", "a channel is listed twice."));
+        Parameters.CheckRanges(this, path, errors);
+        return errors;
+    }
+}
+
+/// <summary>What one campaign did: spend and contacts, by channel and constituency.</summary>
+public sealed record CampaignOutcome
+{
+    /// <summary>Sponsoring party.</summary>
+    public string Party { get; init; } = "";
+    /// <summary>Total spend.</summary>
+    public double Spend { get; init; }
+    /// <summary>Attempts made.</summary>
+    public long Attempts { get; init; }
+    /// <summary>Contacts made (attempts that reached the voter).</summary>
+    public long Contacts { get; init; }
+    /// <summary>Spend per channel.</summary>
+    public IReadOnlyDictionary<string, double> SpendByChannel { get; init; } = new Dictionary<string, double>();
+    /// <summary>Contacts per channel.</summary>
+    public IReadOnlyDictionary<string, long> ContactsByChannel { get; init; } = new Dictionary<string, long>();
+    /// <summary>Spend per constituency.</summary>
+    public double[] SpendByConstituency { get; init; } = [];
+    /// <summary>Distinct voters contacted at least once.</summary>
+    public long VotersContacted { get; init; }
+}

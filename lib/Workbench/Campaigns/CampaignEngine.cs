@@ -1,0 +1,423 @@
+using Workbench.Data;
+using Workbench.Random;
+
+namespace Workbench.Campaigns;
+
+/// <summary>
+/// Plans and delivers one campaign (MODEL.md §6). Planning uses only the campaign's
+/// <see cref="CampaignKnowledge"/> (its estimates, never the truth): each targetable unit of
+/// each channel gets an expected value per cost — expected seats under the system the campaign
+/// optimises for, or expected vote share — and the budget buys the best (channel, unit, repeat)
+/// items first, repeats worth <see cref="ChannelSpec.Decay"/> of the previous contact, within each
+/// channel's capacity (a water-filling allocation solved by bisection on the value-per-cost
+/// threshold). Delivery then samples contacts with the true contact probabilities and adds the
+/// calibrated shifts of <see cref="ResponseModel"/> to each contacted voter (and the household
+/// spillover of canvassing).
+/// </summary>
+public static class CampaignEngine
+{
+    private const uint StreamContact = 7000, StreamBroadcast = 7500;
+
+    /// <summary>Everything a campaign needs from its scenario.</summary>
+    public sealed record Context(ElectionDayModel Model, ResponseModel Responses, CampaignKnowledge Knowledge, VoterData Data,
+        ElectoralSystemSpec? System, ulong Seed, int Threads);
+
+    /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
+    public static CampaignOutcome Run(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex,
+        float[] turnoutShift, float[] utilityShift)
+    {
+        var e = ctx.Model.Electorate;
+        int sponsor = e.PartyNames.ToList().IndexOf(spec.Party);
+        if (sponsor < 0) throw new ArgumentException($"campaign party '{spec.Party}' is not a party of the electorate ({string.Join(", ", e.PartyNames)}).");
+        var attempts = Plan(ctx, spec, channels, sponsor, campaignIndex);
+        return Deliver(ctx, spec, channels, sponsor, campaignIndex, attempts, turnoutShift, utilityShift);
+    }
+
+    /// <summary>Expected value of one attempt on each voter for each channel, from the campaign's estimates.</summary>
+    internal static double[][] Values(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, out double[][] costs)
+    {
+        var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+
+        // Estimated constituency results.
+        var share = new double[C * P]; var votes = new double[C];
+        for (int i = 0; i < n; i++)
+        {
+            int k = e.Constituency[i]; double t = kn.Turnout[i];
+            votes[k] += t;
+            for (int j = 0; j < P; j++) share[k * P + j] += t * kn.Support[(long)i * P + j];
+        }
+        double totalVotes = votes.Sum();
+        var national = new double[P];
+        for (int k = 0; k < C; k++) for (int j = 0; j < P; j++) { national[j] += share[k * P + j]; share[k * P + j] /= Math.Max(1e-9, votes[k]); }
+        for (int j = 0; j < P; j++) national[j] /= Math.Max(1e-9, totalVotes);
+
+        // Components of the objective: (per-constituency weight per net vote, FPTP rival or −1 for share-based).
+        var fptpWeight = new double[C]; var rival = new int[C]; var prWeight = new double[C]; var prShare = new double[C];
+        var sys = ctx.System;
+        bool useFptp = spec.Objective == Objective.Seats && sys is { Type: "fptp" or "parallel" };
+        bool usePr = spec.Objective == Objective.Votes || sys is null || sys.Type is "list" or "mmp" or "parallel";
+        if (useFptp)
+        {
+            double sd = spec.MarginUncertainty;
+            for (int k = 0; k < C; k++)
+            {
+                int r = -1; double best = double.NegativeInfinity;
+                for (int j = 0; j < P; j++) if (j != sponsor && share[k * P + j] > best) { best = share[k * P + j]; r = j; }
+                double m = share[k * P + sponsor] - best;
+                fptpWeight[k] = Math.Exp(-0.5 * m * m / (sd * sd)) / (sd * Math.Sqrt(2 * Math.PI)) / Math.Max(1, votes[k]);
+                rival[k] = r;
+            }
+        }
+        if (usePr)
+        {
+            if (spec.Objective == Objective.Seats && sys is { Type: "list", Districts: "regions" })
+            {
+                var seats = ElectoralSystemSpec.RegionSeats(e, sys.ListSeats(C));
+                int R = seats.Length;
+                var rv = new double[R]; var rs = new double[R];
+                for (int k = 0; k < C; k++) { rv[e.ConstituencyRegion[k]] += votes[k]; rs[e.ConstituencyRegion[k]] += share[k * P + sponsor] * votes[k]; }
+                for (int k = 0; k < C; k++) { int r = e.ConstituencyRegion[k]; prWeight[k] = seats[r] / Math.Max(1, rv[r]); prShare[k] = rs[r] / Math.Max(1, rv[r]); }
+            }
+            else
+            {
+                double s = spec.Objective == Objective.Seats && sys is not null ? sys.ListSeats(C) : 100.0; // votes: percentage points
+                for (int k = 0; k < C; k++) { prWeight[k] = s / Math.Max(1, totalVotes); prShare[k] = national[sponsor]; }
+            }
+        }
+
+        var values = new double[channels.Count][];
+        costs = new double[channels.Count][];
+        for (int c = 0; c < channels.Count; c++)
+        {
+            var ch = channels[c];
+            var resp = ctx.Responses.For(sponsor, ch);
+            var v = values[c] = new double[n];
+            var cost = costs[c] = new double[n];
+            double meanContact = 0;
+            bool knowsContact = !ctx.Data.Regime.Aggregated;
+            if (!knowsContact) { for (int i = 0; i < n; i++) meanContact += ch.ContactProbability(e, i, sponsor); meanContact /= Math.Max(1, n); }
+            var mob = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                int k = e.Constituency[i];
+                long o = (long)i * P;
+                double t = kn.Turnout[i], ps = kn.Support[o + sponsor];
+                int leanEst = 0;
+                for (int j = 1; j < P; j++) if (kn.Support[o + j] > kn.Support[o + leanEst]) leanEst = j;
+                double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
+                double dt = shift == 0 ? 0 : ResponseModel.Sigmoid(Logit(t) + shift) - t;
+                double valMob = 0, valPers = 0;
+                if (useFptp)
+                {
+                    double pr = kn.Support[o + rival[k]];
+                    valMob += fptpWeight[k] * dt * (ps - pr);
+                    valPers += fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr);
+                }
+                if (usePr)
+                {
+                    valMob += prWeight[k] * dt * (ps - prShare[k]);
+                    valPers += prWeight[k] * t * ps * (1 - ps) * resp.Utility;
+                }
+                double cp = knowsContact ? ch.ContactProbability(e, i, sponsor) : meanContact;
+                mob[i] = valMob;
+                v[i] = cp * (valMob + valPers);
+                cost[i] = ch.Cost * (ch.ChargeOnContact ? cp : 1);
+            }
+            if (ch.HouseholdSpillover > 0)
+            {
+                // Each household member's mobilisation value passes at the spillover share to the contacted voter's attempt.
+                int start = 0;
+                while (start < n)
+                {
+                    int h = e.Household[start], end = start;
+                    double sum = 0;
+                    while (end < n && e.Household[end] == h) sum += mob[end++];
+                    for (int i = start; i < end; i++)
+                    {
+                        double cp = knowsContact ? ch.ContactProbability(e, i, sponsor) : meanContact;
+                        v[i] += cp * ch.HouseholdSpillover * (sum - mob[i]);
+                    }
+                    start = end;
+                }
+            }
+        }
+        return values;
+    }
+
+    private static double Logit(double p) { p = Math.Clamp(p, 1e-6, 1 - 1e-6); return Math.Log(p / (1 - p)); }
+
+    /// <summary>The units a channel can target under a strategy and regime: unit of each voter, or −1 where the voter cannot be targeted.</summary>
+    internal static int[] Units(Context ctx, Strategy strategy, ChannelSpec ch, double[] value, out int unitCount)
+    {
+        var e = ctx.Model.Electorate; var regime = ctx.Data.Regime;
+        int n = e.VoterCount;
+        var unit = new int[n];
+        int AgeBand(int i) { int b = 0; while (b < 5 && e.Age[i] >= Electorate.ElectorateSpec.AgeBandUpper[b]) b++; return b; }
+        bool platform = regime.AllowedSources.Contains(DataSource.PlatformTargeting) && !regime.BannedAttributes.Contains("age");
+        if (ch.Kind == ChannelKind.Tv)
+        {
+            // TV is bought by region (and show, when not broadcast).
+            int shows = 6;
+            for (int i = 0; i < n; i++)
+            {
+                int r = e.ConstituencyRegion[e.Constituency[i]];
+                unit[i] = strategy is Strategy.Broadcast or Strategy.Geographic ? r : r * shows + e.TvShow[i];
+            }
+            unitCount = (e.ConstituencyRegion.Max() + 1) * shows;
+            return unit;
+        }
+        switch (strategy)
+        {
+            case Strategy.Geographic:
+                for (int i = 0; i < n; i++) unit[i] = e.Constituency[i];
+                unitCount = e.ConstituencyCount;
+                return unit;
+            case Strategy.Demographic:
+                for (int i = 0; i < n; i++) unit[i] = AgeBand(i) * 3 + e.Education[i];
+                unitCount = 18;
+                return unit;
+            case Strategy.Microtarget:
+                if (ch.Kind is ChannelKind.PaidSocial or ChannelKind.OwnedSocial)
+                {
+                    bool customAudiences = ch.Kind == ChannelKind.PaidSocial && !regime.Aggregated && regime.AllowedSources.Contains(DataSource.VoterFile);
+                    if (customAudiences && regime.MinimumAudience <= 1)
+                    {
+                        for (int i = 0; i < n; i++) unit[i] = i;
+                        unitCount = n;
+                        return unit;
+                    }
+                    if (customAudiences)
+                    {
+                        // A custom audience: the campaign uploads its best voters; the platform serves blocks of at least the minimum audience.
+                        var order = Enumerable.Range(0, n).ToArray();
+                        var keys = value.Select(x => -x).ToArray();
+                        Array.Sort(keys, order);
+                        int block = regime.MinimumAudience;
+                        for (int r = 0; r < n; r++) unit[order[r]] = r / block;
+                        unitCount = (n + block - 1) / block;
+                        return unit;
+                    }
+                    // Platform audiences: constituency × age band (or constituency alone without platform targeting).
+                    for (int i = 0; i < n; i++) unit[i] = platform ? e.Constituency[i] * 6 + AgeBand(i) : e.Constituency[i];
+                    unitCount = e.ConstituencyCount * (platform ? 6 : 1);
+                    return unit;
+                }
+                if (regime.Aggregated)
+                {
+                    for (int i = 0; i < n; i++) unit[i] = ctx.Data.CellOf(i);
+                    unitCount = ctx.Data.CellCount;
+                    return unit;
+                }
+                for (int i = 0; i < n; i++) unit[i] = i;
+                unitCount = n;
+                return unit;
+            default:
+                unitCount = 1;
+                return unit; // broadcast: one unit
+        }
+    }
+
+    /// <summary>Attempts per voter and channel (byte per voter), plus a fractional extra attempt for the marginal unit.</summary>
+    internal sealed record PlanResult(byte[][] Attempts, int[][] Unit, int MarginalChannel, int MarginalUnit, double MarginalFraction);
+
+    private static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex)
+    {
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount, CH = channels.Count;
+        var attempts = new byte[CH][];
+        var units = new int[CH][];
+        if (spec.Budget <= 0) { for (int c = 0; c < CH; c++) { attempts[c] = new byte[n]; units[c] = new int[n]; } return new PlanResult(attempts, units, -1, -1, 0); }
+        var values = Values(ctx, spec, channels, sponsor, out var costs);
+
+        if (spec.Strategy == Strategy.Broadcast)
+        {
+            // Even split over the channels; what a saturated channel cannot spend goes to the others.
+            var perVoter = new double[CH]; var totalCost = new double[CH]; var limit = new double[CH];
+            for (int c = 0; c < CH; c++)
+            {
+                totalCost[c] = costs[c].Sum();
+                limit[c] = channels[c].MaxFrequency;
+                if (channels[c].Capacity is double cap) limit[c] = Math.Min(limit[c], cap / n);
+            }
+            double remaining = spec.Budget;
+            for (int pass = 0; pass < CH && remaining > 1e-9; pass++)
+            {
+                var open = Enumerable.Range(0, CH).Where(c => totalCost[c] > 0 && perVoter[c] < limit[c] - 1e-12).ToArray();
+                if (open.Length == 0) break;
+                double each = remaining / open.Length;
+                foreach (int c in open)
+                {
+                    double add = Math.Min(limit[c] - perVoter[c], each / totalCost[c]);
+                    perVoter[c] += add; remaining -= add * totalCost[c];
+                }
+            }
+            for (int c = 0; c < CH; c++)
+            {
+                units[c] = new int[n];
+                double q = perVoter[c];
+                int full = (int)Math.Floor(q); double frac = q - full;
+                var a = attempts[c] = new byte[n];
+                var rng = new RandomStream(ctx.Seed, StreamBroadcast + (uint)(campaignIndex * 32 + c), 0);
+                for (int i = 0; i < n; i++) a[i] = (byte)(full + (frac > 0 && rng.NextDouble() < frac ? 1 : 0));
+            }
+            return new PlanResult(attempts, units, -1, -1, 0);
+        }
+
+        // Units and their value, cost and size per channel.
+        var uValue = new double[CH][]; var uCost = new double[CH][]; var uSize = new long[CH][]; var ratio = new double[CH][];
+        for (int c = 0; c < CH; c++)
+        {
+            units[c] = Units(ctx, spec.Strategy, channels[c], values[c], out int U);
+            uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U];
+            for (int i = 0; i < n; i++) { int u = units[c][i]; if (u < 0) continue; uValue[c][u] += values[c][i]; uCost[c][u] += costs[c][i]; uSize[c][u]++; }
+            bool ads = channels[c].Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
+            for (int u = 0; u < U; u++)
+            {
+                bool tooSmall = ads && uSize[c][u] < ctx.Data.Regime.MinimumAudience;
+                ratio[c][u] = uCost[c][u] > 0 && uValue[c][u] > 0 && !tooSmall ? uValue[c][u] / uCost[c][u] : 0;
+            }
+        }
+
+        int Selected(int c, double r, double lambda)
+        {
+            if (r <= 0 || r < lambda) return 0;
+            var ch = channels[c];
+            if (lambda <= 0 || ch.Decay >= 1) return ch.MaxFrequency;
+            if (ch.Decay <= 0) return 1;
+            int extra = (int)Math.Floor(Math.Log(lambda / r) / Math.Log(ch.Decay) + 1e-12);
+            return Math.Min(ch.MaxFrequency, 1 + extra);
+        }
+        double Spend(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, rc[u], lambda); if (k > 0) s += k * uCost[c][u]; } return s; }
+        double AttemptsOf(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, rc[u], lambda); if (k > 0) s += k * uSize[c][u]; } return s; }
+
+        double maxRatio = 0, minRatio = double.PositiveInfinity;
+        for (int c = 0; c < CH; c++) foreach (var r in ratio[c]) if (r > 0) { maxRatio = Math.Max(maxRatio, r); minRatio = Math.Min(minRatio, r); }
+        var lambdas = new double[CH];
+        if (maxRatio > 0)
+        {
+            double lo = Math.Log(minRatio * Math.Pow(channels.Min(ch => ch.Decay is > 0 and < 1 ? ch.Decay : 1), 20) * 0.5), hi = Math.Log(maxRatio * 1.0000001);
+            double Search(Func<double, double> f, double limit)
+            {
+                if (f(0) <= limit) return 0;
+                double a = lo, b = hi;
+                for (int it = 0; it < 64; it++) { double m = 0.5 * (a + b); if (f(Math.Exp(m)) <= limit) b = m; else a = m; }
+                return Math.Exp(b);
+            }
+            var capLambda = new double[CH];
+            for (int c = 0; c < CH; c++) if (channels[c].Capacity is double cap) { int cc = c; capLambda[c] = Search(l => AttemptsOf(cc, l), cap); }
+            double global = Search(l => { double s = 0; for (int c = 0; c < CH; c++) s += Spend(c, Math.Max(l, capLambda[c])); return s; }, spec.Budget);
+            for (int c = 0; c < CH; c++) lambdas[c] = Math.Max(global, capLambda[c]);
+        }
+        else for (int c = 0; c < CH; c++) lambdas[c] = double.PositiveInfinity;
+
+        // Attempts per voter; then the best unbought item is bought in part with what is left.
+        double spent = 0;
+        var unitAttempts = new int[CH][];
+        for (int c = 0; c < CH; c++)
+        {
+            unitAttempts[c] = new int[ratio[c].Length];
+            for (int u = 0; u < ratio[c].Length; u++) { unitAttempts[c][u] = Selected(c, ratio[c][u], lambdas[c]); spent += unitAttempts[c][u] * uCost[c][u]; }
+            attempts[c] = new byte[n];
+            for (int i = 0; i < n; i++) { int u = units[c][i]; if (u >= 0) attempts[c][i] = (byte)unitAttempts[c][u]; }
+        }
+        int mc = -1, mu = -1; double bestNext = 0;
+        for (int c = 0; c < CH; c++)
+        {
+            var ch = channels[c];
+            double used = AttemptsOf(c, lambdas[c]);
+            for (int u = 0; u < ratio[c].Length; u++)
+            {
+                int k = unitAttempts[c][u];
+                if (ratio[c][u] <= 0 || k >= ch.MaxFrequency) continue;
+                if (ch.Capacity is double cap && used + uSize[c][u] > cap) continue;
+                double next = ratio[c][u] * Math.Pow(ch.Decay, k);
+                if (next > bestNext) { bestNext = next; mc = c; mu = u; }
+            }
+        }
+        double fraction = mc >= 0 ? Math.Clamp((spec.Budget - spent) / uCost[mc][mu], 0, 1) : 0;
+        return new PlanResult(attempts, units, mc, mu, fraction);
+    }
+
+    private static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
+        PlanResult plan, float[] turnoutShift, float[] utilityShift)
+    {
+        var model = ctx.Model; var e = model.Electorate;
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount, CH = channels.Count;
+        var responses = channels.Select(ch => ctx.Responses.For(sponsor, ch)).ToArray();
+        var spill = new float[n];
+        bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
+        // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency.
+        var totals = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
+        {
+            var acc = new double[3 * CH + 1 + C];
+            for (int i = (int)s; i < end; i++)
+            {
+                bool reached = false;
+                int k = e.Constituency[i];
+                for (int c = 0; c < CH; c++)
+                {
+                    int a = plan.Attempts[c][i];
+                    if (plan.MarginalChannel == c && plan.Unit[c][i] == plan.MarginalUnit)
+                    {
+                        var fr = new RandomStream(ctx.Seed, StreamBroadcast + 16 + (uint)(campaignIndex * 32 + c), (ulong)i);
+                        if (fr.NextDouble() < plan.MarginalFraction) a++;
+                    }
+                    if (a == 0) continue;
+                    var ch = channels[c]; var resp = responses[c];
+                    double cp = ch.ContactProbability(e, i, sponsor);
+                    var rng = new RandomStream(ctx.Seed, StreamContact + (uint)(campaignIndex * 32 + c), (ulong)i);
+                    int contacts = 0;
+                    double logit = 0, util = 0;
+                    double dLogit = model.Lean[i] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
+                    double dUtil = resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability;
+                    for (int t = 0; t < a; t++)
+                    {
+                        bool contact = rng.NextDouble() < cp;
+                        double cost = ch.ChargeOnContact ? (contact ? ch.Cost : 0) : ch.Cost;
+                        acc[c] += cost; acc[3 * CH + 1 + k] += cost;
+                        acc[CH + c]++;
+                        if (!contact) continue;
+                        double f = Math.Pow(ch.Decay, contacts);
+                        logit += dLogit * f; util += dUtil * f;
+                        contacts++;
+                    }
+                    if (contacts > 0)
+                    {
+                        reached = true;
+                        acc[2 * CH + c] += contacts;
+                        turnoutShift[i] += (float)logit;
+                        if (util != 0) utilityShift[(long)i * P + sponsor] += (float)util;
+                        if (ch.HouseholdSpillover > 0) spill[i] += (float)(logit * ch.HouseholdSpillover);
+                    }
+                }
+                if (reached) acc[3 * CH]++;
+            }
+            return acc;
+        }, new double[3 * CH + 1 + C], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
+
+        if (anySpill)
+        {
+            int start = 0;
+            while (start < n)
+            {
+                int h = e.Household[start], end = start;
+                double sum = 0;
+                while (end < n && e.Household[end] == h) sum += spill[end++];
+                if (sum != 0) for (int i = start; i < end; i++) turnoutShift[i] += (float)(sum - spill[i]);
+                start = end;
+            }
+        }
+        return new CampaignOutcome
+        {
+            Party = spec.Party,
+            Spend = Enumerable.Range(0, CH).Sum(c => totals[c]),
+            Attempts = (long)Enumerable.Range(0, CH).Sum(c => totals[CH + c]),
+            Contacts = (long)Enumerable.Range(0, CH).Sum(c => totals[2 * CH + c]),
+            SpendByChannel = Enumerable.Range(0, CH).ToDictionary(c => channels[c].Name, c => totals[c]),
+            ContactsByChannel = Enumerable.Range(0, CH).ToDictionary(c => channels[c].Name, c => (long)totals[2 * CH + c]),
+            VotersContacted = (long)totals[3 * CH],
+            SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
+        };
+    }
+}

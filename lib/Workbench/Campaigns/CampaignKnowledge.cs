@@ -1,0 +1,183 @@
+using Workbench.Data;
+using Workbench.Random;
+
+namespace Workbench.Campaigns;
+
+/// <summary>
+/// What a campaign believes about each voter: estimated support for every party and estimated
+/// turnout, built only from what its <see cref="DataRegime"/> lets it see (MODEL.md §3; the
+/// primer's "collect, link, score" pipeline). Every voter attribute is read through
+/// <see cref="VoterData"/>, so a banned attribute, a forbidden source or individual data under an
+/// aggregated regime is simply unavailable; under an aggregated regime every feature is a cell
+/// mean over at least k households. Published past results per constituency are public.
+/// <para>The estimator is stratified means with shrinkage: a poll (random respondents, answering
+/// with their phone-answering propensity, so biased toward the contactable) gives vote and turnout
+/// intentions by group of observed attributes; group estimates are shrunk toward the national poll
+/// mean and adjusted by the constituency's past result. Without polls or canvass data the campaign
+/// knows only past results.</para>
+/// </summary>
+public sealed class CampaignKnowledge
+{
+    private CampaignKnowledge(int voters, int parties) { Support = new float[(long)voters * parties]; Turnout = new float[voters]; Parties = parties; }
+
+    /// <summary>Number of parties.</summary>
+    public int Parties { get; }
+    /// <summary>Estimated probability that voter i votes for party j (if voting), at i·P + j.</summary>
+    public float[] Support { get; }
+    /// <summary>Estimated turnout probability of each voter.</summary>
+    public float[] Turnout { get; }
+    /// <summary>The regime the estimates respect.</summary>
+    public DataRegime Regime { get; private init; } = null!;
+    /// <summary>Respondents of the campaign's poll (0 when polls and canvass data are not allowed).</summary>
+    public int PollRespondents { get; private init; }
+    /// <summary>Attributes used, with the source each came from and whether it was a cell mean.</summary>
+    public IReadOnlyList<string> Features { get; private init; } = [];
+    /// <summary>Number of groups the estimator distinguished.</summary>
+    public int Groups { get; private init; }
+
+    /// <summary>Shrinkage strength: pseudo-respondents at the national mean added to each group.</summary>
+    public const double Shrinkage = 20;
+
+    private static readonly string[] Candidates = ["age", "education", "past_turnout", "urban", "income_quintile"];
+
+    /// <summary>Builds the campaign's estimates. <paramref name="pollSize"/> is the number of voters the poll tries to reach (null: 2% of voters, between 2,000 and 20,000).</summary>
+    public static CampaignKnowledge Build(Electorate.Electorate e, DataRegime regime, ulong seed, int? pollSize = null)
+    {
+        ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(regime);
+        var data = VoterData.Open(e, regime);
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+
+        // Public: past results per constituency (with add-one smoothing) and nationally.
+        var past = new double[C * P]; var pastVoters = new double[C]; var pastTurn = new double[C];
+        for (int i = 0; i < n; i++)
+        {
+            int k = e.Constituency[i];
+            pastVoters[k]++; pastTurn[k] += e.PastTurnout[i];
+            if (e.PastVote[i] >= 0) past[k * P + e.PastVote[i]]++;
+        }
+        var nationalPast = new double[P]; double nationalTurn = 0;
+        for (int k = 0; k < C; k++) { for (int j = 0; j < P; j++) nationalPast[j] += past[k * P + j]; nationalTurn += pastTurn[k]; }
+        double npSum = nationalPast.Sum();
+        for (int j = 0; j < P; j++) nationalPast[j] = (nationalPast[j] + 1) / (npSum + P);
+        nationalTurn /= n;
+        var pastShare = new double[C * P];
+        for (int k = 0; k < C; k++)
+        {
+            double s = 0;
+            for (int j = 0; j < P; j++) s += past[k * P + j];
+            for (int j = 0; j < P; j++) pastShare[k * P + j] = e.VoteModel.Stands[k * P + j] ? (past[k * P + j] + 1) / (s + P) : 0;
+        }
+
+        // Observed features, discretised; each read goes through the regime.
+        var features = new List<string>();
+        var codes = new List<(byte[] Code, int Levels)>();
+        foreach (var attr in Candidates)
+        {
+            var source = VoterData.Catalogue[attr].FirstOrDefault(s => regime.AllowedSources.Contains(s));
+            if (!regime.AllowedSources.Contains(source) || regime.BannedAttributes.Contains(attr)) continue;
+            float[] values;
+            if (regime.Aggregated)
+            {
+                var cells = data.Cells(attr, source);
+                values = new float[n];
+                for (int i = 0; i < n; i++) values[i] = cells.Mean[data.CellOf(i)];
+            }
+            else values = data.Individual(attr, source);
+            var (code, levels) = Discretise(attr, values);
+            codes.Add((code, levels));
+            features.Add($"{attr} ({Kebab(source)}{(regime.Aggregated ? $", cell mean of ≥{regime.MinimumUnitHouseholds} households" : "")})");
+        }
+        int groups = 1;
+        foreach (var (_, l) in codes) groups *= l;
+        var group = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            int g = 0;
+            foreach (var (code, l) in codes) g = g * l + code[i];
+            group[i] = g;
+        }
+
+        // The poll: random attempts, answered with the phone-answering propensity.
+        bool polls = regime.AllowedSources.Contains(DataSource.Polls) || regime.AllowedSources.Contains(DataSource.Canvass);
+        var gVotes = new double[groups * P]; var gN = new double[groups]; var gTurn = new double[groups];
+        var pollMean = new double[P]; double pollTurn = 0; int respondents = 0;
+        if (polls)
+        {
+            int attempts = pollSize ?? Math.Clamp(n / 50, 2000, 20000);
+            attempts = Math.Min(attempts, n);
+            var rng = new RandomStream(seed, 9101, 0);
+            for (int a = 0; a < attempts; a++)
+            {
+                int i = rng.NextInt(n);
+                if (!rng.Bernoulli(e.AnswersPhone[i] / 255.0)) continue;
+                respondents++;
+                int g = group[i], v = e.SincereVote[i];
+                bool turn = rng.Bernoulli((double)e.TurnoutPropensity[i]);
+                gN[g]++; gVotes[g * P + v]++; pollMean[v]++;
+                if (turn) { gTurn[g]++; pollTurn++; }
+            }
+        }
+        var k0 = new CampaignKnowledge(n, P)
+        {
+            Regime = regime, PollRespondents = respondents, Features = features, Groups = groups,
+        };
+        if (respondents > 0) { for (int j = 0; j < P; j++) pollMean[j] /= respondents; pollTurn /= respondents; }
+        else { Array.Copy(nationalPast, pollMean, P); pollTurn = nationalTurn; }
+
+        // Per voter: group estimate × constituency adjustment, normalised over standing parties.
+        var est = new double[P];
+        for (int i = 0; i < n; i++)
+        {
+            int g = group[i], k = e.Constituency[i];
+            double sum = 0;
+            for (int j = 0; j < P; j++)
+            {
+                double pg = (gVotes[g * P + j] + Shrinkage * pollMean[j]) / (gN[g] + Shrinkage);
+                est[j] = pg * pastShare[k * P + j] / nationalPast[j];
+                sum += est[j];
+            }
+            for (int j = 0; j < P; j++) k0.Support[(long)i * P + j] = (float)(sum > 0 ? est[j] / sum : 1.0 / P);
+            double tg = (gTurn[g] + Shrinkage * pollTurn) / (gN[g] + Shrinkage);
+            double adj = nationalTurn > 0 ? pastTurn[k] / pastVoters[k] / nationalTurn : 1;
+            k0.Turnout[i] = (float)Math.Clamp(tg * adj, 0.01, 0.99);
+        }
+        return k0;
+    }
+
+    private static string Kebab(DataSource s) => s switch
+    {
+        DataSource.VoterFile => "voter-file", DataSource.Canvass => "canvass", DataSource.ConsumerData => "consumer-data",
+        DataSource.PlatformTargeting => "platform-targeting", DataSource.Polls => "polls", _ => s.ToString(),
+    };
+
+    private static (byte[] Code, int Levels) Discretise(string attr, float[] v)
+    {
+        var code = new byte[v.Length];
+        int levels;
+        switch (attr)
+        {
+            case "age":
+                levels = Workbench.Electorate.ElectorateSpec.AgeBandCount;
+                for (int i = 0; i < v.Length; i++)
+                {
+                    int b = 0;
+                    while (b < levels - 1 && v[i] >= Workbench.Electorate.ElectorateSpec.AgeBandUpper[b]) b++;
+                    code[i] = (byte)b;
+                }
+                break;
+            case "past_turnout": case "urban":
+                levels = 3; // 0, mixed (cell means), 1
+                for (int i = 0; i < v.Length; i++) code[i] = (byte)(v[i] < 1 / 3f ? 0 : v[i] < 2 / 3f ? 1 : 2);
+                break;
+            case "education":
+                levels = 3;
+                for (int i = 0; i < v.Length; i++) code[i] = (byte)Math.Clamp((int)MathF.Round(v[i]), 0, 2);
+                break;
+            default: // income quintile 1..5
+                levels = 5;
+                for (int i = 0; i < v.Length; i++) code[i] = (byte)Math.Clamp((int)MathF.Round(v[i]) - 1, 0, 4);
+                break;
+        }
+        return (code, levels);
+    }
+}

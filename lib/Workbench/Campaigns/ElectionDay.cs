@@ -1,0 +1,111 @@
+using Workbench.Random;
+
+namespace Workbench.Campaigns;
+
+/// <summary>
+/// The true model of an electorate on election day (MODEL.md §2, §6): each voter's turnout logit
+/// and deterministic party utilities, cached once so that a baseline and any number of campaign
+/// arms are counted on the same electorate with common random numbers: voter i always draws
+/// its turnout uniform and its Gumbel shocks from stream (seed, <see cref="StreamElectionDay"/>, i),
+/// so a campaign changes a ballot only where its shifts change the decision.
+/// </summary>
+public sealed class ElectionDayModel
+{
+    /// <summary>Stream id of election-day draws.</summary>
+    public const uint StreamElectionDay = 8001;
+
+    /// <summary>The electorate.</summary>
+    public Electorate.Electorate Electorate { get; }
+    /// <summary>Turnout logit of each voter before campaigns.</summary>
+    public float[] TurnoutLogit { get; }
+    /// <summary>Deterministic utilities (i·P + j); −∞ where the party does not stand.</summary>
+    public float[] Utility { get; }
+    /// <summary>The party each voter most probably votes for (its leaning).</summary>
+    public sbyte[] Lean { get; }
+    /// <summary>Mean persuadability (persuasion effects scale with persuadability / this mean).</summary>
+    public double MeanPersuadability { get; }
+
+    /// <summary>Builds the cached model (parallel over fixed chunks; identical for any thread count).</summary>
+    public ElectionDayModel(Electorate.Electorate e, int threads = 1)
+    {
+        Electorate = e;
+        int n = e.VoterCount, P = e.PartyCount;
+        TurnoutLogit = new float[n]; Utility = new float[(long)n * P]; Lean = new sbyte[n];
+        var vm = e.VoteModel; var tm = e.TurnoutModel;
+        DeterministicParallel.ForChunks(n, threads, (s, end) =>
+        {
+            Span<double> u = stackalloc double[P];
+            for (int i = (int)s; i < end; i++)
+            {
+                TurnoutLogit[i] = (float)(tm.Intercept + tm.Index(e, i));
+                vm.Utilities(e, i, u);
+                int best = 0;
+                for (int j = 0; j < P; j++) { Utility[(long)i * P + j] = (float)u[j]; if (u[j] > u[best]) best = j; }
+                Lean[i] = (sbyte)best;
+            }
+        });
+        double ps = 0;
+        for (int i = 0; i < n; i++) ps += (double)e.Persuadability[i];
+        MeanPersuadability = Math.Max(1e-6, ps / Math.Max(1, n));
+    }
+
+    /// <summary>Probability that voter i votes for party j given utility shifts (nullable) — the logit of MODEL.md §2.</summary>
+    public void Probabilities(int i, Span<double> result, ReadOnlySpan<float> shift = default)
+    {
+        int P = result.Length;
+        for (int j = 0; j < P; j++) result[j] = Utility[(long)i * P + j] + (shift.IsEmpty ? 0 : shift[j]);
+        Workbench.Electorate.VoteModel.Softmax(result);
+    }
+
+    /// <summary>
+    /// Samples every voter's ballot and counts votes per constituency. <paramref name="turnoutShift"/>
+    /// (logit scale, per voter) and <paramref name="utilityShift"/> (i·P + j) may be null for the baseline.
+    /// </summary>
+    public Ballots Vote(ulong seed, float[]? turnoutShift, float[]? utilityShift, int threads = 1)
+    {
+        var e = Electorate;
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        var counts = DeterministicParallel.MapReduce(n, threads, (s, end) =>
+        {
+            var votes = new long[C * P + C];
+            Span<double> u = stackalloc double[P];
+            for (int i = (int)s; i < end; i++)
+            {
+                var rng = new RandomStream(seed, StreamElectionDay, (ulong)i);
+                double logit = TurnoutLogit[i] + (turnoutShift is null ? 0 : turnoutShift[i]);
+                double draw = rng.NextDouble();
+                if (draw >= 1.0 / (1.0 + Math.Exp(-logit))) continue;
+                int k = e.Constituency[i];
+                for (int j = 0; j < P; j++) u[j] = Utility[(long)i * P + j] + (utilityShift is null ? 0 : utilityShift[(long)i * P + j]);
+                int choice = Workbench.Electorate.VoteModel.ChooseWithGumbel(u, ref rng);
+                votes[k * P + choice]++;
+                votes[C * P + k]++;
+            }
+            return votes;
+        }, new long[C * P + C], (acc, part) => { for (int x = 0; x < acc.Length; x++) acc[x] += part[x]; return acc; });
+        var byConstituency = new long[C][];
+        var turnout = new long[C];
+        for (int k = 0; k < C; k++) { byConstituency[k] = counts.AsSpan(k * P, P).ToArray(); turnout[k] = counts[C * P + k]; }
+        var registered = new long[C];
+        for (int k = 0; k < C; k++) registered[k] = e.ConstituencyStart[k + 1] - e.ConstituencyStart[k];
+        return new Ballots(e.PartyNames, byConstituency, turnout, registered);
+    }
+}
+
+/// <summary>Counted ballots: votes per constituency and party, voters who turned out, and registered voters.</summary>
+public sealed record Ballots(IReadOnlyList<string> Parties, long[][] Votes, long[] Voted, long[] Registered)
+{
+    /// <summary>National votes per party.</summary>
+    public long[] National
+    {
+        get
+        {
+            var t = new long[Parties.Count];
+            foreach (var row in Votes) for (int j = 0; j < t.Length; j++) t[j] += row[j];
+            return t;
+        }
+    }
+
+    /// <summary>National turnout: voters who voted / registered voters.</summary>
+    public double Turnout => (double)Voted.Sum() / Math.Max(1, Registered.Sum());
+}

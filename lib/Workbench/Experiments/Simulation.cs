@@ -1,0 +1,313 @@
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Data.Analysis;
+using Parquet;
+using Parquet.Schema;
+using Workbench.Campaigns;
+using Workbench.Data;
+using Workbench.Random;
+using Workbench.Tables;
+
+namespace Workbench.Experiments;
+
+/// <summary>One tidy result row: one party's result under one system in one arm of one replicate.</summary>
+public sealed record ResultRow(string Scenario, string Arm, int Replicate, long Seed, string System, string Party,
+    long Votes, double Share, int Seats, double Turnout, double Spend, long Contacts);
+
+/// <summary>Spend of one campaign in one replicate, with where it went.</summary>
+public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted);
+
+/// <summary>Progress of a simulation: replicates done out of the total.</summary>
+public readonly record struct SimulationProgress(int Done, int Total);
+
+/// <summary>Mean and 95% confidence interval (Student t over replicates).</summary>
+public readonly record struct Estimate(double Mean, double Low, double High);
+
+/// <summary>The effect of one arm on one party under one system, across replicates (arm minus baseline on the same draws).</summary>
+public sealed record Effect(string Arm, string System, string Party, Estimate ShareChangePoints, Estimate SeatChange, Estimate VoteChange,
+    double Spend, double? CostPerVote, double? CostPerSeat, double? SeatsPerPoint);
+
+/// <summary>
+/// Runs a <see cref="Scenario"/> (MODEL.md §5–7): for every replicate, generate (or reuse) the
+/// electorate, count the baseline election, run each arm's campaigns, and count the same
+/// ballots under every system. Replicates run in parallel; every random draw comes from a
+/// stream derived from (scenario seed, replicate, purpose), so results are identical whatever
+/// the thread count.
+/// </summary>
+public static class Simulation
+{
+    /// <summary>Runs the scenario.</summary>
+    public static SimulationResult Run(Scenario scenario, int? threads = null, IProgress<SimulationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        int T = DeterministicParallel.ResolveThreads(threads);
+        int R = scenario.Replicates;
+        var rows = new List<ResultRow>[R]; var spend = new List<SpendRow>[R];
+        var seeds = new long[R];
+        Workbench.Electorate.Electorate? shared = null;
+        if (!scenario.VaryElectorate) shared = Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, Seeds.DeriveInt((ulong)scenario.Seed, 0), T);
+        int outer = Math.Min(T, R), inner = Math.Max(1, T / outer);
+        int done = 0;
+        var options = new ParallelOptions { MaxDegreeOfParallelism = outer, CancellationToken = cancellationToken };
+        Parallel.For(0, R, options, r =>
+        {
+            ulong rs = Seeds.Derive((ulong)scenario.Seed, 1, (ulong)r);
+            seeds[r] = (long)(rs & 0x7FFFFFFFFFFFFFFF);
+            (rows[r], spend[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken);
+            progress?.Report(new SimulationProgress(Interlocked.Increment(ref done), R));
+        });
+        return new SimulationResult(scenario, rows.SelectMany(x => x).ToArray(), spend.SelectMany(x => x).ToArray(), seeds);
+    }
+
+    private static (List<ResultRow>, List<SpendRow>) Replicate(Scenario sc, int r, ulong rs, Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct)
+    {
+        var e = shared ?? Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, Seeds.DeriveInt(rs, 1), threads, cancellationToken: ct);
+        var model = new ElectionDayModel(e, threads);
+        var responses = new ResponseModel(model);
+        var data = VoterData.Open(e, sc.Regime);
+        ulong electionSeed = Seeds.Derive(rs, 2);
+        long seedColumn = (long)(rs & 0x7FFFFFFFFFFFFFFF);
+        var rows = new List<ResultRow>(); var spendRows = new List<SpendRow>();
+        int P = e.PartyCount, n = e.VoterCount;
+        var parties = e.PartyNames;
+
+        // The closest quarter of seats by the true expected margin (for reporting where FPTP money goes).
+        var margins = e.Summarize().Margins;
+        var closest = Enumerable.Range(0, margins.Length).OrderBy(k => margins[k]).ThenBy(k => k).Take(Math.Max(1, margins.Length / 4)).ToHashSet();
+
+        void Count(string arm, Ballots ballots, IReadOnlyDictionary<string, CampaignOutcome> outcomes)
+        {
+            var national = ballots.National;
+            long valid = national.Sum();
+            foreach (var system in sc.Systems)
+            {
+                var result = system.Count(ballots, e);
+                for (int j = 0; j < P; j++)
+                {
+                    outcomes.TryGetValue(parties[j], out var o);
+                    rows.Add(new ResultRow(sc.Name, arm, r, seedColumn, system.Name, parties[j], national[j], valid > 0 ? (double)national[j] / valid : 0,
+                        result.Seats[j], ballots.Turnout, o?.Spend ?? 0, o?.Contacts ?? 0));
+                }
+            }
+        }
+
+        Count("baseline", model.Vote(electionSeed, null, null, threads), new Dictionary<string, CampaignOutcome>());
+        for (int a = 0; a < sc.Arms.Count; a++)
+        {
+            ct.ThrowIfCancellationRequested();
+            var arm = sc.Arms[a];
+            var turnoutShift = new float[n]; var utilityShift = new float[(long)n * P];
+            var outcomes = new Dictionary<string, CampaignOutcome>();
+            for (int c = 0; c < arm.Campaigns.Count; c++)
+            {
+                var spec = arm.Campaigns[c];
+                int party = parties.ToList().IndexOf(spec.Party);
+                var knowledge = CampaignKnowledge.Build(e, sc.Regime, Seeds.Derive(rs, 3, (ulong)a, (ulong)party));
+                var system = spec.OptimiseFor is string name ? sc.Systems.First(s => s.Name == name) : sc.Systems[0];
+                var ctx = new CampaignEngine.Context(model, responses, knowledge, data, system, Seeds.Derive(rs, 4, (ulong)a, (ulong)party), threads);
+                var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(sc.Channel).ToArray(), party, turnoutShift, utilityShift);
+                outcomes[spec.Party] = outcome;
+                double inClosest = closest.Sum(k => outcome.SpendByConstituency[k]);
+                spendRows.Add(new SpendRow(arm.Name, r, spec.Party, outcome.Spend, outcome.Spend > 0 ? inClosest / outcome.Spend : 0, outcome.SpendByChannel, outcome.VotersContacted));
+            }
+            Count(arm.Name, model.Vote(electionSeed, turnoutShift, utilityShift, threads), outcomes);
+        }
+        return (rows, spendRows);
+    }
+
+    /// <summary>The library version and the git commit it was built from (when the build recorded one).</summary>
+    public static (string Version, string Commit) LibraryVersion()
+    {
+        var info = typeof(Simulation).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+        int plus = info.IndexOf('+');
+        return plus >= 0 ? (info[..plus], info[(plus + 1)..]) : (info, "unknown");
+    }
+}
+
+/// <summary>The results of a simulation: tidy rows, spend, and summaries.</summary>
+public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow> rows, IReadOnlyList<SpendRow> spend, IReadOnlyList<long> seeds)
+{
+    /// <summary>The scenario that was run.</summary>
+    public Scenario Scenario { get; } = scenario;
+    /// <summary>Tidy rows (scenario, arm, replicate, seed, system, party, votes, share, seats, turnout, spend, contacts), in replicate, arm, system, party order.</summary>
+    public IReadOnlyList<ResultRow> Rows { get; } = rows;
+    /// <summary>Spend per campaign and replicate.</summary>
+    public IReadOnlyList<SpendRow> Spend { get; } = spend;
+    /// <summary>The seed of each replicate.</summary>
+    public IReadOnlyList<long> ReplicateSeeds { get; } = seeds;
+
+    private static readonly string[] Header = ["scenario", "arm", "replicate", "seed", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts"];
+
+    /// <summary>Effects of every arm on every party under every system: arm minus baseline per replicate, then mean and 95% interval.</summary>
+    public IReadOnlyList<Effect> Effects()
+    {
+        var baseline = Rows.Where(x => x.Arm == "baseline").ToDictionary(x => (x.Replicate, x.System, x.Party));
+        var list = new List<Effect>();
+        foreach (var g in Rows.Where(x => x.Arm != "baseline").GroupBy(x => (x.Arm, x.System, x.Party)))
+        {
+            var d = g.Select(x => (row: x, b: baseline[(x.Replicate, x.System, x.Party)])).ToArray();
+            var share = Stats.Interval(d.Select(x => 100 * (x.row.Share - x.b.Share)));
+            var seats = Stats.Interval(d.Select(x => (double)(x.row.Seats - x.b.Seats)));
+            var votes = Stats.Interval(d.Select(x => (double)(x.row.Votes - x.b.Votes)));
+            double spend = d.Average(x => x.row.Spend);
+            list.Add(new Effect(g.Key.Arm, g.Key.System, g.Key.Party, share, seats, votes, spend,
+                spend > 0 && votes.Mean > 0 ? spend / votes.Mean : null,
+                spend > 0 && seats.Mean > 0 ? spend / seats.Mean : null,
+                share.Mean != 0 ? seats.Mean / share.Mean : null));
+        }
+        return list;
+    }
+
+    /// <summary>The JSON summary printed by <c>workbench simulate</c>.</summary>
+    public JsonObject Summary()
+    {
+        var effects = new JsonArray();
+        foreach (var ef in Effects().Where(x => x.Spend > 0 || Scenario.Arms.Any(a => a.Name == x.Arm && a.Campaigns.Any(c => c.Party == x.Party))))
+            effects.Add(new JsonObject
+            {
+                ["arm"] = ef.Arm, ["system"] = ef.System, ["party"] = ef.Party,
+                ["shareChangePoints"] = Json(ef.ShareChangePoints), ["seatChange"] = Json(ef.SeatChange), ["voteChange"] = Json(ef.VoteChange),
+                ["spend"] = Round(ef.Spend), ["costPerExtraVote"] = ef.CostPerVote is double cv ? Round(cv) : null,
+                ["costPerExtraSeat"] = ef.CostPerSeat is double cs ? Round(cs) : null, ["seatsPerPoint"] = ef.SeatsPerPoint is double sp ? Round(sp) : null,
+            });
+        var spend = new JsonArray();
+        foreach (var g in Spend.GroupBy(s => (s.Arm, s.Party)))
+            spend.Add(new JsonObject
+            {
+                ["arm"] = g.Key.Arm, ["party"] = g.Key.Party, ["spend"] = Round(g.Average(s => s.Spend)),
+                ["shareOfSpendInClosestQuarterOfSeats"] = Round(g.Average(s => s.MarginalQuarterShare)),
+                ["votersContacted"] = Round(g.Average(s => (double)s.VotersContacted)),
+                ["byChannel"] = new JsonObject(g.First().ByChannel.Keys.Select(k => KeyValuePair.Create(k, (JsonNode?)Round(g.Average(s => s.ByChannel[k]))))),
+            });
+        var baseline = new JsonArray();
+        foreach (var g in Rows.Where(x => x.Arm == "baseline").GroupBy(x => (x.System, x.Party)))
+            baseline.Add(new JsonObject { ["system"] = g.Key.System, ["party"] = g.Key.Party, ["share"] = Round(g.Average(x => x.Share)), ["seats"] = Round(g.Average(x => (double)x.Seats)) });
+        return new JsonObject
+        {
+            ["scenario"] = Scenario.Name, ["replicates"] = Scenario.Replicates, ["seed"] = Scenario.Seed, ["voters"] = Scenario.Voters,
+            ["regime"] = Scenario.Regime.Name, ["baseline"] = baseline, ["effects"] = effects, ["spend"] = spend,
+        };
+    }
+
+    private static JsonObject Json(Estimate e) => new() { ["mean"] = Round(e.Mean), ["low"] = Round(e.Low), ["high"] = Round(e.High) };
+    private static JsonNode Round(double v) => JsonValue.Create(Math.Round(v, 6))!;
+
+    /// <summary>The manifest: scenario hash, seeds, library version and git commit (no clock time, so it too is reproducible).</summary>
+    public JsonObject Manifest()
+    {
+        var (version, commit) = Simulation.LibraryVersion();
+        return new JsonObject
+        {
+            ["scenario"] = Scenario.Name, ["scenarioSha256"] = Scenario.Hash, ["seed"] = Scenario.Seed, ["replicates"] = Scenario.Replicates,
+            ["replicateSeeds"] = new JsonArray(ReplicateSeeds.Select(s => (JsonNode?)JsonValue.Create(s)).ToArray()),
+            ["voters"] = Scenario.Voters, ["preset"] = Scenario.Preset, ["regime"] = Scenario.Regime.Name, ["varyElectorate"] = Scenario.VaryElectorate,
+            ["systems"] = new JsonArray(Scenario.Systems.Select(s => (JsonNode?)JsonValue.Create(s.Name)).ToArray()),
+            ["arms"] = new JsonArray(Scenario.Arms.Select(a => (JsonNode?)JsonValue.Create(a.Name)).ToArray()),
+            ["library"] = version, ["commit"] = commit, ["files"] = new JsonArray("results.csv", "results.parquet", "summary.json"),
+        };
+    }
+
+    /// <summary>The rows as CSV (invariant culture, round-trip doubles).</summary>
+    public string ToCsv()
+    {
+        var sb = new StringBuilder();
+        sb.Append(string.Join(',', Header)).Append('\n');
+        var ci = CultureInfo.InvariantCulture;
+        foreach (var x in Rows)
+            sb.Append(Csv(x.Scenario)).Append(',').Append(Csv(x.Arm)).Append(',').Append(x.Replicate.ToString(ci)).Append(',').Append(x.Seed.ToString(ci)).Append(',')
+              .Append(Csv(x.System)).Append(',').Append(Csv(x.Party)).Append(',').Append(x.Votes.ToString(ci)).Append(',').Append(x.Share.ToString("R", ci)).Append(',')
+              .Append(x.Seats.ToString(ci)).Append(',').Append(x.Turnout.ToString("R", ci)).Append(',').Append(x.Spend.ToString("R", ci)).Append(',').Append(x.Contacts.ToString(ci)).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+
+    /// <summary>The rows as a Microsoft.Data.Analysis DataFrame.</summary>
+    public DataFrame ToDataFrame() => new(
+        new StringDataFrameColumn("scenario", Rows.Select(x => x.Scenario)), new StringDataFrameColumn("arm", Rows.Select(x => x.Arm)),
+        new Int32DataFrameColumn("replicate", Rows.Select(x => x.Replicate)), new Int64DataFrameColumn("seed", Rows.Select(x => x.Seed)),
+        new StringDataFrameColumn("system", Rows.Select(x => x.System)), new StringDataFrameColumn("party", Rows.Select(x => x.Party)),
+        new Int64DataFrameColumn("votes", Rows.Select(x => x.Votes)), new DoubleDataFrameColumn("share", Rows.Select(x => x.Share)),
+        new Int32DataFrameColumn("seats", Rows.Select(x => x.Seats)), new DoubleDataFrameColumn("turnout", Rows.Select(x => x.Turnout)),
+        new DoubleDataFrameColumn("spend", Rows.Select(x => x.Spend)), new Int64DataFrameColumn("contacts", Rows.Select(x => x.Contacts)));
+
+    /// <summary>Writes the rows as Parquet.</summary>
+    public async Task WriteParquetAsync(Stream stream)
+    {
+        var f = new DataField[]
+        {
+            new DataField<string>("scenario"), new DataField<string>("arm"), new DataField<int>("replicate"), new DataField<long>("seed"),
+            new DataField<string>("system"), new DataField<string>("party"), new DataField<long>("votes"), new DataField<double>("share"),
+            new DataField<int>("seats"), new DataField<double>("turnout"), new DataField<double>("spend"), new DataField<long>("contacts"),
+        };
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(f), stream);
+        using var rg = writer.CreateRowGroup();
+        await rg.WriteAsync(f[0], Rows.Select(x => x.Scenario).ToArray());
+        await rg.WriteAsync(f[1], Rows.Select(x => x.Arm).ToArray());
+        await rg.WriteAsync<int>(f[2], Rows.Select(x => x.Replicate).ToArray().AsMemory());
+        await rg.WriteAsync<long>(f[3], Rows.Select(x => x.Seed).ToArray().AsMemory());
+        await rg.WriteAsync(f[4], Rows.Select(x => x.System).ToArray());
+        await rg.WriteAsync(f[5], Rows.Select(x => x.Party).ToArray());
+        await rg.WriteAsync<long>(f[6], Rows.Select(x => x.Votes).ToArray().AsMemory());
+        await rg.WriteAsync<double>(f[7], Rows.Select(x => x.Share).ToArray().AsMemory());
+        await rg.WriteAsync<int>(f[8], Rows.Select(x => x.Seats).ToArray().AsMemory());
+        await rg.WriteAsync<double>(f[9], Rows.Select(x => x.Turnout).ToArray().AsMemory());
+        await rg.WriteAsync<double>(f[10], Rows.Select(x => x.Spend).ToArray().AsMemory());
+        await rg.WriteAsync<long>(f[11], Rows.Select(x => x.Contacts).ToArray().AsMemory());
+    }
+
+    /// <summary>Writes results.csv, results.parquet, summary.json and manifest.json to <paramref name="directory"/>, each atomically (manifest last).</summary>
+    public void Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        AtomicFile.WriteAllText(Path.Combine(directory, "results.csv"), ToCsv());
+        AtomicFile.Write(Path.Combine(directory, "results.parquet"), s => WriteParquetAsync(s).GetAwaiter().GetResult());
+        var pretty = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), Summary().ToJsonString(pretty) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(directory, "manifest.json"), Manifest().ToJsonString(pretty) + "\n");
+    }
+
+    /// <summary>An HTML table of the effects (for notebooks).</summary>
+    public string ToHtml()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("<table><thead><tr><th>arm</th><th>system</th><th>party</th><th>Δ share (points, 95% CI)</th><th>Δ seats (95% CI)</th><th>spend</th><th>cost per extra vote</th></tr></thead><tbody>");
+        foreach (var ef in Effects().Where(x => x.Spend > 0))
+            sb.Append("<tr><td>").Append(System.Net.WebUtility.HtmlEncode(ef.Arm)).Append("</td><td>").Append(System.Net.WebUtility.HtmlEncode(ef.System)).Append("</td><td>")
+              .Append(System.Net.WebUtility.HtmlEncode(ef.Party)).Append("</td><td>")
+              .Append(ef.ShareChangePoints.Mean.ToString("F2", ci)).Append(" (").Append(ef.ShareChangePoints.Low.ToString("F2", ci)).Append(", ").Append(ef.ShareChangePoints.High.ToString("F2", ci)).Append(")</td><td>")
+              .Append(ef.SeatChange.Mean.ToString("F1", ci)).Append(" (").Append(ef.SeatChange.Low.ToString("F1", ci)).Append(", ").Append(ef.SeatChange.High.ToString("F1", ci)).Append(")</td><td>")
+              .Append(ef.Spend.ToString("N0", ci)).Append("</td><td>").Append(ef.CostPerVote is double cv ? cv.ToString("N1", ci) : "—").Append("</td></tr>");
+        return sb.Append("</tbody></table>").ToString();
+    }
+}
+
+/// <summary>Small statistics helpers for summaries.</summary>
+public static class Stats
+{
+    /// <summary>Mean with a 95% Student-t interval (a single value gives a zero-width interval).</summary>
+    public static Estimate Interval(IEnumerable<double> values)
+    {
+        var v = values.ToArray();
+        if (v.Length == 0) return new Estimate(double.NaN, double.NaN, double.NaN);
+        double mean = v.Average();
+        if (v.Length == 1) return new Estimate(mean, mean, mean);
+        double sd = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
+        double half = TQuantile975(v.Length - 1) * sd / Math.Sqrt(v.Length);
+        return new Estimate(mean, mean - half, mean + half);
+    }
+
+    /// <summary>The 97.5% quantile of Student's t with <paramref name="df"/> degrees of freedom (Hill's 1970 series approximation; exact table for df ≤ 10).</summary>
+    public static double TQuantile975(int df)
+    {
+        ReadOnlySpan<double> table = [double.NaN, 12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281];
+        if (df < 1) throw new ArgumentOutOfRangeException(nameof(df));
+        if (df <= 10) return table[df];
+        const double z = 1.959963984540054;
+        double g1 = (Math.Pow(z, 3) + z) / 4, g2 = (5 * Math.Pow(z, 5) + 16 * Math.Pow(z, 3) + 3 * z) / 96;
+        double g3 = (3 * Math.Pow(z, 7) + 19 * Math.Pow(z, 5) + 17 * Math.Pow(z, 3) - 15 * z) / 384;
+        return z + g1 / df + g2 / (df * (double)df) + g3 / Math.Pow(df, 3);
+    }
+}

@@ -1,0 +1,164 @@
+module Workbench.Tests.Campaigns.CampaignsTests
+
+open System
+open System.IO
+open Expecto
+open Workbench
+open Workbench.Campaigns
+open Workbench.Experiments
+
+let private repoRoot = Workbench.Tests.Repo.root
+
+/// One electorate for the field-experiment replications: 300k voters of the classroom preset.
+let private gotv = lazy (
+    let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 300000, Nullable 11, Nullable 2)
+    let m = ElectionDayModel(e, 2)
+    m, ResponseModel m)
+
+let private experiment name =
+    let m, r = gotv.Value
+    FieldExperiments.Run(m, r, Channels.Get name, 0, 7UL, 20)
+
+/// A small scenario (classroom preset) as JSON, with a given Red budget and strategy.
+let private small budget strategy =
+    sprintf """{ "name": "small", "electorate": { "preset": "classroom", "voters": 20000 }, "regime": "uk-like",
+  "systems": [ { "name": "FPTP", "type": "fptp" }, { "name": "Sainte-Laguë", "type": "list", "method": "sainte-lague", "districts": "regions" } ],
+  "campaigns": [ { "party": "Red", "budget": %g, "strategy": "%s", "channels": ["canvass", "paid-social", "direct-mail"] },
+                 { "party": "Blue", "budget": %g, "strategy": "broadcast", "channels": ["tv", "email"] } ],
+  "replicates": 3, "seed": 5 }""" budget strategy budget
+
+[<Tests>]
+let replications =
+    testList "Campaigns.FieldExperiments" [
+        // Tolerances: the simulated experiment has a standard error of about 1% (canvass) to 9% (mail)
+        // of the effect at 300k voters and 20 election-day draws; each bound is about three standard errors.
+        test "door-to-door canvassing: about 1 extra vote per 14 contacts (Green & Gerber 2019), within 10%" {
+            let r = experiment "canvass"
+            Expect.isGreaterThan r.ContactRate 0.3 "a real share of doors answer"
+            Expect.floatClose { absolute = 0.0; relative = 0.10 } r.VotesPerContact 14.0 "votes per contact"
+        }
+        test "volunteer phone banks: about 1 per 35 (Green & Gerber 2019), within 15%" {
+            let r = experiment "phone"
+            Expect.floatClose { absolute = 0.0; relative = 0.15 } r.VotesPerContact 35.0 "votes per contact"
+        }
+        test "direct mail: about 1 per 177 (Green & Gerber 2019), within 30%" {
+            let r = experiment "direct-mail"
+            Expect.floatClose { absolute = 0.0; relative = 0.30 } r.VotesPerContact 177.0 "votes per contact"
+        }
+        test "social-pressure mail: +8.1 points (Gerber, Green & Larimer 2008), within 0.5 points" {
+            let r = experiment "social-pressure-mail"
+            Expect.floatClose { absolute = 0.005; relative = 0.0 } r.ComplierEffect 0.081 "complier effect"
+        }
+        test "household spillover of canvassing: 60% of the effect reaches the other members (Nickerson 2008), within 10 points" {
+            let r = experiment "canvass"
+            Expect.isTrue r.SpilloverShare.HasValue "multi-voter households exist"
+            Expect.floatClose { absolute = 0.10; relative = 0.0 } r.SpilloverShare.Value 0.6 "spillover share"
+        }
+        test "robocalls and email do nothing (Green & Gerber 2019)" {
+            for name in [ "robocall"; "email" ] do
+                let r = experiment name
+                Expect.isLessThan (abs r.ComplierEffect) (4.0 * r.StandardError + 1e-9) (name + " effect indistinguishable from zero")
+        }
+        test "persuasion calibration: paid social moves the sponsor's choice probability by 0.007 on average among the reached (Coppock et al. 2020)" {
+            let m, r = gotv.Value
+            let ch = Channels.Get "paid-social"
+            let resp = r.For(1, ch)
+            Expect.isGreaterThan resp.Utility 0.0 "a positive utility shift"
+            let e = m.Electorate
+            let p = e.PartyCount
+            let mutable sum, weight = 0.0, 0.0
+            let before, after = Array.zeroCreate<float> p, Array.zeroCreate<float> p
+            let shift = Array.zeroCreate<float32> p
+            for i in 0 .. 37 .. e.VoterCount - 1 do
+                let w = ch.ContactProbability(e, i, 1)
+                m.Probabilities(i, Span before)
+                shift.[1] <- float32 (resp.Utility * float e.Persuadability.[i] / m.MeanPersuadability)
+                m.Probabilities(i, Span after, ReadOnlySpan shift)
+                sum <- sum + w * (after.[1] - before.[1]); weight <- weight + w
+            Expect.floatClose { absolute = 0.0005; relative = 0.0 } (sum / weight) 0.007 "mean change in P(sponsor)"
+            Expect.isLessThan resp.TurnoutLogitOther 0.0 "paid social demobilises the other side's leaners (Aggarwal et al. 2023)"
+        }
+    ]
+
+[<Tests>]
+let scenarios =
+    testList "Campaigns.Scenarios" [
+        test "a campaign with zero budget changes nothing: identical results to the baseline in every replicate" {
+            let res = Simulation.Run(Scenario.Parse(small 0.0 "microtarget"), Nullable 2)
+            let baseline = res.Rows |> Seq.filter (fun r -> r.Arm = "baseline") |> Seq.map (fun r -> r.Replicate, r.System, r.Party, r.Votes, r.Seats, r.Turnout) |> List.ofSeq
+            let arm = res.Rows |> Seq.filter (fun r -> r.Arm = "campaign") |> Seq.map (fun r -> r.Replicate, r.System, r.Party, r.Votes, r.Seats, r.Turnout) |> List.ofSeq
+            Expect.equal arm.Length 30 "3 replicates × 2 systems × 5 parties"
+            Expect.sequenceEqual arm baseline "same ballots"
+            Expect.isTrue (res.Rows |> Seq.forall (fun r -> r.Spend = 0.0 && r.Contacts = 0L)) "nothing spent"
+        }
+        test "same scenario and seed: identical results.csv bytes for 1 and 2 threads" {
+            let sc = Scenario.Parse(small 20000.0 "microtarget")
+            let a = Simulation.Run(sc, Nullable 1).ToCsv()
+            let b = Simulation.Run(sc, Nullable 2).ToCsv()
+            Expect.equal b a "thread count does not matter"
+            let c = Simulation.Run(sc.With(seed = Nullable 6), Nullable 2).ToCsv()
+            Expect.notEqual c a "another seed gives other draws"
+        }
+        test "a funded campaign spends its budget, contacts voters and raises its own vote share on average" {
+            let res = Simulation.Run(Scenario.Parse(small 20000.0 "microtarget"), Nullable 2)
+            let red = res.Effects() |> Seq.find (fun e -> e.Party = "Red" && e.System = "FPTP")
+            Expect.floatClose { absolute = 200.0; relative = 0.0 } red.Spend 20000.0 "the budget is spent (within one marginal unit)"
+            Expect.isGreaterThan red.ShareChangePoints.Mean 0.0 "Red gains vote share"
+            Expect.isGreaterThan red.VoteChange.Low 0.0 "and the 95% interval of extra votes excludes zero"
+        }
+        test "the shipped fptp-vs-pr scenario: the FPTP-optimised campaign puts well over a quarter of its spend in the closest quarter of seats" {
+            let sc = Scenario.Load(Path.Combine(repoRoot, "notebooks", "scenarios", "fptp-vs-pr.json")).With(replicates = Nullable 2, voters = Nullable 100000)
+            let res = Simulation.Run(sc, Nullable 2)
+            let share arm = res.Spend |> Seq.filter (fun s -> s.Arm = arm) |> Seq.averageBy (fun s -> s.MarginalQuarterShare)
+            Expect.isGreaterThan (share "fptp-optimised") 0.40 "concentrated in marginal seats"
+            Expect.isGreaterThan (share "fptp-optimised") (share "pr-optimised") "more concentrated than the PR-optimised allocation"
+            let fx = res.Effects() |> Seq.filter (fun e -> e.Party = "Red") |> Seq.map (fun e -> sprintf "%s/%s: %.2f seats per point" e.Arm e.System (defaultArg (Option.ofNullable e.SeatsPerPoint) nan)) |> String.concat "; "
+            printfn "fptp-vs-pr (100k voters, 2 replicates): %s" fx
+        }
+        test "an invalid scenario lists every error with its JSON path" {
+            let json = """{ "name": "bad", "electorate": { "preset": "classroom", "voters": 10 }, "regime": "nowhere-like",
+              "systems": [ { "name": "X", "type": "stv" } ],
+              "campaigns": [ { "party": "Mauve", "budget": -5, "channels": ["carrier-pigeon"] } ], "replicates": 0, "colour": 1 }"""
+            let ex = Expect.throwsC (fun () -> Scenario.Parse json |> ignore) id
+            let paths = (ex :?> SpecValidationException).Errors |> Seq.map (fun e -> e.Path) |> Set.ofSeq
+            for p in [ "$.electorate.voters"; "$.regime"; "$.systems[0].type"; "$.campaigns[0].party"; "$.campaigns[0].budget"; "$.campaigns[0].channels[0]"; "$.replicates"; "$.colour" ] do
+                Expect.contains paths p p
+        }
+        test "scenario channel overrides merge over the built-in channel" {
+            let json = (small 100.0 "geographic").Replace("\"replicates\": 3", "\"replicates\": 1, \"channels\": [ { \"name\": \"canvass\", \"cost\": 9.5, \"capacity\": 1000 } ]")
+            let sc = Scenario.Parse json
+            let c = sc.Channel "canvass"
+            Expect.equal c.Cost 9.5 "overridden"
+            Expect.equal c.Capacity (Nullable 1000.0) "overridden"
+            Expect.floatClose Accuracy.veryHigh c.TurnoutEffect (1.0 / 14.0) "kept from the built-in"
+        }
+    ]
+
+[<Tests>]
+let dataAndTargeting =
+    testList "Campaigns.Regimes" [
+        test "under the Germany-like regime microtargeting units are cells of at least 7 households, and estimates are cell-level" {
+            let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 3, Nullable 2)
+            let regime = Workbench.Data.DataRegime.Preset "germany-like"
+            let data = Workbench.Data.VoterData.Open(e, regime)
+            let kn = CampaignKnowledge.Build(e, regime, 1UL)
+            Expect.isTrue (kn.Features |> Seq.forall (fun f -> f.Contains "cell mean")) "cell features only"
+            let m = ElectionDayModel(e, 1)
+            let ctx = CampaignEngine.Context(m, ResponseModel m, kn, data, null, 1UL, 1)
+            let mutable count = 0
+            let units = CampaignEngine.Units(ctx, Strategy.Microtarget, Channels.Get "canvass", Array.zeroCreate e.VoterCount, &count)
+            let households = units |> Array.mapi (fun i u -> u, e.Household.[i]) |> Array.distinct |> Array.countBy fst
+            Expect.isTrue (households |> Array.forall (fun (_, h) -> h >= regime.MinimumUnitHouseholds)) "no unit below k households"
+        }
+        test "the campaign's support estimates are closer to the truth under the US-like regime than under the Germany-like one" {
+            let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 40000, Nullable 4, Nullable 2)
+            let m = ElectionDayModel(e, 2)
+            let p = e.PartyCount
+            let truth = Array.init e.VoterCount (fun i -> let a = Array.zeroCreate<float> p in m.Probabilities(i, Span a); a)
+            let error name =
+                let kn = CampaignKnowledge.Build(e, Workbench.Data.DataRegime.Preset name, 9UL)
+                Seq.init e.VoterCount (fun i -> Seq.init p (fun j -> abs (float kn.Support.[i * p + j] - truth.[i].[j])) |> Seq.sum) |> Seq.average
+            let us, de = error "us-like", error "germany-like"
+            Expect.isLessThan us de (sprintf "mean absolute error: us-like %.4f, germany-like %.4f" us de)
+        }
+    ]

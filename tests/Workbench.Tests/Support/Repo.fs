@@ -1,0 +1,14 @@
+namespace Workbench.Tests
+
+open System
+open System.IO
+
+/// The repository checkout the tests run from.
+module Repo =
+    /// The folder holding Workbench.sln, found upward from the test binary.
+    let root =
+        let rec up (d: DirectoryInfo) =
+            if isNull d then failwith "repository root (Workbench.sln) not found"
+            elif File.Exists(Path.Combine(d.FullName, "Workbench.sln")) then d.FullName
+            else up d.Parent
+        up (DirectoryInfo AppContext.BaseDirectory)
