@@ -13,7 +13,7 @@ internal sealed class SimulateCommand : CliCommand
 {
     public override Command Build()
     {
-        var file = new Argument<string>("SCENARIO") { Description = "Scenario file (JSON); see notebooks/scenarios." };
+        var file = new Argument<string>("SCENARIO") { Description = $"Scenario file (JSON), or the name of a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})." };
         var replicates = new Option<int?>("--replicates") { Description = "Replicates (default: the scenario's)." };
         var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
@@ -25,7 +25,8 @@ internal sealed class SimulateCommand : CliCommand
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
-            if (!File.Exists(path)) throw new UsageException($"Scenario file '{path}' does not exist.");
+            bool builtin = !File.Exists(path) && Scenario.BuiltinNames.Contains(path);
+            if (!File.Exists(path) && !builtin) throw new UsageException($"Scenario file '{path}' does not exist (built-in scenarios: {string.Join(", ", Scenario.BuiltinNames)}).");
             int? r = parse.GetValue(replicates);
             if (r is < 1 or > 100_000) throw new UsageException($"--replicates must be between 1 and 100000; got {r}.");
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
@@ -36,7 +37,7 @@ internal sealed class SimulateCommand : CliCommand
                 Directory.CreateDirectory(outDir);
                 ElectorateCommand.CheckWritable(Path.Combine(outDir, "results.csv"));
             }
-            var scenario = Scenario.Load(path).With(r, parse.GetValue(seed));
+            var scenario = (builtin ? Scenario.Builtin(path) : Scenario.Load(path)).With(r, parse.GetValue(seed));
             var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));
             var result = Simulation.Run(scenario, t, progress);
             if (progress is not null) Console.Error.WriteLine();

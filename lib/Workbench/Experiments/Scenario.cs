@@ -67,6 +67,20 @@ public sealed record Scenario
 
     private static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "systems", "channels", "arms", "campaigns", "replicates", "seed"];
 
+    /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
+    public static IReadOnlyList<string> BuiltinNames { get; } =
+        typeof(Scenario).Assembly.GetManifestResourceNames().Where(r => r.StartsWith("Workbench.Scenarios.", StringComparison.Ordinal))
+            .Select(r => r["Workbench.Scenarios.".Length..^".json".Length]).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A shipped scenario by name (e.g. "fptp-vs-pr").</summary>
+    public static Scenario Builtin(string name)
+    {
+        if (!BuiltinNames.Contains(name)) throw new ArgumentException($"Unknown scenario '{name}'. Built-in scenarios: {string.Join(", ", BuiltinNames)}.", nameof(name));
+        using var stream = typeof(Scenario).Assembly.GetManifestResourceStream($"Workbench.Scenarios.{name}.json")!;
+        using var reader = new StreamReader(stream);
+        return Parse(reader.ReadToEnd());
+    }
+
     /// <summary>Loads a scenario file (relative electorate spec and regime files resolve against its folder).</summary>
     public static Scenario Load(string path)
     {
@@ -209,11 +223,24 @@ public sealed record Scenario
         };
     }
 
-    /// <summary>The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides).</summary>
+    /// <summary>
+    /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
+    /// number of voters scales every campaign budget and channel capacity in proportion, so spend per voter —
+    /// and hence the campaign's intensity — stays what the scenario describes.
+    /// </summary>
     public Scenario With(int? replicates = null, int? seed = null, int? voters = null)
     {
         if (replicates is < 1 or > 100_000) throw new ArgumentOutOfRangeException(nameof(replicates), replicates, "replicates must be between 1 and 100,000.");
         if (voters is < 1000 or > 50_000_000) throw new ArgumentOutOfRangeException(nameof(voters), voters, "voters must be between 1,000 and 50,000,000.");
-        return this with { Replicates = replicates ?? Replicates, Seed = seed ?? Seed, Voters = voters ?? Voters };
+        var scaled = this with { Replicates = replicates ?? Replicates, Seed = seed ?? Seed };
+        if (voters is not int v || v == Voters) return scaled;
+        // Budgets and capacities are for the modelled electorate: scale them so spend per voter is unchanged.
+        double f = (double)v / Voters;
+        return scaled with
+        {
+            Voters = v,
+            Arms = Arms.Select(a => a with { Campaigns = a.Campaigns.Select(c => c with { Budget = c.Budget * f }).ToArray() }).ToArray(),
+            Channels = Channels.Select(c => c.Capacity is double cap ? c with { Capacity = cap * f } : c).ToArray(),
+        };
     }
 }

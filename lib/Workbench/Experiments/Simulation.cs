@@ -17,7 +17,12 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
     long Votes, double Share, int Seats, double Turnout, double Spend, long Contacts);
 
 /// <summary>Spend of one campaign in one replicate, with where it went.</summary>
-public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted);
+/// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Party">Sponsor.</param><param name="Spend">Total spend.</param>
+/// <param name="MarginalQuarterShare">Share of spend in the closest quarter of constituencies (by expected winning margin).</param>
+/// <param name="ByChannel">Spend per channel.</param><param name="VotersContacted">Distinct voters contacted.</param>
+/// <param name="ByConstituency">Spend per constituency.</param><param name="Margins">Expected winning margin of each constituency (winner's minus runner-up's share of the sincere vote).</param>
+public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
+    double[] ByConstituency, double[] Margins);
 
 /// <summary>Progress of a simulation: replicates done out of the total.</summary>
 public readonly record struct SimulationProgress(int Done, int Total);
@@ -110,7 +115,7 @@ public static class Simulation
                 var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(sc.Channel).ToArray(), party, turnoutShift, utilityShift);
                 outcomes[spec.Party] = outcome;
                 double inClosest = closest.Sum(k => outcome.SpendByConstituency[k]);
-                spendRows.Add(new SpendRow(arm.Name, r, spec.Party, outcome.Spend, outcome.Spend > 0 ? inClosest / outcome.Spend : 0, outcome.SpendByChannel, outcome.VotersContacted));
+                spendRows.Add(new SpendRow(arm.Name, r, spec.Party, outcome.Spend, outcome.Spend > 0 ? inClosest / outcome.Spend : 0, outcome.SpendByChannel, outcome.VotersContacted, outcome.SpendByConstituency, margins));
             }
             Count(arm.Name, model.Vote(electionSeed, turnoutShift, utilityShift, threads), outcomes);
         }

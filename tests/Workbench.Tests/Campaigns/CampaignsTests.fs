@@ -162,3 +162,32 @@ let dataAndTargeting =
             Expect.isLessThan us de (sprintf "mean absolute error: us-like %.4f, germany-like %.4f" us de)
         }
     ]
+
+[<Tests>]
+let messages =
+    let space = lazy (
+        let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 10000, Nullable 2, Nullable 2)
+        MessageSpace(e, MessageSpaceSpec(Creatives = 10), 3UL))
+    testList "Campaigns.Messages" [
+        test "the space is issue × frame × tone × emotion × creative, and negative, angry content engages more while persuading less (MODEL.md §5)" {
+            let s = space.Value
+            Expect.equal s.Messages.Count (s.Electorate.IssueCount * 2 * 3 * 3 * 10) "variants"
+            let mean (f: Message -> bool) (v: float[]) = s.Messages |> Seq.filter f |> Seq.averageBy (fun m -> v.[m.Id])
+            let neg (m: Message) = m.Tone = Tone.Negative && m.Emotion = Emotion.Anger
+            let pos (m: Message) = m.Tone = Tone.Positive && m.Emotion = Emotion.Hope
+            Expect.isGreaterThan (mean neg s.TrueEngagement) (mean pos s.TrueEngagement * 1.5) "outrage engages"
+            Expect.isLessThan (mean neg s.TruePersuasion) (mean pos s.TruePersuasion) "but persuades less"
+            Expect.floatClose { absolute = 0.002; relative = 0.0 } (s.TruePersuasion |> Array.average) 0.0055 "mean persuasion ≈ 0.007 less the negative backlash on a third of variants"
+        }
+        test "bandits learn: epsilon-greedy and Thompson earn more clicks than an equal split, and all pick a top-decile variant that persuades far less than the best" {
+            let s = space.Value
+            let run strategy = AbTest.Run(s, strategy, 100000L, 7UL, 100)
+            let u, eg, ts = run TestStrategy.Uniform, run TestStrategy.EpsilonGreedy, run TestStrategy.Thompson
+            Expect.isLessThan eg.Regret u.Regret "epsilon-greedy regret below uniform"
+            Expect.isLessThan ts.Regret u.Regret "Thompson regret below uniform"
+            for r in [ u; eg; ts ] do
+                Expect.isLessThanOrEqual r.ChosenEngagementRank (s.Messages.Count / 10) (sprintf "%A picks an engaging variant" r.Strategy)
+                Expect.isLessThan r.ChosenPersuasion (0.6 * r.BestPersuasion) (sprintf "%A: engagement is not persuasion" r.Strategy)
+            Expect.equal (run TestStrategy.Thompson).ImpressionsPerVariant ts.ImpressionsPerVariant "same seed, same test"
+        }
+    ]

@@ -1,0 +1,251 @@
+using Workbench.Random;
+
+namespace Workbench.Campaigns;
+
+/// <summary>Frame of a message.</summary>
+public enum Frame { Gain, Loss }
+/// <summary>Tone of a message.</summary>
+public enum Tone { Positive, Contrast, Negative }
+/// <summary>Emotion a message appeals to.</summary>
+public enum Emotion { Hope, Fear, Anger }
+
+/// <summary>One message variant (MODEL.md §5): issue × frame × tone × emotion × creative.</summary>
+public readonly record struct Message(int Id, int Issue, Frame Frame, Tone Tone, Emotion Emotion, int Creative);
+
+/// <summary>Parameters of the hidden truth about messages (MODEL.md §5).</summary>
+public sealed record MessageSpaceSpec
+{
+    /// <summary>Creative variants per issue × frame × tone × emotion cell.</summary>
+    [Param("Creative variants per issue × frame × tone × emotion", Min = 1, Max = 100_000)]
+    public int Creatives { get; init; } = 20;
+    /// <summary>Mean click/watch rate of a positive, hopeful message.</summary>
+    [Param("Baseline engagement rate (click or watch) of a positive, hopeful message", Min = 0.0001, Max = 0.5, Unit = "probability")]
+    public double BaseEngagement { get; init; } = 0.02;
+    /// <summary>Engagement logit bonus of negative tone (contrast gets half).</summary>
+    [Param("Engagement logit bonus of negative tone (contrast: half)", Min = -3, Max = 3)]
+    public double NegativeEngagement { get; init; } = 0.5;
+    /// <summary>Engagement logit bonus of anger (fear gets half).</summary>
+    [Param("Engagement logit bonus of anger (fear: half)", Min = -3, Max = 3)]
+    public double AngerEngagement { get; init; } = 0.4;
+    /// <summary>Standard deviation of creative quality on the engagement logit.</summary>
+    [Param("Spread of creative quality on the engagement logit", Min = 0, Max = 3)]
+    public double CreativeEngagementSd { get; init; } = 0.3;
+    /// <summary>Mean persuasion effect (change in P(vote for sponsor) per exposure) — Coppock, Hill &amp; Vavreck (2020): ≈ 0.007.</summary>
+    [Param("Mean persuasion effect per exposure", Min = -0.1, Max = 0.1, Unit = "probability", Citation = "Coppock, Hill & Vavreck (2020) Sci. Adv. 6(36)")]
+    public double MeanPersuasion { get; init; } = 0.007;
+    /// <summary>Standard deviation of the persuasion effect across messages ("little heterogeneity").</summary>
+    [Param("Spread of persuasion effects across messages", Min = 0, Max = 0.1, Unit = "probability")]
+    public double PersuasionSd { get; init; } = 0.004;
+    /// <summary>Persuasion penalty of negative tone (backlash), as a share of the mean effect.</summary>
+    [Param("Persuasion lost by negative tone, as a share of the mean effect", Min = -1, Max = 2)]
+    public double NegativeBacklash { get; init; } = 0.3;
+}
+
+/// <summary>
+/// The space of message variants with each variant's hidden true engagement and persuasion
+/// (MODEL.md §5; the primer's A/B tests of "40,000–50,000 variants" a day). Engagement is not
+/// persuasion: negative and angry content engages more, while persuasion depends on the issue,
+/// frame and creative and is, if anything, lower for negative tone. Per voter, engagement rises
+/// with political interest, and persuasion scales with the salience the voter gives the issue and
+/// with persuadability — heterogeneity a targeted campaign can exploit (Tappin et al. 2023).
+/// </summary>
+public sealed class MessageSpace
+{
+    private const uint StreamTruth = 9201;
+    private readonly double[] _engLogit, _pers;
+
+    /// <summary>Every variant.</summary>
+    public IReadOnlyList<Message> Messages { get; }
+    /// <summary>The spec.</summary>
+    public MessageSpaceSpec Spec { get; }
+    /// <summary>The electorate messages are shown to.</summary>
+    public Electorate.Electorate Electorate { get; }
+    /// <summary>True mean engagement rate of each variant over the electorate.</summary>
+    public double[] TrueEngagement { get; }
+    /// <summary>True mean persuasion effect of each variant over the electorate.</summary>
+    public double[] TruePersuasion { get; }
+
+    private readonly double _meanPersuadability;
+
+    /// <summary>Builds the space and its hidden truth from <paramref name="seed"/>.</summary>
+    public MessageSpace(Electorate.Electorate e, MessageSpaceSpec? spec = null, ulong seed = 1)
+    {
+        Spec = spec ?? new MessageSpaceSpec();
+        var errors = new List<ValidationError>();
+        Parameters.CheckRanges(Spec, "$", errors);
+        Parameters.ThrowIfAny(errors);
+        Electorate = e;
+        var list = new List<Message>();
+        for (int k = 0; k < e.IssueCount; k++)
+            foreach (var f in Enum.GetValues<Frame>()) foreach (var t in Enum.GetValues<Tone>()) foreach (var em in Enum.GetValues<Emotion>())
+                for (int c = 0; c < Spec.Creatives; c++) list.Add(new Message(list.Count, k, f, t, em, c));
+        Messages = list;
+        int M = list.Count;
+        _engLogit = new double[M]; _pers = new double[M];
+        // Issue × frame fit: some issue/frame pairs persuade better than others.
+        var fitRng = new RandomStream(seed, StreamTruth, 0);
+        var fit = new double[e.IssueCount * 2];
+        for (int q = 0; q < fit.Length; q++) fit[q] = fitRng.Normal() * Spec.PersuasionSd;
+        double baseLogit = Math.Log(Spec.BaseEngagement / (1 - Spec.BaseEngagement));
+        for (int m = 0; m < M; m++)
+        {
+            var msg = list[m];
+            var rng = new RandomStream(seed, StreamTruth, (ulong)(m + 1));
+            double tone = msg.Tone switch { Tone.Negative => Spec.NegativeEngagement, Tone.Contrast => Spec.NegativeEngagement / 2, _ => 0 };
+            double emo = msg.Emotion switch { Emotion.Anger => Spec.AngerEngagement, Emotion.Fear => Spec.AngerEngagement / 2, _ => 0 };
+            _engLogit[m] = baseLogit + tone + emo + rng.Normal() * Spec.CreativeEngagementSd;
+            double backlash = msg.Tone == Tone.Negative ? Spec.NegativeBacklash * Spec.MeanPersuasion : 0;
+            _pers[m] = Spec.MeanPersuasion + fit[msg.Issue * 2 + (int)msg.Frame] + rng.Normal() * Spec.PersuasionSd * 0.5 - backlash;
+        }
+        double ps = 0;
+        for (int i = 0; i < e.VoterCount; i++) ps += (double)e.Persuadability[i];
+        _meanPersuadability = Math.Max(1e-6, ps / e.VoterCount);
+        // Population means over a fixed, evenly spaced sample of voters.
+        int step = Math.Max(1, e.VoterCount / 2000);
+        TrueEngagement = new double[M]; TruePersuasion = new double[M];
+        int count = 0;
+        for (int i = 0; i < e.VoterCount; i += step)
+        {
+            count++;
+            for (int m = 0; m < M; m++) { TrueEngagement[m] += Engagement(i, m); TruePersuasion[m] += Persuasion(i, m); }
+        }
+        for (int m = 0; m < M; m++) { TrueEngagement[m] /= count; TruePersuasion[m] /= count; }
+    }
+
+    /// <summary>Voter i's true probability of engaging with variant m.</summary>
+    public double Engagement(int i, int m) => 1 / (1 + Math.Exp(-(_engLogit[m] + 1.2 * ((double)Electorate.Interest[i] - 0.5))));
+
+    /// <summary>Voter i's true persuasion effect of variant m (change in P(vote for the sponsor)).</summary>
+    public double Persuasion(int i, int m) =>
+        _pers[m] * (double)Electorate.IssueSalience[i * Electorate.IssueCount + Messages[m].Issue] * Electorate.IssueCount
+                 * (double)Electorate.Persuadability[i] / _meanPersuadability;
+}
+
+/// <summary>How an A/B test spends impressions across variants.</summary>
+public enum TestStrategy
+{
+    /// <summary>Equal split: every variant gets the same impressions.</summary>
+    Uniform,
+    /// <summary>Epsilon-greedy: the best observed rate, exploring with probability ε.</summary>
+    EpsilonGreedy,
+    /// <summary>Thompson sampling with Beta posteriors (drawn by their normal approximation; posteriors updated once per batch): each impression goes to the variant with the highest posterior draw.</summary>
+    Thompson,
+}
+
+/// <summary>The outcome of an A/B test.</summary>
+/// <param name="Strategy">The strategy.</param>
+/// <param name="Impressions">Impressions served.</param>
+/// <param name="Clicks">Engagements observed.</param>
+/// <param name="Regret">Expected engagements lost against always showing the truly most engaging variant.</param>
+/// <param name="Chosen">The variant the test picks (highest observed rate among variants with enough impressions).</param>
+/// <param name="ChosenEngagementRank">True engagement rank of the chosen variant (1 = best).</param>
+/// <param name="ChosenPersuasion">True mean persuasion of the chosen variant.</param>
+/// <param name="BestPersuasion">True mean persuasion of the most persuasive variant.</param>
+/// <param name="EngagementPersuasionCorrelation">Correlation across variants of true engagement with true persuasion.</param>
+/// <param name="ImpressionsPerVariant">Impressions each variant received.</param>
+/// <param name="ObservedRate">Observed engagement rate of each variant.</param>
+public sealed record AbTestResult(TestStrategy Strategy, long Impressions, long Clicks, double Regret, Message Chosen, int ChosenEngagementRank,
+    double ChosenPersuasion, double BestPersuasion, double EngagementPersuasionCorrelation, long[] ImpressionsPerVariant, double[] ObservedRate);
+
+/// <summary>A/B tests and bandits over a <see cref="MessageSpace"/> (MODEL.md §5): impressions go to random voters; the campaign observes only clicks.</summary>
+public static class AbTest
+{
+    private const uint StreamTest = 9301;
+
+    /// <summary>Posterior draws per batch in Thompson sampling (each serves an equal share of the batch).</summary>
+    public const int ThompsonDrawsPerBatch = 8;
+
+    /// <summary>Runs a test of <paramref name="impressions"/> impressions in batches of <paramref name="batch"/>.</summary>
+    public static AbTestResult Run(MessageSpace space, TestStrategy strategy, long impressions, ulong seed, int batch = 100, double epsilon = 0.1)
+    {
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentOutOfRangeException.ThrowIfLessThan(impressions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
+        Parameters.Require(nameof(epsilon), epsilon, 0, 1);
+        int M = space.Messages.Count, n = space.Electorate.VoterCount;
+        var shown = new long[M]; var clicks = new long[M];
+        var rng = new RandomStream(seed, StreamTest, 0);
+        double best = space.TrueEngagement.Max(), regret = 0;
+        long totalClicks = 0, served = 0, round = 0;
+        var draws = new double[M]; var order = new int[M]; var sdCache = new double[M];
+        while (served < impressions)
+        {
+            int b = (int)Math.Min(batch, impressions - served);
+            int[] arms = new int[b];
+            switch (strategy)
+            {
+                case TestStrategy.Uniform:
+                    for (int x = 0; x < b; x++) arms[x] = (int)((served + x) % M);
+                    break;
+                case TestStrategy.EpsilonGreedy:
+                {
+                    int leader = 0; double lr = -1;
+                    for (int m = 0; m < M; m++) { double r = shown[m] > 0 ? (double)clicks[m] / shown[m] : 1.0; if (r > lr) { lr = r; leader = m; } }
+                    for (int x = 0; x < b; x++) arms[x] = rng.NextDouble() < epsilon ? rng.NextInt(M) : leader;
+                    break;
+                }
+                default:
+                {
+                    // Posterior Beta(1 + clicks, 1 + misses) per variant, drawn by its normal approximation;
+                    // variants whose upper bound (mean + 3 sd) is below the best lower bound are dropped for this batch.
+                    var tr = new RandomStream(seed, StreamTest + 1, (ulong)round);
+                    double bestLower = double.NegativeInfinity;
+                    for (int m = 0; m < M; m++)
+                    {
+                        double a = 1 + clicks[m], c = 1 + shown[m] - clicks[m], mean = a / (a + c);
+                        double sd = Math.Sqrt(a * c / ((a + c) * (a + c) * (a + c + 1)));
+                        draws[m] = mean; order[m] = 0;
+                        bestLower = Math.Max(bestLower, mean - 3 * sd);
+                        sdCache[m] = sd;
+                    }
+                    int candidates = 0;
+                    for (int m = 0; m < M; m++) if (draws[m] + 3 * sdCache[m] >= bestLower) order[candidates++] = m;
+                    // Eight posterior draws per batch; each serves an eighth of the batch's impressions.
+                    int groups = Math.Min(b, ThompsonDrawsPerBatch);
+                    for (int gIdx = 0; gIdx < groups; gIdx++)
+                    {
+                        int pick = order[0]; double top = double.NegativeInfinity;
+                        for (int q = 0; q < candidates; q++)
+                        {
+                            int m = order[q];
+                            double v = draws[m] + sdCache[m] * tr.Normal();
+                            if (v > top) { top = v; pick = m; }
+                        }
+                        for (int x = gIdx * b / groups; x < (gIdx + 1) * b / groups; x++) arms[x] = pick;
+                    }
+                    break;
+                }
+            }
+            for (int x = 0; x < b; x++)
+            {
+                int m = arms[x], i = rng.NextInt(n);
+                double p = space.Engagement(i, m);
+                shown[m]++;
+                if (rng.NextDouble() < p) { clicks[m]++; totalClicks++; }
+                regret += best - space.TrueEngagement[m];
+            }
+            served += b; round++;
+        }
+        long minShown = Math.Max(1, impressions / M / 2);
+        int chosen = 0; double chosenRate = -1;
+        var rate = new double[M];
+        for (int m = 0; m < M; m++)
+        {
+            rate[m] = shown[m] > 0 ? (double)clicks[m] / shown[m] : 0;
+            // Rank by the posterior mean, among variants shown enough to judge.
+            double post = (clicks[m] + 1.0) / (shown[m] + 2.0);
+            if (shown[m] >= Math.Min(minShown, shown.Max()) && post > chosenRate) { chosenRate = post; chosen = m; }
+        }
+        int rank = 1 + space.TrueEngagement.Count(v => v > space.TrueEngagement[chosen]);
+        return new AbTestResult(strategy, served, totalClicks, regret, space.Messages[chosen], rank, space.TruePersuasion[chosen],
+            space.TruePersuasion.Max(), Correlation(space.TrueEngagement, space.TruePersuasion), shown, rate);
+    }
+
+    /// <summary>Pearson correlation.</summary>
+    public static double Correlation(IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
+        for (int i = 0; i < x.Count; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my); }
+        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
+    }
+}
