@@ -5,7 +5,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--threads T] [--out DIR]</c>:
+/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--threads T] [--out DIR]</c>:
 /// runs a campaign scenario (issue 7; docs/campaigns.md), writes results.csv, results.parquet,
 /// summary.json and manifest.json to DIR (each atomically) and prints the JSON summary.
 /// </summary>
@@ -16,11 +16,12 @@ internal sealed class SimulateCommand : CliCommand
         var file = new Argument<string>("SCENARIO") { Description = $"Scenario file (JSON), or the name of a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})." };
         var replicates = new Option<int?>("--replicates") { Description = "Replicates (default: the scenario's)." };
         var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
+        var voters = new Option<int?>("--voters") { Description = "Voters per electorate (default: the scenario's); budgets and capacities scale with it." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
         var output = new Option<string?>("--out") { Description = "Folder for results.csv, results.parquet, summary.json and manifest.json." };
         var cmd = new Command("simulate", "Run a campaign scenario: campaigns under a data regime, counted under several electoral systems, with replicates and common random numbers. Prints a JSON summary.")
         {
-            file, replicates, seed, threads, output,
+            file, replicates, seed, voters, threads, output,
         };
         cmd.SetAction(parse =>
         {
@@ -29,6 +30,8 @@ internal sealed class SimulateCommand : CliCommand
             if (!File.Exists(path) && !builtin) throw new UsageException($"Scenario file '{path}' does not exist (built-in scenarios: {string.Join(", ", Scenario.BuiltinNames)}).");
             int? r = parse.GetValue(replicates);
             if (r is < 1 or > 100_000) throw new UsageException($"--replicates must be between 1 and 100000; got {r}.");
+            int? v = parse.GetValue(voters);
+            if (v is < 1000 or > 50_000_000) throw new UsageException($"--voters must be between 1000 and 50000000; got {v}.");
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
             string? outDir = parse.GetValue(output);
@@ -37,7 +40,7 @@ internal sealed class SimulateCommand : CliCommand
                 Directory.CreateDirectory(outDir);
                 ElectorateCommand.CheckWritable(Path.Combine(outDir, "results.csv"));
             }
-            var scenario = (builtin ? Scenario.Builtin(path) : Scenario.Load(path)).With(r, parse.GetValue(seed));
+            var scenario = (builtin ? Scenario.Builtin(path) : Scenario.Load(path)).With(r, parse.GetValue(seed), v);
             var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));
             var result = Simulation.Run(scenario, t, progress);
             if (progress is not null) Console.Error.WriteLine();

@@ -12,6 +12,8 @@ public enum Strategy
     Microtarget,
     /// <summary>Geographic targeting: whole constituencies (regions for TV), best first — under FPTP, the marginal seats.</summary>
     Geographic,
+    /// <summary>Influencer seeding: the campaign pays voters to post to their online ties (the online layer of the electorate's social graph); seeds whose audience is worth most per cost first. Social channels only.</summary>
+    Influencer,
 }
 
 /// <summary>What a campaign maximises (MODEL.md §6).</summary>
@@ -50,6 +52,8 @@ public sealed record CampaignSpec
         if (string.IsNullOrWhiteSpace(Party)) errors.Add(new(path + ".party", "a campaign needs a party."));
         if (Channels.Count == 0) errors.Add(new(path + ".channels", "a campaign needs at least one channel."));
         if (Channels.Distinct().Count() != Channels.Count) errors.Add(new(path + ".channels", "a channel is listed twice."));
+        if (Strategy == Strategy.Influencer && Channels.Any(c => c is not ("owned-social" or "paid-social")))
+            errors.Add(new(path + ".channels", "influencer seeding works through social media: use owned-social and/or paid-social."));
         Parameters.CheckRanges(this, path, errors);
         return errors;
     }

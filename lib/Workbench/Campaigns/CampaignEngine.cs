@@ -20,7 +20,11 @@ public static class CampaignEngine
 
     /// <summary>Everything a campaign needs from its scenario.</summary>
     public sealed record Context(ElectionDayModel Model, ResponseModel Responses, CampaignKnowledge Knowledge, VoterData Data,
-        ElectoralSystemSpec? System, ulong Seed, int Threads);
+        ElectoralSystemSpec? System, ulong Seed, int Threads)
+    {
+        /// <summary>The online layer of the electorate's social graph, needed by influencer seeding.</summary>
+        public Workbench.Networks.Graph? Online { get; init; }
+    }
 
     /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
     public static CampaignOutcome Run(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex,
@@ -264,6 +268,8 @@ public static class CampaignEngine
             return new PlanResult(attempts, units, -1, -1, 0);
         }
 
+        if (spec.Strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
+
         // Units and their value, cost and size per channel.
         var uValue = new double[CH][]; var uCost = new double[CH][]; var uSize = new long[CH][]; var ratio = new double[CH][];
         for (int c = 0; c < CH; c++)
@@ -337,6 +343,41 @@ public static class CampaignEngine
         }
         double fraction = mc >= 0 ? Math.Clamp((spec.Budget - spent) / uCost[mc][mu], 0, 1) : 0;
         return new PlanResult(attempts, units, mc, mu, fraction);
+    }
+
+    /// <summary>
+    /// Influencer seeding: a seed's post is one attempt on each of its online ties. Seeds are taken in
+    /// order of their audience's estimated value per cost (ties in voter order); audiences overlap, so each
+    /// seed is charged only for the attempts it adds (a tie already at the channel's frequency cap adds none).
+    /// </summary>
+    private static PlanResult Seed(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, double[][] values, double[][] costs, int[][] units, byte[][] attempts)
+    {
+        var g = ctx.Online ?? throw new InvalidOperationException("influencer seeding needs the online layer of the social graph (Context.Online).");
+        int n = ctx.Model.Electorate.VoterCount, CH = channels.Count;
+        var items = new List<(double Ratio, int Channel, int Seed)>();
+        for (int c = 0; c < CH; c++)
+        {
+            units[c] = new int[n];
+            attempts[c] = new byte[n];
+            for (int s = 0; s < n; s++)
+            {
+                double v = 0, cost = 0;
+                for (int k = 0; k < g.Degree(s); k++) { int j = g.Neighbour(s, k); v += values[c][j]; cost += costs[c][j]; }
+                if (v > 0 && cost > 0) items.Add((v / cost, c, s));
+            }
+        }
+        items.Sort((a, b) => b.Ratio != a.Ratio ? b.Ratio.CompareTo(a.Ratio) : a.Channel != b.Channel ? a.Channel.CompareTo(b.Channel) : a.Seed.CompareTo(b.Seed));
+        double spent = 0;
+        foreach (var (_, c, s) in items)
+        {
+            double add = 0;
+            for (int k = 0; k < g.Degree(s); k++) { int j = g.Neighbour(s, k); if (attempts[c][j] < channels[c].MaxFrequency) add += costs[c][j]; }
+            if (add <= 0) continue;
+            if (spent + add > spec.Budget) break;
+            for (int k = 0; k < g.Degree(s); k++) { int j = g.Neighbour(s, k); if (attempts[c][j] < channels[c].MaxFrequency) attempts[c][j]++; }
+            spent += add;
+        }
+        return new PlanResult(attempts, units, -1, -1, 0);
     }
 
     private static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,

@@ -80,6 +80,8 @@ public static class Simulation
 
         // The closest quarter of seats by the true expected margin (for reporting where FPTP money goes).
         var margins = e.Summarize().Margins;
+        Workbench.Networks.Graph? online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer))
+            ? Workbench.Networks.ElectorateGraph.Build(e, seed: Seeds.Derive(rs, 5)).Online : null;
         var closest = Enumerable.Range(0, margins.Length).OrderBy(k => margins[k]).ThenBy(k => k).Take(Math.Max(1, margins.Length / 4)).ToHashSet();
 
         void Count(string arm, Ballots ballots, IReadOnlyDictionary<string, CampaignOutcome> outcomes)
@@ -111,7 +113,7 @@ public static class Simulation
                 int party = parties.ToList().IndexOf(spec.Party);
                 var knowledge = CampaignKnowledge.Build(e, sc.Regime, Seeds.Derive(rs, 3, (ulong)a, (ulong)party));
                 var system = spec.OptimiseFor is string name ? sc.Systems.First(s => s.Name == name) : sc.Systems[0];
-                var ctx = new CampaignEngine.Context(model, responses, knowledge, data, system, Seeds.Derive(rs, 4, (ulong)a, (ulong)party), threads);
+                var ctx = new CampaignEngine.Context(model, responses, knowledge, data, system, Seeds.Derive(rs, 4, (ulong)a, (ulong)party), threads) { Online = online };
                 var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(sc.Channel).ToArray(), party, turnoutShift, utilityShift);
                 outcomes[spec.Party] = outcome;
                 double inClosest = closest.Sum(k => outcome.SpendByConstituency[k]);

@@ -134,16 +134,18 @@ let scenarios =
         }
     ]
 
+/// A classroom electorate of 20k voters with its election-day model, a regime, the data view and the campaign's knowledge.
+let private setting seed regimeName =
+    let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable seed, Nullable 2)
+    let regime = Workbench.Data.DataRegime.Preset regimeName
+    e, ElectionDayModel(e, 1), regime, Workbench.Data.VoterData.Open(e, regime), CampaignKnowledge.Build(e, regime, 1UL)
+
 [<Tests>]
 let dataAndTargeting =
     testList "Campaigns.Regimes" [
         test "under the Germany-like regime microtargeting units are cells of at least 7 households, and estimates are cell-level" {
-            let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 3, Nullable 2)
-            let regime = Workbench.Data.DataRegime.Preset "germany-like"
-            let data = Workbench.Data.VoterData.Open(e, regime)
-            let kn = CampaignKnowledge.Build(e, regime, 1UL)
+            let e, m, regime, data, kn = setting 3 "germany-like"
             Expect.isTrue (kn.Features |> Seq.forall (fun f -> f.Contains "cell mean")) "cell features only"
-            let m = ElectionDayModel(e, 1)
             let ctx = CampaignEngine.Context(m, ResponseModel m, kn, data, null, 1UL, 1)
             let mutable count = 0
             let units = CampaignEngine.Units(ctx, Strategy.Microtarget, Channels.Get "canvass", Array.zeroCreate e.VoterCount, &count)
@@ -189,5 +191,29 @@ let messages =
                 Expect.isLessThanOrEqual r.ChosenEngagementRank (s.Messages.Count / 10) (sprintf "%A picks an engaging variant" r.Strategy)
                 Expect.isLessThan r.ChosenPersuasion (0.6 * r.BestPersuasion) (sprintf "%A: engagement is not persuasion" r.Strategy)
             Expect.equal (run TestStrategy.Thompson).ImpressionsPerVariant ts.ImpressionsPerVariant "same seed, same test"
+        }
+    ]
+
+[<Tests>]
+let influencers =
+    testList "Campaigns.Influencers" [
+        test "influencer seeding reaches the seeds' online ties, mostly inside the sponsor's bubble, within budget" {
+            let e, m, _, data, kn = setting 8 "uk-like"
+            let online = Workbench.Networks.ElectorateGraph.Build(e, seed = 3UL).Online
+            let ctx = CampaignEngine.Context(m, ResponseModel m, kn, data, null, 2UL, 1, Online = online)
+            let spec = CampaignSpec(Party = "Red", Budget = 30.0, Strategy = Strategy.Influencer, Objective = Objective.Votes, Channels = [| "owned-social" |])
+            let turnout = Array.zeroCreate<float32> e.VoterCount
+            let utility = Array.zeroCreate<float32> (e.VoterCount * e.PartyCount)
+            let outcome = CampaignEngine.Run(ctx, spec, [| Channels.Get "owned-social" |], 0, turnout, utility)
+            Expect.isGreaterThan outcome.Contacts 100L "posts reach voters"
+            Expect.isLessThanOrEqual outcome.Spend 30.0 "within budget"
+            let reached = [| 0 .. e.VoterCount - 1 |] |> Array.filter (fun i -> turnout.[i] > 0.0f)
+            let share (xs: int[]) = (xs |> Array.filter (fun i -> e.PartyId.[i] = 0y) |> Array.length |> float) / float xs.Length
+            let population = share [| 0 .. e.VoterCount - 1 |]
+            Expect.isGreaterThan (share reached) (2.0 * population) (sprintf "Red identifiers: %.2f of the reached vs %.2f of voters" (share reached) population)
+        }
+        test "influencer seeding is refused through channels that are not social media" {
+            let errors = CampaignSpec(Party = "Red", Budget = 1.0, Strategy = Strategy.Influencer, Channels = [| "tv" |]).Validate("$.c")
+            Expect.exists errors (fun e -> e.Path = "$.c.channels") "names the channels"
         }
     ]
