@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Text.Json;
+using Parquet;
+using Parquet.Schema;
+using Workbench.Data;
+using Workbench.Electorate;
+using Workbench.Scoring;
+using Workbench.Tables;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench score (--preset NAME | --spec FILE) --voters N --regime NAME|FILE --seed S [--party P] [--trainer logistic|fasttree] [--out DIR]</c>:
+/// trains support, turnout and uplift models on what the regime allows (issue 6; docs/data-and-scoring.md), prints their
+/// metrics as JSON and writes per-voter scores and segments to DIR/scores.parquet when asked.
+/// </summary>
+internal sealed class ScoreCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var preset = new Option<string?>("--preset") { Description = $"A built-in electorate preset: {string.Join(", ", ElectorateSpec.PresetNames)}." };
+        var spec = new Option<string?>("--spec") { Description = "An electorate spec file (JSON)." };
+        var voters = new Option<int?>("--voters") { Description = "Number of voters (default: the spec's defaultVoters)." };
+        var regime = new Option<string>("--regime") { Description = $"A data regime preset ({string.Join(", ", DataRegime.PresetNames)}) or a regime file (JSON).", Required = true };
+        var seed = new Option<int?>("--seed") { Description = "Random seed (default 2018)." };
+        var party = new Option<string?>("--party") { Description = "The party whose support is scored (default: the first)." };
+        var trainer = new Option<string>("--trainer") { Description = "logistic (default) or fasttree.", DefaultValueFactory = _ => "logistic" };
+        var output = new Option<string?>("--out") { Description = "Folder for scores.parquet (voter, support, turnout, uplift, true_uplift, segment, cluster)." };
+        var cmd = new Command("score", "Train support, turnout and uplift scores (ML.NET) on what a data regime lets a campaign see; print AUC, Brier, calibration, top-decile precision, Qini, uplift AUC, the correlation with the true uplift, and segment sizes as JSON.")
+        {
+            preset, spec, voters, regime, seed, party, trainer, output,
+        };
+        cmd.SetAction(parse =>
+        {
+            string? presetName = parse.GetValue(preset), specPath = parse.GetValue(spec), outDir = parse.GetValue(output);
+            if ((presetName is null) == (specPath is null)) throw new UsageException("Give exactly one of --preset NAME or --spec FILE.json.");
+            if (presetName is not null && !ElectorateSpec.PresetNames.Contains(presetName))
+                throw new UsageException($"Unknown preset '{presetName}'. Known presets: {string.Join(", ", ElectorateSpec.PresetNames)}.");
+            var s = presetName is not null ? ElectorateSpec.Preset(presetName) : ElectorateSpec.Load(specPath!);
+            int n = parse.GetValue(voters) ?? s.DefaultVoters;
+            if (n < s.Constituencies * 10) throw new UsageException($"--voters must be at least 10 per constituency: {s.Constituencies * 10} for '{s.Name}'; got {n}.");
+            string r = parse.GetValue(regime)!;
+            DataRegime dr;
+            if (DataRegime.PresetNames.Contains(r)) dr = DataRegime.Preset(r);
+            else if (File.Exists(r)) dr = DataRegime.FromJson(File.ReadAllText(r));
+            else throw new UsageException($"--regime: '{r}' is neither a preset ({string.Join(", ", DataRegime.PresetNames)}) nor an existing file.");
+            Parameters.ThrowIfAny(dr.Validate());
+            if (outDir is not null) { Directory.CreateDirectory(outDir); ElectorateCommand.CheckWritable(Path.Combine(outDir, "scores.parquet")); }
+            int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
+            var e = Electorates.Generate(s, n, seedValue);
+            var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)! }, (ulong)seedValue);
+            if (outDir is not null) AtomicFile.Write(Path.Combine(outDir, "scores.parquet"), st => WriteAsync(result, st).GetAwaiter().GetResult());
+            var json = result.ToJson();
+            json["preset"] = s.Name; json["voters"] = n; json["seed"] = seedValue;
+            Console.Out.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+
+    private static async Task WriteAsync(ScoringResult r, Stream stream)
+    {
+        int n = r.SupportScore.Length;
+        var f = new DataField[]
+        {
+            new DataField<int>("voter"), new DataField<float>("support"), new DataField<float>("turnout"), new DataField<float>("uplift"),
+            new DataField<float>("true_uplift"), new DataField<string>("segment"), new DataField<int>("cluster"),
+        };
+        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(f), stream);
+        using var rg = writer.CreateRowGroup();
+        await rg.WriteAsync<int>(f[0], Enumerable.Range(0, n).ToArray().AsMemory());
+        await rg.WriteAsync<float>(f[1], r.SupportScore.AsMemory());
+        await rg.WriteAsync<float>(f[2], r.TurnoutScore.AsMemory());
+        await rg.WriteAsync<float>(f[3], r.UpliftScore.AsMemory());
+        await rg.WriteAsync<float>(f[4], r.TrueUplift.AsMemory());
+        await rg.WriteAsync(f[5], r.SegmentSizes.Count > 0 ? r.Segments.Select(x => r.SegmentSizes[(int)x].Segment).ToArray() : new string[n]);
+        await rg.WriteAsync<int>(f[6], r.Cluster.AsMemory());
+    }
+}

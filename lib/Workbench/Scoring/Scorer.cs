@@ -1,0 +1,379 @@
+using System.Text.Json.Nodes;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Workbench.Campaigns;
+using Workbench.Data;
+using Workbench.Random;
+
+namespace Workbench.Scoring;
+
+/// <summary>Options of <see cref="Scorer.Score"/>.</summary>
+public sealed record ScoringOptions
+{
+    /// <summary>The party whose support is scored (default: the first party).</summary>
+    public string? Party { get; init; }
+    /// <summary>Voters the campaign's poll tries to reach for training labels (default: 10% of voters, between 4,000 and 50,000).</summary>
+    public int? PollAttempts { get; init; }
+    /// <summary>Voters in the randomised message test used for uplift models (default: 10% of voters, between 4,000 and 100,000).</summary>
+    public int? UpliftTestSize { get; init; }
+    /// <summary>Mean true effect of the tested message on the probability of supporting the party (a strong message: ads average about 0.007, Coppock et al. 2020).</summary>
+    [Param("Mean true effect of the tested message on support", Min = 0, Max = 0.3, Unit = "probability")]
+    public double UpliftEffect { get; init; } = 0.03;
+    /// <summary>Share of voters canvassed (canvass records exist only for them), before the bias toward voters at home.</summary>
+    [Param("Share of voters the campaign has canvassed (before the bias toward voters at home)", Min = 0, Max = 1)]
+    public double CanvassCoverage { get; init; } = 0.3;
+    /// <summary>logistic (L-BFGS logistic regression) or fasttree (gradient-boosted trees); both single-threaded and seeded, so deterministic.</summary>
+    public string Trainer { get; init; } = "logistic";
+    /// <summary>Clusters of the k-means segmentation.</summary>
+    [Param("Clusters of the k-means segmentation", Min = 2, Max = 50)]
+    public int Clusters { get; init; } = 5;
+}
+
+/// <summary>How well one score model does on the whole (simulated) electorate.</summary>
+public sealed record ModelReport(string Model, int TrainingSize, double Auc, double Brier, double TopDecilePrecision, double BaseRate, IReadOnlyList<CalibrationBin> Calibration);
+
+/// <summary>How well one uplift model does: on the held-out half of the message test, and against the true individual effect.</summary>
+public sealed record UpliftReport(string Model, int TestSize, double Qini, double UpliftAuc, double TrueUpliftCorrelation);
+
+/// <summary>A classical campaign segment and its size.</summary>
+public sealed record SegmentSize(string Segment, int Voters, double Share);
+
+/// <summary>The classical campaign segments (MODEL.md §4).</summary>
+public enum Segment : byte
+{
+    /// <summary>Likely supporters who are likely to vote.</summary>
+    Base,
+    /// <summary>Likely supporters unlikely to vote: mobilisation targets.</summary>
+    MobilisationTargets,
+    /// <summary>Undecided between the party and others.</summary>
+    Persuadables,
+    /// <summary>Unlikely supporters who are likely to vote.</summary>
+    Opponents,
+    /// <summary>Unlikely supporters unlikely to vote.</summary>
+    Unlikely,
+}
+
+/// <summary>Scores, segments and evaluation of one scoring run.</summary>
+public sealed class ScoringResult
+{
+    internal ScoringResult() { }
+    /// <summary>The regime the models were trained under.</summary>
+    public DataRegime Regime { get; internal init; } = null!;
+    /// <summary>The scored party.</summary>
+    public string Party { get; internal init; } = "";
+    /// <summary>Features the models could use (with source, or "cell mean" under an aggregated regime).</summary>
+    public IReadOnlyList<string> Features { get; internal init; } = [];
+    /// <summary>Support model report.</summary>
+    public ModelReport Support { get; internal init; } = null!;
+    /// <summary>Turnout model report.</summary>
+    public ModelReport Turnout { get; internal init; } = null!;
+    /// <summary>Uplift models: T-learner and class transformation.</summary>
+    public IReadOnlyList<UpliftReport> Uplift { get; internal init; } = [];
+    /// <summary>Support score per voter.</summary>
+    public float[] SupportScore { get; internal init; } = [];
+    /// <summary>Turnout score per voter.</summary>
+    public float[] TurnoutScore { get; internal init; } = [];
+    /// <summary>Uplift score per voter (T-learner).</summary>
+    public float[] UpliftScore { get; internal init; } = [];
+    /// <summary>True individual uplift of the tested message (known only in simulation).</summary>
+    public float[] TrueUplift { get; internal init; } = [];
+    /// <summary>k-means cluster per voter.</summary>
+    public int[] Cluster { get; internal init; } = [];
+    /// <summary>Classical segment per voter.</summary>
+    public Segment[] Segments { get; internal init; } = [];
+    /// <summary>Sizes of the classical segments.</summary>
+    public IReadOnlyList<SegmentSize> SegmentSizes { get; internal init; } = [];
+    /// <summary>Sizes of the k-means clusters, with their mean support and turnout scores.</summary>
+    public IReadOnlyList<(int Cluster, int Voters, double MeanSupport, double MeanTurnout)> Clusters { get; internal init; } = [];
+
+    /// <summary>The JSON printed by <c>workbench score</c>.</summary>
+    public JsonObject ToJson()
+    {
+        static JsonNode R(double v) => JsonValue.Create(double.IsNaN(v) ? (double?)null : Math.Round(v, 6))!;
+        JsonObject Model(ModelReport m) => new()
+        {
+            ["model"] = m.Model, ["trainingSize"] = m.TrainingSize, ["auc"] = R(m.Auc), ["brier"] = R(m.Brier), ["topDecilePrecision"] = R(m.TopDecilePrecision), ["baseRate"] = R(m.BaseRate),
+            ["calibration"] = new JsonArray(m.Calibration.Select(b => (JsonNode)new JsonObject { ["bin"] = R(b.Centre), ["predicted"] = R(b.MeanPredicted), ["observed"] = R(b.ObservedRate), ["count"] = b.Count }).ToArray()),
+        };
+        return new JsonObject
+        {
+            ["regime"] = Regime.Name, ["party"] = Party, ["features"] = new JsonArray(Features.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
+            ["support"] = Model(Support), ["turnout"] = Model(Turnout),
+            ["uplift"] = new JsonArray(Uplift.Select(u => (JsonNode)new JsonObject { ["model"] = u.Model, ["testSize"] = u.TestSize, ["qini"] = R(u.Qini), ["upliftAuc"] = R(u.UpliftAuc), ["trueUpliftCorrelation"] = R(u.TrueUpliftCorrelation) }).ToArray()),
+            ["segments"] = new JsonArray(SegmentSizes.Select(s => (JsonNode)new JsonObject { ["segment"] = s.Segment, ["voters"] = s.Voters, ["share"] = R(s.Share) }).ToArray()),
+            ["clusters"] = new JsonArray(Clusters.Select(c => (JsonNode)new JsonObject { ["cluster"] = c.Cluster, ["voters"] = c.Voters, ["meanSupport"] = R(c.MeanSupport), ["meanTurnout"] = R(c.MeanTurnout) }).ToArray()),
+        };
+    }
+}
+
+/// <summary>One row of the headline table: what a regime costs in precision relative to the US-like regime.</summary>
+public sealed record RegimeCost(string Regime, int Features, double SupportAuc, double TurnoutAuc, double TopDecilePrecision, double AucLost, double TopDecilePrecisionLost, double TrueUpliftCorrelation);
+
+/// <summary>
+/// Support, turnout and uplift scores trained with ML.NET only on what a <see cref="DataRegime"/> lets a
+/// campaign observe (MODEL.md §3–4). Features are read through <see cref="VoterData"/> (individual values,
+/// or cell means over at least k households under an aggregated regime); canvass records exist only for the
+/// voters a campaign has canvassed (biased toward voters at home); published past results per constituency
+/// are public. Labels come from a poll (random respondents who answer with their phone propensity). Uplift
+/// models are trained on a randomised message test (T-learner; class transformation, Jaskowski &amp; Jaroszewicz
+/// 2012) and judged against the true individual effect, which only a simulation knows.
+/// </summary>
+public static class Scorer
+{
+    private const uint StreamPoll = 9401, StreamCanvass = 9402, StreamTest = 9403, StreamTurnoutLabel = 9404;
+
+    /// <summary>Scores an electorate under a regime.</summary>
+    public static ScoringResult Score(Electorate.Electorate e, DataRegime regime, ScoringOptions? options = null, ulong seed = 1, ElectionDayModel? model = null)
+    {
+        ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(regime);
+        var o = options ?? new ScoringOptions();
+        var errors = new List<ValidationError>();
+        Parameters.CheckRanges(o, "$", errors);
+        if (o.Trainer is not ("logistic" or "fasttree")) errors.Add(new("$.trainer", $"'{o.Trainer}' is not logistic or fasttree."));
+        int p = o.Party is null ? 0 : e.PartyNames.ToList().IndexOf(o.Party);
+        if (p < 0) errors.Add(new("$.party", $"'{o.Party}' is not a party of the electorate ({string.Join(", ", e.PartyNames)})."));
+        Parameters.ThrowIfAny(errors);
+        model ??= new ElectionDayModel(e, 1);
+        int n = e.VoterCount, P = e.PartyCount;
+
+        var (features, names) = Features(e, regime, p, o, seed);
+        int F = names.Count;
+        var ml = new MLContext(seed: unchecked((int)(seed & 0x7FFFFFFF)));
+
+        // Truth (simulation only): each voter's probability of supporting p, and a turnout draw.
+        var truthP = new double[n];
+        Span<double> prob = stackalloc double[P];
+        for (int i = 0; i < n; i++) { model.Probabilities(i, prob); truthP[i] = prob[p]; }
+        var supports = new bool[n]; var votes = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            supports[i] = e.SincereVote[i] == p;
+            var r = new RandomStream(seed, StreamTurnoutLabel, (ulong)i);
+            votes[i] = r.NextDouble() < (double)e.TurnoutPropensity[i];
+        }
+
+        // The poll: training labels.
+        int attempts = Math.Min(n, o.PollAttempts ?? Math.Clamp(n / 10, 4000, 50000));
+        var rng = new RandomStream(seed, StreamPoll, 0);
+        var respondents = new List<int>();
+        var seen = new HashSet<int>();
+        for (int a = 0; a < attempts; a++)
+        {
+            int i = rng.NextInt(n);
+            if (seen.Add(i) && rng.NextDouble() < e.AnswersPhone[i] / 255.0) respondents.Add(i);
+        }
+        bool polls = regime.AllowedSources.Contains(DataSource.Polls) || regime.AllowedSources.Contains(DataSource.Canvass);
+        if (!polls) respondents.Clear();
+        var pollTurn = respondents.Select(i => new RandomStream(seed, StreamTurnoutLabel + 10, (ulong)i).NextDouble() < (double)e.TurnoutPropensity[i]).ToArray();
+
+        var supportScore = Train(ml, o, features, F, respondents, respondents.Select(i => supports[i]).ToArray(), n);
+        var turnoutScore = Train(ml, o, features, F, respondents, pollTurn, n);
+        var support = Report("support", respondents.Count, supportScore, supports);
+        var turnout = Report("turnout", respondents.Count, turnoutScore, votes);
+
+        // The randomised message test and the true uplift.
+        var responses = new ResponseModel(model);
+        var message = new ChannelSpec { Name = "tested-message", Kind = ChannelKind.DirectMail, PersuasionEffect = o.UpliftEffect };
+        var resp = responses.For(p, message);
+        var trueUplift = new float[n];
+        Span<float> shift = stackalloc float[P];
+        for (int i = 0; i < n; i++)
+        {
+            shift.Clear();
+            shift[p] = (float)(resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability);
+            model.Probabilities(i, prob, shift);
+            trueUplift[i] = (float)(prob[p] - truthP[i]);
+        }
+        int testSize = Math.Min(n, o.UpliftTestSize ?? Math.Clamp(n / 10, 4000, 100000));
+        var trng = new RandomStream(seed, StreamTest, 0);
+        var test = new List<(int Voter, bool Treated, bool Outcome)>();
+        var inTest = new HashSet<int>();
+        while (test.Count < testSize && inTest.Count < n)
+        {
+            int i = trng.NextInt(n);
+            if (!inTest.Add(i)) continue;
+            bool t = trng.NextDouble() < 0.5;
+            bool y = trng.NextDouble() < truthP[i] + (t ? trueUplift[i] : 0);
+            test.Add((i, t, y));
+        }
+        var train = test.Where((_, k) => k % 2 == 0).ToArray();
+        var hold = test.Where((_, k) => k % 2 == 1).ToArray();
+        var uplifts = new List<UpliftReport>();
+        float[] tLearner = new float[n];
+        if (polls && train.Length > 0)
+        {
+            var treatedScore = Train(ml, o, features, F, train.Where(x => x.Treated).Select(x => x.Voter).ToList(), train.Where(x => x.Treated).Select(x => x.Outcome).ToArray(), n);
+            var controlScore = Train(ml, o, features, F, train.Where(x => !x.Treated).Select(x => x.Voter).ToList(), train.Where(x => !x.Treated).Select(x => x.Outcome).ToArray(), n);
+            for (int i = 0; i < n; i++) tLearner[i] = treatedScore[i] - controlScore[i];
+            var z = Train(ml, o, features, F, train.Select(x => x.Voter).ToList(), train.Select(x => x.Treated == x.Outcome).ToArray(), n);
+            var classTransform = z.Select(v => 2 * v - 1).ToArray();
+            uplifts.Add(UpliftEval("t-learner", test.Count, tLearner, hold, trueUplift));
+            uplifts.Add(UpliftEval("class-transformation", test.Count, classTransform, hold, trueUplift));
+        }
+
+        // Segments: classical rules on the scores, and k-means on the scores.
+        var segments = new Segment[n];
+        for (int i = 0; i < n; i++)
+        {
+            double s = supportScore[i], t = turnoutScore[i];
+            segments[i] = s >= 0.6 ? (t >= 0.6 ? Segment.Base : Segment.MobilisationTargets) : s >= 0.3 ? Segment.Persuadables : (t >= 0.6 ? Segment.Opponents : Segment.Unlikely);
+        }
+        var sizes = Enum.GetValues<Segment>().Select(sg => { int c = segments.Count(x => x == sg); return new SegmentSize(Kebab(sg), c, (double)c / n); }).ToArray();
+        var cluster = KMeans(ml, o.Clusters, supportScore, turnoutScore, tLearner);
+        var clusters = Enumerable.Range(0, o.Clusters).Select(c =>
+        {
+            var idx = Enumerable.Range(0, n).Where(i => cluster[i] == c).ToArray();
+            return (c, idx.Length, idx.Length > 0 ? idx.Average(i => (double)supportScore[i]) : double.NaN, idx.Length > 0 ? idx.Average(i => (double)turnoutScore[i]) : double.NaN);
+        }).ToArray();
+
+        return new ScoringResult
+        {
+            Regime = regime, Party = e.PartyNames[p], Features = names, Support = support, Turnout = turnout, Uplift = uplifts,
+            SupportScore = supportScore, TurnoutScore = turnoutScore, UpliftScore = tLearner, TrueUplift = trueUplift,
+            Cluster = cluster, Segments = segments, SegmentSizes = sizes, Clusters = clusters,
+        };
+    }
+
+    /// <summary>The headline table: each regime preset's precision against the US-like regime's, on the same electorate and seed.</summary>
+    public static IReadOnlyList<RegimeCost> CompareRegimes(Electorate.Electorate e, ScoringOptions? options = null, ulong seed = 1, IEnumerable<string>? regimes = null)
+    {
+        var model = new ElectionDayModel(e, 1);
+        var names = (regimes ?? DataRegime.PresetNames).ToList();
+        if (!names.Contains("us-like")) names.Insert(0, "us-like");
+        var results = names.ToDictionary(r => r, r => Score(e, DataRegime.Preset(r), options, seed, model));
+        var us = results["us-like"];
+        return names.Select(r =>
+        {
+            var x = results[r];
+            return new RegimeCost(r, x.Features.Count, x.Support.Auc, x.Turnout.Auc, x.Support.TopDecilePrecision,
+                us.Support.Auc - x.Support.Auc, us.Support.TopDecilePrecision - x.Support.TopDecilePrecision,
+                x.Uplift.FirstOrDefault()?.TrueUpliftCorrelation ?? double.NaN);
+        }).ToArray();
+    }
+
+    private static string Kebab(Segment s) => s switch
+    {
+        Segment.Base => "base", Segment.MobilisationTargets => "mobilisation-targets", Segment.Persuadables => "persuadables",
+        Segment.Opponents => "opponents", _ => "unlikely",
+    };
+
+    private static ModelReport Report(string name, int trainingSize, float[] score, bool[] label)
+    {
+        var s = score.Select(v => (double)v).ToArray();
+        return new ModelReport(name, trainingSize, Metrics.Auc(s, label), Metrics.Brier(s, label), Metrics.TopPrecision(s, label, 0.1),
+            label.Count(x => x) / (double)label.Length, Metrics.Calibration(s, label, 10));
+    }
+
+    private static UpliftReport UpliftEval(string name, int testSize, float[] uplift, (int Voter, bool Treated, bool Outcome)[] hold, float[] truth)
+    {
+        var u = hold.Select(h => (double)uplift[h.Voter]).ToArray();
+        var t = hold.Select(h => h.Treated).ToArray();
+        var y = hold.Select(h => h.Outcome).ToArray();
+        return new UpliftReport(name, testSize, Metrics.Qini(u, t, y), Metrics.UpliftAuc(u, t, y),
+            Metrics.Correlation(uplift.Select(v => (double)v).ToArray(), truth.Select(v => (double)v).ToArray()));
+    }
+
+    /// <summary>Observable features per voter (row-major n × F) and their names.</summary>
+    internal static (float[] Features, IReadOnlyList<string> Names) Features(Electorate.Electorate e, DataRegime regime, int party, ScoringOptions o, ulong seed)
+    {
+        var data = VoterData.Open(e, regime);
+        int n = e.VoterCount, C = e.ConstituencyCount, P = e.PartyCount;
+        var columns = new List<float[]>(); var names = new List<string>();
+        foreach (var attr in VoterData.Catalogue.Keys.Where(a => a != "support"))
+        {
+            var source = VoterData.Catalogue[attr].FirstOrDefault(s => regime.AllowedSources.Contains(s));
+            if (!regime.AllowedSources.Contains(source) || regime.BannedAttributes.Contains(attr)) continue;
+            if (regime.Aggregated)
+            {
+                var cells = data.Cells(attr, source);
+                var v = new float[n];
+                for (int i = 0; i < n; i++) v[i] = cells.Mean[data.CellOf(i)];
+                columns.Add(v); names.Add($"{attr} (cell mean, ≥{regime.MinimumUnitHouseholds} households)");
+            }
+            else { columns.Add(data.Individual(attr, source)); names.Add($"{attr} ({source})"); }
+        }
+        // Canvass records: only for canvassed voters (biased toward those at home), and only at the individual level.
+        if (!regime.Aggregated && regime.AllowedSources.Contains(DataSource.Canvass) && !regime.BannedAttributes.Contains("support"))
+        {
+            var pid = data.Individual("support", DataSource.Canvass);
+            var has = new float[n]; var says = new float[n];
+            for (int i = 0; i < n; i++)
+            {
+                var r = new RandomStream(seed, StreamCanvass, (ulong)i);
+                if (r.NextDouble() < o.CanvassCoverage * 2 * e.HomeProbability[i * 3 + 2] / 255.0) { has[i] = 1; says[i] = pid[i] == party ? 1 : 0; }
+            }
+            columns.Add(has); names.Add("canvassed (canvass)");
+            columns.Add(says); names.Add("canvass: identifies with the party (canvass)");
+        }
+        // Public: the constituency's published past result for the party and its past turnout.
+        var pastShare = new double[C]; var pastVoters = new double[C]; var pastTurn = new double[C]; var pastVotes = new double[C];
+        for (int i = 0; i < n; i++)
+        {
+            int k = e.Constituency[i];
+            pastVoters[k]++; pastTurn[k] += e.PastTurnout[i];
+            if (e.PastVote[i] >= 0) { pastVotes[k]++; if (e.PastVote[i] == party) pastShare[k]++; }
+        }
+        var ps = new float[n]; var pt = new float[n];
+        for (int i = 0; i < n; i++) { int k = e.Constituency[i]; ps[i] = (float)(pastShare[k] / Math.Max(1, pastVotes[k])); pt[i] = (float)(pastTurn[k] / pastVoters[k]); }
+        columns.Add(ps); names.Add("constituency past share (public)");
+        columns.Add(pt); names.Add("constituency past turnout (public)");
+        int F = columns.Count;
+        var x = new float[(long)n * F];
+        for (int i = 0; i < n; i++) for (int f = 0; f < F; f++) x[(long)i * F + f] = columns[f][i];
+        return (x, names);
+    }
+
+    private sealed class Row
+    {
+        public bool Label { get; set; }
+        public float[] Features { get; set; } = [];
+    }
+
+    private static IDataView View(MLContext ml, float[] x, int F, IEnumerable<int> voters, IReadOnlyList<bool>? labels)
+    {
+        var schema = SchemaDefinition.Create(typeof(Row));
+        schema[nameof(Row.Features)].ColumnType = new VectorDataViewType(NumberDataViewType.Single, F);
+        var rows = voters.Select((i, k) => new Row { Label = labels?[k] ?? false, Features = x.AsSpan((int)((long)i * F), F).ToArray() });
+        return ml.Data.LoadFromEnumerable(rows, schema);
+    }
+
+    /// <summary>Trains a binary model on <paramref name="voters"/> with <paramref name="labels"/> and scores every voter; a constant prior when there is nothing to learn from.</summary>
+    private static float[] Train(MLContext ml, ScoringOptions o, float[] x, int F, IReadOnlyList<int> voters, bool[] labels, int n)
+    {
+        var score = new float[n];
+        int pos = labels.Count(l => l);
+        if (voters.Count == 0 || pos == 0 || pos == labels.Length)
+        {
+            float prior = voters.Count == 0 ? 0.5f : (float)pos / labels.Length;
+            Array.Fill(score, prior);
+            return score;
+        }
+        var train = View(ml, x, F, voters, labels);
+        IEstimator<ITransformer> trainer = o.Trainer == "fasttree"
+            ? ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options { NumberOfThreads = 1, NumberOfTrees = 50, NumberOfLeaves = 16, MinimumExampleCountPerLeaf = 20 })
+            : ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options { NumberOfThreads = 1 });
+        var pipeline = ml.Transforms.NormalizeMeanVariance(nameof(Row.Features)).Append(trainer);
+        var fitted = pipeline.Fit(train);
+        var all = fitted.Transform(View(ml, x, F, Enumerable.Range(0, n), null));
+        int k = 0;
+        foreach (var v in all.GetColumn<float>("Probability")) score[k++] = v;
+        return score;
+    }
+
+    private static int[] KMeans(MLContext ml, int k, float[] support, float[] turnout, float[] uplift)
+    {
+        int n = support.Length;
+        var x = new float[(long)n * 3];
+        for (int i = 0; i < n; i++) { x[i * 3] = support[i]; x[i * 3 + 1] = turnout[i]; x[i * 3 + 2] = uplift[i]; }
+        var view = View(ml, x, 3, Enumerable.Range(0, n), null);
+        var trainer = ml.Transforms.NormalizeMeanVariance(nameof(Row.Features))
+            .Append(ml.Clustering.Trainers.KMeans(new Microsoft.ML.Trainers.KMeansTrainer.Options { NumberOfClusters = k, NumberOfThreads = 1, FeatureColumnName = nameof(Row.Features) }));
+        var model = trainer.Fit(view);
+        var cluster = new int[n];
+        int c = 0;
+        foreach (var v in model.Transform(view).GetColumn<uint>("PredictedLabel")) cluster[c++] = (int)v - 1;
+        return cluster;
+    }
+}

@@ -1,0 +1,97 @@
+module Workbench.Tests.Scoring.ScoringTests
+
+open System
+open Expecto
+open Workbench.Scoring
+open Workbench.Data
+
+let private classroom = lazy (Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 1, Nullable 2))
+let private scored = Collections.Concurrent.ConcurrentDictionary<string, Lazy<ScoringResult>>()
+let private score regime =
+    scored.GetOrAdd(regime, fun r -> lazy (Scorer.Score(classroom.Value, DataRegime.Preset r, null, 3UL))).Value
+
+[<Tests>]
+let metrics =
+    testList "Scoring.Metrics" [
+        test "AUC: 1 for a perfect ranking, 0 for a reversed one, 0.5 for constant scores, ties counted half" {
+            let labels = [| false; false; true; true |]
+            Expect.equal (Metrics.Auc(ReadOnlySpan [| 0.1; 0.2; 0.8; 0.9 |], ReadOnlySpan labels)) 1.0 "perfect"
+            Expect.equal (Metrics.Auc(ReadOnlySpan [| 0.9; 0.8; 0.2; 0.1 |], ReadOnlySpan labels)) 0.0 "reversed"
+            Expect.equal (Metrics.Auc(ReadOnlySpan [| 0.5; 0.5; 0.5; 0.5 |], ReadOnlySpan labels)) 0.5 "constant"
+            // pairs (pos, neg): (0.5 vs 0.1) win, (0.5 vs 0.5) tie, (0.9 vs both) win → (3 + 0.5) / 4
+            Expect.equal (Metrics.Auc(ReadOnlySpan [| 0.1; 0.5; 0.5; 0.9 |], ReadOnlySpan labels)) 0.875 "ties half"
+        }
+        test "Brier, top-decile precision and the calibration curve on hand-computed cases" {
+            Expect.floatClose Accuracy.veryHigh (Metrics.Brier(ReadOnlySpan [| 1.0; 0.0; 0.5 |], ReadOnlySpan [| true; true; false |])) ((0.0 + 1.0 + 0.25) / 3.0) "Brier"
+            let s = Array.init 100 (fun i -> float i / 100.0)
+            let l = Array.init 100 (fun i -> i >= 95)
+            Expect.equal (Metrics.TopPrecision(ReadOnlySpan s, ReadOnlySpan l, 0.1)) 0.5 "5 of the top 10"
+            let bins = Metrics.Calibration(ReadOnlySpan s, ReadOnlySpan l, 10)
+            Expect.equal bins.Count 10 "ten bins"
+            Expect.equal (bins |> Seq.sumBy (fun b -> b.Count)) 100L "every prediction in a bin"
+            Expect.equal bins.[9].ObservedRate 0.5 "observed rate of the top bin"
+        }
+        test "Qini and uplift AUC: a score that ranks true responders first beats its reverse, and random-looking data gives about zero" {
+            // 1,000 units: the first 200 respond only if treated; the rest never respond. Alternate treatment.
+            let n = 1000
+            let treated = Array.init n (fun i -> i % 2 = 0)
+            let outcome = Array.init n (fun i -> i < 200 && treated.[i])
+            let good = Array.init n (fun i -> if i < 200 then 1.0 else 0.0)
+            let bad = good |> Array.map (fun v -> 1.0 - v)
+            let q (s: float[]) = Metrics.Qini(ReadOnlySpan s, ReadOnlySpan treated, ReadOnlySpan outcome)
+            Expect.isGreaterThan (q good) 0.0 "good ranking above random"
+            Expect.isLessThan (q bad) 0.0 "reverse ranking below random"
+            Expect.isGreaterThan (Metrics.UpliftAuc(ReadOnlySpan good, ReadOnlySpan treated, ReadOnlySpan outcome)) (Metrics.UpliftAuc(ReadOnlySpan bad, ReadOnlySpan treated, ReadOnlySpan outcome)) "uplift AUC orders them too"
+        }
+    ]
+
+[<Tests>]
+let models =
+    testList "Scoring.Models" [
+        test "classroom, fixed seeds: the US-like support AUC exceeds the Germany-like one, and both exceed 0.5; true-uplift correlations are reported" {
+            let us, de = score "us-like", score "germany-like"
+            Expect.isGreaterThan de.Support.Auc 0.5 "Germany-like better than chance"
+            Expect.isGreaterThan us.Support.Auc de.Support.Auc (sprintf "US-like %.4f > Germany-like %.4f" us.Support.Auc de.Support.Auc)
+            Expect.isGreaterThan us.Turnout.Auc de.Turnout.Auc "turnout too: individual voting history against cell means"
+            for r in [ us; de ] do
+                Expect.equal r.Uplift.Count 2 "T-learner and class transformation"
+                for u in r.Uplift do Expect.isFalse (Double.IsNaN u.TrueUpliftCorrelation) (sprintf "%s / %s: correlation with the true uplift %.3f" r.Regime.Name u.Model u.TrueUpliftCorrelation)
+        }
+        test "an aggregated regime only ever gives the models cell means and public results; France-like has no voting history" {
+            Expect.isTrue ((score "germany-like").Features |> Seq.forall (fun f -> f.Contains "cell mean" || f.Contains "public")) "cells only"
+            Expect.isFalse ((score "france-like").Features |> Seq.exists (fun f -> f.StartsWith "past_turnout")) "no voting records"
+            Expect.isFalse ((score "uk-like").Features |> Seq.exists (fun f -> f.StartsWith "minority" || f.StartsWith "health")) "no special categories"
+        }
+        test "canvass records cover the share of voters the coverage parameter says (biased toward voters at home)" {
+            let e = classroom.Value
+            let o = ScoringOptions(CanvassCoverage = 0.2)
+            let struct (x, names) = Scorer.Features(e, DataRegime.Preset "us-like", 0, o, 5UL)
+            let f = names.Count
+            let col = names |> Seq.findIndex (fun n -> n = "canvassed (canvass)")
+            let covered = [| for i in 0 .. e.VoterCount - 1 -> x.[i * f + col] = 1.0f |]
+            let expected = [| for i in 0 .. e.VoterCount - 1 -> 0.2 * 2.0 * float e.HomeProbability.[i * 3 + 2] / 255.0 |] |> Array.average
+            let observed = (covered |> Array.filter id |> Array.length |> float) / float e.VoterCount
+            // Binomial standard error at 20k voters is about 0.003; allow 4 of them.
+            Expect.floatClose { absolute = 0.012; relative = 0.0 } observed expected "coverage"
+            let home = [| for i in 0 .. e.VoterCount - 1 -> float e.HomeProbability.[i * 3 + 2] |]
+            let meanHome sel = Array.zip home covered |> Array.filter (fun (_, c) -> c = sel) |> Array.averageBy fst
+            Expect.isGreaterThan (meanHome true) (meanHome false) "canvassed voters are more often at home"
+        }
+        test "same seed, same scores; segments cover every voter" {
+            let e = classroom.Value
+            let a = Scorer.Score(e, DataRegime.Preset "uk-like", null, 11UL)
+            let b = Scorer.Score(e, DataRegime.Preset "uk-like", null, 11UL)
+            Expect.sequenceEqual b.SupportScore a.SupportScore "support"
+            Expect.sequenceEqual b.UpliftScore a.UpliftScore "uplift"
+            Expect.sequenceEqual b.Cluster a.Cluster "clusters"
+            Expect.equal (a.SegmentSizes |> Seq.sumBy (fun s -> s.Voters)) e.VoterCount "segments partition the electorate"
+        }
+        test "the headline table: every regime preset with its precision lost against US-like (zero for US-like itself)" {
+            let table = Scorer.CompareRegimes(Workbench.Electorate.Electorates.Generate("classroom", Nullable 10000, Nullable 2, Nullable 2), null, 3UL)
+            Expect.equal (table |> Seq.map (fun r -> r.Regime) |> Set.ofSeq) (Set.ofSeq DataRegime.PresetNames) "all presets"
+            let us = table |> Seq.find (fun r -> r.Regime = "us-like")
+            Expect.equal us.AucLost 0.0 "reference"
+            let de = table |> Seq.find (fun r -> r.Regime = "germany-like")
+            Expect.floatClose Accuracy.veryHigh de.AucLost (us.SupportAuc - de.SupportAuc) "AUC lost is the difference"
+        }
+    ]
