@@ -73,8 +73,10 @@ public sealed class CampaignKnowledge
         var codes = new List<(byte[] Code, int Levels)>();
         foreach (var attr in Candidates)
         {
-            var source = VoterData.Catalogue[attr].FirstOrDefault(s => regime.AllowedSources.Contains(s));
-            if (!regime.AllowedSources.Contains(source) || regime.BannedAttributes.Contains(attr)) continue;
+            // Only sources with a record for every voter (voter file, consumer data); polls are labels, platforms never hand data over.
+            var usable = VoterData.Catalogue[attr].Where(s => s is DataSource.VoterFile or DataSource.ConsumerData && regime.AllowedSources.Contains(s)).ToArray();
+            if (usable.Length == 0 || regime.BannedAttributes.Contains(attr)) continue;
+            var source = usable[0];
             float[] values;
             if (regime.Aggregated)
             {

@@ -24,6 +24,11 @@ public sealed record ScoringOptions
     /// <summary>Share of voters canvassed (canvass records exist only for them), before the bias toward voters at home.</summary>
     [Param("Share of voters the campaign has canvassed (before the bias toward voters at home)", Min = 0, Max = 1)]
     public double CanvassCoverage { get; init; } = 0.3;
+    /// <summary>Whether sources are linked per voter ("linked", the primer's aggregated data) or kept in silos ("silos": consumer data cannot be joined to individual voters, so its attributes are not features).</summary>
+    public string Linkage { get; init; } = "linked";
+    /// <summary>Share of linked consumer-data records joined to the wrong voter (record linkage error).</summary>
+    [Param("Share of consumer-data records linked to the wrong voter", Min = 0, Max = 1)]
+    public double LinkageError { get; init; }
     /// <summary>logistic (L-BFGS logistic regression) or fasttree (gradient-boosted trees); both single-threaded and seeded, so deterministic.</summary>
     public string Trainer { get; init; } = "logistic";
     /// <summary>Clusters of the k-means segmentation.</summary>
@@ -122,7 +127,7 @@ public sealed record RegimeCost(string Regime, int Features, double SupportAuc, 
 /// </summary>
 public static class Scorer
 {
-    private const uint StreamPoll = 9401, StreamCanvass = 9402, StreamTest = 9403, StreamTurnoutLabel = 9404;
+    private const uint StreamPoll = 9401, StreamCanvass = 9402, StreamTest = 9403, StreamTurnoutLabel = 9404, StreamLinkage = 9405;
 
     /// <summary>Scores an electorate under a regime.</summary>
     public static ScoringResult Score(Electorate.Electorate e, DataRegime regime, ScoringOptions? options = null, ulong seed = 1, ElectionDayModel? model = null)
@@ -132,6 +137,7 @@ public static class Scorer
         var errors = new List<ValidationError>();
         Parameters.CheckRanges(o, "$", errors);
         if (o.Trainer is not ("logistic" or "fasttree")) errors.Add(new("$.trainer", $"'{o.Trainer}' is not logistic or fasttree."));
+        if (o.Linkage is not ("linked" or "silos")) errors.Add(new("$.linkage", $"'{o.Linkage}' is not linked or silos."));
         int p = o.Party is null ? 0 : e.PartyNames.ToList().IndexOf(o.Party);
         if (p < 0) errors.Add(new("$.party", $"'{o.Party}' is not a party of the electorate ({string.Join(", ", e.PartyNames)})."));
         Parameters.ThrowIfAny(errors);
@@ -283,8 +289,12 @@ public static class Scorer
         var columns = new List<float[]>(); var names = new List<string>();
         foreach (var attr in VoterData.Catalogue.Keys.Where(a => a != "support"))
         {
-            var source = VoterData.Catalogue[attr].FirstOrDefault(s => regime.AllowedSources.Contains(s));
-            if (!regime.AllowedSources.Contains(source) || regime.BannedAttributes.Contains(attr)) continue;
+            // Per-voter features only from sources that hold a record for every voter: the voter file and (linked)
+            // consumer data. Polls give labels, not features; platforms target on their own data and never hand it over.
+            var usable = VoterData.Catalogue[attr].Where(s => s is DataSource.VoterFile or DataSource.ConsumerData
+                && regime.AllowedSources.Contains(s) && !(o.Linkage == "silos" && s == DataSource.ConsumerData)).ToArray();
+            if (usable.Length == 0 || regime.BannedAttributes.Contains(attr)) continue;
+            var source = usable[0];
             if (regime.Aggregated)
             {
                 var cells = data.Cells(attr, source);
@@ -292,20 +302,36 @@ public static class Scorer
                 for (int i = 0; i < n; i++) v[i] = cells.Mean[data.CellOf(i)];
                 columns.Add(v); names.Add($"{attr} (cell mean, ≥{regime.MinimumUnitHouseholds} households)");
             }
-            else { columns.Add(data.Individual(attr, source)); names.Add($"{attr} ({source})"); }
+            else
+            {
+                var v = data.Individual(attr, source);
+                if (source == DataSource.ConsumerData && o.LinkageError > 0)
+                {
+                    // Linkage error: a share of purchased records is joined to a random other voter.
+                    var orig = (float[])v.Clone();
+                    for (int i = 0; i < n; i++)
+                    {
+                        var r = new RandomStream(seed, StreamLinkage, (ulong)i);
+                        if (r.NextDouble() < o.LinkageError) v[i] = orig[r.NextInt(n)];
+                    }
+                }
+                columns.Add(v); names.Add($"{attr} ({source})");
+            }
         }
         // Canvass records: only for canvassed voters (biased toward those at home), and only at the individual level.
         if (!regime.Aggregated && regime.AllowedSources.Contains(DataSource.Canvass) && !regime.BannedAttributes.Contains("support"))
         {
             var pid = data.Individual("support", DataSource.Canvass);
-            var has = new float[n]; var says = new float[n];
+            var interest = regime.BannedAttributes.Contains("interest") ? null : data.Individual("interest", DataSource.Canvass);
+            var has = new float[n]; var says = new float[n]; var keen = new float[n];
             for (int i = 0; i < n; i++)
             {
                 var r = new RandomStream(seed, StreamCanvass, (ulong)i);
-                if (r.NextDouble() < o.CanvassCoverage * 2 * e.HomeProbability[i * 3 + 2] / 255.0) { has[i] = 1; says[i] = pid[i] == party ? 1 : 0; }
+                if (r.NextDouble() < o.CanvassCoverage * 2 * e.HomeProbability[i * 3 + 2] / 255.0) { has[i] = 1; says[i] = pid[i] == party ? 1 : 0; keen[i] = interest?[i] ?? 0; }
             }
             columns.Add(has); names.Add("canvassed (canvass)");
             columns.Add(says); names.Add("canvass: identifies with the party (canvass)");
+            if (interest is not null) { columns.Add(keen); names.Add("canvass: political interest (canvass)"); }
         }
         // Public: the constituency's published past result for the party and its past turnout.
         var pastShare = new double[C]; var pastVoters = new double[C]; var pastTurn = new double[C]; var pastVotes = new double[C];

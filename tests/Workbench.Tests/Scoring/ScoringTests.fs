@@ -77,6 +77,21 @@ let models =
             let meanHome sel = Array.zip home covered |> Array.filter (fun (_, c) -> c = sel) |> Array.averageBy fst
             Expect.isGreaterThan (meanHome true) (meanHome false) "canvassed voters are more often at home"
         }
+        test "silos keep consumer data out of the models; linkage error joins a share of purchased records to the wrong voter" {
+            let e = classroom.Value
+            let us = DataRegime.Preset "us-like"
+            let struct (_, silo) = Scorer.Features(e, us, 0, ScoringOptions(Linkage = "silos"), 5UL)
+            Expect.isFalse (silo |> Seq.exists (fun f -> f.Contains "ConsumerData")) "no consumer data in silos"
+            let income (err: float) =
+                let struct (x, names) = Scorer.Features(e, us, 0, ScoringOptions(LinkageError = err), 5UL)
+                let f = names.Count
+                let col = names |> Seq.findIndex (fun n -> n = "income_quintile (ConsumerData)")
+                let v = [| for i in 0 .. e.VoterCount - 1 -> float x.[i * f + col] |]
+                Metrics.Correlation(ReadOnlySpan v, ReadOnlySpan [| for i in 0 .. e.VoterCount - 1 -> float e.IncomeQuintile.[i] |])
+            Expect.floatClose Accuracy.veryHigh (income 0.0) 1.0 "perfect linkage"
+            // Correlation ≈ 1 − error for records swapped with random voters; tolerance 0.03 (about 4 standard errors at 20k voters).
+            Expect.floatClose { absolute = 0.03; relative = 0.0 } (income 0.3) 0.7 "30% mislinked"
+        }
         test "same seed, same scores; segments cover every voter" {
             let e = classroom.Value
             let a = Scorer.Score(e, DataRegime.Preset "uk-like", null, 11UL)
