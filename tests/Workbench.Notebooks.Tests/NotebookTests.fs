@@ -11,12 +11,7 @@ open Workbench.Notebooks
 open Workbench.Notebooks.Engine
 open Plotly.NET
 
-let repoRoot =
-    let rec up (d: DirectoryInfo) =
-        if isNull d then failwith "repository root (Workbench.sln) not found"
-        elif File.Exists(Path.Combine(d.FullName, "Workbench.sln")) then d.FullName
-        else up d.Parent
-    up (DirectoryInfo AppContext.BaseDirectory)
+let repoRoot = Repo.root
 
 let private run (session: ScriptSession) code = session.RunAsync(code).GetAwaiter().GetResult()
 let private texts (r: CellResult) = r.Outputs |> Seq.filter (fun o -> o.OutputType = "stream") |> Seq.map (fun o -> o.Text) |> String.concat ""

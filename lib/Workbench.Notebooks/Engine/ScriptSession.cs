@@ -234,6 +234,88 @@ public sealed class ScriptSession : IDisposable
         return new CellOutput("error", EName: ex.GetType().Name, EValue: ex.Message, Traceback: trace);
     }
 
+    /// <summary>
+    /// Completions at <paramref name="cursor"/> in <paramref name="code"/> (a cell not yet run), from Roslyn's
+    /// semantic model of the cell on top of the session's state: members after a dot, otherwise symbols in scope
+    /// and keywords. Returns the matches and the span of the text they replace.
+    /// </summary>
+    public (IReadOnlyList<string> Matches, int Start, int End) Complete(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        int start = cursor;
+        while (start > 0 && (char.IsLetterOrDigit(code[start - 1]) || code[start - 1] == '_')) start--;
+        string prefix = code[start..cursor];
+        var (model, tree) = Analyse(code);
+        var root = tree.GetRoot();
+        IEnumerable<ISymbol> symbols;
+        int dot = start - 1;
+        while (dot >= 0 && char.IsWhiteSpace(code[dot])) dot--;
+        if (dot >= 0 && code[dot] == '.')
+        {
+            var token = root.FindToken(dot);
+            var access = token.Parent as Microsoft.CodeAnalysis.CSharp.Syntax.MemberAccessExpressionSyntax;
+            ITypeSymbol? type = null; INamespaceOrTypeSymbol? container = null;
+            if (access is not null)
+            {
+                var target = model.GetSymbolInfo(access.Expression).Symbol;
+                if (target is INamespaceOrTypeSymbol nt) container = nt;
+                else type = model.GetTypeInfo(access.Expression).Type;
+            }
+            container ??= type;
+            symbols = container is null ? [] : model.LookupSymbols(dot + 1, container, includeReducedExtensionMethods: true)
+                .Where(sy => sy.CanBeReferencedByName && (container is not ITypeSymbol || type is null || !sy.IsStatic || sy is ITypeSymbol));
+            var names = symbols.Select(sy => sy.Name).Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Distinct().Order(StringComparer.Ordinal).ToArray();
+            return (names, start, cursor);
+        }
+        symbols = model.LookupSymbols(Math.Max(0, start)).Where(sy => sy.CanBeReferencedByName);
+        var keywords = Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKinds().Select(Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetText);
+        var all = symbols.Select(sy => sy.Name).Concat(keywords).Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && !n.StartsWith("<", StringComparison.Ordinal))
+            .Distinct().Order(StringComparer.Ordinal).ToArray();
+        return (all, start, cursor);
+    }
+
+    /// <summary>What Roslyn knows about the symbol at <paramref name="cursor"/>: its signature and documentation summary, or null.</summary>
+    public string? Inspect(string code, int cursor)
+    {
+        cursor = Math.Clamp(cursor, 0, code.Length);
+        var (model, tree) = Analyse(code);
+        int pos = cursor > 0 && (cursor == code.Length || !char.IsLetterOrDigit(code[cursor])) ? cursor - 1 : cursor;
+        var token = tree.GetRoot().FindToken(Math.Max(0, pos));
+        for (var node = token.Parent; node is not null; node = node.Parent)
+        {
+            var symbol = model.GetSymbolInfo(node).Symbol ?? model.GetDeclaredSymbol(node) ?? model.GetSymbolInfo(node).CandidateSymbols.FirstOrDefault();
+            if (symbol is null) { if (model.GetTypeInfo(node).Type is { } t && node is Microsoft.CodeAnalysis.CSharp.Syntax.ExpressionSyntax) symbol = t; else continue; }
+            var text = symbol.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat.WithMemberOptions(
+                SymbolDisplayMemberOptions.IncludeParameters | SymbolDisplayMemberOptions.IncludeType | SymbolDisplayMemberOptions.IncludeContainingType));
+            var xml = symbol.GetDocumentationCommentXml();
+            if (!string.IsNullOrWhiteSpace(xml))
+            {
+                var summary = Regex.Match(xml, "<summary>(.*?)</summary>", RegexOptions.Singleline);
+                if (summary.Success) text += "\n\n" + Regex.Replace(Regex.Replace(summary.Groups[1].Value, "<see cref=\"\\w:([^\"]+)\"\\s*/>", "$1"), @"\s+", " ").Trim();
+            }
+            return text;
+        }
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="code"/> is a complete submission (Jupyter's is_complete): "complete", "incomplete" or "invalid".</summary>
+    public static string IsComplete(string code)
+    {
+        var tree = Microsoft.CodeAnalysis.CSharp.SyntaxFactory.ParseSyntaxTree(code, Microsoft.CodeAnalysis.CSharp.CSharpParseOptions.Default.WithKind(SourceCodeKind.Script));
+        if (Microsoft.CodeAnalysis.CSharp.SyntaxFactory.IsCompleteSubmission(tree)) return "complete";
+        return tree.GetDiagnostics().Any(d => d.Severity == DiagnosticSeverity.Error && d.Id is not ("CS1733" or "CS1026" or "CS1513" or "CS1002" or "CS1003" or "CS1525" or "CS1010" or "CS1039")) ? "invalid" : "incomplete";
+    }
+
+    private (SemanticModel Model, SyntaxTree Tree) Analyse(string code)
+    {
+        var script = _state is null
+            ? CSharpScript.Create<object?>(code, _options, typeof(ScriptGlobals), _loader)
+            : _state.Script.ContinueWith<object?>(code, _options);
+        var compilation = script.GetCompilation();
+        var tree = compilation.SyntaxTrees.Last();
+        return (compilation.GetSemanticModel(tree), tree);
+    }
+
     /// <summary>Adds a <c>#r</c> reference: a dll path (relative to the notebook) or <c>nuget: Name, Version</c>.</summary>
     public void AddReference(string what)
     {

@@ -17,6 +17,9 @@ module Cli =
             global.Workbench.Cli.Program.Main(List.toArray args)
         code, out.ToString(), err.ToString()
 
+    /// The repository checkout.
+    let repoRoot = Workbench.Notebooks.Tests.Repo.root
+
     /// A fresh temporary folder, deleted by the caller with `cleanup`.
     let tempDir () =
         let d = Path.Combine(Path.GetTempPath(), "wb-test-" + Guid.NewGuid().ToString("N"))

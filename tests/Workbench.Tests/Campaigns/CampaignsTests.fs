@@ -7,7 +7,7 @@ open Workbench
 open Workbench.Campaigns
 open Workbench.Experiments
 
-let private repoRoot = Workbench.Tests.Repo.root
+let private repoRoot = Workbench.Notebooks.Tests.Repo.root
 
 /// One electorate for the field-experiment replications: 300k voters of the classroom preset.
 let private gotv = lazy (

@@ -7,7 +7,7 @@ open Expecto
 open Workbench
 open Workbench.Electorate
 
-let private repoRoot = Workbench.Tests.Repo.root
+let private repoRoot = Workbench.Notebooks.Tests.Repo.root
 
 /// Electorates are cached per (preset, voters, seed): generating them is the expensive part.
 let private cache = Collections.Concurrent.ConcurrentDictionary<string * int * int, Lazy<Electorate>>()

@@ -1,4 +1,4 @@
-namespace Workbench.Tests
+namespace Workbench.Notebooks.Tests
 
 open System
 open System.IO

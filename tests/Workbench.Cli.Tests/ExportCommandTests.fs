@@ -1,0 +1,64 @@
+module Workbench.Cli.Tests.ExportCommandTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json.Nodes
+open Expecto
+open Workbench.Cli.Tests
+
+
+let private chapter = Path.Combine(Cli.repoRoot, "notebooks", "02-votes-to-seats.ipynb")
+
+[<Tests>]
+let tests =
+    testList "Cli.export" [
+        test "--to cs: a file-based app that dotnet run executes, printing the same figures as the notebook" {
+            let dir = Cli.tempDir ()
+            try
+                let app = Path.Combine(dir, "votes.cs")
+                let code, _, err = Cli.run [ "export"; chapter; "--to"; "cs"; "--out"; app ]
+                Expect.equal code 0 err
+                let text = File.ReadAllText app
+                Expect.stringContains text "#:property PublishAot=false" "no AOT (ML.NET, Roslyn)"
+                Expect.stringContains text "lib/Workbench/Workbench.csproj" "the library as a project"
+                Expect.stringContains text "// # 02 · Votes to seats" "markdown as comments"
+                let dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with | null | "" -> "dotnet" | p -> p
+                let psi = ProcessStartInfo(dotnet, [ "run"; app ], RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = dir)
+                use p = Process.Start psi
+                let out = p.StandardOutput.ReadToEndAsync()
+                let errText = p.StandardError.ReadToEndAsync()
+                Expect.isTrue (p.WaitForExit 600000) "finishes"
+                Expect.equal p.ExitCode 0 (out.Result + errText.Result)
+                // Every text result of the notebook (run by the engine) appears in the app's output.
+                let run = Workbench.Notebooks.Runner.RunAsync(Workbench.Notebooks.Notebook.Load chapter, Path.GetDirectoryName chapter).GetAwaiter().GetResult()
+                let executed = JsonNode.Parse(run.Executed.ToJson())
+                let plain (n: JsonNode) = match n with | :? JsonArray as a -> a |> Seq.map (fun x -> x.GetValue<string>()) |> String.concat "" | v -> v.GetValue<string>()
+                let expected =
+                    [ for c in executed.["cells"].AsArray() do
+                        if c.["cell_type"].GetValue<string>() = "code" then
+                            for o in c.["outputs"].AsArray() do
+                                match o.["output_type"].GetValue<string>() with
+                                | "stream" -> yield plain o.["text"]
+                                | "execute_result" | "display_data" -> yield plain o.["data"].["text/plain"]
+                                | _ -> () ]
+                Expect.isGreaterThan expected.Length 5 "the chapter has results"
+                for e in expected do Expect.stringContains (out.Result.Replace("\r\n", "\n")) (e.Trim()) "same output"
+            finally Directory.Delete(dir, true)
+        }
+        test "--to md and --to html reuse the notebook's text and the runner's renderer" {
+            let dir = Cli.tempDir ()
+            try
+                let md, html = Path.Combine(dir, "c.md"), Path.Combine(dir, "c.html")
+                let c1, _, e1 = Cli.run [ "export"; chapter; "--to"; "md"; "--out"; md ]
+                let c2, _, e2 = Cli.run [ "export"; chapter; "--to"; "html"; "--out"; html ]
+                Expect.equal (c1, c2) (0, 0) (e1 + e2)
+                Expect.stringContains (File.ReadAllText md) "```csharp" "code fences"
+                Expect.stringContains (File.ReadAllText md) "# 02 · Votes to seats" "markdown kept"
+                Expect.stringContains (File.ReadAllText html) "<html" "an HTML page"
+                let c3, _, e3 = Cli.run [ "export"; chapter; "--to"; "pdf" ]
+                Expect.equal c3 2 "unknown format"
+                Expect.stringContains e3 "--to" "names the flag"
+            finally Directory.Delete(dir, true)
+        }
+    ]
