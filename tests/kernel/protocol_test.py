@@ -60,6 +60,13 @@ try:
     client.control_channel.send(m)
     r = reply(client, m["header"]["msg_id"], channel="control")
     check("kernel_info on control", r["content"]["status"] == "ok", str(r["content"]))
+    # IOPub is a subscription: wait until it delivers (ZeroMQ drops what is published before a subscriber joins).
+    client.wait_for_ready(timeout=60)
+    while True:
+        try:
+            client.get_iopub_msg(timeout=0.5)
+        except queue.Empty:
+            break
 
     # execute: state carried over, stream, execute_result, busy/idle, execute_input.
     r, io = run(client, "var x = 20; Console.WriteLine(\"hello\");")

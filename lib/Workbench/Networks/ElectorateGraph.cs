@@ -12,6 +12,10 @@ public sealed record ElectorateGraphOptions
     [Param("Online party homophily: probability that an online tie goes to someone who votes for the same party.", Min = 0, Max = 1,
         Citation = "McPherson, Smith-Lovin & Cook 2001, Annual Review of Sociology 27 (homophily); Bakshy, Messing & Adamic 2015, Science 348")]
     public double PartyHomophily { get; init; } = 0.7;
+    [Param("Online age homophily: of the ties not drawn by party, the probability that one goes to someone of the same age band.", Min = 0, Max = 1)]
+    public double AgeHomophily { get; init; }
+    [Param("Online issue homophily: of the remaining ties, the probability that one goes to someone close on the first issue (within 1% of voters in rank).", Min = 0, Max = 1)]
+    public double IssueHomophily { get; init; }
     [Param("Include the household layer (members of a household are all tied).", Min = 0, Max = 1)]
     public bool Households { get; init; } = true;
 }
@@ -24,8 +28,8 @@ public sealed record LayeredGraph(Graph All, Graph Household, Graph Neighbourhoo
 
 /// <summary>
 /// Builds the social graph of an electorate: households (complete), neighbourhoods (local random
-/// ties), and an online layer with party homophily (a stochastic block model by sincere vote,
-/// degree scaled by digital footprint). Deterministic for a seed: each voter draws from its own stream.
+/// ties), and an online layer with homophily on party (a stochastic block model by sincere vote), age band
+/// and closeness on the first issue, degree scaled by digital footprint. Deterministic for a seed: each voter draws from its own stream.
 /// </summary>
 public static class ElectorateGraph
 {
@@ -61,9 +65,20 @@ public static class ElectorateGraph
                 }
             i = j;
         }
-        // Online: party blocks by sincere vote.
+        // Online: party blocks by sincere vote, then age bands, then closeness on the first issue.
         var byParty = Enumerable.Range(0, e.PartyCount).Select(_ => new List<int>()).ToArray();
         for (int i = 0; i < n; i++) byParty[e.SincereVote[i]].Add(i);
+        int Band(int i) { int b = 0; while (b < 5 && e.Age[i] >= Workbench.Electorate.ElectorateSpec.AgeBandUpper[b]) b++; return b; }
+        var byAge = Enumerable.Range(0, 6).Select(_ => new List<int>()).ToArray();
+        for (int i = 0; i < n; i++) byAge[Band(i)].Add(i);
+        int[] issueOrder = [], issueRank = [];
+        if (o.IssueHomophily > 0)
+        {
+            issueOrder = Enumerable.Range(0, n).OrderBy(i => e.Position(i, 0)).ThenBy(i => i).ToArray();
+            issueRank = new int[n];
+            for (int r = 0; r < n; r++) issueRank[issueOrder[r]] = r;
+        }
+        int window = Math.Max(1, n / 100);
         for (int a = 0; a < n; a++)
         {
             var r = new RandomStream(seed, 0x0A, (ulong)a);
@@ -72,7 +87,11 @@ public static class ElectorateGraph
             var own = byParty[e.SincereVote[a]];
             for (int t = 0; t < m; t++)
             {
-                int b = r.NextDouble() < o.PartyHomophily ? own[r.NextInt(own.Count)] : r.NextInt(n);
+                int b;
+                if (r.NextDouble() < o.PartyHomophily) b = own[r.NextInt(own.Count)];
+                else if (o.AgeHomophily > 0 && r.NextDouble() < o.AgeHomophily) { var band = byAge[Band(a)]; b = band[r.NextInt(band.Count)]; }
+                else if (o.IssueHomophily > 0 && r.NextDouble() < o.IssueHomophily) b = issueOrder[Math.Clamp(issueRank[a] + r.NextInt(-window, window + 1), 0, n - 1)];
+                else b = r.NextInt(n);
                 if (b != a) on.Add((a, b));
             }
         }

@@ -137,4 +137,84 @@ public sealed class Graph
         }
         return FromEdges(n, edges);
     }
+
+    /// <summary>
+    /// Stochastic block model (Holland, Laskey &amp; Leinhardt 1983, Soc. Networks 5): nodes in consecutive blocks of
+    /// the given sizes; a pair in blocks (a, b) is tied with probability p[a, b]. Edges of each block pair are drawn
+    /// by geometric skipping over its pairs, so sparse graphs of millions of nodes are cheap.
+    /// </summary>
+    public static Graph StochasticBlockModel(IReadOnlyList<int> blockSizes, double[,] p, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(blockSizes); ArgumentNullException.ThrowIfNull(p);
+        int B = blockSizes.Count;
+        if (B == 0 || p.GetLength(0) != B || p.GetLength(1) != B) throw new ArgumentException($"p must be {B}×{B} for {B} blocks.", nameof(p));
+        if (blockSizes.Any(s => s < 1)) throw new ArgumentOutOfRangeException(nameof(blockSizes), "every block needs at least one node.");
+        for (int a = 0; a < B; a++) for (int b = 0; b < B; b++)
+        {
+            Parameters.Require($"p[{a},{b}]", p[a, b], 0, 1);
+            if (p[a, b] != p[b, a]) throw new ArgumentException($"p must be symmetric: p[{a},{b}] ≠ p[{b},{a}].", nameof(p));
+        }
+        var start = new int[B + 1];
+        for (int a = 0; a < B; a++) start[a + 1] = checked(start[a] + blockSizes[a]);
+        var edges = new List<(int, int)>();
+        for (int a = 0; a < B; a++)
+            for (int b = a; b < B; b++)
+            {
+                double q = p[a, b];
+                if (q <= 0) continue;
+                var rng = new RandomStream(seed, 0x5B, (ulong)(a * B + b));
+                long pairs = a == b ? (long)blockSizes[a] * (blockSizes[a] - 1) / 2 : (long)blockSizes[a] * blockSizes[b];
+                double logq = Math.Log(1 - Math.Min(q, 1 - 1e-15));
+                for (long k = -1; ;)
+                {
+                    k += q >= 1 ? 1 : 1 + (long)Math.Floor(Math.Log(rng.NextOpenDouble()) / logq);
+                    if (k >= pairs) break;
+                    int u, v;
+                    if (a == b)
+                    {
+                        // k-th pair (u > v) of the block in row-major order of the lower triangle.
+                        long r = (long)Math.Floor((1 + Math.Sqrt(1 + 8.0 * k)) / 2);
+                        while (r * (r - 1) / 2 > k) r--;
+                        while ((r + 1) * r / 2 <= k) r++;
+                        u = start[a] + (int)r; v = start[a] + (int)(k - r * (r - 1) / 2);
+                    }
+                    else { u = start[a] + (int)(k / blockSizes[b]); v = start[b] + (int)(k % blockSizes[b]); }
+                    edges.Add((u, v));
+                }
+            }
+        return FromEdges(start[B], edges);
+    }
+
+    /// <summary>
+    /// Homophilous preferential attachment: as Barabási–Albert, but each of a new node's m ties goes, with
+    /// probability <paramref name="homophily"/>, to a node of its own group (chosen proportionally to degree within
+    /// the group), otherwise to any node proportionally to degree (after Karimi et al. 2018, Sci. Rep. 8).
+    /// </summary>
+    public static Graph HomophilousPreferentialAttachment(IReadOnlyList<int> group, int m, double homophily, ulong seed)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        int n = group.Count;
+        if (m < 1 || m >= n) throw new ArgumentOutOfRangeException(nameof(m), m, "m must be in 1..n−1.");
+        Parameters.Require(nameof(homophily), homophily, 0, 1);
+        var rng = new RandomStream(seed, 0x4A, 0);
+        var edges = new List<(int, int)>(n * m);
+        var ends = new List<int>(2 * n * m);
+        var groupEnds = new Dictionary<int, List<int>>();
+        List<int> G(int v) => groupEnds.TryGetValue(group[v], out var l) ? l : groupEnds[group[v]] = [];
+        void Tie(int a, int b) { edges.Add((a, b)); ends.Add(a); ends.Add(b); G(a).Add(a); G(b).Add(b); }
+        for (int i = 0; i <= m; i++) for (int j = 0; j < i; j++) Tie(i, j);
+        var chosen = new HashSet<int>();
+        for (int v = m + 1; v < n; v++)
+        {
+            chosen.Clear();
+            var own = G(v);
+            for (int tries = 0; chosen.Count < m && tries < 64 * m; tries++)
+            {
+                int t = own.Count > 0 && rng.NextDouble() < homophily ? own[rng.NextInt(own.Count)] : ends[rng.NextInt(ends.Count)];
+                if (t != v) chosen.Add(t);
+            }
+            foreach (var t in chosen.Order()) Tie(v, t);
+        }
+        return FromEdges(n, edges);
+    }
 }

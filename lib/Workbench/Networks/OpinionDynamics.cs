@@ -33,6 +33,8 @@ public sealed record OpinionParameters
     public double Tolerance { get; init; } = 1e-5;
     [Param("Record metrics every this many steps.", Min = 1, Max = 1e7)]
     public int RecordEvery { get; init; } = 10;
+    [Param("Record the metric time series at all (off for pure throughput runs: metrics sort all opinions).", Min = 0, Max = 1)]
+    public bool RecordMetrics { get; init; } = true;
 
     /// <summary>Throws an ArgumentException naming any out-of-range parameter.</summary>
     public void Validate()
@@ -73,7 +75,7 @@ public static class Opinions
         if (initial.Length != g.NodeCount) throw new ArgumentException($"initial has {initial.Length} opinions; the graph has {g.NodeCount} nodes.", nameof(initial));
         var x = (double[])initial.Clone();
         var series = new List<MetricRow>();
-        void Record(int step) => OpinionMetrics.Of(x).AddTo(series, replicate, step);
+        void Record(int step) { if (p.RecordMetrics) OpinionMetrics.Of(x).AddTo(series, replicate, step); }
         Record(0);
         var rng = new RandomStream(seed, 0x0D, (ulong)replicate);
         int n = g.NodeCount, steps = 0;

@@ -17,7 +17,10 @@ let private gotv = lazy (
 
 let private experiment name =
     let m, r = gotv.Value
-    FieldExperiments.Run(m, r, Channels.Get name, 0, 7UL, 20)
+    let res = FieldExperiments.Run(m, r, Channels.Get name, 0, 7UL, 20)
+    printfn "field experiment %s: contact rate %.3f, complier effect %.4f ± %.4f, votes per contact %.1f, spillover %s"
+        name res.ContactRate res.ComplierEffect res.StandardError res.VotesPerContact (if res.SpilloverShare.HasValue then sprintf "%.2f" res.SpilloverShare.Value else "n/a")
+    res
 
 /// A small scenario (classroom preset) as JSON, with a given Red budget and strategy.
 let private small budget strategy =
