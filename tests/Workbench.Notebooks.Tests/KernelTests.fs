@@ -119,3 +119,27 @@ let kernel =
                 }
         ]
     ]
+
+[<Tests>]
+let orphan =
+    test "Kernel.a kernel whose parent process dies exits instead of lingering" {
+        let dll = Path.Combine(repoRoot, "artifacts", "bin", "Workbench.Cli", "release", "Workbench.Cli.dll")
+        let dir = Path.Combine(Path.GetTempPath(), "wb-orphan-" + Guid.NewGuid().ToString("N"))
+        Directory.CreateDirectory dir |> ignore
+        try
+            let port () = let l = new Net.Sockets.TcpListener(Net.IPAddress.Loopback, 0) in l.Start(); let p = (l.LocalEndpoint :?> Net.IPEndPoint).Port in l.Stop(); p
+            let conn = Path.Combine(dir, "c.json")
+            File.WriteAllText(conn, sprintf """{"transport":"tcp","ip":"127.0.0.1","shell_port":%d,"iopub_port":%d,"stdin_port":%d,"control_port":%d,"hb_port":%d,"key":"k","signature_scheme":"hmac-sha256"}""" (port ()) (port ()) (port ()) (port ()) (port ()))
+            let dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with | null | "" -> "dotnet" | p -> p
+            // A shell starts the kernel in the background, prints its pid and waits; killing the shell orphans the kernel.
+            let psi = ProcessStartInfo("/bin/sh", [ "-c"; sprintf "'%s' '%s' kernel --connection-file '%s' 2>/dev/null & echo $!; wait" dotnet dll conn ], RedirectStandardOutput = true)
+            psi.Environment.Remove "JPY_PARENT_PID" |> ignore
+            use sh = Process.Start psi
+            let kernelPid = int (sh.StandardOutput.ReadLine())
+            Threading.Thread.Sleep 2000
+            use kernel = Process.GetProcessById kernelPid
+            Expect.isFalse kernel.HasExited "the kernel runs while its parent lives"
+            sh.Kill()
+            Expect.isTrue (kernel.WaitForExit 15000) "the kernel exits after its parent dies"
+        finally Directory.Delete(dir, true)
+    }

@@ -142,6 +142,15 @@ try:
     r, io = run(client, "x")
     check("kernel alive after the bad message", r["content"]["status"] == "ok", str(r["content"]))
 
+    # restart: a fresh kernel process, with fresh state.
+    km.restart_kernel(now=False)
+    client.wait_for_ready(timeout=60)
+    r, io = run(client, "1 + 2")
+    res = [m for m in io if m["msg_type"] == "execute_result"]
+    check("restart gives a working kernel", r["content"]["status"] == "ok" and res and res[0]["content"]["data"]["text/plain"].strip() == "3", str(r["content"]))
+    r, io = run(client, "x")
+    check("restart clears the state", r["content"]["status"] == "error", str(r["content"]))
+
     # shutdown.
     m = client.session.msg("shutdown_request", {"restart": False})
     client.control_channel.send(m)

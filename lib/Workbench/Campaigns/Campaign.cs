@@ -78,4 +78,8 @@ public sealed record CampaignOutcome
     public double[] SpendByConstituency { get; init; } = [];
     /// <summary>Distinct voters contacted at least once.</summary>
     public long VotersContacted { get; init; }
+    /// <summary>Contacted voters on target, judged with the truth: for a demobilising campaign, voters less likely than the sponsor's expected share to vote for it; otherwise voters at least that likely, or (when persuading) voters between 0.2 and 0.8.</summary>
+    public long VotersOnTarget { get; init; }
+    /// <summary>Targeting precision: the share of contacted voters on target.</summary>
+    public double Precision => VotersContacted > 0 ? (double)VotersOnTarget / VotersContacted : 0;
 }

@@ -24,6 +24,8 @@ public static class CampaignEngine
     {
         /// <summary>The online layer of the electorate's social graph, needed by influencer seeding.</summary>
         public Workbench.Networks.Graph? Online { get; init; }
+        /// <summary>When given, every contact is counted per voter here (political information received).</summary>
+        public int[]? ContactCounter { get; init; }
     }
 
     /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
@@ -386,15 +388,26 @@ public static class CampaignEngine
         var model = ctx.Model; var e = model.Electorate;
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount, CH = channels.Count;
         var responses = channels.Select(ch => ctx.Responses.For(sponsor, ch)).ToArray();
+        // The sponsor's expected vote share (truth), and whether the campaign only demobilises, for judging precision.
+        bool demobilising = channels.All(ch => ch.TurnoutEffect <= 0 && ch.PersuasionEffect <= 0) && channels.Any(ch => (ch.OpponentTurnoutEffect ?? 0) < 0);
+        double sponsorShare = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
+        {
+            Span<double> q = stackalloc double[P];
+            double num = 0, den = 0;
+            for (int i = (int)s; i < end; i++) { double t = ResponseModel.Sigmoid(model.TurnoutLogit[i]); model.Probabilities(i, q); num += t * q[sponsor]; den += t; }
+            return (num, den);
+        }, (0.0, 0.0), (a, b) => (a.Item1 + b.num, a.Item2 + b.den)) switch { var (num, den) => den > 0 ? num / den : 0 };
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency.
         var totals = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
         {
-            var acc = new double[3 * CH + 1 + C];
+            var acc = new double[3 * CH + 2 + C];
+            Span<double> prob = stackalloc double[P];
             for (int i = (int)s; i < end; i++)
             {
                 bool reached = false;
+                double voterLogit = 0, voterUtil = 0; int voterContacts = 0;
                 int k = e.Constituency[i];
                 for (int c = 0; c < CH; c++)
                 {
@@ -426,16 +439,27 @@ public static class CampaignEngine
                     if (contacts > 0)
                     {
                         reached = true;
+                        voterLogit += logit; voterUtil += util; voterContacts += contacts;
                         acc[2 * CH + c] += contacts;
                         turnoutShift[i] += (float)logit;
                         if (util != 0) utilityShift[(long)i * P + sponsor] += (float)util;
                         if (ch.HouseholdSpillover > 0) spill[i] += (float)(logit * ch.HouseholdSpillover);
                     }
                 }
-                if (reached) acc[3 * CH]++;
+                if (reached)
+                {
+                    acc[3 * CH]++;
+                    // On target (judged with the truth): for a demobilising campaign, voters less likely than average to
+                    // vote for the sponsor; otherwise likely supporters, or persuadable voters when persuading.
+                    model.Probabilities(i, prob);
+                    double ps = prob[sponsor];
+                    bool onTarget = demobilising ? ps < sponsorShare : ps >= sponsorShare || (voterUtil > 0 && ps is >= 0.2 and <= 0.8);
+                    if (onTarget) acc[3 * CH + 1 + C]++;
+                    if (ctx.ContactCounter is { } counter) counter[i] += voterContacts;
+                }
             }
             return acc;
-        }, new double[3 * CH + 1 + C], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
+        }, new double[3 * CH + 2 + C], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
 
         if (anySpill)
         {
@@ -458,6 +482,7 @@ public static class CampaignEngine
             SpendByChannel = Enumerable.Range(0, CH).ToDictionary(c => channels[c].Name, c => totals[c]),
             ContactsByChannel = Enumerable.Range(0, CH).ToDictionary(c => channels[c].Name, c => (long)totals[2 * CH + c]),
             VotersContacted = (long)totals[3 * CH],
+            VotersOnTarget = (long)totals[3 * CH + 1 + C],
             SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
         };
     }

@@ -59,9 +59,10 @@ public sealed class ElectionDayModel
 
     /// <summary>
     /// Samples every voter's ballot and counts votes per constituency. <paramref name="turnoutShift"/>
-    /// (logit scale, per voter) and <paramref name="utilityShift"/> (i·P + j) may be null for the baseline.
+    /// (logit scale, per voter) and <paramref name="utilityShift"/> (i·P + j) may be null for the baseline;
+    /// <paramref name="voted"/>, when given, records who voted.
     /// </summary>
-    public Ballots Vote(ulong seed, float[]? turnoutShift, float[]? utilityShift, int threads = 1)
+    public Ballots Vote(ulong seed, float[]? turnoutShift, float[]? utilityShift, int threads = 1, bool[]? voted = null)
     {
         var e = Electorate;
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
@@ -75,6 +76,7 @@ public sealed class ElectionDayModel
                 double logit = TurnoutLogit[i] + (turnoutShift is null ? 0 : turnoutShift[i]);
                 double draw = rng.NextDouble();
                 if (draw >= 1.0 / (1.0 + Math.Exp(-logit))) continue;
+                if (voted is not null) voted[i] = true;
                 int k = e.Constituency[i];
                 for (int j = 0; j < P; j++) u[j] = Utility[(long)i * P + j] + (utilityShift is null ? 0 : utilityShift[(long)i * P + j]);
                 int choice = Workbench.Electorate.VoteModel.ChooseWithGumbel(u, ref rng);

@@ -41,4 +41,12 @@ public static class Charts
             .WithXAxisStyle<double, double, string>(TitleText: "expected winning margin (points)")
             .WithYAxisStyle<double, double, string>(TitleText: $"{party}: spend in the constituency");
     }
+
+    /// <summary>Turnout before and after an arm's campaigns by a party's classical segments (from <see cref="Workbench.Suppression.SuppressionRisk.Analyse"/>): the effects by segment.</summary>
+    public static GenericChart TurnoutBySegment(Workbench.Suppression.SuppressionReport report) =>
+        CChart.Combine(new[]
+        {
+            CChart.Column<double, string, string>(values: report.Segments.Select(s => s.BaselineTurnout).ToArray(), Keys: report.Segments.Select(s => s.Segment).ToArray(), Name: "baseline"),
+            CChart.Column<double, string, string>(values: report.Segments.Select(s => s.ArmTurnout).ToArray(), Keys: report.Segments.Select(s => s.Segment).ToArray(), Name: "with the campaigns"),
+        }).WithXAxisStyle<double, double, string>(TitleText: $"{report.Victim}'s segments").WithYAxisStyle<double, double, string>(TitleText: "turnout");
 }

@@ -41,6 +41,12 @@ public sealed record Scenario
     public IReadOnlyList<ChannelSpec> Channels { get; init; } = [];
     /// <summary>Arms of campaigns.</summary>
     public IReadOnlyList<Arm> Arms { get; init; } = [];
+    /// <summary>The regulation block (null: none).</summary>
+    public Workbench.Regulation.RegulationSpec? Regulation { get; init; }
+    /// <summary>The regime campaigns actually work under: the scenario's regime with the regulation's targeting rules.</summary>
+    public DataRegime EffectiveRegime => Regulation?.Apply(Regime) ?? Regime;
+    /// <summary>A channel as campaigns actually use it (the regulation's silence period applied).</summary>
+    public ChannelSpec EffectiveChannel(string name) => Regulation?.Apply(Channel(name)) ?? Channel(name);
     /// <summary>Replicates.</summary>
     public int Replicates { get; init; } = 10;
     /// <summary>Master seed.</summary>
@@ -65,7 +71,7 @@ public sealed record Scenario
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    private static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "systems", "channels", "arms", "campaigns", "replicates", "seed"];
+    private static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "channels", "arms", "campaigns", "replicates", "seed"];
 
     /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
@@ -146,6 +152,15 @@ public sealed record Scenario
         catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(er => er with { Path = "$.regime" + er.Path.TrimStart('$') })); }
         catch (Exception ex) when (ex is IOException or InvalidOperationException || ex.GetType() == typeof(ArgumentException)) { errors.Add(new("$.regime", $"not a preset ({string.Join(", ", DataRegime.PresetNames)}) and not a readable regime file: {ex.Message}")); }
 
+        // Regulation.
+        Workbench.Regulation.RegulationSpec? regulation = null;
+        if (root["regulation"] is JsonObject rg)
+        {
+            regulation = Read<Workbench.Regulation.RegulationSpec>(rg, "$.regulation");
+            if (regulation is not null) errors.AddRange(regulation.Validate("$.regulation"));
+        }
+        else if (root["regulation"] is not null) errors.Add(new("$.regulation", "must be an object."));
+
         // Systems.
         var systems = Read<List<ElectoralSystemSpec>>(root["systems"], "$.systems") ?? [];
         if (root["systems"] is null) errors.Add(new("$.systems", "required: at least one system, e.g. [{ \"name\": \"FPTP\", \"type\": \"fptp\" }]."));
@@ -218,14 +233,14 @@ public sealed record Scenario
         return new Scenario
         {
             Name = Str("name", "scenario"), Description = Str("description"), Electorate = spec!, Preset = preset, Voters = voters,
-            VaryElectorate = vary, Regime = regime!, Systems = systems, Channels = channels, Arms = arms,
+            VaryElectorate = vary, Regime = regime!, Regulation = regulation, Systems = systems, Channels = channels, Arms = arms,
             Replicates = replicates, Seed = seed, Json = root.ToJsonString(),
         };
     }
 
     /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
-    /// number of voters scales every campaign budget and channel capacity in proportion, so spend per voter —
+    /// number of voters scales every campaign budget, channel capacity and spending cap in proportion, so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.
     /// </summary>
     public Scenario With(int? replicates = null, int? seed = null, int? voters = null)
@@ -241,6 +256,7 @@ public sealed record Scenario
             Voters = v,
             Arms = Arms.Select(a => a with { Campaigns = a.Campaigns.Select(c => c with { Budget = c.Budget * f }).ToArray() }).ToArray(),
             Channels = Channels.Select(c => c.Capacity is double cap ? c with { Capacity = cap * f } : c).ToArray(),
+            Regulation = Regulation is { SpendingCap: double sc } ? Regulation with { SpendingCap = sc * f } : Regulation,
         };
     }
 }

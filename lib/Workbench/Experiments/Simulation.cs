@@ -21,8 +21,15 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
 /// <param name="MarginalQuarterShare">Share of spend in the closest quarter of constituencies (by expected winning margin).</param>
 /// <param name="ByChannel">Spend per channel.</param><param name="VotersContacted">Distinct voters contacted.</param>
 /// <param name="ByConstituency">Spend per constituency.</param><param name="Margins">Expected winning margin of each constituency (winner's minus runner-up's share of the sincere vote).</param>
+/// <param name="Precision">Targeting precision: the share of contacted voters on target (see <see cref="CampaignOutcome.Precision"/>).</param>
 public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
-    double[] ByConstituency, double[] Margins);
+    double[] ByConstituency, double[] Margins, double Precision);
+
+/// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
+/// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="System">Electoral system.</param>
+/// <param name="Gallagher">Gallagher least-squares disproportionality.</param><param name="EnpSeats">Effective number of parties by seats.</param>
+/// <param name="InformationGini">Gini coefficient of campaign contacts per voter (0 for the baseline).</param>
+public sealed record SystemRow(string Arm, int Replicate, string System, double Gallagher, double EnpSeats, double InformationGini);
 
 /// <summary>Progress of a simulation: replicates done out of the total.</summary>
 public readonly record struct SimulationProgress(int Done, int Total);
@@ -49,7 +56,7 @@ public static class Simulation
         ArgumentNullException.ThrowIfNull(scenario);
         int T = DeterministicParallel.ResolveThreads(threads);
         int R = scenario.Replicates;
-        var rows = new List<ResultRow>[R]; var spend = new List<SpendRow>[R];
+        var rows = new List<ResultRow>[R]; var spend = new List<SpendRow>[R]; var systems = new List<SystemRow>[R]; var violations = new List<Workbench.Regulation.Violation>[R];
         var seeds = new long[R];
         Workbench.Electorate.Electorate? shared = null;
         if (!scenario.VaryElectorate) shared = Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, Seeds.DeriveInt((ulong)scenario.Seed, 0), T);
@@ -60,68 +67,64 @@ public static class Simulation
         {
             ulong rs = Seeds.Derive((ulong)scenario.Seed, 1, (ulong)r);
             seeds[r] = (long)(rs & 0x7FFFFFFFFFFFFFFF);
-            (rows[r], spend[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken);
+            (rows[r], spend[r], systems[r], violations[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken);
             progress?.Report(new SimulationProgress(Interlocked.Increment(ref done), R));
         });
-        return new SimulationResult(scenario, rows.SelectMany(x => x).ToArray(), spend.SelectMany(x => x).ToArray(), seeds);
+        return new SimulationResult(scenario, rows.SelectMany(x => x).ToArray(), spend.SelectMany(x => x).ToArray(), seeds)
+        {
+            SystemRows = systems.SelectMany(x => x).ToArray(), Violations = violations.SelectMany(x => x).ToArray(),
+        };
     }
 
-    private static (List<ResultRow>, List<SpendRow>) Replicate(Scenario sc, int r, ulong rs, Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct)
+    private static (List<ResultRow>, List<SpendRow>, List<SystemRow>, List<Workbench.Regulation.Violation>) Replicate(Scenario sc, int r, ulong rs,
+        Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct)
     {
-        var e = shared ?? Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, Seeds.DeriveInt(rs, 1), threads, cancellationToken: ct);
-        var model = new ElectionDayModel(e, threads);
-        var responses = new ResponseModel(model);
-        var data = VoterData.Open(e, sc.Regime);
-        ulong electionSeed = Seeds.Derive(rs, 2);
-        long seedColumn = (long)(rs & 0x7FFFFFFFFFFFFFFF);
-        var rows = new List<ResultRow>(); var spendRows = new List<SpendRow>();
-        int P = e.PartyCount, n = e.VoterCount;
+        var run = new ReplicateRun(sc, r, rs, shared, threads, ct);
+        var rows = new List<ResultRow>(); var spendRows = new List<SpendRow>(); var systemRows = new List<SystemRow>(); var violations = new List<Workbench.Regulation.Violation>();
+        var e = run.Electorate;
+        int P = e.PartyCount;
         var parties = e.PartyNames;
-
-        // The closest quarter of seats by the true expected margin (for reporting where FPTP money goes).
-        var margins = e.Summarize().Margins;
-        Workbench.Networks.Graph? online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer))
-            ? Workbench.Networks.ElectorateGraph.Build(e, seed: Seeds.Derive(rs, 5)).Online : null;
-        var closest = Enumerable.Range(0, margins.Length).OrderBy(k => margins[k]).ThenBy(k => k).Take(Math.Max(1, margins.Length / 4)).ToHashSet();
-
-        void Count(string arm, Ballots ballots, IReadOnlyDictionary<string, CampaignOutcome> outcomes)
+        void Count(string arm, Ballots ballots, IReadOnlyDictionary<string, CampaignOutcome> outcomes, double informationGini)
         {
             var national = ballots.National;
             long valid = national.Sum();
             foreach (var system in sc.Systems)
             {
                 var result = system.Count(ballots, e);
+                systemRows.Add(new SystemRow(arm, r, system.Name, result.Gallagher, result.EnpSeats, informationGini));
                 for (int j = 0; j < P; j++)
                 {
                     outcomes.TryGetValue(parties[j], out var o);
-                    rows.Add(new ResultRow(sc.Name, arm, r, seedColumn, system.Name, parties[j], national[j], valid > 0 ? (double)national[j] / valid : 0,
+                    rows.Add(new ResultRow(sc.Name, arm, r, run.SeedColumn, system.Name, parties[j], national[j], valid > 0 ? (double)national[j] / valid : 0,
                         result.Seats[j], ballots.Turnout, o?.Spend ?? 0, o?.Contacts ?? 0));
                 }
             }
         }
-
-        Count("baseline", model.Vote(electionSeed, null, null, threads), new Dictionary<string, CampaignOutcome>());
+        Count("baseline", run.Vote(null), new Dictionary<string, CampaignOutcome>(), 0);
         for (int a = 0; a < sc.Arms.Count; a++)
         {
             ct.ThrowIfCancellationRequested();
-            var arm = sc.Arms[a];
-            var turnoutShift = new float[n]; var utilityShift = new float[(long)n * P];
-            var outcomes = new Dictionary<string, CampaignOutcome>();
-            for (int c = 0; c < arm.Campaigns.Count; c++)
+            var arm = run.Arm(a);
+            foreach (var o in arm.Outcomes.Values)
             {
-                var spec = arm.Campaigns[c];
-                int party = parties.ToList().IndexOf(spec.Party);
-                var knowledge = CampaignKnowledge.Build(e, sc.Regime, Seeds.Derive(rs, 3, (ulong)a, (ulong)party));
-                var system = spec.OptimiseFor is string name ? sc.Systems.First(s => s.Name == name) : sc.Systems[0];
-                var ctx = new CampaignEngine.Context(model, responses, knowledge, data, system, Seeds.Derive(rs, 4, (ulong)a, (ulong)party), threads) { Online = online };
-                var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(sc.Channel).ToArray(), party, turnoutShift, utilityShift);
-                outcomes[spec.Party] = outcome;
-                double inClosest = closest.Sum(k => outcome.SpendByConstituency[k]);
-                spendRows.Add(new SpendRow(arm.Name, r, spec.Party, outcome.Spend, outcome.Spend > 0 ? inClosest / outcome.Spend : 0, outcome.SpendByChannel, outcome.VotersContacted, outcome.SpendByConstituency, margins));
+                double inClosest = run.ClosestQuarter.Sum(k => o.SpendByConstituency[k]);
+                spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
+                    o.SpendByConstituency, run.Margins, o.Precision));
             }
-            Count(arm.Name, model.Vote(electionSeed, turnoutShift, utilityShift, threads), outcomes);
+            violations.AddRange(arm.Violations);
+            Count(sc.Arms[a].Name, run.Vote(arm), arm.Outcomes, Workbench.Networks.NetworkMetrics.Gini(arm.ContactsPerVoter.Select(c => (double)c).ToArray()));
         }
-        return (rows, spendRows);
+        return (rows, spendRows, systemRows, violations);
+    }
+
+    /// <summary>One replicate in detail (its electorate, the shifts and ballots of an arm, who voted): the basis of suppression analyses.</summary>
+    public static ReplicateRun Detail(Scenario scenario, int replicate = 0, int? threads = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        if (replicate < 0 || replicate >= scenario.Replicates) throw new ArgumentOutOfRangeException(nameof(replicate), replicate, $"replicate must be in 0..{scenario.Replicates - 1}.");
+        int T = DeterministicParallel.ResolveThreads(threads);
+        var shared = scenario.VaryElectorate ? null : Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, Seeds.DeriveInt((ulong)scenario.Seed, 0), T);
+        return new ReplicateRun(scenario, replicate, Seeds.Derive((ulong)scenario.Seed, 1, (ulong)replicate), shared, T, default);
     }
 
     /// <summary>The library version and the git commit it was built from (when the build recorded one).</summary>
@@ -144,6 +147,10 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
     public IReadOnlyList<SpendRow> Spend { get; } = spend;
     /// <summary>The seed of each replicate.</summary>
     public IReadOnlyList<long> ReplicateSeeds { get; } = seeds;
+    /// <summary>Per arm, replicate and system: Gallagher index, effective number of parties by seats, Gini of information received.</summary>
+    public IReadOnlyList<SystemRow> SystemRows { get; init; } = [];
+    /// <summary>Violations of the scenario's regulation, and whether oversight detected them.</summary>
+    public IReadOnlyList<Workbench.Regulation.Violation> Violations { get; init; } = [];
 
     private static readonly string[] Header = ["scenario", "arm", "replicate", "seed", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts"];
 

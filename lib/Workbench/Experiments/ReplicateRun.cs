@@ -1,0 +1,93 @@
+using Workbench.Campaigns;
+using Workbench.Data;
+using Workbench.Random;
+
+namespace Workbench.Experiments;
+
+/// <summary>The campaigns of one arm in one replicate: their shifts on every voter, outcomes, contacts and violations.</summary>
+public sealed record ArmRun(string Name, float[] TurnoutShift, float[] UtilityShift, IReadOnlyDictionary<string, CampaignOutcome> Outcomes,
+    int[] ContactsPerVoter, IReadOnlyList<Workbench.Regulation.Violation> Violations);
+
+/// <summary>
+/// One replicate of a scenario: its electorate, election-day model and data view, able to run any arm and to
+/// count ballots with common random numbers (the baseline and every arm draw the same election-day numbers).
+/// </summary>
+public sealed class ReplicateRun
+{
+    private readonly Scenario _sc;
+    private readonly ulong _rs;
+    private readonly int _threads;
+    private readonly ResponseModel _responses;
+    private readonly VoterData _data;
+    private readonly Workbench.Networks.Graph? _online;
+
+    internal ReplicateRun(Scenario sc, int replicate, ulong rs, Electorate.Electorate? shared, int threads, CancellationToken ct)
+    {
+        _sc = sc; _rs = rs; _threads = threads; Replicate = replicate;
+        Electorate = shared ?? Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, Seeds.DeriveInt(rs, 1), threads, cancellationToken: ct);
+        Model = new ElectionDayModel(Electorate, threads);
+        _responses = new ResponseModel(Model);
+        _data = VoterData.Open(Electorate, sc.EffectiveRegime);
+        Margins = Electorate.Summarize().Margins;
+        ClosestQuarter = Enumerable.Range(0, Margins.Length).OrderBy(k => Margins[k]).ThenBy(k => k).Take(Math.Max(1, Margins.Length / 4)).ToHashSet();
+        _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer))
+            ? Workbench.Networks.ElectorateGraph.Build(Electorate, seed: Seeds.Derive(rs, 5)).Online : null;
+    }
+
+    /// <summary>The replicate's index.</summary>
+    public int Replicate { get; }
+    /// <summary>The replicate's seed as written to results.</summary>
+    public long SeedColumn => (long)(_rs & 0x7FFFFFFFFFFFFFFF);
+    /// <summary>The electorate.</summary>
+    public Electorate.Electorate Electorate { get; }
+    /// <summary>Its election-day model.</summary>
+    public ElectionDayModel Model { get; }
+    /// <summary>Expected winning margin of each constituency.</summary>
+    public double[] Margins { get; }
+    /// <summary>The closest quarter of constituencies by that margin.</summary>
+    public IReadOnlySet<int> ClosestQuarter { get; }
+    private ulong ElectionSeed => Seeds.Derive(_rs, 2);
+    /// <summary>Number of arms in the scenario.</summary>
+    public int ArmCount => _sc.Arms.Count;
+    /// <summary>The name of arm <paramref name="a"/>.</summary>
+    public string ArmName(int a) => _sc.Arms[a].Name;
+
+    /// <summary>Runs arm <paramref name="a"/>'s campaigns (in order), returning their combined shifts.</summary>
+    public ArmRun Arm(int a)
+    {
+        var arm = _sc.Arms[a];
+        var e = Electorate;
+        int n = e.VoterCount, P = e.PartyCount;
+        var parties = e.PartyNames.ToList();
+        var turnoutShift = new float[n]; var utilityShift = new float[(long)n * P]; var contacts = new int[n];
+        var outcomes = new Dictionary<string, CampaignOutcome>();
+        var violations = new List<Workbench.Regulation.Violation>();
+        var reg = _sc.Regulation;
+        foreach (var spec0 in arm.Campaigns)
+        {
+            int party = parties.IndexOf(spec0.Party);
+            var spec = reg is null ? spec0 : spec0 with { Budget = reg.Budget(spec0.Budget) };
+            var knowledge = CampaignKnowledge.Build(e, _sc.EffectiveRegime, Seeds.Derive(_rs, 3, (ulong)a, (ulong)party));
+            var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
+            var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)a, (ulong)party), _threads)
+            {
+                Online = _online, ContactCounter = contacts,
+            };
+            var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(_sc.EffectiveChannel).ToArray(), party, turnoutShift, utilityShift);
+            outcomes[spec.Party] = outcome;
+            if (reg is not null)
+            {
+                bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, (ulong)a, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
+                if (reg.SpendingCap is double cap && outcome.Spend > cap + 1e-6)
+                    violations.Add(new(arm.Name, Replicate, spec.Party, "spending-routed-abroad", outcome.Spend - cap, Detected(0)));
+                double paidSocial = outcome.SpendByChannel.Where(kv => _sc.Channel(kv.Key).Kind == ChannelKind.PaidSocial).Sum(kv => kv.Value);
+                if (reg.Transparency && reg.DarkPostShare > 0 && paidSocial > 0)
+                    violations.Add(new(arm.Name, Replicate, spec.Party, "dark-posts", reg.DarkPostShare * paidSocial, Detected(1)));
+            }
+        }
+        return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations);
+    }
+
+    /// <summary>Counts the election: the baseline when <paramref name="arm"/> is null. <paramref name="voted"/> records who voted.</summary>
+    public Ballots Vote(ArmRun? arm, bool[]? voted = null) => Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
+}

@@ -1,0 +1,107 @@
+using Workbench.Campaigns;
+using Workbench.Experiments;
+
+namespace Workbench.Suppression;
+
+/// <summary>Turnout of one of the victim's classical segments, before and after the campaigns of an arm.</summary>
+/// <param name="Segment">base, mobilisation-targets, persuadables, opponents or unlikely (by the victim's true support and turnout).</param>
+/// <param name="Voters">Voters in the segment.</param>
+/// <param name="BaselineTurnout">Realised turnout without campaigns.</param>
+/// <param name="ArmTurnout">Realised turnout with the arm's campaigns (same election-day draws).</param>
+/// <param name="ExpectedTurnoutLoss">Mean drop in turnout probability.</param>
+public sealed record SegmentTurnout(string Segment, int Voters, double BaselineTurnout, double ArmTurnout, double ExpectedTurnoutLoss);
+
+/// <summary>Suppression risk in one constituency: the victim's expected lost votes, its seat's pivotality, and their product.</summary>
+/// <param name="Constituency">Constituency index.</param>
+/// <param name="ExpectedVotesLost">Victim's expected votes lost to demobilisation.</param>
+/// <param name="Pivotality">Density at zero of the victim's expected winning (or losing) margin, per vote.</param>
+/// <param name="Risk">Expected votes lost × pivotality: roughly the probability that suppression flips the seat against the victim.</param>
+public sealed record ConstituencyRisk(int Constituency, double ExpectedVotesLost, double Pivotality, double Risk);
+
+/// <summary>A suppression-risk report for one victim party (MODEL.md §9).</summary>
+/// <param name="Victim">The targeted party.</param>
+/// <param name="Segments">Turnout by the victim's segments.</param>
+/// <param name="Constituencies">Risk per constituency, highest first.</param>
+/// <param name="VictimTurnoutChange">Change in realised turnout among voters who lean to the victim.</param>
+/// <param name="OthersTurnoutChange">Change in realised turnout among everyone else.</param>
+public sealed record SuppressionReport(string Victim, IReadOnlyList<SegmentTurnout> Segments, IReadOnlyList<ConstituencyRisk> Constituencies,
+    double VictimTurnoutChange, double OthersTurnoutChange)
+{
+    /// <summary>The turnout gap the campaign opened: victim's change minus others'.</summary>
+    public double TurnoutGap => VictimTurnoutChange - OthersTurnoutChange;
+}
+
+/// <summary>
+/// Voter-suppression risk (MODEL.md §9): compares one replicate's baseline with an arm whose campaigns demobilise
+/// (e.g. the built-in <c>demobilising-ads</c> channel, calibrated to Aggarwal et al. 2023), using the true model —
+/// which voters lean to the victim, how much each one's turnout probability fell, and how pivotal each seat is.
+/// Both elections draw the same election-day numbers, so differences in realised turnout are the campaign's alone.
+/// </summary>
+public static class SuppressionRisk
+{
+    /// <summary>Analyses arm <paramref name="armName"/> of <paramref name="run"/> for victim party <paramref name="victim"/>.</summary>
+    public static SuppressionReport Analyse(ReplicateRun run, string armName, string victim, double marginUncertainty = 0.05)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var e = run.Electorate; var m = run.Model;
+        int v = e.PartyNames.ToList().IndexOf(victim);
+        if (v < 0) throw new ArgumentException($"'{victim}' is not a party of the electorate ({string.Join(", ", e.PartyNames)}).", nameof(victim));
+        int a = -1;
+        for (int k = 0; k < run.ArmCount; k++) if (run.ArmName(k) == armName) a = k;
+        if (a < 0) throw new ArgumentException($"No arm named '{armName}'.", nameof(armName));
+        var arm = run.Arm(a);
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        var votedBase = new bool[n]; var votedArm = new bool[n];
+        run.Vote(null, votedBase); run.Vote(arm, votedArm);
+
+        var segOf = new int[n]; var pV = new double[n]; var loss = new double[n];
+        Span<double> prob = stackalloc double[P];
+        for (int i = 0; i < n; i++)
+        {
+            m.Probabilities(i, prob);
+            pV[i] = prob[v];
+            double p0 = Sigmoid(m.TurnoutLogit[i]), p1 = Sigmoid(m.TurnoutLogit[i] + arm.TurnoutShift[i]);
+            loss[i] = p0 - p1;
+            segOf[i] = pV[i] >= 0.6 ? (p0 >= 0.6 ? 0 : 1) : pV[i] >= 0.3 ? 2 : (p0 >= 0.6 ? 3 : 4);
+        }
+        string[] names = ["base", "mobilisation-targets", "persuadables", "opponents", "unlikely"];
+        var segments = Enumerable.Range(0, 5).Select(s =>
+        {
+            var idx = Enumerable.Range(0, n).Where(i => segOf[i] == s).ToArray();
+            return new SegmentTurnout(names[s], idx.Length, idx.Length == 0 ? 0 : idx.Count(i => votedBase[i]) / (double)idx.Length,
+                idx.Length == 0 ? 0 : idx.Count(i => votedArm[i]) / (double)idx.Length, idx.Length == 0 ? 0 : idx.Average(i => loss[i]));
+        }).ToArray();
+
+        // Per constituency: the victim's expected lost votes and its seat's pivotality.
+        var lost = new double[C]; var votes = new double[C]; var share = new double[C * P];
+        for (int i = 0; i < n; i++)
+        {
+            int k = e.Constituency[i];
+            double p0 = Sigmoid(m.TurnoutLogit[i]);
+            m.Probabilities(i, prob);
+            votes[k] += p0;
+            for (int j = 0; j < P; j++) share[k * P + j] += p0 * prob[j];
+            lost[k] += loss[i] * pV[i];
+        }
+        var risks = new ConstituencyRisk[C];
+        for (int k = 0; k < C; k++)
+        {
+            double best = double.NegativeInfinity;
+            for (int j = 0; j < P; j++) if (j != v) best = Math.Max(best, share[k * P + j]);
+            double margin = (share[k * P + v] - best) / Math.Max(1, votes[k]);
+            double sd = marginUncertainty;
+            double pivot = Math.Exp(-0.5 * margin * margin / (sd * sd)) / (sd * Math.Sqrt(2 * Math.PI)) / Math.Max(1, votes[k]);
+            risks[k] = new ConstituencyRisk(k, lost[k], pivot, lost[k] * pivot);
+        }
+        double Change(Func<int, bool> who)
+        {
+            int count = 0, b = 0, c = 0;
+            for (int i = 0; i < n; i++) if (who(i)) { count++; if (votedBase[i]) b++; if (votedArm[i]) c++; }
+            return count == 0 ? 0 : (c - b) / (double)count;
+        }
+        return new SuppressionReport(victim, segments, risks.OrderByDescending(r => r.Risk).ThenBy(r => r.Constituency).ToArray(),
+            Change(i => m.Lean[i] == v), Change(i => m.Lean[i] != v));
+    }
+
+    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+}
