@@ -11,6 +11,16 @@ namespace Workbench.Cli.Commands;
 /// </summary>
 internal sealed class SimulateCommand : CliCommand
 {
+    /// <summary>Fails with a usage error unless <paramref name="path"/> is a scenario file or a built-in scenario's name.</summary>
+    internal static void CheckScenario(string path)
+    {
+        if (!File.Exists(path) && !Scenario.BuiltinNames.Contains(path))
+            throw new UsageException($"Scenario file '{path}' does not exist (built-in scenarios: {string.Join(", ", Scenario.BuiltinNames)}).");
+    }
+
+    /// <summary>A scenario from a file, or a built-in scenario by name.</summary>
+    internal static Scenario LoadScenario(string path) => File.Exists(path) ? Scenario.Load(path) : Scenario.Builtin(path);
+
     public override Command Build()
     {
         var file = new Argument<string>("SCENARIO") { Description = $"Scenario file (JSON), or the name of a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})." };
@@ -26,8 +36,7 @@ internal sealed class SimulateCommand : CliCommand
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
-            bool builtin = !File.Exists(path) && Scenario.BuiltinNames.Contains(path);
-            if (!File.Exists(path) && !builtin) throw new UsageException($"Scenario file '{path}' does not exist (built-in scenarios: {string.Join(", ", Scenario.BuiltinNames)}).");
+            CheckScenario(path);
             int? r = parse.GetValue(replicates);
             if (r is < 1 or > 100_000) throw new UsageException($"--replicates must be between 1 and 100000; got {r}.");
             int? v = parse.GetValue(voters);
@@ -40,7 +49,7 @@ internal sealed class SimulateCommand : CliCommand
                 Directory.CreateDirectory(outDir);
                 ElectorateCommand.CheckWritable(Path.Combine(outDir, "results.csv"));
             }
-            var scenario = (builtin ? Scenario.Builtin(path) : Scenario.Load(path)).With(r, parse.GetValue(seed), v);
+            var scenario = LoadScenario(path).With(r, parse.GetValue(seed), v);
             var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));
             var result = Simulation.Run(scenario, t, progress);
             if (progress is not null) Console.Error.WriteLine();

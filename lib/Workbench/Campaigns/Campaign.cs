@@ -80,6 +80,15 @@ public sealed record CampaignOutcome
     public long VotersContacted { get; init; }
     /// <summary>Contacted voters on target, judged with the truth: for a demobilising campaign, voters less likely than the sponsor's expected share to vote for it; otherwise voters at least that likely, or (when persuading) voters between 0.2 and 0.8.</summary>
     public long VotersOnTarget { get; init; }
+    /// <summary>Per-voter deliveries, kept when the context asked for them (the ad archive's source).</summary>
+    public Deliveries? Deliveries { get; init; }
     /// <summary>Targeting precision: the share of contacted voters on target.</summary>
     public double Precision => VotersContacted > 0 ? (double)VotersOnTarget / VotersContacted : 0;
 }
+
+/// <summary>What a campaign delivered to each voter, by channel, and the units (audiences) it bought.</summary>
+/// <param name="Channels">The channels, in the campaign's order.</param>
+/// <param name="Unit">Unit (audience) of each voter, per channel.</param>
+/// <param name="UnitKinds">What a unit is, per channel: everyone, voter, custom-audience, constituency-age, constituency, cell, age-education, region, region-show, influencer.</param>
+/// <param name="Contacts">Contacts of each voter, per channel.</param>
+public sealed record Deliveries(ChannelSpec[] Channels, int[][] Unit, string[] UnitKinds, byte[][] Contacts);

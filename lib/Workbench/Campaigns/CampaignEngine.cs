@@ -26,6 +26,8 @@ public static class CampaignEngine
         public Workbench.Networks.Graph? Online { get; init; }
         /// <summary>When given, every contact is counted per voter here (political information received).</summary>
         public int[]? ContactCounter { get; init; }
+        /// <summary>Keep per-voter contacts by channel and the units they were bought in (for the ad archive).</summary>
+        public bool RecordDeliveries { get; init; }
     }
 
     /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
@@ -154,7 +156,10 @@ public static class CampaignEngine
     private static double Logit(double p) { p = Math.Clamp(p, 1e-6, 1 - 1e-6); return Math.Log(p / (1 - p)); }
 
     /// <summary>The units a channel can target under a strategy and regime: unit of each voter, or −1 where the voter cannot be targeted.</summary>
-    internal static int[] Units(Context ctx, Strategy strategy, ChannelSpec ch, double[] value, out int unitCount)
+    internal static int[] Units(Context ctx, Strategy strategy, ChannelSpec ch, double[] value, out int unitCount) => Units(ctx, strategy, ch, value, out unitCount, out _);
+
+    /// <summary>As <see cref="Units(Context, Strategy, ChannelSpec, double[], out int)"/>, also naming what a unit is (for the ad archive).</summary>
+    internal static int[] Units(Context ctx, Strategy strategy, ChannelSpec ch, double[] value, out int unitCount, out string kind)
     {
         var e = ctx.Model.Electorate; var regime = ctx.Data.Regime;
         int n = e.VoterCount;
@@ -171,6 +176,7 @@ public static class CampaignEngine
                 unit[i] = strategy is Strategy.Broadcast or Strategy.Geographic ? r : r * shows + e.TvShow[i];
             }
             unitCount = (e.ConstituencyRegion.Max() + 1) * shows;
+            kind = strategy is Strategy.Broadcast or Strategy.Geographic ? "region" : "region-show";
             return unit;
         }
         switch (strategy)
@@ -178,19 +184,22 @@ public static class CampaignEngine
             case Strategy.Geographic:
                 for (int i = 0; i < n; i++) unit[i] = e.Constituency[i];
                 unitCount = e.ConstituencyCount;
+                kind = "constituency";
                 return unit;
             case Strategy.Demographic:
                 for (int i = 0; i < n; i++) unit[i] = AgeBand(i) * 3 + e.Education[i];
                 unitCount = 18;
+                kind = "age-education";
                 return unit;
             case Strategy.Microtarget:
                 if (ch.Kind is ChannelKind.PaidSocial or ChannelKind.OwnedSocial)
                 {
-                    bool customAudiences = ch.Kind == ChannelKind.PaidSocial && !regime.Aggregated && regime.AllowedSources.Contains(DataSource.VoterFile);
+                    bool customAudiences = ch.Kind == ChannelKind.PaidSocial && !regime.Aggregated && regime.CustomAudiences && regime.AllowedSources.Contains(DataSource.VoterFile);
                     if (customAudiences && regime.MinimumAudience <= 1)
                     {
                         for (int i = 0; i < n; i++) unit[i] = i;
                         unitCount = n;
+                        kind = "custom-audience";
                         return unit;
                     }
                     if (customAudiences)
@@ -202,30 +211,39 @@ public static class CampaignEngine
                         int block = regime.MinimumAudience;
                         for (int r = 0; r < n; r++) unit[order[r]] = r / block;
                         unitCount = (n + block - 1) / block;
+                        kind = "custom-audience";
                         return unit;
                     }
                     // Platform audiences: constituency × age band (or constituency alone without platform targeting).
                     for (int i = 0; i < n; i++) unit[i] = platform ? e.Constituency[i] * 6 + AgeBand(i) : e.Constituency[i];
                     unitCount = e.ConstituencyCount * (platform ? 6 : 1);
+                    kind = platform ? "constituency-age" : "constituency";
                     return unit;
                 }
                 if (regime.Aggregated)
                 {
                     for (int i = 0; i < n; i++) unit[i] = ctx.Data.CellOf(i);
                     unitCount = ctx.Data.CellCount;
+                    kind = "cell";
                     return unit;
                 }
                 for (int i = 0; i < n; i++) unit[i] = i;
                 unitCount = n;
+                kind = "voter";
                 return unit;
             default:
                 unitCount = 1;
+                kind = "everyone";
                 return unit; // broadcast: one unit
         }
     }
 
     /// <summary>Attempts per voter and channel (byte per voter), plus a fractional extra attempt for the marginal unit.</summary>
-    internal sealed record PlanResult(byte[][] Attempts, int[][] Unit, int MarginalChannel, int MarginalUnit, double MarginalFraction);
+    internal sealed record PlanResult(byte[][] Attempts, int[][] Unit, int MarginalChannel, int MarginalUnit, double MarginalFraction)
+    {
+        /// <summary>What a unit of each channel is (everyone, voter, custom-audience, constituency-age, cell, …).</summary>
+        public string[] UnitKinds { get; init; } = [];
+    }
 
     private static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex)
     {
@@ -233,7 +251,7 @@ public static class CampaignEngine
         int n = e.VoterCount, CH = channels.Count;
         var attempts = new byte[CH][];
         var units = new int[CH][];
-        if (spec.Budget <= 0) { for (int c = 0; c < CH; c++) { attempts[c] = new byte[n]; units[c] = new int[n]; } return new PlanResult(attempts, units, -1, -1, 0); }
+        if (spec.Budget <= 0) { for (int c = 0; c < CH; c++) { attempts[c] = new byte[n]; units[c] = new int[n]; } return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() }; }
         var values = Values(ctx, spec, channels, sponsor, out var costs);
 
         if (spec.Strategy == Strategy.Broadcast)
@@ -267,16 +285,17 @@ public static class CampaignEngine
                 var rng = new RandomStream(ctx.Seed, StreamBroadcast + (uint)(campaignIndex * 32 + c), 0);
                 for (int i = 0; i < n; i++) a[i] = (byte)(full + (frac > 0 && rng.NextDouble() < frac ? 1 : 0));
             }
-            return new PlanResult(attempts, units, -1, -1, 0);
+            return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
         }
 
         if (spec.Strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
 
         // Units and their value, cost and size per channel.
+        var kinds = new string[CH];
         var uValue = new double[CH][]; var uCost = new double[CH][]; var uSize = new long[CH][]; var ratio = new double[CH][];
         for (int c = 0; c < CH; c++)
         {
-            units[c] = Units(ctx, spec.Strategy, channels[c], values[c], out int U);
+            units[c] = Units(ctx, spec.Strategy, channels[c], values[c], out int U, out kinds[c]);
             uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U];
             for (int i = 0; i < n; i++) { int u = units[c][i]; if (u < 0) continue; uValue[c][u] += values[c][i]; uCost[c][u] += costs[c][i]; uSize[c][u]++; }
             bool ads = channels[c].Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
@@ -344,7 +363,7 @@ public static class CampaignEngine
             }
         }
         double fraction = mc >= 0 ? Math.Clamp((spec.Budget - spent) / uCost[mc][mu], 0, 1) : 0;
-        return new PlanResult(attempts, units, mc, mu, fraction);
+        return new PlanResult(attempts, units, mc, mu, fraction) { UnitKinds = kinds };
     }
 
     /// <summary>
@@ -379,7 +398,7 @@ public static class CampaignEngine
             for (int k = 0; k < g.Degree(s); k++) { int j = g.Neighbour(s, k); if (attempts[c][j] < channels[c].MaxFrequency) attempts[c][j]++; }
             spent += add;
         }
-        return new PlanResult(attempts, units, -1, -1, 0);
+        return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("influencer", CH).ToArray() };
     }
 
     private static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
@@ -397,6 +416,7 @@ public static class CampaignEngine
             for (int i = (int)s; i < end; i++) { double t = ResponseModel.Sigmoid(model.TurnoutLogit[i]); model.Probabilities(i, q); num += t * q[sponsor]; den += t; }
             return (num, den);
         }, (0.0, 0.0), (a, b) => (a.Item1 + b.num, a.Item2 + b.den)) switch { var (num, den) => den > 0 ? num / den : 0 };
+        var delivered = ctx.RecordDeliveries ? Enumerable.Range(0, CH).Select(_ => new byte[n]).ToArray() : null;
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency.
@@ -436,6 +456,7 @@ public static class CampaignEngine
                         logit += dLogit * f; util += dUtil * f;
                         contacts++;
                     }
+                    if (delivered is not null) delivered[c][i] = (byte)Math.Min(255, contacts);
                     if (contacts > 0)
                     {
                         reached = true;
@@ -483,6 +504,7 @@ public static class CampaignEngine
             ContactsByChannel = Enumerable.Range(0, CH).ToDictionary(c => channels[c].Name, c => (long)totals[2 * CH + c]),
             VotersContacted = (long)totals[3 * CH],
             VotersOnTarget = (long)totals[3 * CH + 1 + C],
+            Deliveries = delivered is null ? null : new Deliveries(channels.ToArray(), plan.Unit, plan.UnitKinds, delivered),
             SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
         };
     }

@@ -27,6 +27,8 @@ public sealed record DataRegime
     public IReadOnlyList<string> BannedAttributes { get; init; } = [];
     /// <summary>Whether models may be trained on individual voters.</summary>
     public bool IndividualModelling { get; init; } = true;
+    /// <summary>Whether campaigns may upload voter lists to platforms as custom audiences (individual targeting through the platform).</summary>
+    public bool CustomAudiences { get; init; } = true;
     /// <summary>Smallest audience an ad may target.</summary>
     [Param("Minimum audience of a targeted ad.", Min = 1, Max = 10_000_000, Unit = "voters")]
     public int MinimumAudience { get; init; } = 1;

@@ -52,8 +52,11 @@ public sealed class ReplicateRun
     /// <summary>The name of arm <paramref name="a"/>.</summary>
     public string ArmName(int a) => _sc.Arms[a].Name;
 
-    /// <summary>Runs arm <paramref name="a"/>'s campaigns (in order), returning their combined shifts.</summary>
-    public ArmRun Arm(int a)
+    /// <summary>The scenario.</summary>
+    public Scenario Scenario => _sc;
+
+    /// <summary>Runs arm <paramref name="a"/>'s campaigns (in order), returning their combined shifts; with <paramref name="recordDeliveries"/>, outcomes keep per-voter deliveries (for the ad archive).</summary>
+    public ArmRun Arm(int a, bool recordDeliveries = false)
     {
         var arm = _sc.Arms[a];
         var e = Electorate;
@@ -71,7 +74,7 @@ public sealed class ReplicateRun
             var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
             var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)a, (ulong)party), _threads)
             {
-                Online = _online, ContactCounter = contacts,
+                Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries,
             };
             var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(_sc.EffectiveChannel).ToArray(), party, turnoutShift, utilityShift);
             outcomes[spec.Party] = outcome;

@@ -240,7 +240,7 @@ public sealed record Scenario
 
     /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
-    /// number of voters scales every campaign budget, channel capacity and spending cap in proportion, so spend per voter —
+    /// number of voters scales every campaign budget, channel capacity, spending cap and regulated minimum audience in proportion, so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.
     /// </summary>
     public Scenario With(int? replicates = null, int? seed = null, int? voters = null)
@@ -256,7 +256,11 @@ public sealed record Scenario
             Voters = v,
             Arms = Arms.Select(a => a with { Campaigns = a.Campaigns.Select(c => c with { Budget = c.Budget * f }).ToArray() }).ToArray(),
             Channels = Channels.Select(c => c.Capacity is double cap ? c with { Capacity = cap * f } : c).ToArray(),
-            Regulation = Regulation is { SpendingCap: double sc } ? Regulation with { SpendingCap = sc * f } : Regulation,
+            Regulation = Regulation is null ? null : Regulation with
+            {
+                SpendingCap = Regulation.SpendingCap * f,
+                MinimumAudience = Regulation.MinimumAudience is int ma ? Math.Max(1, (int)Math.Round(ma * f)) : null,
+            },
         };
     }
 }

@@ -15,7 +15,7 @@ public sealed record RegulationSpec
     public int? MinimumAudience { get; init; }
     /// <summary>Attributes that may not be used for targeting or modelling (added to the regime's bans).</summary>
     public IReadOnlyList<string> BannedTargeting { get; init; } = [];
-    /// <summary>"Restore the human scale": only these attributes may be used (location — constituency and region — always may); null for no such rule.</summary>
+    /// <summary>"Restore the human scale": only these attributes may be used (location — constituency and region — always may), and no custom audiences; null for no such rule.</summary>
     public IReadOnlyList<string>? AllowedTargeting { get; init; }
     /// <summary>Spending cap per campaign (currency, for the scenario's electorate).</summary>
     [Param("Spending cap per campaign", Min = 0, Max = 1e12, Unit = "currency")]
@@ -58,6 +58,8 @@ public sealed record RegulationSpec
             Name = regime.Name + (IsEmpty ? "" : "+regulation"),
             BannedAttributes = banned.Distinct().Order(StringComparer.Ordinal).ToArray(),
             MinimumAudience = MinimumAudience ?? regime.MinimumAudience,
+            // The human scale: no uploaded voter lists either, only the platform's location and allowed attributes.
+            CustomAudiences = regime.CustomAudiences && AllowedTargeting is null,
         };
     }
 

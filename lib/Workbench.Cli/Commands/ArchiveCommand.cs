@@ -1,0 +1,60 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Workbench.Experiments;
+using Workbench.Tables;
+using Workbench.Transparency;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench archive SCENARIO.json|NAME --format meta|google [--arm A] [--seed S] [--voters N] --out FILE.(csv|json)</c>:
+/// the transparency archive of replicate 0 of an arm (issue 9; docs/regulation.md), in an ad library's field layout.
+/// </summary>
+internal sealed class ArchiveCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var file = new Argument<string>("SCENARIO") { Description = "Scenario file (JSON) or the name of a built-in scenario." };
+        var format = new Option<string>("--format") { Description = "meta (Ad Library API fields) or google (political-ads creative report).", Required = true };
+        var arm = new Option<string?>("--arm") { Description = "The arm (default: the first)." };
+        var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
+        var voters = new Option<int?>("--voters") { Description = "Voters (default: the scenario's; budgets scale)." };
+        var output = new Option<string>("--out") { Description = "Output file: .csv or .json.", Required = true };
+        var cmd = new Command("archive", "Write the transparency archive of a scenario's ads (every delivered paid-social ad except dark posts) in Meta Ad Library or Google political-ads layout.")
+        {
+            file, format, arm, seed, voters, output,
+        };
+        cmd.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            SimulateCommand.CheckScenario(path);
+            string fmt = parse.GetValue(format)!;
+            if (fmt is not ("meta" or "google")) throw new UsageException($"--format must be meta or google; got '{fmt}'.");
+            string outPath = parse.GetValue(output)!;
+            string ext = Path.GetExtension(outPath).ToLowerInvariant();
+            if (ext is not (".csv" or ".json")) throw new UsageException($"--out must end in .csv or .json; got '{outPath}'.");
+            ElectorateCommand.CheckWritable(outPath);
+            var sc = SimulateCommand.LoadScenario(path).With(seed: parse.GetValue(seed), voters: parse.GetValue(voters));
+            string armName = parse.GetValue(arm) ?? sc.Arms[0].Name;
+            if (!sc.Arms.Any(a => a.Name == armName)) throw new UsageException($"--arm: no arm '{armName}'; arms: {string.Join(", ", sc.Arms.Select(a => a.Name))}.");
+            var archive = AdArchive.Build(Simulation.Detail(sc), armName);
+            var pretty = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            string text = (fmt, ext) switch
+            {
+                ("meta", ".json") => archive.ToMetaJson().ToJsonString(pretty) + "\n",
+                ("meta", _) => archive.ToMetaCsv(),
+                ("google", ".json") => new JsonArray(archive.ToGoogleRows().Select(r => (JsonNode)new JsonObject(r.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)JsonValue.Create(kv.Value))))).ToArray()).ToJsonString(pretty) + "\n",
+                _ => archive.ToGoogleCsv(),
+            };
+            AtomicFile.WriteAllText(outPath, text);
+            Console.Out.WriteLine(new JsonObject
+            {
+                ["scenario"] = sc.Name, ["arm"] = armName, ["ads"] = archive.All.Count, ["published"] = archive.Published.Count, ["darkPosts"] = archive.All.Count - archive.Published.Count,
+                ["deliveredSpend"] = Math.Round(archive.All.Sum(a => a.Spend), 2), ["publishedSpend"] = Math.Round(archive.Published.Sum(a => a.Spend), 2), ["out"] = outPath,
+            }.ToJsonString(pretty));
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,294 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Workbench.Campaigns;
+using Workbench.Experiments;
+using Workbench.Random;
+
+namespace Workbench.Transparency;
+
+/// <summary>A lower and upper bound, as ad libraries publish spend, impressions and audience sizes.</summary>
+public readonly record struct Range(long Lower, long? Upper)
+{
+    /// <summary>Whether <paramref name="value"/> lies in the range.</summary>
+    public bool Contains(double value) => value >= Lower && (Upper is not long u || value <= u);
+    /// <inheritdoc />
+    public override string ToString() => Upper is long u ? $"{Lower}-{u}" : $">{Lower}";
+}
+
+/// <summary>One share of a distribution (age × gender, or region).</summary>
+public readonly record struct Share(string Key, double Percentage);
+
+/// <summary>
+/// One delivered ad, as an ad library records it (MODEL.md §10): who paid and for whom, spend and impressions as
+/// range buckets, the demographic and regional distribution of delivery, the estimated audience size, the targeting
+/// as declared (ages, genders, locations), dates. <see cref="TrueTargeting"/> is the archive's hidden truth (what the
+/// campaign actually selected on); it is never exported.
+/// </summary>
+public sealed record AdRecord
+{
+    public string Id { get; init; } = "";
+    public string Sponsor { get; init; } = "";
+    public string FundingEntity { get; init; } = "";
+    public string Payer { get; init; } = "";
+    public string Beneficiary { get; init; } = "";
+    public string Channel { get; init; } = "";
+    public string Creative { get; init; } = "";
+    public double Spend { get; init; }
+    public long Impressions { get; init; }
+    public Range SpendRange { get; init; }
+    public Range ImpressionsRange { get; init; }
+    public Range AudienceSize { get; init; }
+    public IReadOnlyList<Share> Demographics { get; init; } = [];
+    public IReadOnlyList<Share> Regions { get; init; } = [];
+    public string TargetAges { get; init; } = "";
+    public string TargetGenders { get; init; } = "";
+    public string TargetLocations { get; init; } = "";
+    public DateOnly Start { get; init; }
+    public DateOnly End { get; init; }
+    /// <summary>A dark post: delivered but never archived (a violation under a transparency duty).</summary>
+    public bool Dark { get; init; }
+    /// <summary>What the campaign truly selected on (hidden from exports; for auditing exercises).</summary>
+    public string TrueTargeting { get; init; } = "";
+    /// <summary>The age bands the audience truly covered (hidden).</summary>
+    public IReadOnlyList<string> TrueAgeBands { get; init; } = [];
+    /// <summary>Voters who received the ad (hidden from exports; the simulation's truth).</summary>
+    public IReadOnlyList<int> Recipients { get; init; } = [];
+}
+
+/// <summary>
+/// The transparency archive of one arm of one replicate (MODEL.md §10): every ad delivered through paid social
+/// media, exportable in the field layouts of Meta's Ad Library and Google's political-ads transparency report; a
+/// per-voter "why am I seeing this ad"; dark posts exist when the scenario's regulation places them, and are kept out
+/// of the published archive.
+/// </summary>
+public sealed class AdArchive
+{
+    /// <summary>Impressions per delivered contact (a contact is a flight of about ten impressions; docs/campaigns.md).</summary>
+    public const int ImpressionsPerContact = 10;
+    /// <summary>First day of the simulated campaign.</summary>
+    public static readonly DateOnly CampaignStart = new(2026, 4, 1);
+    /// <summary>Length of the campaign in days.</summary>
+    public const int CampaignDays = 42;
+
+    private readonly Electorate.Electorate _e;
+
+    private AdArchive(Electorate.Electorate e, IReadOnlyList<AdRecord> all) { _e = e; All = all; }
+
+    /// <summary>Every delivered ad, dark posts included (the truth).</summary>
+    public IReadOnlyList<AdRecord> All { get; }
+    /// <summary>The published archive: every ad except dark posts.</summary>
+    public IReadOnlyList<AdRecord> Published => All.Where(a => !a.Dark).ToArray();
+
+    /// <summary>Builds the archive of arm <paramref name="armName"/> in <paramref name="run"/>.</summary>
+    public static AdArchive Build(ReplicateRun run, string armName)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        int a = Enumerable.Range(0, run.ArmCount).FirstOrDefault(k => run.ArmName(k) == armName, -1);
+        if (a < 0) throw new ArgumentException($"No arm named '{armName}'.", nameof(armName));
+        var arm = run.Arm(a, recordDeliveries: true);
+        var e = run.Electorate;
+        var reg = run.Scenario.Regulation;
+        var records = new List<AdRecord>();
+        foreach (var (party, outcome) in arm.Outcomes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var d = outcome.Deliveries;
+            if (d is null) continue;
+            for (int c = 0; c < d.Channels.Length; c++)
+            {
+                var ch = d.Channels[c];
+                if (ch.Kind != ChannelKind.PaidSocial) continue;
+                var byUnit = new SortedDictionary<int, List<int>>();
+                for (int i = 0; i < e.VoterCount; i++)
+                    if (d.Contacts[c][i] > 0) { if (!byUnit.TryGetValue(d.Unit[c][i], out var l)) byUnit[d.Unit[c][i]] = l = []; l.Add(i); }
+                var unitSize = new Dictionary<int, int>();
+                for (int i = 0; i < e.VoterCount; i++) unitSize[d.Unit[c][i]] = unitSize.GetValueOrDefault(d.Unit[c][i]) + 1;
+                foreach (var (unit, voters) in byUnit)
+                {
+                    long contacts = voters.Sum(i => (long)d.Contacts[c][i]);
+                    double spend = contacts * ch.Cost;
+                    long impressions = contacts * ImpressionsPerContact;
+                    var rng = new RandomStream(Seeds.Derive((ulong)run.SeedColumn, 7, (ulong)a, (ulong)c), (uint)e.PartyNames.ToList().IndexOf(party), (ulong)unit);
+                    int startDay = rng.NextInt(CampaignDays / 2);
+                    int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
+                    bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare;
+                    var bands = voters.Select(AgeBand).Distinct().Order().Select(BandLabel).ToArray();
+                    var (ages, genders, locations, truth) = Declared(e, d.UnitKinds[c], voters, unit);
+                    records.Add(new AdRecord
+                    {
+                        Id = $"{run.Scenario.Name}-{armName}-{run.Replicate}-{party}-{ch.Name}-{unit}".ToLowerInvariant().Replace(' ', '-'),
+                        Sponsor = party, FundingEntity = $"{party} campaign", Payer = $"{party} campaign", Beneficiary = party,
+                        Channel = ch.Name, Creative = $"{party}: {ch.Name} creative {unit % 7 + 1}",
+                        Spend = spend, Impressions = impressions, SpendRange = MetaSpend(spend), ImpressionsRange = MetaImpressions(impressions),
+                        AudienceSize = AudienceBucket(unitSize[unit]),
+                        Demographics = voters.GroupBy(i => (AgeBand(i), e.Gender[i])).OrderBy(g => g.Key).Select(g =>
+                            new Share($"{BandLabel(g.Key.Item1)}|{GenderLabel(g.Key.Item2)}", Math.Round(100.0 * g.Sum(i => d.Contacts[c][i]) / contacts, 2))).ToArray(),
+                        Regions = voters.GroupBy(i => (int)e.ConstituencyRegion[e.Constituency[i]]).OrderBy(g => g.Key).Select(g =>
+                            new Share($"region {g.Key + 1}", Math.Round(100.0 * g.Sum(i => d.Contacts[c][i]) / contacts, 2))).ToArray(),
+                        TargetAges = ages, TargetGenders = genders, TargetLocations = locations,
+                        Start = CampaignStart.AddDays(startDay), End = CampaignStart.AddDays(Math.Max(startDay, lastDay)),
+                        Dark = dark, TrueTargeting = truth, TrueAgeBands = bands, Recipients = voters.ToArray(),
+                    });
+                }
+            }
+        }
+        return new AdArchive(e, records);
+
+        int AgeBand(int i) { int b = 0; while (b < 5 && e.Age[i] >= Electorate.ElectorateSpec.AgeBandUpper[b]) b++; return b; }
+    }
+
+    private static string BandLabel(int b) => b == 5 ? "65+" : $"{Electorate.ElectorateSpec.AgeBandLower[b]}-{Electorate.ElectorateSpec.AgeBandUpper[b] - 1}";
+    private static string GenderLabel(byte g) => g switch { 0 => "female", 1 => "male", _ => "unknown" };
+
+    /// <summary>The targeting a campaign declares for a unit, and the hidden truth of what it selected on.</summary>
+    private static (string Ages, string Genders, string Locations, string Truth) Declared(Electorate.Electorate e, string kind, List<int> voters, int unit)
+    {
+        string Constituency(int k) => $"constituency {k + 1}";
+        return kind switch
+        {
+            "constituency-age" => ($"{BandOf(unit % 6)}", "all", Constituency(unit / 6), $"platform audience: {Constituency(unit / 6)}, ages {BandOf(unit % 6)}"),
+            "constituency" => ("18-65+", "all", Constituency(unit), $"platform audience: {Constituency(unit)}"),
+            "custom-audience" => ("18-65+", "all", "national", "custom audience: voters uploaded from the campaign's file, chosen by score"),
+            "cell" => ("18-65+", "all", Constituency(e.Constituency[voters[0]]), "cell-level score (micro-cells of households)"),
+            "voter" => ("18-65+", "all", "national", "individual score"),
+            "influencer" => ("18-65+", "all", "national", "influencer seeding"),
+            "age-education" => ($"{BandOf(unit / 3)}", "all", "national", $"demographic: ages {BandOf(unit / 3)}, education level {unit % 3}"),
+            _ => ("18-65+", "all", "national", "broadcast: everyone"),
+        };
+        static string BandOf(int b) => BandLabel(b);
+    }
+
+    /// <summary>Meta Ad Library spend buckets (currency).</summary>
+    public static Range MetaSpend(double spend) => Bucket(spend, [0, 100, 500, 1000, 5000, 10000, 50000, 100000, 200000, 500000, 1000000]);
+    /// <summary>Meta Ad Library impression buckets.</summary>
+    public static Range MetaImpressions(long impressions) => Bucket(impressions, [0, 1000, 5000, 10000, 50000, 100000, 200000, 500000, 1000000]);
+    /// <summary>Google political-ads spend buckets.</summary>
+    public static Range GoogleSpend(double spend) => Bucket(spend, [0, 100, 1000, 50000, 100000]);
+    /// <summary>Google political-ads impression buckets.</summary>
+    public static Range GoogleImpressions(long impressions) => Bucket(impressions, [0, 10000, 100000, 1000000, 10000000]);
+    private static Range AudienceBucket(int size) => Bucket(size, [0, 1000, 10000, 100000, 500000, 1000000]);
+
+    private static Range Bucket(double v, long[] edges)
+    {
+        for (int k = 0; k < edges.Length - 1; k++) if (v < edges[k + 1]) return new Range(edges[k], edges[k + 1] - 1);
+        return new Range(edges[^1], null);
+    }
+
+    /// <summary>"Why am I seeing this ad?" — every ad voter <paramref name="voter"/> received, with the declared reason.</summary>
+    public IReadOnlyList<string> Explain(int voter) => All.Where(a => a.Recipients.Contains(voter)).Select(a =>
+        $"{a.Sponsor} paid for this {a.Channel} ad ({a.Id}){(a.Dark ? " — a dark post, absent from the archive" : "")}. "
+        + $"Declared targeting: ages {a.TargetAges}, {a.TargetGenders} genders, {a.TargetLocations}.").ToArray();
+
+    /// <summary>The published archive in Meta Ad Library API fields (JSON).</summary>
+    public JsonArray ToMetaJson() => new(Published.Select(a => (JsonNode)new JsonObject
+    {
+        ["id"] = a.Id, ["ad_delivery_start_time"] = a.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["ad_delivery_stop_time"] = a.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        ["page_name"] = a.Sponsor, ["bylines"] = a.FundingEntity, ["currency"] = "XXX",
+        ["spend"] = Bounds(a.SpendRange), ["impressions"] = Bounds(a.ImpressionsRange), ["estimated_audience_size"] = Bounds(a.AudienceSize),
+        ["demographic_distribution"] = new JsonArray(a.Demographics.Select(s => (JsonNode)new JsonObject
+            { ["age"] = s.Key.Split('|')[0], ["gender"] = s.Key.Split('|')[1], ["percentage"] = (s.Percentage / 100).ToString("0.####", CultureInfo.InvariantCulture) }).ToArray()),
+        ["delivery_by_region"] = new JsonArray(a.Regions.Select(s => (JsonNode)new JsonObject { ["region"] = s.Key, ["percentage"] = (s.Percentage / 100).ToString("0.####", CultureInfo.InvariantCulture) }).ToArray()),
+        ["publisher_platforms"] = new JsonArray("facebook", "instagram"),
+        ["ad_creative_bodies"] = new JsonArray(a.Creative),
+        ["target_ages"] = a.TargetAges, ["target_gender"] = a.TargetGenders, ["target_locations"] = a.TargetLocations,
+        ["beneficiary_payers"] = new JsonArray(new JsonObject { ["payer"] = a.Payer, ["beneficiary"] = a.Beneficiary }),
+    }).ToArray());
+
+    private static JsonObject Bounds(Range r) => r.Upper is long u
+        ? new JsonObject { ["lower_bound"] = r.Lower.ToString(CultureInfo.InvariantCulture), ["upper_bound"] = u.ToString(CultureInfo.InvariantCulture) }
+        : new JsonObject { ["lower_bound"] = r.Lower.ToString(CultureInfo.InvariantCulture) };
+
+    /// <summary>Field names of the Google political-ads creative report, in order.</summary>
+    public static readonly string[] GoogleFields =
+    [
+        "Ad_ID", "Ad_Type", "Regions", "Advertiser_ID", "Advertiser_Name", "Date_Range_Start", "Date_Range_End", "Num_of_Days",
+        "Impressions", "Spend_Range_Min", "Spend_Range_Max", "Age_Targeting", "Gender_Targeting", "Geo_Targeting_Included", "Geo_Targeting_Excluded",
+    ];
+
+    /// <summary>The published archive as rows of the Google political-ads creative report.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> ToGoogleRows() => Published.Select(a =>
+    {
+        var s = GoogleSpend(a.Spend); var im = GoogleImpressions(a.Impressions);
+        return (IReadOnlyDictionary<string, string>)new Dictionary<string, string>
+        {
+            ["Ad_ID"] = a.Id, ["Ad_Type"] = "IMAGE", ["Regions"] = string.Join(",", a.Regions.Select(r => r.Key)),
+            ["Advertiser_ID"] = "AR-" + a.Sponsor.ToUpperInvariant(), ["Advertiser_Name"] = a.FundingEntity,
+            ["Date_Range_Start"] = a.Start.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), ["Date_Range_End"] = a.End.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["Num_of_Days"] = (a.End.DayNumber - a.Start.DayNumber + 1).ToString(CultureInfo.InvariantCulture),
+            ["Impressions"] = im.Upper is long iu ? $"{im.Lower}-{iu}" : $"> {im.Lower}",
+            ["Spend_Range_Min"] = s.Lower.ToString(CultureInfo.InvariantCulture), ["Spend_Range_Max"] = s.Upper?.ToString(CultureInfo.InvariantCulture) ?? "",
+            ["Age_Targeting"] = a.TargetAges, ["Gender_Targeting"] = a.TargetGenders, ["Geo_Targeting_Included"] = a.TargetLocations, ["Geo_Targeting_Excluded"] = "",
+        };
+    }).ToArray();
+
+    /// <summary>CSV of the Meta layout (flattened: bounds as two columns, distributions as key:share lists).</summary>
+    public string ToMetaCsv()
+    {
+        var sb = new StringBuilder("id,page_name,bylines,ad_delivery_start_time,ad_delivery_stop_time,spend_lower,spend_upper,impressions_lower,impressions_upper,estimated_audience_size_lower,estimated_audience_size_upper,demographic_distribution,delivery_by_region,target_ages,target_gender,target_locations,payer,beneficiary,ad_creative_body\n");
+        var ci = CultureInfo.InvariantCulture;
+        foreach (var a in Published)
+            sb.AppendJoin(',', new[]
+            {
+                a.Id, a.Sponsor, a.FundingEntity, a.Start.ToString("yyyy-MM-dd", ci), a.End.ToString("yyyy-MM-dd", ci),
+                a.SpendRange.Lower.ToString(ci), a.SpendRange.Upper?.ToString(ci) ?? "", a.ImpressionsRange.Lower.ToString(ci), a.ImpressionsRange.Upper?.ToString(ci) ?? "",
+                a.AudienceSize.Lower.ToString(ci), a.AudienceSize.Upper?.ToString(ci) ?? "",
+                string.Join(";", a.Demographics.Select(s => $"{s.Key}:{s.Percentage.ToString(ci)}")), string.Join(";", a.Regions.Select(s => $"{s.Key}:{s.Percentage.ToString(ci)}")),
+                a.TargetAges, a.TargetGenders, a.TargetLocations, a.Payer, a.Beneficiary, a.Creative,
+            }.Select(Csv)).Append('\n');
+        return sb.ToString();
+    }
+
+    /// <summary>CSV of the Google layout.</summary>
+    public string ToGoogleCsv()
+    {
+        var sb = new StringBuilder(string.Join(',', GoogleFields)).Append('\n');
+        foreach (var row in ToGoogleRows()) sb.AppendJoin(',', GoogleFields.Select(f => Csv(row[f]))).Append('\n');
+        return sb.ToString();
+    }
+
+    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+}
+
+/// <summary>
+/// The audit helper: infer each published ad's targeted age bands from its demographic distribution (bands delivered
+/// at least <see cref="OverRepresentation"/> times their share of the electorate), and score the inference against the
+/// hidden truth (the bands the audience actually covered).
+/// </summary>
+public static class Audit
+{
+    /// <summary>How over-represented a band must be to be inferred as targeted.</summary>
+    public const double OverRepresentation = 1.5;
+
+    /// <summary>Inferred targeted age bands per published ad.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<string>> InferAgeBands(AdArchive archive, Electorate.Electorate e)
+    {
+        var population = new Dictionary<string, double>();
+        for (int i = 0; i < e.VoterCount; i++)
+        {
+            int b = 0; while (b < 5 && e.Age[i] >= Electorate.ElectorateSpec.AgeBandUpper[b]) b++;
+            string label = b == 5 ? "65+" : $"{Electorate.ElectorateSpec.AgeBandLower[b]}-{Electorate.ElectorateSpec.AgeBandUpper[b] - 1}";
+            population[label] = population.GetValueOrDefault(label) + 100.0 / e.VoterCount;
+        }
+        return archive.Published.ToDictionary(a => a.Id, a =>
+        {
+            var byBand = a.Demographics.GroupBy(s => s.Key.Split('|')[0]).ToDictionary(g => g.Key, g => g.Sum(s => s.Percentage));
+            var inferred = byBand.Where(kv => kv.Value >= OverRepresentation * population.GetValueOrDefault(kv.Key, 100)).Select(kv => kv.Key).Order().ToArray();
+            return (IReadOnlyList<string>)(inferred.Length == 0 ? byBand.Keys.Order().ToArray() : inferred);
+        });
+    }
+
+    /// <summary>Mean Jaccard similarity between inferred and true age bands over published ads (1: perfect inference).</summary>
+    public static double Score(AdArchive archive, IReadOnlyDictionary<string, IReadOnlyList<string>> inferred)
+    {
+        var ads = archive.Published;
+        if (ads.Count == 0) return double.NaN;
+        return ads.Average(a =>
+        {
+            var t = a.TrueAgeBands.ToHashSet();
+            var i = inferred.TryGetValue(a.Id, out var x) ? x.ToHashSet() : [];
+            int union = t.Union(i).Count();
+            return union == 0 ? 1 : (double)t.Intersect(i).Count() / union;
+        });
+    }
+}
