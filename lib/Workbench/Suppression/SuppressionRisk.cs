@@ -9,7 +9,8 @@ namespace Workbench.Suppression;
 /// <param name="BaselineTurnout">Realised turnout without campaigns.</param>
 /// <param name="ArmTurnout">Realised turnout with the arm's campaigns (same election-day draws).</param>
 /// <param name="ExpectedTurnoutLoss">Mean drop in turnout probability.</param>
-public sealed record SegmentTurnout(string Segment, int Voters, double BaselineTurnout, double ArmTurnout, double ExpectedTurnoutLoss);
+/// <param name="Risk">Suppression-risk index of the segment: the sum over its voters of expected turnout loss × support for the victim × pivotality of their seat.</param>
+public sealed record SegmentTurnout(string Segment, int Voters, double BaselineTurnout, double ArmTurnout, double ExpectedTurnoutLoss, double Risk);
 
 /// <summary>Suppression risk in one constituency: the victim's expected lost votes, its seat's pivotality, and their product.</summary>
 /// <param name="Constituency">Constituency index.</param>
@@ -64,14 +65,6 @@ public static class SuppressionRisk
             loss[i] = p0 - p1;
             segOf[i] = pV[i] >= 0.6 ? (p0 >= 0.6 ? 0 : 1) : pV[i] >= 0.3 ? 2 : (p0 >= 0.6 ? 3 : 4);
         }
-        string[] names = ["base", "mobilisation-targets", "persuadables", "opponents", "unlikely"];
-        var segments = Enumerable.Range(0, 5).Select(s =>
-        {
-            var idx = Enumerable.Range(0, n).Where(i => segOf[i] == s).ToArray();
-            return new SegmentTurnout(names[s], idx.Length, idx.Length == 0 ? 0 : idx.Count(i => votedBase[i]) / (double)idx.Length,
-                idx.Length == 0 ? 0 : idx.Count(i => votedArm[i]) / (double)idx.Length, idx.Length == 0 ? 0 : idx.Average(i => loss[i]));
-        }).ToArray();
-
         // Per constituency: the victim's expected lost votes and its seat's pivotality.
         var lost = new double[C]; var votes = new double[C]; var share = new double[C * P];
         for (int i = 0; i < n; i++)
@@ -93,6 +86,14 @@ public static class SuppressionRisk
             double pivot = Math.Exp(-0.5 * margin * margin / (sd * sd)) / (sd * Math.Sqrt(2 * Math.PI)) / Math.Max(1, votes[k]);
             risks[k] = new ConstituencyRisk(k, lost[k], pivot, lost[k] * pivot);
         }
+        string[] names = ["base", "mobilisation-targets", "persuadables", "opponents", "unlikely"];
+        var segments = Enumerable.Range(0, 5).Select(s =>
+        {
+            var idx = Enumerable.Range(0, n).Where(i => segOf[i] == s).ToArray();
+            return new SegmentTurnout(names[s], idx.Length, idx.Length == 0 ? 0 : idx.Count(i => votedBase[i]) / (double)idx.Length,
+                idx.Length == 0 ? 0 : idx.Count(i => votedArm[i]) / (double)idx.Length, idx.Length == 0 ? 0 : idx.Average(i => loss[i]), idx.Sum(i => loss[i] * pV[i] * risks[e.Constituency[i]].Pivotality));
+        }).ToArray();
+
         double Change(Func<int, bool> who)
         {
             int count = 0, b = 0, c = 0;

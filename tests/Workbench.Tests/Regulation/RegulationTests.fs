@@ -102,3 +102,13 @@ let regulationTests =
             Expect.stringContains (RegulationLab.ToHtml rows) "information Gini" "table"
         }
     ]
+
+[<Tests>]
+let suppressionIndex =
+    test "Regulation.Suppression.the segment risk index is zero without a campaign and highest where Red's supporters lose turnout" {
+        let none = SuppressionRisk.Analyse(Simulation.Detail(suppression 0.0), "campaign", "Red")
+        Expect.isTrue (none.Segments |> Seq.forall (fun s -> s.Risk = 0.0)) "no risk without a campaign"
+        let some = SuppressionRisk.Analyse(Simulation.Detail(suppression 3000.0), "campaign", "Red")
+        let risk name = (some.Segments |> Seq.find (fun s -> s.Segment = name)).Risk
+        Expect.isGreaterThan (risk "base" + risk "mobilisation-targets") (risk "opponents" + risk "unlikely") "Red's supporters carry the risk"
+    }
