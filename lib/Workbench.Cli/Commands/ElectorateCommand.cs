@@ -28,15 +28,7 @@ internal sealed class ElectorateCommand : CliCommand
         cmd.SetAction(parse =>
         {
             string? presetName = parse.GetValue(preset), specPath = parse.GetValue(spec), outPath = parse.GetValue(output), codebookPath = parse.GetValue(codebook);
-            if ((presetName is null) == (specPath is null)) throw new UsageException("Give exactly one of --preset NAME or --spec FILE.json.");
-            ElectorateSpec s;
-            if (presetName is not null)
-            {
-                if (!ElectorateSpec.PresetNames.Contains(presetName))
-                    throw new UsageException($"Unknown preset '{presetName}'. Known presets: {string.Join(", ", ElectorateSpec.PresetNames)}.");
-                s = ElectorateSpec.Preset(presetName);
-            }
-            else s = ElectorateSpec.Load(specPath!);
+            var s = ResolveSpec(presetName, specPath);
             int n = parse.GetValue(voters) ?? s.DefaultVoters;
             if (n <= 0) throw new UsageException($"--voters must be positive; got {n}.");
             if (n < s.Constituencies * 10) throw new UsageException($"--voters must be at least 10 per constituency: {s.Constituencies * 10} for '{s.Name}'; got {n}.");
@@ -89,6 +81,16 @@ internal sealed class ElectorateCommand : CliCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>The electorate spec named by exactly one of --preset NAME or --spec FILE (usage errors otherwise).</summary>
+    internal static ElectorateSpec ResolveSpec(string? presetName, string? specPath)
+    {
+        if ((presetName is null) == (specPath is null)) throw new UsageException("Give exactly one of --preset NAME or --spec FILE.json.");
+        if (presetName is null) return ElectorateSpec.Load(specPath!);
+        if (!ElectorateSpec.PresetNames.Contains(presetName))
+            throw new UsageException($"Unknown preset '{presetName}'. Known presets: {string.Join(", ", ElectorateSpec.PresetNames)}.");
+        return ElectorateSpec.Preset(presetName);
     }
 
     internal static void CheckWritable(string path)

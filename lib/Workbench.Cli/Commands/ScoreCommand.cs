@@ -33,10 +33,7 @@ internal sealed class ScoreCommand : CliCommand
         cmd.SetAction(parse =>
         {
             string? presetName = parse.GetValue(preset), specPath = parse.GetValue(spec), outDir = parse.GetValue(output);
-            if ((presetName is null) == (specPath is null)) throw new UsageException("Give exactly one of --preset NAME or --spec FILE.json.");
-            if (presetName is not null && !ElectorateSpec.PresetNames.Contains(presetName))
-                throw new UsageException($"Unknown preset '{presetName}'. Known presets: {string.Join(", ", ElectorateSpec.PresetNames)}.");
-            var s = presetName is not null ? ElectorateSpec.Preset(presetName) : ElectorateSpec.Load(specPath!);
+            var s = ElectorateCommand.ResolveSpec(presetName, specPath);
             int n = parse.GetValue(voters) ?? s.DefaultVoters;
             if (n < s.Constituencies * 10) throw new UsageException($"--voters must be at least 10 per constituency: {s.Constituencies * 10} for '{s.Name}'; got {n}.");
             string r = parse.GetValue(regime)!;

@@ -73,7 +73,7 @@ public static class CampaignEngine
                 int r = -1; double best = double.NegativeInfinity;
                 for (int j = 0; j < P; j++) if (j != sponsor && share[k * P + j] > best) { best = share[k * P + j]; r = j; }
                 double m = share[k * P + sponsor] - best;
-                fptpWeight[k] = Math.Exp(-0.5 * m * m / (sd * sd)) / (sd * Math.Sqrt(2 * Math.PI)) / Math.Max(1, votes[k]);
+                fptpWeight[k] = Pivotality(m, sd, votes[k]);
                 rival[k] = r;
             }
         }
@@ -106,6 +106,8 @@ public static class CampaignEngine
             bool knowsContact = !ctx.Data.Regime.Aggregated;
             if (!knowsContact) { for (int i = 0; i < n; i++) meanContact += ch.ContactProbability(e, i, sponsor); meanContact /= Math.Max(1, n); }
             var mob = new double[n];
+            var contact = new double[n];
+            for (int i = 0; i < n; i++) contact[i] = knowsContact ? ch.ContactProbability(e, i, sponsor) : meanContact;
             for (int i = 0; i < n; i++)
             {
                 int k = e.Constituency[i];
@@ -114,7 +116,7 @@ public static class CampaignEngine
                 int leanEst = 0;
                 for (int j = 1; j < P; j++) if (kn.Support[o + j] > kn.Support[o + leanEst]) leanEst = j;
                 double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
-                double dt = shift == 0 ? 0 : ResponseModel.Sigmoid(Logit(t) + shift) - t;
+                double dt = shift == 0 ? 0 : Workbench.Electorate.TurnoutModel.Logistic(Logit(t) + shift) - t;
                 double valMob = 0, valPers = 0;
                 if (useFptp)
                 {
@@ -127,7 +129,7 @@ public static class CampaignEngine
                     valMob += prWeight[k] * dt * (ps - prShare[k]);
                     valPers += prWeight[k] * t * ps * (1 - ps) * resp.Utility;
                 }
-                double cp = knowsContact ? ch.ContactProbability(e, i, sponsor) : meanContact;
+                double cp = contact[i];
                 mob[i] = valMob;
                 v[i] = cp * (valMob + valPers);
                 cost[i] = ch.Cost * (ch.ChargeOnContact ? cp : 1);
@@ -141,17 +143,20 @@ public static class CampaignEngine
                     int h = e.Household[start], end = start;
                     double sum = 0;
                     while (end < n && e.Household[end] == h) sum += mob[end++];
-                    for (int i = start; i < end; i++)
-                    {
-                        double cp = knowsContact ? ch.ContactProbability(e, i, sponsor) : meanContact;
-                        v[i] += cp * ch.HouseholdSpillover * (sum - mob[i]);
-                    }
+                    for (int i = start; i < end; i++) v[i] += contact[i] * ch.HouseholdSpillover * (sum - mob[i]);
                     start = end;
                 }
             }
         }
         return values;
     }
+
+    /// <summary>
+    /// Seat pivotality per vote: the density at zero of a normal margin (mean <paramref name="margin"/>, sd
+    /// <paramref name="sd"/>, in shares) divided by the expected votes of the seat — expected seats gained per net vote.
+    /// </summary>
+    public static double Pivotality(double margin, double sd, double votes) =>
+        Math.Exp(-0.5 * margin * margin / (sd * sd)) / (sd * Math.Sqrt(2 * Math.PI)) / Math.Max(1, votes);
 
     private static double Logit(double p) { p = Math.Clamp(p, 1e-6, 1 - 1e-6); return Math.Log(p / (1 - p)); }
 
@@ -164,7 +169,7 @@ public static class CampaignEngine
         var e = ctx.Model.Electorate; var regime = ctx.Data.Regime;
         int n = e.VoterCount;
         var unit = new int[n];
-        int AgeBand(int i) { int b = 0; while (b < 5 && e.Age[i] >= Electorate.ElectorateSpec.AgeBandUpper[b]) b++; return b; }
+        int AgeBand(int i) => Electorate.ElectorateSpec.AgeBandOf(e.Age[i]);
         bool platform = regime.AllowedSources.Contains(DataSource.PlatformTargeting) && !regime.BannedAttributes.Contains("age");
         if (ch.Kind == ChannelKind.Tv)
         {
@@ -409,13 +414,7 @@ public static class CampaignEngine
         var responses = channels.Select(ch => ctx.Responses.For(sponsor, ch)).ToArray();
         // The sponsor's expected vote share (truth), and whether the campaign only demobilises, for judging precision.
         bool demobilising = channels.All(ch => ch.TurnoutEffect <= 0 && ch.PersuasionEffect <= 0) && channels.Any(ch => (ch.OpponentTurnoutEffect ?? 0) < 0);
-        double sponsorShare = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
-        {
-            Span<double> q = stackalloc double[P];
-            double num = 0, den = 0;
-            for (int i = (int)s; i < end; i++) { double t = ResponseModel.Sigmoid(model.TurnoutLogit[i]); model.Probabilities(i, q); num += t * q[sponsor]; den += t; }
-            return (num, den);
-        }, (0.0, 0.0), (a, b) => (a.Item1 + b.num, a.Item2 + b.den)) switch { var (num, den) => den > 0 ? num / den : 0 };
+        double sponsorShare = model.ExpectedShares[sponsor];
         var delivered = ctx.RecordDeliveries ? Enumerable.Range(0, CH).Select(_ => new byte[n]).ToArray() : null;
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);

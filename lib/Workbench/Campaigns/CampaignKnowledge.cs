@@ -74,17 +74,8 @@ public sealed class CampaignKnowledge
         foreach (var attr in Candidates)
         {
             // Only sources with a record for every voter (voter file, consumer data); polls are labels, platforms never hand data over.
-            var usable = VoterData.Catalogue[attr].Where(s => s is DataSource.VoterFile or DataSource.ConsumerData && regime.AllowedSources.Contains(s)).ToArray();
-            if (usable.Length == 0 || regime.BannedAttributes.Contains(attr)) continue;
-            var source = usable[0];
-            float[] values;
-            if (regime.Aggregated)
-            {
-                var cells = data.Cells(attr, source);
-                values = new float[n];
-                for (int i = 0; i < n; i++) values[i] = cells.Mean[data.CellOf(i)];
-            }
-            else values = data.Individual(attr, source);
+            if (data.UsableSource(attr, s => s is DataSource.VoterFile or DataSource.ConsumerData) is not DataSource source) continue;
+            var values = data.PerVoter(attr, source);
             var (code, levels) = Discretise(attr, values);
             codes.Add((code, levels));
             features.Add($"{attr} ({Kebab(source)}{(regime.Aggregated ? $", cell mean of ≥{regime.MinimumUnitHouseholds} households" : "")})");
@@ -160,12 +151,7 @@ public sealed class CampaignKnowledge
         {
             case "age":
                 levels = Workbench.Electorate.ElectorateSpec.AgeBandCount;
-                for (int i = 0; i < v.Length; i++)
-                {
-                    int b = 0;
-                    while (b < levels - 1 && v[i] >= Workbench.Electorate.ElectorateSpec.AgeBandUpper[b]) b++;
-                    code[i] = (byte)b;
-                }
+                for (int i = 0; i < v.Length; i++) code[i] = (byte)Workbench.Electorate.ElectorateSpec.AgeBandOf(v[i]);
                 break;
             case "past_turnout": case "urban":
                 levels = 3; // 0, mixed (cell means), 1

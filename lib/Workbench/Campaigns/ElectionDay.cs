@@ -49,6 +49,30 @@ public sealed class ElectionDayModel
         MeanPersuadability = Math.Max(1e-6, ps / Math.Max(1, n));
     }
 
+    private double[]? _expectedShares;
+
+    /// <summary>Each party's expected national vote share: Σ turnout × P(party) / Σ turnout (computed once, deterministically).</summary>
+    public IReadOnlyList<double> ExpectedShares => _expectedShares ??= ComputeExpectedShares();
+
+    private double[] ComputeExpectedShares()
+    {
+        int n = Electorate.VoterCount, P = Electorate.PartyCount;
+        var sums = DeterministicParallel.MapReduce(n, 1, (s, end) =>
+        {
+            var acc = new double[P + 1];
+            Span<double> q = stackalloc double[P];
+            for (int i = (int)s; i < end; i++)
+            {
+                double t = Workbench.Electorate.TurnoutModel.Logistic(TurnoutLogit[i]);
+                Probabilities(i, q);
+                for (int j = 0; j < P; j++) acc[j] += t * q[j];
+                acc[P] += t;
+            }
+            return acc;
+        }, new double[P + 1], (a, b) => { for (int j = 0; j <= P; j++) a[j] += b[j]; return a; });
+        return Enumerable.Range(0, P).Select(j => sums[P] > 0 ? sums[j] / sums[P] : 0).ToArray();
+    }
+
     /// <summary>Probability that voter i votes for party j given utility shifts (nullable) — the logit of MODEL.md §2.</summary>
     public void Probabilities(int i, Span<double> result, ReadOnlySpan<float> shift = default)
     {

@@ -241,11 +241,10 @@ public static class AbTest
             space.TruePersuasion.Max(), Correlation(space.TrueEngagement, space.TruePersuasion), shown, rate);
     }
 
-    /// <summary>Pearson correlation.</summary>
+    /// <summary>Pearson correlation (0 when either side is constant).</summary>
     public static double Correlation(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
-        double mx = x.Average(), my = y.Average(), sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.Count; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my); }
-        return sxx > 0 && syy > 0 ? sxy / Math.Sqrt(sxx * syy) : 0;
+        double r = Workbench.Scoring.Metrics.Correlation(x.ToArray(), y.ToArray());
+        return double.IsNaN(r) ? 0 : r;
     }
 }

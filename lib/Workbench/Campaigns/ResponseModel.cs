@@ -64,7 +64,7 @@ public sealed class ResponseModel(ElectionDayModel model)
         double Mean(double d)
         {
             double s = 0, w = 0;
-            foreach (var (eta, wt) in sample) { s += wt * (Sigmoid(eta + d) - Sigmoid(eta)); w += wt; }
+            foreach (var (eta, wt) in sample) { s += wt * (Workbench.Electorate.TurnoutModel.Logistic(eta + d) - Workbench.Electorate.TurnoutModel.Logistic(eta)); w += wt; }
             return s / w;
         }
         return Bisect(Mean, effect);
@@ -109,5 +109,4 @@ public sealed class ResponseModel(ElectionDayModel model)
         return 0.5 * (lo + hi);
     }
 
-    internal static double Sigmoid(double x) => 1.0 / (1.0 + Math.Exp(-x));
 }

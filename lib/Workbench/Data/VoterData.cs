@@ -72,6 +72,27 @@ public sealed class VoterData
         return v;
     }
 
+    /// <summary>
+    /// The first source among <paramref name="candidates"/> (in catalogue order) that carries <paramref name="attribute"/>
+    /// and the regime allows, or null when none does or the attribute is banned.
+    /// </summary>
+    public DataSource? UsableSource(string attribute, Func<DataSource, bool> candidates)
+    {
+        if (Regime.BannedAttributes.Contains(attribute) || !Catalogue.TryGetValue(attribute, out var carriers)) return null;
+        foreach (var s in carriers) if (candidates(s) && Regime.AllowedSources.Contains(s)) return s;
+        return null;
+    }
+
+    /// <summary>A per-voter feature column: individual values, or under an aggregated regime each voter's cell mean.</summary>
+    public float[] PerVoter(string attribute, DataSource source)
+    {
+        if (!Regime.Aggregated) return Individual(attribute, source);
+        var cells = Cells(attribute, source);
+        var v = new float[_e.VoterCount];
+        for (int i = 0; i < v.Length; i++) v[i] = cells.Mean[_cellOfVoter![i]];
+        return v;
+    }
+
     /// <summary>The cell of each voter (cells hold at least the regime's minimum of households; 1 household each when individual data is allowed).</summary>
     public int CellOf(int voter) { EnsureCells(); return _cellOfVoter![voter]; }
 

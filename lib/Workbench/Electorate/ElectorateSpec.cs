@@ -216,6 +216,17 @@ public sealed record ElectorateSpec
     /// <summary>Upper bounds (exclusive) of the age bands (years); the last band runs to 95.</summary>
     public static ReadOnlySpan<int> AgeBandUpper => [25, 35, 45, 55, 65, 96];
 
+    /// <summary>The age band (0..<see cref="AgeBandCount"/>−1) of an age.</summary>
+    public static int AgeBandOf(double age)
+    {
+        int b = 0;
+        while (b < AgeBandCount - 1 && age >= AgeBandUpper[b]) b++;
+        return b;
+    }
+
+    /// <summary>The label of an age band as ad libraries print it ("18-24", …, "65+").</summary>
+    public static string AgeBandLabel(int band) => band == AgeBandCount - 1 ? "65+" : $"{AgeBandLower[band]}-{AgeBandUpper[band] - 1}";
+
     internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -75,14 +75,14 @@ public static class FieldExperiments
             {
                 var rng = new RandomStream(s, ElectionDayModel.StreamElectionDay, (ulong)i);
                 double eta = model.TurnoutLogit[i];
-                if (rng.NextDouble() < ResponseModel.Sigmoid(eta + shift[i])) y[i] += 1;
+                if (rng.NextDouble() < Workbench.Electorate.TurnoutModel.Logistic(eta + shift[i])) y[i] += 1;
             }
         }
         var sum = new double[4]; var sq = new double[4]; var cnt = new long[4];
         for (int i = 0; i < n; i++)
         {
             if (role[i] < 0) continue;
-            double v = y[i] / draws - ResponseModel.Sigmoid(model.TurnoutLogit[i]);
+            double v = y[i] / draws - Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogit[i]);
             sum[role[i]] += v; sq[role[i]] += v * v; cnt[role[i]]++;
         }
         double Mean(int r) => sum[r] / Math.Max(1, cnt[r]);

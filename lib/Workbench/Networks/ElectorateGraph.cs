@@ -68,7 +68,7 @@ public static class ElectorateGraph
         // Online: party blocks by sincere vote, then age bands, then closeness on the first issue.
         var byParty = Enumerable.Range(0, e.PartyCount).Select(_ => new List<int>()).ToArray();
         for (int i = 0; i < n; i++) byParty[e.SincereVote[i]].Add(i);
-        int Band(int i) { int b = 0; while (b < 5 && e.Age[i] >= Workbench.Electorate.ElectorateSpec.AgeBandUpper[b]) b++; return b; }
+        int Band(int i) => Workbench.Electorate.ElectorateSpec.AgeBandOf(e.Age[i]);
         var byAge = Enumerable.Range(0, 6).Select(_ => new List<int>()).ToArray();
         for (int i = 0; i < n; i++) byAge[Band(i)].Add(i);
         int[] issueOrder = [], issueRank = [];

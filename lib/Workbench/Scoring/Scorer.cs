@@ -291,32 +291,20 @@ public static class Scorer
         {
             // Per-voter features only from sources that hold a record for every voter: the voter file and (linked)
             // consumer data. Polls give labels, not features; platforms target on their own data and never hand it over.
-            var usable = VoterData.Catalogue[attr].Where(s => s is DataSource.VoterFile or DataSource.ConsumerData
-                && regime.AllowedSources.Contains(s) && !(o.Linkage == "silos" && s == DataSource.ConsumerData)).ToArray();
-            if (usable.Length == 0 || regime.BannedAttributes.Contains(attr)) continue;
-            var source = usable[0];
-            if (regime.Aggregated)
+            if (data.UsableSource(attr, s => s == DataSource.VoterFile || (s == DataSource.ConsumerData && o.Linkage != "silos")) is not DataSource source) continue;
+            var v = data.PerVoter(attr, source);
+            if (!regime.Aggregated && source == DataSource.ConsumerData && o.LinkageError > 0)
             {
-                var cells = data.Cells(attr, source);
-                var v = new float[n];
-                for (int i = 0; i < n; i++) v[i] = cells.Mean[data.CellOf(i)];
-                columns.Add(v); names.Add($"{attr} (cell mean, ≥{regime.MinimumUnitHouseholds} households)");
-            }
-            else
-            {
-                var v = data.Individual(attr, source);
-                if (source == DataSource.ConsumerData && o.LinkageError > 0)
+                // Linkage error: a share of purchased records is joined to a random other voter.
+                var orig = (float[])v.Clone();
+                for (int i = 0; i < n; i++)
                 {
-                    // Linkage error: a share of purchased records is joined to a random other voter.
-                    var orig = (float[])v.Clone();
-                    for (int i = 0; i < n; i++)
-                    {
-                        var r = new RandomStream(seed, StreamLinkage, (ulong)i);
-                        if (r.NextDouble() < o.LinkageError) v[i] = orig[r.NextInt(n)];
-                    }
+                    var r = new RandomStream(seed, StreamLinkage, (ulong)i);
+                    if (r.NextDouble() < o.LinkageError) v[i] = orig[r.NextInt(n)];
                 }
-                columns.Add(v); names.Add($"{attr} ({source})");
             }
+            columns.Add(v);
+            names.Add(regime.Aggregated ? $"{attr} (cell mean, ≥{regime.MinimumUnitHouseholds} households)" : $"{attr} ({source})");
         }
         // Canvass records: only for canvassed voters (biased toward those at home), and only at the individual level.
         if (!regime.Aggregated && regime.AllowedSources.Contains(DataSource.Canvass) && !regime.BannedAttributes.Contains("support"))

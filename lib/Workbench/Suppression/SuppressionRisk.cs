@@ -55,35 +55,30 @@ public static class SuppressionRisk
         var votedBase = new bool[n]; var votedArm = new bool[n];
         run.Vote(null, votedBase); run.Vote(arm, votedArm);
 
+        // One pass: each voter's support for the victim, turnout loss and segment, and the constituency totals.
         var segOf = new int[n]; var pV = new double[n]; var loss = new double[n];
+        var lost = new double[C]; var votes = new double[C]; var share = new double[C * P];
         Span<double> prob = stackalloc double[P];
         for (int i = 0; i < n; i++)
         {
             m.Probabilities(i, prob);
             pV[i] = prob[v];
-            double p0 = Sigmoid(m.TurnoutLogit[i]), p1 = Sigmoid(m.TurnoutLogit[i] + arm.TurnoutShift[i]);
+            double p0 = Logistic(m.TurnoutLogit[i]), p1 = Logistic(m.TurnoutLogit[i] + arm.TurnoutShift[i]);
             loss[i] = p0 - p1;
             segOf[i] = pV[i] >= 0.6 ? (p0 >= 0.6 ? 0 : 1) : pV[i] >= 0.3 ? 2 : (p0 >= 0.6 ? 3 : 4);
-        }
-        // Per constituency: the victim's expected lost votes and its seat's pivotality.
-        var lost = new double[C]; var votes = new double[C]; var share = new double[C * P];
-        for (int i = 0; i < n; i++)
-        {
             int k = e.Constituency[i];
-            double p0 = Sigmoid(m.TurnoutLogit[i]);
-            m.Probabilities(i, prob);
             votes[k] += p0;
             for (int j = 0; j < P; j++) share[k * P + j] += p0 * prob[j];
             lost[k] += loss[i] * pV[i];
         }
+        // Per constituency: the victim's expected lost votes and its seat's pivotality.
         var risks = new ConstituencyRisk[C];
         for (int k = 0; k < C; k++)
         {
             double best = double.NegativeInfinity;
             for (int j = 0; j < P; j++) if (j != v) best = Math.Max(best, share[k * P + j]);
             double margin = (share[k * P + v] - best) / Math.Max(1, votes[k]);
-            double sd = marginUncertainty;
-            double pivot = Math.Exp(-0.5 * margin * margin / (sd * sd)) / (sd * Math.Sqrt(2 * Math.PI)) / Math.Max(1, votes[k]);
+            double pivot = CampaignEngine.Pivotality(margin, marginUncertainty, votes[k]);
             risks[k] = new ConstituencyRisk(k, lost[k], pivot, lost[k] * pivot);
         }
         string[] names = ["base", "mobilisation-targets", "persuadables", "opponents", "unlikely"];
@@ -104,5 +99,5 @@ public static class SuppressionRisk
             Change(i => m.Lean[i] == v), Change(i => m.Lean[i] != v));
     }
 
-    private static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+    private static double Logistic(double x) => Workbench.Electorate.TurnoutModel.Logistic(x);
 }

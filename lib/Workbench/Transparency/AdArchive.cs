@@ -94,6 +94,7 @@ public sealed class AdArchive
         {
             var d = outcome.Deliveries;
             if (d is null) continue;
+            int partyIndex = e.PartyNames.ToList().IndexOf(party);
             for (int c = 0; c < d.Channels.Length; c++)
             {
                 var ch = d.Channels[c];
@@ -108,7 +109,7 @@ public sealed class AdArchive
                     long contacts = voters.Sum(i => (long)d.Contacts[c][i]);
                     double spend = contacts * ch.Cost;
                     long impressions = contacts * ImpressionsPerContact;
-                    var rng = new RandomStream(Seeds.Derive((ulong)run.SeedColumn, 7, (ulong)a, (ulong)c), (uint)e.PartyNames.ToList().IndexOf(party), (ulong)unit);
+                    var rng = new RandomStream(Seeds.Derive((ulong)run.SeedColumn, 7, (ulong)a, (ulong)c), (uint)partyIndex, (ulong)unit);
                     int startDay = rng.NextInt(CampaignDays / 2);
                     int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
                     bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare;
@@ -134,10 +135,10 @@ public sealed class AdArchive
         }
         return new AdArchive(e, records);
 
-        int AgeBand(int i) { int b = 0; while (b < 5 && e.Age[i] >= Electorate.ElectorateSpec.AgeBandUpper[b]) b++; return b; }
+        int AgeBand(int i) => Electorate.ElectorateSpec.AgeBandOf(e.Age[i]);
     }
 
-    private static string BandLabel(int b) => b == 5 ? "65+" : $"{Electorate.ElectorateSpec.AgeBandLower[b]}-{Electorate.ElectorateSpec.AgeBandUpper[b] - 1}";
+    private static string BandLabel(int b) => Electorate.ElectorateSpec.AgeBandLabel(b);
     private static string GenderLabel(byte g) => g switch { 0 => "female", 1 => "male", _ => "unknown" };
 
     /// <summary>The targeting a campaign declares for a unit, and the hidden truth of what it selected on.</summary>
@@ -247,7 +248,7 @@ public sealed class AdArchive
         return sb.ToString();
     }
 
-    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => Tables.CsvText.Escape(s);
 }
 
 /// <summary>
@@ -266,8 +267,7 @@ public static class Audit
         var population = new Dictionary<string, double>();
         for (int i = 0; i < e.VoterCount; i++)
         {
-            int b = 0; while (b < 5 && e.Age[i] >= Electorate.ElectorateSpec.AgeBandUpper[b]) b++;
-            string label = b == 5 ? "65+" : $"{Electorate.ElectorateSpec.AgeBandLower[b]}-{Electorate.ElectorateSpec.AgeBandUpper[b] - 1}";
+            string label = Electorate.ElectorateSpec.AgeBandLabel(Electorate.ElectorateSpec.AgeBandOf(e.Age[i]));
             population[label] = population.GetValueOrDefault(label) + 100.0 / e.VoterCount;
         }
         return archive.Published.ToDictionary(a => a.Id, a =>
