@@ -57,6 +57,26 @@ public sealed record Scenario
     /// <summary>SHA-256 of the scenario JSON in canonical form (compact, as parsed).</summary>
     public string Hash => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonNode.Parse(Json)?.ToJsonString() ?? "")));
 
+    /// <summary>
+    /// The scenario JSON as read, with a referenced electorate spec file and regime file inlined, so it can be rerun
+    /// anywhere (manifests record it; <c>workbench verify</c> reruns it). Budgets and voters are as in the file: apply
+    /// <see cref="With"/> with the recorded overrides.
+    /// </summary>
+    public string SelfContainedJson
+    {
+        get
+        {
+            var root = JsonNode.Parse(Json)!.AsObject();
+            if (root["electorate"] is JsonObject eo && eo["specFile"] is not null)
+            {
+                eo.Remove("specFile");
+                eo["spec"] = JsonNode.Parse(Electorate.ToJson());
+            }
+            if (root["regime"] is JsonValue rv && rv.TryGetValue<string>(out var r) && !DataRegime.PresetNames.Contains(r)) root["regime"] = JsonNode.Parse(Regime.ToJson());
+            return root.ToJsonString();
+        }
+    }
+
     /// <summary>A channel of this scenario by name.</summary>
     public ChannelSpec Channel(string name) => Channels.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"Unknown channel '{name}'.");
 

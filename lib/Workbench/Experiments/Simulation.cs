@@ -76,7 +76,7 @@ public static class Simulation
         };
     }
 
-    private static (List<ResultRow>, List<SpendRow>, List<SystemRow>, List<Workbench.Regulation.Violation>) Replicate(Scenario sc, int r, ulong rs,
+    internal static (List<ResultRow>, List<SpendRow>, List<SystemRow>, List<Workbench.Regulation.Violation>) Replicate(Scenario sc, int r, ulong rs,
         Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct)
     {
         var run = new ReplicateRun(sc, r, rs, shared, threads, ct);
@@ -126,6 +126,11 @@ public static class Simulation
         var shared = scenario.VaryElectorate ? null : Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, Seeds.DeriveInt((ulong)scenario.Seed, 0), T);
         return new ReplicateRun(scenario, replicate, Seeds.Derive((ulong)scenario.Seed, 1, (ulong)replicate), shared, T, default);
     }
+
+    /// <summary>The .NET SDK that built the library and the runtime running it.</summary>
+    public static (string Sdk, string Runtime) BuildEnvironment() =>
+        (typeof(Simulation).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == "SdkVersion")?.Value ?? "unknown",
+         System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription);
 
     /// <summary>The library version and the git commit it was built from (when the build recorded one).</summary>
     public static (string Version, string Commit) LibraryVersion()
@@ -219,7 +224,11 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             ["voters"] = Scenario.Voters, ["preset"] = Scenario.Preset, ["regime"] = Scenario.Regime.Name, ["varyElectorate"] = Scenario.VaryElectorate,
             ["systems"] = new JsonArray(Scenario.Systems.Select(s => (JsonNode?)JsonValue.Create(s.Name)).ToArray()),
             ["arms"] = new JsonArray(Scenario.Arms.Select(a => (JsonNode?)JsonValue.Create(a.Name)).ToArray()),
-            ["library"] = version, ["commit"] = commit, ["files"] = new JsonArray("results.csv", "results.parquet", "summary.json"),
+            ["library"] = version, ["commit"] = commit, ["sdk"] = Simulation.BuildEnvironment().Sdk,
+            ["files"] = new JsonArray("results.csv", "results.parquet", "summary.json"),
+            // What `workbench verify` reruns: the scenario with every referenced file inlined, and the overrides applied to it.
+            ["kind"] = "simulation", ["scenarioJson"] = JsonNode.Parse(Scenario.SelfContainedJson),
+            ["overrides"] = new JsonObject { ["replicates"] = Scenario.Replicates, ["seed"] = Scenario.Seed, ["voters"] = Scenario.Voters },
         };
     }
 
@@ -236,7 +245,7 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         return sb.ToString();
     }
 
-    private static string Csv(string s) => s.IndexOfAny([',', '"', '\n']) >= 0 ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+    private static string Csv(string s) => CsvText.Escape(s);
 
     /// <summary>The rows as a Microsoft.Data.Analysis DataFrame.</summary>
     public DataFrame ToDataFrame() => new(

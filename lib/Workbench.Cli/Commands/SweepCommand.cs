@@ -1,0 +1,123 @@
+using System.CommandLine;
+using Workbench.Experiments;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench sweep plan|run|status|merge</c> (issue 11; docs/scale-out.md): parameter sweeps split into deterministic
+/// shards that any scheduler able to run "task K of N" can run (Slurm array jobs, Kubernetes Indexed Jobs, GNU parallel).
+/// </summary>
+internal sealed class SweepCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var cmd = new Command("sweep", "Parameter sweeps over a scenario, sharded for Slurm (or any scheduler) and merged into one result.");
+
+        // plan
+        var file = new Argument<string>("SWEEP") { Description = $"Sweep file (JSON): a base scenario, parameter grids and replicates; or a built-in sweep ({string.Join(", ", SweepSpec.BuiltinNames)})." };
+        var shards = new Option<int>("--shards") { Description = "Number of shards (array tasks).", DefaultValueFactory = _ => 1 };
+        var outDir = new Option<string>("--out") { Description = "Folder for plan.json, the launch files, shards/ and the merged results.", Required = true };
+        var cpus = new Option<int>("--cpus-per-task") { Description = "CPUs (threads) per shard, written to the sbatch file.", DefaultValueFactory = _ => 2 };
+        var mem = new Option<string>("--mem") { Description = "Memory per shard, e.g. 4G.", DefaultValueFactory = _ => "4G" };
+        var time = new Option<string>("--time") { Description = "Wall-time limit per shard, e.g. 01:00:00.", DefaultValueFactory = _ => "01:00:00" };
+        var partition = new Option<string?>("--partition") { Description = "Slurm partition (default: the cluster's)." };
+        var account = new Option<string?>("--account") { Description = "Slurm account." };
+        var command = new Option<string?>("--command") { Description = "How compute nodes start workbench (default: the way this command was started)." };
+        var image = new Option<string>("--image") { Description = "Container image for the Kubernetes manifest.", DefaultValueFactory = _ => "workbench:latest" };
+        var plan = new Command("plan", "Expand a sweep into work items and shards; write DIR/plan.json, DIR/sweep.sbatch (Slurm array), DIR/k8s-indexed-job.yaml and DIR/parallel.sh.")
+        {
+            file, shards, outDir, cpus, mem, time, partition, account, command, image,
+        };
+        plan.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            if (!File.Exists(path) && !SweepSpec.BuiltinNames.Contains(path)) throw new UsageException($"Sweep file '{path}' does not exist (built-in sweeps: {string.Join(", ", SweepSpec.BuiltinNames)}).");
+            var spec = SweepSpec.LoadOrBuiltin(path);
+            int n = parse.GetValue(shards);
+            if (n < 1 || n > spec.ItemCount) throw new UsageException($"--shards must be between 1 and the number of work items ({spec.ItemCount}); got {n}.");
+            int c = parse.GetValue(cpus);
+            if (c < 1 || c > 1024) throw new UsageException($"--cpus-per-task must be between 1 and 1024; got {c}.");
+            var p = SweepPlan.Create(spec, n);
+            string dir = parse.GetValue(outDir)!;
+            try { p.Write(dir, new SweepLaunchOptions(c, parse.GetValue(mem)!, parse.GetValue(time)!, parse.GetValue(partition), parse.GetValue(account), parse.GetValue(command), parse.GetValue(image)!)); }
+            catch (InvalidOperationException ex) { throw new UsageException(ex.Message); }
+            Console.Out.WriteLine($"Planned '{spec.Name}': {spec.Variants.Count} variant(s) × {spec.Replicates} replicate(s) = {spec.ItemCount} item(s) in {n} shard(s) in {Path.GetFullPath(dir)}");
+            Console.Out.WriteLine($"  Slurm:  sbatch {Path.Combine(Path.GetFullPath(dir), "sweep.sbatch")}");
+            Console.Out.WriteLine($"  local:  workbench sweep run {dir} --all");
+            Console.Out.WriteLine($"  then:   workbench sweep merge {dir}");
+            return ExitCodes.Ok;
+        });
+
+        // run
+        var dirArg = new Argument<string>("DIR") { Description = "A planned sweep folder." };
+        var shard = new Option<int?>("--shard") { Description = "The shard to run (Slurm: $SLURM_ARRAY_TASK_ID)." };
+        var all = new Option<bool>("--all") { Description = "Run every shard that is not done, one after another." };
+        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
+        var run = new Command("run", "Run one shard (--shard K) or all (--all) of a planned sweep; writes DIR/shards/K/ atomically. A finished shard is not run again.") { dirArg, shard, all, threads };
+        run.SetAction(parse =>
+        {
+            string dir = parse.GetValue(dirArg)!;
+            var p = LoadPlan(dir);
+            int? k = parse.GetValue(shard); bool everything = parse.GetValue(all);
+            if (k is null == !everything) throw new UsageException("Give exactly one of --shard K and --all.");
+            if (k is int kk && (kk < 0 || kk >= p.Shards)) throw new UsageException($"--shard must be between 0 and {p.Shards - 1}; got {kk}.");
+            int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
+            foreach (var s in k is int one ? [one] : Enumerable.Range(0, p.Shards))
+            {
+                var progress = new Progress<SweepProgress>(x => Console.Error.Write(Console.IsErrorRedirected ? $"shard {s}: item {x.Done}/{x.Total}\n" : $"\rshard {s}: item {x.Done}/{x.Total}"));
+                bool ran;
+                try { ran = Sweep.RunShard(dir, s, t, progress); }
+                catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException or FileNotFoundException))
+                {
+                    Console.Error.WriteLine($"\nworkbench: shard {s} failed: {ex.Message} (recorded in shards/{s}.failed.json; fix and rerun the shard)");
+                    return ExitCodes.Failed;
+                }
+                if (!Console.IsErrorRedirected) Console.Error.WriteLine();
+                Console.Out.WriteLine(ran ? $"shard {s}: done ({p.ItemsOf(s).Count} items)" : $"shard {s}: already done, nothing to do");
+            }
+            return ExitCodes.Ok;
+        });
+
+        // status
+        var sdir = new Argument<string>("DIR") { Description = "A planned sweep folder." };
+        var status = new Command("status", "List done, missing and failed shards. Exit code 0 when every shard is done, 1 otherwise.") { sdir };
+        status.SetAction(parse =>
+        {
+            string dir = parse.GetValue(sdir)!;
+            LoadPlan(dir);
+            var st = Sweep.Status(dir);
+            foreach (var s in st) Console.Out.WriteLine($"shard {s.Shard}\t{s.State.ToString().ToLowerInvariant()}\t{s.Items} items{(s.Error is null ? "" : "\t" + s.Error)}");
+            var groups = st.GroupBy(s => s.State).ToDictionary(g => g.Key, g => g.Count());
+            Console.Out.WriteLine($"{groups.GetValueOrDefault(ShardState.Done)} done, {groups.GetValueOrDefault(ShardState.Missing)} missing, {groups.GetValueOrDefault(ShardState.Failed)} failed");
+            return st.All(s => s.State == ShardState.Done) ? ExitCodes.Ok : ExitCodes.Failed;
+        });
+
+        // merge
+        var mdir = new Argument<string>("DIR") { Description = "A planned sweep folder whose shards are all done." };
+        var mout = new Option<string?>("--out") { Description = "Where to write results.parquet, results.csv and manifest.json (default: DIR)." };
+        var merge = new Command("merge", "Merge every shard into one tidy results table (results.parquet, results.csv) and a merged manifest; refuses while shards are missing.") { mdir, mout };
+        merge.SetAction(parse =>
+        {
+            string dir = parse.GetValue(mdir)!;
+            LoadPlan(dir);
+            try
+            {
+                var result = Sweep.Merge(dir, parse.GetValue(mout));
+                Console.Out.WriteLine($"Merged {result.Spec.ItemCount} items ({result.Table.RowCount} rows) into {Path.GetFullPath(parse.GetValue(mout) ?? dir)}");
+                return ExitCodes.Ok;
+            }
+            catch (SweepIncompleteException ex) { Console.Error.WriteLine($"workbench: {ex.Message}"); return ExitCodes.Failed; }
+        });
+
+        cmd.Add(plan); cmd.Add(run); cmd.Add(status); cmd.Add(merge);
+        return cmd;
+    }
+
+    private static SweepPlan LoadPlan(string dir)
+    {
+        if (!Directory.Exists(dir)) throw new UsageException($"Sweep folder '{dir}' does not exist.");
+        try { return SweepPlan.Load(dir); }
+        catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or System.Text.Json.JsonException) { throw new UsageException(ex.Message); }
+    }
+}

@@ -1,0 +1,43 @@
+using System.CommandLine;
+using Workbench.Experiments;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary>
+/// <c>workbench verify DIR [--threads T]</c> (issue 10, reviewers): reruns the run recorded in DIR/manifest.json
+/// (a <c>simulate --out</c> or <c>sweep merge</c> folder) and reports every figure that differs. Exit 0 when all match, 1 otherwise.
+/// </summary>
+internal sealed class VerifyCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var dir = new Argument<string>("DIR") { Description = "A folder written by 'workbench simulate --out' or 'workbench sweep merge' (it holds manifest.json and results.csv)." };
+        var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
+        var max = new Option<int>("--show") { Description = "How many differing figures to list (default 20).", DefaultValueFactory = _ => 20 };
+        var cmd = new Command("verify", "Rerun a recorded run from its manifest (scenario or sweep, seeds, overrides) and report any figure that differs; exit 0 when every figure matches.")
+        {
+            dir, threads, max,
+        };
+        cmd.SetAction(parse =>
+        {
+            string d = parse.GetValue(dir)!;
+            if (!Directory.Exists(d)) throw new UsageException($"Folder '{d}' does not exist.");
+            int? t = parse.GetValue(threads);
+            if (t is < 1 or > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
+            VerifyReport report;
+            try { report = Verify.Run(d, t, new Progress<string>(m => Console.Error.WriteLine(m))); }
+            catch (InvalidDataException ex) { throw new UsageException(ex.Message); }
+            foreach (var n in report.Notes) Console.Out.WriteLine($"note: {n}");
+            if (report.Identical)
+            {
+                Console.Out.WriteLine($"verified: all {report.FiguresCompared:N0} figures of this {report.Kind} match the rerun.");
+                return ExitCodes.Ok;
+            }
+            Console.Out.WriteLine($"DIFFERENT: {report.Differences.Count:N0} of {report.FiguresCompared:N0} figures differ from the rerun:");
+            foreach (var x in report.Differences.Take(Math.Max(0, parse.GetValue(max)))) Console.Out.WriteLine("  " + x);
+            if (report.Differences.Count > parse.GetValue(max)) Console.Out.WriteLine($"  … and {report.Differences.Count - parse.GetValue(max)} more (--show N)");
+            return ExitCodes.Failed;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,475 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Workbench.Random;
+using Workbench.Tables;
+
+namespace Workbench.Experiments;
+
+/// <summary>Resource flags and the command line written into the launch files of a sweep plan.</summary>
+/// <param name="CpusPerTask">CPUs per shard (Slurm --cpus-per-task; threads of each shard).</param>
+/// <param name="Memory">Memory per shard (Slurm --mem, e.g. "4G").</param>
+/// <param name="Time">Wall-time limit per shard (Slurm --time, e.g. "01:00:00").</param>
+/// <param name="Partition">Slurm partition (null: the cluster's default).</param>
+/// <param name="Account">Slurm account (null: none).</param>
+/// <param name="Command">How a compute node starts workbench (null: the way this process was started).</param>
+/// <param name="Image">Container image for the Kubernetes manifest.</param>
+public sealed record SweepLaunchOptions(int CpusPerTask = 2, string Memory = "4G", string Time = "01:00:00", string? Partition = null, string? Account = null,
+    string? Command = null, string Image = "workbench:latest");
+
+/// <summary>State of one shard of a planned sweep.</summary>
+public enum ShardState
+{
+    /// <summary>Results and manifest are in place.</summary>
+    Done,
+    /// <summary>Not run yet, or killed before it finished (a killed shard leaves nothing that looks complete).</summary>
+    Missing,
+    /// <summary>The last attempt failed; shards/K.failed.json says why.</summary>
+    Failed,
+}
+
+/// <summary>A shard's state, with its item count and (for failures) the error.</summary>
+public sealed record ShardStatus(int Shard, ShardState State, int Items, string? Error);
+
+/// <summary>Thrown when a sweep cannot be merged because shards are missing or failed.</summary>
+public sealed class SweepIncompleteException(IReadOnlyList<ShardStatus> notDone)
+    : InvalidOperationException($"Cannot merge: {notDone.Count} shard(s) not done: " + string.Join(", ", notDone.Select(s => $"{s.Shard} ({s.State.ToString().ToLowerInvariant()})")) + ". Run them with 'workbench sweep run DIR --shard K', then merge.")
+{
+    /// <summary>The shards that are not done.</summary>
+    public IReadOnlyList<ShardStatus> NotDone { get; } = notDone;
+}
+
+/// <summary>Progress of a sweep: items done out of the total.</summary>
+public readonly record struct SweepProgress(int Done, int Total);
+
+/// <summary>
+/// A planned sweep (issue 11; docs/scale-out.md): the sweep, the number of shards and which shard runs which item. The unit of
+/// distributed work is a deterministic shard, so any scheduler that can run "task K of N" can run it: Slurm array jobs,
+/// Kubernetes Indexed Jobs, GNU parallel. Shards write DIR/shards/K/ atomically; merging gives exactly the bytes of a
+/// single-machine run whatever the number of shards.
+/// </summary>
+public sealed class SweepPlan
+{
+    private SweepPlan(SweepSpec spec, int shards) { Spec = spec; Shards = shards; ShardOf = spec.ShardOf(shards); }
+
+    /// <summary>The sweep.</summary>
+    public SweepSpec Spec { get; }
+    /// <summary>Number of shards.</summary>
+    public int Shards { get; }
+    /// <summary>Shard of each item (canonical item order).</summary>
+    public IReadOnlyList<int> ShardOf { get; }
+    /// <summary>The items of shard <paramref name="shard"/>, in the order the shard runs them (replicate, then variant).</summary>
+    public IReadOnlyList<SweepItem> ItemsOf(int shard)
+    {
+        if (shard < 0 || shard >= Shards) throw new ArgumentOutOfRangeException(nameof(shard), shard, $"shard must be in 0..{Shards - 1}.");
+        return Spec.Items().Where(i => ShardOf[i.Index] == shard).OrderBy(i => i.Replicate).ThenBy(i => i.Variant).ToArray();
+    }
+
+    /// <summary>Plans <paramref name="spec"/> over <paramref name="shards"/> shards.</summary>
+    public static SweepPlan Create(SweepSpec spec, int shards)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new SweepPlan(spec, shards);
+    }
+
+    /// <summary>plan.json: the sweep (canonical), its hash, the variants, every item with its seed and shard, and the library that planned it.</summary>
+    public JsonObject ToJson()
+    {
+        var (version, commit) = Simulation.LibraryVersion();
+        return new JsonObject
+        {
+            ["format"] = "workbench-sweep-plan/1", ["name"] = Spec.Name, ["sweepSha256"] = Spec.Hash, ["shards"] = Shards,
+            ["replicates"] = Spec.Replicates, ["seed"] = Spec.Seed, ["baseDirectory"] = Spec.BaseDirectory,
+            ["sweep"] = JsonNode.Parse(Spec.CanonicalJson),
+            ["parameters"] = new JsonArray(Spec.Parameters.Select(p => (JsonNode?)new JsonObject { ["name"] = p.Name, ["path"] = p.Path, ["values"] = new JsonArray(p.Values.Select(v => (JsonNode?)v.DeepClone()).ToArray()) }).ToArray()),
+            ["variants"] = new JsonArray(Spec.Variants.Select(v => (JsonNode?)new JsonObject
+            {
+                ["variant"] = v.Index, ["values"] = new JsonArray(v.Values.Select(x => (JsonNode?)x.DeepClone()).ToArray()), ["voters"] = v.Scenario.Voters, ["scenarioSha256"] = v.ScenarioSha256,
+            }).ToArray()),
+            ["items"] = new JsonArray(Spec.Items().Select(i => (JsonNode?)new JsonArray(i.Index, i.Variant, i.Replicate, i.Seed, ShardOf[i.Index])).ToArray()),
+            ["itemColumns"] = new JsonArray("item", "variant", "replicate", "seed", "shard"),
+            ["library"] = version, ["commit"] = commit,
+        };
+    }
+
+    /// <summary>Writes DIR/plan.json and the launch files (sweep.sbatch, k8s-indexed-job.yaml, parallel.sh); refuses a folder that already holds a different plan.</summary>
+    public void Write(string directory, SweepLaunchOptions? launch = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        launch ??= new SweepLaunchOptions();
+        var dir = Path.GetFullPath(directory);
+        Directory.CreateDirectory(dir);
+        var planPath = Path.Combine(dir, "plan.json");
+        var text = ToJson().ToJsonString(Pretty) + "\n";
+        if (File.Exists(planPath) && File.ReadAllText(planPath) != text && Directory.Exists(Path.Combine(dir, "shards")) && Directory.EnumerateDirectories(Path.Combine(dir, "shards")).Any())
+            throw new InvalidOperationException($"'{dir}' already holds a different sweep plan with shard results; plan into a new folder.");
+        Directory.CreateDirectory(Path.Combine(dir, "shards"));
+        Directory.CreateDirectory(Path.Combine(dir, "logs"));
+        AtomicFile.WriteAllText(planPath, text);
+        string cmd = launch.Command ?? SweepLaunch.DefaultCommand();
+        AtomicFile.WriteAllText(Path.Combine(dir, "sweep.sbatch"), SweepLaunch.Sbatch(Spec.Name, dir, Shards, launch, cmd));
+        AtomicFile.WriteAllText(Path.Combine(dir, "k8s-indexed-job.yaml"), SweepLaunch.Kubernetes(Spec.Name, Shards, launch));
+        AtomicFile.WriteAllText(Path.Combine(dir, "parallel.sh"), SweepLaunch.GnuParallel(dir, Shards, launch, cmd));
+        if (!OperatingSystem.IsWindows())
+            foreach (var f in new[] { "sweep.sbatch", "parallel.sh" })
+                File.SetUnixFileMode(Path.Combine(dir, f), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+    }
+
+    /// <summary>Loads DIR/plan.json, re-expanding the sweep and checking it still hashes to what was planned.</summary>
+    public static SweepPlan Load(string directory)
+    {
+        var planPath = Path.Combine(directory, "plan.json");
+        if (!File.Exists(planPath)) throw new FileNotFoundException($"'{directory}' holds no plan.json; create one with 'workbench sweep plan SWEEP.json --shards N --out {directory}'.", planPath);
+        var plan = JsonNode.Parse(File.ReadAllText(planPath)) as JsonObject ?? throw new InvalidDataException($"{planPath} is not a JSON object.");
+        if (plan["format"]?.GetValue<string>() != "workbench-sweep-plan/1") throw new InvalidDataException($"{planPath} is not a workbench sweep plan (format workbench-sweep-plan/1).");
+        var spec = SweepSpec.Parse(plan["sweep"]!.ToJsonString(), plan["baseDirectory"]!.GetValue<string>());
+        if (spec.Hash != plan["sweepSha256"]!.GetValue<string>()) throw new InvalidDataException($"{planPath}: the sweep no longer hashes to {plan["sweepSha256"]}; was the plan edited?");
+        var (version, _) = Simulation.LibraryVersion();
+        if (plan["library"]?.GetValue<string>() is string v && v != version)
+            throw new InvalidOperationException($"The plan in '{directory}' was made by Workbench {v}; this is {version}. Results would not be comparable: plan again with this version.");
+        var loaded = new SweepPlan(spec, plan["shards"]!.GetValue<int>()) { PlanSha256 = SweepSpec.Sha256(File.ReadAllText(planPath)) };
+        var items = plan["items"]!.AsArray();
+        for (int i = 0; i < items.Count; i++)
+            if (items[i]![4]!.GetValue<int>() != loaded.ShardOf[i]) throw new InvalidDataException($"{planPath}: item {i} is assigned to shard {items[i]![4]} but the plan's rule gives {loaded.ShardOf[i]}; was the plan edited?");
+        return loaded;
+    }
+
+    /// <summary>SHA-256 of plan.json as loaded (null for a plan not loaded from disk).</summary>
+    public string? PlanSha256 { get; private init; }
+
+    internal static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+}
+
+/// <summary>
+/// Runs, inspects and merges sweeps (issue 11). Within a shard, items run in parallel on the node; each electorate is
+/// generated once per shard (per spec, size and seed) and shared by every item that needs it, then released.
+/// </summary>
+public static class Sweep
+{
+    /// <summary>Runs shard <paramref name="shard"/> of the plan in <paramref name="directory"/>, writing DIR/shards/K/ atomically. Returns false (and does nothing) when the shard is already done.</summary>
+    public static bool RunShard(string directory, int shard, int? threads = null, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var plan = SweepPlan.Load(directory);
+        var final = ShardDirectory(directory, shard);
+        if (plan.Shards <= shard || shard < 0) throw new ArgumentOutOfRangeException(nameof(shard), shard, $"The plan has {plan.Shards} shard(s): 0..{plan.Shards - 1}.");
+        if (IsDone(final, plan)) return false;
+        var failed = FailedPath(directory, shard);
+        var items = plan.ItemsOf(shard);
+        ColumnTable table;
+        try { table = Run(plan.Spec, items, threads, progress, cancellationToken); }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            AtomicFile.WriteAllText(failed, new JsonObject { ["shard"] = shard, ["error"] = ex.GetType().Name + ": " + ex.Message }.ToJsonString(SweepPlan.Pretty) + "\n");
+            throw;
+        }
+        // Write into a private temporary folder, then rename it into place: a reader sees all of the shard or none of it.
+        var shardsDir = Path.GetDirectoryName(final)!;
+        var tmp = Path.Combine(shardsDir, $".{shard}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        Directory.CreateDirectory(tmp);
+        try
+        {
+            table.WriteParquet(Path.Combine(tmp, "results.parquet"));
+            var (version, commit) = Simulation.LibraryVersion();
+            var manifest = new JsonObject
+            {
+                ["shard"] = shard, ["planSha256"] = plan.PlanSha256, ["sweepSha256"] = plan.Spec.Hash,
+                ["items"] = new JsonArray(items.Select(i => (JsonNode?)JsonValue.Create(i.Index)).OrderBy(n => n!.GetValue<int>()).ToArray()),
+                ["rows"] = table.RowCount, ["resultsSha256"] = FileSha256(Path.Combine(tmp, "results.parquet")),
+                ["library"] = version, ["commit"] = commit,
+            };
+            AtomicFile.WriteAllText(Path.Combine(tmp, "manifest.json"), manifest.ToJsonString(SweepPlan.Pretty) + "\n");
+            try { Directory.Move(tmp, final); }
+            catch (IOException) when (IsDone(final, plan)) { Directory.Delete(tmp, true); return false; } // another attempt finished first
+        }
+        catch { if (Directory.Exists(tmp)) Directory.Delete(tmp, true); throw; }
+        if (File.Exists(failed)) File.Delete(failed);
+        foreach (var stale in Directory.EnumerateDirectories(shardsDir, $".{shard}.*.tmp")) try { Directory.Delete(stale, true); } catch (IOException) { }
+        return true;
+    }
+
+    /// <summary>The state of every shard of the plan in <paramref name="directory"/>.</summary>
+    public static IReadOnlyList<ShardStatus> Status(string directory)
+    {
+        var plan = SweepPlan.Load(directory);
+        return Enumerable.Range(0, plan.Shards).Select(k =>
+        {
+            int n = plan.ShardOf.Count(s => s == k);
+            if (IsDone(ShardDirectory(directory, k), plan)) return new ShardStatus(k, ShardState.Done, n, null);
+            var failed = FailedPath(directory, k);
+            if (File.Exists(failed)) return new ShardStatus(k, ShardState.Failed, n, JsonNode.Parse(File.ReadAllText(failed))?["error"]?.GetValue<string>());
+            return new ShardStatus(k, ShardState.Missing, n, null);
+        }).ToArray();
+    }
+
+    /// <summary>Merges every shard into one results table (DIR/results.parquet, results.csv, manifest.json, or into <paramref name="outDirectory"/>); refuses while shards are missing or failed.</summary>
+    public static SweepResult Merge(string directory, string? outDirectory = null)
+    {
+        var plan = SweepPlan.Load(directory);
+        var notDone = Status(directory).Where(s => s.State != ShardState.Done).ToArray();
+        if (notDone.Length > 0) throw new SweepIncompleteException(notDone);
+        var parts = new List<ColumnTable>();
+        for (int k = 0; k < plan.Shards; k++)
+        {
+            var dir = ShardDirectory(directory, k);
+            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")))!;
+            var parquet = Path.Combine(dir, "results.parquet");
+            if (FileSha256(parquet) != manifest["resultsSha256"]!.GetValue<string>()) throw new InvalidDataException($"{parquet} does not match the SHA-256 in its manifest: the file was changed or damaged. Delete {dir} and rerun shard {k}.");
+            parts.Add(ColumnTable.ReadParquet(parquet));
+        }
+        var all = ColumnTable.Concat(parts);
+        var item = (int[])all["item"].Values;
+        var order = Enumerable.Range(0, all.RowCount).OrderBy(i => item[i]).ToArray(); // stable: rows of an item keep their order
+        var result = new SweepResult(plan.Spec, all.Reorder(order));
+        var missingItems = Enumerable.Range(0, plan.Spec.ItemCount).Except(item.Distinct()).ToArray();
+        if (missingItems.Length > 0) throw new InvalidDataException($"The shards hold no rows for item(s) {string.Join(", ", missingItems.Take(10))}; the plan and the shard results disagree.");
+        result.Write(outDirectory ?? directory);
+        return result;
+    }
+
+    /// <summary>Runs a whole sweep on this machine, in memory (for notebooks and for comparison with merged shards).</summary>
+    public static SweepResult Run(SweepSpec spec, int? threads = null, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var items = spec.Items().OrderBy(i => i.Replicate).ThenBy(i => i.Variant).ToArray();
+        var table = Run(spec, items, threads, progress, cancellationToken);
+        var item = (int[])table["item"].Values;
+        return new SweepResult(spec, table.Reorder(Enumerable.Range(0, table.RowCount).OrderBy(i => item[i]).ToArray()));
+    }
+
+    /// <summary>Runs the given items (in parallel; results do not depend on the thread count) and returns their rows, in item order.</summary>
+    private static ColumnTable Run(SweepSpec spec, IReadOnlyList<SweepItem> items, int? threads, IProgress<SweepProgress>? progress, CancellationToken ct)
+    {
+        int T = DeterministicParallel.ResolveThreads(threads);
+        var rows = new ItemRows[items.Count];
+        // Electorates are generated once per (spec, voters, seed) and dropped when the last item needing them is done.
+        var need = new Dictionary<string, int>();
+        var keys = items.Select(i => ElectorateKey(spec, i)).ToArray();
+        foreach (var k in keys) need[k.Key] = need.GetValueOrDefault(k.Key) + 1;
+        var cache = new ConcurrentDictionary<string, Lazy<Workbench.Electorate.Electorate>>();
+        int outer = Math.Max(1, Math.Min(T, items.Count)), inner = Math.Max(1, T / outer), done = 0;
+        Parallel.For(0, items.Count, new ParallelOptions { MaxDegreeOfParallelism = outer, CancellationToken = ct }, n =>
+        {
+            var it = items[n]; var key = keys[n];
+            var sc = spec.Variants[it.Variant].Scenario;
+            var lazy = cache.GetOrAdd(key.Key, _ => new Lazy<Workbench.Electorate.Electorate>(
+                () => Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, key.Seed, inner, cancellationToken: ct)));
+            var (res, _, sys, _) = Simulation.Replicate(sc, it.Replicate, Seeds.Derive((ulong)spec.Seed, 1, (ulong)it.Replicate), lazy.Value, inner, ct);
+            rows[n] = new ItemRows(it, res, sys);
+            lock (need) { if (--need[key.Key] == 0) cache.TryRemove(key.Key, out _); }
+            progress?.Report(new SweepProgress(Interlocked.Increment(ref done), items.Count));
+        });
+        return Table(spec, rows.OrderBy(r => r.Item.Index).ToArray());
+    }
+
+    private sealed record ItemRows(SweepItem Item, List<ResultRow> Results, List<SystemRow> Systems);
+
+    private static (string Key, int Seed) ElectorateKey(SweepSpec spec, SweepItem it)
+    {
+        var sc = spec.Variants[it.Variant].Scenario;
+        int seed = sc.VaryElectorate ? Seeds.DeriveInt(Seeds.Derive((ulong)spec.Seed, 1, (ulong)it.Replicate), 1) : Seeds.DeriveInt((ulong)spec.Seed, 0);
+        return (sc.Electorate.ToJson() + "\n" + sc.Voters.ToString(CultureInfo.InvariantCulture) + "\n" + seed.ToString(CultureInfo.InvariantCulture), seed);
+    }
+
+    private static ColumnTable Table(SweepSpec spec, IReadOnlyList<ItemRows> items)
+    {
+        int n = items.Sum(i => i.Results.Count);
+        var item = new int[n]; var variant = new int[n]; var replicate = new int[n]; var seed = new long[n];
+        var arm = new string[n]; var system = new string[n]; var party = new string[n]; var votes = new long[n]; var share = new double[n];
+        var seats = new int[n]; var turnout = new double[n]; var spend = new double[n]; var contacts = new long[n];
+        var gallagher = new double[n]; var enp = new double[n]; var gini = new double[n];
+        var pars = spec.Parameters.Select(p => p.IsNumeric ? (Array)new double[n] : new string[n]).ToArray();
+        int at = 0;
+        foreach (var it in items)
+        {
+            var sys = it.Systems.ToDictionary(s => (s.Arm, s.System));
+            var values = spec.Variants[it.Item.Variant].Values;
+            foreach (var r in it.Results)
+            {
+                item[at] = it.Item.Index; variant[at] = it.Item.Variant; replicate[at] = r.Replicate; seed[at] = r.Seed;
+                for (int p = 0; p < pars.Length; p++)
+                    if (pars[p] is double[] d) d[at] = SweepParameter.Number(values[p]); else ((string[])pars[p])[at] = SweepParameter.Text(values[p]);
+                arm[at] = r.Arm; system[at] = r.System; party[at] = r.Party; votes[at] = r.Votes; share[at] = r.Share; seats[at] = r.Seats;
+                turnout[at] = r.Turnout; spend[at] = r.Spend; contacts[at] = r.Contacts;
+                var s = sys[(r.Arm, r.System)];
+                gallagher[at] = s.Gallagher; enp[at] = s.EnpSeats; gini[at] = s.InformationGini;
+                at++;
+            }
+        }
+        var cols = new List<TableColumn> { new("item", item), new("variant", variant) };
+        cols.AddRange(spec.Parameters.Select((p, i) => new TableColumn(p.Name, pars[i])));
+        cols.AddRange([new("replicate", replicate), new("seed", seed), new("arm", arm), new("system", system), new("party", party), new("votes", votes),
+            new("share", share), new("seats", seats), new("turnout", turnout), new("spend", spend), new("contacts", contacts),
+            new("gallagher", gallagher), new("enpSeats", enp), new("informationGini", gini)]);
+        return new ColumnTable(cols);
+    }
+
+    private static string ShardDirectory(string directory, int shard) => Path.Combine(Path.GetFullPath(directory), "shards", shard.ToString(CultureInfo.InvariantCulture));
+    private static string FailedPath(string directory, int shard) => Path.Combine(Path.GetFullPath(directory), "shards", shard.ToString(CultureInfo.InvariantCulture) + ".failed.json");
+
+    private static bool IsDone(string shardDir, SweepPlan plan)
+    {
+        var m = Path.Combine(shardDir, "manifest.json");
+        if (!File.Exists(m) || !File.Exists(Path.Combine(shardDir, "results.parquet"))) return false;
+        var manifest = JsonNode.Parse(File.ReadAllText(m));
+        if (manifest?["planSha256"]?.GetValue<string>() != plan.PlanSha256)
+            throw new InvalidDataException($"{shardDir} was written for a different plan (plan SHA-256 {manifest?["planSha256"]}); delete it or plan into a new folder.");
+        return true;
+    }
+
+    internal static string FileSha256(string path)
+    {
+        using var fs = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(fs));
+    }
+}
+
+/// <summary>The merged results of a sweep: one tidy row per item, arm, system and party, with the parameter values as columns.</summary>
+public sealed class SweepResult(SweepSpec spec, ColumnTable table)
+{
+    /// <summary>The sweep.</summary>
+    public SweepSpec Spec { get; } = spec;
+    /// <summary>The rows: item, variant, one column per parameter, replicate, seed, arm, system, party, votes, share, seats, turnout, spend, contacts, gallagher, enpSeats, informationGini.</summary>
+    public ColumnTable Table { get; } = table;
+
+    /// <summary>The rows as a Microsoft.Data.Analysis DataFrame.</summary>
+    public Microsoft.Data.Analysis.DataFrame ToDataFrame() => Table.ToDataFrame();
+
+    /// <summary>The manifest: sweep hash, seed, replicates, variants with their scenario hashes, library and commit, and the SHA-256 of each results file (no shard count, no clock time: the same for any number of shards).</summary>
+    public JsonObject Manifest(string parquetSha256, string csvSha256)
+    {
+        var (version, commit) = Simulation.LibraryVersion();
+        return new JsonObject
+        {
+            ["sweep"] = Spec.Name, ["sweepSha256"] = Spec.Hash, ["seed"] = Spec.Seed, ["replicates"] = Spec.Replicates, ["items"] = Spec.ItemCount, ["rows"] = Table.RowCount,
+            ["parameters"] = new JsonArray(Spec.Parameters.Select(p => (JsonNode?)new JsonObject { ["name"] = p.Name, ["path"] = p.Path }).ToArray()),
+            ["variants"] = new JsonArray(Spec.Variants.Select(v => (JsonNode?)new JsonObject
+            {
+                ["variant"] = v.Index, ["values"] = new JsonArray(v.Values.Select(x => (JsonNode?)x.DeepClone()).ToArray()), ["scenarioSha256"] = v.ScenarioSha256,
+            }).ToArray()),
+            ["library"] = version, ["commit"] = commit, ["sdk"] = Simulation.BuildEnvironment().Sdk,
+            ["files"] = new JsonObject { ["results.parquet"] = parquetSha256, ["results.csv"] = csvSha256 },
+            ["kind"] = "sweep", ["sweepJson"] = JsonNode.Parse(Spec.CanonicalJson),
+        };
+    }
+
+    /// <summary>Writes results.parquet, results.csv and manifest.json (each atomically, manifest last).</summary>
+    public void Write(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var parquet = Path.Combine(directory, "results.parquet");
+        var csv = Path.Combine(directory, "results.csv");
+        Table.WriteParquet(parquet);
+        var csvText = Table.ToCsv();
+        AtomicFile.WriteAllText(csv, csvText);
+        AtomicFile.WriteAllText(Path.Combine(directory, "manifest.json"), Manifest(Sweep.FileSha256(parquet), SweepSpec.Sha256(csvText)).ToJsonString(SweepPlan.Pretty) + "\n");
+    }
+
+    /// <summary>Loads a merged sweep's results table from DIR/results.parquet.</summary>
+    public static ColumnTable Load(string directory)
+    {
+        var parquet = Path.Combine(directory, "results.parquet");
+        if (!File.Exists(parquet)) throw new FileNotFoundException($"'{directory}' holds no results.parquet; merge the sweep first ('workbench sweep merge {directory}').", parquet);
+        return ColumnTable.ReadParquet(parquet);
+    }
+}
+
+/// <summary>The launch files of a plan: one contract (<c>workbench sweep run DIR --shard K</c>) for every scheduler.</summary>
+internal static class SweepLaunch
+{
+    /// <summary>How this process was started, as a shell command: the apphost, or "dotnet path/Workbench.Cli.dll".</summary>
+    internal static string DefaultCommand()
+    {
+        var process = Environment.ProcessPath ?? "workbench";
+        var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+        bool viaDotnet = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
+        if (viaDotnet && entry is { Length: > 0 } && Path.GetFileName(entry).Equals("Workbench.Cli.dll", StringComparison.OrdinalIgnoreCase)) return Quote(process) + " " + Quote(entry);
+        if (!viaDotnet && Path.GetFileNameWithoutExtension(process).Equals("Workbench.Cli", StringComparison.OrdinalIgnoreCase)) return Quote(process);
+        return "workbench"; // a notebook or another host: assume the installed tool
+    }
+
+    internal static string Quote(string s) => s.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+=:,@".Contains(c)) ? s : "'" + s.Replace("'", "'\\''") + "'";
+
+    internal static string Sbatch(string name, string dir, int shards, SweepLaunchOptions o, string cmd)
+    {
+        var sb = new StringBuilder("#!/usr/bin/env bash\n");
+        sb.Append("# Slurm array job for the Workbench sweep '").Append(name).Append("' (written by 'workbench sweep plan'; see docs/scale-out.md).\n");
+        sb.Append("# Submit from any folder: sbatch ").Append(Quote(Path.Combine(dir, "sweep.sbatch"))).Append("   then: workbench sweep status ").Append(Quote(dir)).Append(" ; workbench sweep merge ").Append(Quote(dir)).Append('\n');
+        sb.Append("#SBATCH --job-name=wb-").Append(Slug(name)).Append('\n');
+        sb.Append("#SBATCH --array=0-").Append(shards - 1).Append('\n');
+        sb.Append("#SBATCH --cpus-per-task=").Append(o.CpusPerTask).Append('\n');
+        sb.Append("#SBATCH --mem=").Append(o.Memory).Append('\n');
+        sb.Append("#SBATCH --time=").Append(o.Time).Append('\n');
+        if (o.Partition is not null) sb.Append("#SBATCH --partition=").Append(o.Partition).Append('\n');
+        if (o.Account is not null) sb.Append("#SBATCH --account=").Append(o.Account).Append('\n');
+        sb.Append("#SBATCH --output=").Append(Path.Combine(dir, "logs", "shard-%a.out")).Append('\n');
+        sb.Append("set -euo pipefail\n");
+        sb.Append("SWEEP_DIR=").Append(Quote(dir)).Append('\n');
+        sb.Append(Function(cmd));
+        sb.Append("# The shard contract: task K runs shard K; rerunning a finished shard does nothing.\n");
+        sb.Append("workbench_cmd sweep run \"$SWEEP_DIR\" --shard \"$SLURM_ARRAY_TASK_ID\" --threads \"${SLURM_CPUS_PER_TASK:-1}\"\n");
+        return sb.ToString();
+    }
+
+    internal static string Kubernetes(string name, int shards, SweepLaunchOptions o) =>
+        $$"""
+        # Kubernetes Indexed Job for the Workbench sweep '{{name}}' (a template: set the image and the volume; see docs/scale-out.md).
+        # Each pod runs shard $JOB_COMPLETION_INDEX; the sweep folder (plan.json, shards/) must be on a shared volume mounted at /sweep.
+        apiVersion: batch/v1
+        kind: Job
+        metadata:
+          name: wb-{{Slug(name)}}
+        spec:
+          completionMode: Indexed
+          completions: {{shards}}
+          parallelism: {{shards}}
+          backoffLimit: {{shards * 2}}
+          template:
+            spec:
+              restartPolicy: Never
+              containers:
+                - name: shard
+                  image: {{o.Image}}
+                  command: ["sh", "-c", "workbench sweep run /sweep --shard $JOB_COMPLETION_INDEX --threads {{o.CpusPerTask}}"]
+                  resources:
+                    requests: { cpu: "{{o.CpusPerTask}}", memory: "{{KubeMemory(o.Memory)}}" }
+                  volumeMounts:
+                    - { name: sweep, mountPath: /sweep }
+              volumes:
+                - name: sweep
+                  persistentVolumeClaim: { claimName: workbench-sweeps }
+
+        """;
+
+    /// <summary>Slurm memory ("4G", "500M") in Kubernetes units ("4Gi", "500Mi").</summary>
+    private static string KubeMemory(string m) => m.Length > 0 && "KMGT".Contains(char.ToUpperInvariant(m[^1])) ? m[..^1] + char.ToUpperInvariant(m[^1]) + "i" : m;
+
+    internal static string GnuParallel(string dir, int shards, SweepLaunchOptions o, string cmd) =>
+        "#!/usr/bin/env bash\n" +
+        "# Runs every shard of this sweep, JOBS at a time (GNU parallel when installed, else xargs -P), then merges.\n" +
+        "# Same contract as the Slurm array: './parallel.sh --shard K' runs shard K alone.\n" +
+        "set -euo pipefail\n" +
+        $"SWEEP_DIR={Quote(dir)}\n" +
+        Function(cmd) +
+        $"if [ \"${{1:-}}\" = --shard ]; then workbench_cmd sweep run \"$SWEEP_DIR\" --shard \"$2\" --threads {o.CpusPerTask}; exit; fi\n" +
+        "self=\"$(cd \"$(dirname \"$0\")\" && pwd)/$(basename \"$0\")\"\n" +
+        "if command -v parallel >/dev/null 2>&1; then\n" +
+        $"  seq 0 {shards - 1} | parallel --jobs \"${{JOBS:-1}}\" --halt now,fail=1 bash \"$self\" --shard {{}}\n" +
+        "else\n" +
+        $"  seq 0 {shards - 1} | xargs -P \"${{JOBS:-1}}\" -I{{}} bash \"$self\" --shard {{}}\n" +
+        "fi\n" +
+        "workbench_cmd sweep merge \"$SWEEP_DIR\"\n";
+
+    /// <summary>A bash function running workbench: the planned command, or $WORKBENCH when set.</summary>
+    private static string Function(string cmd) =>
+        "# How to start workbench on the compute node; override with WORKBENCH=... (e.g. WORKBENCH=workbench for the installed tool).\n" +
+        $"workbench_cmd() {{ if [ -n \"${{WORKBENCH:-}}\" ]; then $WORKBENCH \"$@\"; else {cmd} \"$@\"; fi; }}\n";
+
+    private static string Slug(string s)
+    {
+        var chars = s.ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray();
+        var slug = new string(chars).Trim('-');
+        return slug.Length == 0 ? "sweep" : slug.Length > 40 ? slug[..40].TrimEnd('-') : slug;
+    }
+}

@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Workbench.Experiments;
+
+/// <summary>One swept parameter: a column name, where it goes in the scenario, and its values in order.</summary>
+/// <param name="Name">Column name in the results (defaults to the path).</param>
+/// <param name="Path">Where the value goes: a dotted path into the scenario JSON with [i] indices
+/// (e.g. <c>arms[0].campaigns[0].budget</c>, <c>regulation.minimumAudience</c>, <c>regime</c>), or the special
+/// path <c>voters</c>, which changes the electorate size and scales budgets, capacities, caps and minimum audiences with it
+/// (<see cref="Scenario.With"/>).</param>
+/// <param name="Values">The values, in order.</param>
+public sealed record SweepParameter(string Name, string Path, IReadOnlyList<JsonNode> Values)
+{
+    /// <summary>True when every value is a JSON number (the results column is then numeric).</summary>
+    public bool IsNumeric => Values.All(v => v.GetValueKind() == JsonValueKind.Number);
+
+    /// <summary>A numeric value as a double.</summary>
+    public static double Number(JsonNode v) => double.Parse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture);
+
+    /// <summary>A value as written to a text column: strings as they are, anything else as compact JSON.</summary>
+    public static string Text(JsonNode v) => v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : v.ToJsonString();
+}
+
+/// <summary>One point of the parameter grid.</summary>
+/// <param name="Index">Position in the grid (the first parameter varies slowest).</param>
+/// <param name="Values">One value per parameter, in parameter order.</param>
+/// <param name="Scenario">The scenario at this point, with the sweep's replicates and seed.</param>
+/// <param name="ScenarioSha256">SHA-256 of the variant's scenario JSON (compact) and voters.</param>
+public sealed record SweepVariant(int Index, IReadOnlyList<JsonNode> Values, Scenario Scenario, string ScenarioSha256);
+
+/// <summary>One unit of work: replicate <paramref name="Replicate"/> of variant <paramref name="Variant"/>.</summary>
+/// <param name="Index">Position in the canonical order (variant-major: variant × replicates + replicate).</param>
+/// <param name="Variant">Variant index.</param><param name="Replicate">Replicate index.</param>
+/// <param name="Seed">The replicate's seed as written to results (derived from the sweep seed and the replicate only,
+/// so every variant sees the same electorates and election-day draws: common random numbers).</param>
+public sealed record SweepItem(int Index, int Variant, int Replicate, long Seed);
+
+/// <summary>
+/// A parameter sweep (issue 11; docs/scale-out.md): a base scenario, parameter grids over any of its fields, replicates
+/// and a seed. Expanding it gives a deterministic, ordered list of work items (variant × replicate). Replicate r of every
+/// variant uses the same replicate seed as <c>workbench simulate</c> would, so a variant's rows in a sweep equal a
+/// simulation of that variant's scenario.
+/// </summary>
+public sealed class SweepSpec
+{
+    /// <summary>Most work items a sweep may have.</summary>
+    public const int MaxItems = 1_000_000;
+    private static readonly string[] Known = ["name", "description", "base", "parameters", "replicates", "seed"];
+    /// <summary>Columns of the results table that parameter names may not take.</summary>
+    public static readonly string[] FixedColumns = ["item", "variant", "replicate", "seed", "arm", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts", "gallagher", "enpSeats", "informationGini"];
+
+    private SweepSpec() { }
+
+    /// <summary>Sweep name.</summary>
+    public string Name { get; private init; } = "";
+    /// <summary>What the sweep asks.</summary>
+    public string Description { get; private init; } = "";
+    /// <summary>The parameters, in order (the first varies slowest).</summary>
+    public IReadOnlyList<SweepParameter> Parameters { get; private init; } = [];
+    /// <summary>The variants (the Cartesian product of the parameter values).</summary>
+    public IReadOnlyList<SweepVariant> Variants { get; private init; } = [];
+    /// <summary>Replicates per variant.</summary>
+    public int Replicates { get; private init; }
+    /// <summary>Master seed.</summary>
+    public int Seed { get; private init; }
+    /// <summary>The folder relative scenario files (spec files, regime files) resolve against.</summary>
+    public string BaseDirectory { get; private init; } = ".";
+    /// <summary>The sweep in canonical form: compact JSON with the base scenario inlined.</summary>
+    public string CanonicalJson { get; private init; } = "";
+    /// <summary>SHA-256 of <see cref="CanonicalJson"/>.</summary>
+    public string Hash => Sha256(CanonicalJson);
+    /// <summary>Number of work items (variants × replicates).</summary>
+    public int ItemCount => Variants.Count * Replicates;
+
+    /// <summary>Work item <paramref name="index"/> (canonical order).</summary>
+    public SweepItem Item(int index)
+    {
+        if (index < 0 || index >= ItemCount) throw new ArgumentOutOfRangeException(nameof(index), index, $"item must be in 0..{ItemCount - 1}.");
+        int v = index / Replicates, r = index % Replicates;
+        return new SweepItem(index, v, r, (long)(Random.Seeds.Derive((ulong)Seed, 1, (ulong)r) & 0x7FFFFFFFFFFFFFFF));
+    }
+
+    /// <summary>Every work item in canonical order.</summary>
+    public IEnumerable<SweepItem> Items() => Enumerable.Range(0, ItemCount).Select(Item);
+
+    /// <summary>
+    /// Which shard each item belongs to when the sweep is split <paramref name="shards"/> ways: items are ordered by
+    /// (replicate, variant) and cut into contiguous, nearly equal blocks, so a shard holds whole replicates across variants and
+    /// generates each electorate once.
+    /// </summary>
+    public int[] ShardOf(int shards)
+    {
+        if (shards < 1 || shards > ItemCount) throw new ArgumentOutOfRangeException(nameof(shards), shards, $"shards must be between 1 and the number of items ({ItemCount}).");
+        var shard = new int[ItemCount];
+        int p = 0;
+        for (int r = 0; r < Replicates; r++)
+            for (int v = 0; v < Variants.Count; v++, p++)
+                shard[v * Replicates + r] = (int)((long)p * shards / ItemCount);
+        return shard;
+    }
+
+    /// <summary>Names of the sweeps shipped in notebooks/sweeps (embedded in the library, so they work from any folder, offline).</summary>
+    public static IReadOnlyList<string> BuiltinNames { get; } =
+        typeof(SweepSpec).Assembly.GetManifestResourceNames().Where(r => r.StartsWith("Workbench.Sweeps.", StringComparison.Ordinal))
+            .Select(r => r["Workbench.Sweeps.".Length..^".json".Length]).Order(StringComparer.Ordinal).ToArray();
+
+    /// <summary>A shipped sweep by name (its base is a built-in scenario), optionally with fewer or more replicates or another seed.</summary>
+    public static SweepSpec Builtin(string name, int? replicates = null, int? seed = null)
+    {
+        if (!BuiltinNames.Contains(name)) throw new ArgumentException($"Unknown sweep '{name}'. Built-in sweeps: {string.Join(", ", BuiltinNames)}.", nameof(name));
+        using var stream = typeof(SweepSpec).Assembly.GetManifestResourceStream($"Workbench.Sweeps.{name}.json")!;
+        using var reader = new StreamReader(stream);
+        var root = JsonNode.Parse(reader.ReadToEnd(), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        if (replicates is int r) root["replicates"] = r;
+        if (seed is int sd) root["seed"] = sd;
+        return Parse(root.ToJsonString(), Path.GetTempPath());
+    }
+
+    /// <summary>A sweep from a file, or a built-in sweep by name.</summary>
+    public static SweepSpec LoadOrBuiltin(string pathOrName) => File.Exists(pathOrName) || !BuiltinNames.Contains(pathOrName) ? Load(pathOrName) : Builtin(pathOrName);
+
+    /// <summary>Loads a sweep file (a relative base scenario path resolves against its folder).</summary>
+    public static SweepSpec Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Sweep file '{path}' does not exist.", path);
+        return Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path)));
+    }
+
+    /// <summary>Parses and validates a sweep; all errors are reported together with their JSON paths.</summary>
+    public static SweepSpec Parse(string json, string? baseDirectory = null)
+    {
+        baseDirectory ??= Directory.GetCurrentDirectory();
+        var errors = new List<ValidationError>();
+        JsonObject root;
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject ?? throw new JsonException("the sweep must be a JSON object."); }
+        catch (JsonException ex) { throw new SpecValidationException([new ValidationError("$", ex.Message)]); }
+        foreach (var (key, _) in root) if (!Known.Contains(key)) errors.Add(new($"$.{key}", $"unknown field; known fields: {string.Join(", ", Known)}."));
+
+        // The base scenario: a file, a built-in name, or an inline object.
+        JsonObject? baseJson = null; string scenarioDir = baseDirectory;
+        switch (root["base"])
+        {
+            case JsonObject o: baseJson = (JsonObject)o.DeepClone(); break;
+            case JsonValue v when v.TryGetValue<string>(out var name):
+                var file = Path.Combine(baseDirectory, name);
+                if (File.Exists(file)) { baseJson = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject; scenarioDir = Path.GetDirectoryName(Path.GetFullPath(file))!; }
+                else if (Scenario.BuiltinNames.Contains(name)) baseJson = JsonNode.Parse(Scenario.Builtin(name).Json) as JsonObject;
+                else errors.Add(new("$.base", $"'{name}' is neither a scenario file (relative to {baseDirectory}) nor a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})."));
+                break;
+            default: errors.Add(new("$.base", "required: a scenario file, a built-in scenario name, or an inline scenario object.")); break;
+        }
+        Scenario? baseScenario = null;
+        if (baseJson is not null)
+        {
+            try { baseScenario = Scenario.Parse(baseJson.ToJsonString(), scenarioDir); }
+            catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Path = "$.base" + e.Path.TrimStart('$') })); }
+        }
+
+        // Parameters.
+        var parameters = new List<SweepParameter>();
+        if (root["parameters"] is JsonArray pa)
+        {
+            for (int i = 0; i < pa.Count; i++)
+            {
+                string at = $"$.parameters[{i}]";
+                if (pa[i] is not JsonObject po) { errors.Add(new(at, "each parameter is an object { path, values | range, name? }.")); continue; }
+                foreach (var (key, _) in po) if (key is not ("name" or "path" or "values" or "range")) errors.Add(new($"{at}.{key}", "unknown field; known: name, path, values, range."));
+                if (po["path"] is not JsonValue pv || !pv.TryGetValue<string>(out var path) || path.Length == 0) { errors.Add(new(at + ".path", "required: where the value goes in the scenario, e.g. \"arms[0].campaigns[0].budget\" or \"voters\".")); continue; }
+                if (path is "replicates" or "seed") { errors.Add(new(at + ".path", $"'{path}' is set for the whole sweep (the sweep's own \"{path}\" field), not swept.")); continue; }
+                if (path != "voters" && !PathSyntax.IsMatch(path)) { errors.Add(new(at + ".path", $"'{path}' is not a path like name.name[0].name.")); continue; }
+                string name = po["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : path;
+                var values = new List<JsonNode>();
+                if (po["values"] is JsonArray va && po["range"] is null)
+                {
+                    foreach (var x in va) if (x is null) errors.Add(new(at + ".values", "values may not be null.")); else values.Add(x.DeepClone());
+                }
+                else if (po["range"] is JsonObject ro && po["values"] is null) values.AddRange(Range(ro, at + ".range", errors));
+                else errors.Add(new(at, "give either values [..] or range { from, to, step | count }."));
+                if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal))) errors.Add(new(at + ".values", "needs at least one value."));
+                if (values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
+                if (path == "voters" && values.Any(x => x.GetValueKind() != JsonValueKind.Number || SweepParameter.Number(x) is var vv && (vv != Math.Floor(vv) || vv < 1000 || vv > 50_000_000)))
+                    errors.Add(new(at + ".values", "voters must be whole numbers between 1,000 and 50,000,000."));
+                if (FixedColumns.Contains(name)) errors.Add(new(at + ".name", $"'{name}' is a column of the results; choose another name."));
+                parameters.Add(new SweepParameter(name, path, values));
+            }
+            foreach (var dup in parameters.GroupBy(p => p.Name).Where(g => g.Count() > 1)) errors.Add(new("$.parameters", $"the parameter name '{dup.Key}' is used twice."));
+            foreach (var dup in parameters.GroupBy(p => p.Path).Where(g => g.Count() > 1)) errors.Add(new("$.parameters", $"the path '{dup.Key}' is swept twice."));
+        }
+        else if (root["parameters"] is not null) errors.Add(new("$.parameters", "must be an array of { path, values | range }."));
+
+        int replicates = baseScenario?.Replicates ?? 1, seed = baseScenario?.Seed ?? Random.Seeds.Default;
+        if (root["replicates"] is JsonNode rn && (rn.GetValueKind() != JsonValueKind.Number || !rn.AsValue().TryGetValue(out replicates) || replicates < 1 || replicates > 100_000))
+            errors.Add(new("$.replicates", "must be a whole number between 1 and 100,000."));
+        if (root["seed"] is JsonNode sn && (sn.GetValueKind() != JsonValueKind.Number || !sn.AsValue().TryGetValue(out seed)))
+            errors.Add(new("$.seed", "must be a 32-bit integer."));
+        long points = parameters.Aggregate(1L, (acc, p) => Math.Min(acc * Math.Max(1, p.Values.Count), long.MaxValue / 1_000_000));
+        if (points * replicates > MaxItems) errors.Add(new("$.parameters", $"the sweep has {points} variants × {replicates} replicates = {points * replicates} items; at most {MaxItems:N0} are allowed."));
+        Workbench.Parameters.ThrowIfAny(errors);
+
+        // Expand the grid: every variant must itself be a valid scenario.
+        var variants = new List<SweepVariant>();
+        int count = (int)points;
+        for (int k = 0; k < count; k++)
+        {
+            var values = new JsonNode[parameters.Count];
+            int rest = k;
+            for (int i = parameters.Count - 1; i >= 0; i--) { values[i] = parameters[i].Values[rest % parameters[i].Values.Count]; rest /= parameters[i].Values.Count; }
+            var doc = (JsonObject)baseJson!.DeepClone();
+            int? voters = null;
+            string label = string.Join(", ", parameters.Select((p, i) => $"{p.Name}={SweepParameter.Text(values[i])}"));
+            bool ok = true;
+            for (int i = 0; i < parameters.Count; i++)
+            {
+                if (parameters[i].Path == "voters") { voters = (int)SweepParameter.Number(values[i]); continue; }
+                if (Set(doc, parameters[i].Path, values[i].DeepClone()) is string problem) { errors.Add(new($"$.parameters[{i}].path", problem)); ok = false; }
+            }
+            if (!ok) break;
+            try
+            {
+                var sc = Scenario.Parse(doc.ToJsonString(), scenarioDir).With(replicates, seed, voters);
+                string hash = Sha256(doc.ToJsonString() + "\nvoters=" + sc.Voters.ToString(CultureInfo.InvariantCulture));
+                variants.Add(new SweepVariant(k, values, sc, hash));
+            }
+            catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Path = $"variant {k} ({label}): " + e.Path })); if (errors.Count > 50) break; }
+        }
+        Workbench.Parameters.ThrowIfAny(errors);
+
+        var canonical = (JsonObject)root.DeepClone();
+        canonical["base"] = baseJson!.DeepClone();
+        canonical["replicates"] = replicates; canonical["seed"] = seed;
+        return new SweepSpec
+        {
+            Name = root["name"] is JsonValue nm && nm.TryGetValue<string>(out var sname) ? sname : baseScenario!.Name + "-sweep",
+            Description = root["description"] is JsonValue dv && dv.TryGetValue<string>(out var d) ? d : "",
+            Parameters = parameters, Variants = variants, Replicates = replicates, Seed = seed,
+            BaseDirectory = scenarioDir, CanonicalJson = canonical.ToJsonString(),
+        };
+    }
+
+    private static readonly Regex PathSyntax = new(@"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$", RegexOptions.CultureInvariant);
+
+    /// <summary>Sets the value at a dotted path with [i] indices, creating missing objects; returns a problem, or null.</summary>
+    internal static string? Set(JsonObject doc, string path, JsonNode value)
+    {
+        // Tokens: property names and array indices.
+        var tokens = new List<object>();
+        foreach (var part in path.Split('.'))
+        {
+            int b = part.IndexOf('[');
+            tokens.Add(b < 0 ? part : part[..b]);
+            if (b >= 0) foreach (Match m in Regex.Matches(part[b..], @"\[(\d+)\]")) tokens.Add(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        }
+        JsonNode node = doc;
+        for (int t = 0; t < tokens.Count; t++)
+        {
+            bool last = t == tokens.Count - 1;
+            string where = PathPrefix(tokens, t);
+            switch (tokens[t], node)
+            {
+                case (string key, JsonObject o):
+                    if (last) { o[key] = value; return null; }
+                    if (o[key] is null)
+                    {
+                        if (tokens[t + 1] is int) return $"'{where}{key}' does not exist in the base scenario, so it has no [{tokens[t + 1]}].";
+                        o[key] = new JsonObject();
+                    }
+                    node = o[key]!;
+                    break;
+                case (int i, JsonArray a):
+                    if (i >= a.Count) return $"'{where}' has {a.Count} elements; there is no [{i}].";
+                    if (last) { a[i] = value; return null; }
+                    node = a[i] ?? throw new InvalidOperationException();
+                    break;
+                case (string key, _): return $"'{where}' is not an object, so it has no field '{key}'.";
+                default: return $"'{where}' is not an array.";
+            }
+        }
+        return null;
+    }
+
+    private static string PathPrefix(List<object> tokens, int upTo)
+    {
+        var sb = new StringBuilder();
+        for (int t = 0; t < upTo; t++) sb.Append(tokens[t] is int i ? $"[{i}]" : (sb.Length > 0 ? "." : "") + tokens[t]);
+        return sb.Length > 0 && tokens[upTo] is string ? sb.Append('.').ToString() : sb.ToString();
+    }
+
+    private static IEnumerable<JsonNode> Range(JsonObject ro, string at, List<ValidationError> errors)
+    {
+        foreach (var (key, _) in ro) if (key is not ("from" or "to" or "step" or "count")) errors.Add(new($"{at}.{key}", "unknown field; known: from, to, step, count."));
+        double? Num(string k) => ro[k] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
+        if (Num("from") is not double from || Num("to") is not double to) { errors.Add(new(at, "needs numbers from and to.")); return []; }
+        bool integral(double x) => x == Math.Floor(x) && Math.Abs(x) < 1e15;
+        var list = new List<double>();
+        if (Num("step") is double step && ro["count"] is null)
+        {
+            if (step <= 0 || !double.IsFinite(step)) { errors.Add(new(at + ".step", "must be a positive number.")); return []; }
+            if (to < from) { errors.Add(new(at, "to must not be below from.")); return []; }
+            double n = Math.Floor((to - from) / step + 1e-9);
+            if (n > 10_000) { errors.Add(new(at, $"gives {n + 1} values; at most 10,001.")); return []; }
+            for (int i = 0; i <= n; i++) list.Add(from + i * step);
+            bool ints = integral(from) && integral(step);
+            return list.Select(x => JsonNode.Parse(ints ? ((long)Math.Round(x)).ToString(CultureInfo.InvariantCulture) : x.ToString("R", CultureInfo.InvariantCulture))!);
+        }
+        if (ro["count"] is JsonValue cv && cv.TryGetValue<int>(out var count) && ro["step"] is null)
+        {
+            if (count < 2 || count > 10_001) { errors.Add(new(at + ".count", "must be between 2 and 10,001.")); return []; }
+            for (int i = 0; i < count; i++) list.Add(i == count - 1 ? to : from + (to - from) * i / (count - 1));
+            bool ints = list.All(integral);
+            return list.Select(x => JsonNode.Parse(ints ? ((long)Math.Round(x)).ToString(CultureInfo.InvariantCulture) : x.ToString("R", CultureInfo.InvariantCulture))!);
+        }
+        errors.Add(new(at, "give either step or count (a whole number), not both."));
+        return [];
+    }
+
+    internal static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}

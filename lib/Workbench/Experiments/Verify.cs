@@ -1,0 +1,162 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Workbench.Experiments;
+
+/// <summary>One figure that differs between a recorded run and its rerun.</summary>
+/// <param name="File">The results file.</param><param name="Row">Row number (1 = first data row), or 0 for the file as a whole.</param>
+/// <param name="Where">The row's identifying values (arm, replicate, system, party, …).</param>
+/// <param name="Column">The column.</param><param name="Recorded">The value on disk.</param><param name="Rerun">The value the rerun gives.</param>
+public sealed record FigureDifference(string File, int Row, string Where, string Column, string Recorded, string Rerun)
+{
+    /// <inheritdoc/>
+    public override string ToString() => Row == 0 ? $"{File}: {Column}: recorded {Recorded}, rerun {Rerun}" : $"{File} row {Row} ({Where}) {Column}: recorded {Recorded}, rerun {Rerun}";
+}
+
+/// <summary>The outcome of rerunning a recorded run.</summary>
+/// <param name="Kind">simulation or sweep.</param><param name="FiguresCompared">Number of values compared.</param>
+/// <param name="Differences">Every value that differs.</param><param name="Notes">Differences in provenance (library, commit, SDK) worth knowing.</param>
+public sealed record VerifyReport(string Kind, long FiguresCompared, IReadOnlyList<FigureDifference> Differences, IReadOnlyList<string> Notes)
+{
+    /// <summary>True when every figure matched.</summary>
+    public bool Identical => Differences.Count == 0;
+}
+
+/// <summary>
+/// Reruns a recorded run from its manifest and compares every figure (issue 10, reviewers): <c>workbench simulate --out DIR</c>
+/// and <c>workbench sweep merge</c> folders. The manifest holds everything needed — the self-contained scenario or sweep, the
+/// overrides, the seeds — so a reviewer needs only the folder and the same library version.
+/// </summary>
+public static class Verify
+{
+    /// <summary>Reruns the run recorded in <paramref name="directory"/>/manifest.json and compares its results.csv figure by figure.</summary>
+    public static VerifyReport Run(string directory, int? threads = null, IProgress<string>? log = null, CancellationToken cancellationToken = default)
+    {
+        var manifestPath = Path.Combine(directory, "manifest.json");
+        if (!File.Exists(manifestPath)) throw new FileNotFoundException($"'{directory}' holds no manifest.json: verify a folder written by 'workbench simulate --out' or 'workbench sweep merge'.", manifestPath);
+        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))?.AsObject() ?? throw new InvalidDataException($"{manifestPath} is not a JSON object.");
+        var notes = new List<string>();
+        var (version, commit) = Simulation.LibraryVersion();
+        var (sdk, _) = Simulation.BuildEnvironment();
+        void Note(string what, string? recorded, string now) { if (recorded is not null && recorded != now) notes.Add($"recorded with {what} {recorded}; rerun with {now}"); }
+        Note("library", manifest["library"]?.GetValue<string>(), version);
+        Note("commit", manifest["commit"]?.GetValue<string>(), commit);
+        Note("SDK", manifest["sdk"]?.GetValue<string>(), sdk);
+        string kind = manifest["kind"]?.GetValue<string>() ?? throw new InvalidDataException($"{manifestPath} has no \"kind\": it was written by an older Workbench, before manifests recorded what to rerun.");
+        string csvPath = Path.Combine(directory, "results.csv");
+        if (!File.Exists(csvPath)) throw new FileNotFoundException($"'{directory}' holds no results.csv to compare with.", csvPath);
+        string rerun;
+        string[] keys;
+        switch (kind)
+        {
+            case "simulation":
+            {
+                var o = manifest["overrides"]!;
+                var scenario = Scenario.Parse(manifest["scenarioJson"]!.ToJsonString(), directory)
+                    .With(o["replicates"]!.GetValue<int>(), o["seed"]!.GetValue<int>(), o["voters"]!.GetValue<int>());
+                log?.Report($"rerunning scenario '{scenario.Name}': {scenario.Replicates} replicates of {scenario.Voters:N0} voters");
+                var result = Simulation.Run(scenario, threads, cancellationToken: cancellationToken);
+                rerun = result.ToCsv();
+                keys = ["arm", "replicate", "system", "party"];
+                var summaryPath = Path.Combine(directory, "summary.json");
+                if (File.Exists(summaryPath))
+                {
+                    var pretty = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+                    var diffs = CompareSummary(File.ReadAllText(summaryPath), result.Summary().ToJsonString(pretty) + "\n");
+                    var csvReport = Compare("results.csv", File.ReadAllText(csvPath), rerun, keys);
+                    return new VerifyReport(kind, csvReport.Compared + diffs.Compared, [.. csvReport.Differences, .. diffs.Differences], notes);
+                }
+                break;
+            }
+            case "sweep":
+            {
+                var spec = SweepSpec.Parse(manifest["sweepJson"]!.ToJsonString(), directory);
+                log?.Report($"rerunning sweep '{spec.Name}': {spec.ItemCount} items");
+                rerun = Sweep.Run(spec, threads, cancellationToken: cancellationToken).Table.ToCsv();
+                keys = ["item", "arm", "system", "party"];
+                break;
+            }
+            default: throw new InvalidDataException($"{manifestPath}: unknown kind '{kind}' (known: simulation, sweep).");
+        }
+        var report = Compare("results.csv", File.ReadAllText(csvPath), rerun, keys);
+        return new VerifyReport(kind, report.Compared, report.Differences, notes);
+    }
+
+    /// <summary>Compares two CSV texts cell by cell, labelling rows by their key columns.</summary>
+    public static (long Compared, IReadOnlyList<FigureDifference> Differences) Compare(string file, string recorded, string rerun, IReadOnlyList<string> keys)
+    {
+        var a = Parse(recorded); var b = Parse(rerun);
+        var diffs = new List<FigureDifference>();
+        if (a.Count == 0 || b.Count == 0) { if (a.Count != b.Count) diffs.Add(new(file, 0, "", "rows", a.Count.ToString(), b.Count.ToString())); return (0, diffs); }
+        var header = a[0];
+        if (!header.SequenceEqual(b[0])) { diffs.Add(new(file, 0, "", "columns", string.Join(",", header), string.Join(",", b[0]))); return (0, diffs); }
+        if (a.Count != b.Count) diffs.Add(new(file, 0, "", "rows", (a.Count - 1).ToString(), (b.Count - 1).ToString()));
+        var keyIdx = keys.Select(k => Array.IndexOf(header, k)).Where(i => i >= 0).ToArray();
+        long compared = 0;
+        for (int r = 1; r < Math.Min(a.Count, b.Count); r++)
+        {
+            for (int c = 0; c < header.Length; c++)
+            {
+                compared++;
+                string x = c < a[r].Length ? a[r][c] : "", y = c < b[r].Length ? b[r][c] : "";
+                if (x != y) diffs.Add(new(file, r, string.Join(", ", keyIdx.Select(k => $"{header[k]}={(k < a[r].Length ? a[r][k] : "")}")), header[c], x, y));
+            }
+        }
+        return (compared, diffs);
+    }
+
+    private static (long Compared, IReadOnlyList<FigureDifference> Differences) CompareSummary(string recorded, string rerun)
+    {
+        var diffs = new List<FigureDifference>();
+        long n = 0;
+        void Walk(JsonNode? x, JsonNode? y, string path)
+        {
+            switch (x)
+            {
+                case JsonObject ox when y is JsonObject oy:
+                    foreach (var (k, v) in ox) Walk(v, oy[k], $"{path}.{k}");
+                    foreach (var (k, v) in oy) if (!ox.ContainsKey(k)) diffs.Add(new("summary.json", 0, "", $"{path}.{k}", "(absent)", v?.ToJsonString() ?? "null"));
+                    break;
+                case JsonArray ax when y is JsonArray ay:
+                    if (ax.Count != ay.Count) diffs.Add(new("summary.json", 0, "", path + ".length", ax.Count.ToString(), ay.Count.ToString()));
+                    for (int i = 0; i < Math.Min(ax.Count, ay.Count); i++) Walk(ax[i], ay[i], $"{path}[{i}]");
+                    break;
+                default:
+                    n++;
+                    string sx = x?.ToJsonString() ?? "null", sy = y?.ToJsonString() ?? "null";
+                    if (sx != sy) diffs.Add(new("summary.json", 0, "", path, sx, sy));
+                    break;
+            }
+        }
+        Walk(JsonNode.Parse(recorded), JsonNode.Parse(rerun), "$");
+        return (n, diffs);
+    }
+
+    /// <summary>RFC 4180 CSV into rows of fields.</summary>
+    private static List<string[]> Parse(string text)
+    {
+        var rows = new List<string[]>(); var row = new List<string>(); var field = new StringBuilder();
+        bool quoted = false, any = false;
+        for (int i = 0; i < text.Length; i++)
+        {
+            char ch = text[i];
+            if (quoted)
+            {
+                if (ch == '"' && i + 1 < text.Length && text[i + 1] == '"') { field.Append('"'); i++; }
+                else if (ch == '"') quoted = false;
+                else field.Append(ch);
+                continue;
+            }
+            switch (ch)
+            {
+                case '"': quoted = true; any = true; break;
+                case ',': row.Add(field.ToString()); field.Clear(); any = true; break;
+                case '\r': break;
+                case '\n': row.Add(field.ToString()); field.Clear(); rows.Add([.. row]); row.Clear(); any = false; break;
+                default: field.Append(ch); any = true; break;
+            }
+        }
+        if (any || field.Length > 0) { row.Add(field.ToString()); rows.Add([.. row]); }
+        return rows;
+    }
+}
