@@ -385,7 +385,7 @@ internal static class SweepLaunch
         var entry = System.Reflection.Assembly.GetEntryAssembly()?.Location;
         bool viaDotnet = Path.GetFileNameWithoutExtension(process).Equals("dotnet", StringComparison.OrdinalIgnoreCase);
         if (viaDotnet && entry is { Length: > 0 } && Path.GetFileName(entry).Equals("Workbench.Cli.dll", StringComparison.OrdinalIgnoreCase)) return Quote(process) + " " + Quote(entry);
-        if (!viaDotnet && Path.GetFileNameWithoutExtension(process).Equals("Workbench.Cli", StringComparison.OrdinalIgnoreCase)) return Quote(process);
+        if (!viaDotnet) return Quote(process); // the apphost or the installed tool's shim
         return "workbench"; // a notebook or another host: assume the installed tool
     }
 
