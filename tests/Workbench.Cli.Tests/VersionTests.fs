@@ -1,5 +1,6 @@
 module Workbench.Cli.Tests.VersionTests
 
+open System.IO
 open System.Text.Json
 open Expecto
 
@@ -19,3 +20,15 @@ let tests =
             Expect.stringContains err "no-such-command" "names the bad token"
         }
     ]
+
+[<Tests>]
+let docs =
+    test "Cli.docs: docs/parameters.md is exactly what workbench docs generates from the [Param] metadata, with every documented type" {
+        let committed = File.ReadAllText(Path.Combine(Cli.repoRoot, "docs", "parameters.md"))
+        let code, out, err = Cli.run [ "docs" ]
+        Expect.equal code 0 err
+        Expect.equal out committed "docs/parameters.md is stale: run `dotnet run --project lib/Workbench.Cli -c Release -- docs --out docs/parameters.md`"
+        for t in Workbench.Parameters.DocumentedTypes() do Expect.stringContains out ("## " + t.Name + " (") (t.Name + " has a table")
+        Expect.stringContains out "| `epsilon` |" "opinion-dynamics parameters are documented"
+        Expect.stringContains out "| `canvass` | Canvass |" "built-in channels with their calibration"
+    }

@@ -1,0 +1,27 @@
+using System.CommandLine;
+
+namespace Workbench.Cli.Commands;
+
+/// <summary><c>workbench docs [--out docs/parameters.md]</c> (issue 10): the model parameter reference generated from the [Param] metadata.</summary>
+internal sealed class DocsCommand : CliCommand
+{
+    public override Command Build()
+    {
+        var output = new Option<string?>("--out") { Description = "Write the reference here (e.g. docs/parameters.md) instead of printing it." };
+        var cmd = new Command("docs", "Print or write the model parameter reference (name, type, meaning, unit, range, default, citation), generated from the library's parameter metadata.") { output };
+        cmd.SetAction(parse =>
+        {
+            var md = Parameters.ReferenceMarkdown();
+            if (parse.GetValue(output) is string path)
+            {
+                var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+                if (!Directory.Exists(dir)) throw new UsageException($"The folder '{dir}' does not exist.");
+                Tables.AtomicFile.WriteAllText(path, md);
+                Console.Out.WriteLine($"Wrote {Parameters.DocumentedTypes().Count} parameter tables to {path}");
+            }
+            else Console.Out.Write(md);
+            return ExitCodes.Ok;
+        });
+        return cmd;
+    }
+}
