@@ -62,3 +62,32 @@ let tests =
             finally Directory.Delete(dir, true)
         }
     ]
+
+[<Tests>]
+let png =
+    testSequenced <| test "Cli.run --png renders each chart of a notebook to a PNG (headless Chromium)" {
+        if isNull (Workbench.Notebooks.ChartImages.FindChromium()) then
+            if System.Environment.GetEnvironmentVariable "CI" = "true" then failtest "Chromium is missing; .ci/run installs it."
+            else skiptest "Chromium is not installed."
+        let dir = Cli.tempDir ()
+        try
+            let bin = Path.Combine(Cli.repoRoot, "artifacts", "bin", "Workbench", "release")
+            let nb = Workbench.Notebooks.Notebook.Create()
+            nb.AddCell("code", $"#r \"{bin}/Plotly.NET.dll\"\n#r \"{bin}/Plotly.NET.CSharp.dll\"\nPlotly.NET.CSharp.Chart.Column<double, string, string>(values: new[] {{ 1.0, 2.0 }}, Keys: new[] {{ \"a\", \"b\" }})") |> ignore
+            nb.AddCell("code", "1 + 1") |> ignore
+            nb.AddCell("code", "Plotly.NET.CSharp.Chart.Line<double, double, string>(x: new[] { 1.0, 2.0, 3.0 }, y: new[] { 3.0, 1.0, 2.0 })") |> ignore
+            let path = Path.Combine(dir, "charts.ipynb")
+            nb.Save path
+            let pngs = Path.Combine(dir, "png")
+            let code, _, err = Cli.run [ "run"; path; "--out"; Path.Combine(dir, "out"); "--png"; pngs ]
+            Expect.equal code 0 err
+            let files = Directory.GetFiles(pngs) |> Array.map Path.GetFileName |> Array.sort
+            Expect.equal files [| "charts-cell01-1.png"; "charts-cell03-1.png" |] "one PNG per chart, named by code cell"
+            for f in files do
+                let bytes = File.ReadAllBytes(Path.Combine(pngs, f))
+                Expect.sequenceEqual bytes.[0..7] [| 137uy; 80uy; 78uy; 71uy; 13uy; 10uy; 26uy; 10uy |] "PNG signature"
+                let be (i: int) = (int bytes.[i] <<< 24) ||| (int bytes.[i + 1] <<< 16) ||| (int bytes.[i + 2] <<< 8) ||| int bytes.[i + 3]
+                Expect.equal (be 16, be 20) (1000, 560) "the chart's size"
+                Expect.isGreaterThan bytes.Length 4000 "a drawn chart, not a blank page (a blank 1000×560 screenshot is about 2.9 kB)"
+        finally Directory.Delete(dir, true)
+    }

@@ -18,9 +18,10 @@ internal sealed class RunCommand : CliCommand
         var inPlace = new Option<bool>("--in-place") { Description = "Write the executed notebook over its source (HTML still goes to --out)." };
         var parameters = new Option<string[]>("--parameters") { Description = "Overrides of the cell tagged \"parameters\": name=value (C# literals), as papermill does.", AllowMultipleArgumentsPerToken = true };
         var timeout = new Option<double>("--timeout-per-cell") { Description = "Seconds a cell may run (default 300).", DefaultValueFactory = _ => 300 };
+        var png = new Option<string?>("--png") { Description = "Also render every chart to PNG in this folder (NAME-cellNN-K.png), with headless Chromium." };
         var cmd = new Command("run", "Execute notebooks headless: executed .ipynb and standalone offline HTML into --out; non-zero exit if any cell fails.")
         {
-            paths, outDir, inPlace, parameters, timeout,
+            paths, outDir, inPlace, parameters, timeout, png,
         };
         cmd.SetAction(parse =>
         {
@@ -43,6 +44,9 @@ internal sealed class RunCommand : CliCommand
             if (!(t > 0)) throw new UsageException($"--timeout-per-cell must be positive; got {t}.");
             var dir = parse.GetValue(outDir)!;
             Directory.CreateDirectory(dir);
+            string? pngDir = parse.GetValue(png);
+            if (pngDir is not null && ChartImages.FindChromium() is null)
+                throw new UsageException("--png needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
             var notebooks = files.Select(f => (Path: f, Notebook: LoadOrThrow(f))).ToList();
             var table = new List<(string Name, int Cells, string Status, TimeSpan Elapsed)>();
             int failures = 0;
@@ -58,6 +62,8 @@ internal sealed class RunCommand : CliCommand
                 var target = parse.GetValue(inPlace) ? path : Path.Combine(dir, name + ".ipynb");
                 run.Executed.Save(target);
                 Workbench.Tables.AtomicFile.WriteAllText(Path.Combine(dir, name + ".html"), Runner.ToHtml(run.Executed, name));
+                if (pngDir is not null)
+                    foreach (var f in ChartImages.Render(run.Executed, name, pngDir)) Console.Error.WriteLine($"  chart {f}");
                 if (!run.Succeeded)
                 {
                     failures++;

@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Workbench.Notebooks.Display;
+
+namespace Workbench.Notebooks;
+
+/// <summary>
+/// Renders the Plotly charts of an executed notebook to PNG (<c>workbench run --png DIR</c>; the README's pictures), by
+/// drawing each figure with the inlined plotly.js in headless Chromium — offline, no network. Chromium is the one
+/// dependency beyond the SDK, and only for this option: found at $WORKBENCH_CHROMIUM, or as chromium, chromium-browser or
+/// google-chrome on the PATH.
+/// </summary>
+public static class ChartImages
+{
+    /// <summary>The Chromium (or Chrome) executable, or null when none is installed.</summary>
+    public static string? FindChromium()
+    {
+        if (Environment.GetEnvironmentVariable("WORKBENCH_CHROMIUM") is { Length: > 0 } env && File.Exists(env)) return env;
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+            foreach (var name in new[] { "chromium", "chromium-browser", "google-chrome", "google-chrome-stable" })
+                if (File.Exists(Path.Combine(dir, name))) return Path.Combine(dir, name);
+        return null;
+    }
+
+    /// <summary>
+    /// Writes one PNG per chart output of <paramref name="nb"/> to <paramref name="directory"/>, named NAME-cellNN-K.png (NN: the
+    /// code cell's number, K: the chart's position among its outputs). Returns the files written.
+    /// </summary>
+    public static IReadOnlyList<string> Render(Notebook nb, string name, string directory, int width = 1000, int height = 560, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(nb);
+        chromium ??= FindChromium() ?? throw new InvalidOperationException("--png needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        string? plotly = null;
+        int codeCell = 0;
+        foreach (var cell in nb.Cells)
+        {
+            if (cell.Type != "code") continue;
+            codeCell++;
+            int k = 0;
+            foreach (var output in cell.Json["outputs"]?.AsArray() ?? [])
+            {
+                if (output?["data"]?["application/vnd.plotly.v1+json"] is not JsonNode figNode) continue;
+                k++;
+                var fig = figNode is JsonValue v && v.TryGetValue<string>(out var s) ? s : figNode.ToJsonString();
+                plotly ??= PlotlyFormatter.PlotlyJs().Replace("</script>", "<\\/script>");
+                var target = Path.GetFullPath(Path.Combine(directory, $"{name}-cell{codeCell:D2}-{k}.png"));
+                RenderFigure(chromium, plotly, fig, target, width, height);
+                written.Add(target);
+            }
+        }
+        return written;
+    }
+
+    private static void RenderFigure(string chromium, string plotlyJs, string figureJson, string target, int width, int height)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "wb-png-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var page = Path.Combine(work, "chart.html");
+            File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>html,body{margin:0;background:#fff}</style><script>" + plotlyJs +
+                $"</script></head><body><div id=\"c\" style=\"width:{width}px;height:{height}px\"></div><script>var fig={figureJson.Replace("</", "<\\/")};" +
+                "Plotly.newPlot('c',fig.data,Object.assign({},fig.layout,{width:" + width + ",height:" + height + "}),{staticPlot:true});</script></body></html>");
+            var png = Path.Combine(work, "chart.png");
+            var psi = new ProcessStartInfo(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={Path.Combine(work, "profile")}", $"--window-size={width},{height}",
+                "--virtual-time-budget=5000", $"--screenshot={png}", new Uri(page).AbsoluteUri])
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("Chromium did not finish rendering a chart within 60 s."); }
+            if (!File.Exists(png)) throw new InvalidOperationException($"Chromium wrote no screenshot (exit {p.ExitCode}): {err.Result}");
+            var partial = target + ".partial";
+            File.Copy(png, partial, overwrite: true);
+            File.Move(partial, target, overwrite: true); // a reader never sees half a picture
+        }
+        finally { try { Directory.Delete(work, true); } catch (IOException) { } }
+    }
+}
