@@ -141,6 +141,18 @@ public static class Runner
         return o;
     }
 
+    /// <summary>
+    /// A notebook's JSON with what may legitimately differ between two runs masked: wall-clock timings printed by cells
+    /// ("… 1.23 s", "12 ms") and execution-time metadata. Everything else — every number, table, chart and id — must be
+    /// byte-identical between runs (issue 10: executed notebooks are reproducible to the byte except timings).
+    /// </summary>
+    public static string MaskTimings(string notebookJson)
+    {
+        ArgumentNullException.ThrowIfNull(notebookJson);
+        var s = System.Text.RegularExpressions.Regex.Replace(notebookJson, "\"(start_time|end_time|iopub\\.execute_input|shell\\.execute_reply|iopub\\.status\\.busy|iopub\\.status\\.idle)\": \"[^\"]*\"", "\"$1\": \"T\"");
+        return System.Text.RegularExpressions.Regex.Replace(s, @"\b\d+(\.\d+)?\s?(ms|s|seconds|sec)\b", "T");
+    }
+
     /// <summary>A standalone offline HTML page: markdown rendered, code, outputs, charts interactive (plotly.js inlined once, never a CDN).</summary>
     public static string ToHtml(Notebook nb, string title)
     {

@@ -87,3 +87,32 @@ let tests =
             finally Directory.Delete(dir, true)
         }
     ]
+
+[<Tests>]
+let notebooks =
+    test "Cli.verify: workbench run writes a manifest; verify reruns the notebooks and names a changed output" {
+        let dir = Cli.tempDir ()
+        try
+            let nb = Workbench.Notebooks.Notebook.Create()
+            nb.AddCell("code", "int n = 6;", [ "parameters" ]) |> ignore
+            nb.AddCell("code", "Console.WriteLine(n * 7);") |> ignore
+            let src = Path.Combine(dir, "answer.ipynb")
+            nb.Save src
+            let out = Path.Combine(dir, "out")
+            let code, _, err = Cli.run [ "run"; src; "--out"; out; "--parameters"; "n=7" ]
+            Expect.equal code 0 err
+            let manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(out, "manifest.json")))
+            Expect.equal (manifest.["kind"].GetValue<string>()) "notebooks" "kind"
+            let entry = manifest.["notebooks"].[0]
+            Expect.equal (entry.["source"].GetValue<string>()) "../answer.ipynb" "source relative to the folder"
+            Expect.equal (entry.["parameters"].["n"].GetValue<string>()) "7" "parameters recorded"
+            let code, text, err = Cli.run [ "verify"; out ]
+            Expect.equal code 0 (text + err)
+            Expect.stringContains text "verified: the outputs of all 3 code cells match" "verified (the parameters cell, the injected parameters, the answer)"
+            let executed = Path.Combine(out, "answer.ipynb")
+            File.WriteAllText(executed, File.ReadAllText(executed).Replace("49", "48"))
+            let code, text, _ = Cli.run [ "verify"; out ]
+            Expect.equal code 1 "a changed output exits 1"
+            Expect.stringContains text "answer.ipynb row 3 (code cell 3) outputs" "names the cell"
+        finally Directory.Delete(dir, true)
+    }

@@ -3,18 +3,14 @@ module Workbench.Notebooks.Tests.ReproducibilityTests
 
 open System
 open System.IO
-open System.Text.RegularExpressions
 open Expecto
 open Workbench.Notebooks
 open Workbench.Notebooks.Tests
 
 let private repoRoot = Repo.root
 
-/// Masks what may legitimately differ between runs: wall-clock timings printed by cells ("… in 1.23 s", "12 ms") and
-/// execution-time metadata. Everything else — every number, table, chart and id — must be byte-identical.
-let mask (json: string) =
-    let s = Regex.Replace(json, "\"(start_time|end_time|iopub\\.execute_input|shell\\.execute_reply|iopub\\.status\\.busy|iopub\\.status\\.idle)\": \"[^\"]*\"", "\"$1\": \"T\"")
-    Regex.Replace(s, @"\b\d+(\.\d+)?\s?(ms|s|seconds|sec)\b", "T")
+/// What may differ between runs (timings) is masked by Runner.MaskTimings.
+let mask (json: string) = Runner.MaskTimings json
 
 [<Tests>]
 let tests =

@@ -49,6 +49,7 @@ internal sealed class RunCommand : CliCommand
                 throw new UsageException("--png needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
             var notebooks = files.Select(f => (Path: f, Notebook: LoadOrThrow(f))).ToList();
             var table = new List<(string Name, int Cells, string Status, TimeSpan Elapsed)>();
+            var ran = new List<(string Name, string Source, bool Succeeded)>();
             int failures = 0;
             foreach (var (path, nb) in notebooks)
             {
@@ -70,7 +71,9 @@ internal sealed class RunCommand : CliCommand
                     Console.Error.WriteLine($"FAILED {path}, cell {run.FailedCell + 1}: {run.Error}");
                 }
                 table.Add((name, run.CodeCells, run.Succeeded ? "ok" : $"failed at cell {run.FailedCell + 1}", run.Elapsed));
+                if (!parse.GetValue(inPlace)) ran.Add((name, path, run.Succeeded));
             }
+            if (ran.Count > 0) NotebookManifest.Update(dir, ran, pars);
             var sb = new StringBuilder("\nnotebook                               cells  status                  seconds\n");
             foreach (var (n, c, s, e) in table) sb.Append($"{n,-38} {c,5}  {s,-22} {e.TotalSeconds,7:F1}\n");
             Console.Error.Write(sb.ToString());

@@ -11,10 +11,10 @@ internal sealed class VerifyCommand : CliCommand
 {
     public override Command Build()
     {
-        var dir = new Argument<string>("DIR") { Description = "A folder written by 'workbench simulate --out' or 'workbench sweep merge' (it holds manifest.json and results.csv)." };
+        var dir = new Argument<string>("DIR") { Description = "A folder written by 'workbench simulate --out', 'workbench sweep merge' or 'workbench run --out' (it holds manifest.json)." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
         var max = new Option<int>("--show") { Description = "How many differing figures to list (default 20).", DefaultValueFactory = _ => 20 };
-        var cmd = new Command("verify", "Rerun a recorded run from its manifest (scenario or sweep, seeds, overrides) and report any figure that differs; exit 0 when every figure matches.")
+        var cmd = new Command("verify", "Rerun a recorded run from its manifest (a simulation, a merged sweep, or executed notebooks) and report any figure or output that differs; exit 0 when everything matches.")
         {
             dir, threads, max,
         };
@@ -25,12 +25,20 @@ internal sealed class VerifyCommand : CliCommand
             int? t = parse.GetValue(threads);
             if (t is < 1 or > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
             VerifyReport report;
-            try { report = Verify.Run(d, t, new Progress<string>(m => Console.Error.WriteLine(m))); }
+            var log = new Progress<string>(m => Console.Error.WriteLine(m));
+            var manifestPath = Path.Combine(d, "manifest.json");
+            try
+            {
+                report = File.Exists(manifestPath) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath)) is System.Text.Json.Nodes.JsonObject m && m["kind"]?.GetValue<string>() == "notebooks"
+                    ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log);
+            }
             catch (InvalidDataException ex) { throw new UsageException(ex.Message); }
             foreach (var n in report.Notes) Console.Out.WriteLine($"note: {n}");
             if (report.Identical)
             {
-                Console.Out.WriteLine($"verified: all {report.FiguresCompared:N0} figures of this {report.Kind} match the rerun.");
+                Console.Out.WriteLine(report.Kind == "notebooks"
+                    ? $"verified: the outputs of all {report.FiguresCompared:N0} code cells match the rerun (timings aside)."
+                    : $"verified: all {report.FiguresCompared:N0} figures of this {report.Kind} match the rerun.");
                 return ExitCodes.Ok;
             }
             Console.Out.WriteLine($"DIFFERENT: {report.Differences.Count:N0} of {report.FiguresCompared:N0} figures differ from the rerun:");
