@@ -7,6 +7,24 @@ open Expecto
 [<Tests>]
 let tests =
     testList "Cli.Opinion" [
+        test "opinion --dimensions 2 reports joint clusters, alignment and per-issue metrics, and writes one column per issue" {
+            let dir = Cli.tempDir ()
+            try
+                let code, out, err = Cli.run [ "opinion"; "--model"; "deffuant"; "--graph"; "complete"; "--nodes"; "600"; "--epsilon"; "0.9"; "--steps"; "500"; "--seed"; "1"; "--dimensions"; "2"; "--out"; dir ]
+                Expect.equal code 0 err
+                use doc = JsonDocument.Parse out
+                let final = doc.RootElement.GetProperty("final")
+                Expect.equal (doc.RootElement.GetProperty("dimensions").GetInt32()) 2 "dimensions"
+                Expect.equal (final.GetProperty("jointMajorClusters").GetInt32()) 1 "a wide bound gives consensus on both issues"
+                Expect.equal (final.GetProperty("perDimension").GetArrayLength()) 2 "per-issue metrics"
+                let lines = File.ReadAllLines(Path.Combine(dir, "opinions.csv"))
+                Expect.equal lines.[0] "node,opinion0,opinion1" "one column per issue"
+                Expect.equal lines.Length 601 "one row per node"
+                let code, _, err = Cli.run [ "opinion"; "--model"; "deffuant"; "--graph"; "complete"; "--nodes"; "10"; "--steps"; "5"; "--seed"; "1"; "--dimensions"; "0" ]
+                Expect.equal code 2 "invalid dimensions"
+                Expect.stringContains err "--dimensions" "names the option"
+            finally Directory.Delete(dir, true)
+        }
         test "opinion prints final metrics and writes the time series" {
             let dir = Cli.tempDir ()
             let code, out, err = Cli.run [ "opinion"; "--model"; "deffuant"; "--graph"; "erdos-renyi"; "--nodes"; "500"; "--degree"; "10"; "--epsilon"; "0.3"; "--steps"; "50"; "--seed"; "1"; "--out"; dir ]

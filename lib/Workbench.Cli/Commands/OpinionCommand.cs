@@ -30,10 +30,11 @@ internal sealed class OpinionCommand : CliCommand
         var steps = new Option<int>("--steps") { Description = "Steps (asynchronous: N interactions each).", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed.", Required = true };
         var threads = new Option<int?>("--threads") { Description = "Threads for synchronous models (results do not depend on it)." };
+        var dimensions = new Option<int>("--dimensions") { Description = "Issue dimensions (1 = the classic models; more: opinions in [0,1]^D, Euclidean distance).", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string?>("--out") { Description = "Write the time series (timeseries.csv) and final opinions (opinions.csv) here." };
         var cmd = new Command("opinion", "Run opinion dynamics (Deffuant, Hegselmann–Krause, algorithmic bias, DeGroot, voter) on a graph; print final metrics as JSON.")
         {
-            model, graph, preset, nodes, degree, epsilon, gamma, mu, steps, seed, threads, outDir,
+            model, graph, preset, nodes, degree, epsilon, gamma, mu, steps, seed, threads, dimensions, outDir,
         };
         cmd.SetAction(parse =>
         {
@@ -62,6 +63,9 @@ internal sealed class OpinionCommand : CliCommand
             var dir = parse.GetValue(outDir);
             if (dir is not null && !Directory.Exists(dir)) Directory.CreateDirectory(dir);
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            int dims = parse.GetValue(dimensions);
+            if (dims is < 1 or > 50) throw new UsageException($"--dimensions must be between 1 and 50; got {dims}.");
+            if (dims > 1) return RunMulti(m, g, n, dims, p, s, t, dir, parse.GetValue(model)!, parse.GetValue(graph)!);
             var run = Opinions.Run(m, g, Opinions.Uniform(n, s), p, s, t);
             var metrics = run.Metrics;
             if (dir is not null)
@@ -87,5 +91,39 @@ internal sealed class OpinionCommand : CliCommand
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>Several issue dimensions: opinions.csv has one column per dimension; the JSON adds joint clusters and issue alignment.</summary>
+    private static int RunMulti(OpinionModel m, Graph g, int n, int dims, OpinionParameters p, ulong s, int t, string? dir, string model, string graph)
+    {
+        var run = MultiOpinions.Run(m, g, MultiOpinions.Uniform(n, dims, s), dims, p, s, t);
+        var metrics = run.Metrics;
+        if (dir is not null)
+        {
+            var ts = new StringBuilder("replicate,step,metric,value\n");
+            foreach (var r in run.Series) ts.Append(CultureInfo.InvariantCulture, $"{r.Replicate},{r.Step},{r.Metric},{r.Value:R}\n");
+            AtomicFile.WriteAllText(Path.Combine(dir, "timeseries.csv"), ts.ToString());
+            var op = new StringBuilder("node," + string.Join(",", Enumerable.Range(0, dims).Select(d => $"opinion{d}")) + "\n");
+            for (int i = 0; i < n; i++)
+            {
+                op.Append(i.ToString(CultureInfo.InvariantCulture));
+                for (int d = 0; d < dims; d++) op.Append(',').Append(run.Opinions[(long)i * dims + d].ToString("R", CultureInfo.InvariantCulture));
+                op.Append('\n');
+            }
+            AtomicFile.WriteAllText(Path.Combine(dir, "opinions.csv"), op.ToString());
+        }
+        var json = new Dictionary<string, object>
+        {
+            ["model"] = model, ["graph"] = graph, ["nodes"] = n, ["dimensions"] = dims, ["edges"] = g.IsComplete ? (long)n * (n - 1) / 2 : g.EdgeCount,
+            ["epsilon"] = p.Epsilon, ["gamma"] = p.Gamma, ["mu"] = p.Mu, ["seed"] = s,
+            ["steps"] = run.Steps, ["converged"] = run.Converged, ["interactions"] = run.Interactions, ["interactionsPerSecond"] = Math.Round(run.InteractionsPerSecond),
+            ["final"] = new Dictionary<string, object>
+            {
+                ["jointClusters"] = metrics.JointClusters, ["jointMajorClusters"] = metrics.JointMajorClusters, ["alignment"] = Math.Round(metrics.Alignment, 6),
+                ["perDimension"] = metrics.PerDimension.Select(x => new Dictionary<string, object> { ["variance"] = Math.Round(x.Variance, 6), ["majorClusters"] = x.MajorClusters }).ToArray(),
+            },
+        };
+        Console.Out.WriteLine(JsonSerializer.Serialize(json, new JsonSerializerOptions { WriteIndented = true }));
+        return ExitCodes.Ok;
     }
 }
