@@ -25,10 +25,11 @@ internal sealed class ScoreCommand : CliCommand
         var seed = new Option<int?>("--seed") { Description = "Random seed (default 2018)." };
         var party = new Option<string?>("--party") { Description = "The party whose support is scored (default: the first)." };
         var trainer = new Option<string>("--trainer") { Description = "logistic (default) or fasttree.", DefaultValueFactory = _ => "logistic" };
+        var quality = new Option<string>("--data-quality") { Description = "perfect (default: sources read the truth) or typical (incomplete, partly wrong consumer data and platform inferences; partly stale voter-file ages).", DefaultValueFactory = _ => "perfect" };
         var output = new Option<string?>("--out") { Description = "Folder for scores.parquet (voter, support, turnout, uplift, true_uplift, segment, cluster)." };
         var cmd = new Command("score", "Train support, turnout and uplift scores (ML.NET) on what a data regime lets a campaign see; print AUC, Brier, calibration, top-decile precision, Qini, uplift AUC, the correlation with the true uplift, and segment sizes as JSON.")
         {
-            preset, spec, voters, regime, seed, party, trainer, output,
+            preset, spec, voters, regime, seed, party, trainer, quality, output,
         };
         cmd.SetAction(parse =>
         {
@@ -45,7 +46,7 @@ internal sealed class ScoreCommand : CliCommand
             if (outDir is not null) { Directory.CreateDirectory(outDir); ElectorateCommand.CheckWritable(Path.Combine(outDir, "scores.parquet")); }
             int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
             var e = Electorates.Generate(s, n, seedValue);
-            var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)! }, (ulong)seedValue);
+            var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)!, DataQuality = parse.GetValue(quality)! }, (ulong)seedValue);
             if (outDir is not null) AtomicFile.Write(Path.Combine(outDir, "scores.parquet"), st => WriteAsync(result, st).GetAwaiter().GetResult());
             var json = result.ToJson();
             json["preset"] = s.Name; json["voters"] = n; json["seed"] = seedValue;

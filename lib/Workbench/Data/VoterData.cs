@@ -35,18 +35,52 @@ public sealed class VoterData
     private int[]? _cellOfVoter;
     private int _cells;
 
-    private VoterData(Workbench.Electorate.Electorate e, DataRegime regime) { _e = e; Regime = regime; }
+    private readonly ulong _seed;
+
+    private VoterData(Workbench.Electorate.Electorate e, DataRegime regime, DataQuality quality, ulong seed) { _e = e; Regime = regime; Quality = quality; _seed = seed; }
 
     /// <summary>The regime in force.</summary>
     public DataRegime Regime { get; }
+    /// <summary>How well each source observes the truth.</summary>
+    public DataQuality Quality { get; }
 
-    /// <summary>A view of <paramref name="electorate"/> under <paramref name="regime"/> (validated).</summary>
-    public static VoterData Open(Workbench.Electorate.Electorate electorate, DataRegime regime)
+    /// <summary>
+    /// A view of <paramref name="electorate"/> under <paramref name="regime"/> (validated), with sources observing the truth as
+    /// <paramref name="quality"/> says (default: perfectly); <paramref name="seed"/> fixes which records are missing, wrong or stale.
+    /// </summary>
+    public static VoterData Open(Workbench.Electorate.Electorate electorate, DataRegime regime, DataQuality? quality = null, ulong seed = 1)
     {
         ArgumentNullException.ThrowIfNull(electorate); ArgumentNullException.ThrowIfNull(regime);
         Parameters.ThrowIfAny(regime.Validate());
-        return new VoterData(electorate, regime);
+        quality ??= DataQuality.Perfect;
+        Parameters.ThrowIfAny(quality.Validate());
+        return new VoterData(electorate, regime, quality, seed);
     }
+
+    /// <summary>Whether <paramref name="source"/> holds a record for voter <paramref name="i"/> (coverage is per source and voter, whatever the attribute).</summary>
+    public bool HasRecord(DataSource source, int i)
+    {
+        var q = Quality.Of(source);
+        if (q.Coverage >= 1) return true;
+        var r = new Random.RandomStream(_seed, StreamCoverage, (ulong)source << 40 | (uint)i);
+        return r.NextDouble() < q.Coverage;
+    }
+
+    private const uint StreamCoverage = 9501, StreamObservation = 9502;
+
+    /// <summary>What <paramref name="source"/> records for voter <paramref name="i"/>: NaN without a record; another voter's value for a wrong record; an out-of-date age for a stale one.</summary>
+    private float Observed(string attribute, DataSource source, int i)
+    {
+        var q = Quality.Of(source);
+        if (q.Coverage >= 1 && q.ErrorRate == 0 && q.StaleShare == 0) return Value(attribute, i);
+        if (!HasRecord(source, i)) return float.NaN;
+        var r = new Random.RandomStream(_seed, StreamObservation, ((ulong)source << 40 | (uint)i) ^ ((ulong)(uint)Array.IndexOf(AttributeOrder, attribute) << 32));
+        if (r.NextDouble() < q.ErrorRate) return Value(attribute, r.NextInt(_e.VoterCount));
+        if (attribute == "age" && r.NextDouble() < q.StaleShare) return Math.Max(0, Value(attribute, i) - (float)q.StaleYears);
+        return Value(attribute, i);
+    }
+
+    private static readonly string[] AttributeOrder = ["age", "gender", "urban", "past_turnout", "education", "income_quintile", "minority", "health", "interest", "support"];
 
     private void Check(string attribute, DataSource source)
     {
@@ -60,7 +94,7 @@ public sealed class VoterData
             throw new ArgumentException($"The source {source} does not carry '{attribute}'; sources that do: {string.Join(", ", carriers)}.", nameof(source));
     }
 
-    /// <summary>Individual values (one per voter). Refused under an aggregated regime.</summary>
+    /// <summary>Individual values as the source records them (one per voter; NaN where the source holds no record). Refused under an aggregated regime.</summary>
     public float[] Individual(string attribute, DataSource source)
     {
         Check(attribute, source);
@@ -68,7 +102,7 @@ public sealed class VoterData
             throw new RegimeViolationException(Regime.Name, Regime.IndividualModelling ? "minimumUnitHouseholds" : "individualModelling",
                 $"individual data is not available; use cells of at least {Regime.MinimumUnitHouseholds} households.");
         var v = new float[_e.VoterCount];
-        for (int i = 0; i < v.Length; i++) v[i] = Value(attribute, i);
+        for (int i = 0; i < v.Length; i++) v[i] = Observed(attribute, source, i);
         return v;
     }
 
@@ -99,21 +133,23 @@ public sealed class VoterData
     /// <summary>Number of cells.</summary>
     public int CellCount { get { EnsureCells(); return _cells; } }
 
-    /// <summary>Cell means of an attribute (each cell at least the regime's minimum of households).</summary>
+    /// <summary>Cell means of an attribute over the voters the source holds a record for (each cell at least the regime's minimum of households; NaN when none).</summary>
     public CellTable Cells(string attribute, DataSource source)
     {
         Check(attribute, source);
         EnsureCells();
-        var sum = new double[_cells]; var voters = new int[_cells]; var households = new int[_cells];
+        var sum = new double[_cells]; var voters = new int[_cells]; var households = new int[_cells]; var known = new int[_cells];
         int lastHousehold = -1;
         for (int i = 0; i < _e.VoterCount; i++)
         {
             int c = _cellOfVoter![i];
-            sum[c] += Value(attribute, i); voters[c]++;
+            float v = Observed(attribute, source, i);
+            if (!float.IsNaN(v)) { sum[c] += v; known[c]++; }
+            voters[c]++;
             if (_e.Household[i] != lastHousehold) { households[c]++; lastHousehold = _e.Household[i]; }
         }
         var mean = new float[_cells];
-        for (int c = 0; c < _cells; c++) mean[c] = (float)(sum[c] / voters[c]);
+        for (int c = 0; c < _cells; c++) mean[c] = known[c] > 0 ? (float)(sum[c] / known[c]) : float.NaN;
         return new CellTable(attribute, source, Regime.MinimumUnitHouseholds, mean, households, voters);
     }
 

@@ -29,6 +29,8 @@ public sealed record ScoringOptions
     /// <summary>Share of linked consumer-data records joined to the wrong voter (record linkage error).</summary>
     [Param("Share of consumer-data records linked to the wrong voter", Min = 0, Max = 1)]
     public double LinkageError { get; init; }
+    /// <summary>How well the sources observe the truth: "perfect" (the default) or "typical" (<see cref="DataQuality.Typical"/>: incomplete, partly wrong consumer data and platform inferences, partly stale voter-file ages).</summary>
+    public string DataQuality { get; init; } = "perfect";
     /// <summary>logistic (L-BFGS logistic regression) or fasttree (gradient-boosted trees); both single-threaded and seeded, so deterministic.</summary>
     public string Trainer { get; init; } = "logistic";
     /// <summary>Clusters of the k-means segmentation.</summary>
@@ -138,6 +140,7 @@ public static class Scorer
         Parameters.CheckRanges(o, "$", errors);
         if (o.Trainer is not ("logistic" or "fasttree")) errors.Add(new("$.trainer", $"'{o.Trainer}' is not logistic or fasttree."));
         if (o.Linkage is not ("linked" or "silos")) errors.Add(new("$.linkage", $"'{o.Linkage}' is not linked or silos."));
+        if (o.DataQuality is not ("perfect" or "typical")) errors.Add(new("$.dataQuality", $"'{o.DataQuality}' is not perfect or typical."));
         int p = o.Party is null ? 0 : e.PartyNames.ToList().IndexOf(o.Party);
         if (p < 0) errors.Add(new("$.party", $"'{o.Party}' is not a party of the electorate ({string.Join(", ", e.PartyNames)})."));
         Parameters.ThrowIfAny(errors);
@@ -284,8 +287,9 @@ public static class Scorer
     /// <summary>Observable features per voter (row-major n × F) and their names.</summary>
     internal static (float[] Features, IReadOnlyList<string> Names) Features(Electorate.Electorate e, DataRegime regime, int party, ScoringOptions o, ulong seed)
     {
-        var data = VoterData.Open(e, regime);
+        var data = VoterData.Open(e, regime, Data.DataQuality.Preset(o.DataQuality), Seeds.Derive(seed, 9500));
         int n = e.VoterCount, C = e.ConstituencyCount, P = e.PartyCount;
+        var recordIndicators = new HashSet<DataSource>();
         var columns = new List<float[]>(); var names = new List<string>();
         foreach (var attr in VoterData.Catalogue.Keys.Where(a => a != "support"))
         {
@@ -293,6 +297,21 @@ public static class Scorer
             // consumer data. Polls give labels, not features; platforms target on their own data and never hand it over.
             if (data.UsableSource(attr, s => s == DataSource.VoterFile || (s == DataSource.ConsumerData && o.Linkage != "silos")) is not DataSource source) continue;
             var v = data.PerVoter(attr, source);
+            // Missing records (incomplete sources): impute the mean of the known values and, at the individual level, add one
+            // "has a record" indicator per source, as an analyst would.
+            if (v.Any(float.IsNaN))
+            {
+                double known = 0; int count = 0;
+                foreach (var value in v) if (!float.IsNaN(value)) { known += value; count++; }
+                float fill = count > 0 ? (float)(known / count) : 0;
+                for (int i = 0; i < n; i++) if (float.IsNaN(v[i])) v[i] = fill;
+                if (!regime.Aggregated && recordIndicators.Add(source))
+                {
+                    var has = new float[n];
+                    for (int i = 0; i < n; i++) has[i] = data.HasRecord(source, i) ? 1 : 0;
+                    columns.Add(has); names.Add($"has a record ({source})");
+                }
+            }
             if (!regime.Aggregated && source == DataSource.ConsumerData && o.LinkageError > 0)
             {
                 // Linkage error: a share of purchased records is joined to a random other voter.

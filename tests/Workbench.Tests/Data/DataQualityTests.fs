@@ -1,0 +1,59 @@
+/// Sources observe the truth with coverage, error and staleness as their parameters say (issue 6; MODEL.md §3).
+module Workbench.Tests.Data.DataQualityTests
+
+open System
+open Expecto
+open Workbench.Data
+open Workbench.Scoring
+
+let private e = lazy (Workbench.Electorate.Electorates.Generate("classroom", Nullable 60000, Nullable 4, Nullable 2))
+
+[<Tests>]
+let tests =
+    testList "Data.Quality" [
+        test "perfect quality reads the truth; the default is perfect" {
+            let d = VoterData.Open(e.Value, DataRegime.Preset "us-like")
+            Expect.isTrue d.Quality.IsPerfect "default"
+            let truth = e.Value.Education |> Array.map float32
+            Expect.sequenceEqual (d.Individual("education", DataSource.ConsumerData)) truth "consumer data = truth"
+        }
+        test "consumer data: coverage 0.75 and 40% wrong records, within three standard errors at 60,000 voters" {
+            let d = VoterData.Open(e.Value, DataRegime.Preset "us-like", DataQuality.Typical, 7UL)
+            let obs = d.Individual("education", DataSource.ConsumerData)
+            let n = float obs.Length
+            let covered = obs |> Array.filter (fun v -> not (Single.IsNaN v)) |> Array.length |> float
+            Expect.floatClose { absolute = 3.0 * sqrt (0.75 * 0.25 / n); relative = 0.0 } (covered / n) 0.75 "coverage"
+            // A wrong record holds a random voter's value, so it differs from the truth with probability 1 − Σ p_k².
+            let truth = e.Value.Education
+            let shares = truth |> Array.countBy id |> Array.map (fun (_, c) -> float c / n)
+            let differs = 0.4 * (1.0 - (shares |> Array.sumBy (fun p -> p * p)))
+            let mismatched = [| for i in 0 .. obs.Length - 1 do if not (Single.IsNaN obs.[i]) then yield (if obs.[i] <> float32 truth.[i] then 1.0 else 0.0) |]
+            let rate = Array.average mismatched
+            Expect.floatClose { absolute = 3.0 * sqrt (differs * (1.0 - differs) / float mismatched.Length); relative = 0.0 } rate differs "wrong records"
+            Expect.isFalse (d.HasRecord(DataSource.VoterFile, 0) |> not) "the voter file is complete"
+        }
+        test "voter file: a tenth of recorded ages are four years out of date" {
+            let d = VoterData.Open(e.Value, DataRegime.Preset "us-like", DataQuality.Typical, 7UL)
+            let obs = d.Individual("age", DataSource.VoterFile)
+            let stale = [| for i in 0 .. obs.Length - 1 -> if obs.[i] < float32 e.Value.Age.[i] then 1.0 else 0.0 |] |> Array.average
+            Expect.floatClose { absolute = 3.0 * sqrt (0.1 * 0.9 / float obs.Length); relative = 0.0 } stale 0.1 "stale share"
+            Expect.isTrue ([| 0 .. obs.Length - 1 |] |> Array.forall (fun i -> obs.[i] = float32 e.Value.Age.[i] || obs.[i] = float32 e.Value.Age.[i] - 4.0f || (obs.[i] = 0.0f))) "stale records are exactly four years younger"
+        }
+        test "observations are deterministic for a seed, and aggregated regimes average only the records held" {
+            let a = VoterData.Open(e.Value, DataRegime.Preset "us-like", DataQuality.Typical, 7UL).Individual("income_quintile", DataSource.ConsumerData)
+            let b = VoterData.Open(e.Value, DataRegime.Preset "us-like", DataQuality.Typical, 7UL).Individual("income_quintile", DataSource.ConsumerData)
+            Expect.equal (a |> Array.map BitConverter.SingleToInt32Bits) (b |> Array.map BitConverter.SingleToInt32Bits) "same seed, same records"
+            let g = DataRegime.Preset "germany-like"
+            let src = if g.AllowedSources |> Seq.contains DataSource.ConsumerData then DataSource.ConsumerData else DataSource.VoterFile
+            let attr = if src = DataSource.ConsumerData then "income_quintile" else "age"
+            let cells = VoterData.Open(e.Value, g, DataQuality.Typical, 7UL).Cells(attr, src)
+            Expect.isTrue (cells.Mean |> Array.exists (fun m -> not (Single.IsNaN m))) "cell means exist"
+        }
+        test "scoring with typical data quality is less accurate than with perfect data (US-like, classroom, same seed)" {
+            let run q = Scorer.Score(e.Value, DataRegime.Preset "us-like", ScoringOptions(DataQuality = q), 3UL)
+            let p, t = run "perfect", run "typical"
+            Expect.isLessThan t.Support.Auc p.Support.Auc "support AUC falls"
+            Expect.isLessThan t.Turnout.Auc p.Turnout.Auc "turnout AUC falls"
+            Expect.contains t.Features "has a record (ConsumerData)" "a missing-record indicator for the incomplete source"
+        }
+    ]
