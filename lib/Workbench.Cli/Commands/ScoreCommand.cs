@@ -26,10 +26,11 @@ internal sealed class ScoreCommand : CliCommand
         var party = new Option<string?>("--party") { Description = "The party whose support is scored (default: the first)." };
         var trainer = new Option<string>("--trainer") { Description = "logistic (default) or fasttree.", DefaultValueFactory = _ => "logistic" };
         var quality = new Option<string>("--data-quality") { Description = "perfect (default: sources read the truth) or typical (incomplete, partly wrong consumer data and platform inferences; partly stale voter-file ages).", DefaultValueFactory = _ => "perfect" };
+        var arms = new Option<int>("--arms") { Description = "Treatment arms of the message test (1: one message; 2–10: one message per issue, and which to send to whom).", DefaultValueFactory = _ => 1 };
         var output = new Option<string?>("--out") { Description = "Folder for scores.parquet (voter, support, turnout, uplift, true_uplift, segment, cluster)." };
         var cmd = new Command("score", "Train support, turnout and uplift scores (ML.NET) on what a data regime lets a campaign see; print AUC, Brier, calibration, top-decile precision, Qini, uplift AUC, the correlation with the true uplift, and segment sizes as JSON.")
         {
-            preset, spec, voters, regime, seed, party, trainer, quality, output,
+            preset, spec, voters, regime, seed, party, trainer, quality, arms, output,
         };
         cmd.SetAction(parse =>
         {
@@ -46,7 +47,7 @@ internal sealed class ScoreCommand : CliCommand
             if (outDir is not null) { Directory.CreateDirectory(outDir); ElectorateCommand.CheckWritable(Path.Combine(outDir, "scores.parquet")); }
             int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
             var e = Electorates.Generate(s, n, seedValue);
-            var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)!, DataQuality = parse.GetValue(quality)! }, (ulong)seedValue);
+            var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)!, DataQuality = parse.GetValue(quality)!, UpliftArms = parse.GetValue(arms) }, (ulong)seedValue);
             if (outDir is not null) AtomicFile.Write(Path.Combine(outDir, "scores.parquet"), st => WriteAsync(result, st).GetAwaiter().GetResult());
             var json = result.ToJson();
             json["preset"] = s.Name; json["voters"] = n; json["seed"] = seedValue;

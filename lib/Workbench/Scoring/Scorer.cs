@@ -21,6 +21,13 @@ public sealed record ScoringOptions
     /// <summary>Mean true effect of the tested message on the probability of supporting the party (a strong message: ads average about 0.007, Coppock et al. 2020).</summary>
     [Param("Mean true effect of the tested message on support", Min = 0, Max = 0.3, Unit = "probability")]
     public double UpliftEffect { get; init; } = 0.03;
+    /// <summary>
+    /// Treatment arms of the message test. 1: one message whose effect scales with persuadability. 2 or more: one message per
+    /// issue (arm k on issue k mod the number of issues), whose effect also scales with each voter's salience of that issue — so
+    /// arms move different voters, and a campaign can learn which message to send to whom.
+    /// </summary>
+    [Param("Treatment arms of the randomised message test", Min = 1, Max = 10)]
+    public int UpliftArms { get; init; } = 1;
     /// <summary>Share of voters canvassed (canvass records exist only for them), before the bias toward voters at home.</summary>
     [Param("Share of voters the campaign has canvassed (before the bias toward voters at home)", Min = 0, Max = 1)]
     public double CanvassCoverage { get; init; } = 0.3;
@@ -43,6 +50,13 @@ public sealed record ModelReport(string Model, int TrainingSize, double Auc, dou
 
 /// <summary>How well one uplift model does: on the held-out half of the message test, and against the true individual effect.</summary>
 public sealed record UpliftReport(string Model, int TestSize, double Qini, double UpliftAuc, double TrueUpliftCorrelation);
+
+/// <summary>
+/// Choosing a message per voter from a multi-arm test (Tappin et al. 2023 ask whether such targeting beats the best single
+/// message): how often the T-learner's best arm is the truly best, and the mean true uplift of sending each voter the predicted
+/// best arm, against the best single arm for everyone and the oracle that knows every voter's best arm.
+/// </summary>
+public sealed record ArmChoice(int Arms, double BestArmAccuracy, double ChanceAccuracy, double TargetedUplift, double BestSingleArmUplift, double OracleUplift);
 
 /// <summary>A classical campaign segment and its size.</summary>
 public sealed record SegmentSize(string Segment, int Voters, double Share);
@@ -76,8 +90,10 @@ public sealed class ScoringResult
     public ModelReport Support { get; internal init; } = null!;
     /// <summary>Turnout model report.</summary>
     public ModelReport Turnout { get; internal init; } = null!;
-    /// <summary>Uplift models: T-learner and class transformation.</summary>
+    /// <summary>Uplift models: T-learner and class transformation (with several arms: a T-learner per arm).</summary>
     public IReadOnlyList<UpliftReport> Uplift { get; internal init; } = [];
+    /// <summary>With several treatment arms: how well the predicted best message per voter does (null with one arm).</summary>
+    public ArmChoice? ArmChoice { get; internal init; }
     /// <summary>Support score per voter.</summary>
     public float[] SupportScore { get; internal init; } = [];
     /// <summary>Turnout score per voter.</summary>
@@ -109,6 +125,11 @@ public sealed class ScoringResult
             ["regime"] = Regime.Name, ["party"] = Party, ["features"] = new JsonArray(Features.Select(f => (JsonNode?)JsonValue.Create(f)).ToArray()),
             ["support"] = Model(Support), ["turnout"] = Model(Turnout),
             ["uplift"] = new JsonArray(Uplift.Select(u => (JsonNode)new JsonObject { ["model"] = u.Model, ["testSize"] = u.TestSize, ["qini"] = R(u.Qini), ["upliftAuc"] = R(u.UpliftAuc), ["trueUpliftCorrelation"] = R(u.TrueUpliftCorrelation) }).ToArray()),
+            ["armChoice"] = ArmChoice is null ? null : new JsonObject
+            {
+                ["arms"] = ArmChoice.Arms, ["bestArmAccuracy"] = R(ArmChoice.BestArmAccuracy), ["chanceAccuracy"] = R(ArmChoice.ChanceAccuracy),
+                ["targetedUplift"] = R(ArmChoice.TargetedUplift), ["bestSingleArmUplift"] = R(ArmChoice.BestSingleArmUplift), ["oracleUplift"] = R(ArmChoice.OracleUplift),
+            },
             ["segments"] = new JsonArray(SegmentSizes.Select(s => (JsonNode)new JsonObject { ["segment"] = s.Segment, ["voters"] = s.Voters, ["share"] = R(s.Share) }).ToArray()),
             ["clusters"] = new JsonArray(Clusters.Select(c => (JsonNode)new JsonObject { ["cluster"] = c.Cluster, ["voters"] = c.Voters, ["meanSupport"] = R(c.MeanSupport), ["meanTurnout"] = R(c.MeanTurnout) }).ToArray()),
         };
@@ -211,7 +232,7 @@ public static class Scorer
         var hold = test.Where((_, k) => k % 2 == 1).ToArray();
         var uplifts = new List<UpliftReport>();
         float[] tLearner = new float[n];
-        if (polls && train.Length > 0)
+        if (o.UpliftArms == 1 && polls && train.Length > 0)
         {
             var treatedScore = Train(ml, o, features, F, train.Where(x => x.Treated).Select(x => x.Voter).ToList(), train.Where(x => x.Treated).Select(x => x.Outcome).ToArray(), n);
             var controlScore = Train(ml, o, features, F, train.Where(x => !x.Treated).Select(x => x.Voter).ToList(), train.Where(x => !x.Treated).Select(x => x.Outcome).ToArray(), n);
@@ -221,6 +242,10 @@ public static class Scorer
             uplifts.Add(UpliftEval("t-learner", test.Count, tLearner, hold, trueUplift));
             uplifts.Add(UpliftEval("class-transformation", test.Count, classTransform, hold, trueUplift));
         }
+
+        ArmChoice? armChoice = null;
+        if (o.UpliftArms >= 2 && polls)
+            (tLearner, trueUplift, armChoice) = MultiArm(ml, o, features, F, e, model, responses, p, truthP, seed, uplifts);
 
         // Segments: classical rules on the scores, and k-means on the scores.
         var segments = new Segment[n];
@@ -241,8 +266,76 @@ public static class Scorer
         {
             Regime = regime, Party = e.PartyNames[p], Features = names, Support = support, Turnout = turnout, Uplift = uplifts,
             SupportScore = supportScore, TurnoutScore = turnoutScore, UpliftScore = tLearner, TrueUplift = trueUplift,
-            Cluster = cluster, Segments = segments, SegmentSizes = sizes, Clusters = clusters,
+            Cluster = cluster, Segments = segments, SegmentSizes = sizes, Clusters = clusters, ArmChoice = armChoice,
         };
+    }
+
+    private const uint StreamArmTest = 9406;
+
+    /// <summary>
+    /// A randomised test with K message arms (one per issue) and a control: a T-learner per arm (arm model minus control
+    /// model), each evaluated on the held-out half against the control; then each voter gets the arm with the largest predicted
+    /// uplift. Returns the best-arm uplift score, that arm's true uplift, and the arm-choice summary.
+    /// </summary>
+    private static (float[] Score, float[] Truth, ArmChoice Choice) MultiArm(MLContext ml, ScoringOptions o, float[] features, int F, Electorate.Electorate e,
+        ElectionDayModel model, ResponseModel responses, int p, double[] truthP, ulong seed, List<UpliftReport> uplifts)
+    {
+        int n = e.VoterCount, K = o.UpliftArms, I = e.IssueCount, P = e.PartyCount;
+        var resp = responses.For(p, new ChannelSpec { Name = "tested-message", Kind = ChannelKind.DirectMail, PersuasionEffect = o.UpliftEffect });
+        var truth = new float[K][];
+        Span<double> prob = stackalloc double[P];
+        Span<float> shift = stackalloc float[P];
+        for (int k = 0; k < K; k++)
+        {
+            truth[k] = new float[n];
+            int issue = k % I;
+            for (int i = 0; i < n; i++)
+            {
+                shift.Clear();
+                shift[p] = (float)(resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability * (double)e.IssueSalience[i * I + issue] * I);
+                model.Probabilities(i, prob, shift);
+                truth[k][i] = (float)(prob[p] - truthP[i]);
+            }
+        }
+        int testSize = Math.Min(n, o.UpliftTestSize ?? Math.Clamp(n / 10, 4000, 100000));
+        var rng = new RandomStream(seed, StreamArmTest, 0);
+        var test = new List<(int Voter, int Arm, bool Outcome)>(); // arm −1: control
+        var inTest = new HashSet<int>();
+        while (test.Count < testSize && inTest.Count < n)
+        {
+            int i = rng.NextInt(n);
+            if (!inTest.Add(i)) continue;
+            int arm = rng.NextInt(K + 1) - 1;
+            bool y = rng.NextDouble() < truthP[i] + (arm >= 0 ? truth[arm][i] : 0);
+            test.Add((i, arm, y));
+        }
+        var train = test.Where((_, j) => j % 2 == 0).ToArray();
+        var hold = test.Where((_, j) => j % 2 == 1).ToArray();
+        float[] Fit(int arm) => Train(ml, o, features, F, train.Where(x => x.Arm == arm).Select(x => x.Voter).ToList(), train.Where(x => x.Arm == arm).Select(x => x.Outcome).ToArray(), n);
+        var control = Fit(-1);
+        var predicted = new float[K][];
+        for (int k = 0; k < K; k++)
+        {
+            var armScore = Fit(k);
+            predicted[k] = new float[n];
+            for (int i = 0; i < n; i++) predicted[k][i] = armScore[i] - control[i];
+            var h = hold.Where(x => x.Arm == k || x.Arm == -1).Select(x => (x.Voter, x.Arm == k, x.Outcome)).ToArray();
+            uplifts.Add(UpliftEval($"t-learner, arm {k} (issue {k % I})", test.Count(x => x.Arm == k || x.Arm == -1), predicted[k], h, truth[k]));
+        }
+        var score = new float[n]; var chosenTruth = new float[n];
+        int right = 0; double targeted = 0, oracle = 0;
+        var armMeans = new double[K];
+        for (int i = 0; i < n; i++)
+        {
+            int best = 0, trueBest = 0;
+            for (int k = 1; k < K; k++) { if (predicted[k][i] > predicted[best][i]) best = k; if (truth[k][i] > truth[trueBest][i]) trueBest = k; }
+            score[i] = predicted[best][i]; chosenTruth[i] = truth[best][i];
+            if (best == trueBest) right++;
+            targeted += truth[best][i]; oracle += truth[trueBest][i];
+            for (int k = 0; k < K; k++) armMeans[k] += truth[k][i];
+        }
+        var choice = new ArmChoice(K, (double)right / n, 1.0 / K, targeted / n, armMeans.Max() / n, oracle / n);
+        return (score, chosenTruth, choice);
     }
 
     /// <summary>The headline table: each regime preset's precision against the US-like regime's, on the same electorate and seed.</summary>

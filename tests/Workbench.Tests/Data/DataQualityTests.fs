@@ -57,3 +57,26 @@ let tests =
             Expect.contains t.Features "has a record (ConsumerData)" "a missing-record indicator for the incomplete source"
         }
     ]
+
+[<Tests>]
+let arms =
+    testList "Scoring.MultiArm" [
+        test "a three-arm message test: a T-learner per arm, and the predicted best arm per voter against the best single arm and the oracle" {
+            let run () = Scorer.Score(e.Value, DataRegime.Preset "us-like", ScoringOptions(UpliftArms = 3), 5UL)
+            let r = run ()
+            Expect.equal (r.Uplift |> Seq.map (fun u -> u.Model) |> List.ofSeq) [ "t-learner, arm 0 (issue 0)"; "t-learner, arm 1 (issue 1)"; "t-learner, arm 2 (issue 2)" ] "one report per arm"
+            let c = r.ArmChoice
+            Expect.isNotNull (box c) "arm choice"
+            Expect.equal c.Arms 3 "arms"
+            Expect.floatClose Accuracy.veryHigh c.ChanceAccuracy (1.0 / 3.0) "chance"
+            Expect.isGreaterThanOrEqual c.OracleUplift c.TargetedUplift "no choice beats the oracle"
+            Expect.isGreaterThanOrEqual c.OracleUplift c.BestSingleArmUplift "nor does any single arm"
+            Expect.isGreaterThan c.BestSingleArmUplift 0.0 "messages persuade on average"
+            Expect.isTrue (c.BestArmAccuracy >= 0.0 && c.BestArmAccuracy <= 1.0) "an accuracy"
+            Expect.equal (run().ArmChoice) c "deterministic for a seed"
+            let one = Scorer.Score(e.Value, DataRegime.Preset "us-like", ScoringOptions(), 5UL)
+            Expect.isNull (box one.ArmChoice) "one arm: no arm choice"
+            Expect.equal (one.Uplift |> Seq.map (fun u -> u.Model) |> List.ofSeq) [ "t-learner"; "class-transformation" ] "one arm: the two single-message learners"
+            Expect.throwsT<Workbench.SpecValidationException> (fun () -> Scorer.Score(e.Value, DataRegime.Preset "us-like", ScoringOptions(UpliftArms = 11), 5UL) |> ignore) "11 arms refused"
+        }
+    ]
