@@ -13,7 +13,7 @@ open Workbench.Cli.Tests
 /// Debian's headless Chromium: the DOM after scripts ran, and Chromium's log.
 let private chromium (url: string) =
     let exe = "/usr/bin/chromium"
-    if not (File.Exists exe) then failtest "Chromium is not installed: apt-get install -y chromium (.ci/run installs it)"
+    if not (File.Exists exe) then Workbench.Notebooks.Tests.Repo.requireTool "Chromium is not installed: apt-get install -y chromium (.ci/run installs it)"
     let profile = Cli.tempDir ()
     let psi = ProcessStartInfo(exe, [| "--headless"; "--no-sandbox"; "--disable-gpu"; "--no-first-run"; "--disable-background-networking"
                                        "--disable-component-update"; "--disable-sync"; $"--user-data-dir={profile}"; "--window-size=1200,2000"

@@ -203,7 +203,7 @@ let runner =
             let python = "/usr/bin/python3"
             let check = Process.Start(ProcessStartInfo(python, [| "-c"; "import nbformat" |], RedirectStandardError = true))
             check.WaitForExit()
-            if check.ExitCode <> 0 then failwith "python3-nbformat is not installed: apt-get install -y python3-nbformat (.ci/run installs it)"
+            if check.ExitCode <> 0 then Repo.requireTool "python3-nbformat is not installed: apt-get install -y python3-nbformat (.ci/run installs it)"
             let r = Runner.RunAsync(mk (), Path.GetTempPath()).GetAwaiter().GetResult()
             let path = Path.Combine(Path.GetTempPath(), $"wb-{Guid.NewGuid():N}.ipynb")
             r.Executed.Save path
@@ -249,7 +249,7 @@ let nuget =
 /// Runs Debian's headless Chromium on a page; returns the DOM after scripts ran and Chromium's log.
 let private chromiumDump (page: string) =
     let exe = "/usr/bin/chromium"
-    if not (File.Exists exe) then failwith "Chromium is not installed: apt-get install -y chromium (.ci/run installs it)"
+    if not (File.Exists exe) then Repo.requireTool "Chromium is not installed: apt-get install -y chromium (.ci/run installs it)"
     let profile = Path.Combine(Path.GetTempPath(), $"wb-chromium-{Guid.NewGuid():N}")
     Directory.CreateDirectory profile |> ignore
     let psi = ProcessStartInfo(exe, [| "--headless"; "--no-sandbox"; "--disable-gpu"; "--no-first-run"; "--disable-background-networking"

@@ -12,3 +12,9 @@ module Repo =
             elif File.Exists(Path.Combine(d.FullName, "Workbench.sln")) then d.FullName
             else up d.Parent
         up (DirectoryInfo AppContext.BaseDirectory)
+
+    /// A test needs an outside tool (Chromium, python3-nbformat, …) that is missing: it fails in CI (`CI=true`, where
+    /// .ci/run installs every tool) and is skipped on a developer machine, with the message saying how to install it.
+    let requireTool (message: string) : unit =
+        if Environment.GetEnvironmentVariable "CI" = "true" then Expecto.Tests.failtest message
+        else Expecto.Tests.skiptest message
