@@ -37,3 +37,16 @@ let tests =
             finally Directory.Delete(dir, true)
         }
     ]
+
+[<Tests>]
+let areas =
+    test "Cli.areas: representative against random area sampling as JSON; invalid counts exit 2" {
+        let code, out, err = Cli.run [ "areas"; "--preset"; "classroom"; "--voters"; "20000"; "--areas"; "6"; "--doors"; "400"; "--replicates"; "5"; "--seed"; "2" ]
+        Expect.equal code 0 err
+        let j = System.Text.Json.Nodes.JsonNode.Parse out
+        Expect.equal [ for m in j.["methods"].AsArray() -> m.["method"].GetValue<string>() ] [ "representative"; "random" ] "both methods"
+        Expect.equal (j.["trueShares"].AsArray().Count) 5 "five parties"
+        let code, _, err = Cli.run [ "areas"; "--preset"; "classroom"; "--voters"; "20000"; "--areas"; "100000"; "--doors"; "400" ]
+        Expect.equal code 2 "too many areas"
+        Expect.stringContains err "--areas" "names the option"
+    }

@@ -80,3 +80,29 @@ let arms =
             Expect.throwsT<Workbench.SpecValidationException> (fun () -> Scorer.Score(e.Value, DataRegime.Preset "us-like", ScoringOptions(UpliftArms = 11), 5UL) |> ignore) "11 arms refused"
         }
     ]
+
+[<Tests>]
+let areas =
+    testList "Data.AreaSampling" [
+        test "representative neighbourhoods (Grande Marche) diagnose vote intention better than random ones on the same doors" {
+            let runs = Workbench.Data.AreaSampling.Compare(e.Value, 10, 1000, 3UL, 20)
+            let mean m f = runs |> Seq.filter (fun (x: Workbench.Data.AreaSample) -> x.Method = m) |> Seq.averageBy f
+            let repErr, rndErr = mean "representative" (fun x -> x.MeanAbsoluteError), mean "random" (fun x -> x.MeanAbsoluteError)
+            printfn "area sampling, 10 areas × 1,000 doors, 20 replicates: representative %.2f points, random %.2f points" repErr rndErr
+            Expect.isLessThan (mean "representative" (fun x -> x.Imbalance)) (mean "random" (fun x -> x.Imbalance)) "the chosen areas look more like the country"
+            Expect.isLessThan repErr rndErr "and the diagnosis is closer to the truth"
+        }
+        test "area samples: distinct neighbourhoods, the doors asked for, deterministic, validated" {
+            let a = Workbench.Data.AreaSampling.Sample(e.Value, 8, 500, false, 9UL)
+            Expect.equal a.Neighbourhoods.Length 8 "areas"
+            Expect.equal (a.Neighbourhoods |> Array.distinct |> Array.length) 8 "distinct"
+            Expect.equal a.DoorsKnocked 500 "doors"
+            Expect.isGreaterThan a.Conversations 0 "conversations"
+            Expect.floatClose Accuracy.high (Array.sum a.EstimatedShares) 1.0 "shares sum to 1"
+            let b = Workbench.Data.AreaSampling.Sample(e.Value, 8, 500, false, 9UL)
+            Expect.equal b.Neighbourhoods a.Neighbourhoods "same seed, same areas"
+            Expect.equal b.EstimatedShares a.EstimatedShares "same seed, same doors"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> Workbench.Data.AreaSampling.Sample(e.Value, 0, 500, true, 1UL) |> ignore) "areas ≥ 1"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> Workbench.Data.AreaSampling.Sample(e.Value, 3, 0, true, 1UL) |> ignore) "doors ≥ 1"
+        }
+    ]
