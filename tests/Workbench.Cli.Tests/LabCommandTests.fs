@@ -10,22 +10,6 @@ open System.Text.Json.Nodes
 open Expecto
 open Workbench.Cli.Tests
 
-/// Debian's headless Chromium: the DOM after scripts ran, and Chromium's log.
-let private chromium (url: string) =
-    let exe = "/usr/bin/chromium"
-    if not (File.Exists exe) then Workbench.Notebooks.Tests.Repo.requireTool "Chromium is not installed: apt-get install -y chromium (.ci/run installs it)"
-    let profile = Cli.tempDir ()
-    let psi = ProcessStartInfo(exe, [| "--headless"; "--no-sandbox"; "--disable-gpu"; "--no-first-run"; "--disable-background-networking"
-                                       "--disable-component-update"; "--disable-sync"; $"--user-data-dir={profile}"; "--window-size=1200,2000"
-                                       "--enable-logging=stderr"; "--v=0"; "--virtual-time-budget=15000"; "--dump-dom"; url |],
-                              RedirectStandardOutput = true, RedirectStandardError = true)
-    use p = Process.Start psi
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    if not (p.WaitForExit 90_000) then p.Kill true
-    try Directory.Delete(profile, true) with _ -> ()
-    out.Result, err.Result
-
 [<Tests>]
 let tests =
     testSequenced <| testList "Cli.lab" [
@@ -43,7 +27,7 @@ let tests =
                 Expect.equal (grid.["cells"].AsObject().Count) 8 "every combination precomputed"
                 let first, last = grid.["cells"].["0|0|0"], grid.["cells"].["1|1|1"]
                 Expect.notEqual (first.ToJsonString()) (last.ToJsonString()) "the rules change the outcomes"
-                let dom, log = chromium ("file://" + Path.Combine(dir, "index.html") + "#selftest")
+                let dom, log = Workbench.Notebooks.Tests.Tools.chromiumDump ("file://" + Path.Combine(dir, "index.html") + "#selftest") (Some "1200,2000") 15000
                 let m = Text.RegularExpressions.Regex.Match(dom, "<pre id=\"selftest\" hidden=\"\">(.*?)</pre>", Text.RegularExpressions.RegexOptions.Singleline)
                 Expect.isTrue m.Success (sprintf "the self-test ran; log:\n%s" log)
                 let report = JsonNode.Parse(WebUtility.HtmlDecode m.Groups.[1].Value)

@@ -33,14 +33,7 @@ let private plan (shards: int) =
     Expect.equal code 0 err
     dir
 
-let private exec (file: string) (args: string list) (env: (string * string) list) (timeoutMs: int) =
-    let psi = ProcessStartInfo(file, args, RedirectStandardOutput = true, RedirectStandardError = true)
-    for k, v in env do psi.Environment.[k] <- v
-    use p = Process.Start psi
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    if not (p.WaitForExit timeoutMs) then (try p.Kill true with _ -> ()); failwithf "%s timed out" file
-    p.ExitCode, out.Result + err.Result
+let private exec file args env timeoutMs = Workbench.Notebooks.Tests.Tools.exec file args env Cli.repoRoot timeoutMs
 
 [<Tests>]
 let tests =

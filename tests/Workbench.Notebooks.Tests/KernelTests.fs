@@ -12,15 +12,7 @@ open Workbench.Notebooks.Tests
 
 let private repoRoot = Repo.root
 
-/// Runs a process, returning exit code and combined output.
-let private exec (file: string) (args: string list) (env: (string * string) list) (cwd: string) (timeoutMs: int) =
-    let psi = ProcessStartInfo(file, args, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd)
-    for k, v in env do psi.Environment.[k] <- v
-    use p = Process.Start psi
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    if not (p.WaitForExit timeoutMs) then (try p.Kill true with _ -> ()); failwithf "%s timed out" file
-    p.ExitCode, out.Result + err.Result
+let private exec = Tools.exec
 
 /// Debian's jupyter-client, jupyter-nbconvert and python3-nbclient (installed by .ci/run).
 let private jupyterAvailable =

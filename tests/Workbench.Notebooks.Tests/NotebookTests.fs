@@ -246,23 +246,6 @@ let nuget =
         }
     ]
 
-/// Runs Debian's headless Chromium on a page; returns the DOM after scripts ran and Chromium's log.
-let private chromiumDump (page: string) =
-    let exe = "/usr/bin/chromium"
-    if not (File.Exists exe) then Repo.requireTool "Chromium is not installed: apt-get install -y chromium (.ci/run installs it)"
-    let profile = Path.Combine(Path.GetTempPath(), $"wb-chromium-{Guid.NewGuid():N}")
-    Directory.CreateDirectory profile |> ignore
-    let psi = ProcessStartInfo(exe, [| "--headless"; "--no-sandbox"; "--disable-gpu"; "--no-first-run"; "--disable-background-networking"
-                                       "--disable-component-update"; "--disable-sync"; "--disable-quic"; $"--user-data-dir={profile}"
-                                       "--enable-logging=stderr"; "--v=0"; "--virtual-time-budget=10000"; "--dump-dom"; "file://" + page |],
-                              RedirectStandardOutput = true, RedirectStandardError = true)
-    use p = Process.Start psi
-    let out = p.StandardOutput.ReadToEndAsync()
-    let err = p.StandardError.ReadToEndAsync()
-    if not (p.WaitForExit 60_000) then p.Kill true
-    try Directory.Delete(profile, true) with _ -> ()
-    out.Result, err.Result
-
 [<Tests>]
 let browser =
     testSequenced <| testList "Notebooks.Browser" [
@@ -276,7 +259,7 @@ let browser =
             Expect.isTrue r.Succeeded (string r.Error)
             let page = Path.Combine(Path.GetTempPath(), $"wb-report-{Guid.NewGuid():N}.html")
             File.WriteAllText(page, Runner.ToHtml(r.Executed, "charts"))
-            let dom, log = chromiumDump page
+            let dom, log = Tools.chromiumDump ("file://" + page) None 10000
             File.Delete page
             let ids = Text.RegularExpressions.Regex.Matches(dom, "<div id=\"(plotly-[0-9a-f]+)\"") |> Seq.map (fun m -> m.Groups.[1].Value) |> List.ofSeq
             Expect.equal ids.Length 2 "two chart containers"

@@ -67,7 +67,7 @@ internal sealed class SweepCommand : CliCommand
             {
                 var progress = new Progress<SweepProgress>(x => Console.Error.Write(Console.IsErrorRedirected ? $"shard {s}: item {x.Done}/{x.Total}\n" : $"\rshard {s}: item {x.Done}/{x.Total}"));
                 bool ran;
-                try { ran = Sweep.RunShard(dir, s, t, progress); }
+                try { ran = Sweep.RunShard(p, dir, s, t, progress); }
                 catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException or FileNotFoundException))
                 {
                     Console.Error.WriteLine($"\nworkbench: shard {s} failed: {ex.Message} (recorded in shards/{s}.failed.json; fix and rerun the shard)");
@@ -85,8 +85,7 @@ internal sealed class SweepCommand : CliCommand
         status.SetAction(parse =>
         {
             string dir = parse.GetValue(sdir)!;
-            LoadPlan(dir);
-            var st = Sweep.Status(dir);
+            var st = Sweep.Status(LoadPlan(dir), dir);
             foreach (var s in st) Console.Out.WriteLine($"shard {s.Shard}\t{s.State.ToString().ToLowerInvariant()}\t{s.Items} items{(s.Error is null ? "" : "\t" + s.Error)}");
             var groups = st.GroupBy(s => s.State).ToDictionary(g => g.Key, g => g.Count());
             Console.Out.WriteLine($"{groups.GetValueOrDefault(ShardState.Done)} done, {groups.GetValueOrDefault(ShardState.Missing)} missing, {groups.GetValueOrDefault(ShardState.Failed)} failed");
@@ -100,10 +99,10 @@ internal sealed class SweepCommand : CliCommand
         merge.SetAction(parse =>
         {
             string dir = parse.GetValue(mdir)!;
-            LoadPlan(dir);
+            var plan = LoadPlan(dir);
             try
             {
-                var result = Sweep.Merge(dir, parse.GetValue(mout));
+                var result = Sweep.Merge(plan, dir, parse.GetValue(mout));
                 Console.Out.WriteLine($"Merged {result.Spec.ItemCount} items ({result.Table.RowCount} rows) into {Path.GetFullPath(parse.GetValue(mout) ?? dir)}");
                 return ExitCodes.Ok;
             }

@@ -149,9 +149,13 @@ public sealed class SweepPlan
 public static class Sweep
 {
     /// <summary>Runs shard <paramref name="shard"/> of the plan in <paramref name="directory"/>, writing DIR/shards/K/ atomically. Returns false (and does nothing) when the shard is already done.</summary>
-    public static bool RunShard(string directory, int shard, int? threads = null, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static bool RunShard(string directory, int shard, int? threads = null, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        RunShard(SweepPlan.Load(directory), directory, shard, threads, progress, cancellationToken);
+
+    /// <summary>Runs shard <paramref name="shard"/> of an already loaded <paramref name="plan"/> (loaded from <paramref name="directory"/>), so callers running several shards load and expand the plan once.</summary>
+    public static bool RunShard(SweepPlan plan, string directory, int shard, int? threads = null, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
     {
-        var plan = SweepPlan.Load(directory);
+        ArgumentNullException.ThrowIfNull(plan);
         var final = ShardDirectory(directory, shard);
         if (plan.Shards <= shard || shard < 0) throw new ArgumentOutOfRangeException(nameof(shard), shard, $"The plan has {plan.Shards} shard(s): 0..{plan.Shards - 1}.");
         if (IsDone(final, plan)) return false;
@@ -190,12 +194,17 @@ public static class Sweep
     }
 
     /// <summary>The state of every shard of the plan in <paramref name="directory"/>.</summary>
-    public static IReadOnlyList<ShardStatus> Status(string directory)
+    public static IReadOnlyList<ShardStatus> Status(string directory) => Status(SweepPlan.Load(directory), directory);
+
+    /// <summary>The state of every shard of an already loaded plan.</summary>
+    public static IReadOnlyList<ShardStatus> Status(SweepPlan plan, string directory)
     {
-        var plan = SweepPlan.Load(directory);
+        ArgumentNullException.ThrowIfNull(plan);
+        var items = new int[plan.Shards];
+        foreach (var k in plan.ShardOf) items[k]++;
         return Enumerable.Range(0, plan.Shards).Select(k =>
         {
-            int n = plan.ShardOf.Count(s => s == k);
+            int n = items[k];
             if (IsDone(ShardDirectory(directory, k), plan)) return new ShardStatus(k, ShardState.Done, n, null);
             var failed = FailedPath(directory, k);
             if (File.Exists(failed)) return new ShardStatus(k, ShardState.Failed, n, JsonNode.Parse(File.ReadAllText(failed))?["error"]?.GetValue<string>());
@@ -204,10 +213,13 @@ public static class Sweep
     }
 
     /// <summary>Merges every shard into one results table (DIR/results.parquet, results.csv, manifest.json, or into <paramref name="outDirectory"/>); refuses while shards are missing or failed.</summary>
-    public static SweepResult Merge(string directory, string? outDirectory = null)
+    public static SweepResult Merge(string directory, string? outDirectory = null) => Merge(SweepPlan.Load(directory), directory, outDirectory);
+
+    /// <summary>Merges the shards of an already loaded plan.</summary>
+    public static SweepResult Merge(SweepPlan plan, string directory, string? outDirectory = null)
     {
-        var plan = SweepPlan.Load(directory);
-        var notDone = Status(directory).Where(s => s.State != ShardState.Done).ToArray();
+        ArgumentNullException.ThrowIfNull(plan);
+        var notDone = Status(plan, directory).Where(s => s.State != ShardState.Done).ToArray();
         if (notDone.Length > 0) throw new SweepIncompleteException(notDone);
         var parts = new List<ColumnTable>();
         for (int k = 0; k < plan.Shards; k++)
@@ -233,9 +245,7 @@ public static class Sweep
     {
         ArgumentNullException.ThrowIfNull(spec);
         var items = spec.Items().OrderBy(i => i.Replicate).ThenBy(i => i.Variant).ToArray();
-        var table = Run(spec, items, threads, progress, cancellationToken);
-        var item = (int[])table["item"].Values;
-        return new SweepResult(spec, table.Reorder(Enumerable.Range(0, table.RowCount).OrderBy(i => item[i]).ToArray()));
+        return new SweepResult(spec, Run(spec, items, threads, progress, cancellationToken)); // rows come back in item order
     }
 
     /// <summary>Runs the given items (in parallel; results do not depend on the thread count) and returns their rows, in item order.</summary>
@@ -245,7 +255,9 @@ public static class Sweep
         var rows = new ItemRows[items.Count];
         // Electorates are generated once per (spec, voters, seed) and dropped when the last item needing them is done.
         var need = new Dictionary<string, int>();
-        var keys = items.Select(i => ElectorateKey(spec, i)).ToArray();
+        // The spec part of the key is serialised once per variant, not once per item.
+        var variantKeys = spec.Variants.Select(v => v.Scenario.Electorate.ToJson() + "\n" + v.Scenario.Voters.ToString(CultureInfo.InvariantCulture)).ToArray();
+        var keys = items.Select(i => ElectorateKey(spec, variantKeys, i)).ToArray();
         foreach (var k in keys) need[k.Key] = need.GetValueOrDefault(k.Key) + 1;
         var cache = new ConcurrentDictionary<string, Lazy<Workbench.Electorate.Electorate>>();
         int outer = Math.Max(1, Math.Min(T, items.Count)), inner = Math.Max(1, T / outer), done = 0;
@@ -265,11 +277,11 @@ public static class Sweep
 
     private sealed record ItemRows(SweepItem Item, List<ResultRow> Results, List<SystemRow> Systems);
 
-    private static (string Key, int Seed) ElectorateKey(SweepSpec spec, SweepItem it)
+    private static (string Key, int Seed) ElectorateKey(SweepSpec spec, string[] variantKeys, SweepItem it)
     {
         var sc = spec.Variants[it.Variant].Scenario;
         int seed = sc.VaryElectorate ? Seeds.DeriveInt(Seeds.Derive((ulong)spec.Seed, 1, (ulong)it.Replicate), 1) : Seeds.DeriveInt((ulong)spec.Seed, 0);
-        return (sc.Electorate.ToJson() + "\n" + sc.Voters.ToString(CultureInfo.InvariantCulture) + "\n" + seed.ToString(CultureInfo.InvariantCulture), seed);
+        return (variantKeys[it.Variant] + "\n" + seed.ToString(CultureInfo.InvariantCulture), seed);
     }
 
     private static ColumnTable Table(SweepSpec spec, IReadOnlyList<ItemRows> items)

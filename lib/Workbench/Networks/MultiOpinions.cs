@@ -55,12 +55,8 @@ public sealed record MultiOpinionMetrics(IReadOnlyList<OpinionMetrics> PerDimens
         return new MultiOpinionMetrics(per, sizes.Count, major, pairs > 0 ? align / pairs : 0);
     }
 
-    private static double Correlation(double[] a, double[] b)
-    {
-        double ma = a.Average(), mb = b.Average(), sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < a.Length; i++) { double u = a[i] - ma, v = b[i] - mb; sab += u * v; saa += u * u; sbb += v * v; }
-        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : 0;
-    }
+    /// <summary>Pearson correlation of two issues; 0 when either does not vary.</summary>
+    private static double Correlation(double[] a, double[] b) => Scoring.Metrics.Correlation(a, b) is var r && double.IsNaN(r) ? 0 : r;
 
     internal void AddTo(List<MetricRow> rows, int replicate, int step)
     {

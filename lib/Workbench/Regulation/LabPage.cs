@@ -59,6 +59,7 @@ public static class LabPage
                     progress?.Report((++done, total));
                 }
         var run = baseScenario.With(replicates, null, voters);
+        var (version, commit) = Simulation.LibraryVersion();
         return new JsonObject
         {
             ["scenario"] = baseScenario.Name, ["description"] = baseScenario.Description, ["voters"] = run.Voters, ["replicates"] = run.Replicates, ["seed"] = run.Seed,
@@ -67,7 +68,7 @@ public static class LabPage
             ["spendingCaps"] = new JsonArray(grid.SpendingCaps.Select(x => (JsonNode?)(x is double v ? v.ToString("N0", ci) : "none")).ToArray()),
             ["arms"] = new JsonArray(arms.Select(x => (JsonNode?)new JsonObject { ["name"] = x.Name, ["party"] = x.Party }).ToArray()),
             ["systems"] = new JsonArray(systems.Select(x => (JsonNode?)x).ToArray()),
-            ["library"] = Simulation.LibraryVersion().Version, ["commit"] = Simulation.LibraryVersion().Commit,
+            ["library"] = version, ["commit"] = commit,
             ["cells"] = cells,
         };
     }

@@ -48,12 +48,12 @@ public sealed class ColumnTable
     public ColumnTable Reorder(int[] order)
     {
         ArgumentNullException.ThrowIfNull(order);
-        return new ColumnTable(Columns.Select(c =>
+        static T[] Pick<T>(T[] v, int[] order) { var a = new T[order.Length]; for (int i = 0; i < order.Length; i++) a[i] = v[order[i]]; return a; }
+        return new ColumnTable(Columns.Select(c => new TableColumn(c.Name, c.Values switch
         {
-            var a = Array.CreateInstance(c.Type, order.Length);
-            for (int i = 0; i < order.Length; i++) a.SetValue(c.Values.GetValue(order[i]), i);
-            return new TableColumn(c.Name, a);
-        }).ToArray());
+            string[] s => Pick(s, order), int[] i => Pick(i, order), long[] l => Pick(l, order), double[] d => Pick(d, order),
+            _ => throw new InvalidOperationException($"Column '{c.Name}' has unsupported type {c.Type.Name}."),
+        })).ToArray());
     }
 
     /// <summary>Tables with identical column names and types, one after another.</summary>

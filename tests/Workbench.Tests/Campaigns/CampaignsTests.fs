@@ -67,18 +67,7 @@ let replications =
             let ch = Channels.Get "paid-social"
             let resp = r.For(1, ch)
             Expect.isGreaterThan resp.Utility 0.0 "a positive utility shift"
-            let e = m.Electorate
-            let p = e.PartyCount
-            let mutable sum, weight = 0.0, 0.0
-            let before, after = Array.zeroCreate<float> p, Array.zeroCreate<float> p
-            let shift = Array.zeroCreate<float32> p
-            for i in 0 .. 37 .. e.VoterCount - 1 do
-                let w = ch.ContactProbability(e, i, 1)
-                m.Probabilities(i, Span before)
-                shift.[1] <- float32 (resp.Utility * float e.Persuadability.[i] / m.MeanPersuadability)
-                m.Probabilities(i, Span after, ReadOnlySpan shift)
-                sum <- sum + w * (after.[1] - before.[1]); weight <- weight + w
-            Expect.floatClose { absolute = 0.0005; relative = 0.0 } (sum / weight) 0.007 "mean change in P(sponsor)"
+            Expect.floatClose { absolute = 0.0005; relative = 0.0 } (Replications.Persuasion(m, r, "paid-social", 1)) 0.007 "mean change in P(sponsor)"
             Expect.isLessThan resp.TurnoutLogitOther 0.0 "paid social demobilises the other side's leaners (Aggarwal et al. 2023)"
         }
     ]
