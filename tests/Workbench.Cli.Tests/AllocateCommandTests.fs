@@ -60,3 +60,40 @@ let tests =
             Expect.stringContains err "does not exist" "message"
         }
     ]
+
+[<Tests>]
+let official =
+    testList "Cli.Official" [
+        test "official recomputes every shipped real election and all match their declared seats" {
+            let code, out, err = Cli.run [ "official" ]
+            Expect.equal code 0 err
+            use doc = JsonDocument.Parse out
+            let rows = [ for e in doc.RootElement.EnumerateArray() -> e.GetProperty("id").GetString(), e.GetProperty("matches").GetBoolean() ]
+            Expect.isGreaterThanOrEqual rows.Length 6 "six or more"
+            Expect.all rows snd "every recomputation matches"
+        }
+        test "official ID prints the party-by-party comparison with its source" {
+            let code, out, err = Cli.run [ "official"; "new-zealand-2017" ]
+            Expect.equal code 0 err
+            use doc = JsonDocument.Parse out
+            let r = doc.RootElement
+            Expect.stringStarts (r.GetProperty("source").GetProperty("url").GetString()) "https://electionresults.govt.nz/" "source"
+            let labour = r.GetProperty("parties").EnumerateArray() |> Seq.find (fun p -> p.GetProperty("party").GetString() = "Labour Party")
+            Expect.equal (labour.GetProperty("officialSeats").GetInt32(), labour.GetProperty("recomputedSeats").GetInt32()) (46, 46) "Labour 46"
+        }
+        test "official ID --input is an allocate input that reproduces the declared seats" {
+            let code, input, err = Cli.run [ "official"; "denmark-2019"; "--input" ]
+            Expect.equal code 0 err
+            withFile input (fun path ->
+                let code, out, err = Cli.run [ "allocate"; path ]
+                Expect.equal code 0 err
+                use doc = JsonDocument.Parse out
+                let seats = doc.RootElement.GetProperty("seats")
+                Expect.equal [ for p in [ "A"; "V"; "D"; "P" ] -> seats.GetProperty(p).GetInt32() ] [ 48; 43; 4; 0 ] "Danmarks Statistik: A 48, V 43, D 4, P 0")
+        }
+        test "an unknown official election is exit 2 naming the shipped ones" {
+            let code, _, err = Cli.run [ "official"; "atlantis-2020" ]
+            Expect.equal code 2 "exit 2"
+            Expect.stringContains err "denmark-2019" "lists the shipped results"
+        }
+    ]
