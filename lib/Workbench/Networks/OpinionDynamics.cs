@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using Workbench.Random;
 
@@ -91,6 +93,12 @@ public static class Opinions
             {
                 case OpinionModel.Deffuant:
                 case OpinionModel.AlgorithmicBias:
+                    if (!g.IsComplete)
+                    {
+                        moved = PairwiseCsr(g.Offsets, g.Targets, x, n, model == OpinionModel.AlgorithmicBias ? p.Gamma : 0, p.Epsilon, p.Mu, weights, ref rng);
+                        interactions += n;
+                        break;
+                    }
                     for (int t = 0; t < n; t++)
                     {
                         int i = rng.NextInt(n);
@@ -124,24 +132,7 @@ public static class Opinions
                 case OpinionModel.DeGroot:
                     bool hk = model == OpinionModel.HegselmannKrause;
                     double eps = p.Epsilon;
-                    moved = DeterministicParallel.MapReduce(n, threads, (a, b) =>
-                    {
-                        double m = 0;
-                        for (long ii = a; ii < b; ii++)
-                        {
-                            int i = (int)ii;
-                            double sum = x[i]; int c = 1;
-                            int d = g.Degree(i);
-                            for (int k = 0; k < d; k++)
-                            {
-                                double y = x[g.Neighbour(i, k)];
-                                if (!hk || Math.Abs(y - x[i]) < eps) { sum += y; c++; }
-                            }
-                            next[i] = sum / c;
-                            m = Math.Max(m, Math.Abs(next[i] - x[i]));
-                        }
-                        return m;
-                    }, 0.0, Math.Max, chunk: 8192);
+                    moved = Sweep(g, x, next, hk ? eps : double.PositiveInfinity, threads);
                     (x, next) = (next, x);
                     interactions += g.IsComplete ? (long)n * (n - 1) : g.Targets.LongLength;
                     break;
@@ -153,6 +144,148 @@ public static class Opinions
         sw.Stop();
         if (steps % p.RecordEvery != 0) Record(steps);
         return new OpinionRun(x, steps, converged, interactions, interactions / Math.Max(1e-9, sw.Elapsed.TotalSeconds), series);
+    }
+
+    /// <summary>
+    /// One synchronous update of every node from <paramref name="x"/> into <paramref name="next"/>: the mean of the
+    /// node's own opinion and its neighbours' within <paramref name="epsilon"/> (Hegselmann–Krause; DeGroot
+    /// averaging when epsilon is +∞). Parallel over node ranges with identical results for any thread count.
+    /// Returns the largest move. <see cref="Run"/> calls this once per step; it is public for experiments that
+    /// step the dynamics themselves without allocating.
+    /// </summary>
+    public static double Sweep(Graph g, double[] x, double[] next, double epsilon, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(g); ArgumentNullException.ThrowIfNull(x); ArgumentNullException.ThrowIfNull(next);
+        int n = g.NodeCount;
+        if (x.Length != n || next.Length != n) throw new ArgumentException($"x and next must have one entry per node ({n}).", nameof(x));
+        if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive (+∞ for DeGroot averaging).");
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be ≥ 1.");
+        if (!g.IsComplete)
+            return DeterministicParallel.MapReduce(n, threads, (a, b) => SweepCsr(g.Offsets, g.Targets, x, next, (int)a, (int)b, epsilon), 0.0, Math.Max, chunk: 8192);
+        return DeterministicParallel.MapReduce(n, threads, (a, b) =>
+        {
+            double m = 0;
+            for (long ii = a; ii < b; ii++)
+            {
+                int i = (int)ii;
+                double sum = x[i]; int c = 1;
+                int d = g.Degree(i);
+                for (int k = 0; k < d; k++)
+                {
+                    double y = x[g.Neighbour(i, k)];
+                    if (Math.Abs(y - x[i]) < epsilon) { sum += y; c++; }
+                }
+                next[i] = sum / c;
+                m = Math.Max(m, Math.Abs(next[i] - x[i]));
+            }
+            return m;
+        }, 0.0, Math.Max, chunk: 8192);
+    }
+
+    /// <summary>
+    /// n asynchronous Deffuant / algorithmic-bias interactions on a CSR graph: the same random draws in the same
+    /// order as the general loop (so the same result), with the adjacency read directly and the γ = 1 weight as
+    /// a reciprocal. On a large graph every interaction waits for memory (a random node, its adjacency row, its
+    /// neighbours' opinions), so the loop looks ahead: a copy of the random stream predicts the nodes of the next
+    /// three interactions and their adjacency rows and opinions are prefetched in stages. The prediction only
+    /// steers prefetches; the draws that decide the dynamics come from the stream itself, so a wrong guess costs
+    /// time, never changes a result. Returns the largest move.
+    /// </summary>
+    private static unsafe double PairwiseCsr(int[] offsets, int[] targets, double[] x, int n, double gamma, double eps, double mu, double[] w, ref RandomStream rng)
+    {
+        const int Ahead = 3;
+        bool partnerDraw = gamma > 0; // each interaction draws NextInt(n) then NextDouble (biased) or NextInt(d) (uniform)
+        var ring = stackalloc int[Ahead];
+        RandomStream peek = rng;
+        for (int a = 0; a < Ahead; a++) { ring[a] = peek.NextInt(n); if (partnerDraw) peek.NextDouble(); else peek.NextUInt32(); }
+        double moved = 0;
+        fixed (double* px = x) fixed (int* pt = targets) fixed (int* po = offsets) fixed (double* pw = w)
+        {
+            for (int t = 0; t < n; t++)
+            {
+                int i = rng.NextInt(n);
+                if (System.Runtime.Intrinsics.X86.Sse.IsSupported)
+                {
+                    if (ring[t % Ahead] != i)
+                    {
+                        // Out of step (a rejected draw or an isolated node): predict again from here.
+                        peek = rng;
+                        if (partnerDraw) peek.NextDouble(); else peek.NextUInt32();
+                        for (int a = 1; a <= Ahead; a++) { ring[(t + a) % Ahead] = peek.NextInt(n); if (partnerDraw) peek.NextDouble(); else peek.NextUInt32(); }
+                    }
+                    else
+                    {
+                        ring[t % Ahead] = peek.NextInt(n);
+                        if (partnerDraw) peek.NextDouble(); else peek.NextUInt32();
+                    }
+                    // Stage 3 (three ahead): the offsets of the node; stage 2: its adjacency row; stage 1: its neighbours' opinions.
+                    int i3 = ring[t % Ahead], i2 = ring[(t + 2) % Ahead], i1 = ring[(t + 1) % Ahead];
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(po + i3);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(px + i3);
+                    System.Runtime.Intrinsics.X86.Sse.Prefetch0(pt + po[i2]);
+                    int s1 = po[i1], e1 = po[i1 + 1];
+                    for (int k = s1; k < e1; k++) System.Runtime.Intrinsics.X86.Sse.Prefetch0(px + pt[k]);
+                }
+                int start = po[i], d = po[i + 1] - start;
+                if (d == 0) continue;
+                int j;
+                double xi = px[i];
+                if (gamma > 0)
+                {
+                    double total = 0;
+                    for (int k = 0; k < d; k++)
+                    {
+                        double dist = Math.Max(Math.Abs(px[pt[start + k]] - xi), 1e-4);
+                        total += gamma == 1 ? 1 / dist : Math.Pow(dist, -gamma);
+                        pw[k] = total;
+                    }
+                    double u = rng.NextDouble() * total;
+                    int lo = 0, hi = d - 1;
+                    while (lo < hi) { int mid = (lo + hi) >> 1; if (pw[mid] > u) hi = mid; else lo = mid + 1; }
+                    j = pt[start + lo];
+                }
+                else j = pt[start + rng.NextInt(d)];
+                double delta = px[j] - xi;
+                if (Math.Abs(delta) < eps)
+                {
+                    double step = mu * delta;
+                    px[i] = xi + step; px[j] -= step;
+                    moved = Math.Max(moved, Math.Abs(step));
+                }
+            }
+        }
+        return moved;
+    }
+
+    /// <summary>
+    /// One synchronous bounded-confidence (HK) or averaging (DeGroot, eps = ∞) update of nodes [a, b) on a CSR graph:
+    /// next_i = mean of x_i and the neighbours within eps. Branch-free inner loop (an unpredictable branch per edge
+    /// costs more than the arithmetic); adds exactly the same terms in the same order as the plain loop, so the
+    /// result is bit-identical. Returns the largest move.
+    /// </summary>
+    private static double SweepCsr(int[] offsets, int[] targets, double[] x, double[] next, int a, int b, double eps)
+    {
+        ref double x0 = ref MemoryMarshal.GetArrayDataReference(x);
+        ref int t0 = ref MemoryMarshal.GetArrayDataReference(targets);
+        double m = 0;
+        int e = offsets[a];
+        for (int i = a; i < b; i++)
+        {
+            int end = offsets[i + 1];
+            double xi = Unsafe.Add(ref x0, i), sum = xi;
+            int c = 1;
+            for (; e < end; e++)
+            {
+                double y = Unsafe.Add(ref x0, Unsafe.Add(ref t0, e));
+                bool inside = Math.Abs(y - xi) < eps;
+                int w = Unsafe.As<bool, byte>(ref inside);
+                sum += w * y; c += w;
+            }
+            double v = sum / c;
+            next[i] = v;
+            m = Math.Max(m, Math.Abs(v - xi));
+        }
+        return m;
     }
 
     private static int MaxDegree(Graph g)
