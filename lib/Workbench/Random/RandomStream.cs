@@ -18,8 +18,11 @@ public struct RandomStream
 {
     private readonly uint _k0, _k1, _stream, _idxLo, _idxHi;
     private uint _block;
-    private uint _b0, _b1, _b2, _b3;
-    private int _pos; // next word of the buffer to hand out; 4 = buffer empty
+    private WordBuffer _buf; // four consecutive Philox blocks (16 words), computed together
+    private int _pos; // next word of the buffer to hand out; 16 = buffer empty
+
+    [InlineArray(16)]
+    private struct WordBuffer { private uint _w; }
     private double _spareNormal;
     private bool _hasSpare;
 
@@ -29,7 +32,7 @@ public struct RandomStream
         ulong key = Seeds.Mix(seed);
         _k0 = (uint)key; _k1 = (uint)(key >> 32);
         _stream = streamId; _idxLo = (uint)index; _idxHi = (uint)(index >> 32);
-        _block = 0; _b0 = _b1 = _b2 = _b3 = 0; _pos = 4;
+        _block = 0; _buf = default; _pos = 16;
         _spareNormal = 0; _hasSpare = false;
     }
 
@@ -42,16 +45,20 @@ public struct RandomStream
     private RandomStream(uint k0, uint k1, uint streamId, ulong index)
     {
         _k0 = k0; _k1 = k1; _stream = streamId; _idxLo = (uint)index; _idxHi = (uint)(index >> 32);
-        _block = 0; _b0 = _b1 = _b2 = _b3 = 0; _pos = 4; _spareNormal = 0; _hasSpare = false;
+        _block = 0; _buf = default; _pos = 16; _spareNormal = 0; _hasSpare = false;
     }
 
+    /// <summary>
+    /// Computes the next four blocks at once (their counters differ only in word 0), so the ten dependent
+    /// rounds of four blocks overlap: with AVX2 one vector instruction does a round's multiplies for all four.
+    /// The words come out in exactly the order of four single-block refills.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Refill()
     {
-        uint c0 = _block, c1 = _stream, c2 = _idxLo, c3 = _idxHi;
-        Philox.Block(ref c0, ref c1, ref c2, ref c3, _k0, _k1);
-        _b0 = c0; _b1 = c1; _b2 = c2; _b3 = c3;
-        _block++;
+        Span<uint> w = _buf;
+        Philox.Block4(_block, _stream, _idxLo, _idxHi, _k0, _k1, w);
+        _block += 4;
         _pos = 0;
     }
 
@@ -59,13 +66,19 @@ public struct RandomStream
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public uint NextUInt32()
     {
-        if (_pos >= 4) Refill();
-        return _pos++ switch { 0 => _b0, 1 => _b1, 2 => _b2, _ => _b3 };
+        if (_pos >= 16) Refill();
+        return _buf[_pos++];
     }
 
     /// <summary>64 uniformly distributed random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public ulong NextUInt64() => ((ulong)NextUInt32() << 32) | NextUInt32();
+    public ulong NextUInt64()
+    {
+        // Fast path when a whole word pair is buffered: the same words in the same order as two NextUInt32 calls.
+        int p = _pos;
+        if (p <= 14) { _pos = p + 2; return ((ulong)_buf[p] << 32) | _buf[p + 1]; }
+        return ((ulong)NextUInt32() << 32) | NextUInt32();
+    }
 
     /// <summary>A uniform double in [0, 1) with 53 random bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

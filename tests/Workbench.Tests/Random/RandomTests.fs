@@ -27,6 +27,25 @@ let philox =
                 Philox.Block(&c0, &c1, &c2, &c3, key.[0], key.[1])
                 Expect.sequenceEqual [| c0; c1; c2; c3 |] expected "Random123 KAT"
             }
+        // The stream refills four blocks at a time (AVX2 where available): the 16 words must be the four
+        // single blocks, in order, including across the 2^32 wrap of the block counter.
+        for (ctr, key) in [ [| 0u; 0u; 0u; 0u |], [| 0u; 0u |]
+                            [| UInt32.MaxValue - 1u; 7u; 0x243f6a88u; 0x85a308d3u |], [| 0xa4093822u; 0x299f31d0u |] ] do
+            test $"four blocks at once equal four single blocks (counter {ctr.[0]:x8})" {
+                let out = Array.zeroCreate<uint32> 16
+                Philox.Block4(ctr.[0], ctr.[1], ctr.[2], ctr.[3], key.[0], key.[1], Span<uint32>(out))
+                let expected =
+                    [| for b in 0u .. 3u do
+                        let mutable c0, c1, c2, c3 = ctr.[0] + b, ctr.[1], ctr.[2], ctr.[3]
+                        Philox.Block(&c0, &c1, &c2, &c3, key.[0], key.[1])
+                        yield! [ c0; c1; c2; c3 ] |]
+                Expect.sequenceEqual out expected "Block4 = 4 × Block"
+            }
+        test "the first block of Block4 is the Random123 known answer" {
+            let out = Array.zeroCreate<uint32> 16
+            Philox.Block4(0u, 0u, 0u, 0u, 0u, 0u, Span<uint32>(out))
+            Expect.sequenceEqual out.[0..3] [| 0x6627e8d5u; 0xe169c58du; 0xbc57ac4cu; 0x9b00dbd8u |] "KAT"
+        }
     ]
 
 [<Tests>]
