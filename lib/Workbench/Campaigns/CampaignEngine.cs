@@ -200,23 +200,26 @@ public static class CampaignEngine
                 if (ch.Kind is ChannelKind.PaidSocial or ChannelKind.OwnedSocial)
                 {
                     bool customAudiences = ch.Kind == ChannelKind.PaidSocial && !regime.Aggregated && regime.CustomAudiences && regime.AllowedSources.Contains(DataSource.VoterFile);
-                    if (customAudiences && regime.MinimumAudience <= 1)
-                    {
-                        for (int i = 0; i < n; i++) unit[i] = i;
-                        unitCount = n;
-                        kind = "custom-audience";
-                        return unit;
-                    }
                     if (customAudiences)
                     {
-                        // A custom audience: the campaign uploads its best voters; the platform serves blocks of at least the minimum audience.
-                        var order = Enumerable.Range(0, n).ToArray();
-                        var keys = value.Select(x => -x).ToArray();
-                        Array.Sort(keys, order);
-                        int block = regime.MinimumAudience;
-                        for (int r = 0; r < n; r++) unit[order[r]] = r / block;
-                        unitCount = (n + block - 1) / block;
+                        // A custom audience: the campaign uploads its voter file; the platform matches a share of it to its
+                        // users (CustomAudienceMatch) and serves the matched voters only — individually, or in blocks of at
+                        // least the minimum audience, best voters first. Unmatched voters cannot be reached this way (−1).
+                        var matched = CustomAudienceMatch.Matched(e, regime.CustomAudienceMatchRate, ctx.Seed);
                         kind = "custom-audience";
+                        if (regime.MinimumAudience <= 1)
+                        {
+                            for (int i = 0; i < n; i++) unit[i] = matched[i] ? i : -1;
+                            unitCount = n;
+                            return unit;
+                        }
+                        var order = Enumerable.Range(0, n).Where(i => matched[i]).ToArray();
+                        var keys = order.Select(i => -value[i]).ToArray();
+                        Array.Sort(keys, order);
+                        Array.Fill(unit, -1);
+                        int block = regime.MinimumAudience;
+                        for (int r = 0; r < order.Length; r++) unit[order[r]] = r / block;
+                        unitCount = Math.Max(1, (order.Length + block - 1) / block);
                         return unit;
                     }
                     // Platform audiences: constituency × age band (or constituency alone without platform targeting).

@@ -29,6 +29,10 @@ public sealed record DataRegime
     public bool IndividualModelling { get; init; } = true;
     /// <summary>Whether campaigns may upload voter lists to platforms as custom audiences (individual targeting through the platform).</summary>
     public bool CustomAudiences { get; init; } = true;
+    /// <summary>Mean share of an uploaded voter list that the platform matches to its users (see <see cref="CustomAudienceMatch"/>).</summary>
+    [Param("Mean share of an uploaded voter list the platform matches to its users, for custom audiences; a voter's chance rises with the digital footprint and falls with age (1 = every voter matched).",
+        Min = 0, Max = 1, Unit = "share", Citation = "assumption (MODEL.md §3: match rate rising with digital footprint, falling with age); no published rate is calibrated here")]
+    public double CustomAudienceMatchRate { get; init; } = 0.6;
     /// <summary>Smallest audience an ad may target.</summary>
     [Param("Minimum audience of a targeted ad.", Min = 1, Max = 10_000_000, Unit = "voters")]
     public int MinimumAudience { get; init; } = 1;

@@ -209,3 +209,46 @@ let influencers =
             Expect.exists errors (fun e -> e.Path = "$.c.channels") "names the channels"
         }
     ]
+
+/// Custom audiences (MODEL.md §3): the platform matches only part of an uploaded voter file.
+[<Tests>]
+let customAudiences =
+    testList "Campaigns.CustomAudiences" [
+        test "the match rate is the regime's on average, rises with the digital footprint and falls with age" {
+            let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 60000, Nullable 5, Nullable 2)
+            let rate = 0.6
+            let m = Workbench.Data.CustomAudienceMatch.Matched(e, rate, 9UL)
+            let share (idx: int seq) = let a = Seq.toArray idx in float (a |> Array.filter (fun i -> m.[i]) |> Array.length) / float a.Length
+            let n = e.VoterCount
+            let mean = share (seq { 0 .. n - 1 })
+            // Binomial SE at n = 60,000 is 0.002; the intercept is fitted on a subsample, so allow 4 SE.
+            Expect.isLessThan (abs (mean - rate)) 0.008 $"mean match {mean:F4} vs {rate}"
+            let byFootprint = [| 0 .. n - 1 |] |> Array.sortBy (fun i -> float e.DigitalFootprint.[i])
+            let low = share byFootprint.[.. n / 4 - 1]
+            let high = share byFootprint.[3 * n / 4 ..]
+            Expect.isGreaterThan high (low + 0.2) $"top footprint quartile {high:F3} vs bottom {low:F3}"
+            let young = share (seq { for i in 0 .. n - 1 do if e.Age.[i] < 35uy then yield i })
+            let old = share (seq { for i in 0 .. n - 1 do if e.Age.[i] >= 65uy then yield i })
+            Expect.isGreaterThan young old $"18–34 {young:F3} vs 65+ {old:F3}"
+            Expect.isTrue (Workbench.Data.CustomAudienceMatch.Matched(e, 1.0, 9UL) |> Array.forall id) "rate 1: everyone"
+            Expect.isFalse (Workbench.Data.CustomAudienceMatch.Matched(e, 0.0, 9UL) |> Array.exists id) "rate 0: no one"
+            Expect.sequenceEqual (Workbench.Data.CustomAudienceMatch.Matched(e, rate, 9UL)) m "deterministic for a seed"
+        }
+        test "microtargeted paid social reaches only matched voters; unmatched voters have no unit" {
+            let e, m, regime, data, kn = setting 3 "us-like"
+            Expect.isTrue regime.CustomAudiences "US-like allows custom audiences"
+            let ctx = CampaignEngine.Context(m, ResponseModel m, kn, data, null, 4UL, 1)
+            let mutable count = 0
+            let units = CampaignEngine.Units(ctx, Strategy.Microtarget, Channels.Get "paid-social", Array.init e.VoterCount float, &count)
+            let matched = Workbench.Data.CustomAudienceMatch.Matched(e, regime.CustomAudienceMatchRate, 4UL)
+            Expect.isTrue (Array.forall2 (fun u ok -> (u >= 0) = ok) units matched) "unit ≥ 0 exactly for matched voters"
+            let reachable = float (units |> Array.filter (fun u -> u >= 0) |> Array.length) / float e.VoterCount
+            Expect.isLessThan (abs (reachable - regime.CustomAudienceMatchRate)) 0.02 $"reachable share {reachable:F3}"
+        }
+        test "a regime file can set the match rate, and an out-of-range rate is an error naming it" {
+            let r = Workbench.Data.DataRegime.FromJson """{"name":"x","customAudienceMatchRate":0.3}"""
+            Expect.equal r.CustomAudienceMatchRate 0.3 "parsed"
+            let ex = Expect.throwsC (fun () -> Workbench.Data.DataRegime.FromJson """{"name":"x","customAudienceMatchRate":1.5}""" |> ignore) id
+            Expect.stringContains ex.Message "customAudienceMatchRate" "names the field"
+        }
+    ]
