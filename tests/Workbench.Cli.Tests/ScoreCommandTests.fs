@@ -50,3 +50,50 @@ let areas =
         Expect.equal code 2 "too many areas"
         Expect.stringContains err "--areas" "names the option"
     }
+
+[<Tests>]
+let swing =
+    testList "Cli.Swing" [
+        test "swing prints the regression and the classes, and writes one CSV row per neighbourhood" {
+            let dir = Cli.tempDir ()
+            try
+                let csv = System.IO.Path.Combine(dir, "areas.csv")
+                let code, out, err = Cli.run [ "swing"; "--preset"; "classroom"; "--voters"; "20000"; "--party"; "Red"; "--seed"; "2"; "--out"; csv ]
+                Expect.equal code 0 err
+                use doc = System.Text.Json.JsonDocument.Parse out
+                let r = doc.RootElement
+                let rsq = r.GetProperty("rSquared").GetDouble()
+                Expect.isTrue (rsq >= 0.0 && rsq <= 1.0) "R² in [0, 1]"
+                let classes = [ for c in r.GetProperty("classes").EnumerateArray() -> c.GetProperty("class").GetString(), c.GetProperty("neighbourhoods").GetInt32() ]
+                Expect.equal (List.map fst classes) [ "battle zone"; "swing street"; "stronghold"; "opponent stronghold"; "other" ] "classes"
+                let lines = System.IO.File.ReadAllLines csv
+                Expect.equal (lines.Length - 1) (r.GetProperty("neighbourhoods").GetInt32()) "one row per neighbourhood"
+                Expect.equal (List.sumBy snd classes) (lines.Length - 1) "class counts add up"
+            finally System.IO.Directory.Delete(dir, true)
+        }
+        test "an unknown party is exit 2 naming the parties" {
+            let code, _, err = Cli.run [ "swing"; "--preset"; "classroom"; "--voters"; "20000"; "--party"; "Nobody" ]
+            Expect.equal code 2 "exit 2"
+            Expect.stringContains err "Red" "lists the parties"
+        }
+    ]
+
+[<Tests>]
+let schedule =
+    testList "Cli.Schedule" [
+        test "schedule prints home and answer indexes per segment and slot, and the plans" {
+            let code, out, err = Cli.run [ "schedule"; "--preset"; "classroom"; "--voters"; "20000"; "--regime"; "uk-like"; "--attempts"; "2000"; "--seed"; "3" ]
+            Expect.equal code 0 err
+            use doc = System.Text.Json.JsonDocument.Parse out
+            let r = doc.RootElement
+            let first = r.GetProperty("homeIndex").EnumerateObject() |> Seq.head
+            Expect.equal [ for p in first.Value.EnumerateObject() -> p.Name ] [ "morning"; "afternoon"; "evening" ] "slots"
+            let plans = [ for p in r.GetProperty("plans").EnumerateArray() -> p.GetProperty("plan").GetString(), p.GetProperty("canvassContact").GetDouble() ] |> Map.ofList
+            Expect.isGreaterThan plans.["scheduled by index"] plans.["random time"] "scheduling helps"
+        }
+        test "bad --attempts is exit 2" {
+            let code, _, err = Cli.run [ "schedule"; "--preset"; "classroom"; "--voters"; "20000"; "--regime"; "uk-like"; "--attempts"; "1" ]
+            Expect.equal code 2 "exit 2"
+            Expect.stringContains err "--attempts" "names the flag"
+        }
+    ]

@@ -14,29 +14,25 @@ internal sealed class AreasCommand : CliCommand
 {
     public override Command Build()
     {
-        var preset = new Option<string?>("--preset") { Description = "A built-in electorate preset." };
-        var spec = new Option<string?>("--spec") { Description = "An electorate spec file (JSON)." };
-        var voters = new Option<int?>("--voters") { Description = "Number of voters (default: the spec's defaultVoters)." };
+        var el = new ElectorateOptions();
         var areas = new Option<int>("--areas") { Description = "Neighbourhoods to canvass.", Required = true };
         var doors = new Option<int>("--doors") { Description = "Doors to knock in them.", Required = true };
         var replicates = new Option<int>("--replicates") { Description = "Repetitions (random areas and doors vary).", DefaultValueFactory = _ => 10 };
-        var seed = new Option<int>("--seed") { Description = "Random seed.", DefaultValueFactory = _ => Random.Seeds.Default };
         var cmd = new Command("areas", "Representative area sampling (En Marche's Grande Marche): canvass doors in neighbourhoods chosen to look like the country on public data, against neighbourhoods chosen at random; print the error of each diagnosis as JSON.")
         {
-            preset, spec, voters, areas, doors, replicates, seed,
+            areas, doors, replicates,
         };
+        el.AddTo(cmd);
         cmd.SetAction(parse =>
         {
-            var s = ElectorateCommand.ResolveSpec(parse.GetValue(preset), parse.GetValue(spec));
-            int? v = parse.GetValue(voters);
-            if (v is < 1000 or > 50_000_000) throw new UsageException($"--voters must be between 1000 and 50000000; got {v}.");
+            var s = el.ResolveSpec(parse);
             int r = parse.GetValue(replicates);
             if (r is < 1 or > 10_000) throw new UsageException($"--replicates must be between 1 and 10000; got {r}.");
-            var e = Workbench.Electorate.Electorates.Generate(s, v ?? s.DefaultVoters, parse.GetValue(seed));
+            var e = el.Generate(parse, s);
             int k = parse.GetValue(areas), d = parse.GetValue(doors);
             if (k < 1 || k > e.NeighbourhoodCount) throw new UsageException($"--areas must be between 1 and {e.NeighbourhoodCount} (the electorate's neighbourhoods); got {k}.");
             if (d < 1) throw new UsageException($"--doors must be positive; got {d}.");
-            var runs = AreaSampling.Compare(e, k, d, (ulong)parse.GetValue(seed), r);
+            var runs = AreaSampling.Compare(e, k, d, (ulong)el.SeedOf(parse), r);
             var methods = new JsonArray();
             foreach (var g in runs.GroupBy(x => x.Method))
                 methods.Add(new JsonObject

@@ -16,6 +16,17 @@ namespace Workbench.Cli.Commands;
 /// </summary>
 internal sealed class ScoreCommand : CliCommand
 {
+    /// <summary>A regime preset name or a regime file; a clear usage error otherwise.</summary>
+    internal static DataRegime ResolveRegime(string r)
+    {
+        DataRegime dr;
+        if (DataRegime.PresetNames.Contains(r)) dr = DataRegime.Preset(r);
+        else if (File.Exists(r)) dr = DataRegime.FromJson(File.ReadAllText(r));
+        else throw new UsageException($"--regime: '{r}' is neither a preset ({string.Join(", ", DataRegime.PresetNames)}) nor an existing file.");
+        Parameters.ThrowIfAny(dr.Validate());
+        return dr;
+    }
+
     public override Command Build()
     {
         var preset = new Option<string?>("--preset") { Description = $"A built-in electorate preset: {string.Join(", ", ElectorateSpec.PresetNames)}." };
@@ -38,12 +49,7 @@ internal sealed class ScoreCommand : CliCommand
             var s = ElectorateCommand.ResolveSpec(presetName, specPath);
             int n = parse.GetValue(voters) ?? s.DefaultVoters;
             if (n < s.Constituencies * 10) throw new UsageException($"--voters must be at least 10 per constituency: {s.Constituencies * 10} for '{s.Name}'; got {n}.");
-            string r = parse.GetValue(regime)!;
-            DataRegime dr;
-            if (DataRegime.PresetNames.Contains(r)) dr = DataRegime.Preset(r);
-            else if (File.Exists(r)) dr = DataRegime.FromJson(File.ReadAllText(r));
-            else throw new UsageException($"--regime: '{r}' is neither a preset ({string.Join(", ", DataRegime.PresetNames)}) nor an existing file.");
-            Parameters.ThrowIfAny(dr.Validate());
+            var dr = ResolveRegime(parse.GetValue(regime)!);
             if (outDir is not null) { Directory.CreateDirectory(outDir); ElectorateCommand.CheckWritable(Path.Combine(outDir, "scores.parquet")); }
             int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
             var e = Electorates.Generate(s, n, seedValue);
