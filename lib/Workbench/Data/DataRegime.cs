@@ -29,6 +29,12 @@ public sealed record DataRegime
     public bool IndividualModelling { get; init; } = true;
     /// <summary>Whether campaigns may upload voter lists to platforms as custom audiences (individual targeting through the platform).</summary>
     public bool CustomAudiences { get; init; } = true;
+    /// <summary>
+    /// The strict GDPR reading (Art. 9(2)(d)): a party may process personal data of its members and regular contacts only.
+    /// When true, poll answers and canvass records are kept only for the party's contacts — modelled as the voters who
+    /// identify with it — so models train on, and canvass features exist for, them alone.
+    /// </summary>
+    public bool ContactsOnly { get; init; }
     /// <summary>Mean share of an uploaded voter list that the platform matches to its users (see <see cref="CustomAudienceMatch"/>).</summary>
     [Param("Mean share of an uploaded voter list the platform matches to its users, for custom audiences; a voter's chance rises with the digital footprint and falls with age (1 = every voter matched).",
         Min = 0, Max = 1, Unit = "share", Citation = "assumption (MODEL.md §3: match rate rising with digital footprint, falling with age); no published rate is calibrated here")]

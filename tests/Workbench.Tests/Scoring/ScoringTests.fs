@@ -110,3 +110,22 @@ let models =
             Expect.floatClose Accuracy.veryHigh de.AucLost (us.SupportAuc - de.SupportAuc) "AUC lost is the difference"
         }
     ]
+
+[<Tests>]
+let contactsOnly =
+    testList "Scoring.ContactsOnly" [
+        test "EU-GDPR's members-and-contacts reading keeps only the party's identifiers in the poll, and the models lose precision" {
+            let e = classroom.Force()
+            let strict = Workbench.Data.DataRegime.Preset "eu-gdpr"
+            Expect.isTrue strict.ContactsOnly "the eu-gdpr preset is the strict reading"
+            let loose = Workbench.Data.DataRegime.FromJson """{"name":"gdpr-without-contacts-rule","allowedSources":["canvass","polls"],"bannedAttributes":["minority","health"],"minimumAudience":1000}"""
+            let a = Scorer.Score(e, strict, ScoringOptions(), 1UL)
+            let b = Scorer.Score(e, loose, ScoringOptions(), 1UL)
+            let identifiers = e.PartyId |> Array.filter (fun p -> p = 0y) |> Array.length
+            Expect.isLessThan a.Support.TrainingSize b.Support.TrainingSize "fewer poll answers may be kept"
+            Expect.isLessThanOrEqual a.Support.TrainingSize identifiers "only identifiers"
+            Expect.isLessThan a.Turnout.Auc b.Turnout.Auc $"turnout AUC {a.Turnout.Auc:F3} (contacts only) < {b.Turnout.Auc:F3}"
+            Expect.isLessThan a.Support.Auc b.Support.Auc $"support AUC {a.Support.Auc:F3} (contacts only) < {b.Support.Auc:F3}"
+            Expect.isTrue (Scorer.IsContact(e, (e.PartyId |> Array.findIndex (fun p -> p = 0y)), 0)) "an identifier is a contact"
+        }
+    ]
