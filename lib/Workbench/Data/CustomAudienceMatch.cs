@@ -1,3 +1,4 @@
+using Workbench.Electorate;
 using Workbench.Random;
 
 namespace Workbench.Data;
@@ -35,11 +36,11 @@ public static class CustomAudienceMatch
         for (int it = 0; it < 60; it++)
         {
             double a = 0.5 * (lo + hi), sum = 0; int count = 0;
-            for (int i = 0; i < n; i += stride) { sum += 1 / (1 + Math.Exp(-(a + z[i]))); count++; }
+            for (int i = 0; i < n; i += stride) { sum += TurnoutModel.Logistic(a + z[i]); count++; }
             if (sum / count < meanRate) lo = a; else hi = a;
         }
         double intercept = 0.5 * (lo + hi);
-        for (int i = 0; i < n; i++) p[i] = 1 / (1 + Math.Exp(-(intercept + z[i])));
+        for (int i = 0; i < n; i++) p[i] = TurnoutModel.Logistic(intercept + z[i]);
         return p;
     }
 

@@ -91,9 +91,7 @@ public sealed record DataRegime
     public static DataRegime Preset(string name)
     {
         if (!PresetNames.Contains(name)) throw new ArgumentException($"Unknown data regime '{name}'. Known regimes: {string.Join(", ", PresetNames)}.", nameof(name));
-        using var s = typeof(DataRegime).Assembly.GetManifestResourceStream($"Workbench.Regimes.{name}.json")
-            ?? throw new InvalidOperationException($"Regime resource '{name}' is missing.");
-        return FromJson(new StreamReader(s).ReadToEnd());
+        return FromJson(EmbeddedJson.Read("Regimes", name));
     }
 }
 

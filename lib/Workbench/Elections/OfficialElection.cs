@@ -75,12 +75,9 @@ public sealed record OfficialElection
     /// <summary>The <c>workbench allocate</c> input as JSON text (pipe it to <c>workbench allocate -</c>).</summary>
     public required string InputJson { get; init; }
 
-    private const string Prefix = "Workbench.Official.";
-
     /// <summary>Identifiers of the shipped official results, in name order.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        typeof(OfficialElection).Assembly.GetManifestResourceNames().Where(r => r.StartsWith(Prefix, StringComparison.Ordinal))
-            .Select(r => r[Prefix.Length..^".json".Length]).Order(StringComparer.Ordinal).ToArray();
+        EmbeddedJson.Names("Official");
 
     /// <summary>Every shipped official result.</summary>
     public static IReadOnlyList<OfficialElection> All() => Names.Select(Load).ToArray();
@@ -89,9 +86,7 @@ public sealed record OfficialElection
     public static OfficialElection Load(string id)
     {
         if (!Names.Contains(id)) throw new ArgumentException($"Unknown official election '{id}'. Shipped: {string.Join(", ", Names)}.", nameof(id));
-        using var stream = typeof(OfficialElection).Assembly.GetManifestResourceStream($"{Prefix}{id}.json")!;
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
+        return Parse(EmbeddedJson.Read("Official", id));
     }
 
     /// <summary>Parses an official-result file (the format of Elections/Official/*.json).</summary>

@@ -269,9 +269,6 @@ public sealed record ElectorateSpec
         ArgumentNullException.ThrowIfNull(name);
         if (!PresetNames.Contains(name))
             throw new ArgumentException($"Unknown preset '{name}'. Known presets: {string.Join(", ", PresetNames)}.", nameof(name));
-        using var stream = typeof(ElectorateSpec).Assembly.GetManifestResourceStream($"Workbench.Presets.{name}.json")
-            ?? throw new InvalidOperationException($"Preset resource '{name}' is missing from the assembly.");
-        using var reader = new StreamReader(stream);
-        return FromJson(reader.ReadToEnd()).EnsureValid();
+        return FromJson(EmbeddedJson.Read("Presets", name)).EnsureValid();
     }
 }

@@ -95,16 +95,13 @@ public sealed record Scenario
 
     /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
-        typeof(Scenario).Assembly.GetManifestResourceNames().Where(r => r.StartsWith("Workbench.Scenarios.", StringComparison.Ordinal))
-            .Select(r => r["Workbench.Scenarios.".Length..^".json".Length]).Order(StringComparer.Ordinal).ToArray();
+        EmbeddedJson.Names("Scenarios");
 
     /// <summary>A shipped scenario by name (e.g. "fptp-vs-pr").</summary>
     public static Scenario Builtin(string name)
     {
         if (!BuiltinNames.Contains(name)) throw new ArgumentException($"Unknown scenario '{name}'. Built-in scenarios: {string.Join(", ", BuiltinNames)}.", nameof(name));
-        using var stream = typeof(Scenario).Assembly.GetManifestResourceStream($"Workbench.Scenarios.{name}.json")!;
-        using var reader = new StreamReader(stream);
-        return Parse(reader.ReadToEnd());
+        return Parse(EmbeddedJson.Read("Scenarios", name));
     }
 
     /// <summary>Loads a scenario file (relative electorate spec and regime files resolve against its folder).</summary>

@@ -106,16 +106,13 @@ public sealed class SweepSpec
 
     /// <summary>Names of the sweeps shipped in notebooks/sweeps (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
-        typeof(SweepSpec).Assembly.GetManifestResourceNames().Where(r => r.StartsWith("Workbench.Sweeps.", StringComparison.Ordinal))
-            .Select(r => r["Workbench.Sweeps.".Length..^".json".Length]).Order(StringComparer.Ordinal).ToArray();
+        EmbeddedJson.Names("Sweeps");
 
     /// <summary>A shipped sweep by name (its base is a built-in scenario), optionally with fewer or more replicates or another seed.</summary>
     public static SweepSpec Builtin(string name, int? replicates = null, int? seed = null)
     {
         if (!BuiltinNames.Contains(name)) throw new ArgumentException($"Unknown sweep '{name}'. Built-in sweeps: {string.Join(", ", BuiltinNames)}.", nameof(name));
-        using var stream = typeof(SweepSpec).Assembly.GetManifestResourceStream($"Workbench.Sweeps.{name}.json")!;
-        using var reader = new StreamReader(stream);
-        var root = JsonNode.Parse(reader.ReadToEnd(), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        var root = JsonNode.Parse(EmbeddedJson.Read("Sweeps", name), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
         if (replicates is int r) root["replicates"] = r;
         if (seed is int sd) root["seed"] = sd;
         return Parse(root.ToJsonString(), Path.GetTempPath());

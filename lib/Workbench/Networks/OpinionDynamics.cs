@@ -196,8 +196,10 @@ public static class Opinions
         const int Ahead = 3;
         bool partnerDraw = gamma > 0; // each interaction draws NextInt(n) then NextDouble (biased) or NextInt(d) (uniform)
         var ring = stackalloc int[Ahead];
+        // One predicted interaction: its node, then (skipped) its partner draw.
+        int Predict(ref RandomStream s) { int node = s.NextInt(n); if (partnerDraw) s.NextDouble(); else s.NextUInt32(); return node; }
         RandomStream peek = rng;
-        for (int a = 0; a < Ahead; a++) { ring[a] = peek.NextInt(n); if (partnerDraw) peek.NextDouble(); else peek.NextUInt32(); }
+        for (int a = 0; a < Ahead; a++) ring[a] = Predict(ref peek);
         double moved = 0;
         fixed (double* px = x) fixed (int* pt = targets) fixed (int* po = offsets) fixed (double* pw = w)
         {
@@ -211,13 +213,9 @@ public static class Opinions
                         // Out of step (a rejected draw or an isolated node): predict again from here.
                         peek = rng;
                         if (partnerDraw) peek.NextDouble(); else peek.NextUInt32();
-                        for (int a = 1; a <= Ahead; a++) { ring[(t + a) % Ahead] = peek.NextInt(n); if (partnerDraw) peek.NextDouble(); else peek.NextUInt32(); }
+                        for (int a = 1; a <= Ahead; a++) ring[(t + a) % Ahead] = Predict(ref peek);
                     }
-                    else
-                    {
-                        ring[t % Ahead] = peek.NextInt(n);
-                        if (partnerDraw) peek.NextDouble(); else peek.NextUInt32();
-                    }
+                    else ring[t % Ahead] = Predict(ref peek);
                     // Stage 3 (three ahead): the offsets of the node; stage 2: its adjacency row; stage 1: its neighbours' opinions.
                     int i3 = ring[t % Ahead], i2 = ring[(t + 2) % Ahead], i1 = ring[(t + 1) % Ahead];
                     System.Runtime.Intrinsics.X86.Sse.Prefetch0(po + i3);

@@ -197,7 +197,7 @@ public static class Scorer
         bool polls = regime.AllowedSources.Contains(DataSource.Polls) || regime.AllowedSources.Contains(DataSource.Canvass);
         if (!polls) respondents.Clear();
         // Members and regular contacts only (strict GDPR reading): answers of anyone else may not be kept.
-        if (regime.ContactsOnly) respondents.RemoveAll(i => !IsContact(e, i, p));
+        respondents.RemoveAll(i => !MayKeep(regime, e, i, p));
         var pollTurn = respondents.Select(i => new RandomStream(seed, StreamTurnoutLabel + 10, (ulong)i).NextDouble() < (double)e.TurnoutPropensity[i]).ToArray();
 
         var supportScore = Train(ml, o, features, F, respondents, respondents.Select(i => supports[i]).ToArray(), n);
@@ -226,7 +226,7 @@ public static class Scorer
         {
             int i = trng.NextInt(n);
             if (!inTest.Add(i)) continue;
-            if (regime.ContactsOnly && !IsContact(e, i, p)) continue; // outcomes of non-contacts may not be recorded
+            if (!MayKeep(regime, e, i, p)) continue; // outcomes of non-contacts may not be recorded
             bool t = trng.NextDouble() < 0.5;
             bool y = trng.NextDouble() < truthP[i] + (t ? trueUplift[i] : 0);
             test.Add((i, t, y));
@@ -248,7 +248,7 @@ public static class Scorer
 
         ArmChoice? armChoice = null;
         if (o.UpliftArms >= 2 && polls)
-            (tLearner, trueUplift, armChoice) = MultiArm(ml, o, features, F, e, model, responses, p, truthP, seed, uplifts, regime.ContactsOnly);
+            (tLearner, trueUplift, armChoice) = MultiArm(ml, o, features, F, e, model, responses, p, truthP, seed, uplifts, regime);
 
         // Segments: classical rules on the scores, and k-means on the scores.
         var segments = new Segment[n];
@@ -281,7 +281,7 @@ public static class Scorer
     /// uplift. Returns the best-arm uplift score, that arm's true uplift, and the arm-choice summary.
     /// </summary>
     private static (float[] Score, float[] Truth, ArmChoice Choice) MultiArm(MLContext ml, ScoringOptions o, float[] features, int F, Electorate.Electorate e,
-        ElectionDayModel model, ResponseModel responses, int p, double[] truthP, ulong seed, List<UpliftReport> uplifts, bool contactsOnly)
+        ElectionDayModel model, ResponseModel responses, int p, double[] truthP, ulong seed, List<UpliftReport> uplifts, DataRegime regime)
     {
         int n = e.VoterCount, K = o.UpliftArms, I = e.IssueCount, P = e.PartyCount;
         var resp = responses.For(p, new ChannelSpec { Name = "tested-message", Kind = ChannelKind.DirectMail, PersuasionEffect = o.UpliftEffect });
@@ -308,7 +308,7 @@ public static class Scorer
         {
             int i = rng.NextInt(n);
             if (!inTest.Add(i)) continue;
-            if (contactsOnly && !IsContact(e, i, p)) continue;
+            if (!MayKeep(regime, e, i, p)) continue;
             int arm = rng.NextInt(K + 1) - 1;
             bool y = rng.NextDouble() < truthP[i] + (arm >= 0 ? truth[arm][i] : 0);
             test.Add((i, arm, y));
@@ -381,10 +381,13 @@ public static class Scorer
             Metrics.Correlation(uplift.Select(v => (double)v).ToArray(), truth.Select(v => (double)v).ToArray()));
     }
 
-    /// <summary>Observable features per voter (row-major n × F) and their names.</summary>
     /// <summary>Whether voter i is one of the party's members and regular contacts: modelled as the voters who identify with it.</summary>
     public static bool IsContact(Electorate.Electorate e, int i, int party) => e.PartyId[i] == party;
 
+    /// <summary>Whether the regime lets the party keep personal data of voter i (always, unless it is restricted to contacts).</summary>
+    private static bool MayKeep(DataRegime regime, Electorate.Electorate e, int i, int party) => !regime.ContactsOnly || IsContact(e, i, party);
+
+    /// <summary>Observable features per voter (row-major n × F) and their names.</summary>
     internal static (float[] Features, IReadOnlyList<string> Names) Features(Electorate.Electorate e, DataRegime regime, int party, ScoringOptions o, ulong seed)
     {
         var data = VoterData.Open(e, regime, Data.DataQuality.Preset(o.DataQuality), Seeds.Derive(seed, 9500));
@@ -434,7 +437,7 @@ public static class Scorer
             for (int i = 0; i < n; i++)
             {
                 var r = new RandomStream(seed, StreamCanvass, (ulong)i);
-                if (r.NextDouble() < o.CanvassCoverage * 2 * e.HomeProbability[i * 3 + 2] / 255.0 && (!regime.ContactsOnly || IsContact(e, i, party)))
+                if (r.NextDouble() < o.CanvassCoverage * 2 * e.HomeProbability[i * 3 + 2] / 255.0 && MayKeep(regime, e, i, party))
                 { has[i] = 1; says[i] = pid[i] == party ? 1 : 0; keen[i] = interest?[i] ?? 0; }
             }
             columns.Add(has); names.Add("canvassed (canvass)");

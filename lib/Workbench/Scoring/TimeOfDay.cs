@@ -94,15 +94,11 @@ public static class TimeOfDay
         var answerIndex = Index(callHits, callTries);
 
         // Correlation of indexed with true home probability over (voter, slot).
-        double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0; long m = 0;
+        var indexed = new double[n * S]; var truth = new double[n * S];
         for (int i = 0; i < n; i++)
-            for (int s = 0; s < S; s++)
-            {
-                double x = homeIndex[seg[i]][s], y = e.HomeProbability[i * 3 + s] / 255.0;
-                sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y; m++;
-            }
-        double cov = sxy / m - sx / m * (sy / m), vx = sxx / m - (sx / m) * (sx / m), vy = syy / m - (sy / m) * (sy / m);
-        double corr = vx > 0 && vy > 0 ? cov / Math.Sqrt(vx * vy) : 0;
+            for (int s = 0; s < S; s++) { indexed[i * S + s] = homeIndex[seg[i]][s]; truth[i * S + s] = e.HomeProbability[i * 3 + s] / 255.0; }
+        double corr = Metrics.Correlation(indexed, truth);
+        if (double.IsNaN(corr)) corr = 0; // a constant index carries no information
 
         // Schedules. Canvassers and callers have the same capacity in every slot (a third of the voters each), so the
         // question is whom to visit when: voters whose daytime chance is highest relative to the evening go by day.
