@@ -13,8 +13,8 @@ namespace Workbench.Random;
 /// </summary>
 public static class Philox
 {
-    private const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57;
-    private const uint W0 = 0x9E3779B9, W1 = 0xBB67AE85;
+    /// <summary>The round multipliers and key increments (Weyl constants) of Philox4x32.</summary>
+    internal const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;
 
     /// <summary>Ten rounds of Philox4x32 on counter (c0..c3) with key (k0, k1).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -210,9 +210,12 @@ public sealed class AliasTable
     public int Count => _prob.Length;
 
     /// <summary>Draws one category index.</summary>
-    public int Sample(ref RandomStream rng)
+    public int Sample(ref RandomStream rng) => Sample(rng.NextDouble());
+
+    /// <summary>The category of a uniform number u in [0, 1) (for callers that draw their uniforms in bulk).</summary>
+    public int Sample(double uniform)
     {
-        double u = rng.NextDouble() * _prob.Length;
+        double u = uniform * _prob.Length;
         int i = (int)u;
         if (i >= _prob.Length) i = _prob.Length - 1;
         return (u - i) < _prob[i] ? i : _alias[i];
@@ -233,6 +236,9 @@ public sealed class MultivariateNormal
 
     /// <summary>The mean vector.</summary>
     public IReadOnlyList<double> Mean => _mean;
+
+    /// <summary>The lower-triangular Cholesky factor L of the covariance, row-major n×n.</summary>
+    internal double[] Factor => _chol;
 
     /// <summary>Builds the distribution; throws if the covariance is not symmetric positive definite.</summary>
     public MultivariateNormal(double[] mean, double[,] covariance)
