@@ -122,7 +122,8 @@ public sealed class Electorate
     // ---- model outputs ----
     /// <summary>Turnout probability from the calibrated turnout model.</summary>
     public Half[] TurnoutPropensity { get; internal set; } = [];
-    /// <summary>The sincere vote: the party of highest utility including the voter's Gumbel shock.</summary>
+    /// <summary>The sincere vote: a draw from the voter's multinomial logit over party utilities (in law the party of highest
+    /// utility plus a standard Gumbel shock; drawn by inversion of the logit probabilities from stream (seed, StreamVote, i)).</summary>
     public sbyte[] SincereVote { get; internal set; } = [];
 
     /// <summary>The vote-choice model with its calibrated valences and constituency offsets.</summary>
@@ -207,18 +208,25 @@ public sealed record ElectorateSummary
         int C = e.ConstituencyCount, P = e.PartyCount;
         var votes = new double[C][];
         var turnoutW = new double[C];
-        double totalTurnout = 0;
-        for (int k = 0; k < C; k++)
+        // Per constituency in voter order (in parallel: the sums do not depend on the thread count).
+        Workbench.Random.DeterministicParallel.ForChunks(C, Environment.ProcessorCount, (s, end) =>
         {
-            votes[k] = new double[P];
-            for (int i = e.ConstituencyStart[k]; i < e.ConstituencyStart[k + 1]; i++)
+            for (long kk = s; kk < end; kk++)
             {
-                double w = (double)e.TurnoutPropensity[i];
-                votes[k][e.SincereVote[i]] += w;
-                turnoutW[k] += w;
+                int k = (int)kk;
+                var vk = new double[P];
+                double tw = 0;
+                for (int i = e.ConstituencyStart[k]; i < e.ConstituencyStart[k + 1]; i++)
+                {
+                    double w = (double)e.TurnoutPropensity[i];
+                    vk[e.SincereVote[i]] += w;
+                    tw += w;
+                }
+                votes[k] = vk; turnoutW[k] = tw;
             }
-            totalTurnout += turnoutW[k];
-        }
+        }, chunk: 8);
+        double totalTurnout = 0;
+        for (int k = 0; k < C; k++) totalTurnout += turnoutW[k];
         var shares = new double[C][];
         var margins = new double[C];
         var winners = new int[C];

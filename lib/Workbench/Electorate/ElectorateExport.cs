@@ -76,7 +76,7 @@ public static class ElectorateExport
         for (int t = 0; t < 4; t++) { int tt = t; cols.Add(F($"consumer_{ci[t]}", "probability", "0..1", $"Consumer-interest proxy: {ci[t].Replace('_', ' ')} (correlated with attitudes and income).", i => e.ConsumerInterest[i * 4 + tt] / 255f)); }
         cols.Add(F("digital_footprint", "relative", "> 0", "Size of the voter's digital footprint (median about 1).", i => (float)e.DigitalFootprint[i]));
         cols.Add(F("turnout_propensity", "probability", "0..1", "Turnout probability from the calibrated turnout model (MODEL.md §2).", i => (float)e.TurnoutPropensity[i]));
-        cols.Add(I("sincere_vote", "party", $"0..{e.PartyCount - 1}", "Party of highest utility including the voter's Gumbel shock (the sincere vote).", i => e.SincereVote[i]));
+        cols.Add(I("sincere_vote", "party", $"0..{e.PartyCount - 1}", "The sincere vote: a draw from the voter's multinomial logit over party utilities (the same law as the party of highest utility plus a Gumbel shock), drawn by inversion.", i => e.SincereVote[i]));
         return cols;
     }
 

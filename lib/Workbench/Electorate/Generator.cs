@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using Workbench.Random;
 
 namespace Workbench.Electorate;
@@ -13,7 +14,7 @@ public readonly record struct GenerationProgress(string Stage, double Fraction);
 /// count; calibration of party valences and turnout on a deterministic subsample; the sincere
 /// vote and turnout propensity of every voter.
 /// </summary>
-public static class Generator
+public static partial class Generator
 {
     // Stream ids: one per stage, so adding draws to one stage never shifts another's numbers.
     private const uint StreamGeography = 1, StreamConstituency = 2, StreamNeighbourhood = 3, StreamHousehold = 4,
@@ -64,7 +65,7 @@ public static class Generator
         Calibrate(e, threads);
         progress?.Report(new("sincere vote", 0.9));
         FinalVote(e, seed, threads);
-        e.Calibration = e.Calibration with { LargestMarginalError = MarginalError(e) };
+        e.Calibration = e.Calibration with { LargestMarginalError = MarginalError(e, threads) };
         var summary = e.Summarize();
         e.Calibration = e.Calibration with
         {
@@ -149,41 +150,50 @@ public static class Generator
 
         int H = layouts.Sum(l => l.HouseholdSizes.Length), M = layouts.Sum(l => l.NeighbourhoodHouseholds.Length);
         e.HouseholdCount = H; e.NeighbourhoodCount = M;
-        e.Household = new int[N]; e.Neighbourhood = new int[N]; e.Constituency = new short[N];
+        e.Household = GC.AllocateUninitializedArray<int>(N); e.Neighbourhood = GC.AllocateUninitializedArray<int>(N);
+        e.Constituency = GC.AllocateUninitializedArray<short>(N);
         e.ConstituencyStart = new int[C + 1];
         e.NeighbourhoodConstituency = new short[M];
         e.NeighbourhoodX = new float[M]; e.NeighbourhoodY = new float[M];
         var nbUrbanity = latent.NeighbourhoodUrbanity = new float[M];
         var nbOpinion = latent.NeighbourhoodOpinion = new float[M * spec.IssueCount];
-        int voter = 0, household = 0, neighbourhood = 0;
-        for (int k = 0; k < C; k++)
+        // First voter, household and neighbourhood of each constituency; then every constituency fills its own range.
+        var firstHousehold = new int[C]; var firstNeighbourhood = new int[C];
+        for (int k = 0, v = 0, hh = 0, nb = 0; k < C; k++)
         {
-            e.ConstituencyStart[k] = voter;
-            var lay = layouts[k];
-            int h = 0;
-            foreach (var nh in lay.NeighbourhoodHouseholds)
-            {
-                var nr = new RandomStream(seed, StreamNeighbourhood, (ulong)neighbourhood);
-                e.NeighbourhoodConstituency[neighbourhood] = (short)k;
-                e.NeighbourhoodX[neighbourhood] = (float)(cellX[k] + nr.NextDouble() / cols);
-                e.NeighbourhoodY[neighbourhood] = (float)(cellY[k] + nr.NextDouble() / rows);
-                nbUrbanity[neighbourhood] = (float)(e.ConstituencyUrbanity[k] + nr.Normal(0, spec.NeighbourhoodVariation));
-                for (int q = 0; q < spec.IssueCount; q++)
-                    nbOpinion[neighbourhood * spec.IssueCount + q] = (float)nr.Normal(0, spec.NeighbourhoodOpinionSd);
-                for (int x = 0; x < nh; x++, h++, household++)
-                {
-                    int size = lay.HouseholdSizes[h];
-                    for (int m = 0; m < size; m++, voter++)
-                    {
-                        e.Household[voter] = household;
-                        e.Neighbourhood[voter] = neighbourhood;
-                        e.Constituency[voter] = (short)k;
-                    }
-                }
-                neighbourhood++;
-            }
+            e.ConstituencyStart[k] = v; firstHousehold[k] = hh; firstNeighbourhood[k] = nb;
+            v += N / C + (k < N % C ? 1 : 0); hh += layouts[k].HouseholdSizes.Length; nb += layouts[k].NeighbourhoodHouseholds.Length;
         }
-        e.ConstituencyStart[C] = voter;
+        e.ConstituencyStart[C] = N;
+        DeterministicParallel.ForChunks(C, threads, (s, end) =>
+        {
+            for (long kk = s; kk < end; kk++)
+            {
+                int k = (int)kk;
+                var lay = layouts[k];
+                int voter = e.ConstituencyStart[k], household = firstHousehold[k], neighbourhood = firstNeighbourhood[k], h = 0;
+                foreach (var nh in lay.NeighbourhoodHouseholds)
+                {
+                    var nr = new RandomStream(seed, StreamNeighbourhood, (ulong)neighbourhood);
+                    e.NeighbourhoodConstituency[neighbourhood] = (short)k;
+                    e.NeighbourhoodX[neighbourhood] = (float)(cellX[k] + nr.NextDouble() / cols);
+                    e.NeighbourhoodY[neighbourhood] = (float)(cellY[k] + nr.NextDouble() / rows);
+                    nbUrbanity[neighbourhood] = (float)(e.ConstituencyUrbanity[k] + nr.Normal(0, spec.NeighbourhoodVariation));
+                    for (int q = 0; q < spec.IssueCount; q++)
+                        nbOpinion[neighbourhood * spec.IssueCount + q] = (float)nr.Normal(0, spec.NeighbourhoodOpinionSd);
+                    for (int x = 0; x < nh; x++, h++, household++)
+                    {
+                        int size = lay.HouseholdSizes[h];
+                        e.Household.AsSpan(voter, size).Fill(household);
+                        e.Neighbourhood.AsSpan(voter, size).Fill(neighbourhood);
+                        voter += size;
+                    }
+                    neighbourhood++;
+                }
+                e.Constituency.AsSpan(e.ConstituencyStart[k], voter - e.ConstituencyStart[k]).Fill((short)k);
+                if (voter != e.ConstituencyStart[k + 1]) throw new InvalidOperationException($"constituency {k}: households hold {voter - e.ConstituencyStart[k]} voters, not its quota.");
+            }
+        }, chunk: 1);
 
         // Constituency party offsets c_{j,k}: random local strength plus regional strongholds.
         var vm = new VoteModel(spec.Parties.Length, spec.IssueCount, C,
@@ -254,28 +264,45 @@ public static class Generator
         for (int i = 0; i < national.Length; i++) result[i] /= s;
     }
 
-    private static double MarginalError(Electorate e)
+    private static double MarginalError(Electorate e, int threads)
     {
-        // Realised versus IPF-target marginals, aggregated per region (voter-weighted).
+        // Realised versus IPF-target marginals, aggregated per region (voter-weighted). Counts per constituency in parallel.
         var spec = e.Spec;
-        int R = spec.Regions;
+        int R = spec.Regions, C = spec.Constituencies;
+        const int Cells = 6 + 3 + 5;
+        var counts = new int[C * Cells];
+        Span<byte> band = stackalloc byte[96];
+        for (int age = 0; age < 96; age++) band[age] = (byte)AgeBand(age);
+        var bandOf = band.ToArray();
+        DeterministicParallel.ForChunks(C, threads, (s, end) =>
+        {
+            for (long kk = s; kk < end; kk++)
+            {
+                int k = (int)kk, o = k * Cells;
+                for (int v = e.ConstituencyStart[k]; v < e.ConstituencyStart[k + 1]; v++)
+                {
+                    counts[o + bandOf[e.Age[v]]]++;
+                    counts[o + 6 + e.Education[v]]++;
+                    counts[o + 9 + e.IncomeQuintile[v] - 1]++;
+                }
+            }
+        }, chunk: 8);
         double worst = 0;
         for (int r = 0; r < R; r++)
         {
             var target = new double[3][] { new double[6], new double[3], new double[5] };
             var real = new double[3][] { new double[6], new double[3], new double[5] };
             double n = 0;
-            for (int k = 0; k < spec.Constituencies; k++)
+            for (int k = 0; k < C; k++)
             {
                 if (e.ConstituencyRegion[k] != r) continue;
-                int start = e.ConstituencyStart[k], end = e.ConstituencyStart[k + 1], nk = end - start;
-                for (int d = 0; d < 3; d++) for (int i = 0; i < target[d].Length; i++) target[d][i] += e.ConstituencyMarginalTargets[k][d][i] * nk;
-                for (int v = start; v < end; v++)
-                {
-                    real[0][AgeBand(e.Age[v])]++;
-                    real[1][e.Education[v]]++;
-                    real[2][e.IncomeQuintile[v] - 1]++;
-                }
+                int nk = e.ConstituencyStart[k + 1] - e.ConstituencyStart[k];
+                for (int d = 0, o = 0; d < 3; d++)
+                    for (int i = 0; i < target[d].Length; i++, o++)
+                    {
+                        target[d][i] += e.ConstituencyMarginalTargets[k][d][i] * nk;
+                        real[d][i] += counts[k * Cells + o];
+                    }
                 n += nk;
             }
             if (n == 0) continue;
@@ -292,163 +319,6 @@ public static class Generator
         return 0;
     }
 
-    // ---------------- voters ----------------
-
-    private static void GenerateVoters(Electorate e, ulong seed, int threads, Latent latent, AliasTable[] cells, IProgress<GenerationProgress>? progress, CancellationToken ct)
-    {
-        var spec = e.Spec;
-        int N = e.VoterCount, K = spec.IssueCount, P = spec.Parties.Length, C = spec.Constituencies;
-        e.Age = new byte[N]; e.Gender = new byte[N]; e.Education = new byte[N]; e.IncomeQuintile = new byte[N];
-        e.Employment = new byte[N]; e.Urban = new byte[N]; e.Minority = new byte[N]; e.Health = new byte[N];
-        e.BigFive = new Half[N * BigFiveCount]; e.IssuePosition = new Half[N * K]; e.IssueSalience = new Half[N * K];
-        e.PartyId = new sbyte[N]; e.PartyIdStrength = new Half[N]; e.PastVote = new sbyte[N]; e.PastTurnout = new byte[N];
-        e.Interest = new Half[N]; e.Persuadability = new Half[N]; e.MediaUse = new byte[N * PlatformCount]; e.TvShow = new byte[N];
-        e.HomeProbability = new byte[N * 3]; e.AnswersPhone = new byte[N]; e.OpensEmail = new byte[N];
-        e.ConsumerInterest = new byte[N * ConsumerCount]; e.DigitalFootprint = new Half[N];
-
-        var nbUrb = latent.NeighbourhoodUrbanity; var nbOp = latent.NeighbourhoodOpinion;
-        var vm = e.VoteModel;
-        var alpha = Enumerable.Repeat(spec.SalienceConcentration, K).ToArray();
-        var m = spec.Marginals;
-        int done = 0;
-        DeterministicParallel.ForChunks(C, threads, (s, end) =>
-        {
-            Span<double> b5 = stackalloc double[BigFiveCount];
-            Span<double> sal = stackalloc double[K];
-            Span<double> pos = stackalloc double[K];
-            Span<double> hhShared = stackalloc double[K];
-            Span<double> util = stackalloc double[P];
-            for (long kk = s; kk < end; kk++)
-            {
-                int k = (int)kk;
-                double dep = e.ConstituencyDeprivation[k];
-                int headPid = -1, currentHousehold = -1;
-                for (int i = e.ConstituencyStart[k]; i < e.ConstituencyStart[k + 1]; i++)
-                {
-                    int h = e.Household[i], n = e.Neighbourhood[i];
-                    if (h != currentHousehold)
-                    {
-                        currentHousehold = h;
-                        var hr = new RandomStream(seed, StreamHousehold + 100, (ulong)h);
-                        for (int q = 0; q < K; q++) hhShared[q] = hr.Normal(0, 0.5);
-                        headPid = int.MinValue; // the first member sets it
-                    }
-                    var r = new RandomStream(seed, StreamVoter, (ulong)i);
-                    int cell = cells[k].Sample(ref r);
-                    int a = cell / 15, ed = cell / 5 % 3, inc = cell % 5;
-                    int age = ElectorateSpec.AgeBandLower[a] + r.NextInt(ElectorateSpec.AgeBandUpper[a] - ElectorateSpec.AgeBandLower[a]);
-                    e.Age[i] = (byte)age; e.Education[i] = (byte)ed; e.IncomeQuintile[i] = (byte)(inc + 1);
-                    double g = r.NextDouble();
-                    e.Gender[i] = (byte)(g < m.Female ? 0 : g < m.Female + 0.005 ? 2 : 1);
-                    double urbN = nbUrb[n];
-                    bool urban = r.NextDouble() < Logistic(1.0 + 1.2 * urbN);
-                    e.Urban[i] = (byte)(urban ? 1 : 0);
-                    double ageC = (age - 45) / 10.0;
-                    // Employment: retirement after 66, students among the young, unemployment with deprivation and low income.
-                    Employment emp;
-                    double u = r.NextDouble();
-                    if (age >= 66) emp = u < 0.88 ? Employment.Retired : Employment.Employed;
-                    else if (age < 25 && u < 0.40) emp = Employment.Student;
-                    else if (r.NextDouble() < 0.05 * Math.Exp(0.4 * dep) * (inc == 0 ? 2.0 : 1.0)) emp = Employment.Unemployed;
-                    else emp = r.NextDouble() < 0.86 ? Employment.Employed : Employment.Inactive;
-                    e.Employment[i] = (byte)emp;
-                    e.Minority[i] = (byte)(r.NextDouble() < Math.Min(1, m.Minority * (urban ? 1.25 : 0.45)) ? 1 : 0);
-                    e.Health[i] = (byte)(r.NextDouble() < Math.Min(1, m.Health * (0.4 + 1.4 * (age - 18) / 77.0)) ? 1 : 0);
-
-                    BigFive.Sample(ref r, b5);
-                    for (int t = 0; t < BigFiveCount; t++) e.BigFive[i * BigFiveCount + t] = (Half)b5[t];
-
-                    // Issue positions: demographic loadings + neighbourhood ("swing streets") + household + individual.
-                    for (int q = 0; q < K; q++)
-                    {
-                        double load = (q % 4) switch
-                        {
-                            0 => 0.22 * (inc - 2) - 0.15 * dep + 0.08 * b5[1] - 0.15 * (emp == Employment.Unemployed ? 1 : 0),
-                            1 => 0.14 * ageC - 0.30 * (ed - 1) - 0.20 * (urban ? 1 : 0) - 0.35 * e.Minority[i] - 0.20 * b5[0],
-                            2 => -0.10 * ageC + 0.25 * (ed - 1) + 0.15 * (urban ? 1 : 0) + 0.18 * b5[0],
-                            _ => 0.12 * ageC - 0.25 * (ed - 1) - 0.10 * (urban ? 1 : 0),
-                        };
-                        pos[q] = load + nbOp[n * K + q] + hhShared[q] + r.Normal(0, 0.75);
-                        e.IssuePosition[i * K + q] = (Half)pos[q];
-                    }
-                    r.Dirichlet(alpha, sal);
-                    for (int q = 0; q < K; q++) e.IssueSalience[i * K + q] = (Half)sal[q];
-
-                    double interest = Logistic(-0.2 + 0.45 * (ed - 1) + 0.20 * ageC + r.Normal(0, 0.8));
-                    e.Interest[i] = (Half)interest;
-                    // Party identification: policy-based draw; household members share it with probability HouseholdPartisanship.
-                    int pid;
-                    bool identifies = r.NextDouble() < Math.Min(1, spec.PartyIdRate * (0.7 + 0.6 * interest));
-                    if (headPid != int.MinValue && r.NextDouble() < spec.HouseholdPartisanship) pid = headPid;
-                    else if (identifies)
-                    {
-                        PolicyUtilities(vm, pos, sal, k, util);
-                        pid = VoteModel.ChooseWithGumbel(util, ref r);
-                    }
-                    else pid = -1;
-                    if (headPid == int.MinValue) headPid = pid;
-                    e.PartyId[i] = (sbyte)pid;
-                    double strength = pid >= 0 ? r.Beta(2, 2) : 0;
-                    e.PartyIdStrength[i] = (Half)strength;
-                    e.Persuadability[i] = (Half)Logistic(0.2 - 1.6 * strength - 0.8 * interest + 0.25 * b5[3] + r.Normal(0, 0.6));
-                    bool voted = r.NextDouble() < Logistic(0.3 + 0.25 * ageC + 0.3 * (ed - 1) + 1.6 * (interest - 0.5) + 0.6 * strength);
-                    e.PastTurnout[i] = (byte)(voted ? 1 : 0);
-                    if (!voted) e.PastVote[i] = -1;
-                    else if (pid >= 0 && r.NextDouble() < 0.8) e.PastVote[i] = (sbyte)pid;
-                    else
-                    {
-                        PolicyUtilities(vm, pos, sal, k, util);
-                        e.PastVote[i] = (sbyte)VoteModel.ChooseWithGumbel(util, ref r);
-                    }
-
-                    for (int pf = 0; pf < PlatformCount; pf++)
-                        e.MediaUse[i * PlatformCount + pf] = Prob255(Logistic(MediaBase[pf] + MediaAge[pf] * ageC + MediaEdu[pf] * (ed - 1) + r.Normal(0, 0.6)));
-                    int show = 0; double bestShow = double.NegativeInfinity;
-                    for (int sh = 0; sh < Shows; sh++)
-                    {
-                        double d0 = pos[0] - ShowEcon[sh], d1 = (K > 1 ? pos[1] : 0) - ShowCult[sh];
-                        double su = -(d0 * d0 + d1 * d1) + r.Gumbel();
-                        if (su > bestShow) { bestShow = su; show = sh; }
-                    }
-                    e.TvShow[i] = (byte)show;
-                    (double mo, double af, double ev) = emp switch
-                    {
-                        Employment.Retired or Employment.Inactive => (0.75, 0.70, 0.85),
-                        Employment.Unemployed => (0.65, 0.60, 0.80),
-                        Employment.Student => (0.45, 0.35, 0.60),
-                        _ => (0.20, 0.18, 0.72),
-                    };
-                    double jitter = 0.85 + 0.3 * r.NextDouble();
-                    e.HomeProbability[i * 3] = Prob255(mo * jitter); e.HomeProbability[i * 3 + 1] = Prob255(af * jitter); e.HomeProbability[i * 3 + 2] = Prob255(ev * jitter);
-                    e.AnswersPhone[i] = Prob255(Logistic(-0.6 + 0.35 * ageC + r.Normal(0, 0.5)));
-                    e.OpensEmail[i] = Prob255(Logistic(-0.2 + 0.3 * (ed - 1) - 0.1 * ageC + r.Normal(0, 0.5)));
-                    double env = K > 2 ? pos[2] : 0, cult = K > 1 ? pos[1] : 0;
-                    e.ConsumerInterest[i * ConsumerCount] = Prob255(Logistic(-1.0 + 0.8 * env + 0.25 * (inc - 2) + r.Normal(0, 0.5)));
-                    e.ConsumerInterest[i * ConsumerCount + 1] = Prob255(Logistic(-1.6 + 0.6 * (inc - 2) + r.Normal(0, 0.5)));
-                    e.ConsumerInterest[i * ConsumerCount + 2] = Prob255(Logistic(-1.5 + 0.5 * cult + (urban ? 0 : 1.0) + r.Normal(0, 0.5)));
-                    e.ConsumerInterest[i * ConsumerCount + 3] = Prob255(Logistic(-1.6 + (e.Gender[i] == 1 ? 0.6 : 0) - 0.2 * (ed - 1) + r.Normal(0, 0.5)));
-                    e.DigitalFootprint[i] = (Half)Math.Exp(-0.25 * ageC + r.Normal(0, 0.6));
-                }
-                int d = Interlocked.Increment(ref done);
-                if (progress is not null && (d % Math.Max(1, C / 50) == 0)) progress.Report(new("voters", 0.1 + 0.7 * d / C));
-                ct.ThrowIfCancellationRequested();
-            }
-        }, chunk: 1);
-    }
-
-    private static void PolicyUtilities(VoteModel vm, ReadOnlySpan<double> pos, ReadOnlySpan<double> sal, int k, Span<double> util)
-    {
-        int P = vm.Parties, K = vm.Issues;
-        for (int j = 0; j < P; j++)
-        {
-            if (!vm.Stands[k * P + j]) { util[j] = double.NegativeInfinity; continue; }
-            double d = 0;
-            for (int q = 0; q < K; q++) { double diff = pos[q] - vm.PartyPositions[j * K + q]; d += sal[q] * diff * diff; }
-            util[j] = -vm.PolicyWeight * d + vm.ConstituencyOffset[k * P + j];
-        }
-    }
-
-    private static byte Prob255(double p) => (byte)Math.Clamp((int)Math.Round(p * 255), 0, 255);
 
     private static double Logistic(double x) => 1.0 / (1.0 + Math.Exp(-x));
 
@@ -496,11 +366,11 @@ public static class Generator
         for (int round = 0; round < 3; round++)
         {
             // 1. valences: fixed point v_j += log(target_j / share_j) (Berry 1994 contraction).
-            iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P);
+            iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P, threads);
             // Normalise: the first party's valence is 0 (only differences matter).
             double v0 = vm.Valence[0];
             for (int j = 0; j < P; j++) vm.Valence[j] -= v0;
-            ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P);
+            ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P, threads);
             // 2. closeness per constituency from expected shares.
             var cv = new double[C * P]; var cw = new double[C];
             for (int t = 0; t < S; t++)
@@ -519,81 +389,218 @@ public static class Generator
                 }
                 tm.Closeness[k] = 1 - (first - second);
             }
-            // 3. turnout intercept by bisection on the mean propensity.
+            // 3. turnout intercept: the root of mean σ(α + index) = target (increasing in α), by safeguarded Newton steps.
             for (int t = 0; t < S; t++) turnoutIndex[t] = tm.Index(e, idx[t]);
-            double lo = -15, hi = 15;
-            for (int it = 0; it < 45; it++)
-            {
-                double mid = 0.5 * (lo + hi), mean = 0;
-                for (int t = 0; t < S; t++) mean += Logistic(mid + turnoutIndex[t]);
-                mean /= S;
-                if (mean < spec.TurnoutTarget) lo = mid; else hi = mid;
-            }
-            tm.Intercept = 0.5 * (lo + hi);
+            tm.Intercept = TurnoutIntercept(turnoutIndex, spec.TurnoutTarget, threads);
             for (int t = 0; t < S; t++) weight[t] = Logistic(tm.Intercept + turnoutIndex[t]);
         }
         // Final valence pass with turnout weights.
-        iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P);
-        ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P);
+        iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P, threads);
+        ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P, threads);
         e.Calibration = new CalibrationReport(target, (double[])shares.Clone(), [], spec.TurnoutTarget,
             weight.Average(), 0, 0, iterations);
     }
 
-    /// <summary>Valences by the fixed point v_j ← v_j + log(target_j / share_j) (Berry 1994); returns the iterations used.</summary>
-    private static int FitValences(double[] expU, double[] valence, double[] weight, double[] prob, double[] shares, double[] target, int S, int P)
+    /// <summary>α with mean σ(α + x_t) = target: Newton steps kept inside a shrinking bisection bracket [−15, 15].</summary>
+    private static double TurnoutIntercept(double[] x, double target, int threads)
     {
+        double lo = -15, hi = 15, a = 0;
+        for (int it = 0; it < 100; it++)
+        {
+            (double mean, double slope) = DeterministicParallel.MapReduce(x.Length, threads, (s, end) =>
+            {
+                double m = 0, d = 0;
+                for (long t = s; t < end; t++) { double p = Logistic(a + x[t]); m += p; d += p * (1 - p); }
+                return (m, d);
+            }, (0.0, 0.0), (acc, part) => (acc.Item1 + part.m, acc.Item2 + part.d), chunk: 32_768);
+            double f = mean / x.Length - target;
+            if (Math.Abs(f) < 1e-12) break;
+            if (f < 0) lo = a; else hi = a;
+            double next = a - f / (slope / x.Length);
+            a = next > lo && next < hi ? next : 0.5 * (lo + hi);
+            if (hi - lo < 1e-12) break;
+        }
+        return a;
+    }
+
+    /// <summary>
+    /// Valences such that the expected shares equal the targets, by Newton steps on F_j(v) = log s_j(v) − log t_j
+    /// (j ≥ 1; v_0 is held, as only differences matter), with ∂ log s_j / ∂ v_k = (Σ_t w_t p_tj (δ_jk − p_tk)) / Σ_t w_t p_tj.
+    /// A step that does not reduce max_j |F_j| (or a singular Jacobian) is replaced by the fixed-point step
+    /// v_j ← v_j + log(t_j / s_j) of Berry (1994), a contraction. Returns the share evaluations used.
+    /// </summary>
+    private static int FitValences(double[] expU, double[] valence, double[] weight, double[] prob, double[] shares, double[] target, int S, int P, int threads)
+    {
+        var moment = new double[P * P];
+        var jac = new double[(P - 1) * (P - 1)];
+        var rhs = new double[P - 1];
+        double lastWorst = double.PositiveInfinity;
+        var lastValence = (double[])valence.Clone();
         for (int it = 1; it <= 200; it++)
         {
-            ExpectedShares(expU, valence, weight, prob, shares, S, P);
+            ExpectedShares(expU, valence, weight, prob, shares, S, P, threads, moment);
             double worst = 0;
-            for (int j = 0; j < P; j++)
-            {
-                double step = Math.Log(target[j] / Math.Max(shares[j], 1e-300));
-                valence[j] += step;
-                worst = Math.Max(worst, Math.Abs(step));
-            }
+            for (int j = 0; j < P; j++) worst = Math.Max(worst, Math.Abs(Math.Log(target[j] / Math.Max(shares[j], 1e-300))));
             if (worst < 1e-7) return it;
+            if (worst > lastWorst)
+            {
+                // The Newton step overshot: go back and take the fixed-point step from there instead.
+                Array.Copy(lastValence, valence, P);
+                ExpectedShares(expU, valence, weight, prob, shares, S, P, threads, moment);
+                it++;
+                for (int j = 0; j < P; j++) valence[j] += Math.Log(target[j] / Math.Max(shares[j], 1e-300));
+                lastWorst = double.PositiveInfinity;
+                continue;
+            }
+            lastWorst = worst;
+            Array.Copy(valence, lastValence, P);
+            // moment[j, k] = Σ w p_j p_k / Σ w, shares[j] = Σ w p_j / Σ w.
+            for (int j = 1; j < P; j++)
+            {
+                rhs[j - 1] = -Math.Log(Math.Max(shares[j], 1e-300) / target[j]);
+                for (int k = 1; k < P; k++)
+                    jac[(j - 1) * (P - 1) + k - 1] = ((j == k ? shares[j] : 0) - moment[j * P + k]) / Math.Max(shares[j], 1e-300);
+            }
+            if (SolveInPlace(jac, rhs, P - 1))
+                for (int j = 1; j < P; j++) valence[j] += rhs[j - 1];
+            else
+                for (int j = 0; j < P; j++) valence[j] += Math.Log(target[j] / Math.Max(shares[j], 1e-300));
         }
         return 200;
     }
 
-    // Expected shares for valences v: with e_tj = exp(baseU_tj − max_j baseU_tj) precomputed,
-    // p_tj = e_tj·a_j / Σ_k e_tk·a_k where a_j = exp(v_j − max v): no exponentials per voter.
-    private static void ExpectedShares(double[] expU, double[] valence, double[] weight, double[] prob, double[] shares, int S, int P)
+    /// <summary>Solves a·x = b (n × n, row-major) by Gaussian elimination with partial pivoting; x replaces b. False if singular.</summary>
+    private static bool SolveInPlace(double[] a, double[] b, int n)
     {
-        Array.Clear(shares);
-        double total = 0, vmax = valence.Max();
-        Span<double> a = stackalloc double[P];
-        for (int j = 0; j < P; j++) a[j] = Math.Exp(valence[j] - vmax);
-        for (int t = 0; t < S; t++)
+        for (int c = 0; c < n; c++)
         {
-            double sum = 0;
-            int row = t * P;
-            for (int j = 0; j < P; j++) { double x = expU[row + j] * a[j]; prob[row + j] = x; sum += x; }
-            double inv = weight[t] / sum, invp = 1.0 / sum;
-            for (int j = 0; j < P; j++) { shares[j] += prob[row + j] * inv; prob[row + j] *= invp; }
-            total += weight[t];
+            int pivot = c;
+            for (int r = c + 1; r < n; r++) if (Math.Abs(a[r * n + c]) > Math.Abs(a[pivot * n + c])) pivot = r;
+            if (!(Math.Abs(a[pivot * n + c]) > 1e-14)) return false;
+            if (pivot != c)
+            {
+                for (int k = 0; k < n; k++) (a[c * n + k], a[pivot * n + k]) = (a[pivot * n + k], a[c * n + k]);
+                (b[c], b[pivot]) = (b[pivot], b[c]);
+            }
+            for (int r = c + 1; r < n; r++)
+            {
+                double f = a[r * n + c] / a[c * n + c];
+                if (f == 0) continue;
+                for (int k = c; k < n; k++) a[r * n + k] -= f * a[c * n + k];
+                b[r] -= f * b[c];
+            }
         }
-        for (int j = 0; j < P; j++) shares[j] /= total;
+        for (int r = n - 1; r >= 0; r--)
+        {
+            double sum = b[r];
+            for (int k = r + 1; k < n; k++) sum -= a[r * n + k] * b[k];
+            b[r] = sum / a[r * n + r];
+        }
+        return true;
     }
 
+    // Expected shares for valences v: with e_tj = exp(baseU_tj − max_j baseU_tj) precomputed,
+    // p_tj = e_tj·a_j / Σ_k e_tk·a_k where a_j = exp(v_j − max v): no exponentials per voter.
+    // With moment given, also Σ_t w_t p_tj p_tk / Σ_t w_t (the Jacobian of the shares).
+    private static void ExpectedShares(double[] expU, double[] valence, double[] weight, double[] prob, double[] shares, int S, int P, int threads = 1,
+        double[]? moment = null)
+    {
+        double vmax = valence.Max();
+        var a = new double[P];
+        for (int j = 0; j < P; j++) a[j] = Math.Exp(valence[j] - vmax);
+        bool second = moment != null;
+        int width = P + 1 + (second ? P * P : 0);
+        // Fixed chunks, partial sums added in chunk order: the same result for any thread count.
+        var partial = DeterministicParallel.MapReduce(S, threads, (s, end) =>
+        {
+            var acc = new double[width];
+            for (long t = s; t < end; t++)
+            {
+                double sum = 0;
+                long row = t * P;
+                for (int j = 0; j < P; j++) { double x = expU[row + j] * a[j]; prob[row + j] = x; sum += x; }
+                double invp = 1.0 / sum, w = weight[t];
+                for (int j = 0; j < P; j++) { double pj = prob[row + j] * invp; prob[row + j] = pj; acc[j] += w * pj; }
+                acc[P] += w;
+                if (second)
+                    for (int j = 0; j < P; j++)
+                    {
+                        double wpj = w * prob[row + j];
+                        if (wpj == 0) continue;
+                        for (int k = j; k < P; k++) acc[P + 1 + j * P + k] += wpj * prob[row + k];
+                    }
+            }
+            return acc;
+        }, new double[width], (acc, part) => { for (int j = 0; j < width; j++) acc[j] += part[j]; return acc; }, chunk: 32_768);
+        for (int j = 0; j < P; j++) shares[j] = partial[j] / partial[P];
+        if (second)
+            for (int j = 0; j < P; j++)
+                for (int k = j; k < P; k++) moment![j * P + k] = moment[k * P + j] = partial[P + 1 + j * P + k] / partial[P];
+    }
+
+    /// <summary>
+    /// The sincere vote (a draw from each voter's multinomial logit, by inversion with one uniform from the voter's
+    /// stream (seed, StreamVote, i)) and the turnout propensity, a block of voters at a time, in single precision.
+    /// </summary>
     private static void FinalVote(Electorate e, ulong seed, int threads)
     {
-        int N = e.VoterCount, P = e.PartyCount;
-        e.SincereVote = new sbyte[N];
-        e.TurnoutPropensity = new Half[N];
+        int N = e.VoterCount, P = e.PartyCount, K = e.Spec.IssueCount, C = e.ConstituencyCount;
+        e.SincereVote = GC.AllocateUninitializedArray<sbyte>(N);
+        e.TurnoutPropensity = GC.AllocateUninitializedArray<Half>(N);
         var vm = e.VoteModel; var tm = e.TurnoutModel;
-        DeterministicParallel.ForChunks(N, threads, (s, end) =>
+        var positions = Array.ConvertAll(vm.PartyPositions, x => (float)x);
+        float w = (float)vm.PolicyWeight, beta = (float)vm.PartyIdWeight;
+        var ts = tm.Spec;
+        float tAge = (float)ts.Age, tEdu = (float)ts.Education, tPast = (float)ts.PastTurnout, tPid = (float)ts.PartyIdStrength, tInt = (float)ts.Interest;
+        DeterministicParallel.ForChunks(C, threads, (s, end) =>
         {
-            Span<double> u = stackalloc double[P];
-            for (long ii = s; ii < end; ii++)
+            const int B = VoterBlock;
+            var words = new uint[4 * B];
+            var turnoutIndex = new float[B];
+            Span<float> util = stackalloc float[Math.Max(P, 8)]; // eight or more: LogitChoice's vector path
+            Span<float> constant = stackalloc float[P];
+            Span<float> pos = stackalloc float[K];
+            Span<float> sal = stackalloc float[K];
+            for (long kk = s; kk < end; kk++)
             {
-                int i = (int)ii;
-                var r = new RandomStream(seed, StreamVote, (ulong)i);
-                vm.Utilities(e, i, u);
-                e.SincereVote[i] = (sbyte)VoteModel.ChooseWithGumbel(u, ref r);
-                e.TurnoutPropensity[i] = (Half)tm.Probability(e, i);
+                int k = (int)kk;
+                for (int j = 0; j < P; j++)
+                    constant[j] = vm.Stands[k * P + j] ? (float)(vm.Valence[j] + vm.ConstituencyOffset[k * P + j]) : float.NegativeInfinity;
+                float intercept = (float)(tm.Intercept + ts.Closeness * tm.Closeness[k]);
+                for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += B)
+                {
+                    int count = Math.Min(B, e.ConstituencyStart[k + 1] - i0);
+                    PhiloxBatch.Fill(seed, StreamVote, (ulong)i0, count, 4, words, B);
+                    for (int v = 0; v < count; v++)
+                    {
+                        int i = i0 + v, pid = e.PartyId[i];
+                        float strength = (float)e.PartyIdStrength[i];
+                        for (int q = 0; q < K; q++) { pos[q] = (float)e.IssuePosition[i * K + q]; sal[q] = (float)e.IssueSalience[i * K + q]; }
+                        for (int j = 0; j < P; j++)
+                        {
+                            if (float.IsNegativeInfinity(constant[j])) { util[j] = float.NegativeInfinity; continue; }
+                            float d = 0;
+                            for (int q = 0; q < K; q++)
+                            {
+                                float diff = pos[q] - positions[j * K + q];
+                                d += sal[q] * diff * diff;
+                            }
+                            util[j] = -w * d + constant[j] + (pid == j ? beta * strength : 0f);
+                        }
+                        e.SincereVote[i] = (sbyte)LogitChoice(util, P, FloatMath.Uniform(words[v]));
+                        turnoutIndex[v] = intercept + tAge * (e.Age[i] - 45) / 10f + tEdu * e.Education[i] + tPast * e.PastTurnout[i]
+                            + tPid * strength + tInt * (float)e.Interest[i];
+                    }
+                    // The turnout logistic eight voters at a time (each lane the same bits as the scalar call).
+                    int v8 = 0;
+                    for (; v8 + 8 <= count; v8 += 8)
+                    {
+                        var p8 = FloatMath.Logistic(Vector256.Create<float>(turnoutIndex.AsSpan(v8, 8)));
+                        for (int l = 0; l < 8; l++) e.TurnoutPropensity[i0 + v8 + l] = FloatMath.ToHalf(p8.GetElement(l));
+                    }
+                    for (; v8 < count; v8++) e.TurnoutPropensity[i0 + v8] = FloatMath.ToHalf(FloatMath.Logistic(turnoutIndex[v8]));
+                }
             }
-        });
+        }, chunk: 1);
     }
 }

@@ -1,0 +1,424 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using Workbench.Random;
+
+namespace Workbench.Electorate;
+
+public static partial class Generator
+{
+    // ---------------- voters ----------------
+    //
+    // Voters are generated a block at a time. Voter i owns the stream (seed, StreamVoter, i) and uses its first
+    // words in a fixed layout (below): every voter draws the same number of words whatever its attributes, so
+    // the words of a whole block come out of one batched Philox call (PhiloxBatch, 8–16 voters per vector), and
+    // the normal deviates of a block are made in one vector pass (FloatMath.NormalQuantile, inverse CDF). The
+    // rest runs in passes over the block: demographics, issues and linear predictors (scalar); logistic and
+    // exponential transforms (vector); party identification and its strength (scalar, in voter order, because
+    // household members share party identification); the persuadability and past-turnout logistics (vector);
+    // past vote and the remaining outputs (scalar). Vector lanes give the same bits as scalar calls. Rejections of the gamma sampler (about 2%
+    // for the default salience concentration) retry on the voter's own fallback stream (seed, 8, i). Nothing
+    // depends on the block size or on the thread that runs a constituency.
+
+    private const uint StreamVoterRetry = 8;
+    private const int VoterBlock = 256;
+
+    // Uniform slots (one word each).
+    private const int UCell = 0, UAge = 1, UGender = 2, UUrban = 3, UEmployment = 4 /* 3 */, UMinority = 7, UHealth = 8,
+        UIdentifies = 9, UShare = 10, UPartyId = 11, UStrength = 12 /* 3 */, UVoted = 15, ULoyal = 16, UPastVote = 17,
+        UShow = 18, UJitter = 19, UniformSlots = 20;
+
+    /// <summary>The word layout of one voter's stream for K issues: uniform slots, then K gamma uniforms, then the normal slots.</summary>
+    private readonly struct VoterLayout
+    {
+        public readonly int K, GammaU, Normals, BigFive, Issue, GammaZ, Interest, Persuade, Media, Phone, Email, Consumer, Footprint, NormalCount, Words;
+
+        public VoterLayout(int k)
+        {
+            K = k;
+            GammaU = UniformSlots;
+            Normals = GammaU + k;
+            BigFive = 0; Issue = BigFiveCount; GammaZ = Issue + k; Interest = GammaZ + k; Persuade = Interest + 1;
+            Media = Persuade + 1; Phone = Media + PlatformCount; Email = Phone + 1; Consumer = Email + 1;
+            Footprint = Consumer + ConsumerCount; NormalCount = Footprint + 1;
+            Words = (Normals + NormalCount + 3) / 4 * 4;
+        }
+    }
+
+    // Leaf predictors transformed in the vector pass: interest, persuadability (logistic), media (7), phone,
+    // email, consumer (4) (logistic), footprint (exp), show weights (exp, 6).
+    private const int XInterest = 0, XMedia = 1, XPhone = XMedia + PlatformCount, XEmail = XPhone + 1, XConsumer = XEmail + 1,
+        XLogisticEnd = XConsumer + ConsumerCount, XFootprint = XLogisticEnd, XShow = XFootprint + 1, XCount = XShow + Shows;
+
+    /// <summary>Per-thread buffers of one block.</summary>
+    private sealed class VoterScratch(VoterLayout layout)
+    {
+        public readonly uint[] Words = new uint[layout.Words * VoterBlock];
+        public readonly float[] Z = new float[layout.NormalCount * VoterBlock];
+        public readonly uint[] HouseholdWords = new uint[(layout.K + 3) / 4 * 4 * VoterBlock];
+        public readonly float[] HouseholdZ = new float[layout.K * VoterBlock];
+        public readonly float[] X = new float[XCount * VoterBlock];
+        public readonly float[] Pos = new float[layout.K * VoterBlock];
+        public readonly float[] Sal = new float[layout.K * VoterBlock];
+        public readonly float[] B5 = new float[BigFiveCount * VoterBlock];
+        public readonly byte[] Emp = new byte[VoterBlock];
+        public readonly float[] Strength = new float[VoterBlock];
+        public readonly float[] Late = new float[2 * VoterBlock]; // persuadability and past-turnout predictors, then their logistics
+    }
+
+    private static void GenerateVoters(Electorate e, ulong seed, int threads, Latent latent, AliasTable[] cells, IProgress<GenerationProgress>? progress, CancellationToken ct)
+    {
+        var spec = e.Spec;
+        int N = e.VoterCount, K = spec.IssueCount, C = spec.Constituencies;
+        e.Age = GC.AllocateUninitializedArray<byte>(N); e.Gender = GC.AllocateUninitializedArray<byte>(N);
+        e.Education = GC.AllocateUninitializedArray<byte>(N); e.IncomeQuintile = GC.AllocateUninitializedArray<byte>(N);
+        e.Employment = GC.AllocateUninitializedArray<byte>(N); e.Urban = GC.AllocateUninitializedArray<byte>(N);
+        e.Minority = GC.AllocateUninitializedArray<byte>(N); e.Health = GC.AllocateUninitializedArray<byte>(N);
+        e.BigFive = GC.AllocateUninitializedArray<Half>(N * BigFiveCount); e.IssuePosition = GC.AllocateUninitializedArray<Half>(N * K);
+        e.IssueSalience = GC.AllocateUninitializedArray<Half>(N * K);
+        e.PartyId = GC.AllocateUninitializedArray<sbyte>(N); e.PartyIdStrength = GC.AllocateUninitializedArray<Half>(N);
+        e.PastVote = GC.AllocateUninitializedArray<sbyte>(N); e.PastTurnout = GC.AllocateUninitializedArray<byte>(N);
+        e.Interest = GC.AllocateUninitializedArray<Half>(N); e.Persuadability = GC.AllocateUninitializedArray<Half>(N);
+        e.MediaUse = GC.AllocateUninitializedArray<byte>(N * PlatformCount); e.TvShow = GC.AllocateUninitializedArray<byte>(N);
+        e.HomeProbability = GC.AllocateUninitializedArray<byte>(N * 3); e.AnswersPhone = GC.AllocateUninitializedArray<byte>(N);
+        e.OpensEmail = GC.AllocateUninitializedArray<byte>(N);
+        e.ConsumerInterest = GC.AllocateUninitializedArray<byte>(N * ConsumerCount); e.DigitalFootprint = GC.AllocateUninitializedArray<Half>(N);
+
+        var layout = new VoterLayout(K);
+        var nbUrb = latent.NeighbourhoodUrbanity;
+        // Probability of living in an urban area, once per neighbourhood.
+        var pUrban = new float[nbUrb.Length];
+        for (int n = 0; n < nbUrb.Length; n++) pUrban[n] = FloatMath.Logistic(1.0f + 1.2f * nbUrb[n]);
+        var chol = Array.ConvertAll(BigFive.Factor, x => (float)x);
+        var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(layout));
+        int done = 0;
+        try
+        {
+            DeterministicParallel.ForChunks(C, threads, (s, end) =>
+            {
+                var buf = scratch.Value!;
+                for (long kk = s; kk < end; kk++)
+                {
+                    int k = (int)kk;
+                    int headPid = int.MinValue, currentHousehold = -1;
+                    for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += VoterBlock)
+                    {
+                        int count = Math.Min(VoterBlock, e.ConstituencyStart[k + 1] - i0);
+                        VoterBlockPass(e, seed, layout, latent, cells[k], pUrban, chol, k, i0, count, buf, ref headPid, ref currentHousehold);
+                    }
+                    int d = Interlocked.Increment(ref done);
+                    if (progress is not null && (d % Math.Max(1, C / 50) == 0)) progress.Report(new("voters", 0.1 + 0.7 * d / C));
+                    ct.ThrowIfCancellationRequested();
+                }
+            }, chunk: 1);
+        }
+        finally { scratch.Dispose(); }
+    }
+
+    private static void VoterBlockPass(Electorate e, ulong seed, VoterLayout L, Latent latent, AliasTable cellTable, float[] pUrban, float[] chol,
+        int k, int i0, int count, VoterScratch buf, ref int headPid, ref int currentHousehold)
+    {
+        const int B = VoterBlock;
+        var spec = e.Spec;
+        var m = spec.Marginals;
+        int K = L.K, P = spec.Parties.Length;
+        int lanes = (count + 7) & ~7; // vector passes run over whole groups of eight (extra lanes are ignored)
+        var words = buf.Words; var z = buf.Z; var x = buf.X;
+        // The columns as locals, read once per block rather than at every use.
+        var cAge = e.Age; var cAnswersPhone = e.AnswersPhone; var cBigFive = e.BigFive; var cConsumerInterest = e.ConsumerInterest;
+        var cDigitalFootprint = e.DigitalFootprint; var cEducation = e.Education; var cEmployment = e.Employment; var cGender = e.Gender;
+        var cHealth = e.Health; var cHomeProbability = e.HomeProbability; var cHousehold = e.Household; var cIncomeQuintile = e.IncomeQuintile;
+        var cInterest = e.Interest; var cIssuePosition = e.IssuePosition; var cIssueSalience = e.IssueSalience; var cMediaUse = e.MediaUse;
+        var cMinority = e.Minority; var cNeighbourhood = e.Neighbourhood; var cOpensEmail = e.OpensEmail; var cPartyId = e.PartyId;
+        var cPartyIdStrength = e.PartyIdStrength; var cPastTurnout = e.PastTurnout; var cPastVote = e.PastVote; var cPersuadability = e.Persuadability;
+        var cTvShow = e.TvShow; var cUrban = e.Urban;
+
+        // 1. Random words of every voter of the block, and its normal deviates.
+        PhiloxBatch.Fill(seed, StreamVoter, (ulong)i0, count, L.Words, words, B);
+        for (int s = 0; s < L.NormalCount; s++)
+        {
+            var src = words.AsSpan((L.Normals + s) * B, B); var dst = z.AsSpan(s * B, B);
+            for (int v = 0; v < lanes; v += 8)
+                FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector256.Create<uint>(src.Slice(v, 8)))).CopyTo(dst.Slice(v, 8));
+        }
+        // Household-shared issue components, N(0, 0.5²), from the household's stream (seed, StreamHousehold + 100, h).
+        int h0 = cHousehold[i0], households = cHousehold[i0 + count - 1] - h0 + 1, hLanes = (households + 7) & ~7;
+        int hWords = (K + 3) / 4 * 4;
+        PhiloxBatch.Fill(seed, StreamHousehold + 100, (ulong)h0, households, hWords, buf.HouseholdWords, B);
+        for (int q = 0; q < K; q++)
+            for (int v = 0; v < hLanes; v += 8)
+                (Vector256.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector256.Create<uint>(buf.HouseholdWords.AsSpan(q * B + v, 8)))))
+                    .CopyTo(buf.HouseholdZ.AsSpan(q * B + v, 8));
+
+        // 2. Demographics, traits, issues and the linear predictors of the leaf attributes.
+        float dep = e.ConstituencyDeprivation[k];
+        float unemployedBase = 0.05f * FloatMath.Exp(0.4f * dep);
+        float minorityUrban = (float)Math.Min(1, m.Minority * 1.25), minorityRural = (float)Math.Min(1, m.Minority * 0.45);
+        float female = (float)m.Female, health = (float)m.Health;
+        var nbOp = latent.NeighbourhoodOpinion;
+        float alpha = (float)spec.SalienceConcentration;
+        float gd = alpha - 1f / 3f, gc = 1f / MathF.Sqrt(9f * gd);
+        Span<float> b5 = stackalloc float[BigFiveCount];
+        for (int v = 0; v < count; v++)
+        {
+            int i = i0 + v;
+            int n = cNeighbourhood[i];
+            int cell = cellTable.Sample((words[UCell * B + v] + 0.5) * (1.0 / 4294967296.0));
+            int a = cell / 15, ed = cell / 5 % 3, inc = cell % 5;
+            int width = ElectorateSpec.AgeBandUpper[a] - ElectorateSpec.AgeBandLower[a];
+            int age = ElectorateSpec.AgeBandLower[a] + (int)(((ulong)words[UAge * B + v] * (uint)width) >> 32);
+            cAge[i] = (byte)age; cEducation[i] = (byte)ed; cIncomeQuintile[i] = (byte)(inc + 1);
+            float g = U(words, UGender, v);
+            cGender[i] = (byte)(g < female ? 0 : g < female + 0.005f ? 2 : 1);
+            bool urban = U(words, UUrban, v) < pUrban[n];
+            cUrban[i] = (byte)(urban ? 1 : 0);
+            float ageC = (age - 45) / 10f, edC = ed - 1;
+            // Employment: retirement after 66, students among the young, unemployment with deprivation and low income.
+            Employment emp;
+            float u = U(words, UEmployment, v);
+            if (age >= 66) emp = u < 0.88f ? Employment.Retired : Employment.Employed;
+            else if (age < 25 && u < 0.40f) emp = Employment.Student;
+            else if (U(words, UEmployment + 1, v) < unemployedBase * (inc == 0 ? 2f : 1f)) emp = Employment.Unemployed;
+            else emp = U(words, UEmployment + 2, v) < 0.86f ? Employment.Employed : Employment.Inactive;
+            cEmployment[i] = (byte)emp; buf.Emp[v] = (byte)emp;
+            byte minority = (byte)(U(words, UMinority, v) < (urban ? minorityUrban : minorityRural) ? 1 : 0);
+            cMinority[i] = minority;
+            cHealth[i] = (byte)(U(words, UHealth, v) < MathF.Min(1f, health * (0.4f + 1.4f * (age - 18) / 77f)) ? 1 : 0);
+
+            // Big Five: L·z with the Cholesky factor of their correlation.
+            for (int t = 0; t < BigFiveCount; t++)
+            {
+                float sum = 0;
+                for (int c = 0; c <= t; c++) sum += chol[t * BigFiveCount + c] * z[(L.BigFive + c) * B + v];
+                b5[t] = sum;
+                buf.B5[t * B + v] = sum;
+                cBigFive[i * BigFiveCount + t] = FloatMath.ToHalf(sum);
+            }
+
+            // Issue positions: demographic loadings + neighbourhood ("swing streets") + household + individual.
+            int hh = cHousehold[i] - h0;
+            for (int q = 0; q < K; q++)
+            {
+                float load = (q % 4) switch
+                {
+                    0 => 0.22f * (inc - 2) - 0.15f * dep + 0.08f * b5[1] - (emp == Employment.Unemployed ? 0.15f : 0f),
+                    1 => 0.14f * ageC - 0.30f * edC - (urban ? 0.20f : 0f) - 0.35f * minority - 0.20f * b5[0],
+                    2 => -0.10f * ageC + 0.25f * edC + (urban ? 0.15f : 0f) + 0.18f * b5[0],
+                    _ => 0.12f * ageC - 0.25f * edC - (urban ? 0.10f : 0f),
+                };
+                float p = load + nbOp[n * K + q] + buf.HouseholdZ[q * B + hh] + 0.75f * z[(L.Issue + q) * B + v];
+                buf.Pos[q * B + v] = p;
+                cIssuePosition[i * K + q] = FloatMath.ToHalf(p);
+            }
+            // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000; first try from the fixed slots).
+            float total = 0;
+            RandomStream retry = default; bool hasRetry = false;
+            for (int q = 0; q < K; q++)
+            {
+                float gq;
+                if (alpha >= 1f && TryGamma(gd, gc, z[(L.GammaZ + q) * B + v], FloatMath.OpenUniform(words[(L.GammaU + q) * B + v]), out float first)) gq = first;
+                else
+                {
+                    if (!hasRetry) { retry = new RandomStream(seed, StreamVoterRetry, (ulong)i); hasRetry = true; }
+                    gq = (float)retry.Gamma(spec.SalienceConcentration);
+                }
+                buf.Sal[q * B + v] = gq; total += gq;
+            }
+            for (int q = 0; q < K; q++)
+            {
+                float sq = buf.Sal[q * B + v] / total;
+                buf.Sal[q * B + v] = sq;
+                cIssueSalience[i * K + q] = FloatMath.ToHalf(sq);
+            }
+
+            // Linear predictors of the leaf attributes.
+            x[XInterest * B + v] = -0.2f + 0.45f * edC + 0.20f * ageC + 0.8f * z[L.Interest * B + v];
+            for (int pf = 0; pf < PlatformCount; pf++)
+                x[(XMedia + pf) * B + v] = MediaBaseF[pf] + MediaAgeF[pf] * ageC + MediaEduF[pf] * edC + 0.6f * z[(L.Media + pf) * B + v];
+            x[XPhone * B + v] = -0.6f + 0.35f * ageC + 0.5f * z[L.Phone * B + v];
+            x[XEmail * B + v] = -0.2f + 0.3f * edC - 0.1f * ageC + 0.5f * z[L.Email * B + v];
+            float env = K > 2 ? buf.Pos[2 * B + v] : 0, cult = K > 1 ? buf.Pos[1 * B + v] : 0, econ = buf.Pos[v];
+            x[XConsumer * B + v] = -1.0f + 0.8f * env + 0.25f * (inc - 2) + 0.5f * z[L.Consumer * B + v];
+            x[(XConsumer + 1) * B + v] = -1.6f + 0.6f * (inc - 2) + 0.5f * z[(L.Consumer + 1) * B + v];
+            x[(XConsumer + 2) * B + v] = -1.5f + 0.5f * cult + (urban ? 0f : 1.0f) + 0.5f * z[(L.Consumer + 2) * B + v];
+            x[(XConsumer + 3) * B + v] = -1.6f + (cGender[i] == 1 ? 0.6f : 0f) - 0.2f * edC + 0.5f * z[(L.Consumer + 3) * B + v];
+            x[XFootprint * B + v] = -0.25f * ageC + 0.6f * z[L.Footprint * B + v];
+            for (int sh = 0; sh < Shows; sh++)
+            {
+                float d0 = econ - ShowEconF[sh], d1 = cult - ShowCultF[sh];
+                x[(XShow + sh) * B + v] = -(d0 * d0 + d1 * d1);
+            }
+        }
+
+        // 3. Transforms of the leaf predictors, eight voters at a time.
+        for (int r = 0; r < XLogisticEnd; r++)
+            for (int v = 0; v < lanes; v += 8)
+                FloatMath.Logistic(Vector256.Create<float>(x.AsSpan(r * B + v, 8))).CopyTo(x.AsSpan(r * B + v, 8));
+        for (int r = XFootprint; r < XCount; r++)
+            for (int v = 0; v < lanes; v += 8)
+                FloatMath.Exp(Vector256.Create<float>(x.AsSpan(r * B + v, 8))).CopyTo(x.AsSpan(r * B + v, 8));
+
+        // 4. In voter order: party identification (shared within households), its strength, and the predictors of
+        //    persuadability and past turnout.
+        var vm = e.VoteModel;
+        Span<float> util = stackalloc float[Math.Max(P, 8)]; // eight or more: LogitChoice's vector path
+        Span<float> pos = stackalloc float[K];
+        Span<float> sal = stackalloc float[K];
+        var late = buf.Late;
+        float partyIdRate = (float)spec.PartyIdRate, householdPartisanship = (float)spec.HouseholdPartisanship;
+        for (int v = 0; v < count; v++)
+        {
+            int i = i0 + v;
+            int h = cHousehold[i];
+            if (h != currentHousehold) { currentHousehold = h; headPid = int.MinValue; } // the first member sets it
+            float interest = x[XInterest * B + v];
+            cInterest[i] = FloatMath.ToHalf(interest);
+            int pid;
+            bool identifies = U(words, UIdentifies, v) < MathF.Min(1f, partyIdRate * (0.7f + 0.6f * interest));
+            if (headPid != int.MinValue && U(words, UShare, v) < householdPartisanship) pid = headPid;
+            else if (identifies)
+            {
+                for (int q = 0; q < K; q++) { pos[q] = buf.Pos[q * B + v]; sal[q] = buf.Sal[q * B + v]; }
+                PolicyUtilities(vm, pos, sal, k, util);
+                pid = LogitChoice(util, P, U(words, UPartyId, v));
+            }
+            else pid = -1;
+            if (headPid == int.MinValue) headPid = pid;
+            cPartyId[i] = (sbyte)pid;
+            // Strength ~ Beta(2, 2): the median of three uniforms.
+            float strength = pid >= 0 ? Median(U(words, UStrength, v), U(words, UStrength + 1, v), U(words, UStrength + 2, v)) : 0f;
+            cPartyIdStrength[i] = FloatMath.ToHalf(strength);
+            buf.Strength[v] = strength;
+            float ageC = (cAge[i] - 45) / 10f, edC = cEducation[i] - 1;
+            late[v] = 0.2f - 1.6f * strength - 0.8f * interest + 0.25f * buf.B5[3 * B + v] + 0.6f * z[L.Persuade * B + v];
+            late[B + v] = 0.3f + 0.25f * ageC + 0.3f * edC + 1.6f * (interest - 0.5f) + 0.6f * strength;
+        }
+        // 5. Their logistics, eight voters at a time.
+        for (int r = 0; r < 2; r++)
+            for (int v = 0; v < lanes; v += 8)
+                FloatMath.Logistic(Vector256.Create<float>(late.AsSpan(r * B + v, 8))).CopyTo(late.AsSpan(r * B + v, 8));
+
+        // 6. Past turnout and vote, and the remaining outputs.
+        for (int v = 0; v < count; v++)
+        {
+            int i = i0 + v, pid = cPartyId[i];
+            cPersuadability[i] = FloatMath.ToHalf(late[v]);
+            bool voted = U(words, UVoted, v) < late[B + v];
+            cPastTurnout[i] = (byte)(voted ? 1 : 0);
+            if (!voted) cPastVote[i] = -1;
+            else if (pid >= 0 && U(words, ULoyal, v) < 0.8f) cPastVote[i] = (sbyte)pid;
+            else
+            {
+                for (int q = 0; q < K; q++) { pos[q] = buf.Pos[q * B + v]; sal[q] = buf.Sal[q * B + v]; }
+                PolicyUtilities(vm, pos, sal, k, util);
+                cPastVote[i] = (sbyte)LogitChoice(util, P, U(words, UPastVote, v));
+            }
+
+            for (int pf = 0; pf < PlatformCount; pf++) cMediaUse[i * PlatformCount + pf] = Prob255(x[(XMedia + pf) * B + v]);
+            // Favourite show: a logit draw with weights e^{−distance²} on the economic and cultural dimensions.
+            float showTotal = 0;
+            for (int sh = 0; sh < Shows; sh++) showTotal += x[(XShow + sh) * B + v];
+            float target = U(words, UShow, v) * showTotal, acc = 0;
+            int show = Shows - 1;
+            for (int sh = 0; sh < Shows - 1; sh++) { acc += x[(XShow + sh) * B + v]; if (target < acc) { show = sh; break; } }
+            cTvShow[i] = (byte)show;
+            (float mo, float af, float ev) = (Employment)buf.Emp[v] switch
+            {
+                Employment.Retired or Employment.Inactive => (0.75f, 0.70f, 0.85f),
+                Employment.Unemployed => (0.65f, 0.60f, 0.80f),
+                Employment.Student => (0.45f, 0.35f, 0.60f),
+                _ => (0.20f, 0.18f, 0.72f),
+            };
+            float jitter = 0.85f + 0.3f * U(words, UJitter, v);
+            cHomeProbability[i * 3] = Prob255(mo * jitter); cHomeProbability[i * 3 + 1] = Prob255(af * jitter); cHomeProbability[i * 3 + 2] = Prob255(ev * jitter);
+            cAnswersPhone[i] = Prob255(x[XPhone * B + v]);
+            cOpensEmail[i] = Prob255(x[XEmail * B + v]);
+            for (int c = 0; c < ConsumerCount; c++) cConsumerInterest[i * ConsumerCount + c] = Prob255(x[(XConsumer + c) * B + v]);
+            cDigitalFootprint[i] = FloatMath.ToHalf(x[XFootprint * B + v]);
+        }
+    }
+
+    private static readonly float[] MediaBaseF = Array.ConvertAll(MediaBase, d => (float)d);
+    private static readonly float[] MediaAgeF = Array.ConvertAll(MediaAge, d => (float)d);
+    private static readonly float[] MediaEduF = Array.ConvertAll(MediaEdu, d => (float)d);
+    private static readonly float[] ShowEconF = Array.ConvertAll(ShowEcon, d => (float)d);
+    private static readonly float[] ShowCultF = Array.ConvertAll(ShowCult, d => (float)d);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float U(uint[] words, int slot, int v) => FloatMath.Uniform(words[slot * VoterBlock + v]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Median(float a, float b, float c) => MathF.Max(MathF.Min(a, b), MathF.Min(MathF.Max(a, b), c));
+
+    /// <summary>One Marsaglia–Tsang (2000) trial for Gamma(d + 1/3) with c = 1/√(9d) from a normal x and an open uniform u.</summary>
+    private static bool TryGamma(float d, float c, float x, float u, out float value)
+    {
+        value = 0;
+        float t = 1f + c * x;
+        if (t <= 0) return false;
+        float v = t * t * t, x2 = x * x;
+        if (u < 1f - 0.0331f * x2 * x2 || FloatMath.Log(u) < 0.5f * x2 + d * (1f - v + FloatMath.Log(v))) { value = d * v; return true; }
+        return false;
+    }
+
+    /// <summary>Policy utilities −w Σ s_q (x_q − p_jq)² + c_jk (−∞ where the party does not stand), in single precision.</summary>
+    private static void PolicyUtilities(VoteModel vm, ReadOnlySpan<float> pos, ReadOnlySpan<float> sal, int k, Span<float> util)
+    {
+        int P = vm.Parties, K = vm.Issues;
+        for (int j = 0; j < P; j++)
+        {
+            if (!vm.Stands[k * P + j]) { util[j] = float.NegativeInfinity; continue; }
+            float d = 0;
+            for (int q = 0; q < K; q++) { float diff = pos[q] - (float)vm.PartyPositions[j * K + q]; d += sal[q] * diff * diff; }
+            util[j] = (float)(-vm.PolicyWeight * d + vm.ConstituencyOffset[k * P + j]);
+        }
+    }
+
+    /// <summary>
+    /// A multinomial-logit draw by inversion over the first <paramref name="count"/> utilities: the first party whose
+    /// cumulative e^{u_j − max u} exceeds u·Σ (parties with utility −∞ do not stand and get weight 0). When
+    /// <paramref name="util"/> has at least eight entries and there are at most eight parties, the exponentials are
+    /// one vector call (entries past <paramref name="count"/> are ignored); each lane is the same bits as the scalar
+    /// call, so the draw does not depend on the path.
+    /// </summary>
+    private static int LogitChoice(ReadOnlySpan<float> util, int count, float uniform)
+    {
+        float max = float.NegativeInfinity;
+        for (int j = 0; j < count; j++) max = MathF.Max(max, util[j]);
+        float total = 0;
+        if (count <= 8 && util.Length >= 8)
+        {
+            var u = Vector256.Create<float>(util[..8]);
+            var live = Vector256.LessThan(Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f), Vector256.Create((float)count))
+                & ~Vector256.Equals(u, Vector256.Create(float.NegativeInfinity));
+            var weight = Vector256.ConditionalSelect(live, FloatMath.Exp(u - Vector256.Create(max)), Vector256<float>.Zero);
+            for (int j = 0; j < count; j++) total += weight.GetElement(j);
+            float target = uniform * total, acc = 0;
+            int last = 0;
+            for (int j = 0; j < count; j++)
+            {
+                float wj = weight.GetElement(j);
+                if (wj <= 0) continue;
+                acc += wj; last = j;
+                if (target < acc) return j;
+            }
+            return last;
+        }
+        else
+        {
+            Span<float> weight = count <= 64 ? stackalloc float[count] : new float[count];
+            for (int j = 0; j < count; j++) { weight[j] = float.IsNegativeInfinity(util[j]) ? 0f : FloatMath.Exp(util[j] - max); total += weight[j]; }
+            float target = uniform * total, acc = 0;
+            int last = 0;
+            for (int j = 0; j < count; j++)
+            {
+                if (weight[j] <= 0) continue;
+                acc += weight[j]; last = j;
+                if (target < acc) return j;
+            }
+            return last;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static byte Prob255(float p) => (byte)Math.Clamp((int)MathF.Round(p * 255f), 0, 255);
+}
