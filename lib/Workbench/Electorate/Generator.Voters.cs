@@ -12,12 +12,14 @@ public static partial class Generator
     // words in a fixed layout (below): every voter draws the same number of words whatever its attributes, so
     // the words of a whole block come out of one batched Philox call (PhiloxBatch, 8–16 voters per vector), and
     // the normal deviates of a block are made in one vector pass (FloatMath.NormalQuantile, inverse CDF). The
-    // rest runs in passes over the block: demographics, issues and linear predictors (scalar); logistic and
-    // exponential transforms (vector); party identification and its strength (scalar, in voter order, because
-    // household members share party identification); the persuadability and past-turnout logistics (vector);
-    // past vote and the remaining outputs (scalar). Vector lanes give the same bits as scalar calls. Rejections of the gamma sampler (about 2%
-    // for the default salience concentration) retry on the voter's own fallback stream (seed, 8, i). Nothing
-    // depends on the block size or on the thread that runs a constituency.
+    // rest runs in passes over the block: demographics and issue saliences (scalar); Big Five, issue positions and
+    // the linear predictors of the leaf attributes (vector); their logistic and exponential transforms (vector);
+    // party identification and its strength (scalar, in voter order, because household members share party
+    // identification); the persuadability and past-turnout logistics (vector); past vote and the remaining outputs
+    // (scalar). Every vector lane does the same IEEE operations in the same order as one voter's scalar code
+    // (no fused multiply-add), so the vector passes give the same bits as scalar code would. Rejections of the
+    // gamma sampler (about 2% for the default salience concentration) retry on the voter's own fallback stream
+    // (seed, 8, i). Nothing depends on the block size or on the thread that runs a constituency.
 
     private const uint StreamVoterRetry = 8;
     private const int VoterBlock = 256;
@@ -49,6 +51,16 @@ public static partial class Generator
     private const int XInterest = 0, XMedia = 1, XPhone = XMedia + PlatformCount, XEmail = XPhone + 1, XConsumer = XEmail + 1,
         XLogisticEnd = XConsumer + ConsumerCount, XFootprint = XLogisticEnd, XShow = XFootprint + 1, XCount = XShow + Shows;
 
+    // Per-voter inputs of the vector passes: centred age, education and income, urban, minority, unemployed and male
+    // indicators, then for each issue the neighbourhood opinion and the household component.
+    private const int DAge = 0, DEdu = 1, DInc = 2, DUrban = 3, DMinority = 4, DUnemployed = 5, DMale = 6, DShared = 7;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Ld(float[] a, int offset) => Vector256.LoadUnsafe(ref a[offset]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> C(float value) => Vector256.Create(value);
+
     /// <summary>Per-thread buffers of one block.</summary>
     private sealed class VoterScratch(VoterLayout layout)
     {
@@ -61,6 +73,9 @@ public static partial class Generator
         public readonly float[] Sal = new float[layout.K * VoterBlock];
         public readonly float[] B5 = new float[BigFiveCount * VoterBlock];
         public readonly byte[] Emp = new byte[VoterBlock];
+        public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
+        public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
+        public readonly float[] D = new float[(DShared + 2 * layout.K) * VoterBlock];
         public readonly float[] Strength = new float[VoterBlock];
         public readonly float[] Late = new float[2 * VoterBlock]; // persuadability and past-turnout predictors, then their logistics
     }
@@ -157,7 +172,7 @@ public static partial class Generator
         var nbOp = latent.NeighbourhoodOpinion;
         float alpha = (float)spec.SalienceConcentration;
         float gd = alpha - 1f / 3f, gc = 1f / MathF.Sqrt(9f * gd);
-        Span<float> b5 = stackalloc float[BigFiveCount];
+        var d = buf.D;
         for (int v = 0; v < count; v++)
         {
             int i = i0 + v;
@@ -168,10 +183,10 @@ public static partial class Generator
             int age = ElectorateSpec.AgeBandLower[a] + (int)(((ulong)words[UAge * B + v] * (uint)width) >> 32);
             cAge[i] = (byte)age; cEducation[i] = (byte)ed; cIncomeQuintile[i] = (byte)(inc + 1);
             float g = U(words, UGender, v);
-            cGender[i] = (byte)(g < female ? 0 : g < female + 0.005f ? 2 : 1);
+            byte gender = (byte)(g < female ? 0 : g < female + 0.005f ? 2 : 1);
+            cGender[i] = gender;
             bool urban = U(words, UUrban, v) < pUrban[n];
             cUrban[i] = (byte)(urban ? 1 : 0);
-            float ageC = (age - 45) / 10f, edC = ed - 1;
             // Employment: retirement after 66, students among the young, unemployment with deprivation and low income.
             Employment emp;
             float u = U(words, UEmployment, v);
@@ -183,32 +198,13 @@ public static partial class Generator
             byte minority = (byte)(U(words, UMinority, v) < (urban ? minorityUrban : minorityRural) ? 1 : 0);
             cMinority[i] = minority;
             cHealth[i] = (byte)(U(words, UHealth, v) < MathF.Min(1f, health * (0.4f + 1.4f * (age - 18) / 77f)) ? 1 : 0);
-
-            // Big Five: L·z with the Cholesky factor of their correlation.
-            for (int t = 0; t < BigFiveCount; t++)
-            {
-                float sum = 0;
-                for (int c = 0; c <= t; c++) sum += chol[t * BigFiveCount + c] * z[(L.BigFive + c) * B + v];
-                b5[t] = sum;
-                buf.B5[t * B + v] = sum;
-                cBigFive[i * BigFiveCount + t] = FloatMath.ToHalf(sum);
-            }
-
-            // Issue positions: demographic loadings + neighbourhood ("swing streets") + household + individual.
+            // Inputs of the vector passes below (indicators as 1/0, which the loadings multiply exactly).
+            d[DAge * B + v] = (age - 45) / 10f; d[DEdu * B + v] = ed - 1; d[DInc * B + v] = inc - 2;
+            d[DUrban * B + v] = urban ? 1f : 0f; d[DMinority * B + v] = minority;
+            d[DUnemployed * B + v] = emp == Employment.Unemployed ? 1f : 0f; d[DMale * B + v] = gender == 1 ? 1f : 0f;
             int hh = cHousehold[i] - h0;
-            for (int q = 0; q < K; q++)
-            {
-                float load = (q % 4) switch
-                {
-                    0 => 0.22f * (inc - 2) - 0.15f * dep + 0.08f * b5[1] - (emp == Employment.Unemployed ? 0.15f : 0f),
-                    1 => 0.14f * ageC - 0.30f * edC - (urban ? 0.20f : 0f) - 0.35f * minority - 0.20f * b5[0],
-                    2 => -0.10f * ageC + 0.25f * edC + (urban ? 0.15f : 0f) + 0.18f * b5[0],
-                    _ => 0.12f * ageC - 0.25f * edC - (urban ? 0.10f : 0f),
-                };
-                float p = load + nbOp[n * K + q] + buf.HouseholdZ[q * B + hh] + 0.75f * z[(L.Issue + q) * B + v];
-                buf.Pos[q * B + v] = p;
-                cIssuePosition[i * K + q] = FloatMath.ToHalf(p);
-            }
+            for (int q = 0; q < K; q++) { d[(DShared + 2 * q) * B + v] = nbOp[n * K + q]; d[(DShared + 2 * q + 1) * B + v] = buf.HouseholdZ[q * B + hh]; }
+
             // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000; first try from the fixed slots).
             float total = 0;
             RandomStream retry = default; bool hasRetry = false;
@@ -223,29 +219,72 @@ public static partial class Generator
                 }
                 buf.Sal[q * B + v] = gq; total += gq;
             }
+            for (int q = 0; q < K; q++) buf.Sal[q * B + v] /= total;
+        }
+
+        // Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
+        // neighbourhood "swing streets" + household + individual) and the linear predictors of the leaf attributes,
+        // eight voters at a time; every lane is the same arithmetic, in the same order, as one voter's scalar code.
+        var b5r = buf.B5; var posR = buf.Pos;
+        var w10 = Vector256.Create(0.15f * dep);
+        for (int v = 0; v < lanes; v += 8)
+        {
+            for (int t = 0; t < BigFiveCount; t++)
+            {
+                var sum = Vector256<float>.Zero;
+                for (int c = 0; c <= t; c++) sum += Vector256.Create(chol[t * BigFiveCount + c]) * Ld(z, (L.BigFive + c) * B + v);
+                sum.StoreUnsafe(ref b5r[t * B + v]);
+            }
+            Vector256<float> ageC = Ld(d, DAge * B + v), edC = Ld(d, DEdu * B + v), incC = Ld(d, DInc * B + v), urbanV = Ld(d, DUrban * B + v);
+            Vector256<float> b0 = Ld(b5r, v), b1 = Ld(b5r, B + v);
             for (int q = 0; q < K; q++)
             {
-                float sq = buf.Sal[q * B + v] / total;
-                buf.Sal[q * B + v] = sq;
-                cIssueSalience[i * K + q] = FloatMath.ToHalf(sq);
+                var load = (q % 4) switch
+                {
+                    0 => C(0.22f) * incC - w10 + C(0.08f) * b1 - C(0.15f) * Ld(d, DUnemployed * B + v),
+                    1 => C(0.14f) * ageC - C(0.30f) * edC - C(0.20f) * urbanV - C(0.35f) * Ld(d, DMinority * B + v) - C(0.20f) * b0,
+                    2 => C(-0.10f) * ageC + C(0.25f) * edC + C(0.15f) * urbanV + C(0.18f) * b0,
+                    _ => C(0.12f) * ageC - C(0.25f) * edC - C(0.10f) * urbanV,
+                };
+                (load + Ld(d, (DShared + 2 * q) * B + v) + Ld(d, (DShared + 2 * q + 1) * B + v) + C(0.75f) * Ld(z, (L.Issue + q) * B + v))
+                    .StoreUnsafe(ref posR[q * B + v]);
             }
-
-            // Linear predictors of the leaf attributes.
-            x[XInterest * B + v] = -0.2f + 0.45f * edC + 0.20f * ageC + 0.8f * z[L.Interest * B + v];
+            (C(-0.2f) + C(0.45f) * edC + C(0.20f) * ageC + C(0.8f) * Ld(z, L.Interest * B + v)).StoreUnsafe(ref x[XInterest * B + v]);
             for (int pf = 0; pf < PlatformCount; pf++)
-                x[(XMedia + pf) * B + v] = MediaBaseF[pf] + MediaAgeF[pf] * ageC + MediaEduF[pf] * edC + 0.6f * z[(L.Media + pf) * B + v];
-            x[XPhone * B + v] = -0.6f + 0.35f * ageC + 0.5f * z[L.Phone * B + v];
-            x[XEmail * B + v] = -0.2f + 0.3f * edC - 0.1f * ageC + 0.5f * z[L.Email * B + v];
-            float env = K > 2 ? buf.Pos[2 * B + v] : 0, cult = K > 1 ? buf.Pos[1 * B + v] : 0, econ = buf.Pos[v];
-            x[XConsumer * B + v] = -1.0f + 0.8f * env + 0.25f * (inc - 2) + 0.5f * z[L.Consumer * B + v];
-            x[(XConsumer + 1) * B + v] = -1.6f + 0.6f * (inc - 2) + 0.5f * z[(L.Consumer + 1) * B + v];
-            x[(XConsumer + 2) * B + v] = -1.5f + 0.5f * cult + (urban ? 0f : 1.0f) + 0.5f * z[(L.Consumer + 2) * B + v];
-            x[(XConsumer + 3) * B + v] = -1.6f + (cGender[i] == 1 ? 0.6f : 0f) - 0.2f * edC + 0.5f * z[(L.Consumer + 3) * B + v];
-            x[XFootprint * B + v] = -0.25f * ageC + 0.6f * z[L.Footprint * B + v];
+                (C(MediaBaseF[pf]) + C(MediaAgeF[pf]) * ageC + C(MediaEduF[pf]) * edC + C(0.6f) * Ld(z, (L.Media + pf) * B + v)).StoreUnsafe(ref x[(XMedia + pf) * B + v]);
+            (C(-0.6f) + C(0.35f) * ageC + C(0.5f) * Ld(z, L.Phone * B + v)).StoreUnsafe(ref x[XPhone * B + v]);
+            (C(-0.2f) + C(0.3f) * edC - C(0.1f) * ageC + C(0.5f) * Ld(z, L.Email * B + v)).StoreUnsafe(ref x[XEmail * B + v]);
+            Vector256<float> env = K > 2 ? Ld(posR, 2 * B + v) : Vector256<float>.Zero, cult = K > 1 ? Ld(posR, B + v) : Vector256<float>.Zero, econ = Ld(posR, v);
+            (C(-1.0f) + C(0.8f) * env + C(0.25f) * incC + C(0.5f) * Ld(z, L.Consumer * B + v)).StoreUnsafe(ref x[XConsumer * B + v]);
+            (C(-1.6f) + C(0.6f) * incC + C(0.5f) * Ld(z, (L.Consumer + 1) * B + v)).StoreUnsafe(ref x[(XConsumer + 1) * B + v]);
+            (C(-1.5f) + C(0.5f) * cult + (Vector256<float>.One - urbanV) + C(0.5f) * Ld(z, (L.Consumer + 2) * B + v)).StoreUnsafe(ref x[(XConsumer + 2) * B + v]);
+            (C(-1.6f) + C(0.6f) * Ld(d, DMale * B + v) - C(0.2f) * edC + C(0.5f) * Ld(z, (L.Consumer + 3) * B + v)).StoreUnsafe(ref x[(XConsumer + 3) * B + v]);
+            (C(-0.25f) * ageC + C(0.6f) * Ld(z, L.Footprint * B + v)).StoreUnsafe(ref x[XFootprint * B + v]);
             for (int sh = 0; sh < Shows; sh++)
             {
-                float d0 = econ - ShowEconF[sh], d1 = cult - ShowCultF[sh];
-                x[(XShow + sh) * B + v] = -(d0 * d0 + d1 * d1);
+                Vector256<float> d0 = econ - C(ShowEconF[sh]), d1 = cult - C(ShowCultF[sh]);
+                (-(d0 * d0 + d1 * d1)).StoreUnsafe(ref x[(XShow + sh) * B + v]);
+            }
+        }
+        // The traits, positions and saliences into the voter-major output columns, rounded to Half eight at a time.
+        var hb = buf.HalfBits; var salR = buf.Sal;
+        for (int v = 0; v < lanes; v += 8)
+        {
+            for (int t = 0; t < BigFiveCount; t++) FloatMath.ToHalfBits(Ld(b5r, t * B + v)).StoreUnsafe(ref hb[t * B + v]);
+            for (int q = 0; q < K; q++)
+            {
+                FloatMath.ToHalfBits(Ld(posR, q * B + v)).StoreUnsafe(ref hb[(BigFiveCount + q) * B + v]);
+                FloatMath.ToHalfBits(Ld(salR, q * B + v)).StoreUnsafe(ref hb[(BigFiveCount + K + q) * B + v]);
+            }
+        }
+        for (int v = 0; v < count; v++)
+        {
+            int i = i0 + v;
+            for (int t = 0; t < BigFiveCount; t++) cBigFive[i * BigFiveCount + t] = BitConverter.UInt16BitsToHalf((ushort)hb[t * B + v]);
+            for (int q = 0; q < K; q++)
+            {
+                cIssuePosition[i * K + q] = BitConverter.UInt16BitsToHalf((ushort)hb[(BigFiveCount + q) * B + v]);
+                cIssueSalience[i * K + q] = BitConverter.UInt16BitsToHalf((ushort)hb[(BigFiveCount + K + q) * B + v]);
             }
         }
 
@@ -297,7 +336,11 @@ public static partial class Generator
             for (int v = 0; v < lanes; v += 8)
                 FloatMath.Logistic(Vector256.Create<float>(late.AsSpan(r * B + v, 8))).CopyTo(late.AsSpan(r * B + v, 8));
 
-        // 6. Past turnout and vote, and the remaining outputs.
+        // 6. Past turnout and vote, and the remaining outputs (the logistic leaves as bytes, eight at a time first).
+        var p255 = buf.P255;
+        for (int r = XMedia; r < XLogisticEnd; r++)
+            for (int v = 0; v < lanes; v += 8)
+                Prob255(Ld(x, r * B + v)).StoreUnsafe(ref p255[r * B + v]);
         for (int v = 0; v < count; v++)
         {
             int i = i0 + v, pid = cPartyId[i];
@@ -313,7 +356,7 @@ public static partial class Generator
                 cPastVote[i] = (sbyte)LogitChoice(util, P, U(words, UPastVote, v));
             }
 
-            for (int pf = 0; pf < PlatformCount; pf++) cMediaUse[i * PlatformCount + pf] = Prob255(x[(XMedia + pf) * B + v]);
+            for (int pf = 0; pf < PlatformCount; pf++) cMediaUse[i * PlatformCount + pf] = (byte)p255[(XMedia + pf) * B + v];
             // Favourite show: a logit draw with weights e^{−distance²} on the economic and cultural dimensions.
             float showTotal = 0;
             for (int sh = 0; sh < Shows; sh++) showTotal += x[(XShow + sh) * B + v];
@@ -330,9 +373,9 @@ public static partial class Generator
             };
             float jitter = 0.85f + 0.3f * U(words, UJitter, v);
             cHomeProbability[i * 3] = Prob255(mo * jitter); cHomeProbability[i * 3 + 1] = Prob255(af * jitter); cHomeProbability[i * 3 + 2] = Prob255(ev * jitter);
-            cAnswersPhone[i] = Prob255(x[XPhone * B + v]);
-            cOpensEmail[i] = Prob255(x[XEmail * B + v]);
-            for (int c = 0; c < ConsumerCount; c++) cConsumerInterest[i * ConsumerCount + c] = Prob255(x[(XConsumer + c) * B + v]);
+            cAnswersPhone[i] = (byte)p255[XPhone * B + v];
+            cOpensEmail[i] = (byte)p255[XEmail * B + v];
+            for (int c = 0; c < ConsumerCount; c++) cConsumerInterest[i * ConsumerCount + c] = (byte)p255[(XConsumer + c) * B + v];
             cDigitalFootprint[i] = FloatMath.ToHalf(x[XFootprint * B + v]);
         }
     }
@@ -421,4 +464,9 @@ public static partial class Generator
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Prob255(float p) => (byte)Math.Clamp((int)MathF.Round(p * 255f), 0, 255);
+
+    /// <summary><see cref="Prob255(float)"/> of eight values (round half to even, as MathF.Round), as ints.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Prob255(Vector256<float> p) =>
+        Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(p * Vector256.Create(255f))), Vector256<int>.Zero), Vector256.Create(255));
 }

@@ -123,6 +123,26 @@ public static class FloatMath
     public static Vector256<float> OpenUniform(Vector256<uint> words) =>
         (Vector256.ConvertToSingle(Vector256.ShiftRightLogical(words, 9).AsInt32()) + Vector256.Create(0.5f)) * Vector256.Create(1f / 8388608f);
 
+    /// <summary>Eight floats rounded to the nearest <see cref="Half"/> (ties to even), as their 16 bits in each lane:
+    /// lane for lane the bits of <see cref="ToHalf(float)"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<uint> ToHalfBits(Vector256<float> x)
+    {
+        var f = x.AsUInt32();
+        var sign = f & Vector256.Create(0x8000_0000u);
+        f ^= sign;
+        var fi = f.AsInt32(); // sign cleared: signed comparisons are unsigned ones
+        var big = Vector256.GreaterThanOrEqual(fi, Vector256.Create(0x4780_0000)).AsUInt32();
+        var nan = Vector256.GreaterThan(fi, Vector256.Create(0x7F80_0000)).AsUInt32();
+        var small = Vector256.LessThan(fi, Vector256.Create(0x3880_0000)).AsUInt32();
+        var oBig = Vector256.ConditionalSelect(nan, Vector256.Create(0x7E00u), Vector256.Create(0x7C00u));
+        var oSmall = (f.AsSingle() + Vector256.Create(0.5f)).AsUInt32() - Vector256.Create(0x3F00_0000u);
+        var odd = Vector256.ShiftRightLogical(f, 13) & Vector256<uint>.One;
+        var oNormal = Vector256.ShiftRightLogical(f + Vector256.Create(unchecked((uint)((15 - 127) << 23)) + 0xFFFu) + odd, 13);
+        var o = Vector256.ConditionalSelect(big, oBig, Vector256.ConditionalSelect(small, oSmall, oNormal));
+        return o | Vector256.ShiftRightLogical(sign, 16);
+    }
+
     /// <summary>
     /// A float rounded to the nearest <see cref="Half"/> (ties to even) by integer operations — the same value as
     /// <c>(Half)x</c>, several times faster (F. Giesen's float_to_half_fast3_rtne).

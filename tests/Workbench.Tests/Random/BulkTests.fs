@@ -141,7 +141,7 @@ let floatMath =
             for l, w in List.indexed [ 0u; 1u <<< 9; 12345678u; 0x8000_0000u; 0xFFFF_FE00u; 7u; 99999u; UInt32.MaxValue ] do
                 Expect.equal (bits (v.GetElement l)) (bits (FloatMath.OpenUniform w)) $"vector OpenUniform lane {l}"
         }
-        test "ToHalf rounds exactly as (Half)x, ties, subnormals, overflow and NaN included" {
+        test "ToHalf and ToHalfBits round exactly as (Half)x, ties, subnormals, overflow and NaN included" {
             let rng = Random(11)
             let special = [| 0.0f; -0.0f; 1.0f; 65504.0f; 65519.99f; 65520.0f; 65536.0f; 1e9f; -1e9f; 6.1035156e-05f; 5.9604645e-08f; 2.9802322e-08f
                              2.9802326e-08f; 1.0009765625f; 1.00048828125f; 1.00146484375f; Single.PositiveInfinity; Single.NegativeInfinity; Single.Epsilon |]
@@ -151,5 +151,12 @@ let floatMath =
                     let a, b = FloatMath.ToHalf x, Half.op_Explicit x
                     if BitConverter.HalfToUInt16Bits a <> BitConverter.HalfToUInt16Bits b then failtestf "ToHalf %.9g: %A, (Half) gives %A" x a b
             Expect.isTrue (Half.IsNaN(FloatMath.ToHalf Single.NaN)) "NaN stays NaN"
+            // The eight-lane version gives the same 16 bits in every lane, NaNs included.
+            let all = Array.concat [ special; [| Single.NaN; -Single.NaN |]; randomBits ]
+            for c in 0 .. 8 .. all.Length - 8 do
+                let v = FloatMath.ToHalfBits(Vector256.Create<float32>(all.[c .. c + 7]))
+                for l in 0 .. 7 do
+                    let expected = uint32 (BitConverter.HalfToUInt16Bits(FloatMath.ToHalf all.[c + l]))
+                    if v.GetElement l <> expected then failtestf "ToHalfBits %.9g (bits %08x): %04x, ToHalf %04x" all.[c + l] (bits all.[c + l]) (v.GetElement l) expected
         }
     ]
