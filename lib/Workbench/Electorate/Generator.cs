@@ -538,6 +538,22 @@ public static partial class Generator
                 for (int k = j; k < P; k++) moment![j * P + k] = moment[k * P + j] = partial[P + 1 + j * P + k] / partial[P];
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> LoadRow(float[] a, int offset) => Vector256.LoadUnsafe(ref a[offset]);
+
+    /// <summary>Halves to floats (exactly), eight at a time.</summary>
+    private static void HalvesToSingles(ReadOnlySpan<Half> source, Span<float> destination)
+    {
+        var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<Half, ushort>(source);
+        int c = 0;
+        for (; c + 8 <= bits.Length; c += 8)
+        {
+            var h = Vector128.Create<ushort>(bits.Slice(c, 8));
+            FloatMath.HalfBitsToSingle(Vector256.Create(Vector128.WidenLower(h), Vector128.WidenUpper(h))).CopyTo(destination.Slice(c, 8));
+        }
+        for (; c < bits.Length; c++) destination[c] = (float)source[c];
+    }
+
     /// <summary>
     /// The sincere vote (a draw from each voter's multinomial logit, by inversion with one uniform from the voter's
     /// stream (seed, StreamVote, i)) and the turnout propensity, a block of voters at a time, in single precision.
@@ -556,11 +572,13 @@ public static partial class Generator
         {
             const int B = VoterBlock;
             var words = new uint[4 * B];
-            var turnoutIndex = new float[B];
-            Span<float> util = stackalloc float[Math.Max(P, 8)]; // eight or more: LogitChoice's vector path
-            Span<float> constant = stackalloc float[P];
-            Span<float> pos = stackalloc float[K];
-            Span<float> sal = stackalloc float[K];
+            var tmp = new float[K * B];
+            var posR = new float[K * B]; var salR = new float[K * B];
+            var strength = new float[B]; var interest = new float[B];
+            var pidR = new float[B]; var age45 = new float[B]; var edu = new float[B]; var past = new float[B];
+            var weight = new float[P * B];
+            var turnoutBits = new uint[B];
+            var constant = new float[P];
             for (long kk = s; kk < end; kk++)
             {
                 int k = (int)kk;
@@ -569,36 +587,73 @@ public static partial class Generator
                 float intercept = (float)(tm.Intercept + ts.Closeness * tm.Closeness[k]);
                 for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += B)
                 {
-                    int count = Math.Min(B, e.ConstituencyStart[k + 1] - i0);
+                    int count = Math.Min(B, e.ConstituencyStart[k + 1] - i0), lanes = (count + 7) & ~7;
                     PhiloxBatch.Fill(seed, StreamVote, (ulong)i0, count, 4, words, B);
+                    // The voters' columns as floats, one row per attribute.
+                    HalvesToSingles(e.IssuePosition.AsSpan(i0 * K, count * K), tmp);
+                    for (int v = 0; v < count; v++) for (int q = 0; q < K; q++) posR[q * B + v] = tmp[v * K + q];
+                    HalvesToSingles(e.IssueSalience.AsSpan(i0 * K, count * K), tmp);
+                    for (int v = 0; v < count; v++) for (int q = 0; q < K; q++) salR[q * B + v] = tmp[v * K + q];
+                    HalvesToSingles(e.PartyIdStrength.AsSpan(i0, count), strength);
+                    HalvesToSingles(e.Interest.AsSpan(i0, count), interest);
                     for (int v = 0; v < count; v++)
                     {
-                        int i = i0 + v, pid = e.PartyId[i];
-                        float strength = (float)e.PartyIdStrength[i];
-                        for (int q = 0; q < K; q++) { pos[q] = (float)e.IssuePosition[i * K + q]; sal[q] = (float)e.IssueSalience[i * K + q]; }
+                        int i = i0 + v;
+                        pidR[v] = e.PartyId[i]; age45[v] = e.Age[i] - 45; edu[v] = e.Education[i]; past[v] = e.PastTurnout[i];
+                    }
+                    // Utilities, logit weights e^{u_j − max u} and the turnout propensity, eight voters at a time: each
+                    // lane is the arithmetic of one voter's scalar code, in the same order.
+                    for (int v = 0; v < lanes; v += 8)
+                    {
+                        var str = LoadRow(strength, v); var pid = LoadRow(pidR, v);
+                        var max = Vector256.Create(float.NegativeInfinity);
                         for (int j = 0; j < P; j++)
                         {
-                            if (float.IsNegativeInfinity(constant[j])) { util[j] = float.NegativeInfinity; continue; }
-                            float d = 0;
-                            for (int q = 0; q < K; q++)
+                            Vector256<float> u;
+                            if (float.IsNegativeInfinity(constant[j])) u = Vector256.Create(float.NegativeInfinity);
+                            else
                             {
-                                float diff = pos[q] - positions[j * K + q];
-                                d += sal[q] * diff * diff;
+                                var d = Vector256<float>.Zero;
+                                for (int q = 0; q < K; q++)
+                                {
+                                    var diff = LoadRow(posR, q * B + v) - Vector256.Create(positions[j * K + q]);
+                                    d += LoadRow(salR, q * B + v) * diff * diff;
+                                }
+                                u = Vector256.Create(-w) * d + Vector256.Create(constant[j])
+                                    + Vector256.ConditionalSelect(Vector256.Equals(pid, Vector256.Create((float)j)), Vector256.Create(beta) * str, Vector256<float>.Zero);
                             }
-                            util[j] = -w * d + constant[j] + (pid == j ? beta * strength : 0f);
+                            u.StoreUnsafe(ref weight[j * B + v]);
+                            max = Vector256.Max(max, u);
                         }
-                        e.SincereVote[i] = (sbyte)LogitChoice(util, P, FloatMath.Uniform(words[v]));
-                        turnoutIndex[v] = intercept + tAge * (e.Age[i] - 45) / 10f + tEdu * e.Education[i] + tPast * e.PastTurnout[i]
-                            + tPid * strength + tInt * (float)e.Interest[i];
+                        for (int j = 0; j < P; j++)
+                        {
+                            var u = LoadRow(weight, j * B + v);
+                            Vector256.ConditionalSelect(Vector256.Equals(u, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, FloatMath.Exp(u - max))
+                                .StoreUnsafe(ref weight[j * B + v]);
+                        }
+                        var index = Vector256.Create(intercept) + Vector256.Create(tAge) * LoadRow(age45, v) / Vector256.Create(10f)
+                            + Vector256.Create(tEdu) * LoadRow(edu, v) + Vector256.Create(tPast) * LoadRow(past, v)
+                            + Vector256.Create(tPid) * str + Vector256.Create(tInt) * LoadRow(interest, v);
+                        FloatMath.ToHalfBits(FloatMath.Logistic(index)).StoreUnsafe(ref turnoutBits[v]);
                     }
-                    // The turnout logistic eight voters at a time (each lane the same bits as the scalar call).
-                    int v8 = 0;
-                    for (; v8 + 8 <= count; v8 += 8)
+                    // The draw by inversion: the first party whose cumulative weight exceeds u·Σ.
+                    for (int v = 0; v < count; v++)
                     {
-                        var p8 = FloatMath.Logistic(Vector256.Create<float>(turnoutIndex.AsSpan(v8, 8)));
-                        for (int l = 0; l < 8; l++) e.TurnoutPropensity[i0 + v8 + l] = FloatMath.ToHalf(p8.GetElement(l));
+                        int i = i0 + v;
+                        float total = 0;
+                        for (int j = 0; j < P; j++) total += weight[j * B + v];
+                        float target = FloatMath.Uniform(words[v]) * total, acc = 0;
+                        int choice = 0;
+                        for (int j = 0; j < P; j++)
+                        {
+                            float wj = weight[j * B + v];
+                            if (wj <= 0) continue;
+                            acc += wj; choice = j;
+                            if (target < acc) break;
+                        }
+                        e.SincereVote[i] = (sbyte)choice;
+                        e.TurnoutPropensity[i] = BitConverter.UInt16BitsToHalf((ushort)turnoutBits[v]);
                     }
-                    for (; v8 < count; v8++) e.TurnoutPropensity[i0 + v8] = FloatMath.ToHalf(FloatMath.Logistic(turnoutIndex[v8]));
                 }
             }
         }, chunk: 1);

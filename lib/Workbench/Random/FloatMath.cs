@@ -123,6 +123,22 @@ public static class FloatMath
     public static Vector256<float> OpenUniform(Vector256<uint> words) =>
         (Vector256.ConvertToSingle(Vector256.ShiftRightLogical(words, 9).AsInt32()) + Vector256.Create(0.5f)) * Vector256.Create(1f / 8388608f);
 
+    /// <summary>Eight halves (their 16 bits in each lane) widened to float exactly: lane for lane <c>(float)h</c>
+    /// (NaNs stay NaN with their payload; F. Giesen's half_to_float).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HalfBitsToSingle(Vector256<uint> h)
+    {
+        var o = Vector256.ShiftLeft(h & Vector256.Create(0x7FFFu), 13);
+        var exp = o & Vector256.Create(0x0F80_0000u);
+        o += Vector256.Create((127u - 15u) << 23);
+        var infNan = Vector256.Equals(exp, Vector256.Create(0x0F80_0000u));
+        var subnormal = Vector256.Equals(exp, Vector256<uint>.Zero);
+        var oInfNan = o + Vector256.Create((128u - 16u) << 23);
+        var oSubnormal = ((o + Vector256.Create(1u << 23)).AsSingle() - Vector256.Create(6.103515625e-05f)).AsUInt32(); // 2^-14
+        o = Vector256.ConditionalSelect(infNan, oInfNan, Vector256.ConditionalSelect(subnormal, oSubnormal, o));
+        return (o | Vector256.ShiftLeft(h & Vector256.Create(0x8000u), 16)).AsSingle();
+    }
+
     /// <summary>Eight floats rounded to the nearest <see cref="Half"/> (ties to even), as their 16 bits in each lane:
     /// lane for lane the bits of <see cref="ToHalf(float)"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

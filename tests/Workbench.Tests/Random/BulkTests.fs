@@ -141,6 +141,16 @@ let floatMath =
             for l, w in List.indexed [ 0u; 1u <<< 9; 12345678u; 0x8000_0000u; 0xFFFF_FE00u; 7u; 99999u; UInt32.MaxValue ] do
                 Expect.equal (bits (v.GetElement l)) (bits (FloatMath.OpenUniform w)) $"vector OpenUniform lane {l}"
         }
+        test "HalfBitsToSingle widens every one of the 65,536 halves exactly as (float)h (NaNs stay NaN)" {
+            for c in 0 .. 8 .. 65535 do
+                let v = FloatMath.HalfBitsToSingle(Vector256.Create<uint32>([| for l in 0 .. 7 -> uint32 (c + l) |]))
+                for l in 0 .. 7 do
+                    let h = BitConverter.UInt16BitsToHalf(uint16 (c + l))
+                    let expected = Half.op_Explicit h : float32
+                    let got = v.GetElement l
+                    if Single.IsNaN expected then Expect.isTrue (Single.IsNaN got) $"half {c + l:x4} is NaN"
+                    elif bits got <> bits expected then failtestf "half %04x: %.9g (bits %08x), (float) gives %.9g (bits %08x)" (c + l) got (bits got) expected (bits expected)
+        }
         test "ToHalf and ToHalfBits round exactly as (Half)x, ties, subnormals, overflow and NaN included" {
             let rng = Random(11)
             let special = [| 0.0f; -0.0f; 1.0f; 65504.0f; 65519.99f; 65520.0f; 65536.0f; 1e9f; -1e9f; 6.1035156e-05f; 5.9604645e-08f; 2.9802322e-08f
