@@ -62,7 +62,7 @@ public static partial class Generator
     private static Vector256<float> C(float value) => Vector256.Create(value);
 
     /// <summary>Per-thread buffers of one block.</summary>
-    private sealed class VoterScratch(VoterLayout layout)
+    private sealed class VoterScratch(VoterLayout layout, int parties)
     {
         public readonly uint[] Words = new uint[layout.Words * VoterBlock];
         public readonly float[] Z = new float[layout.NormalCount * VoterBlock];
@@ -73,6 +73,7 @@ public static partial class Generator
         public readonly float[] Sal = new float[layout.K * VoterBlock];
         public readonly float[] B5 = new float[BigFiveCount * VoterBlock];
         public readonly byte[] Emp = new byte[VoterBlock];
+        public readonly float[] PolicyWeight = new float[parties * VoterBlock];
         public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
         public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
         public readonly float[] D = new float[(DShared + 2 * layout.K) * VoterBlock];
@@ -84,19 +85,19 @@ public static partial class Generator
     {
         var spec = e.Spec;
         int N = e.VoterCount, K = spec.IssueCount, C = spec.Constituencies;
-        e.Age = GC.AllocateUninitializedArray<byte>(N); e.Gender = GC.AllocateUninitializedArray<byte>(N);
-        e.Education = GC.AllocateUninitializedArray<byte>(N); e.IncomeQuintile = GC.AllocateUninitializedArray<byte>(N);
-        e.Employment = GC.AllocateUninitializedArray<byte>(N); e.Urban = GC.AllocateUninitializedArray<byte>(N);
-        e.Minority = GC.AllocateUninitializedArray<byte>(N); e.Health = GC.AllocateUninitializedArray<byte>(N);
-        e.BigFive = GC.AllocateUninitializedArray<Half>(N * BigFiveCount); e.IssuePosition = GC.AllocateUninitializedArray<Half>(N * K);
-        e.IssueSalience = GC.AllocateUninitializedArray<Half>(N * K);
-        e.PartyId = GC.AllocateUninitializedArray<sbyte>(N); e.PartyIdStrength = GC.AllocateUninitializedArray<Half>(N);
-        e.PastVote = GC.AllocateUninitializedArray<sbyte>(N); e.PastTurnout = GC.AllocateUninitializedArray<byte>(N);
-        e.Interest = GC.AllocateUninitializedArray<Half>(N); e.Persuadability = GC.AllocateUninitializedArray<Half>(N);
-        e.MediaUse = GC.AllocateUninitializedArray<byte>(N * PlatformCount); e.TvShow = GC.AllocateUninitializedArray<byte>(N);
-        e.HomeProbability = GC.AllocateUninitializedArray<byte>(N * 3); e.AnswersPhone = GC.AllocateUninitializedArray<byte>(N);
-        e.OpensEmail = GC.AllocateUninitializedArray<byte>(N);
-        e.ConsumerInterest = GC.AllocateUninitializedArray<byte>(N * ConsumerCount); e.DigitalFootprint = GC.AllocateUninitializedArray<Half>(N);
+        e.Age = Columns.Allocate<byte>(N); e.Gender = Columns.Allocate<byte>(N);
+        e.Education = Columns.Allocate<byte>(N); e.IncomeQuintile = Columns.Allocate<byte>(N);
+        e.Employment = Columns.Allocate<byte>(N); e.Urban = Columns.Allocate<byte>(N);
+        e.Minority = Columns.Allocate<byte>(N); e.Health = Columns.Allocate<byte>(N);
+        e.BigFive = Columns.Allocate<Half>(N * BigFiveCount); e.IssuePosition = Columns.Allocate<Half>(N * K);
+        e.IssueSalience = Columns.Allocate<Half>(N * K);
+        e.PartyId = Columns.Allocate<sbyte>(N); e.PartyIdStrength = Columns.Allocate<Half>(N);
+        e.PastVote = Columns.Allocate<sbyte>(N); e.PastTurnout = Columns.Allocate<byte>(N);
+        e.Interest = Columns.Allocate<Half>(N); e.Persuadability = Columns.Allocate<Half>(N);
+        e.MediaUse = Columns.Allocate<byte>(N * PlatformCount); e.TvShow = Columns.Allocate<byte>(N);
+        e.HomeProbability = Columns.Allocate<byte>(N * 3); e.AnswersPhone = Columns.Allocate<byte>(N);
+        e.OpensEmail = Columns.Allocate<byte>(N);
+        e.ConsumerInterest = Columns.Allocate<byte>(N * ConsumerCount); e.DigitalFootprint = Columns.Allocate<Half>(N);
 
         var layout = new VoterLayout(K);
         var nbUrb = latent.NeighbourhoodUrbanity;
@@ -104,7 +105,8 @@ public static partial class Generator
         var pUrban = new float[nbUrb.Length];
         for (int n = 0; n < nbUrb.Length; n++) pUrban[n] = FloatMath.Logistic(1.0f + 1.2f * nbUrb[n]);
         var chol = Array.ConvertAll(BigFive.Factor, x => (float)x);
-        var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(layout));
+        var partyPositions = Array.ConvertAll(e.VoteModel.PartyPositions, x => (float)x);
+        var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(layout, spec.Parties.Length));
         int done = 0;
         try
         {
@@ -118,7 +120,7 @@ public static partial class Generator
                     for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += VoterBlock)
                     {
                         int count = Math.Min(VoterBlock, e.ConstituencyStart[k + 1] - i0);
-                        VoterBlockPass(e, seed, layout, latent, cells[k], pUrban, chol, k, i0, count, buf, ref headPid, ref currentHousehold);
+                        VoterBlockPass(e, seed, layout, latent, cells[k], pUrban, chol, partyPositions, k, i0, count, buf, ref headPid, ref currentHousehold);
                     }
                     int d = Interlocked.Increment(ref done);
                     if (progress is not null && (d % Math.Max(1, C / 50) == 0)) progress.Report(new("voters", 0.1 + 0.7 * d / C));
@@ -129,7 +131,7 @@ public static partial class Generator
         finally { scratch.Dispose(); }
     }
 
-    private static void VoterBlockPass(Electorate e, ulong seed, VoterLayout L, Latent latent, AliasTable cellTable, float[] pUrban, float[] chol,
+    private static void VoterBlockPass(Electorate e, ulong seed, VoterLayout L, Latent latent, AliasTable cellTable, float[] pUrban, float[] chol, float[] partyPositions,
         int k, int i0, int count, VoterScratch buf, ref int headPid, ref int currentHousehold)
     {
         const int B = VoterBlock;
@@ -296,12 +298,14 @@ public static partial class Generator
             for (int v = 0; v < lanes; v += 8)
                 FloatMath.Exp(Vector256.Create<float>(x.AsSpan(r * B + v, 8))).CopyTo(x.AsSpan(r * B + v, 8));
 
+        // Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
+        // then single precision), eight voters at a time; party identification and the past vote both draw from them.
+        var vm = e.VoteModel;
+        var policyWeight = buf.PolicyWeight;
+        PolicyWeights(vm, partyPositions, k, buf.Pos, buf.Sal, K, lanes, policyWeight);
+
         // 4. In voter order: party identification (shared within households), its strength, and the predictors of
         //    persuadability and past turnout.
-        var vm = e.VoteModel;
-        Span<float> util = stackalloc float[Math.Max(P, 8)]; // eight or more: LogitChoice's vector path
-        Span<float> pos = stackalloc float[K];
-        Span<float> sal = stackalloc float[K];
         var late = buf.Late;
         float partyIdRate = (float)spec.PartyIdRate, householdPartisanship = (float)spec.HouseholdPartisanship;
         for (int v = 0; v < count; v++)
@@ -315,11 +319,7 @@ public static partial class Generator
             bool identifies = U(words, UIdentifies, v) < MathF.Min(1f, partyIdRate * (0.7f + 0.6f * interest));
             if (headPid != int.MinValue && U(words, UShare, v) < householdPartisanship) pid = headPid;
             else if (identifies)
-            {
-                for (int q = 0; q < K; q++) { pos[q] = buf.Pos[q * B + v]; sal[q] = buf.Sal[q * B + v]; }
-                PolicyUtilities(vm, pos, sal, k, util);
-                pid = LogitChoice(util, P, U(words, UPartyId, v));
-            }
+                pid = InvertWeights(policyWeight, B, v, P, U(words, UPartyId, v));
             else pid = -1;
             if (headPid == int.MinValue) headPid = pid;
             cPartyId[i] = (sbyte)pid;
@@ -349,12 +349,7 @@ public static partial class Generator
             cPastTurnout[i] = (byte)(voted ? 1 : 0);
             if (!voted) cPastVote[i] = -1;
             else if (pid >= 0 && U(words, ULoyal, v) < 0.8f) cPastVote[i] = (sbyte)pid;
-            else
-            {
-                for (int q = 0; q < K; q++) { pos[q] = buf.Pos[q * B + v]; sal[q] = buf.Sal[q * B + v]; }
-                PolicyUtilities(vm, pos, sal, k, util);
-                cPastVote[i] = (sbyte)LogitChoice(util, P, U(words, UPastVote, v));
-            }
+            else cPastVote[i] = (sbyte)InvertWeights(policyWeight, B, v, P, U(words, UPastVote, v));
 
             for (int pf = 0; pf < PlatformCount; pf++) cMediaUse[i * PlatformCount + pf] = (byte)p255[(XMedia + pf) * B + v];
             // Favourite show: a logit draw with weights e^{−distance²} on the economic and cultural dimensions.
@@ -403,63 +398,80 @@ public static partial class Generator
         return false;
     }
 
-    /// <summary>Policy utilities −w Σ s_q (x_q − p_jq)² + c_jk (−∞ where the party does not stand), in single precision.</summary>
-    private static void PolicyUtilities(VoteModel vm, ReadOnlySpan<float> pos, ReadOnlySpan<float> sal, int k, Span<float> util)
+    /// <summary>
+    /// Policy-only logit weights of a block: u_j = (float)(−w Σ_q s_q (x_q − p_jq)² + c_jk) with the squared distance
+    /// in single precision and the rest in double (−∞ where party j does not stand in constituency k), then
+    /// e^{u_j − max u} (0 for −∞), written to <paramref name="weight"/>[j·VoterBlock + v] for the first
+    /// <paramref name="lanes"/> voters, eight at a time.
+    /// </summary>
+    private static void PolicyWeights(VoteModel vm, float[] partyPositions, int k, float[] pos, float[] sal, int K, int lanes, float[] weight)
     {
-        int P = vm.Parties, K = vm.Issues;
+        const int B = VoterBlock;
+        int P = vm.Parties;
+        var negW = Vector256.Create(-vm.PolicyWeight);
+        for (int v = 0; v < lanes; v += 8)
+        {
+            var max = Vector256.Create(float.NegativeInfinity);
+            for (int j = 0; j < P; j++)
+            {
+                Vector256<float> u;
+                if (!vm.Stands[k * P + j]) u = Vector256.Create(float.NegativeInfinity);
+                else
+                {
+                    var d = WeightedDistance(pos, sal, K, v, partyPositions, j);
+                    var offset = Vector256.Create(vm.ConstituencyOffset[k * P + j]);
+                    u = Vector256.Narrow(negW * Vector256.WidenLower(d) + offset, negW * Vector256.WidenUpper(d) + offset);
+                }
+                u.StoreUnsafe(ref weight[j * B + v]);
+                max = Vector256.Max(max, u);
+            }
+            ExpWeights(weight, P, v, max);
+        }
+    }
+
+    /// <summary>Σ_q s_q (x_q − p_jq)² of eight voters (rows q·VoterBlock + v of positions and saliences), in single precision.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> WeightedDistance(float[] pos, float[] sal, int K, int v, float[] partyPositions, int j)
+    {
+        var d = Vector256<float>.Zero;
+        for (int q = 0; q < K; q++)
+        {
+            var diff = Ld(pos, q * VoterBlock + v) - Vector256.Create(partyPositions[j * K + q]);
+            d += Ld(sal, q * VoterBlock + v) * diff * diff;
+        }
+        return d;
+    }
+
+    /// <summary>Utilities u (rows j·VoterBlock + v) of eight voters replaced by e^{u − max}, or 0 where u = −∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExpWeights(float[] weight, int P, int v, Vector256<float> max)
+    {
         for (int j = 0; j < P; j++)
         {
-            if (!vm.Stands[k * P + j]) { util[j] = float.NegativeInfinity; continue; }
-            float d = 0;
-            for (int q = 0; q < K; q++) { float diff = pos[q] - (float)vm.PartyPositions[j * K + q]; d += sal[q] * diff * diff; }
-            util[j] = (float)(-vm.PolicyWeight * d + vm.ConstituencyOffset[k * P + j]);
+            var u = Ld(weight, j * VoterBlock + v);
+            Vector256.ConditionalSelect(Vector256.Equals(u, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, FloatMath.Exp(u - max))
+                .StoreUnsafe(ref weight[j * VoterBlock + v]);
         }
     }
 
     /// <summary>
-    /// A multinomial-logit draw by inversion over the first <paramref name="count"/> utilities: the first party whose
-    /// cumulative e^{u_j − max u} exceeds u·Σ (parties with utility −∞ do not stand and get weight 0). When
-    /// <paramref name="util"/> has at least eight entries and there are at most eight parties, the exponentials are
-    /// one vector call (entries past <paramref name="count"/> are ignored); each lane is the same bits as the scalar
-    /// call, so the draw does not depend on the path.
+    /// A multinomial-logit draw by inversion from weights stored a row per party (<paramref name="weight"/>[j·stride + v]):
+    /// the first party whose cumulative weight exceeds uniform·Σ (parties of weight 0 are skipped).
     /// </summary>
-    private static int LogitChoice(ReadOnlySpan<float> util, int count, float uniform)
+    internal static int InvertWeights(float[] weight, int stride, int v, int parties, float uniform)
     {
-        float max = float.NegativeInfinity;
-        for (int j = 0; j < count; j++) max = MathF.Max(max, util[j]);
         float total = 0;
-        if (count <= 8 && util.Length >= 8)
+        for (int j = 0; j < parties; j++) total += weight[j * stride + v];
+        float target = uniform * total, acc = 0;
+        int choice = 0;
+        for (int j = 0; j < parties; j++)
         {
-            var u = Vector256.Create<float>(util[..8]);
-            var live = Vector256.LessThan(Vector256.Create(0f, 1f, 2f, 3f, 4f, 5f, 6f, 7f), Vector256.Create((float)count))
-                & ~Vector256.Equals(u, Vector256.Create(float.NegativeInfinity));
-            var weight = Vector256.ConditionalSelect(live, FloatMath.Exp(u - Vector256.Create(max)), Vector256<float>.Zero);
-            for (int j = 0; j < count; j++) total += weight.GetElement(j);
-            float target = uniform * total, acc = 0;
-            int last = 0;
-            for (int j = 0; j < count; j++)
-            {
-                float wj = weight.GetElement(j);
-                if (wj <= 0) continue;
-                acc += wj; last = j;
-                if (target < acc) return j;
-            }
-            return last;
+            float wj = weight[j * stride + v];
+            if (wj <= 0) continue;
+            acc += wj; choice = j;
+            if (target < acc) break;
         }
-        else
-        {
-            Span<float> weight = count <= 64 ? stackalloc float[count] : new float[count];
-            for (int j = 0; j < count; j++) { weight[j] = float.IsNegativeInfinity(util[j]) ? 0f : FloatMath.Exp(util[j] - max); total += weight[j]; }
-            float target = uniform * total, acc = 0;
-            int last = 0;
-            for (int j = 0; j < count; j++)
-            {
-                if (weight[j] <= 0) continue;
-                acc += weight[j]; last = j;
-                if (target < acc) return j;
-            }
-            return last;
-        }
+        return choice;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -150,8 +150,8 @@ public static partial class Generator
 
         int H = layouts.Sum(l => l.HouseholdSizes.Length), M = layouts.Sum(l => l.NeighbourhoodHouseholds.Length);
         e.HouseholdCount = H; e.NeighbourhoodCount = M;
-        e.Household = GC.AllocateUninitializedArray<int>(N); e.Neighbourhood = GC.AllocateUninitializedArray<int>(N);
-        e.Constituency = GC.AllocateUninitializedArray<short>(N);
+        e.Household = Columns.Allocate<int>(N); e.Neighbourhood = Columns.Allocate<int>(N);
+        e.Constituency = Columns.Allocate<short>(N);
         e.ConstituencyStart = new int[C + 1];
         e.NeighbourhoodConstituency = new short[M];
         e.NeighbourhoodX = new float[M]; e.NeighbourhoodY = new float[M];
@@ -538,9 +538,6 @@ public static partial class Generator
                 for (int k = j; k < P; k++) moment![j * P + k] = moment[k * P + j] = partial[P + 1 + j * P + k] / partial[P];
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> LoadRow(float[] a, int offset) => Vector256.LoadUnsafe(ref a[offset]);
-
     /// <summary>Halves to floats (exactly), eight at a time.</summary>
     private static void HalvesToSingles(ReadOnlySpan<Half> source, Span<float> destination)
     {
@@ -561,8 +558,8 @@ public static partial class Generator
     private static void FinalVote(Electorate e, ulong seed, int threads)
     {
         int N = e.VoterCount, P = e.PartyCount, K = e.Spec.IssueCount, C = e.ConstituencyCount;
-        e.SincereVote = GC.AllocateUninitializedArray<sbyte>(N);
-        e.TurnoutPropensity = GC.AllocateUninitializedArray<Half>(N);
+        e.SincereVote = Columns.Allocate<sbyte>(N);
+        e.TurnoutPropensity = Columns.Allocate<Half>(N);
         var vm = e.VoteModel; var tm = e.TurnoutModel;
         var positions = Array.ConvertAll(vm.PartyPositions, x => (float)x);
         float w = (float)vm.PolicyWeight, beta = (float)vm.PartyIdWeight;
@@ -605,7 +602,7 @@ public static partial class Generator
                     // lane is the arithmetic of one voter's scalar code, in the same order.
                     for (int v = 0; v < lanes; v += 8)
                     {
-                        var str = LoadRow(strength, v); var pid = LoadRow(pidR, v);
+                        var str = Ld(strength, v); var pid = Ld(pidR, v);
                         var max = Vector256.Create(float.NegativeInfinity);
                         for (int j = 0; j < P; j++)
                         {
@@ -613,45 +610,24 @@ public static partial class Generator
                             if (float.IsNegativeInfinity(constant[j])) u = Vector256.Create(float.NegativeInfinity);
                             else
                             {
-                                var d = Vector256<float>.Zero;
-                                for (int q = 0; q < K; q++)
-                                {
-                                    var diff = LoadRow(posR, q * B + v) - Vector256.Create(positions[j * K + q]);
-                                    d += LoadRow(salR, q * B + v) * diff * diff;
-                                }
+                                var d = WeightedDistance(posR, salR, K, v, positions, j);
                                 u = Vector256.Create(-w) * d + Vector256.Create(constant[j])
                                     + Vector256.ConditionalSelect(Vector256.Equals(pid, Vector256.Create((float)j)), Vector256.Create(beta) * str, Vector256<float>.Zero);
                             }
                             u.StoreUnsafe(ref weight[j * B + v]);
                             max = Vector256.Max(max, u);
                         }
-                        for (int j = 0; j < P; j++)
-                        {
-                            var u = LoadRow(weight, j * B + v);
-                            Vector256.ConditionalSelect(Vector256.Equals(u, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, FloatMath.Exp(u - max))
-                                .StoreUnsafe(ref weight[j * B + v]);
-                        }
-                        var index = Vector256.Create(intercept) + Vector256.Create(tAge) * LoadRow(age45, v) / Vector256.Create(10f)
-                            + Vector256.Create(tEdu) * LoadRow(edu, v) + Vector256.Create(tPast) * LoadRow(past, v)
-                            + Vector256.Create(tPid) * str + Vector256.Create(tInt) * LoadRow(interest, v);
+                        ExpWeights(weight, P, v, max);
+                        var index = Vector256.Create(intercept) + Vector256.Create(tAge) * Ld(age45, v) / Vector256.Create(10f)
+                            + Vector256.Create(tEdu) * Ld(edu, v) + Vector256.Create(tPast) * Ld(past, v)
+                            + Vector256.Create(tPid) * str + Vector256.Create(tInt) * Ld(interest, v);
                         FloatMath.ToHalfBits(FloatMath.Logistic(index)).StoreUnsafe(ref turnoutBits[v]);
                     }
                     // The draw by inversion: the first party whose cumulative weight exceeds u·Σ.
                     for (int v = 0; v < count; v++)
                     {
                         int i = i0 + v;
-                        float total = 0;
-                        for (int j = 0; j < P; j++) total += weight[j * B + v];
-                        float target = FloatMath.Uniform(words[v]) * total, acc = 0;
-                        int choice = 0;
-                        for (int j = 0; j < P; j++)
-                        {
-                            float wj = weight[j * B + v];
-                            if (wj <= 0) continue;
-                            acc += wj; choice = j;
-                            if (target < acc) break;
-                        }
-                        e.SincereVote[i] = (sbyte)choice;
+                        e.SincereVote[i] = (sbyte)InvertWeights(weight, B, v, P, FloatMath.Uniform(words[v]));
                         e.TurnoutPropensity[i] = BitConverter.UInt16BitsToHalf((ushort)turnoutBits[v]);
                     }
                 }
