@@ -52,8 +52,10 @@ public static partial class Generator
         XLogisticEnd = XConsumer + ConsumerCount, XFootprint = XLogisticEnd, XShow = XFootprint + 1, XCount = XShow + Shows;
 
     // Per-voter inputs of the vector passes: centred age, education and income, urban, minority, unemployed and male
-    // indicators, then for each issue the neighbourhood opinion and the household component.
-    private const int DAge = 0, DEdu = 1, DInc = 2, DUrban = 3, DMinority = 4, DUnemployed = 5, DMale = 6, DShared = 7;
+    // indicators, age in years, the neighbourhood's urban probability, then for each issue the neighbourhood opinion and the household component.
+    private const int DAge = 0, DEdu = 1, DInc = 2, DUrban = 3, DMinority = 4, DUnemployed = 5, DMale = 6, DAgeYears = 7, DUrbanP = 8, DShared = 9;
+    // Rows of the binary demographics' codes.
+    private const int DemoGender = 0, DemoUrban = 1, DemoEmployment = 2, DemoMinority = 3, DemoHealth = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Ld(float[] a, int offset) => Vector256.LoadUnsafe(ref a[offset]);
@@ -73,6 +75,8 @@ public static partial class Generator
         public readonly float[] Sal = new float[layout.K * VoterBlock];
         public readonly float[] B5 = new float[BigFiveCount * VoterBlock];
         public readonly byte[] Emp = new byte[VoterBlock];
+        public readonly int[] Demographics = new int[5 * VoterBlock];
+        public readonly int[] Picks = new int[4 * VoterBlock]; // favourite show, home morning/afternoon/evening (0..255)
         public readonly float[] PolicyWeight = new float[parties * VoterBlock];
         public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
         public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
@@ -184,26 +188,8 @@ public static partial class Generator
             int width = ElectorateSpec.AgeBandUpper[a] - ElectorateSpec.AgeBandLower[a];
             int age = ElectorateSpec.AgeBandLower[a] + (int)(((ulong)words[UAge * B + v] * (uint)width) >> 32);
             cAge[i] = (byte)age; cEducation[i] = (byte)ed; cIncomeQuintile[i] = (byte)(inc + 1);
-            float g = U(words, UGender, v);
-            byte gender = (byte)(g < female ? 0 : g < female + 0.005f ? 2 : 1);
-            cGender[i] = gender;
-            bool urban = U(words, UUrban, v) < pUrban[n];
-            cUrban[i] = (byte)(urban ? 1 : 0);
-            // Employment: retirement after 66, students among the young, unemployment with deprivation and low income.
-            Employment emp;
-            float u = U(words, UEmployment, v);
-            if (age >= 66) emp = u < 0.88f ? Employment.Retired : Employment.Employed;
-            else if (age < 25 && u < 0.40f) emp = Employment.Student;
-            else if (U(words, UEmployment + 1, v) < unemployedBase * (inc == 0 ? 2f : 1f)) emp = Employment.Unemployed;
-            else emp = U(words, UEmployment + 2, v) < 0.86f ? Employment.Employed : Employment.Inactive;
-            cEmployment[i] = (byte)emp; buf.Emp[v] = (byte)emp;
-            byte minority = (byte)(U(words, UMinority, v) < (urban ? minorityUrban : minorityRural) ? 1 : 0);
-            cMinority[i] = minority;
-            cHealth[i] = (byte)(U(words, UHealth, v) < MathF.Min(1f, health * (0.4f + 1.4f * (age - 18) / 77f)) ? 1 : 0);
-            // Inputs of the vector passes below (indicators as 1/0, which the loadings multiply exactly).
             d[DAge * B + v] = (age - 45) / 10f; d[DEdu * B + v] = ed - 1; d[DInc * B + v] = inc - 2;
-            d[DUrban * B + v] = urban ? 1f : 0f; d[DMinority * B + v] = minority;
-            d[DUnemployed * B + v] = emp == Employment.Unemployed ? 1f : 0f; d[DMale * B + v] = gender == 1 ? 1f : 0f;
+            d[DAgeYears * B + v] = age; d[DUrbanP * B + v] = pUrban[n];
             int hh = cHousehold[i] - h0;
             for (int q = 0; q < K; q++) { d[(DShared + 2 * q) * B + v] = nbOp[n * K + q]; d[(DShared + 2 * q + 1) * B + v] = buf.HouseholdZ[q * B + hh]; }
 
@@ -222,6 +208,51 @@ public static partial class Generator
                 buf.Sal[q * B + v] = gq; total += gq;
             }
             for (int q = 0; q < K; q++) buf.Sal[q * B + v] /= total;
+        }
+
+        // Binary demographics eight at a time, each lane the scalar rule: gender; urban; employment (retirement after
+        // 66, students among the young, unemployment with deprivation and low income); minority; health. Indicators go
+        // to the vector inputs as 1/0, which the loadings multiply exactly.
+        var demo = buf.Demographics;
+        float unemployedLow = unemployedBase * 2f, unemployedOther = unemployedBase * 1f, femaleOther = female + 0.005f;
+        for (int v = 0; v < lanes; v += 8)
+        {
+            var ageY = Ld(d, DAgeYears * B + v);
+            var g = UniformRow(words, UGender * B + v);
+            var gender = Vector256.ConditionalSelect(Vector256.LessThan(g, C(female)).AsInt32(), Vector256<int>.Zero,
+                Vector256.ConditionalSelect(Vector256.LessThan(g, C(femaleOther)).AsInt32(), Vector256.Create(2), Vector256<int>.One));
+            var urban = Vector256.LessThan(UniformRow(words, UUrban * B + v), Ld(d, DUrbanP * B + v));
+            var u0 = UniformRow(words, UEmployment * B + v);
+            var unemployedRate = Vector256.ConditionalSelect(Vector256.Equals(Ld(d, DInc * B + v), C(-2f)), C(unemployedLow), C(unemployedOther));
+            var rest = Vector256.ConditionalSelect(Vector256.LessThan(UniformRow(words, (UEmployment + 1) * B + v), unemployedRate).AsInt32(),
+                Vector256.Create((int)Employment.Unemployed),
+                Vector256.ConditionalSelect(Vector256.LessThan(UniformRow(words, (UEmployment + 2) * B + v), C(0.86f)).AsInt32(),
+                    Vector256.Create((int)Employment.Employed), Vector256.Create((int)Employment.Inactive)));
+            var young = Vector256.ConditionalSelect((Vector256.LessThan(ageY, C(25f)) & Vector256.LessThan(u0, C(0.40f))).AsInt32(),
+                Vector256.Create((int)Employment.Student), rest);
+            var emp = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(ageY, C(66f)).AsInt32(),
+                Vector256.ConditionalSelect(Vector256.LessThan(u0, C(0.88f)).AsInt32(), Vector256.Create((int)Employment.Retired), Vector256.Create((int)Employment.Employed)),
+                young);
+            var minority = Vector256.LessThan(UniformRow(words, UMinority * B + v), Vector256.ConditionalSelect(urban, C(minorityUrban), C(minorityRural)));
+            var healthy = Vector256.LessThan(UniformRow(words, UHealth * B + v),
+                Vector256.Min(Vector256<float>.One, C(health) * (C(0.4f) + C(1.4f) * (ageY - C(18f)) / C(77f))));
+            gender.StoreUnsafe(ref demo[DemoGender * B + v]);
+            (urban.AsInt32() & Vector256<int>.One).StoreUnsafe(ref demo[DemoUrban * B + v]);
+            emp.StoreUnsafe(ref demo[DemoEmployment * B + v]);
+            (minority.AsInt32() & Vector256<int>.One).StoreUnsafe(ref demo[DemoMinority * B + v]);
+            (healthy.AsInt32() & Vector256<int>.One).StoreUnsafe(ref demo[DemoHealth * B + v]);
+            (urban.AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DUrban * B + v]);
+            (minority.AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DMinority * B + v]);
+            (Vector256.Equals(emp, Vector256.Create((int)Employment.Unemployed)).AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DUnemployed * B + v]);
+            (Vector256.Equals(gender, Vector256<int>.One).AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DMale * B + v]);
+        }
+        for (int v = 0; v < count; v++)
+        {
+            int i = i0 + v;
+            cGender[i] = (byte)demo[DemoGender * B + v]; cUrban[i] = (byte)demo[DemoUrban * B + v];
+            byte emp = (byte)demo[DemoEmployment * B + v];
+            cEmployment[i] = emp; buf.Emp[v] = emp;
+            cMinority[i] = (byte)demo[DemoMinority * B + v]; cHealth[i] = (byte)demo[DemoHealth * B + v];
         }
 
         // Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
@@ -337,10 +368,38 @@ public static partial class Generator
                 FloatMath.Logistic(Vector256.Create<float>(late.AsSpan(r * B + v, 8))).CopyTo(late.AsSpan(r * B + v, 8));
 
         // 6. Past turnout and vote, and the remaining outputs (the logistic leaves as bytes, eight at a time first).
-        var p255 = buf.P255;
+        var p255 = buf.P255; var picks = buf.Picks; var emp8 = buf.Emp;
         for (int r = XMedia; r < XLogisticEnd; r++)
             for (int v = 0; v < lanes; v += 8)
                 Prob255(Ld(x, r * B + v)).StoreUnsafe(ref p255[r * B + v]);
+        for (int v = 0; v < lanes; v += 8)
+        {
+            // Favourite show: a logit draw with weights e^{−distance²} on the economic and cultural dimensions, by
+            // inversion — the first show whose cumulative weight exceeds u·Σ, i.e. the number of partial sums ≤ u·Σ
+            // among the first Shows − 1 (the sums never decrease).
+            var total = Vector256<float>.Zero;
+            for (int sh = 0; sh < Shows; sh++) total += Ld(x, (XShow + sh) * B + v);
+            var target = UniformRow(words, UShow * B + v) * total;
+            var acc = Vector256<float>.Zero; var show = Vector256<int>.Zero;
+            for (int sh = 0; sh < Shows - 1; sh++)
+            {
+                acc += Ld(x, (XShow + sh) * B + v);
+                show -= Vector256.GreaterThanOrEqual(target, acc).AsInt32(); // all bits set = −1 where target ≥ acc
+            }
+            show.StoreUnsafe(ref picks[v]);
+            // Home by time of day: by employment, with a per-voter jitter.
+            var emp = Vector256.Create((int)emp8[v], emp8[v + 1], emp8[v + 2], emp8[v + 3], emp8[v + 4], emp8[v + 5], emp8[v + 6], emp8[v + 7]);
+            var home = Vector256.Equals(emp, Vector256.Create((int)Employment.Retired)) | Vector256.Equals(emp, Vector256.Create((int)Employment.Inactive));
+            var unemployed = Vector256.Equals(emp, Vector256.Create((int)Employment.Unemployed));
+            var student = Vector256.Equals(emp, Vector256.Create((int)Employment.Student));
+            var jitter = C(0.85f) + C(0.3f) * UniformRow(words, UJitter * B + v);
+            for (int t = 0; t < 3; t++)
+            {
+                var p = Vector256.ConditionalSelect(home.AsSingle(), C(HomeRetired[t]), Vector256.ConditionalSelect(unemployed.AsSingle(), C(HomeUnemployed[t]),
+                    Vector256.ConditionalSelect(student.AsSingle(), C(HomeStudent[t]), C(HomeEmployed[t]))));
+                Prob255(p * jitter).StoreUnsafe(ref picks[(1 + t) * B + v]);
+            }
+        }
         for (int v = 0; v < count; v++)
         {
             int i = i0 + v, pid = cPartyId[i];
@@ -352,22 +411,8 @@ public static partial class Generator
             else cPastVote[i] = (sbyte)InvertWeights(policyWeight, B, v, P, U(words, UPastVote, v));
 
             for (int pf = 0; pf < PlatformCount; pf++) cMediaUse[i * PlatformCount + pf] = (byte)p255[(XMedia + pf) * B + v];
-            // Favourite show: a logit draw with weights e^{−distance²} on the economic and cultural dimensions.
-            float showTotal = 0;
-            for (int sh = 0; sh < Shows; sh++) showTotal += x[(XShow + sh) * B + v];
-            float target = U(words, UShow, v) * showTotal, acc = 0;
-            int show = Shows - 1;
-            for (int sh = 0; sh < Shows - 1; sh++) { acc += x[(XShow + sh) * B + v]; if (target < acc) { show = sh; break; } }
-            cTvShow[i] = (byte)show;
-            (float mo, float af, float ev) = (Employment)buf.Emp[v] switch
-            {
-                Employment.Retired or Employment.Inactive => (0.75f, 0.70f, 0.85f),
-                Employment.Unemployed => (0.65f, 0.60f, 0.80f),
-                Employment.Student => (0.45f, 0.35f, 0.60f),
-                _ => (0.20f, 0.18f, 0.72f),
-            };
-            float jitter = 0.85f + 0.3f * U(words, UJitter, v);
-            cHomeProbability[i * 3] = Prob255(mo * jitter); cHomeProbability[i * 3 + 1] = Prob255(af * jitter); cHomeProbability[i * 3 + 2] = Prob255(ev * jitter);
+            cTvShow[i] = (byte)picks[v];
+            cHomeProbability[i * 3] = (byte)picks[B + v]; cHomeProbability[i * 3 + 1] = (byte)picks[2 * B + v]; cHomeProbability[i * 3 + 2] = (byte)picks[3 * B + v];
             cAnswersPhone[i] = (byte)p255[XPhone * B + v];
             cOpensEmail[i] = (byte)p255[XEmail * B + v];
             for (int c = 0; c < ConsumerCount; c++) cConsumerInterest[i * ConsumerCount + c] = (byte)p255[(XConsumer + c) * B + v];
@@ -380,6 +425,15 @@ public static partial class Generator
     private static readonly float[] MediaEduF = Array.ConvertAll(MediaEdu, d => (float)d);
     private static readonly float[] ShowEconF = Array.ConvertAll(ShowEcon, d => (float)d);
     private static readonly float[] ShowCultF = Array.ConvertAll(ShowCult, d => (float)d);
+
+    // Probability of being at home (morning, afternoon, evening) by employment, before the per-voter jitter.
+    private static readonly float[] HomeRetired = [0.75f, 0.70f, 0.85f], HomeUnemployed = [0.65f, 0.60f, 0.80f],
+        HomeStudent = [0.45f, 0.35f, 0.60f], HomeEmployed = [0.20f, 0.18f, 0.72f];
+
+    /// <summary>Eight uniforms in [0, 1) from eight consecutive words (lane for lane <see cref="FloatMath.Uniform"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> UniformRow(uint[] words, int offset) =>
+        Vector256.ConvertToSingle(Vector256.ShiftRightLogical(Vector256.LoadUnsafe(ref words[offset]), 8).AsInt32()) * Vector256.Create(1f / 16777216f);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float U(uint[] words, int slot, int v) => FloatMath.Uniform(words[slot * VoterBlock + v]);
