@@ -75,6 +75,8 @@ public static partial class Generator
         public readonly float[] Sal = new float[layout.K * VoterBlock];
         public readonly float[] B5 = new float[BigFiveCount * VoterBlock];
         public readonly byte[] Emp = new byte[VoterBlock];
+        public readonly uint[] LateHalf = new uint[4 * VoterBlock];
+        public readonly int[] Rejected = new int[layout.K * VoterBlock]; // nonzero where a gamma's first try was rejected
         public readonly int[] Demographics = new int[5 * VoterBlock];
         public readonly int[] Picks = new int[4 * VoterBlock]; // favourite show, home morning/afternoon/evening (0..255)
         public readonly float[] PolicyWeight = new float[parties * VoterBlock];
@@ -193,21 +195,35 @@ public static partial class Generator
             int hh = cHousehold[i] - h0;
             for (int q = 0; q < K; q++) { d[(DShared + 2 * q) * B + v] = nbOp[n * K + q]; d[(DShared + 2 * q + 1) * B + v] = buf.HouseholdZ[q * B + hh]; }
 
-            // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000; first try from the fixed slots).
-            float total = 0;
+        }
+
+        // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma comes
+        // from the voter's fixed slots, eight voters at a time; a rejected try (or α < 1) is redrawn, in issue order, from
+        // the voter's fallback stream; then each voter's gammas are normalised.
+        var sal = buf.Sal; var rejected = buf.Rejected;
+        for (int v = 0; v < lanes; v += 8)
+            for (int q = 0; q < K; q++)
+            {
+                var accept = TryGamma(gd, gc, Ld(z, (L.GammaZ + q) * B + v), FloatMath.OpenUniform(Vector256.LoadUnsafe(ref words[(L.GammaU + q) * B + v])), out var first);
+                if (alpha < 1f) accept = Vector256<float>.Zero;
+                first.StoreUnsafe(ref sal[q * B + v]);
+                (~accept.AsInt32()).StoreUnsafe(ref rejected[q * B + v]);
+            }
+        for (int v = 0; v < count; v++)
+        {
             RandomStream retry = default; bool hasRetry = false;
             for (int q = 0; q < K; q++)
             {
-                float gq;
-                if (alpha >= 1f && TryGamma(gd, gc, z[(L.GammaZ + q) * B + v], FloatMath.OpenUniform(words[(L.GammaU + q) * B + v]), out float first)) gq = first;
-                else
-                {
-                    if (!hasRetry) { retry = new RandomStream(seed, StreamVoterRetry, (ulong)i); hasRetry = true; }
-                    gq = (float)retry.Gamma(spec.SalienceConcentration);
-                }
-                buf.Sal[q * B + v] = gq; total += gq;
+                if (rejected[q * B + v] == 0) continue;
+                if (!hasRetry) { retry = new RandomStream(seed, StreamVoterRetry, (ulong)(i0 + v)); hasRetry = true; }
+                sal[q * B + v] = (float)retry.Gamma(spec.SalienceConcentration);
             }
-            for (int q = 0; q < K; q++) buf.Sal[q * B + v] /= total;
+        }
+        for (int v = 0; v < lanes; v += 8)
+        {
+            var total = Vector256<float>.Zero;
+            for (int q = 0; q < K; q++) total += Ld(sal, q * B + v);
+            for (int q = 0; q < K; q++) (Ld(sal, q * B + v) / total).StoreUnsafe(ref sal[q * B + v]);
         }
 
         // Binary demographics eight at a time, each lane the scalar rule: gender; urban; employment (retirement after
@@ -345,7 +361,6 @@ public static partial class Generator
             int h = cHousehold[i];
             if (h != currentHousehold) { currentHousehold = h; headPid = int.MinValue; } // the first member sets it
             float interest = x[XInterest * B + v];
-            cInterest[i] = FloatMath.ToHalf(interest);
             int pid;
             bool identifies = U(words, UIdentifies, v) < MathF.Min(1f, partyIdRate * (0.7f + 0.6f * interest));
             if (headPid != int.MinValue && U(words, UShare, v) < householdPartisanship) pid = headPid;
@@ -356,7 +371,6 @@ public static partial class Generator
             cPartyId[i] = (sbyte)pid;
             // Strength ~ Beta(2, 2): the median of three uniforms.
             float strength = pid >= 0 ? Median(U(words, UStrength, v), U(words, UStrength + 1, v), U(words, UStrength + 2, v)) : 0f;
-            cPartyIdStrength[i] = FloatMath.ToHalf(strength);
             buf.Strength[v] = strength;
             float ageC = (cAge[i] - 45) / 10f, edC = cEducation[i] - 1;
             late[v] = 0.2f - 1.6f * strength - 0.8f * interest + 0.25f * buf.B5[3 * B + v] + 0.6f * z[L.Persuade * B + v];
@@ -366,6 +380,15 @@ public static partial class Generator
         for (int r = 0; r < 2; r++)
             for (int v = 0; v < lanes; v += 8)
                 FloatMath.Logistic(Vector256.Create<float>(late.AsSpan(r * B + v, 8))).CopyTo(late.AsSpan(r * B + v, 8));
+        // Interest, party-identification strength, persuadability and digital footprint rounded to Half, eight at a time.
+        var lateHalf = buf.LateHalf; var strengthR = buf.Strength;
+        for (int v = 0; v < lanes; v += 8)
+        {
+            FloatMath.ToHalfBits(Ld(x, XInterest * B + v)).StoreUnsafe(ref lateHalf[v]);
+            FloatMath.ToHalfBits(Ld(strengthR, v)).StoreUnsafe(ref lateHalf[B + v]);
+            FloatMath.ToHalfBits(Ld(late, v)).StoreUnsafe(ref lateHalf[2 * B + v]);
+            FloatMath.ToHalfBits(Ld(x, XFootprint * B + v)).StoreUnsafe(ref lateHalf[3 * B + v]);
+        }
 
         // 6. Past turnout and vote, and the remaining outputs (the logistic leaves as bytes, eight at a time first).
         var p255 = buf.P255; var picks = buf.Picks; var emp8 = buf.Emp;
@@ -403,7 +426,9 @@ public static partial class Generator
         for (int v = 0; v < count; v++)
         {
             int i = i0 + v, pid = cPartyId[i];
-            cPersuadability[i] = FloatMath.ToHalf(late[v]);
+            cInterest[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[v]);
+            cPartyIdStrength[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[B + v]);
+            cPersuadability[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[2 * B + v]);
             bool voted = U(words, UVoted, v) < late[B + v];
             cPastTurnout[i] = (byte)(voted ? 1 : 0);
             if (!voted) cPastVote[i] = -1;
@@ -416,7 +441,7 @@ public static partial class Generator
             cAnswersPhone[i] = (byte)p255[XPhone * B + v];
             cOpensEmail[i] = (byte)p255[XEmail * B + v];
             for (int c = 0; c < ConsumerCount; c++) cConsumerInterest[i * ConsumerCount + c] = (byte)p255[(XConsumer + c) * B + v];
-            cDigitalFootprint[i] = FloatMath.ToHalf(x[XFootprint * B + v]);
+            cDigitalFootprint[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[3 * B + v]);
         }
     }
 
@@ -441,15 +466,20 @@ public static partial class Generator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Median(float a, float b, float c) => MathF.Max(MathF.Min(a, b), MathF.Min(MathF.Max(a, b), c));
 
-    /// <summary>One Marsaglia–Tsang (2000) trial for Gamma(d + 1/3) with c = 1/√(9d) from a normal x and an open uniform u.</summary>
-    private static bool TryGamma(float d, float c, float x, float u, out float value)
+    /// <summary>
+    /// One Marsaglia–Tsang (2000) trial for Gamma(d + 1/3), c = 1/√(9d), from normals x and open uniforms u, eight at a
+    /// time: accepted lanes (all bits set in the result) get d·(1 + c·x)³ in <paramref name="value"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TryGamma(float d, float c, Vector256<float> x, Vector256<float> u, out Vector256<float> value)
     {
-        value = 0;
-        float t = 1f + c * x;
-        if (t <= 0) return false;
-        float v = t * t * t, x2 = x * x;
-        if (u < 1f - 0.0331f * x2 * x2 || FloatMath.Log(u) < 0.5f * x2 + d * (1f - v + FloatMath.Log(v))) { value = d * v; return true; }
-        return false;
+        var t = Vector256<float>.One + C(c) * x;
+        var v = t * t * t;
+        var x2 = x * x;
+        var squeeze = Vector256.LessThan(u, Vector256<float>.One - C(0.0331f) * x2 * x2);
+        var full = Vector256.LessThan(FloatMath.Log(u), C(0.5f) * x2 + C(d) * (Vector256<float>.One - v + FloatMath.Log(v)));
+        value = C(d) * v;
+        return Vector256.GreaterThan(t, Vector256<float>.Zero) & (squeeze | full);
     }
 
     /// <summary>
