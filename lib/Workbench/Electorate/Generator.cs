@@ -350,12 +350,15 @@ public static partial class Generator
             }
         }, chunk: 4096);
         // Exponentiate once: valences only rescale each party's column.
-        for (int t = 0; t < S; t++)
+        DeterministicParallel.ForChunks(S, threads, (s, end) =>
         {
-            double max = double.NegativeInfinity;
-            for (int j = 0; j < P; j++) max = Math.Max(max, baseU[t * P + j]);
-            for (int j = 0; j < P; j++) baseU[t * P + j] = double.IsNegativeInfinity(baseU[t * P + j]) ? 0 : Math.Exp(baseU[t * P + j] - max);
-        }
+            for (long t = s; t < end; t++)
+            {
+                double max = double.NegativeInfinity;
+                for (int j = 0; j < P; j++) max = Math.Max(max, baseU[t * P + j]);
+                for (int j = 0; j < P; j++) baseU[t * P + j] = double.IsNegativeInfinity(baseU[t * P + j]) ? 0 : Math.Exp(baseU[t * P + j] - max);
+            }
+        }, chunk: 16_384);
         var weight = new double[S];
         Array.Fill(weight, 1.0);
         var prob = new double[S * P];
@@ -390,7 +393,7 @@ public static partial class Generator
                 tm.Closeness[k] = 1 - (first - second);
             }
             // 3. turnout intercept: the root of mean σ(α + index) = target (increasing in α), by safeguarded Newton steps.
-            for (int t = 0; t < S; t++) turnoutIndex[t] = tm.Index(e, idx[t]);
+            DeterministicParallel.ForChunks(S, threads, (s, end) => { for (long t = s; t < end; t++) turnoutIndex[t] = tm.Index(e, idx[t]); }, chunk: 16_384);
             tm.Intercept = TurnoutIntercept(turnoutIndex, spec.TurnoutTarget, threads);
             for (int t = 0; t < S; t++) weight[t] = Logistic(tm.Intercept + turnoutIndex[t]);
         }
