@@ -47,14 +47,17 @@ public sealed class VoteModel
         int pid = e.PartyId[voter];
         double strength = (double)e.PartyIdStrength[voter];
         int baseIdx = voter * K;
+        // The voter's positions and saliences widened once, not once per party.
+        Span<double> x = K <= 32 ? stackalloc double[2 * K] : new double[2 * K];
+        for (int q = 0; q < K; q++) { x[q] = (double)e.IssuePosition[baseIdx + q]; x[K + q] = (double)e.IssueSalience[baseIdx + q]; }
         for (int j = 0; j < P; j++)
         {
             if (!Stands[k * P + j]) { utility[j] = double.NegativeInfinity; continue; }
             double d = 0;
             for (int q = 0; q < K; q++)
             {
-                double diff = (double)e.IssuePosition[baseIdx + q] - PartyPositions[j * K + q];
-                d += (double)e.IssueSalience[baseIdx + q] * diff * diff;
+                double diff = x[q] - PartyPositions[j * K + q];
+                d += x[K + q] * diff * diff;
             }
             double u = -PolicyWeight * d + Valence[j] + ConstituencyOffset[k * P + j];
             if (pid == j) u += PartyIdWeight * strength;
