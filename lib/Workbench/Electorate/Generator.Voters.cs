@@ -74,7 +74,6 @@ public static partial class Generator
         public readonly float[] Pos = new float[layout.K * VoterBlock];
         public readonly float[] Sal = new float[layout.K * VoterBlock];
         public readonly float[] B5 = new float[BigFiveCount * VoterBlock];
-        public readonly byte[] Emp = new byte[VoterBlock];
         public readonly uint[] LateHalf = new uint[4 * VoterBlock];
         public readonly int[] Rejected = new int[layout.K * VoterBlock]; // nonzero where a gamma's first try was rejected
         public readonly int[] Demographics = new int[5 * VoterBlock];
@@ -172,7 +171,7 @@ public static partial class Generator
                 (Vector256.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector256.Create<uint>(buf.HouseholdWords.AsSpan(q * B + v, 8)))))
                     .CopyTo(buf.HouseholdZ.AsSpan(q * B + v, 8));
 
-        // 2. Demographics, traits, issues and the linear predictors of the leaf attributes.
+        // 2. Demographic cell and age of each voter (scalar: an alias-table draw), and the per-voter inputs of the vector passes.
         float dep = e.ConstituencyDeprivation[k];
         float unemployedBase = 0.05f * FloatMath.Exp(0.4f * dep);
         float minorityUrban = (float)Math.Min(1, m.Minority * 1.25), minorityRural = (float)Math.Min(1, m.Minority * 0.45);
@@ -194,7 +193,6 @@ public static partial class Generator
             d[DAgeYears * B + v] = age; d[DUrbanP * B + v] = pUrban[n];
             int hh = cHousehold[i] - h0;
             for (int q = 0; q < K; q++) { d[(DShared + 2 * q) * B + v] = nbOp[n * K + q]; d[(DShared + 2 * q + 1) * B + v] = buf.HouseholdZ[q * B + hh]; }
-
         }
 
         // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma comes
@@ -230,7 +228,7 @@ public static partial class Generator
         // 66, students among the young, unemployment with deprivation and low income); minority; health. Indicators go
         // to the vector inputs as 1/0, which the loadings multiply exactly.
         var demo = buf.Demographics;
-        float unemployedLow = unemployedBase * 2f, unemployedOther = unemployedBase * 1f, femaleOther = female + 0.005f;
+        float unemployedLow = unemployedBase * 2f, femaleOther = female + 0.005f;
         for (int v = 0; v < lanes; v += 8)
         {
             var ageY = Ld(d, DAgeYears * B + v);
@@ -239,7 +237,7 @@ public static partial class Generator
                 Vector256.ConditionalSelect(Vector256.LessThan(g, C(femaleOther)).AsInt32(), Vector256.Create(2), Vector256<int>.One));
             var urban = Vector256.LessThan(UniformRow(words, UUrban * B + v), Ld(d, DUrbanP * B + v));
             var u0 = UniformRow(words, UEmployment * B + v);
-            var unemployedRate = Vector256.ConditionalSelect(Vector256.Equals(Ld(d, DInc * B + v), C(-2f)), C(unemployedLow), C(unemployedOther));
+            var unemployedRate = Vector256.ConditionalSelect(Vector256.Equals(Ld(d, DInc * B + v), C(-2f)), C(unemployedLow), C(unemployedBase));
             var rest = Vector256.ConditionalSelect(Vector256.LessThan(UniformRow(words, (UEmployment + 1) * B + v), unemployedRate).AsInt32(),
                 Vector256.Create((int)Employment.Unemployed),
                 Vector256.ConditionalSelect(Vector256.LessThan(UniformRow(words, (UEmployment + 2) * B + v), C(0.86f)).AsInt32(),
@@ -267,7 +265,7 @@ public static partial class Generator
             int i = i0 + v;
             cGender[i] = (byte)demo[DemoGender * B + v]; cUrban[i] = (byte)demo[DemoUrban * B + v];
             byte emp = (byte)demo[DemoEmployment * B + v];
-            cEmployment[i] = emp; buf.Emp[v] = emp;
+            cEmployment[i] = emp;
             cMinority[i] = (byte)demo[DemoMinority * B + v]; cHealth[i] = (byte)demo[DemoHealth * B + v];
         }
 
@@ -391,7 +389,7 @@ public static partial class Generator
         }
 
         // 6. Past turnout and vote, and the remaining outputs (the logistic leaves as bytes, eight at a time first).
-        var p255 = buf.P255; var picks = buf.Picks; var emp8 = buf.Emp;
+        var p255 = buf.P255; var picks = buf.Picks;
         for (int r = XMedia; r < XLogisticEnd; r++)
             for (int v = 0; v < lanes; v += 8)
                 Prob255(Ld(x, r * B + v)).StoreUnsafe(ref p255[r * B + v]);
@@ -411,7 +409,7 @@ public static partial class Generator
             }
             show.StoreUnsafe(ref picks[v]);
             // Home by time of day: by employment, with a per-voter jitter.
-            var emp = Vector256.Create((int)emp8[v], emp8[v + 1], emp8[v + 2], emp8[v + 3], emp8[v + 4], emp8[v + 5], emp8[v + 6], emp8[v + 7]);
+            var emp = Vector256.LoadUnsafe(ref demo[DemoEmployment * B + v]);
             var home = Vector256.Equals(emp, Vector256.Create((int)Employment.Retired)) | Vector256.Equals(emp, Vector256.Create((int)Employment.Inactive));
             var unemployed = Vector256.Equals(emp, Vector256.Create((int)Employment.Unemployed));
             var student = Vector256.Equals(emp, Vector256.Create((int)Employment.Student));

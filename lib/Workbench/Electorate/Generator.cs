@@ -271,9 +271,8 @@ public static partial class Generator
         int R = spec.Regions, C = spec.Constituencies;
         const int Cells = 6 + 3 + 5;
         var counts = new int[C * Cells];
-        Span<byte> band = stackalloc byte[96];
-        for (int age = 0; age < 96; age++) band[age] = (byte)AgeBand(age);
-        var bandOf = band.ToArray();
+        var bandOf = new byte[96];
+        for (int age = 0; age < bandOf.Length; age++) bandOf[age] = (byte)AgeBand(age);
         DeterministicParallel.ForChunks(C, threads, (s, end) =>
         {
             for (long kk = s; kk < end; kk++)
@@ -368,7 +367,7 @@ public static partial class Generator
         var turnoutIndex = new double[S];
         for (int round = 0; round < 3; round++)
         {
-            // 1. valences: fixed point v_j += log(target_j / share_j) (Berry 1994 contraction).
+            // 1. valences: Newton steps on log share − log target (FitValences).
             iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P, threads);
             // Normalise: the first party's valence is 0 (only differences matter).
             double v0 = vm.Valence[0];
@@ -437,21 +436,27 @@ public static partial class Generator
         var moment = new double[P * P];
         var jac = new double[(P - 1) * (P - 1)];
         var rhs = new double[P - 1];
+        var gap = new double[P]; // log(target_j / share_j): the fixed-point step, and −F_j
         double lastWorst = double.PositiveInfinity;
         var lastValence = (double[])valence.Clone();
-        for (int it = 1; it <= 200; it++)
+        double Gaps()
         {
             ExpectedShares(expU, valence, weight, prob, shares, S, P, threads, moment);
             double worst = 0;
-            for (int j = 0; j < P; j++) worst = Math.Max(worst, Math.Abs(Math.Log(target[j] / Math.Max(shares[j], 1e-300))));
+            for (int j = 0; j < P; j++) { gap[j] = Math.Log(target[j] / Math.Max(shares[j], 1e-300)); worst = Math.Max(worst, Math.Abs(gap[j])); }
+            return worst;
+        }
+        for (int it = 1; it <= 200; it++)
+        {
+            double worst = Gaps();
             if (worst < 1e-7) return it;
             if (worst > lastWorst)
             {
                 // The Newton step overshot: go back and take the fixed-point step from there instead.
                 Array.Copy(lastValence, valence, P);
-                ExpectedShares(expU, valence, weight, prob, shares, S, P, threads, moment);
+                Gaps();
                 it++;
-                for (int j = 0; j < P; j++) valence[j] += Math.Log(target[j] / Math.Max(shares[j], 1e-300));
+                for (int j = 0; j < P; j++) valence[j] += gap[j];
                 lastWorst = double.PositiveInfinity;
                 continue;
             }
@@ -460,14 +465,14 @@ public static partial class Generator
             // moment[j, k] = Σ w p_j p_k / Σ w, shares[j] = Σ w p_j / Σ w.
             for (int j = 1; j < P; j++)
             {
-                rhs[j - 1] = -Math.Log(Math.Max(shares[j], 1e-300) / target[j]);
+                rhs[j - 1] = gap[j];
                 for (int k = 1; k < P; k++)
                     jac[(j - 1) * (P - 1) + k - 1] = ((j == k ? shares[j] : 0) - moment[j * P + k]) / Math.Max(shares[j], 1e-300);
             }
             if (SolveInPlace(jac, rhs, P - 1))
                 for (int j = 1; j < P; j++) valence[j] += rhs[j - 1];
             else
-                for (int j = 0; j < P; j++) valence[j] += Math.Log(target[j] / Math.Max(shares[j], 1e-300));
+                for (int j = 0; j < P; j++) valence[j] += gap[j];
         }
         return 200;
     }
