@@ -58,10 +58,10 @@ public static partial class Generator
     private const int DemoGender = 0, DemoUrban = 1, DemoEmployment = 2, DemoMinority = 3, DemoHealth = 4;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Ld(float[] a, int offset) => Vector256.LoadUnsafe(ref a[offset]);
+    private static Vector512<float> Ld(float[] a, int offset) => Vector512.LoadUnsafe(ref a[offset]);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> C(float value) => Vector256.Create(value);
+    private static Vector512<float> C(float value) => Vector512.Create(value);
 
     /// <summary>Per-thread buffers of one block.</summary>
     private sealed class VoterScratch(VoterLayout layout, int parties)
@@ -136,6 +136,7 @@ public static partial class Generator
         finally { scratch.Dispose(); }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void VoterBlockPass(Electorate e, ulong seed, VoterLayout L, Latent latent, AliasTable cellTable, float[] pUrban, float[] chol, float[] partyPositions,
         int k, int i0, int count, VoterScratch buf, ref int headPid, ref int currentHousehold)
     {
@@ -143,7 +144,7 @@ public static partial class Generator
         var spec = e.Spec;
         var m = spec.Marginals;
         int K = L.K, P = spec.Parties.Length;
-        int lanes = (count + 7) & ~7; // vector passes run over whole groups of eight (extra lanes are ignored)
+        int lanes = (count + 15) & ~15; // vector passes run over whole groups of sixteen (extra lanes are ignored)
         var words = buf.Words; var z = buf.Z; var x = buf.X;
         // The columns as locals, read once per block rather than at every use.
         var cAge = e.Age; var cAnswersPhone = e.AnswersPhone; var cBigFive = e.BigFive; var cConsumerInterest = e.ConsumerInterest;
@@ -159,17 +160,17 @@ public static partial class Generator
         for (int s = 0; s < L.NormalCount; s++)
         {
             var src = words.AsSpan((L.Normals + s) * B, B); var dst = z.AsSpan(s * B, B);
-            for (int v = 0; v < lanes; v += 8)
-                FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector256.Create<uint>(src.Slice(v, 8)))).CopyTo(dst.Slice(v, 8));
+            for (int v = 0; v < lanes; v += 16)
+                FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.Create<uint>(src.Slice(v, 16)))).CopyTo(dst.Slice(v, 16));
         }
         // Household-shared issue components, N(0, 0.5²), from the household's stream (seed, StreamHousehold + 100, h).
-        int h0 = cHousehold[i0], households = cHousehold[i0 + count - 1] - h0 + 1, hLanes = (households + 7) & ~7;
+        int h0 = cHousehold[i0], households = cHousehold[i0 + count - 1] - h0 + 1, hLanes = (households + 15) & ~15;
         int hWords = (K + 3) / 4 * 4;
         PhiloxBatch.Fill(seed, StreamHousehold + 100, (ulong)h0, households, hWords, buf.HouseholdWords, B);
         for (int q = 0; q < K; q++)
-            for (int v = 0; v < hLanes; v += 8)
-                (Vector256.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector256.Create<uint>(buf.HouseholdWords.AsSpan(q * B + v, 8)))))
-                    .CopyTo(buf.HouseholdZ.AsSpan(q * B + v, 8));
+            for (int v = 0; v < hLanes; v += 16)
+                (Vector512.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.Create<uint>(buf.HouseholdWords.AsSpan(q * B + v, 16)))))
+                    .CopyTo(buf.HouseholdZ.AsSpan(q * B + v, 16));
 
         // 2. Demographic cell and age of each voter (scalar: an alias-table draw), and the per-voter inputs of the vector passes.
         float dep = e.ConstituencyDeprivation[k];
@@ -196,14 +197,14 @@ public static partial class Generator
         }
 
         // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma comes
-        // from the voter's fixed slots, eight voters at a time; a rejected try (or α < 1) is redrawn, in issue order, from
+        // from the voter's fixed slots, sixteen voters at a time; a rejected try (or α < 1) is redrawn, in issue order, from
         // the voter's fallback stream; then each voter's gammas are normalised.
         var sal = buf.Sal; var rejected = buf.Rejected;
-        for (int v = 0; v < lanes; v += 8)
+        for (int v = 0; v < lanes; v += 16)
             for (int q = 0; q < K; q++)
             {
-                var accept = TryGamma(gd, gc, Ld(z, (L.GammaZ + q) * B + v), FloatMath.OpenUniform(Vector256.LoadUnsafe(ref words[(L.GammaU + q) * B + v])), out var first);
-                if (alpha < 1f) accept = Vector256<float>.Zero;
+                var accept = TryGamma(gd, gc, Ld(z, (L.GammaZ + q) * B + v), FloatMath.OpenUniform(Vector512.LoadUnsafe(ref words[(L.GammaU + q) * B + v])), out var first);
+                if (alpha < 1f) accept = Vector512<float>.Zero;
                 first.StoreUnsafe(ref sal[q * B + v]);
                 (~accept.AsInt32()).StoreUnsafe(ref rejected[q * B + v]);
             }
@@ -217,48 +218,48 @@ public static partial class Generator
                 sal[q * B + v] = (float)retry.Gamma(spec.SalienceConcentration);
             }
         }
-        for (int v = 0; v < lanes; v += 8)
+        for (int v = 0; v < lanes; v += 16)
         {
-            var total = Vector256<float>.Zero;
+            var total = Vector512<float>.Zero;
             for (int q = 0; q < K; q++) total += Ld(sal, q * B + v);
             for (int q = 0; q < K; q++) (Ld(sal, q * B + v) / total).StoreUnsafe(ref sal[q * B + v]);
         }
 
-        // Binary demographics eight at a time, each lane the scalar rule: gender; urban; employment (retirement after
+        // Binary demographics sixteen at a time, each lane the scalar rule: gender; urban; employment (retirement after
         // 66, students among the young, unemployment with deprivation and low income); minority; health. Indicators go
         // to the vector inputs as 1/0, which the loadings multiply exactly.
         var demo = buf.Demographics;
         float unemployedLow = unemployedBase * 2f, femaleOther = female + 0.005f;
-        for (int v = 0; v < lanes; v += 8)
+        for (int v = 0; v < lanes; v += 16)
         {
             var ageY = Ld(d, DAgeYears * B + v);
             var g = UniformRow(words, UGender * B + v);
-            var gender = Vector256.ConditionalSelect(Vector256.LessThan(g, C(female)).AsInt32(), Vector256<int>.Zero,
-                Vector256.ConditionalSelect(Vector256.LessThan(g, C(femaleOther)).AsInt32(), Vector256.Create(2), Vector256<int>.One));
-            var urban = Vector256.LessThan(UniformRow(words, UUrban * B + v), Ld(d, DUrbanP * B + v));
+            var gender = Vector512.ConditionalSelect(Vector512.LessThan(g, C(female)).AsInt32(), Vector512<int>.Zero,
+                Vector512.ConditionalSelect(Vector512.LessThan(g, C(femaleOther)).AsInt32(), Vector512.Create(2), Vector512<int>.One));
+            var urban = Vector512.LessThan(UniformRow(words, UUrban * B + v), Ld(d, DUrbanP * B + v));
             var u0 = UniformRow(words, UEmployment * B + v);
-            var unemployedRate = Vector256.ConditionalSelect(Vector256.Equals(Ld(d, DInc * B + v), C(-2f)), C(unemployedLow), C(unemployedBase));
-            var rest = Vector256.ConditionalSelect(Vector256.LessThan(UniformRow(words, (UEmployment + 1) * B + v), unemployedRate).AsInt32(),
-                Vector256.Create((int)Employment.Unemployed),
-                Vector256.ConditionalSelect(Vector256.LessThan(UniformRow(words, (UEmployment + 2) * B + v), C(0.86f)).AsInt32(),
-                    Vector256.Create((int)Employment.Employed), Vector256.Create((int)Employment.Inactive)));
-            var young = Vector256.ConditionalSelect((Vector256.LessThan(ageY, C(25f)) & Vector256.LessThan(u0, C(0.40f))).AsInt32(),
-                Vector256.Create((int)Employment.Student), rest);
-            var emp = Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(ageY, C(66f)).AsInt32(),
-                Vector256.ConditionalSelect(Vector256.LessThan(u0, C(0.88f)).AsInt32(), Vector256.Create((int)Employment.Retired), Vector256.Create((int)Employment.Employed)),
+            var unemployedRate = Vector512.ConditionalSelect(Vector512.Equals(Ld(d, DInc * B + v), C(-2f)), C(unemployedLow), C(unemployedBase));
+            var rest = Vector512.ConditionalSelect(Vector512.LessThan(UniformRow(words, (UEmployment + 1) * B + v), unemployedRate).AsInt32(),
+                Vector512.Create((int)Employment.Unemployed),
+                Vector512.ConditionalSelect(Vector512.LessThan(UniformRow(words, (UEmployment + 2) * B + v), C(0.86f)).AsInt32(),
+                    Vector512.Create((int)Employment.Employed), Vector512.Create((int)Employment.Inactive)));
+            var young = Vector512.ConditionalSelect((Vector512.LessThan(ageY, C(25f)) & Vector512.LessThan(u0, C(0.40f))).AsInt32(),
+                Vector512.Create((int)Employment.Student), rest);
+            var emp = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(ageY, C(66f)).AsInt32(),
+                Vector512.ConditionalSelect(Vector512.LessThan(u0, C(0.88f)).AsInt32(), Vector512.Create((int)Employment.Retired), Vector512.Create((int)Employment.Employed)),
                 young);
-            var minority = Vector256.LessThan(UniformRow(words, UMinority * B + v), Vector256.ConditionalSelect(urban, C(minorityUrban), C(minorityRural)));
-            var healthy = Vector256.LessThan(UniformRow(words, UHealth * B + v),
-                Vector256.Min(Vector256<float>.One, C(health) * (C(0.4f) + C(1.4f) * (ageY - C(18f)) / C(77f))));
+            var minority = Vector512.LessThan(UniformRow(words, UMinority * B + v), Vector512.ConditionalSelect(urban, C(minorityUrban), C(minorityRural)));
+            var healthy = Vector512.LessThan(UniformRow(words, UHealth * B + v),
+                Vector512.Min(Vector512<float>.One, C(health) * (C(0.4f) + C(1.4f) * (ageY - C(18f)) / C(77f))));
             gender.StoreUnsafe(ref demo[DemoGender * B + v]);
-            (urban.AsInt32() & Vector256<int>.One).StoreUnsafe(ref demo[DemoUrban * B + v]);
+            (urban.AsInt32() & Vector512<int>.One).StoreUnsafe(ref demo[DemoUrban * B + v]);
             emp.StoreUnsafe(ref demo[DemoEmployment * B + v]);
-            (minority.AsInt32() & Vector256<int>.One).StoreUnsafe(ref demo[DemoMinority * B + v]);
-            (healthy.AsInt32() & Vector256<int>.One).StoreUnsafe(ref demo[DemoHealth * B + v]);
-            (urban.AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DUrban * B + v]);
-            (minority.AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DMinority * B + v]);
-            (Vector256.Equals(emp, Vector256.Create((int)Employment.Unemployed)).AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DUnemployed * B + v]);
-            (Vector256.Equals(gender, Vector256<int>.One).AsSingle() & Vector256<float>.One).StoreUnsafe(ref d[DMale * B + v]);
+            (minority.AsInt32() & Vector512<int>.One).StoreUnsafe(ref demo[DemoMinority * B + v]);
+            (healthy.AsInt32() & Vector512<int>.One).StoreUnsafe(ref demo[DemoHealth * B + v]);
+            (urban.AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DUrban * B + v]);
+            (minority.AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DMinority * B + v]);
+            (Vector512.Equals(emp, Vector512.Create((int)Employment.Unemployed)).AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DUnemployed * B + v]);
+            (Vector512.Equals(gender, Vector512<int>.One).AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DMale * B + v]);
         }
         for (int v = 0; v < count; v++)
         {
@@ -271,19 +272,19 @@ public static partial class Generator
 
         // Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
         // neighbourhood "swing streets" + household + individual) and the linear predictors of the leaf attributes,
-        // eight voters at a time; every lane is the same arithmetic, in the same order, as one voter's scalar code.
+        // sixteen voters at a time; every lane is the same arithmetic, in the same order, as one voter's scalar code.
         var b5r = buf.B5; var posR = buf.Pos;
-        var w10 = Vector256.Create(0.15f * dep);
-        for (int v = 0; v < lanes; v += 8)
+        var w10 = Vector512.Create(0.15f * dep);
+        for (int v = 0; v < lanes; v += 16)
         {
             for (int t = 0; t < BigFiveCount; t++)
             {
-                var sum = Vector256<float>.Zero;
-                for (int c = 0; c <= t; c++) sum += Vector256.Create(chol[t * BigFiveCount + c]) * Ld(z, (L.BigFive + c) * B + v);
+                var sum = Vector512<float>.Zero;
+                for (int c = 0; c <= t; c++) sum += Vector512.Create(chol[t * BigFiveCount + c]) * Ld(z, (L.BigFive + c) * B + v);
                 sum.StoreUnsafe(ref b5r[t * B + v]);
             }
-            Vector256<float> ageC = Ld(d, DAge * B + v), edC = Ld(d, DEdu * B + v), incC = Ld(d, DInc * B + v), urbanV = Ld(d, DUrban * B + v);
-            Vector256<float> b0 = Ld(b5r, v), b1 = Ld(b5r, B + v);
+            Vector512<float> ageC = Ld(d, DAge * B + v), edC = Ld(d, DEdu * B + v), incC = Ld(d, DInc * B + v), urbanV = Ld(d, DUrban * B + v);
+            Vector512<float> b0 = Ld(b5r, v), b1 = Ld(b5r, B + v);
             for (int q = 0; q < K; q++)
             {
                 var load = (q % 4) switch
@@ -301,21 +302,21 @@ public static partial class Generator
                 (C(MediaBaseF[pf]) + C(MediaAgeF[pf]) * ageC + C(MediaEduF[pf]) * edC + C(0.6f) * Ld(z, (L.Media + pf) * B + v)).StoreUnsafe(ref x[(XMedia + pf) * B + v]);
             (C(-0.6f) + C(0.35f) * ageC + C(0.5f) * Ld(z, L.Phone * B + v)).StoreUnsafe(ref x[XPhone * B + v]);
             (C(-0.2f) + C(0.3f) * edC - C(0.1f) * ageC + C(0.5f) * Ld(z, L.Email * B + v)).StoreUnsafe(ref x[XEmail * B + v]);
-            Vector256<float> env = K > 2 ? Ld(posR, 2 * B + v) : Vector256<float>.Zero, cult = K > 1 ? Ld(posR, B + v) : Vector256<float>.Zero, econ = Ld(posR, v);
+            Vector512<float> env = K > 2 ? Ld(posR, 2 * B + v) : Vector512<float>.Zero, cult = K > 1 ? Ld(posR, B + v) : Vector512<float>.Zero, econ = Ld(posR, v);
             (C(-1.0f) + C(0.8f) * env + C(0.25f) * incC + C(0.5f) * Ld(z, L.Consumer * B + v)).StoreUnsafe(ref x[XConsumer * B + v]);
             (C(-1.6f) + C(0.6f) * incC + C(0.5f) * Ld(z, (L.Consumer + 1) * B + v)).StoreUnsafe(ref x[(XConsumer + 1) * B + v]);
-            (C(-1.5f) + C(0.5f) * cult + (Vector256<float>.One - urbanV) + C(0.5f) * Ld(z, (L.Consumer + 2) * B + v)).StoreUnsafe(ref x[(XConsumer + 2) * B + v]);
+            (C(-1.5f) + C(0.5f) * cult + (Vector512<float>.One - urbanV) + C(0.5f) * Ld(z, (L.Consumer + 2) * B + v)).StoreUnsafe(ref x[(XConsumer + 2) * B + v]);
             (C(-1.6f) + C(0.6f) * Ld(d, DMale * B + v) - C(0.2f) * edC + C(0.5f) * Ld(z, (L.Consumer + 3) * B + v)).StoreUnsafe(ref x[(XConsumer + 3) * B + v]);
             (C(-0.25f) * ageC + C(0.6f) * Ld(z, L.Footprint * B + v)).StoreUnsafe(ref x[XFootprint * B + v]);
             for (int sh = 0; sh < Shows; sh++)
             {
-                Vector256<float> d0 = econ - C(ShowEconF[sh]), d1 = cult - C(ShowCultF[sh]);
+                Vector512<float> d0 = econ - C(ShowEconF[sh]), d1 = cult - C(ShowCultF[sh]);
                 (-(d0 * d0 + d1 * d1)).StoreUnsafe(ref x[(XShow + sh) * B + v]);
             }
         }
-        // The traits, positions and saliences into the voter-major output columns, rounded to Half eight at a time.
+        // The traits, positions and saliences into the voter-major output columns, rounded to Half sixteen at a time.
         var hb = buf.HalfBits; var salR = buf.Sal;
-        for (int v = 0; v < lanes; v += 8)
+        for (int v = 0; v < lanes; v += 16)
         {
             for (int t = 0; t < BigFiveCount; t++) FloatMath.ToHalfBits(Ld(b5r, t * B + v)).StoreUnsafe(ref hb[t * B + v]);
             for (int q = 0; q < K; q++)
@@ -335,16 +336,16 @@ public static partial class Generator
             }
         }
 
-        // 3. Transforms of the leaf predictors, eight voters at a time.
+        // 3. Transforms of the leaf predictors, sixteen voters at a time.
         for (int r = 0; r < XLogisticEnd; r++)
-            for (int v = 0; v < lanes; v += 8)
-                FloatMath.Logistic(Vector256.Create<float>(x.AsSpan(r * B + v, 8))).CopyTo(x.AsSpan(r * B + v, 8));
+            for (int v = 0; v < lanes; v += 16)
+                FloatMath.Logistic(Vector512.Create<float>(x.AsSpan(r * B + v, 16))).CopyTo(x.AsSpan(r * B + v, 16));
         for (int r = XFootprint; r < XCount; r++)
-            for (int v = 0; v < lanes; v += 8)
-                FloatMath.Exp(Vector256.Create<float>(x.AsSpan(r * B + v, 8))).CopyTo(x.AsSpan(r * B + v, 8));
+            for (int v = 0; v < lanes; v += 16)
+                FloatMath.Exp(Vector512.Create<float>(x.AsSpan(r * B + v, 16))).CopyTo(x.AsSpan(r * B + v, 16));
 
         // Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
-        // then single precision), eight voters at a time; party identification and the past vote both draw from them.
+        // then single precision), sixteen voters at a time; party identification and the past vote both draw from them.
         var vm = e.VoteModel;
         var policyWeight = buf.PolicyWeight;
         PolicyWeights(vm, partyPositions, k, buf.Pos, buf.Sal, K, lanes, policyWeight);
@@ -374,13 +375,13 @@ public static partial class Generator
             late[v] = 0.2f - 1.6f * strength - 0.8f * interest + 0.25f * buf.B5[3 * B + v] + 0.6f * z[L.Persuade * B + v];
             late[B + v] = 0.3f + 0.25f * ageC + 0.3f * edC + 1.6f * (interest - 0.5f) + 0.6f * strength;
         }
-        // 5. Their logistics, eight voters at a time.
+        // 5. Their logistics, sixteen voters at a time.
         for (int r = 0; r < 2; r++)
-            for (int v = 0; v < lanes; v += 8)
-                FloatMath.Logistic(Vector256.Create<float>(late.AsSpan(r * B + v, 8))).CopyTo(late.AsSpan(r * B + v, 8));
-        // Interest, party-identification strength, persuadability and digital footprint rounded to Half, eight at a time.
+            for (int v = 0; v < lanes; v += 16)
+                FloatMath.Logistic(Vector512.Create<float>(late.AsSpan(r * B + v, 16))).CopyTo(late.AsSpan(r * B + v, 16));
+        // Interest, party-identification strength, persuadability and digital footprint rounded to Half, sixteen at a time.
         var lateHalf = buf.LateHalf; var strengthR = buf.Strength;
-        for (int v = 0; v < lanes; v += 8)
+        for (int v = 0; v < lanes; v += 16)
         {
             FloatMath.ToHalfBits(Ld(x, XInterest * B + v)).StoreUnsafe(ref lateHalf[v]);
             FloatMath.ToHalfBits(Ld(strengthR, v)).StoreUnsafe(ref lateHalf[B + v]);
@@ -388,36 +389,36 @@ public static partial class Generator
             FloatMath.ToHalfBits(Ld(x, XFootprint * B + v)).StoreUnsafe(ref lateHalf[3 * B + v]);
         }
 
-        // 6. Past turnout and vote, and the remaining outputs (the logistic leaves as bytes, eight at a time first).
+        // 6. Past turnout and vote, and the remaining outputs (the logistic leaves as bytes, sixteen at a time first).
         var p255 = buf.P255; var picks = buf.Picks;
         for (int r = XMedia; r < XLogisticEnd; r++)
-            for (int v = 0; v < lanes; v += 8)
+            for (int v = 0; v < lanes; v += 16)
                 Prob255(Ld(x, r * B + v)).StoreUnsafe(ref p255[r * B + v]);
-        for (int v = 0; v < lanes; v += 8)
+        for (int v = 0; v < lanes; v += 16)
         {
             // Favourite show: a logit draw with weights e^{−distance²} on the economic and cultural dimensions, by
             // inversion — the first show whose cumulative weight exceeds u·Σ, i.e. the number of partial sums ≤ u·Σ
             // among the first Shows − 1 (the sums never decrease).
-            var total = Vector256<float>.Zero;
+            var total = Vector512<float>.Zero;
             for (int sh = 0; sh < Shows; sh++) total += Ld(x, (XShow + sh) * B + v);
             var target = UniformRow(words, UShow * B + v) * total;
-            var acc = Vector256<float>.Zero; var show = Vector256<int>.Zero;
+            var acc = Vector512<float>.Zero; var show = Vector512<int>.Zero;
             for (int sh = 0; sh < Shows - 1; sh++)
             {
                 acc += Ld(x, (XShow + sh) * B + v);
-                show -= Vector256.GreaterThanOrEqual(target, acc).AsInt32(); // all bits set = −1 where target ≥ acc
+                show -= Vector512.GreaterThanOrEqual(target, acc).AsInt32(); // all bits set = −1 where target ≥ acc
             }
             show.StoreUnsafe(ref picks[v]);
             // Home by time of day: by employment, with a per-voter jitter.
-            var emp = Vector256.LoadUnsafe(ref demo[DemoEmployment * B + v]);
-            var home = Vector256.Equals(emp, Vector256.Create((int)Employment.Retired)) | Vector256.Equals(emp, Vector256.Create((int)Employment.Inactive));
-            var unemployed = Vector256.Equals(emp, Vector256.Create((int)Employment.Unemployed));
-            var student = Vector256.Equals(emp, Vector256.Create((int)Employment.Student));
+            var emp = Vector512.LoadUnsafe(ref demo[DemoEmployment * B + v]);
+            var home = Vector512.Equals(emp, Vector512.Create((int)Employment.Retired)) | Vector512.Equals(emp, Vector512.Create((int)Employment.Inactive));
+            var unemployed = Vector512.Equals(emp, Vector512.Create((int)Employment.Unemployed));
+            var student = Vector512.Equals(emp, Vector512.Create((int)Employment.Student));
             var jitter = C(0.85f) + C(0.3f) * UniformRow(words, UJitter * B + v);
             for (int t = 0; t < 3; t++)
             {
-                var p = Vector256.ConditionalSelect(home.AsSingle(), C(HomeRetired[t]), Vector256.ConditionalSelect(unemployed.AsSingle(), C(HomeUnemployed[t]),
-                    Vector256.ConditionalSelect(student.AsSingle(), C(HomeStudent[t]), C(HomeEmployed[t]))));
+                var p = Vector512.ConditionalSelect(home.AsSingle(), C(HomeRetired[t]), Vector512.ConditionalSelect(unemployed.AsSingle(), C(HomeUnemployed[t]),
+                    Vector512.ConditionalSelect(student.AsSingle(), C(HomeStudent[t]), C(HomeEmployed[t]))));
                 Prob255(p * jitter).StoreUnsafe(ref picks[(1 + t) * B + v]);
             }
         }
@@ -453,10 +454,10 @@ public static partial class Generator
     private static readonly float[] HomeRetired = [0.75f, 0.70f, 0.85f], HomeUnemployed = [0.65f, 0.60f, 0.80f],
         HomeStudent = [0.45f, 0.35f, 0.60f], HomeEmployed = [0.20f, 0.18f, 0.72f];
 
-    /// <summary>Eight uniforms in [0, 1) from eight consecutive words (lane for lane <see cref="FloatMath.Uniform"/>).</summary>
+    /// <summary>Sixteen uniforms in [0, 1) from sixteen consecutive words (lane for lane <see cref="FloatMath.Uniform"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> UniformRow(uint[] words, int offset) =>
-        Vector256.ConvertToSingle(Vector256.ShiftRightLogical(Vector256.LoadUnsafe(ref words[offset]), 8).AsInt32()) * Vector256.Create(1f / 16777216f);
+    private static Vector512<float> UniformRow(uint[] words, int offset) =>
+        Vector512.ConvertToSingle(Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref words[offset]), 8).AsInt32()) * Vector512.Create(1f / 16777216f);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float U(uint[] words, int slot, int v) => FloatMath.Uniform(words[slot * VoterBlock + v]);
@@ -465,73 +466,74 @@ public static partial class Generator
     private static float Median(float a, float b, float c) => MathF.Max(MathF.Min(a, b), MathF.Min(MathF.Max(a, b), c));
 
     /// <summary>
-    /// One Marsaglia–Tsang (2000) trial for Gamma(d + 1/3), c = 1/√(9d), from normals x and open uniforms u, eight at a
+    /// One Marsaglia–Tsang (2000) trial for Gamma(d + 1/3), c = 1/√(9d), from normals x and open uniforms u, sixteen at a
     /// time: accepted lanes (all bits set in the result) get d·(1 + c·x)³ in <paramref name="value"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> TryGamma(float d, float c, Vector256<float> x, Vector256<float> u, out Vector256<float> value)
+    private static Vector512<float> TryGamma(float d, float c, Vector512<float> x, Vector512<float> u, out Vector512<float> value)
     {
-        var t = Vector256<float>.One + C(c) * x;
+        var t = Vector512<float>.One + C(c) * x;
         var v = t * t * t;
         var x2 = x * x;
-        var squeeze = Vector256.LessThan(u, Vector256<float>.One - C(0.0331f) * x2 * x2);
-        var full = Vector256.LessThan(FloatMath.Log(u), C(0.5f) * x2 + C(d) * (Vector256<float>.One - v + FloatMath.Log(v)));
+        var squeeze = Vector512.LessThan(u, Vector512<float>.One - C(0.0331f) * x2 * x2);
+        var full = Vector512.LessThan(FloatMath.Log(u), C(0.5f) * x2 + C(d) * (Vector512<float>.One - v + FloatMath.Log(v)));
         value = C(d) * v;
-        return Vector256.GreaterThan(t, Vector256<float>.Zero) & (squeeze | full);
+        return Vector512.GreaterThan(t, Vector512<float>.Zero) & (squeeze | full);
     }
 
     /// <summary>
     /// Policy-only logit weights of a block: u_j = (float)(−w Σ_q s_q (x_q − p_jq)² + c_jk) with the squared distance
     /// in single precision and the rest in double (−∞ where party j does not stand in constituency k), then
     /// e^{u_j − max u} (0 for −∞), written to <paramref name="weight"/>[j·VoterBlock + v] for the first
-    /// <paramref name="lanes"/> voters, eight at a time.
+    /// <paramref name="lanes"/> voters, sixteen at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PolicyWeights(VoteModel vm, float[] partyPositions, int k, float[] pos, float[] sal, int K, int lanes, float[] weight)
     {
         const int B = VoterBlock;
         int P = vm.Parties;
-        var negW = Vector256.Create(-vm.PolicyWeight);
-        for (int v = 0; v < lanes; v += 8)
+        var negW = Vector512.Create(-vm.PolicyWeight);
+        for (int v = 0; v < lanes; v += 16)
         {
-            var max = Vector256.Create(float.NegativeInfinity);
+            var max = Vector512.Create(float.NegativeInfinity);
             for (int j = 0; j < P; j++)
             {
-                Vector256<float> u;
-                if (!vm.Stands[k * P + j]) u = Vector256.Create(float.NegativeInfinity);
+                Vector512<float> u;
+                if (!vm.Stands[k * P + j]) u = Vector512.Create(float.NegativeInfinity);
                 else
                 {
                     var d = WeightedDistance(pos, sal, K, v, partyPositions, j);
-                    var offset = Vector256.Create(vm.ConstituencyOffset[k * P + j]);
-                    u = Vector256.Narrow(negW * Vector256.WidenLower(d) + offset, negW * Vector256.WidenUpper(d) + offset);
+                    var offset = Vector512.Create(vm.ConstituencyOffset[k * P + j]);
+                    u = Vector512.Narrow(negW * Vector512.WidenLower(d) + offset, negW * Vector512.WidenUpper(d) + offset);
                 }
                 u.StoreUnsafe(ref weight[j * B + v]);
-                max = Vector256.Max(max, u);
+                max = Vector512.Max(max, u);
             }
             ExpWeights(weight, P, v, max);
         }
     }
 
-    /// <summary>Σ_q s_q (x_q − p_jq)² of eight voters (rows q·VoterBlock + v of positions and saliences), in single precision.</summary>
+    /// <summary>Σ_q s_q (x_q − p_jq)² of sixteen voters (rows q·VoterBlock + v of positions and saliences), in single precision.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> WeightedDistance(float[] pos, float[] sal, int K, int v, float[] partyPositions, int j)
+    private static Vector512<float> WeightedDistance(float[] pos, float[] sal, int K, int v, float[] partyPositions, int j)
     {
-        var d = Vector256<float>.Zero;
+        var d = Vector512<float>.Zero;
         for (int q = 0; q < K; q++)
         {
-            var diff = Ld(pos, q * VoterBlock + v) - Vector256.Create(partyPositions[j * K + q]);
+            var diff = Ld(pos, q * VoterBlock + v) - Vector512.Create(partyPositions[j * K + q]);
             d += Ld(sal, q * VoterBlock + v) * diff * diff;
         }
         return d;
     }
 
-    /// <summary>Utilities u (rows j·VoterBlock + v) of eight voters replaced by e^{u − max}, or 0 where u = −∞.</summary>
+    /// <summary>Utilities u (rows j·VoterBlock + v) of sixteen voters replaced by e^{u − max}, or 0 where u = −∞.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ExpWeights(float[] weight, int P, int v, Vector256<float> max)
+    private static void ExpWeights(float[] weight, int P, int v, Vector512<float> max)
     {
         for (int j = 0; j < P; j++)
         {
             var u = Ld(weight, j * VoterBlock + v);
-            Vector256.ConditionalSelect(Vector256.Equals(u, Vector256.Create(float.NegativeInfinity)), Vector256<float>.Zero, FloatMath.Exp(u - max))
+            Vector512.ConditionalSelect(Vector512.Equals(u, Vector512.Create(float.NegativeInfinity)), Vector512<float>.Zero, FloatMath.Exp(u - max))
                 .StoreUnsafe(ref weight[j * VoterBlock + v]);
         }
     }
@@ -540,6 +542,7 @@ public static partial class Generator
     /// A multinomial-logit draw by inversion from weights stored a row per party (<paramref name="weight"/>[j·stride + v]):
     /// the first party whose cumulative weight exceeds uniform·Σ (parties of weight 0 are skipped).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int InvertWeights(float[] weight, int stride, int v, int parties, float uniform)
     {
         float total = 0;
@@ -559,8 +562,8 @@ public static partial class Generator
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static byte Prob255(float p) => (byte)Math.Clamp((int)MathF.Round(p * 255f), 0, 255);
 
-    /// <summary><see cref="Prob255(float)"/> of eight values (round half to even, as MathF.Round), as ints.</summary>
+    /// <summary><see cref="Prob255(float)"/> of sixteen values (round half to even, as MathF.Round), as ints.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> Prob255(Vector256<float> p) =>
-        Vector256.Min(Vector256.Max(Vector256.ConvertToInt32(Vector256.Round(p * Vector256.Create(255f))), Vector256<int>.Zero), Vector256.Create(255));
+    private static Vector512<int> Prob255(Vector512<float> p) =>
+        Vector512.Min(Vector512.Max(Vector512.ConvertToInt32(Vector512.Round(p * Vector512.Create(255f))), Vector512<int>.Zero), Vector512.Create(255));
 }

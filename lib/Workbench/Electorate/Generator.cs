@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Workbench.Random;
 
@@ -519,7 +520,7 @@ public static partial class Generator
         bool second = moment != null;
         int width = P + 1 + (second ? P * P : 0);
         // Fixed chunks, partial sums added in chunk order: the same result for any thread count.
-        var partial = DeterministicParallel.MapReduce(S, threads, (s, end) =>
+        var partial = DeterministicParallel.MapReduce(S, threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, end) =>
         {
             var acc = new double[width];
             for (long t = s; t < end; t++)
@@ -546,16 +547,14 @@ public static partial class Generator
                 for (int k = j; k < P; k++) moment![j * P + k] = moment[k * P + j] = partial[P + 1 + j * P + k] / partial[P];
     }
 
-    /// <summary>Halves to floats (exactly), eight at a time.</summary>
+    /// <summary>Halves to floats (exactly), sixteen at a time.</summary>
     private static void HalvesToSingles(ReadOnlySpan<Half> source, Span<float> destination)
     {
         var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<Half, ushort>(source);
         int c = 0;
-        for (; c + 8 <= bits.Length; c += 8)
-        {
-            var h = Vector128.Create<ushort>(bits.Slice(c, 8));
-            FloatMath.HalfBitsToSingle(Vector256.Create(Vector128.WidenLower(h), Vector128.WidenUpper(h))).CopyTo(destination.Slice(c, 8));
-        }
+        for (; c + 16 <= bits.Length; c += 16)
+            FloatMath.HalfBitsToSingle(Vector512.WidenLower(Vector512.Create(Vector256.Create<ushort>(bits.Slice(c, 16)), Vector256<ushort>.Zero)))
+                .CopyTo(destination.Slice(c, 16));
         for (; c < bits.Length; c++) destination[c] = (float)source[c];
     }
 
@@ -573,7 +572,7 @@ public static partial class Generator
         float w = (float)vm.PolicyWeight, beta = (float)vm.PartyIdWeight;
         var ts = tm.Spec;
         float tAge = (float)ts.Age, tEdu = (float)ts.Education, tPast = (float)ts.PastTurnout, tPid = (float)ts.PartyIdStrength, tInt = (float)ts.Interest;
-        DeterministicParallel.ForChunks(C, threads, (s, end) =>
+        DeterministicParallel.ForChunks(C, threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, end) =>
         {
             const int B = VoterBlock;
             var words = new uint[4 * B];
@@ -592,7 +591,7 @@ public static partial class Generator
                 float intercept = (float)(tm.Intercept + ts.Closeness * tm.Closeness[k]);
                 for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += B)
                 {
-                    int count = Math.Min(B, e.ConstituencyStart[k + 1] - i0), lanes = (count + 7) & ~7;
+                    int count = Math.Min(B, e.ConstituencyStart[k + 1] - i0), lanes = (count + 15) & ~15;
                     PhiloxBatch.Fill(seed, StreamVote, (ulong)i0, count, 4, words, B);
                     // The voters' columns as floats, one row per attribute.
                     HalvesToSingles(e.IssuePosition.AsSpan(i0 * K, count * K), tmp);
@@ -606,29 +605,29 @@ public static partial class Generator
                         int i = i0 + v;
                         pidR[v] = e.PartyId[i]; age45[v] = e.Age[i] - 45; edu[v] = e.Education[i]; past[v] = e.PastTurnout[i];
                     }
-                    // Utilities, logit weights e^{u_j − max u} and the turnout propensity, eight voters at a time: each
+                    // Utilities, logit weights e^{u_j − max u} and the turnout propensity, sixteen voters at a time: each
                     // lane is the arithmetic of one voter's scalar code, in the same order.
-                    for (int v = 0; v < lanes; v += 8)
+                    for (int v = 0; v < lanes; v += 16)
                     {
                         var str = Ld(strength, v); var pid = Ld(pidR, v);
-                        var max = Vector256.Create(float.NegativeInfinity);
+                        var max = Vector512.Create(float.NegativeInfinity);
                         for (int j = 0; j < P; j++)
                         {
-                            Vector256<float> u;
-                            if (float.IsNegativeInfinity(constant[j])) u = Vector256.Create(float.NegativeInfinity);
+                            Vector512<float> u;
+                            if (float.IsNegativeInfinity(constant[j])) u = Vector512.Create(float.NegativeInfinity);
                             else
                             {
                                 var d = WeightedDistance(posR, salR, K, v, positions, j);
-                                u = Vector256.Create(-w) * d + Vector256.Create(constant[j])
-                                    + Vector256.ConditionalSelect(Vector256.Equals(pid, Vector256.Create((float)j)), Vector256.Create(beta) * str, Vector256<float>.Zero);
+                                u = Vector512.Create(-w) * d + Vector512.Create(constant[j])
+                                    + Vector512.ConditionalSelect(Vector512.Equals(pid, Vector512.Create((float)j)), Vector512.Create(beta) * str, Vector512<float>.Zero);
                             }
                             u.StoreUnsafe(ref weight[j * B + v]);
-                            max = Vector256.Max(max, u);
+                            max = Vector512.Max(max, u);
                         }
                         ExpWeights(weight, P, v, max);
-                        var index = Vector256.Create(intercept) + Vector256.Create(tAge) * Ld(age45, v) / Vector256.Create(10f)
-                            + Vector256.Create(tEdu) * Ld(edu, v) + Vector256.Create(tPast) * Ld(past, v)
-                            + Vector256.Create(tPid) * str + Vector256.Create(tInt) * Ld(interest, v);
+                        var index = Vector512.Create(intercept) + Vector512.Create(tAge) * Ld(age45, v) / Vector512.Create(10f)
+                            + Vector512.Create(tEdu) * Ld(edu, v) + Vector512.Create(tPast) * Ld(past, v)
+                            + Vector512.Create(tPid) * str + Vector512.Create(tInt) * Ld(interest, v);
                         FloatMath.ToHalfBits(FloatMath.Logistic(index)).StoreUnsafe(ref turnoutBits[v]);
                     }
                     // The draw by inversion: the first party whose cumulative weight exceeds u·Σ.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -50,6 +51,7 @@ public static class PhiloxBatch
 
     // Fill16 and Fill8 are the same ten rounds on Vector512 and Vector256: the 32×32→64-bit multiply (vpmuludq) is
     // only reachable through the width-specific Avx512F/Avx2 classes, so the two widths are written out.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill16(uint k0, uint k1, uint streamId, ulong index, int wordCount, Span<uint> words, int stride, int e)
     {
         var lane = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
@@ -81,6 +83,7 @@ public static class PhiloxBatch
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill8(uint k0, uint k1, uint streamId, ulong index, int wordCount, Span<uint> words, int stride, int e)
     {
         var lane = Vector256.Create(0UL, 1, 2, 3);

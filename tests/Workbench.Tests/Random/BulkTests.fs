@@ -45,10 +45,10 @@ let private quantile (u: float) =
 let private bits (f: float32) = BitConverter.SingleToUInt32Bits f
 
 /// 8 lanes through the vector call must be the same bits as 8 scalar calls.
-let private sameBitsAsScalar (vf: Vector256<float32> -> Vector256<float32>) (sf: float32 -> float32) (xs: float32[]) =
-    for i in 0 .. 8 .. xs.Length - 8 do
-        let v = vf (Vector256.Create<float32>(xs.[i .. i + 7]))
-        for l in 0 .. 7 do
+let private sameBitsAsScalar (vf: Vector512<float32> -> Vector512<float32>) (sf: float32 -> float32) (xs: float32[]) =
+    for i in 0 .. 16 .. xs.Length - 16 do
+        let v = vf (Vector512.Create<float32>(xs.[i .. i + 15]))
+        for l in 0 .. 15 do
             let s = sf xs.[i + l]
             if bits (v.GetElement l) <> bits s then
                 failtestf "lane %d of x = %.9g: vector %.9g, scalar %.9g" l xs.[i + l] (v.GetElement l) s
@@ -137,14 +137,16 @@ let floatMath =
             Expect.isLessThan (FloatMath.Uniform UInt32.MaxValue) 1.0f "Uniform < 1"
             Expect.isGreaterThan (FloatMath.OpenUniform 0u) 0.0f "OpenUniform > 0"
             Expect.isLessThan (FloatMath.OpenUniform UInt32.MaxValue) 1.0f "OpenUniform < 1"
-            let v = FloatMath.OpenUniform(Vector256.Create(0u, 1u <<< 9, 12345678u, 0x8000_0000u, 0xFFFF_FE00u, 7u, 99999u, UInt32.MaxValue))
-            for l, w in List.indexed [ 0u; 1u <<< 9; 12345678u; 0x8000_0000u; 0xFFFF_FE00u; 7u; 99999u; UInt32.MaxValue ] do
+            let ws = [| 0u; 1u <<< 9; 12345678u; 0x8000_0000u; 0xFFFF_FE00u; 7u; 99999u; UInt32.MaxValue
+                        1u; 511u; 512u; 0x7FFF_FFFFu; 0xFFFF_FDFFu; 0xFFFF_FF00u; 0x0000_FFFFu; 0xDEAD_BEEFu |]
+            let v = FloatMath.OpenUniform(Vector512.Create<uint32>(ws))
+            for l, w in Array.indexed ws do
                 Expect.equal (bits (v.GetElement l)) (bits (FloatMath.OpenUniform w)) $"vector OpenUniform lane {l}"
         }
         test "HalfBitsToSingle widens every one of the 65,536 halves exactly as (float)h (NaNs stay NaN)" {
-            for c in 0 .. 8 .. 65535 do
-                let v = FloatMath.HalfBitsToSingle(Vector256.Create<uint32>([| for l in 0 .. 7 -> uint32 (c + l) |]))
-                for l in 0 .. 7 do
+            for c in 0 .. 16 .. 65535 do
+                let v = FloatMath.HalfBitsToSingle(Vector512.Create<uint32>([| for l in 0 .. 15 -> uint32 (c + l) |]))
+                for l in 0 .. 15 do
                     let h = BitConverter.UInt16BitsToHalf(uint16 (c + l))
                     let expected = Half.op_Explicit h : float32
                     let got = v.GetElement l
@@ -161,11 +163,11 @@ let floatMath =
                     let a, b = FloatMath.ToHalf x, Half.op_Explicit x
                     if BitConverter.HalfToUInt16Bits a <> BitConverter.HalfToUInt16Bits b then failtestf "ToHalf %.9g: %A, (Half) gives %A" x a b
             Expect.isTrue (Half.IsNaN(FloatMath.ToHalf Single.NaN)) "NaN stays NaN"
-            // The eight-lane version gives the same 16 bits in every lane, NaNs included.
+            // The sixteen-lane version gives the same 16 bits in every lane, NaNs included.
             let all = Array.concat [ special; [| Single.NaN; -Single.NaN |]; randomBits ]
-            for c in 0 .. 8 .. all.Length - 8 do
-                let v = FloatMath.ToHalfBits(Vector256.Create<float32>(all.[c .. c + 7]))
-                for l in 0 .. 7 do
+            for c in 0 .. 16 .. all.Length - 16 do
+                let v = FloatMath.ToHalfBits(Vector512.Create<float32>(all.[c .. c + 15]))
+                for l in 0 .. 15 do
                     let expected = uint32 (BitConverter.HalfToUInt16Bits(FloatMath.ToHalf all.[c + l]))
                     if v.GetElement l <> expected then failtestf "ToHalfBits %.9g (bits %08x): %04x, ToHalf %04x" all.[c + l] (bits all.[c + l]) (v.GetElement l) expected
         }
