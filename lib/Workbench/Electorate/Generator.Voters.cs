@@ -79,6 +79,7 @@ public static partial class Generator
         public readonly int[] Demographics = new int[5 * VoterBlock];
         public readonly int[] Picks = new int[4 * VoterBlock]; // favourite show, home morning/afternoon/evening (0..255)
         public readonly float[] PolicyWeight = new float[parties * VoterBlock];
+        public readonly int[] PartyPick = new int[VoterBlock], PastPick = new int[VoterBlock]; // policy-only logit draws
         public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
         public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
         public readonly float[] D = new float[(DShared + 2 * layout.K) * VoterBlock];
@@ -349,6 +350,13 @@ public static partial class Generator
         var vm = e.VoteModel;
         var policyWeight = buf.PolicyWeight;
         PolicyWeights(vm, partyPositions, k, buf.Pos, buf.Sal, K, lanes, policyWeight);
+        // The draws from them (by inversion) that party identification and the past vote may use.
+        var partyPick = buf.PartyPick; var pastPick = buf.PastPick;
+        for (int v = 0; v < lanes; v += 16)
+        {
+            InvertWeights(policyWeight, v, P, UniformRow(words, UPartyId * B + v)).StoreUnsafe(ref partyPick[v]);
+            InvertWeights(policyWeight, v, P, UniformRow(words, UPastVote * B + v)).StoreUnsafe(ref pastPick[v]);
+        }
 
         // 4. In voter order: party identification (shared within households), its strength, and the predictors of
         //    persuadability and past turnout.
@@ -363,9 +371,7 @@ public static partial class Generator
             int pid;
             bool identifies = U(words, UIdentifies, v) < MathF.Min(1f, partyIdRate * (0.7f + 0.6f * interest));
             if (headPid != int.MinValue && U(words, UShare, v) < householdPartisanship) pid = headPid;
-            else if (identifies)
-                pid = InvertWeights(policyWeight, B, v, P, U(words, UPartyId, v));
-            else pid = -1;
+            else pid = identifies ? partyPick[v] : -1;
             if (headPid == int.MinValue) headPid = pid;
             cPartyId[i] = (sbyte)pid;
             // Strength ~ Beta(2, 2): the median of three uniforms.
@@ -432,7 +438,7 @@ public static partial class Generator
             cPastTurnout[i] = (byte)(voted ? 1 : 0);
             if (!voted) cPastVote[i] = -1;
             else if (pid >= 0 && U(words, ULoyal, v) < 0.8f) cPastVote[i] = (sbyte)pid;
-            else cPastVote[i] = (sbyte)InvertWeights(policyWeight, B, v, P, U(words, UPastVote, v));
+            else cPastVote[i] = (sbyte)pastPick[v];
 
             for (int pf = 0; pf < PlatformCount; pf++) cMediaUse[i * PlatformCount + pf] = (byte)p255[(XMedia + pf) * B + v];
             cTvShow[i] = (byte)picks[v];
@@ -476,9 +482,11 @@ public static partial class Generator
         var v = t * t * t;
         var x2 = x * x;
         var squeeze = Vector512.LessThan(u, Vector512<float>.One - C(0.0331f) * x2 * x2);
-        var full = Vector512.LessThan(FloatMath.Log(u), C(0.5f) * x2 + C(d) * (Vector512<float>.One - v + FloatMath.Log(v)));
         value = C(d) * v;
-        return Vector512.GreaterThan(t, Vector512<float>.Zero) & (squeeze | full);
+        var positive = Vector512.GreaterThan(t, Vector512<float>.Zero);
+        if (Vector512.EqualsAll(squeeze.AsInt32(), Vector512<int>.AllBitsSet)) return positive; // the full test is not needed
+        var full = Vector512.LessThan(FloatMath.Log(u), C(0.5f) * x2 + C(d) * (Vector512<float>.One - v + FloatMath.Log(v)));
+        return positive & (squeeze | full);
     }
 
     /// <summary>
@@ -539,24 +547,32 @@ public static partial class Generator
     }
 
     /// <summary>
-    /// A multinomial-logit draw by inversion from weights stored a row per party (<paramref name="weight"/>[j·stride + v]):
-    /// the first party whose cumulative weight exceeds uniform·Σ (parties of weight 0 are skipped).
+    /// Multinomial-logit draws of sixteen voters by inversion, from weights stored a row per party
+    /// (<paramref name="weight"/>[j·VoterBlock + v], all ≥ 0, at least one positive) and a uniform u per voter: the first
+    /// party whose cumulative weight exceeds u·Σ, which is the number of cumulative weights ≤ u·Σ among the first
+    /// P − 1 parties (the sums never decrease, and the first to exceed u·Σ has positive weight). Where rounding makes
+    /// u·Σ reach Σ, the last party of positive weight. The sums are taken in party order, so each lane is the value of
+    /// the plain loop.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static int InvertWeights(float[] weight, int stride, int v, int parties, float uniform)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<int> InvertWeights(float[] weight, int v, int parties, Vector512<float> uniform)
     {
-        float total = 0;
-        for (int j = 0; j < parties; j++) total += weight[j * stride + v];
-        float target = uniform * total, acc = 0;
-        int choice = 0;
+        var total = Vector512<float>.Zero;
+        var lastPositive = Vector512<int>.Zero;
         for (int j = 0; j < parties; j++)
         {
-            float wj = weight[j * stride + v];
-            if (wj <= 0) continue;
-            acc += wj; choice = j;
-            if (target < acc) break;
+            var w = Ld(weight, j * VoterBlock + v);
+            total += w;
+            lastPositive = Vector512.ConditionalSelect(Vector512.GreaterThan(w, Vector512<float>.Zero).AsInt32(), Vector512.Create(j), lastPositive);
         }
-        return choice;
+        var target = uniform * total;
+        var acc = Vector512<float>.Zero; var below = Vector512<int>.Zero;
+        for (int j = 0; j < parties - 1; j++)
+        {
+            acc += Ld(weight, j * VoterBlock + v);
+            below -= Vector512.GreaterThanOrEqual(target, acc).AsInt32(); // all bits set = −1 where u·Σ ≥ the sum
+        }
+        return Vector512.ConditionalSelect(Vector512.LessThan(target, total).AsInt32(), below, lastPositive);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -582,6 +582,7 @@ public static partial class Generator
             var pidR = new float[B]; var age45 = new float[B]; var edu = new float[B]; var past = new float[B];
             var weight = new float[P * B];
             var turnoutBits = new uint[B];
+            var pick = new int[B];
             var constant = new float[P];
             for (long kk = s; kk < end; kk++)
             {
@@ -629,12 +630,13 @@ public static partial class Generator
                             + Vector512.Create(tEdu) * Ld(edu, v) + Vector512.Create(tPast) * Ld(past, v)
                             + Vector512.Create(tPid) * str + Vector512.Create(tInt) * Ld(interest, v);
                         FloatMath.ToHalfBits(FloatMath.Logistic(index)).StoreUnsafe(ref turnoutBits[v]);
+                        // The draw by inversion: the first party whose cumulative weight exceeds u·Σ.
+                        InvertWeights(weight, v, P, UniformRow(words, v)).StoreUnsafe(ref pick[v]);
                     }
-                    // The draw by inversion: the first party whose cumulative weight exceeds u·Σ.
                     for (int v = 0; v < count; v++)
                     {
                         int i = i0 + v;
-                        e.SincereVote[i] = (sbyte)InvertWeights(weight, B, v, P, FloatMath.Uniform(words[v]));
+                        e.SincereVote[i] = (sbyte)pick[v];
                         e.TurnoutPropensity[i] = BitConverter.UInt16BitsToHalf((ushort)turnoutBits[v]);
                     }
                 }

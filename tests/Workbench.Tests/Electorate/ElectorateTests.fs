@@ -2,6 +2,7 @@ module Workbench.Tests.Electorate.ElectorateTests
 
 open System
 open System.IO
+open System.Runtime.Intrinsics
 open System.Security.Cryptography
 open Expecto
 open Workbench
@@ -102,6 +103,45 @@ let generator =
             let a = Electorates.Generate(s, Nullable 30000, Nullable 7, Nullable 1)
             let b = Electorates.Generate(s, Nullable 30000, Nullable 7, Nullable 2)
             Expect.sequenceEqual (parquetBytes a) (parquetBytes b) "identical bytes"
+        }
+        test "the sixteen-lane logit draw picks what the plain inversion loop picks (zero weights, u = 0, u·Σ = Σ)" {
+            // The plain rule: the first party whose cumulative weight exceeds u·Σ, parties of weight 0 skipped, and
+            // the last party of positive weight where u·Σ reaches Σ.
+            let plain (w: float32[]) (u: float32) =
+                let total = Array.fold (+) 0.0f w
+                let target = u * total
+                let mutable acc, choice, stop = 0.0f, 0, false
+                for j in 0 .. w.Length - 1 do
+                    if not stop && w.[j] > 0.0f then
+                        acc <- acc + w.[j]; choice <- j
+                        if target < acc then stop <- true
+                choice
+            let rng = Random(2020)
+            let B = 256
+            let mutable checkedLanes, lastPositive = 0, 0
+            for parties in [ 2; 5; 8 ] do
+                for round in 0 .. 199 do
+                    let weight = Array.zeroCreate<float32> (parties * B)
+                    let us = Array.zeroCreate<float32> B
+                    for v in 0 .. B - 1 do
+                        let standing = Array.init parties (fun j -> j = v % parties || rng.NextDouble() < 0.7)
+                        for j in 0 .. parties - 1 do
+                            weight.[j * B + v] <- if standing.[j] then float32 (Math.Exp(-3.0 * rng.NextDouble())) else 0.0f
+                        us.[v] <- match v % 7 with
+                                  | 0 -> Workbench.Random.FloatMath.Uniform UInt32.MaxValue // the largest uniform a word gives
+                                  | 1 -> 0.0f
+                                  | 2 -> 1.0f // u·Σ = Σ: the last party of positive weight
+                                  | _ -> Workbench.Random.FloatMath.Uniform(uint32 (rng.NextInt64(0L, 0x1_0000_0000L)))
+                    for v in 0 .. 16 .. B - 16 do
+                        let picks = Generator.InvertWeights(weight, v, parties, Vector512.Create<float32>(us.[v .. v + 15]))
+                        for l in 0 .. 15 do
+                            let w = Array.init parties (fun j -> weight.[j * B + v + l])
+                            let expected = plain w us.[v + l]
+                            if us.[v + l] * Array.fold (+) 0.0f w >= Array.fold (+) 0.0f w then lastPositive <- lastPositive + 1
+                            if picks.GetElement l <> expected then failtestf "parties %d, weights %A, u %.9g: vector %d, loop %d" parties w us.[v + l] (picks.GetElement l) expected
+                            checkedLanes <- checkedLanes + 1
+            Expect.equal checkedLanes (3 * 200 * 256) "every lane compared"
+            Expect.isGreaterThan lastPositive 0 "some draws had u·Σ = Σ (the last-positive rule was exercised)"
         }
         test "different seeds give different electorates" {
             let a, b = gen "classroom" 20000 1, gen "classroom" 20000 2
