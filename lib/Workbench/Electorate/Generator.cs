@@ -361,7 +361,7 @@ public static partial class Generator
         }, chunk: 16_384);
         var weight = new double[S];
         Array.Fill(weight, 1.0);
-        var prob = new double[S * P];
+        var prob = new double[S * P + 8]; // 8 spare: ExpectedShares reads rows eight values at a time
         int iterations = 0;
         var target = spec.Parties.Select(p => p.TargetShare).ToArray();
         var shares = new double[P];
@@ -520,9 +520,13 @@ public static partial class Generator
         bool second = moment != null;
         int width = P + 1 + (second ? P * P : 0);
         // Fixed chunks, partial sums added in chunk order: the same result for any thread count.
+        int Q = (P + 7) / 8; // vectors of eight per row of the second moment
         var partial = DeterministicParallel.MapReduce(S, threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, end) =>
         {
             var acc = new double[width];
+            // Row j of the second moment as Q vectors: element k accumulates w p_j p_k (entries k < j, and k ≥ P, which
+            // read the next row, are not used). Each element sees the same additions in the same order as a scalar sum.
+            var m = second ? new Vector512<double>[P * Q] : [];
             for (long t = s; t < end; t++)
             {
                 double sum = 0;
@@ -534,11 +538,13 @@ public static partial class Generator
                 if (second)
                     for (int j = 0; j < P; j++)
                     {
-                        double wpj = w * prob[row + j];
-                        if (wpj == 0) continue;
-                        for (int k = j; k < P; k++) acc[P + 1 + j * P + k] += wpj * prob[row + k];
+                        var wpj = Vector512.Create(w * prob[row + j]);
+                        for (int c = 0; c < Q; c++) m[j * Q + c] += wpj * Vector512.LoadUnsafe(ref prob[row + 8 * c]);
                     }
             }
+            if (second)
+                for (int j = 0; j < P; j++)
+                    for (int k = j; k < P; k++) acc[P + 1 + j * P + k] = m[j * Q + k / 8].GetElement(k % 8);
             return acc;
         }, new double[width], (acc, part) => { for (int j = 0; j < width; j++) acc[j] += part[j]; return acc; }, chunk: 32_768);
         for (int j = 0; j < P; j++) shares[j] = partial[j] / partial[P];

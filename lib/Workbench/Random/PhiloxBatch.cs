@@ -51,6 +51,8 @@ public static class PhiloxBatch
 
     // Fill16 and Fill8 are the same ten rounds on Vector512 and Vector256: the 32×32→64-bit multiply (vpmuludq) is
     // only reachable through the width-specific Avx512F/Avx2 classes, so the two widths are written out.
+    // Each 64-bit lane carries one 32-bit Philox word in its low half. The multiply reads only the low halves and the
+    // final narrowing keeps only them, so the high halves may hold anything: the low products go on unmasked.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill16(uint k0, uint k1, uint streamId, ulong index, int wordCount, Span<uint> words, int stride, int e)
     {
@@ -73,7 +75,7 @@ public static class PhiloxBatch
                 var q0 = Avx512F.Multiply(y0.AsUInt32(), m0); var q1 = Avx512F.Multiply(y2.AsUInt32(), m1);
                 x0 = Vector512.ShiftRightLogical(p1, 32) ^ x1 ^ kk0; x2 = Vector512.ShiftRightLogical(p0, 32) ^ x3 ^ kk1;
                 y0 = Vector512.ShiftRightLogical(q1, 32) ^ y1 ^ kk0; y2 = Vector512.ShiftRightLogical(q0, 32) ^ y3 ^ kk1;
-                x1 = p1 & low; x3 = p0 & low; y1 = q1 & low; y3 = q0 & low;
+                x1 = p1; x3 = p0; y1 = q1; y3 = q0;
                 r0 += W0; r1 += W1;
             }
             Vector512.Narrow(x0, y0).CopyTo(words.Slice((4 * b) * stride + e, 16));
@@ -105,7 +107,7 @@ public static class PhiloxBatch
                 var q0 = Avx2.Multiply(y0.AsUInt32(), m0); var q1 = Avx2.Multiply(y2.AsUInt32(), m1);
                 x0 = Vector256.ShiftRightLogical(p1, 32) ^ x1 ^ kk0; x2 = Vector256.ShiftRightLogical(p0, 32) ^ x3 ^ kk1;
                 y0 = Vector256.ShiftRightLogical(q1, 32) ^ y1 ^ kk0; y2 = Vector256.ShiftRightLogical(q0, 32) ^ y3 ^ kk1;
-                x1 = p1 & low; x3 = p0 & low; y1 = q1 & low; y3 = q0 & low;
+                x1 = p1; x3 = p0; y1 = q1; y3 = q0;
                 r0 += W0; r1 += W1;
             }
             Vector256.Narrow(x0, y0).CopyTo(words.Slice((4 * b) * stride + e, 8));

@@ -143,6 +143,28 @@ let generator =
             Expect.equal checkedLanes (3 * 200 * 256) "every lane compared"
             Expect.isGreaterThan lastPositive 0 "some draws had u·Σ = Σ (the last-positive rule was exercised)"
         }
+        test "ten parties (more than one vector of eight in the calibration's second moment): calibrated, thread-independent" {
+            let targets = [| 0.20; 0.15; 0.12; 0.10; 0.10; 0.08; 0.08; 0.07; 0.05; 0.05 |]
+            let spec =
+                edited "classroom" (fun o ->
+                    let parties = Text.Json.Nodes.JsonArray()
+                    for j in 0 .. targets.Length - 1 do
+                        let angle = 2.0 * Math.PI * float j / float targets.Length
+                        let positions = $"[{0.9 * cos angle:R}, {0.9 * sin angle:R}, {0.3 * cos (2.0 * angle):R}, {-0.2 + 0.04 * float j:R}]"
+                        parties.Add(Text.Json.Nodes.JsonNode.Parse $"""{{ "name": "P{j}", "color": "#{j * 25:x2}4060", "targetShare": {targets.[j]:R}, "positions": {positions} }}""")
+                    o.["parties"] <- parties)
+            Expect.isEmpty (spec.Validate()) "the ten-party spec is valid"
+            let a = Electorates.Generate(spec, Nullable 200000, Nullable 3, Nullable 1)
+            let b = Electorates.Generate(spec, Nullable 200000, Nullable 3, Nullable 2)
+            Expect.sequenceEqual (parquetBytes a) (parquetBytes b) "1 and 2 threads: identical bytes"
+            let c = a.Calibration
+            // Newton steps need the second moment: 14 share evaluations here; with its second vector dropped the fit
+            // falls back to fixed-point steps and needs 62.
+            Expect.isLessThanOrEqual c.Iterations 20 "the valence fit converged in Newton steps (the Jacobian is right)"
+            for j in 0 .. targets.Length - 1 do
+                Expect.floatClose { absolute = 1e-6; relative = 1e-6 } c.ExpectedShares.[j] targets.[j] $"expected share of P{j} on the calibration sample"
+                Expect.floatClose { absolute = 0.01; relative = 0.0 } c.SincereShares.[j] targets.[j] $"sincere share of P{j} (200k voters)"
+        }
         test "different seeds give different electorates" {
             let a, b = gen "classroom" 20000 1, gen "classroom" 20000 2
             Expect.notEqual (a.SincereVote |> Array.map int) (b.SincereVote |> Array.map int) "differ"
