@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Workbench.Random;
 
@@ -12,12 +13,15 @@ public static partial class Generator
     // words in a fixed layout (below): every voter draws the same number of words whatever its attributes, so
     // the words of a whole block come out of one batched Philox call (PhiloxBatch, 8–16 voters per vector), and
     // the normal deviates of a block are made in one vector pass (FloatMath.NormalQuantile, inverse CDF). The
-    // rest runs in passes over the block: demographics and issue saliences (scalar); Big Five, issue positions and
-    // the linear predictors of the leaf attributes (vector); their logistic and exponential transforms (vector);
-    // party identification and its strength (scalar, in voter order, because household members share party
-    // identification); the persuadability and past-turnout logistics (vector); past vote and the remaining outputs
-    // (scalar). Every vector lane does the same IEEE operations in the same order as one voter's scalar code
-    // (no fused multiply-add), so the vector passes give the same bits as scalar code would. Rejections of the
+    // rest runs in passes over the block, sixteen voters per vector (Vector512): the demographic cell and age (scalar,
+    // an alias-table draw); issue saliences (gamma trials), binary demographics, Big Five, issue positions and the
+    // linear predictors of the leaf attributes; their logistic and exponential transforms; the logit draws of party
+    // and past vote; whether a voter identifies with a party and would share a household member's (vector), then the
+    // party itself (scalar, in voter order, because household members share party identification); its strength,
+    // the persuadability and past-turnout logistics, past turnout and vote (vector). The results go to the
+    // voter-major columns several values per store (StoreBytes, StoreHalves). Every vector lane does the same IEEE
+    // operations in the same order as one voter's scalar code would (no fused multiply-add), so results are the same
+    // bits whatever the vector width or processor. Rejections of the
     // gamma sampler (about 2% for the default salience concentration) retry on the voter's own fallback stream
     // (seed, 8, i). Nothing depends on the block size or on the thread that runs a constituency.
 
@@ -80,6 +84,9 @@ public static partial class Generator
         public readonly int[] Picks = new int[4 * VoterBlock]; // favourite show, home morning/afternoon/evening (0..255)
         public readonly float[] PolicyWeight = new float[parties * VoterBlock];
         public readonly int[] PartyPick = new int[VoterBlock], PastPick = new int[VoterBlock]; // policy-only logit draws
+        public readonly int[] OwnPid = new int[VoterBlock], Follows = new int[VoterBlock], Pid = new int[VoterBlock];
+        public readonly int[] PastTurnout = new int[VoterBlock], PastVote = new int[VoterBlock];
+        public readonly ulong[] Packed = new ulong[VoterBlock];
         public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
         public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
         public readonly float[] D = new float[(DShared + 2 * layout.K) * VoterBlock];
@@ -262,14 +269,9 @@ public static partial class Generator
             (Vector512.Equals(emp, Vector512.Create((int)Employment.Unemployed)).AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DUnemployed * B + v]);
             (Vector512.Equals(gender, Vector512<int>.One).AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DMale * B + v]);
         }
-        for (int v = 0; v < count; v++)
-        {
-            int i = i0 + v;
-            cGender[i] = (byte)demo[DemoGender * B + v]; cUrban[i] = (byte)demo[DemoUrban * B + v];
-            byte emp = (byte)demo[DemoEmployment * B + v];
-            cEmployment[i] = emp;
-            cMinority[i] = (byte)demo[DemoMinority * B + v]; cHealth[i] = (byte)demo[DemoHealth * B + v];
-        }
+        StoreBytes(demo, DemoGender * B, count, cGender, i0); StoreBytes(demo, DemoUrban * B, count, cUrban, i0);
+        StoreBytes(demo, DemoEmployment * B, count, cEmployment, i0); StoreBytes(demo, DemoMinority * B, count, cMinority, i0);
+        StoreBytes(demo, DemoHealth * B, count, cHealth, i0);
 
         // Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
         // neighbourhood "swing streets" + household + individual) and the linear predictors of the leaf attributes,
@@ -326,16 +328,9 @@ public static partial class Generator
                 FloatMath.ToHalfBits(Ld(salR, q * B + v)).StoreUnsafe(ref hb[(BigFiveCount + K + q) * B + v]);
             }
         }
-        for (int v = 0; v < count; v++)
-        {
-            int i = i0 + v;
-            for (int t = 0; t < BigFiveCount; t++) cBigFive[i * BigFiveCount + t] = BitConverter.UInt16BitsToHalf((ushort)hb[t * B + v]);
-            for (int q = 0; q < K; q++)
-            {
-                cIssuePosition[i * K + q] = BitConverter.UInt16BitsToHalf((ushort)hb[(BigFiveCount + q) * B + v]);
-                cIssueSalience[i * K + q] = BitConverter.UInt16BitsToHalf((ushort)hb[(BigFiveCount + K + q) * B + v]);
-            }
-        }
+        StoreHalves(hb, 0, BigFiveCount, lanes, count, cBigFive, i0, buf.Packed);
+        StoreHalves(hb, BigFiveCount * B, K, lanes, count, cIssuePosition, i0, buf.Packed);
+        StoreHalves(hb, (BigFiveCount + K) * B, K, lanes, count, cIssueSalience, i0, buf.Packed);
 
         // 3. Transforms of the leaf predictors, sixteen voters at a time.
         for (int r = 0; r < XLogisticEnd; r++)
@@ -360,26 +355,37 @@ public static partial class Generator
 
         // 4. In voter order: party identification (shared within households), its strength, and the predictors of
         //    persuadability and past turnout.
-        var late = buf.Late;
+        //    Sixteen at a time: the party a voter identifies with on their own (or −1), and whether they would take the
+        //    first member's party; then, in voter order, the party; then, sixteen at a time again, the strength and predictors.
+        var late = buf.Late; var ownPid = buf.OwnPid; var follows = buf.Follows; var pidR = buf.Pid;
         float partyIdRate = (float)spec.PartyIdRate, householdPartisanship = (float)spec.HouseholdPartisanship;
+        for (int v = 0; v < lanes; v += 16)
+        {
+            var interest = Ld(x, XInterest * B + v);
+            var identifies = Vector512.LessThan(UniformRow(words, UIdentifies * B + v), Vector512.Min(Vector512<float>.One, C(partyIdRate) * (C(0.7f) + C(0.6f) * interest)));
+            Vector512.ConditionalSelect(identifies.AsInt32(), Vector512.LoadUnsafe(ref partyPick[v]), Vector512.Create(-1)).StoreUnsafe(ref ownPid[v]);
+            Vector512.LessThan(UniformRow(words, UShare * B + v), C(householdPartisanship)).AsInt32().StoreUnsafe(ref follows[v]);
+        }
         for (int v = 0; v < count; v++)
         {
             int i = i0 + v;
             int h = cHousehold[i];
             if (h != currentHousehold) { currentHousehold = h; headPid = int.MinValue; } // the first member sets it
-            float interest = x[XInterest * B + v];
-            int pid;
-            bool identifies = U(words, UIdentifies, v) < MathF.Min(1f, partyIdRate * (0.7f + 0.6f * interest));
-            if (headPid != int.MinValue && U(words, UShare, v) < householdPartisanship) pid = headPid;
-            else pid = identifies ? partyPick[v] : -1;
+            int pid = headPid != int.MinValue && follows[v] != 0 ? headPid : ownPid[v];
             if (headPid == int.MinValue) headPid = pid;
-            cPartyId[i] = (sbyte)pid;
-            // Strength ~ Beta(2, 2): the median of three uniforms.
-            float strength = pid >= 0 ? Median(U(words, UStrength, v), U(words, UStrength + 1, v), U(words, UStrength + 2, v)) : 0f;
-            buf.Strength[v] = strength;
-            float ageC = (cAge[i] - 45) / 10f, edC = cEducation[i] - 1;
-            late[v] = 0.2f - 1.6f * strength - 0.8f * interest + 0.25f * buf.B5[3 * B + v] + 0.6f * z[L.Persuade * B + v];
-            late[B + v] = 0.3f + 0.25f * ageC + 0.3f * edC + 1.6f * (interest - 0.5f) + 0.6f * strength;
+            pidR[v] = pid;
+        }
+        StoreBytes(pidR, 0, count, cPartyId, i0);
+        for (int v = 0; v < lanes; v += 16)
+        {
+            // Strength ~ Beta(2, 2): the median of three uniforms, for voters with a party (0 for the others).
+            Vector512<float> s0 = UniformRow(words, UStrength * B + v), s1 = UniformRow(words, (UStrength + 1) * B + v), s2 = UniformRow(words, (UStrength + 2) * B + v);
+            var median = Vector512.Max(Vector512.Min(s0, s1), Vector512.Min(Vector512.Max(s0, s1), s2));
+            var strength = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref pidR[v]), Vector512<int>.Zero).AsSingle(), median, Vector512<float>.Zero);
+            strength.StoreUnsafe(ref buf.Strength[v]);
+            var interest = Ld(x, XInterest * B + v);
+            (C(0.2f) - C(1.6f) * strength - C(0.8f) * interest + C(0.25f) * Ld(buf.B5, 3 * B + v) + C(0.6f) * Ld(z, L.Persuade * B + v)).StoreUnsafe(ref late[v]);
+            (C(0.3f) + C(0.25f) * Ld(d, DAge * B + v) + C(0.3f) * Ld(d, DEdu * B + v) + C(1.6f) * (interest - C(0.5f)) + C(0.6f) * strength).StoreUnsafe(ref late[B + v]);
         }
         // 5. Their logistics, sixteen voters at a time.
         for (int r = 0; r < 2; r++)
@@ -428,26 +434,110 @@ public static partial class Generator
                 Prob255(p * jitter).StoreUnsafe(ref picks[(1 + t) * B + v]);
             }
         }
-        for (int v = 0; v < count; v++)
+        // Past turnout, and the past vote: the party identified with (80% of partisans who voted), else a policy draw.
+        var pastTurnoutR = buf.PastTurnout; var pastVoteR = buf.PastVote;
+        for (int v = 0; v < lanes; v += 16)
         {
-            int i = i0 + v, pid = cPartyId[i];
-            cInterest[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[v]);
-            cPartyIdStrength[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[B + v]);
-            cPersuadability[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[2 * B + v]);
-            bool voted = U(words, UVoted, v) < late[B + v];
-            cPastTurnout[i] = (byte)(voted ? 1 : 0);
-            if (!voted) cPastVote[i] = -1;
-            else if (pid >= 0 && U(words, ULoyal, v) < 0.8f) cPastVote[i] = (sbyte)pid;
-            else cPastVote[i] = (sbyte)pastPick[v];
-
-            for (int pf = 0; pf < PlatformCount; pf++) cMediaUse[i * PlatformCount + pf] = (byte)p255[(XMedia + pf) * B + v];
-            cTvShow[i] = (byte)picks[v];
-            cHomeProbability[i * 3] = (byte)picks[B + v]; cHomeProbability[i * 3 + 1] = (byte)picks[2 * B + v]; cHomeProbability[i * 3 + 2] = (byte)picks[3 * B + v];
-            cAnswersPhone[i] = (byte)p255[XPhone * B + v];
-            cOpensEmail[i] = (byte)p255[XEmail * B + v];
-            for (int c = 0; c < ConsumerCount; c++) cConsumerInterest[i * ConsumerCount + c] = (byte)p255[(XConsumer + c) * B + v];
-            cDigitalFootprint[i] = BitConverter.UInt16BitsToHalf((ushort)lateHalf[3 * B + v]);
+            var voted = Vector512.LessThan(UniformRow(words, UVoted * B + v), Ld(late, B + v)).AsInt32();
+            var pid = Vector512.LoadUnsafe(ref pidR[v]);
+            var loyal = Vector512.GreaterThanOrEqual(pid, Vector512<int>.Zero) & Vector512.LessThan(UniformRow(words, ULoyal * B + v), C(0.8f)).AsInt32();
+            (voted & Vector512<int>.One).StoreUnsafe(ref pastTurnoutR[v]);
+            Vector512.ConditionalSelect(voted, Vector512.ConditionalSelect(loyal, pid, Vector512.LoadUnsafe(ref pastPick[v])), Vector512.Create(-1))
+                .StoreUnsafe(ref pastVoteR[v]);
         }
+        // Everything into the voter-major columns.
+        StoreHalves(lateHalf, 0, 1, lanes, count, cInterest, i0, buf.Packed);
+        StoreHalves(lateHalf, B, 1, lanes, count, cPartyIdStrength, i0, buf.Packed);
+        StoreHalves(lateHalf, 2 * B, 1, lanes, count, cPersuadability, i0, buf.Packed);
+        StoreHalves(lateHalf, 3 * B, 1, lanes, count, cDigitalFootprint, i0, buf.Packed);
+        StoreBytes(pastTurnoutR, 0, count, cPastTurnout, i0);
+        StoreBytes(pastVoteR, 0, count, cPastVote, i0);
+        StoreBytes(p255, XMedia * B, PlatformCount, lanes, count, cMediaUse, i0, buf.Packed);
+        StoreBytes(picks, 0, count, cTvShow, i0);
+        StoreBytes(picks, B, 3, lanes, count, cHomeProbability, i0, buf.Packed);
+        StoreBytes(p255, XPhone * B, count, cAnswersPhone, i0);
+        StoreBytes(p255, XEmail * B, count, cOpensEmail, i0);
+        StoreBytes(p255, XConsumer * B, ConsumerCount, lanes, count, cConsumerInterest, i0, buf.Packed);
+    }
+
+    // ---- From the block's rows (row r of voter v at r·VoterBlock + v) to the voter-major columns ----
+
+    /// <summary>One row of ints (0–255, or −1 for a signed column) of <paramref name="count"/> voters into a byte
+    /// column from voter <paramref name="i0"/>: sixteen at a time narrowed (truncating, as the casts), the rest singly.</summary>
+    internal static void StoreBytes(int[] rows, int offset, int count, Span<byte> column, int i0)
+    {
+        var dst = column.Slice(i0, count);
+        int v = 0;
+        for (; v + 16 <= count; v += 16)
+        {
+            var words = Vector512.LoadUnsafe(ref rows[offset + v]).AsUInt32();
+            Vector512.Narrow(Vector512.Narrow(words, Vector512<uint>.Zero), Vector512<ushort>.Zero).GetLower().GetLower().CopyTo(dst.Slice(v, 16));
+        }
+        for (; v < count; v++) dst[v] = (byte)rows[offset + v];
+    }
+
+    private static void StoreBytes(int[] rows, int offset, int count, sbyte[] column, int i0) =>
+        StoreBytes(rows, offset, count, MemoryMarshal.AsBytes(column.AsSpan()), i0);
+
+    /// <summary>
+    /// <paramref name="width"/> consecutive rows of ints (0–255) into a byte column holding <paramref name="width"/>
+    /// values per voter: four rows at a time packed into one 32-bit word per voter (eight bytes of scratch per voter
+    /// in <paramref name="packed"/>) and written with one store, the remaining rows singly.
+    /// </summary>
+    internal static void StoreBytes(int[] rows, int offset, int width, int lanes, int count, byte[] column, int i0, ulong[] packed)
+    {
+        var dst = column.AsSpan(i0 * width, count * width);
+        ref byte d0 = ref MemoryMarshal.GetReference(dst);
+        var quads = MemoryMarshal.Cast<ulong, uint>(packed.AsSpan());
+        int full = width / 4;
+        for (int g = 0; g < full; g++)
+        {
+            int o = offset + 4 * g * VoterBlock;
+            for (int v = 0; v < lanes; v += 16)
+                (Vector512.LoadUnsafe(ref rows[o + v]).AsUInt32()
+                 | Vector512.ShiftLeft(Vector512.LoadUnsafe(ref rows[o + VoterBlock + v]).AsUInt32(), 8)
+                 | Vector512.ShiftLeft(Vector512.LoadUnsafe(ref rows[o + 2 * VoterBlock + v]).AsUInt32(), 16)
+                 | Vector512.ShiftLeft(Vector512.LoadUnsafe(ref rows[o + 3 * VoterBlock + v]).AsUInt32(), 24)).CopyTo(quads.Slice(v, 16));
+            for (int v = 0; v < count; v++) Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, v * width + 4 * g), quads[v]);
+        }
+        for (int r = 4 * full; r < width; r++)
+            for (int v = 0; v < count; v++) dst[v * width + r] = (byte)rows[offset + r * VoterBlock + v];
+    }
+
+    /// <summary>
+    /// <paramref name="width"/> consecutive rows of Half bits into a Half column holding <paramref name="width"/> values
+    /// per voter: four rows at a time packed into one 64-bit word per voter and written with one store, the remaining
+    /// rows singly (sixteen at a time narrowed where the column holds one value per voter).
+    /// </summary>
+    internal static void StoreHalves(uint[] rows, int offset, int width, int lanes, int count, Half[] column, int i0, ulong[] packed)
+    {
+        var dst = MemoryMarshal.Cast<Half, ushort>(column.AsSpan(i0 * width, count * width));
+        int v = 0;
+        if (width == 1)
+        {
+            for (; v + 16 <= count; v += 16)
+                Vector512.Narrow(Vector512.LoadUnsafe(ref rows[offset + v]), Vector512<uint>.Zero).GetLower().CopyTo(dst.Slice(v, 16));
+            for (; v < count; v++) dst[v] = (ushort)rows[offset + v];
+            return;
+        }
+        ref byte d0 = ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetReference(dst));
+        int full = width / 4;
+        for (int g = 0; g < full; g++)
+        {
+            int o = offset + 4 * g * VoterBlock;
+            for (v = 0; v < lanes; v += 16)
+            {
+                Vector512<uint> h0 = Vector512.LoadUnsafe(ref rows[o + v]), h1 = Vector512.LoadUnsafe(ref rows[o + VoterBlock + v]),
+                    h2 = Vector512.LoadUnsafe(ref rows[o + 2 * VoterBlock + v]), h3 = Vector512.LoadUnsafe(ref rows[o + 3 * VoterBlock + v]);
+                (Vector512.WidenLower(h0) | Vector512.ShiftLeft(Vector512.WidenLower(h1), 16) | Vector512.ShiftLeft(Vector512.WidenLower(h2), 32)
+                 | Vector512.ShiftLeft(Vector512.WidenLower(h3), 48)).StoreUnsafe(ref packed[v]);
+                (Vector512.WidenUpper(h0) | Vector512.ShiftLeft(Vector512.WidenUpper(h1), 16) | Vector512.ShiftLeft(Vector512.WidenUpper(h2), 32)
+                 | Vector512.ShiftLeft(Vector512.WidenUpper(h3), 48)).StoreUnsafe(ref packed[v + 8]);
+            }
+            for (v = 0; v < count; v++) Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, 2 * (v * width + 4 * g)), packed[v]);
+        }
+        for (int r = 4 * full; r < width; r++)
+            for (v = 0; v < count; v++) dst[v * width + r] = (ushort)rows[offset + r * VoterBlock + v];
     }
 
     private static readonly float[] MediaBaseF = Array.ConvertAll(MediaBase, d => (float)d);
@@ -465,11 +555,6 @@ public static partial class Generator
     private static Vector512<float> UniformRow(uint[] words, int offset) =>
         Vector512.ConvertToSingle(Vector512.ShiftRightLogical(Vector512.LoadUnsafe(ref words[offset]), 8).AsInt32()) * Vector512.Create(1f / 16777216f);
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float U(uint[] words, int slot, int v) => FloatMath.Uniform(words[slot * VoterBlock + v]);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float Median(float a, float b, float c) => MathF.Max(MathF.Min(a, b), MathF.Min(MathF.Max(a, b), c));
 
     /// <summary>
     /// One Marsaglia–Tsang (2000) trial for Gamma(d + 1/3), c = 1/√(9d), from normals x and open uniforms u, sixteen at a

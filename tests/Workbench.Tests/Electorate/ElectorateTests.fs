@@ -165,6 +165,33 @@ let generator =
                 Expect.floatClose { absolute = 1e-6; relative = 1e-6 } c.ExpectedShares.[j] targets.[j] $"expected share of P{j} on the calibration sample"
                 Expect.floatClose { absolute = 0.01; relative = 0.0 } c.SincereShares.[j] targets.[j] $"sincere share of P{j} (200k voters)"
         }
+        test "block rows reach the voter-major columns unchanged, for every width and block length" {
+            // StoreBytes/StoreHalves pack four values per store; compare with the plain element-by-element copy.
+            let B = 256
+            let rng = Random(5)
+            for width in 1 .. 9 do
+                for count in [ 1; 7; 15; 16; 17; 100; 255; 256 ] do
+                    let lanes = (count + 15) &&& ~~~15
+                    let i0 = 3 // the block starts inside the column: nothing before or after it may change
+                    let rows = Array.init (width * B) (fun _ -> rng.Next 256)
+                    let bytes = Array.create ((i0 + count + 2) * width) 0xEEuy
+                    Generator.StoreBytes(rows, 0, width, lanes, count, bytes, i0, Array.zeroCreate B)
+                    let halfRows = Array.init (width * B) (fun _ -> uint32 (rng.Next 65536))
+                    let halves = Array.create ((i0 + count + 2) * width) (BitConverter.UInt16BitsToHalf 0xEEEEus)
+                    Generator.StoreHalves(halfRows, 0, width, lanes, count, halves, i0, Array.zeroCreate B)
+                    for i in 0 .. bytes.Length - 1 do
+                        let voter, r = i / width - i0, i % width
+                        let expectedByte = if voter >= 0 && voter < count then byte rows.[r * B + voter] else 0xEEuy
+                        if bytes.[i] <> expectedByte then failtestf "bytes width %d count %d: element %d is %d, expected %d" width count i bytes.[i] expectedByte
+                        let expectedHalf = if voter >= 0 && voter < count then uint16 halfRows.[r * B + voter] else 0xEEEEus
+                        let got = BitConverter.HalfToUInt16Bits halves.[i]
+                        if got <> expectedHalf then failtestf "halves width %d count %d: element %d is %04x, expected %04x" width count i got expectedHalf
+            // One value per voter, signed: −1 stays −1.
+            let target = Array.zeroCreate<byte> 40
+            Generator.StoreBytes(Array.init B (fun v -> v % 3 - 1), 0, 33, Span<byte>(target), 4)
+            for v in 0 .. 32 do Expect.equal (sbyte target.[4 + v]) (sbyte (v % 3 - 1)) $"signed value of voter {v}"
+            Expect.equal (target.[0 .. 3], target.[37 ..]) (Array.zeroCreate 4, Array.zeroCreate 3) "nothing outside the block written"
+        }
         test "different seeds give different electorates" {
             let a, b = gen "classroom" 20000 1, gen "classroom" 20000 2
             Expect.notEqual (a.SincereVote |> Array.map int) (b.SincereVote |> Array.map int) "differ"
