@@ -87,6 +87,7 @@ public static partial class Generator
         public readonly int[] OwnPid = new int[VoterBlock], Follows = new int[VoterBlock], Pid = new int[VoterBlock];
         public readonly int[] PastTurnout = new int[VoterBlock], PastVote = new int[VoterBlock];
         public readonly ulong[] Packed = new ulong[VoterBlock];
+        public readonly int[] Cell = new int[VoterBlock], Age = new int[VoterBlock], Education = new int[VoterBlock], Quintile = new int[VoterBlock];
         public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
         public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
         public readonly float[] D = new float[(DShared + 2 * layout.K) * VoterBlock];
@@ -189,19 +190,42 @@ public static partial class Generator
         float alpha = (float)spec.SalienceConcentration;
         float gd = alpha - 1f / 3f, gc = 1f / MathF.Sqrt(9f * gd);
         var d = buf.D;
+        var cellR = buf.Cell; var ageR = buf.Age; var eduR = buf.Education; var quintileR = buf.Quintile;
+        ReadOnlySpan<int> bandLower = ElectorateSpec.AgeBandLower, bandUpper = ElectorateSpec.AgeBandUpper;
         for (int v = 0; v < count; v++)
         {
-            int i = i0 + v;
-            int n = cNeighbourhood[i];
             int cell = cellTable.Sample((words[UCell * B + v] + 0.5) * (1.0 / 4294967296.0));
-            int a = cell / 15, ed = cell / 5 % 3, inc = cell % 5;
-            int width = ElectorateSpec.AgeBandUpper[a] - ElectorateSpec.AgeBandLower[a];
-            int age = ElectorateSpec.AgeBandLower[a] + (int)(((ulong)words[UAge * B + v] * (uint)width) >> 32);
-            cAge[i] = (byte)age; cEducation[i] = (byte)ed; cIncomeQuintile[i] = (byte)(inc + 1);
-            d[DAge * B + v] = (age - 45) / 10f; d[DEdu * B + v] = ed - 1; d[DInc * B + v] = inc - 2;
-            d[DAgeYears * B + v] = age; d[DUrbanP * B + v] = pUrban[n];
-            int hh = cHousehold[i] - h0;
-            for (int q = 0; q < K; q++) { d[(DShared + 2 * q) * B + v] = nbOp[n * K + q]; d[(DShared + 2 * q + 1) * B + v] = buf.HouseholdZ[q * B + hh]; }
+            int a = cell / 15;
+            cellR[v] = cell;
+            ageR[v] = bandLower[a] + (int)(((ulong)words[UAge * B + v] * (uint)(bandUpper[a] - bandLower[a])) >> 32);
+        }
+        for (int v = 0; v < lanes; v += 16)
+        {
+            // cell = 15·band + 5·education + income (education < 3, income < 5). Quotients of these small integers by
+            // 5 and 3 by float multiplication and floor are exact: 0.2f and 0.33333334f exceed 1/5 and 1/3 by less
+            // than 1e-7 relative, far less than the 1/5 (1/3) gap to the next integer.
+            var cell = Vector512.LoadUnsafe(ref cellR[v]); var age = Vector512.LoadUnsafe(ref ageR[v]);
+            var q5 = Vector512.ConvertToInt32(Vector512.Floor(Vector512.ConvertToSingle(cell) * C(0.2f)));
+            var inc = cell - q5 * Vector512.Create(5);
+            var ed = q5 - Vector512.ConvertToInt32(Vector512.Floor(Vector512.ConvertToSingle(q5) * C(1f / 3f))) * Vector512.Create(3);
+            ed.StoreUnsafe(ref eduR[v]); (inc + Vector512<int>.One).StoreUnsafe(ref quintileR[v]);
+            (Vector512.ConvertToSingle(age - Vector512.Create(45)) / C(10f)).StoreUnsafe(ref d[DAge * B + v]);
+            Vector512.ConvertToSingle(ed - Vector512<int>.One).StoreUnsafe(ref d[DEdu * B + v]);
+            Vector512.ConvertToSingle(inc - Vector512.Create(2)).StoreUnsafe(ref d[DInc * B + v]);
+            Vector512.ConvertToSingle(age).StoreUnsafe(ref d[DAgeYears * B + v]);
+        }
+        StoreBytes(ageR, 0, count, cAge, i0); StoreBytes(eduR, 0, count, cEducation, i0); StoreBytes(quintileR, 0, count, cIncomeQuintile, i0);
+        // The neighbourhood's urban probability and opinion, and the household component, by voter.
+        for (int v = 0; v < count; v++) d[DUrbanP * B + v] = pUrban[cNeighbourhood[i0 + v]];
+        for (int q = 0; q < K; q++)
+        {
+            var shared = d.AsSpan((DShared + 2 * q) * B, count); var household = d.AsSpan((DShared + 2 * q + 1) * B, count);
+            var hz = buf.HouseholdZ.AsSpan(q * B, B);
+            for (int v = 0; v < count; v++)
+            {
+                shared[v] = nbOp[cNeighbourhood[i0 + v] * K + q];
+                household[v] = hz[cHousehold[i0 + v] - h0];
+            }
         }
 
         // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma comes

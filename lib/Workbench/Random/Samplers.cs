@@ -213,6 +213,7 @@ public sealed class AliasTable
     public int Sample(ref RandomStream rng) => Sample(rng.NextDouble());
 
     /// <summary>The category of a uniform number u in [0, 1) (for callers that draw their uniforms in bulk).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int Sample(double uniform)
     {
         double u = uniform * _prob.Length;
