@@ -484,7 +484,60 @@ public static partial class Generator
         StoreBytes(p255, XConsumer * B, ConsumerCount, lanes, count, cConsumerInterest, i0, buf.Packed);
     }
 
-    // ---- From the block's rows (row r of voter v at r·VoterBlock + v) to the voter-major columns ----
+    // ---- Between the block's rows (row r of voter v at r·VoterBlock + v) and the voter-major columns ----
+
+    /// <summary>
+    /// The <paramref name="width"/> Half values per voter of <paramref name="count"/> voters from voter
+    /// <paramref name="i0"/> of <paramref name="column"/> as float rows (exactly (float)h): four values per voter read
+    /// with one load and split sixteen voters at a time, the remaining ones singly. Lanes from count to
+    /// <paramref name="lanes"/> get arbitrary values.
+    /// </summary>
+    internal static void LoadHalves(Half[] column, int i0, int width, int count, int lanes, float[] rows, ulong[] packed)
+    {
+        var src = MemoryMarshal.Cast<Half, ushort>(column.AsSpan(i0 * width, count * width));
+        ref byte s0 = ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetReference(src));
+        int full = width / 4;
+        var field = Vector512.Create(0xFFFFUL);
+        for (int g = 0; g < full; g++)
+        {
+            for (int v = 0; v < count; v++) packed[v] = Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref s0, 2 * (v * width + 4 * g)));
+            for (int v = 0; v < lanes; v += 16)
+            {
+                Vector512<ulong> lo = Vector512.LoadUnsafe(ref packed[v]), hi = Vector512.LoadUnsafe(ref packed[v + 8]);
+                for (int f = 0; f < 4; f++)
+                    FloatMath.HalfBitsToSingle(Vector512.Narrow(Vector512.ShiftRightLogical(lo, 16 * f) & field, Vector512.ShiftRightLogical(hi, 16 * f) & field))
+                        .StoreUnsafe(ref rows[(4 * g + f) * VoterBlock + v]);
+            }
+        }
+        for (int r = 4 * full; r < width; r++)
+            for (int v = 0; v < count; v++) rows[r * VoterBlock + v] = (float)BitConverter.UInt16BitsToHalf(src[v * width + r]);
+    }
+
+    /// <summary>Bytes (or signed bytes) as floats, sixteen at a time widened, the rest singly.</summary>
+    internal static void LoadBytes(ReadOnlySpan<byte> source, float[] row, bool signed)
+    {
+        int v = 0;
+        for (; v + 16 <= source.Length; v += 16)
+        {
+            var b = Vector128.Create(source.Slice(v, 16));
+            Vector512<int> x;
+            if (signed)
+            {
+                var sb = b.AsSByte();
+                var w = Vector256.Create(Vector128.WidenLower(sb), Vector128.WidenUpper(sb));
+                x = Vector512.Create(Vector256.WidenLower(w), Vector256.WidenUpper(w));
+            }
+            else
+            {
+                var w = Vector256.Create(Vector128.WidenLower(b), Vector128.WidenUpper(b));
+                x = Vector512.Create(Vector256.WidenLower(w), Vector256.WidenUpper(w)).AsInt32();
+            }
+            Vector512.ConvertToSingle(x).StoreUnsafe(ref row[v]);
+        }
+        for (; v < source.Length; v++) row[v] = signed ? (sbyte)source[v] : source[v];
+    }
+
+    // ---- From the block's rows to the voter-major columns ----
 
     /// <summary>One row of ints (0–255, or −1 for a signed column) of <paramref name="count"/> voters into a byte
     /// column from voter <paramref name="i0"/>: sixteen at a time narrowed (truncating, as the casts), the rest singly.</summary>

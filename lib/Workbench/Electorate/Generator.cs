@@ -582,10 +582,10 @@ public static partial class Generator
         {
             const int B = VoterBlock;
             var words = new uint[4 * B];
-            var tmp = new float[K * B];
+            var packed = new ulong[B];
             var posR = new float[K * B]; var salR = new float[K * B];
             var strength = new float[B]; var interest = new float[B];
-            var pidR = new float[B]; var age45 = new float[B]; var edu = new float[B]; var past = new float[B];
+            var pidR = new float[B]; var ageR = new float[B]; var edu = new float[B]; var past = new float[B];
             var weight = new float[P * B];
             var turnoutBits = new uint[B];
             var pick = new int[B];
@@ -601,17 +601,14 @@ public static partial class Generator
                     int count = Math.Min(B, e.ConstituencyStart[k + 1] - i0), lanes = (count + 15) & ~15;
                     PhiloxBatch.Fill(seed, StreamVote, (ulong)i0, count, 4, words, B);
                     // The voters' columns as floats, one row per attribute.
-                    HalvesToSingles(e.IssuePosition.AsSpan(i0 * K, count * K), tmp);
-                    for (int v = 0; v < count; v++) for (int q = 0; q < K; q++) posR[q * B + v] = tmp[v * K + q];
-                    HalvesToSingles(e.IssueSalience.AsSpan(i0 * K, count * K), tmp);
-                    for (int v = 0; v < count; v++) for (int q = 0; q < K; q++) salR[q * B + v] = tmp[v * K + q];
+                    LoadHalves(e.IssuePosition, i0, K, count, lanes, posR, packed);
+                    LoadHalves(e.IssueSalience, i0, K, count, lanes, salR, packed);
                     HalvesToSingles(e.PartyIdStrength.AsSpan(i0, count), strength);
                     HalvesToSingles(e.Interest.AsSpan(i0, count), interest);
-                    for (int v = 0; v < count; v++)
-                    {
-                        int i = i0 + v;
-                        pidR[v] = e.PartyId[i]; age45[v] = e.Age[i] - 45; edu[v] = e.Education[i]; past[v] = e.PastTurnout[i];
-                    }
+                    LoadBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(e.PartyId.AsSpan(i0, count)), pidR, signed: true);
+                    LoadBytes(e.Age.AsSpan(i0, count), ageR, signed: false);
+                    LoadBytes(e.Education.AsSpan(i0, count), edu, signed: false);
+                    LoadBytes(e.PastTurnout.AsSpan(i0, count), past, signed: false);
                     // Utilities, logit weights e^{u_j − max u} and the turnout propensity, sixteen voters at a time: each
                     // lane is the arithmetic of one voter's scalar code, in the same order.
                     for (int v = 0; v < lanes; v += 16)
@@ -632,19 +629,15 @@ public static partial class Generator
                             max = Vector512.Max(max, u);
                         }
                         ExpWeights(weight, P, v, max);
-                        var index = Vector512.Create(intercept) + Vector512.Create(tAge) * Ld(age45, v) / Vector512.Create(10f)
+                        var index = Vector512.Create(intercept) + Vector512.Create(tAge) * (Ld(ageR, v) - Vector512.Create(45f)) / Vector512.Create(10f)
                             + Vector512.Create(tEdu) * Ld(edu, v) + Vector512.Create(tPast) * Ld(past, v)
                             + Vector512.Create(tPid) * str + Vector512.Create(tInt) * Ld(interest, v);
                         FloatMath.ToHalfBits(FloatMath.Logistic(index)).StoreUnsafe(ref turnoutBits[v]);
                         // The draw by inversion: the first party whose cumulative weight exceeds u·Σ.
                         InvertWeights(weight, v, P, UniformRow(words, v)).StoreUnsafe(ref pick[v]);
                     }
-                    for (int v = 0; v < count; v++)
-                    {
-                        int i = i0 + v;
-                        e.SincereVote[i] = (sbyte)pick[v];
-                        e.TurnoutPropensity[i] = BitConverter.UInt16BitsToHalf((ushort)turnoutBits[v]);
-                    }
+                    StoreBytes(pick, 0, count, e.SincereVote, i0);
+                    StoreHalves(turnoutBits, 0, 1, lanes, count, e.TurnoutPropensity, i0, packed);
                 }
             }
         }, chunk: 1);

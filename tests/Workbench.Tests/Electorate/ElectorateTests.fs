@@ -165,7 +165,7 @@ let generator =
                 Expect.floatClose { absolute = 1e-6; relative = 1e-6 } c.ExpectedShares.[j] targets.[j] $"expected share of P{j} on the calibration sample"
                 Expect.floatClose { absolute = 0.01; relative = 0.0 } c.SincereShares.[j] targets.[j] $"sincere share of P{j} (200k voters)"
         }
-        test "block rows reach the voter-major columns unchanged, for every width and block length" {
+        test "block rows reach the voter-major columns and come back unchanged, for every width and block length" {
             // StoreBytes/StoreHalves pack four values per store; compare with the plain element-by-element copy.
             let B = 256
             let rng = Random(5)
@@ -186,6 +186,22 @@ let generator =
                         let expectedHalf = if voter >= 0 && voter < count then uint16 halfRows.[r * B + voter] else 0xEEEEus
                         let got = BitConverter.HalfToUInt16Bits halves.[i]
                         if got <> expectedHalf then failtestf "halves width %d count %d: element %d is %04x, expected %04x" width count i got expectedHalf
+                    // And back: LoadHalves gives (float)h of each stored value, LoadBytes each byte (or signed byte) as a float.
+                    let back = Array.create (width * B) nanf
+                    Generator.LoadHalves(halves, i0, width, count, lanes, back, Array.zeroCreate B)
+                    for r in 0 .. width - 1 do
+                        for v in 0 .. count - 1 do
+                            let expected = float32 (BitConverter.UInt16BitsToHalf(uint16 halfRows.[r * B + v]))
+                            let got = back.[r * B + v]
+                            if not (got = expected || (Single.IsNaN got && Single.IsNaN expected)) then
+                                failtestf "LoadHalves width %d count %d: row %d voter %d is %g, expected %g" width count r v got expected
+                    let raw = Array.init count (fun v -> byte ((v * 37 + 200) % 256))
+                    let unsigned, signed = Array.zeroCreate<float32> B, Array.zeroCreate<float32> B
+                    Generator.LoadBytes(ReadOnlySpan<byte>(raw), unsigned, false)
+                    Generator.LoadBytes(ReadOnlySpan<byte>(raw), signed, true)
+                    for v in 0 .. count - 1 do
+                        if unsigned.[v] <> float32 raw.[v] || signed.[v] <> float32 (sbyte raw.[v]) then
+                            failtestf "LoadBytes count %d voter %d: %g / %g for byte %d" count v unsigned.[v] signed.[v] raw.[v]
             // One value per voter, signed: −1 stays −1.
             let target = Array.zeroCreate<byte> 40
             Generator.StoreBytes(Array.init B (fun v -> v % 3 - 1), 0, 33, Span<byte>(target), 4)
