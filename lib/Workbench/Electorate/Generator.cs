@@ -334,7 +334,7 @@ public static partial class Generator
         int stride = Math.Max(1, N / CalibrationSample);
         int S = (N + stride - 1) / stride;
         // Utilities without valence, once; valences are then a per-party additive shift.
-        var baseU = new double[S * P];
+        var baseU = new double[S * P + 8]; // 8 spare: ExpectedShares reads rows eight values at a time
         var idx = new int[S];
         var vm = e.VoteModel;
         var tm = e.TurnoutModel;
@@ -523,6 +523,7 @@ public static partial class Generator
         int Q = (P + 7) / 8; // vectors of eight per row of the second moment
         var partial = DeterministicParallel.MapReduce(S, threads, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (s, end) =>
         {
+            if (P <= 8) return SharesChunk(expU, a, weight, prob, P, second, width, s, end);
             var acc = new double[width];
             // Row j of the second moment as Q vectors: element k accumulates w p_j p_k (entries k < j, and k ≥ P, which
             // read the next row, are not used). Each element sees the same additions in the same order as a scalar sum.
@@ -551,6 +552,57 @@ public static partial class Generator
         if (second)
             for (int j = 0; j < P; j++)
                 for (int k = j; k < P; k++) moment![j * P + k] = moment[k * P + j] = partial[P + 1 + j * P + k] / partial[P];
+    }
+
+    /// <summary>
+    /// One chunk of <see cref="ExpectedShares"/> for up to eight parties, a voter's row in one vector: the same
+    /// products and sums, each taken in the same order as the general loop (the sum over parties in party order), so
+    /// the same bits; the accumulators stay in registers. Rows of <paramref name="expU"/> and <paramref name="prob"/>
+    /// are read eight values at a time (both have eight spare values at the end); a row is written eight at a time
+    /// only where that stays inside the chunk.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double[] SharesChunk(double[] expU, double[] valenceFactor, double[] weight, double[] prob, int P, bool second, int width, long s, long end)
+    {
+        Span<double> padded = stackalloc double[8];
+        valenceFactor.AsSpan(0, P).CopyTo(padded);
+        var a = Vector512.Create<double>(padded); // parties ≥ P: 0, so their lanes stay finite
+        Vector512<double> shares = default, m0 = default, m1 = default, m2 = default, m3 = default, m4 = default, m5 = default, m6 = default, m7 = default;
+        double total = 0;
+        long last = end * P;
+        for (long t = s; t < end; t++)
+        {
+            long row = t * P;
+            var x = Vector512.LoadUnsafe(ref expU[row]) * a;
+            double sum = 0;
+            for (int j = 0; j < P; j++) sum += x.GetElement(j);
+            double invp = 1.0 / sum, w = weight[t];
+            var p = x * Vector512.Create(invp);
+            if (row + 8 <= last) p.StoreUnsafe(ref prob[row]);
+            else for (int j = 0; j < P; j++) prob[row + j] = p.GetElement(j);
+            shares += Vector512.Create(w) * p;
+            total += w;
+            if (!second) continue;
+            // Row j of the second moment: w p_j p_k (a zero w p_j adds zeros, as the general loop's skip).
+            m0 += Vector512.Create(w * p.GetElement(0)) * p;
+            if (P > 1) m1 += Vector512.Create(w * p.GetElement(1)) * p;
+            if (P > 2) m2 += Vector512.Create(w * p.GetElement(2)) * p;
+            if (P > 3) m3 += Vector512.Create(w * p.GetElement(3)) * p;
+            if (P > 4) m4 += Vector512.Create(w * p.GetElement(4)) * p;
+            if (P > 5) m5 += Vector512.Create(w * p.GetElement(5)) * p;
+            if (P > 6) m6 += Vector512.Create(w * p.GetElement(6)) * p;
+            if (P > 7) m7 += Vector512.Create(w * p.GetElement(7)) * p;
+        }
+        var acc = new double[width];
+        for (int j = 0; j < P; j++) acc[j] = shares.GetElement(j);
+        acc[P] = total;
+        if (second)
+        {
+            ReadOnlySpan<Vector512<double>> m = [m0, m1, m2, m3, m4, m5, m6, m7];
+            for (int j = 0; j < P; j++)
+                for (int k = j; k < P; k++) acc[P + 1 + j * P + k] = m[j].GetElement(k);
+        }
+        return acc;
     }
 
     /// <summary>Halves to floats (exactly), sixteen at a time.</summary>
