@@ -1,5 +1,7 @@
 module Workbench.Cli.Tests.ElectorateCommandTests
 
+open System
+open System.Diagnostics
 open System.IO
 open System.Text.Json
 open Expecto
@@ -43,6 +45,39 @@ let tests =
                 Expect.equal code 2 "exit code 2"
                 Expect.stringContains err expected "message"
             }
+        // The generator's vector code (Vector512, sixteen voters per register) must give the same bits on any CPU. The
+        // runtime's switches turn off AVX-512 (then .NET runs each 512-bit operation on two AVX2 halves) or every SIMD
+        // instruction (then it computes vector operations element by element). Without AVX-512 the published classroom
+        // sample comes out byte for byte. Without any SIMD the CSV (every value, full precision) is compared instead: the
+        // Parquet writer's compressed bytes themselves differ once SSE4.2 is off, although the values are the same.
+        let runCli (switches: (string * string) list) (out: string) =
+            let cli = Path.Combine(AppContext.BaseDirectory, "Workbench.Cli.dll")
+            let dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with | null | "" -> "dotnet" | p -> p
+            let psi = ProcessStartInfo(dotnet, [ cli; "electorate"; "--preset"; "classroom"; "--voters"; "20000"; "--seed"; "1"; "--out"; out ],
+                                       RedirectStandardOutput = true, RedirectStandardError = true)
+            for (key, value) in switches do psi.Environment[key] <- value
+            use p = Process.Start psi
+            let stdout = p.StandardOutput.ReadToEndAsync()
+            let stderr = p.StandardError.ReadToEndAsync()
+            Expect.isTrue (p.WaitForExit 600000) "finishes"
+            Expect.equal p.ExitCode 0 (stdout.Result + stderr.Result)
+        test "the classroom sample is byte-identical without AVX-512 (two AVX2 halves per vector)" {
+            let dir = Cli.tempDir ()
+            let out = Path.Combine(dir, "sample.parquet")
+            runCli [ "DOTNET_EnableAVX512F", "0" ] out
+            let published = File.ReadAllBytes(Path.Combine(Cli.repoRoot, "data-synthetic", "classroom-sample.parquet"))
+            Expect.isTrue (File.ReadAllBytes out = published) "same bytes as data-synthetic/classroom-sample.parquet"
+            Directory.Delete(dir, true)
+        }
+        test "the classroom electorate has the same values without any SIMD instructions (CSV bytes)" {
+            let dir = Cli.tempDir ()
+            let scalar, vector = Path.Combine(dir, "scalar.csv"), Path.Combine(dir, "vector.csv")
+            runCli [ "DOTNET_EnableHWIntrinsic", "0" ] scalar
+            let code, _, err = Cli.run [ "electorate"; "--preset"; "classroom"; "--voters"; "20000"; "--seed"; "1"; "--out"; vector ]
+            Expect.equal code 0 err
+            Expect.isTrue (File.ReadAllBytes scalar = File.ReadAllBytes vector) "same CSV bytes with and without SIMD"
+            Directory.Delete(dir, true)
+        }
         test "an invalid spec file lists its errors and leaves no output file" {
             let dir = Cli.tempDir ()
             let spec = Path.Combine(dir, "bad.json")
