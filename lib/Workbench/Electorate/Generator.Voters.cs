@@ -155,14 +155,7 @@ public static partial class Generator
         int K = L.K, P = spec.Parties.Length;
         int lanes = (count + 15) & ~15; // vector passes run over whole groups of sixteen (extra lanes are ignored)
         var words = buf.Words; var z = buf.Z; var x = buf.X;
-        // The columns as locals, read once per block rather than at every use.
-        var cAge = e.Age; var cAnswersPhone = e.AnswersPhone; var cBigFive = e.BigFive; var cConsumerInterest = e.ConsumerInterest;
-        var cDigitalFootprint = e.DigitalFootprint; var cEducation = e.Education; var cEmployment = e.Employment; var cGender = e.Gender;
-        var cHealth = e.Health; var cHomeProbability = e.HomeProbability; var cHousehold = e.Household; var cIncomeQuintile = e.IncomeQuintile;
-        var cInterest = e.Interest; var cIssuePosition = e.IssuePosition; var cIssueSalience = e.IssueSalience; var cMediaUse = e.MediaUse;
-        var cMinority = e.Minority; var cNeighbourhood = e.Neighbourhood; var cOpensEmail = e.OpensEmail; var cPartyId = e.PartyId;
-        var cPartyIdStrength = e.PartyIdStrength; var cPastTurnout = e.PastTurnout; var cPastVote = e.PastVote; var cPersuadability = e.Persuadability;
-        var cTvShow = e.TvShow; var cUrban = e.Urban;
+        var cHousehold = e.Household; var cNeighbourhood = e.Neighbourhood; // read in per-voter loops
 
         // 1. Random words of every voter of the block, and its normal deviates.
         PhiloxBatch.Fill(seed, StreamVoter, (ulong)i0, count, L.Words, words, B);
@@ -214,7 +207,7 @@ public static partial class Generator
             Vector512.ConvertToSingle(inc - Vector512.Create(2)).StoreUnsafe(ref d[DInc * B + v]);
             Vector512.ConvertToSingle(age).StoreUnsafe(ref d[DAgeYears * B + v]);
         }
-        StoreBytes(ageR, 0, count, cAge, i0); StoreBytes(eduR, 0, count, cEducation, i0); StoreBytes(quintileR, 0, count, cIncomeQuintile, i0);
+        StoreBytes(ageR, 0, count, e.Age, i0); StoreBytes(eduR, 0, count, e.Education, i0); StoreBytes(quintileR, 0, count, e.IncomeQuintile, i0);
         // The neighbourhood's urban probability and opinion, and the household component, by voter.
         for (int v = 0; v < count; v++) d[DUrbanP * B + v] = pUrban[cNeighbourhood[i0 + v]];
         for (int q = 0; q < K; q++)
@@ -293,9 +286,9 @@ public static partial class Generator
             (Vector512.Equals(emp, Vector512.Create((int)Employment.Unemployed)).AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DUnemployed * B + v]);
             (Vector512.Equals(gender, Vector512<int>.One).AsSingle() & Vector512<float>.One).StoreUnsafe(ref d[DMale * B + v]);
         }
-        StoreBytes(demo, DemoGender * B, count, cGender, i0); StoreBytes(demo, DemoUrban * B, count, cUrban, i0);
-        StoreBytes(demo, DemoEmployment * B, count, cEmployment, i0); StoreBytes(demo, DemoMinority * B, count, cMinority, i0);
-        StoreBytes(demo, DemoHealth * B, count, cHealth, i0);
+        StoreBytes(demo, DemoGender * B, count, e.Gender, i0); StoreBytes(demo, DemoUrban * B, count, e.Urban, i0);
+        StoreBytes(demo, DemoEmployment * B, count, e.Employment, i0); StoreBytes(demo, DemoMinority * B, count, e.Minority, i0);
+        StoreBytes(demo, DemoHealth * B, count, e.Health, i0);
 
         // Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
         // neighbourhood "swing streets" + household + individual) and the linear predictors of the leaf attributes,
@@ -352,9 +345,9 @@ public static partial class Generator
                 FloatMath.ToHalfBits(Ld(salR, q * B + v)).StoreUnsafe(ref hb[(BigFiveCount + K + q) * B + v]);
             }
         }
-        StoreHalves(hb, 0, BigFiveCount, lanes, count, cBigFive, i0, buf.Packed);
-        StoreHalves(hb, BigFiveCount * B, K, lanes, count, cIssuePosition, i0, buf.Packed);
-        StoreHalves(hb, (BigFiveCount + K) * B, K, lanes, count, cIssueSalience, i0, buf.Packed);
+        StoreHalves(hb, 0, BigFiveCount, lanes, count, e.BigFive, i0, buf.Packed);
+        StoreHalves(hb, BigFiveCount * B, K, lanes, count, e.IssuePosition, i0, buf.Packed);
+        StoreHalves(hb, (BigFiveCount + K) * B, K, lanes, count, e.IssueSalience, i0, buf.Packed);
 
         // 3. Transforms of the leaf predictors, sixteen voters at a time.
         for (int r = 0; r < XLogisticEnd; r++)
@@ -399,7 +392,7 @@ public static partial class Generator
             if (headPid == int.MinValue) headPid = pid;
             pidR[v] = pid;
         }
-        StoreBytes(pidR, 0, count, cPartyId, i0);
+        StoreBytes(pidR, 0, count, e.PartyId, i0);
         for (int v = 0; v < lanes; v += 16)
         {
             // Strength ~ Beta(2, 2): the median of three uniforms, for voters with a party (0 for the others).
@@ -470,18 +463,18 @@ public static partial class Generator
                 .StoreUnsafe(ref pastVoteR[v]);
         }
         // Everything into the voter-major columns.
-        StoreHalves(lateHalf, 0, 1, lanes, count, cInterest, i0, buf.Packed);
-        StoreHalves(lateHalf, B, 1, lanes, count, cPartyIdStrength, i0, buf.Packed);
-        StoreHalves(lateHalf, 2 * B, 1, lanes, count, cPersuadability, i0, buf.Packed);
-        StoreHalves(lateHalf, 3 * B, 1, lanes, count, cDigitalFootprint, i0, buf.Packed);
-        StoreBytes(pastTurnoutR, 0, count, cPastTurnout, i0);
-        StoreBytes(pastVoteR, 0, count, cPastVote, i0);
-        StoreBytes(p255, XMedia * B, PlatformCount, lanes, count, cMediaUse, i0, buf.Packed);
-        StoreBytes(picks, 0, count, cTvShow, i0);
-        StoreBytes(picks, B, 3, lanes, count, cHomeProbability, i0, buf.Packed);
-        StoreBytes(p255, XPhone * B, count, cAnswersPhone, i0);
-        StoreBytes(p255, XEmail * B, count, cOpensEmail, i0);
-        StoreBytes(p255, XConsumer * B, ConsumerCount, lanes, count, cConsumerInterest, i0, buf.Packed);
+        StoreHalves(lateHalf, 0, 1, lanes, count, e.Interest, i0, buf.Packed);
+        StoreHalves(lateHalf, B, 1, lanes, count, e.PartyIdStrength, i0, buf.Packed);
+        StoreHalves(lateHalf, 2 * B, 1, lanes, count, e.Persuadability, i0, buf.Packed);
+        StoreHalves(lateHalf, 3 * B, 1, lanes, count, e.DigitalFootprint, i0, buf.Packed);
+        StoreBytes(pastTurnoutR, 0, count, e.PastTurnout, i0);
+        StoreBytes(pastVoteR, 0, count, e.PastVote, i0);
+        StoreBytes(p255, XMedia * B, PlatformCount, lanes, count, e.MediaUse, i0, buf.Packed);
+        StoreBytes(picks, 0, count, e.TvShow, i0);
+        StoreBytes(picks, B, 3, lanes, count, e.HomeProbability, i0, buf.Packed);
+        StoreBytes(p255, XPhone * B, count, e.AnswersPhone, i0);
+        StoreBytes(p255, XEmail * B, count, e.OpensEmail, i0);
+        StoreBytes(p255, XConsumer * B, ConsumerCount, lanes, count, e.ConsumerInterest, i0, buf.Packed);
     }
 
     // ---- Between the block's rows (row r of voter v at r·VoterBlock + v) and the voter-major columns ----
@@ -489,11 +482,13 @@ public static partial class Generator
     /// <summary>
     /// The <paramref name="width"/> Half values per voter of <paramref name="count"/> voters from voter
     /// <paramref name="i0"/> of <paramref name="column"/> as float rows (exactly (float)h): four values per voter read
-    /// with one load and split sixteen voters at a time, the remaining ones singly. Lanes from count to
+    /// with one load and split sixteen voters at a time, the remaining ones singly (one value per voter: sixteen
+    /// widened at a time). Lanes from count to
     /// <paramref name="lanes"/> get arbitrary values.
     /// </summary>
     internal static void LoadHalves(Half[] column, int i0, int width, int count, int lanes, float[] rows, ulong[] packed)
     {
+        if (width == 1) { HalvesToSingles(column.AsSpan(i0, count), rows); return; }
         var src = MemoryMarshal.Cast<Half, ushort>(column.AsSpan(i0 * width, count * width));
         ref byte s0 = ref Unsafe.As<ushort, byte>(ref MemoryMarshal.GetReference(src));
         int full = width / 4;
@@ -511,6 +506,17 @@ public static partial class Generator
         }
         for (int r = 4 * full; r < width; r++)
             for (int v = 0; v < count; v++) rows[r * VoterBlock + v] = (float)BitConverter.UInt16BitsToHalf(src[v * width + r]);
+    }
+
+    /// <summary>Halves to floats (exactly), sixteen at a time.</summary>
+    private static void HalvesToSingles(ReadOnlySpan<Half> source, Span<float> destination)
+    {
+        var bits = MemoryMarshal.Cast<Half, ushort>(source);
+        int c = 0;
+        for (; c + 16 <= bits.Length; c += 16)
+            FloatMath.HalfBitsToSingle(Vector512.WidenLower(Vector512.Create(Vector256.Create<ushort>(bits.Slice(c, 16)), Vector256<ushort>.Zero)))
+                .CopyTo(destination.Slice(c, 16));
+        for (; c < bits.Length; c++) destination[c] = (float)source[c];
     }
 
     /// <summary>Bytes (or signed bytes) as floats, sixteen at a time widened, the rest singly.</summary>

@@ -605,17 +605,6 @@ public static partial class Generator
         return acc;
     }
 
-    /// <summary>Halves to floats (exactly), sixteen at a time.</summary>
-    private static void HalvesToSingles(ReadOnlySpan<Half> source, Span<float> destination)
-    {
-        var bits = System.Runtime.InteropServices.MemoryMarshal.Cast<Half, ushort>(source);
-        int c = 0;
-        for (; c + 16 <= bits.Length; c += 16)
-            FloatMath.HalfBitsToSingle(Vector512.WidenLower(Vector512.Create(Vector256.Create<ushort>(bits.Slice(c, 16)), Vector256<ushort>.Zero)))
-                .CopyTo(destination.Slice(c, 16));
-        for (; c < bits.Length; c++) destination[c] = (float)source[c];
-    }
-
     /// <summary>
     /// The sincere vote (a draw from each voter's multinomial logit, by inversion with one uniform from the voter's
     /// stream (seed, StreamVote, i)) and the turnout propensity, a block of voters at a time, in single precision.
@@ -655,8 +644,8 @@ public static partial class Generator
                     // The voters' columns as floats, one row per attribute.
                     LoadHalves(e.IssuePosition, i0, K, count, lanes, posR, packed);
                     LoadHalves(e.IssueSalience, i0, K, count, lanes, salR, packed);
-                    HalvesToSingles(e.PartyIdStrength.AsSpan(i0, count), strength);
-                    HalvesToSingles(e.Interest.AsSpan(i0, count), interest);
+                    LoadHalves(e.PartyIdStrength, i0, 1, count, lanes, strength, packed);
+                    LoadHalves(e.Interest, i0, 1, count, lanes, interest, packed);
                     LoadBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(e.PartyId.AsSpan(i0, count)), pidR, signed: true);
                     LoadBytes(e.Age.AsSpan(i0, count), ageR, signed: false);
                     LoadBytes(e.Education.AsSpan(i0, count), edu, signed: false);
