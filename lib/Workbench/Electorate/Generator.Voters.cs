@@ -13,8 +13,9 @@ public static partial class Generator
     // words in a fixed layout (below): every voter draws the same number of words whatever its attributes, so
     // the words of a whole block come out of one batched Philox call (PhiloxBatch, 8–16 voters per vector), and
     // the normal deviates of a block are made in one vector pass (FloatMath.NormalQuantile, inverse CDF). The
-    // rest runs in passes over the block, sixteen voters per vector (Vector512): the demographic cell and age (scalar,
-    // an alias-table draw); issue saliences (gamma trials), binary demographics, Big Five, issue positions and the
+    // rest runs in passes over the block, sixteen voters per vector (Vector512): the demographic cell (an alias-table draw:
+    // vector up to the per-voter table lookup) and age; the neighbourhood's and household's shared components (by runs
+    // of one neighbourhood, and a sixteen-float permutation per household row); issue saliences (gamma trials), binary demographics, Big Five, issue positions and the
     // linear predictors of the leaf attributes; their logistic and exponential transforms; the logit draws of party
     // and past vote; whether a voter identifies with a party and would share a household member's (vector), then the
     // party itself (scalar, in voter order, because household members share party identification); its strength,
@@ -73,7 +74,7 @@ public static partial class Generator
         public readonly uint[] Words = new uint[layout.Words * VoterBlock];
         public readonly float[] Z = new float[layout.NormalCount * VoterBlock];
         public readonly uint[] HouseholdWords = new uint[(layout.K + 3) / 4 * 4 * VoterBlock];
-        public readonly float[] HouseholdZ = new float[layout.K * VoterBlock];
+        public readonly float[] HouseholdZ = new float[layout.K * VoterBlock + 16]; // 16 spare: a row's last 16-float load stays inside
         public readonly float[] X = new float[XCount * VoterBlock];
         public readonly float[] Pos = new float[layout.K * VoterBlock];
         public readonly float[] Sal = new float[layout.K * VoterBlock];
@@ -87,6 +88,7 @@ public static partial class Generator
         public readonly int[] OwnPid = new int[VoterBlock], Follows = new int[VoterBlock], Pid = new int[VoterBlock];
         public readonly int[] PastTurnout = new int[VoterBlock], PastVote = new int[VoterBlock];
         public readonly ulong[] Packed = new ulong[VoterBlock];
+        public readonly double[] CellFraction = new double[VoterBlock];
         public readonly int[] Cell = new int[VoterBlock], Age = new int[VoterBlock], Education = new int[VoterBlock], Quintile = new int[VoterBlock];
         public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
         public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
@@ -185,22 +187,46 @@ public static partial class Generator
         var d = buf.D;
         var cellR = buf.Cell; var ageR = buf.Age; var eduR = buf.Education; var quintileR = buf.Quintile;
         ReadOnlySpan<int> bandLower = ElectorateSpec.AgeBandLower, bandUpper = ElectorateSpec.AgeBandUpper;
+        // The cell: the alias-table draw of AliasTable.Sample(u) with u = (word + ½)·2⁻³², in double precision as there —
+        // i = ⌊u·n⌋ and its fraction sixteen at a time (two halves of eight doubles), then per voter the table lookup.
+        var cellN = Vector512.Create((double)cellTable.Count); var cellLast = Vector512.Create((long)cellTable.Count - 1);
+        var cellFraction = buf.CellFraction;
+        for (int v = 0; v < lanes; v += 16)
+        {
+            var (wLo, wHi) = Vector512.Widen(Vector512.LoadUnsafe(ref words[UCell * B + v]));
+            var uLo = (Vector512.ConvertToDouble(wLo) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0) * cellN;
+            var uHi = (Vector512.ConvertToDouble(wHi) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0) * cellN;
+            var iLo = Vector512.Min(Vector512.ConvertToInt64(uLo), cellLast); var iHi = Vector512.Min(Vector512.ConvertToInt64(uHi), cellLast);
+            (uLo - Vector512.ConvertToDouble(iLo)).StoreUnsafe(ref cellFraction[v]);
+            (uHi - Vector512.ConvertToDouble(iHi)).StoreUnsafe(ref cellFraction[v + 8]);
+            Vector512.Narrow(iLo, iHi).StoreUnsafe(ref cellR[v]);
+        }
+        ReadOnlySpan<double> cellProb = cellTable.Probabilities; ReadOnlySpan<int> cellAlias = cellTable.Aliases;
         for (int v = 0; v < count; v++)
         {
-            int cell = cellTable.Sample((words[UCell * B + v] + 0.5) * (1.0 / 4294967296.0));
-            int a = cell / 15;
-            cellR[v] = cell;
-            ageR[v] = bandLower[a] + (int)(((ulong)words[UAge * B + v] * (uint)(bandUpper[a] - bandLower[a])) >> 32);
+            int i = cellR[v], alias = cellAlias[i];
+            cellR[v] = cellFraction[v] < cellProb[i] ? i : alias;
         }
+        // Age bands' lower ends and widths, indexed by band (at most 16 bands).
+        Span<int> bandTable = stackalloc int[32];
+        for (int a = 0; a < bandLower.Length; a++) { bandTable[a] = bandLower[a]; bandTable[16 + a] = bandUpper[a] - bandLower[a]; }
+        var bandLowerV = Vector512.Create<int>(bandTable[..16]); var bandWidthV = Vector512.Create<int>(bandTable[16..]);
         for (int v = 0; v < lanes; v += 16)
         {
             // cell = 15·band + 5·education + income (education < 3, income < 5). Quotients of these small integers by
             // 5 and 3 by float multiplication and floor are exact: 0.2f and 0.33333334f exceed 1/5 and 1/3 by less
             // than 1e-7 relative, far less than the 1/5 (1/3) gap to the next integer.
-            var cell = Vector512.LoadUnsafe(ref cellR[v]); var age = Vector512.LoadUnsafe(ref ageR[v]);
+            var cell = Vector512.LoadUnsafe(ref cellR[v]);
             var q5 = Vector512.ConvertToInt32(Vector512.Floor(Vector512.ConvertToSingle(cell) * C(0.2f)));
             var inc = cell - q5 * Vector512.Create(5);
-            var ed = q5 - Vector512.ConvertToInt32(Vector512.Floor(Vector512.ConvertToSingle(q5) * C(1f / 3f))) * Vector512.Create(3);
+            var band = Vector512.ConvertToInt32(Vector512.Floor(Vector512.ConvertToSingle(q5) * C(1f / 3f)));
+            var ed = q5 - band * Vector512.Create(3);
+            // Age: the band's lower end + ⌊word · width / 2³²⌋ (a 32×32→64-bit product).
+            var (aLo, aHi) = Vector512.Widen(Vector512.LoadUnsafe(ref words[UAge * B + v]));
+            var (widthLo, widthHi) = Vector512.Widen(Vector512.Shuffle(bandWidthV, band).AsUInt32());
+            var offset = Vector512.Narrow(Vector512.ShiftRightLogical(aLo * widthLo, 32), Vector512.ShiftRightLogical(aHi * widthHi, 32)).AsInt32();
+            var age = Vector512.Shuffle(bandLowerV, band) + offset;
+            age.StoreUnsafe(ref ageR[v]);
             ed.StoreUnsafe(ref eduR[v]); (inc + Vector512<int>.One).StoreUnsafe(ref quintileR[v]);
             (Vector512.ConvertToSingle(age - Vector512.Create(45)) / C(10f)).StoreUnsafe(ref d[DAge * B + v]);
             Vector512.ConvertToSingle(ed - Vector512<int>.One).StoreUnsafe(ref d[DEdu * B + v]);
@@ -208,18 +234,30 @@ public static partial class Generator
             Vector512.ConvertToSingle(age).StoreUnsafe(ref d[DAgeYears * B + v]);
         }
         StoreBytes(ageR, 0, count, e.Age, i0); StoreBytes(eduR, 0, count, e.Education, i0); StoreBytes(quintileR, 0, count, e.IncomeQuintile, i0);
-        // The neighbourhood's urban probability and opinion, and the household component, by voter.
-        for (int v = 0; v < count; v++) d[DUrbanP * B + v] = pUrban[cNeighbourhood[i0 + v]];
-        for (int q = 0; q < K; q++)
+        // The neighbourhood's urban probability and opinion, by runs of voters of one neighbourhood.
+        for (int v = 0; v < count;)
         {
-            var shared = d.AsSpan((DShared + 2 * q) * B, count); var household = d.AsSpan((DShared + 2 * q + 1) * B, count);
-            var hz = buf.HouseholdZ.AsSpan(q * B, B);
-            for (int v = 0; v < count; v++)
-            {
-                shared[v] = nbOp[cNeighbourhood[i0 + v] * K + q];
-                household[v] = hz[cHousehold[i0 + v] - h0];
-            }
+            int nb = cNeighbourhood[i0 + v];
+            int run = cNeighbourhood.AsSpan(i0 + v, count - v).IndexOfAnyExcept(nb);
+            if (run < 0) run = count - v;
+            d.AsSpan(DUrbanP * B + v, run).Fill(pUrban[nb]);
+            for (int q = 0; q < K; q++) d.AsSpan((DShared + 2 * q) * B + v, run).Fill(nbOp[nb * K + q]);
+            v += run;
         }
+        // The household component: sixteen consecutive voters live in at most sixteen consecutive households, so their
+        // values are a permutation of the sixteen floats from the first voter's household on.
+        var hzAll = buf.HouseholdZ;
+        int vFull = count & ~15;
+        for (int v = 0; v < vFull; v += 16)
+        {
+            var hIndex = Vector512.LoadUnsafe(ref cHousehold[i0 + v]);
+            int first = hIndex.ToScalar();
+            var rel = hIndex - Vector512.Create(first);
+            for (int q = 0; q < K; q++)
+                Vector512.Shuffle(Vector512.LoadUnsafe(ref hzAll[q * B + first - h0]), rel).StoreUnsafe(ref d[(DShared + 2 * q + 1) * B + v]);
+        }
+        for (int q = 0; q < K; q++)
+            for (int v = vFull; v < count; v++) d[(DShared + 2 * q + 1) * B + v] = hzAll[q * B + cHousehold[i0 + v] - h0];
 
         // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma comes
         // from the voter's fixed slots, sixteen voters at a time; a rejected try (or α < 1) is redrawn, in issue order, from

@@ -209,6 +209,11 @@ public sealed class AliasTable
     /// <summary>Number of categories.</summary>
     public int Count => _prob.Length;
 
+    /// <summary>The table's acceptance probabilities and aliases, for callers that draw many categories at once
+    /// (<see cref="Sample(double)"/> is the reference: category i if u·n − i &lt; prob[i], else alias[i], with i = ⌊u·n⌋).</summary>
+    internal ReadOnlySpan<double> Probabilities => _prob;
+    internal ReadOnlySpan<int> Aliases => _alias;
+
     /// <summary>Draws one category index.</summary>
     public int Sample(ref RandomStream rng) => Sample(rng.NextDouble());
 
