@@ -163,9 +163,8 @@ public static partial class Generator
         PhiloxBatch.Fill(seed, StreamVoter, (ulong)i0, count, L.Words, words, B);
         for (int s = 0; s < L.NormalCount; s++)
         {
-            var src = words.AsSpan((L.Normals + s) * B, B); var dst = z.AsSpan(s * B, B);
             for (int v = 0; v < lanes; v += 16)
-                FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.Create<uint>(src.Slice(v, 16)))).CopyTo(dst.Slice(v, 16));
+                FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref words[(L.Normals + s) * B + v]))).StoreUnsafe(ref z[s * B + v]);
         }
         // Household-shared issue components, N(0, 0.5²), from the household's stream (seed, StreamHousehold + 100, h).
         int h0 = cHousehold[i0], households = cHousehold[i0 + count - 1] - h0 + 1, hLanes = (households + 15) & ~15;
@@ -173,8 +172,8 @@ public static partial class Generator
         PhiloxBatch.Fill(seed, StreamHousehold + 100, (ulong)h0, households, hWords, buf.HouseholdWords, B);
         for (int q = 0; q < K; q++)
             for (int v = 0; v < hLanes; v += 16)
-                (Vector512.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.Create<uint>(buf.HouseholdWords.AsSpan(q * B + v, 16)))))
-                    .CopyTo(buf.HouseholdZ.AsSpan(q * B + v, 16));
+                (Vector512.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref buf.HouseholdWords[q * B + v]))))
+                    .StoreUnsafe(ref buf.HouseholdZ[q * B + v]);
 
         // 2. Demographic cell and age of each voter (scalar: an alias-table draw), and the per-voter inputs of the vector passes.
         float dep = e.ConstituencyDeprivation[k];
@@ -390,10 +389,10 @@ public static partial class Generator
         // 3. Transforms of the leaf predictors, sixteen voters at a time.
         for (int r = 0; r < XLogisticEnd; r++)
             for (int v = 0; v < lanes; v += 16)
-                FloatMath.Logistic(Vector512.Create<float>(x.AsSpan(r * B + v, 16))).CopyTo(x.AsSpan(r * B + v, 16));
+                FloatMath.Logistic(Ld(x, r * B + v)).StoreUnsafe(ref x[r * B + v]);
         for (int r = XFootprint; r < XCount; r++)
             for (int v = 0; v < lanes; v += 16)
-                FloatMath.Exp(Vector512.Create<float>(x.AsSpan(r * B + v, 16))).CopyTo(x.AsSpan(r * B + v, 16));
+                FloatMath.Exp(Ld(x, r * B + v)).StoreUnsafe(ref x[r * B + v]);
 
         // Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
         // then single precision), sixteen voters at a time; party identification and the past vote both draw from them.
@@ -445,7 +444,7 @@ public static partial class Generator
         // 5. Their logistics, sixteen voters at a time.
         for (int r = 0; r < 2; r++)
             for (int v = 0; v < lanes; v += 16)
-                FloatMath.Logistic(Vector512.Create<float>(late.AsSpan(r * B + v, 16))).CopyTo(late.AsSpan(r * B + v, 16));
+                FloatMath.Logistic(Ld(late, r * B + v)).StoreUnsafe(ref late[r * B + v]);
         // Interest, party-identification strength, persuadability and digital footprint rounded to Half, sixteen at a time.
         var lateHalf = buf.LateHalf; var strengthR = buf.Strength;
         for (int v = 0; v < lanes; v += 16)
@@ -592,7 +591,7 @@ public static partial class Generator
         for (; v + 16 <= count; v += 16)
         {
             var words = Vector512.LoadUnsafe(ref rows[offset + v]).AsUInt32();
-            Vector512.Narrow(Vector512.Narrow(words, Vector512<uint>.Zero), Vector512<ushort>.Zero).GetLower().GetLower().CopyTo(dst.Slice(v, 16));
+            Vector512.Narrow(Vector512.Narrow(words, Vector512<uint>.Zero), Vector512<ushort>.Zero).GetLower().GetLower().StoreUnsafe(ref dst[v]);
         }
         for (; v < count; v++) dst[v] = (byte)rows[offset + v];
     }
@@ -618,7 +617,7 @@ public static partial class Generator
                 (Vector512.LoadUnsafe(ref rows[o + v]).AsUInt32()
                  | Vector512.ShiftLeft(Vector512.LoadUnsafe(ref rows[o + VoterBlock + v]).AsUInt32(), 8)
                  | Vector512.ShiftLeft(Vector512.LoadUnsafe(ref rows[o + 2 * VoterBlock + v]).AsUInt32(), 16)
-                 | Vector512.ShiftLeft(Vector512.LoadUnsafe(ref rows[o + 3 * VoterBlock + v]).AsUInt32(), 24)).CopyTo(quads.Slice(v, 16));
+                 | Vector512.ShiftLeft(Vector512.LoadUnsafe(ref rows[o + 3 * VoterBlock + v]).AsUInt32(), 24)).StoreUnsafe(ref quads[v]);
             for (int v = 0; v < count; v++) Unsafe.WriteUnaligned(ref Unsafe.Add(ref d0, v * width + 4 * g), quads[v]);
         }
         for (int r = 4 * full; r < width; r++)
@@ -637,7 +636,7 @@ public static partial class Generator
         if (width == 1)
         {
             for (; v + 16 <= count; v += 16)
-                Vector512.Narrow(Vector512.LoadUnsafe(ref rows[offset + v]), Vector512<uint>.Zero).GetLower().CopyTo(dst.Slice(v, 16));
+                Vector512.Narrow(Vector512.LoadUnsafe(ref rows[offset + v]), Vector512<uint>.Zero).GetLower().StoreUnsafe(ref dst[v]);
             for (; v < count; v++) dst[v] = (ushort)rows[offset + v];
             return;
         }

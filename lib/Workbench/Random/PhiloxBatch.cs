@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -63,6 +64,7 @@ public static class PhiloxBatch
         var b2 = ib & low; var b3 = Vector512.ShiftRightLogical(ib, 32);
         var m0 = Vector512.Create((ulong)M0).AsUInt32(); var m1 = Vector512.Create((ulong)M1).AsUInt32();
         var s = Vector512.Create((ulong)streamId);
+        ref uint w0 = ref MemoryMarshal.GetReference(words); // Fill checked that every row's slots fit
         for (int b = 0; b < wordCount / 4; b++)
         {
             Vector512<ulong> x0 = Vector512.Create((ulong)(uint)b), x1 = s, x2 = a2, x3 = a3;
@@ -78,10 +80,10 @@ public static class PhiloxBatch
                 x1 = p1; x3 = p0; y1 = q1; y3 = q0;
                 r0 += W0; r1 += W1;
             }
-            Vector512.Narrow(x0, y0).CopyTo(words.Slice((4 * b) * stride + e, 16));
-            Vector512.Narrow(x1, y1).CopyTo(words.Slice((4 * b + 1) * stride + e, 16));
-            Vector512.Narrow(x2, y2).CopyTo(words.Slice((4 * b + 2) * stride + e, 16));
-            Vector512.Narrow(x3, y3).CopyTo(words.Slice((4 * b + 3) * stride + e, 16));
+            Vector512.Narrow(x0, y0).StoreUnsafe(ref w0, (nuint)((4 * b) * stride + e));
+            Vector512.Narrow(x1, y1).StoreUnsafe(ref w0, (nuint)((4 * b + 1) * stride + e));
+            Vector512.Narrow(x2, y2).StoreUnsafe(ref w0, (nuint)((4 * b + 2) * stride + e));
+            Vector512.Narrow(x3, y3).StoreUnsafe(ref w0, (nuint)((4 * b + 3) * stride + e));
         }
     }
 
@@ -95,6 +97,7 @@ public static class PhiloxBatch
         var b2 = ib & low; var b3 = Vector256.ShiftRightLogical(ib, 32);
         var m0 = Vector256.Create((ulong)M0).AsUInt32(); var m1 = Vector256.Create((ulong)M1).AsUInt32();
         var s = Vector256.Create((ulong)streamId);
+        ref uint w0 = ref MemoryMarshal.GetReference(words); // Fill checked that every row's slots fit
         for (int b = 0; b < wordCount / 4; b++)
         {
             Vector256<ulong> x0 = Vector256.Create((ulong)(uint)b), x1 = s, x2 = a2, x3 = a3;
@@ -110,10 +113,10 @@ public static class PhiloxBatch
                 x1 = p1; x3 = p0; y1 = q1; y3 = q0;
                 r0 += W0; r1 += W1;
             }
-            Vector256.Narrow(x0, y0).CopyTo(words.Slice((4 * b) * stride + e, 8));
-            Vector256.Narrow(x1, y1).CopyTo(words.Slice((4 * b + 1) * stride + e, 8));
-            Vector256.Narrow(x2, y2).CopyTo(words.Slice((4 * b + 2) * stride + e, 8));
-            Vector256.Narrow(x3, y3).CopyTo(words.Slice((4 * b + 3) * stride + e, 8));
+            Vector256.Narrow(x0, y0).StoreUnsafe(ref w0, (nuint)((4 * b) * stride + e));
+            Vector256.Narrow(x1, y1).StoreUnsafe(ref w0, (nuint)((4 * b + 1) * stride + e));
+            Vector256.Narrow(x2, y2).StoreUnsafe(ref w0, (nuint)((4 * b + 2) * stride + e));
+            Vector256.Narrow(x3, y3).StoreUnsafe(ref w0, (nuint)((4 * b + 3) * stride + e));
         }
     }
 }
