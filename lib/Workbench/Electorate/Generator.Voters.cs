@@ -13,10 +13,10 @@ public static partial class Generator
     // words in a fixed layout (below): every voter draws the same number of words whatever its attributes, so
     // the words of a whole block come out of one batched Philox call (PhiloxBatch, 8–16 voters per vector), and
     // the normal deviates of a block are made in one vector pass (FloatMath.NormalQuantile, inverse CDF). The
-    // rest runs in passes over the block, sixteen voters per vector (Vector512): the demographic cell (an alias-table draw:
-    // vector up to the per-voter table lookup) and age; the neighbourhood's and household's shared components (by runs
-    // of one neighbourhood, and a sixteen-float permutation per household row); issue saliences (gamma trials), binary demographics, Big Five, issue positions and the
-    // linear predictors of the leaf attributes; their logistic and exponential transforms; the logit draws of party
+    // rest runs in passes over the block, sixteen voters per vector (Vector512): the demographic cell (AliasTable's
+    // bulk draw: vector up to the per-voter table lookup) and age; the neighbourhood's and household's shared
+    // components (by runs of one neighbourhood, and a sixteen-float permutation per household row); issue saliences
+    // (gamma trials), binary demographics, Big Five, issue positions and the linear predictors of the leaf attributes; their logistic and exponential transforms; the logit draws of party
     // and past vote; whether a voter identifies with a party and would share a household member's (vector), then the
     // party itself (scalar, in voter order, because household members share party identification); its strength,
     // the persuadability and past-turnout logistics, past turnout and vote (vector). The results go to the
@@ -62,6 +62,17 @@ public static partial class Generator
     // Rows of the binary demographics' codes.
     private const int DemoGender = 0, DemoUrban = 1, DemoEmployment = 2, DemoMinority = 3, DemoHealth = 4;
 
+    // The age bands' lower ends and widths, lane b for band b (six bands; the other lanes are never selected).
+    private static readonly Vector512<int> AgeBandLowers = BandVector(b => ElectorateSpec.AgeBandLower[b]);
+    private static readonly Vector512<int> AgeBandWidths = BandVector(b => ElectorateSpec.AgeBandUpper[b] - ElectorateSpec.AgeBandLower[b]);
+
+    private static Vector512<int> BandVector(Func<int, int> value)
+    {
+        Span<int> lanes = stackalloc int[16];
+        for (int b = 0; b < ElectorateSpec.AgeBandCount; b++) lanes[b] = value(b);
+        return Vector512.Create<int>(lanes);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Ld(float[] a, int offset) => Vector512.LoadUnsafe(ref a[offset]);
 
@@ -88,7 +99,6 @@ public static partial class Generator
         public readonly int[] OwnPid = new int[VoterBlock], Follows = new int[VoterBlock], Pid = new int[VoterBlock];
         public readonly int[] PastTurnout = new int[VoterBlock], PastVote = new int[VoterBlock];
         public readonly ulong[] Packed = new ulong[VoterBlock];
-        public readonly double[] CellFraction = new double[VoterBlock];
         public readonly int[] Cell = new int[VoterBlock], Age = new int[VoterBlock], Education = new int[VoterBlock], Quintile = new int[VoterBlock];
         public readonly uint[] HalfBits = new uint[(BigFiveCount + 2 * layout.K) * VoterBlock];
         public readonly int[] P255 = new int[XLogisticEnd * VoterBlock];
@@ -175,7 +185,7 @@ public static partial class Generator
                 (Vector512.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref buf.HouseholdWords[q * B + v]))))
                     .StoreUnsafe(ref buf.HouseholdZ[q * B + v]);
 
-        // 2. Demographic cell and age of each voter (scalar: an alias-table draw), and the per-voter inputs of the vector passes.
+        // 2. Demographic cell (an alias-table draw) and age of each voter, and the per-voter inputs of the vector passes.
         float dep = e.ConstituencyDeprivation[k];
         float unemployedBase = 0.05f * FloatMath.Exp(0.4f * dep);
         float minorityUrban = (float)Math.Min(1, m.Minority * 1.25), minorityRural = (float)Math.Min(1, m.Minority * 0.45);
@@ -185,31 +195,8 @@ public static partial class Generator
         float gd = alpha - 1f / 3f, gc = 1f / MathF.Sqrt(9f * gd);
         var d = buf.D;
         var cellR = buf.Cell; var ageR = buf.Age; var eduR = buf.Education; var quintileR = buf.Quintile;
-        ReadOnlySpan<int> bandLower = ElectorateSpec.AgeBandLower, bandUpper = ElectorateSpec.AgeBandUpper;
-        // The cell: the alias-table draw of AliasTable.Sample(u) with u = (word + ½)·2⁻³², in double precision as there —
-        // i = ⌊u·n⌋ and its fraction sixteen at a time (two halves of eight doubles), then per voter the table lookup.
-        var cellN = Vector512.Create((double)cellTable.Count); var cellLast = Vector512.Create((long)cellTable.Count - 1);
-        var cellFraction = buf.CellFraction;
-        for (int v = 0; v < lanes; v += 16)
-        {
-            var (wLo, wHi) = Vector512.Widen(Vector512.LoadUnsafe(ref words[UCell * B + v]));
-            var uLo = (Vector512.ConvertToDouble(wLo) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0) * cellN;
-            var uHi = (Vector512.ConvertToDouble(wHi) + Vector512.Create(0.5)) * Vector512.Create(1.0 / 4294967296.0) * cellN;
-            var iLo = Vector512.Min(Vector512.ConvertToInt64(uLo), cellLast); var iHi = Vector512.Min(Vector512.ConvertToInt64(uHi), cellLast);
-            (uLo - Vector512.ConvertToDouble(iLo)).StoreUnsafe(ref cellFraction[v]);
-            (uHi - Vector512.ConvertToDouble(iHi)).StoreUnsafe(ref cellFraction[v + 8]);
-            Vector512.Narrow(iLo, iHi).StoreUnsafe(ref cellR[v]);
-        }
-        ReadOnlySpan<double> cellProb = cellTable.Probabilities; ReadOnlySpan<int> cellAlias = cellTable.Aliases;
-        for (int v = 0; v < count; v++)
-        {
-            int i = cellR[v], alias = cellAlias[i];
-            cellR[v] = cellFraction[v] < cellProb[i] ? i : alias;
-        }
-        // Age bands' lower ends and widths, indexed by band (at most 16 bands).
-        Span<int> bandTable = stackalloc int[32];
-        for (int a = 0; a < bandLower.Length; a++) { bandTable[a] = bandLower[a]; bandTable[16 + a] = bandUpper[a] - bandLower[a]; }
-        var bandLowerV = Vector512.Create<int>(bandTable[..16]); var bandWidthV = Vector512.Create<int>(bandTable[16..]);
+        // The cell (lanes from count on keep the previous block's cells: they are ignored).
+        cellTable.Sample(words.AsSpan(UCell * B, count), cellR);
         for (int v = 0; v < lanes; v += 16)
         {
             // cell = 15·band + 5·education + income (education < 3, income < 5). Quotients of these small integers by
@@ -222,9 +209,9 @@ public static partial class Generator
             var ed = q5 - band * Vector512.Create(3);
             // Age: the band's lower end + ⌊word · width / 2³²⌋ (a 32×32→64-bit product).
             var (aLo, aHi) = Vector512.Widen(Vector512.LoadUnsafe(ref words[UAge * B + v]));
-            var (widthLo, widthHi) = Vector512.Widen(Vector512.Shuffle(bandWidthV, band).AsUInt32());
+            var (widthLo, widthHi) = Vector512.Widen(Vector512.Shuffle(AgeBandWidths, band).AsUInt32());
             var offset = Vector512.Narrow(Vector512.ShiftRightLogical(aLo * widthLo, 32), Vector512.ShiftRightLogical(aHi * widthHi, 32)).AsInt32();
-            var age = Vector512.Shuffle(bandLowerV, band) + offset;
+            var age = Vector512.Shuffle(AgeBandLowers, band) + offset;
             age.StoreUnsafe(ref ageR[v]);
             ed.StoreUnsafe(ref eduR[v]); (inc + Vector512<int>.One).StoreUnsafe(ref quintileR[v]);
             (Vector512.ConvertToSingle(age - Vector512.Create(45)) / C(10f)).StoreUnsafe(ref d[DAge * B + v]);

@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace Workbench.Random;
 
 /// <summary>
@@ -209,10 +212,38 @@ public sealed class AliasTable
     /// <summary>Number of categories.</summary>
     public int Count => _prob.Length;
 
-    /// <summary>The table's acceptance probabilities and aliases, for callers that draw many categories at once
-    /// (<see cref="Sample(double)"/> is the reference: category i if u·n − i &lt; prob[i], else alias[i], with i = ⌊u·n⌋).</summary>
-    internal ReadOnlySpan<double> Probabilities => _prob;
-    internal ReadOnlySpan<int> Aliases => _alias;
+    /// <summary>
+    /// The categories of many random words at once: <c>categories[v] = Sample((words[v] + ½)·2⁻³²)</c>, the same
+    /// double-precision arithmetic (i = ⌊u·n⌋ and its fraction computed sixteen words per vector, then the table
+    /// lookup per word), so the same categories as the one-at-a-time call.
+    /// </summary>
+    public void Sample(ReadOnlySpan<uint> words, Span<int> categories)
+    {
+        if (categories.Length < words.Length)
+            throw new ArgumentException($"categories holds {categories.Length}; {words.Length} are needed.", nameof(categories));
+        const double WordScale = 1.0 / 4294967296.0;
+        int v = 0;
+        Span<double> fraction = stackalloc double[16];
+        Span<int> index = stackalloc int[16];
+        var n = Vector512.Create((double)_prob.Length); var last = Vector512.Create((long)_prob.Length - 1);
+        ref uint w0 = ref MemoryMarshal.GetReference(words);
+        for (; v + 16 <= words.Length; v += 16)
+        {
+            var (lo, hi) = Vector512.Widen(Vector512.LoadUnsafe(ref w0, (nuint)v));
+            var uLo = (Vector512.ConvertToDouble(lo) + Vector512.Create(0.5)) * Vector512.Create(WordScale) * n;
+            var uHi = (Vector512.ConvertToDouble(hi) + Vector512.Create(0.5)) * Vector512.Create(WordScale) * n;
+            var iLo = Vector512.Min(Vector512.ConvertToInt64(uLo), last); var iHi = Vector512.Min(Vector512.ConvertToInt64(uHi), last);
+            (uLo - Vector512.ConvertToDouble(iLo)).StoreUnsafe(ref MemoryMarshal.GetReference(fraction));
+            (uHi - Vector512.ConvertToDouble(iHi)).StoreUnsafe(ref MemoryMarshal.GetReference(fraction), 8);
+            Vector512.Narrow(iLo, iHi).StoreUnsafe(ref MemoryMarshal.GetReference(index));
+            for (int l = 0; l < 16; l++)
+            {
+                int i = index[l], alias = _alias[i];
+                categories[v + l] = fraction[l] < _prob[i] ? i : alias;
+            }
+        }
+        for (; v < words.Length; v++) categories[v] = Sample((words[v] + 0.5) * WordScale);
+    }
 
     /// <summary>Draws one category index.</summary>
     public int Sample(ref RandomStream rng) => Sample(rng.NextDouble());

@@ -190,6 +190,18 @@ let samplers =
             let chi2 = [ 0; 2; 3; 4 ] |> List.sumBy (fun i -> let e = float n * w.[i] / total in (float counts.[i] - e) ** 2.0 / e)
             Expect.isLessThan chi2 18.47 "chi-square"
         }
+        test "alias table: the bulk draw from words gives the categories of Sample((word + 0.5)·2^-32), word for word" {
+            // The electorate's cell draw (issue #2) uses the bulk call; it must equal the one-at-a-time reference,
+            // including words at the ends of the range and a tail shorter than one vector.
+            let mutable r = RandomStream(21UL, 0u, 0UL)
+            for w in [ [| 0.1; 0.0; 2.0; 0.5; 1.4 |]; Array.init 90 (fun i -> 1.0 + float (i % 7)); [| 1.0 |] ] do
+                let table = AliasTable(ReadOnlySpan w)
+                let words = Array.append [| 0u; UInt32.MaxValue; 1u; UInt32.MaxValue - 1u |] (Array.init 1000 (fun _ -> r.NextUInt32()))
+                let bulk = Array.zeroCreate words.Length
+                table.Sample(ReadOnlySpan words, Span bulk)
+                let reference = words |> Array.map (fun x -> table.Sample((float x + 0.5) * (1.0 / 4294967296.0)))
+                Expect.sequenceEqual bulk reference $"{w.Length} categories"
+        }
         test "multivariate normal reproduces the target correlation" {
             let corr = array2D [ [ 1.0; 0.6; -0.3 ]; [ 0.6; 1.0; 0.1 ]; [ -0.3; 0.1; 1.0 ] ]
             let mvn = MultivariateNormal.FromCorrelation([| 1.0; 0.0; -1.0 |], [| 2.0; 1.0; 0.5 |], corr)
