@@ -38,7 +38,7 @@ internal sealed class ArchiveCommand : CliCommand
             var sc = SimulateCommand.LoadScenario(path).With(seed: parse.GetValue(seed), voters: parse.GetValue(voters));
             string armName = parse.GetValue(arm) ?? sc.Arms[0].Name;
             if (!sc.Arms.Any(a => a.Name == armName)) throw new UsageException($"--arm: no arm '{armName}'; arms: {string.Join(", ", sc.Arms.Select(a => a.Name))}.");
-            var archive = AdArchive.Build(Simulation.Detail(sc), armName);
+            var archive = Simulation.Detail(sc).Archive(armName);
             var pretty = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             string text = (fmt, ext) switch
             {

@@ -11,7 +11,7 @@ internal sealed class DocsCommand : CliCommand
         var cmd = new Command("docs", "Print or write the model parameter reference (name, type, meaning, unit, range, default, citation), generated from the library's parameter metadata.") { output };
         cmd.SetAction(parse =>
         {
-            var md = Parameters.ReferenceMarkdown();
+            var md = Workbench.Experiments.ParameterReference.Markdown();
             if (parse.GetValue(output) is string path)
             {
                 var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;

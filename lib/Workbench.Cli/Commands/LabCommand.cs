@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Workbench.Regulation;
+using Workbench.Experiments;
 
 namespace Workbench.Cli.Commands;
 

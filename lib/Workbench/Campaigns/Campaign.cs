@@ -1,4 +1,5 @@
 
+using Workbench.Behaviour;
 namespace Workbench.Campaigns;
 
 /// <summary>Targeting strategies of MODEL.md §6.</summary>

@@ -1,5 +1,7 @@
 using Workbench.Data;
 using Workbench.Random;
+using Workbench.Behaviour;
+using Workbench.Elections;
 
 namespace Workbench.Campaigns;
 
@@ -16,10 +18,9 @@ namespace Workbench.Campaigns;
 /// </summary>
 public static class CampaignEngine
 {
-    private const uint StreamContact = 7000, StreamBroadcast = 7500;
 
     /// <summary>Everything a campaign needs from its scenario.</summary>
-    public sealed record Context(ElectionDayModel Model, ResponseModel Responses, CampaignKnowledge Knowledge, VoterData Data,
+    internal sealed record Context(ElectionDayModel Model, ResponseModel Responses, CampaignKnowledge Knowledge, VoterData Data,
         ElectoralSystemSpec? System, ulong Seed, int Threads)
     {
         /// <summary>The online layer of the electorate's social graph, needed by influencer seeding.</summary>
@@ -31,7 +32,7 @@ public static class CampaignEngine
     }
 
     /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
-    public static CampaignOutcome Run(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex,
+    internal static CampaignOutcome Run(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex,
         float[] turnoutShift, float[] utilityShift)
     {
         var e = ctx.Model.Electorate;
@@ -290,7 +291,7 @@ public static class CampaignEngine
                 double q = perVoter[c];
                 int full = (int)Math.Floor(q); double frac = q - full;
                 var a = attempts[c] = new byte[n];
-                var rng = new RandomStream(ctx.Seed, StreamBroadcast + (uint)(campaignIndex * 32 + c), 0);
+                var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Broadcast, campaignIndex, c), 0);
                 for (int i = 0; i < n; i++) a[i] = (byte)(full + (frac > 0 && rng.NextDouble() < frac ? 1 : 0));
             }
             return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
@@ -436,13 +437,13 @@ public static class CampaignEngine
                     int a = plan.Attempts[c][i];
                     if (plan.MarginalChannel == c && plan.Unit[c][i] == plan.MarginalUnit)
                     {
-                        var fr = new RandomStream(ctx.Seed, StreamBroadcast + 16 + (uint)(campaignIndex * 32 + c), (ulong)i);
+                        var fr = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Fraction, campaignIndex, c), (ulong)i);
                         if (fr.NextDouble() < plan.MarginalFraction) a++;
                     }
                     if (a == 0) continue;
                     var ch = channels[c]; var resp = responses[c];
                     double cp = ch.ContactProbability(e, i, sponsor);
-                    var rng = new RandomStream(ctx.Seed, StreamContact + (uint)(campaignIndex * 32 + c), (ulong)i);
+                    var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Contact, campaignIndex, c), (ulong)i);
                     int contacts = 0;
                     double logit = 0, util = 0;
                     double dLogit = model.Lean[i] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;

@@ -98,7 +98,7 @@ public sealed class CampaignKnowledge
         {
             int attempts = pollSize ?? Math.Clamp(n / 50, 2000, 20000);
             attempts = Math.Min(attempts, n);
-            var rng = new RandomStream(seed, 9101, 0);
+            var rng = new RandomStream(seed, StreamIds.CampaignKnowledge, 0);
             for (int a = 0; a < attempts; a++)
             {
                 int i = rng.NextInt(n);

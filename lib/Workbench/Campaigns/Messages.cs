@@ -51,7 +51,7 @@ public sealed record MessageSpaceSpec
 /// </summary>
 public sealed class MessageSpace
 {
-    private const uint StreamTruth = 9201;
+    private const uint StreamTruth = StreamIds.MessageTruth;
     private readonly double[] _engLogit, _pers;
 
     /// <summary>Every variant.</summary>
@@ -150,7 +150,7 @@ public sealed record AbTestResult(TestStrategy Strategy, long Impressions, long 
 /// <summary>A/B tests and bandits over a <see cref="MessageSpace"/> (MODEL.md §5): impressions go to random voters; the campaign observes only clicks.</summary>
 public static class AbTest
 {
-    private const uint StreamTest = 9301;
+    private const uint StreamTest = StreamIds.MessageTest;
 
     /// <summary>Posterior draws per batch in Thompson sampling (each serves an equal share of the batch).</summary>
     public const int ThompsonDrawsPerBatch = 8;
@@ -188,7 +188,7 @@ public static class AbTest
                 {
                     // Posterior Beta(1 + clicks, 1 + misses) per variant, drawn by its normal approximation;
                     // variants whose upper bound (mean + 3 sd) is below the best lower bound are dropped for this batch.
-                    var tr = new RandomStream(seed, StreamTest + 1, (ulong)round);
+                    var tr = new RandomStream(seed, StreamIds.MessageTestRound, (ulong)round);
                     double bestLower = double.NegativeInfinity;
                     for (int m = 0; m < M; m++)
                     {
@@ -244,7 +244,7 @@ public static class AbTest
     /// <summary>Pearson correlation (0 when either side is constant).</summary>
     public static double Correlation(IReadOnlyList<double> x, IReadOnlyList<double> y)
     {
-        double r = Workbench.Scoring.Metrics.Correlation(x.ToArray(), y.ToArray());
+        double r = Workbench.Statistics.Metrics.Correlation(x.ToArray(), y.ToArray());
         return double.IsNaN(r) ? 0 : r;
     }
 }

@@ -23,7 +23,7 @@ public sealed record AreaSample(string Method, int[] Neighbourhoods, int DoorsKn
 /// </summary>
 public static class AreaSampling
 {
-    private const uint StreamPick = 9601, StreamDoors = 9602;
+    private const uint StreamPick = StreamIds.AreaPick, StreamDoors = StreamIds.AreaDoors;
 
     /// <summary>Public profile of each neighbourhood (and the country): past vote shares per party, past turnout, mean age / 100, high-education share, urban share.</summary>
     public static (double[][] Areas, int[] Voters, double[] Country) Profiles(Electorate.Electorate e)

@@ -13,7 +13,7 @@ namespace Workbench.Data;
 /// </summary>
 public static class CustomAudienceMatch
 {
-    private const uint Stream = 0xCA0D;
+    private const uint Stream = StreamIds.CustomAudience;
     /// <summary>Log-odds change per decade of age above 45.</summary>
     public const double AgeSlopePerDecade = -0.15;
     private const int CalibrationSample = 100_000;

@@ -1,3 +1,4 @@
+using Workbench.Random;
 namespace Workbench.Data;
 
 /// <summary>Cell-level data: the mean of an attribute over cells of at least k households.</summary>
@@ -66,7 +67,7 @@ public sealed class VoterData
         return r.NextDouble() < q.Coverage;
     }
 
-    private const uint StreamCoverage = 9501, StreamObservation = 9502;
+    private const uint StreamCoverage = StreamIds.DataCoverage, StreamObservation = StreamIds.DataObservation;
 
     /// <summary>What <paramref name="source"/> records for voter <paramref name="i"/>: NaN without a record; another voter's value for a wrong record; an out-of-date age for a stale one.</summary>
     private float Observed(string attribute, DataSource source, int i)

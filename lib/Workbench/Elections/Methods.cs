@@ -290,7 +290,7 @@ public static class Apportion
         }
         else
         {
-            var rng = new RandomStream(seed, 0x71E, (ulong)tied.Count);
+            var rng = new RandomStream(seed, StreamIds.TieBreak, (ulong)tied.Count);
             order = new List<int>(tied);
             for (int i = order.Count - 1; i > 0; i--) { int j = rng.NextInt(i + 1); (order[i], order[j]) = (order[j], order[i]); }
         }

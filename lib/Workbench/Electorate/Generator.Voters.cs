@@ -26,7 +26,7 @@ public static partial class Generator
     // gamma sampler (about 2% for the default salience concentration) retry on the voter's own fallback stream
     // (seed, 8, i). Nothing depends on the block size or on the thread that runs a constituency.
 
-    private const uint StreamVoterRetry = 8;
+    private const uint StreamVoterRetry = StreamIds.VoterRetry;
     private const int VoterBlock = 256;
 
     // Uniform slots (one word each).

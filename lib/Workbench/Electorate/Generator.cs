@@ -18,8 +18,8 @@ public readonly record struct GenerationProgress(string Stage, double Fraction);
 public static partial class Generator
 {
     // Stream ids: one per stage, so adding draws to one stage never shifts another's numbers.
-    private const uint StreamGeography = 1, StreamConstituency = 2, StreamNeighbourhood = 3, StreamHousehold = 4,
-        StreamVoter = 5, StreamVote = 6, StreamOffsets = 7;
+    private const uint StreamGeography = StreamIds.Geography, StreamConstituency = StreamIds.Constituency, StreamNeighbourhood = StreamIds.Neighbourhood,
+        StreamHousehold = StreamIds.Household, StreamVoter = StreamIds.Voter, StreamVote = StreamIds.Vote, StreamOffsets = StreamIds.Offsets;
 
     private const int BigFiveCount = 5, PlatformCount = 7, ConsumerCount = 4, Shows = 6;
 

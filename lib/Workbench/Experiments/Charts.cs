@@ -42,7 +42,7 @@ public static class Charts
             .WithYAxisStyle<double, double, string>(TitleText: $"{party}: spend in the constituency");
     }
 
-    /// <summary>Turnout before and after an arm's campaigns by a party's classical segments (from <see cref="Workbench.Suppression.SuppressionRisk.Analyse"/>): the effects by segment.</summary>
+    /// <summary>Turnout before and after an arm's campaigns by a party's classical segments (from <see cref="ReplicateRun.Suppression"/>): the effects by segment.</summary>
     public static GenericChart TurnoutBySegment(Workbench.Suppression.SuppressionReport report) =>
         CChart.Combine(new[]
         {

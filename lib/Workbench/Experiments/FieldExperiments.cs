@@ -1,5 +1,6 @@
 using Workbench.Campaigns;
 using Workbench.Random;
+using Workbench.Behaviour;
 
 namespace Workbench.Experiments;
 
@@ -29,7 +30,7 @@ public sealed record FieldExperimentResult(string Channel, long TreatedHousehold
 /// </summary>
 public static class FieldExperiments
 {
-    private const uint StreamAssign = 8101, StreamAttempt = 8102;
+    private const uint StreamAssign = StreamIds.ExperimentAssign, StreamAttempt = StreamIds.ExperimentAttempt;
 
     /// <summary>Runs one experiment on <paramref name="model"/>'s electorate with <paramref name="channel"/>, sponsored by party <paramref name="sponsor"/>.</summary>
     public static FieldExperimentResult Run(ElectionDayModel model, ResponseModel responses, ChannelSpec channel, int sponsor, ulong seed, int draws = 20)

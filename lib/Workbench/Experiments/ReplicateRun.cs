@@ -1,6 +1,8 @@
 using Workbench.Campaigns;
 using Workbench.Data;
 using Workbench.Random;
+using Workbench.Behaviour;
+using Workbench.Elections;
 
 namespace Workbench.Experiments;
 
@@ -24,7 +26,7 @@ public sealed class ReplicateRun
     internal ReplicateRun(Scenario sc, int replicate, ulong rs, Electorate.Electorate? shared, int threads, CancellationToken ct)
     {
         _sc = sc; _rs = rs; _threads = threads; Replicate = replicate;
-        Electorate = shared ?? Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, Seeds.DeriveInt(rs, 1), threads, cancellationToken: ct);
+        Electorate = shared ?? Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, RunSeeds.OwnElectorate(rs), threads, cancellationToken: ct);
         Model = new ElectionDayModel(Electorate, threads);
         _responses = new ResponseModel(Model);
         _data = VoterData.Open(Electorate, sc.EffectiveRegime);
@@ -37,7 +39,7 @@ public sealed class ReplicateRun
     /// <summary>The replicate's index.</summary>
     public int Replicate { get; }
     /// <summary>The replicate's seed as written to results.</summary>
-    public long SeedColumn => (long)(_rs & 0x7FFFFFFFFFFFFFFF);
+    public long SeedColumn => RunSeeds.Column(_rs);
     /// <summary>The electorate.</summary>
     public Electorate.Electorate Electorate { get; }
     /// <summary>Its election-day model.</summary>
@@ -93,4 +95,33 @@ public sealed class ReplicateRun
 
     /// <summary>Counts the election: the baseline when <paramref name="arm"/> is null. <paramref name="voted"/> records who voted.</summary>
     public Ballots Vote(ArmRun? arm, bool[]? voted = null) => Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
+
+    /// <summary>The index of the arm named <paramref name="armName"/>; an ArgumentException names the arms when there is none.</summary>
+    public int ArmIndex(string armName)
+    {
+        for (int k = 0; k < ArmCount; k++) if (ArmName(k) == armName) return k;
+        throw new ArgumentException($"No arm named '{armName}' (arms: {string.Join(", ", _sc.Arms.Select(x => x.Name))}).", nameof(armName));
+    }
+
+    /// <summary>
+    /// The suppression-risk report (MODEL.md §9) of arm <paramref name="armName"/> for victim party <paramref name="victim"/>:
+    /// the baseline and the arm counted on the same election-day draws, analysed by <see cref="Workbench.Suppression.SuppressionRisk"/>.
+    /// </summary>
+    public Workbench.Suppression.SuppressionReport Suppression(string armName, string victim, double marginUncertainty = 0.05)
+    {
+        var arm = Arm(ArmIndex(armName));
+        int n = Electorate.VoterCount;
+        var votedBase = new bool[n]; var votedArm = new bool[n];
+        Vote(null, votedBase); Vote(arm, votedArm);
+        return Workbench.Suppression.SuppressionRisk.Analyse(Model, arm.TurnoutShift, votedBase, votedArm, victim, marginUncertainty);
+    }
+
+    /// <summary>The transparency archive (MODEL.md §10) of arm <paramref name="armName"/>: its campaigns rerun with deliveries recorded.</summary>
+    public Workbench.Transparency.AdArchive Archive(string armName)
+    {
+        int a = ArmIndex(armName);
+        var arm = Arm(a, recordDeliveries: true);
+        return Workbench.Transparency.AdArchive.Build(Electorate, arm.Outcomes,
+            new Workbench.Transparency.ArchiveContext(_sc.Name, armName, a, Replicate, SeedColumn, _sc.Regulation));
+    }
 }

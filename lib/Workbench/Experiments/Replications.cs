@@ -1,6 +1,7 @@
 using System.Globalization;
 using Workbench.Campaigns;
 using Workbench.Networks;
+using Workbench.Behaviour;
 
 namespace Workbench.Experiments;
 

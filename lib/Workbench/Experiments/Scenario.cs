@@ -6,6 +6,8 @@ using System.Text.Json.Serialization;
 using Workbench.Campaigns;
 using Workbench.Data;
 using Workbench.Electorate;
+using Workbench.Behaviour;
+using Workbench.Elections;
 
 namespace Workbench.Experiments;
 
@@ -185,7 +187,7 @@ public sealed record Scenario
         foreach (var dup in systems.GroupBy(s => s.Name).Where(g => g.Count() > 1)) errors.Add(new("$.systems", $"the system name '{dup.Key}' is used twice."));
 
         // Channels: built-ins, overridden or extended by the scenario.
-        var channels = Campaigns.Channels.All.ToList();
+        var channels = Behaviour.Channels.All.ToList();
         if (root["channels"] is JsonArray ca)
         {
             for (int c = 0; c < ca.Count; c++)
@@ -195,7 +197,7 @@ public sealed record Scenario
                 int at = channels.FindIndex(x => x.Name == cname);
                 JsonObject merged = at >= 0 ? (JsonObject)JsonSerializer.SerializeToNode(channels[at], Options)! : [];
                 foreach (var (key, value) in co) merged[key] = value?.DeepClone();
-                if (at < 0 && co["kind"] is null) { errors.Add(new(path + ".kind", $"'{cname}' is not a built-in channel ({string.Join(", ", Campaigns.Channels.Names)}), so it needs a kind.")); continue; }
+                if (at < 0 && co["kind"] is null) { errors.Add(new(path + ".kind", $"'{cname}' is not a built-in channel ({string.Join(", ", Behaviour.Channels.Names)}), so it needs a kind.")); continue; }
                 var ch = Read<ChannelSpec>(merged, path);
                 if (ch is null) continue;
                 errors.AddRange(ch.Validate(path));

@@ -9,6 +9,8 @@ using Workbench.Campaigns;
 using Workbench.Data;
 using Workbench.Random;
 using Workbench.Tables;
+using Workbench.Behaviour;
+using Workbench.Elections;
 
 namespace Workbench.Experiments;
 
@@ -59,14 +61,14 @@ public static class Simulation
         var rows = new List<ResultRow>[R]; var spend = new List<SpendRow>[R]; var systems = new List<SystemRow>[R]; var violations = new List<Workbench.Regulation.Violation>[R];
         var seeds = new long[R];
         Workbench.Electorate.Electorate? shared = null;
-        if (!scenario.VaryElectorate) shared = Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, Seeds.DeriveInt((ulong)scenario.Seed, 0), T);
+        if (!scenario.VaryElectorate) shared = Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, RunSeeds.SharedElectorate(scenario.Seed), T);
         int outer = Math.Min(T, R), inner = Math.Max(1, T / outer);
         int done = 0;
         var options = new ParallelOptions { MaxDegreeOfParallelism = outer, CancellationToken = cancellationToken };
         Parallel.For(0, R, options, r =>
         {
-            ulong rs = Seeds.Derive((ulong)scenario.Seed, 1, (ulong)r);
-            seeds[r] = (long)(rs & 0x7FFFFFFFFFFFFFFF);
+            ulong rs = RunSeeds.Replicate(scenario.Seed, r);
+            seeds[r] = RunSeeds.Column(rs);
             (rows[r], spend[r], systems[r], violations[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken);
             progress?.Report(new SimulationProgress(Interlocked.Increment(ref done), R));
         });
@@ -123,8 +125,8 @@ public static class Simulation
         ArgumentNullException.ThrowIfNull(scenario);
         if (replicate < 0 || replicate >= scenario.Replicates) throw new ArgumentOutOfRangeException(nameof(replicate), replicate, $"replicate must be in 0..{scenario.Replicates - 1}.");
         int T = DeterministicParallel.ResolveThreads(threads);
-        var shared = scenario.VaryElectorate ? null : Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, Seeds.DeriveInt((ulong)scenario.Seed, 0), T);
-        return new ReplicateRun(scenario, replicate, Seeds.Derive((ulong)scenario.Seed, 1, (ulong)replicate), shared, T, default);
+        var shared = scenario.VaryElectorate ? null : Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, RunSeeds.SharedElectorate(scenario.Seed), T);
+        return new ReplicateRun(scenario, replicate, RunSeeds.Replicate(scenario.Seed, replicate), shared, T, default);
     }
 
     /// <summary>The .NET SDK that built the library and the runtime running it.</summary>

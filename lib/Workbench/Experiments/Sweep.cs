@@ -267,7 +267,7 @@ public static class Sweep
             var sc = spec.Variants[it.Variant].Scenario;
             var lazy = cache.GetOrAdd(key.Key, _ => new Lazy<Workbench.Electorate.Electorate>(
                 () => Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, key.Seed, inner, cancellationToken: ct)));
-            var (res, _, sys, _) = Simulation.Replicate(sc, it.Replicate, Seeds.Derive((ulong)spec.Seed, 1, (ulong)it.Replicate), lazy.Value, inner, ct);
+            var (res, _, sys, _) = Simulation.Replicate(sc, it.Replicate, RunSeeds.Replicate(spec.Seed, it.Replicate), lazy.Value, inner, ct);
             rows[n] = new ItemRows(it, res, sys);
             lock (need) { if (--need[key.Key] == 0) cache.TryRemove(key.Key, out _); }
             progress?.Report(new SweepProgress(Interlocked.Increment(ref done), items.Count));
@@ -280,7 +280,7 @@ public static class Sweep
     private static (string Key, int Seed) ElectorateKey(SweepSpec spec, string[] variantKeys, SweepItem it)
     {
         var sc = spec.Variants[it.Variant].Scenario;
-        int seed = sc.VaryElectorate ? Seeds.DeriveInt(Seeds.Derive((ulong)spec.Seed, 1, (ulong)it.Replicate), 1) : Seeds.DeriveInt((ulong)spec.Seed, 0);
+        int seed = RunSeeds.Electorate(spec.Seed, it.Replicate, sc.VaryElectorate);
         return (variantKeys[it.Variant] + "\n" + seed.ToString(CultureInfo.InvariantCulture), seed);
     }
 

@@ -82,7 +82,7 @@ public sealed class SweepSpec
     {
         if (index < 0 || index >= ItemCount) throw new ArgumentOutOfRangeException(nameof(index), index, $"item must be in 0..{ItemCount - 1}.");
         int v = index / Replicates, r = index % Replicates;
-        return new SweepItem(index, v, r, (long)(Random.Seeds.Derive((ulong)Seed, 1, (ulong)r) & 0x7FFFFFFFFFFFFFFF));
+        return new SweepItem(index, v, r, RunSeeds.Column(RunSeeds.Replicate(Seed, r)));
     }
 
     /// <summary>Every work item in canonical order.</summary>

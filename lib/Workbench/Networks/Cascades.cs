@@ -41,7 +41,7 @@ public sealed record CascadeResult(int[] Exposures, int[] Source, int[] FirstSte
 /// </summary>
 public static class Cascades
 {
-    private const uint StreamCascade = 0xCA5;
+    private const uint StreamCascade = StreamIds.Cascade;
 
     /// <summary>Earned/owned media: a post at <paramref name="position"/> seeded by <paramref name="seeds"/>, who share it.</summary>
     public static CascadeResult Earned(Graph g, IReadOnlyList<double> opinion, IReadOnlyList<int> seeds, double position, CascadeOptions? options = null, ulong seed = 1) =>
@@ -87,7 +87,7 @@ public static class Cascades
                     if (first[v] < 0) { first[v] = step; source[v] = source[u]; }
                     if (shared[v]) continue;
                     // One draw per directed edge attempt (u → v), keyed by u and the edge's slot.
-                    var r = new RandomStream(seed, StreamCascade + 1, ((ulong)(uint)u << 32) | (uint)k);
+                    var r = new RandomStream(seed, StreamIds.CascadeEdge, ((ulong)(uint)u << 32) | (uint)k);
                     if (r.NextDouble() < Accept(v)) { shared[v] = true; next.Add(v); }
                 }
             }
@@ -121,7 +121,7 @@ public static class NetworkMetrics
             for (int k = 0; k < d; k++) s += opinion[g.Neighbour(i, k)];
             own.Add(opinion[i]); neigh.Add(s / d);
         }
-        return Workbench.Scoring.Metrics.Correlation(own.ToArray(), neigh.ToArray());
+        return Workbench.Statistics.Metrics.Correlation(own.ToArray(), neigh.ToArray());
     }
 
     /// <summary>Exposure diversity: the mean absolute opinion difference across ties (0: every tie agrees).</summary>

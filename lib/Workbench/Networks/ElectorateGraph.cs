@@ -59,7 +59,7 @@ public static class ElectorateGraph
             if (j - i > 1)
                 for (int a = i; a < j; a++)
                 {
-                    var r = new RandomStream(seed, 0x4E, (ulong)a);
+                    var r = new RandomStream(seed, StreamIds.GraphOnline, (ulong)a);
                     int m = r.Poisson(o.NeighbourhoodDegree / 2);
                     for (int t = 0; t < m; t++) { int b = i + r.NextInt(j - i); if (b != a) nb.Add((a, b)); }
                 }
@@ -81,7 +81,7 @@ public static class ElectorateGraph
         int window = Math.Max(1, n / 100);
         for (int a = 0; a < n; a++)
         {
-            var r = new RandomStream(seed, 0x0A, (ulong)a);
+            var r = new RandomStream(seed, StreamIds.GraphNeighbourhood, (ulong)a);
             double lambda = o.OnlineDegree / 2 * Math.Min(4.0, (double)e.DigitalFootprint[a]);
             int m = r.Poisson(lambda);
             var own = byParty[e.SincereVote[a]];

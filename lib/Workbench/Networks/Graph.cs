@@ -81,7 +81,7 @@ public sealed class Graph
         double p = meanDegree / (n - 1);
         var edges = new List<(int, int)>((int)Math.Min(int.MaxValue / 4, (long)(n * meanDegree / 2 * 1.1) + 16));
         if (p <= 0) return FromEdges(n, edges);
-        var rng = new RandomStream(seed, 0xE5, 0);
+        var rng = new RandomStream(seed, StreamIds.GraphErdosRenyi, 0);
         double logq = Math.Log(1 - Math.Min(p, 1 - 1e-15));
         long v = 1, w = -1;
         while (v < n)
@@ -98,7 +98,7 @@ public sealed class Graph
     {
         if (k < 2 || k % 2 != 0 || k >= n) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be even, ≥ 2 and < n.");
         Parameters.Require(nameof(beta), beta, 0, 1);
-        var rng = new RandomStream(seed, 0x35, 0);
+        var rng = new RandomStream(seed, StreamIds.GraphWattsStrogatz, 0);
         var edges = new List<(int, int)>(n * k / 2);
         var seen = new HashSet<long>();
         for (int i = 0; i < n; i++)
@@ -124,7 +124,7 @@ public sealed class Graph
     public static Graph BarabasiAlbert(int n, int m, ulong seed)
     {
         if (m < 1 || m >= n) throw new ArgumentOutOfRangeException(nameof(m), m, "m must be in 1..n−1.");
-        var rng = new RandomStream(seed, 0xBA, 0);
+        var rng = new RandomStream(seed, StreamIds.GraphBarabasiAlbert, 0);
         var edges = new List<(int, int)>(n * m);
         var ends = new List<int>(2 * n * m); // every edge endpoint: sampling uniformly from it is degree-proportional
         for (int i = 0; i <= m; i++) for (int j = 0; j < i; j++) { edges.Add((i, j)); ends.Add(i); ends.Add(j); }
@@ -162,7 +162,7 @@ public sealed class Graph
             {
                 double q = p[a, b];
                 if (q <= 0) continue;
-                var rng = new RandomStream(seed, 0x5B, (ulong)(a * B + b));
+                var rng = new RandomStream(seed, StreamIds.GraphBlocks, (ulong)(a * B + b));
                 long pairs = a == b ? (long)blockSizes[a] * (blockSizes[a] - 1) / 2 : (long)blockSizes[a] * blockSizes[b];
                 double logq = Math.Log(1 - Math.Min(q, 1 - 1e-15));
                 for (long k = -1; ;)
@@ -196,7 +196,7 @@ public sealed class Graph
         int n = group.Count;
         if (m < 1 || m >= n) throw new ArgumentOutOfRangeException(nameof(m), m, "m must be in 1..n−1.");
         Parameters.Require(nameof(homophily), homophily, 0, 1);
-        var rng = new RandomStream(seed, 0x4A, 0);
+        var rng = new RandomStream(seed, StreamIds.GraphHomophilous, 0);
         var edges = new List<(int, int)>(n * m);
         var ends = new List<int>(2 * n * m);
         var groupEnds = new Dictionary<int, List<int>>();

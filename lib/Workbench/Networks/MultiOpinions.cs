@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Workbench.Random;
+using Workbench.Statistics;
 
 namespace Workbench.Networks;
 
@@ -56,7 +57,7 @@ public sealed record MultiOpinionMetrics(IReadOnlyList<OpinionMetrics> PerDimens
     }
 
     /// <summary>Pearson correlation of two issues; 0 when either does not vary.</summary>
-    private static double Correlation(double[] a, double[] b) => Scoring.Metrics.Correlation(a, b) is var r && double.IsNaN(r) ? 0 : r;
+    private static double Correlation(double[] a, double[] b) => Statistics.Metrics.Correlation(a, b) is var r && double.IsNaN(r) ? 0 : r;
 
     internal void AddTo(List<MetricRow> rows, int replicate, int step)
     {
@@ -100,7 +101,7 @@ public static class MultiOpinions
         var series = new List<MetricRow>();
         void Record(int step) { if (p.RecordMetrics) MultiOpinionMetrics.Of(x, D).AddTo(series, replicate, step); }
         Record(0);
-        var rng = new RandomStream(seed, 0x0D, (ulong)replicate);
+        var rng = new RandomStream(seed, StreamIds.OpinionsRun, (ulong)replicate);
         var weights = new double[g.IsComplete ? n : Math.Max(1, Enumerable.Range(0, n).Select(g.Degree).DefaultIfEmpty(1).Max())];
         double eps2 = p.Epsilon * p.Epsilon;
         double Dist2(double[] v, int i, int j) { double s = 0; for (int d = 0; d < D; d++) { double t = v[(long)j * D + d] - v[(long)i * D + d]; s += t * t; } return s; }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Diagnostics;
 using Workbench.Random;
+using Workbench.Statistics;
 
 namespace Workbench.Networks;
 
@@ -63,7 +64,7 @@ public static class Opinions
     /// <summary>Initial opinions uniform on [0, 1].</summary>
     public static double[] Uniform(int n, ulong seed)
     {
-        var r = new RandomStream(seed, 0x0B, 0);
+        var r = new RandomStream(seed, StreamIds.OpinionsInitial, 0);
         var x = new double[n];
         for (int i = 0; i < n; i++) x[i] = r.NextDouble();
         return x;
@@ -79,7 +80,7 @@ public static class Opinions
         var series = new List<MetricRow>();
         void Record(int step) { if (p.RecordMetrics) OpinionMetrics.Of(x).AddTo(series, replicate, step); }
         Record(0);
-        var rng = new RandomStream(seed, 0x0D, (ulong)replicate);
+        var rng = new RandomStream(seed, StreamIds.OpinionsRun, (ulong)replicate);
         int n = g.NodeCount, steps = 0;
         bool converged = false;
         long interactions = 0;

@@ -14,7 +14,7 @@ namespace Workbench.Random;
 /// erfinv of Giles (2012, "Approximating the erfinv function", GPU Computing Gems Jade, ch. 10; relative error
 /// below 4e-7). Tests compare every function with double precision over its range.
 /// </summary>
-public static class FloatMath
+internal static class FloatMath
 {
     private const float Log2E = 1.44269504088896341f, C1 = 0.693359375f, C2 = -2.12194440e-4f;
 

@@ -13,7 +13,7 @@ namespace Workbench.Random;
 /// and equals the <c>w</c>-th <see cref="RandomStream.NextUInt32"/> of <c>new RandomStream(seed, streamId, first + e)</c>.
 /// The vector paths and the scalar fallback give identical words.
 /// </summary>
-public static class PhiloxBatch
+internal static class PhiloxBatch
 {
     private const uint M0 = Philox.M0, M1 = Philox.M1, W0 = Philox.W0, W1 = Philox.W1;
 

@@ -1,5 +1,6 @@
 using Workbench.Campaigns;
 using Workbench.Data;
+using Workbench.Behaviour;
 
 namespace Workbench.Regulation;
 

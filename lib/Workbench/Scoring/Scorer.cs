@@ -6,6 +6,8 @@ using Microsoft.ML.Trainers.FastTree;
 using Workbench.Campaigns;
 using Workbench.Data;
 using Workbench.Random;
+using Workbench.Statistics;
+using Workbench.Behaviour;
 
 namespace Workbench.Scoring;
 
@@ -150,7 +152,8 @@ public sealed record RegimeCost(string Regime, int Features, double SupportAuc, 
 /// </summary>
 public static class Scorer
 {
-    private const uint StreamPoll = 9401, StreamCanvass = 9402, StreamTest = 9403, StreamTurnoutLabel = 9404, StreamLinkage = 9405;
+    private const uint StreamPoll = StreamIds.ScoringPoll, StreamCanvass = StreamIds.ScoringCanvass, StreamTest = StreamIds.ScoringTest,
+        StreamTurnoutLabel = StreamIds.ScoringTurnoutLabel, StreamLinkage = StreamIds.ScoringLinkage;
 
     /// <summary>Scores an electorate under a regime.</summary>
     public static ScoringResult Score(Electorate.Electorate e, DataRegime regime, ScoringOptions? options = null, ulong seed = 1, ElectionDayModel? model = null)
@@ -198,7 +201,7 @@ public static class Scorer
         if (!polls) respondents.Clear();
         // Members and regular contacts only (strict GDPR reading): answers of anyone else may not be kept.
         respondents.RemoveAll(i => !MayKeep(regime, e, i, p));
-        var pollTurn = respondents.Select(i => new RandomStream(seed, StreamTurnoutLabel + 10, (ulong)i).NextDouble() < (double)e.TurnoutPropensity[i]).ToArray();
+        var pollTurn = respondents.Select(i => new RandomStream(seed, StreamIds.ScoringPollTurnout, (ulong)i).NextDouble() < (double)e.TurnoutPropensity[i]).ToArray();
 
         var supportScore = Train(ml, o, features, F, respondents, respondents.Select(i => supports[i]).ToArray(), n);
         var turnoutScore = Train(ml, o, features, F, respondents, pollTurn, n);
@@ -273,7 +276,7 @@ public static class Scorer
         };
     }
 
-    private const uint StreamArmTest = 9406;
+    private const uint StreamArmTest = StreamIds.ScoringArmTest;
 
     /// <summary>
     /// A randomised test with K message arms (one per issue) and a control: a T-learner per arm (arm model minus control
@@ -390,7 +393,7 @@ public static class Scorer
     /// <summary>Observable features per voter (row-major n × F) and their names.</summary>
     internal static (float[] Features, IReadOnlyList<string> Names) Features(Electorate.Electorate e, DataRegime regime, int party, ScoringOptions o, ulong seed)
     {
-        var data = VoterData.Open(e, regime, Data.DataQuality.Preset(o.DataQuality), Seeds.Derive(seed, 9500));
+        var data = VoterData.Open(e, regime, Data.DataQuality.Preset(o.DataQuality), Seeds.Derive(seed, StreamIds.ScoringDataView));
         int n = e.VoterCount, C = e.ConstituencyCount, P = e.PartyCount;
         var recordIndicators = new HashSet<DataSource>();
         var columns = new List<float[]>(); var names = new List<string>();

@@ -1,6 +1,7 @@
 using Workbench.Data;
 using Workbench.Electorate;
 using Workbench.Random;
+using Workbench.Statistics;
 
 namespace Workbench.Scoring;
 
@@ -38,7 +39,7 @@ public static class TimeOfDay
 {
     /// <summary>The three time slots of the electorate's home probabilities.</summary>
     public static IReadOnlyList<string> Slots { get; } = ["morning", "afternoon", "evening"];
-    private const uint Stream = 0x70D;
+    private const uint Stream = StreamIds.TimeOfDay;
 
     /// <summary>The true probability that voter <paramref name="i"/> answers a call in <paramref name="slot"/> (see remarks).</summary>
     public static double AnswerProbability(Electorate.Electorate e, int i, int slot) =>

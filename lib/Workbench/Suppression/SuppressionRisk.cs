@@ -1,5 +1,5 @@
 using Workbench.Campaigns;
-using Workbench.Experiments;
+using Workbench.Behaviour;
 
 namespace Workbench.Suppression;
 
@@ -40,20 +40,21 @@ public sealed record SuppressionReport(string Victim, IReadOnlyList<SegmentTurno
 /// </summary>
 public static class SuppressionRisk
 {
-    /// <summary>Analyses arm <paramref name="armName"/> of <paramref name="run"/> for victim party <paramref name="victim"/>.</summary>
-    public static SuppressionReport Analyse(ReplicateRun run, string armName, string victim, double marginUncertainty = 0.05)
+    /// <summary>
+    /// Analyses one arm's demobilisation for victim party <paramref name="victim"/>: <paramref name="turnoutShift"/> is the
+    /// arm's turnout-logit shift per voter, <paramref name="votedBase"/> and <paramref name="votedArm"/> who voted without and
+    /// with the arm's campaigns on the same election-day draws. <c>ReplicateRun.Suppression</c> in Experiments supplies them.
+    /// </summary>
+    public static SuppressionReport Analyse(ElectionDayModel model, ReadOnlySpan<float> turnoutShift, bool[] votedBase, bool[] votedArm, string victim,
+        double marginUncertainty = 0.05)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        var e = run.Electorate; var m = run.Model;
+        ArgumentNullException.ThrowIfNull(model);
+        var e = model.Electorate; var m = model;
         int v = e.PartyNames.ToList().IndexOf(victim);
         if (v < 0) throw new ArgumentException($"'{victim}' is not a party of the electorate ({string.Join(", ", e.PartyNames)}).", nameof(victim));
-        int a = -1;
-        for (int k = 0; k < run.ArmCount; k++) if (run.ArmName(k) == armName) a = k;
-        if (a < 0) throw new ArgumentException($"No arm named '{armName}'.", nameof(armName));
-        var arm = run.Arm(a);
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
-        var votedBase = new bool[n]; var votedArm = new bool[n];
-        run.Vote(null, votedBase); run.Vote(arm, votedArm);
+        if (turnoutShift.Length != n || votedBase.Length != n || votedArm.Length != n)
+            throw new ArgumentException($"turnoutShift, votedBase and votedArm must have one entry per voter ({n}).");
 
         // One pass: each voter's support for the victim, turnout loss and segment, and the constituency totals.
         var segOf = new int[n]; var pV = new double[n]; var loss = new double[n];
@@ -63,7 +64,7 @@ public static class SuppressionRisk
         {
             m.Probabilities(i, prob);
             pV[i] = prob[v];
-            double p0 = Logistic(m.TurnoutLogit[i]), p1 = Logistic(m.TurnoutLogit[i] + arm.TurnoutShift[i]);
+            double p0 = Logistic(m.TurnoutLogit[i]), p1 = Logistic(m.TurnoutLogit[i] + turnoutShift[i]);
             loss[i] = p0 - p1;
             segOf[i] = pV[i] >= 0.6 ? (p0 >= 0.6 ? 0 : 1) : pV[i] >= 0.3 ? 2 : (p0 >= 0.6 ? 3 : 4);
             int k = e.Constituency[i];

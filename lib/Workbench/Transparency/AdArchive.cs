@@ -2,8 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Workbench.Campaigns;
-using Workbench.Experiments;
+using Workbench.Regulation;
 using Workbench.Random;
+using Workbench.Behaviour;
 
 namespace Workbench.Transparency;
 
@@ -56,6 +57,15 @@ public sealed record AdRecord
     public IReadOnlyList<int> Recipients { get; init; } = [];
 }
 
+/// <summary>Where an archive's ads come from: the scenario, arm and replicate (for ad ids and the seeded flight dates) and the regulation in force.</summary>
+/// <param name="ScenarioName">Scenario name (part of each ad's id).</param>
+/// <param name="ArmName">Arm name (part of each ad's id).</param>
+/// <param name="ArmIndex">Arm index in the scenario (seeds each ad's flight dates and dark-post draw).</param>
+/// <param name="Replicate">Replicate number (part of each ad's id).</param>
+/// <param name="SeedColumn">The replicate's seed (seeds each ad's flight dates and dark-post draw).</param>
+/// <param name="Regulation">The regulation in force (silence period, dark posts), or null.</param>
+public sealed record ArchiveContext(string ScenarioName, string ArmName, int ArmIndex, int Replicate, long SeedColumn, RegulationSpec? Regulation);
+
 /// <summary>
 /// The transparency archive of one arm of one replicate (MODEL.md §10): every ad delivered through paid social
 /// media, exportable in the field layouts of Meta's Ad Library and Google's political-ads transparency report; a
@@ -80,17 +90,17 @@ public sealed class AdArchive
     /// <summary>The published archive: every ad except dark posts.</summary>
     public IReadOnlyList<AdRecord> Published => All.Where(a => !a.Dark).ToArray();
 
-    /// <summary>Builds the archive of arm <paramref name="armName"/> in <paramref name="run"/>.</summary>
-    public static AdArchive Build(ReplicateRun run, string armName)
+    /// <summary>
+    /// Builds the archive of one arm from the campaigns' outcomes (with recorded deliveries) on electorate
+    /// <paramref name="e"/>. <c>ReplicateRun.Archive</c> in Experiments supplies them for a scenario's replicate.
+    /// </summary>
+    public static AdArchive Build(Electorate.Electorate e, IReadOnlyDictionary<string, CampaignOutcome> outcomes, ArchiveContext context)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        int a = Enumerable.Range(0, run.ArmCount).FirstOrDefault(k => run.ArmName(k) == armName, -1);
-        if (a < 0) throw new ArgumentException($"No arm named '{armName}'.", nameof(armName));
-        var arm = run.Arm(a, recordDeliveries: true);
-        var e = run.Electorate;
-        var reg = run.Scenario.Regulation;
+        ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(outcomes); ArgumentNullException.ThrowIfNull(context);
+        var reg = context.Regulation;
+        string armName = context.ArmName; int a = context.ArmIndex;
         var records = new List<AdRecord>();
-        foreach (var (party, outcome) in arm.Outcomes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (party, outcome) in outcomes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var d = outcome.Deliveries;
             if (d is null) continue;
@@ -109,7 +119,7 @@ public sealed class AdArchive
                     long contacts = voters.Sum(i => (long)d.Contacts[c][i]);
                     double spend = contacts * ch.Cost;
                     long impressions = contacts * ImpressionsPerContact;
-                    var rng = new RandomStream(Seeds.Derive((ulong)run.SeedColumn, 7, (ulong)a, (ulong)c), (uint)partyIndex, (ulong)unit);
+                    var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, 7, (ulong)a, (ulong)c), (uint)partyIndex, (ulong)unit);
                     int startDay = rng.NextInt(CampaignDays / 2);
                     int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
                     bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare;
@@ -117,7 +127,7 @@ public sealed class AdArchive
                     var (ages, genders, locations, truth) = Declared(e, d.UnitKinds[c], voters, unit);
                     records.Add(new AdRecord
                     {
-                        Id = $"{run.Scenario.Name}-{armName}-{run.Replicate}-{party}-{ch.Name}-{unit}".ToLowerInvariant().Replace(' ', '-'),
+                        Id = $"{context.ScenarioName}-{armName}-{context.Replicate}-{party}-{ch.Name}-{unit}".ToLowerInvariant().Replace(' ', '-'),
                         Sponsor = party, FundingEntity = $"{party} campaign", Payer = $"{party} campaign", Beneficiary = party,
                         Channel = ch.Name, Creative = $"{party}: {ch.Name} creative {unit % 7 + 1}",
                         Spend = spend, Impressions = impressions, SpendRange = MetaSpend(spend), ImpressionsRange = MetaImpressions(impressions),

@@ -6,6 +6,7 @@ open Expecto
 open Workbench
 open Workbench.Campaigns
 open Workbench.Experiments
+open Workbench.Behaviour
 
 let private repoRoot = Workbench.Notebooks.Tests.Repo.root
 

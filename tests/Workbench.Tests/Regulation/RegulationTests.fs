@@ -28,7 +28,7 @@ let suppressionTests =
     testList "Regulation.Suppression" [
         test "with no suppression budget every segment's turnout equals the baseline (common random numbers)" {
             let run = Simulation.Detail(suppression 0.0)
-            let report = SuppressionRisk.Analyse(run, "campaign", "Red")
+            let report = run.Suppression("campaign", "Red")
             for s in report.Segments do
                 Expect.equal s.ArmTurnout s.BaselineTurnout (sprintf "segment %s" s.Segment)
                 Expect.equal s.ExpectedTurnoutLoss 0.0 "no expected loss"
@@ -36,7 +36,7 @@ let suppressionTests =
         }
         test "demobilising ads lower the victim's supporters' turnout, not the sponsor's, and name the riskiest seats" {
             let run = Simulation.Detail(suppression 3000.0)
-            let report = SuppressionRisk.Analyse(run, "campaign", "Red")
+            let report = run.Suppression("campaign", "Red")
             let seg name = report.Segments |> Seq.find (fun s -> s.Segment = name)
             Expect.isGreaterThan (seg "base").ExpectedTurnoutLoss ((seg "opponents").ExpectedTurnoutLoss) "Red's base loses more than Red's opponents"
             Expect.isGreaterThan (seg "base").ExpectedTurnoutLoss 0.0 "Red's base loses turnout"
@@ -106,9 +106,9 @@ let regulationTests =
 [<Tests>]
 let suppressionIndex =
     test "Regulation.Suppression.the segment risk index is zero without a campaign and highest where Red's supporters lose turnout" {
-        let none = SuppressionRisk.Analyse(Simulation.Detail(suppression 0.0), "campaign", "Red")
+        let none = Simulation.Detail(suppression 0.0).Suppression("campaign", "Red")
         Expect.isTrue (none.Segments |> Seq.forall (fun s -> s.Risk = 0.0)) "no risk without a campaign"
-        let some = SuppressionRisk.Analyse(Simulation.Detail(suppression 3000.0), "campaign", "Red")
+        let some = Simulation.Detail(suppression 3000.0).Suppression("campaign", "Red")
         let risk name = (some.Segments |> Seq.find (fun s -> s.Segment = name)).Risk
         Expect.isGreaterThan (risk "base" + risk "mobilisation-targets") (risk "opponents" + risk "unlikely") "Red's supporters carry the risk"
     }

@@ -9,7 +9,7 @@ open Workbench.Transparency
 let private card name = Scenario.Builtin(name).With(replicates = Nullable 1, voters = Nullable 20000)
 let private archives = Collections.Concurrent.ConcurrentDictionary<string, Lazy<ReplicateRun * AdArchive>>()
 let private archiveOf name =
-    archives.GetOrAdd(name, fun n -> lazy (let run = Simulation.Detail(card n, 0, Nullable 2) in run, AdArchive.Build(run, "campaign"))).Value
+    archives.GetOrAdd(name, fun n -> lazy (let run = Simulation.Detail(card n, 0, Nullable 2) in run, run.Archive("campaign"))).Value
 
 [<Tests>]
 let tests =
@@ -19,7 +19,7 @@ let tests =
             let arm = run.Arm(0)
             let paid =
                 arm.Outcomes.Values |> Seq.sumBy (fun o ->
-                    o.SpendByChannel |> Seq.filter (fun kv -> run.Scenario.Channel(kv.Key).Kind = Workbench.Campaigns.ChannelKind.PaidSocial) |> Seq.sumBy (fun kv -> kv.Value))
+                    o.SpendByChannel |> Seq.filter (fun kv -> run.Scenario.Channel(kv.Key).Kind = Workbench.Behaviour.ChannelKind.PaidSocial) |> Seq.sumBy (fun kv -> kv.Value))
             Expect.floatClose { absolute = 1e-6; relative = 1e-9 } (archive.All |> Seq.sumBy (fun a -> a.Spend)) paid "archive = delivered"
             let published = archive.Published
             let spend = published |> Seq.sumBy (fun a -> a.Spend)
@@ -59,7 +59,7 @@ let tests =
             let why = archive.Explain voter
             Expect.isNonEmpty why "explained"
             Expect.stringContains why.[0] "Declared targeting" "with the declared targeting"
-            let again = AdArchive.Build(Simulation.Detail(card "regulation-human-scale", 0, Nullable 1), "campaign")
+            let again = Simulation.Detail(card "regulation-human-scale", 0, Nullable 1).Archive("campaign")
             Expect.equal (again.ToMetaJson().ToJsonString()) (archive.ToMetaJson().ToJsonString()) "deterministic whatever the threads"
         }
         test "auditing: age targeting of platform audiences is recovered from the published demographics; the score is a Jaccard mean in [0, 1]" {

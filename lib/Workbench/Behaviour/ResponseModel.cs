@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Workbench.Campaigns;
+namespace Workbench.Behaviour;
 
 /// <summary>Calibrated per-contact shifts of one channel for one sponsoring party.</summary>
 /// <param name="TurnoutLogitLean">Turnout logit shift for contacted voters who lean to the sponsor.</param>

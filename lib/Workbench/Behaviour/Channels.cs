@@ -1,6 +1,6 @@
 using Workbench.Electorate;
 
-namespace Workbench.Campaigns;
+namespace Workbench.Behaviour;
 
 /// <summary>Delivery channels of MODEL.md §6 (International IDEA, <i>Digital Microtargeting</i>, 2018: paid and owned social media, mail, canvassing, phone, TV).</summary>
 public enum ChannelKind

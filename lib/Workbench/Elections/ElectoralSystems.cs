@@ -1,7 +1,8 @@
 using System.Text.Json.Serialization;
 using Workbench.Elections;
 
-namespace Workbench.Campaigns;
+
+namespace Workbench.Elections;
 
 /// <summary>
 /// An electoral system under which a simulation counts its ballots (MODEL.md §7): the same

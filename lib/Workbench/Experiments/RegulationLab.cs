@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Workbench.Experiments;
 
-namespace Workbench.Regulation;
+using Workbench.Regulation;
+
+namespace Workbench.Experiments;
 
 /// <summary>One row of the regulation lab's comparison: one campaign under one system in one scenario (means over replicates).</summary>
 /// <param name="Scenario">Scenario card.</param><param name="Arm">Arm.</param><param name="System">Electoral system.</param><param name="Party">Sponsor.</param>

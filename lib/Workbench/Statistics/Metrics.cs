@@ -1,4 +1,4 @@
-namespace Workbench.Scoring;
+namespace Workbench.Statistics;
 
 /// <summary>
 /// Evaluation metrics of MODEL.md §4: discrimination (AUC), accuracy of probabilities (Brier score,

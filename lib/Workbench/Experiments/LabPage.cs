@@ -4,7 +4,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workbench.Experiments;
 
-namespace Workbench.Regulation;
+using Workbench.Regulation;
+
+namespace Workbench.Experiments;
 
 /// <summary>The grid of the offline regulation lab page: every combination is simulated in advance.</summary>
 /// <param name="Regimes">Data regimes (the dropdown).</param>

@@ -1,6 +1,7 @@
+using Workbench.Elections;
 using Workbench.Random;
 
-namespace Workbench.Campaigns;
+namespace Workbench.Behaviour;
 
 /// <summary>
 /// The true model of an electorate on election day (MODEL.md §2, §6): each voter's turnout logit
@@ -12,7 +13,7 @@ namespace Workbench.Campaigns;
 public sealed class ElectionDayModel
 {
     /// <summary>Stream id of election-day draws.</summary>
-    public const uint StreamElectionDay = 8001;
+    public const uint StreamElectionDay = StreamIds.ElectionDay;
 
     /// <summary>The electorate.</summary>
     public Electorate.Electorate Electorate { get; }
@@ -116,22 +117,4 @@ public sealed class ElectionDayModel
         for (int k = 0; k < C; k++) registered[k] = e.ConstituencyStart[k + 1] - e.ConstituencyStart[k];
         return new Ballots(e.PartyNames, byConstituency, turnout, registered);
     }
-}
-
-/// <summary>Counted ballots: votes per constituency and party, voters who turned out, and registered voters.</summary>
-public sealed record Ballots(IReadOnlyList<string> Parties, long[][] Votes, long[] Voted, long[] Registered)
-{
-    /// <summary>National votes per party.</summary>
-    public long[] National
-    {
-        get
-        {
-            var t = new long[Parties.Count];
-            foreach (var row in Votes) for (int j = 0; j < t.Length; j++) t[j] += row[j];
-            return t;
-        }
-    }
-
-    /// <summary>National turnout: voters who voted / registered voters.</summary>
-    public double Turnout => (double)Voted.Sum() / Math.Max(1, Registered.Sum());
 }

@@ -1,0 +1,166 @@
+module Workbench.Tests.Architecture.ArchitectureTests
+
+open System
+open System.Collections.Generic
+open Expecto
+open Mono.Cecil
+
+/// Every type a type definition mentions: base type, interfaces, fields, properties, method signatures, locals and
+/// every type, method and field its IL refers to (generic arguments included), with nested types mapped to their
+/// outermost declaring type.
+let private referencedTypes (t: TypeDefinition) : seq<TypeReference> =
+    let acc = List<TypeReference>()
+    let rec add (r: TypeReference) =
+        if not (isNull r) then
+            match r with
+            | :? GenericInstanceType as g ->
+                add g.ElementType
+                for a in g.GenericArguments do add a
+            | :? TypeSpecification as s -> add s.ElementType
+            | :? GenericParameter -> ()
+            | _ -> acc.Add r
+    let addMethod (m: MethodReference) =
+        add m.DeclaringType; add m.ReturnType
+        for p in m.Parameters do add p.ParameterType
+        match m with
+        | :? GenericInstanceMethod as g -> for a in g.GenericArguments do add a
+        | _ -> ()
+    let addAttributes (attrs: seq<CustomAttribute>) =
+        for a in attrs do add a.AttributeType
+    add t.BaseType
+    addAttributes t.CustomAttributes
+    for i in t.Interfaces do add i.InterfaceType
+    for f in t.Fields do add f.FieldType; addAttributes f.CustomAttributes
+    for p in t.Properties do add p.PropertyType; addAttributes p.CustomAttributes
+    for m in t.Methods do
+        addMethod m
+        addAttributes m.CustomAttributes
+        if m.HasBody then
+            for v in m.Body.Variables do add v.VariableType
+            for ins in m.Body.Instructions do
+                match ins.Operand with
+                | :? TypeReference as r -> add r
+                | :? MethodReference as r -> addMethod r
+                | :? FieldReference as r -> add r.DeclaringType; add r.FieldType
+                | _ -> ()
+    acc :> _
+
+let rec private outermost (r: TypeReference) = if isNull r.DeclaringType then r else outermost r.DeclaringType
+
+/// The module of a namespace below a root (Workbench.Campaigns.X → "Campaigns"; the root namespace itself → "(root)"),
+/// or None for namespaces outside the root.
+let private moduleOf (root: string) (ns: string) =
+    if ns = root then Some "(root)"
+    elif ns.StartsWith(root + ".", StringComparison.Ordinal) then Some(ns.Substring(root.Length + 1).Split('.').[0])
+    else None
+
+/// Module → module edges of an assembly, each with up to three example type pairs.
+let moduleGraph (path: string) (root: string) =
+    use asm = AssemblyDefinition.ReadAssembly(path)
+    let edges = Dictionary<string * string, SortedSet<string>>()
+    for t in asm.MainModule.GetTypes() do
+        let src = outermost t
+        match moduleOf root src.Namespace with
+        | None -> ()
+        | Some a ->
+            for r in referencedTypes t do
+                let r = outermost r
+                match moduleOf root r.Namespace with
+                | Some b when b <> a ->
+                    match edges.TryGetValue((a, b)) with
+                    | true, s -> s.Add(src.FullName + " → " + r.FullName) |> ignore
+                    | _ -> edges[(a, b)] <- SortedSet([ src.FullName + " → " + r.FullName ], StringComparer.Ordinal)
+                | _ -> ()
+    edges |> Seq.map (fun kv -> kv.Key, List.ofSeq kv.Value) |> Map.ofSeq
+
+/// The library's layers, bottom up (shared/DESIGN.md, "The one pipeline"; docs/architecture.md). A module may refer only
+/// to modules of a strictly lower layer: no references upward, none sideways, and so no cycle.
+let layers =
+    [ 0, [ "(root)"; "Random"; "Tables"; "Statistics"; "Json" ]
+      1, [ "Electorate" ]
+      2, [ "Elections" ]
+      3, [ "Behaviour" ]
+      4, [ "Data" ]
+      5, [ "Scoring"; "Networks" ]
+      6, [ "Campaigns" ]
+      7, [ "Regulation"; "Suppression" ]
+      8, [ "Transparency" ]
+      9, [ "Experiments" ] ]
+
+let private rank = layers |> List.collect (fun (r, ms) -> ms |> List.map (fun m -> m, r)) |> Map.ofList
+
+/// The strongly connected components with more than one module (Tarjan): each is a cycle between namespaces.
+let cycles (edges: Map<string * string, string list>) =
+    let nodes = edges |> Map.toSeq |> Seq.collect (fun ((a, b), _) -> [ a; b ]) |> Seq.distinct |> Seq.sort |> List.ofSeq
+    let succ n = edges |> Map.toSeq |> Seq.choose (fun ((a, b), _) -> if a = n then Some b else None) |> List.ofSeq
+    let index = Dictionary<string, int>()
+    let low = Dictionary<string, int>()
+    let onStack = HashSet<string>()
+    let stack = Stack<string>()
+    let result = List<string list>()
+    let mutable next = 0
+    let rec visit v =
+        index[v] <- next; low[v] <- next; next <- next + 1
+        stack.Push v; onStack.Add v |> ignore
+        for w in succ v do
+            if not (index.ContainsKey w) then
+                visit w
+                low[v] <- min low[v] low[w]
+            elif onStack.Contains w then low[v] <- min low[v] index[w]
+        if low[v] = index[v] then
+            let comp = List<string>()
+            let mutable fin = false
+            while not fin do
+                let w = stack.Pop()
+                onStack.Remove w |> ignore
+                comp.Add w
+                fin <- (w = v)
+            if comp.Count > 1 then result.Add(comp |> Seq.sort |> List.ofSeq)
+    for n in nodes do if not (index.ContainsKey n) then visit n
+    List.ofSeq result
+
+let private libraryPath () = typeof<Workbench.Electorate.Electorate>.Assembly.Location
+let private notebooksPath () = typeof<Workbench.Notebooks.Notebook>.Assembly.Location
+
+[<Tests>]
+let tests =
+    testList "Architecture.Modules" [
+        test "the analyser sees the library's known dependencies (so an empty graph cannot pass)" {
+            let g = moduleGraph (libraryPath ()) "Workbench"
+            for edge in [ "Campaigns", "Behaviour"; "Experiments", "Campaigns"; "Electorate", "Random"; "Scoring", "Statistics" ] do
+                Expect.isTrue (g.ContainsKey edge) (sprintf "expected a reference %A" edge)
+        }
+        test "cycle detection finds a planted cycle and none in a chain" {
+            let e (a, b) = (a, b), [ "x" ]
+            Expect.equal (cycles (Map.ofList [ e ("A", "B"); e ("B", "C"); e ("C", "A"); e ("C", "D") ])) [ [ "A"; "B"; "C" ] ] "one cycle"
+            Expect.isEmpty (cycles (Map.ofList [ e ("A", "B"); e ("B", "C") ])) "a chain has none"
+        }
+        test "every namespace of lib/Workbench has a layer" {
+            let g = moduleGraph (libraryPath ()) "Workbench"
+            use asm = AssemblyDefinition.ReadAssembly(libraryPath ())
+            let modules =
+                asm.MainModule.Types |> Seq.choose (fun t -> moduleOf "Workbench" t.Namespace) |> Seq.append (g |> Map.toSeq |> Seq.collect (fun ((a, b), _) -> [ a; b ]))
+                |> Seq.distinct |> Seq.sort |> List.ofSeq
+            let missing = modules |> List.filter (fun m -> not (rank.ContainsKey m))
+            Expect.isEmpty missing "namespaces without a layer in Architecture.layers (add them there and to docs/architecture.md)"
+        }
+        test "modules of lib/Workbench refer only to lower layers: no reference upward or sideways, no cycle" {
+            let g = moduleGraph (libraryPath ()) "Workbench"
+            let bad =
+                g |> Map.toList |> List.filter (fun ((a, b), _) ->
+                    match rank.TryFind a, rank.TryFind b with
+                    | Some ra, Some rb -> rb >= ra
+                    | _ -> true)
+                |> List.map (fun ((a, b), ex) -> sprintf "%s → %s, e.g. %s" a b (String.Join("; ", ex |> List.truncate 3)))
+            Expect.isEmpty bad "references against the layering"
+            Expect.isEmpty (cycles g) "namespace cycles"
+        }
+        test "the notebook engine does not reference the simulation library" {
+            use asm = AssemblyDefinition.ReadAssembly(notebooksPath ())
+            let refs = asm.MainModule.AssemblyReferences |> Seq.map (fun r -> r.Name) |> List.ofSeq
+            Expect.contains refs "System.Runtime" "sanity: the reference list is read"
+            Expect.isFalse (refs |> List.contains "Workbench") "Workbench.Notebooks references Workbench"
+            let g = moduleGraph (notebooksPath ()) "Workbench.Notebooks"
+            Expect.isFalse (g |> Map.exists (fun (_, b) _ -> b = "Elections" || b = "Electorate")) "no election namespaces inside the engine"
+        }
+    ]
