@@ -106,6 +106,8 @@ public static class StreamIds
     // Elections.
     /// <summary>A random tie-break among tied parties (only under an explicit random tie-break rule).</summary>
     public const uint TieBreak = 0x71E;
+    /// <summary>Constituency swings of a non-uniform seats–votes curve (counter: the curve's point).</summary>
+    public const uint SeatsVotesSwing = 0x5E47;
 
     /// <summary>The kinds of per-channel stream a campaign draws.</summary>
     public enum CampaignStream
