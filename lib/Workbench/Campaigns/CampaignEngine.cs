@@ -80,13 +80,14 @@ public static class CampaignEngine
         }
         if (usePr)
         {
-            if (spec.Objective == Objective.Seats && sys is { Type: "list", Districts: "regions" })
+            if (spec.Objective == Objective.Seats && sys is { Type: "list" } && sys.Districts != "national")
             {
-                var seats = ElectoralSystemSpec.RegionSeats(e, sys.ListSeats(C));
+                var map = sys.DistrictMap(e);
+                var seats = map.Seats;
                 int R = seats.Length;
                 var rv = new double[R]; var rs = new double[R];
-                for (int k = 0; k < C; k++) { rv[e.ConstituencyRegion[k]] += votes[k]; rs[e.ConstituencyRegion[k]] += share[k * P + sponsor] * votes[k]; }
-                for (int k = 0; k < C; k++) { int r = e.ConstituencyRegion[k]; prWeight[k] = seats[r] / Math.Max(1, rv[r]); prShare[k] = rs[r] / Math.Max(1, rv[r]); }
+                for (int k = 0; k < C; k++) { rv[map.DistrictOf[k]] += votes[k]; rs[map.DistrictOf[k]] += share[k * P + sponsor] * votes[k]; }
+                for (int k = 0; k < C; k++) { int r = map.DistrictOf[k]; prWeight[k] = seats[r] / Math.Max(1, rv[r]); prShare[k] = rs[r] / Math.Max(1, rv[r]); }
             }
             else
             {
