@@ -186,7 +186,7 @@ public static class ElectionEngine
             var idx = Enumerable.Range(0, districtSeats.Length).Where(i => districtSeats[i] is null).ToArray();
             var dv = idx.Select(i => input.Districts[i].Votes.Sum()).ToArray(); // each ≤ MaxVoteCount (checked above)
             var names = idx.Select(i => input.Districts[i].Name).ToArray();
-            var ap = AllocateOne(input.ApportionmentMethod.Value, dv, input.Seats.Value - given, null, input, names, "apportionment", ties);
+            var ap = At("$.apportionment.method", () => AllocateOne(input.ApportionmentMethod.Value, dv, input.Seats.Value - given, null, input, names, "apportionment", ties));
             for (int k = 0; k < idx.Length; k++) districtSeats[idx[k]] = ap[k];
         }
         int listSeats = districtSeats.Sum(s => s!.Value);
@@ -201,7 +201,7 @@ public static class ElectionEngine
         if (input.System is "parallel")
         {
             var cs = input.ConstituencySeats ?? throw Bad("$.constituencySeats", "a parallel system needs the constituency seats won per party.");
-            var list = AllocateOne(input.Method, national, listSeats, eligibleNational, input, input.Parties, "list tier", ties);
+            var list = At("$.seats", () => AllocateOne(input.Method, national, listSeats, eligibleNational, input, input.Parties, "list tier", ties));
             var total = list.Select((s, j) => s + cs[j]).ToArray();
             return new ElectionResult { Parties = input.Parties, Votes = national, Seats = total, Districts = [("list tier", list), ("constituencies", cs.ToArray())], Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below };
         }
@@ -220,11 +220,20 @@ public static class ElectionEngine
             var m = d.Method ?? input.Method;
             int s = districtSeats[k]!.Value;
             if (m == Method.Fptp && s != 1) throw Bad($"$.districts[{k}].seats", $"fptp elects one member per district; '{d.Name}' has {s}.");
-            var a = AllocateOne(m, d.Votes.ToArray(), s, eligible, input, input.Parties, d.Name, ties);
+            var a = At(input.Districts.Count == 1 && d.Name == "national" ? "$.seats" : $"$.districts[{k}].seats",
+                () => AllocateOne(m, d.Votes.ToArray(), s, eligible, input, input.Parties, d.Name, ties));
             for (int j = 0; j < P; j++) seats[j] += a[j];
             districts.Add((d.Name, a));
         }
         return new ElectionResult { Parties = input.Parties, Votes = national, Seats = seats, Districts = districts, Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below };
+    }
+
+    // An allocation that cannot be done with these numbers (e.g. a largest-remainder quota that leaves more seats than
+    // remainders) is reported at the JSON path of the field that asked for it.
+    private static int[] At(string path, Func<int[]> allocate)
+    {
+        try { return allocate(); }
+        catch (ArgumentException ex) when (!ex.Message.StartsWith('$')) { throw Bad(path, ex.Message); }
     }
 
     private static int[] AllocateOne(Method m, long[] votes, int seats, bool[]? eligible, ElectionInput input, IReadOnlyList<string> names, string district, List<Tie> ties)
@@ -275,7 +284,7 @@ public static class ElectionEngine
         long outside = Enumerable.Range(0, P).Where(j => !eligible[j]).Sum(j => (long)cs[j]);
         if (outside > house) throw Bad("$.seats", $"the house of {house} seats is smaller than the {outside} constituency seats won outside the list allocation.");
         int pool = house - (int)outside;
-        int[] Entitle(int size, List<Tie>? report = null) => AllocateOne(input.Method, listVotes, size, eligible, input, input.Parties, "list tier", report ?? new List<Tie>());
+        int[] Entitle(int size, List<Tie>? report = null) => At("$.seats", () => AllocateOne(input.Method, listVotes, size, eligible, input, input.Parties, "list tier", report ?? new List<Tie>()));
         var ent = input.Overhang == "level" ? Entitle(pool) : Entitle(pool, ties);
         var seats = new int[P];
         var overhang = new int[P];

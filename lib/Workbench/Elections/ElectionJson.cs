@@ -50,12 +50,35 @@ public static class ElectionJson
         return (int)d;
     }
 
-    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, AllowDuplicateProperties = false };
+    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    // Parses the input; a name given twice in one object (e.g. a party listed twice) is an error at that object's path.
     private static JsonNode? ParseDocument(string json)
     {
-        try { return JsonNode.Parse(json, documentOptions: Options); }
+        try
+        {
+            using (var doc = JsonDocument.Parse(json, Options)) RefuseDuplicates(doc.RootElement, "$");
+            return JsonNode.Parse(json, documentOptions: Options);
+        }
         catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
+    }
+
+    private static void RefuseDuplicates(JsonElement e, string path)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in e.EnumerateObject())
+            {
+                if (!seen.Add(p.Name)) throw Bad($"{path}.{p.Name}", $"'{p.Name}' is given more than once in {path}.");
+                if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) RefuseDuplicates(p.Value, $"{path}.{p.Name}");
+            }
+        }
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var x in e.EnumerateArray()) { if (x.ValueKind is JsonValueKind.Object or JsonValueKind.Array) RefuseDuplicates(x, $"{path}[{i}]"); i++; }
+        }
     }
 
     private static double ParseDouble(JsonNode? node, string path, double min, double max)

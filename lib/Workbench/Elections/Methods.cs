@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Workbench.Random;
 
 namespace Workbench.Elections;
@@ -89,6 +90,7 @@ public static class Apportion
 
     // Compare v1/d1 with v2/d2 where d = num/den (for HH: compare v1²/d1 with v2²/d2, d the squared divisor).
     // Returns sign(v1/d1 − v2/d2); a zero divisor means +∞ (HH's first seat). Votes are ≥ 0, nums and dens ≥ 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Compare(long v1, (long Num, long Den) d1, long v2, (long Num, long Den) d2, bool squared)
     {
         if (d1.Num == 0 || d2.Num == 0)
@@ -137,6 +139,7 @@ public static class Apportion
 
     // Floating-point estimate of #{k ≥ 0 : d_k < x}, the seats a party with v votes holds when every quotient
     // above λ = v/x is awarded (x = v/λ; for HH d_k is the divisor itself, not its square). Capped at cap.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int EstimateSeats(Method m, double x, double first, int cap)
     {
         double c;
@@ -159,6 +162,7 @@ public static class Apportion
     /// O(P + S log P) for P parties and S seats. Limits: at most <see cref="ElectionLimits.MaxSeats"/> seats,
     /// votes at most <see cref="ElectionLimits.MaxVoteCount"/> each.
     /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Divisor(Method method, ReadOnlySpan<long> votes, int seats, (long Num, long Den)? firstDivisor = null,
         ReadOnlySpan<bool> eligible = default, TieBreak tieBreak = TieBreak.MoreVotes, ulong seed = 0,
         IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null)
@@ -201,6 +205,7 @@ public static class Apportion
         double denom = la * seats + contenders * (lb - la / 2);
         double lambda = denom > 0.25 * la * seats ? total / denom : total / (la * seats);
         long slack = Math.Max(2, Math.Min(contenders, seats) / 2);
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         static long F(ReadOnlySpan<long> votes, bool[] ok, Method method, double l, double f, int seats)
         {
             long s = 0;
@@ -244,6 +249,7 @@ public static class Apportion
     }
 
     // Adds (or takes back) `count` seats one at a time, each to the party with the largest next (smallest last) quotient.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Fill(ReadOnlySpan<long> votes, int[] alloc, bool[] ok, Method m, (long, long) first, bool sq, int count, bool add)
     {
         int n = votes.Length;
@@ -273,6 +279,7 @@ public static class Apportion
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BestNext(ReadOnlySpan<long> votes, int[] alloc, bool[] ok, Method m, (long, long) first, bool sq)
     {
         int best = -1;
@@ -284,6 +291,7 @@ public static class Apportion
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WorstLast(ReadOnlySpan<long> votes, int[] alloc, bool[] ok, Method m, (long, long) first, bool sq)
     {
         int worst = -1;
@@ -298,6 +306,7 @@ public static class Apportion
     // With S largest quotients awarded: if the smallest awarded quotient q* equals the largest unawarded one, the seats
     // at q* are contested. Every party holding a seat at q* gives it back, and the tie-break awards them among every
     // party with a quotient equal to q* (each party has at most one, as its quotients strictly decrease).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ResolveTies(ReadOnlySpan<long> votes, int[] alloc, bool[] ok, Method m, (long Num, long Den) first, bool sq,
         TieBreak rule, ulong seed, IReadOnlyList<string>? names, string district, List<Tie>? ties)
     {
@@ -329,6 +338,7 @@ public static class Apportion
     /// awards more automatic seats than exist (possible with Imperiali), seats are taken back from
     /// the smallest remainders.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] LargestRemainder(Method method, ReadOnlySpan<long> votes, int seats, ReadOnlySpan<bool> eligible = default,
         TieBreak tieBreak = TieBreak.MoreVotes, ulong seed = 0, IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null)
     {
@@ -364,34 +374,48 @@ public static class Apportion
             alloc[i] = (int)s; sum += (int)s;
             rem[i] = votes[i] * qd - s * qn;
         }
-        var order = Enumerable.Range(0, n).Where(i => ok[i]).ToList();
         if (sum < seats)
         {
-            order.Sort((a, b) => rem[b] != rem[a] ? rem[b].CompareTo(rem[a]) : a.CompareTo(b));
+            // Remainders in descending order, input order among equals (a total order, so one sort of P keys).
+            var order = new (Int128 Rem, int Index)[n];
+            int m = 0;
+            for (int i = 0; i < n; i++) if (ok[i]) order[m++] = (rem[i], i);
+            Array.Sort(order, 0, m, RemainderOrder.Instance);
             int left = seats - sum;
-            if (left > order.Count)
-                throw new ArgumentException($"{(district.Length > 0 ? district + ": " : "")}the {method} quota leaves {left} seat(s) for {order.Count} remainder(s): "
-                    + "largest remainder needs fewer seats or more votes (at least one vote per seat left after the quota).", nameof(seats));
+            if (left > m)
+                throw new ArgumentException($"the {method} quota leaves {left} seat(s) for {m} remainder(s){(district.Length > 0 ? $" in '{district}'" : "")}: "
+                    + "largest remainder needs fewer seats or more votes (at least one vote per seat left after the quota).");
             // Tie at the boundary: equal remainders straddling the cut.
-            if (left < order.Count && rem[order[left - 1]] == rem[order[left]])
+            if (left < m && order[left - 1].Rem == order[left].Rem)
             {
-                var r = rem[order[left]];
-                var tied = order.Where(i => rem[i] == r).ToList();
-                int before = order.TakeWhile(i => rem[i] > r).Count();
+                var r = order[left].Rem;
+                int before = left - 1;
+                while (before > 0 && order[before - 1].Rem == r) before--;
+                int end = left;
+                while (end < m && order[end].Rem == r) end++;
+                var tied = new List<int>(end - before);
+                for (int k = before; k < end; k++) tied.Add(order[k].Index);
                 int contested = left - before;
                 var resolved = PickWinners(tied, contested, votes, tieBreak, seed, names, district, ties, "remainder " + r);
-                foreach (var i in order.Take(before)) alloc[i]++;
+                for (int k = 0; k < before; k++) alloc[order[k].Index]++;
                 foreach (var i in resolved) alloc[i]++;
             }
-            else foreach (var i in order.Take(left)) alloc[i]++;
+            else for (int k = 0; k < left; k++) alloc[order[k].Index]++;
         }
         else if (sum > seats)
         {
+            var order = Enumerable.Range(0, n).Where(i => ok[i]).ToList();
             order.Sort((a, b) => rem[a] != rem[b] ? rem[a].CompareTo(rem[b]) : b.CompareTo(a));
             int extra = sum - seats;
             foreach (var i in order.Where(i => alloc[i] > 0).Take(extra)) alloc[i]--;
         }
         return alloc;
+    }
+
+    private sealed class RemainderOrder : IComparer<(Int128 Rem, int Index)>
+    {
+        public static readonly RemainderOrder Instance = new();
+        public int Compare((Int128 Rem, int Index) a, (Int128 Rem, int Index) b) => a.Rem != b.Rem ? b.Rem.CompareTo(a.Rem) : a.Index.CompareTo(b.Index);
     }
 
     /// <summary>Resolves a tie of <paramref name="tied"/> parties for <paramref name="contested"/> seats by the rule, records it, returns the winners.</summary>
