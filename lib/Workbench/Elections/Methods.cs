@@ -90,7 +90,6 @@ public static class Apportion
 
     // Compare v1/d1 with v2/d2 where d = num/den (for HH: compare v1²/d1 with v2²/d2, d the squared divisor).
     // Returns sign(v1/d1 − v2/d2); a zero divisor means +∞ (HH's first seat). Votes are ≥ 0, nums and dens ≥ 0.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Compare(long v1, (long Num, long Den) d1, long v2, (long Num, long Den) d2, bool squared)
     {
         if (d1.Num == 0 || d2.Num == 0)
@@ -139,7 +138,6 @@ public static class Apportion
 
     // Floating-point estimate of #{k ≥ 0 : d_k < x}, the seats a party with v votes holds when every quotient
     // above λ = v/x is awarded (x = v/λ; for HH d_k is the divisor itself, not its square). Capped at cap.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int EstimateSeats(Method m, double x, double first, int cap)
     {
         double c;
@@ -162,7 +160,6 @@ public static class Apportion
     /// O(P + S log P) for P parties and S seats. Limits: at most <see cref="ElectionLimits.MaxSeats"/> seats,
     /// votes at most <see cref="ElectionLimits.MaxVoteCount"/> each.
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int[] Divisor(Method method, ReadOnlySpan<long> votes, int seats, (long Num, long Den)? firstDivisor = null,
         ReadOnlySpan<bool> eligible = default, TieBreak tieBreak = TieBreak.MoreVotes, ulong seed = 0,
         IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null)
@@ -279,7 +276,6 @@ public static class Apportion
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BestNext(ReadOnlySpan<long> votes, int[] alloc, bool[] ok, Method m, (long, long) first, bool sq)
     {
         int best = -1;
@@ -291,7 +287,6 @@ public static class Apportion
         return best;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int WorstLast(ReadOnlySpan<long> votes, int[] alloc, bool[] ok, Method m, (long, long) first, bool sq)
     {
         int worst = -1;
@@ -306,7 +301,6 @@ public static class Apportion
     // With S largest quotients awarded: if the smallest awarded quotient q* equals the largest unawarded one, the seats
     // at q* are contested. Every party holding a seat at q* gives it back, and the tie-break awards them among every
     // party with a quotient equal to q* (each party has at most one, as its quotients strictly decrease).
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ResolveTies(ReadOnlySpan<long> votes, int[] alloc, bool[] ok, Method m, (long Num, long Den) first, bool sq,
         TieBreak rule, ulong seed, IReadOnlyList<string>? names, string district, List<Tie>? ties)
     {
