@@ -82,7 +82,7 @@ public sealed record ElectionResult
     public string ToHtml()
     {
         var ci = CultureInfo.InvariantCulture;
-        double tv = Votes.Sum(), ts = Math.Max(1, TotalSeats);
+        double tv = Votes.Sum(v => (double)v), ts = Math.Max(1, TotalSeats);
         var sb = new StringBuilder("<table><thead><tr><th>party</th><th>votes</th><th>votes %</th><th>seats</th><th>seats %</th></tr></thead><tbody>");
         for (int i = 0; i < Parties.Count; i++)
             sb.Append("<tr><td>").Append(WebUtility.HtmlEncode(Parties[i])).Append("</td><td>").Append(Votes[i].ToString("N0", ci))
@@ -101,16 +101,77 @@ public sealed record ElectionResult
 /// <summary>Runs an <see cref="ElectionInput"/>: thresholds, district apportionment, the method per district, MMP/parallel/two-round.</summary>
 public static class ElectionEngine
 {
-    /// <summary>Allocates seats.</summary>
+    private static ArgumentException Bad(string path, string message) => new($"{path}: {message}");
+
+    /// <summary>
+    /// Checks the input against <see cref="ElectionLimits"/> and its own consistency before any work, and returns
+    /// each party's votes summed over the districts. Errors name the field by its JSON path.
+    /// </summary>
+    private static long[] Validate(ElectionInput input)
+    {
+        int P = input.Parties.Count, D = input.Districts.Count;
+        if (P == 0) throw Bad("$.votes", "at least one party is needed.");
+        if (P > ElectionLimits.MaxParties) throw Bad("$.votes", $"{P:N0} parties; at most {ElectionLimits.MaxParties:N0} are allowed.");
+        if (D == 0) throw Bad("$.districts", "at least one district is needed.");
+        if (D > ElectionLimits.MaxDistricts) throw Bad("$.districts", $"{D:N0} districts; at most {ElectionLimits.MaxDistricts:N0} are allowed.");
+        if ((long)P * D > ElectionLimits.MaxCells)
+            throw Bad("$.districts", $"{P:N0} parties × {D:N0} districts = {(long)P * D:N0} vote counts; at most {ElectionLimits.MaxCells:N0} are allowed.");
+        if (input.Seats is int hs && (hs < 0 || hs > ElectionLimits.MaxSeats)) throw Bad("$.seats", $"{hs} is outside [0, {ElectionLimits.MaxSeats:N0}].");
+        if (input.ConstituencySeats is { } cs)
+        {
+            if (cs.Count != P) throw Bad("$.constituencySeats", $"has {cs.Count} entries for {P} parties.");
+            for (int j = 0; j < P; j++)
+                if (cs[j] < 0 || cs[j] > ElectionLimits.MaxSeats) throw Bad($"$.constituencySeats.{input.Parties[j]}", $"{cs[j]} is outside [0, {ElectionLimits.MaxSeats:N0}].");
+        }
+        var national = new Int128[P];
+        long seatSum = 0;
+        for (int k = 0; k < D; k++)
+        {
+            var d = input.Districts[k];
+            string path = D == 1 && d.Name == "national" ? "$" : $"$.districts[{k}]";
+            if (d.Votes.Count != P) throw Bad(path + ".votes", $"has {d.Votes.Count} vote counts for {P} parties.");
+            if (d.SecondRound is { } sr && sr.Count != P) throw Bad(path + ".secondRound", $"has {sr.Count} vote counts for {P} parties.");
+            if (d.Seats is int s)
+            {
+                if (s < 0 || s > ElectionLimits.MaxSeats) throw Bad(path + ".seats", $"{s} is outside [0, {ElectionLimits.MaxSeats:N0}].");
+                seatSum += s;
+            }
+            if (d.Blank < 0 || d.Blank > ElectionLimits.MaxVoteCount) throw Bad(path + ".blank", $"{d.Blank} is outside [0, {ElectionLimits.MaxVoteCount:N0}].");
+            Int128 districtTotal = 0;
+            for (int j = 0; j < P; j++)
+            {
+                long v = d.Votes[j];
+                if (v < 0 || v > ElectionLimits.MaxVoteCount) throw Bad($"{path}.votes.{input.Parties[j]}", $"{v} is outside [0, {ElectionLimits.MaxVoteCount:N0}].");
+                national[j] += v; districtTotal += v;
+                if (d.SecondRound is { } r2 && (r2[j] < 0 || r2[j] > ElectionLimits.MaxVoteCount))
+                    throw Bad($"{path}.secondRound.{input.Parties[j]}", $"{r2[j]} is outside [0, {ElectionLimits.MaxVoteCount:N0}].");
+            }
+            if (d.Seats is null && districtTotal > ElectionLimits.MaxVoteCount)
+                throw Bad(path + ".votes", $"the district's {districtTotal:N0} valid votes, by which seats are apportioned, exceed the limit of {ElectionLimits.MaxVoteCount:N0}.");
+        }
+        if (seatSum > ElectionLimits.MaxSeats) throw Bad("$.districts", $"the districts' seats add up to {seatSum:N0}; at most {ElectionLimits.MaxSeats:N0} are allowed.");
+        var result = new long[P];
+        for (int j = 0; j < P; j++)
+        {
+            if (national[j] > ElectionLimits.MaxVoteCount)
+                throw Bad($"$.districts", $"party '{input.Parties[j]}' has {national[j]:N0} votes over all districts; at most {ElectionLimits.MaxVoteCount:N0} are allowed.");
+            result[j] = (long)national[j];
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Allocates seats. The input is checked against <see cref="ElectionLimits"/> before any work; a violation, like any
+    /// inconsistent input, is an <see cref="ArgumentException"/> whose message starts with the JSON path of the field.
+    /// </summary>
     public static ElectionResult Run(ElectionInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
         int P = input.Parties.Count;
-        if (P == 0) throw new ArgumentException("votes: at least one party is needed.");
+        var national = Validate(input);
         var ties = new List<Tie>();
-        var national = new long[P];
         long nationalBlank = 0;
-        foreach (var d in input.Districts) { for (int j = 0; j < P; j++) national[j] += d.Votes[j]; nationalBlank += d.Blank; }
+        foreach (var d in input.Districts) nationalBlank += d.Blank;
 
         if (input.System == "two-round") return TwoRound(input, national, ties);
 
@@ -118,18 +179,19 @@ public static class ElectionEngine
         var districtSeats = input.Districts.Select(d => d.Seats).ToArray();
         if (districtSeats.Any(s => s is null))
         {
-            if (input.ApportionmentMethod is null) throw new ArgumentException($"districts[{Array.FindIndex(districtSeats, s => s is null)}].seats: a district without seats needs an apportionment rule.");
-            if (input.Seats is null) throw new ArgumentException("seats: apportioning seats to districts needs the total number of seats.");
+            if (input.ApportionmentMethod is null) throw Bad($"$.districts[{Array.FindIndex(districtSeats, s => s is null)}].seats", "a district without seats needs an apportionment rule.");
+            if (input.Seats is null) throw Bad("$.seats", "apportioning seats to districts needs the total number of seats.");
             int given = districtSeats.Where(s => s is not null).Sum(s => s!.Value);
+            if (given > input.Seats.Value) throw Bad("$.seats", $"{input.Seats.Value} is fewer than the {given} seats the districts already have.");
             var idx = Enumerable.Range(0, districtSeats.Length).Where(i => districtSeats[i] is null).ToArray();
-            var dv = idx.Select(i => input.Districts[i].Votes.Sum()).ToArray();
+            var dv = idx.Select(i => input.Districts[i].Votes.Sum()).ToArray(); // each ≤ MaxVoteCount (checked above)
             var names = idx.Select(i => input.Districts[i].Name).ToArray();
-            var ap = AllocateOne(input.ApportionmentMethod.Value, dv, input.Seats.Value - given, null, input, names, "apportionment", ties);
+            var ap = At("$.apportionment.method", () => AllocateOne(input.ApportionmentMethod.Value, dv, input.Seats.Value - given, null, input, names, "apportionment", ties));
             for (int k = 0; k < idx.Length; k++) districtSeats[idx[k]] = ap[k];
         }
         int listSeats = districtSeats.Sum(s => s!.Value);
         if (input.Seats is not null && input.System == "list" && input.Seats != listSeats)
-            throw new ArgumentException($"seats: {input.Seats} does not equal the sum of district seats ({listSeats}).");
+            throw Bad("$.seats", $"{input.Seats} does not equal the sum of district seats ({listSeats}).");
 
         // National eligibility (national-scope share and quota thresholds, exemptions).
         var eligibleNational = Eligibility(input, national, nationalBlank, listSeats, input.ConstituencySeats, national: true);
@@ -138,8 +200,8 @@ public static class ElectionEngine
         if (input.System is "mmp") return Mmp(input, national, eligibleNational, below, ties);
         if (input.System is "parallel")
         {
-            var cs = input.ConstituencySeats ?? throw new ArgumentException("constituencySeats: a parallel system needs the constituency seats won per party.");
-            var list = AllocateOne(input.Method, national, listSeats, eligibleNational, input, input.Parties, "list tier", ties);
+            var cs = input.ConstituencySeats ?? throw Bad("$.constituencySeats", "a parallel system needs the constituency seats won per party.");
+            var list = At("$.seats", () => AllocateOne(input.Method, national, listSeats, eligibleNational, input, input.Parties, "list tier", ties));
             var total = list.Select((s, j) => s + cs[j]).ToArray();
             return new ElectionResult { Parties = input.Parties, Votes = national, Seats = total, Districts = [("list tier", list), ("constituencies", cs.ToArray())], Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below };
         }
@@ -157,12 +219,21 @@ public static class ElectionEngine
             }
             var m = d.Method ?? input.Method;
             int s = districtSeats[k]!.Value;
-            if (m == Method.Fptp && s != 1) throw new ArgumentException($"districts[{k}].seats: fptp elects one member per district; '{d.Name}' has {s}.");
-            var a = AllocateOne(m, d.Votes.ToArray(), s, eligible, input, input.Parties, d.Name, ties);
+            if (m == Method.Fptp && s != 1) throw Bad($"$.districts[{k}].seats", $"fptp elects one member per district; '{d.Name}' has {s}.");
+            var a = At(input.Districts.Count == 1 && d.Name == "national" ? "$.seats" : $"$.districts[{k}].seats",
+                () => AllocateOne(m, d.Votes.ToArray(), s, eligible, input, input.Parties, d.Name, ties));
             for (int j = 0; j < P; j++) seats[j] += a[j];
             districts.Add((d.Name, a));
         }
         return new ElectionResult { Parties = input.Parties, Votes = national, Seats = seats, Districts = districts, Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below };
+    }
+
+    // An allocation that cannot be done with these numbers (e.g. a largest-remainder quota that leaves more seats than
+    // remainders) is reported at the JSON path of the field that asked for it.
+    private static int[] At(string path, Func<int[]> allocate)
+    {
+        try { return allocate(); }
+        catch (ArgumentException ex) when (!ex.Message.StartsWith('$')) { throw Bad(path, ex.Message); }
     }
 
     private static int[] AllocateOne(Method m, long[] votes, int seats, bool[]? eligible, ElectionInput input, IReadOnlyList<string> names, string district, List<Tie> ties)
@@ -184,12 +255,14 @@ public static class ElectionEngine
         var t = input.Threshold;
         if (t is null) return ok;
         bool scopeMatches = national ? t.Scope == "national" : t.Scope == "district";
-        long valid = votes.Sum();
-        long baseVotes = valid + (t.Base == "valid-including-blank" ? blank : 0);
+        Int128 valid = 0; // up to 10^6 parties of 10^18 votes: beyond 64 bits (and within decimal's 7.9 × 10^28)
+        foreach (var v in votes) valid += v;
+        decimal validVotes = (decimal)valid, baseVotes = validVotes + (t.Base == "valid-including-blank" ? blank : 0);
+        var exempt = t.Exempt.ToHashSet(StringComparer.Ordinal);
         for (int j = 0; j < P; j++)
         {
             string name = input.Parties[j];
-            if (t.Exempt.Contains(name)) continue;
+            if (exempt.Contains(name)) continue;
             if (national && t.ElectorateSeats is int es && constituencySeats is not null && constituencySeats[j] >= es) continue;
             if (scopeMatches)
             {
@@ -197,7 +270,7 @@ public static class ElectionEngine
                 if (share is double sh && baseVotes > 0 && (decimal)votes[j] < (decimal)sh * baseVotes) ok[j] = false;
             }
             // A quota threshold is national: at least q full Hare quotas of national valid votes.
-            if (national && t.Quota is double q && seats > 0 && (decimal)votes[j] * seats < (decimal)q * valid) ok[j] = false;
+            if (national && t.Quota is double q && seats > 0 && (decimal)votes[j] * seats < (decimal)q * validVotes) ok[j] = false;
         }
         return ok;
     }
@@ -205,12 +278,13 @@ public static class ElectionEngine
     private static ElectionResult Mmp(ElectionInput input, long[] listVotes, bool[] eligible, List<string> below, List<Tie> ties)
     {
         int P = input.Parties.Count;
-        var cs = input.ConstituencySeats ?? throw new ArgumentException("constituencySeats: MMP needs the constituency seats won per party.");
-        int house = input.Seats ?? throw new ArgumentException("seats: MMP needs the base house size.");
+        var cs = input.ConstituencySeats ?? throw Bad("$.constituencySeats", "MMP needs the constituency seats won per party.");
+        int house = input.Seats ?? throw Bad("$.seats", "MMP needs the base house size.");
         // Constituency seats won by parties outside the allocation (independents, below-threshold parties) reduce the list pool.
-        int outside = Enumerable.Range(0, P).Where(j => !eligible[j]).Sum(j => cs[j]);
-        int pool = house - outside;
-        int[] Entitle(int size, List<Tie>? report = null) => AllocateOne(input.Method, listVotes, size, eligible, input, input.Parties, "list tier", report ?? new List<Tie>());
+        long outside = Enumerable.Range(0, P).Where(j => !eligible[j]).Sum(j => (long)cs[j]);
+        if (outside > house) throw Bad("$.seats", $"the house of {house} seats is smaller than the {outside} constituency seats won outside the list allocation.");
+        int pool = house - (int)outside;
+        int[] Entitle(int size, List<Tie>? report = null) => At("$.seats", () => AllocateOne(input.Method, listVotes, size, eligible, input, input.Parties, "list tier", report ?? new List<Tie>()));
         var ent = input.Overhang == "level" ? Entitle(pool) : Entitle(pool, ties);
         var seats = new int[P];
         var overhang = new int[P];
@@ -220,21 +294,50 @@ public static class ElectionEngine
                 for (int j = 0; j < P; j++) { seats[j] = eligible[j] ? Math.Max(ent[j], cs[j]) : cs[j]; overhang[j] = Math.Max(0, cs[j] - ent[j]) * (eligible[j] ? 1 : 0); }
                 break;
             case "level":
-                int size = pool;
-                while (Enumerable.Range(0, P).Any(j => eligible[j] && Entitle(size)[j] < cs[j])) size++;
+                // A party without list votes can never be covered; it keeps its constituency seats as they are.
+                bool Covered(int[] e) { for (int j = 0; j < P; j++) if (eligible[j] && listVotes[j] > 0 && e[j] < cs[j]) return false; return true; }
+                int size = LevelSize(input, listVotes, eligible, cs, pool, Covered, s => Entitle(s));
                 ent = Entitle(size, ties);
-                for (int j = 0; j < P; j++) seats[j] = eligible[j] ? ent[j] : cs[j];
+                for (int j = 0; j < P; j++) seats[j] = eligible[j] && listVotes[j] > 0 ? ent[j] : cs[j];
                 break;
             case "cap":
                 for (int j = 0; j < P; j++) { seats[j] = eligible[j] ? ent[j] : 0; overhang[j] = Math.Max(0, cs[j] - ent[j]); }
                 break;
-            default: throw new ArgumentException($"overhang: '{input.Overhang}' is not one of keep, level, cap.");
+            default: throw Bad("$.overhang", $"'{input.Overhang}' is not one of keep, level, cap.");
         }
         return new ElectionResult
         {
             Parties = input.Parties, Votes = listVotes, Seats = seats, Ties = ties, TieBreak = input.TieBreak, BelowThreshold = below,
             Districts = [("list entitlement", ent), ("constituencies", cs.ToArray())], Overhang = overhang,
         };
+    }
+
+    /// <summary>
+    /// The smallest house size ≥ <paramref name="pool"/> at which every covered party's entitlement reaches its constituency seats
+    /// (the first size a seat-by-seat search would find). Divisor methods are house monotone, so the size is found by doubling and
+    /// bisection; largest-remainder methods are not (the Alabama paradox), so the search goes seat by seat from a size below which
+    /// no party can be covered: a quota of at least V/(size + 2) gives at most v·(size + 2)/V + 1 seats.
+    /// </summary>
+    private static int LevelSize(ElectionInput input, long[] listVotes, bool[] eligible, IReadOnlyList<int> cs, int pool, Func<int[], bool> covered, Func<int, int[]> entitle)
+    {
+        const int Max = ElectionLimits.MaxSeats;
+        Exception TooBig() => Bad("$.overhang", $"leveling would need a house of more than {Max:N0} seats (the limit) to cover every party's constituency seats.");
+        if (covered(entitle(pool))) return pool;
+        if (Apportion.IsDivisor(input.Method) || input.Method == Method.Fptp)
+        {
+            long lo = pool, hi = pool;
+            do { lo = hi; hi = Math.Min(Max, Math.Max(hi * 2, hi + 1)); if (!covered(entitle((int)hi))) { if (hi == Max) throw TooBig(); continue; } break; } while (true);
+            while (hi - lo > 1) { long mid = (lo + hi) / 2; if (covered(entitle((int)mid))) hi = mid; else lo = mid; }
+            return (int)hi;
+        }
+        double total = 0;
+        for (int j = 0; j < listVotes.Length; j++) if (eligible[j]) total += listVotes[j];
+        double start = pool;
+        for (int j = 0; j < listVotes.Length; j++)
+            if (eligible[j] && listVotes[j] > 0 && cs[j] > 1) start = Math.Max(start, Math.Floor((cs[j] - 1) * (total / listVotes[j]) * (1 - 1e-12)) - 2);
+        if (start > Max) throw TooBig();
+        for (int size = (int)start; size <= Max; size++) if (covered(entitle(size))) return size;
+        throw TooBig();
     }
 
     private static ElectionResult TwoRound(ElectionInput input, long[] national, List<Tie> ties)
@@ -245,13 +348,14 @@ public static class ElectionEngine
         for (int k = 0; k < input.Districts.Count; k++)
         {
             var d = input.Districts[k];
-            long valid = d.Votes.Sum();
+            Int128 valid = 0;
+            foreach (var v in d.Votes) valid += v;
             int top = Enumerable.Range(0, P).OrderByDescending(j => d.Votes[j]).First();
             int[] a;
-            if (2 * d.Votes[top] > valid) { a = new int[P]; a[top] = 1; }
+            if (2 * (Int128)d.Votes[top] > valid) { a = new int[P]; a[top] = 1; }
             else
             {
-                var second = d.SecondRound ?? throw new ArgumentException($"districts[{k}].secondRound: no majority in the first round in '{d.Name}', so second-round votes are needed.");
+                var second = d.SecondRound ?? throw Bad($"$.districts[{k}].secondRound", $"no majority in the first round in '{d.Name}', so second-round votes are needed.");
                 a = Apportion.Divisor(Method.DHondt, second.ToArray(), 1, null, default, input.TieBreak, input.Seed, input.Parties, d.Name, ties);
             }
             for (int j = 0; j < P; j++) seats[j] += a[j];

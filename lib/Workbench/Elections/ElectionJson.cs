@@ -38,16 +38,47 @@ public static class ElectionJson
         if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a number of votes.");
         double d = node.GetValue<double>();
         if (d < 0) throw Bad(path, $"negative votes ({d}).");
-        if (d != Math.Floor(d) || d > 1e15) throw Bad(path, $"votes must be a whole number ≤ 1e15; got {d}.");
+        if (d != Math.Floor(d) || d > ElectionLimits.MaxVotes) throw Bad(path, $"votes must be a whole number in [0, {ElectionLimits.MaxVotes:N0}] (the limit); got {d}.");
         return (long)d;
     }
 
-    private static int ParseInt(JsonNode? node, string path, int min = 0)
+    private static int ParseInt(JsonNode? node, string path, int min = 0, int max = ElectionLimits.MaxSeats)
     {
         if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a whole number.");
         double d = node.GetValue<double>();
-        if (d != Math.Floor(d) || d < min || d > 1_000_000) throw Bad(path, $"must be a whole number in [{min}, 1000000]; got {d}.");
+        if (d != Math.Floor(d) || d < min || d > max) throw Bad(path, $"must be a whole number in [{min}, {max}]; got {d}.");
         return (int)d;
+    }
+
+    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    // Parses the input; a name given twice in one object (e.g. a party listed twice) is an error at that object's path.
+    private static JsonNode? ParseDocument(string json)
+    {
+        try
+        {
+            using (var doc = JsonDocument.Parse(json, Options)) RefuseDuplicates(doc.RootElement, "$");
+            return JsonNode.Parse(json, documentOptions: Options);
+        }
+        catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
+    }
+
+    private static void RefuseDuplicates(JsonElement e, string path)
+    {
+        if (e.ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var p in e.EnumerateObject())
+            {
+                if (!seen.Add(p.Name)) throw Bad($"{path}.{p.Name}", $"'{p.Name}' is given more than once in {path}.");
+                if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) RefuseDuplicates(p.Value, $"{path}.{p.Name}");
+            }
+        }
+        else if (e.ValueKind == JsonValueKind.Array)
+        {
+            int i = 0;
+            foreach (var x in e.EnumerateArray()) { if (x.ValueKind is JsonValueKind.Object or JsonValueKind.Array) RefuseDuplicates(x, $"{path}[{i}]"); i++; }
+        }
     }
 
     private static double ParseDouble(JsonNode? node, string path, double min, double max)
@@ -74,41 +105,56 @@ public static class ElectionJson
     /// <summary>Parses the allocate input.</summary>
     public static ElectionInput Parse(string json)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
+        var root = ParseDocument(json);
         if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
         KnownKeys(o, "$", "method", "firstDivisor", "seats", "threshold", "blank", "votes", "districts", "apportionment", "tieBreak", "seed",
             "system", "constituencySeats", "overhang");
         if (!o.ContainsKey("method")) throw Bad("$.method", "is required.");
         var method = ParseMethod(o["method"], "$.method");
         (long, long) first = (7, 5);
-        if (o["firstDivisor"] is { } fd) first = Apportion.Rational(ParseDouble(fd, "$.firstDivisor", 1e-6, 1e6));
+        if (o["firstDivisor"] is { } fd)
+        {
+            double f = ParseDouble(fd, "$.firstDivisor", 1e-6, ElectionLimits.MaxFirstDivisor);
+            if (f >= ElectionLimits.MaxFirstDivisor) throw Bad("$.firstDivisor", $"{f} must be below {ElectionLimits.MaxFirstDivisor}, the second divisor, so that the divisors increase.");
+            first = Apportion.Rational(f);
+        }
         int? seats = o["seats"] is { } sn ? ParseInt(sn, "$.seats") : null;
 
-        // Parties in order of first appearance.
+        // Parties in order of first appearance (refused as soon as there are more than the limit).
         var parties = new List<string>();
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
         void Collect(JsonNode? votes, string path)
         {
             if (votes is not JsonObject vo) throw Bad(path, "must be an object of party: votes.");
-            foreach (var kv in vo) if (!parties.Contains(kv.Key)) parties.Add(kv.Key);
+            foreach (var kv in vo)
+                if (index.TryAdd(kv.Key, parties.Count))
+                {
+                    if (parties.Count == ElectionLimits.MaxParties)
+                        throw Bad(path, $"more than {ElectionLimits.MaxParties:N0} parties (the limit; this input names {vo.Count:N0} here).");
+                    parties.Add(kv.Key);
+                }
         }
         var districtsNode = o["districts"] as JsonArray;
         if (o["districts"] is not null && districtsNode is null) throw Bad("$.districts", "must be an array.");
         if (districtsNode is null && o["votes"] is null) throw Bad("$.votes", "is required (or districts).");
         if (districtsNode is not null && o["votes"] is not null) throw Bad("$.votes", "give either votes (one district) or districts, not both.");
+        if (districtsNode is not null && districtsNode.Count > ElectionLimits.MaxDistricts)
+            throw Bad("$.districts", $"{districtsNode.Count:N0} districts; at most {ElectionLimits.MaxDistricts:N0} are allowed.");
         if (districtsNode is null) Collect(o["votes"], "$.votes");
         else for (int k = 0; k < districtsNode.Count; k++)
             {
                 if (districtsNode[k] is not JsonObject dobj) throw Bad($"$.districts[{k}]", "must be an object.");
                 Collect(dobj["votes"], $"$.districts[{k}].votes");
             }
-        if (parties.Count == 0) throw Bad("$.votes", "no parties.");
+        if (parties.Count == 0) throw Bad(districtsNode is null ? "$.votes" : "$.districts[0].votes", "no parties.");
+        int districtCount = districtsNode?.Count ?? 1;
+        if ((long)parties.Count * districtCount > ElectionLimits.MaxCells)
+            throw Bad("$.districts", $"{parties.Count:N0} parties × {districtCount:N0} districts = {(long)parties.Count * districtCount:N0} vote counts; at most {ElectionLimits.MaxCells:N0} are allowed.");
 
         long[] VotesOf(JsonObject vo, string path)
         {
             var v = new long[parties.Count];
-            foreach (var kv in vo) v[parties.IndexOf(kv.Key)] = ParseVotes(kv.Value, $"{path}.{kv.Key}");
+            foreach (var kv in vo) v[index[kv.Key]] = ParseVotes(kv.Value, $"{path}.{kv.Key}");
             return v;
         }
 
@@ -128,7 +174,8 @@ public static class ElectionJson
                 var d = (JsonObject)districtsNode[k]!;
                 string p = $"$.districts[{k}]";
                 KnownKeys(d, p, "name", "seats", "method", "votes", "blank", "secondRound");
-                string name = d["name"]?.GetValueKind() == JsonValueKind.String ? d["name"]!.GetValue<string>() : $"district {k + 1}";
+                if (d["name"] is { } nn && nn.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", "must be a string.");
+                string name = d["name"] is { } n0 ? n0.GetValue<string>() : $"district {k + 1}";
                 if (!names.Add(name)) throw Bad(p + ".name", $"'{name}' is used by another district.");
                 int? ds = d["seats"] is { } dsn ? ParseInt(dsn, p + ".seats") : (method == Method.Fptp && d["method"] is null ? 1 : null);
                 Method? dm = d["method"] is { } dmn ? ParseMethod(dmn, p + ".method") : null;
@@ -139,11 +186,11 @@ public static class ElectionJson
                     second = new long[parties.Count];
                     foreach (var kv in sr)
                     {
-                        int j = parties.IndexOf(kv.Key);
-                        if (j < 0) throw Bad($"{p}.secondRound.{kv.Key}", "a party that had no first-round votes.");
+                        if (!index.TryGetValue(kv.Key, out int j)) throw Bad($"{p}.secondRound.{kv.Key}", "a party that had no first-round votes.");
                         second[j] = ParseVotes(kv.Value, $"{p}.secondRound.{kv.Key}");
                     }
                 }
+                else if (d["secondRound"] is not null) throw Bad(p + ".secondRound", "must be an object of party: votes.");
                 districts.Add(new District(name, ds, dm, VotesOf((JsonObject)d["votes"]!, p + ".votes"), blank, second));
             }
         }
@@ -167,6 +214,8 @@ public static class ElectionJson
             var partyShares = new Dictionary<string, double>();
             if (t["partyShares"] is JsonObject ps)
                 foreach (var kv in ps) partyShares[kv.Key] = ParseDouble(kv.Value, $"$.threshold.partyShares.{kv.Key}", 0, 1);
+            else if (t["partyShares"] is not null) throw Bad("$.threshold.partyShares", "must be an object of party: share (0 to 1).");
+            if (t["exempt"] is not null and not JsonArray) throw Bad("$.threshold.exempt", "must be an array of party names.");
             threshold = new Threshold
             {
                 Share = t["share"] is { } sh ? ParseDouble(sh, "$.threshold.share", 0, 1) : null,
@@ -184,19 +233,31 @@ public static class ElectionJson
         {
             "lot" => TieBreak.Lot, "error" => TieBreak.Error, _ => TieBreak.MoreVotes,
         } : TieBreak.MoreVotes;
-        ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed") : 1;
+        ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed", 0, 1_000_000) : 1;
         string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
         int[]? cs = null;
         if (o["constituencySeats"] is JsonObject cso)
         {
-            cs = new int[parties.Count];
+            // Parties that won constituencies but had no list votes join the party list with 0 votes everywhere.
+            int before = parties.Count;
             foreach (var kv in cso)
+                if (index.TryAdd(kv.Key, parties.Count))
+                {
+                    if (parties.Count == ElectionLimits.MaxParties) throw Bad("$.constituencySeats", $"more than {ElectionLimits.MaxParties:N0} parties (the limit).");
+                    parties.Add(kv.Key);
+                }
+            if (parties.Count > before)
             {
-                int j = parties.IndexOf(kv.Key);
-                if (j < 0) { parties.Add(kv.Key); Array.Resize(ref cs, parties.Count); districts = districts.Select(d => d with { Votes = d.Votes.Append(0).ToArray() }).ToList(); j = parties.Count - 1; }
-                cs[j] = ParseInt(kv.Value, $"$.constituencySeats.{kv.Key}");
+                if ((long)parties.Count * districts.Count > ElectionLimits.MaxCells)
+                    throw Bad("$.constituencySeats", $"{parties.Count:N0} parties × {districts.Count:N0} districts exceed the limit of {ElectionLimits.MaxCells:N0} vote counts.");
+                districts = districts.Select(d => d with { Votes = [.. d.Votes, .. new long[parties.Count - before]] }).ToList();
             }
+            cs = new int[parties.Count];
+            long csSum = 0;
+            foreach (var kv in cso) csSum += cs[index[kv.Key]] = ParseInt(kv.Value, $"$.constituencySeats.{kv.Key}");
+            if (csSum > ElectionLimits.MaxSeats) throw Bad("$.constituencySeats", $"{csSum:N0} constituency seats in all; at most {ElectionLimits.MaxSeats:N0} are allowed.");
         }
+        else if (o["constituencySeats"] is not null) throw Bad("$.constituencySeats", "must be an object of party: seats.");
         if (system is "mmp" or "parallel" && cs is null) throw Bad("$.constituencySeats", $"a {system} system needs the constituency seats won per party.");
         string overhang = o["overhang"] is { } oh ? ParseEnum(oh, "$.overhang", "keep", "level", "cap") : "keep";
         if (method == Method.Fptp && system == "list")
@@ -265,13 +326,18 @@ public static class ElectionJson
     /// <summary>Runs the indices command input: <c>{ "votes": {...}, "seats": {...} }</c> (optionally "districts" of two-party votes for the efficiency gap).</summary>
     public static JsonObject ComputeIndices(string json)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(json); } catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
+        var root = ParseDocument(json);
         if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
         KnownKeys(o, "$", "votes", "seats", "districts");
         if (o["votes"] is not JsonObject vo) throw Bad("$.votes", "is required: an object of party: votes.");
         if (o["seats"] is not JsonObject so) throw Bad("$.seats", "is required: an object of party: seats.");
-        var parties = vo.Select(kv => kv.Key).Union(so.Select(kv => kv.Key)).ToList();
+        if (vo.Count > ElectionLimits.MaxParties) throw Bad("$.votes", $"{vo.Count:N0} parties; at most {ElectionLimits.MaxParties:N0} are allowed.");
+        if (so.Count > ElectionLimits.MaxParties) throw Bad("$.seats", $"{so.Count:N0} parties; at most {ElectionLimits.MaxParties:N0} are allowed.");
+        var parties = vo.Select(kv => kv.Key).Union(so.Select(kv => kv.Key), StringComparer.Ordinal).ToList();
+        if (parties.Count > ElectionLimits.MaxParties) throw Bad("$.seats", $"{parties.Count:N0} parties in votes and seats together; at most {ElectionLimits.MaxParties:N0} are allowed.");
+        long seatTotal = 0;
+        foreach (var kv in so) seatTotal += ParseInt(kv.Value, $"$.seats.{kv.Key}");
+        if (seatTotal > ElectionLimits.MaxSeats) throw Bad("$.seats", $"{seatTotal:N0} seats in all; at most {ElectionLimits.MaxSeats:N0} are allowed.");
         var votes = parties.Select(p => vo[p] is { } n ? ParseVotes(n, $"$.votes.{p}") : 0).ToArray();
         var seats = parties.Select(p => so[p] is { } n ? (long)ParseInt(n, $"$.seats.{p}") : 0).ToArray();
         List<(long, long)>? districts = null;
@@ -279,11 +345,17 @@ public static class ElectionJson
         {
             districts = [];
             if (o["districts"] is JsonArray da)
+            {
+                if (da.Count == 0) throw Bad("$.districts", "must not be empty (leave it out to use the national votes as one district).");
+                if (da.Count > ElectionLimits.MaxDistricts) throw Bad("$.districts", $"{da.Count:N0} districts; at most {ElectionLimits.MaxDistricts:N0} are allowed.");
                 for (int k = 0; k < da.Count; k++)
                 {
                     if (da[k] is not JsonObject d) throw Bad($"$.districts[{k}]", "must be an object of party: votes.");
+                    KnownKeys(d, $"$.districts[{k}]", parties[0], parties[1]);
                     districts.Add((d[parties[0]] is { } a ? ParseVotes(a, $"$.districts[{k}].{parties[0]}") : 0, d[parties[1]] is { } b ? ParseVotes(b, $"$.districts[{k}].{parties[1]}") : 0));
                 }
+            }
+            else if (o["districts"] is not null) throw Bad("$.districts", "must be an array of { party: votes } objects.");
             else districts.Add((votes[0], votes[1]));
         }
         return IndicesJson(votes, seats, districts);

@@ -1,5 +1,14 @@
 namespace Workbench.Elections;
 
+/// <summary>How the efficiency gap counts a district winner's surplus (wasted) votes.</summary>
+public enum SurplusConvention
+{
+    /// <summary>Votes above 50% of the district's two-party votes (Stephanopoulos &amp; McGhee 2015; the default).</summary>
+    HalfOfVotes,
+    /// <summary>Votes above ⌊total/2⌋ + 1, the smallest winning majority.</summary>
+    MajorityPlusOne,
+}
+
 /// <summary>Disproportionality and fragmentation indices (MODEL.md §7). Shares are computed from the counts given.</summary>
 public static class Indices
 {
@@ -38,20 +47,26 @@ public static class Indices
     }
 
     /// <summary>
-    /// Efficiency gap of a two-party election (Stephanopoulos &amp; McGhee 2015, U. Chicago Law Rev. 82):
-    /// (wasted votes of party A − wasted votes of party B) / total votes. In each district the loser's
-    /// votes are all wasted and the winner's votes beyond the ⌊total/2⌋+1 needed are wasted. Positive
-    /// values mean party A wasted more (the plan favours B).
+    /// Efficiency gap of a two-party election (Stephanopoulos &amp; McGhee 2015, "Partisan Gerrymandering and the
+    /// Efficiency Gap", University of Chicago Law Review 82(2): 831–900): (wasted votes of party A − wasted votes of
+    /// party B) / total votes. In each district the loser's votes are all wasted, and so are the winner's votes beyond
+    /// those it needed to win. By default, following the paper, the winner needed 50% of the district's two-party
+    /// votes, so its surplus is votes − total/2 (half a vote when the total is odd); <paramref name="surplus"/>
+    /// <see cref="SurplusConvention.MajorityPlusOne"/> counts the surplus beyond ⌊total/2⌋ + 1 instead, which moves the
+    /// result by up to one vote per district won (noticeable only in small districts). In an exactly tied district each
+    /// party wastes half its votes. Positive values mean party A wasted more (the plan favours B).
     /// </summary>
-    public static double EfficiencyGap(IReadOnlyList<(long A, long B)> districts)
+    public static double EfficiencyGap(IReadOnlyList<(long A, long B)> districts, SurplusConvention surplus = SurplusConvention.HalfOfVotes)
     {
         ArgumentNullException.ThrowIfNull(districts);
         if (districts.Count == 0) throw new ArgumentException("needs at least one district.", nameof(districts));
+        if (surplus is not (SurplusConvention.HalfOfVotes or SurplusConvention.MajorityPlusOne)) throw new ArgumentOutOfRangeException(nameof(surplus), surplus, "unknown convention.");
         double wa = 0, wb = 0, total = 0;
         foreach (var (a, b) in districts)
         {
             if (a < 0 || b < 0) throw new ArgumentOutOfRangeException(nameof(districts), "votes must be ≥ 0.");
-            long t = a + b, need = t / 2 + 1;
+            double t = (double)a + b;
+            double need = surplus == SurplusConvention.HalfOfVotes ? t / 2 : Math.Floor(t / 2) + 1;
             total += t;
             if (a > b) { wa += a - need; wb += b; }
             else if (b > a) { wb += b - need; wa += a; }

@@ -80,6 +80,22 @@ let golden =
             let seat p = r.Seats[r.Parties |> Seq.findIndex ((=) p)]
             Expect.isGreaterThan (seat "P" + seat "K") 0 "Stram Kurs (1.8%) or Kristendemokraterne (1.7%) would win seats"
         }
+        // Efficiency gap, hand-computed (Stephanopoulos & McGhee 2015, U. Chicago Law Review 82(2): 831–900, count as
+        // wasted the loser's votes and the winner's votes above 50% of the district's two-party votes).
+        // Districts (A, B): (6, 4), (3, 2), (2, 8); 25 votes in all.
+        //   Paper (surplus above total/2):  d1 A 6 − 5 = 1, B 4;  d2 A 3 − 2.5 = 0.5, B 2;  d3 A 2, B 8 − 5 = 3.
+        //     wasted A = 1 + 0.5 + 2 = 3.5, wasted B = 4 + 2 + 3 = 9, EG = (3.5 − 9)/25 = −0.22.
+        //   Majority + 1 (surplus above ⌊total/2⌋ + 1):  d1 A 6 − 6 = 0, B 4;  d2 A 3 − 3 = 0, B 2;  d3 A 2, B 8 − 6 = 2.
+        //     wasted A = 2, wasted B = 8, EG = (2 − 8)/25 = −0.24.
+        test "efficiency gap follows the paper's 50% surplus by default; majority + 1 only on request (hand-computed)" {
+            let d = [| struct (6L, 4L); struct (3L, 2L); struct (2L, 8L) |]
+            Expect.floatClose Accuracy.high (Indices.EfficiencyGap d) -0.22 "paper: −0.22"
+            Expect.floatClose Accuracy.high (Indices.EfficiencyGap(d, SurplusConvention.HalfOfVotes)) -0.22 "explicit paper convention"
+            Expect.floatClose Accuracy.high (Indices.EfficiencyGap(d, SurplusConvention.MajorityPlusOne)) -0.24 "majority + 1: −0.24"
+            // The indices command and the allocate output use the default.
+            let o = ElectionJson.ComputeIndices """{"votes":{"A":11,"B":14},"seats":{"A":1,"B":2},"districts":[{"A":6,"B":4},{"A":3,"B":2},{"A":2,"B":8}]}"""
+            Expect.floatClose Accuracy.high (o["efficiencyGap"].GetValue<float>()) -0.22 "indices command"
+        }
         test "a transcription whose party votes do not sum to the published valid votes is rejected" {
             let e = OfficialElection.Load "denmark-2019"
             let json = System.Text.Json.Nodes.JsonNode.Parse(
