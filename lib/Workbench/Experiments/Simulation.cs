@@ -44,6 +44,17 @@ public sealed record Effect(string Arm, string System, string Party, Estimate Sh
     double Spend, double? CostPerVote, double? CostPerSeat, double? SeatsPerPoint);
 
 /// <summary>
+/// Arm minus another arm for one party under one system, paired by replicate (both arms count the same election-day
+/// draws, so the difference is the strategies' alone): mean and 95% interval over replicates.
+/// </summary>
+/// <param name="Arm">The arm.</param><param name="Against">The arm it is compared with.</param>
+/// <param name="System">Electoral system.</param><param name="Party">Party.</param>
+/// <param name="SeatDifference">Seats of <paramref name="Arm"/> minus seats of <paramref name="Against"/>.</param>
+/// <param name="ShareDifferencePoints">Vote share difference, in percentage points.</param>
+/// <param name="Replicates">Replicates paired.</param>
+public sealed record Contrast(string Arm, string Against, string System, string Party, Estimate SeatDifference, Estimate ShareDifferencePoints, int Replicates);
+
+/// <summary>
 /// Runs a <see cref="Scenario"/> (MODEL.md §5–7): for every replicate, generate (or reuse) the
 /// electorate, count the baseline election, run each arm's campaigns, and count the same
 /// ballots under every system. Replicates run in parallel; every random draw comes from a
@@ -179,6 +190,25 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
                 share.Mean != 0 ? seats.Mean / share.Mean : null));
         }
         return list;
+    }
+
+    /// <summary>
+    /// <paramref name="arm"/> against <paramref name="against"/> for <paramref name="party"/> under every system, paired by
+    /// replicate: is one strategy better than the other beyond the replicate noise? An unknown arm or party is an ArgumentException naming the known ones.
+    /// </summary>
+    public IReadOnlyList<Contrast> Contrasts(string arm, string against, string party)
+    {
+        var arms = Rows.Select(x => x.Arm).Distinct().ToArray();
+        foreach (var a in new[] { arm, against })
+            if (!arms.Contains(a)) throw new ArgumentException($"No arm named '{a}' (arms: {string.Join(", ", arms)}).");
+        if (!Rows.Any(x => x.Party == party)) throw new ArgumentException($"No party named '{party}' (parties: {string.Join(", ", Rows.Select(x => x.Party).Distinct())}).", nameof(party));
+        var other = Rows.Where(x => x.Arm == against && x.Party == party).ToDictionary(x => (x.Replicate, x.System));
+        return Rows.Where(x => x.Arm == arm && x.Party == party).GroupBy(x => x.System).Select(g =>
+        {
+            var d = g.Select(x => (row: x, b: other[(x.Replicate, x.System)])).ToArray();
+            return new Contrast(arm, against, g.Key, party, Stats.Interval(d.Select(x => (double)(x.row.Seats - x.b.Seats))),
+                Stats.Interval(d.Select(x => 100 * (x.row.Share - x.b.Share))), d.Length);
+        }).ToArray();
     }
 
     /// <summary>The JSON summary printed by <c>workbench simulate</c>.</summary>
