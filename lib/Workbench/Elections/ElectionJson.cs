@@ -68,16 +68,16 @@ public static class ElectionJson
     private static void KnownKeys(JsonObject o, string path, params string[] keys)
     {
         foreach (var kv in o)
-            if (!keys.Contains(kv.Key)) throw Bad($"{path}.{kv.Key}", $"unknown field; expected one of {string.Join(", ", keys)}.");
+        {
+            if (!keys.Contains(kv.Key)) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), $"unknown field; expected one of {string.Join(", ", keys)}.");
+            if (kv.Value is null) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), "must not be null.");
+        }
     }
 
     /// <summary>Parses the allocate input.</summary>
     public static ElectionInput Parse(string json)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
-        if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
+        var o = Workbench.Json.JsonInput.ParseObject(json, "an allocate input");
         KnownKeys(o, "$", "method", "firstDivisor", "seats", "threshold", "blank", "votes", "districts", "apportionment", "tieBreak", "seed",
             "system", "constituencySeats", "overhang");
         if (!o.ContainsKey("method")) throw Bad("$.method", "is required.");
@@ -134,6 +134,8 @@ public static class ElectionJson
                 Method? dm = d["method"] is { } dmn ? ParseMethod(dmn, p + ".method") : null;
                 long blank = d["blank"] is { } b ? ParseVotes(b, p + ".blank") : 0;
                 long[]? second = null;
+                if (d["secondRound"] is not (null or JsonObject)) throw Bad(p + ".secondRound", $"expected an object of party: votes, got {Workbench.Json.JsonInput.Kind(d["secondRound"])}.");
+                if (d["name"] is not (null or JsonValue) || d["name"] is JsonValue nv0 && nv0.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", $"expected a string, got {Workbench.Json.JsonInput.Kind(d["name"])}.");
                 if (d["secondRound"] is JsonObject sr)
                 {
                     second = new long[parties.Count];
@@ -165,6 +167,8 @@ public static class ElectionJson
         {
             KnownKeys(t, "$.threshold", "share", "scope", "base", "quota", "exempt", "partyShares", "electorateSeats");
             var partyShares = new Dictionary<string, double>();
+            if (t["partyShares"] is not (null or JsonObject)) throw Bad("$.threshold.partyShares", $"expected an object of party: share, got {Workbench.Json.JsonInput.Kind(t["partyShares"])}.");
+            if (t["exempt"] is not (null or JsonArray)) throw Bad("$.threshold.exempt", $"expected an array of party names, got {Workbench.Json.JsonInput.Kind(t["exempt"])}.");
             if (t["partyShares"] is JsonObject ps)
                 foreach (var kv in ps) partyShares[kv.Key] = ParseDouble(kv.Value, $"$.threshold.partyShares.{kv.Key}", 0, 1);
             threshold = new Threshold
@@ -187,6 +191,7 @@ public static class ElectionJson
         ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed") : 1;
         string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
         int[]? cs = null;
+        if (o["constituencySeats"] is not (null or JsonObject)) throw Bad("$.constituencySeats", $"expected an object of party: seats, got {Workbench.Json.JsonInput.Kind(o["constituencySeats"])}.");
         if (o["constituencySeats"] is JsonObject cso)
         {
             cs = new int[parties.Count];
@@ -265,15 +270,14 @@ public static class ElectionJson
     /// <summary>Runs the indices command input: <c>{ "votes": {...}, "seats": {...} }</c> (optionally "districts" of two-party votes for the efficiency gap).</summary>
     public static JsonObject ComputeIndices(string json)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(json); } catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
-        if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
+        var o = Workbench.Json.JsonInput.ParseObject(json, "an indices input");
         KnownKeys(o, "$", "votes", "seats", "districts");
         if (o["votes"] is not JsonObject vo) throw Bad("$.votes", "is required: an object of party: votes.");
         if (o["seats"] is not JsonObject so) throw Bad("$.seats", "is required: an object of party: seats.");
         var parties = vo.Select(kv => kv.Key).Union(so.Select(kv => kv.Key)).ToList();
         var votes = parties.Select(p => vo[p] is { } n ? ParseVotes(n, $"$.votes.{p}") : 0).ToArray();
         var seats = parties.Select(p => so[p] is { } n ? (long)ParseInt(n, $"$.seats.{p}") : 0).ToArray();
+        if (o["districts"] is not (null or JsonArray)) throw Bad("$.districts", $"expected an array of two-party votes, got {Workbench.Json.JsonInput.Kind(o["districts"])}.");
         List<(long, long)>? districts = null;
         if (parties.Count == 2)
         {
