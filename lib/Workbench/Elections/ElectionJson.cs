@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Json;
 
 namespace Workbench.Elections;
 
@@ -72,6 +73,51 @@ public static class ElectionJson
             if (!keys.Contains(kv.Key)) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), $"unknown field; expected one of {string.Join(", ", keys)}.");
             if (kv.Value is null) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), "must not be null.");
         }
+    }
+
+    /// <summary>The structure of the allocate input as a JSON Schema object.</summary>
+    public static JsonObject AllocateSchema()
+    {
+        var votes = Workbench.Json.JsonSchemas.Integer(0, 1_000_000_000_000_000);
+        var partyVotes = Workbench.Json.JsonSchemas.Map(votes);
+        var method = Workbench.Json.JsonSchemas.Enum(Methods.Keys);
+        var seats = Workbench.Json.JsonSchemas.Integer(0, 1_000_000);
+        var district = Workbench.Json.JsonSchemas.Object(
+        [
+            ("name", Workbench.Json.JsonSchemas.String()), ("seats", seats.DeepClone()), ("method", method.DeepClone()),
+            ("votes", partyVotes.DeepClone()), ("blank", votes.DeepClone()), ("secondRound", partyVotes.DeepClone()),
+        ], "votes");
+        var threshold = Workbench.Json.JsonSchemas.Object(
+        [
+            ("share", Workbench.Json.JsonSchemas.Number(0, 1)), ("scope", Workbench.Json.JsonSchemas.Enum(["district", "national"])),
+            ("base", Workbench.Json.JsonSchemas.Enum(["valid", "valid-including-blank"])), ("quota", Workbench.Json.JsonSchemas.Number(0, 1000)),
+            ("exempt", Workbench.Json.JsonSchemas.Array(Workbench.Json.JsonSchemas.String())), ("partyShares", Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Number(0, 1))),
+            ("electorateSeats", Workbench.Json.JsonSchemas.Integer(1, 1_000_000)),
+        ]);
+        var schema = Workbench.Json.JsonSchemas.Object(
+        [
+            ("method", method), ("firstDivisor", Workbench.Json.JsonSchemas.Number(1e-6, 1e6)), ("seats", seats),
+            ("threshold", threshold), ("blank", votes.DeepClone()), ("votes", partyVotes),
+            ("districts", Workbench.Json.JsonSchemas.Array(district, 1)),
+            ("apportionment", Workbench.Json.JsonSchemas.Object([("method", method.DeepClone()), ("by", Workbench.Json.JsonSchemas.Enum(["valid-votes"]))], "method")),
+            ("tieBreak", Workbench.Json.JsonSchemas.Enum(["more-votes", "lot", "error"])), ("seed", Workbench.Json.JsonSchemas.Integer(0, 1_000_000)),
+            ("system", Workbench.Json.JsonSchemas.Enum(["list", "mmp", "parallel", "two-round"])),
+            ("constituencySeats", Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Integer(0, 1_000_000))),
+            ("overhang", Workbench.Json.JsonSchemas.Enum(["keep", "level", "cap"])),
+        ], "method");
+        schema["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("votes") }, new JsonObject { ["required"] = new JsonArray("districts") });
+        return schema;
+    }
+
+    /// <summary>The structure of the indices input as a JSON Schema object.</summary>
+    public static JsonObject IndicesSchema()
+    {
+        var votes = Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Integer(0, 1_000_000_000_000_000));
+        return Workbench.Json.JsonSchemas.Object(
+        [
+            ("votes", votes), ("seats", Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Integer(0, 1_000_000))),
+            ("districts", Workbench.Json.JsonSchemas.Array(votes.DeepClone()).Describe("Two-party votes per district, for the efficiency gap.")),
+        ], "votes", "seats");
     }
 
     /// <summary>Parses the allocate input.</summary>

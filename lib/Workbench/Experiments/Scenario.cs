@@ -262,6 +262,46 @@ public sealed record Scenario
     }
 
     /// <summary>
+    /// The structure of a scenario file as a JSON Schema object (without the root keywords; see <see cref="FileFormats"/>):
+    /// what <see cref="Parse"/> checks before the rules that need the electorate (party and channel names, system names).
+    /// </summary>
+    public static JsonObject Schema()
+    {
+        var channel = JsonSchemas.Of(typeof(ChannelSpec));
+        channel["required"] = new JsonArray("name");
+        var campaigns = JsonSchemas.Array(JsonSchemas.Of(typeof(CampaignSpec)), 1);
+        var electorate = JsonSchemas.Object(
+        [
+            ("preset", JsonSchemas.Enum(ElectorateSpec.PresetNames).Describe("A built-in electorate preset.")),
+            ("spec", JsonSchemas.Of(typeof(ElectorateSpec)).Describe("An inline electorate spec.")),
+            ("specFile", JsonSchemas.String(nonEmpty: true).Describe("An electorate spec file, relative to this scenario's folder.")),
+            ("voters", JsonSchemas.Integer(1000, 50_000_000).Describe("Voters per electorate (default: the spec's defaultVoters).")),
+        ]);
+        electorate["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("preset") }, new JsonObject { ["required"] = new JsonArray("spec") }, new JsonObject { ["required"] = new JsonArray("specFile") });
+        var arm = JsonSchemas.Object(
+        [
+            ("name", new JsonObject { ["type"] = "string", ["not"] = JsonSchemas.Enum(["", "baseline"]) }),
+            ("campaigns", campaigns.DeepClone()),
+        ], "name", "campaigns");
+        var schema = JsonSchemas.Object(
+        [
+            ("name", JsonSchemas.String()), ("description", JsonSchemas.String()),
+            ("electorate", electorate),
+            ("varyElectorate", JsonSchemas.Boolean()),
+            ("regime", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe($"A built-in regime ({string.Join(", ", DataRegime.PresetNames)}) or a regime file relative to this scenario's folder."), JsonSchemas.Of(typeof(DataRegime))) }),
+            ("regulation", JsonSchemas.Of(typeof(Workbench.Regulation.RegulationSpec))),
+            ("systems", JsonSchemas.Array(JsonSchemas.Of(typeof(ElectoralSystemSpec)), 1)),
+            ("channels", JsonSchemas.Array(channel)),
+            ("arms", JsonSchemas.Array(arm)),
+            ("campaigns", campaigns),
+            ("replicates", JsonSchemas.Integer(1, 100_000)),
+            ("seed", JsonSchemas.Integer(int.MinValue, int.MaxValue)),
+        ], "electorate", "systems");
+        schema["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("arms") }, new JsonObject { ["required"] = new JsonArray("campaigns") });
+        return schema;
+    }
+
+    /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
     /// number of voters scales every campaign budget, channel capacity, spending cap and regulated minimum audience in proportion, so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.

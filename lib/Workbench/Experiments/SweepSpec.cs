@@ -248,6 +248,37 @@ public sealed class SweepSpec
         };
     }
 
+    /// <summary>The structure of a sweep file as a JSON Schema object (the base scenario's schema inlined under $defs).</summary>
+    public static JsonObject Schema()
+    {
+        var range = JsonSchemas.Object(
+        [
+            ("from", new JsonObject { ["type"] = "number" }), ("to", new JsonObject { ["type"] = "number" }),
+            ("step", new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0 }), ("count", JsonSchemas.Integer(2, 10_001)),
+        ], "from", "to");
+        range["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("step") }, new JsonObject { ["required"] = new JsonArray("count") });
+        var parameter = JsonSchemas.Object(
+        [
+            ("name", new JsonObject { ["type"] = "string", ["not"] = JsonSchemas.Enum(FixedColumns) }),
+            ("path", JsonSchemas.String(nonEmpty: true).Describe("Where the value goes in the scenario (name.name[0].name), or voters.")),
+            ("values", JsonSchemas.Array(new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "object", "array") }, 1)),
+            ("range", range),
+        ], "path");
+        parameter["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("values") }, new JsonObject { ["required"] = new JsonArray("range") });
+        var schema = JsonSchemas.Object(
+        [
+            ("name", JsonSchemas.String()), ("description", JsonSchemas.String()),
+            ("base", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe("A scenario file relative to this sweep's folder, or a built-in scenario."), new JsonObject { ["$ref"] = "#/$defs/scenario" }) }),
+            ("parameters", JsonSchemas.Array(parameter)),
+            ("replicates", JsonSchemas.Integer(1, 100_000)),
+            ("seed", JsonSchemas.Integer(int.MinValue, int.MaxValue)),
+        ], "base");
+        var scenario = Scenario.Schema();
+        ((JsonObject)scenario["properties"]!)[JsonInput.SchemaKey] = JsonSchemas.String();
+        schema["$defs"] = new JsonObject { ["scenario"] = scenario };
+        return schema;
+    }
+
     /// <summary>True when <paramref name="path"/> is a dotted path with [i] indices (name.name[0].name).</summary>
     internal static bool IsPath(string path) => PathSyntax.IsMatch(path);
 

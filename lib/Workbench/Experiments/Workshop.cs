@@ -49,12 +49,17 @@ public sealed class WorkshopCard
     public static WorkshopCard Load(string path, bool allowOutsidePaths = false)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Workshop card '{path}' does not exist.", path);
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path))!, allowOutsidePaths);
+    }
+
+    /// <summary>Parses a card's text; its questions.json and scenario files are looked up in <paramref name="dir"/> (see <see cref="Load"/>).</summary>
+    public static WorkshopCard Parse(string json, string dir, bool allowOutsidePaths = false)
+    {
         var qpath = Path.Combine(dir, "questions.json");
         if (!File.Exists(qpath)) throw new FileNotFoundException($"The card's questions ({qpath}) are missing.", qpath);
         var errors = new List<ValidationError>();
         var (recs, questions) = ReadQuestions(qpath, errors);
-        var root = JsonInput.ParseObject(File.ReadAllText(path), "a workshop card");
+        var root = JsonInput.ParseObject(json, "a workshop card");
         JsonInput.KnownFields(root, "$", Known, errors);
         string Text(JsonObject o, string key, string at) { var s = JsonInput.String(o, key, at, errors, required: true); if (s == "") errors.Add(new(JsonInput.Member(at, key), "required text.")); return s ?? ""; }
         int minutes = JsonInput.Int(root, "minutes", "$", errors, 15, 600, required: true, message: "must be a whole number of minutes between 15 and 600.") ?? 0;
@@ -99,6 +104,28 @@ public sealed class WorkshopCard
         {
             Title = title, Minutes = minutes, Preset = preset, Audience = audience, Goal = goal, Steps = steps, Recommendations = recs,
         };
+    }
+
+    /// <summary>The structure of a workshop card as a JSON Schema object.</summary>
+    public static JsonObject Schema()
+    {
+        var run = JsonSchemas.Object(
+        [
+            ("scenario", JsonSchemas.String(nonEmpty: true).Describe("A built-in scenario or a scenario file relative to the card's folder.")),
+            ("replicates", JsonSchemas.Integer(1, 100_000)),
+            ("set", JsonSchemas.Map(new JsonObject()).Describe("Changes by path, as in sweeps (\"regime\": \"eu-gdpr\").")),
+        ], "scenario");
+        var step = JsonSchemas.Object(
+        [
+            ("minutes", JsonSchemas.Integer(1, 600)), ("title", JsonSchemas.String(nonEmpty: true)), ("activity", JsonSchemas.String(nonEmpty: true)),
+            ("run", run), ("look", JsonSchemas.String()), ("questions", JsonSchemas.Array(JsonSchemas.String())),
+        ], "minutes", "title", "activity");
+        return JsonSchemas.Object(
+        [
+            ("title", JsonSchemas.String(nonEmpty: true)), ("minutes", JsonSchemas.Integer(15, 600)),
+            ("preset", JsonSchemas.Enum(Workbench.Electorate.ElectorateSpec.PresetNames)),
+            ("audience", JsonSchemas.String()), ("goal", JsonSchemas.String()), ("steps", JsonSchemas.Array(step, 1)),
+        ], "title", "minutes", "preset", "steps");
     }
 
     /// <summary>Reads questions.json: { source?, recommendations: { id: text }, questions: [{ id, recommendation, text }] }.</summary>
