@@ -187,7 +187,7 @@ let parseTests =
                 let sub = Path.Combine(d, "sweeps")
                 Directory.CreateDirectory sub |> ignore
                 File.WriteAllText(Path.Combine(d, "base.json"), scenario "\"campaigns\":[{\"party\":\"Red\",\"budget\":1}]")
-                let json = """{"base":"../base.json","parameters":[{"path":"arms[0].campaigns[0].budget","values":[1,2]}]}"""
+                let json = """{"base":"../base.json","parameters":[{"path":"campaigns[0].budget","values":[1,2]}]}"""
                 let msg = try SweepSpec.Parse(json, sub) |> ignore; "" with :? SpecValidationException as e -> e.Message
                 Expect.stringContains msg "$.base: '../base.json' leaves the folder" "refused, naming the field"
                 Expect.equal (SweepSpec.Parse(json, sub, true)).Variants.Count 2 "allowed with the flag")
@@ -357,6 +357,7 @@ let fuzzTests =
             let clock = Diagnostics.Stopwatch.StartNew()
             for name, examples, parser in fuzzFormats () do
                 let count = ref 0
+                let accepted = ref 0
                 let property =
                     Prop.forAll (Arb.fromGen (mutationGen examples.Length)) (fun m ->
                         let input = mutate examples[m.Example] m
@@ -368,9 +369,10 @@ let fuzzTests =
                             | :? SpecValidationException -> "rejected"
                             | ex -> failwithf "%s: %s %A on a mutated input (%s): %s\n%s" name (ex.GetType().Name) m kinds[m.Kind % kinds.Length] ex.Message (if input.Length > 2000 then input[..2000] + "..." else input)
                         if sw.Elapsed.TotalSeconds > 10.0 then failwithf "%s: %A took %.1f s" name m sw.Elapsed.TotalSeconds
+                        if outcome = "accepted" then accepted.Value <- accepted.Value + 1
                         outcome <> "")
                 Check.One(Config.QuickThrowOnFailure.WithMaxTest(perFormat).WithQuietOnSuccess(true), property)
-                printfn "Json.Fuzz: %s: %d generated inputs" name count.Value
+                printfn "Json.Fuzz: %s: %d generated inputs (%d accepted, %d rejected with SpecValidationException)" name count.Value accepted.Value (count.Value - accepted.Value)
                 total.Value <- total.Value + count.Value
             printfn "Json.Fuzz: %d generated inputs in all (%d per format; WORKBENCH_FUZZ_COUNT raises it) in %.1f s" total.Value perFormat clock.Elapsed.TotalSeconds
         }
