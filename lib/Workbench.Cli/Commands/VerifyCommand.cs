@@ -30,7 +30,9 @@ internal sealed class VerifyCommand : CliCommand
             var manifestPath = Path.Combine(d, "manifest.json");
             try
             {
-                report = File.Exists(manifestPath) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath)) is System.Text.Json.Nodes.JsonObject m && m["kind"]?.GetValue<string>() == "notebooks"
+                // Which verifier: notebook manifests have kind "notebooks"; anything else (or a damaged manifest) goes to Verify.Run, which reports it with its JSON path.
+                var m = File.Exists(manifestPath) ? Workbench.Json.JsonInput.ParseObject(File.ReadAllText(manifestPath), "a run manifest") : null;
+                report = m?["kind"] is System.Text.Json.Nodes.JsonValue k && k.GetValueKind() == System.Text.Json.JsonValueKind.String && k.GetValue<string>() == "notebooks"
                     ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log, allowOutsidePaths: parse.GetValue(allowOutside));
             }
             catch (InvalidDataException ex) { throw new UsageException(ex.Message); }

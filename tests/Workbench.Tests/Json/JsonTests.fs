@@ -219,6 +219,15 @@ let parseTests =
                 Expect.equal code 2 err
                 Expect.stringContains err "$.districts" "path")
         }
+        test "verify exits 2 on a damaged manifest, naming the field" {
+            withDir (fun d ->
+                File.WriteAllText(Path.Combine(d, "results.csv"), "a\n1\n")
+                for json, path in [ """{"kind":5}""", "$.kind"; """{"kind":"simulation","kind":"sweep"}""", "the key 'kind' appears twice"; """{"kind":"simulation","scenarioJson":[],"overrides":{}}""", "$.scenarioJson" ] do
+                    File.WriteAllText(Path.Combine(d, "manifest.json"), json)
+                    let code, _, err = run [ "verify"; d ]
+                    Expect.equal code 2 err
+                    Expect.stringContains err path json)
+        }
         test "a damaged run manifest is a validation error naming the field" {
             let msg = try RunManifest.Parse("""{"kind":"simulation","scenarioJson":{},"overrides":{"replicates":"x","seed":1,"voters":1000}}""") |> ignore; "" with :? SpecValidationException as e -> e.Message
             Expect.stringContains msg "$.overrides.replicates" "path"
