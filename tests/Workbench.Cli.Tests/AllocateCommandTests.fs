@@ -87,7 +87,7 @@ let private robustness : (string * string * (unit -> string) * int * string) lis
         (fun () -> $"""{{"method":"dhondt","districts":{districtsOf 1_001 (fun _ -> "{\"seats\":1,\"votes\":{\"A\":1000000000000000,\"B\":1}}")}}}"""), 2, "$.districts"
       "an apportioned district with more than 10^18 valid votes", "allocate",
         (fun () -> $"""{{"method":"dhondt","seats":5,"apportionment":{{"method":"hare"}},"districts":[{{"votes":{partyVotes 1_001 big}}}]}}"""), 2, "$.districts[0].votes"
-      "duplicate party", "allocate", (fun () -> """{"method":"dhondt","seats":3,"votes":{"A":5,"A":6}}"""), 2, "$.votes.A"
+      "duplicate party", "allocate", (fun () -> """{"method":"dhondt","seats":3,"votes":{"A":5,"A":6}}"""), 2, "$.votes: the key 'A' appears twice"
       "no parties", "allocate", (fun () -> """{"method":"dhondt","seats":3,"votes":{}}"""), 2, "$.votes"
       "seats 0", "allocate", (fun () -> """{"method":"dhondt","seats":0,"votes":{"A":5,"B":6}}"""), 0, ""
       "seats 1.5", "allocate", (fun () -> """{"method":"dhondt","seats":1.5,"votes":{"A":5}}"""), 2, "$.seats"
@@ -134,7 +134,7 @@ let private robustness : (string * string * (unit -> string) * int * string) lis
       "indices: negative seats", "indices", (fun () -> """{"votes":{"A":5},"seats":{"A":-1}}"""), 2, "$.seats.A"
       "indices: seats adding up to more than 1,000,000", "indices", (fun () -> """{"votes":{"A":5,"B":1,"C":1},"seats":{"A":600000,"B":600000,"C":0}}"""), 2, "$.seats"
       "indices: votes as a string", "indices", (fun () -> """{"votes":{"A":"5"},"seats":{"A":1}}"""), 2, "$.votes.A"
-      "indices: duplicate party", "indices", (fun () -> """{"votes":{"A":5,"A":5},"seats":{"A":1}}"""), 2, "$.votes.A"
+      "indices: duplicate party", "indices", (fun () -> """{"votes":{"A":5,"A":5},"seats":{"A":1}}"""), 2, "$.votes: the key 'A' appears twice"
       "indices: no parties at all", "indices", (fun () -> """{"votes":{},"seats":{}}"""), 0, ""
       "indices: 1e400 votes", "indices", (fun () -> """{"votes":{"A":1e400},"seats":{"A":1}}"""), 2, "$.votes.A" ]
 

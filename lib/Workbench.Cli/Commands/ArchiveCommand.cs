@@ -21,9 +21,10 @@ internal sealed class ArchiveCommand : CliCommand
         var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
         var voters = new Option<int?>("--voters") { Description = "Voters (default: the scenario's; budgets scale)." };
         var output = new Option<string>("--out") { Description = "Output file: .csv or .json.", Required = true };
+        var allowOutside = SimulateCommand.AllowOutsidePathsOption();
         var cmd = new Command("archive", "Write the transparency archive of a scenario's ads (every delivered paid-social ad except dark posts) in Meta Ad Library or Google political-ads layout.")
         {
-            file, format, arm, seed, voters, output,
+            file, format, arm, seed, voters, output, allowOutside,
         };
         cmd.SetAction(parse =>
         {
@@ -35,7 +36,7 @@ internal sealed class ArchiveCommand : CliCommand
             string ext = Path.GetExtension(outPath).ToLowerInvariant();
             if (ext is not (".csv" or ".json")) throw new UsageException($"--out must end in .csv or .json; got '{outPath}'.");
             ElectorateCommand.CheckWritable(outPath);
-            var sc = SimulateCommand.LoadScenario(path).With(seed: parse.GetValue(seed), voters: parse.GetValue(voters));
+            var sc = SimulateCommand.LoadScenario(path, parse.GetValue(allowOutside)).With(seed: parse.GetValue(seed), voters: parse.GetValue(voters));
             string armName = parse.GetValue(arm) ?? sc.Arms[0].Name;
             if (!sc.Arms.Any(a => a.Name == armName)) throw new UsageException($"--arm: no arm '{armName}'; arms: {string.Join(", ", sc.Arms.Select(a => a.Name))}.");
             var archive = Simulation.Detail(sc).Archive(armName);

@@ -22,9 +22,10 @@ internal sealed class LabCommand : CliCommand
         var regimes = new Option<string>("--regimes") { Description = "Data regimes for the dropdown, comma-separated.", DefaultValueFactory = _ => string.Join(",", LabGrid.Default.Regimes) };
         var audiences = new Option<string>("--audiences") { Description = "Minimum audiences (voters, or none) for the slider, comma-separated.", DefaultValueFactory = _ => "none,20,100,500" };
         var caps = new Option<string>("--caps") { Description = "Spending caps per campaign (currency, or none) for the slider, comma-separated.", DefaultValueFactory = _ => "none,30000,20000,10000" };
+        var allowOutside = SimulateCommand.AllowOutsidePathsOption();
         var cmd = new Command("lab", "Write the offline regulation lab page: a precomputed grid of regulation scenarios with Plotly sliders and a dropdown (minimum audience, spending cap, data regime) that redraw seats, turnout change and precision.")
         {
-            output, scenario, voters, replicates, threads, regimes, audiences, caps,
+            output, scenario, voters, replicates, threads, regimes, audiences, caps, allowOutside,
         };
         cmd.SetAction(parse =>
         {
@@ -37,7 +38,7 @@ internal sealed class LabCommand : CliCommand
             var regs = List(parse.GetValue(regimes)!, "--regimes", x => Data.DataRegime.PresetNames.Contains(x) ? x : throw new UsageException($"--regimes: unknown regime '{x}'; known: {string.Join(", ", Data.DataRegime.PresetNames)}."));
             var aud = List(parse.GetValue(audiences)!, "--audiences", x => x == "none" ? (int?)null : int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : throw new UsageException($"--audiences: '{x}' is not a positive whole number or none."));
             var cap = List(parse.GetValue(caps)!, "--caps", x => x == "none" ? (double?)null : double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 ? d : throw new UsageException($"--caps: '{x}' is not a non-negative number or none."));
-            var baseScenario = SimulateCommand.LoadScenario(sc);
+            var baseScenario = SimulateCommand.LoadScenario(sc, parse.GetValue(allowOutside));
             var progress = new Progress<(int Done, int Total)>(p => Console.Error.Write(Console.IsErrorRedirected ? "" : $"\rscenario {p.Done}/{p.Total}"));
             var data = LabPage.Compute(baseScenario, new LabGrid(regs, aud, cap), v, r, parse.GetValue(threads), progress);
             if (!Console.IsErrorRedirected) Console.Error.WriteLine();

@@ -19,7 +19,13 @@ internal sealed class SimulateCommand : CliCommand
     }
 
     /// <summary>A scenario from a file, or a built-in scenario by name.</summary>
-    internal static Scenario LoadScenario(string path) => File.Exists(path) ? Scenario.Load(path) : Scenario.Builtin(path);
+    internal static Scenario LoadScenario(string path, bool allowOutsidePaths = false) => File.Exists(path) ? Scenario.Load(path, allowOutsidePaths) : Scenario.Builtin(path);
+
+    /// <summary>The <c>--allow-outside-paths</c> flag of every command that reads scenario, sweep or card files.</summary>
+    internal static Option<bool> AllowOutsidePathsOption() => new("--allow-outside-paths")
+    {
+        Description = "Let files named inside the input (a scenario's regime or electorate.specFile, a sweep's base, a card's scenario) lie outside the input's folder and the project's data folders (data-synthetic/, notebooks/).",
+    };
 
     public override Command Build()
     {
@@ -29,9 +35,10 @@ internal sealed class SimulateCommand : CliCommand
         var voters = new Option<int?>("--voters") { Description = "Voters per electorate (default: the scenario's); budgets and capacities scale with it." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
         var output = new Option<string?>("--out") { Description = "Folder for results.csv, results.parquet, summary.json and manifest.json." };
+        var allowOutside = AllowOutsidePathsOption();
         var cmd = new Command("simulate", "Run a campaign scenario: campaigns under a data regime, counted under several electoral systems, with replicates and common random numbers. Prints a JSON summary.")
         {
-            file, replicates, seed, voters, threads, output,
+            file, replicates, seed, voters, threads, output, allowOutside,
         };
         cmd.SetAction(parse =>
         {
@@ -49,7 +56,7 @@ internal sealed class SimulateCommand : CliCommand
                 Directory.CreateDirectory(outDir);
                 ElectorateCommand.CheckWritable(Path.Combine(outDir, "results.csv"));
             }
-            var scenario = LoadScenario(path).With(r, parse.GetValue(seed), v);
+            var scenario = LoadScenario(path, parse.GetValue(allowOutside)).With(r, parse.GetValue(seed), v);
             var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));
             var result = Simulation.Run(scenario, t, progress);
             if (progress is not null) Console.Error.WriteLine();

@@ -14,9 +14,10 @@ internal sealed class VerifyCommand : CliCommand
         var dir = new Argument<string>("DIR") { Description = "A folder written by 'workbench simulate --out', 'workbench sweep merge' or 'workbench run --out' (it holds manifest.json)." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
         var max = new Option<int>("--show") { Description = "How many differing figures to list (default 20).", DefaultValueFactory = _ => 20 };
+        var allowOutside = SimulateCommand.AllowOutsidePathsOption();
         var cmd = new Command("verify", "Rerun a recorded run from its manifest (a simulation, a merged sweep, or executed notebooks) and report any figure or output that differs; exit 0 when everything matches.")
         {
-            dir, threads, max,
+            dir, threads, max, allowOutside,
         };
         cmd.SetAction(parse =>
         {
@@ -29,8 +30,10 @@ internal sealed class VerifyCommand : CliCommand
             var manifestPath = Path.Combine(d, "manifest.json");
             try
             {
-                report = File.Exists(manifestPath) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath)) is System.Text.Json.Nodes.JsonObject m && m["kind"]?.GetValue<string>() == "notebooks"
-                    ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log);
+                // Which verifier: notebook manifests have kind "notebooks"; anything else (or a damaged manifest) goes to Verify.Run, which reports it with its JSON path.
+                var m = File.Exists(manifestPath) ? Workbench.Json.JsonInput.ParseObject(File.ReadAllText(manifestPath), "a run manifest") : null;
+                report = m?["kind"] is System.Text.Json.Nodes.JsonValue k && k.GetValueKind() == System.Text.Json.JsonValueKind.String && k.GetValue<string>() == "notebooks"
+                    ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log, allowOutsidePaths: parse.GetValue(allowOutside));
             }
             catch (InvalidDataException ex) { throw new UsageException(ex.Message); }
             foreach (var n in report.Notes) Console.Out.WriteLine($"note: {n}");

@@ -15,12 +15,13 @@ internal sealed class WorkshopCommand : CliCommand
         var card = new Argument<string>("CARD") { Description = "A workshop card (notebooks/workshop/cards/workshop-60.json or workshop-120.json)." };
         var step = new Option<int?>("--step") { Description = "Run step N's scenario (1-based) and print its figures." };
         var output = new Option<string?>("--out") { Description = "With --step: also write the run's results (as workbench simulate --out does)." };
-        var cmd = new Command("workshop", "Print a workshop card's agenda and questions, or run one of its steps offline (policy trainers).") { card, step, output };
+        var allowOutside = SimulateCommand.AllowOutsidePathsOption();
+        var cmd = new Command("workshop", "Print a workshop card's agenda and questions, or run one of its steps offline (policy trainers).") { card, step, output, allowOutside };
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(card)!;
             if (!File.Exists(path)) throw new UsageException($"Workshop card '{path}' does not exist (cards are in notebooks/workshop/cards).");
-            var c = WorkshopCard.Load(path);
+            var c = WorkshopCard.Load(path, parse.GetValue(allowOutside));
             var ci = CultureInfo.InvariantCulture;
             if (parse.GetValue(step) is not int n)
             {

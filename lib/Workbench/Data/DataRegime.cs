@@ -66,22 +66,36 @@ public sealed record DataRegime
 
     private static readonly JsonSerializerOptions Json = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true, ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
     };
 
     /// <summary>The regime as JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Parses and validates a regime; every error is listed.</summary>
+    /// <summary>Parses and validates a regime through the shared JSON layer; every error is listed with its JSON path.</summary>
     public static DataRegime FromJson(string json)
     {
-        DataRegime r;
-        try { r = JsonSerializer.Deserialize<DataRegime>(json, Json) ?? throw new JsonException("empty regime"); }
-        catch (JsonException ex) { throw new SpecValidationException([new ValidationError(ex.Path ?? "$", ex.Message)]); }
-        Parameters.ThrowIfAny(r.Validate());
-        return r;
+        var errors = new List<ValidationError>();
+        var r = Read(Workbench.Json.JsonInput.ParseObject(json, "a data regime"), "$", errors);
+        Parameters.ThrowIfAny(errors);
+        return r!;
+    }
+
+    /// <summary>
+    /// Reads and validates a regime object found inside another file, adding every error with <paramref name="pathPrefix"/>
+    /// in place of the regime's own "$"; null when it has errors.
+    /// </summary>
+    public static DataRegime? Read(System.Text.Json.Nodes.JsonObject node, string pathPrefix, List<ValidationError> errors)
+    {
+        var own = new List<ValidationError>();
+        var copy = (System.Text.Json.Nodes.JsonObject)node.DeepClone();
+        try { Workbench.Json.JsonInput.StripSchema(copy); }
+        catch (SpecValidationException ex) { own.AddRange(ex.Errors); }
+        var r = Workbench.Json.JsonInput.Deserialize<DataRegime>(copy, "$", own);
+        if (r is not null) own.AddRange(r.Validate());
+        errors.AddRange(own.Select(e => e with { Path = pathPrefix + e.Path[1..] }));
+        return own.Count == 0 ? r : null;
     }
 
     /// <summary>Names of the built-in regimes.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Json;
 
 namespace Workbench.Elections;
 
@@ -50,37 +51,6 @@ public static class ElectionJson
         return (int)d;
     }
 
-    private static readonly JsonDocumentOptions Options = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
-
-    // Parses the input; a name given twice in one object (e.g. a party listed twice) is an error at that object's path.
-    private static JsonNode? ParseDocument(string json)
-    {
-        try
-        {
-            using (var doc = JsonDocument.Parse(json, Options)) RefuseDuplicates(doc.RootElement, "$");
-            return JsonNode.Parse(json, documentOptions: Options);
-        }
-        catch (JsonException ex) { throw Bad("$", $"not valid JSON: {ex.Message}"); }
-    }
-
-    private static void RefuseDuplicates(JsonElement e, string path)
-    {
-        if (e.ValueKind == JsonValueKind.Object)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var p in e.EnumerateObject())
-            {
-                if (!seen.Add(p.Name)) throw Bad($"{path}.{p.Name}", $"'{p.Name}' is given more than once in {path}.");
-                if (p.Value.ValueKind is JsonValueKind.Object or JsonValueKind.Array) RefuseDuplicates(p.Value, $"{path}.{p.Name}");
-            }
-        }
-        else if (e.ValueKind == JsonValueKind.Array)
-        {
-            int i = 0;
-            foreach (var x in e.EnumerateArray()) { if (x.ValueKind is JsonValueKind.Object or JsonValueKind.Array) RefuseDuplicates(x, $"{path}[{i}]"); i++; }
-        }
-    }
-
     private static double ParseDouble(JsonNode? node, string path, double min, double max)
     {
         if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a number.");
@@ -99,14 +69,61 @@ public static class ElectionJson
     private static void KnownKeys(JsonObject o, string path, params string[] keys)
     {
         foreach (var kv in o)
-            if (!keys.Contains(kv.Key)) throw Bad($"{path}.{kv.Key}", $"unknown field; expected one of {string.Join(", ", keys)}.");
+        {
+            if (!keys.Contains(kv.Key)) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), $"unknown field; expected one of {string.Join(", ", keys)}.");
+            if (kv.Value is null) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), "must not be null.");
+        }
+    }
+
+    /// <summary>The structure of the allocate input as a JSON Schema object.</summary>
+    public static JsonObject AllocateSchema()
+    {
+        var votes = Workbench.Json.JsonSchemas.Integer(0, 1_000_000_000_000_000);
+        var partyVotes = Workbench.Json.JsonSchemas.Map(votes);
+        var method = Workbench.Json.JsonSchemas.Enum(Methods.Keys);
+        var seats = Workbench.Json.JsonSchemas.Integer(0, 1_000_000);
+        var district = Workbench.Json.JsonSchemas.Object(
+        [
+            ("name", Workbench.Json.JsonSchemas.String()), ("seats", seats.DeepClone()), ("method", method.DeepClone()),
+            ("votes", partyVotes.DeepClone()), ("blank", votes.DeepClone()), ("secondRound", partyVotes.DeepClone()),
+        ], "votes");
+        var threshold = Workbench.Json.JsonSchemas.Object(
+        [
+            ("share", Workbench.Json.JsonSchemas.Number(0, 1)), ("scope", Workbench.Json.JsonSchemas.Enum(["district", "national"])),
+            ("base", Workbench.Json.JsonSchemas.Enum(["valid", "valid-including-blank"])), ("quota", Workbench.Json.JsonSchemas.Number(0, 1000)),
+            ("exempt", Workbench.Json.JsonSchemas.Array(Workbench.Json.JsonSchemas.String())), ("partyShares", Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Number(0, 1))),
+            ("electorateSeats", Workbench.Json.JsonSchemas.Integer(1, 1_000_000)),
+        ]);
+        var schema = Workbench.Json.JsonSchemas.Object(
+        [
+            ("method", method), ("firstDivisor", Workbench.Json.JsonSchemas.Number(1e-6, 1e6)), ("seats", seats),
+            ("threshold", threshold), ("blank", votes.DeepClone()), ("votes", partyVotes),
+            ("districts", Workbench.Json.JsonSchemas.Array(district, 1)),
+            ("apportionment", Workbench.Json.JsonSchemas.Object([("method", method.DeepClone()), ("by", Workbench.Json.JsonSchemas.Enum(["valid-votes"]))], "method")),
+            ("tieBreak", Workbench.Json.JsonSchemas.Enum(["more-votes", "lot", "error"])), ("seed", Workbench.Json.JsonSchemas.Integer(0, 1_000_000)),
+            ("system", Workbench.Json.JsonSchemas.Enum(["list", "mmp", "parallel", "two-round"])),
+            ("constituencySeats", Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Integer(0, 1_000_000))),
+            ("overhang", Workbench.Json.JsonSchemas.Enum(["keep", "level", "cap"])),
+        ], "method");
+        schema["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("votes") }, new JsonObject { ["required"] = new JsonArray("districts") });
+        return schema;
+    }
+
+    /// <summary>The structure of the indices input as a JSON Schema object.</summary>
+    public static JsonObject IndicesSchema()
+    {
+        var votes = Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Integer(0, 1_000_000_000_000_000));
+        return Workbench.Json.JsonSchemas.Object(
+        [
+            ("votes", votes), ("seats", Workbench.Json.JsonSchemas.Map(Workbench.Json.JsonSchemas.Integer(0, 1_000_000))),
+            ("districts", Workbench.Json.JsonSchemas.Array(votes.DeepClone()).Describe("Two-party votes per district, for the efficiency gap.")),
+        ], "votes", "seats");
     }
 
     /// <summary>Parses the allocate input.</summary>
     public static ElectionInput Parse(string json)
     {
-        var root = ParseDocument(json);
-        if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
+        var o = Workbench.Json.JsonInput.ParseObject(json, "an allocate input");
         KnownKeys(o, "$", "method", "firstDivisor", "seats", "threshold", "blank", "votes", "districts", "apportionment", "tieBreak", "seed",
             "system", "constituencySeats", "overhang");
         if (!o.ContainsKey("method")) throw Bad("$.method", "is required.");
@@ -181,6 +198,8 @@ public static class ElectionJson
                 Method? dm = d["method"] is { } dmn ? ParseMethod(dmn, p + ".method") : null;
                 long blank = d["blank"] is { } b ? ParseVotes(b, p + ".blank") : 0;
                 long[]? second = null;
+                if (d["secondRound"] is not (null or JsonObject)) throw Bad(p + ".secondRound", $"expected an object of party: votes, got {Workbench.Json.JsonInput.Kind(d["secondRound"])}.");
+                if (d["name"] is not (null or JsonValue) || d["name"] is JsonValue nv0 && nv0.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", $"expected a string, got {Workbench.Json.JsonInput.Kind(d["name"])}.");
                 if (d["secondRound"] is JsonObject sr)
                 {
                     second = new long[parties.Count];
@@ -212,6 +231,8 @@ public static class ElectionJson
         {
             KnownKeys(t, "$.threshold", "share", "scope", "base", "quota", "exempt", "partyShares", "electorateSeats");
             var partyShares = new Dictionary<string, double>();
+            if (t["partyShares"] is not (null or JsonObject)) throw Bad("$.threshold.partyShares", $"expected an object of party: share, got {Workbench.Json.JsonInput.Kind(t["partyShares"])}.");
+            if (t["exempt"] is not (null or JsonArray)) throw Bad("$.threshold.exempt", $"expected an array of party names, got {Workbench.Json.JsonInput.Kind(t["exempt"])}.");
             if (t["partyShares"] is JsonObject ps)
                 foreach (var kv in ps) partyShares[kv.Key] = ParseDouble(kv.Value, $"$.threshold.partyShares.{kv.Key}", 0, 1);
             else if (t["partyShares"] is not null) throw Bad("$.threshold.partyShares", "must be an object of party: share (0 to 1).");
@@ -236,6 +257,7 @@ public static class ElectionJson
         ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed", 0, 1_000_000) : 1;
         string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
         int[]? cs = null;
+        if (o["constituencySeats"] is not (null or JsonObject)) throw Bad("$.constituencySeats", $"expected an object of party: seats, got {Workbench.Json.JsonInput.Kind(o["constituencySeats"])}.");
         if (o["constituencySeats"] is JsonObject cso)
         {
             // Parties that won constituencies but had no list votes join the party list with 0 votes everywhere.
@@ -326,8 +348,7 @@ public static class ElectionJson
     /// <summary>Runs the indices command input: <c>{ "votes": {...}, "seats": {...} }</c> (optionally "districts" of two-party votes for the efficiency gap).</summary>
     public static JsonObject ComputeIndices(string json)
     {
-        var root = ParseDocument(json);
-        if (root is not JsonObject o) throw Bad("$", "must be a JSON object.");
+        var o = Workbench.Json.JsonInput.ParseObject(json, "an indices input");
         KnownKeys(o, "$", "votes", "seats", "districts");
         if (o["votes"] is not JsonObject vo) throw Bad("$.votes", "is required: an object of party: votes.");
         if (o["seats"] is not JsonObject so) throw Bad("$.seats", "is required: an object of party: seats.");
@@ -340,6 +361,7 @@ public static class ElectionJson
         if (seatTotal > ElectionLimits.MaxSeats) throw Bad("$.seats", $"{seatTotal:N0} seats in all; at most {ElectionLimits.MaxSeats:N0} are allowed.");
         var votes = parties.Select(p => vo[p] is { } n ? ParseVotes(n, $"$.votes.{p}") : 0).ToArray();
         var seats = parties.Select(p => so[p] is { } n ? (long)ParseInt(n, $"$.seats.{p}") : 0).ToArray();
+        if (o["districts"] is not (null or JsonArray)) throw Bad("$.districts", $"expected an array of two-party votes, got {Workbench.Json.JsonInput.Kind(o["districts"])}.");
         List<(long, long)>? districts = null;
         if (parties.Count == 2)
         {

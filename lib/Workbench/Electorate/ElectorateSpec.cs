@@ -227,30 +227,37 @@ public sealed record ElectorateSpec
     /// <summary>The label of an age band as ad libraries print it ("18-24", …, "65+").</summary>
     public static string AgeBandLabel(int band) => band == AgeBandCount - 1 ? "65+" : $"{AgeBandLower[band]}-{AgeBandUpper[band] - 1}";
 
+    /// <summary>Options for writing a spec (and the codebook): camelCase, indented, non-ASCII kept as is.</summary>
     internal static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
         WriteIndented = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>The spec as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    /// <summary>Parses a spec from JSON (unknown fields are errors); does not validate ranges — call <see cref="Validate"/>.</summary>
-    public static ElectorateSpec FromJson(string json)
+    /// <summary>
+    /// Parses a spec from JSON through the shared JSON layer (unknown fields, wrong types and duplicate keys are errors with
+    /// their JSON paths; a top-level "$schema" is ignored); does not validate ranges — call <see cref="Validate"/>.
+    /// </summary>
+    public static ElectorateSpec FromJson(string json) => Workbench.Json.JsonInput.DeserializeText<ElectorateSpec>(json, "an electorate spec");
+
+    /// <summary>
+    /// Reads a spec object found inside another file and validates it, adding every error with <paramref name="pathPrefix"/>
+    /// in place of the spec's own "$"; null when it has errors.
+    /// </summary>
+    public static ElectorateSpec? Read(System.Text.Json.Nodes.JsonObject node, string pathPrefix, List<ValidationError> errors)
     {
-        try
-        {
-            return JsonSerializer.Deserialize<ElectorateSpec>(json, Json) ?? throw new JsonException("The spec is empty (null).");
-        }
-        catch (JsonException ex)
-        {
-            throw new SpecValidationException([new ValidationError(ex.Path ?? "$", ex.Message)]);
-        }
+        var own = new List<ValidationError>();
+        var copy = (System.Text.Json.Nodes.JsonObject)node.DeepClone();
+        try { Workbench.Json.JsonInput.StripSchema(copy); }
+        catch (SpecValidationException ex) { own.AddRange(ex.Errors); }
+        var spec = Workbench.Json.JsonInput.Deserialize<ElectorateSpec>(copy, "$", own);
+        if (spec is not null) own.AddRange(spec.Validate());
+        errors.AddRange(own.Select(e => e with { Path = pathPrefix + e.Path[1..] }));
+        return own.Count == 0 ? spec : null;
     }
 
     /// <summary>Loads a spec from a JSON file and validates it.</summary>

@@ -8,6 +8,7 @@ using Workbench.Data;
 using Workbench.Electorate;
 using Workbench.Behaviour;
 using Workbench.Elections;
+using Workbench.Json;
 
 namespace Workbench.Experiments;
 
@@ -82,18 +83,10 @@ public sealed record Scenario
     /// <summary>A channel of this scenario by name.</summary>
     public ChannelSpec Channel(string name) => Channels.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"Unknown channel '{name}'.");
 
-    internal static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false) },
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+    internal static JsonSerializerOptions Options => JsonInput.Options;
 
-    private static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "channels", "arms", "campaigns", "replicates", "seed"];
+    /// <summary>The top-level fields of a scenario file (besides "$schema").</summary>
+    internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "channels", "arms", "campaigns", "replicates", "seed"];
 
     /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
@@ -106,83 +99,90 @@ public sealed record Scenario
         return Parse(EmbeddedJson.Read("Scenarios", name));
     }
 
-    /// <summary>Loads a scenario file (relative electorate spec and regime files resolve against its folder).</summary>
-    public static Scenario Load(string path)
+    /// <summary>
+    /// Loads a scenario file. A referenced electorate spec file or regime file resolves against the scenario's folder and
+    /// must stay inside it or the project's data folders unless <paramref name="allowOutsidePaths"/>.
+    /// </summary>
+    public static Scenario Load(string path, bool allowOutsidePaths = false)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Scenario file '{path}' does not exist.", path);
-        return Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path)));
+        return Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path)), allowOutsidePaths);
     }
 
-    /// <summary>Parses and validates a scenario; every error is reported with its JSON path in one <see cref="SpecValidationException"/>.</summary>
-    public static Scenario Parse(string json, string? baseDirectory = null)
+    /// <summary>
+    /// Parses and validates a scenario; every error is reported with its JSON path in one <see cref="SpecValidationException"/>.
+    /// Referenced files resolve against <paramref name="baseDirectory"/> (default: the current folder) and must stay inside it
+    /// or the project's data folders unless <paramref name="allowOutsidePaths"/>.
+    /// </summary>
+    public static Scenario Parse(string json, string? baseDirectory = null, bool allowOutsidePaths = false)
     {
+        var root = JsonInput.ParseObject(json, "a scenario");
         var errors = new List<ValidationError>();
-        JsonObject root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject ?? throw new JsonException("the scenario must be a JSON object."); }
-        catch (JsonException ex) { throw new SpecValidationException([new ValidationError("$", ex.Message)]); }
-        foreach (var (key, _) in root) if (!Known.Contains(key)) errors.Add(new($"$.{key}", $"unknown field; known fields: {string.Join(", ", Known)}."));
-
-        T? Read<T>(JsonNode? node, string path) where T : class
-        {
-            if (node is null) return null;
-            try { return node.Deserialize<T>(Options); }
-            catch (JsonException ex) { errors.Add(new(path + (ex.Path is { Length: > 1 } p ? p[1..] : ""), ex.Message)); return null; }
-        }
-        string Str(string key, string dflt = "") => root[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : dflt;
+        JsonInput.KnownFields(root, "$", Known, errors);
 
         // Electorate: { preset, voters } or { spec: {...} | specFile: "path", voters }.
         ElectorateSpec? spec = null; string? preset = null; int voters = 0;
-        if (root["electorate"] is not JsonObject eo) errors.Add(new("$.electorate", "required: { \"preset\": NAME, \"voters\": N } or { \"spec\": {...}, \"voters\": N }."));
+        if (root["electorate"] is not JsonObject eo) errors.Add(new("$.electorate", $"required: {{ \"preset\": NAME, \"voters\": N }} or {{ \"spec\": {{...}}, \"voters\": N }}; got {JsonInput.Kind(root["electorate"])}."));
         else
         {
-            foreach (var (key, _) in eo) if (key is not ("preset" or "spec" or "specFile" or "voters")) errors.Add(new($"$.electorate.{key}", "unknown field; known: preset, spec, specFile, voters."));
-            try
+            JsonInput.KnownFields(eo, "$.electorate", ["preset", "spec", "specFile", "voters"], errors);
+            int given = (eo.ContainsKey("preset") ? 1 : 0) + (eo.ContainsKey("spec") ? 1 : 0) + (eo.ContainsKey("specFile") ? 1 : 0);
+            if (given != 1) errors.Add(new("$.electorate", "give exactly one of preset, spec or specFile."));
+            else if (eo.ContainsKey("preset"))
             {
-                if (eo["preset"] is JsonValue pv) { preset = pv.GetValue<string>(); spec = ElectorateSpec.Preset(preset); }
-                else if (eo["spec"] is JsonObject so) { spec = ElectorateSpec.FromJson(so.ToJsonString()); errors.AddRange(spec.Validate().Select(er => er with { Path = "$.electorate.spec" + er.Path.TrimStart('$') })); }
-                else if (eo["specFile"] is JsonValue fv) spec = ElectorateSpec.Load(Path.Combine(baseDirectory ?? ".", fv.GetValue<string>()));
-                else errors.Add(new("$.electorate", "give a preset, a spec or a specFile."));
+                preset = JsonInput.String(eo, "preset", "$.electorate", errors);
+                if (preset is not null && !ElectorateSpec.PresetNames.Contains(preset)) errors.Add(new("$.electorate.preset", $"unknown preset '{preset}'; known presets: {string.Join(", ", ElectorateSpec.PresetNames)}."));
+                else if (preset is not null) spec = ElectorateSpec.Preset(preset);
             }
-            catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(er => er with { Path = "$.electorate.spec" + er.Path.TrimStart('$') })); }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException) { errors.Add(new("$.electorate.specFile", ex.Message)); }
-            catch (ArgumentException ex) { errors.Add(new("$.electorate.preset", ex.Message)); }
-            if (eo["voters"] is JsonNode vn)
+            else if (eo.ContainsKey("spec"))
             {
-                if (vn.GetValueKind() != JsonValueKind.Number || !vn.AsValue().TryGetValue<int>(out voters) || voters < 1000 || voters > 50_000_000)
-                    errors.Add(new("$.electorate.voters", "must be a whole number between 1,000 and 50,000,000."));
+                if (eo["spec"] is JsonObject so) spec = ElectorateSpec.Read(so, "$.electorate.spec", errors);
+                else errors.Add(new("$.electorate.spec", $"expected an electorate spec (an object), got {JsonInput.Kind(eo["spec"])}."));
             }
+            else if (JsonInput.String(eo, "specFile", "$.electorate", errors) is string sf
+                && JsonInput.ResolveReference(baseDirectory, sf, "$.electorate.specFile", allowOutsidePaths, errors) is string file
+                && JsonInput.ReadReference(file, "$.electorate.specFile", "an electorate spec", errors) is JsonObject fo)
+                spec = ElectorateSpec.Read(fo, $"$.electorate.specFile ({Path.GetFileName(file)}) $", errors);
+            if (eo.ContainsKey("voters"))
+                voters = JsonInput.Int(eo, "voters", "$.electorate", errors, 1000, 50_000_000, message: "must be a whole number between 1,000 and 50,000,000.") ?? 0;
             else voters = spec?.DefaultVoters ?? 0;
         }
 
         // Regime: a preset name, a file, or an inline object.
         DataRegime? regime = null;
-        try
+        switch (root["regime"])
         {
-            regime = root["regime"] switch
-            {
-                null => DataRegime.Preset("us-like"),
-                JsonValue rv when rv.GetValue<string>() is var name && DataRegime.PresetNames.Contains(name) => DataRegime.Preset(name),
-                JsonValue rv => DataRegime.FromJson(File.ReadAllText(Path.Combine(baseDirectory ?? ".", rv.GetValue<string>()))),
-                JsonObject ro => DataRegime.FromJson(ro.ToJsonString()),
-                _ => throw new SpecValidationException([new ValidationError("$.regime", "must be a preset name, a file or an object.")]),
-            };
-            errors.AddRange(regime.Validate().Select(er => er with { Path = "$.regime" + er.Path.TrimStart('$') }));
+            case null when !root.ContainsKey("regime"): regime = DataRegime.Preset("us-like"); break;
+            case JsonValue rv when rv.GetValueKind() == JsonValueKind.String:
+                var rname = rv.GetValue<string>();
+                if (DataRegime.PresetNames.Contains(rname)) regime = DataRegime.Preset(rname);
+                else if (JsonInput.ResolveReference(baseDirectory, rname, "$.regime", allowOutsidePaths, errors) is string rfile)
+                {
+                    if (!File.Exists(rfile)) errors.Add(new("$.regime", $"'{rname}' is not a preset ({string.Join(", ", DataRegime.PresetNames)}) and not a readable regime file."));
+                    else if (JsonInput.ReadReference(rfile, "$.regime", "a data regime", errors) is JsonObject rfo)
+                        regime = DataRegime.Read(rfo, $"$.regime ({Path.GetFileName(rfile)}) $", errors);
+                }
+                break;
+            case JsonObject ro: regime = DataRegime.Read(ro, "$.regime", errors); break;
+            default: errors.Add(new("$.regime", $"expected a preset name ({string.Join(", ", DataRegime.PresetNames)}), a regime file or a regime object, got {JsonInput.Kind(root["regime"])}.")); break;
         }
-        catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(er => er with { Path = "$.regime" + er.Path.TrimStart('$') })); }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException || ex.GetType() == typeof(ArgumentException)) { errors.Add(new("$.regime", $"not a preset ({string.Join(", ", DataRegime.PresetNames)}) and not a readable regime file: {ex.Message}")); }
 
         // Regulation.
         Workbench.Regulation.RegulationSpec? regulation = null;
         if (root["regulation"] is JsonObject rg)
         {
-            regulation = Read<Workbench.Regulation.RegulationSpec>(rg, "$.regulation");
+            regulation = JsonInput.Deserialize<Workbench.Regulation.RegulationSpec>(rg, "$.regulation", errors);
             if (regulation is not null) errors.AddRange(regulation.Validate("$.regulation"));
         }
-        else if (root["regulation"] is not null) errors.Add(new("$.regulation", "must be an object."));
+        else if (root.ContainsKey("regulation")) errors.Add(new("$.regulation", $"expected an object, got {JsonInput.Kind(root["regulation"])}."));
 
         // Systems.
-        var systems = Read<List<ElectoralSystemSpec>>(root["systems"], "$.systems") ?? [];
-        if (root["systems"] is null) errors.Add(new("$.systems", "required: at least one system, e.g. [{ \"name\": \"FPTP\", \"type\": \"fptp\" }]."));
+        List<ElectoralSystemSpec> systems = [];
+        if (root["systems"] is JsonArray)
+            systems = JsonInput.Deserialize<List<ElectoralSystemSpec>>(root["systems"], "$.systems", errors) ?? [];
+        else if (!root.ContainsKey("systems")) errors.Add(new("$.systems", "required: at least one system, e.g. [{ \"name\": \"FPTP\", \"type\": \"fptp\" }]."));
+        else errors.Add(new("$.systems", $"expected an array of systems, got {JsonInput.Kind(root["systems"])}."));
+        if (root["systems"] is JsonArray { Count: 0 }) errors.Add(new("$.systems", "needs at least one system."));
         for (int s = 0; s < systems.Count; s++) errors.AddRange(systems[s].Validate($"$.systems[{s}]", spec?.Constituencies ?? 1));
         foreach (var dup in systems.GroupBy(s => s.Name).Where(g => g.Count() > 1)) errors.Add(new("$.systems", $"the system name '{dup.Key}' is used twice."));
 
@@ -193,39 +193,48 @@ public sealed record Scenario
             for (int c = 0; c < ca.Count; c++)
             {
                 string path = $"$.channels[{c}]";
-                if (ca[c] is not JsonObject co || co["name"] is not JsonValue nv || !nv.TryGetValue<string>(out var cname)) { errors.Add(new(path + ".name", "each channel needs a name.")); continue; }
+                if (ca[c] is not JsonObject co) { errors.Add(new(path, $"expected a channel object, got {JsonInput.Kind(ca[c])}.")); continue; }
+                if (JsonInput.String(co, "name", path, errors, required: true) is not string cname) continue;
                 int at = channels.FindIndex(x => x.Name == cname);
                 JsonObject merged = at >= 0 ? (JsonObject)JsonSerializer.SerializeToNode(channels[at], Options)! : [];
                 foreach (var (key, value) in co) merged[key] = value?.DeepClone();
                 if (at < 0 && co["kind"] is null) { errors.Add(new(path + ".kind", $"'{cname}' is not a built-in channel ({string.Join(", ", Behaviour.Channels.Names)}), so it needs a kind.")); continue; }
-                var ch = Read<ChannelSpec>(merged, path);
+                var ch = JsonInput.Deserialize<ChannelSpec>(merged, path, errors);
                 if (ch is null) continue;
                 errors.AddRange(ch.Validate(path));
                 if (at >= 0) channels[at] = ch; else channels.Add(ch);
             }
         }
-        else if (root["channels"] is not null) errors.Add(new("$.channels", "must be an array of channel objects."));
+        else if (root.ContainsKey("channels")) errors.Add(new("$.channels", $"expected an array of channel objects, got {JsonInput.Kind(root["channels"])}."));
 
         // Arms (or the campaigns shorthand).
         var arms = new List<Arm>();
+        var armPaths = new List<string>();
         if (root["arms"] is JsonArray aa)
         {
             for (int a = 0; a < aa.Count; a++)
             {
-                var name = aa[a]?["name"]?.GetValue<string>() ?? "";
-                if (name is "" or "baseline") errors.Add(new($"$.arms[{a}].name", "each arm needs a name other than 'baseline'."));
-                var cs = Read<List<CampaignSpec>>(aa[a]?["campaigns"], $"$.arms[{a}].campaigns") ?? [];
-                arms.Add(new Arm(name, cs));
+                string ap = $"$.arms[{a}]";
+                if (aa[a] is not JsonObject ao) { errors.Add(new(ap, $"expected an arm {{ name, campaigns }}, got {JsonInput.Kind(aa[a])}.")); continue; }
+                JsonInput.KnownFields(ao, ap, ["name", "campaigns"], errors);
+                var name = JsonInput.String(ao, "name", ap, errors) ?? "";
+                if (!ao.ContainsKey("name") || (ao["name"]?.GetValueKind() == JsonValueKind.String && name is "" or "baseline")) errors.Add(new(ap + ".name", "each arm needs a name other than 'baseline'."));
+                List<CampaignSpec> cs = [];
+                if (ao["campaigns"] is JsonArray) cs = JsonInput.Deserialize<List<CampaignSpec>>(ao["campaigns"], ap + ".campaigns", errors) ?? [];
+                else if (ao.ContainsKey("campaigns")) { errors.Add(new(ap + ".campaigns", $"expected an array of campaigns, got {JsonInput.Kind(ao["campaigns"])}.")); continue; }
+                arms.Add(new Arm(name, cs)); armPaths.Add(ap + ".campaigns");
             }
-            if (root["campaigns"] is not null) errors.Add(new("$.campaigns", "give either arms or campaigns, not both."));
+            if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", "give either arms or campaigns, not both."));
         }
-        else if (root["campaigns"] is JsonNode cn) arms.Add(new Arm("campaign", Read<List<CampaignSpec>>(cn, "$.campaigns") ?? []));
+        else if (root.ContainsKey("arms")) errors.Add(new("$.arms", $"expected an array of arms {{ name, campaigns }}, got {JsonInput.Kind(root["arms"])}."));
+        else if (root["campaigns"] is JsonArray cn) { arms.Add(new Arm("campaign", JsonInput.Deserialize<List<CampaignSpec>>(cn, "$.campaigns", errors) ?? [])); armPaths.Add("$.campaigns"); }
+        else if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", $"expected an array of campaigns, got {JsonInput.Kind(root["campaigns"])}."));
         else errors.Add(new("$.arms", "required: arms [{ name, campaigns }] or campaigns [...]."));
         foreach (var dup in arms.GroupBy(a => a.Name).Where(g => g.Count() > 1)) errors.Add(new("$.arms", $"the arm name '{dup.Key}' is used twice."));
-        var partyNames = spec?.Parties.Select(p => p.Name).ToArray() ?? [];
+        var partyNames = spec?.Parties?.Where(p => p is not null).Select(p => p.Name).ToArray() ?? [];
         for (int a = 0; a < arms.Count; a++)
         {
-            string ap = root["arms"] is null ? "$.campaigns" : $"$.arms[{a}].campaigns";
+            string ap = armPaths[a];
             if (arms[a].Campaigns.Count == 0) errors.Add(new(ap, "an arm needs at least one campaign."));
             for (int c = 0; c < arms[a].Campaigns.Count; c++)
             {
@@ -239,22 +248,59 @@ public sealed record Scenario
             foreach (var dup in arms[a].Campaigns.GroupBy(c => c.Party).Where(g => g.Count() > 1)) errors.Add(new(ap, $"party '{dup.Key}' has two campaigns in one arm."));
         }
 
-        int replicates = 10, seed = Random.Seeds.Default;
-        if (root["replicates"] is JsonNode rn && (rn.GetValueKind() != JsonValueKind.Number || !rn.AsValue().TryGetValue(out replicates) || replicates < 1 || replicates > 100_000))
-            errors.Add(new("$.replicates", "must be a whole number between 1 and 100,000."));
-        if (root["seed"] is JsonNode sn && (sn.GetValueKind() != JsonValueKind.Number || !sn.AsValue().TryGetValue(out seed)))
-            errors.Add(new("$.seed", "must be a 32-bit integer."));
-        bool vary = true;
-        if (root["varyElectorate"] is JsonNode vn2 && (vn2.GetValueKind() is not (JsonValueKind.True or JsonValueKind.False))) errors.Add(new("$.varyElectorate", "must be true or false."));
-        else if (root["varyElectorate"] is JsonNode vn3) vary = vn3.GetValue<bool>();
+        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? 10;
+        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? Random.Seeds.Default;
+        bool vary = JsonInput.Bool(root, "varyElectorate", "$", errors) ?? true;
+        string name0 = JsonInput.String(root, "name", "$", errors) ?? "scenario";
+        string description = JsonInput.String(root, "description", "$", errors) ?? "";
 
         Parameters.ThrowIfAny(errors);
         return new Scenario
         {
-            Name = Str("name", "scenario"), Description = Str("description"), Electorate = spec!, Preset = preset, Voters = voters,
+            Name = name0, Description = description, Electorate = spec!, Preset = preset, Voters = voters,
             VaryElectorate = vary, Regime = regime!, Regulation = regulation, Systems = systems, Channels = channels, Arms = arms,
             Replicates = replicates, Seed = seed, Json = root.ToJsonString(),
         };
+    }
+
+    /// <summary>
+    /// The structure of a scenario file as a JSON Schema object (without the root keywords; see <see cref="FileFormats"/>):
+    /// what <see cref="Parse"/> checks before the rules that need the electorate (party and channel names, system names).
+    /// </summary>
+    public static JsonObject Schema()
+    {
+        var channel = JsonSchemas.Of(typeof(ChannelSpec));
+        channel["required"] = new JsonArray("name");
+        var campaigns = JsonSchemas.Array(JsonSchemas.Of(typeof(CampaignSpec)), 1);
+        var electorate = JsonSchemas.Object(
+        [
+            ("preset", JsonSchemas.Enum(ElectorateSpec.PresetNames).Describe("A built-in electorate preset.")),
+            ("spec", JsonSchemas.Of(typeof(ElectorateSpec)).Describe("An inline electorate spec.")),
+            ("specFile", JsonSchemas.String(nonEmpty: true).Describe("An electorate spec file, relative to this scenario's folder.")),
+            ("voters", JsonSchemas.Integer(1000, 50_000_000).Describe("Voters per electorate (default: the spec's defaultVoters).")),
+        ]);
+        electorate["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("preset") }, new JsonObject { ["required"] = new JsonArray("spec") }, new JsonObject { ["required"] = new JsonArray("specFile") });
+        var arm = JsonSchemas.Object(
+        [
+            ("name", new JsonObject { ["type"] = "string", ["not"] = JsonSchemas.Enum(["", "baseline"]) }),
+            ("campaigns", campaigns.DeepClone()),
+        ], "name", "campaigns");
+        var schema = JsonSchemas.Object(
+        [
+            ("name", JsonSchemas.String()), ("description", JsonSchemas.String()),
+            ("electorate", electorate),
+            ("varyElectorate", JsonSchemas.Boolean()),
+            ("regime", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe($"A built-in regime ({string.Join(", ", DataRegime.PresetNames)}) or a regime file relative to this scenario's folder."), JsonSchemas.Of(typeof(DataRegime))) }),
+            ("regulation", JsonSchemas.Of(typeof(Workbench.Regulation.RegulationSpec))),
+            ("systems", JsonSchemas.Array(JsonSchemas.Of(typeof(ElectoralSystemSpec)), 1)),
+            ("channels", JsonSchemas.Array(channel)),
+            ("arms", JsonSchemas.Array(arm)),
+            ("campaigns", campaigns),
+            ("replicates", JsonSchemas.Integer(1, 100_000)),
+            ("seed", JsonSchemas.Integer(int.MinValue, int.MaxValue)),
+        ], "electorate", "systems");
+        schema["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("arms") }, new JsonObject { ["required"] = new JsonArray("campaigns") });
+        return schema;
     }
 
     /// <summary>

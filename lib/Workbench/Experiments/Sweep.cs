@@ -78,7 +78,7 @@ public sealed class SweepPlan
     public JsonObject ToJson()
     {
         var (version, commit) = Simulation.LibraryVersion();
-        return new JsonObject
+        var o = new JsonObject
         {
             ["format"] = "workbench-sweep-plan/1", ["name"] = Spec.Name, ["sweepSha256"] = Spec.Hash, ["shards"] = Shards,
             ["replicates"] = Spec.Replicates, ["seed"] = Spec.Seed, ["baseDirectory"] = Spec.BaseDirectory,
@@ -92,6 +92,8 @@ public sealed class SweepPlan
             ["itemColumns"] = new JsonArray("item", "variant", "replicate", "seed", "shard"),
             ["library"] = version, ["commit"] = commit,
         };
+        if (Spec.AllowOutsidePaths) o["allowOutsidePaths"] = true;
+        return o;
     }
 
     /// <summary>Writes DIR/plan.json and the launch files (sweep.sbatch, k8s-indexed-job.yaml, parallel.sh); refuses a folder that already holds a different plan.</summary>
@@ -124,7 +126,7 @@ public sealed class SweepPlan
         if (!File.Exists(planPath)) throw new FileNotFoundException($"'{directory}' holds no plan.json; create one with 'workbench sweep plan SWEEP.json --shards N --out {directory}'.", planPath);
         var plan = JsonNode.Parse(File.ReadAllText(planPath)) as JsonObject ?? throw new InvalidDataException($"{planPath} is not a JSON object.");
         if (plan["format"]?.GetValue<string>() != "workbench-sweep-plan/1") throw new InvalidDataException($"{planPath} is not a workbench sweep plan (format workbench-sweep-plan/1).");
-        var spec = SweepSpec.Parse(plan["sweep"]!.ToJsonString(), plan["baseDirectory"]!.GetValue<string>());
+        var spec = SweepSpec.Parse(plan["sweep"]!.ToJsonString(), plan["baseDirectory"]!.GetValue<string>(), plan["allowOutsidePaths"]?.GetValueKind() == System.Text.Json.JsonValueKind.True);
         if (spec.Hash != plan["sweepSha256"]!.GetValue<string>()) throw new InvalidDataException($"{planPath}: the sweep no longer hashes to {plan["sweepSha256"]}; was the plan edited?");
         var (version, _) = Simulation.LibraryVersion();
         if (plan["library"]?.GetValue<string>() is string v && v != version)

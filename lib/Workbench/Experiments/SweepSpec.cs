@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Workbench.Json;
 
 namespace Workbench.Experiments;
 
@@ -70,6 +71,8 @@ public sealed class SweepSpec
     public int Seed { get; private init; }
     /// <summary>The folder relative scenario files (spec files, regime files) resolve against.</summary>
     public string BaseDirectory { get; private init; } = ".";
+    /// <summary>True when files named by the sweep may lie outside its folder and the project's data folders (<c>--allow-outside-paths</c>).</summary>
+    public bool AllowOutsidePaths { get; private init; }
     /// <summary>The sweep in canonical form: compact JSON with the base scenario inlined.</summary>
     public string CanonicalJson { get; private init; } = "";
     /// <summary>SHA-256 of <see cref="CanonicalJson"/>.</summary>
@@ -112,49 +115,55 @@ public sealed class SweepSpec
     public static SweepSpec Builtin(string name, int? replicates = null, int? seed = null)
     {
         if (!BuiltinNames.Contains(name)) throw new ArgumentException($"Unknown sweep '{name}'. Built-in sweeps: {string.Join(", ", BuiltinNames)}.", nameof(name));
-        var root = JsonNode.Parse(EmbeddedJson.Read("Sweeps", name), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.AsObject();
+        var root = JsonInput.ParseObject(EmbeddedJson.Read("Sweeps", name), "a sweep");
         if (replicates is int r) root["replicates"] = r;
         if (seed is int sd) root["seed"] = sd;
         return Parse(root.ToJsonString(), Path.GetTempPath());
     }
 
-    /// <summary>A sweep from a file, or a built-in sweep by name.</summary>
-    public static SweepSpec LoadOrBuiltin(string pathOrName) => File.Exists(pathOrName) || !BuiltinNames.Contains(pathOrName) ? Load(pathOrName) : Builtin(pathOrName);
+    /// <summary>A sweep from a file, or a built-in sweep by name (see <see cref="Load"/> for <paramref name="allowOutsidePaths"/>).</summary>
+    public static SweepSpec LoadOrBuiltin(string pathOrName, bool allowOutsidePaths = false) =>
+        File.Exists(pathOrName) || !BuiltinNames.Contains(pathOrName) ? Load(pathOrName, allowOutsidePaths) : Builtin(pathOrName);
 
-    /// <summary>Loads a sweep file (a relative base scenario path resolves against its folder).</summary>
-    public static SweepSpec Load(string path)
+    /// <summary>
+    /// Loads a sweep file. A relative base scenario path resolves against its folder and must stay inside it or the
+    /// project's data folders unless <paramref name="allowOutsidePaths"/>.
+    /// </summary>
+    public static SweepSpec Load(string path, bool allowOutsidePaths = false)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Sweep file '{path}' does not exist.", path);
-        return Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path)));
+        return Parse(File.ReadAllText(path), Path.GetDirectoryName(Path.GetFullPath(path)), allowOutsidePaths);
     }
 
-    /// <summary>Parses and validates a sweep; all errors are reported together with their JSON paths.</summary>
-    public static SweepSpec Parse(string json, string? baseDirectory = null)
+    /// <summary>
+    /// Parses and validates a sweep; all errors are reported together with their JSON paths. Referenced files resolve
+    /// against <paramref name="baseDirectory"/> and must stay inside it or the project's data folders unless <paramref name="allowOutsidePaths"/>.
+    /// </summary>
+    public static SweepSpec Parse(string json, string? baseDirectory = null, bool allowOutsidePaths = false)
     {
         baseDirectory ??= Directory.GetCurrentDirectory();
         var errors = new List<ValidationError>();
-        JsonObject root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject ?? throw new JsonException("the sweep must be a JSON object."); }
-        catch (JsonException ex) { throw new SpecValidationException([new ValidationError("$", ex.Message)]); }
-        foreach (var (key, _) in root) if (!Known.Contains(key)) errors.Add(new($"$.{key}", $"unknown field; known fields: {string.Join(", ", Known)}."));
+        var root = JsonInput.ParseObject(json, "a sweep");
+        JsonInput.KnownFields(root, "$", Known, errors);
 
         // The base scenario: a file, a built-in name, or an inline object.
         JsonObject? baseJson = null; string scenarioDir = baseDirectory;
         switch (root["base"])
         {
             case JsonObject o: baseJson = (JsonObject)o.DeepClone(); break;
-            case JsonValue v when v.TryGetValue<string>(out var name):
-                var file = Path.Combine(baseDirectory, name);
-                if (File.Exists(file)) { baseJson = JsonNode.Parse(File.ReadAllText(file), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject; scenarioDir = Path.GetDirectoryName(Path.GetFullPath(file))!; }
-                else if (Scenario.BuiltinNames.Contains(name)) baseJson = JsonNode.Parse(Scenario.Builtin(name).Json) as JsonObject;
-                else errors.Add(new("$.base", $"'{name}' is neither a scenario file (relative to {baseDirectory}) nor a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})."));
+            case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                var name = v.GetValue<string>();
+                if (Scenario.BuiltinNames.Contains(name) && !File.Exists(Path.Combine(baseDirectory, name))) { baseJson = JsonNode.Parse(Scenario.Builtin(name).Json) as JsonObject; break; }
+                if (JsonInput.ResolveReference(baseDirectory, name, "$.base", allowOutsidePaths, errors) is not string file) break;
+                if (!File.Exists(file)) errors.Add(new("$.base", $"'{name}' is neither a scenario file (relative to {baseDirectory}) nor a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})."));
+                else { baseJson = JsonInput.ReadReference(file, "$.base", "a scenario", errors); scenarioDir = Path.GetDirectoryName(file)!; }
                 break;
-            default: errors.Add(new("$.base", "required: a scenario file, a built-in scenario name, or an inline scenario object.")); break;
+            default: errors.Add(new("$.base", $"required: a scenario file, a built-in scenario name, or an inline scenario object; got {JsonInput.Kind(root["base"])}.")); break;
         }
         Scenario? baseScenario = null;
         if (baseJson is not null)
         {
-            try { baseScenario = Scenario.Parse(baseJson.ToJsonString(), scenarioDir); }
+            try { JsonInput.StripSchema(baseJson); baseScenario = Scenario.Parse(baseJson.ToJsonString(), scenarioDir, allowOutsidePaths); }
             catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Path = "$.base" + e.Path.TrimStart('$') })); }
         }
 
@@ -166,17 +175,19 @@ public sealed class SweepSpec
             {
                 string at = $"$.parameters[{i}]";
                 if (pa[i] is not JsonObject po) { errors.Add(new(at, "each parameter is an object { path, values | range, name? }.")); continue; }
-                foreach (var (key, _) in po) if (key is not ("name" or "path" or "values" or "range")) errors.Add(new($"{at}.{key}", "unknown field; known: name, path, values, range."));
+                JsonInput.KnownFields(po, at, ["name", "path", "values", "range"], errors);
                 if (po["path"] is not JsonValue pv || !pv.TryGetValue<string>(out var path) || path.Length == 0) { errors.Add(new(at + ".path", "required: where the value goes in the scenario, e.g. \"arms[0].campaigns[0].budget\" or \"voters\".")); continue; }
                 if (path is "replicates" or "seed") { errors.Add(new(at + ".path", $"'{path}' is set for the whole sweep (the sweep's own \"{path}\" field), not swept.")); continue; }
                 if (path != "voters" && !PathSyntax.IsMatch(path)) { errors.Add(new(at + ".path", $"'{path}' is not a path like name.name[0].name.")); continue; }
-                string name = po["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : path;
+                string name = JsonInput.String(po, "name", at, errors) ?? path;
                 var values = new List<JsonNode>();
                 if (po["values"] is JsonArray va && po["range"] is null)
                 {
                     foreach (var x in va) if (x is null) errors.Add(new(at + ".values", "values may not be null.")); else values.Add(x.DeepClone());
                 }
                 else if (po["range"] is JsonObject ro && po["values"] is null) values.AddRange(Range(ro, at + ".range", errors));
+                else if (po.ContainsKey("values") && po["values"] is not JsonArray && !po.ContainsKey("range")) errors.Add(new(at + ".values", $"expected an array of values, got {JsonInput.Kind(po["values"])}."));
+                else if (po.ContainsKey("range") && po["range"] is not JsonObject && !po.ContainsKey("values")) errors.Add(new(at + ".range", $"expected {{ from, to, step | count }}, got {JsonInput.Kind(po["range"])}."));
                 else errors.Add(new(at, "give either values [..] or range { from, to, step | count }."));
                 if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal))) errors.Add(new(at + ".values", "needs at least one value."));
                 if (values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
@@ -190,12 +201,10 @@ public sealed class SweepSpec
         }
         else if (root["parameters"] is not null) errors.Add(new("$.parameters", "must be an array of { path, values | range }."));
 
-        int replicates = baseScenario?.Replicates ?? 1, seed = baseScenario?.Seed ?? Random.Seeds.Default;
-        if (root["replicates"] is JsonNode rn && (rn.GetValueKind() != JsonValueKind.Number || !rn.AsValue().TryGetValue(out replicates) || replicates < 1 || replicates > 100_000))
-            errors.Add(new("$.replicates", "must be a whole number between 1 and 100,000."));
-        if (root["seed"] is JsonNode sn && (sn.GetValueKind() != JsonValueKind.Number || !sn.AsValue().TryGetValue(out seed)))
-            errors.Add(new("$.seed", "must be a 32-bit integer."));
-        long points = parameters.Aggregate(1L, (acc, p) => Math.Min(acc * Math.Max(1, p.Values.Count), long.MaxValue / 1_000_000));
+        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? baseScenario?.Replicates ?? 1;
+        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? baseScenario?.Seed ?? Random.Seeds.Default;
+        string? sweepName = JsonInput.String(root, "name", "$", errors), sweepDescription = JsonInput.String(root, "description", "$", errors);
+        long points = (long)Math.Min(parameters.Aggregate(1.0, (acc, p) => acc * Math.Max(1, p.Values.Count)), 1e13);
         if (points * replicates > MaxItems) errors.Add(new("$.parameters", $"the sweep has {points} variants × {replicates} replicates = {points * replicates} items; at most {MaxItems:N0} are allowed."));
         Workbench.Parameters.ThrowIfAny(errors);
 
@@ -219,7 +228,7 @@ public sealed class SweepSpec
             if (!ok) break;
             try
             {
-                var sc = Scenario.Parse(doc.ToJsonString(), scenarioDir).With(replicates, seed, voters);
+                var sc = Scenario.Parse(doc.ToJsonString(), scenarioDir, allowOutsidePaths).With(replicates, seed, voters);
                 string hash = Sha256(doc.ToJsonString() + "\nvoters=" + sc.Voters.ToString(CultureInfo.InvariantCulture));
                 variants.Add(new SweepVariant(k, values, sc, hash));
             }
@@ -232,12 +241,46 @@ public sealed class SweepSpec
         canonical["replicates"] = replicates; canonical["seed"] = seed;
         return new SweepSpec
         {
-            Name = root["name"] is JsonValue nm && nm.TryGetValue<string>(out var sname) ? sname : baseScenario!.Name + "-sweep",
-            Description = root["description"] is JsonValue dv && dv.TryGetValue<string>(out var d) ? d : "",
+            Name = sweepName ?? baseScenario!.Name + "-sweep",
+            Description = sweepDescription ?? "",
             Parameters = parameters, Variants = variants, Replicates = replicates, Seed = seed,
-            BaseDirectory = scenarioDir, CanonicalJson = canonical.ToJsonString(),
+            BaseDirectory = scenarioDir, CanonicalJson = canonical.ToJsonString(), AllowOutsidePaths = allowOutsidePaths,
         };
     }
+
+    /// <summary>The structure of a sweep file as a JSON Schema object (the base scenario's schema inlined under $defs).</summary>
+    public static JsonObject Schema()
+    {
+        var range = JsonSchemas.Object(
+        [
+            ("from", new JsonObject { ["type"] = "number" }), ("to", new JsonObject { ["type"] = "number" }),
+            ("step", new JsonObject { ["type"] = "number", ["exclusiveMinimum"] = 0 }), ("count", JsonSchemas.Integer(2, 10_001)),
+        ], "from", "to");
+        range["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("step") }, new JsonObject { ["required"] = new JsonArray("count") });
+        var parameter = JsonSchemas.Object(
+        [
+            ("name", new JsonObject { ["type"] = "string", ["not"] = JsonSchemas.Enum(FixedColumns) }),
+            ("path", JsonSchemas.String(nonEmpty: true).Describe("Where the value goes in the scenario (name.name[0].name), or voters.")),
+            ("values", JsonSchemas.Array(new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "object", "array") }, 1)),
+            ("range", range),
+        ], "path");
+        parameter["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("values") }, new JsonObject { ["required"] = new JsonArray("range") });
+        var schema = JsonSchemas.Object(
+        [
+            ("name", JsonSchemas.String()), ("description", JsonSchemas.String()),
+            ("base", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe("A scenario file relative to this sweep's folder, or a built-in scenario."), new JsonObject { ["$ref"] = "#/$defs/scenario" }) }),
+            ("parameters", JsonSchemas.Array(parameter)),
+            ("replicates", JsonSchemas.Integer(1, 100_000)),
+            ("seed", JsonSchemas.Integer(int.MinValue, int.MaxValue)),
+        ], "base");
+        var scenario = Scenario.Schema();
+        ((JsonObject)scenario["properties"]!)[JsonInput.SchemaKey] = JsonSchemas.String();
+        schema["$defs"] = new JsonObject { ["scenario"] = scenario };
+        return schema;
+    }
+
+    /// <summary>True when <paramref name="path"/> is a dotted path with [i] indices (name.name[0].name).</summary>
+    internal static bool IsPath(string path) => PathSyntax.IsMatch(path);
 
     private static readonly Regex PathSyntax = new(@"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$", RegexOptions.CultureInvariant);
 
@@ -250,7 +293,10 @@ public sealed class SweepSpec
         {
             int b = part.IndexOf('[');
             tokens.Add(b < 0 ? part : part[..b]);
-            if (b >= 0) foreach (Match m in Regex.Matches(part[b..], @"\[(\d+)\]")) tokens.Add(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            if (b >= 0)
+                foreach (Match m in Regex.Matches(part[b..], @"\[(\d+)\]"))
+                    if (int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index)) tokens.Add(index);
+                    else return $"the index [{m.Groups[1].Value}] in '{path}' is too large.";
         }
         JsonNode node = doc;
         for (int t = 0; t < tokens.Count; t++)
@@ -289,9 +335,10 @@ public sealed class SweepSpec
 
     private static IEnumerable<JsonNode> Range(JsonObject ro, string at, List<ValidationError> errors)
     {
-        foreach (var (key, _) in ro) if (key is not ("from" or "to" or "step" or "count")) errors.Add(new($"{at}.{key}", "unknown field; known: from, to, step, count."));
+        JsonInput.KnownFields(ro, at, ["from", "to", "step", "count"], errors);
         double? Num(string k) => ro[k] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
         if (Num("from") is not double from || Num("to") is not double to) { errors.Add(new(at, "needs numbers from and to.")); return []; }
+        if (!double.IsFinite(to - from)) { errors.Add(new(at, $"from {from:R} and to {to:R} are too far apart to step between.")); return []; }
         bool integral(double x) => x == Math.Floor(x) && Math.Abs(x) < 1e15;
         var list = new List<double>();
         if (Num("step") is double step && ro["count"] is null)

@@ -23,6 +23,58 @@ public sealed record VerifyReport(string Kind, long FiguresCompared, IReadOnlyLi
 }
 
 /// <summary>
+/// What <c>workbench verify</c> reads from a run's manifest.json (written by <see cref="SimulationResult.Manifest"/> and
+/// <see cref="SweepResult.Manifest"/>): provenance, the kind of run, and what to rerun. Parsed through the shared JSON layer:
+/// every problem is a <see cref="SpecValidationException"/> naming its JSON path.
+/// </summary>
+/// <param name="Kind">simulation or sweep.</param>
+/// <param name="Library">Library version that wrote it, if recorded.</param><param name="Commit">Git commit, if recorded.</param><param name="Sdk">SDK, if recorded.</param>
+/// <param name="Run">The self-contained scenario (simulation) or canonical sweep (sweep), as compact JSON.</param>
+/// <param name="Replicates">Replicates override (simulation).</param><param name="Seed">Seed override (simulation).</param><param name="Voters">Voters override (simulation).</param>
+public sealed record RunManifest(string Kind, string? Library, string? Commit, string? Sdk, string Run, int Replicates, int Seed, int Voters)
+{
+    /// <summary>Fields a simulation or sweep manifest may have.</summary>
+    public static readonly string[] Known =
+    [
+        "kind", "library", "commit", "sdk", "files", "seed", "replicates", "replicateSeeds", "voters", "preset", "regime", "varyElectorate", "systems", "arms",
+        "scenario", "scenarioSha256", "scenarioJson", "overrides", "sweep", "sweepSha256", "items", "rows", "parameters", "variants", "sweepJson",
+    ];
+
+    /// <summary>Parses a manifest; a manifest of an older Workbench (no "kind") is an error that says so.</summary>
+    public static RunManifest Parse(string json)
+    {
+        var root = Workbench.Json.JsonInput.ParseObject(json, "a run manifest");
+        var errors = new List<ValidationError>();
+        Workbench.Json.JsonInput.KnownFields(root, "$", Known, errors);
+        string? library = Workbench.Json.JsonInput.String(root, "library", "$", errors), commit = Workbench.Json.JsonInput.String(root, "commit", "$", errors), sdk = Workbench.Json.JsonInput.String(root, "sdk", "$", errors);
+        if (!root.ContainsKey("kind")) throw new SpecValidationException([new("$.kind", "missing: the manifest was written by an older Workbench, before manifests recorded what to rerun.")]);
+        string? kind = Workbench.Json.JsonInput.String(root, "kind", "$", errors);
+        string run = ""; int replicates = 0, seed = 0, voters = 0;
+        switch (kind)
+        {
+            case null: break;
+            case "simulation":
+                if (root["scenarioJson"] is JsonObject so) run = so.ToJsonString(); else errors.Add(new("$.scenarioJson", $"expected the scenario (an object), got {Workbench.Json.JsonInput.Kind(root["scenarioJson"])}."));
+                if (root["overrides"] is JsonObject o)
+                {
+                    Workbench.Json.JsonInput.KnownFields(o, "$.overrides", ["replicates", "seed", "voters"], errors);
+                    replicates = Workbench.Json.JsonInput.Int(o, "replicates", "$.overrides", errors, 1, 100_000, required: true) ?? 0;
+                    seed = Workbench.Json.JsonInput.Int(o, "seed", "$.overrides", errors, required: true) ?? 0;
+                    voters = Workbench.Json.JsonInput.Int(o, "voters", "$.overrides", errors, 1000, 50_000_000, required: true) ?? 0;
+                }
+                else errors.Add(new("$.overrides", $"expected {{ replicates, seed, voters }}, got {Workbench.Json.JsonInput.Kind(root["overrides"])}."));
+                break;
+            case "sweep":
+                if (root["sweepJson"] is JsonObject sw) run = sw.ToJsonString(); else errors.Add(new("$.sweepJson", $"expected the sweep (an object), got {Workbench.Json.JsonInput.Kind(root["sweepJson"])}."));
+                break;
+            default: errors.Add(new("$.kind", $"unknown kind '{kind}' (known: simulation, sweep).")); break;
+        }
+        Parameters.ThrowIfAny(errors);
+        return new RunManifest(kind!, library, commit, sdk, run, replicates, seed, voters);
+    }
+}
+
+/// <summary>
 /// Reruns a recorded run from its manifest and compares every figure (issue 10, reviewers): <c>workbench simulate --out DIR</c>
 /// and <c>workbench sweep merge</c> folders. The manifest holds everything needed — the self-contained scenario or sweep, the
 /// overrides, the seeds — so a reviewer needs only the folder and the same library version.
@@ -30,19 +82,24 @@ public sealed record VerifyReport(string Kind, long FiguresCompared, IReadOnlyLi
 public static class Verify
 {
     /// <summary>Reruns the run recorded in <paramref name="directory"/>/manifest.json and compares its results.csv figure by figure.</summary>
-    public static VerifyReport Run(string directory, int? threads = null, IProgress<string>? log = null, CancellationToken cancellationToken = default)
+    /// <param name="directory">The run's folder.</param><param name="threads">Worker threads.</param><param name="log">Progress messages.</param>
+    /// <param name="cancellationToken">Cancels the rerun.</param>
+    /// <param name="allowOutsidePaths">Let files named in the recorded scenario or sweep lie outside the run's folder and the project's data folders.</param>
+    public static VerifyReport Run(string directory, int? threads = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, bool allowOutsidePaths = false)
     {
         var manifestPath = Path.Combine(directory, "manifest.json");
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"'{directory}' holds no manifest.json: verify a folder written by 'workbench simulate --out' or 'workbench sweep merge'.", manifestPath);
-        var manifest = JsonNode.Parse(File.ReadAllText(manifestPath))?.AsObject() ?? throw new InvalidDataException($"{manifestPath} is not a JSON object.");
+        RunManifest manifest;
+        try { manifest = RunManifest.Parse(File.ReadAllText(manifestPath)); }
+        catch (SpecValidationException ex) { throw new SpecValidationException(ex.Errors.Select(e => e with { Path = $"{manifestPath} {e.Path}" }).ToArray()); }
         var notes = new List<string>();
         var (version, commit) = Simulation.LibraryVersion();
         var (sdk, _) = Simulation.BuildEnvironment();
         void Note(string what, string? recorded, string now) { if (recorded is not null && recorded != now) notes.Add($"recorded with {what} {recorded}; rerun with {now}"); }
-        Note("library", manifest["library"]?.GetValue<string>(), version);
-        Note("commit", manifest["commit"]?.GetValue<string>(), commit);
-        Note("SDK", manifest["sdk"]?.GetValue<string>(), sdk);
-        string kind = manifest["kind"]?.GetValue<string>() ?? throw new InvalidDataException($"{manifestPath} has no \"kind\": it was written by an older Workbench, before manifests recorded what to rerun.");
+        Note("library", manifest.Library, version);
+        Note("commit", manifest.Commit, commit);
+        Note("SDK", manifest.Sdk, sdk);
+        string kind = manifest.Kind;
         string csvPath = Path.Combine(directory, "results.csv");
         if (!File.Exists(csvPath)) throw new FileNotFoundException($"'{directory}' holds no results.csv to compare with.", csvPath);
         string rerun;
@@ -51,9 +108,7 @@ public static class Verify
         {
             case "simulation":
             {
-                var o = manifest["overrides"]!;
-                var scenario = Scenario.Parse(manifest["scenarioJson"]!.ToJsonString(), directory)
-                    .With(o["replicates"]!.GetValue<int>(), o["seed"]!.GetValue<int>(), o["voters"]!.GetValue<int>());
+                var scenario = Scenario.Parse(manifest.Run, directory, allowOutsidePaths).With(manifest.Replicates, manifest.Seed, manifest.Voters);
                 log?.Report($"rerunning scenario '{scenario.Name}': {scenario.Replicates} replicates of {scenario.Voters:N0} voters");
                 var result = Simulation.Run(scenario, threads, cancellationToken: cancellationToken);
                 rerun = result.ToCsv();
@@ -70,7 +125,7 @@ public static class Verify
             }
             case "sweep":
             {
-                var spec = SweepSpec.Parse(manifest["sweepJson"]!.ToJsonString(), directory);
+                var spec = SweepSpec.Parse(manifest.Run, directory, allowOutsidePaths);
                 log?.Report($"rerunning sweep '{spec.Name}': {spec.ItemCount} items");
                 rerun = Sweep.Run(spec, threads, cancellationToken: cancellationToken).Table.ToCsv();
                 keys = ["item", "arm", "system", "party"];
