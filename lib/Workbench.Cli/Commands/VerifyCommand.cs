@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Workbench.Experiments;
 
 namespace Workbench.Cli.Commands;
@@ -27,10 +28,10 @@ internal sealed class VerifyCommand : CliCommand
             VerifyReport report;
             var log = new Progress<string>(m => Console.Error.WriteLine(m));
             var manifestPath = Path.Combine(d, "manifest.json");
+            if (Directory.Exists(manifestPath)) throw new UsageException($"{manifestPath} is a folder, not a manifest file.");
             try
             {
-                report = File.Exists(manifestPath) && System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(manifestPath)) is System.Text.Json.Nodes.JsonObject m && m["kind"]?.GetValue<string>() == "notebooks"
-                    ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log);
+                report = File.Exists(manifestPath) && NotebookRun(manifestPath) is { } m ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log);
             }
             catch (InvalidDataException ex) { throw new UsageException(ex.Message); }
             foreach (var n in report.Notes) Console.Out.WriteLine($"note: {n}");
@@ -47,5 +48,28 @@ internal sealed class VerifyCommand : CliCommand
             return ExitCodes.Failed;
         });
         return cmd;
+    }
+
+    /// <summary>The manifest when it records a notebook run (<c>"kind": "notebooks"</c>), checked field by field; null for any other manifest (which <see cref="Verify.Run"/> checks).</summary>
+    private static JsonObject? NotebookRun(string path)
+    {
+        JsonObject? m;
+        try { m = JsonNode.Parse(File.ReadAllText(path)) as JsonObject; }
+        catch (System.Text.Json.JsonException) { return null; }
+        if (m?["kind"] is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind != "notebooks") return null;
+        if (m["notebooks"] is not JsonArray list) throw new InvalidDataException($"{path}: $.notebooks must be an array of executed notebooks.");
+        for (int i = 0; i < list.Count; i++)
+        {
+            string at = $"$.notebooks[{i}]";
+            if (list[i] is not JsonObject e) throw new InvalidDataException($"{path}: {at} must be an object.");
+            foreach (var field in new[] { "executed", "source" })
+                if (e[field] is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Length == 0) throw new InvalidDataException($"{path}: {at}.{field} must be a non-empty string.");
+            foreach (var field in new[] { "sourceSha256", "commit", "library" })
+                if (e[field] is not null && (e[field] is not JsonValue v || !v.TryGetValue<string>(out _))) throw new InvalidDataException($"{path}: {at}.{field} must be a string.");
+            if (e["parameters"] is not JsonObject pars) throw new InvalidDataException($"{path}: {at}.parameters must be an object (name → value).");
+            foreach (var (name, value) in pars)
+                if (value is not JsonValue pv || !pv.TryGetValue<string>(out _)) throw new InvalidDataException($"{path}: {at}.parameters.{name} must be a string.");
+        }
+        return m;
     }
 }
