@@ -18,9 +18,11 @@ internal static class Outputs
 
     /// <summary>
     /// Declares the output folder <paramref name="path"/> (named on the command line by <paramref name="flag"/>): a usage error when it
-    /// names an existing file or cannot be created; created when missing. Returns the full path.
+    /// names an existing file or cannot be created; created when missing. Returns the full path. With
+    /// <paramref name="keepWhenWorkFails"/>, what the command wrote stays when the work itself fails (exit code 1: e.g. executed
+    /// notebooks that show the failing cell) and is rolled back only for invalid input (exit code 2) or an error.
     /// </summary>
-    public static string Folder(string path, string flag)
+    public static string Folder(string path, string flag, bool keepWhenWorkFails = false)
     {
         if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{flag}: the output folder must not be empty.");
         string full;
@@ -30,7 +32,7 @@ internal static class Outputs
         var scope = Current.Value;
         if (Directory.Exists(full))
         {
-            scope?.Remember(full, existed: true, isFolder: true);
+            scope?.Remember(full, existed: true, isFolder: true, keepWhenWorkFails);
             return full;
         }
         // The first missing ancestor is what the command creates, and what a failure removes.
@@ -45,7 +47,7 @@ internal static class Outputs
         {
             throw new UsageException($"{flag}: cannot create the folder '{path}': {ex.Message}");
         }
-        scope?.Remember(created, existed: false, isFolder: true);
+        scope?.Remember(created, existed: false, isFolder: true, keepWhenWorkFails);
         return full;
     }
 
@@ -75,27 +77,32 @@ internal static class Outputs
     /// <summary>The outputs declared during one command run.</summary>
     internal sealed class Scope : IDisposable
     {
-        private readonly List<(string Path, bool Existed, bool IsFolder, HashSet<string>? Before)> declared = [];
+        private readonly List<(string Path, bool Existed, bool IsFolder, HashSet<string>? Before, bool KeepWhenWorkFails)> declared = [];
 
-        internal void Remember(string path, bool existed, bool isFolder)
+        internal void Remember(string path, bool existed, bool isFolder, bool keepWhenWorkFails = false)
         {
             lock (declared)
             {
                 if (declared.Any(d => d.Path == path)) return;
                 HashSet<string>? before = existed && isFolder ? [.. Directory.EnumerateFileSystemEntries(path)] : null;
-                declared.Add((path, existed, isFolder, before));
+                declared.Add((path, existed, isFolder, before, keepWhenWorkFails));
             }
         }
 
-        /// <summary>Removes what the failed run added to its declared outputs (latest first); returns the paths it could not remove.</summary>
-        public IReadOnlyList<string> RollBack()
+        /// <summary>
+        /// Removes what the failed run added to its declared outputs (latest first); returns the paths it could not remove.
+        /// <paramref name="workFailed"/>: the run ended with exit code 1 (not an error or invalid input), so outputs declared
+        /// with keepWhenWorkFails stay.
+        /// </summary>
+        public IReadOnlyList<string> RollBack(bool workFailed = false)
         {
             var left = new List<string>();
             lock (declared)
             {
                 for (int i = declared.Count - 1; i >= 0; i--)
                 {
-                    var (path, existed, isFolder, before) = declared[i];
+                    var (path, existed, isFolder, before, keep) = declared[i];
+                    if (keep && workFailed) continue;
                     try
                     {
                         if (isFolder && !existed) { if (Directory.Exists(path)) Directory.Delete(path, recursive: true); }

@@ -32,6 +32,7 @@ public static class Program
         bool verbose = args.Contains("--verbose");
         using var outputs = Outputs.Begin();
         int code;
+        bool workFailed = false;
         try
         {
             var root = BuildRoot();
@@ -44,13 +45,14 @@ public static class Program
             }
             code = parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = Console.Out, Error = Console.Error });
             if (code is not (ExitCodes.Ok or ExitCodes.Failed or ExitCodes.Usage)) code = ExitCodes.Failed;
+            workFailed = code == ExitCodes.Failed;
         }
         catch (Exception ex)
         {
             code = Report(ex, verbose);
         }
         if (code != ExitCodes.Ok)
-            foreach (var left in outputs.RollBack())
+            foreach (var left in outputs.RollBack(workFailed))
                 Console.Error.WriteLine($"workbench: could not remove the partial output '{left}'; delete it by hand.");
         return code;
     }
