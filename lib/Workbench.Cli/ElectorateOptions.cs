@@ -24,12 +24,10 @@ internal sealed class ElectorateOptions
     /// <summary>The seed given (or the default).</summary>
     public int SeedOf(ParseResult parse) => parse.GetValue(Seed);
 
-    /// <summary>Bytes per voter of an analysis: the electorate and about as much again for the analysis's own per-voter arrays.</summary>
-    private const long AnalysisBytesPerVoter = 2 * Limits.ElectorateBytesPerVoter;
-
     /// <summary>Checks --voters against its range and the memory the electorate and the analysis need (usage errors), before anything is allocated.</summary>
     public void CheckMemory(ParseResult parse, ElectorateSpec spec) =>
-        Limits.CheckVoters("--voters", parse.GetValue(Voters) ?? spec.DefaultVoters, Limits.MinSimulationVoters, Limits.MaxSimulationVoters, AnalysisBytesPerVoter);
+        Limits.CheckVoters("--voters", parse.GetValue(Voters) ?? spec.DefaultVoters, Limits.MinSimulationVoters, Limits.MaxSimulationVoters,
+            2 * Limits.ElectorateBytesFor(spec.IssueCount)); // the electorate, and about as much again for the analysis's own per-voter arrays
 
     /// <summary>Generates the electorate of a resolved spec, after checking --voters (<see cref="CheckMemory"/>).</summary>
     public Electorate.Electorate Generate(ParseResult parse, ElectorateSpec spec)

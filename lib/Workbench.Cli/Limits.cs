@@ -11,8 +11,17 @@ namespace Workbench.Cli;
 /// </summary>
 internal static class Limits
 {
-    /// <summary>Most voters an electorate may have (<c>electorate --voters</c>): the per-voter columns with seven values per voter stay below .NET's largest array.</summary>
+    /// <summary>
+    /// Most voters an electorate may have (<c>electorate --voters</c>), for specs of up to 8 issues; see <see cref="MaxVotersFor"/>:
+    /// the per-voter columns with several values per voter (seven media, one per issue) must stay below .NET's largest array.
+    /// </summary>
     public const int MaxElectorateVoters = 250_000_000;
+
+    /// <summary>Most voters of an electorate with <paramref name="issues"/> issues: <see cref="MaxElectorateVoters"/>, or <see cref="Array.MaxLength"/> / issues when that is smaller.</summary>
+    public static int MaxVotersFor(int issues) => Math.Min(MaxElectorateVoters, Array.MaxLength / Math.Max(8, issues));
+
+    /// <summary>Resident bytes per voter of an electorate with <paramref name="issues"/> issues: <see cref="ElectorateBytesPerVoter"/> for up to four, plus a position and a salience (two half-precision values) per further issue.</summary>
+    public static long ElectorateBytesFor(int issues) => ElectorateBytesPerVoter + 4L * Math.Max(0, issues - 4);
     /// <summary>Most voters per electorate of a simulation, lab, archive, score or area analysis (<c>--voters</c>).</summary>
     public const int MaxSimulationVoters = 50_000_000;
     /// <summary>Fewest voters of a simulation, lab or archive.</summary>
@@ -22,7 +31,7 @@ internal static class Limits
 
     /// <summary>Memory the runtime and the libraries take before any work (measured: about 60–80 MB).</summary>
     public const long BaseBytes = 100L << 20;
-    /// <summary>Resident bytes per voter of a generated electorate (measured 75–80 on the presets; 90 leaves room for specs with more issues).</summary>
+    /// <summary>Resident bytes per voter of a generated electorate with up to four issues (measured 75–80 on the presets, which have four).</summary>
     public const long ElectorateBytesPerVoter = 90;
     /// <summary>Bytes per voter of the Parquet writer's row-group buffers (one row group is a million voters; measured about 150 MB for it).</summary>
     public const long ParquetBytesPerVoter = 256;

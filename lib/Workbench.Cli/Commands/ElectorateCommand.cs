@@ -45,7 +45,7 @@ internal sealed class ElectorateCommand : CliCommand
                 };
             }
             // Memory before anything is allocated or created: the electorate, plus the Parquet writer's row-group buffers.
-            Limits.CheckVoters("--voters", n, s.Constituencies * 10, Limits.MaxElectorateVoters, Limits.ElectorateBytesPerVoter,
+            Limits.CheckVoters("--voters", n, s.Constituencies * 10, Limits.MaxVotersFor(s.IssueCount), Limits.ElectorateBytesFor(s.IssueCount),
                 format == "parquet" ? Math.Min(n, 1_000_000) * Limits.ParquetBytesPerVoter : 0);
             if (outPath is not null) Outputs.File(outPath, "--out");
             if (codebookPath is not null) { Outputs.File(codebookPath, "--codebook"); Outputs.File(Path.ChangeExtension(codebookPath, ".json"), "--codebook"); }

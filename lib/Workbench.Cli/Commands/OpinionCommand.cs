@@ -69,7 +69,7 @@ internal sealed class OpinionCommand : CliCommand
                 "electorate" => (long)n * (k + 40), // online contacts plus household and neighbourhood ties
                 _ => (long)n * k,
             };
-            long perNode = Limits.NodeBytes + 16L * dims + (dir is null ? 0 : 64L * dims) + (electorateSpec is null ? 0 : Limits.ElectorateBytesPerVoter);
+            long perNode = Limits.NodeBytes + 16L * dims + (dir is null ? 0 : 64L * dims) + (electorateSpec is null ? 0 : Limits.ElectorateBytesFor(electorateSpec.IssueCount));
             long bytes = Limits.Estimate(n, perNode, (long)Math.Min((double)directedEdges * Limits.EdgeBytes, long.MaxValue / 2));
             Limits.CheckMemory($"--nodes {n} with --degree {k}", bytes, "Use fewer nodes or a lower degree.");
             var g = graphName switch
