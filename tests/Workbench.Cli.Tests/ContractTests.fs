@@ -84,20 +84,15 @@ let outputs =
                 Expect.isFalse (Directory.Exists(Path.Combine(dir, "new"))) "no output folder left"
                 Expect.equal (Cli.entries dir) [| "bad.json" |] "nothing new")
         }
-        test "a command that fails after creating its output folder removes it; an existing folder keeps only what it had" {
+        test "invalid flags are refused before the output folder is created" {
             withDir (fun dir ->
-                // score validates --trainer while scoring, after --out was created.
                 let out = Path.Combine(dir, "scores")
-                let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "2000"; "--regime"; "us-like"; "--trainer"; "oracle"; "--out"; out ]
-                Expect.equal code 2 err
-                noTrace err "score"
-                Expect.isFalse (Directory.Exists out) "the created folder is gone"
-                let existing = Path.Combine(dir, "existing")
-                Directory.CreateDirectory existing |> ignore
-                File.WriteAllText(Path.Combine(existing, "notes.txt"), "mine")
-                let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "2000"; "--regime"; "us-like"; "--trainer"; "oracle"; "--out"; existing ]
-                Expect.equal code 2 err
-                Expect.equal (Cli.entries existing) [| "notes.txt" |] "the existing folder keeps its file and gains nothing")
+                for flag, value in [ "--trainer", "oracle"; "--data-quality", "shoddy"; "--arms", "11"; "--party", "Mauve" ] do
+                    let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "2000"; "--regime"; "us-like"; flag; value; "--out"; out ]
+                    Expect.equal code 2 err
+                    Expect.stringContains err flag "names the flag"
+                    noTrace err flag
+                    Expect.isFalse (Directory.Exists out) (sprintf "%s: no output folder" flag))
         }
         test "--out naming an existing file where a folder is expected is a usage error naming --out, for every command with an output folder" {
             withDir (fun dir ->
@@ -180,13 +175,27 @@ let atomic =
                 Expect.isTrue (File.Exists mine) "this process's own temporary file stays"
                 Expect.isFalse (File.Exists dead) "the dead process's is gone")
         }
-        test "disk full while writing an electorate: exit 1 with a one-line message, no partial target, no temporary file" {
+        test "disk full while writing: exit 1 with a one-line message, no partial target, no temporary file, no output folder" {
             withDir (fun dir ->
                 let mnt = Path.Combine(dir, "small")
                 Directory.CreateDirectory mnt |> ignore
                 let code, out = Workbench.Notebooks.Tests.Tools.exec "mount" [ "-t"; "tmpfs"; "-o"; "size=2m"; "tmpfs"; mnt ] [] dir 30000
                 if code <> 0 then Cli.requireMount (sprintf "the disk-full test mounts a 2 MB tmpfs (%s)" (out.Trim()))
                 try
+                    // A command that fails after creating its output folder removes it; an existing folder keeps only what it had.
+                    let created = Path.Combine(mnt, "scores")
+                    let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "200000"; "--regime"; "us-like"; "--out"; created ]
+                    Expect.equal code 1 (sprintf "score: the write failed: exit 1 (%s)" err)
+                    oneLine err "score"
+                    Expect.stringContains err "IOException" "the full disk"
+                    Expect.equal (Cli.entries mnt) [||] "the folder score created is gone"
+                    let existing = Path.Combine(mnt, "existing")
+                    Directory.CreateDirectory existing |> ignore
+                    File.WriteAllText(Path.Combine(existing, "notes.txt"), "mine")
+                    let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "200000"; "--regime"; "us-like"; "--out"; existing ]
+                    Expect.equal code 1 err
+                    Expect.equal (Cli.entries mnt) [| "existing"; Path.Combine("existing", "notes.txt") |] "the existing folder keeps its file and gains nothing"
+                    Directory.Delete(existing, true)
                     for ext, verbose in [ "csv", false; "parquet", true ] do
                         let target = Path.Combine(mnt, "e." + ext)
                         let code, _, err = Cli.run ([ "electorate"; "--preset"; "classroom"; "--voters"; "200000"; "--out"; target ] @ (if verbose then [ "--verbose" ] else []))

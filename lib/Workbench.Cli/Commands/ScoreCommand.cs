@@ -51,6 +51,12 @@ internal sealed class ScoreCommand : CliCommand
             if (n < s.Constituencies * 10) throw new UsageException($"--voters must be at least 10 per constituency: {s.Constituencies * 10} for '{s.Name}'; got {n}.");
             Limits.CheckVoters("--voters", n, s.Constituencies * 10, Limits.MaxSimulationVoters, Limits.ScoringBytesPerVoter);
             var dr = ResolveRegime(parse.GetValue(regime)!);
+            // The options the scorer validates too, checked here by flag name before any output exists.
+            if (parse.GetValue(trainer) is not ("logistic" or "fasttree")) throw new UsageException($"--trainer must be logistic or fasttree; got '{parse.GetValue(trainer)}'.");
+            if (parse.GetValue(quality) is not ("perfect" or "typical")) throw new UsageException($"--data-quality must be perfect or typical; got '{parse.GetValue(quality)}'.");
+            if (parse.GetValue(arms) is < 1 or > 10) throw new UsageException($"--arms must be between 1 and 10; got {parse.GetValue(arms)}.");
+            if (parse.GetValue(party) is string pn && !s.Parties.Any(x => x.Name == pn))
+                throw new UsageException($"--party '{pn}' is not a party of '{s.Name}' ({string.Join(", ", s.Parties.Select(x => x.Name))}).");
             if (outDir is not null) Outputs.File(Path.Combine(Outputs.Folder(outDir, "--out"), "scores.parquet"), "--out");
             int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
             var e = Electorates.Generate(s, n, seedValue);
