@@ -9,6 +9,8 @@ public static class Program
     /// <summary>The global <c>--verbose</c> option: print the stack trace of an error.</summary>
     internal static readonly Option<bool> Verbose = new("--verbose") { Description = "On an error, also print its stack trace.", Recursive = true };
 
+    private static int unhandledHooked;
+
     /// <summary>Builds the root command with every <see cref="CliCommand"/> in this assembly.</summary>
     public static RootCommand BuildRoot()
     {
@@ -30,6 +32,13 @@ public static class Program
     public static int Main(string[] args)
     {
         bool verbose = args.Contains("--verbose");
+        // As the process's entry point, an exception escaping on another thread also ends in the contract (exit 1, one line).
+        if (Assembly.GetEntryAssembly() == typeof(Program).Assembly && Interlocked.Exchange(ref unhandledHooked, 1) == 0)
+            AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+            {
+                Report(e.ExceptionObject as Exception ?? new InvalidOperationException(e.ExceptionObject?.ToString()), verbose);
+                Environment.Exit(ExitCodes.Failed);
+            };
         using var outputs = Outputs.Begin();
         int code;
         bool workFailed = false;

@@ -72,6 +72,8 @@ public static class Verify
             case "sweep":
             {
                 var sweepJson = Required<JsonObject>(manifest, "sweepJson", "an object", manifestPath);
+                if (SweepSpec.CountVariants(sweepJson.ToJsonString()) is long variants && variants > SweepSpec.MaxVariants)
+                    throw new InvalidDataException($"{manifestPath}: $.sweepJson.parameters give {variants:N0} variants; at most {SweepSpec.MaxVariants:N0} are allowed.");
                 SweepSpec spec;
                 try { spec = SweepSpec.Parse(sweepJson.ToJsonString(), directory); }
                 catch (ArgumentException ex) { throw new InvalidDataException($"{manifestPath}: $.sweepJson is not a valid sweep: {ex.Message}", ex); }
