@@ -23,12 +23,12 @@ internal sealed class SimulateCommand : CliCommand
     internal static Scenario LoadScenario(string path) => File.Exists(path) ? Scenario.Load(Inputs.File(path, "SCENARIO")) : Scenario.Builtin(path);
 
     /// <summary>Refuses (usage error) a scenario whose replicates, run <paramref name="threads"/> at a time, need more memory than this machine allows.</summary>
-    internal static void CheckMemory(Scenario scenario, int threads)
+    internal static void CheckMemory(Scenario scenario, int threads, string? remedy = null)
     {
         int concurrent = Math.Max(1, Math.Min(threads, scenario.Replicates));
         long perVoter = Limits.SimulationBytesPerVoter + (concurrent - 1) * Limits.SimulationBytesPerVoterPerWorker;
         Limits.CheckMemory($"Simulating {scenario.Voters:N0} voters ({concurrent} replicate(s) at a time)", Limits.Estimate(scenario.Voters, perVoter),
-            $"Use fewer voters (--voters) or fewer threads (--threads); at most about {Math.Max(0, (Limits.AvailableBytes - Limits.BaseBytes) / perVoter):N0} voters fit.");
+            remedy ?? $"Use fewer voters (--voters) or fewer threads (--threads); at most about {Math.Max(0, (Limits.AvailableBytes - Limits.BaseBytes) / perVoter):N0} voters fit.");
     }
 
     public override Command Build()

@@ -67,9 +67,10 @@ internal sealed class SweepCommand : CliCommand
             if (k is int kk && (kk < 0 || kk >= p.Shards)) throw new UsageException($"--shard must be between 0 and {p.Shards - 1}; got {kk}.");
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
-            // The node running the shard must hold its largest variant's electorates and simulations, t items at a time.
+            // The node running the shard must hold its largest variant's electorates and simulations, up to t items at a time.
             int largest = p.Spec.Variants.Max(v => v.Scenario.Voters);
-            SimulateCommand.CheckMemory(p.Spec.Variants.First(v => v.Scenario.Voters == largest).Scenario with { Replicates = Math.Max(p.Spec.Replicates, p.Spec.Variants.Count) }, t);
+            SimulateCommand.CheckMemory(p.Spec.Variants.First(v => v.Scenario.Voters == largest).Scenario with { Replicates = p.Spec.ItemCount }, t,
+                "Run the shard with fewer --threads, or on a node with more memory (plan the sweep with a larger --mem).");
             foreach (var s in k is int one ? [one] : Enumerable.Range(0, p.Shards))
             {
                 var progress = new Progress<SweepProgress>(x => Console.Error.Write(Console.IsErrorRedirected ? $"shard {s}: item {x.Done}/{x.Total}\n" : $"\rshard {s}: item {x.Done}/{x.Total}"));
