@@ -25,3 +25,17 @@ internal static class ExitCodes
     /// <summary>Invalid input: unknown preset, invalid spec, bad flag value, unwritable path.</summary>
     public const int Usage = 2;
 }
+
+/// <summary>Checks on input files named on the command line, so that a missing file, a folder or an empty file is a usage error that names the flag.</summary>
+internal static class Inputs
+{
+    /// <summary>Throws a usage error naming <paramref name="flag"/> unless <paramref name="path"/> is an existing, non-empty file.</summary>
+    public static string File(string path, string flag)
+    {
+        if (string.IsNullOrWhiteSpace(path)) throw new UsageException($"{flag}: the file name must not be empty.");
+        if (Directory.Exists(path)) throw new UsageException($"{flag}: '{path}' is a folder; a file is expected.");
+        if (!System.IO.File.Exists(path)) throw new UsageException($"{flag}: the file '{path}' does not exist.");
+        if (new FileInfo(path).Length == 0) throw new UsageException($"{flag}: the file '{path}' is empty.");
+        return path;
+    }
+}

@@ -24,11 +24,15 @@ internal sealed class ElectorateOptions
     /// <summary>The seed given (or the default).</summary>
     public int SeedOf(ParseResult parse) => parse.GetValue(Seed);
 
-    /// <summary>Generates the electorate of a resolved spec, after checking --voters.</summary>
+    /// <summary>Checks --voters against its range and the memory the electorate and the analysis need (usage errors), before anything is allocated.</summary>
+    public void CheckMemory(ParseResult parse, ElectorateSpec spec) =>
+        Limits.CheckVoters("--voters", parse.GetValue(Voters) ?? spec.DefaultVoters, Limits.MinSimulationVoters, Limits.MaxSimulationVoters,
+            2 * Limits.ElectorateBytesFor(spec.IssueCount)); // the electorate, and about as much again for the analysis's own per-voter arrays
+
+    /// <summary>Generates the electorate of a resolved spec, after checking --voters (<see cref="CheckMemory"/>).</summary>
     public Electorate.Electorate Generate(ParseResult parse, ElectorateSpec spec)
     {
-        int? v = parse.GetValue(Voters);
-        if (v is < 1000 or > 50_000_000) throw new UsageException($"--voters must be between 1000 and 50000000; got {v}.");
-        return Electorates.Generate(spec, v ?? spec.DefaultVoters, parse.GetValue(Seed));
+        CheckMemory(parse, spec);
+        return Electorates.Generate(spec, parse.GetValue(Voters) ?? spec.DefaultVoters, parse.GetValue(Seed));
     }
 }

@@ -35,10 +35,13 @@ internal sealed class ArchiveCommand : CliCommand
             string outPath = parse.GetValue(output)!;
             string ext = Path.GetExtension(outPath).ToLowerInvariant();
             if (ext is not (".csv" or ".json")) throw new UsageException($"--out must end in .csv or .json; got '{outPath}'.");
-            ElectorateCommand.CheckWritable(outPath);
-            var sc = SimulateCommand.LoadScenario(path, parse.GetValue(allowOutside)).With(seed: parse.GetValue(seed), voters: parse.GetValue(voters));
+            int? v = parse.GetValue(voters);
+            if (v is < Limits.MinSimulationVoters or > Limits.MaxSimulationVoters) throw new UsageException($"--voters must be between {Limits.MinSimulationVoters} and {Limits.MaxSimulationVoters}; got {v}.");
+            var sc = SimulateCommand.LoadScenario(path, parse.GetValue(allowOutside)).With(seed: parse.GetValue(seed), voters: v);
             string armName = parse.GetValue(arm) ?? sc.Arms[0].Name;
             if (!sc.Arms.Any(a => a.Name == armName)) throw new UsageException($"--arm: no arm '{armName}'; arms: {string.Join(", ", sc.Arms.Select(a => a.Name))}.");
+            SimulateCommand.CheckMemory(sc with { Replicates = 1 }, 1);
+            Outputs.File(outPath, "--out");
             var archive = Simulation.Detail(sc).Archive(armName);
             var pretty = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             string text = (fmt, ext) switch

@@ -14,8 +14,7 @@ internal sealed class DocsCommand : CliCommand
             var md = Workbench.Experiments.ParameterReference.Markdown();
             if (parse.GetValue(output) is string path)
             {
-                var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-                if (!Directory.Exists(dir)) throw new UsageException($"The folder '{dir}' does not exist.");
+                Outputs.File(path, "--out");
                 Tables.AtomicFile.WriteAllText(path, md);
                 Console.Out.WriteLine($"Wrote {Parameters.DocumentedTypes().Count} parameter tables to {path}");
             }

@@ -43,9 +43,12 @@ internal sealed class ElectorateCommand : CliCommand
                     ".csv" => "csv",
                     _ => throw new UsageException($"--out must end in .parquet or .csv; got '{outPath}'."),
                 };
-                CheckWritable(outPath);
             }
-            if (codebookPath is not null) CheckWritable(codebookPath);
+            // Memory before anything is allocated or created: the electorate, plus the Parquet writer's row-group buffers.
+            Limits.CheckVoters("--voters", n, s.Constituencies * 10, Limits.MaxVotersFor(s.IssueCount), Limits.ElectorateBytesFor(s.IssueCount),
+                format == "parquet" ? Math.Min(n, 1_000_000) * Limits.ParquetBytesPerVoter : 0);
+            if (outPath is not null) Outputs.File(outPath, "--out");
+            if (codebookPath is not null) { Outputs.File(codebookPath, "--codebook"); Outputs.File(Path.ChangeExtension(codebookPath, ".json"), "--codebook"); }
             int? seedValue = parse.GetValue(seed);
 
             var electorate = WithProgress(n, p => Electorates.Generate(s, n, seedValue, t, p));
@@ -87,27 +90,10 @@ internal sealed class ElectorateCommand : CliCommand
     internal static ElectorateSpec ResolveSpec(string? presetName, string? specPath)
     {
         if ((presetName is null) == (specPath is null)) throw new UsageException("Give exactly one of --preset NAME or --spec FILE.json.");
-        if (presetName is null) return ElectorateSpec.Load(specPath!);
+        if (presetName is null) return ElectorateSpec.Load(Inputs.File(specPath!, "--spec"));
         if (!ElectorateSpec.PresetNames.Contains(presetName))
             throw new UsageException($"Unknown preset '{presetName}'. Known presets: {string.Join(", ", ElectorateSpec.PresetNames)}.");
         return ElectorateSpec.Preset(presetName);
-    }
-
-    internal static void CheckWritable(string path)
-    {
-        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        if (!Directory.Exists(dir)) throw new UsageException($"Cannot write '{path}': the folder '{dir}' does not exist.");
-        if (Directory.Exists(path)) throw new UsageException($"Cannot write '{path}': it is a folder.");
-        try
-        {
-            var probe = Path.Combine(dir, $".wb-probe-{Environment.ProcessId}-{Guid.NewGuid():N}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Cannot write '{path}': {ex.Message}");
-        }
     }
 
     /// <summary>Runs generation with a progress bar on stderr for large N (when stderr is a terminal or N ≥ 1M).</summary>

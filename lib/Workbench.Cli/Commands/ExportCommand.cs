@@ -16,12 +16,12 @@ internal sealed class ExportCommand : CliCommand
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
-            if (!File.Exists(path) || !path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"'{path}' is not an existing notebook (.ipynb).");
+            if (Directory.Exists(path) || !File.Exists(path) || !path.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"NOTEBOOK: '{path}' is not an existing notebook (.ipynb).");
             string format = parse.GetValue(to)!;
             string ext = format switch { "cs" => ".cs", "html" => ".html", "md" => ".md", _ => throw new UsageException($"--to must be cs, html or md; got '{format}'.") };
             string outPath = Path.GetFullPath(parse.GetValue(output) ?? Path.ChangeExtension(path, ext));
-            ElectorateCommand.CheckWritable(outPath);
-            var nb = Notebook.Load(path);
+            var nb = Notebook.Load(Inputs.File(path, "NOTEBOOK"));
+            Outputs.File(outPath, "--out");
             string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             string text = format switch
             {

@@ -39,10 +39,13 @@ internal sealed class LabCommand : CliCommand
             var aud = List(parse.GetValue(audiences)!, "--audiences", x => x == "none" ? (int?)null : int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n >= 1 ? n : throw new UsageException($"--audiences: '{x}' is not a positive whole number or none."));
             var cap = List(parse.GetValue(caps)!, "--caps", x => x == "none" ? (double?)null : double.TryParse(x, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d >= 0 ? d : throw new UsageException($"--caps: '{x}' is not a non-negative number or none."));
             var baseScenario = SimulateCommand.LoadScenario(sc, parse.GetValue(allowOutside));
+            int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
+            SimulateCommand.CheckMemory(baseScenario.With(r, null, v), t);
+            string dir = Outputs.Folder(parse.GetValue(output)!, "--out");
             var progress = new Progress<(int Done, int Total)>(p => Console.Error.Write(Console.IsErrorRedirected ? "" : $"\rscenario {p.Done}/{p.Total}"));
-            var data = LabPage.Compute(baseScenario, new LabGrid(regs, aud, cap), v, r, parse.GetValue(threads), progress);
+            var data = LabPage.Compute(baseScenario, new LabGrid(regs, aud, cap), v, r, t, progress);
             if (!Console.IsErrorRedirected) Console.Error.WriteLine();
-            string dir = parse.GetValue(output)!;
             LabPage.Write(dir, data);
             Console.Out.WriteLine($"Wrote the regulation lab ({regs.Count} regimes × {aud.Count} minimum audiences × {cap.Count} caps = {regs.Count * aud.Count * cap.Count} scenarios) to {Path.GetFullPath(Path.Combine(dir, "index.html"))}; open it in any browser, offline.");
             return ExitCodes.Ok;

@@ -45,27 +45,44 @@ internal sealed class OpinionCommand : CliCommand
                 var other => throw new UsageException($"--model: unknown model '{other}'; expected deffuant, hk, algorithmic-bias, degroot or voter."),
             };
             int n = parse.GetValue(nodes), k = parse.GetValue(degree);
-            if (n < 2) throw new UsageException($"--nodes must be at least 2; got {n}.");
-            if (parse.GetValue(graph) is not ("complete" or "electorate") && (k < 1 || k >= n)) throw new UsageException($"--degree must be between 1 and nodes−1; got {k}.");
+            string graphName = parse.GetValue(graph)!;
+            if (graphName is not ("erdos-renyi" or "watts-strogatz" or "barabasi-albert" or "complete" or "electorate"))
+                throw new UsageException($"--graph: unknown graph '{graphName}'; expected erdos-renyi, watts-strogatz, barabasi-albert, complete or electorate.");
+            if (n < 2 || n > Limits.MaxNodes) throw new UsageException($"--nodes must be between 2 and {Limits.MaxNodes:N0}; got {n}.");
+            if (graphName is not ("complete" or "electorate") && (k < 1 || k >= n)) throw new UsageException($"--degree must be between 1 and nodes−1; got {k}.");
+            if (graphName == "electorate" && (k < 0 || k > 1000)) throw new UsageException($"--degree (online contacts per voter) must be between 0 and 1000; got {k}.");
+            var electorateSpec = graphName == "electorate" ? PresetOrThrow(parse.GetValue(preset)!) : null;
+            if (electorateSpec is not null && n < electorateSpec.Constituencies * 10)
+                throw new UsageException($"--nodes (voters) must be at least 10 per constituency for --graph electorate: {electorateSpec.Constituencies * 10} for '{electorateSpec.Name}'; got {n}.");
             ulong s = (ulong)parse.GetValue(seed);
-            var g = parse.GetValue(graph) switch
+            var p = new OpinionParameters { Epsilon = parse.GetValue(epsilon), Gamma = parse.GetValue(gamma), Mu = parse.GetValue(mu), Steps = parse.GetValue(steps) };
+            try { p.Validate(); } catch (SpecValidationException ex) { throw new UsageException(ex.Message.Replace("$.", "--")); }
+            int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
+            int dims = parse.GetValue(dimensions);
+            if (dims is < 1 or > 50) throw new UsageException($"--dimensions must be between 1 and 50; got {dims}.");
+            var dir = parse.GetValue(outDir);
+            // Memory before anything is allocated: opinions (and their copies), the adjacency lists, the CSV text, the electorate.
+            long directedEdges = graphName switch
+            {
+                "complete" => 0, // implicit: no adjacency lists
+                "electorate" => (long)n * (k + 40), // online contacts plus household and neighbourhood ties
+                _ => (long)n * k,
+            };
+            long perNode = Limits.NodeBytes + 16L * dims + (dir is null ? 0 : 64L * dims) + (electorateSpec is null ? 0 : Limits.ElectorateBytesFor(electorateSpec.IssueCount));
+            long bytes = Limits.Estimate(n, perNode, (long)Math.Min((double)directedEdges * Limits.EdgeBytes, long.MaxValue / 2));
+            Limits.CheckMemory($"--nodes {n} with --degree {k}", bytes, "Use fewer nodes or a lower degree.");
+            var g = graphName switch
             {
                 "erdos-renyi" => Graph.ErdosRenyi(n, k, s),
                 "watts-strogatz" => Graph.WattsStrogatz(n, k % 2 == 0 ? k : k + 1, 0.1, s),
                 "barabasi-albert" => Graph.BarabasiAlbert(n, Math.Max(1, k / 2), s),
                 "complete" => Graph.Complete(n),
-                "electorate" => ElectorateGraph.Build(Workbench.Electorate.Electorates.Generate(PresetOrThrow(parse.GetValue(preset)!), n, (int)s),
+                _ => ElectorateGraph.Build(Workbench.Electorate.Electorates.Generate(electorateSpec!, n, (int)s),
                     new ElectorateGraphOptions { OnlineDegree = k }, s).All,
-                var other => throw new UsageException($"--graph: unknown graph '{other}'; expected erdos-renyi, watts-strogatz, barabasi-albert, complete or electorate."),
             };
-            var p = new OpinionParameters { Epsilon = parse.GetValue(epsilon), Gamma = parse.GetValue(gamma), Mu = parse.GetValue(mu), Steps = parse.GetValue(steps) };
-            try { p.Validate(); } catch (SpecValidationException ex) { throw new UsageException(ex.Message.Replace("$.", "--")); }
-            var dir = parse.GetValue(outDir);
-            if (dir is not null && !Directory.Exists(dir)) Directory.CreateDirectory(dir);
-            int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
-            int dims = parse.GetValue(dimensions);
-            if (dims is < 1 or > 50) throw new UsageException($"--dimensions must be between 1 and 50; got {dims}.");
-            if (dims > 1) return RunMulti(m, g, n, dims, p, s, t, dir, parse.GetValue(model)!, parse.GetValue(graph)!);
+            if (dir is not null) dir = Outputs.Folder(dir, "--out");
+            if (dims > 1) return RunMulti(m, g, n, dims, p, s, t, dir, parse.GetValue(model)!, graphName);
             var run = Opinions.Run(m, g, Opinions.Uniform(n, s), p, s, t);
             var metrics = run.Metrics;
             if (dir is not null)

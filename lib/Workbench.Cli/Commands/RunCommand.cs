@@ -43,7 +43,7 @@ internal sealed class RunCommand : CliCommand
             double t = parse.GetValue(timeout);
             if (!(t > 0)) throw new UsageException($"--timeout-per-cell must be positive; got {t}.");
             var dir = parse.GetValue(outDir)!;
-            Directory.CreateDirectory(dir);
+            Outputs.Folder(dir, "--out", keepWhenWorkFails: true);
             string? pngDir = parse.GetValue(png);
             if (pngDir is not null && ChartImages.FindChromium() is null)
                 throw new UsageException("--png needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");

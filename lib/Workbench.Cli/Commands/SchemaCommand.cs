@@ -16,9 +16,7 @@ internal sealed class SchemaCommand : CliCommand
         var cmd = new Command("schema", $"Write the JSON Schema of every input file format ({string.Join(", ", FileFormats.All.Select(f => f.Name))}) to DIR/NAME.schema.json.") { output };
         cmd.SetAction(parse =>
         {
-            string dir = parse.GetValue(output)!;
-            Directory.CreateDirectory(dir);
-            ElectorateCommand.CheckWritable(Path.Combine(dir, FileFormats.All[0].Name + ".schema.json"));
+            string dir = Outputs.Folder(parse.GetValue(output)!, "--out");
             foreach (var path in FileFormats.WriteSchemas(dir)) Console.Out.WriteLine(path);
             return ExitCodes.Ok;
         });

@@ -21,7 +21,7 @@ internal sealed class ScoreCommand : CliCommand
     {
         DataRegime dr;
         if (DataRegime.PresetNames.Contains(r)) dr = DataRegime.Preset(r);
-        else if (File.Exists(r)) dr = DataRegime.FromJson(File.ReadAllText(r));
+        else if (File.Exists(r) || Directory.Exists(r)) dr = DataRegime.FromJson(File.ReadAllText(Inputs.File(r, "--regime")));
         else throw new UsageException($"--regime: '{r}' is neither a preset ({string.Join(", ", DataRegime.PresetNames)}) nor an existing file.");
         Parameters.ThrowIfAny(dr.Validate());
         return dr;
@@ -49,8 +49,15 @@ internal sealed class ScoreCommand : CliCommand
             var s = ElectorateCommand.ResolveSpec(presetName, specPath);
             int n = parse.GetValue(voters) ?? s.DefaultVoters;
             if (n < s.Constituencies * 10) throw new UsageException($"--voters must be at least 10 per constituency: {s.Constituencies * 10} for '{s.Name}'; got {n}.");
+            Limits.CheckVoters("--voters", n, s.Constituencies * 10, Limits.MaxSimulationVoters, Limits.ScoringBytesPerVoter);
             var dr = ResolveRegime(parse.GetValue(regime)!);
-            if (outDir is not null) { Directory.CreateDirectory(outDir); ElectorateCommand.CheckWritable(Path.Combine(outDir, "scores.parquet")); }
+            // The options the scorer validates too, checked here by flag name before any output exists.
+            if (parse.GetValue(trainer) is not ("logistic" or "fasttree")) throw new UsageException($"--trainer must be logistic or fasttree; got '{parse.GetValue(trainer)}'.");
+            if (parse.GetValue(quality) is not ("perfect" or "typical")) throw new UsageException($"--data-quality must be perfect or typical; got '{parse.GetValue(quality)}'.");
+            if (parse.GetValue(arms) is < 1 or > 10) throw new UsageException($"--arms must be between 1 and 10; got {parse.GetValue(arms)}.");
+            if (parse.GetValue(party) is string pn && !s.Parties.Any(x => x.Name == pn))
+                throw new UsageException($"--party '{pn}' is not a party of '{s.Name}' ({string.Join(", ", s.Parties.Select(x => x.Name))}).");
+            if (outDir is not null) Outputs.File(Path.Combine(Outputs.Folder(outDir, "--out"), "scores.parquet"), "--out");
             int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
             var e = Electorates.Generate(s, n, seedValue);
             var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)!, DataQuality = parse.GetValue(quality)!, UpliftArms = parse.GetValue(arms) }, (ulong)seedValue);

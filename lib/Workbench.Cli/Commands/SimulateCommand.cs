@@ -14,12 +14,22 @@ internal sealed class SimulateCommand : CliCommand
     /// <summary>Fails with a usage error unless <paramref name="path"/> is a scenario file or a built-in scenario's name.</summary>
     internal static void CheckScenario(string path)
     {
+        if (Directory.Exists(path)) throw new UsageException($"SCENARIO: '{path}' is a folder; a scenario file (JSON) or a built-in scenario name is expected.");
         if (!File.Exists(path) && !Scenario.BuiltinNames.Contains(path))
             throw new UsageException($"Scenario file '{path}' does not exist (built-in scenarios: {string.Join(", ", Scenario.BuiltinNames)}).");
     }
 
     /// <summary>A scenario from a file, or a built-in scenario by name.</summary>
-    internal static Scenario LoadScenario(string path, bool allowOutsidePaths = false) => File.Exists(path) ? Scenario.Load(path, allowOutsidePaths) : Scenario.Builtin(path);
+    internal static Scenario LoadScenario(string path, bool allowOutsidePaths = false) => File.Exists(path) ? Scenario.Load(Inputs.File(path, "SCENARIO"), allowOutsidePaths) : Scenario.Builtin(path);
+
+    /// <summary>Refuses (usage error) a scenario whose replicates, run <paramref name="threads"/> at a time, need more memory than this machine allows.</summary>
+    internal static void CheckMemory(Scenario scenario, int threads, string? remedy = null)
+    {
+        int concurrent = Math.Max(1, Math.Min(threads, scenario.Replicates));
+        long perVoter = Limits.SimulationBytesPerVoter + (concurrent - 1) * Limits.SimulationBytesPerVoterPerWorker;
+        Limits.CheckMemory($"Simulating {scenario.Voters:N0} voters ({concurrent} replicate(s) at a time)", Limits.Estimate(scenario.Voters, perVoter),
+            remedy ?? $"Use fewer voters (--voters) or fewer threads (--threads); at most about {Math.Max(0, (Limits.AvailableBytes - Limits.BaseBytes) / perVoter):N0} voters fit.");
+    }
 
     /// <summary>The <c>--allow-outside-paths</c> flag of every command that reads scenario, sweep or card files.</summary>
     internal static Option<bool> AllowOutsidePathsOption() => new("--allow-outside-paths")
@@ -51,12 +61,9 @@ internal sealed class SimulateCommand : CliCommand
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
             string? outDir = parse.GetValue(output);
-            if (outDir is not null)
-            {
-                Directory.CreateDirectory(outDir);
-                ElectorateCommand.CheckWritable(Path.Combine(outDir, "results.csv"));
-            }
             var scenario = LoadScenario(path, parse.GetValue(allowOutside)).With(r, parse.GetValue(seed), v);
+            CheckMemory(scenario, t);
+            if (outDir is not null) outDir = Outputs.Folder(outDir, "--out");
             var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));
             var result = Simulation.Run(scenario, t, progress);
             if (progress is not null) Console.Error.WriteLine();

@@ -32,14 +32,18 @@ internal sealed class SweepCommand : CliCommand
         plan.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
+            if (Directory.Exists(path)) throw new UsageException($"SWEEP: '{path}' is a folder; a sweep file (JSON) or a built-in sweep name is expected.");
             if (!File.Exists(path) && !SweepSpec.BuiltinNames.Contains(path)) throw new UsageException($"Sweep file '{path}' does not exist (built-in sweeps: {string.Join(", ", SweepSpec.BuiltinNames)}).");
+            // Count the grid before expanding it: every variant is a whole scenario in memory.
+            if (File.Exists(path) && SweepSpec.CountVariants(File.ReadAllText(Inputs.File(path, "SWEEP"))) is long variants && variants > SweepSpec.MaxVariants)
+                throw new UsageException($"Invalid spec: $.parameters: the grids give {variants:N0} variants (the product of the parameters' value counts); at most {SweepSpec.MaxVariants:N0} are allowed. Split the sweep.");
             var spec = SweepSpec.LoadOrBuiltin(path, parse.GetValue(allowOutside));
             int n = parse.GetValue(shards);
             if (n < 1 || n > spec.ItemCount) throw new UsageException($"--shards must be between 1 and the number of work items ({spec.ItemCount}); got {n}.");
             int c = parse.GetValue(cpus);
             if (c < 1 || c > 1024) throw new UsageException($"--cpus-per-task must be between 1 and 1024; got {c}.");
             var p = SweepPlan.Create(spec, n);
-            string dir = parse.GetValue(outDir)!;
+            string dir = Outputs.Folder(parse.GetValue(outDir)!, "--out");
             try { p.Write(dir, new SweepLaunchOptions(c, parse.GetValue(mem)!, parse.GetValue(time)!, parse.GetValue(partition), parse.GetValue(account), parse.GetValue(command), parse.GetValue(image)!)); }
             catch (InvalidOperationException ex) { throw new UsageException(ex.Message); }
             Console.Out.WriteLine($"Planned '{spec.Name}': {spec.Variants.Count} variant(s) × {spec.Replicates} replicate(s) = {spec.ItemCount} item(s) in {n} shard(s) in {Path.GetFullPath(dir)}");
@@ -64,6 +68,10 @@ internal sealed class SweepCommand : CliCommand
             if (k is int kk && (kk < 0 || kk >= p.Shards)) throw new UsageException($"--shard must be between 0 and {p.Shards - 1}; got {kk}.");
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
+            // The node running the shard must hold its largest variant's electorates and simulations, up to t items at a time.
+            int largest = p.Spec.Variants.Max(v => v.Scenario.Voters);
+            SimulateCommand.CheckMemory(p.Spec.Variants.First(v => v.Scenario.Voters == largest).Scenario with { Replicates = p.Spec.ItemCount }, t,
+                "Run the shard with fewer --threads, or on a node with more memory (plan the sweep with a larger --mem).");
             foreach (var s in k is int one ? [one] : Enumerable.Range(0, p.Shards))
             {
                 var progress = new Progress<SweepProgress>(x => Console.Error.Write(Console.IsErrorRedirected ? $"shard {s}: item {x.Done}/{x.Total}\n" : $"\rshard {s}: item {x.Done}/{x.Total}"));
@@ -101,9 +109,10 @@ internal sealed class SweepCommand : CliCommand
         {
             string dir = parse.GetValue(mdir)!;
             var plan = LoadPlan(dir);
+            string into = Outputs.Folder(parse.GetValue(mout) ?? dir, parse.GetValue(mout) is null ? "DIR" : "--out");
             try
             {
-                var result = Sweep.Merge(plan, dir, parse.GetValue(mout));
+                var result = Sweep.Merge(plan, dir, into);
                 Console.Out.WriteLine($"Merged {result.Spec.ItemCount} items ({result.Table.RowCount} rows) into {Path.GetFullPath(parse.GetValue(mout) ?? dir)}");
                 return ExitCodes.Ok;
             }
@@ -116,8 +125,14 @@ internal sealed class SweepCommand : CliCommand
 
     private static SweepPlan LoadPlan(string dir)
     {
+        if (File.Exists(dir)) throw new UsageException($"DIR: '{dir}' is a file; a planned sweep folder is expected.");
         if (!Directory.Exists(dir)) throw new UsageException($"Sweep folder '{dir}' does not exist.");
         try { return SweepPlan.Load(dir); }
         catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or System.Text.Json.JsonException) { throw new UsageException(ex.Message); }
+        // A hand-edited plan.json with a missing field or a wrong type: name the file rather than fail on it.
+        catch (Exception ex) when (ex is NullReferenceException or FormatException or OverflowException or KeyNotFoundException)
+        {
+            throw new UsageException($"{Path.Combine(dir, "plan.json")} is damaged ({ex.Message}); plan the sweep again with 'workbench sweep plan'.");
+        }
     }
 }

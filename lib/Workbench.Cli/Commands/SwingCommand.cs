@@ -31,8 +31,8 @@ internal sealed class SwingCommand : CliCommand
             if (!s.Parties.Any(p => p.Name == name))
                 throw new UsageException($"--party '{name}' is not a party of '{s.Name}' ({string.Join(", ", s.Parties.Select(p => p.Name))}).");
             var outPath = parse.GetValue(output);
-            if (outPath is not null && Path.GetDirectoryName(Path.GetFullPath(outPath)) is { } dir && !Directory.Exists(dir))
-                throw new UsageException($"--out: the folder '{dir}' does not exist.");
+            el.CheckMemory(parse, s);
+            if (outPath is not null) Outputs.File(outPath, "--out");
             var e = el.Generate(parse, s);
             var r = AreaSwing.Analyse(e, name);
             var coefficients = new JsonObject { ["intercept"] = Math.Round(r.Coefficients[0], 6) };

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Workbench.Experiments;
 
 namespace Workbench.Cli.Commands;
@@ -28,12 +29,10 @@ internal sealed class VerifyCommand : CliCommand
             VerifyReport report;
             var log = new Progress<string>(m => Console.Error.WriteLine(m));
             var manifestPath = Path.Combine(d, "manifest.json");
+            if (Directory.Exists(manifestPath)) throw new UsageException($"{manifestPath} is a folder, not a manifest file.");
             try
             {
-                // Which verifier: notebook manifests have kind "notebooks"; anything else (or a damaged manifest) goes to Verify.Run, which reports it with its JSON path.
-                var m = File.Exists(manifestPath) ? Workbench.Json.JsonInput.ParseObject(File.ReadAllText(manifestPath), "a run manifest") : null;
-                report = m?["kind"] is System.Text.Json.Nodes.JsonValue k && k.GetValueKind() == System.Text.Json.JsonValueKind.String && k.GetValue<string>() == "notebooks"
-                    ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log, allowOutsidePaths: parse.GetValue(allowOutside));
+                report = File.Exists(manifestPath) && NotebookRun(manifestPath) is { } m ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log, allowOutsidePaths: parse.GetValue(allowOutside));
             }
             catch (InvalidDataException ex) { throw new UsageException(ex.Message); }
             foreach (var n in report.Notes) Console.Out.WriteLine($"note: {n}");
@@ -50,5 +49,29 @@ internal sealed class VerifyCommand : CliCommand
             return ExitCodes.Failed;
         });
         return cmd;
+    }
+
+    /// <summary>The manifest when it records a notebook run (<c>"kind": "notebooks"</c>), checked field by field; null for any other manifest (which <see cref="Verify.Run"/> checks).</summary>
+    private static JsonObject? NotebookRun(string path)
+    {
+        JsonObject? m;
+        // Through the shared JSON layer (duplicate keys, depth); a manifest it refuses goes to Verify.Run, which names the JSON path.
+        try { m = Workbench.Json.JsonInput.ParseObject(File.ReadAllText(path), "a run manifest"); }
+        catch (SpecValidationException) { return null; }
+        if (m?["kind"] is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind != "notebooks") return null;
+        if (m["notebooks"] is not JsonArray list) throw new InvalidDataException($"{path}: $.notebooks must be an array of executed notebooks.");
+        for (int i = 0; i < list.Count; i++)
+        {
+            string at = $"$.notebooks[{i}]";
+            if (list[i] is not JsonObject e) throw new InvalidDataException($"{path}: {at} must be an object.");
+            foreach (var field in new[] { "executed", "source" })
+                if (e[field] is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Length == 0) throw new InvalidDataException($"{path}: {at}.{field} must be a non-empty string.");
+            foreach (var field in new[] { "sourceSha256", "commit", "library" })
+                if (e[field] is not null && (e[field] is not JsonValue v || !v.TryGetValue<string>(out _))) throw new InvalidDataException($"{path}: {at}.{field} must be a string.");
+            if (e["parameters"] is not JsonObject pars) throw new InvalidDataException($"{path}: {at}.parameters must be an object (name → value).");
+            foreach (var (name, value) in pars)
+                if (value is not JsonValue pv || !pv.TryGetValue<string>(out _)) throw new InvalidDataException($"{path}: {at}.parameters.{name} must be a string.");
+        }
+        return m;
     }
 }

@@ -20,8 +20,8 @@ internal sealed class WorkshopCommand : CliCommand
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(card)!;
-            if (!File.Exists(path)) throw new UsageException($"Workshop card '{path}' does not exist (cards are in notebooks/workshop/cards).");
-            var c = WorkshopCard.Load(path, parse.GetValue(allowOutside));
+            if (!File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"Workshop card '{path}' does not exist (cards are in notebooks/workshop/cards).");
+            var c = WorkshopCard.Load(Inputs.File(path, "CARD"), parse.GetValue(allowOutside));
             var ci = CultureInfo.InvariantCulture;
             if (parse.GetValue(step) is not int n)
             {
@@ -40,9 +40,10 @@ internal sealed class WorkshopCommand : CliCommand
             if (n < 1 || n > c.Steps.Count) throw new UsageException($"--step must be between 1 and {c.Steps.Count}; got {n}.");
             var st = c.Steps[n - 1];
             if (st.Scenario is null) throw new UsageException($"Step {n} ('{st.Title}') is a discussion step: it runs no scenario.");
+            string? dir = parse.GetValue(output) is string o ? Outputs.Folder(o, "--out") : null;
             Console.Out.WriteLine($"Step {n}: {st.Title}\n{st.Activity}\nLook at: {st.Look}\n");
             var result = Simulation.Run(st.Scenario);
-            if (parse.GetValue(output) is string dir) result.Write(dir);
+            if (dir is not null) result.Write(dir);
             Console.Out.WriteLine("baseline (mean over replicates)");
             foreach (var g in result.Rows.Where(r => r.Arm == "baseline").GroupBy(r => (r.System, r.Party)))
                 Console.Out.WriteLine($"  {g.Key.System,-10} {g.Key.Party,-8} share {g.Average(r => r.Share) * 100,5:F1}%  seats {g.Average(r => r.Seats),5:F1}");

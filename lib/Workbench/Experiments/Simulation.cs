@@ -245,8 +245,14 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
     private static JsonObject Json(Estimate e) => new() { ["mean"] = Round(e.Mean), ["low"] = Round(e.Low), ["high"] = Round(e.High) };
     private static JsonNode Round(double v) => JsonValue.Create(Math.Round(v, 6))!;
 
-    /// <summary>The manifest: scenario hash, seeds, library version and git commit (no clock time, so it too is reproducible).</summary>
-    public JsonObject Manifest()
+    /// <summary>The manifest: scenario hash, seeds, library version and git commit (no clock time, so it too is reproducible); the result files are listed by name.</summary>
+    public JsonObject Manifest() => Manifest(null);
+
+    /// <summary>
+    /// The manifest, recording the SHA-256 of each written result file (<c>files</c>: name → hash), so that <c>workbench verify</c>
+    /// notices a file changed after the run. Without hashes, <c>files</c> is the list of names (as manifests before hashes were recorded).
+    /// </summary>
+    public JsonObject Manifest(IReadOnlyDictionary<string, string>? fileSha256)
     {
         var (version, commit) = Simulation.LibraryVersion();
         return new JsonObject
@@ -257,7 +263,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             ["systems"] = new JsonArray(Scenario.Systems.Select(s => (JsonNode?)JsonValue.Create(s.Name)).ToArray()),
             ["arms"] = new JsonArray(Scenario.Arms.Select(a => (JsonNode?)JsonValue.Create(a.Name)).ToArray()),
             ["library"] = version, ["commit"] = commit, ["sdk"] = Simulation.BuildEnvironment().Sdk,
-            ["files"] = new JsonArray("results.csv", "results.parquet", "summary.json"),
+            ["files"] = fileSha256 is null ? new JsonArray("results.csv", "results.parquet", "summary.json")
+                : new JsonObject(fileSha256.Select(kv => KeyValuePair.Create(kv.Key, (JsonNode?)kv.Value))),
             // What `workbench verify` reruns: the scenario with every referenced file inlined, and the overrides applied to it.
             ["kind"] = "simulation", ["scenarioJson"] = JsonNode.Parse(Scenario.SelfContainedJson),
             ["overrides"] = new JsonObject { ["replicates"] = Scenario.Replicates, ["seed"] = Scenario.Seed, ["voters"] = Scenario.Voters },
@@ -313,15 +320,30 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         await rg.WriteAsync<long>(f[11], Rows.Select(x => x.Contacts).ToArray().AsMemory());
     }
 
+    /// <summary>The bytes of results.csv, results.parquet and summary.json, in that order (what <see cref="Write"/> writes and <c>workbench verify</c> compares).</summary>
+    public IReadOnlyList<KeyValuePair<string, byte[]>> OutputFiles()
+    {
+        var utf8 = new UTF8Encoding(false);
+        using var parquet = new MemoryStream();
+        WriteParquetAsync(parquet).GetAwaiter().GetResult();
+        var pretty = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        return
+        [
+            KeyValuePair.Create("results.csv", utf8.GetBytes(ToCsv())),
+            KeyValuePair.Create("results.parquet", parquet.ToArray()),
+            KeyValuePair.Create("summary.json", utf8.GetBytes(Summary().ToJsonString(pretty) + "\n")),
+        ];
+    }
+
     /// <summary>Writes results.csv, results.parquet, summary.json and manifest.json to <paramref name="directory"/>, each atomically (manifest last).</summary>
     public void Write(string directory)
     {
         Directory.CreateDirectory(directory);
-        AtomicFile.WriteAllText(Path.Combine(directory, "results.csv"), ToCsv());
-        AtomicFile.Write(Path.Combine(directory, "results.parquet"), s => WriteParquetAsync(s).GetAwaiter().GetResult());
+        var files = OutputFiles();
+        foreach (var (name, bytes) in files) AtomicFile.Write(Path.Combine(directory, name), s => s.Write(bytes));
         var pretty = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-        AtomicFile.WriteAllText(Path.Combine(directory, "summary.json"), Summary().ToJsonString(pretty) + "\n");
-        AtomicFile.WriteAllText(Path.Combine(directory, "manifest.json"), Manifest().ToJsonString(pretty) + "\n");
+        var hashes = files.ToDictionary(f => f.Key, f => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f.Value)));
+        AtomicFile.WriteAllText(Path.Combine(directory, "manifest.json"), Manifest(hashes).ToJsonString(pretty) + "\n");
     }
 
     /// <summary>An HTML table of the effects (for notebooks).</summary>

@@ -209,9 +209,16 @@ public static class Sweep
             int n = items[k];
             if (IsDone(ShardDirectory(directory, k), plan)) return new ShardStatus(k, ShardState.Done, n, null);
             var failed = FailedPath(directory, k);
-            if (File.Exists(failed)) return new ShardStatus(k, ShardState.Failed, n, JsonNode.Parse(File.ReadAllText(failed))?["error"]?.GetValue<string>());
+            if (File.Exists(failed)) return new ShardStatus(k, ShardState.Failed, n, FailureMessage(failed));
             return new ShardStatus(k, ShardState.Missing, n, null);
         }).ToArray();
+    }
+
+    /// <summary>The error recorded in a shard's failure record (a damaged record is reported as such, not thrown).</summary>
+    private static string FailureMessage(string path)
+    {
+        try { return JsonNode.Parse(File.ReadAllText(path)) is JsonObject o && o["error"] is JsonValue v && v.TryGetValue<string>(out var e) ? e : $"{path} records no error message"; }
+        catch (JsonException) { return $"{path} is not valid JSON"; }
     }
 
     /// <summary>Merges every shard into one results table (DIR/results.parquet, results.csv, manifest.json, or into <paramref name="outDirectory"/>); refuses while shards are missing or failed.</summary>
@@ -224,14 +231,7 @@ public static class Sweep
         var notDone = Status(plan, directory).Where(s => s.State != ShardState.Done).ToArray();
         if (notDone.Length > 0) throw new SweepIncompleteException(notDone);
         var parts = new List<ColumnTable>();
-        for (int k = 0; k < plan.Shards; k++)
-        {
-            var dir = ShardDirectory(directory, k);
-            var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")))!;
-            var parquet = Path.Combine(dir, "results.parquet");
-            if (FileSha256(parquet) != manifest["resultsSha256"]!.GetValue<string>()) throw new InvalidDataException($"{parquet} does not match the SHA-256 in its manifest: the file was changed or damaged. Delete {dir} and rerun shard {k}.");
-            parts.Add(ColumnTable.ReadParquet(parquet));
-        }
+        for (int k = 0; k < plan.Shards; k++) parts.Add(ReadShard(plan, directory, k));
         var all = ColumnTable.Concat(parts);
         var item = (int[])all["item"].Values;
         var order = Enumerable.Range(0, all.RowCount).OrderBy(i => item[i]).ToArray(); // stable: rows of an item keep their order
@@ -326,10 +326,57 @@ public static class Sweep
     {
         var m = Path.Combine(shardDir, "manifest.json");
         if (!File.Exists(m) || !File.Exists(Path.Combine(shardDir, "results.parquet"))) return false;
-        var manifest = JsonNode.Parse(File.ReadAllText(m));
-        if (manifest?["planSha256"]?.GetValue<string>() != plan.PlanSha256)
-            throw new InvalidDataException($"{shardDir} was written for a different plan (plan SHA-256 {manifest?["planSha256"]}); delete it or plan into a new folder.");
+        var manifest = ReadShardManifest(m);
+        if (Text(manifest, "planSha256", m) != plan.PlanSha256)
+            throw new InvalidDataException($"{shardDir} was written for a different plan (plan SHA-256 {manifest["planSha256"]}); delete it or plan into a new folder.");
         return true;
+    }
+
+    /// <summary>A shard's manifest.json as an object; an <see cref="InvalidDataException"/> naming the file when it is not one.</summary>
+    private static JsonObject ReadShardManifest(string path)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} is not a JSON object: the shard was damaged; delete its folder and rerun the shard.");
+        }
+        catch (JsonException ex) { throw new InvalidDataException($"{path} is not valid JSON ({ex.Message}): the shard was damaged; delete its folder and rerun the shard.", ex); }
+    }
+
+    private static string Text(JsonObject o, string field, string file) =>
+        o[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{file}: $.{field} must be a string; the shard was damaged. Delete its folder and rerun the shard.");
+
+    /// <summary>
+    /// Reads shard <paramref name="k"/>'s results, checking its manifest against the plan (shard number, items, row count) and the
+    /// results file against the SHA-256 the manifest records; any damage is an <see cref="InvalidDataException"/> naming the file.
+    /// </summary>
+    private static ColumnTable ReadShard(SweepPlan plan, string directory, int k)
+    {
+        var dir = ShardDirectory(directory, k);
+        var manifestPath = Path.Combine(dir, "manifest.json");
+        var parquet = Path.Combine(dir, "results.parquet");
+        string Damaged(string what) => $"{manifestPath}: {what}; the shard was changed or damaged. Delete {dir} and rerun shard {k}.";
+        var manifest = ReadShardManifest(manifestPath);
+        if (manifest["shard"] is not JsonValue sv || !sv.TryGetValue<int>(out int shard) || shard != k) throw new InvalidDataException(Damaged($"$.shard is {manifest["shard"]?.ToJsonString() ?? "missing"}, not {k}"));
+        var expected = plan.ItemsOf(k).Select(i => i.Index).Order().ToArray();
+        int[]? items = null;
+        if (manifest["items"] is JsonArray ia)
+        {
+            items = new int[ia.Count];
+            for (int i = 0; i < ia.Count; i++)
+                if (ia[i] is JsonValue iv && iv.TryGetValue<int>(out int x)) items[i] = x; else { items = null; break; }
+        }
+        if (items is null || !items.SequenceEqual(expected)) throw new InvalidDataException(Damaged($"$.items does not list the {expected.Length} items the plan gives shard {k}"));
+        if (manifest["rows"] is not JsonValue rv || !rv.TryGetValue<int>(out int rows) || rows < 0) throw new InvalidDataException(Damaged("$.rows must be a whole number"));
+        if (FileSha256(parquet) != Text(manifest, "resultsSha256", manifestPath)) throw new InvalidDataException($"{parquet} does not match the SHA-256 in its manifest: the file was changed or damaged. Delete {dir} and rerun shard {k}.");
+        ColumnTable table;
+        try { table = ColumnTable.ReadParquet(parquet); }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+        {
+            throw new InvalidDataException($"{parquet} cannot be read ({ex.GetType().Name}: {ex.Message}). Delete {dir} and rerun shard {k}.", ex);
+        }
+        if (table.RowCount != rows) throw new InvalidDataException(Damaged($"$.rows is {rows} but {parquet} holds {table.RowCount} rows"));
+        if (table.Columns.FirstOrDefault(c => c.Name == "item")?.Values is not int[]) throw new InvalidDataException($"{parquet} has no whole-number item column. Delete {dir} and rerun shard {k}.");
+        return table;
     }
 
     internal static string FileSha256(string path)

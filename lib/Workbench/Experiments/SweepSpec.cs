@@ -51,6 +51,36 @@ public sealed class SweepSpec
 {
     /// <summary>Most work items a sweep may have.</summary>
     public const int MaxItems = 1_000_000;
+    /// <summary>Most variants (grid points: the product of the parameters' value counts) a sweep may have; each variant is a whole scenario held in memory.</summary>
+    public const int MaxVariants = 100_000;
+
+    /// <summary>
+    /// The number of variants a sweep's parameter grids expand to (the product of each parameter's value count, counted without
+    /// expanding anything; <see cref="long.MaxValue"/> when it overflows), or null when <paramref name="json"/> is not a JSON object
+    /// with a parameters array (then <see cref="Parse"/> reports what is wrong). Callers check it against <see cref="MaxVariants"/>
+    /// before expanding a sweep of unknown size.
+    /// </summary>
+    public static long? CountVariants(string json)
+    {
+        JsonNode? root;
+        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException) { return null; }
+        if (root is not JsonObject o) return null;
+        if (o["parameters"] is null) return 1;
+        if (o["parameters"] is not JsonArray pa) return null;
+        long product = 1;
+        for (int i = 0; i < pa.Count; i++)
+        {
+            long count = pa[i] switch
+            {
+                JsonObject { } po when po["values"] is JsonArray va => va.Count,
+                JsonObject { } po when po["range"] is JsonObject ro => Range(ro, "$", []).LongCount(),
+                _ => 1,
+            };
+            product = count == 0 ? product : product > long.MaxValue / count ? long.MaxValue : product * count;
+        }
+        return product;
+    }
     private static readonly string[] Known = ["name", "description", "base", "parameters", "replicates", "seed"];
     /// <summary>Columns of the results table that parameter names may not take.</summary>
     public static readonly string[] FixedColumns = ["item", "variant", "replicate", "seed", "arm", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts", "gallagher", "enpSeats", "informationGini"];
@@ -295,8 +325,12 @@ public sealed class SweepSpec
             tokens.Add(b < 0 ? part : part[..b]);
             if (b >= 0)
                 foreach (Match m in Regex.Matches(part[b..], @"\[(\d+)\]"))
-                    if (int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var index)) tokens.Add(index);
-                    else return $"the index [{m.Groups[1].Value}] in '{path}' is too large.";
+                {
+                    // An index beyond int (e.g. [99999999999]) cannot exist in any array: a problem to report, not an overflow.
+                    if (!int.TryParse(m.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                        return $"the index [{m.Groups[1].Value}] in '{path}' is too large (at most {int.MaxValue}).";
+                    tokens.Add(index);
+                }
         }
         JsonNode node = doc;
         for (int t = 0; t < tokens.Count; t++)

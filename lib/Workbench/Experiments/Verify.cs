@@ -1,4 +1,6 @@
+using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Workbench.Experiments;
@@ -23,7 +25,7 @@ public sealed record VerifyReport(string Kind, long FiguresCompared, IReadOnlyLi
 }
 
 /// <summary>
-/// What <c>workbench verify</c> reads from a run's manifest.json (written by <see cref="SimulationResult.Manifest"/> and
+/// What <c>workbench verify</c> reads from a run's manifest.json (written by <see cref="SimulationResult.Manifest()"/> and
 /// <see cref="SweepResult.Manifest"/>): provenance, the kind of run, and what to rerun. Parsed through the shared JSON layer:
 /// every problem is a <see cref="SpecValidationException"/> naming its JSON path.
 /// </summary>
@@ -81,7 +83,12 @@ public sealed record RunManifest(string Kind, string? Library, string? Commit, s
 /// </summary>
 public static class Verify
 {
-    /// <summary>Reruns the run recorded in <paramref name="directory"/>/manifest.json and compares its results.csv figure by figure.</summary>
+    /// <summary>
+    /// Reruns the run recorded in <paramref name="directory"/>/manifest.json and compares every output file the manifest lists
+    /// (results.csv and, when listed, results.parquet and summary.json) with the rerun's, figure by figure; a file whose SHA-256 no
+    /// longer matches the one recorded is noted. A malformed manifest is a <see cref="SpecValidationException"/> or an
+    /// <see cref="InvalidDataException"/> naming the JSON path.
+    /// </summary>
     /// <param name="directory">The run's folder.</param><param name="threads">Worker threads.</param><param name="log">Progress messages.</param>
     /// <param name="cancellationToken">Cancels the rerun.</param>
     /// <param name="allowOutsidePaths">Let files named in the recorded scenario or sweep lie outside the run's folder and the project's data folders.</param>
@@ -89,53 +96,170 @@ public static class Verify
     {
         var manifestPath = Path.Combine(directory, "manifest.json");
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"'{directory}' holds no manifest.json: verify a folder written by 'workbench simulate --out' or 'workbench sweep merge'.", manifestPath);
-        RunManifest manifest;
-        try { manifest = RunManifest.Parse(File.ReadAllText(manifestPath)); }
+        // Every field checked through the shared JSON layer first (a SpecValidationException naming the JSON path), then read.
+        try { RunManifest.Parse(File.ReadAllText(manifestPath)); }
         catch (SpecValidationException ex) { throw new SpecValidationException(ex.Errors.Select(e => e with { Path = $"{manifestPath} {e.Path}" }).ToArray()); }
+        var manifest = ReadManifest(manifestPath);
         var notes = new List<string>();
         var (version, commit) = Simulation.LibraryVersion();
         var (sdk, _) = Simulation.BuildEnvironment();
         void Note(string what, string? recorded, string now) { if (recorded is not null && recorded != now) notes.Add($"recorded with {what} {recorded}; rerun with {now}"); }
-        Note("library", manifest.Library, version);
-        Note("commit", manifest.Commit, commit);
-        Note("SDK", manifest.Sdk, sdk);
-        string kind = manifest.Kind;
+        Note("library", OptionalText(manifest, "library", manifestPath), version);
+        Note("commit", OptionalText(manifest, "commit", manifestPath), commit);
+        Note("SDK", OptionalText(manifest, "sdk", manifestPath), sdk);
+        string kind = OptionalText(manifest, "kind", manifestPath) ?? throw new InvalidDataException($"{manifestPath} has no \"kind\": it was written by an older Workbench, before manifests recorded what to rerun.");
+        var listed = ListedFiles(manifest, manifestPath);
         string csvPath = Path.Combine(directory, "results.csv");
         if (!File.Exists(csvPath)) throw new FileNotFoundException($"'{directory}' holds no results.csv to compare with.", csvPath);
-        string rerun;
+        IReadOnlyList<KeyValuePair<string, byte[]>> rerun;
         string[] keys;
         switch (kind)
         {
             case "simulation":
             {
-                var scenario = Scenario.Parse(manifest.Run, directory, allowOutsidePaths).With(manifest.Replicates, manifest.Seed, manifest.Voters);
+                var scenarioJson = Required<JsonObject>(manifest, "scenarioJson", "an object", manifestPath);
+                var o = Required<JsonObject>(manifest, "overrides", "an object", manifestPath);
+                int replicates = RequiredInt(o, "overrides", "replicates", manifestPath), seed = RequiredInt(o, "overrides", "seed", manifestPath), voters = RequiredInt(o, "overrides", "voters", manifestPath);
+                Scenario scenario;
+                try { scenario = Scenario.Parse(scenarioJson.ToJsonString(), directory, allowOutsidePaths).With(replicates, seed, voters); }
+                catch (ArgumentException ex) { throw new InvalidDataException($"{manifestPath}: $.scenarioJson / $.overrides do not describe a valid run: {ex.Message}", ex); }
                 log?.Report($"rerunning scenario '{scenario.Name}': {scenario.Replicates} replicates of {scenario.Voters:N0} voters");
-                var result = Simulation.Run(scenario, threads, cancellationToken: cancellationToken);
-                rerun = result.ToCsv();
+                rerun = Simulation.Run(scenario, threads, cancellationToken: cancellationToken).OutputFiles();
                 keys = ["arm", "replicate", "system", "party"];
-                var summaryPath = Path.Combine(directory, "summary.json");
-                if (File.Exists(summaryPath))
-                {
-                    var pretty = new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-                    var diffs = CompareSummary(File.ReadAllText(summaryPath), result.Summary().ToJsonString(pretty) + "\n");
-                    var csvReport = Compare("results.csv", File.ReadAllText(csvPath), rerun, keys);
-                    return new VerifyReport(kind, csvReport.Compared + diffs.Compared, [.. csvReport.Differences, .. diffs.Differences], notes);
-                }
                 break;
             }
             case "sweep":
             {
-                var spec = SweepSpec.Parse(manifest.Run, directory, allowOutsidePaths);
+                var sweepJson = Required<JsonObject>(manifest, "sweepJson", "an object", manifestPath);
+                if (SweepSpec.CountVariants(sweepJson.ToJsonString()) is long variants && variants > SweepSpec.MaxVariants)
+                    throw new InvalidDataException($"{manifestPath}: $.sweepJson.parameters give {variants:N0} variants; at most {SweepSpec.MaxVariants:N0} are allowed.");
+                SweepSpec spec;
+                try { spec = SweepSpec.Parse(sweepJson.ToJsonString(), directory, allowOutsidePaths); }
+                catch (ArgumentException ex) { throw new InvalidDataException($"{manifestPath}: $.sweepJson is not a valid sweep: {ex.Message}", ex); }
                 log?.Report($"rerunning sweep '{spec.Name}': {spec.ItemCount} items");
-                rerun = Sweep.Run(spec, threads, cancellationToken: cancellationToken).Table.ToCsv();
+                var table = Sweep.Run(spec, threads, cancellationToken: cancellationToken).Table;
+                using var parquet = new MemoryStream();
+                table.WriteParquetAsync(parquet, cancellationToken).GetAwaiter().GetResult();
+                rerun = [KeyValuePair.Create("results.csv", new UTF8Encoding(false).GetBytes(table.ToCsv())), KeyValuePair.Create("results.parquet", parquet.ToArray())];
                 keys = ["item", "arm", "system", "party"];
                 break;
             }
-            default: throw new InvalidDataException($"{manifestPath}: unknown kind '{kind}' (known: simulation, sweep).");
+            default: throw new InvalidDataException($"{manifestPath}: $.kind: unknown kind '{kind}' (known: simulation, sweep).");
         }
-        var report = Compare("results.csv", File.ReadAllText(csvPath), rerun, keys);
-        return new VerifyReport(kind, report.Compared, report.Differences, notes);
+        long compared = 0;
+        var diffs = new List<FigureDifference>();
+        foreach (var (name, recordedSha) in listed)
+        {
+            var path = Path.Combine(directory, name);
+            if (!File.Exists(path)) { diffs.Add(new(name, 0, "", "file", "(missing)", "(written by the rerun)")); continue; }
+            var disk = File.ReadAllBytes(path);
+            if (recordedSha is not null && Convert.ToHexStringLower(SHA256.HashData(disk)) != recordedSha)
+                notes.Add($"{name} was changed after the run: its SHA-256 no longer matches the one in manifest.json");
+            var again = rerun.FirstOrDefault(f => f.Key == name).Value;
+            if (again is null) { notes.Add($"{name} is not recomputed by a {kind} rerun; not compared"); continue; }
+            var (n, d) = CompareFile(name, disk, again, keys);
+            compared += n;
+            diffs.AddRange(d);
+        }
+        return new VerifyReport(kind, compared, diffs, notes);
     }
+
+    /// <summary>Compares one recorded output file with the rerun's bytes: CSV cell by cell, JSON value by value, Parquet by its values; a byte difference nothing else explains is reported for the file as a whole.</summary>
+    private static (long Compared, List<FigureDifference> Differences) CompareFile(string name, byte[] recorded, byte[] rerun, IReadOnlyList<string> keys)
+    {
+        var utf8 = new UTF8Encoding(false);
+        long compared;
+        List<FigureDifference> diffs;
+        switch (Path.GetExtension(name).ToLowerInvariant())
+        {
+            case ".csv":
+            {
+                var r = Compare(name, utf8.GetString(recorded), utf8.GetString(rerun), keys);
+                (compared, diffs) = (r.Compared, [.. r.Differences]);
+                break;
+            }
+            case ".json":
+            {
+                try { var r = CompareSummary(name, utf8.GetString(recorded), utf8.GetString(rerun)); (compared, diffs) = (r.Compared, [.. r.Differences]); }
+                catch (JsonException ex) { return (1, [new(name, 0, "", "file", $"not valid JSON ({ex.Message})", "valid JSON")]); }
+                break;
+            }
+            case ".parquet":
+            {
+                if (recorded.AsSpan().SequenceEqual(rerun))
+                {
+                    var t = Tables.ColumnTable.ReadParquetAsync(new MemoryStream(rerun)).GetAwaiter().GetResult();
+                    return ((long)t.RowCount * t.Columns.Count, []);
+                }
+                Tables.ColumnTable a;
+                try { a = Tables.ColumnTable.ReadParquetAsync(new MemoryStream(recorded)).GetAwaiter().GetResult(); }
+                catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
+                {
+                    return (1, [new(name, 0, "", "file", $"unreadable ({ex.GetType().Name}: {ex.Message})", $"{rerun.Length:N0} bytes, SHA-256 {Sha(rerun)}")]);
+                }
+                var b = Tables.ColumnTable.ReadParquetAsync(new MemoryStream(rerun)).GetAwaiter().GetResult();
+                var r = Compare(name, a.ToCsv(), b.ToCsv(), keys);
+                (compared, diffs) = (r.Compared, [.. r.Differences]);
+                break;
+            }
+            default:
+                compared = 1;
+                diffs = [];
+                break;
+        }
+        if (diffs.Count == 0 && !recorded.AsSpan().SequenceEqual(rerun))
+            diffs.Add(new(name, 0, "", "bytes", $"{recorded.Length:N0} bytes, SHA-256 {Sha(recorded)}", $"{rerun.Length:N0} bytes, SHA-256 {Sha(rerun)}"));
+        return (compared, diffs);
+    }
+
+    private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    /// <summary>manifest.json as a JSON object; an <see cref="InvalidDataException"/> naming the file otherwise.</summary>
+    private static JsonObject ReadManifest(string path)
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(File.ReadAllText(path)); }
+        catch (JsonException ex) { throw new InvalidDataException($"{path} is not valid JSON: {ex.Message}", ex); }
+        return node as JsonObject ?? throw new InvalidDataException($"{path}: $ must be a JSON object.");
+    }
+
+    /// <summary>The output files a manifest lists, with their recorded SHA-256 when it has one: "files" is an object (name → hash) or, in manifests written before hashes were recorded, an array of names; without "files", results.csv.</summary>
+    private static List<(string Name, string? Sha256)> ListedFiles(JsonObject manifest, string manifestPath)
+    {
+        var list = new List<(string, string?)>();
+        switch (manifest["files"])
+        {
+            case null: list.Add(("results.csv", null)); break;
+            case JsonArray names:
+                for (int i = 0; i < names.Count; i++)
+                    list.Add((names[i] is JsonValue v && v.TryGetValue<string>(out var n) ? n : throw new InvalidDataException($"{manifestPath}: $.files[{i}] must be a file name (a string)."), null));
+                break;
+            case JsonObject hashes:
+                foreach (var (n, h) in hashes)
+                    list.Add((n, h is JsonValue v && v.TryGetValue<string>(out var sha) && sha.Length == 64 ? sha : throw new InvalidDataException($"{manifestPath}: $.files.{n} must be a SHA-256 (64 hex digits).")));
+                break;
+            default: throw new InvalidDataException($"{manifestPath}: $.files must be an object (file name → SHA-256) or an array of file names.");
+        }
+        foreach (var (n, _) in list)
+            if (n.Length == 0 || n != Path.GetFileName(n) || n is "." or ".." || n == "manifest.json")
+                throw new InvalidDataException($"{manifestPath}: $.files: '{n}' is not the name of a result file in the folder.");
+        if (!list.Any(f => f.Item1 == "results.csv")) list.Insert(0, ("results.csv", null));
+        return list;
+    }
+
+    private static string? OptionalText(JsonObject o, string field, string file) => o[field] switch
+    {
+        null => null,
+        JsonValue v when v.TryGetValue<string>(out var s) => s,
+        _ => throw new InvalidDataException($"{file}: $.{field} must be a string."),
+    };
+
+    private static T Required<T>(JsonObject o, string field, string what, string file) where T : JsonNode =>
+        o[field] as T ?? throw new InvalidDataException($"{file}: $.{field} {(o[field] is null ? "is missing" : "has the wrong type")}; it must be {what}.");
+
+    private static int RequiredInt(JsonObject o, string parent, string field, string file) =>
+        o[field] is JsonValue v && v.TryGetValue<int>(out var x) ? x
+            : throw new InvalidDataException($"{file}: $.{parent}.{field} {(o[field] is null ? "is missing" : "has the wrong type")}; it must be a whole number.");
 
     /// <summary>Compares two CSV texts cell by cell, labelling rows by their key columns.</summary>
     public static (long Compared, IReadOnlyList<FigureDifference> Differences) Compare(string file, string recorded, string rerun, IReadOnlyList<string> keys)
@@ -160,7 +284,7 @@ public static class Verify
         return (compared, diffs);
     }
 
-    private static (long Compared, IReadOnlyList<FigureDifference> Differences) CompareSummary(string recorded, string rerun)
+    private static (long Compared, IReadOnlyList<FigureDifference> Differences) CompareSummary(string file, string recorded, string rerun)
     {
         var diffs = new List<FigureDifference>();
         long n = 0;
@@ -170,16 +294,16 @@ public static class Verify
             {
                 case JsonObject ox when y is JsonObject oy:
                     foreach (var (k, v) in ox) Walk(v, oy[k], $"{path}.{k}");
-                    foreach (var (k, v) in oy) if (!ox.ContainsKey(k)) diffs.Add(new("summary.json", 0, "", $"{path}.{k}", "(absent)", v?.ToJsonString() ?? "null"));
+                    foreach (var (k, v) in oy) if (!ox.ContainsKey(k)) diffs.Add(new(file, 0, "", $"{path}.{k}", "(absent)", v?.ToJsonString() ?? "null"));
                     break;
                 case JsonArray ax when y is JsonArray ay:
-                    if (ax.Count != ay.Count) diffs.Add(new("summary.json", 0, "", path + ".length", ax.Count.ToString(), ay.Count.ToString()));
+                    if (ax.Count != ay.Count) diffs.Add(new(file, 0, "", path + ".length", ax.Count.ToString(), ay.Count.ToString()));
                     for (int i = 0; i < Math.Min(ax.Count, ay.Count); i++) Walk(ax[i], ay[i], $"{path}[{i}]");
                     break;
                 default:
                     n++;
                     string sx = x?.ToJsonString() ?? "null", sy = y?.ToJsonString() ?? "null";
-                    if (sx != sy) diffs.Add(new("summary.json", 0, "", path, sx, sy));
+                    if (sx != sy) diffs.Add(new(file, 0, "", path, sx, sy));
                     break;
             }
         }

@@ -153,7 +153,10 @@ public static class JsonInput
         if (m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) && Regex.Match(m, "'([^']*)'") is { Success: true } dm)
             return $"the key '{dm.Groups[1].Value}' appears twice in one object{at}; each key may appear once.";
         if (m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return $"a key appears twice in one object{at}; each key may appear once.";
-        if (m.Contains("depth", StringComparison.OrdinalIgnoreCase)) return $"nested deeper than {MaxDepth} levels{at}.";
+        // "The maximum configured depth of 64 has been exceeded" — not "Expected depth to be zero at the end of the JSON
+        // payload", which is a document that ends before its objects and arrays are closed.
+        if (m.Contains("maximum configured depth", StringComparison.OrdinalIgnoreCase)) return $"nested deeper than {MaxDepth} levels{at}.";
+        if (m.Contains("depth to be zero", StringComparison.OrdinalIgnoreCase)) return $"not valid JSON{at}: the document ends before every object and array is closed.";
         // The reader's own message quotes the offending character; a file that is not JSON must not be echoed.
         return $"not valid JSON{at}: expected {what}.";
     }

@@ -25,3 +25,33 @@ module Cli =
         let d = Path.Combine(Path.GetTempPath(), "wb-test-" + Guid.NewGuid().ToString("N"))
         Directory.CreateDirectory d |> ignore
         d
+
+    /// The built `workbench` tool (Workbench.Cli.dll beside the tests), for tests that need a real process (kill, memory limits).
+    let dll = Path.Combine(AppContext.BaseDirectory, "Workbench.Cli.dll")
+    let private dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with | null | "" -> "dotnet" | p -> p
+
+    /// Starts `workbench args` as its own process with extra environment variables (stdout and stderr redirected).
+    let start (args: string list) (env: (string * string) list) =
+        let psi = Diagnostics.ProcessStartInfo(dotnet, dll :: args, RedirectStandardOutput = true, RedirectStandardError = true)
+        for k, v in env do psi.Environment.[k] <- v
+        Diagnostics.Process.Start psi
+
+    /// Runs `workbench args` as its own process; returns the exit code, stdout and stderr (killed and failed after the timeout).
+    let runProcess (args: string list) (env: (string * string) list) (timeoutMs: int) =
+        use p = start args env
+        let out = p.StandardOutput.ReadToEndAsync()
+        let err = p.StandardError.ReadToEndAsync()
+        if not (p.WaitForExit timeoutMs) then
+            (try p.Kill true with _ -> ())
+            failwithf "workbench %s did not finish in %d ms" (String.Join(" ", args)) timeoutMs
+        p.ExitCode, out.Result, err.Result
+
+    /// Every file and folder under `dir` (relative paths, sorted): to check that a failed command added nothing.
+    let entries (dir: string) =
+        if Directory.Exists dir then Directory.GetFileSystemEntries(dir, "*", SearchOption.AllDirectories) |> Array.map (fun p -> Path.GetRelativePath(dir, p)) |> Array.sort
+        else [||]
+
+    /// A test needs root's `mount` (a small tmpfs): skipped with a message on a machine that does not allow it, failed in CI (`CI=true`).
+    let requireMount (why: string) =
+        if Environment.GetEnvironmentVariable "CI" = "true" then Expecto.Tests.failtestf "%s: mount is not permitted here; CI runs the tests as root, where it must be." why
+        else Expecto.Tests.skiptestf "%s: mount is not permitted here (run as root to include this test)." why
