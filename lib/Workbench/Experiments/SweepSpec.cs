@@ -50,7 +50,7 @@ public sealed class SweepSpec
 {
     /// <summary>Most work items a sweep may have.</summary>
     public const int MaxItems = 1_000_000;
-    private static readonly string[] Known = ["name", "description", "base", "parameters", "replicates", "seed"];
+    private static readonly string[] Known = ["name", "description", "base", "parameters", "points", "replicates", "seed"];
     /// <summary>Columns of the results table that parameter names may not take.</summary>
     public static readonly string[] FixedColumns = ["item", "variant", "replicate", "seed", "arm", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts", "gallagher", "enpSeats", "informationGini"];
 
@@ -158,7 +158,11 @@ public sealed class SweepSpec
             catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Path = "$.base" + e.Path.TrimStart('$') })); }
         }
 
-        // Parameters.
+        // Parameters. With "points" the variants are the listed points (an explicit design, e.g. a sensitivity analysis's
+        // sample); otherwise the Cartesian product of each parameter's values.
+        var pointsArray = root["points"] as JsonArray;
+        if (root["points"] is not null and not JsonArray) errors.Add(new("$.points", "must be an array of points, each an array with one value per parameter."));
+        bool explicitPoints = root["points"] is not null;
         var parameters = new List<SweepParameter>();
         if (root["parameters"] is JsonArray pa)
         {
@@ -177,9 +181,11 @@ public sealed class SweepSpec
                     foreach (var x in va) if (x is null) errors.Add(new(at + ".values", "values may not be null.")); else values.Add(x.DeepClone());
                 }
                 else if (po["range"] is JsonObject ro && po["values"] is null) values.AddRange(Range(ro, at + ".range", errors));
+                else if (explicitPoints && po["values"] is null && po["range"] is null) values.AddRange(PointColumn(pointsArray, i));
+                else if (explicitPoints) errors.Add(new(at, "with \"points\" a parameter has only a name and a path; its values are the points' column."));
                 else errors.Add(new(at, "give either values [..] or range { from, to, step | count }."));
-                if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal))) errors.Add(new(at + ".values", "needs at least one value."));
-                if (values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
+                if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal)) && !explicitPoints) errors.Add(new(at + ".values", "needs at least one value."));
+                if (!explicitPoints && values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
                 if (path == "voters" && values.Any(x => x.GetValueKind() != JsonValueKind.Number || SweepParameter.Number(x) is var vv && (vv != Math.Floor(vv) || vv < 1000 || vv > 50_000_000)))
                     errors.Add(new(at + ".values", "voters must be whole numbers between 1,000 and 50,000,000."));
                 if (FixedColumns.Contains(name)) errors.Add(new(at + ".name", $"'{name}' is a column of the results; choose another name."));
@@ -195,7 +201,8 @@ public sealed class SweepSpec
             errors.Add(new("$.replicates", "must be a whole number between 1 and 100,000."));
         if (root["seed"] is JsonNode sn && (sn.GetValueKind() != JsonValueKind.Number || !sn.AsValue().TryGetValue(out seed)))
             errors.Add(new("$.seed", "must be a 32-bit integer."));
-        long points = parameters.Aggregate(1L, (acc, p) => Math.Min(acc * Math.Max(1, p.Values.Count), long.MaxValue / 1_000_000));
+        if (pointsArray is not null) CheckPoints(pointsArray, parameters.Count, errors);
+        long points = pointsArray is not null ? pointsArray.Count : parameters.Aggregate(1L, (acc, p) => Math.Min(acc * Math.Max(1, p.Values.Count), long.MaxValue / 1_000_000));
         if (points * replicates > MaxItems) errors.Add(new("$.parameters", $"the sweep has {points} variants × {replicates} replicates = {points * replicates} items; at most {MaxItems:N0} are allowed."));
         Workbench.Parameters.ThrowIfAny(errors);
 
@@ -206,7 +213,8 @@ public sealed class SweepSpec
         {
             var values = new JsonNode[parameters.Count];
             int rest = k;
-            for (int i = parameters.Count - 1; i >= 0; i--) { values[i] = parameters[i].Values[rest % parameters[i].Values.Count]; rest /= parameters[i].Values.Count; }
+            if (pointsArray is not null) for (int i = 0; i < parameters.Count; i++) values[i] = parameters[i].Values[k];
+            else for (int i = parameters.Count - 1; i >= 0; i--) { values[i] = parameters[i].Values[rest % parameters[i].Values.Count]; rest /= parameters[i].Values.Count; }
             var doc = (JsonObject)baseJson!.DeepClone();
             int? voters = null;
             string label = string.Join(", ", parameters.Select((p, i) => $"{p.Name}={SweepParameter.Text(values[i])}"));
@@ -237,6 +245,20 @@ public sealed class SweepSpec
             Parameters = parameters, Variants = variants, Replicates = replicates, Seed = seed,
             BaseDirectory = scenarioDir, CanonicalJson = canonical.ToJsonString(),
         };
+    }
+
+    /// <summary>Column <paramref name="i"/> of the points (values of parameter i, one per point; malformed points are reported by <see cref="CheckPoints"/>).</summary>
+    private static IEnumerable<JsonNode> PointColumn(JsonArray? points, int i) =>
+        points is null ? [] : points.Select(p => p is JsonArray a && i < a.Count && a[i] is JsonNode v ? v.DeepClone() : JsonValue.Create(0));
+
+    private static void CheckPoints(JsonArray points, int parameters, List<ValidationError> errors)
+    {
+        if (points.Count == 0) errors.Add(new("$.points", "needs at least one point."));
+        for (int k = 0; k < points.Count && errors.Count < 50; k++)
+        {
+            if (points[k] is not JsonArray a || a.Count != parameters) errors.Add(new($"$.points[{k}]", $"must be an array of {parameters} value(s), one per parameter; got {points[k]?.ToJsonString() ?? "null"}."));
+            else for (int i = 0; i < a.Count; i++) if (a[i] is null) errors.Add(new($"$.points[{k}][{i}]", "values may not be null."));
+        }
     }
 
     private static readonly Regex PathSyntax = new(@"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$", RegexOptions.CultureInvariant);
