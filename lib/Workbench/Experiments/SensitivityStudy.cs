@@ -56,15 +56,26 @@ public sealed class SensitivityStudy
         foreach (var m in parsed)
             if (spec.Parameters.Any(p => p.Name == m.Name) || SensitivityResult.FixedColumns.Contains(m.Name))
                 throw new ArgumentException($"The metric '{m.Name}' has the name of a parameter or of a runs-table column; rename the parameter.");
-        var sweep = SweepSpec.Parse(SweepJson(scenario, spec, design).ToJsonString(), baseDirectory);
+        var sweep = SweepSpec.Parse(SweepJson(scenario, spec, design, parsed).ToJsonString(), baseDirectory);
         return new SensitivityStudy(scenario, spec, design, parsed, sweep, bootstrap);
     }
 
-    /// <summary>The sweep of the design: the scenario (self-contained, patched) as base, one path per parameter, one point per run.</summary>
-    private static JsonObject SweepJson(Scenario scenario, SensitivitySpec spec, SensitivityDesign design)
+    /// <summary>
+    /// The sweep of the design: the scenario (self-contained, patched) as base, one path per parameter, one point per run.
+    /// Arms after the last one a metric compares or a parameter sets are left out of the runs: each arm's draws derive
+    /// from its own index, so the earlier arms' results are exactly those of the whole scenario, at less cost.
+    /// </summary>
+    private static JsonObject SweepJson(Scenario scenario, SensitivitySpec spec, SensitivityDesign design, IReadOnlyList<SensitivityMetric> metrics)
     {
         var baseJson = JsonNode.Parse(scenario.SelfContainedJson)!.AsObject();
         if (spec.Patch is not null) SensitivitySpec.MergePatch(baseJson, spec.Patch);
+        if (baseJson["arms"] is JsonArray arms)
+        {
+            int keep = metrics.Max(m => scenario.Arms.ToList().FindIndex(a => a.Name == m.Arm));
+            foreach (var p in spec.Parameters)
+                if (System.Text.RegularExpressions.Regex.Match(p.Path, @"^arms\[(\d+)\]") is { Success: true } am) keep = Math.Max(keep, int.Parse(am.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            while (arms.Count > keep + 1) arms.RemoveAt(arms.Count - 1);
+        }
         var points = new JsonArray();
         foreach (var values in design.Values)
             points.Add(new JsonArray(values.Select((v, i) => (JsonNode?)spec.Parameters[i].ToJson(v)).ToArray()));
