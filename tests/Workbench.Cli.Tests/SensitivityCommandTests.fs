@@ -81,15 +81,15 @@ let tests =
             usage [ scenario; "--parameters"; parameters ] "--samples"
             usage [ scenario; "--parameters"; parameters; "--samples"; "8"; "--method"; "fast" ] "--method must be sobol or morris; got 'fast'"
             usage [ scenario; "--parameters"; parameters; "--samples"; "1" ] "--samples must be between 2"
-            usage [ scenario; "--parameters"; parameters; "--samples"; "8"; "--metrics"; "seatGain:Purple" ] "--metrics: Metric 'seatGain:Purple': 'Purple' is not a party"
+            usage [ scenario; "--parameters"; parameters; "--samples"; "8"; "--metrics"; "seatGain:Magenta" ] "--metrics: Metric 'seatGain:Magenta': 'Magenta' is not a party"
             usage [ scenario; "--parameters"; parameters; "--samples"; "8"; "--method"; "morris"; "--levels"; "5" ] "--levels must be an even number"
             usage [ "nope.json"; "--parameters"; parameters; "--samples"; "8" ] "Scenario file 'nope.json' does not exist"
             usage [ scenario; "--parameters"; parameters; "--samples"; "8"; "--plan-only" ] "--plan-only needs --out"
             usage [ "--analyse"; Cli.tempDir () ] "sensitivity.json"
             let bad = Path.Combine(Cli.tempDir (), "bad.json")
-            File.WriteAllText(bad, """{ "parameters": [ { "name": "budget", "path": "campaigns[0].budget", "low": 8000, "high": 1000 } ] }""")
+            File.WriteAllText(bad, """{ "parameters": [ { "name": "budget", "path": "arms[0].campaigns[0].budget", "low": 8000, "high": 1000 } ] }""")
             usage [ scenario; "--parameters"; bad; "--samples"; "8" ] "$.parameters[0].high: must be above low (8000); got 1000"
-            File.WriteAllText(bad, """{ "parameters": [ { "name": "budget", "path": "arms[3].budget", "low": 1, "high": 2 } ] }""")
+            File.WriteAllText(bad, """{ "parameters": [ { "name": "budget", "path": "arms[3].campaigns[0].budget", "low": 1, "high": 2 } ] }""")
             usage [ scenario; "--parameters"; bad; "--samples"; "2" ] "$.parameters[0].path"
         }
     ]

@@ -176,13 +176,16 @@ public sealed class SweepSpec
                 if (path != "voters" && !PathSyntax.IsMatch(path)) { errors.Add(new(at + ".path", $"'{path}' is not a path like name.name[0].name.")); continue; }
                 string name = po["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : path;
                 var values = new List<JsonNode>();
-                if (po["values"] is JsonArray va && po["range"] is null)
+                if (explicitPoints)
+                {
+                    if (po["values"] is null && po["range"] is null) values.AddRange(PointColumn(pointsArray, i));
+                    else errors.Add(new(at, "with \"points\" a parameter has only a name and a path; its values are the points' column."));
+                }
+                else if (po["values"] is JsonArray va && po["range"] is null)
                 {
                     foreach (var x in va) if (x is null) errors.Add(new(at + ".values", "values may not be null.")); else values.Add(x.DeepClone());
                 }
                 else if (po["range"] is JsonObject ro && po["values"] is null) values.AddRange(Range(ro, at + ".range", errors));
-                else if (explicitPoints && po["values"] is null && po["range"] is null) values.AddRange(PointColumn(pointsArray, i));
-                else if (explicitPoints) errors.Add(new(at, "with \"points\" a parameter has only a name and a path; its values are the points' column."));
                 else errors.Add(new(at, "give either values [..] or range { from, to, step | count }."));
                 if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal)) && !explicitPoints) errors.Add(new(at + ".values", "needs at least one value."));
                 if (!explicitPoints && values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
