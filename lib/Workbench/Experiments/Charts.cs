@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.CSharp;
+using Workbench.Regulation;
 using CChart = Plotly.NET.CSharp.Chart;
 using FChart = Plotly.NET.Chart;
 
@@ -105,7 +106,7 @@ public static class Charts
         ArgumentNullException.ThrowIfNull(charts);
         var sb = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n");
         sb.Append("<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}.chart{width:100%;height:460px}</style>\n");
-        sb.Append("<script>").Append(Workbench.Regulation.LabPage.PlotlyJs().Replace("</script>", "<\\/script>")).Append("</script>\n</head><body>\n");
+        sb.Append("<script>").Append(LabPage.PlotlyJs().Replace("</script>", "<\\/script>")).Append("</script>\n</head><body>\n");
         sb.Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>\n");
         int n = 0;
         foreach (var (heading, chart) in charts)
