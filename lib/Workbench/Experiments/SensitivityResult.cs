@@ -106,11 +106,12 @@ public sealed class SensitivityResult
         return summary;
     }
 
-    /// <summary>The charts of every metric: Sobol' bars with intervals, or Morris tornadoes (<see cref="Charts.SobolIndices"/>, <see cref="Charts.MorrisScreening"/>).</summary>
+    /// <summary>The charts of every metric that has indices (defined in every run, not constant): Sobol' bars with intervals, or Morris tornadoes (<see cref="Charts.SobolIndices"/>, <see cref="Charts.MorrisScreening"/>).</summary>
     public IEnumerable<(string Metric, Plotly.NET.GenericChart Chart)> Charts() =>
-        Metrics.Select(m => (m, Design.Method == SensitivityMethod.Sobol ? Experiments.Charts.SobolIndices(this, m) : Experiments.Charts.MorrisScreening(this, m)));
+        MetricSummaries.Where(s => s.Undefined == 0 && s.Variance > 0).Select(s => s.Metric)
+            .Select(m => (m, Design.Method == SensitivityMethod.Sobol ? Experiments.Charts.SobolIndices(this, m) : Experiments.Charts.MorrisScreening(this, m)));
 
-    /// <summary>Writes runs.csv, runs.parquet, indices.csv, indices.parquet, summary.json (plus <paramref name="extra"/> fields in the summary) and chart.html, each atomically.</summary>
+    /// <summary>Writes runs.csv, runs.parquet, indices.csv, indices.parquet, summary.json (plus <paramref name="extra"/> fields in the summary) and chart.html (the metrics with indices; summary.json says why any other has none), each atomically.</summary>
     public void Write(string directory, JsonObject? extra = null)
     {
         Directory.CreateDirectory(directory);

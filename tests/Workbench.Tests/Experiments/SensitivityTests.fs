@@ -179,6 +179,19 @@ let tests =
             Expect.equal (morris 5 2) (morris 5 1) "Morris: 1 and 2 threads"
             Expect.notEqual (morris 6 1) (morris 5 1) "another seed draws other trajectories"
         }
+        test "charts: Sobol' S1 and ST bars with asymmetric interval error bars; a Morris tornado of μ* and σ; an offline page" {
+            let fig = Plotly.NET.GenericChart.toFigureJson (Charts.SobolIndices(ishigamiResult.Value, "y"))
+            Expect.equal (fig.Split("\"error_y\":{\"visible\":true").Length - 1) 2 "one error-bar set per bar trace (S1, ST)"
+            Expect.stringContains fig "\"symmetric\":false" "asymmetric percentile intervals"
+            for p in [ "x1"; "x2"; "x3" ] do Expect.stringContains fig (sprintf "\"%s\"" p) "every parameter on the axis"
+            Expect.throwsT<ArgumentException> (fun () -> Charts.SobolIndices(ishigamiResult.Value, "nope") |> ignore) "an unknown metric is named"
+            let morris = Sensitivity.Analyse(Sensitivity.MorrisDesign(ishigamiParameters, 10), [| "y" |], Func<_, _> ishigami)
+            let mfig = Plotly.NET.GenericChart.toFigureJson (Charts.MorrisScreening(morris, "y"))
+            Expect.stringContains mfig "\"orientation\":\"h\"" "horizontal bars (a tornado)"
+            let page = Charts.Page("t", morris.Charts())
+            Expect.stringContains page "Plotly.newPlot('chart0'" "the chart is drawn by the inlined plotly.js"
+            Expect.isFalse (page.Contains "<script src=") "no script loaded from the network: plotly.js is inlined"
+        }
         test "a metric undefined in some run or constant over all gets no indices (NaN), and the summary says why" {
             let r = Sensitivity.Analyse(Sensitivity.SaltelliDesign(ishigamiParameters, 8), [| "nan"; "flat" |], Func<_, _> (fun (x: float[]) -> [| (if x.[0] > 0.0 then nan else 1.0); 3.0 |]))
             Expect.isTrue (r.Sobol |> Seq.forall (fun s -> Double.IsNaN s.S1 && Double.IsNaN s.ST)) "no indices"
