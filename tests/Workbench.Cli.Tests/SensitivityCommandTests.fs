@@ -86,6 +86,7 @@ let tests =
             usage [ "nope.json"; "--parameters"; parameters; "--samples"; "8" ] "Scenario file 'nope.json' does not exist"
             usage [ scenario; "--parameters"; parameters; "--samples"; "8"; "--plan-only" ] "--plan-only needs --out"
             usage [ "--analyse"; Cli.tempDir () ] "sensitivity.json"
+            usage [ "--analyse"; Cli.tempDir (); "--samples"; "8" ] "do not give SCENARIO, --parameters, --samples"
             let bad = Path.Combine(Cli.tempDir (), "bad.json")
             File.WriteAllText(bad, """{ "parameters": [ { "name": "budget", "path": "arms[0].campaigns[0].budget", "low": 8000, "high": 1000 } ] }""")
             usage [ scenario; "--parameters"; bad; "--samples"; "8" ] "$.parameters[0].high: must be above low (8000); got 1000"

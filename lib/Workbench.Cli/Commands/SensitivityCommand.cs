@@ -38,7 +38,8 @@ internal sealed class SensitivityCommand : CliCommand
         {
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
-            if (parse.GetValue(analyse) is string dir) return Analyse(dir, parse.GetValue(output), t, parse.GetValue(file) is not null || parse.GetValue(parameters) is not null || parse.GetValue(planOnly));
+            if (parse.GetValue(analyse) is string dir) return Analyse(dir, parse.GetValue(output), t, parse.GetValue(file) is not null || parse.GetValue(parameters) is not null || parse.GetValue(planOnly)
+                || parse.GetValue(samples) is not null || parse.GetValue(metrics) is not null || parse.GetValue(seed) is not null);
             var study = Create(parse.GetValue(file), parse.GetValue(parameters), parse.GetValue(method)!, parse.GetValue(samples), parse.GetValue(metrics),
                 parse.GetValue(seed), parse.GetValue(levels), parse.GetValue(bootstrap));
             string? outDir = parse.GetValue(output);
@@ -104,7 +105,7 @@ internal sealed class SensitivityCommand : CliCommand
 
     private static int Analyse(string dir, string? outDir, int threads, bool conflicting)
     {
-        if (conflicting) throw new UsageException("--analyse DIR reads the scenario and parameters from DIR; do not give SCENARIO, --parameters or --plan-only with it.");
+        if (conflicting) throw new UsageException("--analyse DIR reads the scenario, parameters, samples, metrics and seed from DIR/sensitivity.json; do not give SCENARIO, --parameters, --samples, --metrics, --seed or --plan-only with it.");
         if (!Directory.Exists(dir)) throw new UsageException($"--analyse: the folder '{dir}' does not exist.");
         SensitivityStudy study;
         try { study = SensitivityStudy.Load(dir); }
