@@ -393,6 +393,7 @@ let private commands : (string * string * (string -> string -> string list) * st
       "official", ".json", (fun f _ -> [ "official"; f ]), [ "official"; "--input" ]
       "opinion", ".json", (fun f o -> [ "opinion"; "--model"; "hk"; "--graph"; "electorate"; "--preset"; f; "--nodes"; "1000"; "--steps"; "1"; "--seed"; "1"; "--out"; Path.Combine(o, "op") ]), [ "opinion"; "--model"; "hk"; "--graph"; "ring"; "--nodes"; "10"; "--steps"; "1"; "--seed"; "1" ]
       "schema", "", (fun f _ -> [ "schema"; f ]), [ "schema"; "--out"; "" ]
+      "sensitivity", ".json", (fun f o -> [ "sensitivity"; "classroom"; "--parameters"; f; "--samples"; "4"; "--out"; Path.Combine(o, "sens") ]), [ "sensitivity"; "classroom"; "--method"; "fast" ]
       "run", ".ipynb", (fun f o -> [ "run"; f; "--out"; Path.Combine(o, "run") ]), [ "run"; "x.ipynb"; "--timeout-per-cell"; "soon" ]
       "schedule", ".json", (fun f _ -> [ "schedule"; "--preset"; "classroom"; "--voters"; "1000"; "--regime"; f ]), [ "schedule"; "--preset"; "classroom"; "--regime"; "us-like"; "--attempts"; "1" ]
       "score", ".json", (fun f o -> [ "score"; "--preset"; "classroom"; "--voters"; "2000"; "--regime"; f; "--out"; Path.Combine(o, "score") ]), [ "score"; "--preset"; "classroom"; "--regime"; "us-like"; "--voters"; "-1" ]

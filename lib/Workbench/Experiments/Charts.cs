@@ -1,6 +1,11 @@
+using System.Net;
+using System.Text;
+using Microsoft.FSharp.Core;
 using Plotly.NET;
 using Plotly.NET.CSharp;
+using Workbench.Regulation;
 using CChart = Plotly.NET.CSharp.Chart;
+using FChart = Plotly.NET.Chart;
 
 namespace Workbench.Experiments;
 
@@ -49,4 +54,70 @@ public static class Charts
             CChart.Column<double, string, string>(values: report.Segments.Select(s => s.BaselineTurnout).ToArray(), Keys: report.Segments.Select(s => s.Segment).ToArray(), Name: "baseline"),
             CChart.Column<double, string, string>(values: report.Segments.Select(s => s.ArmTurnout).ToArray(), Keys: report.Segments.Select(s => s.Segment).ToArray(), Name: "with the campaigns"),
         }).WithXAxisStyle<double, double, string>(TitleText: $"{report.Victim}'s segments").WithYAxisStyle<double, double, string>(TitleText: "turnout");
+
+    /// <summary>
+    /// Sobol' indices of one metric (docs/sensitivity.md): per parameter a bar for the first-order index S1 and one for the
+    /// total index ST, each with its bootstrap interval as an error bar. ST well above S1 means interactions; ST near 0 means
+    /// the parameter can be fixed anywhere in its range. Undefined indices are drawn as 0.
+    /// </summary>
+    public static GenericChart SobolIndices(SensitivityResult result, string metric)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = result.Sobol.Where(s => s.Metric == metric).ToArray();
+        if (rows.Length == 0) throw new ArgumentException($"No Sobol' indices for the metric '{metric}'; metrics: {string.Join(", ", result.Metrics)}.", nameof(metric));
+        var names = rows.Select(r => r.Parameter).ToArray();
+        GenericChart Bars(string name, Func<SobolIndex, (double Est, double Low, double High)> f)
+        {
+            var v = rows.Select(f).Select(x => (Est: Finite(x.Est), Low: Finite(x.Low), High: Finite(x.High))).ToArray();
+            var bars = CChart.Column<double, string, string>(values: v.Select(x => x.Est).ToArray(), Keys: names, Name: name);
+            // Plotly.NET's F# style function: visible, type, symmetric, array (+), arrayminus (−); the rest left to plotly.js.
+            return FChart.withYErrorStyle<double, double>(new FSharpOption<bool>(true), new FSharpOption<StyleParam.ErrorType>(StyleParam.ErrorType.Data), new FSharpOption<bool>(false),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.High - x.Est)).ToArray()),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.Est - x.Low)).ToArray()),
+                null, null, null, null, null, null, null, null).Invoke(bars);
+        }
+        return CChart.Combine([Bars("first order S1", r => (r.S1, r.S1Low, r.S1High)), Bars("total ST", r => (r.ST, r.STLow, r.STHigh))])
+            .WithXAxisStyle<double, double, string>(TitleText: "parameter")
+            .WithYAxisStyle<double, double, string>(TitleText: $"{metric}: Sobol' index ({result.Confidence:P0} bootstrap interval)");
+    }
+
+    /// <summary>
+    /// Morris screening of one metric as a tornado: one horizontal bar of μ* per parameter, the most influential on top,
+    /// beside a bar of σ (non-linearity and interactions).
+    /// </summary>
+    public static GenericChart MorrisScreening(SensitivityResult result, string metric)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var rows = result.Morris.Where(s => s.Metric == metric).OrderBy(r => Finite(r.MuStar)).ToArray();
+        if (rows.Length == 0) throw new ArgumentException($"No Morris statistics for the metric '{metric}'; metrics: {string.Join(", ", result.Metrics)}.", nameof(metric));
+        var names = rows.Select(r => r.Parameter).ToArray();
+        return CChart.Combine(
+            [
+                CChart.Bar<double, string, string>(values: rows.Select(r => Finite(r.MuStar)).ToArray(), Keys: names, Name: "μ* (mean |elementary effect|)"),
+                CChart.Bar<double, string, string>(values: rows.Select(r => Finite(r.Sigma)).ToArray(), Keys: names, Name: "σ (spread of the effects)"),
+            ])
+            .WithXAxisStyle<double, double, string>(TitleText: $"{metric}: effect of moving the parameter across its whole range")
+            .WithYAxisStyle<double, double, string>(TitleText: "parameter");
+    }
+
+    /// <summary>A self-contained HTML page of charts (plotly.js inlined: it opens offline), one after another under a title.</summary>
+    public static string Page(string title, IEnumerable<(string Heading, GenericChart Chart)> charts)
+    {
+        ArgumentNullException.ThrowIfNull(charts);
+        var sb = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n");
+        sb.Append("<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}.chart{width:100%;height:460px}</style>\n");
+        sb.Append("<script>").Append(LabPage.PlotlyJs().Replace("</script>", "<\\/script>")).Append("</script>\n</head><body>\n");
+        sb.Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1>\n");
+        int n = 0;
+        foreach (var (heading, chart) in charts)
+        {
+            sb.Append("<h2>").Append(WebUtility.HtmlEncode(heading)).Append("</h2>\n<div id=\"chart").Append(n).Append("\" class=\"chart\"></div>\n");
+            sb.Append("<script>(function(){var fig=").Append(GenericChart.toFigureJson(chart).Replace("</", "<\\/")).Append(";Plotly.newPlot('chart").Append(n)
+              .Append("',fig.data,fig.layout,{responsive:true});})();</script>\n");
+            n++;
+        }
+        return sb.Append("</body></html>\n").ToString();
+    }
+
+    private static double Finite(double v) => double.IsFinite(v) ? v : 0;
 }

@@ -42,8 +42,8 @@ public sealed record SweepVariant(int Index, IReadOnlyList<JsonNode> Values, Sce
 public sealed record SweepItem(int Index, int Variant, int Replicate, long Seed);
 
 /// <summary>
-/// A parameter sweep (issue 11; docs/scale-out.md): a base scenario, parameter grids over any of its fields, replicates
-/// and a seed. Expanding it gives a deterministic, ordered list of work items (variant × replicate). Replicate r of every
+/// A parameter sweep (issue 11; docs/scale-out.md): a base scenario, parameter grids over any of its fields (or an
+/// explicit list of points, as a sensitivity analysis's design: docs/sensitivity.md), replicates and a seed. Expanding it gives a deterministic, ordered list of work items (variant × replicate). Replicate r of every
 /// variant uses the same replicate seed as <c>workbench simulate</c> would, so a variant's rows in a sweep equal a
 /// simulation of that variant's scenario.
 /// </summary>
@@ -66,6 +66,7 @@ public sealed class SweepSpec
         try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
         catch (JsonException) { return null; }
         if (root is not JsonObject o) return null;
+        if (o["points"] is JsonArray explicitPoints) return explicitPoints.Count;
         if (o["parameters"] is null) return 1;
         if (o["parameters"] is not JsonArray pa) return null;
         long product = 1;
@@ -81,7 +82,7 @@ public sealed class SweepSpec
         }
         return product;
     }
-    private static readonly string[] Known = ["name", "description", "base", "parameters", "replicates", "seed"];
+    private static readonly string[] Known = ["name", "description", "base", "parameters", "points", "replicates", "seed"];
     /// <summary>Columns of the results table that parameter names may not take.</summary>
     public static readonly string[] FixedColumns = ["item", "variant", "replicate", "seed", "arm", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts", "gallagher", "enpSeats", "informationGini"];
 
@@ -197,7 +198,11 @@ public sealed class SweepSpec
             catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Path = "$.base" + e.Path.TrimStart('$') })); }
         }
 
-        // Parameters.
+        // Parameters. With "points" the variants are the listed points (an explicit design, e.g. a sensitivity analysis's
+        // sample); otherwise the Cartesian product of each parameter's values.
+        var pointsArray = root["points"] as JsonArray;
+        if (root["points"] is not null and not JsonArray) errors.Add(new("$.points", "must be an array of points, each an array with one value per parameter."));
+        bool explicitPoints = root["points"] is not null;
         var parameters = new List<SweepParameter>();
         if (root["parameters"] is JsonArray pa)
         {
@@ -211,7 +216,12 @@ public sealed class SweepSpec
                 if (path != "voters" && !PathSyntax.IsMatch(path)) { errors.Add(new(at + ".path", $"'{path}' is not a path like name.name[0].name.")); continue; }
                 string name = JsonInput.String(po, "name", at, errors) ?? path;
                 var values = new List<JsonNode>();
-                if (po["values"] is JsonArray va && po["range"] is null)
+                if (explicitPoints)
+                {
+                    if (po["values"] is null && po["range"] is null) values.AddRange(PointColumn(pointsArray, i));
+                    else errors.Add(new(at, "with \"points\" a parameter has only a name and a path; its values are the points' column."));
+                }
+                else if (po["values"] is JsonArray va && po["range"] is null)
                 {
                     foreach (var x in va) if (x is null) errors.Add(new(at + ".values", "values may not be null.")); else values.Add(x.DeepClone());
                 }
@@ -219,8 +229,8 @@ public sealed class SweepSpec
                 else if (po.ContainsKey("values") && po["values"] is not JsonArray && !po.ContainsKey("range")) errors.Add(new(at + ".values", $"expected an array of values, got {JsonInput.Kind(po["values"])}."));
                 else if (po.ContainsKey("range") && po["range"] is not JsonObject && !po.ContainsKey("values")) errors.Add(new(at + ".range", $"expected {{ from, to, step | count }}, got {JsonInput.Kind(po["range"])}."));
                 else errors.Add(new(at, "give either values [..] or range { from, to, step | count }."));
-                if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal))) errors.Add(new(at + ".values", "needs at least one value."));
-                if (values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
+                if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal)) && !explicitPoints) errors.Add(new(at + ".values", "needs at least one value."));
+                if (!explicitPoints && values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
                 if (path == "voters" && values.Any(x => x.GetValueKind() != JsonValueKind.Number || SweepParameter.Number(x) is var vv && (vv != Math.Floor(vv) || vv < 1000 || vv > 50_000_000)))
                     errors.Add(new(at + ".values", "voters must be whole numbers between 1,000 and 50,000,000."));
                 if (FixedColumns.Contains(name)) errors.Add(new(at + ".name", $"'{name}' is a column of the results; choose another name."));
@@ -234,7 +244,8 @@ public sealed class SweepSpec
         int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? baseScenario?.Replicates ?? 1;
         int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? baseScenario?.Seed ?? Random.Seeds.Default;
         string? sweepName = JsonInput.String(root, "name", "$", errors), sweepDescription = JsonInput.String(root, "description", "$", errors);
-        long points = (long)Math.Min(parameters.Aggregate(1.0, (acc, p) => acc * Math.Max(1, p.Values.Count)), 1e13);
+        if (pointsArray is not null) CheckPoints(pointsArray, parameters.Count, errors);
+        long points = pointsArray is not null ? pointsArray.Count : (long)Math.Min(parameters.Aggregate(1.0, (acc, p) => acc * Math.Max(1, p.Values.Count)), 1e13);
         if (points * replicates > MaxItems) errors.Add(new("$.parameters", $"the sweep has {points} variants × {replicates} replicates = {points * replicates} items; at most {MaxItems:N0} are allowed."));
         Workbench.Parameters.ThrowIfAny(errors);
 
@@ -245,7 +256,8 @@ public sealed class SweepSpec
         {
             var values = new JsonNode[parameters.Count];
             int rest = k;
-            for (int i = parameters.Count - 1; i >= 0; i--) { values[i] = parameters[i].Values[rest % parameters[i].Values.Count]; rest /= parameters[i].Values.Count; }
+            if (pointsArray is not null) for (int i = 0; i < parameters.Count; i++) values[i] = parameters[i].Values[k];
+            else for (int i = parameters.Count - 1; i >= 0; i--) { values[i] = parameters[i].Values[rest % parameters[i].Values.Count]; rest /= parameters[i].Values.Count; }
             var doc = (JsonObject)baseJson!.DeepClone();
             int? voters = null;
             string label = string.Join(", ", parameters.Select((p, i) => $"{p.Name}={SweepParameter.Text(values[i])}"));
@@ -294,15 +306,20 @@ public sealed class SweepSpec
             ("values", JsonSchemas.Array(new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "object", "array") }, 1)),
             ("range", range),
         ], "path");
-        parameter["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("values") }, new JsonObject { ["required"] = new JsonArray("range") });
         var schema = JsonSchemas.Object(
         [
             ("name", JsonSchemas.String()), ("description", JsonSchemas.String()),
             ("base", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe("A scenario file relative to this sweep's folder, or a built-in scenario."), new JsonObject { ["$ref"] = "#/$defs/scenario" }) }),
             ("parameters", JsonSchemas.Array(parameter)),
+            ("points", JsonSchemas.Array(JsonSchemas.Array(new JsonObject { ["type"] = new JsonArray("string", "number", "boolean", "object", "array") })).Describe("Explicit sample points (one array of values per point, one value per parameter), instead of the parameters' grids.")),
             ("replicates", JsonSchemas.Integer(1, 100_000)),
             ("seed", JsonSchemas.Integer(int.MinValue, int.MaxValue)),
         ], "base");
+        // With explicit points a parameter names only where its values go; otherwise each gives values or a range.
+        JsonObject Items(JsonObject item) => new() { ["properties"] = new JsonObject { ["parameters"] = new JsonObject { ["items"] = item } } };
+        schema["if"] = new JsonObject { ["required"] = new JsonArray("points") };
+        schema["then"] = Items(new JsonObject { ["not"] = new JsonObject { ["anyOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("values") }, new JsonObject { ["required"] = new JsonArray("range") }) } });
+        schema["else"] = Items(new JsonObject { ["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("values") }, new JsonObject { ["required"] = new JsonArray("range") }) });
         var scenario = Scenario.Schema();
         ((JsonObject)scenario["properties"]!)[JsonInput.SchemaKey] = JsonSchemas.String();
         schema["$defs"] = new JsonObject { ["scenario"] = scenario };
@@ -311,6 +328,20 @@ public sealed class SweepSpec
 
     /// <summary>True when <paramref name="path"/> is a dotted path with [i] indices (name.name[0].name).</summary>
     internal static bool IsPath(string path) => PathSyntax.IsMatch(path);
+
+    /// <summary>Column <paramref name="i"/> of the points (values of parameter i, one per point; malformed points are reported by <see cref="CheckPoints"/>).</summary>
+    private static IEnumerable<JsonNode> PointColumn(JsonArray? points, int i) =>
+        points is null ? [] : points.Select(p => p is JsonArray a && i < a.Count && a[i] is JsonNode v ? v.DeepClone() : JsonValue.Create(0));
+
+    private static void CheckPoints(JsonArray points, int parameters, List<ValidationError> errors)
+    {
+        if (points.Count == 0) errors.Add(new("$.points", "needs at least one point."));
+        for (int k = 0; k < points.Count && errors.Count < 50; k++)
+        {
+            if (points[k] is not JsonArray a || a.Count != parameters) errors.Add(new($"$.points[{k}]", $"must be an array of {parameters} value(s), one per parameter; got {points[k]?.ToJsonString() ?? "null"}."));
+            else for (int i = 0; i < a.Count; i++) if (a[i] is null) errors.Add(new($"$.points[{k}][{i}]", "values may not be null."));
+        }
+    }
 
     private static readonly Regex PathSyntax = new(@"^[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*(\.[A-Za-z_][A-Za-z0-9_]*(\[\d+\])*)*$", RegexOptions.CultureInvariant);
 

@@ -1,0 +1,158 @@
+using System.Text.Json.Nodes;
+using Workbench.Tables;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// A sensitivity analysis of a scenario (docs/sensitivity.md), run on the sweep machinery: each sample point of the design
+/// becomes one variant of a sweep (the parameters set by path, as <c>workbench sweep</c> sets them), with explicit
+/// <c>points</c> instead of a grid. So the analysis runs in process (<see cref="Run"/>) or is planned into shards for
+/// Slurm or any scheduler (<see cref="Plan"/>, then <c>workbench sweep run</c> and <c>merge</c>), and the indices computed
+/// from the merged results (<see cref="Load"/>, <see cref="Analyse"/>) are the same bytes either way. Every run uses the
+/// same replicate seeds (common random numbers), so differences between runs come from the parameters alone.
+/// </summary>
+public sealed class SensitivityStudy
+{
+    /// <summary>The file beside plan.json describing a planned analysis.</summary>
+    public const string FileName = "sensitivity.json";
+    private const string Format = "workbench-sensitivity/1";
+
+    private SensitivityStudy(Scenario scenario, SensitivitySpec spec, SensitivityDesign design, IReadOnlyList<SensitivityMetric> metrics, SweepSpec sweep, int bootstrap)
+    {
+        Scenario = scenario; Spec = spec; Design = design; Metrics = metrics; Sweep = sweep; Bootstrap = bootstrap;
+    }
+
+    /// <summary>The scenario analysed (before the patch and the parameters).</summary>
+    public Scenario Scenario { get; }
+    /// <summary>The parameters file.</summary>
+    public SensitivitySpec Spec { get; }
+    /// <summary>The sample points.</summary>
+    public SensitivityDesign Design { get; }
+    /// <summary>The metrics analysed.</summary>
+    public IReadOnlyList<SensitivityMetric> Metrics { get; }
+    /// <summary>The sweep whose variants are the design's points, in run order.</summary>
+    public SweepSpec Sweep { get; }
+    /// <summary>Bootstrap resamples for the Sobol' intervals.</summary>
+    public int Bootstrap { get; }
+
+    /// <summary>
+    /// Builds the analysis: the design for <paramref name="method"/> with <paramref name="samples"/> (Sobol: base sample N;
+    /// Morris: trajectories r), the metrics (null or empty: the file's, else <see cref="SensitivityMetric.Defaults"/>) and the
+    /// sweep of its points. <paramref name="seed"/> (default: the scenario's) drives the Morris trajectories and the bootstrap;
+    /// the simulations use the scenario's own seed. Invalid metrics throw <see cref="ArgumentException"/>, invalid
+    /// variants a <see cref="SpecValidationException"/> naming the parameter.
+    /// </summary>
+    public static SensitivityStudy Create(Scenario scenario, SensitivitySpec spec, SensitivityMethod method, int samples, IReadOnlyList<string>? metrics = null,
+        int? seed = null, int levels = Sensitivity.DefaultLevels, int bootstrap = Sensitivity.DefaultBootstrap, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(scenario); ArgumentNullException.ThrowIfNull(spec);
+        int s = seed ?? scenario.Seed;
+        var design = method == SensitivityMethod.Sobol
+            ? Sensitivity.SaltelliDesign(spec.Parameters, samples, s)
+            : Sensitivity.MorrisDesign(spec.Parameters, samples, levels, s);
+        var names = metrics is { Count: > 0 } ? metrics : spec.Metrics.Count > 0 ? spec.Metrics : SensitivityMetric.Defaults(scenario);
+        var parsed = names.Select(n => SensitivityMetric.Parse(n, scenario)).ToArray();
+        foreach (var dup in parsed.GroupBy(m => m.Name).Where(g => g.Count() > 1)) throw new ArgumentException($"The metric '{dup.Key}' is named twice.");
+        foreach (var m in parsed)
+            if (spec.Parameters.Any(p => p.Name == m.Name) || SensitivityResult.FixedColumns.Contains(m.Name))
+                throw new ArgumentException($"The metric '{m.Name}' has the name of a parameter or of a runs-table column; rename the parameter.");
+        var sweep = SweepSpec.Parse(SweepJson(scenario, spec, design, parsed).ToJsonString(), baseDirectory);
+        return new SensitivityStudy(scenario, spec, design, parsed, sweep, bootstrap);
+    }
+
+    /// <summary>
+    /// The sweep of the design: the scenario (self-contained, patched) as base, one path per parameter, one point per run.
+    /// Arms after the last one a metric compares or a parameter sets are left out of the runs: each arm's draws derive
+    /// from its own index, so the earlier arms' results are exactly those of the whole scenario, at less cost.
+    /// </summary>
+    private static JsonObject SweepJson(Scenario scenario, SensitivitySpec spec, SensitivityDesign design, IReadOnlyList<SensitivityMetric> metrics)
+    {
+        var baseJson = JsonNode.Parse(scenario.SelfContainedJson)!.AsObject();
+        if (spec.Patch is not null) SensitivitySpec.MergePatch(baseJson, spec.Patch);
+        if (baseJson["arms"] is JsonArray arms)
+        {
+            int keep = metrics.Max(m => scenario.Arms.ToList().FindIndex(a => a.Name == m.Arm));
+            foreach (var p in spec.Parameters)
+                if (System.Text.RegularExpressions.Regex.Match(p.Path, @"^arms\[(\d+)\]") is { Success: true } am) keep = Math.Max(keep, int.Parse(am.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            while (arms.Count > keep + 1) arms.RemoveAt(arms.Count - 1);
+        }
+        var points = new JsonArray();
+        foreach (var values in design.Values)
+            points.Add(new JsonArray(values.Select((v, i) => (JsonNode?)spec.Parameters[i].ToJson(v)).ToArray()));
+        return new JsonObject
+        {
+            ["name"] = $"{scenario.Name}-{(design.Method == SensitivityMethod.Sobol ? "sobol" : "morris")}",
+            ["description"] = $"Sensitivity analysis ({design.Method.ToString().ToLowerInvariant()}, {design.Runs} runs) of the scenario '{scenario.Name}'. {spec.Description}".TrimEnd(),
+            ["base"] = baseJson,
+            ["parameters"] = new JsonArray(spec.Parameters.Select(p => (JsonNode?)new JsonObject { ["name"] = p.Name, ["path"] = p.Path }).ToArray()),
+            ["points"] = points,
+            ["replicates"] = spec.Replicates,
+            ["seed"] = scenario.Seed,
+        };
+    }
+
+    /// <summary>Runs every point on this machine (the sweep in process) and analyses it; also returns the sweep's tidy results.</summary>
+    public (SensitivityResult Result, SweepResult Sweep) Run(int? threads = null, IProgress<SweepProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var sweep = Experiments.Sweep.Run(Sweep, threads, progress, cancellationToken);
+        return (Analyse(sweep.Table, threads), sweep);
+    }
+
+    /// <summary>The indices from a sweep results table of this study's sweep (in process, or merged from shards).</summary>
+    public SensitivityResult Analyse(ColumnTable sweepResults, int? threads = null)
+    {
+        var outputs = SensitivityMetric.Values(sweepResults, Sweep.Variants.Count, Sweep.Replicates, Metrics);
+        return Sensitivity.Analyse(Design, Metrics.Select(m => m.Name).ToArray(), outputs, Bootstrap, 0.95, threads);
+    }
+
+    /// <summary>Fields added to summary.json: the scenario, the sweep hash, replicates per run, the metric definitions, the library.</summary>
+    public JsonObject SummaryExtra()
+    {
+        var (version, commit) = Simulation.LibraryVersion();
+        return new JsonObject
+        {
+            ["scenario"] = Scenario.Name, ["sweepSha256"] = Sweep.Hash, ["replicatesPerRun"] = Sweep.Replicates, ["simulationSeed"] = Sweep.Seed,
+            ["metricDefinitions"] = new JsonArray(Metrics.Select(m => (JsonNode?)new JsonObject
+            {
+                ["metric"] = m.Name, ["quantity"] = m.Quantity, ["party"] = m.Party, ["system"] = m.System, ["arm"] = m.Arm,
+            }).ToArray()),
+            ["library"] = version, ["commit"] = commit,
+        };
+    }
+
+    /// <summary>Writes the sweep plan of this study into <paramref name="directory"/> (plan.json and the launch files, as <c>workbench sweep plan</c>) and sensitivity.json beside it.</summary>
+    public SweepPlan Plan(string directory, int shards, SweepLaunchOptions? launch = null)
+    {
+        var plan = SweepPlan.Create(Sweep, shards);
+        plan.Write(directory, launch);
+        AtomicFile.WriteAllText(Path.Combine(directory, FileName), ToJson().ToJsonString(SweepPlan.Pretty) + "\n");
+        return plan;
+    }
+
+    /// <summary>sensitivity.json: everything needed to rebuild the design and metrics from a planned folder.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["format"] = Format, ["method"] = Design.Method == SensitivityMethod.Sobol ? "sobol" : "morris", ["samples"] = Design.Samples,
+        ["levels"] = Design.Levels, ["seed"] = Design.Seed, ["bootstrap"] = Bootstrap,
+        ["metrics"] = new JsonArray(Metrics.Select(m => (JsonNode?)JsonValue.Create(m.Name)).ToArray()),
+        ["scenarioJson"] = JsonNode.Parse(Scenario.SelfContainedJson), ["parameters"] = JsonNode.Parse(Spec.CanonicalJson), ["sweepSha256"] = Sweep.Hash,
+    };
+
+    /// <summary>Loads a planned analysis from <paramref name="directory"/> (plan.json and sensitivity.json), checking that both describe the same sweep.</summary>
+    public static SensitivityStudy Load(string directory)
+    {
+        var file = Path.Combine(directory, FileName);
+        if (!File.Exists(file)) throw new FileNotFoundException($"'{directory}' holds no {FileName}; plan an analysis with 'workbench sensitivity SCENARIO --parameters FILE --plan-only --shards K --out {directory}'.", file);
+        var j = JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? throw new InvalidDataException($"{file} is not a JSON object.");
+        if (j["format"]?.GetValue<string>() != Format) throw new InvalidDataException($"{file} is not a Workbench sensitivity analysis (format {Format}).");
+        var plan = SweepPlan.Load(directory);
+        var scenario = Scenario.Parse(j["scenarioJson"]!.ToJsonString(), plan.Spec.BaseDirectory);
+        var spec = SensitivitySpec.Parse(j["parameters"]!.ToJsonString());
+        var method = j["method"]!.GetValue<string>() == "sobol" ? SensitivityMethod.Sobol : SensitivityMethod.Morris;
+        var study = Create(scenario, spec, method, j["samples"]!.GetValue<int>(), j["metrics"]!.AsArray().Select(m => m!.GetValue<string>()).ToArray(),
+            j["seed"]!.GetValue<int>(), method == SensitivityMethod.Morris ? j["levels"]!.GetValue<int>() : Sensitivity.DefaultLevels, j["bootstrap"]!.GetValue<int>(), plan.Spec.BaseDirectory);
+        if (study.Sweep.Hash != plan.Spec.Hash || study.Sweep.Hash != j["sweepSha256"]?.GetValue<string>())
+            throw new InvalidDataException($"{file} and plan.json in '{directory}' describe different sweeps (was one of them edited?); plan the analysis again.");
+        return study;
+    }
+}
