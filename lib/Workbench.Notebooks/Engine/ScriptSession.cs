@@ -66,6 +66,8 @@ public sealed class ScriptSession : ICellSession
     public TimeSpan? CellTimeout { get; set; }
     /// <summary>How long a cancelled cell (timeout or interrupt) gets to stop before it is abandoned (<see cref="CellResult.StillRunning"/>); default 3 s.</summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>Called when a cell has compiled and starts to run (when its timeout's clock starts); a worker tells its parent.</summary>
+    internal Action? RunStarting { get; set; }
     /// <summary>Formatters used for results and display().</summary>
     public FormatterRegistry Formatters { get; } = FormatterRegistry.Default();
 
@@ -108,8 +110,8 @@ public sealed class ScriptSession : ICellSession
         _outputs = outputs; _stdout = new StringBuilder(); _stderr = new StringBuilder();
         var sw = Stopwatch.StartNew();
         bool failed = false, time = false;
-        // The timeout covers the whole cell, its #r restores included (a worker's parent times the cell the same way).
-        using var timeout = CellTimeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
+        // The timeout measures the cell's run: its clock starts once the cell has compiled (see below).
+        using var timeout = new CancellationTokenSource();
         using var sink = DisplayContext.Enter(new Sink(this));
         using var capture = ConsoleRouter.Capture(new LockedStringWriter(_stdout), new LockedStringWriter(_stderr));
         try
@@ -149,10 +151,18 @@ public sealed class ScriptSession : ICellSession
             _globals.__WorkbenchCancellation = linked.Token;
             var previous = _state;
             var opts = _options;
-            // Run on a worker thread: Roslyn runs a submission synchronously up to its first await.
-            Task<ScriptState<object?>> run = Task.Run(() => previous is null
-                ? CSharpScript.Create<object?>(source, opts, typeof(ScriptGlobals), _loader).RunAsync(_globals, catchException: ex => ex is not OperationCanceledException || !linked.IsCancellationRequested, linked.Token)
-                : previous.ContinueWithAsync<object?>(source, opts, catchException: ex => ex is not OperationCanceledException || !linked.IsCancellationRequested, linked.Token));
+            // Run on a worker thread: Roslyn runs a submission synchronously up to its first await. The cell compiles
+            // first (an interrupt stops that too); the timeout's clock starts when it begins to run, so that a cold
+            // compiler (the first cell of a fresh process) does not eat into it.
+            Task<ScriptState<object?>> run = Task.Run(() =>
+            {
+                var script = previous is null ? CSharpScript.Create<object?>(source, opts, typeof(ScriptGlobals), _loader) : previous.Script.ContinueWith<object?>(source, opts);
+                script.Compile(linked.Token);
+                RunStarting?.Invoke();
+                if (CellTimeout is { } t) timeout.CancelAfter(t);
+                bool Catch(Exception ex) => ex is not OperationCanceledException || !linked.IsCancellationRequested;
+                return previous is null ? script.RunAsync(_globals, Catch, linked.Token) : script.RunFromAsync(previous, Catch, linked.Token);
+            });
             // Loops check the token (LoopGuard) and stop at their next iteration; the cell gets a grace period to get
             // there. Code that never checks (recursion, a library call, a blocking wait) is abandoned after it, still
             // running (CellResult.StillRunning); the session's state stays as it was before the cell either way.

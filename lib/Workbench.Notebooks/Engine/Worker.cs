@@ -14,8 +14,9 @@ namespace Workbench.Notebooks.Engine;
 /// one JSON object a line, UTF-8, over the worker's standard input (requests) and standard output (replies).
 /// Parent → worker: <c>start</c> (folder, timeout, grace period; the first line), <c>run</c>, <c>complete</c>,
 /// <c>inspect</c> (each with an id), <c>cancel</c> (the running cell) and <c>input_reply</c>. Worker → parent:
-/// <c>ready</c> (once, when the compiler is warm), <c>result</c>, <c>completions</c>, <c>inspection</c> (each with the
-/// id of its request) and <c>input</c> (the running cell reads a line). The worker's standard error is free text (diagnostics, a crash's last words).
+/// <c>ready</c> (once, when the compiler is warm), <c>started</c> (a cell compiled and starts to run: its timeout's
+/// clock starts), <c>result</c>, <c>completions</c>, <c>inspection</c> (each with the id of its request) and
+/// <c>input</c> (the running cell reads a line). The worker's standard error is free text (diagnostics, a crash's last words).
 /// </summary>
 internal static class WorkerProtocol
 {
@@ -152,8 +153,9 @@ public static class WorkerHost
                 case "run":
                     CellResult result;
                     stdin.Begin(m["stdin"]?.GetValue<bool>() ?? false, cancel!.Token);
+                    session.RunStarting = () => Send(new JsonObject { ["op"] = "started", ["id"] = id });
                     try { result = session.RunAsync(code, cancel.Token).GetAwaiter().GetResult(); }
-                    finally { stdin.End(); }
+                    finally { stdin.End(); session.RunStarting = null; }
                     if (result.StillRunning) result = result with { Outputs = result.Outputs.Select(Ended).ToArray() };
                     Send(WorkerProtocol.ToJson(result, id));
                     if (result.StillRunning) return 3;
@@ -245,6 +247,9 @@ public sealed class WorkerSession : ICellSession
     /// <summary>How long a worker may take to start and warm up before its first cell fails.</summary>
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long a cell may take to restore its #r packages and compile before it starts to run.</summary>
+    private static readonly TimeSpan PrepareLimit = TimeSpan.FromMinutes(10);
+
     private readonly Process? _process;
     private readonly string? _startError;
     private readonly object _sendGate = new();
@@ -253,6 +258,7 @@ public sealed class WorkerSession : ICellSession
     private readonly TextWriter? _log;
     private long _nextId;
     private volatile TaskCompletionSource<JsonObject?>? _pending;
+    private volatile TaskCompletionSource? _started;
     private long _pendingId;
     private Func<string, string?>? _input;
     private volatile bool _alive;
@@ -334,6 +340,11 @@ public sealed class WorkerSession : ICellSession
                         Task.Run(() => Send(new JsonObject { ["op"] = "input_reply", ["value"] = input?.Invoke(prompt) }));
                         continue;
                     }
+                    if (WorkerProtocol.Op(m) == "started")
+                    {
+                        if ((m["id"]?.GetValue<long>() ?? -1) == Interlocked.Read(ref _pendingId)) _started?.TrySetResult();
+                        continue;
+                    }
                     var pending = _pending;
                     if (pending is not null && (m["id"]?.GetValue<long>() ?? -1) == Interlocked.Read(ref _pendingId)) pending.TrySetResult(m);
                 }
@@ -392,14 +403,26 @@ public sealed class WorkerSession : ICellSession
                 if (_alive) { Kill(); return Error(sw, "WorkerNotStarted", $"The worker process did not start within {Seconds(StartLimit)} s; {EndedNote}"); }
                 return Exited(sw);
             }
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _started = started;
             var reply = Request(new JsonObject { ["op"] = "run", ["code"] = code, ["stdin"] = input is not null });
-            // The worker stops a timed-out cell itself and answers within its grace period; past that (and some slack) it is stuck.
-            var deadline = CellTimeout is { } t ? t + GracePeriod + Slack : Timeout.InfiniteTimeSpan;
-            using var deadlineCts = new CancellationTokenSource();
-            var expired = Task.Delay(deadline, deadlineCts.Token);
             var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
-            var first = await Task.WhenAny(reply, expired, cancelled).ConfigureAwait(false);
-            deadlineCts.Cancel();
+            using var timers = new CancellationTokenSource();
+            // Until the cell starts to run: its #r restores and its compilation.
+            var first = await Task.WhenAny(reply, started.Task, cancelled, Task.Delay(PrepareLimit, timers.Token)).ConfigureAwait(false);
+            if (first != reply && first != cancelled && first != started.Task)
+            {
+                Kill();
+                return Error(sw, "TimeoutException", $"The cell did not start to run within {Seconds(PrepareLimit)} s (restoring its #r packages, compiling); {EndedNote}");
+            }
+            if (first == started.Task)
+            {
+                // The worker stops a timed-out cell itself and answers within its grace period; past that (and some slack) it is stuck.
+                var deadline = CellTimeout is { } t ? t + GracePeriod + Slack : Timeout.InfiniteTimeSpan;
+                first = await Task.WhenAny(reply, cancelled, Task.Delay(deadline, timers.Token)).ConfigureAwait(false);
+            }
+            timers.Cancel();
+            var expired = first != reply && first != cancelled;
             if (first == cancelled)
             {
                 Send(new JsonObject { ["op"] = "cancel" });
@@ -409,7 +432,7 @@ public sealed class WorkerSession : ICellSession
                     return Error(sw, "OperationCanceledException", $"The cell was interrupted and did not stop within {Seconds(GracePeriod)} s; {EndedNote}");
                 }
             }
-            else if (first == expired)
+            else if (expired)
             {
                 Kill();
                 return Error(sw, "TimeoutException", $"The cell timed out after {Seconds(CellTimeout!.Value)} s and did not stop within {Seconds(GracePeriod)} s of being cancelled; {EndedNote}");
