@@ -61,6 +61,20 @@ let tests =
             Expect.equal prompts.Count 1 "asked once"
             Expect.equal (result (run s "Console.ReadLine() is null")) (Some "True") "without a callback the cell reads end of input"
         }
+        test "a new session in the same worker (the next notebook) has none of the previous one's state, and its own folder" {
+            use s = start ()
+            run s "var secret = 1;" |> ignore
+            let pid = s.ProcessId
+            let dir = Path.Combine(Path.GetTempPath(), "wb-ws-" + Guid.NewGuid().ToString("N"))
+            Directory.CreateDirectory dir |> ignore
+            try
+                s.NewSession dir
+                Expect.equal (error (run s "secret")).EName "CompilationError" "the previous notebook's variable is gone"
+                let r = run s "#r \"nothere.dll\""
+                Expect.stringContains (error r).EValue (Path.Combine(dir, "nothere.dll")) "relative paths resolve against the new folder"
+                Expect.equal s.ProcessId pid "the same process"
+            finally Directory.Delete(dir, true)
+        }
         test "Environment.Exit in a cell ends only the worker: an error that says so, the session is no longer alive, later cells say why" {
             use s = start ()
             let r = run s "Environment.Exit(7);"

@@ -63,26 +63,27 @@ internal sealed class RunCommand : CliCommand
             using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
             var worker = RunWorkerCommand.Command();
             var grace = new RunOptions().GracePeriod;
-            WorkerSession Start(string path) => WorkerSession.Start(worker, Path.GetDirectoryName(Path.GetFullPath(path))!, TimeSpan.FromSeconds(t), grace);
-            // Each notebook runs in a fresh worker; the next one starts (and warms its compiler up) while the current notebook runs.
-            WorkerSession? next = Start(notebooks[0].Path);
+            // One worker runs the notebooks one after another, each in a fresh session (so the compiler and the library
+            // are compiled to machine code once, as in one process); once a notebook has ended or lost its worker (a
+            // crash, a cell that could not be stopped), the next notebook gets a fresh worker.
+            WorkerSession? session = null;
             try
             {
-                for (int k = 0; k < notebooks.Count; k++)
+                foreach (var (path, nb) in notebooks)
                 {
-                    var (path, nb) = notebooks[k];
-                    using var session = next!;
-                    next = null;
                     if (interrupt.IsCancellationRequested)
                     {
                         Console.Error.WriteLine($"not run (interrupted): {path}");
                         failures++;
                         continue;
                     }
-                    // The next worker starts once this one is ready, so that two cold starts do not compete.
-                    try { session.Ready.Wait(120_000, interrupt.Token); }
-                    catch (OperationCanceledException) { }
-                    if (k + 1 < notebooks.Count) next = Start(notebooks[k + 1].Path);
+                    var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+                    if (session is { IsAlive: true }) session.NewSession(folder);
+                    else
+                    {
+                        session?.Dispose();
+                        session = WorkerSession.Start(worker, folder, TimeSpan.FromSeconds(t), grace);
+                    }
                     var name = Path.GetFileNameWithoutExtension(path);
                     Console.Error.WriteLine($"running {path} ...");
                     var run = Runner.RunAsync(nb, session, new RunOptions
@@ -103,7 +104,7 @@ internal sealed class RunCommand : CliCommand
                     if (!parse.GetValue(inPlace)) ran.Add((name, path, run.Succeeded));
                 }
             }
-            finally { next?.Dispose(); }
+            finally { session?.Dispose(); }
             if (ran.Count > 0) NotebookManifest.Update(dir, ran, pars);
             var sb = new StringBuilder("\nnotebook                               cells  status                  seconds\n");
             foreach (var (n, c, s, e) in table) sb.Append($"{n,-38} {c,5}  {s,-22} {e.TotalSeconds,7:F1}\n");

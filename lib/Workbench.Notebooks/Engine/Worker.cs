@@ -12,9 +12,10 @@ namespace Workbench.Notebooks.Engine;
 /// <summary>
 /// The messages between a <see cref="WorkerSession"/> (the parent) and a <see cref="WorkerHost"/> (the worker process):
 /// one JSON object a line, UTF-8, over the worker's standard input (requests) and standard output (replies).
-/// Parent → worker: <c>start</c> (folder, timeout, grace period; the first line), <c>run</c>, <c>complete</c>,
+/// Parent → worker: <c>start</c> (folder, timeout, grace period: the first line, and again for each further notebook,
+/// which gets a fresh session), <c>run</c>, <c>complete</c>,
 /// <c>inspect</c> (each with an id), <c>cancel</c> (the running cell) and <c>input_reply</c>. Worker → parent:
-/// <c>ready</c> (once, when the compiler is warm), <c>started</c> (a cell compiled and starts to run: its timeout's
+/// <c>ready</c> (once, when it serves requests), <c>started</c> (a cell compiled and starts to run: its timeout's
 /// clock starts), <c>result</c>, <c>completions</c>, <c>inspection</c> (each with the id of its request) and
 /// <c>input</c> (the running cell reads a line). The worker's standard error is free text (diagnostics, a crash's last words).
 /// </summary>
@@ -105,15 +106,12 @@ public static class WorkerHost
         var reader = new StreamReader(input, new UTF8Encoding(false));
         var start = reader.ReadLine() is { } first ? WorkerProtocol.Parse(first) : null;
         if (start is null || WorkerProtocol.Op(start) != "start") return 0;
-        var dir = start["dir"]?.GetValue<string>() ?? Directory.GetCurrentDirectory();
-        using var session = new ScriptSession(dir)
+        static ScriptSession NewSession(JsonObject start) => new(start["dir"]?.GetValue<string>() ?? Directory.GetCurrentDirectory())
         {
             CellTimeout = start["timeoutSeconds"] is { } t ? TimeSpan.FromSeconds(t.GetValue<double>()) : null,
             GracePeriod = TimeSpan.FromSeconds(start["graceSeconds"]?.GetValue<double>() ?? 3),
         };
-        // Warm the compiler up in a throwaway session (a fresh process compiles its first cell several times slower), so
-        // that a cell's timeout measures the cell, not the start of its process.
-        using (var warm = new ScriptSession(dir)) warm.RunAsync("1 + 1").GetAwaiter().GetResult();
+        var session = NewSession(start);
         var stdin = new WorkerInput(Send);
         Console.SetIn(stdin);
         var requests = new BlockingCollection<(JsonObject Message, CancellationTokenSource? Cancel)>();
@@ -150,6 +148,11 @@ public static class WorkerHost
             string code = m["code"]?.GetValue<string>() ?? "";
             switch (WorkerProtocol.Op(m))
             {
+                case "start":
+                    // The next notebook: a fresh session (variables, types, #r references), in the same process.
+                    session.Dispose();
+                    session = NewSession(m);
+                    break;
                 case "run":
                     CellResult result;
                     stdin.Begin(m["stdin"]?.GetValue<bool>() ?? false, cancel!.Token);
@@ -158,7 +161,7 @@ public static class WorkerHost
                     finally { stdin.End(); session.RunStarting = null; }
                     if (result.StillRunning) result = result with { Outputs = result.Outputs.Select(Ended).ToArray() };
                     Send(WorkerProtocol.ToJson(result, id));
-                    if (result.StillRunning) return 3;
+                    if (result.StillRunning) { session.Dispose(); return 3; }
                     break;
                 case "complete":
                 {
@@ -186,6 +189,7 @@ public static class WorkerHost
                     break;
             }
         }
+        session.Dispose();
         return 0;
     }
 
@@ -244,7 +248,7 @@ public sealed class WorkerSession : ICellSession
     /// <summary>Time allowed past the worker's own deadline (timeout or grace period) for its answer to arrive.</summary>
     private static readonly TimeSpan Slack = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a worker may take to start and warm up before its first cell fails.</summary>
+    /// <summary>How long a worker may take to start before its first cell fails.</summary>
     private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a cell may take to restore its #r packages and compile before it starts to run.</summary>
@@ -269,7 +273,7 @@ public sealed class WorkerSession : ICellSession
     public TimeSpan GracePeriod { get; }
     /// <summary>False once the worker has exited or been ended; the session's state is then gone.</summary>
     public bool IsAlive => _alive;
-    /// <summary>Completes when the worker has started and warmed its compiler up (true), or has ended before that (false).</summary>
+    /// <summary>Completes when the worker has started and serves requests (true), or has ended before that (false).</summary>
     public Task<bool> Ready => _ready.Task;
     /// <summary>The worker's process id (0 if it could not be started).</summary>
     public int ProcessId { get; }
@@ -306,13 +310,26 @@ public sealed class WorkerSession : ICellSession
         }
         var session = new WorkerSession(cellTimeout, gracePeriod, log, process, null);
         session.Listen();
-        session.Send(new JsonObject
-        {
-            ["op"] = "start", ["dir"] = Path.GetFullPath(workingDirectory),
-            ["timeoutSeconds"] = cellTimeout?.TotalSeconds, ["graceSeconds"] = gracePeriod.TotalSeconds,
-        });
+        session.Send(session.StartMessage(workingDirectory));
         return session;
     }
+
+    /// <summary>
+    /// Replaces the worker's session by a fresh one for the next notebook, in the same process (as <c>workbench run</c>
+    /// runs notebooks one after another): the previous session's variables, types and #r references are gone; the
+    /// assemblies it loaded stay loaded, as in one process. Only for a worker that <see cref="IsAlive"/>, between cells.
+    /// </summary>
+    public void NewSession(string workingDirectory)
+    {
+        if (!_alive) throw new InvalidOperationException("The worker process is no longer running; start a new one.");
+        Send(StartMessage(workingDirectory));
+    }
+
+    private JsonObject StartMessage(string workingDirectory) => new()
+    {
+        ["op"] = "start", ["dir"] = Path.GetFullPath(workingDirectory),
+        ["timeoutSeconds"] = CellTimeout?.TotalSeconds, ["graceSeconds"] = GracePeriod.TotalSeconds,
+    };
 
     private void Listen()
     {
@@ -395,7 +412,7 @@ public sealed class WorkerSession : ICellSession
         _input = input;
         try
         {
-            // The worker's start-up and warm-up are not the cell's: its timeout counts from here.
+            // The worker's start-up is not the cell's.
             var ready = await Task.WhenAny(_ready.Task, Task.Delay(StartLimit, cancellationToken)).ConfigureAwait(false);
             if (ready != _ready.Task || !_ready.Task.Result)
             {
