@@ -87,8 +87,11 @@ let tests =
             use s = start ()
             let pid = s.ProcessId
             use cts = new Threading.CancellationTokenSource()
-            let pending = s.RunAsync("System.Threading.SpinWait.SpinUntil(() => false);", cts.Token)
-            Threading.Thread.Sleep 1500
+            let started = Path.Combine(Path.GetTempPath(), "wb-spin-" + Guid.NewGuid().ToString("N"))
+            let pending = s.RunAsync($"System.IO.File.WriteAllText(@\"{started}\", \"x\"); System.Threading.SpinWait.SpinUntil(() => false);", cts.Token)
+            let wait = Stopwatch.StartNew()
+            while not (File.Exists started) && wait.Elapsed.TotalSeconds < 120.0 do Threading.Thread.Sleep 100
+            File.Delete started
             cts.Cancel()
             let sw = Stopwatch.StartNew()
             let r = pending.GetAwaiter().GetResult()
