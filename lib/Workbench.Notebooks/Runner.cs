@@ -18,6 +18,14 @@ public sealed record RunOptions
     public TimeSpan? CellTimeout { get; init; } = TimeSpan.FromMinutes(5);
     /// <summary>Called before each code cell (notebook, cell index, cell count).</summary>
     public Action<int, int>? OnCell { get; init; }
+    /// <summary>
+    /// The command (program and arguments) that starts a worker process serving <see cref="WorkerHost"/>, e.g.
+    /// <c>workbench run-worker</c>: the notebook's cells then run in that process (<see cref="WorkerSession"/>), so a
+    /// cell that ends or wedges its process fails this notebook only. Null (the default): the cells run in this process.
+    /// </summary>
+    public IReadOnlyList<string>? WorkerCommand { get; init; }
+    /// <summary>How long a cell cancelled by its timeout or an interrupt gets to stop; a worker is ended after it (default 3 s).</summary>
+    public TimeSpan GracePeriod { get; init; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>The outcome of running one notebook.</summary>
@@ -28,9 +36,10 @@ public sealed record NotebookRun(Notebook Executed, int CodeCells, int FailedCel
 }
 
 /// <summary>
-/// Executes notebooks headless in a fresh <see cref="ScriptSession"/> each (the engine of
-/// <c>workbench run</c>), stopping at the first failing cell as Jupyter's nbconvert does, and
-/// renders executed notebooks as standalone offline HTML.
+/// Executes notebooks headless in a fresh session each (the engine of <c>workbench run</c>): a
+/// <see cref="ScriptSession"/> in this process, or one in a worker process of its own when
+/// <see cref="RunOptions.WorkerCommand"/> is given. Stops at the first failing cell as Jupyter's nbconvert
+/// does, and renders executed notebooks as standalone offline HTML.
 /// </summary>
 public static class Runner
 {
@@ -38,9 +47,24 @@ public static class Runner
     public static async Task<NotebookRun> RunAsync(Notebook source, string folder, RunOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RunOptions();
+        using ICellSession session = options.WorkerCommand is { } command
+            ? WorkerSession.Start(command, folder, options.CellTimeout, options.GracePeriod)
+            : new ScriptSession(folder) { CellTimeout = options.CellTimeout, GracePeriod = options.GracePeriod };
+        return await RunAsync(source, session, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a notebook in a session the caller made (and disposes): a fresh one, whose folder, timeout and grace period
+    /// apply (those of <paramref name="options"/> do not); <c>workbench run</c> starts the next notebook's worker this
+    /// way while the current one runs.
+    /// </summary>
+    public static async Task<NotebookRun> RunAsync(Notebook source, ICellSession session, RunOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(session);
+        options ??= new RunOptions();
         var nb = source.Clone();
         var sw = Stopwatch.StartNew();
-        using var session = new ScriptSession(folder) { CellTimeout = options.CellTimeout };
         ApplyParameters(nb, options.Parameters);
         int count = 0, failed = -1;
         string? error = null;
@@ -61,7 +85,7 @@ public static class Runner
             CellResult result;
             if (cell.Language != "csharp")
                 result = new CellResult([new CellOutput("error", EName: "UnsupportedLanguage", EValue: $"Cell language '{cell.Language}' is not supported; Workbench runs C# cells.", Traceback: [$"UnsupportedLanguage: cell language '{cell.Language}'"])], true, TimeSpan.Zero);
-            else result = await session.RunAsync(cell.Source, cancellationToken);
+            else result = await session.RunAsync(cell.Source, cancellationToken).ConfigureAwait(false);
             cell.Json["execution_count"] = count;
             cell.Json["outputs"] = OutputsJson(result.Outputs, count);
             if (result.Failed)

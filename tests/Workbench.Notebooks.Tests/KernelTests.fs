@@ -77,13 +77,13 @@ let kernel =
                 Expect.isFalse (Directory.Exists(Path.Combine(dir, "k"))) "removed"
             finally if Directory.Exists dir then Directory.Delete(dir, true)
         }
-        test "the Jupyter protocol, driven by jupyter_client: kernel_info, execute, errors, display updates, completion, inspection, interrupt, a badly signed message, shutdown" {
+        test "the Jupyter protocol, driven by jupyter_client: kernel_info, execute, errors, display updates, completion, inspection, interrupt (a loop, and a cell that ignores it: its worker is ended), Environment.Exit in a cell, a badly signed message, shutdown" {
             requireJupyter ()
             let code, out = exec "/usr/bin/python3" [ Path.Combine(repoRoot, "tests", "kernel", "protocol_test.py"); KernelSpec.DefaultName ] installed.Value repoRoot 300000
             let lines = out.Split('\n') |> Array.filter (fun l -> l.StartsWith "PASS" || l.StartsWith "FAIL" || l.StartsWith "{")
             printfn "kernel protocol: %s" (lines |> Array.filter (fun l -> l.StartsWith "{") |> String.concat " ")
             Expect.equal code 0 (String.concat "\n" (lines |> Array.filter (fun l -> l.StartsWith "FAIL")) + "\n" + out)
-            Expect.isGreaterThanOrEqual (lines |> Array.filter (fun l -> l.StartsWith "PASS") |> Array.length) 20 "every check ran"
+            Expect.isGreaterThanOrEqual (lines |> Array.filter (fun l -> l.StartsWith "PASS") |> Array.length) 30 "every check ran"
         }
         testList "every chapter executes under jupyter nbconvert with the installed kernel, with the same outputs as workbench run" [
             for chapter in Directory.GetFiles(Path.Combine(repoRoot, "notebooks"), "*.ipynb") |> Array.sort do

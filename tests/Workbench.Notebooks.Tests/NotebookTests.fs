@@ -94,6 +94,35 @@ let engine =
             Expect.equal (error r).Value.EName "TimeoutException" "timeout"
             Expect.equal (result (run s "1 + 1")) (Some "2") "next cell runs"
         }
+        test "a timed-out loop stops within the grace period and the session lives on; code that never checks is abandoned as still running" {
+            use s = new ScriptSession(CellTimeout = Nullable(TimeSpan.FromSeconds 1.0), GracePeriod = TimeSpan.FromSeconds 1.0)
+            run s "var kept = 5;" |> ignore
+            let r = run s "while (true) { }"
+            Expect.isFalse r.StillRunning "a guarded loop stops"
+            Expect.stringContains (error r).Value.EValue "timed out after 1 s and was stopped" "message"
+            let spin = run s "System.Threading.SpinWait.SpinUntil(() => false);"
+            Expect.isTrue spin.StillRunning "SpinUntil never checks the token: abandoned"
+            Expect.equal (error spin).Value.EName "TimeoutException" "ename"
+            Expect.stringContains (error spin).Value.EValue "did not stop within 1 s" "says it did not stop"
+            Expect.equal (result (run s "kept")) (Some "5") "state of the cells before"
+        }
+        test "an interrupt (the caller's cancellation) stops a loop and says interrupted" {
+            use s = new ScriptSession()
+            use cts = new Threading.CancellationTokenSource(TimeSpan.FromSeconds 1.0)
+            let r = s.RunAsync("while (true) { }", cts.Token).GetAwaiter().GetResult()
+            Expect.equal (error r).Value.EName "OperationCanceledException" "ename"
+            Expect.equal (error r).Value.EValue "The cell was interrupted and was stopped." "message"
+        }
+        test "display() goes to the sink of the running cell, never to another session's cell" {
+            use a = new ScriptSession()
+            use b = new ScriptSession()
+            let ra = a.RunAsync("await Task.Delay(300); display(\"from a\");")
+            let rb = b.RunAsync("display(\"from b\"); await Task.Delay(600);")
+            let shown (r: CellResult) = r.Outputs |> Seq.filter (fun o -> o.OutputType = "display_data") |> Seq.map (fun o -> o.Data.["text/plain"]) |> List.ofSeq
+            Expect.equal (shown (ra.GetAwaiter().GetResult())) [ "from a" ] "a's display"
+            Expect.equal (shown (rb.GetAwaiter().GetResult())) [ "from b" ] "b's display"
+            Expect.isNull Display.DisplayContext.Current "no sink outside a cell"
+        }
         test "unsupported magics are errors that name them; #!time and #!csharp work" {
             use s = new ScriptSession()
             let r = run s "#!fsharp\n1"

@@ -3,7 +3,7 @@
 Run with /usr/bin/python3 and JUPYTER_PATH pointing at an installed kernelspec. Prints one line per check
 ("PASS name" / "FAIL name: why") and a JSON line of timings; exits 1 if any check failed.
 """
-import json, queue, sys, time, uuid
+import json, os, queue, sys, time, uuid
 from jupyter_client.manager import KernelManager
 
 KERNEL = sys.argv[1] if len(sys.argv) > 1 else ".net-csharp"
@@ -137,10 +137,52 @@ try:
     parts = [session.pack(evil["header"]), session.pack(evil["parent_header"]), session.pack(evil["metadata"]), session.pack(evil["content"])]
     client.shell_channel.socket.send_multipart([b"<IDS|MSG>", b"0" * 64] + parts)
     time.sleep(1.5)
-    import os
     check("a badly signed message is not executed", not os.path.exists(marker), "the file was written")
     r, io = run(client, "x")
     check("kernel alive after the bad message", r["content"]["status"] == "ok", str(r["content"]))
+
+    # a cell that ignores the interrupt (no loop of its own for LoopGuard to guard): the kernel ends the worker process
+    # that runs the session after the grace period, says the session's state was lost, and goes on with a fresh
+    # session; the old worker does not keep burning CPU.
+    kernel_pid = getattr(km.provisioner, "pid", None) if getattr(km, "provisioner", None) else km.kernel.pid
+    def children(pid):
+        kids = []
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                kids += open(f"/proc/{pid}/task/{tid}/children").read().split()
+            except OSError:
+                pass
+        return sorted(int(k) for k in kids)
+    before = children(kernel_pid)
+    spin = client.execute("System.Threading.SpinWait.SpinUntil(() => false);")
+    time.sleep(2.0)
+    m = client.session.msg("interrupt_request", {})
+    client.control_channel.send(m)
+    reply(client, m["header"]["msg_id"], channel="control")
+    t = time.time()
+    r = reply(client, spin, timeout=60)
+    timings["runaway_interrupt_s"] = round(time.time() - t, 3)
+    check("an interrupt that the cell ignores still ends it (within the grace period)", r["content"]["status"] == "error" and time.time() - t < 20, str(r["content"]))
+    check("the error says that the session's state was lost", "state" in r["content"].get("evalue", "") and "lost" in r["content"].get("evalue", ""), str(r["content"]))
+    outputs(client, spin)
+    after = children(kernel_pid)
+    def gone(pid):
+        try:
+            return ") Z " in open(f"/proc/{pid}/stat").read()
+        except OSError:
+            return True
+    check("the runaway worker is gone and a fresh one runs", len(before) == 1 and len(after) == 1 and before != after and gone(before[0]), str((before, after)))
+    r, io = run(client, "x")
+    check("the fresh session has no state", r["content"]["status"] == "error", str(r["content"]))
+    r, io = run(client, "6 * 7")
+    res = [m for m in io if m["msg_type"] == "execute_result"]
+    check("a working cell after the runaway", r["content"]["status"] == "ok" and res and res[0]["content"]["data"]["text/plain"].strip() == "42", str(r["content"]))
+
+    # a cell that ends its process: only the worker ends; the kernel answers and goes on.
+    r, io = run(client, "Environment.Exit(3);")
+    check("Environment.Exit in a cell is an error of that cell", r["content"]["status"] == "error" and r["content"]["ename"] == "WorkerProcessExited" and "code 3" in r["content"]["evalue"], str(r["content"]))
+    r, io = run(client, "1 + 1")
+    check("the kernel works after a cell ended its worker", r["content"]["status"] == "ok", str(r["content"]))
 
     # restart: a fresh kernel process, with fresh state.
     km.restart_kernel(now=False)

@@ -21,7 +21,7 @@ internal sealed class KernelCommand : CliCommand
             try { info = ConnectionInfo.Load(file); }
             catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException) { throw new UsageException(ex.Message); }
             int? parent = int.TryParse(Environment.GetEnvironmentVariable("JPY_PARENT_PID"), out var pid) ? pid : ParentPid();
-            using var kernel = new JupyterKernel(info, Directory.GetCurrentDirectory(), Console.Error);
+            using var kernel = new JupyterKernel(info, RunWorkerCommand.Command(), Directory.GetCurrentDirectory(), Console.Error);
             return kernel.Run(parent);
         });
 

@@ -1,13 +1,17 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using System.Text;
 using Spectre.Console;
 using Workbench.Notebooks;
+using Workbench.Notebooks.Engine;
 
 namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench run PATH... [--out DIR] [--in-place] [--parameters k=v ...] [--timeout-per-cell S]</c>:
-/// executes notebooks headless, each in a fresh session, and writes the executed .ipynb and an offline HTML page.
+/// executes notebooks headless, each in a fresh session in a worker process of its own (<c>workbench run-worker</c>),
+/// and writes the executed .ipynb and an offline HTML page. A notebook whose worker crashes, or whose cell cannot be
+/// stopped after its timeout or Ctrl+C, fails alone; the others' outputs are still written.
 /// </summary>
 internal sealed class RunCommand : CliCommand
 {
@@ -51,33 +55,61 @@ internal sealed class RunCommand : CliCommand
             var table = new List<(string Name, int Cells, string Status, TimeSpan Elapsed)>();
             var ran = new List<(string Name, string Source, bool Succeeded)>();
             int failures = 0;
-            foreach (var (path, nb) in notebooks)
+            // Ctrl+C (or SIGTERM) interrupts the running cell: its worker gets the grace period to stop it, then is ended;
+            // that notebook is reported as interrupted, its outputs and those of the notebooks before it are written, and the run stops.
+            using var interrupt = new CancellationTokenSource();
+            void OnSignal(PosixSignalContext c) { c.Cancel = true; Console.Error.WriteLine("interrupting the running cell ..."); interrupt.Cancel(); }
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+            var worker = RunWorkerCommand.Command();
+            var grace = new RunOptions().GracePeriod;
+            // One worker runs the notebooks one after another, each in a fresh session (so the compiler and the library
+            // are compiled to machine code once, as in one process); once a notebook has ended or lost its worker (a
+            // crash, a cell that could not be stopped), the next notebook gets a fresh worker.
+            WorkerSession? session = null;
+            try
             {
-                var name = Path.GetFileNameWithoutExtension(path);
-                Console.Error.WriteLine($"running {path} ...");
-                var run = Runner.RunAsync(nb, Path.GetDirectoryName(Path.GetFullPath(path))!, new RunOptions
+                foreach (var (path, nb) in notebooks)
                 {
-                    Parameters = pars, CellTimeout = TimeSpan.FromSeconds(t),
-                    OnCell = (i, n) => Console.Error.WriteLine($"  cell {i + 1}/{n}"),
-                }).GetAwaiter().GetResult();
-                var target = parse.GetValue(inPlace) ? path : Path.Combine(dir, name + ".ipynb");
-                run.Executed.Save(target);
-                Workbench.Tables.AtomicFile.WriteAllText(Path.Combine(dir, name + ".html"), Runner.ToHtml(run.Executed, name));
-                if (pngDir is not null)
-                    foreach (var f in ChartImages.Render(run.Executed, name, pngDir)) Console.Error.WriteLine($"  chart {f}");
-                if (!run.Succeeded)
-                {
-                    failures++;
-                    Console.Error.WriteLine($"FAILED {path}, cell {run.FailedCell + 1}: {run.Error}");
+                    if (interrupt.IsCancellationRequested)
+                    {
+                        Console.Error.WriteLine($"not run (interrupted): {path}");
+                        failures++;
+                        continue;
+                    }
+                    var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+                    if (session is { IsAlive: true }) session.NewSession(folder);
+                    else
+                    {
+                        session?.Dispose();
+                        session = WorkerSession.Start(worker, folder, TimeSpan.FromSeconds(t), grace);
+                    }
+                    var name = Path.GetFileNameWithoutExtension(path);
+                    Console.Error.WriteLine($"running {path} ...");
+                    var run = Runner.RunAsync(nb, session, new RunOptions
+                    {
+                        Parameters = pars, OnCell = (i, n) => Console.Error.WriteLine($"  cell {i + 1}/{n}"),
+                    }, interrupt.Token).GetAwaiter().GetResult();
+                    var target = parse.GetValue(inPlace) ? path : Path.Combine(dir, name + ".ipynb");
+                    run.Executed.Save(target);
+                    Workbench.Tables.AtomicFile.WriteAllText(Path.Combine(dir, name + ".html"), Runner.ToHtml(run.Executed, name));
+                    if (pngDir is not null)
+                        foreach (var f in ChartImages.Render(run.Executed, name, pngDir)) Console.Error.WriteLine($"  chart {f}");
+                    if (!run.Succeeded)
+                    {
+                        failures++;
+                        Console.Error.WriteLine($"FAILED {path}, cell {run.FailedCell + 1}: {run.Error}");
+                    }
+                    table.Add((name, run.CodeCells, run.Succeeded ? "ok" : $"failed at cell {run.FailedCell + 1}", run.Elapsed));
+                    if (!parse.GetValue(inPlace)) ran.Add((name, path, run.Succeeded));
                 }
-                table.Add((name, run.CodeCells, run.Succeeded ? "ok" : $"failed at cell {run.FailedCell + 1}", run.Elapsed));
-                if (!parse.GetValue(inPlace)) ran.Add((name, path, run.Succeeded));
             }
+            finally { session?.Dispose(); }
             if (ran.Count > 0) NotebookManifest.Update(dir, ran, pars);
             var sb = new StringBuilder("\nnotebook                               cells  status                  seconds\n");
             foreach (var (n, c, s, e) in table) sb.Append($"{n,-38} {c,5}  {s,-22} {e.TotalSeconds,7:F1}\n");
             Console.Error.Write(sb.ToString());
-            Console.Out.WriteLine($"{table.Count - failures} of {table.Count} notebooks ran without error; outputs in {dir}");
+            Console.Out.WriteLine($"{notebooks.Count - failures} of {notebooks.Count} notebooks ran without error; outputs in {dir}");
             return failures == 0 ? ExitCodes.Ok : ExitCodes.Failed;
         });
         return cmd;

@@ -3,19 +3,18 @@ using System.Globalization;
 using System.Net;
 using System.Reflection;
 using System.Text;
-using Workbench.Notebooks.Engine;
 
 namespace Workbench.Notebooks.Display;
 
 /// <summary>A handle to a displayed output: <see cref="Update"/> replaces it (update_display_data).</summary>
 public sealed class DisplayHandle
 {
-    internal DisplayHandle(ScriptSession? session, string id) { Session = session; Id = id; }
-    private ScriptSession? Session { get; }
+    internal DisplayHandle(IDisplaySink? sink, string id) { Sink = sink; Id = id; }
+    private IDisplaySink? Sink { get; }
     /// <summary>The display id.</summary>
     public string Id { get; }
     /// <summary>Replaces the displayed value.</summary>
-    public void Update(object? value) => Session?.Display(value, Id, update: true);
+    public void Update(object? value) => Sink?.Display(value, Id, update: true);
 }
 
 /// <summary><c>x.Display()</c> and the <c>display(x)</c> global, as in .NET Interactive.</summary>
@@ -24,7 +23,7 @@ public static class DisplayExtensions
     /// <summary>Displays the value as a rich output of the running cell.</summary>
     public static DisplayHandle Display(this object? value)
     {
-        var s = ScriptSession.Current;
+        var s = DisplayContext.Current;
         var id = s?.NextDisplayId() ?? "display";
         s?.Display(value, id, update: false);
         return new DisplayHandle(s, id);

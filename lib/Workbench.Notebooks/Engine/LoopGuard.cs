@@ -6,10 +6,13 @@ namespace Workbench.Notebooks.Engine;
 
 /// <summary>
 /// Makes cells interruptible: a Roslyn syntax rewriter that puts a cancellation check at the start
-/// of every loop body (while, do, for, foreach) and of every lambda/method body that can loop by
-/// recursion is not covered. The check is inserted on the line of the loop's first statement, so
-/// line numbers in error messages stay those of the cell. Cancellation (timeout, interrupt) then
-/// stops <c>while (true) { }</c> with an <see cref="OperationCanceledException"/> at the next iteration.
+/// of every loop body (while, do, for, foreach) written in the cell. The check is inserted on the line
+/// of the loop's first statement, so line numbers in error messages stay those of the cell.
+/// Cancellation (timeout, interrupt) then stops <c>while (true) { }</c> with an
+/// <see cref="OperationCanceledException"/> at the next iteration. Code that never reaches such a check
+/// (recursion, a long call into a library, a blocking wait) is not stopped by it: the session abandons
+/// such a cell after its grace period (<see cref="CellResult.StillRunning"/>), and the worker process
+/// that runs it (<see cref="WorkerHost"/>) then exits, which is what really stops it.
 /// </summary>
 internal sealed class LoopGuard : CSharpSyntaxRewriter
 {

@@ -17,7 +17,22 @@ public sealed record CellOutput(string OutputType, IReadOnlyDictionary<string, s
     string? EName = null, string? EValue = null, IReadOnlyList<string>? Traceback = null, string? DisplayId = null, bool IsUpdate = false);
 
 /// <summary>The outcome of running one cell.</summary>
-public sealed record CellResult(IReadOnlyList<CellOutput> Outputs, bool Failed, TimeSpan Elapsed);
+public sealed record CellResult(IReadOnlyList<CellOutput> Outputs, bool Failed, TimeSpan Elapsed)
+{
+    /// <summary>
+    /// True when the cell was cancelled (timeout or interrupt) but its code did not stop within the grace period (code
+    /// that never checks for cancellation: deep recursion, a long library call, a blocking wait): it was abandoned and
+    /// still runs on a thread of this process. Only ending the process stops it, which a worker process does.
+    /// </summary>
+    public bool StillRunning { get; init; }
+}
+
+/// <summary>Something that runs the cells of one notebook in order, state carried from cell to cell: a <see cref="ScriptSession"/> in this process or a <see cref="WorkerSession"/> in a worker process.</summary>
+public interface ICellSession : IDisposable
+{
+    /// <summary>Runs one cell and returns its outputs; <paramref name="cancellationToken"/> interrupts it.</summary>
+    Task<CellResult> RunAsync(string code, CancellationToken cancellationToken = default);
+}
 
 /// <summary>
 /// A C# session on Roslyn scripting: cells run one after another with state carried over
@@ -29,13 +44,11 @@ public sealed record CellResult(IReadOnlyList<CellOutput> Outputs, bool Failed, 
 /// (restored by <see cref="NuGetResolver"/>), <c>#!csharp</c>, <c>#!time</c>; any other magic is
 /// an error that names it.
 /// </summary>
-public sealed class ScriptSession : IDisposable
+public sealed class ScriptSession : ICellSession
 {
     /// <summary>Default usings, as in .NET Interactive's C# kernel.</summary>
     public static readonly string[] DefaultUsings =
         ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
-
-    private static readonly AsyncLocal<ScriptSession?> CurrentSession = new();
 
     private readonly InteractiveAssemblyLoader _loader = new();
     private readonly List<string> _probeDirs = [];
@@ -51,11 +64,12 @@ public sealed class ScriptSession : IDisposable
     public string WorkingDirectory { get; }
     /// <summary>Per-cell timeout (null: none).</summary>
     public TimeSpan? CellTimeout { get; set; }
+    /// <summary>How long a cancelled cell (timeout or interrupt) gets to stop before it is abandoned (<see cref="CellResult.StillRunning"/>); default 3 s.</summary>
+    public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>Called when a cell has compiled and starts to run (when its timeout's clock starts); a worker tells its parent.</summary>
+    internal Action? RunStarting { get; set; }
     /// <summary>Formatters used for results and display().</summary>
     public FormatterRegistry Formatters { get; } = FormatterRegistry.Default();
-
-    /// <summary>The session running on this async flow (for display()).</summary>
-    public static ScriptSession? Current => CurrentSession.Value;
 
     /// <summary>Creates a session resolving relative paths against <paramref name="workingDirectory"/>.</summary>
     public ScriptSession(string? workingDirectory = null)
@@ -96,7 +110,9 @@ public sealed class ScriptSession : IDisposable
         _outputs = outputs; _stdout = new StringBuilder(); _stderr = new StringBuilder();
         var sw = Stopwatch.StartNew();
         bool failed = false, time = false;
-        CurrentSession.Value = this;
+        // The timeout measures the cell's run: its clock starts once the cell has compiled (see below).
+        using var timeout = new CancellationTokenSource();
+        using var sink = DisplayContext.Enter(new Sink(this));
         using var capture = ConsoleRouter.Capture(new LockedStringWriter(_stdout), new LockedStringWriter(_stderr));
         try
         {
@@ -131,31 +147,40 @@ public sealed class ScriptSession : IDisposable
             if (source.Trim().Length == 0) return Done(outputs, sw, false, time);
             source = LoopGuard.Rewrite(source);
 
-            using var timeout = CellTimeout is { } t ? new CancellationTokenSource(t) : new CancellationTokenSource();
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
             _globals.__WorkbenchCancellation = linked.Token;
             var previous = _state;
             var opts = _options;
-            // Run on a worker thread: Roslyn runs a submission synchronously up to its first await.
-            Task<ScriptState<object?>> run = Task.Run(() => previous is null
-                ? CSharpScript.Create<object?>(source, opts, typeof(ScriptGlobals), _loader).RunAsync(_globals, catchException: ex => ex is not OperationCanceledException || !linked.IsCancellationRequested, linked.Token)
-                : previous.ContinueWithAsync<object?>(source, opts, catchException: ex => ex is not OperationCanceledException || !linked.IsCancellationRequested, linked.Token));
-            // Loops check the token (LoopGuard); code that still never returns (a blocking call) is
-            // abandoned after the timeout, and the session's state stays as it was before the cell.
+            // Run on a worker thread: Roslyn runs a submission synchronously up to its first await. The cell compiles
+            // first (an interrupt stops that too); the timeout's clock starts when it begins to run, so that a cold
+            // compiler (the first cell of a fresh process) does not eat into it.
+            Task<ScriptState<object?>> run = Task.Run(() =>
+            {
+                var script = previous is null ? CSharpScript.Create<object?>(source, opts, typeof(ScriptGlobals), _loader) : previous.Script.ContinueWith<object?>(source, opts);
+                script.Compile(linked.Token);
+                RunStarting?.Invoke();
+                if (CellTimeout is { } t) timeout.CancelAfter(t);
+                bool Catch(Exception ex) => ex is not OperationCanceledException || !linked.IsCancellationRequested;
+                return previous is null ? script.RunAsync(_globals, Catch, linked.Token) : script.RunFromAsync(previous, Catch, linked.Token);
+            });
+            // Loops check the token (LoopGuard) and stop at their next iteration; the cell gets a grace period to get
+            // there. Code that never checks (recursion, a library call, a blocking wait) is abandoned after it, still
+            // running (CellResult.StillRunning); the session's state stays as it was before the cell either way.
             var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => { }, TaskScheduler.Default));
             if (finished != run)
             {
+                bool stopped = await Task.WhenAny(run, Task.Delay(GracePeriod)) == run;
+                if (stopped) _ = run.Exception; // observed: the cancellation it ended with is reported below
                 bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
-                return Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException",
-                    timedOut ? $"The cell did not finish within {CellTimeout!.Value.TotalSeconds:0.##} s and was abandoned." : "The cell was cancelled.");
+                var failure = Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException", Stopped(timedOut, stopped));
+                return stopped ? failure : failure with { StillRunning = true };
             }
             ScriptState<object?> state;
             try { state = await run; }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
                 bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
-                return Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException",
-                    timedOut ? $"The cell did not finish within {CellTimeout!.Value.TotalSeconds:0.##} s and was stopped." : "The cell was cancelled.");
+                return Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException", Stopped(timedOut, stopped: true));
             }
             FlushStreams(outputs);
             if (state.Exception is { } ex)
@@ -190,10 +215,20 @@ public sealed class ScriptSession : IDisposable
         }
         finally
         {
-            CurrentSession.Value = null;
             _outputs = null;
         }
     }
+
+    /// <summary>The message of a cell stopped by its timeout or an interrupt (<paramref name="stopped"/>: within the grace period).</summary>
+    private string Stopped(bool timedOut, bool stopped)
+    {
+        var what = timedOut ? $"The cell timed out after {CellTimeout!.Value.TotalSeconds:0.##} s" : "The cell was interrupted";
+        return stopped ? what + " and was stopped."
+            : what + $" and did not stop within {GracePeriod.TotalSeconds:0.##} s (code that never checks for cancellation: recursion, a long library call, a blocking wait); " + AbandonedNote;
+    }
+
+    /// <summary>How the error of a cell that could not be stopped ends (a worker process replaces it when it exits).</summary>
+    internal const string AbandonedNote = "it was abandoned and still runs.";
 
     private CellResult Fail(List<CellOutput> outputs, Stopwatch sw, string name, string message)
     {
@@ -352,14 +387,18 @@ public sealed class ScriptSession : IDisposable
         }
     }
 
-    internal void Display(object? value, string? displayId, bool update)
+    /// <summary>The session as the display sink of its running cell: display(x) adds a display_data output to it.</summary>
+    private sealed class Sink(ScriptSession session) : IDisplaySink
     {
-        if (_outputs is null) return;
-        FlushStreams(_outputs);
-        _outputs.Add(new CellOutput("display_data", Formatters.Format(value), DisplayId: displayId, IsUpdate: update));
-    }
+        public string NextDisplayId() => $"display-{Interlocked.Increment(ref session._displayCounter)}";
 
-    internal string NextDisplayId() => $"display-{Interlocked.Increment(ref _displayCounter)}";
+        public void Display(object? value, string displayId, bool update)
+        {
+            if (session._outputs is not { } outputs) return;
+            session.FlushStreams(outputs);
+            outputs.Add(new CellOutput("display_data", session.Formatters.Format(value), DisplayId: displayId, IsUpdate: update));
+        }
+    }
 
     /// <summary>Variables of the session's state (for inspection and completion).</summary>
     public IReadOnlyList<(string Name, Type Type, object? Value)> Variables =>

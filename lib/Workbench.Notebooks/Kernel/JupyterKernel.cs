@@ -70,6 +70,11 @@ public sealed class MessageSigner(string key)
 /// allows them). Every message's HMAC-SHA256 signature is verified when the connection file has a key; bad or
 /// missing signatures are dropped and logged. The kernel binds only to the connection file's address and exits
 /// when its parent process (the frontend) dies.
+/// <para>The session lives in a worker process (<see cref="WorkerSession"/>), so that a runaway cell can always be
+/// stopped: an interrupt cancels the running cell, which loops notice at their next iteration; a cell still running
+/// a grace period later is stopped by ending the worker, and a cell that ends the worker itself (Environment.Exit, a
+/// stack overflow) only ends it. Either way the kernel starts a fresh worker and the cell's error says that the
+/// session's state was lost, as after a kernel restart.</para>
 /// </summary>
 public sealed class JupyterKernel : IDisposable
 {
@@ -84,7 +89,9 @@ public sealed class JupyterKernel : IDisposable
     private readonly PublisherSocket _iopub = new();
     private readonly ResponseSocket _hb = new();
     private readonly object _iopubLock = new(), _stdinLock = new();
-    private readonly ScriptSession _scripts;
+    private readonly IReadOnlyList<string> _workerCommand;
+    private readonly string _workingDirectory;
+    private WorkerSession _scripts;
     private readonly TextWriter _log;
     private int _executionCount;
     private CancellationTokenSource? _running;
@@ -94,18 +101,46 @@ public sealed class JupyterKernel : IDisposable
     /// <summary>Messages dropped for a bad or missing signature (for tests and logs).</summary>
     public int Rejected { get; private set; }
 
-    /// <summary>Creates a kernel for a connection file; sockets bind immediately.</summary>
-    public JupyterKernel(ConnectionInfo connection, string? workingDirectory = null, TextWriter? log = null)
+    /// <summary>How long an interrupted cell gets to stop before its worker is ended.</summary>
+    public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(3);
+
+    /// <summary>The note added to the error of a cell whose worker ended: the state is gone.</summary>
+    public const string StateLostNote = "The session's state (variables, types, #r references) was lost: the kernel started a fresh session, as on a kernel restart.";
+
+    /// <summary>
+    /// Creates a kernel for a connection file; sockets bind immediately and the first worker starts.
+    /// <paramref name="workerCommand"/> starts a worker process serving <see cref="WorkerHost"/> (e.g. <c>workbench run-worker</c>).
+    /// </summary>
+    public JupyterKernel(ConnectionInfo connection, IReadOnlyList<string> workerCommand, string? workingDirectory = null, TextWriter? log = null)
     {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentNullException.ThrowIfNull(workerCommand);
         _conn = connection;
         _signer = new MessageSigner(connection.Key);
         _log = log ?? TextWriter.Null;
-        _scripts = new ScriptSession(workingDirectory);
+        _workerCommand = workerCommand;
+        _workingDirectory = Path.GetFullPath(workingDirectory ?? Directory.GetCurrentDirectory());
+        _scripts = StartWorker();
         _shell.Bind(connection.Address(connection.ShellPort));
         _control.Bind(connection.Address(connection.ControlPort));
         _stdin.Bind(connection.Address(connection.StdinPort));
         _iopub.Bind(connection.Address(connection.IopubPort));
         _hb.Bind(connection.Address(connection.HbPort));
+    }
+
+    private WorkerSession StartWorker()
+    {
+        var w = WorkerSession.Start(_workerCommand, _workingDirectory, null, GracePeriod, _log);
+        _log.WriteLine($"workbench kernel: session worker started (pid {w.ProcessId}).");
+        return w;
+    }
+
+    /// <summary>Replaces an ended worker by a fresh one (a fresh session: the state is gone).</summary>
+    private void Restart()
+    {
+        _log.WriteLine($"workbench kernel: the session worker (pid {_scripts.ProcessId}) ended; starting a fresh one.");
+        _scripts.Dispose();
+        _scripts = StartWorker();
     }
 
     /// <summary>Runs until a shutdown request or until the parent process dies. Returns the exit code.</summary>
@@ -315,11 +350,20 @@ public sealed class JupyterKernel : IDisposable
         if (!silent) Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = count }, msg);
         using var cts = new CancellationTokenSource();
         _running = cts;
-        var previousIn = Console.In;
-        if (allowStdin) Console.SetIn(new StdinReader(this, msg));
         CellResult result;
-        try { result = _scripts.RunAsync(code, cts.Token).GetAwaiter().GetResult(); }
-        finally { _running = null; if (allowStdin) Console.SetIn(previousIn); }
+        if (!_scripts.IsAlive)
+        {
+            // The worker ended between cells (a background thread of an earlier cell ended it).
+            Restart();
+            if (!silent) Publish("stream", new JsonObject { ["name"] = "stderr", ["text"] = "The session's worker process had ended. " + StateLostNote + "\n" }, msg);
+        }
+        try { result = _scripts.RunAsync(code, allowStdin ? prompt => RequestInput(msg, prompt) : null, cts.Token).GetAwaiter().GetResult(); }
+        finally { _running = null; }
+        if (!_scripts.IsAlive)
+        {
+            Restart();
+            result = result with { Outputs = result.Outputs.Select(o => o.OutputType == "error" ? o with { EValue = o.EValue + " " + StateLostNote, Traceback = [.. o.Traceback ?? [], StateLostNote] } : o).ToArray() };
+        }
         CellOutput? error = null;
         if (!silent)
         {
@@ -384,12 +428,6 @@ public sealed class JupyterKernel : IDisposable
             }
             return null;
         }
-    }
-
-    private sealed class StdinReader(JupyterKernel kernel, WireMessage parent) : TextReader
-    {
-        public override string? ReadLine() => kernel.RequestInput(parent, "");
-        public override int Read() => -1;
     }
 
     /// <inheritdoc />
