@@ -5,7 +5,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--threads T] [--out DIR]</c>:
+/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--evidence NAME] [--threads T] [--out DIR]</c>:
 /// runs a campaign scenario (issue 7; docs/campaigns.md), writes results.csv, results.parquet,
 /// summary.json and manifest.json to DIR (each atomically) and prints the JSON summary.
 /// </summary>
@@ -21,6 +21,20 @@ internal sealed class SimulateCommand : CliCommand
     /// <summary>A scenario from a file, or a built-in scenario by name.</summary>
     internal static Scenario LoadScenario(string path) => File.Exists(path) ? Scenario.Load(path) : Scenario.Builtin(path);
 
+    /// <summary>The <c>--evidence NAME</c> option (simulate, sweep plan).</summary>
+    internal static Option<string?> EvidenceOption() => new("--evidence")
+    {
+        Description = $"Evidence preset for the channel effects ({string.Join(", ", Workbench.Behaviour.EvidenceSet.PresetNames)}; default: the scenario's \"evidence\", else central). The scenario's channel overrides still win.",
+    };
+
+    /// <summary>Fails with a usage error unless <paramref name="name"/> is null or an evidence preset.</summary>
+    internal static string? CheckEvidence(string? name)
+    {
+        if (name is not null && !Workbench.Behaviour.EvidenceSet.PresetNames.Contains(name))
+            throw new UsageException($"--evidence must be one of {string.Join(", ", Workbench.Behaviour.EvidenceSet.PresetNames)}; got '{name}'.");
+        return name;
+    }
+
     public override Command Build()
     {
         var file = new Argument<string>("SCENARIO") { Description = $"Scenario file (JSON), or the name of a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})." };
@@ -28,10 +42,11 @@ internal sealed class SimulateCommand : CliCommand
         var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
         var voters = new Option<int?>("--voters") { Description = "Voters per electorate (default: the scenario's); budgets and capacities scale with it." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
+        var evidence = EvidenceOption();
         var output = new Option<string?>("--out") { Description = "Folder for results.csv, results.parquet, summary.json and manifest.json." };
         var cmd = new Command("simulate", "Run a campaign scenario: campaigns under a data regime, counted under several electoral systems, with replicates and common random numbers. Prints a JSON summary.")
         {
-            file, replicates, seed, voters, threads, output,
+            file, replicates, seed, voters, evidence, threads, output,
         };
         cmd.SetAction(parse =>
         {
@@ -49,7 +64,9 @@ internal sealed class SimulateCommand : CliCommand
                 Directory.CreateDirectory(outDir);
                 ElectorateCommand.CheckWritable(Path.Combine(outDir, "results.csv"));
             }
-            var scenario = LoadScenario(path).With(r, parse.GetValue(seed), v);
+            string? ev = CheckEvidence(parse.GetValue(evidence));
+            var loaded = LoadScenario(path);
+            var scenario = (ev is null ? loaded : loaded.WithEvidence(ev)).With(r, parse.GetValue(seed), v);
             var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));
             var result = Simulation.Run(scenario, t, progress);
             if (progress is not null) Console.Error.WriteLine();

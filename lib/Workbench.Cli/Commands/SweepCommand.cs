@@ -23,16 +23,17 @@ internal sealed class SweepCommand : CliCommand
         var partition = new Option<string?>("--partition") { Description = "Slurm partition (default: the cluster's)." };
         var account = new Option<string?>("--account") { Description = "Slurm account." };
         var command = new Option<string?>("--command") { Description = "How compute nodes start workbench (default: the way this command was started)." };
+        var evidence = SimulateCommand.EvidenceOption();
         var image = new Option<string>("--image") { Description = "Container image for the Kubernetes manifest.", DefaultValueFactory = _ => "workbench:latest" };
         var plan = new Command("plan", "Expand a sweep into work items and shards; write DIR/plan.json, DIR/sweep.sbatch (Slurm array), DIR/k8s-indexed-job.yaml and DIR/parallel.sh.")
         {
-            file, shards, outDir, cpus, mem, time, partition, account, command, image,
+            file, shards, outDir, cpus, mem, time, partition, account, command, image, evidence,
         };
         plan.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
             if (!File.Exists(path) && !SweepSpec.BuiltinNames.Contains(path)) throw new UsageException($"Sweep file '{path}' does not exist (built-in sweeps: {string.Join(", ", SweepSpec.BuiltinNames)}).");
-            var spec = SweepSpec.LoadOrBuiltin(path);
+            var spec = SweepSpec.LoadOrBuiltin(path, SimulateCommand.CheckEvidence(parse.GetValue(evidence)));
             int n = parse.GetValue(shards);
             if (n < 1 || n > spec.ItemCount) throw new UsageException($"--shards must be between 1 and the number of work items ({spec.ItemCount}); got {n}.");
             int c = parse.GetValue(cpus);

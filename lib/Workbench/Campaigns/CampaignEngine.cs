@@ -12,9 +12,15 @@ namespace Workbench.Campaigns;
 /// optimises for, or expected vote share — and the budget buys the best (channel, unit, repeat)
 /// items first, repeats worth <see cref="ChannelSpec.Decay"/> of the previous contact, within each
 /// channel's capacity (a water-filling allocation solved by bisection on the value-per-cost
-/// threshold). Delivery then samples contacts with the true contact probabilities and adds the
+/// threshold). Contact probabilities in planning are the campaign's estimates
+/// (<see cref="CampaignKnowledge.ContactProbability"/>), never a voter's true propensity. A targeted plan is then compared
+/// with the broadcast plan for the same budget and channels under the campaign's own model
+/// (<see cref="ExpectedObjective"/>) and the better is kept, so the allocator never does worse than broadcast on its own
+/// objective. Delivery then samples contacts with the true contact probabilities and adds the
 /// calibrated shifts of <see cref="ResponseModel"/> to each contacted voter (and the household
-/// spillover of canvassing).
+/// spillover of canvassing). Each contact carries its week of the campaign's calendar (the campaign's schedule, or the
+/// last week when the allocator times it); its persuasion reaches election day multiplied by
+/// <see cref="Persistence.Remaining(int, int, double)"/>, its turnout effect as measured.
 /// </summary>
 public static class CampaignEngine
 {
@@ -29,6 +35,32 @@ public static class CampaignEngine
         public int[]? ContactCounter { get; init; }
         /// <summary>Keep per-voter contacts by channel and the units they were bought in (for the ad archive).</summary>
         public bool RecordDeliveries { get; init; }
+        /// <summary>Weeks of the campaign calendar (contacts are made in weeks 1..Weeks; election day follows week Weeks).</summary>
+        public int Weeks { get; init; } = Persistence.DefaultWeeks;
+        /// <summary>Half-life of persuasion between contact and election day, in days.</summary>
+        public double HalfLifeDays { get; init; } = EvidenceSet.Central.PersuasionHalfLifeDays;
+    }
+
+    /// <summary>
+    /// The share of channel <paramref name="ch"/>'s spend in each week 1..W: the campaign's schedule for it, or — when the
+    /// allocator times the channel — everything in the last week, where persuasion keeps most of its effect (turnout
+    /// effects do not decay, so their timing does not matter).
+    /// </summary>
+    internal static double[] WeekShares(Context ctx, CampaignSpec spec, ChannelSpec ch)
+    {
+        if (spec.Schedule is { } sch && sch.TryGetValue(ch.Name, out var shares) && shares.Length == ctx.Weeks) return shares;
+        var last = new double[ctx.Weeks];
+        last[^1] = 1;
+        return last;
+    }
+
+    /// <summary>The expected share of a contact's persuasion that reaches election day under the channel's week shares.</summary>
+    internal static double PersuasionKept(Context ctx, CampaignSpec spec, ChannelSpec ch)
+    {
+        var shares = WeekShares(ctx, spec, ch);
+        double kept = 0;
+        for (int w = 0; w < shares.Length; w++) kept += shares[w] * Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+        return kept;
     }
 
     /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
@@ -103,12 +135,9 @@ public static class CampaignEngine
             var resp = ctx.Responses.For(sponsor, ch);
             var v = values[c] = new double[n];
             var cost = costs[c] = new double[n];
-            double meanContact = 0;
-            bool knowsContact = !ctx.Data.Regime.Aggregated;
-            if (!knowsContact) { for (int i = 0; i < n; i++) meanContact += ch.ContactProbability(e, i, sponsor); meanContact /= Math.Max(1, n); }
+            var contact = EstimatedContact(ctx, ch, sponsor);
+            double kept = PersuasionKept(ctx, spec, ch);
             var mob = new double[n];
-            var contact = new double[n];
-            for (int i = 0; i < n; i++) contact[i] = knowsContact ? ch.ContactProbability(e, i, sponsor) : meanContact;
             for (int i = 0; i < n; i++)
             {
                 int k = e.Constituency[i];
@@ -132,7 +161,7 @@ public static class CampaignEngine
                 }
                 double cp = contact[i];
                 mob[i] = valMob;
-                v[i] = cp * (valMob + valPers);
+                v[i] = cp * (valMob + kept * valPers);
                 cost[i] = ch.Cost * (ch.ChargeOnContact ? cp : 1);
             }
             if (ch.HouseholdSpillover > 0)
@@ -150,6 +179,120 @@ public static class CampaignEngine
             }
         }
         return values;
+    }
+
+    /// <summary>
+    /// The campaign's estimate of each voter's chance that one attempt through <paramref name="ch"/> becomes a contact:
+    /// <see cref="CampaignKnowledge.ContactProbability"/> for individual regimes, its mean over all voters under an aggregated
+    /// regime (where the campaign cannot tell voters apart below a cell). Never a voter's true propensity.
+    /// </summary>
+    internal static double[] EstimatedContact(Context ctx, ChannelSpec ch, int sponsor)
+    {
+        int n = ctx.Model.Electorate.VoterCount;
+        var contact = new double[n];
+        for (int i = 0; i < n; i++) contact[i] = ctx.Knowledge.ContactProbability(ch, i, sponsor);
+        if (ctx.Data.Regime.Aggregated)
+        {
+            double mean = 0;
+            for (int i = 0; i < n; i++) mean += contact[i];
+            Array.Fill(contact, mean / Math.Max(1, n));
+        }
+        return contact;
+    }
+
+    /// <summary>
+    /// The campaign's expected objective — expected seats under the system it optimises for (FPTP: the sum over seats of
+    /// Φ(margin / marginUncertainty), whose derivative per vote is <see cref="Pivotality"/>; list PR: seats × the sponsor's
+    /// share nationally or per region), or expected national vote share in points — computed entirely from its own
+    /// knowledge: estimated turnout and support, shifted by the expected effect of <paramref name="plan"/>'s attempts with
+    /// estimated contact probabilities (null: no campaign). This is the quantity the allocator's values are the derivative of.
+    /// </summary>
+    internal static double ExpectedObjective(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, PlanResult? plan)
+    {
+        var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        var dLogit = new double[n]; var dUtil = new double[n]; var spill = new double[n];
+        if (plan is not null)
+        {
+            for (int c = 0; c < channels.Count; c++)
+            {
+                var ch = channels[c]; var resp = ctx.Responses.For(sponsor, ch);
+                var contact = EstimatedContact(ctx, ch, sponsor);
+                double kept = PersuasionKept(ctx, spec, ch);
+                for (int i = 0; i < n; i++)
+                {
+                    double a = plan.Attempts[c][i];
+                    if (plan.MarginalChannel == c && plan.Unit[c][i] == plan.MarginalUnit) a += plan.MarginalFraction;
+                    if (a <= 0) continue;
+                    // Expected sum of decayed contacts: attempt t adds cp · E[decay^(contacts so far)] = cp · (1 − cp + cp·decay)^t.
+                    double cp = contact[i], q = 1 - cp + cp * ch.Decay, f = 0, pw = 1;
+                    int full = (int)Math.Floor(a);
+                    for (int t = 0; t < full; t++) { f += cp * pw; pw *= q; }
+                    f += (a - full) * cp * pw;
+                    double shift = kn.EstimatedLean(i) == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
+                    dLogit[i] += shift * f; dUtil[i] += resp.Utility * kept * f;
+                    spill[i] += shift * f * ch.HouseholdSpillover;
+                }
+            }
+            int start = 0;
+            while (start < n)
+            {
+                int h = e.Household[start], end = start;
+                double sum = 0;
+                while (end < n && e.Household[end] == h) sum += spill[end++];
+                if (sum != 0) for (int i = start; i < end; i++) dLogit[i] += sum - spill[i];
+                start = end;
+            }
+        }
+        var share = new double[C * P]; var votes = new double[C];
+        for (int i = 0; i < n; i++)
+        {
+            int k = e.Constituency[i]; long o = (long)i * P;
+            double t = dLogit[i] == 0 ? kn.Turnout[i] : Workbench.Electorate.TurnoutModel.Logistic(Logit(kn.Turnout[i]) + dLogit[i]);
+            double ps = kn.Support[o + sponsor], g = Math.Exp(dUtil[i]), norm = 1 - ps + ps * g;
+            votes[k] += t;
+            for (int j = 0; j < P; j++) share[k * P + j] += t * kn.Support[o + j] * (j == sponsor ? g : 1) / norm;
+        }
+        double totalVotes = votes.Sum();
+        var national = new double[P];
+        for (int k = 0; k < C; k++) for (int j = 0; j < P; j++) national[j] += share[k * P + j];
+        var sys = ctx.System;
+        bool useFptp = spec.Objective == Objective.Seats && sys is { Type: "fptp" or "parallel" };
+        bool usePr = spec.Objective == Objective.Votes || sys is null || sys.Type is "list" or "mmp" or "parallel";
+        double value = 0;
+        if (useFptp)
+            for (int k = 0; k < C; k++)
+            {
+                double best = double.NegativeInfinity;
+                for (int j = 0; j < P; j++) if (j != sponsor && share[k * P + j] > best) best = share[k * P + j];
+                double v = Math.Max(1e-9, votes[k]);
+                value += NormalCdf((share[k * P + sponsor] - best) / v / spec.MarginUncertainty);
+            }
+        if (usePr)
+        {
+            if (spec.Objective == Objective.Seats && sys is { Type: "list", Districts: "regions" })
+            {
+                var seats = ElectoralSystemSpec.RegionSeats(e, sys.ListSeats(C));
+                var rv = new double[seats.Length]; var rs = new double[seats.Length];
+                for (int k = 0; k < C; k++) { rv[e.ConstituencyRegion[k]] += votes[k]; rs[e.ConstituencyRegion[k]] += share[k * P + sponsor]; }
+                for (int r = 0; r < seats.Length; r++) value += seats[r] * rs[r] / Math.Max(1, rv[r]);
+            }
+            else
+            {
+                double s = spec.Objective == Objective.Seats && sys is not null ? sys.ListSeats(C) : 100.0;
+                value += s * national[sponsor] / Math.Max(1, totalVotes);
+            }
+        }
+        return value;
+    }
+
+    /// <summary>The standard normal distribution function (complementary error function of Numerical Recipes, relative error below 1.2e−7).</summary>
+    internal static double NormalCdf(double x)
+    {
+        double z = Math.Abs(x) / Math.Sqrt(2), t = 1 / (1 + 0.5 * z);
+        double erfc = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807
+            + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
     }
 
     /// <summary>
@@ -252,18 +395,44 @@ public static class CampaignEngine
     {
         /// <summary>What a unit of each channel is (everyone, voter, custom-audience, constituency-age, cell, …).</summary>
         public string[] UnitKinds { get; init; } = [];
+        /// <summary>The campaign's expected objective with this plan (NaN when not evaluated: broadcast and influencer strategies).</summary>
+        public double Expected { get; init; } = double.NaN;
+        /// <summary>The campaign's expected objective with the broadcast plan for the same budget and channels (NaN when not evaluated).</summary>
+        public double BroadcastExpected { get; init; } = double.NaN;
+        /// <summary>True when the targeted plan was expected to do worse than broadcast and the campaign broadcast instead.</summary>
+        public bool FellBackToBroadcast { get; init; }
     }
 
-    private static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex)
+    /// <summary>
+    /// The campaign's plan: the broadcast split, influencer seeding, or the targeted allocation — which is kept only when
+    /// the campaign's own model expects it to do at least as well as the broadcast plan for the same budget and channels
+    /// (<see cref="ExpectedObjective"/>); otherwise the campaign broadcasts (<see cref="PlanResult.FellBackToBroadcast"/>).
+    /// </summary>
+    internal static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex)
+    {
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount, CH = channels.Count;
+        if (spec.Budget <= 0)
+        {
+            var none = new byte[CH][]; var zero = new int[CH][];
+            for (int c = 0; c < CH; c++) { none[c] = new byte[n]; zero[c] = new int[n]; }
+            return new PlanResult(none, zero, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
+        }
+        var values = Values(ctx, spec, channels, sponsor, out var costs);
+        if (spec.Strategy is Strategy.Broadcast or Strategy.Influencer) return PlanFor(ctx, spec, channels, campaignIndex, spec.Strategy, values, costs);
+        var targeted = PlanFor(ctx, spec, channels, campaignIndex, spec.Strategy, values, costs);
+        var broadcast = PlanFor(ctx, spec, channels, campaignIndex, Strategy.Broadcast, values, costs);
+        double vt = ExpectedObjective(ctx, spec, channels, sponsor, targeted), vb = ExpectedObjective(ctx, spec, channels, sponsor, broadcast);
+        return vt >= vb ? targeted with { Expected = vt, BroadcastExpected = vb } : broadcast with { Expected = vb, BroadcastExpected = vb, FellBackToBroadcast = true };
+    }
+
+    private static PlanResult PlanFor(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex, Strategy strategy, double[][] values, double[][] costs)
     {
         var e = ctx.Model.Electorate;
         int n = e.VoterCount, CH = channels.Count;
         var attempts = new byte[CH][];
         var units = new int[CH][];
-        if (spec.Budget <= 0) { for (int c = 0; c < CH; c++) { attempts[c] = new byte[n]; units[c] = new int[n]; } return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() }; }
-        var values = Values(ctx, spec, channels, sponsor, out var costs);
-
-        if (spec.Strategy == Strategy.Broadcast)
+        if (strategy == Strategy.Broadcast)
         {
             // Even split over the channels; what a saturated channel cannot spend goes to the others.
             var perVoter = new double[CH]; var totalCost = new double[CH]; var limit = new double[CH];
@@ -297,14 +466,14 @@ public static class CampaignEngine
             return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
         }
 
-        if (spec.Strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
+        if (strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
 
         // Units and their value, cost and size per channel.
         var kinds = new string[CH];
         var uValue = new double[CH][]; var uCost = new double[CH][]; var uSize = new long[CH][]; var ratio = new double[CH][];
         for (int c = 0; c < CH; c++)
         {
-            units[c] = Units(ctx, spec.Strategy, channels[c], values[c], out int U, out kinds[c]);
+            units[c] = Units(ctx, strategy, channels[c], values[c], out int U, out kinds[c]);
             uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U];
             for (int i = 0; i < n; i++) { int u = units[c][i]; if (u < 0) continue; uValue[c][u] += values[c][i]; uCost[c][u] += costs[c][i]; uSize[c][u]++; }
             bool ads = channels[c].Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
@@ -422,6 +591,22 @@ public static class CampaignEngine
         var delivered = ctx.RecordDeliveries ? Enumerable.Range(0, CH).Select(_ => new byte[n]).ToArray() : null;
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
+        // The calendar: each channel's cumulative week shares and the persuasion each week keeps; a channel with one week
+        // (the allocator's timing, or a schedule concentrated on one week) needs no draw.
+        var cumulative = new double[CH][]; var keptByWeek = new double[CH][]; var singleWeek = new int[CH];
+        for (int c = 0; c < CH; c++)
+        {
+            var shares = WeekShares(ctx, spec, channels[c]);
+            cumulative[c] = new double[shares.Length]; keptByWeek[c] = new double[shares.Length];
+            double acc = 0; int nonZero = 0, only = shares.Length - 1;
+            for (int w = 0; w < shares.Length; w++)
+            {
+                acc += shares[w]; cumulative[c][w] = acc;
+                keptByWeek[c][w] = Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+                if (shares[w] > 0) { nonZero++; only = w; }
+            }
+            singleWeek[c] = nonZero == 1 ? only : -1;
+        }
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency.
         var totals = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
         {
@@ -448,6 +633,7 @@ public static class CampaignEngine
                     double logit = 0, util = 0;
                     double dLogit = model.Lean[i] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                     double dUtil = resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability;
+                    var weeks = singleWeek[c] < 0 && dUtil != 0 ? new RandomStream(ctx.Seed, StreamIds.CampaignWeek, ((ulong)c << 32) | (uint)i) : default;
                     for (int t = 0; t < a; t++)
                     {
                         bool contact = rng.NextDouble() < cp;
@@ -456,7 +642,10 @@ public static class CampaignEngine
                         acc[CH + c]++;
                         if (!contact) continue;
                         double f = Math.Pow(ch.Decay, contacts);
-                        logit += dLogit * f; util += dUtil * f;
+                        // The contact's week: persuasion decays from then to election day; turnout effects apply as measured.
+                        int week = singleWeek[c];
+                        if (week < 0 && dUtil != 0) { double u = weeks.NextDouble(); week = 0; while (week < cumulative[c].Length - 1 && u >= cumulative[c][week]) week++; }
+                        logit += dLogit * f; util += dUtil * f * (week < 0 ? 0 : keptByWeek[c][week]);
                         contacts++;
                     }
                     if (delivered is not null) delivered[c][i] = (byte)Math.Min(255, contacts);
@@ -509,6 +698,7 @@ public static class CampaignEngine
             VotersOnTarget = (long)totals[3 * CH + 1 + C],
             Deliveries = delivered is null ? null : new Deliveries(channels.ToArray(), plan.Unit, plan.UnitKinds, delivered),
             SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
+            ExpectedObjective = plan.Expected, BroadcastExpectedObjective = plan.BroadcastExpected, FellBackToBroadcast = plan.FellBackToBroadcast,
         };
     }
 }

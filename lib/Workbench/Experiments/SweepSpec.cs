@@ -121,6 +121,24 @@ public sealed class SweepSpec
     /// <summary>A sweep from a file, or a built-in sweep by name.</summary>
     public static SweepSpec LoadOrBuiltin(string pathOrName) => File.Exists(pathOrName) || !BuiltinNames.Contains(pathOrName) ? Load(pathOrName) : Builtin(pathOrName);
 
+    /// <summary>
+    /// As <see cref="LoadOrBuiltin(string)"/>, under evidence preset <paramref name="evidence"/> (null: the base scenario's):
+    /// the sweep gains a one-value parameter <c>evidence</c> (so the preset is recorded in every result row and in the plan);
+    /// a sweep that already sweeps <c>evidence</c> is an error naming the path.
+    /// </summary>
+    public static SweepSpec LoadOrBuiltin(string pathOrName, string? evidence)
+    {
+        if (evidence is null) return LoadOrBuiltin(pathOrName);
+        bool file = File.Exists(pathOrName) || !BuiltinNames.Contains(pathOrName);
+        if (file && !File.Exists(pathOrName)) throw new FileNotFoundException($"Sweep file '{pathOrName}' does not exist.", pathOrName);
+        var root = JsonNode.Parse(file ? File.ReadAllText(pathOrName) : EmbeddedJson.Read("Sweeps", pathOrName),
+            documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+            ?? throw new SpecValidationException([new ValidationError("$", "the sweep must be a JSON object.")]);
+        if (root["parameters"] is null) root["parameters"] = new JsonArray();
+        if (root["parameters"] is JsonArray parameters) parameters.Add(new JsonObject { ["name"] = "evidence", ["path"] = "evidence", ["values"] = new JsonArray(evidence) });
+        return Parse(root.ToJsonString(), file ? Path.GetDirectoryName(Path.GetFullPath(pathOrName)) : Path.GetTempPath());
+    }
+
     /// <summary>Loads a sweep file (a relative base scenario path resolves against its folder).</summary>
     public static SweepSpec Load(string path)
     {
