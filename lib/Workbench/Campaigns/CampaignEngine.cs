@@ -10,10 +10,11 @@ namespace Workbench.Campaigns;
 /// <see cref="CampaignKnowledge"/> (its estimates, never the truth): each targetable unit of
 /// each channel gets an expected value per cost — expected seats under the system the campaign
 /// optimises for, or expected vote share — and the budget buys the best (channel, unit, repeat)
-/// items first, repeats worth <see cref="ChannelSpec.Decay"/> of the previous contact, within each
+/// items first, a repeat attempt worth 1 − cp + cp·<see cref="ChannelSpec.Decay"/> of the previous one (cp the estimated contact probability), within each
 /// channel's capacity (a water-filling allocation solved by bisection on the value-per-cost
 /// threshold). Contact probabilities in planning are the campaign's estimates
-/// (<see cref="CampaignKnowledge.ContactProbability"/>), never a voter's true propensity. A targeted plan is then compared
+/// (<see cref="CampaignKnowledge.ContactProbability"/>), never a voter's true propensity. The allocation is repeated once,
+/// linearised at the midpoint of the first plan's expected effect, and the better of the two kept; it is then compared
 /// with the broadcast plan for the same budget and channels under the campaign's own model
 /// (<see cref="ExpectedObjective"/>) and the better is kept, so the allocator never does worse than broadcast on its own
 /// objective. Delivery then samples contacts with the true contact probabilities and adds the
@@ -75,18 +76,22 @@ public static class CampaignEngine
     }
 
     /// <summary>Expected value of one attempt on each voter for each channel, from the campaign's estimates.</summary>
-    internal static double[][] Values(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, out double[][] costs)
+    /// <remarks>With <paramref name="turnout"/> and <paramref name="support"/>, the values are linearised at those estimates (the
+    /// campaign's knowledge shifted by a plan's expected effect) instead of at its knowledge; leans stay the knowledge's.</remarks>
+    internal static double[][] Values(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, out double[][] costs,
+        float[]? turnout = null, float[]? support = null)
     {
         var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        var T = turnout ?? kn.Turnout; var S = support ?? kn.Support;
 
         // Estimated constituency results.
         var share = new double[C * P]; var votes = new double[C];
         for (int i = 0; i < n; i++)
         {
-            int k = e.Constituency[i]; double t = kn.Turnout[i];
+            int k = e.Constituency[i]; double t = T[i];
             votes[k] += t;
-            for (int j = 0; j < P; j++) share[k * P + j] += t * kn.Support[(long)i * P + j];
+            for (int j = 0; j < P; j++) share[k * P + j] += t * S[(long)i * P + j];
         }
         double totalVotes = votes.Sum();
         var national = new double[P];
@@ -142,15 +147,14 @@ public static class CampaignEngine
             {
                 int k = e.Constituency[i];
                 long o = (long)i * P;
-                double t = kn.Turnout[i], ps = kn.Support[o + sponsor];
-                int leanEst = 0;
-                for (int j = 1; j < P; j++) if (kn.Support[o + j] > kn.Support[o + leanEst]) leanEst = j;
+                double t = T[i], ps = S[o + sponsor];
+                int leanEst = kn.EstimatedLean(i);
                 double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                 double dt = shift == 0 ? 0 : Workbench.Electorate.TurnoutModel.Logistic(Logit(t) + shift) - t;
                 double valMob = 0, valPers = 0;
                 if (useFptp)
                 {
-                    double pr = kn.Support[o + rival[k]];
+                    double pr = S[o + rival[k]];
                     valMob += fptpWeight[k] * dt * (ps - pr);
                     valPers += fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr);
                 }
@@ -209,8 +213,20 @@ public static class CampaignEngine
     /// </summary>
     internal static double ExpectedObjective(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, PlanResult? plan)
     {
+        var (turnout, support) = ExpectedEstimates(ctx, channels, spec, sponsor, plan, 1.0);
+        return ObjectiveAt(ctx, spec, sponsor, turnout, support);
+    }
+
+    /// <summary>
+    /// The campaign's estimated turnout and support (i·P + j) after <paramref name="scale"/> times the expected effect of
+    /// <paramref name="plan"/>'s attempts (null: its knowledge as it is), with estimated contact probabilities, the decay of
+    /// repeat contacts, household spillover and the persuasion kept to election day.
+    /// </summary>
+    internal static (float[] Turnout, float[] Support) ExpectedEstimates(Context ctx, IReadOnlyList<ChannelSpec> channels, CampaignSpec spec, int sponsor, PlanResult? plan, double scale)
+    {
         var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
-        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        int n = e.VoterCount, P = e.PartyCount;
+        if (plan is null || scale == 0) return (kn.Turnout, kn.Support);
         var dLogit = new double[n]; var dUtil = new double[n]; var spill = new double[n];
         if (plan is not null)
         {
@@ -229,6 +245,7 @@ public static class CampaignEngine
                     int full = (int)Math.Floor(a);
                     for (int t = 0; t < full; t++) { f += cp * pw; pw *= q; }
                     f += (a - full) * cp * pw;
+                    f *= scale;
                     double shift = kn.EstimatedLean(i) == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                     dLogit[i] += shift * f; dUtil[i] += resp.Utility * kept * f;
                     spill[i] += shift * f * ch.HouseholdSpillover;
@@ -244,14 +261,29 @@ public static class CampaignEngine
                 start = end;
             }
         }
+        var turnout = new float[n]; var support = new float[(long)n * P];
+        for (int i = 0; i < n; i++)
+        {
+            long o = (long)i * P;
+            turnout[i] = dLogit[i] == 0 ? kn.Turnout[i] : (float)Workbench.Electorate.TurnoutModel.Logistic(Logit(kn.Turnout[i]) + dLogit[i]);
+            double ps = kn.Support[o + sponsor], g = Math.Exp(dUtil[i]), norm = 1 - ps + ps * g;
+            for (int j = 0; j < P; j++) support[o + j] = dUtil[i] == 0 ? kn.Support[o + j] : (float)(kn.Support[o + j] * (j == sponsor ? g : 1) / norm);
+        }
+        return (turnout, support);
+    }
+
+    /// <summary>The objective of <see cref="ExpectedObjective"/> evaluated at estimated <paramref name="turnout"/> and <paramref name="support"/>.</summary>
+    private static double ObjectiveAt(Context ctx, CampaignSpec spec, int sponsor, float[] turnout, float[] support)
+    {
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
         var share = new double[C * P]; var votes = new double[C];
         for (int i = 0; i < n; i++)
         {
             int k = e.Constituency[i]; long o = (long)i * P;
-            double t = dLogit[i] == 0 ? kn.Turnout[i] : Workbench.Electorate.TurnoutModel.Logistic(Logit(kn.Turnout[i]) + dLogit[i]);
-            double ps = kn.Support[o + sponsor], g = Math.Exp(dUtil[i]), norm = 1 - ps + ps * g;
+            double t = turnout[i];
             votes[k] += t;
-            for (int j = 0; j < P; j++) share[k * P + j] += t * kn.Support[o + j] * (j == sponsor ? g : 1) / norm;
+            for (int j = 0; j < P; j++) share[k * P + j] += t * support[o + j];
         }
         double totalVotes = votes.Sum();
         var national = new double[P];
@@ -401,6 +433,8 @@ public static class CampaignEngine
         public double BroadcastExpected { get; init; } = double.NaN;
         /// <summary>True when the targeted plan was expected to do worse than broadcast and the campaign broadcast instead.</summary>
         public bool FellBackToBroadcast { get; init; }
+        /// <summary>The campaign's expected objective with its best targeted plan, kept or not (NaN when not evaluated).</summary>
+        public double TargetedExpected { get; init; } = double.NaN;
     }
 
     /// <summary>
@@ -419,14 +453,30 @@ public static class CampaignEngine
             return new PlanResult(none, zero, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
         }
         var values = Values(ctx, spec, channels, sponsor, out var costs);
-        if (spec.Strategy is Strategy.Broadcast or Strategy.Influencer) return PlanFor(ctx, spec, channels, campaignIndex, spec.Strategy, values, costs);
-        var targeted = PlanFor(ctx, spec, channels, campaignIndex, spec.Strategy, values, costs);
-        var broadcast = PlanFor(ctx, spec, channels, campaignIndex, Strategy.Broadcast, values, costs);
-        double vt = ExpectedObjective(ctx, spec, channels, sponsor, targeted), vb = ExpectedObjective(ctx, spec, channels, sponsor, broadcast);
-        return vt >= vb ? targeted with { Expected = vt, BroadcastExpected = vb } : broadcast with { Expected = vb, BroadcastExpected = vb, FellBackToBroadcast = true };
+        if (spec.Strategy is Strategy.Broadcast or Strategy.Influencer) return PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs);
+        var targeted = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs);
+        double vt = ExpectedObjective(ctx, spec, channels, sponsor, targeted);
+        // The allocation maximises a linearisation at the campaign's current estimates, so with large effects it
+        // over-concentrates (a marginal seat stops being marginal once the plan has moved it). Linearise again at the
+        // midpoint of the plan's expected effect, plan again, and keep the better of the two.
+        var last = targeted;
+        for (int round = 0; round < Relinearisations; round++)
+        {
+            var (midTurnout, midSupport) = ExpectedEstimates(ctx, channels, spec, sponsor, last, 0.5);
+            last = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, Values(ctx, spec, channels, sponsor, out var costsAgain, midTurnout, midSupport), costsAgain);
+            double va = ExpectedObjective(ctx, spec, channels, sponsor, last);
+            if (va > vt) { targeted = last; vt = va; }
+        }
+        var broadcast = PlanFor(ctx, spec, channels, sponsor, campaignIndex, Strategy.Broadcast, values, costs);
+        double vb = ExpectedObjective(ctx, spec, channels, sponsor, broadcast);
+        return vt >= vb ? targeted with { Expected = vt, BroadcastExpected = vb, TargetedExpected = vt }
+                        : broadcast with { Expected = vb, BroadcastExpected = vb, TargetedExpected = vt, FellBackToBroadcast = true };
     }
 
-    private static PlanResult PlanFor(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex, Strategy strategy, double[][] values, double[][] costs)
+    /// <summary>How many times the targeted allocation is repeated, each linearised at the midpoint of the previous plan's expected effect.</summary>
+    internal const int Relinearisations = 1;
+
+    private static PlanResult PlanFor(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex, Strategy strategy, double[][] values, double[][] costs)
     {
         var e = ctx.Model.Electorate;
         int n = e.VoterCount, CH = channels.Count;
@@ -471,30 +521,44 @@ public static class CampaignEngine
         // Units and their value, cost and size per channel.
         var kinds = new string[CH];
         var uValue = new double[CH][]; var uCost = new double[CH][]; var uSize = new long[CH][]; var ratio = new double[CH][];
+        // Each further attempt on a unit is worth q times the previous: an attempt reaches a voter with (estimated) probability
+        // cp, and a contact is worth `decay` of the one before, so attempt t adds cp·(1 − cp + cp·decay)^t. q is the unit's
+        // value-weighted mean of 1 − cp + cp·decay (for channels that always reach, cp = 1 and q = decay).
+        var uRepeat = new double[CH][];
         for (int c = 0; c < CH; c++)
         {
-            units[c] = Units(ctx, strategy, channels[c], values[c], out int U, out kinds[c]);
-            uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U];
-            for (int i = 0; i < n; i++) { int u = units[c][i]; if (u < 0) continue; uValue[c][u] += values[c][i]; uCost[c][u] += costs[c][i]; uSize[c][u]++; }
-            bool ads = channels[c].Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
+            var ch = channels[c];
+            units[c] = Units(ctx, strategy, ch, values[c], out int U, out kinds[c]);
+            var contact = EstimatedContact(ctx, ch, sponsor);
+            uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U]; uRepeat[c] = new double[U];
+            var qWeight = new double[U];
+            for (int i = 0; i < n; i++)
+            {
+                int u = units[c][i]; if (u < 0) continue;
+                uValue[c][u] += values[c][i]; uCost[c][u] += costs[c][i]; uSize[c][u]++;
+                if (values[c][i] > 0) { uRepeat[c][u] += values[c][i] * (1 - contact[i] + contact[i] * ch.Decay); qWeight[u] += values[c][i]; }
+            }
+            bool ads = ch.Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
             for (int u = 0; u < U; u++)
             {
                 bool tooSmall = ads && uSize[c][u] < ctx.Data.Regime.MinimumAudience;
                 ratio[c][u] = uCost[c][u] > 0 && uValue[c][u] > 0 && !tooSmall ? uValue[c][u] / uCost[c][u] : 0;
+                uRepeat[c][u] = qWeight[u] > 0 ? uRepeat[c][u] / qWeight[u] : ch.Decay;
             }
         }
 
-        int Selected(int c, double r, double lambda)
+        int Selected(int c, int u, double lambda)
         {
+            double r = ratio[c][u], q = uRepeat[c][u];
             if (r <= 0 || r < lambda) return 0;
             var ch = channels[c];
-            if (lambda <= 0 || ch.Decay >= 1) return ch.MaxFrequency;
-            if (ch.Decay <= 0) return 1;
-            int extra = (int)Math.Floor(Math.Log(lambda / r) / Math.Log(ch.Decay) + 1e-12);
+            if (lambda <= 0 || q >= 1) return ch.MaxFrequency;
+            if (q <= 0) return 1;
+            int extra = (int)Math.Floor(Math.Log(lambda / r) / Math.Log(q) + 1e-12);
             return Math.Min(ch.MaxFrequency, 1 + extra);
         }
-        double Spend(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, rc[u], lambda); if (k > 0) s += k * uCost[c][u]; } return s; }
-        double AttemptsOf(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, rc[u], lambda); if (k > 0) s += k * uSize[c][u]; } return s; }
+        double Spend(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * uCost[c][u]; } return s; }
+        double AttemptsOf(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * uSize[c][u]; } return s; }
 
         double maxRatio = 0, minRatio = double.PositiveInfinity;
         for (int c = 0; c < CH; c++) foreach (var r in ratio[c]) if (r > 0) { maxRatio = Math.Max(maxRatio, r); minRatio = Math.Min(minRatio, r); }
@@ -522,7 +586,7 @@ public static class CampaignEngine
         for (int c = 0; c < CH; c++)
         {
             unitAttempts[c] = new int[ratio[c].Length];
-            for (int u = 0; u < ratio[c].Length; u++) { unitAttempts[c][u] = Selected(c, ratio[c][u], lambdas[c]); spent += unitAttempts[c][u] * uCost[c][u]; }
+            for (int u = 0; u < ratio[c].Length; u++) { unitAttempts[c][u] = Selected(c, u, lambdas[c]); spent += unitAttempts[c][u] * uCost[c][u]; }
             attempts[c] = new byte[n];
             for (int i = 0; i < n; i++) { int u = units[c][i]; if (u >= 0) attempts[c][i] = (byte)unitAttempts[c][u]; }
         }
@@ -536,7 +600,7 @@ public static class CampaignEngine
                 int k = unitAttempts[c][u];
                 if (ratio[c][u] <= 0 || k >= ch.MaxFrequency) continue;
                 if (ch.Capacity is double cap && used + uSize[c][u] > cap) continue;
-                double next = ratio[c][u] * Math.Pow(ch.Decay, k);
+                double next = ratio[c][u] * Math.Pow(uRepeat[c][u], k);
                 if (next > bestNext) { bestNext = next; mc = c; mu = u; }
             }
         }

@@ -213,7 +213,7 @@ let invariants =
                   let none = CampaignEngine.ExpectedObjective(ctx, spec, channels, 0, null)
                   let vo = CampaignEngine.ExpectedObjective(ctx, spec, channels, 0, optimised)
                   let vb = CampaignEngine.ExpectedObjective(ctx, spec, channels, 0, broadcast)
-                  printfn "%s, %s: expected %s seats under its own knowledge: none %.3f, optimised %.3f, broadcast %.3f (fell back to broadcast: %b)" preset armName systemName none vo vb optimised.FellBackToBroadcast
+                  printfn "%s, %s: expected %s seats under its own knowledge: none %.3f, optimised %.3f, broadcast %.3f (fell back to broadcast: %b; targeted plan %.3f)" preset armName systemName none vo vb optimised.FellBackToBroadcast optimised.TargetedExpected
                   Expect.isGreaterThanOrEqual vo vb $"{preset}, {armName}: optimiser ≥ broadcast on its own objective"
                   Expect.isGreaterThan vo none $"{preset}, {armName}: the campaign expects to gain"
         }
