@@ -33,6 +33,28 @@ let tests =
                 Expect.equal (manifest.["replicateSeeds"].AsArray().Count) 3 "replicate seeds"
             finally Directory.Delete(dir, true)
         }
+        test "--evidence reruns the scenario under another evidence preset, recorded in the manifest; an unknown preset exits 2 naming the flag" {
+            let dir = Cli.tempDir ()
+            try
+                let file = Path.Combine(dir, "s.json")
+                File.WriteAllText(file, scenario)
+                let share (stdout: string) =
+                    JsonNode.Parse(stdout).["effects"].AsArray() |> Seq.find (fun e -> e.["party"].GetValue<string>() = "Red" && e.["system"].GetValue<string>() = "FPTP")
+                    |> fun e -> e.["shareChangePoints"].["mean"].GetValue<double>()
+                let out = Path.Combine(dir, "opt")
+                let code, optimistic, err = Cli.run [ "simulate"; file; "--evidence"; "optimistic"; "--threads"; "2"; "--out"; out ]
+                Expect.equal code 0 err
+                let code, central, err = Cli.run [ "simulate"; file; "--threads"; "2" ]
+                Expect.equal code 0 err
+                Expect.notEqual (share optimistic) (share central) "other channel effects, other results"
+                let manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(out, "manifest.json")))
+                Expect.equal (manifest.["scenarioJson"].["evidence"].GetValue<string>()) "optimistic" "the rerunnable scenario names the preset"
+                let code, _, err = Cli.run [ "simulate"; file; "--evidence"; "rosy" ]
+                Expect.equal code 2 "unknown preset"
+                Expect.stringContains err "--evidence" "names the flag"
+                Expect.stringContains err "pessimistic, central, optimistic" "and the valid values"
+            finally Directory.Delete(dir, true)
+        }
         test "a missing file or an invalid scenario exits 2 with the errors" {
             let code, _, err = Cli.run [ "simulate"; "/nonexistent/s.json" ]
             Expect.equal code 2 "missing file"

@@ -83,6 +83,24 @@ let tests =
             Expect.stringContains err "number of work items (12)" "says why"
         }
 
+        test "sweep plan --evidence runs every variant under the preset, recorded as a parameter; sweeping evidence twice or an unknown preset is refused" {
+            let spec = SweepSpec.LoadOrBuiltin(small, "optimistic")
+            Expect.isTrue (spec.Parameters |> Seq.exists (fun p -> p.Path = "evidence")) "an evidence parameter"
+            for v in spec.Variants do Expect.equal v.Scenario.Evidence.Name "optimistic" "every variant under the preset"
+            let twice = """{ "base": "classroom", "parameters": [ { "path": "evidence", "values": ["central", "optimistic"] } ], "replicates": 1 }"""
+            let dir = Cli.tempDir ()
+            try
+                let file = Path.Combine(dir, "ev.json")
+                File.WriteAllText(file, twice)
+                Expect.equal ((SweepSpec.Load file).Variants |> Seq.map (fun v -> v.Scenario.Evidence.Name) |> List.ofSeq) [ "central"; "optimistic" ] "evidence can be swept"
+                let ex = Expect.throwsC (fun () -> SweepSpec.LoadOrBuiltin(file, "pessimistic") |> ignore) id
+                Expect.stringContains ex.Message "evidence" "the path swept twice is named"
+                let code, _, err = Cli.run [ "sweep"; "plan"; small; "--evidence"; "rosy"; "--out"; Path.Combine(dir, "plan") ]
+                Expect.equal code 2 "unknown preset"
+                Expect.stringContains err "--evidence" "names the flag"
+            finally Directory.Delete(dir, true)
+        }
+
         test "for 1, 3 and 7 shards, merging gives exactly the bytes of running the whole sweep on one machine" {
             for n in [ 1; 3; 7 ] do
                 let dir = plan n

@@ -31,4 +31,5 @@ let docs =
         for t in Workbench.Parameters.DocumentedTypes() do Expect.stringContains out ("## " + t.Name + " (") (t.Name + " has a table")
         Expect.stringContains out "| `epsilon` |" "opinion-dynamics parameters are documented"
         Expect.stringContains out "| `canvass` | Canvass |" "built-in channels with their calibration"
+        Expect.stringContains out "| `canvassContactsPerVote` | 30 | 20 | 14 |" "the evidence presets with their sources"
     }

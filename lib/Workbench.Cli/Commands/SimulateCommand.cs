@@ -5,7 +5,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--threads T] [--out DIR]</c>:
+/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--evidence NAME] [--threads T] [--out DIR]</c>:
 /// runs a campaign scenario (issue 7; docs/campaigns.md), writes results.csv, results.parquet,
 /// summary.json and manifest.json to DIR (each atomically) and prints the JSON summary.
 /// </summary>
@@ -37,6 +37,20 @@ internal sealed class SimulateCommand : CliCommand
         Description = "Let files named inside the input (a scenario's regime or electorate.specFile, a sweep's base, a card's scenario) lie outside the input's folder and the project's data folders (data-synthetic/, notebooks/).",
     };
 
+    /// <summary>The <c>--evidence NAME</c> option (simulate, sweep plan).</summary>
+    internal static Option<string?> EvidenceOption() => new("--evidence")
+    {
+        Description = $"Evidence preset for the channel effects ({string.Join(", ", Workbench.Behaviour.EvidenceSet.PresetNames)}; default: the scenario's \"evidence\", else central). The scenario's channel overrides still win.",
+    };
+
+    /// <summary>Fails with a usage error unless <paramref name="name"/> is null or an evidence preset.</summary>
+    internal static string? CheckEvidence(string? name)
+    {
+        if (name is not null && !Workbench.Behaviour.EvidenceSet.PresetNames.Contains(name))
+            throw new UsageException($"--evidence must be one of {string.Join(", ", Workbench.Behaviour.EvidenceSet.PresetNames)}; got '{name}'.");
+        return name;
+    }
+
     public override Command Build()
     {
         var file = new Argument<string>("SCENARIO") { Description = $"Scenario file (JSON), or the name of a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})." };
@@ -44,11 +58,12 @@ internal sealed class SimulateCommand : CliCommand
         var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
         var voters = new Option<int?>("--voters") { Description = "Voters per electorate (default: the scenario's); budgets and capacities scale with it." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
+        var evidence = EvidenceOption();
         var output = new Option<string?>("--out") { Description = "Folder for results.csv, results.parquet, summary.json and manifest.json." };
         var allowOutside = AllowOutsidePathsOption();
         var cmd = new Command("simulate", "Run a campaign scenario: campaigns under a data regime, counted under several electoral systems, with replicates and common random numbers. Prints a JSON summary.")
         {
-            file, replicates, seed, voters, threads, output, allowOutside,
+            file, replicates, seed, voters, evidence, threads, output, allowOutside,
         };
         cmd.SetAction(parse =>
         {
@@ -61,7 +76,9 @@ internal sealed class SimulateCommand : CliCommand
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
             string? outDir = parse.GetValue(output);
-            var scenario = LoadScenario(path, parse.GetValue(allowOutside)).With(r, parse.GetValue(seed), v);
+            string? ev = CheckEvidence(parse.GetValue(evidence));
+            var loaded = LoadScenario(path, parse.GetValue(allowOutside));
+            var scenario = (ev is null ? loaded : loaded.WithEvidence(ev)).With(r, parse.GetValue(seed), v);
             CheckMemory(scenario, t);
             if (outDir is not null) outDir = Outputs.Folder(outDir, "--out");
             var progress = Console.IsErrorRedirected ? null : new Progress<SimulationProgress>(p => Console.Error.Write($"\rreplicate {p.Done}/{p.Total}"));

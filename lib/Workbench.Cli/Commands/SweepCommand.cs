@@ -23,11 +23,12 @@ internal sealed class SweepCommand : CliCommand
         var partition = new Option<string?>("--partition") { Description = "Slurm partition (default: the cluster's)." };
         var account = new Option<string?>("--account") { Description = "Slurm account." };
         var command = new Option<string?>("--command") { Description = "How compute nodes start workbench (default: the way this command was started)." };
+        var evidence = SimulateCommand.EvidenceOption();
         var image = new Option<string>("--image") { Description = "Container image for the Kubernetes manifest.", DefaultValueFactory = _ => "workbench:latest" };
         var allowOutside = SimulateCommand.AllowOutsidePathsOption();
         var plan = new Command("plan", "Expand a sweep into work items and shards; write DIR/plan.json, DIR/sweep.sbatch (Slurm array), DIR/k8s-indexed-job.yaml and DIR/parallel.sh.")
         {
-            file, shards, outDir, cpus, mem, time, partition, account, command, image, allowOutside,
+            file, shards, outDir, cpus, mem, time, partition, account, command, image, evidence, allowOutside,
         };
         plan.SetAction(parse =>
         {
@@ -37,7 +38,7 @@ internal sealed class SweepCommand : CliCommand
             // Count the grid before expanding it: every variant is a whole scenario in memory.
             if (File.Exists(path) && SweepSpec.CountVariants(File.ReadAllText(Inputs.File(path, "SWEEP"))) is long variants && variants > SweepSpec.MaxVariants)
                 throw new UsageException($"Invalid spec: $.parameters: the grids give {variants:N0} variants (the product of the parameters' value counts); at most {SweepSpec.MaxVariants:N0} are allowed. Split the sweep.");
-            var spec = SweepSpec.LoadOrBuiltin(path, parse.GetValue(allowOutside));
+            var spec = SweepSpec.LoadOrBuiltin(path, SimulateCommand.CheckEvidence(parse.GetValue(evidence)), parse.GetValue(allowOutside));
             int n = parse.GetValue(shards);
             if (n < 1 || n > spec.ItemCount) throw new UsageException($"--shards must be between 1 and the number of work items ({spec.ItemCount}); got {n}.");
             int c = parse.GetValue(cpus);

@@ -104,7 +104,8 @@ public sealed record ChannelSpec
 }
 
 /// <summary>
-/// The built-in channels with their default costs and the field-experiment effects of MODEL.md §6.
+/// The built-in channels with their default costs and the field-experiment effects of MODEL.md §6, under the
+/// <c>central</c> evidence preset (<see cref="EvidenceSet.Central"/>; <see cref="For"/> gives them under another preset).
 /// Costs are round illustrative figures (currency units per attempt or delivered contact), not
 /// estimates of any country's prices; scenarios override any field.
 /// </summary>
@@ -113,7 +114,7 @@ public static class Channels
     /// <summary>Green &amp; Gerber, <i>Get Out the Vote</i> (4th ed., 2019): door-to-door ≈ 1 vote per 14 contacts; volunteer phone ≈ 1 per 35; direct mail ≈ 1 per 177; robocalls and email ≈ 0.</summary>
     public const string GreenGerber = "Green & Gerber (2019) Get Out the Vote, 4th ed.";
 
-    private static readonly ChannelSpec[] Defaults =
+    private static readonly ChannelSpec[] Definitions =
     [
         new() { Name = "canvass", Kind = ChannelKind.Canvass, Cost = 4.0, TurnoutEffect = 1 / 14.0, HouseholdSpillover = 0.6, MaxFrequency = 2, Decay = 0.5,
                 Citation = GreenGerber + ": 1 vote per 14 contacts; Nickerson (2008) APSR 102(1): 60% household spillover; Kalla & Broockman (2018) APSR 112(1): persuasion ≈ 0." },
@@ -131,6 +132,16 @@ public static class Channels
         new() { Name = "tv", Kind = ChannelKind.Tv, Cost = 0.02, ChargeOnContact = true, PersuasionEffect = 0.007, MaxFrequency = 3, Decay = 0.5,
                 Citation = "A contact is one viewer at a CPM of 20. Coppock, Hill & Vavreck (2020) Sci. Adv. 6(36): ≈ 0.007 on vote choice." },
     ];
+
+    // The effects above are the published point estimates; the built-in defaults are the central evidence preset's.
+    private static readonly ChannelSpec[] Defaults = EvidenceSet.Central.Apply(Definitions).ToArray();
+
+    /// <summary>All built-in channels with the effects of evidence set <paramref name="evidence"/>.</summary>
+    public static IReadOnlyList<ChannelSpec> For(EvidenceSet evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        return evidence.Apply(Definitions);
+    }
 
     /// <summary>Names of the built-in channels.</summary>
     public static IReadOnlyList<string> Names { get; } = Defaults.Select(c => c.Name).ToArray();

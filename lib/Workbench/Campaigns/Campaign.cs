@@ -45,6 +45,12 @@ public sealed record CampaignSpec
     /// <summary>The campaign's uncertainty about constituency margins (standard deviation of a share), which sets FPTP seat pivotality.</summary>
     [Param("Uncertainty of the campaign about seat margins (sd of a vote share), for FPTP pivotality", Min = 0.005, Max = 0.5)]
     public double MarginUncertainty { get; init; } = 0.05;
+    /// <summary>
+    /// The campaign's calendar: per channel name, the share of that channel's spend in each week 1..W of the scenario's
+    /// <c>weeks</c> (W numbers, non-negative, summing to 1). Channels not listed are timed by the allocator, which puts them
+    /// in the last week (persuasion decays; turnout effects do not). Null: every channel timed by the allocator.
+    /// </summary>
+    public IReadOnlyDictionary<string, double[]>? Schedule { get; init; }
 
     /// <summary>Validates the spec (party and channel names are checked by the scenario).</summary>
     public IReadOnlyList<ValidationError> Validate(string path)
@@ -55,6 +61,15 @@ public sealed record CampaignSpec
         if (Channels.Distinct().Count() != Channels.Count) errors.Add(new(path + ".channels", "a channel is listed twice."));
         if (Strategy == Strategy.Influencer && Channels.Any(c => c is not ("owned-social" or "paid-social")))
             errors.Add(new(path + ".channels", "influencer seeding works through social media: use owned-social and/or paid-social."));
+        if (Schedule is not null)
+            foreach (var (name, shares) in Schedule)
+            {
+                string at = $"{path}.schedule.{name}";
+                if (!Channels.Contains(name)) errors.Add(new(at, $"'{name}' is not one of the campaign's channels ({string.Join(", ", Channels)})."));
+                if (shares is null || shares.Length == 0) { errors.Add(new(at, "give one share per week.")); continue; }
+                if (shares.Any(x => !(x >= 0 && x <= 1))) errors.Add(new(at, $"each week's share must be in [0, 1]; got [{string.Join(", ", shares)}]."));
+                else if (Math.Abs(shares.Sum() - 1) > 1e-6) errors.Add(new(at, $"the weekly shares must sum to 1; they sum to {shares.Sum():G6}."));
+            }
         Parameters.CheckRanges(this, path, errors);
         return errors;
     }
@@ -81,6 +96,12 @@ public sealed record CampaignOutcome
     public long VotersContacted { get; init; }
     /// <summary>Contacted voters on target, judged with the truth: for a demobilising campaign, voters less likely than the sponsor's expected share to vote for it; otherwise voters at least that likely, or (when persuading) voters between 0.2 and 0.8.</summary>
     public long VotersOnTarget { get; init; }
+    /// <summary>The campaign's own expected objective with the plan it delivered (expected seats under the system it optimises for, or expected vote share in points), from its knowledge; NaN for broadcast and influencer strategies, which are not evaluated.</summary>
+    public double ExpectedObjective { get; init; } = double.NaN;
+    /// <summary>The campaign's expected objective had it broadcast the same budget over the same channels (NaN when not evaluated).</summary>
+    public double BroadcastExpectedObjective { get; init; } = double.NaN;
+    /// <summary>True when the targeted plan was expected to do worse than broadcast on the campaign's own objective, so it broadcast instead.</summary>
+    public bool FellBackToBroadcast { get; init; }
     /// <summary>Per-voter deliveries, kept when the context asked for them (the ad archive's source).</summary>
     public Deliveries? Deliveries { get; init; }
     /// <summary>Targeting precision: the share of contacted voters on target.</summary>

@@ -10,11 +10,18 @@ namespace Workbench.Campaigns;
 /// <see cref="CampaignKnowledge"/> (its estimates, never the truth): each targetable unit of
 /// each channel gets an expected value per cost — expected seats under the system the campaign
 /// optimises for, or expected vote share — and the budget buys the best (channel, unit, repeat)
-/// items first, repeats worth <see cref="ChannelSpec.Decay"/> of the previous contact, within each
+/// items first, a repeat attempt worth 1 − cp + cp·<see cref="ChannelSpec.Decay"/> of the previous one (cp the estimated contact probability), within each
 /// channel's capacity (a water-filling allocation solved by bisection on the value-per-cost
-/// threshold). Delivery then samples contacts with the true contact probabilities and adds the
+/// threshold). Contact probabilities in planning are the campaign's estimates
+/// (<see cref="CampaignKnowledge.ContactProbability"/>), never a voter's true propensity. The allocation is repeated once,
+/// linearised at the midpoint of the first plan's expected effect, and the better of the two kept; it is then compared
+/// with the broadcast plan for the same budget and channels under the campaign's own model
+/// (<see cref="ExpectedObjective"/>) and the better is kept, so the allocator never does worse than broadcast on its own
+/// objective. Delivery then samples contacts with the true contact probabilities and adds the
 /// calibrated shifts of <see cref="ResponseModel"/> to each contacted voter (and the household
-/// spillover of canvassing).
+/// spillover of canvassing). Each contact carries its week of the campaign's calendar (the campaign's schedule, or the
+/// last week when the allocator times it); its persuasion reaches election day multiplied by
+/// <see cref="Persistence.Remaining(int, int, double)"/>, its turnout effect as measured.
 /// </summary>
 public static class CampaignEngine
 {
@@ -29,6 +36,32 @@ public static class CampaignEngine
         public int[]? ContactCounter { get; init; }
         /// <summary>Keep per-voter contacts by channel and the units they were bought in (for the ad archive).</summary>
         public bool RecordDeliveries { get; init; }
+        /// <summary>Weeks of the campaign calendar (contacts are made in weeks 1..Weeks; election day follows week Weeks).</summary>
+        public int Weeks { get; init; } = Persistence.DefaultWeeks;
+        /// <summary>Half-life of persuasion between contact and election day, in days.</summary>
+        public double HalfLifeDays { get; init; } = EvidenceSet.Central.PersuasionHalfLifeDays;
+    }
+
+    /// <summary>
+    /// The share of channel <paramref name="ch"/>'s spend in each week 1..W: the campaign's schedule for it, or — when the
+    /// allocator times the channel — everything in the last week, where persuasion keeps most of its effect (turnout
+    /// effects do not decay, so their timing does not matter).
+    /// </summary>
+    internal static double[] WeekShares(Context ctx, CampaignSpec spec, ChannelSpec ch)
+    {
+        if (spec.Schedule is { } sch && sch.TryGetValue(ch.Name, out var shares) && shares.Length == ctx.Weeks) return shares;
+        var last = new double[ctx.Weeks];
+        last[^1] = 1;
+        return last;
+    }
+
+    /// <summary>The expected share of a contact's persuasion that reaches election day under the channel's week shares.</summary>
+    internal static double PersuasionKept(Context ctx, CampaignSpec spec, ChannelSpec ch)
+    {
+        var shares = WeekShares(ctx, spec, ch);
+        double kept = 0;
+        for (int w = 0; w < shares.Length; w++) kept += shares[w] * Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+        return kept;
     }
 
     /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
@@ -43,18 +76,22 @@ public static class CampaignEngine
     }
 
     /// <summary>Expected value of one attempt on each voter for each channel, from the campaign's estimates.</summary>
-    internal static double[][] Values(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, out double[][] costs)
+    /// <remarks>With <paramref name="turnout"/> and <paramref name="support"/>, the values are linearised at those estimates (the
+    /// campaign's knowledge shifted by a plan's expected effect) instead of at its knowledge; leans stay the knowledge's.</remarks>
+    internal static double[][] Values(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, out double[][] costs,
+        float[]? turnout = null, float[]? support = null)
     {
         var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        var T = turnout ?? kn.Turnout; var S = support ?? kn.Support;
 
         // Estimated constituency results.
         var share = new double[C * P]; var votes = new double[C];
         for (int i = 0; i < n; i++)
         {
-            int k = e.Constituency[i]; double t = kn.Turnout[i];
+            int k = e.Constituency[i]; double t = T[i];
             votes[k] += t;
-            for (int j = 0; j < P; j++) share[k * P + j] += t * kn.Support[(long)i * P + j];
+            for (int j = 0; j < P; j++) share[k * P + j] += t * S[(long)i * P + j];
         }
         double totalVotes = votes.Sum();
         var national = new double[P];
@@ -104,25 +141,21 @@ public static class CampaignEngine
             var resp = ctx.Responses.For(sponsor, ch);
             var v = values[c] = new double[n];
             var cost = costs[c] = new double[n];
-            double meanContact = 0;
-            bool knowsContact = !ctx.Data.Regime.Aggregated;
-            if (!knowsContact) { for (int i = 0; i < n; i++) meanContact += ch.ContactProbability(e, i, sponsor); meanContact /= Math.Max(1, n); }
+            var contact = EstimatedContact(ctx, ch, sponsor);
+            double kept = PersuasionKept(ctx, spec, ch);
             var mob = new double[n];
-            var contact = new double[n];
-            for (int i = 0; i < n; i++) contact[i] = knowsContact ? ch.ContactProbability(e, i, sponsor) : meanContact;
             for (int i = 0; i < n; i++)
             {
                 int k = e.Constituency[i];
                 long o = (long)i * P;
-                double t = kn.Turnout[i], ps = kn.Support[o + sponsor];
-                int leanEst = 0;
-                for (int j = 1; j < P; j++) if (kn.Support[o + j] > kn.Support[o + leanEst]) leanEst = j;
+                double t = T[i], ps = S[o + sponsor];
+                int leanEst = kn.EstimatedLean(i);
                 double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                 double dt = shift == 0 ? 0 : Workbench.Electorate.TurnoutModel.Logistic(Logit(t) + shift) - t;
                 double valMob = 0, valPers = 0;
                 if (useFptp)
                 {
-                    double pr = kn.Support[o + rival[k]];
+                    double pr = S[o + rival[k]];
                     valMob += fptpWeight[k] * dt * (ps - pr);
                     valPers += fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr);
                 }
@@ -133,7 +166,7 @@ public static class CampaignEngine
                 }
                 double cp = contact[i];
                 mob[i] = valMob;
-                v[i] = cp * (valMob + valPers);
+                v[i] = cp * (valMob + kept * valPers);
                 cost[i] = ch.Cost * (ch.ChargeOnContact ? cp : 1);
             }
             if (ch.HouseholdSpillover > 0)
@@ -151,6 +184,148 @@ public static class CampaignEngine
             }
         }
         return values;
+    }
+
+    /// <summary>
+    /// The campaign's estimate of each voter's chance that one attempt through <paramref name="ch"/> becomes a contact:
+    /// <see cref="CampaignKnowledge.ContactProbability"/> for individual regimes, its mean over all voters under an aggregated
+    /// regime (where the campaign cannot tell voters apart below a cell). Never a voter's true propensity.
+    /// </summary>
+    internal static double[] EstimatedContact(Context ctx, ChannelSpec ch, int sponsor)
+    {
+        int n = ctx.Model.Electorate.VoterCount;
+        var contact = new double[n];
+        for (int i = 0; i < n; i++) contact[i] = ctx.Knowledge.ContactProbability(ch, i, sponsor);
+        if (ctx.Data.Regime.Aggregated)
+        {
+            double mean = 0;
+            for (int i = 0; i < n; i++) mean += contact[i];
+            Array.Fill(contact, mean / Math.Max(1, n));
+        }
+        return contact;
+    }
+
+    /// <summary>
+    /// The campaign's expected objective — expected seats under the system it optimises for (FPTP: the sum over seats of
+    /// Φ(margin / marginUncertainty), whose derivative per vote is <see cref="Pivotality"/>; list PR: seats × the sponsor's
+    /// share nationally or per region), or expected national vote share in points — computed entirely from its own
+    /// knowledge: estimated turnout and support, shifted by the expected effect of <paramref name="plan"/>'s attempts with
+    /// estimated contact probabilities (null: no campaign). This is the quantity the allocator's values are the derivative of.
+    /// </summary>
+    internal static double ExpectedObjective(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, PlanResult? plan)
+    {
+        var (turnout, support) = ExpectedEstimates(ctx, channels, spec, sponsor, plan, 1.0);
+        return ObjectiveAt(ctx, spec, sponsor, turnout, support);
+    }
+
+    /// <summary>
+    /// The campaign's estimated turnout and support (i·P + j) after <paramref name="scale"/> times the expected effect of
+    /// <paramref name="plan"/>'s attempts (null: its knowledge as it is), with estimated contact probabilities, the decay of
+    /// repeat contacts, household spillover and the persuasion kept to election day.
+    /// </summary>
+    internal static (float[] Turnout, float[] Support) ExpectedEstimates(Context ctx, IReadOnlyList<ChannelSpec> channels, CampaignSpec spec, int sponsor, PlanResult? plan, double scale)
+    {
+        var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
+        int n = e.VoterCount, P = e.PartyCount;
+        if (plan is null || scale == 0) return (kn.Turnout, kn.Support);
+        var dLogit = new double[n]; var dUtil = new double[n]; var spill = new double[n];
+        if (plan is not null)
+        {
+            for (int c = 0; c < channels.Count; c++)
+            {
+                var ch = channels[c]; var resp = ctx.Responses.For(sponsor, ch);
+                var contact = EstimatedContact(ctx, ch, sponsor);
+                double kept = PersuasionKept(ctx, spec, ch);
+                for (int i = 0; i < n; i++)
+                {
+                    double a = plan.Attempts[c][i];
+                    if (plan.MarginalChannel == c && plan.Unit[c][i] == plan.MarginalUnit) a += plan.MarginalFraction;
+                    if (a <= 0) continue;
+                    // Expected sum of decayed contacts: attempt t adds cp · E[decay^(contacts so far)] = cp · (1 − cp + cp·decay)^t.
+                    double cp = contact[i], q = 1 - cp + cp * ch.Decay, f = 0, pw = 1;
+                    int full = (int)Math.Floor(a);
+                    for (int t = 0; t < full; t++) { f += cp * pw; pw *= q; }
+                    f += (a - full) * cp * pw;
+                    f *= scale;
+                    double shift = kn.EstimatedLean(i) == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
+                    dLogit[i] += shift * f; dUtil[i] += resp.Utility * kept * f;
+                    spill[i] += shift * f * ch.HouseholdSpillover;
+                }
+            }
+            int start = 0;
+            while (start < n)
+            {
+                int h = e.Household[start], end = start;
+                double sum = 0;
+                while (end < n && e.Household[end] == h) sum += spill[end++];
+                if (sum != 0) for (int i = start; i < end; i++) dLogit[i] += sum - spill[i];
+                start = end;
+            }
+        }
+        var turnout = new float[n]; var support = new float[(long)n * P];
+        for (int i = 0; i < n; i++)
+        {
+            long o = (long)i * P;
+            turnout[i] = dLogit[i] == 0 ? kn.Turnout[i] : (float)Workbench.Electorate.TurnoutModel.Logistic(Logit(kn.Turnout[i]) + dLogit[i]);
+            double ps = kn.Support[o + sponsor], g = Math.Exp(dUtil[i]), norm = 1 - ps + ps * g;
+            for (int j = 0; j < P; j++) support[o + j] = dUtil[i] == 0 ? kn.Support[o + j] : (float)(kn.Support[o + j] * (j == sponsor ? g : 1) / norm);
+        }
+        return (turnout, support);
+    }
+
+    /// <summary>The objective of <see cref="ExpectedObjective"/> evaluated at estimated <paramref name="turnout"/> and <paramref name="support"/>.</summary>
+    private static double ObjectiveAt(Context ctx, CampaignSpec spec, int sponsor, float[] turnout, float[] support)
+    {
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        var share = new double[C * P]; var votes = new double[C];
+        for (int i = 0; i < n; i++)
+        {
+            int k = e.Constituency[i]; long o = (long)i * P;
+            double t = turnout[i];
+            votes[k] += t;
+            for (int j = 0; j < P; j++) share[k * P + j] += t * support[o + j];
+        }
+        double totalVotes = votes.Sum();
+        var national = new double[P];
+        for (int k = 0; k < C; k++) for (int j = 0; j < P; j++) national[j] += share[k * P + j];
+        var sys = ctx.System;
+        bool useFptp = spec.Objective == Objective.Seats && sys is { Type: "fptp" or "parallel" };
+        bool usePr = spec.Objective == Objective.Votes || sys is null || sys.Type is "list" or "mmp" or "parallel";
+        double value = 0;
+        if (useFptp)
+            for (int k = 0; k < C; k++)
+            {
+                double best = double.NegativeInfinity;
+                for (int j = 0; j < P; j++) if (j != sponsor && share[k * P + j] > best) best = share[k * P + j];
+                double v = Math.Max(1e-9, votes[k]);
+                value += NormalCdf((share[k * P + sponsor] - best) / v / spec.MarginUncertainty);
+            }
+        if (usePr)
+        {
+            if (spec.Objective == Objective.Seats && sys is { Type: "list", Districts: "regions" })
+            {
+                var seats = ElectoralSystemSpec.RegionSeats(e, sys.ListSeats(C));
+                var rv = new double[seats.Length]; var rs = new double[seats.Length];
+                for (int k = 0; k < C; k++) { rv[e.ConstituencyRegion[k]] += votes[k]; rs[e.ConstituencyRegion[k]] += share[k * P + sponsor]; }
+                for (int r = 0; r < seats.Length; r++) value += seats[r] * rs[r] / Math.Max(1, rv[r]);
+            }
+            else
+            {
+                double s = spec.Objective == Objective.Seats && sys is not null ? sys.ListSeats(C) : 100.0;
+                value += s * national[sponsor] / Math.Max(1, totalVotes);
+            }
+        }
+        return value;
+    }
+
+    /// <summary>The standard normal distribution function (complementary error function of Numerical Recipes, relative error below 1.2e−7).</summary>
+    internal static double NormalCdf(double x)
+    {
+        double z = Math.Abs(x) / Math.Sqrt(2), t = 1 / (1 + 0.5 * z);
+        double erfc = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807
+            + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
+        return x >= 0 ? 1 - 0.5 * erfc : 0.5 * erfc;
     }
 
     /// <summary>
@@ -253,18 +428,62 @@ public static class CampaignEngine
     {
         /// <summary>What a unit of each channel is (everyone, voter, custom-audience, constituency-age, cell, …).</summary>
         public string[] UnitKinds { get; init; } = [];
+        /// <summary>The campaign's expected objective with this plan (NaN when not evaluated: broadcast and influencer strategies).</summary>
+        public double Expected { get; init; } = double.NaN;
+        /// <summary>The campaign's expected objective with the broadcast plan for the same budget and channels (NaN when not evaluated).</summary>
+        public double BroadcastExpected { get; init; } = double.NaN;
+        /// <summary>True when the targeted plan was expected to do worse than broadcast and the campaign broadcast instead.</summary>
+        public bool FellBackToBroadcast { get; init; }
+        /// <summary>The campaign's expected objective with its best targeted plan, kept or not (NaN when not evaluated).</summary>
+        public double TargetedExpected { get; init; } = double.NaN;
     }
 
-    private static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex)
+    /// <summary>
+    /// The campaign's plan: the broadcast split, influencer seeding, or the targeted allocation — which is kept only when
+    /// the campaign's own model expects it to do at least as well as the broadcast plan for the same budget and channels
+    /// (<see cref="ExpectedObjective"/>); otherwise the campaign broadcasts (<see cref="PlanResult.FellBackToBroadcast"/>).
+    /// </summary>
+    internal static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex)
+    {
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount, CH = channels.Count;
+        if (spec.Budget <= 0)
+        {
+            var none = new byte[CH][]; var zero = new int[CH][];
+            for (int c = 0; c < CH; c++) { none[c] = new byte[n]; zero[c] = new int[n]; }
+            return new PlanResult(none, zero, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
+        }
+        var values = Values(ctx, spec, channels, sponsor, out var costs);
+        if (spec.Strategy is Strategy.Broadcast or Strategy.Influencer) return PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs);
+        var targeted = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs);
+        double vt = ExpectedObjective(ctx, spec, channels, sponsor, targeted);
+        // The allocation maximises a linearisation at the campaign's current estimates, so with large effects it
+        // over-concentrates (a marginal seat stops being marginal once the plan has moved it). Linearise again at the
+        // midpoint of the plan's expected effect, plan again, and keep the better of the two.
+        var last = targeted;
+        for (int round = 0; round < Relinearisations; round++)
+        {
+            var (midTurnout, midSupport) = ExpectedEstimates(ctx, channels, spec, sponsor, last, 0.5);
+            last = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, Values(ctx, spec, channels, sponsor, out var costsAgain, midTurnout, midSupport), costsAgain);
+            double va = ExpectedObjective(ctx, spec, channels, sponsor, last);
+            if (va > vt) { targeted = last; vt = va; }
+        }
+        var broadcast = PlanFor(ctx, spec, channels, sponsor, campaignIndex, Strategy.Broadcast, values, costs);
+        double vb = ExpectedObjective(ctx, spec, channels, sponsor, broadcast);
+        return vt >= vb ? targeted with { Expected = vt, BroadcastExpected = vb, TargetedExpected = vt }
+                        : broadcast with { Expected = vb, BroadcastExpected = vb, TargetedExpected = vt, FellBackToBroadcast = true };
+    }
+
+    /// <summary>How many times the targeted allocation is repeated, each linearised at the midpoint of the previous plan's expected effect.</summary>
+    internal const int Relinearisations = 1;
+
+    private static PlanResult PlanFor(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex, Strategy strategy, double[][] values, double[][] costs)
     {
         var e = ctx.Model.Electorate;
         int n = e.VoterCount, CH = channels.Count;
         var attempts = new byte[CH][];
         var units = new int[CH][];
-        if (spec.Budget <= 0) { for (int c = 0; c < CH; c++) { attempts[c] = new byte[n]; units[c] = new int[n]; } return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() }; }
-        var values = Values(ctx, spec, channels, sponsor, out var costs);
-
-        if (spec.Strategy == Strategy.Broadcast)
+        if (strategy == Strategy.Broadcast)
         {
             // Even split over the channels; what a saturated channel cannot spend goes to the others.
             var perVoter = new double[CH]; var totalCost = new double[CH]; var limit = new double[CH];
@@ -298,35 +517,49 @@ public static class CampaignEngine
             return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
         }
 
-        if (spec.Strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
+        if (strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
 
         // Units and their value, cost and size per channel.
         var kinds = new string[CH];
         var uValue = new double[CH][]; var uCost = new double[CH][]; var uSize = new long[CH][]; var ratio = new double[CH][];
+        // Each further attempt on a unit is worth q times the previous: an attempt reaches a voter with (estimated) probability
+        // cp, and a contact is worth `decay` of the one before, so attempt t adds cp·(1 − cp + cp·decay)^t. q is the unit's
+        // value-weighted mean of 1 − cp + cp·decay (for channels that always reach, cp = 1 and q = decay).
+        var uRepeat = new double[CH][];
         for (int c = 0; c < CH; c++)
         {
-            units[c] = Units(ctx, spec.Strategy, channels[c], values[c], out int U, out kinds[c]);
-            uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U];
-            for (int i = 0; i < n; i++) { int u = units[c][i]; if (u < 0) continue; uValue[c][u] += values[c][i]; uCost[c][u] += costs[c][i]; uSize[c][u]++; }
-            bool ads = channels[c].Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
+            var ch = channels[c];
+            units[c] = Units(ctx, strategy, ch, values[c], out int U, out kinds[c]);
+            var contact = EstimatedContact(ctx, ch, sponsor);
+            uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U]; uRepeat[c] = new double[U];
+            var qWeight = new double[U];
+            for (int i = 0; i < n; i++)
+            {
+                int u = units[c][i]; if (u < 0) continue;
+                uValue[c][u] += values[c][i]; uCost[c][u] += costs[c][i]; uSize[c][u]++;
+                if (values[c][i] > 0) { uRepeat[c][u] += values[c][i] * (1 - contact[i] + contact[i] * ch.Decay); qWeight[u] += values[c][i]; }
+            }
+            bool ads = ch.Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
             for (int u = 0; u < U; u++)
             {
                 bool tooSmall = ads && uSize[c][u] < ctx.Data.Regime.MinimumAudience;
                 ratio[c][u] = uCost[c][u] > 0 && uValue[c][u] > 0 && !tooSmall ? uValue[c][u] / uCost[c][u] : 0;
+                uRepeat[c][u] = qWeight[u] > 0 ? uRepeat[c][u] / qWeight[u] : ch.Decay;
             }
         }
 
-        int Selected(int c, double r, double lambda)
+        int Selected(int c, int u, double lambda)
         {
+            double r = ratio[c][u], q = uRepeat[c][u];
             if (r <= 0 || r < lambda) return 0;
             var ch = channels[c];
-            if (lambda <= 0 || ch.Decay >= 1) return ch.MaxFrequency;
-            if (ch.Decay <= 0) return 1;
-            int extra = (int)Math.Floor(Math.Log(lambda / r) / Math.Log(ch.Decay) + 1e-12);
+            if (lambda <= 0 || q >= 1) return ch.MaxFrequency;
+            if (q <= 0) return 1;
+            int extra = (int)Math.Floor(Math.Log(lambda / r) / Math.Log(q) + 1e-12);
             return Math.Min(ch.MaxFrequency, 1 + extra);
         }
-        double Spend(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, rc[u], lambda); if (k > 0) s += k * uCost[c][u]; } return s; }
-        double AttemptsOf(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, rc[u], lambda); if (k > 0) s += k * uSize[c][u]; } return s; }
+        double Spend(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * uCost[c][u]; } return s; }
+        double AttemptsOf(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * uSize[c][u]; } return s; }
 
         double maxRatio = 0, minRatio = double.PositiveInfinity;
         for (int c = 0; c < CH; c++) foreach (var r in ratio[c]) if (r > 0) { maxRatio = Math.Max(maxRatio, r); minRatio = Math.Min(minRatio, r); }
@@ -354,7 +587,7 @@ public static class CampaignEngine
         for (int c = 0; c < CH; c++)
         {
             unitAttempts[c] = new int[ratio[c].Length];
-            for (int u = 0; u < ratio[c].Length; u++) { unitAttempts[c][u] = Selected(c, ratio[c][u], lambdas[c]); spent += unitAttempts[c][u] * uCost[c][u]; }
+            for (int u = 0; u < ratio[c].Length; u++) { unitAttempts[c][u] = Selected(c, u, lambdas[c]); spent += unitAttempts[c][u] * uCost[c][u]; }
             attempts[c] = new byte[n];
             for (int i = 0; i < n; i++) { int u = units[c][i]; if (u >= 0) attempts[c][i] = (byte)unitAttempts[c][u]; }
         }
@@ -368,7 +601,7 @@ public static class CampaignEngine
                 int k = unitAttempts[c][u];
                 if (ratio[c][u] <= 0 || k >= ch.MaxFrequency) continue;
                 if (ch.Capacity is double cap && used + uSize[c][u] > cap) continue;
-                double next = ratio[c][u] * Math.Pow(ch.Decay, k);
+                double next = ratio[c][u] * Math.Pow(uRepeat[c][u], k);
                 if (next > bestNext) { bestNext = next; mc = c; mu = u; }
             }
         }
@@ -423,6 +656,22 @@ public static class CampaignEngine
         var delivered = ctx.RecordDeliveries ? Enumerable.Range(0, CH).Select(_ => new byte[n]).ToArray() : null;
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
+        // The calendar: each channel's cumulative week shares and the persuasion each week keeps; a channel with one week
+        // (the allocator's timing, or a schedule concentrated on one week) needs no draw.
+        var cumulative = new double[CH][]; var keptByWeek = new double[CH][]; var singleWeek = new int[CH];
+        for (int c = 0; c < CH; c++)
+        {
+            var shares = WeekShares(ctx, spec, channels[c]);
+            cumulative[c] = new double[shares.Length]; keptByWeek[c] = new double[shares.Length];
+            double acc = 0; int nonZero = 0, only = shares.Length - 1;
+            for (int w = 0; w < shares.Length; w++)
+            {
+                acc += shares[w]; cumulative[c][w] = acc;
+                keptByWeek[c][w] = Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+                if (shares[w] > 0) { nonZero++; only = w; }
+            }
+            singleWeek[c] = nonZero == 1 ? only : -1;
+        }
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency.
         var totals = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
         {
@@ -449,6 +698,7 @@ public static class CampaignEngine
                     double logit = 0, util = 0;
                     double dLogit = model.Lean[i] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                     double dUtil = resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability;
+                    var weeks = singleWeek[c] < 0 && dUtil != 0 ? new RandomStream(ctx.Seed, StreamIds.CampaignWeek, ((ulong)c << 32) | (uint)i) : default;
                     for (int t = 0; t < a; t++)
                     {
                         bool contact = rng.NextDouble() < cp;
@@ -457,7 +707,10 @@ public static class CampaignEngine
                         acc[CH + c]++;
                         if (!contact) continue;
                         double f = Math.Pow(ch.Decay, contacts);
-                        logit += dLogit * f; util += dUtil * f;
+                        // The contact's week: persuasion decays from then to election day; turnout effects apply as measured.
+                        int week = singleWeek[c];
+                        if (week < 0 && dUtil != 0) { double u = weeks.NextDouble(); week = 0; while (week < cumulative[c].Length - 1 && u >= cumulative[c][week]) week++; }
+                        logit += dLogit * f; util += dUtil * f * (week < 0 ? 0 : keptByWeek[c][week]);
                         contacts++;
                     }
                     if (delivered is not null) delivered[c][i] = (byte)Math.Min(255, contacts);
@@ -510,6 +763,7 @@ public static class CampaignEngine
             VotersOnTarget = (long)totals[3 * CH + 1 + C],
             Deliveries = delivered is null ? null : new Deliveries(channels.ToArray(), plan.Unit, plan.UnitKinds, delivered),
             SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
+            ExpectedObjective = plan.Expected, BroadcastExpectedObjective = plan.BroadcastExpected, FellBackToBroadcast = plan.FellBackToBroadcast,
         };
     }
 }

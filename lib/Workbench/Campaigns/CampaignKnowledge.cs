@@ -1,5 +1,6 @@
 using Workbench.Data;
 using Workbench.Random;
+using Workbench.Behaviour;
 
 namespace Workbench.Campaigns;
 
@@ -15,6 +16,10 @@ namespace Workbench.Campaigns;
 /// intentions by group of observed attributes; group estimates are shrunk toward the national poll
 /// mean and adjusted by the constituency's past result. Without polls or canvass data the campaign
 /// knows only past results.</para>
+/// <para>Contactability is estimated too: for each group of observed attributes the campaign knows the mean rate at which
+/// attempts through each kind of channel become contacts (its records of past doors knocked, calls made, emails opened
+/// and ads served, by segment). Planning reads only these estimates (<see cref="ContactProbability"/>); whether an
+/// attempt actually reaches a voter is decided at delivery with the voter's true propensity.</para>
 /// </summary>
 public sealed class CampaignKnowledge
 {
@@ -34,6 +39,46 @@ public sealed class CampaignKnowledge
     public IReadOnlyList<string> Features { get; private init; } = [];
     /// <summary>Number of groups the estimator distinguished.</summary>
     public int Groups { get; private init; }
+
+    /// <summary>The group of observed attributes each voter falls in (what the campaign can tell voters apart by).</summary>
+    private int[] _group = [];
+    /// <summary>Estimated contact rate per group and contact class (<see cref="ContactClasses"/> per group).</summary>
+    private double[] _contactRate = [];
+
+    /// <summary>Contact classes estimated per group: doors answered, phones answered, emails opened, paid social reach, owned social reach, TV news audience.</summary>
+    public const int ContactClasses = 6;
+
+    /// <summary>
+    /// The campaign's estimate of the probability that one attempt on voter <paramref name="i"/> through
+    /// <paramref name="channel"/> becomes a contact: the mean true rate of the voter's group (measured when the knowledge was
+    /// built), mail always arriving, and owned social reaching voters the campaign believes lean elsewhere only at
+    /// <see cref="ChannelSpec.OutOfBubbleReach"/>. It never reads the voter's own propensity.
+    /// </summary>
+    public double ContactProbability(ChannelSpec channel, int i, int sponsor)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        int o = _group[i] * ContactClasses;
+        return channel.Kind switch
+        {
+            ChannelKind.Canvass => _contactRate[o],
+            ChannelKind.Phone or ChannelKind.Robocall => _contactRate[o + 1],
+            ChannelKind.Email => _contactRate[o + 2],
+            ChannelKind.DirectMail or ChannelKind.SocialPressureMail => 1.0,
+            ChannelKind.PaidSocial => _contactRate[o + 3],
+            ChannelKind.OwnedSocial => _contactRate[o + 4] * (EstimatedLean(i) == sponsor ? 1.0 : ChannelSpec.OutOfBubbleReach),
+            ChannelKind.Tv => _contactRate[o + 5],
+            _ => 0,
+        };
+    }
+
+    /// <summary>The party the campaign believes voter <paramref name="i"/> most likely supports.</summary>
+    public int EstimatedLean(int i)
+    {
+        long o = (long)i * Parties;
+        int best = 0;
+        for (int j = 1; j < Parties; j++) if (Support[o + j] > Support[o + best]) best = j;
+        return best;
+    }
 
     /// <summary>Shrinkage strength: pseudo-respondents at the national mean added to each group.</summary>
     public const double Shrinkage = 20;
@@ -110,9 +155,21 @@ public sealed class CampaignKnowledge
                 if (turn) { gTurn[g]++; pollTurn++; }
             }
         }
+        // Contactability by group: the campaign's records of past attempts (mean true rate per group and class).
+        var rate = new double[groups * ContactClasses]; var size = new double[groups];
+        var probe = new ChannelSpec[] { new() { Kind = ChannelKind.Canvass }, new() { Kind = ChannelKind.Phone }, new() { Kind = ChannelKind.Email },
+                                        new() { Kind = ChannelKind.PaidSocial }, new() { Kind = ChannelKind.OwnedSocial }, new() { Kind = ChannelKind.Tv } };
+        for (int i = 0; i < n; i++)
+        {
+            int o = group[i] * ContactClasses;
+            size[group[i]]++;
+            // Owned social: the reach among followers (the bubble factor is applied from the campaign's own estimate of lean).
+            for (int c = 0; c < ContactClasses; c++) rate[o + c] += c == 4 ? probe[c].ContactProbability(e, i, e.PartyId[i]) : probe[c].ContactProbability(e, i, 0);
+        }
+        for (int g = 0; g < groups; g++) for (int c = 0; c < ContactClasses; c++) rate[g * ContactClasses + c] /= Math.Max(1, size[g]);
         var k0 = new CampaignKnowledge(n, P)
         {
-            Regime = regime, PollRespondents = respondents, Features = features, Groups = groups,
+            Regime = regime, PollRespondents = respondents, Features = features, Groups = groups, _group = group, _contactRate = rate,
         };
         if (respondents > 0) { for (int j = 0; j < P; j++) pollMean[j] /= respondents; pollTurn /= respondents; }
         else { Array.Copy(nationalPast, pollMean, P); pollTurn = nationalTurn; }

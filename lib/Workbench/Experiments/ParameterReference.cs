@@ -39,6 +39,19 @@ public static class ParameterReference
             }
         }
         var ci = System.Globalization.CultureInfo.InvariantCulture;
+        sb.Append("\n## Evidence presets\n\n");
+        sb.Append("The named bundles of channel effects a scenario chooses with `\"evidence\"` (default `central`; `--evidence NAME` on ");
+        sb.Append("`simulate` and `sweep plan`). docs/campaigns.md explains each figure and the unit conversion of the social-ads turnout effects.\n\n");
+        var presets = EvidenceSet.PresetNames.Select(EvidenceSet.Preset).ToArray();
+        sb.Append("| parameter | ").Append(string.Join(" | ", presets.Select(p => p.Name))).Append(" | source |\n|---|").Append(string.Concat(presets.Select(_ => "---|"))).Append("---|\n");
+        foreach (var p in Parameters.Describe(typeof(EvidenceSet), EvidenceSet.Central))
+        {
+            var prop = typeof(EvidenceSet).GetProperties().First(x => Parameters.JsonName(x.Name) == p.Name);
+            sb.Append("| `").Append(p.Name).Append("` | ").Append(string.Join(" | ", presets.Select(s => Convert.ToDouble(prop.GetValue(s), ci).ToString("G4", ci))))
+              .Append(" | ").Append(Cell(p.Citation ?? "")).Append(" |\n");
+        }
+        sb.Append('\n');
+        foreach (var p in presets) sb.Append("- `").Append(p.Name).Append("`: ").Append(Cell(p.Citation)).Append('\n');
         sb.Append("\n## Built-in channels and their calibration\n\n");
         sb.Append("The defaults of each built-in channel (scenarios may override any field) and the published figure it is calibrated to; ");
         sb.Append("chapter 11 and tests/Workbench.Tests/Experiments reproduce them by simulated field experiments.\n\n");

@@ -76,7 +76,7 @@ public sealed class ReplicateRun
             var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
             var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)a, (ulong)party), _threads)
             {
-                Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries,
+                Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             };
             var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(_sc.EffectiveChannel).ToArray(), party, turnoutShift, utilityShift);
             outcomes[spec.Party] = outcome;

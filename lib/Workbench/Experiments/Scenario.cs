@@ -50,6 +50,10 @@ public sealed record Scenario
     public DataRegime EffectiveRegime => Regulation?.Apply(Regime) ?? Regime;
     /// <summary>A channel as campaigns actually use it (the regulation's silence period applied).</summary>
     public ChannelSpec EffectiveChannel(string name) => Regulation?.Apply(Channel(name)) ?? Channel(name);
+    /// <summary>The evidence preset the built-in channels' effects come from (JSON <c>evidence</c>; default central). The scenario's <c>channels</c> overrides win over it.</summary>
+    public EvidenceSet Evidence { get; init; } = EvidenceSet.Central;
+    /// <summary>Weeks of the campaign calendar (JSON <c>weeks</c>, 1–52, default <see cref="Persistence.DefaultWeeks"/>); campaign schedules give one share per week.</summary>
+    public int Weeks { get; init; } = Persistence.DefaultWeeks;
     /// <summary>Replicates.</summary>
     public int Replicates { get; init; } = 10;
     /// <summary>Master seed.</summary>
@@ -86,7 +90,7 @@ public sealed record Scenario
     internal static JsonSerializerOptions Options => JsonInput.Options;
 
     /// <summary>The top-level fields of a scenario file (besides "$schema").</summary>
-    internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "channels", "arms", "campaigns", "replicates", "seed"];
+    internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "evidence", "weeks", "channels", "arms", "campaigns", "replicates", "seed"];
 
     /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
@@ -186,8 +190,14 @@ public sealed record Scenario
         for (int s = 0; s < systems.Count; s++) errors.AddRange(systems[s].Validate($"$.systems[{s}]", spec?.Constituencies ?? 1));
         foreach (var dup in systems.GroupBy(s => s.Name).Where(g => g.Count() > 1)) errors.Add(new("$.systems", $"the system name '{dup.Key}' is used twice."));
 
-        // Channels: built-ins, overridden or extended by the scenario.
-        var channels = Behaviour.Channels.All.ToList();
+        // Evidence preset (default central) and calendar weeks (1–52, default 6).
+        var evidence = EvidenceSet.Central;
+        if (root["evidence"] is JsonNode ev) { if (ev is JsonValue evv && evv.TryGetValue<string>(out var evName) && EvidenceSet.PresetNames.Contains(evName)) evidence = EvidenceSet.Preset(evName); else errors.Add(new("$.evidence", $"must be an evidence preset name ({string.Join(", ", EvidenceSet.PresetNames)}); got {ev.ToJsonString()}.")); }
+        int weeks = Persistence.DefaultWeeks;
+        if (root["weeks"] is JsonNode wn && (wn.GetValueKind() != JsonValueKind.Number || !wn.AsValue().TryGetValue(out weeks) || weeks < 1 || weeks > 52)) errors.Add(new("$.weeks", $"must be a whole number of weeks between 1 and 52; got {wn.ToJsonString()}."));
+
+        // Channels: built-ins (with the evidence preset's effects), overridden or extended by the scenario.
+        var channels = Behaviour.Channels.For(evidence).ToList();
         if (root["channels"] is JsonArray ca)
         {
             for (int c = 0; c < ca.Count; c++)
@@ -244,6 +254,7 @@ public sealed record Scenario
                 for (int q = 0; q < cs.Channels.Count; q++)
                     if (!channels.Any(x => x.Name == cs.Channels[q])) errors.Add(new($"{cp}.channels[{q}]", $"unknown channel '{cs.Channels[q]}'; known: {string.Join(", ", channels.Select(x => x.Name))}."));
                 if (cs.OptimiseFor is string of && !systems.Any(s => s.Name == of)) errors.Add(new(cp + ".optimiseFor", $"'{of}' is not a system of this scenario."));
+                foreach (var (sch, shares) in cs.Schedule ?? new Dictionary<string, double[]>()) if (shares is { Length: > 0 } && shares.Length != weeks) errors.Add(new($"{cp}.schedule.{sch}", $"needs one share per week: {weeks} (the scenario's weeks); got {shares.Length}."));
             }
             foreach (var dup in arms[a].Campaigns.GroupBy(c => c.Party).Where(g => g.Count() > 1)) errors.Add(new(ap, $"party '{dup.Key}' has two campaigns in one arm."));
         }
@@ -259,7 +270,7 @@ public sealed record Scenario
         {
             Name = name0, Description = description, Electorate = spec!, Preset = preset, Voters = voters,
             VaryElectorate = vary, Regime = regime!, Regulation = regulation, Systems = systems, Channels = channels, Arms = arms,
-            Replicates = replicates, Seed = seed, Json = root.ToJsonString(),
+            Replicates = replicates, Seed = seed, Json = root.ToJsonString(), Evidence = evidence, Weeks = weeks,
         };
     }
 
@@ -293,6 +304,8 @@ public sealed record Scenario
             ("regime", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe($"A built-in regime ({string.Join(", ", DataRegime.PresetNames)}) or a regime file relative to this scenario's folder."), JsonSchemas.Of(typeof(DataRegime))) }),
             ("regulation", JsonSchemas.Of(typeof(Workbench.Regulation.RegulationSpec))),
             ("systems", JsonSchemas.Array(JsonSchemas.Of(typeof(ElectoralSystemSpec)), 1)),
+            ("evidence", JsonSchemas.Enum(EvidenceSet.PresetNames).Describe("The evidence preset of the built-in channels' effects (default central); channel overrides win over it.")),
+            ("weeks", JsonSchemas.Integer(1, 52).Describe("Weeks of the campaign calendar (default 6).")),
             ("channels", JsonSchemas.Array(channel)),
             ("arms", JsonSchemas.Array(arm)),
             ("campaigns", campaigns),
@@ -301,6 +314,21 @@ public sealed record Scenario
         ], "electorate", "systems");
         schema["oneOf"] = new JsonArray(new JsonObject { ["required"] = new JsonArray("arms") }, new JsonObject { ["required"] = new JsonArray("campaigns") });
         return schema;
+    }
+
+    /// <summary>
+    /// The scenario under another evidence preset (<c>workbench simulate --evidence NAME</c>): its JSON is read again with
+    /// <c>"evidence"</c> set to <paramref name="evidence"/>, so the scenario's own <c>channels</c> overrides still win over the
+    /// preset, then this scenario's replicates, seed and voters are applied again (<see cref="With"/>). Changes made to the
+    /// record in code (rather than in its JSON) are not kept.
+    /// </summary>
+    public Scenario WithEvidence(string evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        if (!EvidenceSet.PresetNames.Contains(evidence)) throw new ArgumentException($"Unknown evidence preset '{evidence}'. Presets: {string.Join(", ", EvidenceSet.PresetNames)}.", nameof(evidence));
+        var root = JsonNode.Parse(SelfContainedJson)!.AsObject();
+        root["evidence"] = evidence;
+        return Parse(root.ToJsonString()).With(Replicates, Seed, Voters);
     }
 
     /// <summary>

@@ -157,6 +157,22 @@ public sealed class SweepSpec
         File.Exists(pathOrName) || !BuiltinNames.Contains(pathOrName) ? Load(pathOrName, allowOutsidePaths) : Builtin(pathOrName);
 
     /// <summary>
+    /// As <see cref="LoadOrBuiltin(string, bool)"/>, under evidence preset <paramref name="evidence"/> (null: the base scenario's):
+    /// the sweep gains a one-value parameter <c>evidence</c> (so the preset is recorded in every result row and in the plan);
+    /// a sweep that already sweeps <c>evidence</c> is an error naming the path.
+    /// </summary>
+    public static SweepSpec LoadOrBuiltin(string pathOrName, string? evidence, bool allowOutsidePaths = false)
+    {
+        if (evidence is null) return LoadOrBuiltin(pathOrName, allowOutsidePaths);
+        bool file = File.Exists(pathOrName) || !BuiltinNames.Contains(pathOrName);
+        if (file && !File.Exists(pathOrName)) throw new FileNotFoundException($"Sweep file '{pathOrName}' does not exist.", pathOrName);
+        var root = JsonInput.ParseObject(file ? File.ReadAllText(pathOrName) : EmbeddedJson.Read("Sweeps", pathOrName), "a sweep");
+        if (root["parameters"] is null) root["parameters"] = new JsonArray();
+        if (root["parameters"] is JsonArray parameters) parameters.Add(new JsonObject { ["name"] = "evidence", ["path"] = "evidence", ["values"] = new JsonArray(evidence) });
+        return Parse(root.ToJsonString(), file ? Path.GetDirectoryName(Path.GetFullPath(pathOrName)) : Path.GetTempPath(), allowOutsidePaths);
+    }
+
+    /// <summary>
     /// Loads a sweep file. A relative base scenario path resolves against its folder and must stay inside it or the
     /// project's data folders unless <paramref name="allowOutsidePaths"/>.
     /// </summary>

@@ -42,6 +42,8 @@ public static class StreamIds
     public const uint CampaignBroadcastBase = 7500;
     /// <summary>What a campaign knows: its estimates of constituency margins.</summary>
     public const uint CampaignKnowledge = 9101;
+    /// <summary>The week of each contact of a scheduled campaign channel (counter: channel × 2^32 + voter).</summary>
+    public const uint CampaignWeek = 9102;
     /// <summary>The hidden true response of each message.</summary>
     public const uint MessageTruth = 9201;
     /// <summary>A/B-test impressions and outcomes.</summary>
