@@ -168,7 +168,7 @@ public static class Runner
     /// <summary>
     /// A notebook's JSON with what may legitimately differ between two runs masked: wall-clock timings printed by cells
     /// ("… 1.23 s", "12 ms") and execution-time metadata. Everything else — every number, table, chart and id — must be
-    /// byte-identical between runs (issue 10: executed notebooks are reproducible to the byte except timings).
+    /// byte-identical between runs (executed notebooks are reproducible to the byte except timings).
     /// </summary>
     public static string MaskTimings(string notebookJson)
     {

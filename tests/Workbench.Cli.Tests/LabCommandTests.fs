@@ -1,4 +1,4 @@
-/// The offline regulation lab page (issue 10): a precomputed grid; Plotly sliders and a dropdown redraw the charts,
+/// The offline regulation lab page: a precomputed grid; Plotly sliders and a dropdown redraw the charts,
 /// tested in headless Chromium by driving the real controls with mouse events.
 module Workbench.Cli.Tests.LabCommandTests
 

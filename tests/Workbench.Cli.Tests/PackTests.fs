@@ -1,4 +1,4 @@
-/// dotnet pack produces the library, notebook-engine and tool packages with the one version of Directory.Build.props (issue 10).
+/// dotnet pack produces the library, notebook-engine and tool packages with the one version of Directory.Build.props.
 module Workbench.Cli.Tests.PackTests
 
 open System

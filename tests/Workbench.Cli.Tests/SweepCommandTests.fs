@@ -1,4 +1,4 @@
-/// Sweeps sharded over a scheduler and merged (issue 11; docs/scale-out.md): determinism across shard counts and threads,
+/// Sweeps sharded over a scheduler and merged (docs/scale-out.md): determinism across shard counts and threads,
 /// atomic shards that survive being killed, merge refusing missing shards, the GNU parallel launcher, and a real Slurm.
 module Workbench.Cli.Tests.SweepCommandTests
 

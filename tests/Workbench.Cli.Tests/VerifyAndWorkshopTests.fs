@@ -1,4 +1,4 @@
-/// Reviewers rerun a recorded run with one command (workbench verify); trainers run workshop cards offline (issue 10).
+/// Reviewers rerun a recorded run with one command (workbench verify); trainers run workshop cards offline.
 module Workbench.Cli.Tests.VerifyAndWorkshopTests
 
 open System.IO

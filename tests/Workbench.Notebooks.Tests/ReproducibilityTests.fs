@@ -1,4 +1,4 @@
-/// Executed notebooks are reproducible to the byte except timings (issue 10): the curriculum is run twice and compared.
+/// Executed notebooks are reproducible to the byte except timings: the curriculum is run twice and compared.
 module Workbench.Notebooks.Tests.ReproducibilityTests
 
 open System

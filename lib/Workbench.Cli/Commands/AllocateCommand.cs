@@ -4,7 +4,7 @@ using Workbench.Elections;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary><c>workbench allocate FILE.json</c>: votes to seats (issue 3 contract; docs/elections.md).</summary>
+/// <summary><c>workbench allocate FILE.json</c>: votes to seats (the input contract is in docs/elections.md).</summary>
 internal sealed class AllocateCommand : CliCommand
 {
     internal static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

@@ -9,7 +9,7 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench archive SCENARIO.json|NAME --format meta|google [--arm A] [--seed S] [--voters N] --out FILE.(csv|json)</c>:
-/// the transparency archive of replicate 0 of an arm (issue 9; docs/regulation.md), in an ad library's field layout.
+/// the transparency archive of replicate 0 of an arm (docs/regulation.md), in an ad library's field layout.
 /// </summary>
 internal sealed class ArchiveCommand : CliCommand
 {

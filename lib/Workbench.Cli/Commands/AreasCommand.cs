@@ -6,7 +6,7 @@ using Workbench.Data;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench areas (--preset NAME | --spec FILE) [--voters N] --areas K --doors D [--replicates R] [--seed S]</c> (issue 6):
+/// <c>workbench areas (--preset NAME | --spec FILE) [--voters N] --areas K --doors D [--replicates R] [--seed S]</c>:
 /// representative area sampling against random neighbourhoods — how well canvassing D doors in K neighbourhoods diagnoses the
 /// electorate's vote intention. Prints JSON.
 /// </summary>

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Workbench.Cli.Commands;
 
-/// <summary><c>workbench docs [--out docs/parameters.md]</c> (issue 10): the model parameter reference generated from the [Param] metadata.</summary>
+/// <summary><c>workbench docs [--out docs/parameters.md]</c>: the model parameter reference generated from the [Param] metadata.</summary>
 internal sealed class DocsCommand : CliCommand
 {
     public override Command Build()

@@ -4,7 +4,7 @@ using Workbench.Notebooks.Kernel;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench kernel --connection-file FILE</c> runs the Jupyter kernel (issue 5; docs/notebooks.md);
+/// <c>workbench kernel --connection-file FILE</c> runs the Jupyter kernel (docs/notebooks.md);
 /// <c>workbench kernel install</c> and <c>workbench kernel uninstall</c> manage its kernelspec.
 /// </summary>
 internal sealed class KernelCommand : CliCommand

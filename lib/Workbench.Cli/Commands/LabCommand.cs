@@ -6,7 +6,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench lab --out DIR [--scenario S] [--voters N] [--replicates R] [--regimes ..] [--audiences ..] [--caps ..]</c> (issue 10):
+/// <c>workbench lab --out DIR [--scenario S] [--voters N] [--replicates R] [--regimes ..] [--audiences ..] [--caps ..]</c>:
 /// precomputes a grid of regulation scenarios and writes an offline HTML page (DIR/index.html) whose Plotly sliders and dropdown
 /// redraw seats, turnout change and precision — no server, no network — plus the grid as DIR/lab.json.
 /// </summary>

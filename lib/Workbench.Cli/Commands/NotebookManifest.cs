@@ -7,7 +7,7 @@ using Workbench.Notebooks;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// The manifest of a <c>workbench run</c> output folder (issue 10, reviewers): for every executed notebook, its source (relative
+/// The manifest of a <c>workbench run</c> output folder (reviewers): for every executed notebook, its source (relative
 /// to the folder), the source's SHA-256, the parameters, the library version, commit and SDK. <c>workbench verify DIR</c> reruns
 /// each notebook from it and compares the outputs with the recorded ones, timings aside.
 /// </summary>

@@ -6,7 +6,7 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench official [ID] [--input]</c>: real elections recomputed from their official votes
-/// (issue 3 golden results). Without ID: every shipped result, one summary line each, exit 1 if any
+/// (the golden results of Elections.Golden). Without ID: every shipped result, one summary line each, exit 1 if any
 /// recomputation differs from the declared seats. With ID: the party-by-party comparison, or with
 /// --input the <c>workbench allocate</c> input that encodes the rule.
 /// </summary>

@@ -7,7 +7,7 @@ using Workbench.Scoring;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench schedule (--preset NAME | --spec FILE) [--voters N] --regime NAME|FILE [--attempts A] [--seed S]</c> (issue 6;
+/// <c>workbench schedule (--preset NAME | --spec FILE) [--voters N] --regime NAME|FILE [--attempts A] [--seed S]</c> (
 /// MODEL.md §4): probability indexes of being home and answering the phone by time of day, estimated from past canvass
 /// visits and calls, and the contact rates of scheduling by them. Prints JSON.
 /// </summary>

@@ -11,7 +11,7 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench score (--preset NAME | --spec FILE) --voters N --regime NAME|FILE --seed S [--party P] [--trainer logistic|fasttree] [--out DIR]</c>:
-/// trains support, turnout and uplift models on what the regime allows (issue 6; docs/data-and-scoring.md), prints their
+/// trains support, turnout and uplift models on what the regime allows (docs/data-and-scoring.md), prints their
 /// metrics as JSON and writes per-voter scores and segments to DIR/scores.parquet when asked.
 /// </summary>
 internal sealed class ScoreCommand : CliCommand

@@ -6,7 +6,7 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--evidence NAME] [--threads T] [--out DIR]</c>:
-/// runs a campaign scenario (issue 7; docs/campaigns.md), writes results.csv, results.parquet,
+/// runs a campaign scenario (docs/campaigns.md), writes results.csv, results.parquet,
 /// summary.json and manifest.json to DIR (each atomically) and prints the JSON summary.
 /// </summary>
 internal sealed class SimulateCommand : CliCommand

@@ -4,7 +4,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench sweep plan|run|status|merge</c> (issue 11; docs/scale-out.md): parameter sweeps split into deterministic
+/// <c>workbench sweep plan|run|status|merge</c> (docs/scale-out.md): parameter sweeps split into deterministic
 /// shards that any scheduler able to run "task K of N" can run (Slurm array jobs, Kubernetes Indexed Jobs, GNU parallel).
 /// </summary>
 internal sealed class SweepCommand : CliCommand

@@ -7,7 +7,7 @@ using Workbench.Tables;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench swing (--preset NAME | --spec FILE) [--voters N] --party NAME [--seed S] [--out FILE.csv]</c> (issue 6;
+/// <c>workbench swing (--preset NAME | --spec FILE) [--voters N] --party NAME [--seed S] [--out FILE.csv]</c> (
 /// MODEL.md §4): area-level swing analysis — each neighbourhood's gain or loss for a party regressed on public area
 /// statistics, and the neighbourhoods classed as battle zones, swing streets and strongholds. Prints JSON; writes one
 /// row per neighbourhood (with its map position and class) to the CSV when asked.

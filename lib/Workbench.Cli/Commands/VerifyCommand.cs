@@ -5,7 +5,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench verify DIR [--threads T]</c> (issue 10, reviewers): reruns the run recorded in DIR/manifest.json
+/// <c>workbench verify DIR [--threads T]</c> (reviewers): reruns the run recorded in DIR/manifest.json
 /// (a <c>simulate --out</c> or <c>sweep merge</c> folder) and reports every figure that differs. Exit 0 when all match, 1 otherwise.
 /// </summary>
 internal sealed class VerifyCommand : CliCommand

@@ -5,7 +5,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench workshop CARD.json [--step N] [--out DIR]</c> (issue 10; notebooks/workshop/): prints a workshop card's agenda with
+/// <c>workbench workshop CARD.json [--step N] [--out DIR]</c> (notebooks/workshop/): prints a workshop card's agenda with
 /// its discussion questions; with <c>--step N</c> runs that step's scenario (offline) and prints what participants look at.
 /// </summary>
 internal sealed class WorkshopCommand : CliCommand

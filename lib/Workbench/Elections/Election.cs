@@ -29,7 +29,7 @@ public sealed record Threshold
 public sealed record District(string Name, int? Seats, Method? Method, IReadOnlyList<long> Votes, long Blank = 0, IReadOnlyList<long>? SecondRound = null);
 
 /// <summary>
-/// An allocation problem: the input of <c>workbench allocate</c> (the JSON contract of issue 3).
+/// An allocation problem: the input of <c>workbench allocate</c> (its JSON contract is in docs/elections.md).
 /// Parties are in input order; every district lists the same parties (missing = 0 votes).
 /// </summary>
 public sealed record ElectionInput

@@ -5,7 +5,7 @@ using Workbench.Json;
 namespace Workbench.Elections;
 
 /// <summary>
-/// The JSON contract of <c>workbench allocate</c> and <c>workbench indices</c> (issue 3; see
+/// The JSON contract of <c>workbench allocate</c> and <c>workbench indices</c> (see
 /// docs/elections.md). Parsing reports the offending field by its JSON path.
 /// </summary>
 public static class ElectionJson

@@ -43,8 +43,8 @@ public sealed record OfficialComparison(OfficialElection Election, ElectionResul
 /// JSON under Elections/Official, so they work offline and from any folder). Each file holds the
 /// publisher, document and address of the official publication the numbers were read from, the
 /// electoral rule in words, the declared seats and the input of <c>workbench allocate</c> that
-/// encodes the rule. <see cref="Compare"/> recomputes the seats from the votes; the golden tests of
-/// issue 3 require every recomputation to equal the declared seats, party by party.
+/// encodes the rule. <see cref="Compare"/> recomputes the seats from the votes; the golden tests
+/// (Elections.Golden) require every recomputation to equal the declared seats, party by party.
 /// </summary>
 /// <remarks>
 /// Coverage (all national list tiers): Denmark 2007, 2011, 2015 and 2019 (Hare largest remainder

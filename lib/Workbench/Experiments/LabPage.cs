@@ -19,7 +19,7 @@ public sealed record LabGrid(IReadOnlyList<string> Regimes, IReadOnlyList<int?> 
 }
 
 /// <summary>
-/// The offline regulation lab (issue 10): a precomputed grid of regulation scenarios on one base scenario and one page
+/// The offline regulation lab: a precomputed grid of regulation scenarios on one base scenario and one page
 /// with Plotly sliders (minimum audience, spending cap) and a dropdown (data regime) that redraw the charts — seats bought,
 /// turnout change (suppression), targeting precision and violations — from the grid, with plotly.js inlined: no server, no network.
 /// Every cell of the grid is a scenario run on the same electorates and seeds (common random numbers), through

@@ -19,7 +19,7 @@ public sealed record Replication(string Finding, string Source, double Published
 }
 
 /// <summary>
-/// Simulated replications of the published findings the models are calibrated to or must reproduce (MODEL.md §6–8; issue 10,
+/// Simulated replications of the published findings the models are calibrated to or must reproduce (MODEL.md §6–8;
 /// chapter 11): get-out-the-vote effects per contact (Green &amp; Gerber), social pressure (Gerber, Green &amp; Larimer 2008),
 /// household spillover (Nickerson 2008), online mobilisation (Bond et al. 2012), minimal persuasion (Coppock, Hill &amp; Vavreck
 /// 2020; Kalla &amp; Broockman 2018), the cube law (Kendall &amp; Stuart 1950), Deffuant clusters (Deffuant et al. 2000) and the

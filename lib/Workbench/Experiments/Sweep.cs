@@ -45,7 +45,7 @@ public sealed class SweepIncompleteException(IReadOnlyList<ShardStatus> notDone)
 public readonly record struct SweepProgress(int Done, int Total);
 
 /// <summary>
-/// A planned sweep (issue 11; docs/scale-out.md): the sweep, the number of shards and which shard runs which item. The unit of
+/// A planned sweep (docs/scale-out.md): the sweep, the number of shards and which shard runs which item. The unit of
 /// distributed work is a deterministic shard, so any scheduler that can run "task K of N" can run it: Slurm array jobs,
 /// Kubernetes Indexed Jobs, GNU parallel. Shards write DIR/shards/K/ atomically; merging gives exactly the bytes of a
 /// single-machine run whatever the number of shards.
@@ -145,7 +145,7 @@ public sealed class SweepPlan
 }
 
 /// <summary>
-/// Runs, inspects and merges sweeps (issue 11). Within a shard, items run in parallel on the node; each electorate is
+/// Runs, inspects and merges sweeps. Within a shard, items run in parallel on the node; each electorate is
 /// generated once per shard (per spec, size and seed) and shared by every item that needs it, then released.
 /// </summary>
 public static class Sweep

@@ -42,7 +42,7 @@ public sealed record SweepVariant(int Index, IReadOnlyList<JsonNode> Values, Sce
 public sealed record SweepItem(int Index, int Variant, int Replicate, long Seed);
 
 /// <summary>
-/// A parameter sweep (issue 11; docs/scale-out.md): a base scenario, parameter grids over any of its fields (or an
+/// A parameter sweep (docs/scale-out.md): a base scenario, parameter grids over any of its fields (or an
 /// explicit list of points, as a sensitivity analysis's design: docs/sensitivity.md), replicates and a seed. Expanding it gives a deterministic, ordered list of work items (variant × replicate). Replicate r of every
 /// variant uses the same replicate seed as <c>workbench simulate</c> would, so a variant's rows in a sweep equal a
 /// simulation of that variant's scenario.

@@ -77,7 +77,7 @@ public sealed record RunManifest(string Kind, string? Library, string? Commit, s
 }
 
 /// <summary>
-/// Reruns a recorded run from its manifest and compares every figure (issue 10, reviewers): <c>workbench simulate --out DIR</c>
+/// Reruns a recorded run from its manifest and compares every figure (for reviewers): <c>workbench simulate --out DIR</c>
 /// and <c>workbench sweep merge</c> folders. The manifest holds everything needed — the self-contained scenario or sweep, the
 /// overrides, the seeds — so a reviewer needs only the folder and the same library version.
 /// </summary>

@@ -11,7 +11,7 @@ public sealed record WorkshopQuestion(string Id, string Recommendation, string T
 public sealed record WorkshopStep(int Minutes, string Title, string Activity, Scenario? Scenario, string? Look, IReadOnlyList<WorkshopQuestion> Questions);
 
 /// <summary>
-/// A workshop scenario card (issue 10; notebooks/workshop/): a timed agenda on one preset whose steps run scenarios — a
+/// A workshop scenario card (notebooks/workshop/): a timed agenda on one preset whose steps run scenarios — a
 /// built-in scenario or file, with changes given by path as in sweeps (<c>"set": { "regime": "eu-gdpr" }</c>) — and whose
 /// discussion questions come from notebooks/workshop/cards/questions.json, each tied to a recommendation of International
 /// IDEA's 2020 roundtables on online political advertising (transparency, data limits, oversight cooperation).

@@ -1,4 +1,4 @@
-/// Sources observe the truth with coverage, error and staleness as their parameters say (issue 6; MODEL.md §3).
+/// Sources observe the truth with coverage, error and staleness as their parameters say (MODEL.md §3).
 module Workbench.Tests.Data.DataQualityTests
 
 open System

@@ -1,4 +1,4 @@
-/// Golden tests (issue 3): real elections recomputed from their official votes must give the seats the
+/// Golden tests: real elections recomputed from their official votes must give the seats the
 /// electoral authority declared. The votes, rules and sources live in lib/Workbench/Elections/Official/*.json
 /// (embedded in the library); the declared seats are repeated here, each list with its official source, so a
 /// wrong edit of a data file cannot silently change what "official" means.

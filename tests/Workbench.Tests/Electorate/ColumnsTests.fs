@@ -1,6 +1,6 @@
 module Workbench.Tests.Electorate.ColumnsTests
 
-// Large electorate columns are allocated pinned and, on Linux, advised for transparent huge pages (issue #2: page
+// Large electorate columns are allocated pinned and, on Linux, advised for transparent huge pages (page
 // faults dominated the 10M-voter benchmark). The advice shows as the "hg" flag of the mapping in /proc/self/smaps.
 
 open System

@@ -242,7 +242,7 @@ let generator =
             Expect.isGreaterThan (float inRange / float hh.Length) 0.95 "neighbourhood sizes"
         }
         test "1M voters of westminster-like: shares within 0.5 points, turnout within 1 point, 15–40% marginal seats" {
-            // Acceptance criteria of issue 2.
+            // The generator's calibration targets at scale (docs/electorate.md).
             let e = gen "westminster-like" 1000000 1
             let s = e.Summarize()
             for kv in s.NationalShares do

@@ -1,4 +1,4 @@
-/// Chapter 11's replications (issue 10): every published finding, rerun from the library, within its tolerance.
+/// Chapter 11's replications: every published finding, rerun from the library, within its tolerance.
 module Workbench.Tests.Experiments.ReplicationsTests
 
 open System

@@ -1,4 +1,4 @@
-/// Opinion dynamics on several issue dimensions (issue 8; MODEL.md §8).
+/// Opinion dynamics on several issue dimensions (MODEL.md §8).
 module Workbench.Tests.Networks.MultiOpinionsTests
 
 open System

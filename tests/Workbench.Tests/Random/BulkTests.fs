@@ -1,6 +1,6 @@
 module Workbench.Tests.Random.BulkTests
 
-// The bulk-generation kernels behind the 10M-voter electorate (issue #2): batched Philox words and
+// The bulk-generation kernels behind the 10M-voter electorate: batched Philox words and
 // single-precision exp/log/logistic/normal quantile. Each must equal its reference (word for word,
 // bit for bit, or within a stated error against double precision) or the generator's output changes.
 

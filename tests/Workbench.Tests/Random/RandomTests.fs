@@ -191,7 +191,7 @@ let samplers =
             Expect.isLessThan chi2 18.47 "chi-square"
         }
         test "alias table: the bulk draw from words gives the categories of Sample((word + 0.5)·2^-32), word for word" {
-            // The electorate's cell draw (issue #2) uses the bulk call; it must equal the one-at-a-time reference,
+            // The electorate's cell draw uses the bulk call; it must equal the one-at-a-time reference,
             // including words at the ends of the range and a tail shorter than one vector.
             let mutable r = RandomStream(21UL, 0u, 0UL)
             for w in [ [| 0.1; 0.0; 2.0; 0.5; 1.4 |]; Array.init 90 (fun i -> 1.0 + float (i % 7)); [| 1.0 |] ] do

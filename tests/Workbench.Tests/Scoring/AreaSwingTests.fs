@@ -1,4 +1,4 @@
-/// Area-level swing analysis (issue 6; MODEL.md §4).
+/// Area-level swing analysis (MODEL.md §4).
 module Workbench.Tests.Scoring.AreaSwingTests
 
 open System

@@ -1,4 +1,4 @@
-/// Time-of-day indexes for scheduling canvassing and calls (issue 6; MODEL.md §4).
+/// Time-of-day indexes for scheduling canvassing and calls (MODEL.md §4).
 module Workbench.Tests.Scoring.TimeOfDayTests
 
 open System
