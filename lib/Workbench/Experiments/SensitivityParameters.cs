@@ -113,9 +113,8 @@ public sealed class SensitivitySpec
     public static SensitivitySpec Parse(string json)
     {
         var errors = new List<ValidationError>();
-        JsonObject root;
-        try { root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject ?? throw new JsonException("the parameters file must be a JSON object."); }
-        catch (JsonException ex) { throw new SpecValidationException([new ValidationError("$", ex.Message)]); }
+        // Through the shared JSON layer: duplicate keys, depth, out-of-range numbers and a non-object are errors with their path.
+        var root = Workbench.Json.JsonInput.ParseObject(json, "a sensitivity parameters file");
         foreach (var (key, _) in root) if (!Known.Contains(key)) errors.Add(new($"$.{key}", $"unknown field; known fields: {string.Join(", ", Known)}."));
         var parameters = new List<SensitivityParameter>();
         if (root["parameters"] is JsonArray pa && pa.Count > 0)
