@@ -110,13 +110,25 @@ public sealed class Notebook
         return sb.ToString();
     }
 
-    /// <summary>Writes the notebook file atomically.</summary>
+    /// <summary>
+    /// Writes the notebook file atomically: through a temporary file in the same folder, renamed over the target when
+    /// complete and deleted when the write fails. The temporary file is named as Workbench.Tables.AtomicFile names its own
+    /// (<c>.wbtmp-PID-RANDOM-NAME</c>), so that one left by a killed process is removed by the next atomic write to the folder.
+    /// </summary>
     public void Save(string path)
     {
         var full = Path.GetFullPath(path);
-        var tmp = full + $".{Environment.ProcessId}.tmp";
-        File.WriteAllText(tmp, ToJson(), new UTF8Encoding(false));
-        File.Move(tmp, full, overwrite: true);
+        var tmp = Path.Combine(Path.GetDirectoryName(full)!, $".wbtmp-{Environment.ProcessId}-{Guid.NewGuid():N}-{Path.GetFileName(full)}");
+        try
+        {
+            File.WriteAllText(tmp, ToJson(), new UTF8Encoding(false));
+            File.Move(tmp, full, overwrite: true);
+        }
+        catch
+        {
+            try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
     }
 
     // Python's json.dumps(obj, sort_keys=True, indent=1, ensure_ascii=False), which nbformat uses.

@@ -1,0 +1,222 @@
+/// The CLI's reliability contract under faults: `workbench simulate`, `sweep run` and `run` killed with SIGKILL at several
+/// points leave every output either absent or complete, and the same command rerun succeeds and leaves no temporary file;
+/// malformed notebooks (the JSON, not the code) end with exit 0, 1 or 2, never a stack trace, and nothing written on exit 2.
+module Workbench.Cli.Tests.FaultTests
+
+open System
+open System.IO
+open System.Text
+open System.Text.Json.Nodes
+open Expecto
+open Workbench.Cli.Tests
+
+let private noTrace (err: string) (what: string) =
+    Expect.isFalse (err.Contains "Unhandled exception") (sprintf "%s: no unhandled exception:\n%s" what err)
+    Expect.isFalse (err.Split('\n') |> Array.exists (fun l -> l.StartsWith "   at ")) (sprintf "%s: no stack trace:\n%s" what err)
+
+let private withDir f =
+    let dir = Cli.tempDir ()
+    try f dir finally (try Directory.Delete(dir, true) with _ -> ())
+
+/// A temporary file of an atomic write (`.wbtmp-PID-RANDOM-NAME`) or a sweep shard's staging folder (`.K.PID.RANDOM.tmp`):
+/// not a result, whatever its content.
+let private isTemporary (rel: string) =
+    rel.Split(Path.DirectorySeparatorChar) |> Array.exists (fun part -> part.StartsWith ".wbtmp-" || (part.StartsWith "." && part.EndsWith ".tmp"))
+
+/// The fields of one CSV line (quotes respected).
+let private fields (line: string) =
+    let mutable n, quoted = 1, false
+    for c in line do
+        if c = '"' then quoted <- not quoted
+        elif c = ',' && not quoted then n <- n + 1
+    n
+
+/// Fails unless the file is complete: CSV with the expected header and whole rows, readable Parquet, parseable JSON, whole HTML.
+let private complete (header: string) (path: string) (what: string) =
+    match Path.GetExtension path with
+    | ".csv" ->
+        let text = File.ReadAllText path
+        Expect.isTrue (text.EndsWith "\n") (sprintf "%s: %s ends with a whole line" what path)
+        let lines = text.TrimEnd('\n').Split('\n')
+        Expect.equal lines.[0] header (sprintf "%s: %s has the header" what path)
+        let n = fields header
+        for l in lines do Expect.equal (fields l) n (sprintf "%s: %s row has %d fields: %s" what path n l)
+    | ".parquet" -> Workbench.Tables.ColumnTable.ReadParquet path |> ignore
+    | ".json" | ".ipynb" -> JsonNode.Parse(File.ReadAllText path) |> ignore
+    | ".html" -> Expect.stringContains (File.ReadAllText path) "</html>" (sprintf "%s: %s is whole" what path)
+    | ".sbatch" | ".yaml" | ".sh" -> Expect.isTrue (File.ReadAllText(path).EndsWith "\n") (sprintf "%s: %s is whole" what path)
+    | _ -> failtestf "%s: %s is neither a result nor a recognisable temporary file (which the next write would remove)" what path
+
+/// Every file under `dir` that is not a temporary is complete; returns the results seen.
+let private allComplete header dir what =
+    [ for rel in Cli.entries dir do
+        let full = Path.Combine(dir, rel)
+        if File.Exists full && not (isTemporary rel) then
+            (try complete header full what
+             with :? AssertException -> reraise () | ex -> failtestf "%s: %s is not complete: %s: %s" what rel (ex.GetType().Name) ex.Message)
+            yield rel ]
+
+/// Starts `workbench args`, SIGKILLs it (with any worker) when `until` holds or it has run `maxSeconds`; true if it was killed.
+let private killWhen (args: string list) (until: unit -> bool) (seconds: float) =
+    use p = Cli.start args []
+    p.StandardOutput.ReadToEndAsync() |> ignore
+    p.StandardError.ReadToEndAsync() |> ignore
+    let sw = Diagnostics.Stopwatch.StartNew()
+    while not p.HasExited && sw.Elapsed.TotalSeconds < seconds && not (until ()) do Threading.Thread.Sleep 1
+    let killed = not p.HasExited
+    (try p.Kill true with _ -> ())
+    p.WaitForExit()
+    killed
+
+let private anyFile (dir: string) () = Directory.Exists dir && Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories) |> Seq.isEmpty |> not
+let private never () = false
+
+/// Kills `args` at each point, then checks the outputs under `dir` and reruns to exit 0 with no temporary left.
+let private killAndRerun (name: string) (args: string list) (dir: string) (points: (string * (unit -> bool) * float) list) (header: unit -> string) =
+    let mutable killedCount = 0
+    for label, until, seconds in points do
+        let what = sprintf "%s killed %s" name label
+        if killWhen args until seconds then killedCount <- killedCount + 1
+        allComplete (header ()) dir what |> ignore
+        let code, out, err = Cli.runProcess args [] 120_000
+        Expect.equal code 0 (sprintf "%s: the rerun succeeds:\n%s\n%s" what out err)
+        noTrace err what
+        let left = Cli.entries dir |> Array.filter isTemporary
+        Expect.isEmpty left (sprintf "%s: no temporary file after the rerun" what)
+        Expect.isFalse (Cli.entries dir |> Array.exists (fun e -> e.EndsWith ".tmp" && File.Exists(Path.Combine(dir, e)))) (sprintf "%s: no temporary file after the rerun:\n%A" what (Cli.entries dir))
+        Expect.isNonEmpty (allComplete (header ()) dir (what + ", rerun")) "the rerun wrote its results"
+    printfn "%s: %d kill points, %d killed before the end" name points.Length killedCount
+    Expect.isGreaterThan killedCount 0 (sprintf "%s: at least one kill landed before the command ended" name)
+
+let private small = Path.Combine(Cli.repoRoot, "tests", "sweeps", "small.json")
+let private start00 = Path.Combine(Cli.repoRoot, "notebooks", "00-start-here.ipynb")
+
+/// A copy of the chapter with one change to the JSON: set (or remove, with None) the node at a path of keys and indices.
+let private edit (path: obj list) (value: JsonNode option) (text: string) =
+    let root = JsonNode.Parse text
+    let rec go (node: JsonNode) (path: obj list) =
+        match path with
+        | [ :? string as k ] -> (match value with Some v -> node.AsObject().[k] <- v | None -> node.AsObject().Remove k |> ignore)
+        | [ :? int as i ] -> (match value with Some v -> node.AsArray().[i] <- v | None -> node.AsArray().RemoveAt i)
+        | (:? string as k) :: rest -> go (node.AsObject().[k]) rest
+        | (:? int as i) :: rest -> go (node.AsArray().[i]) rest
+        | _ -> failwith "bad path"
+    go root path
+    root.ToJsonString()
+
+let private v (json: string) = Some (JsonNode.Parse json)
+
+/// 40 deterministic mutants of the chapter's JSON: name, bytes.
+let private mutants (original: string) : (string * byte[]) list =
+    let utf8 (s: string) = Encoding.UTF8.GetBytes s
+    let e path value = utf8 (edit path value original)
+    let cells: obj list = [ "cells" ]
+    let code: obj list = [ "cells"; 1 ]
+    [ "cells null", e cells (v "null")
+      "cells a string", e cells (v "\"x\"")
+      "cells an object", e cells (v "{}")
+      "cells missing", e cells None
+      "cells empty", e cells (v "[]")
+      "a cell null", e [ "cells"; 1 ] (v "null")
+      "a cell a number", e [ "cells"; 1 ] (v "7")
+      "source a number", e (code @ [ "source" ]) (v "42")
+      "source null", e (code @ [ "source" ]) (v "null")
+      "source numbers", e (code @ [ "source" ]) (v "[1, 2]")
+      "outputs a string", e (code @ [ "outputs" ]) (v "\"x\"")
+      "outputs numbers", e (code @ [ "outputs" ]) (v "[42]")
+      "outputs an output without type", e (code @ [ "outputs" ]) (v "[{}]")
+      "cell metadata an array", e (code @ [ "metadata" ]) (v "[]")
+      "execution_count a string", e (code @ [ "execution_count" ]) (v "\"x\"")
+      "cell_type missing", e [ "cells"; 0; "cell_type" ] None
+      "cell_type unknown", e [ "cells"; 0; "cell_type" ] (v "\"bogus\"")
+      "cell_type a number", e (code @ [ "cell_type" ]) (v "7")
+      "metadata null", e [ "metadata" ] (v "null")
+      "metadata missing", e [ "metadata" ] None
+      "metadata a string", e [ "metadata" ] (v "\"x\"")
+      "nbformat 3", e [ "nbformat" ] (v "3")
+      "nbformat 99", e [ "nbformat" ] (v "99")
+      "nbformat a string", e [ "nbformat" ] (v "\"4\"")
+      "nbformat -1", e [ "nbformat" ] (v "-1")
+      "nbformat 1e400", utf8 (original.Replace("\"nbformat\": 4", "\"nbformat\": 1e400"))
+      "nbformat missing", e [ "nbformat" ] None
+      "duplicate key cells", utf8 ("{\"cells\": [], " + original.TrimStart().Substring 1)
+      "duplicate key source", utf8 (original.Replace("\"cell_type\": \"code\",", "\"cell_type\": \"code\", \"source\": \"int a = 1;\","))
+      "a 20 MB string in metadata", e [ "metadata"; "big" ] (Some (JsonValue.Create(String('x', 20_000_000)) :> JsonNode))
+      "a 5 MB markdown source", e [ "cells"; 0; "source" ] (Some (JsonValue.Create(String('#', 5_000_000)) :> JsonNode))
+      "arrays nested 100,000 deep", utf8 (original.Replace("\"metadata\": {", "\"metadata\": {\"deep\": " + String('[', 100_000) + String(']', 100_000) + ",", StringComparison.Ordinal))
+      "objects nested 5,000 deep", utf8 ("{\"deep\": " + String.replicate 5000 "{\"a\": " + "1" + String('}', 5000) + ", " + original.TrimStart().Substring 1)
+      "not JSON", utf8 "this is not a notebook\n"
+      "empty file", [||]
+      "truncated", utf8 (original.Substring(0, original.Length / 2))
+      "an array", utf8 "[1, 2, 3]"
+      "null", utf8 "null"
+      "invalid UTF-8", Array.append (utf8 "{\"cells\": [], \"metadata\": {\"x\": \"") (Array.append [| 0xC3uy; 0x28uy; 0xFFuy |] (utf8 "\"}, \"nbformat\": 4, \"nbformat_minor\": 5}"))
+      "a byte-order mark", Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] (utf8 original) ]
+
+let private fuzzTest =
+        test "malformed notebooks end with exit 0, 1 or 2 in time, without a stack trace, writing nothing on exit 2" {
+            withDir (fun dir ->
+                let original = File.ReadAllText start00
+                let all = mutants original
+                let distinct = all |> List.map (snd >> Convert.ToBase64String) |> List.distinct
+                Expect.equal distinct.Length all.Length "every mutant differs from the others"
+                Expect.isFalse (all |> List.exists (fun (_, b) -> b = Encoding.UTF8.GetBytes original)) "no mutant is the original"
+                let codes =
+                    all |> List.mapi (fun i (name, bytes) ->
+                        let nb = Path.Combine(dir, sprintf "m%02d.ipynb" i)
+                        File.WriteAllBytes(nb, bytes)
+                        let out = Path.Combine(dir, sprintf "out%02d" i)
+                        let code, _, err =
+                            try Cli.runProcess [ "run"; nb; "--out"; out; "--timeout-per-cell"; "30" ] [] 60_000
+                            with ex -> failtestf "mutant %s: %s" name ex.Message
+                        Expect.contains [ 0; 1; 2 ] code (sprintf "mutant %s: exit 0, 1 or 2, not %d:\n%s" name code err)
+                        noTrace err (sprintf "mutant %s" name)
+                        if code = 2 then Expect.isEmpty (Cli.entries out) (sprintf "mutant %s: exit 2 writes nothing" name)
+                        name, code)
+                printfn "notebook fuzzing: %d mutants; exit 0: %d, exit 1: %d, exit 2: %d" all.Length
+                    (codes |> List.filter (snd >> (=) 0) |> List.length) (codes |> List.filter (snd >> (=) 1) |> List.length) (codes |> List.filter (snd >> (=) 2) |> List.length)
+                for name, code in codes do printfn "  %-32s exit %d" name code)
+        }
+
+[<Tests>]
+let faults =
+    testSequenced <| testList "Cli.faults" [
+        test "simulate killed with SIGKILL at 0.5 s, 1.5 s, 3 s and at its first output file leaves complete files or none; the rerun succeeds" {
+            withDir (fun root ->
+                let dir = Path.Combine(root, "out")
+                let args = [ "simulate"; "classroom"; "--voters"; "20000"; "--replicates"; "4"; "--out"; dir ]
+                let header () = "scenario,arm,replicate,seed,system,party,votes,share,seats,turnout,spend,contacts"
+                killAndRerun "simulate" args dir
+                    [ "at 0.5 s", never, 0.5; "at 1.5 s", never, 1.5; "at 3 s", never, 3.0; "at the first output file", anyFile dir, 60.0 ] header)
+        }
+        test "sweep run killed with SIGKILL at 0.5 s, 1.5 s and when its staging folder appears leaves complete shards or none; the rerun succeeds" {
+            withDir (fun root ->
+                let plan = Path.Combine(root, "plan")
+                let code, _, err = Cli.run [ "sweep"; "plan"; small; "--shards"; "2"; "--out"; plan ]
+                Expect.equal code 0 err
+                let args = [ "sweep"; "run"; plan; "--shard"; "0" ]
+                let shards = Path.Combine(plan, "shards")
+                killAndRerun "sweep run" args plan
+                    [ "at 0.5 s", never, 0.5; "at 1.5 s", never, 1.5; "when the staging folder appears", anyFile shards, 60.0 ] (fun () -> "")
+                Expect.isTrue (File.Exists(Path.Combine(shards, "0", "results.parquet"))) "shard 0 is done")
+        }
+        test "run killed with SIGKILL at 1.5 s and at its first output file leaves complete files or none; the rerun succeeds" {
+            withDir (fun root ->
+                let dir = Path.Combine(root, "out")
+                let args = [ "run"; start00; "--out"; dir ]
+                let firstFile () = Directory.Exists dir && not (Array.isEmpty (Directory.GetFiles dir))
+                killAndRerun "run" args dir [ "at 1.5 s", never, 1.5; "at the first output file", firstFile, 120.0 ] (fun () -> ""))
+        }
+        test "a notebook whose save fails leaves no temporary file; its temporary file is one a later atomic write recognises" {
+            withDir (fun dir ->
+                let target = Path.Combine(dir, "x.ipynb")
+                Directory.CreateDirectory target |> ignore // a folder where the file should go: the final rename fails
+                let nb = Workbench.Notebooks.Notebook.Create()
+                Expect.throws (fun () -> nb.Save target) "saving over a folder fails"
+                Expect.equal (Cli.entries dir) [| "x.ipynb" |] "no temporary file is left by the failed save"
+                Directory.Delete target
+                nb.Save target
+                Expect.equal (Cli.entries dir) [| "x.ipynb" |] "a successful save leaves only the notebook")
+        }
+        fuzzTest
+    ]
