@@ -71,13 +71,17 @@ let private killWhen (args: string list) (until: unit -> bool) (seconds: float) 
 let private anyFile (dir: string) () = Directory.Exists dir && Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories) |> Seq.isEmpty |> not
 let private never () = false
 
-/// Kills `args` at each point, then checks the outputs under `dir` and reruns to exit 0 with no temporary left.
-let private killAndRerun (name: string) (args: string list) (dir: string) (points: (string * (unit -> bool) * float) list) (header: unit -> string) =
+/// Kills `args` at each point (after `fresh` has removed the previous run's outputs), then checks the outputs under `dir` and
+/// reruns to exit 0 with no temporary left.
+let private killAndRerun (name: string) (args: string list) (dir: string) (fresh: unit -> unit) (points: (string * (unit -> bool) * float) list) (header: unit -> string) =
     let mutable killedCount = 0
     for label, until, seconds in points do
+        fresh ()
         let what = sprintf "%s killed %s" name label
         if killWhen args until seconds then killedCount <- killedCount + 1
-        allComplete (header ()) dir what |> ignore
+        let results = allComplete (header ()) dir what
+        let temporaries = Cli.entries dir |> Array.filter isTemporary
+        printfn "%s: %d complete results, %d temporary entries left" what results.Length temporaries.Length
         let code, out, err = Cli.runProcess args [] 120_000
         Expect.equal code 0 (sprintf "%s: the rerun succeeds:\n%s\n%s" what out err)
         noTrace err what
@@ -186,7 +190,7 @@ let faults =
                 let dir = Path.Combine(root, "out")
                 let args = [ "simulate"; "classroom"; "--voters"; "20000"; "--replicates"; "4"; "--out"; dir ]
                 let header () = "scenario,arm,replicate,seed,system,party,votes,share,seats,turnout,spend,contacts"
-                killAndRerun "simulate" args dir
+                killAndRerun "simulate" args dir (fun () -> if Directory.Exists dir then Directory.Delete(dir, true))
                     [ "at 0.5 s", never, 0.5; "at 1.5 s", never, 1.5; "at 3 s", never, 3.0; "at the first output file", anyFile dir, 60.0 ] header)
         }
         test "sweep run killed with SIGKILL at 0.5 s, 1.5 s and when its staging folder appears leaves complete shards or none; the rerun succeeds" {
@@ -196,7 +200,7 @@ let faults =
                 Expect.equal code 0 err
                 let args = [ "sweep"; "run"; plan; "--shard"; "0" ]
                 let shards = Path.Combine(plan, "shards")
-                killAndRerun "sweep run" args plan
+                killAndRerun "sweep run" args plan (fun () -> if Directory.Exists shards then Directory.Delete(shards, true))
                     [ "at 0.5 s", never, 0.5; "at 1.5 s", never, 1.5; "when the staging folder appears", anyFile shards, 60.0 ] (fun () -> "")
                 Expect.isTrue (File.Exists(Path.Combine(shards, "0", "results.parquet"))) "shard 0 is done")
         }
@@ -205,7 +209,7 @@ let faults =
                 let dir = Path.Combine(root, "out")
                 let args = [ "run"; start00; "--out"; dir ]
                 let firstFile () = Directory.Exists dir && not (Array.isEmpty (Directory.GetFiles dir))
-                killAndRerun "run" args dir [ "at 1.5 s", never, 1.5; "at the first output file", firstFile, 120.0 ] (fun () -> ""))
+                killAndRerun "run" args dir (fun () -> if Directory.Exists dir then Directory.Delete(dir, true)) [ "at 1.5 s", never, 1.5; "at the first output file", firstFile, 120.0 ] (fun () -> ""))
         }
         test "a notebook whose save fails leaves no temporary file; its temporary file is one a later atomic write recognises" {
             withDir (fun dir ->
