@@ -31,10 +31,37 @@ public sealed class Notebook
         catch (JsonException ex) { throw new FormatException($"Not a notebook: invalid JSON ({ex.Message})."); }
         if (node is not JsonObject root) throw new FormatException("Not a notebook: the top level is not a JSON object.");
         if (root["cells"] is not JsonArray cells) throw new FormatException("Not a notebook: no 'cells' array.");
-        if (root["nbformat"]?.GetValue<int>() is int major && major != 4) throw new FormatException($"Unsupported nbformat {major}; Workbench reads nbformat 4.");
+        if (root["nbformat"] is JsonNode nbformat)
+        {
+            if (!(nbformat is JsonValue v && v.TryGetValue<int>(out int major))) throw Invalid("$.nbformat", "must be the whole number 4", nbformat);
+            if (major != 4) throw new FormatException($"Unsupported nbformat {major}; Workbench reads nbformat 4.");
+        }
+        if (root.ContainsKey("metadata") && root["metadata"] is not JsonObject) throw Invalid("$.metadata", "must be an object", root["metadata"]);
         for (int i = 0; i < cells.Count; i++)
+        {
             if (cells[i] is not JsonObject c || c["cell_type"] is null) throw new FormatException($"Not a notebook: cell {i} has no cell_type.");
+            var at = $"$.cells[{i}]";
+            if (!(c["cell_type"] is JsonValue t && t.TryGetValue<string>(out var type) && type is "code" or "markdown" or "raw"))
+                throw Invalid(at + ".cell_type", "must be \"code\", \"markdown\" or \"raw\"", c["cell_type"]);
+            if (c.ContainsKey("source") && !(IsString(c["source"]) || c["source"] is JsonArray lines && lines.All(IsString)))
+                throw Invalid(at + ".source", "must be a string or an array of strings", c["source"]);
+            if (c.ContainsKey("metadata") && c["metadata"] is not JsonObject) throw Invalid(at + ".metadata", "must be an object", c["metadata"]);
+            if (c["metadata"]?["tags"] is JsonNode tags && !(tags is JsonArray ts && ts.All(IsString))) throw Invalid(at + ".metadata.tags", "must be an array of strings", tags);
+            if (c.ContainsKey("outputs") && !(c["outputs"] is JsonArray outs && outs.All(o => o is JsonObject)))
+                throw Invalid(at + ".outputs", "must be an array of objects", c["outputs"]);
+            if (c["execution_count"] is JsonNode n && !(n is JsonValue nv && nv.TryGetValue<int>(out _)))
+                throw Invalid(at + ".execution_count", "must be null or a whole number", n);
+        }
         return new Notebook(root);
+    }
+
+    private static bool IsString(JsonNode? n) => n is JsonValue v && v.TryGetValue<string>(out _);
+
+    private static FormatException Invalid(string path, string rule, JsonNode? got)
+    {
+        var text = got?.ToJsonString() ?? "null";
+        if (text.Length > 60) text = text[..60] + " ...";
+        return new FormatException($"Not a notebook: {path} {rule}; got {text}.");
     }
 
     /// <summary>Reads a notebook file.</summary>

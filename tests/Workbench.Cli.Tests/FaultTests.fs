@@ -177,6 +177,14 @@ let private fuzzTest =
                         noTrace err (sprintf "mutant %s" name)
                         if code = 2 then Expect.isEmpty (Cli.entries out) (sprintf "mutant %s: exit 2 writes nothing" name)
                         name, code)
+                // Wrong JSON types are invalid input, refused before anything runs with the JSON path.
+                let invalid =
+                    [ "cells null"; "cells a string"; "cells an object"; "cells missing"; "a cell null"; "a cell a number"; "source a number"
+                      "source null"; "source numbers"; "outputs a string"; "outputs numbers"; "cell metadata an array"; "execution_count a string"
+                      "cell_type missing"; "cell_type unknown"; "cell_type a number"; "metadata null"; "metadata a string"; "nbformat 3"
+                      "nbformat 99"; "nbformat a string"; "nbformat -1"; "nbformat 1e400"; "duplicate key cells"; "duplicate key source"
+                      "arrays nested 100,000 deep"; "objects nested 5,000 deep"; "not JSON"; "empty file"; "truncated"; "an array"; "null" ]
+                for name in invalid do Expect.equal (List.find (fst >> (=) name) codes |> snd) 2 (sprintf "mutant %s is invalid input: exit 2" name)
                 printfn "notebook fuzzing: %d mutants; exit 0: %d, exit 1: %d, exit 2: %d" all.Length
                     (codes |> List.filter (snd >> (=) 0) |> List.length) (codes |> List.filter (snd >> (=) 1) |> List.length) (codes |> List.filter (snd >> (=) 2) |> List.length)
                 for name, code in codes do printfn "  %-32s exit %d" name code)
