@@ -9,11 +9,6 @@ open System.Text.Json.Nodes
 open Expecto
 open Workbench.Cli.Tests
 
-/// No "Unhandled exception" and no stack-trace line in stderr.
-let private noTrace (err: string) (what: string) =
-    Expect.isFalse (err.Contains "Unhandled exception") (sprintf "%s: no unhandled exception:\n%s" what err)
-    Expect.isFalse (err.Split('\n') |> Array.exists (fun l -> l.StartsWith "   at ")) (sprintf "%s: no stack trace:\n%s" what err)
-
 /// stderr is exactly one line, `workbench: …`.
 let private oneLine (err: string) (what: string) =
     let lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries)
@@ -22,10 +17,6 @@ let private oneLine (err: string) (what: string) =
 
 let private scenario = """{ "name": "contract", "electorate": { "preset": "classroom", "voters": 2000 }, "regime": "us-like",
   "systems": [ { "name": "FPTP", "type": "fptp" } ], "campaigns": [ { "party": "Red", "budget": 1000, "channels": ["canvass"] } ], "replicates": 1, "seed": 3 }"""
-
-let private withDir f =
-    let dir = Cli.tempDir ()
-    try f dir finally (try Directory.Delete(dir, true) with _ -> ())
 
 let private small = Path.Combine(Cli.repoRoot, "tests", "sweeps", "small.json")
 
@@ -67,7 +58,7 @@ let errors =
         test "parse errors exit 2 without a stack trace" {
             let code, _, err = Cli.run [ "electorate"; "--voters"; "many" ]
             Expect.equal code 2 "exit 2"
-            noTrace err "parse error"
+            Cli.noTrace err "parse error"
             Expect.stringContains err "many" "names the bad value"
         }
     ]
@@ -76,7 +67,7 @@ let errors =
 let outputs =
     testList "Cli.outputs" [
         test "simulate bad.json --out NEWDIR exits 2 and leaves no NEWDIR (nor the folders above it it created)" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let bad = Path.Combine(dir, "bad.json")
                 File.WriteAllText(bad, scenario.Replace("\"fptp\"", "\"borda\""))
                 let code, _, err = Cli.run [ "simulate"; bad; "--out"; Path.Combine(dir, "new", "deeper") ]
@@ -85,17 +76,17 @@ let outputs =
                 Expect.equal (Cli.entries dir) [| "bad.json" |] "nothing new")
         }
         test "invalid flags are refused before the output folder is created" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let out = Path.Combine(dir, "scores")
                 for flag, value in [ "--trainer", "oracle"; "--data-quality", "shoddy"; "--arms", "11"; "--party", "Mauve" ] do
                     let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "2000"; "--regime"; "us-like"; flag; value; "--out"; out ]
                     Expect.equal code 2 err
                     Expect.stringContains err flag "names the flag"
-                    noTrace err flag
+                    Cli.noTrace err flag
                     Expect.isFalse (Directory.Exists out) (sprintf "%s: no output folder" flag))
         }
         test "--out naming an existing file where a folder is expected is a usage error naming --out, for every command with an output folder" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let file = Path.Combine(dir, "taken")
                 File.WriteAllText(file, "x")
                 let sc = Path.Combine(dir, "s.json")
@@ -116,12 +107,12 @@ let outputs =
                     Expect.equal code 2 (sprintf "%s: exit 2 (%s)" what err)
                     Expect.stringContains err "--out" (sprintf "%s: names the flag" what)
                     Expect.stringContains err "is a file" (sprintf "%s: says why" what)
-                    noTrace err what
+                    Cli.noTrace err what
                 Expect.equal (Cli.entries dir) before "nothing written anywhere"
                 Expect.equal (File.ReadAllText file) "x" "the file is untouched")
         }
         test "an output file whose folder is a file, or which is a folder, is a usage error" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let file = Path.Combine(dir, "f")
                 File.WriteAllText(file, "x")
                 for args in
@@ -131,7 +122,7 @@ let outputs =
                       [ "docs"; "--out"; dir ] ] do
                     let code, _, err = Cli.run args
                     Expect.equal code 2 err
-                    noTrace err args.Head
+                    Cli.noTrace err args.Head
                 Expect.equal (Cli.entries dir) [| "f" |] "nothing written")
         }
     ]
@@ -149,7 +140,7 @@ let private parquetRows (path: string) =
 let atomic =
     testSequenced <| testList "Cli.atomic" [
         test "kill -9 mid-write leaves the target absent or complete; the next write removes the stale temporary file" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let target = Path.Combine(dir, "X.parquet")
                 use p = Cli.start [ "electorate"; "--preset"; "classroom"; "--voters"; "2000000"; "--threads"; "1"; "--out"; target ] []
                 let sw = Diagnostics.Stopwatch.StartNew()
@@ -167,7 +158,7 @@ let atomic =
                 Expect.equal (parquetRows target) 5000L "the new target")
         }
         test "a temporary file of a running process is left alone; one whose process is gone is removed" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let mine = Path.Combine(dir, sprintf ".wbtmp-%d-abc-x.csv" Environment.ProcessId)
                 let dead = Path.Combine(dir, ".wbtmp-2147483646-abc-x.csv")
                 File.WriteAllText(mine, ""); File.WriteAllText(dead, "")
@@ -176,7 +167,7 @@ let atomic =
                 Expect.isFalse (File.Exists dead) "the dead process's is gone")
         }
         test "disk full while writing: exit 1 with a one-line message, no partial target, no temporary file, no output folder" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let mnt = Path.Combine(dir, "small")
                 Directory.CreateDirectory mnt |> ignore
                 let code, out = Workbench.Notebooks.Tests.Tools.exec "mount" [ "-t"; "tmpfs"; "-o"; "size=2m"; "tmpfs"; mnt ] [] dir 30000
@@ -241,7 +232,7 @@ let limits =
                 Expect.equal code 2 (sprintf "%s: exit 2 (%s)" what err)
                 Expect.stringContains err "needs about" (sprintf "%s: the estimate" what)
                 Expect.stringContains err "allows 256 MB" (sprintf "%s: the limit" what)
-                noTrace err what
+                Cli.noTrace err what
             Expect.isFalse (File.Exists "/tmp/never-written.parquet" || File.Exists "/tmp/never-written.csv" || Directory.Exists "/tmp/never-written-lab") "nothing written"
         }
         test "opinion refuses a graph that cannot fit before building it" {
@@ -253,7 +244,7 @@ let limits =
             Expect.stringContains err "--nodes must be between 2 and 100,000,000" "the cap"
         }
         test "sweep plan refuses more than 100,000 variants before expanding, and an index too large for any array" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let million = Path.Combine(dir, "million.json")
                 File.WriteAllText(million, """{ "base": "classroom", "replicates": 1, "parameters": [
                     { "path": "arms[0].campaigns[0].budget", "range": { "from": 1, "to": 1000, "step": 1 } },
@@ -271,11 +262,11 @@ let limits =
                 Expect.equal code 2 err
                 Expect.stringContains err "$.parameters[0].path" "the JSON path"
                 Expect.stringContains err "99999999999" "the index"
-                noTrace err "huge index"
+                Cli.noTrace err "huge index"
                 Expect.equal (Cli.entries dir) [| "huge.json"; "million.json" |] "no output folder")
         }
         test "sweep merge refuses a tampered shard (bad JSON, wrong shard, wrong hash, truncated parquet) naming the file, exit 2" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 Cli.run [ "sweep"; "plan"; small; "--shards"; "2"; "--out"; dir ] |> fun (c, _, e) -> Expect.equal c 0 e
                 Cli.run [ "sweep"; "run"; dir; "--all"; "--threads"; "2" ] |> fun (c, _, e) -> Expect.equal c 0 e
                 let shard = Path.Combine(dir, "shards", "1")
@@ -296,7 +287,7 @@ let limits =
                     let code, _, err = Cli.run [ "sweep"; "merge"; dir ]
                     Expect.equal code 2 (sprintf "%s: exit 2 (%s)" name err)
                     Expect.stringContains err file (sprintf "%s: names the file" name)
-                    noTrace err name
+                    Cli.noTrace err name
                     Expect.equal (Cli.entries dir) before (sprintf "%s: nothing merged" name)
                     File.WriteAllText(manifest, goodManifest); File.WriteAllBytes(parquet, goodParquet)
                 Cli.run [ "sweep"; "merge"; dir ] |> fun (c, _, e) -> Expect.equal c 0 e)
@@ -307,7 +298,7 @@ let limits =
 let verify =
     testList "Cli.verify outputs" [
         test "verify compares every output the manifest lists: a flipped byte in results.parquet is found and named" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let code, _, err = Cli.run [ "simulate"; "classroom"; "--replicates"; "1"; "--voters"; "2000"; "--seed"; "4"; "--out"; dir ]
                 Expect.equal code 0 err
                 let manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "manifest.json")))
@@ -337,7 +328,7 @@ let verify =
                 Expect.stringContains out "results.parquet" "named")
         }
         test "a malformed manifest exits 2 naming the JSON path" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let code, _, err = Cli.run [ "simulate"; "classroom"; "--replicates"; "1"; "--voters"; "2000"; "--out"; dir ]
                 Expect.equal code 0 err
                 let path = Path.Combine(dir, "manifest.json")
@@ -360,7 +351,7 @@ let verify =
                     let code, _, err = Cli.run [ "verify"; dir ]
                     Expect.equal code 2 (sprintf "%s: exit 2 (%s)" expected err)
                     Expect.stringContains err expected "names the JSON path"
-                    noTrace err expected)
+                    Cli.noTrace err expected)
         }
     ]
 
@@ -417,7 +408,7 @@ let contract =
         }
         for name, ext, withFile, badFlag in commands do
             test $"{name}: bad inputs exit 1 or 2 with a message, no stack trace, nothing written" {
-                withDir (fun dir ->
+                Cli.withDir (fun dir ->
                     let inputs = Path.Combine(dir, "inputs")
                     let out = Path.Combine(dir, "out")
                     Directory.CreateDirectory inputs |> ignore
@@ -430,13 +421,13 @@ let contract =
                         let what = sprintf "%s with a %s input (%s)" name kind (String.Join(" ", args))
                         Expect.contains [ 1; 2 ] code (sprintf "%s: exit 1 or 2, got %d: %s" what code err)
                         Expect.stringStarts err "workbench: " (sprintf "%s: a message" what)
-                        noTrace err what
+                        Cli.noTrace err what
                         Expect.equal (Cli.entries out) [||] (sprintf "%s: nothing in the output location" what)
                         Expect.equal (Cli.entries inputs) before (sprintf "%s: nothing beside the inputs" what)
                     let code, _, err = Cli.run badFlag
                     let what = sprintf "%s with a bad flag (%s)" name (String.Join(" ", badFlag))
                     Expect.equal code 2 (sprintf "%s: exit 2, got %d: %s" what code err)
                     Expect.stringStarts err "workbench: " (sprintf "%s: a message" what)
-                    noTrace err what)
+                    Cli.noTrace err what)
             }
     ]

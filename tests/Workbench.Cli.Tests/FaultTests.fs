@@ -10,14 +10,6 @@ open System.Text.Json.Nodes
 open Expecto
 open Workbench.Cli.Tests
 
-let private noTrace (err: string) (what: string) =
-    Expect.isFalse (err.Contains "Unhandled exception") (sprintf "%s: no unhandled exception:\n%s" what err)
-    Expect.isFalse (err.Split('\n') |> Array.exists (fun l -> l.StartsWith "   at ")) (sprintf "%s: no stack trace:\n%s" what err)
-
-let private withDir f =
-    let dir = Cli.tempDir ()
-    try f dir finally (try Directory.Delete(dir, true) with _ -> ())
-
 /// A temporary file of an atomic write (`.wbtmp-PID-RANDOM-NAME`) or a sweep shard's staging folder (`.K.PID.RANDOM.tmp`):
 /// not a result, whatever its content.
 let private isTemporary (rel: string) =
@@ -84,7 +76,7 @@ let private killAndRerun (name: string) (args: string list) (dir: string) (fresh
         printfn "%s: %d complete results, %d temporary entries left" what results.Length temporaries.Length
         let code, out, err = Cli.runProcess args [] 120_000
         Expect.equal code 0 (sprintf "%s: the rerun succeeds:\n%s\n%s" what out err)
-        noTrace err what
+        Cli.noTrace err what
         let left = Cli.entries dir |> Array.filter isTemporary
         Expect.isEmpty left (sprintf "%s: no temporary file after the rerun" what)
         Expect.isFalse (Cli.entries dir |> Array.exists (fun e -> e.EndsWith ".tmp" && File.Exists(Path.Combine(dir, e)))) (sprintf "%s: no temporary file after the rerun:\n%A" what (Cli.entries dir))
@@ -159,7 +151,7 @@ let private mutants (original: string) : (string * byte[]) list =
 
 let private fuzzTest =
         test "malformed notebooks end with exit 0, 1 or 2 in time, without a stack trace, writing nothing on exit 2" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let original = File.ReadAllText start00
                 let all = mutants original
                 let distinct = all |> List.map (snd >> Convert.ToBase64String) |> List.distinct
@@ -174,7 +166,7 @@ let private fuzzTest =
                             try Cli.runProcess [ "run"; nb; "--out"; out; "--timeout-per-cell"; "30" ] [] 60_000
                             with ex -> failtestf "mutant %s: %s" name ex.Message
                         Expect.contains [ 0; 1; 2 ] code (sprintf "mutant %s: exit 0, 1 or 2, not %d:\n%s" name code err)
-                        noTrace err (sprintf "mutant %s" name)
+                        Cli.noTrace err (sprintf "mutant %s" name)
                         if code = 2 then Expect.isEmpty (Cli.entries out) (sprintf "mutant %s: exit 2 writes nothing" name)
                         name, code)
                 // Wrong JSON types are invalid input, refused before anything runs with the JSON path.
@@ -194,7 +186,7 @@ let private fuzzTest =
 let faults =
     testSequenced <| testList "Cli.faults" [
         test "simulate killed with SIGKILL at 0.5 s, 1.5 s, 3 s and at its first output file leaves complete files or none; the rerun succeeds" {
-            withDir (fun root ->
+            Cli.withDir (fun root ->
                 let dir = Path.Combine(root, "out")
                 let args = [ "simulate"; "classroom"; "--voters"; "20000"; "--replicates"; "4"; "--out"; dir ]
                 let header () = "scenario,arm,replicate,seed,system,party,votes,share,seats,turnout,spend,contacts"
@@ -202,7 +194,7 @@ let faults =
                     [ "at 0.5 s", never, 0.5; "at 1.5 s", never, 1.5; "at 3 s", never, 3.0; "at the first output file", anyFile dir, 60.0 ] header)
         }
         test "sweep run killed with SIGKILL at 0.5 s, 1.5 s and when its staging folder appears leaves complete shards or none; the rerun succeeds" {
-            withDir (fun root ->
+            Cli.withDir (fun root ->
                 let plan = Path.Combine(root, "plan")
                 let code, _, err = Cli.run [ "sweep"; "plan"; small; "--shards"; "2"; "--out"; plan ]
                 Expect.equal code 0 err
@@ -213,14 +205,14 @@ let faults =
                 Expect.isTrue (File.Exists(Path.Combine(shards, "0", "results.parquet"))) "shard 0 is done")
         }
         test "run killed with SIGKILL at 1.5 s and at its first output file leaves complete files or none; the rerun succeeds" {
-            withDir (fun root ->
+            Cli.withDir (fun root ->
                 let dir = Path.Combine(root, "out")
                 let args = [ "run"; start00; "--out"; dir ]
                 let firstFile () = Directory.Exists dir && not (Array.isEmpty (Directory.GetFiles dir))
                 killAndRerun "run" args dir (fun () -> if Directory.Exists dir then Directory.Delete(dir, true)) [ "at 1.5 s", never, 1.5; "at the first output file", firstFile, 120.0 ] (fun () -> ""))
         }
         test "a notebook whose save fails leaves no temporary file; its temporary file is one a later atomic write recognises" {
-            withDir (fun dir ->
+            Cli.withDir (fun dir ->
                 let target = Path.Combine(dir, "x.ipynb")
                 Directory.CreateDirectory target |> ignore // a folder where the file should go: the final rename fails
                 let nb = Workbench.Notebooks.Notebook.Create()

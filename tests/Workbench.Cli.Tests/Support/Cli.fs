@@ -55,3 +55,13 @@ module Cli =
     let requireMount (why: string) =
         if Environment.GetEnvironmentVariable "CI" = "true" then Expecto.Tests.failtestf "%s: mount is not permitted here; CI runs the tests as root, where it must be." why
         else Expecto.Tests.skiptestf "%s: mount is not permitted here (run as root to include this test)." why
+
+    /// Runs <paramref name="f"/> with a fresh temporary folder, deleted afterwards.
+    let withDir f =
+        let dir = tempDir ()
+        try f dir finally (try System.IO.Directory.Delete(dir, true) with _ -> ())
+
+    /// No "Unhandled exception" and no stack-trace line in stderr (the CLI's contract: one-line messages, traces only with --verbose).
+    let noTrace (err: string) (what: string) =
+        Expecto.Expect.isFalse (err.Contains "Unhandled exception") (sprintf "%s: no unhandled exception:\n%s" what err)
+        Expecto.Expect.isFalse (err.Split('\n') |> Array.exists (fun l -> l.StartsWith "   at ")) (sprintf "%s: no stack trace:\n%s" what err)
