@@ -381,6 +381,7 @@ let private commands : (string * string * (string -> string -> string list) * st
       "export", ".ipynb", (fun f o -> [ "export"; f; "--to"; "html"; "--out"; Path.Combine(o, "x.html") ]), [ "export"; "x.ipynb"; "--to"; "pdf" ]
       "kernel", ".json", (fun f _ -> [ "kernel"; "--connection-file"; f ]), [ "kernel"; "install"; "--prefix" ]
       "lab", ".json", (fun f o -> [ "lab"; "--scenario"; f; "--out"; Path.Combine(o, "lab") ]), [ "lab"; "--out"; "/tmp/never-lab"; "--replicates"; "0" ]
+      "regulation", ".json", (fun f o -> [ "regulation"; f; "--voters"; "10000"; "--replicates"; "1"; "--out"; Path.Combine(o, "r.csv") ]), [ "regulation"; "--replicates"; "0" ]
       "official", ".json", (fun f _ -> [ "official"; f ]), [ "official"; "--input" ]
       "opinion", ".json", (fun f o -> [ "opinion"; "--model"; "hk"; "--graph"; "electorate"; "--preset"; f; "--nodes"; "1000"; "--steps"; "1"; "--seed"; "1"; "--out"; Path.Combine(o, "op") ]), [ "opinion"; "--model"; "hk"; "--graph"; "ring"; "--nodes"; "10"; "--steps"; "1"; "--seed"; "1" ]
       "schema", "", (fun f _ -> [ "schema"; f ]), [ "schema"; "--out"; "" ]

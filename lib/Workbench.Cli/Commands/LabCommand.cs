@@ -16,11 +16,11 @@ internal sealed class LabCommand : CliCommand
     {
         var output = new Option<string>("--out") { Description = "Folder for index.html (the page) and lab.json (the grid).", Required = true };
         var scenario = new Option<string>("--scenario") { Description = "Base scenario (file or built-in; default classroom).", DefaultValueFactory = _ => "classroom" };
-        var voters = new Option<int?>("--voters") { Description = "Voters (default: the scenario's); budgets, caps and minimum audiences scale with it." };
+        var voters = new Option<int?>("--voters") { Description = "Voters (default: the scenario's); budgets and caps scale with it (minimum audiences count people on the platform and do not)." };
         var replicates = new Option<int>("--replicates") { Description = "Replicates per grid cell (default 4).", DefaultValueFactory = _ => 4 };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
         var regimes = new Option<string>("--regimes") { Description = "Data regimes for the dropdown, comma-separated.", DefaultValueFactory = _ => string.Join(",", LabGrid.Default.Regimes) };
-        var audiences = new Option<string>("--audiences") { Description = "Minimum audiences (voters, or none) for the slider, comma-separated.", DefaultValueFactory = _ => "none,20,100,500" };
+        var audiences = new Option<string>("--audiences") { Description = "Minimum audiences (people on the platform, or none for the regime's own) for the slider, comma-separated.", DefaultValueFactory = _ => "none,200,1000,5000" };
         var caps = new Option<string>("--caps") { Description = "Spending caps per campaign (currency, or none) for the slider, comma-separated.", DefaultValueFactory = _ => "none,30000,20000,10000" };
         var allowOutside = SimulateCommand.AllowOutsidePathsOption();
         var cmd = new Command("lab", "Write the offline regulation lab page: a precomputed grid of regulation scenarios with Plotly sliders and a dropdown (minimum audience, spending cap, data regime) that redraw seats, turnout change and precision.")

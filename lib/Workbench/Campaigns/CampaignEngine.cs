@@ -399,7 +399,9 @@ public static class CampaignEngine
                         unitCount = Math.Max(1, (order.Length + block - 1) / block);
                         return unit;
                     }
-                    // Platform audiences: constituency × age band (or constituency alone without platform targeting).
+                    // Platform audiences: constituency × age band (or constituency alone without platform targeting);
+                    // paid ads under a minimum audience are broadened as advertisers do (PlatformAudience).
+                    if (ch.Kind == ChannelKind.PaidSocial && regime.MinimumAudience > 1) return PlatformAudience(e, ch, value, regime.MinimumAudience, platform, unit, out unitCount, out kind);
                     for (int i = 0; i < n; i++) unit[i] = platform ? e.Constituency[i] * 6 + AgeBand(i) : e.Constituency[i];
                     unitCount = e.ConstituencyCount * (platform ? 6 : 1);
                     kind = platform ? "constituency-age" : "constituency";
@@ -421,6 +423,52 @@ public static class CampaignEngine
                 kind = "everyone";
                 return unit; // broadcast: one unit
         }
+    }
+
+    /// <summary>
+    /// The people on the platform in a unit — the measure every minimum audience is compared with (the regime's and a
+    /// regulation's alike, never scaled with the electorate): the expected number of the unit's voters the channel can reach
+    /// in a week (<see cref="ChannelSpec.ContactProbability"/>: their use of the platforms it buys), not its voters on the roll.
+    /// </summary>
+    internal static double[] PlatformPeople(Electorate.Electorate e, ChannelSpec ch, int[] unit, int unitCount)
+    {
+        var people = new double[unitCount];
+        for (int i = 0; i < unit.Length; i++) if (unit[i] >= 0) people[unit[i]] += ch.ContactProbability(e, i, -1);
+        return people;
+    }
+
+    /// <summary>
+    /// Platform audiences of paid ads under a minimum audience: the finest targeting level — constituency × age band,
+    /// constituency, region × age band, region, the whole electorate (the age levels only where platform targeting on age is
+    /// allowed) — that keeps the most value in audiences at least <paramref name="minimum"/> people on the platform large
+    /// (the sum over such audiences of their positive value). This is how advertisers answer a minimum: they widen the
+    /// audience rather than give up the channel. A level whose audiences are all large enough is never beaten by a coarser
+    /// one, so the rule changes nothing where the minimum does not bind.
+    /// </summary>
+    private static int[] PlatformAudience(Electorate.Electorate e, ChannelSpec ch, double[] value, int minimum, bool platform, int[] unit, out int unitCount, out string kind)
+    {
+        int n = e.VoterCount, regions = e.ConstituencyRegion.Max() + 1;
+        var levels = new List<(string Kind, int Count, Func<int, int> Of)>();
+        int Band(int i) => Electorate.ElectorateSpec.AgeBandOf(e.Age[i]);
+        if (platform) levels.Add(("constituency-age", e.ConstituencyCount * 6, i => e.Constituency[i] * 6 + Band(i)));
+        levels.Add(("constituency", e.ConstituencyCount, i => e.Constituency[i]));
+        if (platform) levels.Add(("region-age", regions * 6, i => e.ConstituencyRegion[e.Constituency[i]] * 6 + Band(i)));
+        levels.Add(("region", regions, i => e.ConstituencyRegion[e.Constituency[i]]));
+        levels.Add(("national", 1, _ => 0));
+        int best = 0; double bestScore = double.NegativeInfinity;
+        for (int l = 0; l < levels.Count; l++)
+        {
+            var (_, count, of) = levels[l];
+            var people = new double[count]; var v = new double[count];
+            for (int i = 0; i < n; i++) { int u = of(i); people[u] += ch.ContactProbability(e, i, -1); v[u] += value[i]; }
+            double score = 0;
+            for (int u = 0; u < count; u++) if (people[u] >= minimum && v[u] > 0) score += v[u];
+            if (score > bestScore) { best = l; bestScore = score; }
+        }
+        var chosen = levels[best];
+        for (int i = 0; i < n; i++) unit[i] = chosen.Of(i);
+        unitCount = chosen.Count; kind = chosen.Kind;
+        return unit;
     }
 
     /// <summary>Attempts per voter and channel (byte per voter), plus a fractional extra attempt for the marginal unit.</summary>
@@ -540,9 +588,13 @@ public static class CampaignEngine
                 if (values[c][i] > 0) { uRepeat[c][u] += values[c][i] * (1 - contact[i] + contact[i] * ch.Decay); qWeight[u] += values[c][i]; }
             }
             bool ads = ch.Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
+            int minimum = ctx.Data.Regime.MinimumAudience;
+            // Custom-audience blocks are matched platform accounts (each one person on the platform); other audiences count
+            // their expected people on the platform (PlatformPeople).
+            var people = ads && minimum > 1 && kinds[c] != "custom-audience" ? PlatformPeople(ctx.Model.Electorate, ch, units[c], U) : null;
             for (int u = 0; u < U; u++)
             {
-                bool tooSmall = ads && uSize[c][u] < ctx.Data.Regime.MinimumAudience;
+                bool tooSmall = ads && (people is null ? uSize[c][u] : people[u]) < minimum;
                 ratio[c][u] = uCost[c][u] > 0 && uValue[c][u] > 0 && !tooSmall ? uValue[c][u] / uCost[c][u] : 0;
                 uRepeat[c][u] = qWeight[u] > 0 ? uRepeat[c][u] / qWeight[u] : ch.Decay;
             }

@@ -10,12 +10,12 @@ namespace Workbench.Experiments;
 
 /// <summary>The grid of the offline regulation lab page: every combination is simulated in advance.</summary>
 /// <param name="Regimes">Data regimes (the dropdown).</param>
-/// <param name="MinimumAudiences">Minimum ad audiences in voters of the base scenario (a slider; null = no rule).</param>
+/// <param name="MinimumAudiences">Minimum ad audiences in people on the platform (a slider; null = the regime's own minimum; a value below the regime's changes nothing, since the stricter applies).</param>
 /// <param name="SpendingCaps">Spending caps per campaign in the base scenario's currency (a slider; null = no cap).</param>
 public sealed record LabGrid(IReadOnlyList<string> Regimes, IReadOnlyList<int?> MinimumAudiences, IReadOnlyList<double?> SpendingCaps)
 {
     /// <summary>The default grid on the classroom scenario (budgets 40,000): four regimes × four minimum audiences × four caps.</summary>
-    public static LabGrid Default { get; } = new(["us-like", "uk-like", "germany-like", "eu-gdpr"], [null, 20, 100, 500], [null, 30_000, 20_000, 10_000]);
+    public static LabGrid Default { get; } = new(["us-like", "uk-like", "germany-like", "eu-gdpr"], [null, 200, 1000, 5000], [null, 30_000, 20_000, 10_000]);
 }
 
 /// <summary>

@@ -67,30 +67,68 @@ public sealed class ReplicateRun
         var turnoutShift = new float[n]; var utilityShift = new float[(long)n * P]; var contacts = new int[n];
         var outcomes = new Dictionary<string, CampaignOutcome>();
         var violations = new List<Workbench.Regulation.Violation>();
-        var reg = _sc.Regulation;
         foreach (var spec0 in arm.Campaigns)
         {
             int party = parties.IndexOf(spec0.Party);
-            var spec = reg is null ? spec0 : spec0 with { Budget = reg.Budget(spec0.Budget) };
+            var campaignViolations = new List<Workbench.Regulation.Violation>();
+            var (spec, channelOf) = Regulated(spec0, a, party, campaignViolations);
             var knowledge = CampaignKnowledge.Build(e, _sc.EffectiveRegime, Seeds.Derive(_rs, 3, (ulong)a, (ulong)party));
             var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
             var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)a, (ulong)party), _threads)
             {
                 Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             };
-            var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(_sc.EffectiveChannel).ToArray(), party, turnoutShift, utilityShift);
+            var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(channelOf).ToArray(), party, turnoutShift, utilityShift);
             outcomes[spec.Party] = outcome;
-            if (reg is not null)
-            {
-                bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, (ulong)a, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
-                if (reg.SpendingCap is double cap && outcome.Spend > cap + 1e-6)
-                    violations.Add(new(arm.Name, Replicate, spec.Party, "spending-routed-abroad", outcome.Spend - cap, Detected(0)));
-                double paidSocial = outcome.SpendByChannel.Where(kv => _sc.Channel(kv.Key).Kind == ChannelKind.PaidSocial).Sum(kv => kv.Value);
-                if (reg.Transparency && reg.DarkPostShare > 0 && paidSocial > 0)
-                    violations.Add(new(arm.Name, Replicate, spec.Party, "dark-posts", reg.DarkPostShare * paidSocial, Detected(1)));
-            }
+            violations.AddRange(Violations(arm.Name, spec, outcome, campaignViolations));
         }
         return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations);
+    }
+
+    /// <summary>
+    /// A campaign under the scenario's regulation, before it runs (MODEL.md §10 and docs/regulation.md): its budget (the cap, plus
+    /// what it routes abroad unless the regulation deters it) and its channels (silence period, political-ad ban; dark posts
+    /// dropped when it complies). Oversight draws whether each violation it commits is detected now, seeded per replicate, arm,
+    /// party and kind; a detected violation under take-down loses its ads' effect (the campaign is taken to learn of the
+    /// take-down early enough to move that money — an upper bound on what a take-down removes). The violations are returned
+    /// in <paramref name="violations"/> with the amount still to be set from the campaign's outcome.
+    /// </summary>
+    private (CampaignSpec Spec, Func<string, ChannelSpec> Channel) Regulated(CampaignSpec spec, int a, int party, List<Workbench.Regulation.Violation> violations)
+    {
+        var reg = _sc.Regulation;
+        if (reg is null) return (spec, _sc.EffectiveChannel);
+        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, (ulong)a, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
+        string armName = _sc.Arms[a].Name;
+        double budget = reg.Budget(spec.Budget);
+        if (reg.SpendingCap is double cap && budget > cap + 1e-6)
+        {
+            bool detected = Detected(0), down = detected && reg.TakeDown;
+            violations.Add(new(armName, Replicate, spec.Party, "spending-routed-abroad", budget - cap, detected, TakenDown: down));
+            if (down) budget = cap;
+        }
+        bool darkPosts = false;
+        if (reg.Transparency && reg.DarkPostShare > 0 && !reg.Deters && spec.Channels.Any(c => _sc.Channel(c).Kind == ChannelKind.PaidSocial))
+        {
+            bool detected = Detected(1);
+            darkPosts = !(detected && reg.TakeDown);
+            violations.Add(new(armName, Replicate, spec.Party, "dark-posts", 0, detected, TakenDown: !darkPosts));
+        }
+        bool dropDark = reg.Transparency && reg.DarkPostShare > 0 && !darkPosts;
+        return (spec with { Budget = budget }, name => dropDark ? reg.WithoutDarkPosts(_sc.EffectiveChannel(name)) : _sc.EffectiveChannel(name));
+    }
+
+    /// <summary>The campaign's violations with their amounts and fines from what it spent: money above the cap, and the dark-post share of paid social spending.</summary>
+    private IEnumerable<Workbench.Regulation.Violation> Violations(string armName, CampaignSpec spec, CampaignOutcome outcome, List<Workbench.Regulation.Violation> planned)
+    {
+        var reg = _sc.Regulation!;
+        foreach (var v in planned)
+        {
+            double amount = v.Kind == "dark-posts"
+                ? reg.DarkPostShare * outcome.SpendByChannel.Where(kv => _sc.Channel(kv.Key).Kind == ChannelKind.PaidSocial).Sum(kv => kv.Value)
+                : v.TakenDown ? v.Amount : Math.Max(0, outcome.Spend - reg.SpendingCap!.Value);
+            if (amount <= 1e-6) continue;
+            yield return v with { Amount = amount, Sanction = v.Detected ? reg.Fine * amount : 0 };
+        }
     }
 
     /// <summary>Counts the election: the baseline when <paramref name="arm"/> is null. <paramref name="voted"/> records who voted.</summary>
@@ -122,6 +160,7 @@ public sealed class ReplicateRun
         int a = ArmIndex(armName);
         var arm = Arm(a, recordDeliveries: true);
         return Workbench.Transparency.AdArchive.Build(Electorate, arm.Outcomes,
-            new Workbench.Transparency.ArchiveContext(_sc.Name, armName, a, Replicate, SeedColumn, _sc.Regulation));
+            new Workbench.Transparency.ArchiveContext(_sc.Name, armName, a, Replicate, SeedColumn, _sc.Regulation,
+                _sc.Regulation is { Transparency: true } ? arm.Violations.Where(v => v.Kind == "dark-posts" && !v.TakenDown).Select(v => v.Party).ToHashSet() : null));
     }
 }

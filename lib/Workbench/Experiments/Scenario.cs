@@ -333,7 +333,7 @@ public sealed record Scenario
 
     /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
-    /// number of voters scales every campaign budget, channel capacity, spending cap and regulated minimum audience in proportion, so spend per voter —
+    /// number of voters scales every campaign budget, channel capacity and spending cap in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.
     /// </summary>
     public Scenario With(int? replicates = null, int? seed = null, int? voters = null)
@@ -349,11 +349,8 @@ public sealed record Scenario
             Voters = v,
             Arms = Arms.Select(a => a with { Campaigns = a.Campaigns.Select(c => c with { Budget = c.Budget * f }).ToArray() }).ToArray(),
             Channels = Channels.Select(c => c.Capacity is double cap ? c with { Capacity = cap * f } : c).ToArray(),
-            Regulation = Regulation is null ? null : Regulation with
-            {
-                SpendingCap = Regulation.SpendingCap * f,
-                MinimumAudience = Regulation.MinimumAudience is int ma ? Math.Max(1, (int)Math.Round(ma * f)) : null,
-            },
+            // A minimum audience is a number of people on the platform, like the regime's: neither is scaled.
+            Regulation = Regulation is null ? null : Regulation with { SpendingCap = Regulation.SpendingCap * f },
         };
     }
 }

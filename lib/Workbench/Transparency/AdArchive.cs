@@ -64,7 +64,9 @@ public sealed record AdRecord
 /// <param name="Replicate">Replicate number (part of each ad's id).</param>
 /// <param name="SeedColumn">The replicate's seed (seeds each ad's flight dates and dark-post draw).</param>
 /// <param name="Regulation">The regulation in force (silence period, dark posts), or null.</param>
-public sealed record ArchiveContext(string ScenarioName, string ArmName, int ArmIndex, int Replicate, long SeedColumn, RegulationSpec? Regulation);
+/// <param name="DarkPostSponsors">The parties whose dark posts ran (under a transparency duty, those that did not comply and were not taken down); null when every campaign places the regulation's dark-post share.</param>
+public sealed record ArchiveContext(string ScenarioName, string ArmName, int ArmIndex, int Replicate, long SeedColumn, RegulationSpec? Regulation,
+    IReadOnlySet<string>? DarkPostSponsors = null);
 
 /// <summary>
 /// The transparency archive of one arm of one replicate (MODEL.md §10): every ad delivered through paid social
@@ -122,7 +124,7 @@ public sealed class AdArchive
                     var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, 7, (ulong)a, (ulong)c), (uint)partyIndex, (ulong)unit);
                     int startDay = rng.NextInt(CampaignDays / 2);
                     int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
-                    bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare;
+                    bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare && (context.DarkPostSponsors?.Contains(party) ?? true);
                     var bands = voters.Select(AgeBand).Distinct().Order().Select(BandLabel).ToArray();
                     var (ages, genders, locations, truth) = Declared(e, d.UnitKinds[c], voters, unit);
                     records.Add(new AdRecord
@@ -159,6 +161,9 @@ public sealed class AdArchive
         {
             "constituency-age" => ($"{BandOf(unit % 6)}", "all", Constituency(unit / 6), $"platform audience: {Constituency(unit / 6)}, ages {BandOf(unit % 6)}"),
             "constituency" => ("18-65+", "all", Constituency(unit), $"platform audience: {Constituency(unit)}"),
+            "region-age" => ($"{BandOf(unit % 6)}", "all", $"region {unit / 6 + 1}", $"platform audience widened to the minimum audience: region {unit / 6 + 1}, ages {BandOf(unit % 6)}"),
+            "region" => ("18-65+", "all", $"region {unit + 1}", $"platform audience widened to the minimum audience: region {unit + 1}"),
+            "national" => ("18-65+", "all", "national", "platform audience widened to the minimum audience: the whole electorate"),
             "custom-audience" => ("18-65+", "all", "national", "custom audience: voters uploaded from the campaign's file, chosen by score"),
             "cell" => ("18-65+", "all", Constituency(e.Constituency[voters[0]]), "cell-level score (micro-cells of households)"),
             "voter" => ("18-65+", "all", "national", "individual score"),

@@ -107,6 +107,121 @@ let regulationTests =
         }
     ]
 
+/// A small scenario of two campaigns with a regulation block, on a regime given by name.
+let private namedCard (name: string) (regime: string) (regulation: string) replicates =
+    Scenario.Parse(sprintf """{ "name": "%s", "electorate": { "preset": "classroom", "voters": 20000 }, "regime": "%s", %s
+      "systems": [ { "name": "FPTP", "type": "fptp" }, { "name": "D'Hondt", "type": "list", "method": "dhondt" } ],
+      "campaigns": [ { "party": "Red", "budget": 900, "strategy": "microtarget", "optimiseFor": "FPTP", "channels": ["canvass", "paid-social", "direct-mail"] },
+                     { "party": "Blue", "budget": 900, "strategy": "microtarget", "optimiseFor": "FPTP", "channels": ["paid-social", "tv"] } ],
+      "replicates": %d, "seed": 12 }""" name regime (if regulation = "" then "" else "\"regulation\": " + regulation + ",") replicates)
+
+let private card regime regulation replicates = namedCard "c" regime regulation replicates
+
+[<Tests>]
+let audienceTests =
+    testList "Regulation.Audience" [
+        test "a regulation's minimum audience and the regime's are on one scale: the stricter applies and neither scales with voters" {
+            let ukLike = DataRegime.Preset "uk-like"
+            Expect.equal (RegulationSpec(MinimumAudience = Nullable 20).Apply(ukLike).MinimumAudience) ukLike.MinimumAudience "a looser regulation cannot loosen the regime's 100"
+            Expect.equal (RegulationSpec(MinimumAudience = Nullable 1000).Apply(ukLike).MinimumAudience) 1000 "a stricter one applies"
+            let human = Scenario.Builtin "regulation-human-scale"
+            Expect.isGreaterThan human.EffectiveRegime.MinimumAudience (Scenario.Builtin "regulation-none").EffectiveRegime.MinimumAudience "the human-scale card is stricter than uk-like"
+            Expect.equal (human.With(voters = Nullable 20000).EffectiveRegime.MinimumAudience) human.EffectiveRegime.MinimumAudience "fewer voters: same minimum"
+            Expect.equal (human.With(voters = Nullable 400000).EffectiveRegime.MinimumAudience) human.EffectiveRegime.MinimumAudience "more voters: same minimum"
+        }
+        test "audiences below the minimum are widened, never bought: every published ad's audience holds at least the minimum people on the platform" {
+            let minimum = 1000
+            let sc = card "us-like" (sprintf """{ "allowedTargeting": ["age"], "minimumAudience": %d }""" minimum) 1
+            let run = Simulation.Detail(sc)
+            let archive = run.Archive("campaign")
+            Expect.isNonEmpty archive.All "paid social still runs under the minimum"
+            let e = run.Electorate
+            let paid = sc.Channel "paid-social"
+            // The unit of each ad, from its declared targeting: recompute its people on the platform from the electorate.
+            let people (loc: string) (ages: string) =
+                seq { 0 .. e.VoterCount - 1 }
+                |> Seq.filter (fun i ->
+                    let band = Workbench.Electorate.ElectorateSpec.AgeBandLabel(Workbench.Electorate.ElectorateSpec.AgeBandOf(float e.Age.[i]))
+                    (ages = "18-65+" || ages = band)
+                    && (loc = "national"
+                        || (loc.StartsWith "region " && int e.ConstituencyRegion.[int e.Constituency.[i]] + 1 = int (loc.Substring 7))
+                        || (loc.StartsWith "constituency " && int e.Constituency.[i] + 1 = int (loc.Substring 13))))
+                |> Seq.sumBy (fun i -> paid.ContactProbability(e, i, -1))
+            for ad in archive.All do
+                Expect.isGreaterThanOrEqual (people ad.TargetLocations ad.TargetAges) (float minimum) (sprintf "ad %s (%s, %s)" ad.Id ad.TargetLocations ad.TargetAges)
+            Expect.isTrue (archive.All |> Seq.exists (fun a -> a.TrueTargeting.Contains "widened")) "some audiences were widened"
+            let free = Simulation.Detail(card "us-like" """{ "allowedTargeting": ["age"] }""" 1).Archive("campaign")
+            Expect.isFalse (free.All |> Seq.exists (fun a -> a.TrueTargeting.Contains "widened")) "without a minimum nothing is widened"
+        }
+    ]
+
+[<Tests>]
+let deterrenceTests =
+    testList "Regulation.Deterrence" [
+        test "campaigns comply when the expected sanction is at least what a violation gains, and violate when it is less" {
+            let weak = RegulationSpec(SpendingCap = Nullable 600.0, AbroadShare = 0.5, Oversight = 0.4, Fine = 1.0)
+            let strong = RegulationSpec(SpendingCap = Nullable 600.0, AbroadShare = 0.5, Oversight = 0.5, Fine = 2.0)
+            Expect.isFalse weak.Deters (sprintf "expected sanction %.2f < 1" weak.ExpectedSanction)
+            Expect.isTrue strong.Deters (sprintf "expected sanction %.2f >= 1" strong.ExpectedSanction)
+            Expect.equal (weak.Budget 900.0) 900.0 "a violator spends cap × 1.5 = 900"
+            Expect.equal (strong.Budget 900.0) 600.0 "a deterred campaign spends the cap"
+            let run reg = Simulation.Run(card "us-like" reg 3, Nullable 2)
+            let w = run """{ "spendingCap": 600, "abroadShare": 0.5, "oversight": 0.4, "fine": 1 }"""
+            let s = run """{ "spendingCap": 600, "abroadShare": 0.5, "oversight": 0.5, "fine": 2 }"""
+            Expect.isNonEmpty w.Violations "the weak regulator is defied"
+            for v in w.Violations do Expect.equal v.Sanction (if v.Detected then v.Amount else 0.0) (sprintf "fine 1 × amount when detected (%A)" v)
+            Expect.isEmpty s.Violations "the strong regulator deters every campaign"
+            // The last unit bought in part is delivered to each of its voters with that probability, so realised spend may pass
+            // the budget by a fraction of one unit's cost (here up to 2%).
+            for r in s.Spend do Expect.isLessThanOrEqual r.Spend (600.0 * 1.02) "no money routed abroad"
+            let total (res: SimulationResult) = res.Spend |> Seq.sumBy (fun r -> r.Spend)
+            Expect.isGreaterThan (total w) (total s + 100.0) "deterrence changes what campaigns spend"
+            Expect.notEqual (w.ToCsv()) (s.ToCsv()) "and the results"
+        }
+        test "take-down removes detected violations' ads: a campaign whose overspending is taken down spends only the cap" {
+            let res = Simulation.Run(card "us-like" """{ "spendingCap": 600, "abroadShare": 0.5, "oversight": 0.6, "takeDown": true }""" 6, Nullable 2)
+            let v = res.Violations |> List.ofSeq
+            Expect.isNonEmpty v "expected sanction 0.6 < 1: campaigns still violate"
+            Expect.isTrue (v |> List.exists (fun x -> x.TakenDown)) "some violations are detected and taken down"
+            Expect.isTrue (v |> List.exists (fun x -> not x.Detected)) "some are not detected"
+            for x in v do
+                Expect.equal x.TakenDown x.Detected "taken down exactly when detected"
+                let spend = res.Spend |> Seq.filter (fun r -> r.Replicate = x.Replicate && r.Party = x.Party && r.Arm = x.Arm) |> Seq.sumBy (fun r -> r.Spend)
+                if x.TakenDown then Expect.isLessThanOrEqual spend (600.0 * 1.02) "taken down: the ads bought abroad are gone (2% for the part-bought last unit)"
+                else Expect.isGreaterThan spend (600.0 * 1.02) "not detected: the money abroad buys ads"
+        }
+        test "a deterred campaign runs no dark posts: none in the archive, no violations; a defiant one's dark posts are archived as violations" {
+            let reg (fine: float) = sprintf """{ "transparency": true, "darkPostShare": 0.3, "oversight": 0.5, "fine": %g }""" fine
+            let defiant = Simulation.Detail(card "us-like" (reg 0.0) 1)
+            let a = defiant.Archive("campaign")
+            Expect.isGreaterThan (a.All.Count - a.Published.Count) 0 "dark posts run"
+            let deterred = Simulation.Detail(card "us-like" (reg 2.0) 1)
+            let b = deterred.Archive("campaign")
+            Expect.equal (b.All.Count - b.Published.Count) 0 "no dark posts"
+            Expect.isEmpty (Simulation.Run(card "us-like" (reg 2.0) 1, Nullable 2).Violations) "no violations"
+        }
+        test "a political-ad ban leaves paid social unbought; the campaigns spend elsewhere" {
+            let res = Simulation.Run(card "us-like" """{ "politicalAdBan": true }""" 1, Nullable 2)
+            for r in res.Spend do
+                Expect.equal (match r.ByChannel.TryGetValue "paid-social" with | true, x -> x | _ -> 0.0) 0.0 (sprintf "%s buys no paid social" r.Party)
+            Expect.isGreaterThan (res.Spend |> Seq.sumBy (fun r -> r.Spend)) 0.0 "money goes to other channels"
+        }
+        test "cards are compared with the reference paired by replicate; an identical card differs by exactly zero, an unpaired one is refused" {
+            let none = card "us-like" "" 3
+            let same = namedCard "same" "us-like" """{ "oversight": 0.5 }""" 3
+            let cap = namedCard "cap" "us-like" """{ "spendingCap": 300 }""" 3
+            let results = [| none; same; cap |] |> Array.map (fun sc -> Simulation.Run(sc, Nullable 2))
+            let contrasts = RegulationLab.Contrasts(results, "c")
+            for c in contrasts |> Seq.filter (fun c -> c.Scenario = "same") do
+                Expect.equal c.SeatDifference (Estimate(0.0, 0.0, 0.0)) "no seats moved"
+                Expect.equal c.ShareDifferencePoints (Estimate(0.0, 0.0, 0.0)) "no share moved"
+                Expect.equal c.Replicates 3 "three pairs"
+            Expect.isTrue (contrasts |> Seq.exists (fun c -> c.Scenario = "cap" && c.ShareDifferencePoints.Mean <> 0.0)) "the cap moves votes"
+            let other = Simulation.Run((namedCard "other" "us-like" "" 3).With(seed = Nullable 13), Nullable 2)
+            Expect.throwsT<ArgumentException> (fun () -> RegulationLab.Contrasts([| results.[0]; other |], "c") |> ignore) "a card on other electorates cannot be paired"
+        }
+    ]
+
 [<Tests>]
 let suppressionIndex =
     test "Regulation.Suppression.the segment risk index is zero without a campaign and highest where Red's supporters lose turnout" {

@@ -63,10 +63,12 @@ let tests =
             Expect.equal (again.ToMetaJson().ToJsonString()) (archive.ToMetaJson().ToJsonString()) "deterministic whatever the threads"
         }
         test "auditing: age targeting of platform audiences is recovered from the published demographics; the score is a Jaccard mean in [0, 1]" {
-            let run, archive = archiveOf "regulation-human-scale"
+            // Targeting limited to age, gender and location (no voter lists): the platform's age-band audiences, widened to
+            // regions where constituencies hold fewer than the regime's minimum of people on the platform.
+            let run, archive = archiveOf "platform-targeting-limits"
             let inferred = Audit.InferAgeBands(archive, run.Electorate)
             let platform = archive.Published |> Seq.filter (fun a -> a.TrueTargeting.Contains "ages") |> List.ofSeq
-            Expect.isNonEmpty platform "age-targeted platform audiences exist under the human-scale rules"
+            Expect.isNonEmpty platform "age-targeted platform audiences exist under the platform's targeting limits"
             let exact = platform |> List.filter (fun a -> List.ofSeq inferred.[a.Id] = List.ofSeq a.TrueAgeBands) |> List.length
             Expect.isGreaterThan (float exact / float platform.Length) 0.8 (sprintf "%d of %d recovered exactly" exact platform.Length)
             let score = Audit.Score(archive, inferred)
