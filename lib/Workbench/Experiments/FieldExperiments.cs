@@ -27,13 +27,19 @@ public sealed record FieldExperimentResult(string Channel, long TreatedHousehold
 /// voter's pre-treatment turnout probability (a prognostic covariate, which leaves the estimate
 /// unbiased under random assignment and only reduces its variance).
 /// Reproduces Green &amp; Gerber (2019), Gerber, Green &amp; Larimer (2008) and Nickerson (2008).
+/// <para>With <c>amongReached</c> the experiment is run as Bond et al. (2012) ran theirs: only among the people the channel
+/// reaches (Facebook users who logged in on election day), so every treated listed voter is contacted and the contact rate is 1.
+/// Whether a listed voter would be reached is drawn from the same stream in both arms, so treated and control households are
+/// comparable; households whose listed voter would not be reached are left out of the estimate.</para>
 /// </summary>
 public static class FieldExperiments
 {
     private const uint StreamAssign = StreamIds.ExperimentAssign, StreamAttempt = StreamIds.ExperimentAttempt;
 
-    /// <summary>Runs one experiment on <paramref name="model"/>'s electorate with <paramref name="channel"/>, sponsored by party <paramref name="sponsor"/>.</summary>
-    public static FieldExperimentResult Run(ElectionDayModel model, ResponseModel responses, ChannelSpec channel, int sponsor, ulong seed, int draws = 20)
+    /// <summary>Runs one experiment on <paramref name="model"/>'s electorate with <paramref name="channel"/>, sponsored by party <paramref name="sponsor"/>.
+    /// <paramref name="draws"/> independent election-day draws are averaged per voter; with <paramref name="amongReached"/> only households whose listed voter
+    /// the channel would reach are in the experiment (the design of Bond et al. 2012; contact rate 1).</summary>
+    public static FieldExperimentResult Run(ElectionDayModel model, ResponseModel responses, ChannelSpec channel, int sponsor, ulong seed, int draws = 20, bool amongReached = false)
     {
         ArgumentNullException.ThrowIfNull(model); ArgumentNullException.ThrowIfNull(channel);
         ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);
@@ -51,13 +57,21 @@ public static class FieldExperiments
             while (end < n && e.Household[end] == h) end++;
             var assign = new RandomStream(seed, StreamAssign, (ulong)h);
             bool treated = assign.NextDouble() < 0.5;
+            // Whether the attempt on the listed voter would succeed: drawn for both arms, used in the treated arm only
+            // (and, among the reached, to choose who is in the experiment at all).
+            bool reachable = new RandomStream(seed, StreamAttempt, (ulong)start).NextDouble() < channel.ContactProbability(e, start, sponsor);
+            if (amongReached && !reachable)
+            {
+                for (int i = start; i < end; i++) role[i] = -1;
+                start = end;
+                continue;
+            }
             if (treated) treatedHh++; else controlHh++;
             role[start] = (sbyte)(treated ? 1 : 0);
             for (int i = start + 1; i < end; i++) role[i] = (sbyte)(treated ? 3 : 2);
             if (treated)
             {
-                var attempt = new RandomStream(seed, StreamAttempt, (ulong)start);
-                if (attempt.NextDouble() < channel.ContactProbability(e, start, sponsor))
+                if (reachable)
                 {
                     contacted[start] = true; contacts++;
                     double d = model.Lean[start] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
@@ -74,6 +88,7 @@ public static class FieldExperiments
             ulong s = Seeds.Derive(seed, 100, (ulong)d);
             for (int i = 0; i < n; i++)
             {
+                if (role[i] < 0) continue;
                 var rng = new RandomStream(s, ElectionDayModel.StreamElectionDay, (ulong)i);
                 double eta = model.TurnoutLogit[i];
                 if (rng.NextDouble() < Workbench.Electorate.TurnoutModel.Logistic(eta + shift[i])) y[i] += 1;
