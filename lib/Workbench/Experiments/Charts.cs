@@ -82,6 +82,30 @@ public static class Charts
     }
 
     /// <summary>
+    /// Regulation cards against their reference under one system: per campaign, the mean seat difference (card minus
+    /// reference, paired by replicate) as a column with its 95% interval as an error bar (<see cref="RegulationLab.Contrasts"/>).
+    /// </summary>
+    public static GenericChart RegulationContrasts(IReadOnlyList<RegulationContrast> contrasts, string system)
+    {
+        ArgumentNullException.ThrowIfNull(contrasts);
+        var rows = contrasts.Where(c => c.System == system).ToArray();
+        if (rows.Length == 0) throw new ArgumentException($"No contrasts under the system '{system}'; systems: {string.Join(", ", contrasts.Select(c => c.System).Distinct())}.", nameof(system));
+        var cards = rows.Select(c => c.Scenario).Distinct().ToArray();
+        GenericChart Bars(IGrouping<string, RegulationContrast> g)
+        {
+            var v = cards.Select(card => g.FirstOrDefault(c => c.Scenario == card)?.SeatDifference ?? new Estimate(0, 0, 0)).ToArray();
+            var bars = CChart.Column<double, string, string>(values: v.Select(x => x.Mean).ToArray(), Keys: cards, Name: g.Key);
+            return FChart.withYErrorStyle<double, double>(new FSharpOption<bool>(true), new FSharpOption<StyleParam.ErrorType>(StyleParam.ErrorType.Data), new FSharpOption<bool>(false),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.High - x.Mean)).ToArray()),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.Mean - x.Low)).ToArray()),
+                null, null, null, null, null, null, null, null).Invoke(bars);
+        }
+        return CChart.Combine(rows.GroupBy(c => c.Party).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Bars))
+            .WithXAxisStyle<double, double, string>(TitleText: "card")
+            .WithYAxisStyle<double, double, string>(TitleText: $"{system}: seats, card minus {rows[0].Against} (95% interval)");
+    }
+
+    /// <summary>
     /// Morris screening of one metric as a tornado: one horizontal bar of μ* per parameter, the most influential on top,
     /// beside a bar of σ (non-linearity and interactions).
     /// </summary>
