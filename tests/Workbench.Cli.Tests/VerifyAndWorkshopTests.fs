@@ -66,7 +66,7 @@ let tests =
             Expect.equal sixty.Minutes 60 "60 minutes"
             let human = sixty.Steps.[2].Scenario
             Expect.equal human.Regime.Name "eu-gdpr" "step 3 sets the regime"
-            Expect.equal human.Regulation.MinimumAudience (System.Nullable 20) "and the minimum audience"
+            Expect.equal human.Regulation.MinimumAudience (System.Nullable 1000) "and the minimum audience (people on the platform, as strict as eu-gdpr's own)"
         }
 
         test "a broken card is rejected with paths; workshop --step runs a step offline" {
