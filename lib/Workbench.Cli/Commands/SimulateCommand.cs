@@ -5,7 +5,7 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--evidence NAME] [--threads T] [--out DIR]</c>:
+/// <c>workbench simulate SCENARIO.json [--replicates R] [--seed S] [--voters N] [--evidence NAME] [--regime NAME] [--threads T] [--out DIR]</c>:
 /// runs a campaign scenario (docs/campaigns.md), writes results.csv, results.parquet,
 /// summary.json and manifest.json to DIR (each atomically) and prints the JSON summary.
 /// </summary>
@@ -59,16 +59,20 @@ internal sealed class SimulateCommand : CliCommand
         var voters = new Option<int?>("--voters") { Description = "Voters per electorate (default: the scenario's); budgets and capacities scale with it." };
         var threads = new Option<int?>("--threads") { Description = "Worker threads (default: all cores). Results do not depend on it." };
         var evidence = EvidenceOption();
+        var regime = new Option<string?>("--regime") { Description = $"Run under another built-in data regime ({string.Join(", ", Workbench.Data.DataRegime.PresetNames)}; default: the scenario's). Its regulation block still applies." };
         var output = new Option<string?>("--out") { Description = "Folder for results.csv, results.parquet, summary.json and manifest.json." };
         var allowOutside = AllowOutsidePathsOption();
         var cmd = new Command("simulate", "Run a campaign scenario: campaigns under a data regime, counted under several electoral systems, with replicates and common random numbers. Prints a JSON summary.")
         {
-            file, replicates, seed, voters, evidence, threads, output, allowOutside,
+            file, replicates, seed, voters, evidence, regime, threads, output, allowOutside,
         };
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
             CheckScenario(path);
+            string? reg = parse.GetValue(regime);
+            if (reg is not null && !Workbench.Data.DataRegime.PresetNames.Contains(reg))
+                throw new UsageException($"--regime must be one of {string.Join(", ", Workbench.Data.DataRegime.PresetNames)}; got '{reg}'.");
             int? r = parse.GetValue(replicates);
             if (r is < 1 or > 100_000) throw new UsageException($"--replicates must be between 1 and 100000; got {r}.");
             int? v = parse.GetValue(voters);
@@ -78,6 +82,7 @@ internal sealed class SimulateCommand : CliCommand
             string? outDir = parse.GetValue(output);
             string? ev = CheckEvidence(parse.GetValue(evidence));
             var loaded = LoadScenario(path, parse.GetValue(allowOutside));
+            if (reg is not null) loaded = loaded.WithRegime(reg);
             var scenario = (ev is null ? loaded : loaded.WithEvidence(ev)).With(r, parse.GetValue(seed), v);
             CheckMemory(scenario, t);
             if (outDir is not null) outDir = Outputs.Folder(outDir, "--out");

@@ -26,6 +26,15 @@ public enum Objective
     Votes,
 }
 
+/// <summary>How a campaign estimates each voter's support and turnout from the data its regime allows.</summary>
+public enum KnowledgeModel
+{
+    /// <summary>Stratified means with shrinkage over the observed attributes, adjusted by past results (<see cref="CampaignKnowledge.Build"/>): the baseline.</summary>
+    Stratified,
+    /// <summary>Support and turnout scores trained with ML.NET on the same kinds of data (the scoring models of chapter 04, <c>Scoring.Scorer</c>), replacing the stratified estimates of the campaign's own support and of turnout.</summary>
+    Scored,
+}
+
 /// <summary>One party's campaign: budget, strategy, objective and channels.</summary>
 public sealed record CampaignSpec
 {
@@ -36,6 +45,8 @@ public sealed record CampaignSpec
     public double Budget { get; init; }
     /// <summary>Targeting strategy.</summary>
     public Strategy Strategy { get; init; } = Strategy.Microtarget;
+    /// <summary>How the campaign estimates support and turnout (default stratified means; <c>scored</c>: ML.NET scores).</summary>
+    public KnowledgeModel Knowledge { get; init; } = KnowledgeModel.Stratified;
     /// <summary>Objective of the budget allocator.</summary>
     public Objective Objective { get; init; } = Objective.Seats;
     /// <summary>Name of the scenario system the seat objective refers to (default: the scenario's first system).</summary>
@@ -104,6 +115,10 @@ public sealed record CampaignOutcome
     public bool FellBackToBroadcast { get; init; }
     /// <summary>Per-voter deliveries, kept when the context asked for them (the ad archive's source).</summary>
     public Deliveries? Deliveries { get; init; }
+    /// <summary>How well the campaign's knowledge ranked its own supporters, judged with the truth: the AUC of its estimated support for its party against the voters' sincere vote (0.5 is chance); NaN when not measured.</summary>
+    public double SupportAuc { get; init; } = double.NaN;
+    /// <summary>Correlation of the campaign's estimated turnout with the voters' true turnout propensity; NaN when not measured.</summary>
+    public double TurnoutCorrelation { get; init; } = double.NaN;
     /// <summary>Targeting precision: the share of contacted voters on target.</summary>
     public double Precision => VotersContacted > 0 ? (double)VotersOnTarget / VotersContacted : 0;
 }

@@ -80,6 +80,34 @@ public sealed class CampaignKnowledge
         return best;
     }
 
+    /// <summary>
+    /// The same knowledge with the campaign's estimate of its own support and of turnout replaced by trained scores
+    /// (<see cref="KnowledgeModel.Scored"/>): voter i's support for <paramref name="sponsor"/> becomes
+    /// <paramref name="sponsorSupport"/>[i] and the other parties share the rest in the proportions of the stratified estimate;
+    /// turnout becomes <paramref name="turnout"/>[i]. Contact-rate estimates are kept.
+    /// </summary>
+    public CampaignKnowledge WithScores(int sponsor, ReadOnlySpan<float> sponsorSupport, ReadOnlySpan<float> turnout)
+    {
+        int n = Turnout.Length, P = Parties;
+        if (sponsor < 0 || sponsor >= P) throw new ArgumentOutOfRangeException(nameof(sponsor), sponsor, $"sponsor must be a party index below {P}.");
+        if (sponsorSupport.Length != n || turnout.Length != n) throw new ArgumentException($"scores must have one value per voter ({n}).");
+        var k = new CampaignKnowledge(n, P)
+        {
+            Regime = Regime, PollRespondents = PollRespondents, Features = [.. Features, "ML.NET support and turnout scores"], Groups = Groups,
+            _group = _group, _contactRate = _contactRate,
+        };
+        for (int i = 0; i < n; i++)
+        {
+            long o = (long)i * P;
+            k.Turnout[i] = Math.Clamp(turnout[i], 0.01f, 0.99f);
+            double s = Math.Clamp(sponsorSupport[i], 0.001f, 0.999f), rest = 1 - Support[o + sponsor];
+            // Where the sponsor does not stand (estimate 0) or no other party does (rest 0), the stratified row stands.
+            if (Support[o + sponsor] <= 0 || rest <= 1e-9) { for (int j = 0; j < P; j++) k.Support[o + j] = Support[o + j]; continue; }
+            for (int j = 0; j < P; j++) k.Support[o + j] = j == sponsor ? (float)s : (float)(Support[o + j] / rest * (1 - s));
+        }
+        return k;
+    }
+
     /// <summary>Shrinkage strength: pseudo-respondents at the national mean added to each group.</summary>
     public const double Shrinkage = 20;
 

@@ -72,17 +72,53 @@ public sealed class ReplicateRun
             int party = parties.IndexOf(spec0.Party);
             var campaignViolations = new List<Workbench.Regulation.Violation>();
             var (spec, channelOf) = Regulated(spec0, a, party, campaignViolations);
-            var knowledge = CampaignKnowledge.Build(e, _sc.EffectiveRegime, Seeds.Derive(_rs, 3, (ulong)a, (ulong)party));
+            var knowledge = Knowledge(spec, a, party);
             var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
             var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)a, (ulong)party), _threads)
             {
                 Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             };
             var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(channelOf).ToArray(), party, turnoutShift, utilityShift);
-            outcomes[spec.Party] = outcome;
+            outcomes[spec.Party] = outcome with { SupportAuc = SupportAuc(knowledge, party), TurnoutCorrelation = TurnoutCorrelation(knowledge) };
             violations.AddRange(Violations(arm.Name, spec, outcome, campaignViolations));
         }
         return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations);
+    }
+
+    /// <summary>
+    /// What the campaign of <paramref name="party"/> in arm <paramref name="a"/> believes about voters: stratified means from
+    /// its poll (<see cref="CampaignKnowledge.Build"/>), or with <see cref="KnowledgeModel.Scored"/> the ML.NET support and
+    /// turnout scores of chapter 04 trained under the same regime on a poll of the same size (the scorer's own poll, from the
+    /// same derived seed), so that the two differ in the estimator, not in the data.
+    /// </summary>
+    private CampaignKnowledge Knowledge(CampaignSpec spec, int a, int party)
+    {
+        ulong seed = Seeds.Derive(_rs, 3, (ulong)a, (ulong)party);
+        var regime = _sc.EffectiveRegime;
+        var knowledge = CampaignKnowledge.Build(Electorate, regime, seed);
+        if (spec.Knowledge != KnowledgeModel.Scored) return knowledge;
+        int n = Electorate.VoterCount;
+        var scores = Workbench.Scoring.Scorer.Score(Electorate, regime, new Workbench.Scoring.ScoringOptions
+        {
+            Party = spec.Party, ScoresOnly = true, PollAttempts = Math.Min(n, Math.Clamp(n / 50, 2000, 20000)),
+        }, seed, Model);
+        return knowledge.WithScores(party, scores.SupportScore, scores.TurnoutScore);
+    }
+
+    private double SupportAuc(CampaignKnowledge k, int party)
+    {
+        int n = Electorate.VoterCount, P = k.Parties;
+        var score = new double[n]; var label = new bool[n];
+        for (int i = 0; i < n; i++) { score[i] = k.Support[(long)i * P + party]; label[i] = Electorate.SincereVote[i] == party; }
+        return Workbench.Statistics.Metrics.Auc(score, label);
+    }
+
+    private double TurnoutCorrelation(CampaignKnowledge k)
+    {
+        int n = Electorate.VoterCount;
+        var est = new double[n]; var truth = new double[n];
+        for (int i = 0; i < n; i++) { est[i] = k.Turnout[i]; truth[i] = (double)Electorate.TurnoutPropensity[i]; }
+        return Workbench.Statistics.Metrics.Correlation(est, truth);
     }
 
     /// <summary>

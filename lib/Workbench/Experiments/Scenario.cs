@@ -332,6 +332,20 @@ public sealed record Scenario
     }
 
     /// <summary>
+    /// The scenario under another built-in data regime (<c>workbench simulate --regime NAME</c>): its JSON is read again with
+    /// <c>"regime"</c> set to <paramref name="regime"/> (so the run's manifest records it), then this scenario's replicates, seed
+    /// and voters are applied again. The scenario's regulation block still applies on top of the new regime.
+    /// </summary>
+    public Scenario WithRegime(string regime)
+    {
+        ArgumentNullException.ThrowIfNull(regime);
+        if (!DataRegime.PresetNames.Contains(regime)) throw new ArgumentException($"Unknown data regime '{regime}'. Regimes: {string.Join(", ", DataRegime.PresetNames)}.", nameof(regime));
+        var root = JsonNode.Parse(SelfContainedJson)!.AsObject();
+        root["regime"] = regime;
+        return Parse(root.ToJsonString()).With(Replicates, Seed, Voters);
+    }
+
+    /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
     /// number of voters scales every campaign budget, channel capacity and spending cap in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.

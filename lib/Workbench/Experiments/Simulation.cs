@@ -24,8 +24,10 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
 /// <param name="ByChannel">Spend per channel.</param><param name="VotersContacted">Distinct voters contacted.</param>
 /// <param name="ByConstituency">Spend per constituency.</param><param name="Margins">Expected winning margin of each constituency (winner's minus runner-up's share of the sincere vote).</param>
 /// <param name="Precision">Targeting precision: the share of contacted voters on target (see <see cref="CampaignOutcome.Precision"/>).</param>
+/// <param name="SupportAuc">How well the campaign's knowledge ranks its supporters: AUC of its estimated support against the true sincere vote (see <see cref="CampaignOutcome.SupportAuc"/>).</param>
+/// <param name="TurnoutCorrelation">Correlation of its estimated turnout with the true turnout propensity.</param>
 public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
-    double[] ByConstituency, double[] Margins, double Precision);
+    double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN);
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
 /// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="System">Electoral system.</param>
@@ -122,7 +124,7 @@ public static class Simulation
             {
                 double inClosest = run.ClosestQuarter.Sum(k => o.SpendByConstituency[k]);
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
-                    o.SpendByConstituency, run.Margins, o.Precision));
+                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation));
             }
             violations.AddRange(arm.Violations);
             Count(sc.Arms[a].Name, run.Vote(arm), arm.Outcomes, Workbench.Networks.NetworkMetrics.Gini(arm.ContactsPerVoter.Select(c => (double)c).ToArray()));
@@ -230,6 +232,9 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
                 ["arm"] = g.Key.Arm, ["party"] = g.Key.Party, ["spend"] = Round(g.Average(s => s.Spend)),
                 ["shareOfSpendInClosestQuarterOfSeats"] = Round(g.Average(s => s.MarginalQuarterShare)),
                 ["votersContacted"] = Round(g.Average(s => (double)s.VotersContacted)),
+                ["precision"] = Round(g.Average(s => s.Precision)),
+                ["supportAuc"] = g.All(s => double.IsFinite(s.SupportAuc)) ? Round(g.Average(s => s.SupportAuc)) : null,
+                ["turnoutCorrelation"] = g.All(s => double.IsFinite(s.TurnoutCorrelation)) ? Round(g.Average(s => s.TurnoutCorrelation)) : null,
                 ["byChannel"] = new JsonObject(g.First().ByChannel.Keys.Select(k => KeyValuePair.Create(k, (JsonNode?)Round(g.Average(s => s.ByChannel[k]))))),
             });
         var baseline = new JsonArray();

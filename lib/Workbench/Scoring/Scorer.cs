@@ -45,6 +45,8 @@ public sealed record ScoringOptions
     /// <summary>Clusters of the k-means segmentation.</summary>
     [Param("Clusters of the k-means segmentation", Min = 2, Max = 50)]
     public int Clusters { get; init; } = 5;
+    /// <summary>Train only the support and turnout models — no uplift test and no k-means clusters: what a campaign's targeting reads (<c>"knowledge": "scored"</c>).</summary>
+    public bool ScoresOnly { get; init; }
 }
 
 /// <summary>How well one score model does on the whole (simulated) electorate.</summary>
@@ -238,7 +240,7 @@ public static class Scorer
         var hold = test.Where((_, k) => k % 2 == 1).ToArray();
         var uplifts = new List<UpliftReport>();
         float[] tLearner = new float[n];
-        if (o.UpliftArms == 1 && polls && train.Length > 0)
+        if (!o.ScoresOnly && o.UpliftArms == 1 && polls && train.Length > 0)
         {
             var treatedScore = Train(ml, o, features, F, train.Where(x => x.Treated).Select(x => x.Voter).ToList(), train.Where(x => x.Treated).Select(x => x.Outcome).ToArray(), n);
             var controlScore = Train(ml, o, features, F, train.Where(x => !x.Treated).Select(x => x.Voter).ToList(), train.Where(x => !x.Treated).Select(x => x.Outcome).ToArray(), n);
@@ -250,7 +252,7 @@ public static class Scorer
         }
 
         ArmChoice? armChoice = null;
-        if (o.UpliftArms >= 2 && polls)
+        if (!o.ScoresOnly && o.UpliftArms >= 2 && polls)
             (tLearner, trueUplift, armChoice) = MultiArm(ml, o, features, F, e, model, responses, p, truthP, seed, uplifts, regime);
 
         // Segments: classical rules on the scores, and k-means on the scores.
@@ -261,8 +263,8 @@ public static class Scorer
             segments[i] = s >= 0.6 ? (t >= 0.6 ? Segment.Base : Segment.MobilisationTargets) : s >= 0.3 ? Segment.Persuadables : (t >= 0.6 ? Segment.Opponents : Segment.Unlikely);
         }
         var sizes = Enum.GetValues<Segment>().Select(sg => { int c = segments.Count(x => x == sg); return new SegmentSize(Kebab(sg), c, (double)c / n); }).ToArray();
-        var cluster = KMeans(ml, o.Clusters, supportScore, turnoutScore, tLearner);
-        var clusters = Enumerable.Range(0, o.Clusters).Select(c =>
+        var cluster = o.ScoresOnly ? new int[n] : KMeans(ml, o.Clusters, supportScore, turnoutScore, tLearner);
+        var clusters = Enumerable.Range(0, o.ScoresOnly ? 0 : o.Clusters).Select(c =>
         {
             var idx = Enumerable.Range(0, n).Where(i => cluster[i] == c).ToArray();
             return (c, idx.Length, idx.Length > 0 ? idx.Average(i => (double)supportScore[i]) : double.NaN, idx.Length > 0 ? idx.Average(i => (double)turnoutScore[i]) : double.NaN);
