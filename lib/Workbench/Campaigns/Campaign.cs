@@ -35,6 +35,34 @@ public enum KnowledgeModel
     Scored,
 }
 
+/// <summary>How a campaign picks the message its contacts carry (MODEL.md §5; chapter 05).</summary>
+public enum MessagePick
+{
+    /// <summary>The winner of the campaign's A/B test on clicks — what campaigns can observe and usually do.</summary>
+    Engagement,
+    /// <summary>The truly most persuasive variant: an upper bound (a perfectly powered persuasion experiment), not something a campaign can observe.</summary>
+    Persuasion,
+    /// <summary>A variant drawn at random: no test at all.</summary>
+    Random,
+}
+
+/// <summary>
+/// A campaign's message choice: it tests variants of the message space in its first weeks and then every contact carries the
+/// chosen variant, whose true mean persuasion, relative to the average variant, scales the persuasion effect of all its
+/// channels (turnout effects are not changed). The message space and the test are drawn per replicate and party, the same in
+/// every arm, so arms that differ only in <see cref="PickBy"/> compare picking rules on the same messages and clicks.
+/// </summary>
+public sealed record MessageChoice
+{
+    /// <summary>How the test spends impressions (chapter 05's strategies).</summary>
+    public TestStrategy Test { get; init; } = TestStrategy.Thompson;
+    /// <summary>Impressions the test serves (bought within the campaign's paid-social budget; not charged separately).</summary>
+    [Param("Impressions of a campaign's message test", Min = 100, Max = 100_000_000)]
+    public int Impressions { get; init; } = 20_000;
+    /// <summary>The picking rule.</summary>
+    public MessagePick PickBy { get; init; } = MessagePick.Engagement;
+}
+
 /// <summary>One party's campaign: budget, strategy, objective and channels.</summary>
 public sealed record CampaignSpec
 {
@@ -47,6 +75,8 @@ public sealed record CampaignSpec
     public Strategy Strategy { get; init; } = Strategy.Microtarget;
     /// <summary>How the campaign estimates support and turnout (default stratified means; <c>scored</c>: ML.NET scores).</summary>
     public KnowledgeModel Knowledge { get; init; } = KnowledgeModel.Stratified;
+    /// <summary>The campaign's message choice (null: every contact carries the average message, the channels' own effects).</summary>
+    public MessageChoice? Message { get; init; }
     /// <summary>Objective of the budget allocator.</summary>
     public Objective Objective { get; init; } = Objective.Seats;
     /// <summary>Name of the scenario system the seat objective refers to (default: the scenario's first system).</summary>
@@ -82,6 +112,7 @@ public sealed record CampaignSpec
                 else if (Math.Abs(shares.Sum() - 1) > 1e-6) errors.Add(new(at, $"the weekly shares must sum to 1; they sum to {shares.Sum():G6}."));
             }
         Parameters.CheckRanges(this, path, errors);
+        if (Message is not null) Parameters.CheckRanges(Message, path + ".message", errors);
         return errors;
     }
 }
@@ -119,6 +150,8 @@ public sealed record CampaignOutcome
     public double SupportAuc { get; init; } = double.NaN;
     /// <summary>Correlation of the campaign's estimated turnout with the voters' true turnout propensity; NaN when not measured.</summary>
     public double TurnoutCorrelation { get; init; } = double.NaN;
+    /// <summary>With a message choice: the chosen variant's true mean persuasion relative to the average variant (it scaled the campaign's persuasion effects); NaN without one.</summary>
+    public double MessageFactor { get; init; } = double.NaN;
     /// <summary>Targeting precision: the share of contacted voters on target.</summary>
     public double Precision => VotersContacted > 0 ? (double)VotersOnTarget / VotersContacted : 0;
 }

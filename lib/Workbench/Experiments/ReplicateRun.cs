@@ -71,7 +71,10 @@ public sealed class ReplicateRun
         {
             int party = parties.IndexOf(spec0.Party);
             var campaignViolations = new List<Workbench.Regulation.Violation>();
-            var (spec, channelOf) = Regulated(spec0, a, party, campaignViolations);
+            var (spec, regulated) = Regulated(spec0, a, party, campaignViolations);
+            double messageFactor = MessageFactor(spec, party);
+            Func<string, ChannelSpec> channelOf = double.IsNaN(messageFactor) ? regulated
+                : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
             var knowledge = Knowledge(spec, a, party);
             var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
             var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)a, (ulong)party), _threads)
@@ -79,7 +82,7 @@ public sealed class ReplicateRun
                 Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             };
             var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(channelOf).ToArray(), party, turnoutShift, utilityShift);
-            outcomes[spec.Party] = outcome with { SupportAuc = SupportAuc(knowledge, party), TurnoutCorrelation = TurnoutCorrelation(knowledge) };
+            outcomes[spec.Party] = outcome with { SupportAuc = SupportAuc(knowledge, party), TurnoutCorrelation = TurnoutCorrelation(knowledge), MessageFactor = messageFactor };
             violations.AddRange(Violations(arm.Name, spec, outcome, campaignViolations));
         }
         return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations);
@@ -103,6 +106,25 @@ public sealed class ReplicateRun
             Party = spec.Party, ScoresOnly = true, PollAttempts = Math.Min(n, Math.Clamp(n / 50, 2000, 20000)),
         }, seed, Model);
         return knowledge.WithScores(party, scores.SupportScore, scores.TurnoutScore);
+    }
+
+    /// <summary>
+    /// The persuasion factor of the campaign's chosen message (<see cref="MessageChoice"/>): the message space's truth and the
+    /// A/B test are seeded per replicate and party only, so every arm sees the same variants and the same clicks; NaN without a
+    /// message choice.
+    /// </summary>
+    private double MessageFactor(CampaignSpec spec, int party)
+    {
+        if (spec.Message is not { } choice) return double.NaN;
+        var space = new MessageSpace(Electorate, null, Seeds.Derive(_rs, 9, (ulong)party));
+        double mean = space.TruePersuasion.Average();
+        int chosen = choice.PickBy switch
+        {
+            MessagePick.Persuasion => Array.IndexOf(space.TruePersuasion, space.TruePersuasion.Max()),
+            MessagePick.Random => new RandomStream(Seeds.Derive(_rs, 10, (ulong)party), StreamIds.MessageTest, 1).NextInt(space.Messages.Count),
+            _ => AbTest.Run(space, choice.Test, choice.Impressions, Seeds.Derive(_rs, 10, (ulong)party)).Chosen.Id,
+        };
+        return Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1;
     }
 
     private double SupportAuc(CampaignKnowledge k, int party)

@@ -26,8 +26,9 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
 /// <param name="Precision">Targeting precision: the share of contacted voters on target (see <see cref="CampaignOutcome.Precision"/>).</param>
 /// <param name="SupportAuc">How well the campaign's knowledge ranks its supporters: AUC of its estimated support against the true sincere vote (see <see cref="CampaignOutcome.SupportAuc"/>).</param>
 /// <param name="TurnoutCorrelation">Correlation of its estimated turnout with the true turnout propensity.</param>
+/// <param name="MessageFactor">With a message choice, the chosen message's true persuasion relative to the average variant (<see cref="CampaignOutcome.MessageFactor"/>).</param>
 public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
-    double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN);
+    double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN);
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
 /// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="System">Electoral system.</param>
@@ -124,7 +125,7 @@ public static class Simulation
             {
                 double inClosest = run.ClosestQuarter.Sum(k => o.SpendByConstituency[k]);
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
-                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation));
+                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor));
             }
             violations.AddRange(arm.Violations);
             Count(sc.Arms[a].Name, run.Vote(arm), arm.Outcomes, Workbench.Networks.NetworkMetrics.Gini(arm.ContactsPerVoter.Select(c => (double)c).ToArray()));
@@ -227,7 +228,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             });
         var spend = new JsonArray();
         foreach (var g in Spend.GroupBy(s => (s.Arm, s.Party)))
-            spend.Add(new JsonObject
+        {
+            var entry = new JsonObject
             {
                 ["arm"] = g.Key.Arm, ["party"] = g.Key.Party, ["spend"] = Round(g.Average(s => s.Spend)),
                 ["shareOfSpendInClosestQuarterOfSeats"] = Round(g.Average(s => s.MarginalQuarterShare)),
@@ -236,7 +238,11 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
                 ["supportAuc"] = g.All(s => double.IsFinite(s.SupportAuc)) ? Round(g.Average(s => s.SupportAuc)) : null,
                 ["turnoutCorrelation"] = g.All(s => double.IsFinite(s.TurnoutCorrelation)) ? Round(g.Average(s => s.TurnoutCorrelation)) : null,
                 ["byChannel"] = new JsonObject(g.First().ByChannel.Keys.Select(k => KeyValuePair.Create(k, (JsonNode?)Round(g.Average(s => s.ByChannel[k]))))),
-            });
+            };
+            // Only campaigns with a message choice have a message factor.
+            if (g.All(s => double.IsFinite(s.MessageFactor))) entry["messagePersuasionFactor"] = Round(g.Average(s => s.MessageFactor));
+            spend.Add(entry);
+        }
         var baseline = new JsonArray();
         foreach (var g in Rows.Where(x => x.Arm == "baseline").GroupBy(x => (x.System, x.Party)))
             baseline.Add(new JsonObject { ["system"] = g.Key.System, ["party"] = g.Key.Party, ["share"] = Round(g.Average(x => x.Share)), ["seats"] = Round(g.Average(x => (double)x.Seats)) });
