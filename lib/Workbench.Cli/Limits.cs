@@ -33,7 +33,7 @@ internal static class Limits
     public const long BaseBytes = 100L << 20;
     /// <summary>Resident bytes per voter of a generated electorate with up to four issues (measured 75–80 on the presets, which have four).</summary>
     public const long ElectorateBytesPerVoter = 90;
-    /// <summary>Bytes per voter of the Parquet writer's row-group buffers (one row group is a million voters; measured about 150 MB for it).</summary>
+    /// <summary>Bytes per voter of the Parquet writer's row-group buffers (one row group is a million voters: its column slices and encoded chunks, reused for every row group; measured about 200 MB).</summary>
     public const long ParquetBytesPerVoter = 256;
     /// <summary>Peak bytes per voter of a simulation with one worker (measured about 750: the electorate, data regime, scores, contacts and ballots).</summary>
     public const long SimulationBytesPerVoter = 800;

@@ -19,7 +19,15 @@ let tests =
                 Expect.isGreaterThan (j.["support"].["trainingSize"].GetValue<int>()) 100 "training size"
                 Expect.equal (j.["uplift"].AsArray().Count) 2 "two uplift models"
                 Expect.equal (j.["segments"].AsArray().Count) 5 "five classical segments"
-                Expect.isGreaterThan (FileInfo(Path.Combine(dir, "scores.parquet")).Length) 1000L "scores written"
+                let scores = Workbench.Tables.ColumnTable.ReadParquet(Path.Combine(dir, "scores.parquet"))
+                Expect.equal scores.RowCount 10000 "one row per voter"
+                Expect.equal (scores.Columns |> Seq.map (fun c -> c.Name, c.Type) |> List.ofSeq)
+                    [ "voter", typeof<int>; "support", typeof<float32>; "turnout", typeof<float32>; "uplift", typeof<float32>
+                      "true_uplift", typeof<float32>; "segment", typeof<string>; "cluster", typeof<int> ] "columns and types"
+                Expect.sequenceEqual (scores["voter"].Values :?> int[]) [| 0 .. 9999 |] "voter index"
+                let segments = scores["segment"].Values :?> string[] |> Set.ofArray
+                Expect.equal segments.Count 5 "five segment names"
+                Expect.isTrue ((scores["support"].Values :?> float32[]) |> Array.forall (fun p -> p >= 0.0f && p <= 1.0f)) "support is a probability"
             finally Directory.Delete(dir, true)
         }
         test "an invalid regime file lists every error; an unknown regime name exits 2" {

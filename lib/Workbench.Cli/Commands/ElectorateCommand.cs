@@ -54,7 +54,7 @@ internal sealed class ElectorateCommand : CliCommand
             var electorate = WithProgress(n, p => Electorates.Generate(s, n, seedValue, t, p));
             if (outPath is not null)
             {
-                if (format == "parquet") ElectorateExport.WriteParquet(electorate, outPath);
+                if (format == "parquet") ElectorateExport.WriteParquet(electorate, outPath, t);
                 else ElectorateExport.WriteCsv(electorate, outPath);
             }
             if (codebookPath is not null)

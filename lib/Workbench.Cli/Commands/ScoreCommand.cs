@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using Parquet;
-using Parquet.Schema;
 using Workbench.Data;
 using Workbench.Electorate;
 using Workbench.Scoring;
@@ -61,7 +59,7 @@ internal sealed class ScoreCommand : CliCommand
             int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
             var e = Electorates.Generate(s, n, seedValue);
             var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)!, DataQuality = parse.GetValue(quality)!, UpliftArms = parse.GetValue(arms) }, (ulong)seedValue);
-            if (outDir is not null) AtomicFile.Write(Path.Combine(outDir, "scores.parquet"), st => WriteAsync(result, st).GetAwaiter().GetResult());
+            if (outDir is not null) ScoresTable(result).WriteParquet(Path.Combine(outDir, "scores.parquet"));
             var json = result.ToJson();
             json["preset"] = s.Name; json["voters"] = n; json["seed"] = seedValue;
             Console.Out.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
@@ -70,22 +68,16 @@ internal sealed class ScoreCommand : CliCommand
         return cmd;
     }
 
-    private static async Task WriteAsync(ScoringResult r, Stream stream)
+    /// <summary>The per-voter scores as a table: voter, support, turnout, uplift, true_uplift, segment (empty when there are no segments), cluster.</summary>
+    internal static ColumnTable ScoresTable(ScoringResult r)
     {
         int n = r.SupportScore.Length;
-        var f = new DataField[]
-        {
-            new DataField<int>("voter"), new DataField<float>("support"), new DataField<float>("turnout"), new DataField<float>("uplift"),
-            new DataField<float>("true_uplift"), new DataField<string>("segment"), new DataField<int>("cluster"),
-        };
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(f), stream);
-        using var rg = writer.CreateRowGroup();
-        await rg.WriteAsync<int>(f[0], Enumerable.Range(0, n).ToArray().AsMemory());
-        await rg.WriteAsync<float>(f[1], r.SupportScore.AsMemory());
-        await rg.WriteAsync<float>(f[2], r.TurnoutScore.AsMemory());
-        await rg.WriteAsync<float>(f[3], r.UpliftScore.AsMemory());
-        await rg.WriteAsync<float>(f[4], r.TrueUplift.AsMemory());
-        await rg.WriteAsync(f[5], r.SegmentSizes.Count > 0 ? r.Segments.Select(x => r.SegmentSizes[(int)x].Segment).ToArray() : new string[n]);
-        await rg.WriteAsync<int>(f[6], r.Cluster.AsMemory());
+        return new ColumnTable(
+        [
+            new TableColumn("voter", Enumerable.Range(0, n).ToArray()), new TableColumn("support", r.SupportScore), new TableColumn("turnout", r.TurnoutScore),
+            new TableColumn("uplift", r.UpliftScore), new TableColumn("true_uplift", r.TrueUplift),
+            new TableColumn("segment", r.SegmentSizes.Count > 0 ? r.Segments.Select(x => r.SegmentSizes[(int)x].Segment).ToArray() : Enumerable.Repeat("", n).ToArray()),
+            new TableColumn("cluster", r.Cluster),
+        ]);
     }
 }

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
-using Parquet;
-using Parquet.Schema;
 using Workbench.Tables;
 
 namespace Workbench.Electorate;
@@ -14,124 +12,165 @@ namespace Workbench.Electorate;
 /// </summary>
 public static class ElectorateExport
 {
-    /// <summary>An exported column: codebook entry and value getters.</summary>
-    internal sealed record Column(ColumnInfo Info, Func<int, int>? Int, Func<int, float>? Float);
+    /// <summary>
+    /// An exported column: codebook entry, value getters (int or float, for CSV-free in-memory exports) and a slicer that
+    /// copies rows [start, start + n) in the column's storage type (what the Parquet and CSV files hold) into the given array
+    /// when it has length n (so that a writer reuses one array per column for every row group), or into a new one.
+    /// </summary>
+    internal sealed record Column(ColumnInfo Info, Func<int, int>? Int, Func<int, float>? Float, Func<int, int, Array?, Array> Slice);
 
-    private static Column I(string name, string unit, string range, string meaning, Func<int, int> get, bool special = false) =>
-        new(new ColumnInfo(name, "int32", unit, range, meaning, special), get, null);
+    private static T[] Dest<T>(Array? reuse, int n) => reuse is T[] a && a.Length == n && a.GetType() == typeof(T[]) ? a : new T[n];
 
-    private static Column F(string name, string unit, string range, string meaning, Func<int, float> get) =>
-        new(new ColumnInfo(name, "float32", unit, range, meaning), null, get);
+    private static Column I32(string name, string unit, string range, string meaning, Func<int, int> get) =>
+        new(new ColumnInfo(name, "int32", unit, range, meaning), get, null, (s, n, r) => { var a = Dest<int>(r, n); for (int i = 0; i < n; i++) a[i] = get(s + i); return a; });
+
+    private static Column U8(string name, string unit, string range, string meaning, byte[] v, int stride = 1, int k = 0, bool special = false) =>
+        new(new ColumnInfo(name, "uint8", unit, range, meaning, special), i => v[i * stride + k], null, (s, n, r) => Strided(v, stride, k, s, n, r));
+
+    private static Column I8(string name, string unit, string range, string meaning, sbyte[] v) =>
+        new(new ColumnInfo(name, "int8", unit, range, meaning), i => v[i], null, (s, n, r) => Strided(v, 1, 0, s, n, r));
+
+    private static Column H(string name, string unit, string range, string meaning, Half[] v, int stride = 1, int k = 0) =>
+        new(new ColumnInfo(name, "float32", unit, range, meaning), null, i => (float)v[i * stride + k], (s, n, r) => Strided(v, stride, k, s, n, r));
+
+    /// <summary>A probability stored as a byte p × 255, exported as the float32 p (p × 255 / 255f).</summary>
+    private static Column P(string name, string meaning, byte[] v, int stride = 1, int k = 0) =>
+        new(new ColumnInfo(name, "float32", "probability", "0..1", meaning), null, i => v[i * stride + k] / 255f, (s, n, r) =>
+        {
+            var a = Dest<float>(r, n);
+            for (int i = 0; i < n; i++) a[i] = v[(s + i) * stride + k] / 255f;
+            return a;
+        });
+
+    private static T[] Strided<T>(T[] v, int stride, int k, int s, int n, Array? reuse)
+    {
+        var a = Dest<T>(reuse, n);
+        if (stride == 1) { v.AsSpan(s, n).CopyTo(a); return a; }
+        for (int i = 0; i < n; i++) a[i] = v[(s + i) * stride + k];
+        return a;
+    }
 
     internal static IReadOnlyList<Column> Columns(Electorate e)
     {
         var cols = new List<Column>
         {
-            I("voter", "id", $"0..{e.VoterCount - 1}", "Voter index; voters of a household are contiguous.", i => i),
-            I("household", "id", "0..H−1", "Household index (members share address, neighbourhood and correlated partisanship).", i => e.Household[i]),
-            I("neighbourhood", "id", "0..M−1", "Neighbourhood (postcode unit of roughly 100–500 households).", i => e.Neighbourhood[i]),
-            I("constituency", "id", $"0..{e.ConstituencyCount - 1}", "Single-member constituency.", i => e.Constituency[i]),
-            I("region", "id", $"0..{e.Spec.Regions - 1}", "Region (contiguous group of constituencies).", i => e.ConstituencyRegion[e.Constituency[i]]),
-            F("x", "map units", "0..1", "Map x coordinate of the voter's neighbourhood.", i => e.NeighbourhoodX[e.Neighbourhood[i]]),
-            F("y", "map units", "0..1", "Map y coordinate of the voter's neighbourhood.", i => e.NeighbourhoodY[e.Neighbourhood[i]]),
-            I("age", "years", "18..95", "Age.", i => e.Age[i]),
-            I("gender", "code", "0..2", "0 female, 1 male, 2 other/unstated.", i => e.Gender[i]),
-            I("education", "level", "0..2", "0 low, 1 middle, 2 high.", i => e.Education[i]),
-            I("income_quintile", "quintile", "1..5", "Household income quintile (1 lowest).", i => e.IncomeQuintile[i]),
-            I("employment", "code", "0..4", "0 employed, 1 unemployed, 2 retired, 3 student, 4 inactive.", i => e.Employment[i]),
-            I("urban", "flag", "0..1", "1 urban, 0 rural.", i => e.Urban[i]),
-            I("minority", "flag", "0..1", "Minority/religion flag: a GDPR Art. 9 special category.", i => e.Minority[i], special: true),
-            I("health", "flag", "0..1", "Health-condition flag: a GDPR Art. 9 special category.", i => e.Health[i], special: true),
+            I32("voter", "id", $"0..{e.VoterCount - 1}", "Voter index; voters of a household are contiguous.", i => i),
+            I32("household", "id", "0..H−1", "Household index (members share address, neighbourhood and correlated partisanship).", i => e.Household[i]),
+            I32("neighbourhood", "id", "0..M−1", "Neighbourhood (postcode unit of roughly 100–500 households).", i => e.Neighbourhood[i]),
+            new(new ColumnInfo("constituency", "int16", "id", $"0..{e.ConstituencyCount - 1}", "Single-member constituency."), i => e.Constituency[i], null, (s, n, r) => Strided(e.Constituency, 1, 0, s, n, r)),
+            new(new ColumnInfo("region", "uint8", "id", $"0..{e.Spec.Regions - 1}", "Region (contiguous group of constituencies)."), i => e.ConstituencyRegion[e.Constituency[i]], null, (s, n, r) =>
+            {
+                var a = Dest<byte>(r, n);
+                for (int i = 0; i < n; i++) a[i] = e.ConstituencyRegion[e.Constituency[s + i]];
+                return a;
+            }),
+            Fl("x", "map units", "0..1", "Map x coordinate of the voter's neighbourhood.", i => e.NeighbourhoodX[e.Neighbourhood[i]]),
+            Fl("y", "map units", "0..1", "Map y coordinate of the voter's neighbourhood.", i => e.NeighbourhoodY[e.Neighbourhood[i]]),
+            U8("age", "years", "18..95", "Age.", e.Age),
+            U8("gender", "code", "0..2", "0 female, 1 male, 2 other/unstated.", e.Gender),
+            U8("education", "level", "0..2", "0 low, 1 middle, 2 high.", e.Education),
+            U8("income_quintile", "quintile", "1..5", "Household income quintile (1 lowest).", e.IncomeQuintile),
+            U8("employment", "code", "0..4", "0 employed, 1 unemployed, 2 retired, 3 student, 4 inactive.", e.Employment),
+            U8("urban", "flag", "0..1", "1 urban, 0 rural.", e.Urban),
+            U8("minority", "flag", "0..1", "Minority/religion flag: a GDPR Art. 9 special category.", e.Minority, special: true),
+            U8("health", "flag", "0..1", "Health-condition flag: a GDPR Art. 9 special category.", e.Health, special: true),
         };
         string[] b5 = ["openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"];
-        for (int t = 0; t < 5; t++) { int tt = t; cols.Add(F(b5[t], "SD", "≈ −4..4", $"Big Five {b5[t]} (correlated traits, standard units).", i => (float)e.BigFive[i * 5 + tt])); }
+        for (int t = 0; t < 5; t++) cols.Add(H(b5[t], "SD", "≈ −4..4", $"Big Five {b5[t]} (correlated traits, standard units).", e.BigFive, 5, t));
         int K = e.IssueCount;
         for (int q = 0; q < K; q++)
-        {
-            int qq = q;
-            cols.Add(F($"issue{q}_position", "position", "≈ −4..4", $"Position on issue {q} ({e.Spec.Issues[q]}); parties' positions are on the same scale.", i => (float)e.IssuePosition[i * K + qq]));
-        }
+            cols.Add(H($"issue{q}_position", "position", "≈ −4..4", $"Position on issue {q} ({e.Spec.Issues[q]}); parties' positions are on the same scale.", e.IssuePosition, K, q));
         for (int q = 0; q < K; q++)
-        {
-            int qq = q;
-            cols.Add(F($"issue{q}_salience", "weight", "0..1", $"Salience of issue {q} ({e.Spec.Issues[q]}); a voter's saliences sum to 1 (Dirichlet).", i => (float)e.IssueSalience[i * K + qq]));
-        }
-        cols.Add(I("party_id", "party", $"−1..{e.PartyCount - 1}", "Party identification (party index; −1 none).", i => e.PartyId[i]));
-        cols.Add(F("party_id_strength", "0..1", "0..1", "Strength of party identification (0 without one).", i => (float)e.PartyIdStrength[i]));
-        cols.Add(I("past_vote", "party", $"−1..{e.PartyCount - 1}", "Party voted for at the last election (−1 abstained).", i => e.PastVote[i]));
-        cols.Add(I("past_turnout", "flag", "0..1", "Voted at the last election.", i => e.PastTurnout[i]));
-        cols.Add(F("interest", "0..1", "0..1", "Political interest.", i => (float)e.Interest[i]));
-        cols.Add(F("persuadability", "0..1", "0..1", "Latent responsiveness to persuasion (hidden from campaigns).", i => (float)e.Persuadability[i]));
+            cols.Add(H($"issue{q}_salience", "weight", "0..1", $"Salience of issue {q} ({e.Spec.Issues[q]}); a voter's saliences sum to 1 (Dirichlet).", e.IssueSalience, K, q));
+        cols.Add(I8("party_id", "party", $"−1..{e.PartyCount - 1}", "Party identification (party index; −1 none).", e.PartyId));
+        cols.Add(H("party_id_strength", "0..1", "0..1", "Strength of party identification (0 without one).", e.PartyIdStrength));
+        cols.Add(I8("past_vote", "party", $"−1..{e.PartyCount - 1}", "Party voted for at the last election (−1 abstained).", e.PastVote));
+        cols.Add(U8("past_turnout", "flag", "0..1", "Voted at the last election.", e.PastTurnout));
+        cols.Add(H("interest", "0..1", "0..1", "Political interest.", e.Interest));
+        cols.Add(H("persuadability", "0..1", "0..1", "Latent responsiveness to persuasion (hidden from campaigns).", e.Persuadability));
         foreach (var p in Enum.GetValues<Platform>())
-        {
-            int pi = (int)p;
-            cols.Add(F($"media_{p.ToString().ToLowerInvariant()}", "probability", "0..1", $"Probability of using {p} in a given week.", i => e.MediaUse[i * 7 + pi] / 255f));
-        }
-        cols.Add(I("tv_show", "code", "0..5", "Favourite TV show; shows lean economically and culturally, so viewing correlates with attitudes.", i => e.TvShow[i]));
+            cols.Add(P($"media_{p.ToString().ToLowerInvariant()}", $"Probability of using {p} in a given week.", e.MediaUse, 7, (int)p));
+        cols.Add(U8("tv_show", "code", "0..5", "Favourite TV show; shows lean economically and culturally, so viewing correlates with attitudes.", e.TvShow));
         string[] tod = ["morning", "afternoon", "evening"];
-        for (int t = 0; t < 3; t++) { int tt = t; cols.Add(F($"home_{tod[t]}", "probability", "0..1", $"Probability of being at home in the {tod[t]}.", i => e.HomeProbability[i * 3 + tt] / 255f)); }
-        cols.Add(F("answers_phone", "probability", "0..1", "Probability of answering the phone.", i => e.AnswersPhone[i] / 255f));
-        cols.Add(F("opens_email", "probability", "0..1", "Probability of opening an email.", i => e.OpensEmail[i] / 255f));
+        for (int t = 0; t < 3; t++) cols.Add(P($"home_{tod[t]}", $"Probability of being at home in the {tod[t]}.", e.HomeProbability, 3, t));
+        cols.Add(P("answers_phone", "Probability of answering the phone.", e.AnswersPhone));
+        cols.Add(P("opens_email", "Probability of opening an email.", e.OpensEmail));
         string[] ci = ["organic_food", "luxury_goods", "outdoor_hunting", "sports_betting"];
-        for (int t = 0; t < 4; t++) { int tt = t; cols.Add(F($"consumer_{ci[t]}", "probability", "0..1", $"Consumer-interest proxy: {ci[t].Replace('_', ' ')} (correlated with attitudes and income).", i => e.ConsumerInterest[i * 4 + tt] / 255f)); }
-        cols.Add(F("digital_footprint", "relative", "> 0", "Size of the voter's digital footprint (median about 1).", i => (float)e.DigitalFootprint[i]));
-        cols.Add(F("turnout_propensity", "probability", "0..1", "Turnout probability from the calibrated turnout model (MODEL.md §2).", i => (float)e.TurnoutPropensity[i]));
-        cols.Add(I("sincere_vote", "party", $"0..{e.PartyCount - 1}", "The sincere vote: a draw from the voter's multinomial logit over party utilities (the same law as the party of highest utility plus a Gumbel shock), drawn by inversion.", i => e.SincereVote[i]));
+        for (int t = 0; t < 4; t++) cols.Add(P($"consumer_{ci[t]}", $"Consumer-interest proxy: {ci[t].Replace('_', ' ')} (correlated with attitudes and income).", e.ConsumerInterest, 4, t));
+        cols.Add(H("digital_footprint", "relative", "> 0", "Size of the voter's digital footprint (median about 1).", e.DigitalFootprint));
+        cols.Add(H("turnout_propensity", "probability", "0..1", "Turnout probability from the calibrated turnout model (MODEL.md §2).", e.TurnoutPropensity));
+        cols.Add(I8("sincere_vote", "party", $"0..{e.PartyCount - 1}", "The sincere vote: a draw from the voter's multinomial logit over party utilities (the same law as the party of highest utility plus a Gumbel shock), drawn by inversion.", e.SincereVote));
         return cols;
+    }
+
+    private static Column Fl(string name, string unit, string range, string meaning, Func<int, float> get) =>
+        new(new ColumnInfo(name, "float32", unit, range, meaning), null, get, (s, n, r) => { var a = Dest<float>(r, n); for (int i = 0; i < n; i++) a[i] = get(s + i); return a; });
+
+    /// <summary>Voters per Parquet row group (and per slice of the CSV writer).</summary>
+    public const int RowGroupSize = 1_000_000;
+
+    /// <summary>The key of the file key-value metadata entry that holds the codebook (the JSON of <see cref="CodebookJson"/>).</summary>
+    public const string CodebookKey = "workbench.codebook";
+
+    /// <summary>Rows [start, start + n) as a table in the columns' storage types (what the Parquet and CSV files hold).</summary>
+    public static ColumnTable Slice(Electorate e, int start, int n, int threads = 1)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentOutOfRangeException.ThrowIfNegative(start);
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        if (start + (long)n > e.VoterCount) throw new ArgumentOutOfRangeException(nameof(n), $"Rows {start}..{start + (long)n - 1} are beyond the {e.VoterCount} voters.");
+        return Slice(Columns(e), start, n, threads);
+    }
+
+    /// <summary>Rows [start, start + n) as a table; with <paramref name="reuse"/> (the previous slice's table) its arrays are refilled when of length n.</summary>
+    private static ColumnTable Slice(IReadOnlyList<Column> cols, int start, int n, int threads, ColumnTable? reuse = null)
+    {
+        var values = new Array[cols.Count];
+        Parallel.For(0, cols.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, j => values[j] = cols[j].Slice(start, n, reuse?.Columns[j].Values));
+        return new ColumnTable(cols.Select((c, j) => new TableColumn(c.Info.Name, values[j])).ToArray());
     }
 
     /// <summary>Writes the electorate as CSV (invariant culture, "\n" line ends), atomically.</summary>
     public static void WriteCsv(Electorate e, string path) => AtomicFile.Write(path, s => WriteCsv(e, s));
 
-    /// <summary>Writes CSV to a stream.</summary>
+    /// <summary>Writes CSV to a stream, one <see cref="ColumnTable"/> slice of <see cref="RowGroupSize"/> voters at a time.</summary>
     public static void WriteCsv(Electorate e, Stream stream)
     {
+        ArgumentNullException.ThrowIfNull(e);
         var cols = Columns(e);
-        using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true) { NewLine = "\n" };
-        w.WriteLine(string.Join(',', cols.Select(c => c.Info.Name)));
-        var sb = new StringBuilder(512);
-        for (int i = 0; i < e.VoterCount; i++)
-        {
-            sb.Clear();
-            for (int c = 0; c < cols.Count; c++)
-            {
-                if (c > 0) sb.Append(',');
-                if (cols[c].Int is { } gi) sb.Append(gi(i).ToString(CultureInfo.InvariantCulture));
-                else sb.Append(cols[c].Float!(i).ToString("R", CultureInfo.InvariantCulture));
-            }
-            w.WriteLine(sb);
-        }
+        using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        if (e.VoterCount == 0) { Slice(cols, 0, 0, 1).WriteCsv(w, header: true); return; }
+        for (int start = 0; start < e.VoterCount; start += RowGroupSize)
+            Slice(cols, start, Math.Min(RowGroupSize, e.VoterCount - start), 1).WriteCsv(w, header: start == 0);
     }
 
-    /// <summary>Writes the electorate as Parquet (one row group per million voters), atomically.</summary>
-    public static void WriteParquet(Electorate e, string path) => AtomicFile.Write(path, s => WriteParquetAsync(e, s).GetAwaiter().GetResult());
+    /// <summary>Writes the electorate as Parquet (one row group per <see cref="RowGroupSize"/> voters, the codebook in the file metadata), atomically.</summary>
+    /// <param name="e">The electorate.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="threads">Columns sliced and encoded at once (default: all cores); the bytes do not depend on it.</param>
+    public static void WriteParquet(Electorate e, string path, int? threads = null) => AtomicFile.Write(path, s => WriteParquet(e, s, threads ?? Environment.ProcessorCount));
 
-    /// <summary>Writes Parquet to a stream.</summary>
-    public static async Task WriteParquetAsync(Electorate e, Stream stream)
+    /// <summary>Writes Parquet to a stream (with one thread).</summary>
+    public static Task WriteParquetAsync(Electorate e, Stream stream)
     {
+        WriteParquet(e, stream, 1);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Writes Parquet to a stream through <see cref="ParquetTableWriter"/>: one row group per <see cref="RowGroupSize"/> voters,
+    /// each built as a <see cref="ColumnTable"/> slice; the codebook JSON under <see cref="CodebookKey"/> in the file metadata.
+    /// </summary>
+    public static void WriteParquet(Electorate e, Stream stream, int threads)
+    {
+        ArgumentNullException.ThrowIfNull(e);
         var cols = Columns(e);
-        var fields = cols.Select(c => c.Int is not null ? (DataField)new DataField<int>(c.Info.Name) : new DataField<float>(c.Info.Name)).ToArray();
-        var schema = new ParquetSchema(fields);
-        await using var writer = await ParquetWriter.CreateAsync(schema, stream);
-        const int group = 1_000_000;
-        for (int start = 0; start < e.VoterCount; start += group)
-        {
-            int n = Math.Min(group, e.VoterCount - start);
-            using var rg = writer.CreateRowGroup();
-            for (int c = 0; c < cols.Count; c++)
-            {
-                if (cols[c].Int is { } gi)
-                {
-                    var a = new int[n]; for (int i = 0; i < n; i++) a[i] = gi(start + i);
-                    await rg.WriteAsync<int>(fields[c], a.AsMemory());
-                }
-                else
-                {
-                    var gf = cols[c].Float!; var a = new float[n]; for (int i = 0; i < n; i++) a[i] = gf(start + i);
-                    await rg.WriteAsync<float>(fields[c], a.AsMemory());
-                }
-            }
-        }
+        var schema = cols.Select(c => (c.Info.Name, c.Slice(0, 0, null).GetType().GetElementType()!)).ToArray();
+        using var writer = new ParquetTableWriter(stream, schema, [KeyValuePair.Create(CodebookKey, CodebookJson(e))], threads);
+        ColumnTable? slice = null;   // the writer is done with a slice when WriteRowGroup returns, so its arrays are refilled for the next
+        for (int start = 0; start < e.VoterCount; start += RowGroupSize)
+            writer.WriteRowGroup(slice = Slice(cols, start, Math.Min(RowGroupSize, e.VoterCount - start), threads, slice));
+        writer.Finish();
     }
 
     /// <summary>The electorate as a Microsoft.Data.Analysis DataFrame (one row per voter).</summary>

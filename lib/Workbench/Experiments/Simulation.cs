@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Analysis;
 using Parquet;
-using Parquet.Schema;
 using Workbench.Campaigns;
 using Workbench.Data;
 using Workbench.Random;
@@ -282,20 +281,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         };
     }
 
-    /// <summary>The rows as CSV (invariant culture, round-trip doubles).</summary>
-    public string ToCsv()
-    {
-        var sb = new StringBuilder();
-        sb.Append(string.Join(',', Header)).Append('\n');
-        var ci = CultureInfo.InvariantCulture;
-        foreach (var x in Rows)
-            sb.Append(Csv(x.Scenario)).Append(',').Append(Csv(x.Arm)).Append(',').Append(x.Replicate.ToString(ci)).Append(',').Append(x.Seed.ToString(ci)).Append(',')
-              .Append(Csv(x.System)).Append(',').Append(Csv(x.Party)).Append(',').Append(x.Votes.ToString(ci)).Append(',').Append(x.Share.ToString("R", ci)).Append(',')
-              .Append(x.Seats.ToString(ci)).Append(',').Append(x.Turnout.ToString("R", ci)).Append(',').Append(x.Spend.ToString("R", ci)).Append(',').Append(x.Contacts.ToString(ci)).Append('\n');
-        return sb.ToString();
-    }
-
-    private static string Csv(string s) => CsvText.Escape(s);
+    /// <summary>The rows as CSV (invariant culture, round-trip doubles), written by <see cref="ColumnTable.ToCsv"/>.</summary>
+    public string ToCsv() => ToTable().ToCsv();
 
     /// <summary>The rows as a Microsoft.Data.Analysis DataFrame.</summary>
     public DataFrame ToDataFrame() => new(
@@ -306,30 +293,19 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         new Int32DataFrameColumn("seats", Rows.Select(x => x.Seats)), new DoubleDataFrameColumn("turnout", Rows.Select(x => x.Turnout)),
         new DoubleDataFrameColumn("spend", Rows.Select(x => x.Spend)), new Int64DataFrameColumn("contacts", Rows.Select(x => x.Contacts)));
 
-    /// <summary>Writes the rows as Parquet.</summary>
-    public async Task WriteParquetAsync(Stream stream)
-    {
-        var f = new DataField[]
-        {
-            new DataField<string>("scenario"), new DataField<string>("arm"), new DataField<int>("replicate"), new DataField<long>("seed"),
-            new DataField<string>("system"), new DataField<string>("party"), new DataField<long>("votes"), new DataField<double>("share"),
-            new DataField<int>("seats"), new DataField<double>("turnout"), new DataField<double>("spend"), new DataField<long>("contacts"),
-        };
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(f), stream);
-        using var rg = writer.CreateRowGroup();
-        await rg.WriteAsync(f[0], Rows.Select(x => x.Scenario).ToArray());
-        await rg.WriteAsync(f[1], Rows.Select(x => x.Arm).ToArray());
-        await rg.WriteAsync<int>(f[2], Rows.Select(x => x.Replicate).ToArray().AsMemory());
-        await rg.WriteAsync<long>(f[3], Rows.Select(x => x.Seed).ToArray().AsMemory());
-        await rg.WriteAsync(f[4], Rows.Select(x => x.System).ToArray());
-        await rg.WriteAsync(f[5], Rows.Select(x => x.Party).ToArray());
-        await rg.WriteAsync<long>(f[6], Rows.Select(x => x.Votes).ToArray().AsMemory());
-        await rg.WriteAsync<double>(f[7], Rows.Select(x => x.Share).ToArray().AsMemory());
-        await rg.WriteAsync<int>(f[8], Rows.Select(x => x.Seats).ToArray().AsMemory());
-        await rg.WriteAsync<double>(f[9], Rows.Select(x => x.Turnout).ToArray().AsMemory());
-        await rg.WriteAsync<double>(f[10], Rows.Select(x => x.Spend).ToArray().AsMemory());
-        await rg.WriteAsync<long>(f[11], Rows.Select(x => x.Contacts).ToArray().AsMemory());
-    }
+    /// <summary>The rows as a <see cref="ColumnTable"/> (the columns of <see cref="Header"/>): what results.csv and results.parquet hold.</summary>
+    public ColumnTable ToTable() => new(
+    [
+        new TableColumn("scenario", Rows.Select(x => x.Scenario).ToArray()), new TableColumn("arm", Rows.Select(x => x.Arm).ToArray()),
+        new TableColumn("replicate", Rows.Select(x => x.Replicate).ToArray()), new TableColumn("seed", Rows.Select(x => x.Seed).ToArray()),
+        new TableColumn("system", Rows.Select(x => x.System).ToArray()), new TableColumn("party", Rows.Select(x => x.Party).ToArray()),
+        new TableColumn("votes", Rows.Select(x => x.Votes).ToArray()), new TableColumn("share", Rows.Select(x => x.Share).ToArray()),
+        new TableColumn("seats", Rows.Select(x => x.Seats).ToArray()), new TableColumn("turnout", Rows.Select(x => x.Turnout).ToArray()),
+        new TableColumn("spend", Rows.Select(x => x.Spend).ToArray()), new TableColumn("contacts", Rows.Select(x => x.Contacts).ToArray()),
+    ]);
+
+    /// <summary>Writes the rows as Parquet (through <see cref="ColumnTable"/>).</summary>
+    public Task WriteParquetAsync(Stream stream) => ToTable().WriteParquetAsync(stream);
 
     /// <summary>The bytes of results.csv, results.parquet and summary.json, in that order (what <see cref="Write"/> writes and <c>workbench verify</c> compares).</summary>
     public IReadOnlyList<KeyValuePair<string, byte[]>> OutputFiles()

@@ -2,25 +2,30 @@ using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;
 using Parquet;
-using Parquet.Schema;
 
 namespace Workbench.Tables;
 
-/// <summary>One column of a <see cref="ColumnTable"/>: a name and values of one type (string, int, long or double).</summary>
+/// <summary>One column of a <see cref="ColumnTable"/>: a name and values of one type (string, int, long, short, sbyte, byte, float, double or Half).</summary>
 public sealed record TableColumn(string Name, Array Values)
 {
-    /// <summary>The element type (string, int, long or double).</summary>
+    /// <summary>The element type (string, int, long, short, sbyte, byte, float, double or Half).</summary>
     public Type Type => Values.GetType().GetElementType()!;
 }
 
 /// <summary>
-/// A small typed, column-oriented table that round-trips exactly through Parquet (one row group, no
-/// compression choices left to chance) and writes deterministic CSV (invariant culture, round-trip doubles).
-/// Sweeps use it so that shards written on different machines merge into exactly the bytes of a single run.
+/// A typed, column-oriented table: the one way the library and the CLI write Parquet (through <see cref="ParquetTableWriter"/>,
+/// one row group; larger tables a row group at a time) and CSV (invariant culture, round-trip floating point, RFC 4180 quoting).
+/// Its bytes depend only on its values, so shards written on different machines merge into exactly the bytes of a single run.
 /// </summary>
+/// <remarks>
+/// Every type reads back as written except <see cref="Half"/>, which is stored (and read back) as float32 holding the same values.
+/// </remarks>
 public sealed class ColumnTable
 {
-    private static readonly Type[] Supported = [typeof(string), typeof(int), typeof(long), typeof(double)];
+    private static readonly Type[] Supported = [typeof(string), typeof(int), typeof(long), typeof(double), typeof(float), typeof(short), typeof(sbyte), typeof(byte), typeof(Half)];
+
+    /// <summary>Whether <paramref name="type"/> is a supported element type.</summary>
+    public static bool IsSupported(Type type) => Supported.Contains(type);
 
     /// <summary>Creates a table; every column must have the same length and a supported type.</summary>
     public ColumnTable(IReadOnlyList<TableColumn> columns)
@@ -52,8 +57,15 @@ public sealed class ColumnTable
         return new ColumnTable(Columns.Select(c => new TableColumn(c.Name, c.Values switch
         {
             string[] s => Pick(s, order), int[] i => Pick(i, order), long[] l => Pick(l, order), double[] d => Pick(d, order),
-            _ => throw new InvalidOperationException($"Column '{c.Name}' has unsupported type {c.Type.Name}."),
+            _ => PickAny(c.Values, order),
         })).ToArray());
+    }
+
+    private static Array PickAny(Array v, int[] order)
+    {
+        var a = Array.CreateInstance(v.GetType().GetElementType()!, order.Length);
+        for (int i = 0; i < order.Length; i++) Array.Copy(v, order[i], a, i, 1);
+        return a;
     }
 
     /// <summary>Tables with identical column names and types, one after another.</summary>
@@ -75,29 +87,39 @@ public sealed class ColumnTable
         }).ToArray());
     }
 
+    /// <summary>The column names and element types, in order (the schema of <see cref="ParquetTableWriter"/>).</summary>
+    public IReadOnlyList<(string Name, Type Type)> Schema => Columns.Select(c => (c.Name, c.Type)).ToArray();
+
     /// <summary>Writes the table as Parquet with a single row group.</summary>
-    public async Task WriteParquetAsync(Stream stream, CancellationToken cancellationToken = default)
+    public Task WriteParquetAsync(Stream stream, CancellationToken cancellationToken = default)
     {
-        var fields = Columns.Select(c => c.Type == typeof(string) ? new DataField<string>(c.Name) :
-            c.Type == typeof(int) ? new DataField<int>(c.Name) : c.Type == typeof(long) ? new DataField<long>(c.Name) : (DataField)new DataField<double>(c.Name)).ToArray();
-        await using var writer = await ParquetWriter.CreateAsync(new ParquetSchema(fields), stream, cancellationToken: cancellationToken);
-        using var rg = writer.CreateRowGroup();
-        for (int j = 0; j < Columns.Count; j++)
-        {
-            switch (Columns[j].Values)
-            {
-                case string[] s: await rg.WriteAsync(fields[j], s); break;
-                case int[] i: await rg.WriteAsync<int>(fields[j], i.AsMemory(), cancellationToken: cancellationToken); break;
-                case long[] l: await rg.WriteAsync<long>(fields[j], l.AsMemory(), cancellationToken: cancellationToken); break;
-                case double[] d: await rg.WriteAsync<double>(fields[j], d.AsMemory(), cancellationToken: cancellationToken); break;
-            }
-        }
+        cancellationToken.ThrowIfCancellationRequested();
+        WriteParquet(stream);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Writes the table as Parquet with a single row group and the given file key-value metadata.</summary>
+    /// <param name="stream">The destination; it is not closed.</param>
+    /// <param name="metadata">File key-value metadata, in order; null for none.</param>
+    /// <param name="threads">Column chunks encoded at once (1–1024); the bytes do not depend on it.</param>
+    public void WriteParquet(Stream stream, IReadOnlyList<KeyValuePair<string, string>>? metadata = null, int threads = 1)
+    {
+        using var writer = new ParquetTableWriter(stream, Schema, metadata, threads);
+        writer.WriteRowGroup(this);
+        writer.Finish();
     }
 
     /// <summary>Writes the table as Parquet to <paramref name="path"/>, atomically.</summary>
-    public void WriteParquet(string path) => AtomicFile.Write(path, s => WriteParquetAsync(s).GetAwaiter().GetResult());
+    public void WriteParquet(string path) => AtomicFile.Write(path, s => WriteParquet(s));
 
-    /// <summary>Reads a Parquet file of string, int, long and double columns (every row group).</summary>
+    /// <summary>Writes the table as CSV (see <see cref="ToCsv"/>) to <paramref name="path"/>, atomically (UTF-8 without a byte-order mark).</summary>
+    public void WriteCsv(string path) => AtomicFile.Write(path, s =>
+    {
+        using var w = new StreamWriter(s, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
+        WriteCsv(w, header: true);
+    });
+
+    /// <summary>Reads a Parquet file of string, int, long, short, sbyte, byte, float and double columns (every row group).</summary>
     public static async Task<ColumnTable> ReadParquetAsync(Stream stream, CancellationToken cancellationToken = default)
     {
         await using var reader = await ParquetReader.CreateAsync(stream, cancellationToken: cancellationToken);
@@ -115,6 +137,10 @@ public sealed class ColumnTable
                 else if (f.ClrType == typeof(int)) { var a = new int[n]; await rg.ReadAsync<int>(f, a.AsMemory(), cancellationToken: cancellationToken); values = a; }
                 else if (f.ClrType == typeof(long)) { var a = new long[n]; await rg.ReadAsync<long>(f, a.AsMemory(), cancellationToken: cancellationToken); values = a; }
                 else if (f.ClrType == typeof(double)) { var a = new double[n]; await rg.ReadAsync<double>(f, a.AsMemory(), cancellationToken: cancellationToken); values = a; }
+                else if (f.ClrType == typeof(float)) { var a = new float[n]; await rg.ReadAsync<float>(f, a.AsMemory(), cancellationToken: cancellationToken); values = a; }
+                else if (f.ClrType == typeof(short)) { var a = new short[n]; await rg.ReadAsync<short>(f, a.AsMemory(), cancellationToken: cancellationToken); values = a; }
+                else if (f.ClrType == typeof(sbyte)) { var a = new sbyte[n]; await rg.ReadAsync<sbyte>(f, a.AsMemory(), cancellationToken: cancellationToken); values = a; }
+                else if (f.ClrType == typeof(byte)) { var a = new byte[n]; await rg.ReadAsync<byte>(f, a.AsMemory(), cancellationToken: cancellationToken); values = a; }
                 else throw new InvalidDataException($"Column '{f.Name}' has unsupported type {f.ClrType.Name}.");
                 cols.Add(new TableColumn(f.Name, values));
             }
@@ -130,13 +156,27 @@ public sealed class ColumnTable
         return ReadParquetAsync(fs).GetAwaiter().GetResult();
     }
 
-    /// <summary>The table as CSV: a header line, then one line per row (invariant culture, round-trip doubles, RFC 4180 quoting).</summary>
+    /// <summary>
+    /// The table as CSV: a header line, then one line per row ("\n" line ends, invariant culture, round-trip "R" formatting of
+    /// float and double, Half as the float32 it widens to, RFC 4180 quoting).
+    /// </summary>
     public string ToCsv()
     {
+        using var w = new StringWriter(CultureInfo.InvariantCulture);
+        WriteCsv(w, header: true);
+        return w.ToString();
+    }
+
+    /// <summary>Writes the rows as CSV (see <see cref="ToCsv"/>) to <paramref name="writer"/>, with the header line when <paramref name="header"/> is true; a large table is written as slices with the header only on the first.</summary>
+    public void WriteCsv(TextWriter writer, bool header)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
         var ci = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder(string.Join(',', Columns.Select(c => CsvText.Escape(c.Name)))).Append('\n');
+        var sb = new StringBuilder(1024);
+        if (header) writer.Write(string.Join(',', Columns.Select(c => CsvText.Escape(c.Name))) + "\n");
         for (int i = 0; i < RowCount; i++)
         {
+            sb.Clear();
             for (int j = 0; j < Columns.Count; j++)
             {
                 if (j > 0) sb.Append(',');
@@ -146,11 +186,16 @@ public sealed class ColumnTable
                     case int[] a: sb.Append(a[i].ToString(ci)); break;
                     case long[] l: sb.Append(l[i].ToString(ci)); break;
                     case double[] d: sb.Append(d[i].ToString("R", ci)); break;
+                    case float[] f: sb.Append(f[i].ToString("R", ci)); break;
+                    case Half[] h: sb.Append(((float)h[i]).ToString("R", ci)); break;
+                    case short[] sh: sb.Append(sh[i].ToString(ci)); break;
+                    case sbyte[] sb8 when sb8.GetType() == typeof(sbyte[]): sb.Append(sb8[i].ToString(ci)); break;
+                    case byte[] b: sb.Append(b[i].ToString(ci)); break;
                 }
             }
             sb.Append('\n');
+            writer.Write(sb);
         }
-        return sb.ToString();
     }
 
     /// <summary>The table as a Microsoft.Data.Analysis DataFrame.</summary>
@@ -160,6 +205,11 @@ public sealed class ColumnTable
         int[] a => new Int32DataFrameColumn(c.Name, a),
         long[] l => new Int64DataFrameColumn(c.Name, l),
         double[] d => new DoubleDataFrameColumn(c.Name, d),
-        _ => throw new InvalidOperationException(),
+        float[] f => new SingleDataFrameColumn(c.Name, f),
+        Half[] h => new SingleDataFrameColumn(c.Name, h.Select(x => (float)x)),
+        short[] sh => new Int16DataFrameColumn(c.Name, sh),
+        sbyte[] sb when sb.GetType() == typeof(sbyte[]) => new SByteDataFrameColumn(c.Name, sb),
+        byte[] b => new ByteDataFrameColumn(c.Name, b),
+        _ => throw new InvalidOperationException($"Column '{c.Name}' has unsupported type {c.Type.Name}."),
     }));
 }

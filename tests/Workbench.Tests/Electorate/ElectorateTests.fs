@@ -7,6 +7,7 @@ open System.Security.Cryptography
 open Expecto
 open Workbench
 open Workbench.Electorate
+open Workbench.Tables
 
 let private repoRoot = Workbench.Notebooks.Tests.Repo.root
 
@@ -308,6 +309,46 @@ let export =
             let frame = ElectorateExport.ToDeedle e
             Expect.equal frame.RowCount e.VoterCount "Deedle rows"
             Expect.equal (Seq.length frame.ColumnKeys) header.Length "Deedle columns"
+        }
+        test "Parquet: every column reads back as its slice (Half as float32), the Parquet types match the codebook, the codebook is in the metadata" {
+            let e = gen "classroom" 20000 1
+            let bytes = parquetBytes e
+            let back = ColumnTable.ReadParquetAsync(new MemoryStream(bytes)).GetAwaiter().GetResult()
+            let slice = ElectorateExport.Slice(e, 0, e.VoterCount)
+            let codebook = e.Codebook()
+            let typeName (t: Type) =
+                if t = typeof<int> then "int32" elif t = typeof<int16> then "int16" elif t = typeof<byte> then "uint8"
+                elif t = typeof<sbyte> then "int8" elif t = typeof<float32> then "float32" else t.Name
+            Expect.sequenceEqual (back.Columns |> Seq.map (fun c -> c.Name)) (codebook |> Seq.map (fun c -> c.Name)) "names"
+            Expect.sequenceEqual (back.Columns |> Seq.map (fun c -> typeName c.Type)) (codebook |> Seq.map (fun c -> c.Type)) "types = codebook"
+            for c in slice.Columns do
+                let expected: obj seq =
+                    match c.Values with
+                    | :? (Half[]) as h -> h |> Seq.map (fun x -> box (float32 x))
+                    | v -> Seq.cast<obj> v
+                Expect.sequenceEqual (Seq.cast<obj> back[c.Name].Values) expected c.Name
+            let reader = Parquet.ParquetReader.CreateAsync(new MemoryStream(bytes)).GetAwaiter().GetResult()
+            try Expect.equal reader.CustomMetadata[ElectorateExport.CodebookKey] (ElectorateExport.CodebookJson e) "codebook in the key-value metadata"
+            finally reader.DisposeAsync().AsTask().Wait()
+        }
+        test "Parquet bytes do not depend on the writer's thread count" {
+            let e = gen "classroom" 20000 3
+            let write (t: int) = (use ms = new MemoryStream() in ElectorateExport.WriteParquet(e, ms, t); ms.ToArray())
+            Expect.isTrue (write 1 = write 2) "1 and 2 threads"
+        }
+        test "CSV is byte for byte what the per-value getters print (integers, round-trip float32)" {
+            // The CSV as it was written before ColumnTable wrote it: each column's int or float value, invariant culture, "R".
+            let e = gen "classroom" 5000 2
+            use ms = new MemoryStream()
+            ElectorateExport.WriteCsv(e, ms)
+            let df = ElectorateExport.ToDataFrame e
+            let sb = Text.StringBuilder()
+            sb.Append(String.Join(",", df.Columns |> Seq.map (fun c -> c.Name))).Append('\n') |> ignore
+            let ci = Globalization.CultureInfo.InvariantCulture
+            for i in 0L .. df.Rows.Count - 1L do
+                let cells = df.Columns |> Seq.map (fun c -> match c.[i] with :? float32 as f -> f.ToString("R", ci) | :? int as n -> n.ToString ci | v -> string v)
+                sb.Append(String.Join(",", cells)).Append('\n') |> ignore
+            Expect.equal (Text.Encoding.UTF8.GetString(ms.ToArray())) (sb.ToString()) "csv"
         }
         test "codebook marks the GDPR special categories" {
             let e = gen "classroom" 20000 1

@@ -24,6 +24,27 @@ let tests =
             for c in r.Contrasts("red-microtargets", "red-microtargets", "Red") do
                 Expect.equal c.SeatDifference (Estimate(0.0, 0.0, 0.0)) "no difference, no width"
         }
+        test "results.parquet reads back as the rows of results.csv (ColumnTable writes both)" {
+            let r = classroom.Value
+            let files = r.OutputFiles() |> Seq.map (fun kv -> kv.Key, kv.Value) |> Map.ofSeq
+            let back = Workbench.Tables.ColumnTable.ReadParquetAsync(new IO.MemoryStream(files["results.parquet"])).GetAwaiter().GetResult()
+            Expect.equal (back.Columns |> Seq.map (fun c -> c.Name, c.Type) |> List.ofSeq)
+                [ "scenario", typeof<string>; "arm", typeof<string>; "replicate", typeof<int>; "seed", typeof<int64>; "system", typeof<string>
+                  "party", typeof<string>; "votes", typeof<int64>; "share", typeof<float>; "seats", typeof<int>; "turnout", typeof<float>
+                  "spend", typeof<float>; "contacts", typeof<int64> ] "columns and types"
+            Expect.equal back.RowCount r.Rows.Count "rows"
+            Expect.equal (Text.Encoding.UTF8.GetString files["results.csv"]) (back.ToCsv()) "the Parquet values print as results.csv"
+            // The CSV as it was written before ColumnTable wrote it: fields in Header order, invariant culture, "R" doubles.
+            let ci = Globalization.CultureInfo.InvariantCulture
+            let esc (s: string) = Workbench.Tables.CsvText.Escape s
+            let legacy =
+                "scenario,arm,replicate,seed,system,party,votes,share,seats,turnout,spend,contacts\n" +
+                String.concat "" [ for x in r.Rows ->
+                                     String.Join(",", [ esc x.Scenario; esc x.Arm; x.Replicate.ToString ci; x.Seed.ToString ci; esc x.System; esc x.Party
+                                                        x.Votes.ToString ci; x.Share.ToString("R", ci); x.Seats.ToString ci; x.Turnout.ToString("R", ci)
+                                                        x.Spend.ToString("R", ci); x.Contacts.ToString ci ]) + "\n" ]
+            Expect.equal (r.ToCsv()) legacy "results.csv bytes unchanged"
+        }
         test "a contrast names what it cannot find" {
             let r = classroom.Value
             let ex = Expect.throwsC (fun () -> r.Contrasts("nope", "blue-broadcasts", "Red") |> ignore) id
