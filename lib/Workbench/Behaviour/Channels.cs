@@ -35,12 +35,27 @@ public enum ChannelKind
 /// voting for the sponsor among the contacted, applied as a utility shift scaled by the voter's
 /// persuadability.
 /// </summary>
+/// <summary>How owned social media reaches voters who do not follow the sponsor.</summary>
+public enum Spread
+{
+    /// <summary>A constant reach outside the bubble (<see cref="ChannelSpec.OutOfBubbleReach"/> of the followers' reach): the simple default.</summary>
+    Bubble,
+    /// <summary>
+    /// Through the electorate's online graph: the post, seeded by the sponsor's identifiers, spreads by an independent cascade
+    /// whose sharing falls with the distance between each voter's opinion and the post's (chapter 07's cascades); a voter who
+    /// does not follow the sponsor can be reached only if the cascade reaches them.
+    /// </summary>
+    Cascade,
+}
+
 public sealed record ChannelSpec
 {
     /// <summary>Scenario name of the channel (kebab case).</summary>
     public string Name { get; init; } = "";
     /// <summary>The kind, which fixes who can be contacted and how targeting works.</summary>
     public ChannelKind Kind { get; init; }
+    /// <summary>Owned social only: how posts reach voters outside the sponsor's followers (default <see cref="Spread.Bubble"/>).</summary>
+    public Spread Spread { get; init; } = Spread.Bubble;
     /// <summary>Cost of one attempt (or of one delivered contact when <see cref="ChargeOnContact"/>).</summary>
     [Param("Cost of one attempt, or of one delivered contact for channels charged on delivery", Min = 0, Max = 1e6, Unit = "currency")]
     public double Cost { get; init; }

@@ -150,6 +150,8 @@ public sealed record CampaignOutcome
     public double SupportAuc { get; init; } = double.NaN;
     /// <summary>Correlation of the campaign's estimated turnout with the voters' true turnout propensity; NaN when not measured.</summary>
     public double TurnoutCorrelation { get; init; } = double.NaN;
+    /// <summary>Contacts made with voters who do not identify with the sponsor (outside its bubble).</summary>
+    public long ContactsOutsideBubble { get; init; }
     /// <summary>With a message choice: the chosen variant's true mean persuasion relative to the average variant (it scaled the campaign's persuasion effects); NaN without one.</summary>
     public double MessageFactor { get; init; } = double.NaN;
     /// <summary>Targeting precision: the share of contacted voters on target.</summary>

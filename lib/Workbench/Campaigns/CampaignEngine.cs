@@ -696,6 +696,32 @@ public static class CampaignEngine
         return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("influencer", CH).ToArray() };
     }
 
+    /// <summary>
+    /// Who the sponsor's owned-social post reaches through the online graph: an earned-media cascade
+    /// (<see cref="Workbench.Networks.Cascades.Earned"/>, default <see cref="Workbench.Networks.CascadeOptions"/>) seeded by the
+    /// sponsor's identifiers, at the identifiers' mean position on the first issue, over voters' first-issue positions, so that
+    /// sharing falls with opinion distance. Seeded per campaign; the same whatever the thread count.
+    /// </summary>
+    private static bool[] CascadeReach(Context ctx, int sponsor)
+    {
+        var e = ctx.Model.Electorate;
+        var g = ctx.Online ?? throw new InvalidOperationException("owned social with \"spread\": \"cascade\" needs the online layer of the social graph (Context.Online).");
+        int n = e.VoterCount, I = e.IssueCount;
+        var opinion = new double[n];
+        var seeds = new List<int>();
+        double sum = 0;
+        for (int i = 0; i < n; i++)
+        {
+            opinion[i] = (double)e.IssuePosition[(long)i * I];
+            if (e.PartyId[i] == sponsor) { seeds.Add(i); sum += opinion[i]; }
+        }
+        if (seeds.Count == 0) return new bool[n];
+        var result = Workbench.Networks.Cascades.Earned(g, opinion, seeds, sum / seeds.Count, null, Seeds.Derive(ctx.Seed, 12));
+        var reached = new bool[n];
+        for (int i = 0; i < n; i++) reached[i] = result.Exposures[i] > 0;
+        return reached;
+    }
+
     private static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
         PlanResult plan, float[] turnoutShift, float[] utilityShift)
     {
@@ -724,10 +750,13 @@ public static class CampaignEngine
             }
             singleWeek[c] = nonZero == 1 ? only : -1;
         }
-        // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency.
+        // Owned social spreading through the online graph: who the cascade of the sponsor's post reaches.
+        var cascade = channels.Select(ch => ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade ? CascadeReach(ctx, sponsor) : null).ToArray();
+        // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency, on target, contacts outside the bubble.
+        int outside = 3 * CH + 2 + C;
         var totals = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
         {
-            var acc = new double[3 * CH + 2 + C];
+            var acc = new double[3 * CH + 3 + C];
             Span<double> prob = stackalloc double[P];
             for (int i = (int)s; i < end; i++)
             {
@@ -744,7 +773,9 @@ public static class CampaignEngine
                     }
                     if (a == 0) continue;
                     var ch = channels[c]; var resp = responses[c];
-                    double cp = ch.ContactProbability(e, i, sponsor);
+                    double cp = cascade[c] is { } reached0 && e.PartyId[i] != sponsor
+                        ? (reached0[i] ? ch.ContactProbability(e, i, e.PartyId[i]) : 0) // seen through the cascade at the voter's own platform use
+                        : ch.ContactProbability(e, i, sponsor);
                     var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Contact, campaignIndex, c), (ulong)i);
                     int contacts = 0;
                     double logit = 0, util = 0;
@@ -771,6 +802,7 @@ public static class CampaignEngine
                         reached = true;
                         voterLogit += logit; voterUtil += util; voterContacts += contacts;
                         acc[2 * CH + c] += contacts;
+                        if (e.PartyId[i] != sponsor) acc[outside] += contacts;
                         turnoutShift[i] += (float)logit;
                         if (util != 0) utilityShift[(long)i * P + sponsor] += (float)util;
                         if (ch.HouseholdSpillover > 0) spill[i] += (float)(logit * ch.HouseholdSpillover);
@@ -789,7 +821,7 @@ public static class CampaignEngine
                 }
             }
             return acc;
-        }, new double[3 * CH + 2 + C], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
+        }, new double[3 * CH + 3 + C], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
 
         if (anySpill)
         {
@@ -813,6 +845,7 @@ public static class CampaignEngine
             ContactsByChannel = Enumerable.Range(0, CH).ToDictionary(c => channels[c].Name, c => (long)totals[2 * CH + c]),
             VotersContacted = (long)totals[3 * CH],
             VotersOnTarget = (long)totals[3 * CH + 1 + C],
+            ContactsOutsideBubble = (long)totals[outside],
             Deliveries = delivered is null ? null : new Deliveries(channels.ToArray(), plan.Unit, plan.UnitKinds, delivered),
             SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
             ExpectedObjective = plan.Expected, BroadcastExpectedObjective = plan.BroadcastExpected, FellBackToBroadcast = plan.FellBackToBroadcast,

@@ -32,7 +32,8 @@ public sealed class ReplicateRun
         _data = VoterData.Open(Electorate, sc.EffectiveRegime);
         Margins = Electorate.Summarize().Margins;
         ClosestQuarter = Enumerable.Range(0, Margins.Length).OrderBy(k => Margins[k]).ThenBy(k => k).Take(Math.Max(1, Margins.Length / 4)).ToHashSet();
-        _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer))
+        _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer
+                || c.Channels.Any(name => sc.Channel(name) is { Kind: ChannelKind.OwnedSocial, Spread: Spread.Cascade })))
             ? Workbench.Networks.ElectorateGraph.Build(Electorate, seed: Seeds.Derive(rs, 5)).Online : null;
     }
 

@@ -26,8 +26,10 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
 /// <param name="SupportAuc">How well the campaign's knowledge ranks its supporters: AUC of its estimated support against the true sincere vote (see <see cref="CampaignOutcome.SupportAuc"/>).</param>
 /// <param name="TurnoutCorrelation">Correlation of its estimated turnout with the true turnout propensity.</param>
 /// <param name="MessageFactor">With a message choice, the chosen message's true persuasion relative to the average variant (<see cref="CampaignOutcome.MessageFactor"/>).</param>
+/// <param name="Contacts">Contacts made.</param><param name="ContactsOutsideBubble">Contacts with voters who do not identify with the sponsor.</param>
 public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
-    double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN);
+    double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN,
+    long Contacts = 0, long ContactsOutsideBubble = 0);
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
 /// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="System">Electoral system.</param>
@@ -124,7 +126,7 @@ public static class Simulation
             {
                 double inClosest = run.ClosestQuarter.Sum(k => o.SpendByConstituency[k]);
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
-                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor));
+                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble));
             }
             violations.AddRange(arm.Violations);
             Count(sc.Arms[a].Name, run.Vote(arm), arm.Outcomes, Workbench.Networks.NetworkMetrics.Gini(arm.ContactsPerVoter.Select(c => (double)c).ToArray()));
@@ -234,6 +236,7 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
                 ["shareOfSpendInClosestQuarterOfSeats"] = Round(g.Average(s => s.MarginalQuarterShare)),
                 ["votersContacted"] = Round(g.Average(s => (double)s.VotersContacted)),
                 ["precision"] = Round(g.Average(s => s.Precision)),
+                ["shareOfContactsOutsideBubble"] = g.Sum(s => s.Contacts) > 0 ? Round((double)g.Sum(s => s.ContactsOutsideBubble) / g.Sum(s => s.Contacts)) : null,
                 ["supportAuc"] = g.All(s => double.IsFinite(s.SupportAuc)) ? Round(g.Average(s => s.SupportAuc)) : null,
                 ["turnoutCorrelation"] = g.All(s => double.IsFinite(s.TurnoutCorrelation)) ? Round(g.Average(s => s.TurnoutCorrelation)) : null,
                 ["byChannel"] = new JsonObject(g.First().ByChannel.Keys.Select(k => KeyValuePair.Create(k, (JsonNode?)Round(g.Average(s => s.ByChannel[k]))))),
