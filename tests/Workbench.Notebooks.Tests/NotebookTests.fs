@@ -46,6 +46,74 @@ let documents =
             Expect.throwsT<FormatException> (fun () -> Notebook.Parse "[1,2]" |> ignore) "array"
             Expect.throwsT<FormatException> (fun () -> Notebook.Parse "{\"nbformat\":4}" |> ignore) "no cells"
         }
+        test "what nbformat 4 requires is required: a notebook without it is refused naming the JSON path" {
+            // A valid nbformat 4.5 notebook (every output type once), then one field removed or changed at a time.
+            let valid () =
+                System.Text.Json.Nodes.JsonNode.Parse("""{"cells":[{"cell_type":"markdown","id":"m","metadata":{},"source":"# T"},
+                    {"cell_type":"code","execution_count":1,"id":"c","metadata":{},"source":["1+1"],"outputs":[
+                      {"name":"stdout","output_type":"stream","text":["hi\n"]},
+                      {"data":{"text/plain":["2"],"application/json":{"a":[1]}},"metadata":{},"output_type":"display_data"},
+                      {"data":{"text/plain":"2"},"execution_count":1,"metadata":{},"output_type":"execute_result"},
+                      {"ename":"E","evalue":"v","output_type":"error","traceback":["E: v"]}]}],
+                    "metadata":{},"nbformat":4,"nbformat_minor":5}""").AsObject()
+            Notebook.Parse(valid().ToJsonString()) |> ignore
+            let cell (j: System.Text.Json.Nodes.JsonObject) (i: int) = j.["cells"].[i].AsObject()
+            let output (j: System.Text.Json.Nodes.JsonObject) (k: int) = (cell j 1).["outputs"].[k].AsObject()
+            let cases : (string * (System.Text.Json.Nodes.JsonObject -> unit) * string) list =
+                [ "nbformat missing", (fun j -> j.Remove "nbformat" |> ignore), "$.nbformat is missing"
+                  "nbformat_minor missing", (fun j -> j.Remove "nbformat_minor" |> ignore), "$.nbformat_minor is missing"
+                  "nbformat_minor negative", (fun j -> j.["nbformat_minor"] <- -1), "$.nbformat_minor must be a whole number"
+                  "metadata missing", (fun j -> j.Remove "metadata" |> ignore), "$.metadata is missing"
+                  "cells missing", (fun j -> j.Remove "cells" |> ignore), "$.cells is missing"
+                  "a cell id missing (nbformat 4.5)", (fun j -> (cell j 0).Remove "id" |> ignore), "$.cells[0].id is missing"
+                  "a cell id with a space", (fun j -> (cell j 0).["id"] <- "a b"), "$.cells[0].id must be a string of 1 to 64"
+                  "a cell's metadata missing", (fun j -> (cell j 0).Remove "metadata" |> ignore), "$.cells[0].metadata is missing"
+                  "a cell's source missing", (fun j -> (cell j 1).Remove "source" |> ignore), "$.cells[1].source is missing"
+                  "outputs missing", (fun j -> (cell j 1).Remove "outputs" |> ignore), "$.cells[1].outputs is missing"
+                  "execution_count missing", (fun j -> (cell j 1).Remove "execution_count" |> ignore), "$.cells[1].execution_count is missing"
+                  "an output without output_type", (fun j -> (output j 2).Remove "output_type" |> ignore), "$.cells[1].outputs[2].output_type is missing"
+                  "an unknown output_type", (fun j -> (output j 3).["output_type"] <- "pyerr"), "$.cells[1].outputs[3].output_type must be \"stream\", \"display_data\", \"execute_result\" or \"error\"; got \"pyerr\""
+                  "an output not an object", (fun j -> (cell j 1).["outputs"].[0] <- 7), "$.cells[1].outputs[0] must be an object"
+                  "a stream without text", (fun j -> (output j 0).Remove "text" |> ignore), "$.cells[1].outputs[0].text is missing"
+                  "a stream name a number", (fun j -> (output j 0).["name"] <- 1), "$.cells[1].outputs[0].name must be a string"
+                  "display_data without data", (fun j -> (output j 1).Remove "data" |> ignore), "$.cells[1].outputs[1].data is missing"
+                  "a text MIME type holding a number", (fun j -> (output j 1).["data"].["text/plain"] <- 2), "$.cells[1].outputs[1].data[\"text/plain\"] must be a string"
+                  "execute_result without execution_count", (fun j -> (output j 2).Remove "execution_count" |> ignore), "$.cells[1].outputs[2].execution_count is missing"
+                  "execute_result without metadata", (fun j -> (output j 2).Remove "metadata" |> ignore), "$.cells[1].outputs[2].metadata is missing"
+                  "an error without traceback", (fun j -> (output j 3).Remove "traceback" |> ignore), "$.cells[1].outputs[3].traceback is missing"
+                  "an error with a numeric ename", (fun j -> (output j 3).["ename"] <- 5), "$.cells[1].outputs[3].ename must be a string" ]
+            for name, change, expected in cases do
+                let j = valid ()
+                change j
+                let ex = Expect.throwsC (fun () -> Notebook.Parse(j.ToJsonString()) |> ignore) id
+                Expect.isTrue (ex :? FormatException) (sprintf "%s: a FormatException, not %s" name (ex.GetType().Name))
+                Expect.stringContains ex.Message expected (sprintf "%s: names the path" name)
+            // nbformat 4.4 and earlier had no cell ids.
+            let old = valid ()
+            old.["nbformat_minor"] <- 4
+            (cell old 0).Remove "id" |> ignore
+            Notebook.Parse(old.ToJsonString()) |> ignore
+        }
+        test "a file that is not valid UTF-8 is refused with the byte offset; a byte-order mark is skipped" {
+            let dir = Path.Combine(Path.GetTempPath(), "wb-utf8-" + Guid.NewGuid().ToString("N"))
+            Directory.CreateDirectory dir |> ignore
+            try
+                let text = Notebook.Create().ToJson()
+                let good = Text.Encoding.UTF8.GetBytes text
+                let at = text.IndexOf "\"metadata\"" // an ASCII text, so characters are bytes
+                let bad = Array.concat [ good.[.. at - 1]; [| 0xC3uy; 0x28uy |]; good.[at ..] ]
+                let path = Path.Combine(dir, "bad.ipynb")
+                File.WriteAllBytes(path, bad)
+                let ex = Expect.throwsC (fun () -> Notebook.Load path |> ignore) id
+                Expect.isTrue (ex :? FormatException) (sprintf "a FormatException, not %s" (ex.GetType().Name))
+                Expect.stringContains ex.Message (sprintf "0xC3 at byte offset %s" (at.ToString("N0", Globalization.CultureInfo.InvariantCulture))) "names the byte and its offset"
+                File.WriteAllBytes(path, Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] bad)
+                let ex = Expect.throwsC (fun () -> Notebook.Load path |> ignore) id
+                Expect.stringContains ex.Message (sprintf "at byte offset %s" ((at + 3).ToString("N0", Globalization.CultureInfo.InvariantCulture))) "the offset counts the byte-order mark"
+                File.WriteAllBytes(path, Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] good)
+                Expect.equal ((Notebook.Load path).ToJson()) text "a byte-order mark is skipped"
+            finally Directory.Delete(dir, true)
+        }
     ]
 
 [<Tests>]
