@@ -119,6 +119,35 @@ let documents =
 [<Tests>]
 let engine =
     testList "Notebooks.Engine" [
+        test "output past the cell's or the notebook's limit stops the cell, keeps what fitted and fails it with the limit" {
+            use s = new ScriptSession(CellOutputLimit = 1000L, SessionOutputLimit = 2500L)
+            let limitError (r: CellResult) what =
+                Expect.isTrue r.Failed (what + ": failed")
+                match error r with
+                | Some e -> Expect.equal e.EName "OutputLimitExceeded" what; e.EValue
+                | None -> failtestf "%s: no error output" what
+            // A loop that prints for ever is stopped at the limit, with the 1,000 characters that fitted.
+            let r = run s "for (int i = 0; ; i++) Console.Write(\"0123456789\");"
+            Expect.stringContains (limitError r "unbounded loop") "The cell's output passed the limit of 1,000 characters per cell" "the cell's limit"
+            Expect.equal (texts r).Length 1000 "what fitted is kept, nothing more"
+            // Catching the exception does not help: every later write throws, and the cell fails anyway.
+            let r = run s "try { Console.Error.Write(new string('a', 2000)); } catch (Exception) { } try { Console.WriteLine(\"after\"); } catch (Exception) { } 42"
+            limitError r "caught" |> ignore
+            Expect.isFalse ((texts r).Contains "after") "nothing is written after the limit"
+            Expect.isNone (result r) "no result"
+            // A display or a result too big for the budget is refused whole.
+            let r = run s "display(new string('d', 2000));"
+            limitError r "display" |> ignore
+            Expect.isFalse (r.Outputs |> Seq.exists (fun o -> o.OutputType = "display_data")) "the display is not kept"
+            let r = run s "new string('r', 2000)"
+            limitError r "result" |> ignore
+            // 1,000 + 1,000 + 0 + 0 used so far: 500 left of the notebook's 2,500.
+            let r = run s "Console.Write(new string('n', 400));"
+            Expect.isFalse r.Failed "400 fit"
+            let r = run s "Console.Write(new string('n', 400));"
+            Expect.stringContains (limitError r "notebook") "The notebook's output passed the limit of 2,500 characters per notebook (100 characters were left for this cell)" "the notebook's limit"
+            Expect.equal (texts r).Length 100 "the 100 that were left"
+        }
         test "state carries from cell to cell; the trailing expression is the result" {
             use s = new ScriptSession()
             run s "var x = 20;" |> ignore
