@@ -1,6 +1,8 @@
 /// The CLI's reliability contract under faults: `workbench simulate`, `sweep run` and `run` killed with SIGKILL at several
 /// points leave every output either absent or complete, and the same command rerun succeeds and leaves no temporary file;
-/// malformed notebooks (the JSON, not the code) end with exit 0, 1 or 2, never a stack trace, and nothing written on exit 2.
+/// malformed notebooks (the JSON, not the code) end with exit 0, 1 or 2, never a stack trace, and nothing written on exit 2;
+/// those that break what nbformat 4 requires, or are not UTF-8, exit 2 naming the JSON path or byte offset; on a full disk
+/// `simulate --out`, `sweep run` and `run --out` exit 1 with one line and leave nothing behind.
 module Workbench.Cli.Tests.FaultTests
 
 open System
@@ -224,6 +226,86 @@ let private pathTest =
                     Expect.isEmpty (Cli.entries out) (sprintf "%s: nothing written" name))
         }
 
+/// Fills the disk at `mnt` with a file "filler" until `free` bytes are left (a multiple of the page size); returns its path.
+let private fillLeaving (mnt: string) (free: int64) =
+    let filler = Path.Combine(mnt, "filler")
+    let buffer = Array.create (1 <<< 16) 0x5Auy
+    let mutable left = DriveInfo(mnt).AvailableFreeSpace - free
+    Expect.isGreaterThanOrEqual left 0L "the disk has that much free space"
+    (use fs = new FileStream(filler, FileMode.CreateNew, FileAccess.Write)
+     while left > 0L do
+        let n = int (min left (int64 buffer.Length))
+        fs.Write(buffer, 0, n)
+        left <- left - int64 n)
+    Expect.equal (DriveInfo(mnt).AvailableFreeSpace) free (sprintf "%d bytes left free" free)
+    filler
+
+/// A full disk: exit 1, one `workbench:` line naming the IOException (the hint, no stack trace).
+let private diskFull (code: int, _: string, err: string) (what: string) =
+    Expect.equal code 1 (sprintf "%s: the write failed: exit 1:\n%s" what err)
+    Cli.noTrace err what
+    let messages = err.Split('\n') |> Array.filter (fun l -> l.StartsWith "workbench:")
+    Expect.equal messages.Length 1 (sprintf "%s: one message:\n%s" what err)
+    Expect.stringContains messages.[0] "IOException" (sprintf "%s: names the error" what)
+    Expect.stringContains messages.[0] "--verbose" (sprintf "%s: the hint" what)
+
+/// `simulate --out`, `sweep run` (a shard) and `run --out` on a disk that fills up: with nothing free, and with a little free
+/// (some files fit, a later one does not).
+let private diskFullTest =
+        test "disk full: simulate --out, sweep run and run --out exit 1 with one line, leave no partial or temporary file, and rerun" {
+            Cli.withTmpfs "2m" "the disk-full test of simulate, sweep run and run" (fun mnt ->
+                Cli.withDir (fun work ->
+                    // simulate: its output folder (created by it) is removed.
+                    for free in [ 0L; 8192L ] do
+                        let what = sprintf "simulate, %d bytes free" free
+                        let filler = fillLeaving mnt free
+                        let out = Path.Combine(mnt, "sim")
+                        let args = [ "simulate"; "classroom"; "--voters"; "20000"; "--replicates"; "2"; "--out"; out ]
+                        diskFull (Cli.run args) what
+                        Expect.equal (Cli.entries mnt) [| "filler" |] (sprintf "%s: nothing left but the filler" what)
+                        File.Delete filler
+                        let code, _, err = Cli.run args
+                        Expect.equal code 0 (sprintf "%s: the rerun succeeds: %s" what err)
+                        Expect.contains (Cli.entries out) "results.csv" (sprintf "%s: the rerun wrote its results" what)
+                        Directory.Delete(out, true)
+                    // sweep run: the plan is on the disk; the shard's staging folder and files are removed.
+                    let plan = Path.Combine(mnt, "plan")
+                    let code, _, err = Cli.run [ "sweep"; "plan"; small; "--shards"; "2"; "--out"; plan ]
+                    Expect.equal code 0 err
+                    let planned = Cli.entries mnt
+                    for free in [ 0L; 4096L ] do
+                        let what = sprintf "sweep run, %d bytes free" free
+                        let filler = fillLeaving mnt free
+                        diskFull (Cli.run [ "sweep"; "run"; plan; "--shard"; "0" ]) what
+                        Expect.equal (Cli.entries mnt) (Array.sort (Array.append planned [| "filler" |])) (sprintf "%s: nothing added but the filler" what)
+                        File.Delete filler
+                    let code, _, err = Cli.run [ "sweep"; "run"; plan; "--shard"; "0" ]
+                    Expect.equal code 0 (sprintf "sweep run: the rerun succeeds: %s" err)
+                    Expect.isTrue (File.Exists(Path.Combine(plan, "shards", "0", "results.parquet"))) "sweep run: the rerun wrote the shard"
+                    Directory.Delete(plan, true)
+                    // run: a notebook of 40 KB of output; its executed .ipynb takes 14 pages of 4 KB, its HTML page 11, the manifest 1.
+                    // Nothing fits, the .ipynb fits but not the page, both fit but not the manifest.
+                    let nb = Workbench.Notebooks.Notebook.Create()
+                    nb.AddCell("code", "Console.WriteLine(\"ran\");") |> ignore
+                    nb.AddCell("code", "for (int i = 0; i < 1000; i++) Console.WriteLine(new string('w', 40));") |> ignore
+                    let source = Path.Combine(work, "w.ipynb")
+                    nb.Save source
+                    for free, failing in [ 0L, "w.ipynb"; 16L * 4096L, "w.html"; 25L * 4096L, "manifest.json" ] do
+                        let what = sprintf "run, %d bytes free" free
+                        let filler = fillLeaving mnt free
+                        let out = Path.Combine(mnt, "nb")
+                        let result = Cli.run [ "run"; source; "--out"; out ]
+                        diskFull result what
+                        let _, _, err = result
+                        Expect.stringContains err ("-" + failing + "'") (sprintf "%s: the write of %s is the one that failed" what failing)
+                        Expect.equal (Cli.entries mnt) [| "filler" |] (sprintf "%s: nothing left but the filler" what)
+                        File.Delete filler
+                        let code, _, err = Cli.run [ "run"; source; "--out"; out ]
+                        Expect.equal code 0 (sprintf "%s: the rerun succeeds: %s" what err)
+                        Expect.equal (Cli.entries out) [| "manifest.json"; "w.html"; "w.ipynb" |] (sprintf "%s: the rerun wrote the notebook" what)
+                        Directory.Delete(out, true)))
+        }
+
 [<Tests>]
 let faults =
     testSequenced <| testList "Cli.faults" [
@@ -266,4 +348,5 @@ let faults =
         }
         fuzzTest
         pathTest
+        diskFullTest
     ]
