@@ -200,7 +200,7 @@ public static class Runner
                     switch (o["output_type"]?.GetValue<string>())
                     {
                         case "stream":
-                            body.Append("<pre class=\"stream ").Append(o["name"]?.GetValue<string>()).Append("\">").Append(WebUtility.HtmlEncode(Notebook.JoinSource(o["text"]))).Append("</pre>");
+                            body.Append("<pre class=\"stream ").Append(WebUtility.HtmlEncode(o["name"]?.GetValue<string>())).Append("\">").Append(WebUtility.HtmlEncode(Notebook.JoinSource(o["text"]))).Append("</pre>");
                             break;
                         case "display_data" or "execute_result":
                             var data = o["data"] as JsonObject;

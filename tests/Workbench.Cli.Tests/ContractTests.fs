@@ -167,38 +167,31 @@ let atomic =
                 Expect.isFalse (File.Exists dead) "the dead process's is gone")
         }
         test "disk full while writing: exit 1 with a one-line message, no partial target, no temporary file, no output folder" {
-            Cli.withDir (fun dir ->
-                let mnt = Path.Combine(dir, "small")
-                Directory.CreateDirectory mnt |> ignore
-                let code, out = Workbench.Notebooks.Tests.Tools.exec "mount" [ "-t"; "tmpfs"; "-o"; "size=2m"; "tmpfs"; mnt ] [] dir 30000
-                if code <> 0 then Cli.requireMount (sprintf "the disk-full test mounts a 2 MB tmpfs (%s)" (out.Trim()))
-                try
-                    // A command that fails after creating its output folder removes it; an existing folder keeps only what it had.
-                    let created = Path.Combine(mnt, "scores")
-                    let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "200000"; "--regime"; "us-like"; "--out"; created ]
-                    Expect.equal code 1 (sprintf "score: the write failed: exit 1 (%s)" err)
-                    oneLine err "score"
-                    Expect.stringContains err "IOException" "the full disk"
-                    Expect.equal (Cli.entries mnt) [||] "the folder score created is gone"
-                    let existing = Path.Combine(mnt, "existing")
-                    Directory.CreateDirectory existing |> ignore
-                    File.WriteAllText(Path.Combine(existing, "notes.txt"), "mine")
-                    let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "200000"; "--regime"; "us-like"; "--out"; existing ]
-                    Expect.equal code 1 err
-                    Expect.equal (Cli.entries mnt) [| "existing"; Path.Combine("existing", "notes.txt") |] "the existing folder keeps its file and gains nothing"
-                    Directory.Delete(existing, true)
-                    for ext, verbose in [ "csv", false; "parquet", true ] do
-                        let target = Path.Combine(mnt, "e." + ext)
-                        let code, _, err = Cli.run ([ "electorate"; "--preset"; "classroom"; "--voters"; "200000"; "--out"; target ] @ (if verbose then [ "--verbose" ] else []))
-                        Expect.equal code 1 (sprintf "%s: the work failed: exit 1 (%s)" ext err)
-                        Expect.stringContains err "IOException" "names the error"
-                        if verbose then Expect.stringContains err "   at " "--verbose: the stack trace"
-                        else
-                            oneLine err ext
-                            Expect.stringContains err "--verbose" "the hint"
-                        Expect.equal (Cli.entries mnt) [||] (sprintf "%s: no partial target, no temporary file" ext)
-                finally
-                    Workbench.Notebooks.Tests.Tools.exec "umount" [ mnt ] [] dir 30000 |> ignore)
+            Cli.withTmpfs "2m" "the disk-full test" (fun mnt ->
+                // A command that fails after creating its output folder removes it; an existing folder keeps only what it had.
+                let created = Path.Combine(mnt, "scores")
+                let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "200000"; "--regime"; "us-like"; "--out"; created ]
+                Expect.equal code 1 (sprintf "score: the write failed: exit 1 (%s)" err)
+                oneLine err "score"
+                Expect.stringContains err "IOException" "the full disk"
+                Expect.equal (Cli.entries mnt) [||] "the folder score created is gone"
+                let existing = Path.Combine(mnt, "existing")
+                Directory.CreateDirectory existing |> ignore
+                File.WriteAllText(Path.Combine(existing, "notes.txt"), "mine")
+                let code, _, err = Cli.run [ "score"; "--preset"; "classroom"; "--voters"; "200000"; "--regime"; "us-like"; "--out"; existing ]
+                Expect.equal code 1 err
+                Expect.equal (Cli.entries mnt) [| "existing"; Path.Combine("existing", "notes.txt") |] "the existing folder keeps its file and gains nothing"
+                Directory.Delete(existing, true)
+                for ext, verbose in [ "csv", false; "parquet", true ] do
+                    let target = Path.Combine(mnt, "e." + ext)
+                    let code, _, err = Cli.run ([ "electorate"; "--preset"; "classroom"; "--voters"; "200000"; "--out"; target ] @ (if verbose then [ "--verbose" ] else []))
+                    Expect.equal code 1 (sprintf "%s: the work failed: exit 1 (%s)" ext err)
+                    Expect.stringContains err "IOException" "names the error"
+                    if verbose then Expect.stringContains err "   at " "--verbose: the stack trace"
+                    else
+                        oneLine err ext
+                        Expect.stringContains err "--verbose" "the hint"
+                    Expect.equal (Cli.entries mnt) [||] (sprintf "%s: no partial target, no temporary file" ext))
         }
     ]
 

@@ -1,6 +1,8 @@
 /// The CLI's reliability contract under faults: `workbench simulate`, `sweep run` and `run` killed with SIGKILL at several
 /// points leave every output either absent or complete, and the same command rerun succeeds and leaves no temporary file;
-/// malformed notebooks (the JSON, not the code) end with exit 0, 1 or 2, never a stack trace, and nothing written on exit 2.
+/// malformed notebooks (the JSON, not the code) end with exit 0, 1 or 2, never a stack trace, and nothing written on exit 2;
+/// those that break what nbformat 4 requires, or are not UTF-8, exit 2 naming the JSON path or byte offset; on a full disk
+/// `simulate --out`, `sweep run` and `run --out` exit 1 with one line and leave nothing behind.
 module Workbench.Cli.Tests.FaultTests
 
 open System
@@ -102,7 +104,7 @@ let private edit (path: obj list) (value: JsonNode option) (text: string) =
 
 let private v (json: string) = Some (JsonNode.Parse json)
 
-/// 40 deterministic mutants of the chapter's JSON: name, bytes.
+/// Deterministic mutants of the chapter's JSON (51): name, bytes.
 let private mutants (original: string) : (string * byte[]) list =
     let utf8 (s: string) = Encoding.UTF8.GetBytes s
     let e path value = utf8 (edit path value original)
@@ -147,7 +149,18 @@ let private mutants (original: string) : (string * byte[]) list =
       "an array", utf8 "[1, 2, 3]"
       "null", utf8 "null"
       "invalid UTF-8", Array.append (utf8 "{\"cells\": [], \"metadata\": {\"x\": \"") (Array.append [| 0xC3uy; 0x28uy; 0xFFuy |] (utf8 "\"}, \"nbformat\": 4, \"nbformat_minor\": 5}"))
-      "a byte-order mark", Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] (utf8 original) ]
+      "a byte-order mark", Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] (utf8 original)
+      "an unknown output_type", e (code @ [ "outputs" ]) (v "[{\"output_type\": \"pyout\", \"data\": {}, \"metadata\": {}}]")
+      "an output_type a number", e (code @ [ "outputs" ]) (v "[{\"output_type\": 3}]")
+      "a stream output without text", e (code @ [ "outputs" ]) (v "[{\"output_type\": \"stream\", \"name\": \"stdout\"}]")
+      "an error output with numbers for traceback", e (code @ [ "outputs" ]) (v "[{\"output_type\": \"error\", \"ename\": \"E\", \"evalue\": \"v\", \"traceback\": [1]}]")
+      "a display bundle holding a number", e (code @ [ "outputs" ]) (v "[{\"output_type\": \"display_data\", \"data\": {\"text/plain\": 1}, \"metadata\": {}}]")
+      "nbformat_minor missing", e [ "nbformat_minor" ] None
+      "a cell id missing", e [ "cells"; 2; "id" ] None
+      "source missing", e (code @ [ "source" ]) None
+      "outputs missing", e (code @ [ "outputs" ]) None
+      "execution_count missing", e (code @ [ "execution_count" ]) None
+      "invalid UTF-8 in a markdown cell", (let at = Encoding.UTF8.GetByteCount(original.Substring(0, original.IndexOf "Start here")) in utf8 original |> Array.mapi (fun i b -> if i = at then 0xFFuy else b)) ]
 
 let private fuzzTest =
         test "malformed notebooks end with exit 0, 1 or 2 in time, without a stack trace, writing nothing on exit 2" {
@@ -175,11 +188,122 @@ let private fuzzTest =
                       "source null"; "source numbers"; "outputs a string"; "outputs numbers"; "cell metadata an array"; "execution_count a string"
                       "cell_type missing"; "cell_type unknown"; "cell_type a number"; "metadata null"; "metadata a string"; "nbformat 3"
                       "nbformat 99"; "nbformat a string"; "nbformat -1"; "nbformat 1e400"; "duplicate key cells"; "duplicate key source"
-                      "arrays nested 100,000 deep"; "objects nested 5,000 deep"; "not JSON"; "empty file"; "truncated"; "an array"; "null" ]
+                      "arrays nested 100,000 deep"; "objects nested 5,000 deep"; "not JSON"; "empty file"; "truncated"; "an array"; "null"
+                      // What nbformat 4's schema requires, and UTF-8.
+                      "outputs an output without type"; "metadata missing"; "nbformat missing"; "nbformat_minor missing"; "an unknown output_type"
+                      "an output_type a number"; "a stream output without text"; "an error output with numbers for traceback"
+                      "a display bundle holding a number"; "a cell id missing"; "source missing"; "outputs missing"; "execution_count missing"
+                      "invalid UTF-8"; "invalid UTF-8 in a markdown cell" ]
                 for name in invalid do Expect.equal (List.find (fst >> (=) name) codes |> snd) 2 (sprintf "mutant %s is invalid input: exit 2" name)
                 printfn "notebook fuzzing: %d mutants; exit 0: %d, exit 1: %d, exit 2: %d" all.Length
                     (codes |> List.filter (snd >> (=) 0) |> List.length) (codes |> List.filter (snd >> (=) 1) |> List.length) (codes |> List.filter (snd >> (=) 2) |> List.length)
                 for name, code in codes do printfn "  %-32s exit %d" name code)
+        }
+
+/// Notebooks that break what nbformat 4 requires (or are not UTF-8) are refused by `workbench run` before anything runs:
+/// exit 2, one line naming the JSON path (or the byte offset), nothing written.
+let private pathTest =
+        test "a notebook missing what nbformat 4 requires, or not UTF-8, is refused with exit 2 naming the JSON path or byte offset" {
+            Cli.withDir (fun dir ->
+                let original = File.ReadAllText start00
+                let code: obj list = [ "cells"; 3 ]
+                let utf8 (s: string) = Encoding.UTF8.GetBytes s
+                let badByte = Encoding.UTF8.GetByteCount(original.Substring(0, original.IndexOf "Start here")) // an ASCII 'S', after a '·' of two bytes
+                let cases =
+                    [ "nbformat missing", utf8 (edit [ "nbformat" ] None original), "$.nbformat is missing"
+                      "metadata missing", utf8 (edit [ "metadata" ] None original), "$.metadata is missing"
+                      "an output without output_type", utf8 (edit (code @ [ "outputs" ]) (v "[{\"name\": \"stdout\", \"output_type\": \"stream\", \"text\": \"x\"}, {}]") original), "$.cells[3].outputs[1].output_type is missing"
+                      "an unknown output_type", utf8 (edit (code @ [ "outputs" ]) (v "[{\"output_type\": \"pyout\"}]") original), "$.cells[3].outputs[0].output_type must be"
+                      "invalid UTF-8", utf8 original |> Array.mapi (fun i b -> if i = badByte then 0xFFuy else b), sprintf "byte offset %s" (badByte.ToString("N0", Globalization.CultureInfo.InvariantCulture)) ]
+                for name, bytes, expected in cases do
+                    let nb = Path.Combine(dir, "m.ipynb")
+                    File.WriteAllBytes(nb, bytes)
+                    let out = Path.Combine(dir, "out")
+                    let code, _, err = Cli.run [ "run"; nb; "--out"; out ]
+                    Expect.equal code 2 (sprintf "%s: exit 2:\n%s" name err)
+                    Expect.stringContains err expected (sprintf "%s: names the path" name)
+                    Expect.equal (err.TrimEnd('\n').Split('\n').Length) 1 (sprintf "%s: one line:\n%s" name err)
+                    Expect.isEmpty (Cli.entries out) (sprintf "%s: nothing written" name))
+        }
+
+/// Fills the disk at `mnt` with a file "filler" until `free` bytes are left (a multiple of the page size); returns its path.
+let private fillLeaving (mnt: string) (free: int64) =
+    let filler = Path.Combine(mnt, "filler")
+    let buffer = Array.create (1 <<< 16) 0x5Auy
+    let mutable left = DriveInfo(mnt).AvailableFreeSpace - free
+    Expect.isGreaterThanOrEqual left 0L "the disk has that much free space"
+    (use fs = new FileStream(filler, FileMode.CreateNew, FileAccess.Write)
+     while left > 0L do
+        let n = int (min left (int64 buffer.Length))
+        fs.Write(buffer, 0, n)
+        left <- left - int64 n)
+    Expect.equal (DriveInfo(mnt).AvailableFreeSpace) free (sprintf "%d bytes left free" free)
+    filler
+
+/// A full disk: exit 1, one `workbench:` line naming the IOException (the hint, no stack trace).
+let private diskFull (code: int, _: string, err: string) (what: string) =
+    Expect.equal code 1 (sprintf "%s: the write failed: exit 1:\n%s" what err)
+    Cli.noTrace err what
+    let messages = err.Split('\n') |> Array.filter (fun l -> l.StartsWith "workbench:")
+    Expect.equal messages.Length 1 (sprintf "%s: one message:\n%s" what err)
+    Expect.stringContains messages.[0] "IOException" (sprintf "%s: names the error" what)
+    Expect.stringContains messages.[0] "--verbose" (sprintf "%s: the hint" what)
+
+/// `simulate --out`, `sweep run` (a shard) and `run --out` on a disk that fills up: with nothing free, and with a little free
+/// (some files fit, a later one does not).
+let private diskFullTest =
+        test "disk full: simulate --out, sweep run and run --out exit 1 with one line, leave no partial or temporary file, and rerun" {
+            Cli.withTmpfs "2m" "the disk-full test of simulate, sweep run and run" (fun mnt ->
+                Cli.withDir (fun work ->
+                    // simulate: its output folder (created by it) is removed.
+                    for free in [ 0L; 8192L ] do
+                        let what = sprintf "simulate, %d bytes free" free
+                        let filler = fillLeaving mnt free
+                        let out = Path.Combine(mnt, "sim")
+                        let args = [ "simulate"; "classroom"; "--voters"; "20000"; "--replicates"; "2"; "--out"; out ]
+                        diskFull (Cli.run args) what
+                        Expect.equal (Cli.entries mnt) [| "filler" |] (sprintf "%s: nothing left but the filler" what)
+                        File.Delete filler
+                        let code, _, err = Cli.run args
+                        Expect.equal code 0 (sprintf "%s: the rerun succeeds: %s" what err)
+                        Expect.contains (Cli.entries out) "results.csv" (sprintf "%s: the rerun wrote its results" what)
+                        Directory.Delete(out, true)
+                    // sweep run: the plan is on the disk; the shard's staging folder and files are removed.
+                    let plan = Path.Combine(mnt, "plan")
+                    let code, _, err = Cli.run [ "sweep"; "plan"; small; "--shards"; "2"; "--out"; plan ]
+                    Expect.equal code 0 err
+                    let planned = Cli.entries mnt
+                    for free in [ 0L; 4096L ] do
+                        let what = sprintf "sweep run, %d bytes free" free
+                        let filler = fillLeaving mnt free
+                        diskFull (Cli.run [ "sweep"; "run"; plan; "--shard"; "0" ]) what
+                        Expect.equal (Cli.entries mnt) (Array.sort (Array.append planned [| "filler" |])) (sprintf "%s: nothing added but the filler" what)
+                        File.Delete filler
+                    let code, _, err = Cli.run [ "sweep"; "run"; plan; "--shard"; "0" ]
+                    Expect.equal code 0 (sprintf "sweep run: the rerun succeeds: %s" err)
+                    Expect.isTrue (File.Exists(Path.Combine(plan, "shards", "0", "results.parquet"))) "sweep run: the rerun wrote the shard"
+                    Directory.Delete(plan, true)
+                    // run: a notebook of 40 KB of output; its executed .ipynb takes 14 pages of 4 KB, its HTML page 11, the manifest 1.
+                    // Nothing fits, the .ipynb fits but not the page, both fit but not the manifest.
+                    let nb = Workbench.Notebooks.Notebook.Create()
+                    nb.AddCell("code", "Console.WriteLine(\"ran\");") |> ignore
+                    nb.AddCell("code", "for (int i = 0; i < 1000; i++) Console.WriteLine(new string('w', 40));") |> ignore
+                    let source = Path.Combine(work, "w.ipynb")
+                    nb.Save source
+                    for free, failing in [ 0L, "w.ipynb"; 16L * 4096L, "w.html"; 25L * 4096L, "manifest.json" ] do
+                        let what = sprintf "run, %d bytes free" free
+                        let filler = fillLeaving mnt free
+                        let out = Path.Combine(mnt, "nb")
+                        let result = Cli.run [ "run"; source; "--out"; out ]
+                        diskFull result what
+                        let _, _, err = result
+                        Expect.stringContains err ("-" + failing + "'") (sprintf "%s: the write of %s is the one that failed" what failing)
+                        Expect.equal (Cli.entries mnt) [| "filler" |] (sprintf "%s: nothing left but the filler" what)
+                        File.Delete filler
+                        let code, _, err = Cli.run [ "run"; source; "--out"; out ]
+                        Expect.equal code 0 (sprintf "%s: the rerun succeeds: %s" what err)
+                        Expect.equal (Cli.entries out) [| "manifest.json"; "w.html"; "w.ipynb" |] (sprintf "%s: the rerun wrote the notebook" what)
+                        Directory.Delete(out, true)))
         }
 
 [<Tests>]
@@ -223,4 +347,6 @@ let faults =
                 Expect.equal (Cli.entries dir) [| "x.ipynb" |] "a successful save leaves only the notebook")
         }
         fuzzTest
+        pathTest
+        diskFullTest
     ]

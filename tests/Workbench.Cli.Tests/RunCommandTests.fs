@@ -33,12 +33,13 @@ let private marked (marker: string) =
                 yield sprintf "%d %s" pid cmd
         | _ -> () ]
 
-/// Starts `workbench run ARGS` as a process of its own, marked.
-let private start (cwd: string) (args: string list) =
+/// Starts `workbench run ARGS` as a process of its own, marked, with extra environment variables (which its workers inherit).
+let private startWith (env: (string * string) list) (cwd: string) (args: string list) =
     if not (File.Exists cliDll) then failtestf "the workbench tool is not built: %s" cliDll
     let marker = Guid.NewGuid().ToString("N")
     let psi = ProcessStartInfo(dotnet, cliDll :: "run" :: args, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = cwd)
     psi.Environment.[markerName] <- marker
+    for k, v in env do psi.Environment.[k] <- v
     let p = Process.Start psi
     let out = p.StandardOutput.ReadToEndAsync()
     let err = new Text.StringBuilder()
@@ -46,10 +47,12 @@ let private start (cwd: string) (args: string list) =
     p.BeginErrorReadLine()
     p, marker, (fun () -> lock err (fun () -> err.ToString())), out
 
-/// Runs `workbench run ARGS` to its end: exit code, stdout, stderr, seconds; fails if any worker of the run is left.
-let private run (cwd: string) (args: string list) =
+let private start cwd args = startWith [] cwd args
+
+/// Runs `workbench run ARGS` to its end with extra environment variables: exit code, stdout, stderr, seconds; fails if any worker of the run is left.
+let private runWith (env: (string * string) list) (cwd: string) (args: string list) =
     let sw = Stopwatch.StartNew()
-    let p, marker, err, out = start cwd args
+    let p, marker, err, out = startWith env cwd args
     use p = p
     if not (p.WaitForExit 300_000) then (p.Kill true; failtestf "workbench run did not end within 300 s:\n%s" (err ()))
     p.WaitForExit()
@@ -57,6 +60,8 @@ let private run (cwd: string) (args: string list) =
     Threading.Thread.Sleep 500
     Expect.isEmpty (marked marker) "no worker process is left after the run"
     p.ExitCode, out.Result, err (), seconds
+
+let private run cwd args = runWith [] cwd args
 
 /// The outputs of code cell `k` (1-based) of an executed notebook.
 let private outputs (path: string) (k: int) =
@@ -158,6 +163,33 @@ let tests =
                 Expect.equal ename "TimeoutException" "a timeout"
                 Expect.stringContains evalue "did not stop within 3 s of being cancelled; its worker process was ended" "ended by the parent"
                 checkB out
+            finally Directory.Delete(dir, true)
+        }
+        test "a cell that prints without bound, or displays too much, is stopped at 16 MB of output; memory stays bounded; the next notebook runs" {
+            let dir = Cli.tempDir ()
+            try
+                let a = notebook dir "a" [ "Console.WriteLine(\"before\");"; "while (true) Console.Write(new string('x', 1 << 20));"; "Console.WriteLine(\"not reached\");" ]
+                let c = notebook dir "c" [ "display(new string('y', 20_000_000));"; "Console.WriteLine(\"not reached\");" ]
+                let b = notebook dir "b" [ "Console.WriteLine(\"b ran\");" ]
+                let out = Path.Combine(dir, "out")
+                // The run and its workers may use at most 768 MB: a cell whose output grew without bound would run out of it
+                // within seconds (an OutOfMemoryException or a dead worker, not the limit's message).
+                let code, stdout, stderr, seconds = runWith [ "DOTNET_GCHeapHardLimit", "0x30000000" ] dir [ a; c; b; "--out"; out; "--timeout-per-cell"; "120" ]
+                Expect.equal code 1 (sprintf "exit 1: two notebooks failed\n%s" stderr)
+                Expect.stringContains stdout "1 of 3 notebooks ran without error" "summary"
+                let limit = "The cell's output passed the limit of 16 MB (16,777,216 characters) per cell"
+                Expect.stringContains stderr ("a.ipynb, cell 2: OutputLimitExceeded: " + limit) "a's failure names the cell and the limit"
+                Expect.stringContains stderr ("c.ipynb, cell 1: OutputLimitExceeded: " + limit) "c's failure names the cell and the limit"
+                let executed = Path.Combine(out, "a.ipynb")
+                Expect.stringContains (text (outputs executed 1).[0]) "before" "cell 1's output is kept"
+                let flood = outputs executed 2
+                Expect.equal (text flood.[0]) (String('x', 16 <<< 20)) "cell 2 keeps exactly the output that fitted"
+                Expect.equal (fst (errorOf executed 2)) "OutputLimitExceeded" "then its error"
+                Expect.isEmpty (outputs executed 3) "cell 3 did not run"
+                Expect.equal (fst (errorOf (Path.Combine(out, "c.ipynb")) 1)) "OutputLimitExceeded" "the display is refused"
+                Expect.isFalse ((outputs (Path.Combine(out, "c.ipynb")) 1) |> List.exists (fun o -> o.["output_type"].GetValue<string>() = "display_data")) "and not kept"
+                checkB out
+                Expect.isLessThan seconds 120.0 "stopped at the limit, not at the cell timeout"
             finally Directory.Delete(dir, true)
         }
         test "Ctrl+C (SIGINT) interrupts a runaway cell: that notebook fails as interrupted, its outputs are written, the rest is not run" {

@@ -46,11 +46,108 @@ let documents =
             Expect.throwsT<FormatException> (fun () -> Notebook.Parse "[1,2]" |> ignore) "array"
             Expect.throwsT<FormatException> (fun () -> Notebook.Parse "{\"nbformat\":4}" |> ignore) "no cells"
         }
+        test "what nbformat 4 requires is required: a notebook without it is refused naming the JSON path" {
+            // A valid nbformat 4.5 notebook (every output type once), then one field removed or changed at a time.
+            let valid () =
+                System.Text.Json.Nodes.JsonNode.Parse("""{"cells":[{"cell_type":"markdown","id":"m","metadata":{},"source":"# T"},
+                    {"cell_type":"code","execution_count":1,"id":"c","metadata":{},"source":["1+1"],"outputs":[
+                      {"name":"stdout","output_type":"stream","text":["hi\n"]},
+                      {"data":{"text/plain":["2"],"application/json":{"a":[1]}},"metadata":{},"output_type":"display_data"},
+                      {"data":{"text/plain":"2"},"execution_count":1,"metadata":{},"output_type":"execute_result"},
+                      {"ename":"E","evalue":"v","output_type":"error","traceback":["E: v"]}]}],
+                    "metadata":{},"nbformat":4,"nbformat_minor":5}""").AsObject()
+            Notebook.Parse(valid().ToJsonString()) |> ignore
+            let cell (j: System.Text.Json.Nodes.JsonObject) (i: int) = j.["cells"].[i].AsObject()
+            let output (j: System.Text.Json.Nodes.JsonObject) (k: int) = (cell j 1).["outputs"].[k].AsObject()
+            let cases : (string * (System.Text.Json.Nodes.JsonObject -> unit) * string) list =
+                [ "nbformat missing", (fun j -> j.Remove "nbformat" |> ignore), "$.nbformat is missing"
+                  "nbformat_minor missing", (fun j -> j.Remove "nbformat_minor" |> ignore), "$.nbformat_minor is missing"
+                  "nbformat_minor negative", (fun j -> j.["nbformat_minor"] <- -1), "$.nbformat_minor must be a whole number"
+                  "metadata missing", (fun j -> j.Remove "metadata" |> ignore), "$.metadata is missing"
+                  "cells missing", (fun j -> j.Remove "cells" |> ignore), "$.cells is missing"
+                  "a cell id missing (nbformat 4.5)", (fun j -> (cell j 0).Remove "id" |> ignore), "$.cells[0].id is missing"
+                  "a cell id with a space", (fun j -> (cell j 0).["id"] <- "a b"), "$.cells[0].id must be a string of 1 to 64"
+                  "a cell's metadata missing", (fun j -> (cell j 0).Remove "metadata" |> ignore), "$.cells[0].metadata is missing"
+                  "a cell's source missing", (fun j -> (cell j 1).Remove "source" |> ignore), "$.cells[1].source is missing"
+                  "outputs missing", (fun j -> (cell j 1).Remove "outputs" |> ignore), "$.cells[1].outputs is missing"
+                  "execution_count missing", (fun j -> (cell j 1).Remove "execution_count" |> ignore), "$.cells[1].execution_count is missing"
+                  "an output without output_type", (fun j -> (output j 2).Remove "output_type" |> ignore), "$.cells[1].outputs[2].output_type is missing"
+                  "an unknown output_type", (fun j -> (output j 3).["output_type"] <- "pyerr"), "$.cells[1].outputs[3].output_type must be \"stream\", \"display_data\", \"execute_result\" or \"error\"; got \"pyerr\""
+                  "an output not an object", (fun j -> (cell j 1).["outputs"].[0] <- 7), "$.cells[1].outputs[0] must be an object"
+                  "a stream without text", (fun j -> (output j 0).Remove "text" |> ignore), "$.cells[1].outputs[0].text is missing"
+                  "a stream name a number", (fun j -> (output j 0).["name"] <- 1), "$.cells[1].outputs[0].name must be a string"
+                  "display_data without data", (fun j -> (output j 1).Remove "data" |> ignore), "$.cells[1].outputs[1].data is missing"
+                  "a text MIME type holding a number", (fun j -> (output j 1).["data"].["text/plain"] <- 2), "$.cells[1].outputs[1].data[\"text/plain\"] must be a string"
+                  "execute_result without execution_count", (fun j -> (output j 2).Remove "execution_count" |> ignore), "$.cells[1].outputs[2].execution_count is missing"
+                  "execute_result without metadata", (fun j -> (output j 2).Remove "metadata" |> ignore), "$.cells[1].outputs[2].metadata is missing"
+                  "an error without traceback", (fun j -> (output j 3).Remove "traceback" |> ignore), "$.cells[1].outputs[3].traceback is missing"
+                  "an error with a numeric ename", (fun j -> (output j 3).["ename"] <- 5), "$.cells[1].outputs[3].ename must be a string" ]
+            for name, change, expected in cases do
+                let j = valid ()
+                change j
+                let ex = Expect.throwsC (fun () -> Notebook.Parse(j.ToJsonString()) |> ignore) id
+                Expect.isTrue (ex :? FormatException) (sprintf "%s: a FormatException, not %s" name (ex.GetType().Name))
+                Expect.stringContains ex.Message expected (sprintf "%s: names the path" name)
+            // nbformat 4.4 and earlier had no cell ids.
+            let old = valid ()
+            old.["nbformat_minor"] <- 4
+            (cell old 0).Remove "id" |> ignore
+            Notebook.Parse(old.ToJsonString()) |> ignore
+        }
+        test "a file that is not valid UTF-8 is refused with the byte offset; a byte-order mark is skipped" {
+            let dir = Path.Combine(Path.GetTempPath(), "wb-utf8-" + Guid.NewGuid().ToString("N"))
+            Directory.CreateDirectory dir |> ignore
+            try
+                let text = Notebook.Create().ToJson()
+                let good = Text.Encoding.UTF8.GetBytes text
+                let at = text.IndexOf "\"metadata\"" // an ASCII text, so characters are bytes
+                let bad = Array.concat [ good.[.. at - 1]; [| 0xC3uy; 0x28uy |]; good.[at ..] ]
+                let path = Path.Combine(dir, "bad.ipynb")
+                File.WriteAllBytes(path, bad)
+                let ex = Expect.throwsC (fun () -> Notebook.Load path |> ignore) id
+                Expect.isTrue (ex :? FormatException) (sprintf "a FormatException, not %s" (ex.GetType().Name))
+                Expect.stringContains ex.Message (sprintf "0xC3 at byte offset %s" (at.ToString("N0", Globalization.CultureInfo.InvariantCulture))) "names the byte and its offset"
+                File.WriteAllBytes(path, Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] bad)
+                let ex = Expect.throwsC (fun () -> Notebook.Load path |> ignore) id
+                Expect.stringContains ex.Message (sprintf "at byte offset %s" ((at + 3).ToString("N0", Globalization.CultureInfo.InvariantCulture))) "the offset counts the byte-order mark"
+                File.WriteAllBytes(path, Array.append [| 0xEFuy; 0xBBuy; 0xBFuy |] good)
+                Expect.equal ((Notebook.Load path).ToJson()) text "a byte-order mark is skipped"
+            finally Directory.Delete(dir, true)
+        }
     ]
 
 [<Tests>]
 let engine =
     testList "Notebooks.Engine" [
+        test "output past the cell's or the notebook's limit stops the cell, keeps what fitted and fails it with the limit" {
+            use s = new ScriptSession(CellOutputLimit = 1000L, SessionOutputLimit = 2500L)
+            let limitError (r: CellResult) what =
+                Expect.isTrue r.Failed (what + ": failed")
+                match error r with
+                | Some e -> Expect.equal e.EName "OutputLimitExceeded" what; e.EValue
+                | None -> failtestf "%s: no error output" what
+            // A loop that prints for ever is stopped at the limit, with the 1,000 characters that fitted.
+            let r = run s "for (int i = 0; ; i++) Console.Write(\"0123456789\");"
+            Expect.stringContains (limitError r "unbounded loop") "The cell's output passed the limit of 1,000 characters per cell" "the cell's limit"
+            Expect.equal (texts r).Length 1000 "what fitted is kept, nothing more"
+            // Catching the exception does not help: every later write throws, and the cell fails anyway.
+            let r = run s "try { Console.Error.Write(new string('a', 2000)); } catch (Exception) { } try { Console.WriteLine(\"after\"); } catch (Exception) { } 42"
+            limitError r "caught" |> ignore
+            Expect.isFalse ((texts r).Contains "after") "nothing is written after the limit"
+            Expect.isNone (result r) "no result"
+            // A display or a result too big for the budget is refused whole.
+            let r = run s "display(new string('d', 2000));"
+            limitError r "display" |> ignore
+            Expect.isFalse (r.Outputs |> Seq.exists (fun o -> o.OutputType = "display_data")) "the display is not kept"
+            let r = run s "new string('r', 2000)"
+            limitError r "result" |> ignore
+            // 1,000 + 1,000 + 0 + 0 used so far: 500 left of the notebook's 2,500.
+            let r = run s "Console.Write(new string('n', 400));"
+            Expect.isFalse r.Failed "400 fit"
+            let r = run s "Console.Write(new string('n', 400));"
+            Expect.stringContains (limitError r "notebook") "The notebook's output passed the limit of 2,500 characters per notebook (100 characters were left for this cell)" "the notebook's limit"
+            Expect.equal (texts r).Length 100 "the 100 that were left"
+        }
         test "state carries from cell to cell; the trailing expression is the result" {
             use s = new ScriptSession()
             run s "var x = 20;" |> ignore

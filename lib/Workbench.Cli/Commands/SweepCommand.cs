@@ -80,7 +80,17 @@ internal sealed class SweepCommand : CliCommand
                 try { ran = Sweep.RunShard(p, dir, s, t, progress); }
                 catch (Exception ex) when (ex is not (OperationCanceledException or ArgumentException or FileNotFoundException))
                 {
-                    Console.Error.WriteLine($"\nworkbench: shard {s} failed: {ex.Message} (recorded in shards/{s}.failed.json; fix and rerun the shard)");
+                    // As every error of the CLI: one line with the exception's type, the stack trace only with --verbose. The
+                    // failure record is named only when this failure wrote it (a full disk, for one, cannot take it).
+                    var error = $"{ex.GetType().Name}: {ex.Message}";
+                    bool recorded;
+                    try { recorded = Sweep.Status(p, dir)[s] is { State: ShardState.Failed } st && st.Error == error; }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException) { recorded = false; }
+                    bool verbose = parse.GetValue(Program.Verbose);
+                    var line = string.Join(" ", error.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    Console.Error.WriteLine($"\nworkbench: shard {s} failed: {line} ({(recorded ? $"recorded in shards/{s}.failed.json; " : "")}fix and rerun the shard"
+                        + (verbose ? ")" : "; rerun with --verbose for the stack trace)"));
+                    if (verbose) Console.Error.WriteLine(ex.ToString());
                     return ExitCodes.Failed;
                 }
                 if (!Console.IsErrorRedirected) Console.Error.WriteLine();

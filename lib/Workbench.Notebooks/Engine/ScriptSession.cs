@@ -58,7 +58,17 @@ public sealed class ScriptSession : ICellSession
     private readonly ScriptGlobals _globals = new();
     private List<CellOutput>? _outputs;
     private StringBuilder? _stdout, _stderr;
+    private OutputBudget? _budget;
+    private long _sessionOutput;
     private int _displayCounter;
+
+    /// <summary>
+    /// The default <see cref="CellOutputLimit"/>: 16 MB of output text (16,777,216 characters) per cell, streams and
+    /// formatted displays and results together. See docs/limits.md.
+    /// </summary>
+    public const long DefaultCellOutputLimit = 16L << 20;
+    /// <summary>The default <see cref="SessionOutputLimit"/>: 64 MB of output text (67,108,864 characters) per notebook.</summary>
+    public const long DefaultSessionOutputLimit = 64L << 20;
 
     /// <summary>The folder relative paths resolve against (the notebook's folder).</summary>
     public string WorkingDirectory { get; }
@@ -66,6 +76,15 @@ public sealed class ScriptSession : ICellSession
     public TimeSpan? CellTimeout { get; set; }
     /// <summary>How long a cancelled cell (timeout or interrupt) gets to stop before it is abandoned (<see cref="CellResult.StillRunning"/>); default 3 s.</summary>
     public TimeSpan GracePeriod { get; set; } = TimeSpan.FromSeconds(3);
+    /// <summary>
+    /// The most output text (characters) one cell may produce: Console output (stdout and stderr), displays and the
+    /// result, as formatted. A cell that passes it is stopped (its writes and displays throw, its loops are cancelled),
+    /// what passed the limit is dropped, and the cell fails with <c>OutputLimitExceeded</c>; memory stays bounded
+    /// however much the cell prints.
+    /// </summary>
+    public long CellOutputLimit { get; set; } = DefaultCellOutputLimit;
+    /// <summary>The most output text (characters) all the cells of this session (one notebook) may produce together; enforced as <see cref="CellOutputLimit"/> is.</summary>
+    public long SessionOutputLimit { get; set; } = DefaultSessionOutputLimit;
     /// <summary>Called when a cell has compiled and starts to run (when its timeout's clock starts); a worker tells its parent.</summary>
     internal Action? RunStarting { get; set; }
     /// <summary>Formatters used for results and display().</summary>
@@ -112,8 +131,11 @@ public sealed class ScriptSession : ICellSession
         bool failed = false, time = false;
         // The timeout measures the cell's run: its clock starts once the cell has compiled (see below).
         using var timeout = new CancellationTokenSource();
+        // Cancelled when the cell's output passes its limit (OutputBudget).
+        using var overflow = new CancellationTokenSource();
+        var budget = _budget = new OutputBudget(this, overflow);
         using var sink = DisplayContext.Enter(new Sink(this));
-        using var capture = ConsoleRouter.Capture(new LockedStringWriter(_stdout), new LockedStringWriter(_stderr));
+        using var capture = ConsoleRouter.Capture(new LockedStringWriter(_stdout, budget), new LockedStringWriter(_stderr, budget));
         try
         {
             // Directives and magics: handled here, replaced by blank lines so line numbers stay right.
@@ -147,7 +169,7 @@ public sealed class ScriptSession : ICellSession
             if (source.Trim().Length == 0) return Done(outputs, sw, false, time);
             source = LoopGuard.Rewrite(source);
 
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, overflow.Token);
             _globals.__WorkbenchCancellation = linked.Token;
             var previous = _state;
             var opts = _options;
@@ -171,6 +193,7 @@ public sealed class ScriptSession : ICellSession
             {
                 bool stopped = await Task.WhenAny(run, Task.Delay(GracePeriod)) == run;
                 if (stopped) _ = run.Exception; // observed: the cancellation it ended with is reported below
+                if (budget.Exceeded) return budget.Failure(outputs, sw, stopped);
                 bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
                 var failure = Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException", Stopped(timedOut, stopped));
                 return stopped ? failure : failure with { StillRunning = true };
@@ -179,9 +202,12 @@ public sealed class ScriptSession : ICellSession
             try { state = await run; }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
             {
+                if (budget.Exceeded) return budget.Failure(outputs, sw, stopped: true);
                 bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
                 return Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException", Stopped(timedOut, stopped: true));
             }
+            // A cell that passed its output limit fails with that, however it ended (it may have caught the exception).
+            if (budget.Exceeded) return budget.Failure(outputs, sw, stopped: true);
             FlushStreams(outputs);
             if (state.Exception is { } ex)
             {
@@ -191,7 +217,12 @@ public sealed class ScriptSession : ICellSession
             else
             {
                 _state = state;
-                if (state.ReturnValue is { } value) outputs.Add(new CellOutput("execute_result", Formatters.Format(value)));
+                if (state.ReturnValue is { } value)
+                {
+                    var data = Formatters.Format(value);
+                    if (!budget.TryTake(OutputBudget.Size(data))) return budget.Failure(outputs, sw, stopped: true);
+                    outputs.Add(new CellOutput("execute_result", data));
+                }
             }
             return Done(outputs, sw, failed, time);
         }
@@ -216,6 +247,86 @@ public sealed class ScriptSession : ICellSession
         finally
         {
             _outputs = null;
+            _budget = null;
+            Interlocked.Add(ref _sessionOutput, budget.Used);
+        }
+    }
+
+    /// <summary>
+    /// The output one cell may still produce (the smaller of the cell's limit and what is left of the session's). Text
+    /// that passes it is refused: the write or display throws <see cref="OutputLimitException"/>, the cell's loops are
+    /// cancelled, and everything the cell writes after that is dropped, so the captured output never grows past it.
+    /// </summary>
+    internal sealed class OutputBudget(ScriptSession session, CancellationTokenSource overflow)
+    {
+        private readonly object _gate = new();
+        private readonly long _cellLimit = session.CellOutputLimit;
+        private readonly long _sessionLeft = Math.Max(0, session.SessionOutputLimit - Interlocked.Read(ref session._sessionOutput));
+        private long _used;
+        private volatile bool _exceeded;
+
+        /// <summary>The characters the cell has produced.</summary>
+        public long Used { get { lock (_gate) return _used; } }
+        /// <summary>True once the cell has passed its limit.</summary>
+        public bool Exceeded => _exceeded;
+        private long Limit => Math.Min(_cellLimit, _sessionLeft);
+
+        /// <summary>The size of a MIME bundle: the characters of its contents.</summary>
+        public static long Size(IReadOnlyDictionary<string, string> bundle) => bundle.Values.Sum(v => (long)(v?.Length ?? 0));
+
+        /// <summary>Takes <paramref name="chars"/> from the budget, all or nothing; false (and the cell stopped) when they do not fit.</summary>
+        public bool TryTake(long chars)
+        {
+            lock (_gate)
+            {
+                if (!_exceeded && _used + chars <= Limit) { _used += chars; return true; }
+                Overflowed();
+                return false;
+            }
+        }
+
+        /// <summary>Takes as many of <paramref name="chars"/> as fit and returns that number; the cell is stopped when not all fit.</summary>
+        public int Grant(int chars)
+        {
+            lock (_gate)
+            {
+                if (_exceeded) return 0;
+                int granted = (int)Math.Min(chars, Math.Max(0, Limit - _used));
+                _used += granted;
+                if (granted < chars) Overflowed();
+                return granted;
+            }
+        }
+
+        private void Overflowed()
+        {
+            _exceeded = true;
+            try { overflow.Cancel(); } catch (ObjectDisposedException) { }
+        }
+
+        /// <summary>The exception a write or display past the limit throws into the cell.</summary>
+        public OutputLimitException Exception() => new(Message());
+
+        private string Message()
+        {
+            bool cell = _cellLimit <= _sessionLeft;
+            return cell
+                ? $"The cell's output passed the limit of {Describe(_cellLimit)} per cell"
+                : $"The notebook's output passed the limit of {Describe(session.SessionOutputLimit)} per notebook ({Describe(_sessionLeft)} were left for this cell)";
+        }
+
+        private static string Describe(long chars) =>
+            chars >= 1 << 20 && chars % (1 << 20) == 0
+                ? $"{(chars >> 20).ToString(System.Globalization.CultureInfo.InvariantCulture)} MB ({chars.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters)"
+                : $"{chars.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} characters";
+
+        /// <summary>The cell's failure: the output that fitted, then the error (<paramref name="stopped"/>: the cell stopped within the grace period).</summary>
+        public CellResult Failure(List<CellOutput> outputs, Stopwatch sw, bool stopped)
+        {
+            var message = Message() + "; it was stopped and the rest of its output dropped (see docs/limits.md)."
+                + (stopped ? "" : $" It did not stop within {session.GracePeriod.TotalSeconds:0.##} s (code that never checks for cancellation); " + AbandonedNote);
+            var failure = session.Fail(outputs, sw, "OutputLimitExceeded", message);
+            return stopped ? failure : failure with { StillRunning = true };
         }
     }
 
@@ -395,8 +506,10 @@ public sealed class ScriptSession : ICellSession
         public void Display(object? value, string displayId, bool update)
         {
             if (session._outputs is not { } outputs) return;
+            var data = session.Formatters.Format(value);
+            if (session._budget is { } budget && !budget.TryTake(OutputBudget.Size(data))) throw budget.Exception();
             session.FlushStreams(outputs);
-            outputs.Add(new CellOutput("display_data", session.Formatters.Format(value), DisplayId: displayId, IsUpdate: update));
+            outputs.Add(new CellOutput("display_data", data, DisplayId: displayId, IsUpdate: update));
         }
     }
 
@@ -408,13 +521,29 @@ public sealed class ScriptSession : ICellSession
     public void Dispose() => AssemblyLoadContext.Default.Resolving -= ResolveFromProbeDirs;
 }
 
-/// <summary>A writer into a StringBuilder that the session also reads (callers lock on the builder).</summary>
-internal sealed class LockedStringWriter(StringBuilder sb) : TextWriter
+/// <summary>
+/// A writer into a StringBuilder that the session also reads (callers lock on the builder), within the cell's output
+/// budget when it has one: the text that still fits is kept, and a write that does not fit throws
+/// <see cref="OutputLimitException"/> (as does every write after it).
+/// </summary>
+internal sealed class LockedStringWriter(StringBuilder sb, ScriptSession.OutputBudget? budget = null) : TextWriter
 {
     public override Encoding Encoding => Encoding.UTF8;
-    public override void Write(char value) { lock (sb) sb.Append(value); }
-    public override void Write(string? value) { lock (sb) sb.Append(value); }
-    public override void Write(char[] buffer, int index, int count) { lock (sb) sb.Append(buffer, index, count); }
+    public override void Write(char value) => Write([value]);
+    public override void Write(string? value) { if (value is not null) Write(value.AsSpan()); }
+    public override void Write(char[] buffer, int index, int count) => Write(buffer.AsSpan(index, count));
+
+    public override void Write(ReadOnlySpan<char> text)
+    {
+        lock (sb)
+        {
+            if (budget is null) { sb.Append(text); return; }
+            int granted = budget.Grant(text.Length);
+            sb.Append(text[..granted]);
+            if (granted == text.Length && !budget.Exceeded) return;
+        }
+        throw budget.Exception();
+    }
 }
 
 /// <summary>The globals of a script: <c>display(x)</c> as in .NET Interactive.</summary>
@@ -426,6 +555,9 @@ public class ScriptGlobals
     /// <summary>Displays a value as a rich output; returns a handle whose Update() replaces it.</summary>
     public Display.DisplayHandle display(object? value) => Display.DisplayExtensions.Display(value);
 }
+
+/// <summary>Thrown into a cell by a write or display that passes its output limit (<see cref="ScriptSession.CellOutputLimit"/>).</summary>
+public sealed class OutputLimitException(string message) : Exception(message);
 
 /// <summary>A <c>#r "nuget:"</c> that could not be resolved.</summary>
 public sealed class NuGetResolveException(string message) : Exception(message);

@@ -61,6 +61,18 @@ module Cli =
         let dir = tempDir ()
         try f dir finally (try System.IO.Directory.Delete(dir, true) with _ -> ())
 
+    /// Runs <paramref name="f"/> with a small tmpfs (`size` as mount takes it, e.g. "2m") mounted in a fresh temporary folder,
+    /// unmounted and deleted afterwards: a disk that fills up. Needs root's `mount`: skipped where it is not permitted, failed in CI
+    /// (see requireMount).
+    let withTmpfs (size: string) (why: string) (f: string -> unit) =
+        withDir (fun dir ->
+            let mnt = Path.Combine(dir, "small")
+            Directory.CreateDirectory mnt |> ignore
+            let code, out = Workbench.Notebooks.Tests.Tools.exec "mount" [ "-t"; "tmpfs"; "-o"; "size=" + size; "tmpfs"; mnt ] [] dir 30000
+            if code <> 0 then requireMount (sprintf "%s mounts a %s tmpfs (%s)" why size (out.Trim()))
+            try f mnt
+            finally Workbench.Notebooks.Tests.Tools.exec "umount" [ mnt ] [] dir 30000 |> ignore)
+
     /// No "Unhandled exception" and no stack-trace line in stderr (the CLI's contract: one-line messages, traces only with --verbose).
     let noTrace (err: string) (what: string) =
         Expecto.Expect.isFalse (err.Contains "Unhandled exception") (sprintf "%s: no unhandled exception:\n%s" what err)
