@@ -388,6 +388,7 @@ let private commands : (string * string * (string -> string -> string list) * st
       "sweep run", "", (fun f _ -> [ "sweep"; "run"; f; "--all" ]), [ "sweep"; "run"; "/tmp"; "--shard"; "x" ]
       "sweep status", "", (fun f _ -> [ "sweep"; "status"; f ]), [ "sweep"; "status" ]
       "sweep merge", "", (fun f o -> [ "sweep"; "merge"; f; "--out"; Path.Combine(o, "merged") ]), [ "sweep"; "merge"; "/nonexistent"; "--out" ]
+      "suppression", ".json", (fun f o -> [ "suppression"; f; "--arm"; "campaign"; "--victim"; "Red"; "--draws"; "5"; "--out"; Path.Combine(o, "s.csv") ]), [ "suppression"; "classroom"; "--arm"; "campaign"; "--victim"; "Red"; "--draws"; "0" ]
       "swing", ".json", (fun f o -> [ "swing"; "--spec"; f; "--party"; "Red"; "--out"; Path.Combine(o, "s.csv") ]), [ "swing"; "--preset"; "classroom"; "--party"; "Mauve" ]
       "verify", "", (fun f _ -> [ "verify"; f ]), [ "verify"; "/tmp"; "--threads"; "0" ]
       "version", "", (fun f _ -> [ "version"; f ]), [ "version"; "--json" ]

@@ -193,6 +193,17 @@ public sealed class ReplicateRun
     /// <summary>Counts the election: the baseline when <paramref name="arm"/> is null. <paramref name="voted"/> records who voted.</summary>
     public Ballots Vote(ArmRun? arm, bool[]? voted = null) => Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
 
+    /// <summary>
+    /// The seed of election-day draw <paramref name="draw"/> of this replicate (for re-drawing election day, as the suppression
+    /// study does): draw 0 is the replicate's own election, the one <see cref="Vote"/> and <c>Simulation.Run</c> count; draw d &gt; 0
+    /// derives from the replicate seed and d.
+    /// </summary>
+    public ulong DrawSeed(int draw)
+    {
+        if (draw < 0) throw new ArgumentOutOfRangeException(nameof(draw), draw, "draw must not be negative.");
+        return draw == 0 ? ElectionSeed : Seeds.Derive(_rs, 7, (ulong)draw);
+    }
+
     /// <summary>The index of the arm named <paramref name="armName"/>; an ArgumentException names the arms when there is none.</summary>
     public int ArmIndex(string armName)
     {

@@ -9,14 +9,14 @@ namespace Workbench.Suppression;
 /// <param name="BaselineTurnout">Realised turnout without campaigns.</param>
 /// <param name="ArmTurnout">Realised turnout with the arm's campaigns (same election-day draws).</param>
 /// <param name="ExpectedTurnoutLoss">Mean drop in turnout probability.</param>
-/// <param name="Risk">Suppression-risk index of the segment: the sum over its voters of expected turnout loss × support for the victim × pivotality of their seat.</param>
+/// <param name="Risk">Suppression-risk index of the segment, a heuristic: the sum over its voters of expected turnout loss × support for the victim × pivotality of their seat. It is large wherever pivotality is large by construction; the measured seat flips are in <see cref="SuppressionDrawing"/>.</param>
 public sealed record SegmentTurnout(string Segment, int Voters, double BaselineTurnout, double ArmTurnout, double ExpectedTurnoutLoss, double Risk);
 
 /// <summary>Suppression risk in one constituency: the victim's expected lost votes, its seat's pivotality, and their product.</summary>
 /// <param name="Constituency">Constituency index.</param>
 /// <param name="ExpectedVotesLost">Victim's expected votes lost to demobilisation.</param>
 /// <param name="Pivotality">Density at zero of the victim's expected winning (or losing) margin, per vote.</param>
-/// <param name="Risk">Expected votes lost × pivotality: roughly the probability that suppression flips the seat against the victim.</param>
+/// <param name="Risk">Expected votes lost × pivotality, a heuristic (a first-order approximation of the probability that suppression flips the seat against the victim, large wherever the seat is close by construction); <see cref="SuppressionDrawing.Measure"/> measures the flips.</param>
 public sealed record ConstituencyRisk(int Constituency, double ExpectedVotesLost, double Pivotality, double Risk);
 
 /// <summary>A suppression-risk report for one victim party (MODEL.md §9).</summary>
@@ -66,7 +66,7 @@ public static class SuppressionRisk
             pV[i] = prob[v];
             double p0 = Logistic(m.TurnoutLogit[i]), p1 = Logistic(m.TurnoutLogit[i] + turnoutShift[i]);
             loss[i] = p0 - p1;
-            segOf[i] = pV[i] >= 0.6 ? (p0 >= 0.6 ? 0 : 1) : pV[i] >= 0.3 ? 2 : (p0 >= 0.6 ? 3 : 4);
+            segOf[i] = Segment(pV[i], p0);
             int k = e.Constituency[i];
             votes[k] += p0;
             for (int j = 0; j < P; j++) share[k * P + j] += p0 * prob[j];
@@ -82,7 +82,7 @@ public static class SuppressionRisk
             double pivot = CampaignEngine.Pivotality(margin, marginUncertainty, votes[k]);
             risks[k] = new ConstituencyRisk(k, lost[k], pivot, lost[k] * pivot);
         }
-        string[] names = ["base", "mobilisation-targets", "persuadables", "opponents", "unlikely"];
+        var names = SegmentNames;
         var segments = Enumerable.Range(0, 5).Select(s =>
         {
             var idx = Enumerable.Range(0, n).Where(i => segOf[i] == s).ToArray();
@@ -99,6 +99,17 @@ public static class SuppressionRisk
         return new SuppressionReport(victim, segments, risks.OrderByDescending(r => r.Risk).ThenBy(r => r.Constituency).ToArray(),
             Change(i => m.Lean[i] == v), Change(i => m.Lean[i] != v));
     }
+
+    /// <summary>The victim's classical segments, in the order of <see cref="Segment"/>.</summary>
+    public static IReadOnlyList<string> SegmentNames { get; } = ["base", "mobilisation-targets", "persuadables", "opponents", "unlikely"];
+
+    /// <summary>
+    /// The segment (an index into <see cref="SegmentNames"/>) of a voter with probability <paramref name="support"/> of voting for the
+    /// victim and turnout probability <paramref name="turnout"/>: base (support ≥ 0.6, turnout ≥ 0.6), mobilisation targets (support
+    /// ≥ 0.6, turnout below), persuadables (support 0.3–0.6), opponents (support below 0.3, turnout ≥ 0.6), unlikely (the rest).
+    /// </summary>
+    public static int Segment(double support, double turnout) =>
+        support >= 0.6 ? (turnout >= 0.6 ? 0 : 1) : support >= 0.3 ? 2 : (turnout >= 0.6 ? 3 : 4);
 
     private static double Logistic(double x) => Workbench.Electorate.TurnoutModel.Logistic(x);
 }

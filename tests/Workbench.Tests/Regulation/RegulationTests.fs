@@ -7,14 +7,6 @@ open Workbench.Data
 open Workbench.Campaigns
 open Workbench.Experiments
 open Workbench.Regulation
-open Workbench.Suppression
-
-/// A small suppression scenario: Blue aims demobilising ads at Red's supporters (classroom preset, 20k voters).
-let private suppression budget =
-    Scenario.Parse(sprintf """{ "name": "s", "electorate": { "preset": "classroom", "voters": 20000 }, "regime": "us-like",
-      "systems": [ { "name": "FPTP", "type": "fptp" }, { "name": "D'Hondt", "type": "list", "method": "dhondt" } ],
-      "campaigns": [ { "party": "Blue", "budget": %g, "strategy": "microtarget", "objective": "votes", "channels": ["demobilising-ads"] } ],
-      "replicates": 1, "seed": 9 }""" budget)
 
 /// A small campaign scenario with a regulation block.
 let private regulated (regulation: string) =
@@ -22,28 +14,6 @@ let private regulated (regulation: string) =
       "systems": [ { "name": "FPTP", "type": "fptp" } ],
       "campaigns": [ { "party": "Red", "budget": 600, "strategy": "microtarget", "objective": "votes", "channels": ["paid-social"] } ],
       "replicates": 1, "seed": 4 }""" (if regulation = "" then "" else "\"regulation\": " + regulation + ","))
-
-[<Tests>]
-let suppressionTests =
-    testList "Regulation.Suppression" [
-        test "with no suppression budget every segment's turnout equals the baseline (common random numbers)" {
-            let run = Simulation.Detail(suppression 0.0)
-            let report = run.Suppression("campaign", "Red")
-            for s in report.Segments do
-                Expect.equal s.ArmTurnout s.BaselineTurnout (sprintf "segment %s" s.Segment)
-                Expect.equal s.ExpectedTurnoutLoss 0.0 "no expected loss"
-            Expect.equal report.TurnoutGap 0.0 "no gap"
-        }
-        test "demobilising ads lower the victim's supporters' turnout, not the sponsor's, and name the riskiest seats" {
-            let run = Simulation.Detail(suppression 3000.0)
-            let report = run.Suppression("campaign", "Red")
-            let seg name = report.Segments |> Seq.find (fun s -> s.Segment = name)
-            Expect.isGreaterThan (seg "base").ExpectedTurnoutLoss ((seg "opponents").ExpectedTurnoutLoss) "Red's base loses more than Red's opponents"
-            Expect.isGreaterThan (seg "base").ExpectedTurnoutLoss 0.0 "Red's base loses turnout"
-            Expect.isLessThan report.TurnoutGap 0.0 (sprintf "Red leaners' turnout change %.4f vs others %.4f" report.VictimTurnoutChange report.OthersTurnoutChange)
-            Expect.isGreaterThanOrEqual report.Constituencies.[0].Risk report.Constituencies.[report.Constituencies.Count - 1].Risk "sorted by risk"
-        }
-    ]
 
 [<Tests>]
 let regulationTests =
@@ -221,13 +191,3 @@ let deterrenceTests =
             Expect.throwsT<ArgumentException> (fun () -> RegulationLab.Contrasts([| results.[0]; other |], "c") |> ignore) "a card on other electorates cannot be paired"
         }
     ]
-
-[<Tests>]
-let suppressionIndex =
-    test "Regulation.Suppression.the segment risk index is zero without a campaign and highest where Red's supporters lose turnout" {
-        let none = Simulation.Detail(suppression 0.0).Suppression("campaign", "Red")
-        Expect.isTrue (none.Segments |> Seq.forall (fun s -> s.Risk = 0.0)) "no risk without a campaign"
-        let some = Simulation.Detail(suppression 3000.0).Suppression("campaign", "Red")
-        let risk name = (some.Segments |> Seq.find (fun s -> s.Segment = name)).Risk
-        Expect.isGreaterThan (risk "base" + risk "mobilisation-targets") (risk "opponents" + risk "unlikely") "Red's supporters carry the risk"
-    }
