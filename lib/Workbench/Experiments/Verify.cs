@@ -9,10 +9,21 @@ namespace Workbench.Experiments;
 /// <param name="File">The results file.</param><param name="Row">Row number (1 = first data row), or 0 for the file as a whole.</param>
 /// <param name="Where">The row's identifying values (arm, replicate, system, party, …).</param>
 /// <param name="Column">The column.</param><param name="Recorded">The value on disk.</param><param name="Rerun">The value the rerun gives.</param>
-public sealed record FigureDifference(string File, int Row, string Where, string Column, string Recorded, string Rerun)
+/// <param name="Drift">True when both values are numbers within the relative tolerance of <c>verify --tolerance</c>: drift (another machine,
+/// SDK or floating-point path), not a failure.</param>
+public sealed record FigureDifference(string File, int Row, string Where, string Column, string Recorded, string Rerun, bool Drift = false)
 {
     /// <inheritdoc/>
-    public override string ToString() => Row == 0 ? $"{File}: {Column}: recorded {Recorded}, rerun {Rerun}" : $"{File} row {Row} ({Where}) {Column}: recorded {Recorded}, rerun {Rerun}";
+    public override string ToString() => (Drift ? "drift: " : "") + (Row == 0 ? $"{File}: {Column}: recorded {Recorded}, rerun {Rerun}" : $"{File} row {Row} ({Where}) {Column}: recorded {Recorded}, rerun {Rerun}");
+
+    /// <summary>
+    /// Whether <paramref name="recorded"/> and <paramref name="rerun"/> are numbers no further apart than <paramref name="tolerance"/>
+    /// relative to the larger magnitude (|a − b| ≤ tolerance × max(|a|, |b|)). Text, and numbers beside text, are never drift.
+    /// </summary>
+    public static bool WithinTolerance(string recorded, string rerun, double tolerance) =>
+        double.TryParse(recorded, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var a)
+        && double.TryParse(rerun, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var b)
+        && double.IsFinite(a) && double.IsFinite(b) && Math.Abs(a - b) <= tolerance * Math.Max(Math.Abs(a), Math.Abs(b));
 }
 
 /// <summary>The outcome of rerunning a recorded run.</summary>
@@ -22,6 +33,10 @@ public sealed record VerifyReport(string Kind, long FiguresCompared, IReadOnlyLi
 {
     /// <summary>True when every figure matched.</summary>
     public bool Identical => Differences.Count == 0;
+    /// <summary>Differences beyond the tolerance (all of them when no tolerance was given).</summary>
+    public IReadOnlyList<FigureDifference> Failures => Differences.Where(d => !d.Drift).ToArray();
+    /// <summary>Differences within the tolerance.</summary>
+    public IReadOnlyList<FigureDifference> Drifts => Differences.Where(d => d.Drift).ToArray();
 }
 
 /// <summary>
@@ -92,8 +107,12 @@ public static class Verify
     /// <param name="directory">The run's folder.</param><param name="threads">Worker threads.</param><param name="log">Progress messages.</param>
     /// <param name="cancellationToken">Cancels the rerun.</param>
     /// <param name="allowOutsidePaths">Let files named in the recorded scenario or sweep lie outside the run's folder and the project's data folders.</param>
-    public static VerifyReport Run(string directory, int? threads = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, bool allowOutsidePaths = false)
+    /// <param name="tolerance">Relative tolerance: numeric figures that differ by at most this share of their magnitude are reported as drift,
+    /// not failures (null: byte-exact, every difference a failure).</param>
+    public static VerifyReport Run(string directory, int? threads = null, IProgress<string>? log = null, CancellationToken cancellationToken = default, bool allowOutsidePaths = false,
+        double? tolerance = null)
     {
+        if (tolerance is double tol && !(tol >= 0 && tol < 1)) throw new ArgumentOutOfRangeException(nameof(tolerance), tolerance, "the relative tolerance must be at least 0 and below 1.");
         var manifestPath = Path.Combine(directory, "manifest.json");
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"'{directory}' holds no manifest.json: verify a folder written by 'workbench simulate --out' or 'workbench sweep merge'.", manifestPath);
         // Every field checked through the shared JSON layer first (a SpecValidationException naming the JSON path), then read.
@@ -161,6 +180,7 @@ public static class Verify
             compared += n;
             diffs.AddRange(d);
         }
+        if (tolerance is double t) diffs = diffs.Select(x => x with { Drift = FigureDifference.WithinTolerance(x.Recorded, x.Rerun, t) }).ToList();
         return new VerifyReport(kind, compared, diffs, notes);
     }
 
