@@ -53,6 +53,14 @@ public sealed record EvidenceSet
     [Param("Spend per person treated in the social-ads experiment the turnout effects come from", Min = 0.01, Max = 1e4, Unit = "currency",
         Citation = "Aggarwal et al. (2023): about $8.9M over about 2M people ≈ 4.45 per person")]
     public double AdSpendPerPerson { get; init; } = 4.45;
+    /// <summary>Persuasion gain of a personality-congruent paid-social message over the campaign's ordinary message, as a share of its effect.</summary>
+    [Param("Psychographics: extra persuasion of a personality-congruent ad, as a share of the ordinary ad's effect", Min = 0, Max = 5, Unit = "share",
+        Citation = "Zarouali et al. (2022) Communication Research 49: small gains for congruent political ads (central 0.1, an assumption for 'small'); Matz et al. (2017) PNAS 114: congruent ads ≈ 40% more clicks (optimistic 0.4, reading clicks as persuasion, an upper bound); pessimistic 0")]
+    public double PsychographicGain { get; init; } = 0.1;
+    /// <summary>Accuracy of personality inferred from a median digital footprint (correlation with the true trait).</summary>
+    [Param("Psychographics: correlation of inferred with true personality at the median digital footprint (about 300 likes); it grows with the footprint's square root, capped at 0.9", Min = 0, Max = 0.9, Unit = "correlation",
+        Citation = "Youyou, Kosinski & Stillwell (2015) PNAS 112: r ≈ 0.56 from about 300 likes, lower with fewer likes")]
+    public double PersonalityAccuracy { get; init; } = 0.56;
     /// <summary>Where the preset's figures come from.</summary>
     public string Citation { get; init; } = "";
 
@@ -63,7 +71,7 @@ public sealed record EvidenceSet
     public static EvidenceSet Pessimistic { get; } = new()
     {
         Name = "pessimistic", CanvassContactsPerVote = 30, PhoneContactsPerVote = 50, MailPiecesPerVote = 300, AdPersuasion = 0,
-        PersuasionHalfLifeDays = 3, AdMobilisationPerPerson = 0, AdDemobilisationPerPerson = 0,
+        PersuasionHalfLifeDays = 3, AdMobilisationPerPerson = 0, AdDemobilisationPerPerson = 0, PsychographicGain = 0,
         Citation = "Green & Gerber (2019) at the low end for high-salience elections (canvass 1/30, phone 1/50, mail 1/300); Kalla & Broockman (2018): persuasion ≈ 0; Aggarwal et al. (2023): average turnout effect ≈ 0.",
     };
 
@@ -77,7 +85,7 @@ public sealed record EvidenceSet
     public static EvidenceSet Optimistic { get; } = new()
     {
         Name = "optimistic", CanvassContactsPerVote = 14, PhoneContactsPerVote = 35, MailPiecesPerVote = 177, AdPersuasion = 0.007,
-        PersuasionHalfLifeDays = 7, AdMobilisationPerPerson = 0.004, AdDemobilisationPerPerson = -0.003,
+        PersuasionHalfLifeDays = 7, AdMobilisationPerPerson = 0.004, AdDemobilisationPerPerson = -0.003, PsychographicGain = 0.4,
         Citation = "Green & Gerber (2019) averages (canvass 1/14, phone 1/35, mail 1/177); Coppock, Hill & Vavreck (2020): 0.007 per exposure; Aggarwal et al. (2023): +0.4 pp / −0.3 pp subgroup turnout effects; a 7-day half-life.",
     };
 

@@ -75,6 +75,12 @@ public sealed record CampaignSpec
     public Strategy Strategy { get; init; } = Strategy.Microtarget;
     /// <summary>How the campaign estimates support and turnout (default stratified means; <c>scored</c>: ML.NET scores).</summary>
     public KnowledgeModel Knowledge { get; init; } = KnowledgeModel.Stratified;
+    /// <summary>
+    /// Psychographic targeting (the Cambridge Analytica question): where the regime allows profiling, the campaign infers each
+    /// voter's personality from the digital footprint and sends paid-social ads whose appeal matches the inferred dominant trait
+    /// (<see cref="Psychographics"/>). Ignored where the regime forbids profiling (the outcome says whether it was used).
+    /// </summary>
+    public bool Psychographic { get; init; }
     /// <summary>The campaign's message choice (null: every contact carries the average message, the channels' own effects).</summary>
     public MessageChoice? Message { get; init; }
     /// <summary>Objective of the budget allocator.</summary>
@@ -150,6 +156,8 @@ public sealed record CampaignOutcome
     public double SupportAuc { get; init; } = double.NaN;
     /// <summary>Correlation of the campaign's estimated turnout with the voters' true turnout propensity; NaN when not measured.</summary>
     public double TurnoutCorrelation { get; init; } = double.NaN;
+    /// <summary>With psychographic targeting: the share of voters whose inferred dominant trait is their true one (NaN when not used).</summary>
+    public double PersonalityMatch { get; init; } = double.NaN;
     /// <summary>Contacts made with voters who do not identify with the sponsor (outside its bubble).</summary>
     public long ContactsOutsideBubble { get; init; }
     /// <summary>With a message choice: the chosen variant's true mean persuasion relative to the average variant (it scaled the campaign's persuasion effects); NaN without one.</summary>

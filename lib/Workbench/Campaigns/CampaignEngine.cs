@@ -38,6 +38,8 @@ public static class CampaignEngine
         public bool RecordDeliveries { get; init; }
         /// <summary>Weeks of the campaign calendar (contacts are made in weeks 1..Weeks; election day follows week Weeks).</summary>
         public int Weeks { get; init; } = Persistence.DefaultWeeks;
+        /// <summary>Psychographic targeting: per-voter factors (mean 1) on the persuasion of paid-social contacts; null when not used.</summary>
+        public float[]? PaidPersuasionFactor { get; init; }
         /// <summary>Half-life of persuasion between contact and election day, in days.</summary>
         public double HalfLifeDays { get; init; } = EvidenceSet.Central.PersuasionHalfLifeDays;
     }
@@ -780,7 +782,8 @@ public static class CampaignEngine
                     int contacts = 0;
                     double logit = 0, util = 0;
                     double dLogit = model.Lean[i] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
-                    double dUtil = resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability;
+                    double dUtil = resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability
+                                   * (ch.Kind == ChannelKind.PaidSocial && ctx.PaidPersuasionFactor is { } pf ? pf[i] : 1.0);
                     var weeks = singleWeek[c] < 0 && dUtil != 0 ? new RandomStream(ctx.Seed, StreamIds.CampaignWeek, ((ulong)c << 32) | (uint)i) : default;
                     for (int t = 0; t < a; t++)
                     {

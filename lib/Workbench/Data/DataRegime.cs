@@ -39,9 +39,15 @@ public sealed record DataRegime
     [Param("Mean share of an uploaded voter list the platform matches to its users, for custom audiences; a voter's chance rises with the digital footprint and falls with age (1 = every voter matched).",
         Min = 0, Max = 1, Unit = "share", Citation = "assumption (MODEL.md §3: match rate rising with digital footprint, falling with age); no published rate is calibrated here")]
     public double CustomAudienceMatchRate { get; init; } = 0.6;
-    /// <summary>Smallest audience an ad may target.</summary>
-    [Param("Minimum audience of a targeted ad.", Min = 1, Max = 10_000_000, Unit = "voters")]
+    /// <summary>Smallest audience an ad may target, in people on the platform (not scaled with the electorate; docs/regulation.md).</summary>
+    [Param("Minimum audience of a targeted ad, in people on the platform.", Min = 1, Max = 10_000_000, Unit = "people")]
     public int MinimumAudience { get; init; } = 1;
+    /// <summary>
+    /// Whether campaigns may infer voters' personality from their digital footprint and target messages on it (psychographic
+    /// profiling). The strict GDPR reading forbids it: inferred political and psychological profiles are special-category data
+    /// (Art. 9) and targeting on them is automated profiling (Art. 22).
+    /// </summary>
+    public bool Profiling { get; init; } = true;
 
     /// <summary>True when data may only be seen in cells of several households.</summary>
     [JsonIgnore] public bool Aggregated => MinimumUnitHouseholds > 1 || !IndividualModelling;

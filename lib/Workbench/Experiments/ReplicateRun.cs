@@ -58,7 +58,12 @@ public sealed class ReplicateRun
     /// <summary>The scenario.</summary>
     public Scenario Scenario => _sc;
 
-    /// <summary>Runs arm <paramref name="a"/>'s campaigns (in order), returning their combined shifts; with <paramref name="recordDeliveries"/>, outcomes keep per-voter deliveries (for the ad archive).</summary>
+    /// <summary>
+    /// Runs arm <paramref name="a"/>'s campaigns (in order), returning their combined shifts; with <paramref name="recordDeliveries"/>,
+    /// outcomes keep per-voter deliveries (for the ad archive). A party's campaign draws the same random numbers in every arm
+    /// — its poll, its knowledge, its contact draws, oversight's detections (seeds keyed by replicate and party, not by arm) —
+    /// so two arms differ only by what their specs change (common random numbers across arms as well as across systems).
+    /// </summary>
     public ArmRun Arm(int a, bool recordDeliveries = false)
     {
         var arm = _sc.Arms[a];
@@ -74,16 +79,24 @@ public sealed class ReplicateRun
             var campaignViolations = new List<Workbench.Regulation.Violation>();
             var (spec, regulated) = Regulated(spec0, a, party, campaignViolations);
             double messageFactor = MessageFactor(spec, party);
-            Func<string, ChannelSpec> channelOf = double.IsNaN(messageFactor) ? regulated
+            Func<string, ChannelSpec> messaged = double.IsNaN(messageFactor) ? regulated
                 : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
+            // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
+            // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
+            var psycho = spec.Psychographic && _sc.EffectiveRegime.Profiling
+                ? Psychographics.Factors(e, _sc.Evidence.PersonalityAccuracy, _sc.Evidence.PsychographicGain, Seeds.Derive(_rs, 11, (ulong)party)) : default;
+            Func<string, ChannelSpec> channelOf = psycho.Factors is null ? messaged
+                : name => messaged(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : messaged(name);
             var knowledge = Knowledge(spec, a, party);
             var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
-            var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)a, (ulong)party), _threads)
+            var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, 0, (ulong)party), _threads)
             {
                 Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
+                PaidPersuasionFactor = psycho.Factors,
             };
             var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(channelOf).ToArray(), party, turnoutShift, utilityShift);
-            outcomes[spec.Party] = outcome with { SupportAuc = SupportAuc(knowledge, party), TurnoutCorrelation = TurnoutCorrelation(knowledge), MessageFactor = messageFactor };
+            outcomes[spec.Party] = outcome with { SupportAuc = SupportAuc(knowledge, party), TurnoutCorrelation = TurnoutCorrelation(knowledge), MessageFactor = messageFactor,
+                PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare };
             violations.AddRange(Violations(arm.Name, spec, outcome, campaignViolations));
         }
         return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations);
@@ -97,7 +110,7 @@ public sealed class ReplicateRun
     /// </summary>
     private CampaignKnowledge Knowledge(CampaignSpec spec, int a, int party)
     {
-        ulong seed = Seeds.Derive(_rs, 3, (ulong)a, (ulong)party);
+        ulong seed = Seeds.Derive(_rs, 3, 0, (ulong)party);
         var regime = _sc.EffectiveRegime;
         var knowledge = CampaignKnowledge.Build(Electorate, regime, seed);
         if (spec.Knowledge != KnowledgeModel.Scored) return knowledge;
@@ -156,7 +169,7 @@ public sealed class ReplicateRun
     {
         var reg = _sc.Regulation;
         if (reg is null) return (spec, _sc.EffectiveChannel);
-        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, (ulong)a, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
+        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, 0, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
         string armName = _sc.Arms[a].Name;
         double budget = reg.Budget(spec.Budget);
         if (reg.SpendingCap is double cap && budget > cap + 1e-6)

@@ -27,9 +27,10 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
 /// <param name="TurnoutCorrelation">Correlation of its estimated turnout with the true turnout propensity.</param>
 /// <param name="MessageFactor">With a message choice, the chosen message's true persuasion relative to the average variant (<see cref="CampaignOutcome.MessageFactor"/>).</param>
 /// <param name="Contacts">Contacts made.</param><param name="ContactsOutsideBubble">Contacts with voters who do not identify with the sponsor.</param>
+/// <param name="PersonalityMatch">With psychographic targeting, the share of voters whose dominant trait was inferred right (NaN when not used).</param>
 public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
     double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN,
-    long Contacts = 0, long ContactsOutsideBubble = 0);
+    long Contacts = 0, long ContactsOutsideBubble = 0, double PersonalityMatch = double.NaN);
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
 /// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="System">Electoral system.</param>
@@ -126,7 +127,7 @@ public static class Simulation
             {
                 double inClosest = run.ClosestQuarter.Sum(k => o.SpendByConstituency[k]);
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
-                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble));
+                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch));
             }
             violations.AddRange(arm.Violations);
             Count(sc.Arms[a].Name, run.Vote(arm), arm.Outcomes, Workbench.Networks.NetworkMetrics.Gini(arm.ContactsPerVoter.Select(c => (double)c).ToArray()));
@@ -243,6 +244,7 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             };
             // Only campaigns with a message choice have a message factor.
             if (g.All(s => double.IsFinite(s.MessageFactor))) entry["messagePersuasionFactor"] = Round(g.Average(s => s.MessageFactor));
+            if (g.All(s => double.IsFinite(s.PersonalityMatch))) entry["personalityMatch"] = Round(g.Average(s => s.PersonalityMatch));
             spend.Add(entry);
         }
         var baseline = new JsonArray();

@@ -50,6 +50,8 @@ public static class StreamIds
     public const uint MessageTest = 9301;
     /// <summary>A/B-test rounds (counter: the round).</summary>
     public const uint MessageTestRound = 9302;
+    /// <summary>Psychographic inference noise (counter: the voter).</summary>
+    public const uint Psychographics = 9303;
 
     // Scoring and data (seed: the scoring run's or the data view's).
     /// <summary>Poll respondents.</summary>

@@ -86,6 +86,8 @@ public sealed record RegulationSpec
             MinimumAudience = Math.Max(regime.MinimumAudience, MinimumAudience ?? 1),
             // The human scale: no uploaded voter lists either, only the platform's location and allowed attributes.
             CustomAudiences = regime.CustomAudiences && AllowedTargeting is null,
+            // Nor personality profiles inferred from digital footprints: they are not among the allowed attributes.
+            Profiling = regime.Profiling && AllowedTargeting is null,
         };
     }
 
