@@ -91,3 +91,17 @@ let png =
                 Expect.isGreaterThan bytes.Length 4000 "a drawn chart, not a blank page (a blank 1000×560 screenshot is about 2.9 kB)"
         finally Directory.Delete(dir, true)
     }
+
+[<Tests>]
+let invalidNotebook =
+    test "Cli.export.a file that is not an nbformat 4 notebook is invalid input: exit 2 with the JSON path, nothing written" {
+        Cli.withDir (fun dir ->
+            let bad = Path.Combine(dir, "bad.ipynb")
+            File.WriteAllText(bad, """{ "nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [ { "cell_type": "code", "id": "a", "metadata": {}, "source": [], "execution_count": null, "outputs": [ { "text": "x" } ] } ] }""")
+            let out = Path.Combine(dir, "x.html")
+            let code, _, err = Cli.run [ "export"; bad; "--to"; "html"; "--out"; out ]
+            Expect.equal code 2 err
+            Expect.stringContains err "$.cells[0].outputs[0].output_type" "names the JSON path"
+            Cli.noTrace err "export of a malformed notebook"
+            Expect.isFalse (File.Exists out) "nothing written")
+    }

@@ -20,7 +20,10 @@ internal sealed class ExportCommand : CliCommand
             string format = parse.GetValue(to)!;
             string ext = format switch { "cs" => ".cs", "html" => ".html", "md" => ".md", _ => throw new UsageException($"--to must be cs, html or md; got '{format}'.") };
             string outPath = Path.GetFullPath(parse.GetValue(output) ?? Path.ChangeExtension(path, ext));
-            var nb = Notebook.Load(Inputs.File(path, "NOTEBOOK"));
+            Notebook nb;
+            // A file that is not a valid nbformat 4 notebook is invalid input (exit 2), named with its JSON path.
+            try { nb = Notebook.Load(Inputs.File(path, "NOTEBOOK")); }
+            catch (FormatException ex) { throw new UsageException($"{path}: {ex.Message}"); }
             Outputs.File(outPath, "--out");
             string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
             string text = format switch

@@ -53,7 +53,10 @@ internal static class NotebookManifest
             if (e["library"]?.GetValue<string>() is string l && l != version) notes.Add($"{executed}: recorded with library {l}; rerun with {version}");
             var pars = e["parameters"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>());
             log?.Report($"rerunning {e["source"]}");
-            var run = Runner.RunAsync(Notebook.Load(source), Path.GetDirectoryName(source)!, new RunOptions { Parameters = pars, WorkerCommand = RunWorkerCommand.Command() }).GetAwaiter().GetResult();
+            Notebook sourceNotebook;
+            try { sourceNotebook = Notebook.Load(source); }
+            catch (FormatException ex) { throw new InvalidDataException($"{source}: the recorded notebook cannot be rerun: {ex.Message}", ex); }
+            var run = Runner.RunAsync(sourceNotebook, Path.GetDirectoryName(source)!, new RunOptions { Parameters = pars, WorkerCommand = RunWorkerCommand.Command() }).GetAwaiter().GetResult();
             var recorded = Outputs(Runner.MaskTimings(File.ReadAllText(Path.Combine(dir, executed))));
             var rerun = Outputs(Runner.MaskTimings(run.Executed.ToJson()));
             if (recorded.Count != rerun.Count) diffs.Add(new(executed, 0, "", "code cells", recorded.Count.ToString(), rerun.Count.ToString()));
