@@ -266,10 +266,19 @@ public sealed class AdArchive
     private static string Csv(string s) => Tables.CsvText.Escape(s);
 }
 
+/// <summary>An audit of marginal-seat spending from a published archive, against the truth (shares of all paid-social spend).</summary>
+/// <param name="TrueShare">Spend delivered to voters in marginal seats (the truth, dark posts included).</param>
+/// <param name="VisibleShare">Published spend declared for a marginal constituency (what the auditor can attribute).</param>
+/// <param name="UnplacedShare">Published spend declared only for a region or nationally: its seats cannot be told from the archive.</param>
+/// <param name="DarkShare">Spend on dark posts, absent from the archive.</param>
+/// <param name="MarginalSeatShare">The marginal seats' share of all seats (the share of spend an untargeted campaign would put there, roughly).</param>
+public sealed record MarginalSeatAudit(double TrueShare, double VisibleShare, double UnplacedShare, double DarkShare, double MarginalSeatShare);
+
 /// <summary>
 /// The audit helper: infer each published ad's targeted age bands from its demographic distribution (bands delivered
-/// at least <see cref="OverRepresentation"/> times their share of the electorate), and score the inference against the
-/// hidden truth (the bands the audience actually covered).
+/// at least <see cref="Audit.OverRepresentation"/> times their share of the electorate), and score the inference against the
+/// hidden truth (the bands the audience actually covered); and measure what the archive shows of spending in marginal seats
+/// (<see cref="Audit.MarginalSeats"/>).
 /// </summary>
 public static class Audit
 {
@@ -291,6 +300,33 @@ public static class Audit
             var inferred = byBand.Where(kv => kv.Value >= OverRepresentation * population.GetValueOrDefault(kv.Key, 100)).Select(kv => kv.Key).Order().ToArray();
             return (IReadOnlyList<string>)(inferred.Length == 0 ? byBand.Keys.Order().ToArray() : inferred);
         });
+    }
+
+    /// <summary>
+    /// What an auditor can tell from the published archive about spending in the marginal seats
+    /// (<paramref name="marginal"/>: the constituencies the auditor counts as marginal, e.g. the closest quarter by published past
+    /// results), against the truth: the true share of paid-social spend delivered to voters in marginal seats (every ad, dark
+    /// posts included, apportioned by its recipients), the share the archive shows as declared for marginal constituencies,
+    /// and the shares it cannot place — ads declared only for a region or nationally (custom audiences, widened audiences) and
+    /// dark posts (never published). Visible ≤ true + hidden: the archive bounds the truth only as far as it is complete and
+    /// as fine as its declared locations.
+    /// </summary>
+    public static MarginalSeatAudit MarginalSeats(AdArchive archive, Electorate.Electorate e, IReadOnlySet<int> marginal)
+    {
+        ArgumentNullException.ThrowIfNull(archive); ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(marginal);
+        double total = archive.All.Sum(a => a.Spend);
+        if (total <= 0) return new MarginalSeatAudit(0, 0, 0, 0, 0);
+        double truth = 0, visible = 0, unplaced = 0, dark = 0;
+        foreach (var a in archive.All)
+        {
+            if (a.Recipients.Count > 0) truth += a.Spend * a.Recipients.Count(i => marginal.Contains(e.Constituency[i])) / a.Recipients.Count;
+            if (a.Dark) { dark += a.Spend; continue; }
+            if (a.TargetLocations.StartsWith("constituency ", StringComparison.Ordinal)
+                && int.TryParse(a.TargetLocations.AsSpan("constituency ".Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int k))
+            { if (marginal.Contains(k - 1)) visible += a.Spend; }
+            else unplaced += a.Spend;
+        }
+        return new MarginalSeatAudit(truth / total, visible / total, unplaced / total, dark / total, (double)marginal.Count / e.ConstituencyCount);
     }
 
     /// <summary>Mean Jaccard similarity between inferred and true age bands over published ads (1: perfect inference).</summary>

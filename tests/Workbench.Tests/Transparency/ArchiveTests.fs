@@ -75,3 +75,26 @@ let tests =
             Expect.isTrue (score >= 0.0 && score <= 1.0) (sprintf "score %.3f" score)
         }
     ]
+
+[<Tests>]
+let marginalSeatAudit =
+    test "Transparency.Audit.the archive bounds marginal-seat spending: visible ≤ true ≤ visible + unplaced + dark; custom audiences place nothing" {
+        for name in [ "regulation-none"; "regulation-transparency"; "platform-targeting-limits" ] do
+            let run, archive = archiveOf name
+            let a = Audit.MarginalSeats(archive, run.Electorate, run.ClosestQuarter)
+            printfn "%s: true %.3f, visible %.3f, unplaced %.3f, dark %.3f" name a.TrueShare a.VisibleShare a.UnplacedShare a.DarkShare
+            Expect.isLessThanOrEqual a.VisibleShare (a.TrueShare + 1e-9) (name + ": what is visible is true")
+            Expect.isLessThanOrEqual a.TrueShare (a.VisibleShare + a.UnplacedShare + a.DarkShare + 1e-9) (name + ": the truth is within the bounds")
+            Expect.isTrue (a.TrueShare > 0.0 && a.TrueShare < 1.0) (name + ": some but not all spend in marginal seats")
+            if name = "regulation-transparency" then Expect.isGreaterThan a.DarkShare 0.0 "dark posts hide spend"
+            else Expect.equal a.DarkShare 0.0 "no dark posts"
+        let _, none = archiveOf "regulation-none"
+        let run, _ = archiveOf "regulation-none"
+        Expect.equal (Audit.MarginalSeats(none, run.Electorate, run.ClosestQuarter).VisibleShare) 0.0 "custom audiences declare no constituency: nothing can be attributed"
+        // At 20,000 voters uk-like's minimum of 100 people widens platform audiences to regions; under us-like (no minimum)
+        // they declare their constituency, and the auditor can attribute them.
+        let run2 = Simulation.Detail(Scenario.Builtin("platform-targeting-limits").WithRegime("us-like").With(replicates = Nullable 1, voters = Nullable 20000), 0, Nullable 2)
+        let limits = Audit.MarginalSeats(run2.Archive("campaign"), run2.Electorate, run2.ClosestQuarter)
+        Expect.isGreaterThan limits.VisibleShare 0.0 "declared constituencies can be attributed"
+        Expect.isLessThanOrEqual limits.VisibleShare (limits.TrueShare + 1e-9) "and what is visible is true"
+    }
