@@ -424,3 +424,13 @@ let fuzzTests =
             finally Directory.Delete(dir, true)
         }
     ]
+
+[<Tests>]
+let citationVersion =
+    test "Json.Citation.CITATION.cff and CHANGELOG.md name the library's version" {
+        let version = typeof<Workbench.Experiments.Scenario>.Assembly.GetName().Version
+        let v = sprintf "%d.%d.%d" version.Major version.Minor version.Build
+        let cff = File.ReadAllLines(repo "CITATION.cff")
+        Expect.contains cff ("version: " + v) (sprintf "CITATION.cff says version %s" v)
+        Expect.stringContains (File.ReadAllText(repo "CHANGELOG.md")) ("## " + v + " ") "the changelog has an entry for it"
+    }
