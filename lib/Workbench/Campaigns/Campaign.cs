@@ -63,6 +63,65 @@ public sealed record MessageChoice
     public MessagePick PickBy { get; init; } = MessagePick.Engagement;
 }
 
+/// <summary>Where a campaign's volunteers canvass (MODEL.md §6).</summary>
+public enum Routing
+{
+    /// <summary>Each volunteer canvasses only the constituency they live in.</summary>
+    Home,
+    /// <summary>
+    /// Each volunteer travels to the seat where their door attempts, net of the time the journey takes, add most to the
+    /// campaign's objective — Momentum's "My Nearest Marginal", which sent Labour canvassers to the nearest constituency
+    /// Labour could win (International IDEA, <i>Digital Microtargeting</i>, 2018, "Canvassing and mobilization").
+    /// </summary>
+    NearestMarginal,
+}
+
+/// <summary>
+/// A campaign's canvassing volunteers (MODEL.md §6; docs/campaigns.md, "Volunteers where they live"). Volunteers live where
+/// the party's identifiers live: <see cref="Count"/> is apportioned to constituencies in proportion to the sponsor's
+/// identifiers (largest remainders, ties broken by a seeded draw). Each gives <see cref="HoursPerVolunteer"/> hours in
+/// sessions of <see cref="SessionHours"/>; a door attempt takes <see cref="MinutesPerDoor"/> minutes; canvassing away from
+/// home costs, in every session, a journey there and back of <see cref="TravelMinutesPerMapUnit"/> minutes per map unit of
+/// distance between the two constituencies' centroids. The campaign's canvass channel then has a capacity per constituency
+/// (the attempts its volunteers there can make), replacing the channel's national <see cref="ChannelSpec.Capacity"/>; the
+/// budget still pays the channel's cost per attempt.
+/// </summary>
+public sealed record VolunteerSpec
+{
+    /// <summary>Number of volunteers (scaled with the electorate by <c>Scenario.With</c>, like budgets).</summary>
+    [Param("Volunteers who canvass for the campaign", Min = 0, Max = 10_000_000)]
+    public int Count { get; init; }
+    /// <summary>Hours each volunteer gives over the campaign, travel included.</summary>
+    [Param("Hours each volunteer gives over the campaign (travel included)", Min = 0.5, Max = 2000, Unit = "hours")]
+    public double HoursPerVolunteer { get; init; } = 12;
+    /// <summary>Where the volunteers canvass.</summary>
+    public Routing Routing { get; init; } = Routing.Home;
+    /// <summary>
+    /// Minutes per door attempt, walking between doors included. Default 4 (15 doors an hour): the budgeting figure of
+    /// volunteer voter-contact formulas for a targeted walk list (Wellstone Action: 15 doors and about 4 contacts an hour on a
+    /// suburban walk list, 25 doors on a dense one) — an assumption, not a measured rate of this electorate.
+    /// </summary>
+    [Param("Minutes per door attempt, walking between doors included (assumption: 15 doors an hour on a targeted walk list)", Min = 0.5, Max = 60, Unit = "minutes",
+        Citation = "Wellstone Action voter-contact formulas: 15 doors (about 4 contacts) an hour on a suburban walk list, 25 on a dense one")]
+    public double MinutesPerDoor { get; init; } = 4;
+    /// <summary>Hours of one canvassing session (one journey there and back). Default 3, an assumption (a weekend afternoon).</summary>
+    [Param("Hours of one canvassing session, including its journey (assumption)", Min = 0.5, Max = 16, Unit = "hours")]
+    public double SessionHours { get; init; } = 3;
+    /// <summary>
+    /// Minutes of a journey there and back per map unit of distance between constituency centroids (the synthetic map is the
+    /// unit square). Default 1,200: a country about 500 km across travelled at about 50 km/h — an assumption.
+    /// </summary>
+    [Param("Minutes of a journey there and back per map unit between constituency centroids (assumption: a 500 km country at 50 km/h)", Min = 0, Max = 100_000, Unit = "minutes")]
+    public double TravelMinutesPerMapUnit { get; init; } = 1200;
+
+    /// <summary>Door attempts one volunteer makes in a constituency whose centroid is <paramref name="distance"/> map units from home.</summary>
+    public double Attempts(double distance)
+    {
+        double perSession = Math.Max(0, SessionHours * 60 - distance * TravelMinutesPerMapUnit) / MinutesPerDoor;
+        return HoursPerVolunteer / SessionHours * perSession;
+    }
+}
+
 /// <summary>One party's campaign: budget, strategy, objective and channels.</summary>
 public sealed record CampaignSpec
 {
@@ -98,6 +157,12 @@ public sealed record CampaignSpec
     /// in the last week (persuasion decays; turnout effects do not). Null: every channel timed by the allocator.
     /// </summary>
     public IReadOnlyDictionary<string, double[]>? Schedule { get; init; }
+    /// <summary>
+    /// The campaign's canvassing volunteers (null: none; canvassing is then limited only by the budget and the channel's
+    /// national capacity). With volunteers, the campaign's canvass channel can make in each constituency only the attempts its
+    /// volunteers there can make (<see cref="VolunteerSpec"/>). Needs a canvass channel and a microtarget or geographic strategy.
+    /// </summary>
+    public VolunteerSpec? Volunteers { get; init; }
 
     /// <summary>Validates the spec (party and channel names are checked by the scenario).</summary>
     public IReadOnlyList<ValidationError> Validate(string path)
@@ -119,6 +184,14 @@ public sealed record CampaignSpec
             }
         Parameters.CheckRanges(this, path, errors);
         if (Message is not null) Parameters.CheckRanges(Message, path + ".message", errors);
+        if (Volunteers is not null)
+        {
+            Parameters.CheckRanges(Volunteers, path + ".volunteers", errors);
+            if (Strategy is not (Strategy.Microtarget or Strategy.Geographic))
+                errors.Add(new(path + ".volunteers", $"volunteers are routed by the allocator's values: use the microtarget or geographic strategy, not {System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(Strategy.ToString())}."));
+            if (Volunteers.SessionHours > Volunteers.HoursPerVolunteer)
+                errors.Add(new(path + ".volunteers.sessionHours", $"a session ({Volunteers.SessionHours:G6} hours) cannot be longer than a volunteer's hours ({Volunteers.HoursPerVolunteer:G6})."));
+        }
         return errors;
     }
 }
@@ -162,6 +235,8 @@ public sealed record CampaignOutcome
     public long ContactsOutsideBubble { get; init; }
     /// <summary>With a message choice: the chosen variant's true mean persuasion relative to the average variant (it scaled the campaign's persuasion effects); NaN without one.</summary>
     public double MessageFactor { get; init; } = double.NaN;
+    /// <summary>With volunteers: where they live, where they canvassed and the attempts they made there; null without.</summary>
+    public VolunteerPlan? Volunteers { get; init; }
     /// <summary>Targeting precision: the share of contacted voters on target.</summary>
     public double Precision => VotersContacted > 0 ? (double)VotersOnTarget / VotersContacted : 0;
 }

@@ -486,6 +486,10 @@ public static class CampaignEngine
         public bool FellBackToBroadcast { get; init; }
         /// <summary>The campaign's expected objective with its best targeted plan, kept or not (NaN when not evaluated).</summary>
         public double TargetedExpected { get; init; } = double.NaN;
+        /// <summary>With volunteers: where they live and canvass, and the canvass channel's capacity per constituency.</summary>
+        public VolunteerPlan? Volunteers { get; init; }
+        /// <summary>The channel the volunteers staff (−1 without volunteers).</summary>
+        public int VolunteerChannel { get; init; } = -1;
     }
 
     /// <summary>
@@ -505,7 +509,18 @@ public static class CampaignEngine
         }
         var values = Values(ctx, spec, channels, sponsor, out var costs);
         if (spec.Strategy is Strategy.Broadcast or Strategy.Influencer) return PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs);
-        var targeted = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs);
+        // Volunteers: where they live and where they canvass fix the canvass channel's capacity in each constituency, routed
+        // once on the campaign's first values (its knowledge before the plan).
+        var capacityByConstituency = new double[CH][];
+        VolunteerPlan? volunteers = null; int volunteerChannel = -1;
+        if (spec.Volunteers is { } vs)
+        {
+            volunteerChannel = Enumerable.Range(0, CH).FirstOrDefault(c => channels[c].Kind == ChannelKind.Canvass, -1);
+            if (volunteerChannel < 0) throw new ArgumentException($"campaign of '{spec.Party}' has volunteers but no canvass channel.");
+            volunteers = RouteVolunteers(ctx, vs, channels[volunteerChannel], values[volunteerChannel], sponsor);
+            capacityByConstituency[volunteerChannel] = volunteers.Capacity;
+        }
+        var targeted = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs, capacityByConstituency);
         double vt = ExpectedObjective(ctx, spec, channels, sponsor, targeted);
         // The allocation maximises a linearisation at the campaign's current estimates, so with large effects it
         // over-concentrates (a marginal seat stops being marginal once the plan has moved it). Linearise again at the
@@ -514,21 +529,52 @@ public static class CampaignEngine
         for (int round = 0; round < Relinearisations; round++)
         {
             var (midTurnout, midSupport) = ExpectedEstimates(ctx, channels, spec, sponsor, last, 0.5);
-            last = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, Values(ctx, spec, channels, sponsor, out var costsAgain, midTurnout, midSupport), costsAgain);
+            last = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, Values(ctx, spec, channels, sponsor, out var costsAgain, midTurnout, midSupport), costsAgain, capacityByConstituency);
             double va = ExpectedObjective(ctx, spec, channels, sponsor, last);
             if (va > vt) { targeted = last; vt = va; }
         }
-        var broadcast = PlanFor(ctx, spec, channels, sponsor, campaignIndex, Strategy.Broadcast, values, costs);
+        var broadcast = PlanFor(ctx, spec, channels, sponsor, campaignIndex, Strategy.Broadcast, values, costs, capacityByConstituency);
         double vb = ExpectedObjective(ctx, spec, channels, sponsor, broadcast);
-        return vt >= vb ? targeted with { Expected = vt, BroadcastExpected = vb, TargetedExpected = vt }
-                        : broadcast with { Expected = vb, BroadcastExpected = vb, TargetedExpected = vt, FellBackToBroadcast = true };
+        var chosen = vt >= vb ? targeted with { Expected = vt, BroadcastExpected = vb, TargetedExpected = vt }
+                              : broadcast with { Expected = vb, BroadcastExpected = vb, TargetedExpected = vt, FellBackToBroadcast = true };
+        return volunteers is null ? chosen : chosen with { Volunteers = volunteers, VolunteerChannel = volunteerChannel };
+    }
+
+    /// <summary>
+    /// Places the campaign's volunteers where the sponsor's identifiers live and routes them (<see cref="Volunteers.Route"/>)
+    /// on the allocator's own values of a canvass attempt: per constituency, each voter's first attempt is worth its value
+    /// and each repeat q = 1 − cp + cp·decay times the previous (cp the estimated contact probability), up to the channel's
+    /// frequency cap, best first. Seeded per campaign.
+    /// </summary>
+    private static VolunteerPlan RouteVolunteers(Context ctx, VolunteerSpec vs, ChannelSpec ch, double[] value, int sponsor)
+    {
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount, C = e.ConstituencyCount;
+        var home = Volunteers.Place(e, sponsor, vs.Count, Seeds.Derive(ctx.Seed, 13));
+        if (vs.Routing == Routing.Home) return Volunteers.Route(e, vs, home, Enumerable.Repeat(Array.Empty<double>(), C).ToArray(), Seeds.Derive(ctx.Seed, 14));
+        var contact = EstimatedContact(ctx, ch, sponsor);
+        var lists = Enumerable.Range(0, C).Select(_ => new List<double>()).ToArray();
+        for (int i = 0; i < n; i++)
+        {
+            double v = value[i];
+            if (!(v > 0)) continue;
+            double q = 1 - contact[i] + contact[i] * ch.Decay;
+            var list = lists[e.Constituency[i]];
+            for (int r = 0; r < ch.MaxFrequency; r++, v *= q) list.Add(v);
+        }
+        var sorted = lists.Select(l => { var a = l.ToArray(); Array.Sort(a); Array.Reverse(a); return a; }).ToArray();
+        return Volunteers.Route(e, vs, home, sorted, Seeds.Derive(ctx.Seed, 14));
     }
 
     /// <summary>How many times the targeted allocation is repeated, each linearised at the midpoint of the previous plan's expected effect.</summary>
     internal const int Relinearisations = 1;
 
-    private static PlanResult PlanFor(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex, Strategy strategy, double[][] values, double[][] costs)
+    private static PlanResult PlanFor(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex, Strategy strategy, double[][] values, double[][] costs,
+        double[]?[]? capacityByConstituency = null)
     {
+        // A channel with a capacity per constituency (volunteers) has no national capacity.
+        double[]? PerSeat(int c) => capacityByConstituency?[c];
+        double? NationalCapacity(int c) => PerSeat(c) is null ? channels[c].Capacity : null;
         var e = ctx.Model.Electorate;
         int n = e.VoterCount, CH = channels.Count;
         var attempts = new byte[CH][];
@@ -541,7 +587,8 @@ public static class CampaignEngine
             {
                 totalCost[c] = costs[c].Sum();
                 limit[c] = channels[c].MaxFrequency;
-                if (channels[c].Capacity is double cap) limit[c] = Math.Min(limit[c], cap / n);
+                if (NationalCapacity(c) is double cap) limit[c] = Math.Min(limit[c], cap / n);
+                if (PerSeat(c) is { } seats) limit[c] = Math.Min(limit[c], seats.Sum() / n);
             }
             double remaining = spec.Budget;
             for (int pass = 0; pass < CH && remaining > 1e-9; pass++)
@@ -562,6 +609,24 @@ public static class CampaignEngine
                 int full = (int)Math.Floor(q); double frac = q - full;
                 var a = attempts[c] = new byte[n];
                 var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Broadcast, campaignIndex, c), 0);
+                if (PerSeat(c) is { } seatCap)
+                {
+                    // Within each constituency's capacity: the even rate where it fits, the capacity spread evenly where not,
+                    // never more attempts than the capacity.
+                    var voters = new int[seatCap.Length]; var made = new int[seatCap.Length];
+                    for (int i = 0; i < n; i++) voters[e.Constituency[i]]++;
+                    for (int i = 0; i < n; i++)
+                    {
+                        int k = e.Constituency[i];
+                        double rate = Math.Min(q, seatCap[k] / Math.Max(1, voters[k]));
+                        int whole = (int)Math.Floor(rate); double part = rate - whole;
+                        int want = whole + (part > 0 && rng.NextDouble() < part ? 1 : 0);
+                        int room = (int)Math.Floor(seatCap[k] + 1e-9) - made[k];
+                        a[i] = (byte)Math.Clamp(want, 0, Math.Max(0, room));
+                        made[k] += a[i];
+                    }
+                    continue;
+                }
                 for (int i = 0; i < n; i++) a[i] = (byte)(full + (frac > 0 && rng.NextDouble() < frac ? 1 : 0));
             }
             return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
@@ -602,8 +667,20 @@ public static class CampaignEngine
             }
         }
 
+        // Capacity per constituency: the constituency of each unit (units never straddle constituencies: voters, cells of a
+        // neighbourhood, constituencies), and a value-per-cost floor per unit that keeps the attempts in each constituency
+        // within its capacity.
+        var unitSeat = new int[CH][]; var floor = new double[CH][];
+        for (int c = 0; c < CH; c++)
+        {
+            if (PerSeat(c) is null) continue;
+            var us = unitSeat[c] = new int[ratio[c].Length];
+            Array.Fill(us, -1);
+            for (int i = 0; i < n; i++) { int u = units[c][i]; if (u >= 0 && us[u] < 0) us[u] = e.Constituency[i]; }
+        }
         int Selected(int c, int u, double lambda)
         {
+            if (floor[c] is { } fl && fl[u] > lambda) lambda = fl[u];
             double r = ratio[c][u], q = uRepeat[c][u];
             if (r <= 0 || r < lambda) return 0;
             var ch = channels[c];
@@ -629,7 +706,23 @@ public static class CampaignEngine
                 return Math.Exp(b);
             }
             var capLambda = new double[CH];
-            for (int c = 0; c < CH; c++) if (channels[c].Capacity is double cap) { int cc = c; capLambda[c] = Search(l => AttemptsOf(cc, l), cap); }
+            for (int c = 0; c < CH; c++) if (NationalCapacity(c) is double cap) { int cc = c; capLambda[c] = Search(l => AttemptsOf(cc, l), cap); }
+            for (int c = 0; c < CH; c++)
+            {
+                if (PerSeat(c) is not { } seatCap) continue;
+                var bySeat = Enumerable.Range(0, seatCap.Length).Select(_ => new List<int>()).ToArray();
+                for (int u = 0; u < ratio[c].Length; u++) if (unitSeat[c][u] >= 0) bySeat[unitSeat[c][u]].Add(u);
+                var seatLambda = new double[seatCap.Length];
+                int cc = c;
+                for (int k = 0; k < seatCap.Length; k++)
+                {
+                    var list = bySeat[k];
+                    seatLambda[k] = Search(l => { double s = 0; foreach (int u in list) { int m = Selected(cc, u, l); if (m > 0) s += m * uSize[cc][u]; } return s; }, seatCap[k]);
+                }
+                var fl = new double[ratio[c].Length];
+                for (int u = 0; u < fl.Length; u++) fl[u] = unitSeat[c][u] >= 0 ? seatLambda[unitSeat[c][u]] : 0;
+                floor[c] = fl;
+            }
             double global = Search(l => { double s = 0; for (int c = 0; c < CH; c++) s += Spend(c, Math.Max(l, capLambda[c])); return s; }, spec.Budget);
             for (int c = 0; c < CH; c++) lambdas[c] = Math.Max(global, capLambda[c]);
         }
@@ -650,11 +743,18 @@ public static class CampaignEngine
         {
             var ch = channels[c];
             double used = AttemptsOf(c, lambdas[c]);
+            double[]? usedBySeat = null;
+            if (PerSeat(c) is { } seats)
+            {
+                usedBySeat = new double[seats.Length];
+                for (int u = 0; u < ratio[c].Length; u++) if (unitSeat[c][u] >= 0) usedBySeat[unitSeat[c][u]] += unitAttempts[c][u] * uSize[c][u];
+            }
             for (int u = 0; u < ratio[c].Length; u++)
             {
                 int k = unitAttempts[c][u];
                 if (ratio[c][u] <= 0 || k >= ch.MaxFrequency) continue;
-                if (ch.Capacity is double cap && used + uSize[c][u] > cap) continue;
+                if (NationalCapacity(c) is double cap && used + uSize[c][u] > cap) continue;
+                if (usedBySeat is not null && (unitSeat[c][u] < 0 || usedBySeat[unitSeat[c][u]] + uSize[c][u] > PerSeat(c)![unitSeat[c][u]])) continue;
                 double next = ratio[c][u] * Math.Pow(uRepeat[c][u], k);
                 if (next > bestNext) { bestNext = next; mc = c; mu = u; }
             }
@@ -756,9 +856,11 @@ public static class CampaignEngine
         var cascade = channels.Select(ch => ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade ? CascadeReach(ctx, sponsor) : null).ToArray();
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency, on target, contacts outside the bubble.
         int outside = 3 * CH + 2 + C;
+        // With volunteers: the canvass channel's attempts per constituency, after the other totals.
+        int vc = plan.VolunteerChannel, seatAttempts = 3 * CH + 3 + C, size = seatAttempts + (vc >= 0 ? C : 0);
         var totals = DeterministicParallel.MapReduce(n, ctx.Threads, (s, end) =>
         {
-            var acc = new double[3 * CH + 3 + C];
+            var acc = new double[size];
             Span<double> prob = stackalloc double[P];
             for (int i = (int)s; i < end; i++)
             {
@@ -791,6 +893,7 @@ public static class CampaignEngine
                         double cost = ch.ChargeOnContact ? (contact ? ch.Cost : 0) : ch.Cost;
                         acc[c] += cost; acc[3 * CH + 1 + k] += cost;
                         acc[CH + c]++;
+                        if (c == vc) acc[seatAttempts + k]++;
                         if (!contact) continue;
                         double f = Math.Pow(ch.Decay, contacts);
                         // The contact's week: persuasion decays from then to election day; turnout effects apply as measured.
@@ -824,7 +927,7 @@ public static class CampaignEngine
                 }
             }
             return acc;
-        }, new double[3 * CH + 3 + C], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
+        }, new double[size], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
 
         if (anySpill)
         {
@@ -852,6 +955,7 @@ public static class CampaignEngine
             Deliveries = delivered is null ? null : new Deliveries(channels.ToArray(), plan.Unit, plan.UnitKinds, delivered),
             SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
             ExpectedObjective = plan.Expected, BroadcastExpectedObjective = plan.BroadcastExpected, FellBackToBroadcast = plan.FellBackToBroadcast,
+            Volunteers = plan.Volunteers is null ? null : plan.Volunteers with { Attempts = totals.AsSpan(seatAttempts, C).ToArray() },
         };
     }
 }

@@ -106,6 +106,29 @@ public static class Charts
     }
 
     /// <summary>
+    /// Paired seat contrasts (<see cref="SimulationResult.Contrasts"/>: one arm minus another, by replicate), one column per
+    /// labelled comparison and system, with the 95% interval as an error bar.
+    /// </summary>
+    public static GenericChart SeatContrasts(IReadOnlyList<(string Label, Contrast Contrast)> contrasts)
+    {
+        ArgumentNullException.ThrowIfNull(contrasts);
+        if (contrasts.Count == 0) throw new ArgumentException("No contrasts to draw.", nameof(contrasts));
+        var labels = contrasts.Select(c => c.Label).Distinct().ToArray();
+        GenericChart Bars(IGrouping<string, (string Label, Contrast Contrast)> g)
+        {
+            var v = labels.Select(l => g.FirstOrDefault(c => c.Label == l).Contrast?.SeatDifference ?? new Estimate(0, 0, 0)).ToArray();
+            var bars = CChart.Column<double, string, string>(values: v.Select(x => x.Mean).ToArray(), Keys: labels, Name: g.Key);
+            return FChart.withYErrorStyle<double, double>(new FSharpOption<bool>(true), new FSharpOption<StyleParam.ErrorType>(StyleParam.ErrorType.Data), new FSharpOption<bool>(false),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.High - x.Mean)).ToArray()),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.Mean - x.Low)).ToArray()),
+                null, null, null, null, null, null, null, null).Invoke(bars);
+        }
+        return CChart.Combine(contrasts.GroupBy(c => c.Contrast.System).Select(Bars))
+            .WithXAxisStyle<double, double, string>(TitleText: "comparison")
+            .WithYAxisStyle<double, double, string>(TitleText: "seats, difference (95% interval over replicates)");
+    }
+
+    /// <summary>
     /// Morris screening of one metric as a tornado: one horizontal bar of μ* per parameter, the most influential on top,
     /// beside a bar of σ (non-linearity and interactions).
     /// </summary>

@@ -253,6 +253,8 @@ public sealed record Scenario
                 if (spec is not null && cs.Party != "" && !partyNames.Contains(cs.Party)) errors.Add(new(cp + ".party", $"'{cs.Party}' is not a party of the electorate ({string.Join(", ", partyNames)})."));
                 for (int q = 0; q < cs.Channels.Count; q++)
                     if (!channels.Any(x => x.Name == cs.Channels[q])) errors.Add(new($"{cp}.channels[{q}]", $"unknown channel '{cs.Channels[q]}'; known: {string.Join(", ", channels.Select(x => x.Name))}."));
+                if (cs.Volunteers is not null && !cs.Channels.Any(name => channels.Any(x => x.Name == name && x.Kind == ChannelKind.Canvass)))
+                    errors.Add(new(cp + ".volunteers", $"volunteers canvass: the campaign needs a canvass channel (e.g. \"canvass\"); its channels are {string.Join(", ", cs.Channels)}."));
                 if (cs.OptimiseFor is string of && !systems.Any(s => s.Name == of)) errors.Add(new(cp + ".optimiseFor", $"'{of}' is not a system of this scenario."));
                 foreach (var (sch, shares) in cs.Schedule ?? new Dictionary<string, double[]>()) if (shares is { Length: > 0 } && shares.Length != weeks) errors.Add(new($"{cp}.schedule.{sch}", $"needs one share per week: {weeks} (the scenario's weeks); got {shares.Length}."));
             }
@@ -347,7 +349,7 @@ public sealed record Scenario
 
     /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
-    /// number of voters scales every campaign budget, channel capacity and spending cap in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
+    /// number of voters scales every campaign budget, volunteer count, channel capacity and spending cap in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.
     /// </summary>
     public Scenario With(int? replicates = null, int? seed = null, int? voters = null)
@@ -361,7 +363,12 @@ public sealed record Scenario
         return scaled with
         {
             Voters = v,
-            Arms = Arms.Select(a => a with { Campaigns = a.Campaigns.Select(c => c with { Budget = c.Budget * f }).ToArray() }).ToArray(),
+            // Volunteers too (rounded to whole volunteers), so door attempts per voter are unchanged.
+            Arms = Arms.Select(a => a with { Campaigns = a.Campaigns.Select(c => c with
+            {
+                Budget = c.Budget * f,
+                Volunteers = c.Volunteers is { } vs ? vs with { Count = (int)Math.Min(10_000_000, Math.Round(vs.Count * f)) } : null,
+            }).ToArray() }).ToArray(),
             Channels = Channels.Select(c => c.Capacity is double cap ? c with { Capacity = cap * f } : c).ToArray(),
             // A minimum audience is a number of people on the platform, like the regime's: neither is scaled.
             Regulation = Regulation is null ? null : Regulation with { SpendingCap = Regulation.SpendingCap * f },

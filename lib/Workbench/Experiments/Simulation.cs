@@ -28,9 +28,14 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
 /// <param name="MessageFactor">With a message choice, the chosen message's true persuasion relative to the average variant (<see cref="CampaignOutcome.MessageFactor"/>).</param>
 /// <param name="Contacts">Contacts made.</param><param name="ContactsOutsideBubble">Contacts with voters who do not identify with the sponsor.</param>
 /// <param name="PersonalityMatch">With psychographic targeting, the share of voters whose dominant trait was inferred right (NaN when not used).</param>
+/// <param name="Volunteers">With volunteers: where they lived and canvassed and the door attempts made in each constituency (<see cref="CampaignOutcome.Volunteers"/>); null without.</param>
 public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
     double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN,
-    long Contacts = 0, long ContactsOutsideBubble = 0, double PersonalityMatch = double.NaN);
+    long Contacts = 0, long ContactsOutsideBubble = 0, double PersonalityMatch = double.NaN, VolunteerPlan? Volunteers = null)
+{
+    /// <summary>With volunteers: the share of the canvass channel's door attempts made in the closest quarter of constituencies (by expected winning margin, as <see cref="MarginalQuarterShare"/>); NaN without volunteers or attempts.</summary>
+    public double CanvassQuarterShare { get; init; } = double.NaN;
+}
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
 /// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="System">Electoral system.</param>
@@ -126,8 +131,11 @@ public static class Simulation
             foreach (var o in arm.Outcomes.Values)
             {
                 double inClosest = run.ClosestQuarter.Sum(k => o.SpendByConstituency[k]);
+                double canvassQuarter = double.NaN;
+                if (o.Volunteers is { } vp && vp.Attempts.Sum() is var doors && doors > 0) canvassQuarter = run.ClosestQuarter.Sum(k => vp.Attempts[k]) / doors;
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
-                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch));
+                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch, o.Volunteers)
+                { CanvassQuarterShare = canvassQuarter });
             }
             violations.AddRange(arm.Violations);
             Count(sc.Arms[a].Name, run.Vote(arm), arm.Outcomes, Workbench.Networks.NetworkMetrics.Gini(arm.ContactsPerVoter.Select(c => (double)c).ToArray()));
@@ -245,6 +253,15 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             // Only campaigns with a message choice have a message factor.
             if (g.All(s => double.IsFinite(s.MessageFactor))) entry["messagePersuasionFactor"] = Round(g.Average(s => s.MessageFactor));
             if (g.All(s => double.IsFinite(s.PersonalityMatch))) entry["personalityMatch"] = Round(g.Average(s => s.PersonalityMatch));
+            // Only campaigns with volunteers report where they canvassed.
+            if (g.All(s => s.Volunteers is not null))
+            {
+                entry["shareOfCanvassAttemptsInClosestQuarterOfSeats"] = g.All(s => double.IsFinite(s.CanvassQuarterShare)) ? Round(g.Average(s => s.CanvassQuarterShare)) : null;
+                entry["volunteerDoorAttempts"] = Round(g.Average(s => s.Volunteers!.Attempts.Sum()));
+                entry["volunteerCapacity"] = Round(g.Average(s => s.Volunteers!.TotalCapacity));
+                entry["volunteersTravelling"] = Round(g.Average(s => (double)s.Volunteers!.Travelling));
+                entry["volunteerTravelHours"] = Round(g.Average(s => s.Volunteers!.TravelHours));
+            }
             spend.Add(entry);
         }
         var baseline = new JsonArray();

@@ -44,6 +44,10 @@ public static class StreamIds
     public const uint CampaignKnowledge = 9101;
     /// <summary>The week of each contact of a scheduled campaign channel (counter: channel × 2^32 + voter).</summary>
     public const uint CampaignWeek = 9102;
+    /// <summary>Where a campaign's volunteers live: the seeded tie-break of the largest-remainder placement (counter: the constituency).</summary>
+    public const uint VolunteerPlacement = 9103;
+    /// <summary>The order in which a campaign's volunteers are routed to seats (counter: the volunteer).</summary>
+    public const uint VolunteerOrder = 9104;
     /// <summary>The hidden true response of each message.</summary>
     public const uint MessageTruth = 9201;
     /// <summary>A/B-test impressions and outcomes.</summary>
