@@ -51,7 +51,7 @@ internal sealed record Rival(CampaignEngine.Context Context, CampaignSpec Spec, 
 /// round-1 plan against the same opponents. Rounds stop when plans converge or at R; only the final plans are delivered.
 /// Deterministic: no random draw is made in planning beyond the one-shot plan's own.
 /// </summary>
-internal static class BestResponse
+public static class BestResponse
 {
     /// <summary>Convergence on allocations: every campaign's total variation distance between consecutive rounds at most this.</summary>
     public const double AllocationTolerance = 0.01;
