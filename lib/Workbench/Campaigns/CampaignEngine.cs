@@ -497,7 +497,15 @@ public static class CampaignEngine
     /// the campaign's own model expects it to do at least as well as the broadcast plan for the same budget and channels
     /// (<see cref="ExpectedObjective"/>); otherwise the campaign broadcasts (<see cref="PlanResult.FellBackToBroadcast"/>).
     /// </summary>
-    internal static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex)
+    /// <remarks>
+    /// With <paramref name="incumbents"/> (best-response rounds: the campaign's earlier plans), each incumbent is a further
+    /// candidate, evaluated with the same <see cref="ExpectedObjective"/> under this context's knowledge: an incumbent targeted
+    /// plan competes with the new targeted plan, an incumbent that fell back to broadcast with the broadcast plan, and the
+    /// better of the two sides is kept as before. So the plan returned is never expected to do worse, under this knowledge,
+    /// than any incumbent. Without incumbents the plan is exactly the one-shot plan.
+    /// </remarks>
+    internal static PlanResult Plan(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
+        IReadOnlyList<PlanResult>? incumbents = null)
     {
         var e = ctx.Model.Electorate;
         int n = e.VoterCount, CH = channels.Count;
@@ -535,6 +543,13 @@ public static class CampaignEngine
         }
         var broadcast = PlanFor(ctx, spec, channels, sponsor, campaignIndex, Strategy.Broadcast, values, costs, capacityByConstituency);
         double vb = ExpectedObjective(ctx, spec, channels, sponsor, broadcast);
+        foreach (var old in incumbents ?? [])
+        {
+            // An earlier plan, judged under the present knowledge: it replaces the candidate of its own kind when strictly better.
+            double vo = ExpectedObjective(ctx, spec, channels, sponsor, old);
+            if (old.FellBackToBroadcast) { if (vo > vb) { broadcast = old; vb = vo; } }
+            else if (vo > vt) { targeted = old; vt = vo; }
+        }
         var chosen = vt >= vb ? targeted with { Expected = vt, BroadcastExpected = vb, TargetedExpected = vt }
                               : broadcast with { Expected = vb, BroadcastExpected = vb, TargetedExpected = vt, FellBackToBroadcast = true };
         return volunteers is null ? chosen : chosen with { Volunteers = volunteers, VolunteerChannel = volunteerChannel };
@@ -824,7 +839,8 @@ public static class CampaignEngine
         return reached;
     }
 
-    private static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
+    /// <summary>Delivers a plan made by <see cref="Plan"/> (truth: true contact probabilities and responses), adding its shifts to <paramref name="turnoutShift"/> and <paramref name="utilityShift"/>.</summary>
+    internal static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
         PlanResult plan, float[] turnoutShift, float[] utilityShift)
     {
         var model = ctx.Model; var e = model.Electorate;

@@ -108,6 +108,24 @@ public sealed class CampaignKnowledge
         return k;
     }
 
+    /// <summary>
+    /// The same knowledge with its estimated turnout and support replaced by <paramref name="turnout"/> and
+    /// <paramref name="support"/> (i·P + j) — the campaign's estimates after what it expects other campaigns' plans to do
+    /// (best-response rounds). Groups and contact-rate estimates are kept; the arrays are copied.
+    /// </summary>
+    internal CampaignKnowledge WithEstimates(float[] turnout, float[] support)
+    {
+        int n = Turnout.Length, P = Parties;
+        if (turnout.Length != n || support.LongLength != (long)n * P) throw new ArgumentException($"estimates must have one turnout per voter ({n}) and one support per voter and party ({(long)n * P}).");
+        var k = new CampaignKnowledge(n, P)
+        {
+            Regime = Regime, PollRespondents = PollRespondents, Features = Features, Groups = Groups, _group = _group, _contactRate = _contactRate,
+        };
+        Array.Copy(turnout, k.Turnout, n);
+        Array.Copy(support, k.Support, support.LongLength);
+        return k;
+    }
+
     /// <summary>Shrinkage strength: pseudo-respondents at the national mean added to each group.</summary>
     public const double Shrinkage = 20;
 

@@ -8,7 +8,11 @@ namespace Workbench.Experiments;
 
 /// <summary>The campaigns of one arm in one replicate: their shifts on every voter, outcomes, contacts and violations.</summary>
 public sealed record ArmRun(string Name, float[] TurnoutShift, float[] UtilityShift, IReadOnlyDictionary<string, CampaignOutcome> Outcomes,
-    int[] ContactsPerVoter, IReadOnlyList<Workbench.Regulation.Violation> Violations);
+    int[] ContactsPerVoter, IReadOnlyList<Workbench.Regulation.Violation> Violations)
+{
+    /// <summary>The best-response rounds the campaigns played (null when the arm's <see cref="Arm.Rounds"/> is 1).</summary>
+    public BestResponseReport? BestResponse { get; init; }
+}
 
 /// <summary>
 /// One replicate of a scenario: its electorate, election-day model and data view, able to run any arm and to
@@ -60,9 +64,11 @@ public sealed class ReplicateRun
 
     /// <summary>
     /// Runs arm <paramref name="a"/>'s campaigns (in order), returning their combined shifts; with <paramref name="recordDeliveries"/>,
-    /// outcomes keep per-voter deliveries (for the ad archive). A party's campaign draws the same random numbers in every arm
-    /// — its poll, its knowledge, its contact draws, oversight's detections (seeds keyed by replicate and party, not by arm) —
-    /// so two arms differ only by what their specs change (common random numbers across arms as well as across systems).
+    /// outcomes keep per-voter deliveries (for the ad archive). With <see cref="Arm.Rounds"/> above 1 the campaigns first play
+    /// best-response rounds (<see cref="Workbench.Campaigns.BestResponse"/>) and each then delivers its final plan once.
+    /// A party's campaign draws the same random numbers in every arm — its poll, its knowledge, its contact draws, oversight's
+    /// detections (seeds keyed by replicate and party, not by arm) — so two arms differ only by what their specs change
+    /// (common random numbers across arms as well as across systems).
     /// </summary>
     public ArmRun Arm(int a, bool recordDeliveries = false)
     {
@@ -73,33 +79,73 @@ public sealed class ReplicateRun
         var turnoutShift = new float[n]; var utilityShift = new float[(long)n * P]; var contacts = new int[n];
         var outcomes = new Dictionary<string, CampaignOutcome>();
         var violations = new List<Workbench.Regulation.Violation>();
+        if (arm.Rounds > 1) return Rivals(a, arm, recordDeliveries, turnoutShift, utilityShift, contacts);
         foreach (var spec0 in arm.Campaigns)
         {
-            int party = parties.IndexOf(spec0.Party);
-            var campaignViolations = new List<Workbench.Regulation.Violation>();
-            var (spec, regulated) = Regulated(spec0, a, party, campaignViolations);
-            double messageFactor = MessageFactor(spec, party);
-            Func<string, ChannelSpec> messaged = double.IsNaN(messageFactor) ? regulated
-                : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
-            // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
-            // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
-            var psycho = spec.Psychographic && _sc.EffectiveRegime.Profiling
-                ? Psychographics.Factors(e, _sc.Evidence.PersonalityAccuracy, _sc.Evidence.PsychographicGain, Seeds.Derive(_rs, 11, (ulong)party)) : default;
-            Func<string, ChannelSpec> channelOf = psycho.Factors is null ? messaged
-                : name => messaged(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : messaged(name);
-            var knowledge = Knowledge(spec, a, party);
-            var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
-            var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, 0, (ulong)party), _threads)
-            {
-                Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
-                PaidPersuasionFactor = psycho.Factors,
-            };
-            var outcome = CampaignEngine.Run(ctx, spec, spec.Channels.Select(channelOf).ToArray(), party, turnoutShift, utilityShift);
-            outcomes[spec.Party] = outcome with { SupportAuc = SupportAuc(knowledge, party), TurnoutCorrelation = TurnoutCorrelation(knowledge), MessageFactor = messageFactor,
-                PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare };
-            violations.AddRange(Violations(arm.Name, spec, outcome, campaignViolations));
+            var c = Prepare(a, spec0, contacts, recordDeliveries);
+            var outcome = CampaignEngine.Run(c.Context, c.Spec, c.Channels, c.Party, turnoutShift, utilityShift);
+            outcomes[c.Spec.Party] = outcome with { SupportAuc = SupportAuc(c.Context.Knowledge, c.Party), TurnoutCorrelation = TurnoutCorrelation(c.Context.Knowledge), MessageFactor = c.MessageFactor,
+                PersonalityMatch = c.PersonalityMatch };
+            violations.AddRange(Violations(arm.Name, c.Spec, outcome, c.Violations));
         }
         return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations);
+    }
+
+    /// <summary>A campaign of an arm ready to plan: its regulated spec, channels (with its message), the channels as others see them, knowledge and context.</summary>
+    private sealed record Prepared(CampaignSpec Spec, int Party, ChannelSpec[] Channels, ChannelSpec[] PublicChannels, double MessageFactor,
+        CampaignEngine.Context Context, List<Workbench.Regulation.Violation> Violations)
+    {
+        /// <summary>With psychographic targeting, the share of voters whose dominant trait was inferred right; NaN otherwise.</summary>
+        public double PersonalityMatch { get; init; } = double.NaN;
+    }
+
+    private Prepared Prepare(int a, CampaignSpec spec0, int[] contacts, bool recordDeliveries)
+    {
+        int party = Electorate.PartyNames.ToList().IndexOf(spec0.Party);
+        var campaignViolations = new List<Workbench.Regulation.Violation>();
+        var (spec, regulated) = Regulated(spec0, a, party, campaignViolations);
+        double messageFactor = MessageFactor(spec, party);
+        Func<string, ChannelSpec> messaged = double.IsNaN(messageFactor) ? regulated
+            : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
+        // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
+        // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
+        var psycho = spec.Psychographic && _sc.EffectiveRegime.Profiling
+            ? Psychographics.Factors(Electorate, _sc.Evidence.PersonalityAccuracy, _sc.Evidence.PsychographicGain, Seeds.Derive(_rs, 11, (ulong)party)) : default;
+        Func<string, ChannelSpec> channelOf = psycho.Factors is null ? messaged
+            : name => messaged(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : messaged(name);
+        var knowledge = Knowledge(spec, a, party);
+        var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
+        var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, 0, (ulong)party), _threads)
+        {
+            Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
+            PaidPersuasionFactor = psycho.Factors,
+        };
+        return new Prepared(spec, party, spec.Channels.Select(channelOf).ToArray(), spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
+        {
+            PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare,
+        };
+    }
+
+    /// <summary>
+    /// The arm's campaigns as rivals: best-response rounds on their own knowledge (<see cref="Workbench.Campaigns.BestResponse"/>),
+    /// then each campaign's final plan delivered once, in the arm's order.
+    /// </summary>
+    private ArmRun Rivals(int a, Arm arm, bool recordDeliveries, float[] turnoutShift, float[] utilityShift, int[] contacts)
+    {
+        var prepared = arm.Campaigns.Select(spec0 => Prepare(a, spec0, contacts, recordDeliveries)).ToArray();
+        var rivals = prepared.Select(c => new Rival(c.Context, c.Spec, c.Channels, c.PublicChannels, c.Party)).ToArray();
+        var (plans, report) = Workbench.Campaigns.BestResponse.Play(rivals, arm.Rounds, prepared.Select(c => c.Spec.Party).ToArray());
+        var outcomes = new Dictionary<string, CampaignOutcome>();
+        var violations = new List<Workbench.Regulation.Violation>();
+        for (int c = 0; c < prepared.Length; c++)
+        {
+            var p = prepared[c];
+            var outcome = CampaignEngine.Deliver(p.Context, p.Spec, p.Channels, p.Party, p.Party, plans[c], turnoutShift, utilityShift);
+            outcomes[p.Spec.Party] = outcome with { SupportAuc = SupportAuc(p.Context.Knowledge, p.Party), TurnoutCorrelation = TurnoutCorrelation(p.Context.Knowledge), MessageFactor = p.MessageFactor,
+                PersonalityMatch = p.PersonalityMatch };
+            violations.AddRange(Violations(arm.Name, p.Spec, outcome, p.Violations));
+        }
+        return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations) { BestResponse = report };
     }
 
     /// <summary>

@@ -13,7 +13,18 @@ using Workbench.Json;
 namespace Workbench.Experiments;
 
 /// <summary>A named set of campaigns run together against the same baseline.</summary>
-public sealed record Arm(string Name, IReadOnlyList<CampaignSpec> Campaigns);
+public sealed record Arm(string Name, IReadOnlyList<CampaignSpec> Campaigns)
+{
+    /// <summary>Most rounds a scenario may ask for.</summary>
+    public const int MaxRounds = 20;
+
+    /// <summary>
+    /// Best-response rounds (JSON <c>rounds</c>, 1–<see cref="MaxRounds"/>, default 1). 1: each campaign plans once, alone, in
+    /// order. R &gt; 1: in rounds 2..R each campaign re-plans against its estimate of the other campaigns' latest plans, until the
+    /// plans converge or R rounds are played; only the final plans are delivered (docs/campaigns.md, "Rivals").
+    /// </summary>
+    public int Rounds { get; init; } = 1;
+}
 
 /// <summary>
 /// An experiment scenario (MODEL.md §5–7; docs/campaigns.md): an electorate, the data regime
@@ -226,13 +237,15 @@ public sealed record Scenario
             {
                 string ap = $"$.arms[{a}]";
                 if (aa[a] is not JsonObject ao) { errors.Add(new(ap, $"expected an arm {{ name, campaigns }}, got {JsonInput.Kind(aa[a])}.")); continue; }
-                JsonInput.KnownFields(ao, ap, ["name", "campaigns"], errors);
+                JsonInput.KnownFields(ao, ap, ["name", "campaigns", "rounds"], errors);
+                int rounds = JsonInput.Int(ao, "rounds", ap, errors, 1, Arm.MaxRounds, message: $"must be a whole number of best-response rounds between 1 and {Arm.MaxRounds}; got {ao["rounds"]?.ToJsonString() ?? "null"}.") ?? 1;
                 var name = JsonInput.String(ao, "name", ap, errors) ?? "";
                 if (!ao.ContainsKey("name") || (ao["name"]?.GetValueKind() == JsonValueKind.String && name is "" or "baseline")) errors.Add(new(ap + ".name", "each arm needs a name other than 'baseline'."));
                 List<CampaignSpec> cs = [];
                 if (ao["campaigns"] is JsonArray) cs = JsonInput.Deserialize<List<CampaignSpec>>(ao["campaigns"], ap + ".campaigns", errors) ?? [];
                 else if (ao.ContainsKey("campaigns")) { errors.Add(new(ap + ".campaigns", $"expected an array of campaigns, got {JsonInput.Kind(ao["campaigns"])}.")); continue; }
-                arms.Add(new Arm(name, cs)); armPaths.Add(ap + ".campaigns");
+                if (rounds > 1 && cs.Count < 2) errors.Add(new(ap + ".rounds", $"best-response rounds need at least two campaigns to answer each other; this arm has {cs.Count}, so rounds must be 1; got {rounds}."));
+                arms.Add(new Arm(name, cs) { Rounds = rounds }); armPaths.Add(ap + ".campaigns");
             }
             if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", "give either arms or campaigns, not both."));
         }
@@ -297,6 +310,7 @@ public sealed record Scenario
         [
             ("name", new JsonObject { ["type"] = "string", ["not"] = JsonSchemas.Enum(["", "baseline"]) }),
             ("campaigns", campaigns.DeepClone()),
+            ("rounds", JsonSchemas.Integer(1, Arm.MaxRounds).Describe("Best-response rounds (default 1: each campaign plans once, alone). Above 1, each campaign re-plans against its estimate of the others' latest plans until the plans converge or the rounds run out; only the final plans are delivered. Needs two or more campaigns.")),
         ], "name", "campaigns");
         var schema = JsonSchemas.Object(
         [

@@ -43,6 +43,10 @@ public sealed record SpendRow(string Arm, int Replicate, string Party, double Sp
 /// <param name="InformationGini">Gini coefficient of campaign contacts per voter (0 for the baseline).</param>
 public sealed record SystemRow(string Arm, int Replicate, string System, double Gallagher, double EnpSeats, double InformationGini);
 
+/// <summary>The best-response rounds one arm's campaigns played in one replicate (arms with <see cref="Arm.Rounds"/> above 1).</summary>
+/// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Report">The rounds, the round they stopped at and whether they converged.</param>
+public sealed record BestResponseRun(string Arm, int Replicate, BestResponseReport Report);
+
 /// <summary>Progress of a simulation: replicates done out of the total.</summary>
 public readonly record struct SimulationProgress(int Done, int Total);
 
@@ -80,6 +84,7 @@ public static class Simulation
         int T = DeterministicParallel.ResolveThreads(threads);
         int R = scenario.Replicates;
         var rows = new List<ResultRow>[R]; var spend = new List<SpendRow>[R]; var systems = new List<SystemRow>[R]; var violations = new List<Workbench.Regulation.Violation>[R];
+        var bestResponse = new List<BestResponseRun>[R];
         var seeds = new long[R];
         Workbench.Electorate.Electorate? shared = null;
         if (!scenario.VaryElectorate) shared = Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, RunSeeds.SharedElectorate(scenario.Seed), T);
@@ -90,17 +95,19 @@ public static class Simulation
         {
             ulong rs = RunSeeds.Replicate(scenario.Seed, r);
             seeds[r] = RunSeeds.Column(rs);
-            (rows[r], spend[r], systems[r], violations[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken);
+            bestResponse[r] = [];
+            (rows[r], spend[r], systems[r], violations[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken, bestResponse[r]);
             progress?.Report(new SimulationProgress(Interlocked.Increment(ref done), R));
         });
         return new SimulationResult(scenario, rows.SelectMany(x => x).ToArray(), spend.SelectMany(x => x).ToArray(), seeds)
         {
             SystemRows = systems.SelectMany(x => x).ToArray(), Violations = violations.SelectMany(x => x).ToArray(),
+            BestResponse = bestResponse.SelectMany(x => x).ToArray(),
         };
     }
 
     internal static (List<ResultRow>, List<SpendRow>, List<SystemRow>, List<Workbench.Regulation.Violation>) Replicate(Scenario sc, int r, ulong rs,
-        Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct)
+        Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct, List<BestResponseRun>? bestResponse = null)
     {
         var run = new ReplicateRun(sc, r, rs, shared, threads, ct);
         var rows = new List<ResultRow>(); var spendRows = new List<SpendRow>(); var systemRows = new List<SystemRow>(); var violations = new List<Workbench.Regulation.Violation>();
@@ -138,6 +145,7 @@ public static class Simulation
                 { CanvassQuarterShare = canvassQuarter });
             }
             violations.AddRange(arm.Violations);
+            if (arm.BestResponse is { } report) bestResponse?.Add(new BestResponseRun(sc.Arms[a].Name, r, report));
             Count(sc.Arms[a].Name, run.Vote(arm), arm.Outcomes, Workbench.Networks.NetworkMetrics.Gini(arm.ContactsPerVoter.Select(c => (double)c).ToArray()));
         }
         return (rows, spendRows, systemRows, violations);
@@ -182,6 +190,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
     public IReadOnlyList<SystemRow> SystemRows { get; init; } = [];
     /// <summary>Violations of the scenario's regulation, and whether oversight detected them.</summary>
     public IReadOnlyList<Workbench.Regulation.Violation> Violations { get; init; } = [];
+    /// <summary>The best-response rounds of every arm with <see cref="Arm.Rounds"/> above 1, per replicate (empty when no arm has them).</summary>
+    public IReadOnlyList<BestResponseRun> BestResponse { get; init; } = [];
 
     private static readonly string[] Header = ["scenario", "arm", "replicate", "seed", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts"];
 
@@ -267,11 +277,48 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         var baseline = new JsonArray();
         foreach (var g in Rows.Where(x => x.Arm == "baseline").GroupBy(x => (x.System, x.Party)))
             baseline.Add(new JsonObject { ["system"] = g.Key.System, ["party"] = g.Key.Party, ["share"] = Round(g.Average(x => x.Share)), ["seats"] = Round(g.Average(x => (double)x.Seats)) });
-        return new JsonObject
+        var summary = new JsonObject
         {
             ["scenario"] = Scenario.Name, ["replicates"] = Scenario.Replicates, ["seed"] = Scenario.Seed, ["voters"] = Scenario.Voters,
             ["regime"] = Scenario.Regime.Name, ["baseline"] = baseline, ["effects"] = effects, ["spend"] = spend,
         };
+        // Only scenarios with best-response rounds have this section, so other summaries are unchanged.
+        if (BestResponse.Count > 0) summary["bestResponse"] = BestResponseSummary();
+        return summary;
+    }
+
+    /// <summary>
+    /// Per arm with best-response rounds: rounds allowed, the mean round they stopped at, the share of replicates that converged;
+    /// per round and party the mean expected objective, its round-1 plan's under the same knowledge and the mean allocation
+    /// change (over the replicates that played the round); per party the final and round-1 plans against the others' final plans.
+    /// </summary>
+    private JsonArray BestResponseSummary()
+    {
+        static JsonNode? Mean(IEnumerable<double> v) { var a = v.Where(double.IsFinite).ToArray(); return a.Length > 0 ? Round(a.Average()) : null; }
+        var arms = new JsonArray();
+        foreach (var g in BestResponse.GroupBy(b => b.Arm))
+        {
+            var rounds = new JsonArray();
+            foreach (var rg in g.SelectMany(b => b.Report.History).GroupBy(h => (h.Round, h.Party)))
+                rounds.Add(new JsonObject
+                {
+                    ["round"] = rg.Key.Round, ["party"] = rg.Key.Party, ["replicates"] = rg.Count(),
+                    ["expectedObjective"] = Mean(rg.Select(h => h.ExpectedObjective)), ["firstPlanExpected"] = Mean(rg.Select(h => h.FirstPlanExpected)),
+                    ["allocationChange"] = Mean(rg.Select(h => h.AllocationChange)),
+                });
+            var final = new JsonArray();
+            foreach (var fg in g.SelectMany(b => b.Report.Final).GroupBy(f => f.Party))
+                final.Add(new JsonObject
+                {
+                    ["party"] = fg.Key, ["finalPlanExpected"] = Mean(fg.Select(f => f.FinalPlanExpected)), ["firstPlanExpected"] = Mean(fg.Select(f => f.FirstPlanExpected)),
+                });
+            arms.Add(new JsonObject
+            {
+                ["arm"] = g.Key, ["rounds"] = g.First().Report.Rounds, ["stoppedAt"] = Round(g.Average(b => (double)b.Report.StoppedAt)),
+                ["convergedShare"] = Round(g.Average(b => b.Report.Converged ? 1.0 : 0.0)), ["byRound"] = rounds, ["againstFinalPlans"] = final,
+            });
+        }
+        return arms;
     }
 
     private static JsonObject Json(Estimate e) => new() { ["mean"] = Round(e.Mean), ["low"] = Round(e.Low), ["high"] = Round(e.High) };
