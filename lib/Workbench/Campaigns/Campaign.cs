@@ -151,6 +151,10 @@ public sealed record CampaignSpec
     /// <summary>The campaign's uncertainty about constituency margins (standard deviation of a share), which sets FPTP seat pivotality.</summary>
     [Param("Uncertainty of the campaign about seat margins (sd of a vote share), for FPTP pivotality", Min = 0.005, Max = 0.5)]
     public double MarginUncertainty { get; init; } = 0.05;
+    /// <summary>The campaign's uncertainty about its own national vote share (sd), which sets the value of votes near a national threshold.</summary>
+    [Param("Uncertainty of the campaign about its national vote share (sd), for the value of votes near a list or MMP threshold", Min = 0.001, Max = 0.2,
+        Citation = "assumption: about one point, the typical error of national polls for a small party")]
+    public double ShareUncertainty { get; init; } = 0.01;
     /// <summary>
     /// The campaign's calendar: per channel name, the share of that channel's spend in each week 1..W of the scenario's
     /// <c>weeks</c> (W numbers, non-negative, summing to 1). Channels not listed are timed by the allocator, which puts them

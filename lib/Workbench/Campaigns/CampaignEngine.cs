@@ -131,6 +131,10 @@ public static class CampaignEngine
             else
             {
                 double s = spec.Objective == Objective.Seats && sys is not null ? sys.ListSeats(C) : 100.0; // votes: percentage points
+                // A national threshold (list PR, MMP): a party below it wins no list seats, so near it each vote is worth the
+                // chance of crossing as well (ThresholdFactor); far from it the factor is exactly 1 and nothing changes.
+                if (spec.Objective == Objective.Seats && sys is { Type: "list" or "mmp", Threshold: double theta } && theta > 0)
+                    s *= ThresholdFactor(national[sponsor], theta, spec.ShareUncertainty);
                 for (int k = 0; k < C; k++) { prWeight[k] = s / Math.Max(1, totalVotes); prShare[k] = national[sponsor]; }
             }
         }
@@ -315,7 +319,11 @@ public static class CampaignEngine
             else
             {
                 double s = spec.Objective == Objective.Seats && sys is not null ? sys.ListSeats(C) : 100.0;
-                value += s * national[sponsor] / Math.Max(1, totalVotes);
+                double ownShare = national[sponsor] / Math.Max(1, totalVotes);
+                // Under a national threshold the expected list seats are P(share ≥ θ) × seats × share (ThresholdFactor's integral).
+                double crossing = spec.Objective == Objective.Seats && sys is { Type: "list" or "mmp", Threshold: double theta } && theta > 0
+                    ? ThresholdProbability(ownShare, theta, spec.ShareUncertainty) : 1;
+                value += s * ownShare * crossing;
             }
         }
         return value;
@@ -336,6 +344,29 @@ public static class CampaignEngine
     /// </summary>
     public static double Pivotality(double margin, double sd, double votes) =>
         Math.Exp(-0.5 * margin * margin / (sd * sd)) / (sd * Math.Sqrt(2 * Math.PI)) / Math.Max(1, votes);
+
+    /// <summary>The probability that a party's national share clears threshold <paramref name="theta"/> under a normal forecast (mean <paramref name="share"/>, sd <paramref name="sd"/>); exactly 1 or 0 beyond 6 sd (where Φ differs from them by less than 10⁻⁹).</summary>
+    internal static double ThresholdProbability(double share, double theta, double sd)
+    {
+        double z = (share - theta) / sd;
+        return z > 6 ? 1 : z < -6 ? 0 : NormalCdf(z);
+    }
+
+    /// <summary>
+    /// The value of a vote to a party near a national threshold θ, relative to a party far above it: expected list seats are
+    /// about P(share ≥ θ) × seats·share with the share forecast normal (mean <paramref name="share"/>, sd
+    /// <paramref name="sd"/>), whose derivative per unit of share is seats × [Φ(z) + share·φ(z)/sd], z = (share − θ)/sd.
+    /// Exactly 1 when z &gt; 6 (safely above the threshold) and 0 when z &lt; −6 (hopelessly below it), so the values of
+    /// parties far from a threshold are exactly what they were without it.
+    /// </summary>
+    internal static double ThresholdFactor(double share, double theta, double sd)
+    {
+        double z = (share - theta) / sd;
+        if (z > 6) return 1;
+        if (z < -6) return 0;
+        double phi = Math.Exp(-0.5 * z * z) / Math.Sqrt(2 * Math.PI);
+        return NormalCdf(z) + share * phi / sd;
+    }
 
     private static double Logit(double p) { p = Math.Clamp(p, 1e-6, 1 - 1e-6); return Math.Log(p / (1 - p)); }
 
