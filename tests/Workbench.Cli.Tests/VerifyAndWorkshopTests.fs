@@ -84,6 +84,9 @@ let tests =
                 Expect.equal code 0 err
                 Expect.stringContains out "violations:" "the spending cap with money abroad produces violations"
                 Expect.stringContains out "Δseats" "effects"
+                // Every figure the cards tell trainers to look at is printed, per campaign.
+                for figure in [ "cost per extra vote"; "precision"; "spend in the closest quarter of seats"; "voters reached"; "information Gini"; "detected" ] do
+                    Expect.stringContains out figure figure
             finally Directory.Delete(dir, true)
         }
     ]

@@ -50,8 +50,16 @@ internal sealed class WorkshopCommand : CliCommand
             Console.Out.WriteLine("effects of each arm (95% interval over replicates)");
             foreach (var e in result.Effects().Where(e => e.Spend > 0))
                 Console.Out.WriteLine(string.Create(ci, $"  {e.Arm,-18} {e.System,-10} {e.Party,-8} Δshare {e.ShareChangePoints.Mean,5:F2} pts ({e.ShareChangePoints.Low:F2}, {e.ShareChangePoints.High:F2})  Δseats {e.SeatChange.Mean,4:F1} ({e.SeatChange.Low:F1}, {e.SeatChange.High:F1})  spend {e.Spend:N0}"));
+            // What the cards ask participants to look at: cost per vote, precision, spend in the closest quarter of seats, who was reached.
+            Console.Out.WriteLine("each campaign (mean over replicates)");
+            foreach (var g in result.Spend.GroupBy(s => (s.Arm, s.Party)))
+            {
+                var perVote = result.Effects().FirstOrDefault(e => e.Arm == g.Key.Arm && e.Party == g.Key.Party)?.CostPerVote;
+                double gini = result.SystemRows.Where(r => r.Arm == g.Key.Arm).Select(r => r.InformationGini).DefaultIfEmpty(double.NaN).Average();
+                Console.Out.WriteLine(string.Create(ci, $"  {g.Key.Arm,-18} {g.Key.Party,-8} spend {g.Average(s => s.Spend),8:N0}  cost per extra vote {(perVote is double cv ? cv.ToString("N1", ci) : "—"),7}  precision {g.Average(s => s.Precision):F3}  spend in the closest quarter of seats {g.Average(s => s.MarginalQuarterShare) * 100:F1}%  voters reached {g.Average(s => (double)s.VotersContacted):N0} of {st.Scenario.Voters:N0}  information Gini {gini:F3}"));
+            }
             if (result.Violations.Count > 0)
-                Console.Out.WriteLine($"violations: {result.Violations.Count} ({result.Violations.Count(v => v.Detected)} detected)");
+                Console.Out.WriteLine($"violations: {result.Violations.Count} ({result.Violations.Count(v => v.Detected)} detected, {result.Violations.Count(v => v.TakenDown)} taken down, fines {result.Violations.Sum(v => v.Sanction).ToString("N0", ci)})");
             foreach (var q in st.Questions) Console.Out.WriteLine($"? {q.Text}");
             return ExitCodes.Ok;
         });
