@@ -206,8 +206,8 @@ public sealed class ReplicateRun
     /// <summary>
     /// A campaign under the scenario's regulation, before it runs (MODEL.md §10 and docs/regulation.md): its budget (the cap, plus
     /// what it routes abroad unless the regulation deters it) and its channels (silence period, political-ad ban; dark posts
-    /// dropped when it complies). Oversight draws whether each violation it commits is detected now, seeded per replicate, arm,
-    /// party and kind; a detected violation under take-down loses its ads' effect (the campaign is taken to learn of the
+    /// dropped when it complies). Oversight draws whether each violation it commits is detected now, seeded per replicate,
+    /// party and kind (the same in every arm); a detected violation under take-down loses its ads' effect (the campaign is taken to learn of the
     /// take-down early enough to move that money — an upper bound on what a take-down removes). The violations are returned
     /// in <paramref name="violations"/> with the amount still to be set from the campaign's outcome.
     /// </summary>
