@@ -488,12 +488,15 @@ public static class CampaignEngine
         if (platform) levels.Add(("region-age", regions * 6, i => e.ConstituencyRegion[e.Constituency[i]] * 6 + Band(i)));
         levels.Add(("region", regions, i => e.ConstituencyRegion[e.Constituency[i]]));
         levels.Add(("national", 1, _ => 0));
+        // Each voter's chance of being on the platform, read once for all levels.
+        var onPlatform = new double[n];
+        for (int i = 0; i < n; i++) onPlatform[i] = ch.ContactProbability(e, i, -1);
         int best = 0; double bestScore = double.NegativeInfinity;
         for (int l = 0; l < levels.Count; l++)
         {
             var (_, count, of) = levels[l];
             var people = new double[count]; var v = new double[count];
-            for (int i = 0; i < n; i++) { int u = of(i); people[u] += ch.ContactProbability(e, i, -1); v[u] += value[i]; }
+            for (int i = 0; i < n; i++) { int u = of(i); people[u] += onPlatform[i]; v[u] += value[i]; }
             double score = 0;
             for (int u = 0; u < count; u++) if (people[u] >= minimum && v[u] > 0) score += v[u];
             if (score > bestScore) { best = l; bestScore = score; }

@@ -72,24 +72,25 @@ public static class RegulationLab
         ArgumentNullException.ThrowIfNull(results);
         var refResult = results.FirstOrDefault(r => r.Scenario.Name == reference)
             ?? throw new ArgumentException($"No card named '{reference}' among the results ({string.Join(", ", results.Select(r => r.Scenario.Name))}).", nameof(reference));
+        // Same electorates and draws show as identical baselines (no campaign) in every replicate, system and party.
+        static string Baseline(SimulationResult r) => string.Join(";", r.Rows.Where(x => x.Arm == "baseline").Select(x => $"{x.Replicate},{x.System},{x.Party},{x.Votes},{x.Seats}"));
+        string refBaseline = Baseline(refResult);
+        var other = refResult.Rows.ToDictionary(x => (x.Arm, x.Replicate, x.System, x.Party));
         var list = new List<RegulationContrast>();
         foreach (var res in results.Where(r => r != refResult))
         {
             var (a, b) = (res.Scenario, refResult.Scenario);
-            // Same electorates and draws show as identical baselines (no campaign) in every replicate, system and party.
-            static string Baseline(SimulationResult r) => string.Join(";", r.Rows.Where(x => x.Arm == "baseline").Select(x => $"{x.Replicate},{x.System},{x.Party},{x.Votes},{x.Seats}"));
-            if (a.Voters != b.Voters || a.Seed != b.Seed || a.Replicates != b.Replicates || Baseline(res) != Baseline(refResult))
+            if (a.Voters != b.Voters || a.Seed != b.Seed || a.Replicates != b.Replicates || Baseline(res) != refBaseline)
                 throw new ArgumentException($"Card '{a.Name}' cannot be paired with '{b.Name}': they differ in voters, seed, replicates or electorate (their baselines differ), so their replicates are not the same elections.", nameof(results));
-            var other = refResult.Rows.ToDictionary(x => (x.Arm, x.Replicate, x.System, x.Party));
-            var turnout = refResult.Rows.GroupBy(x => (x.Arm, x.Replicate, x.System)).ToDictionary(g => g.Key, g => g.First().Turnout);
             var campaigning = a.Arms.SelectMany(arm => arm.Campaigns.Select(c => (arm.Name, c.Party))).ToHashSet();
             foreach (var g in res.Rows.Where(x => campaigning.Contains((x.Arm, x.Party))).GroupBy(x => (x.Arm, x.System, x.Party)))
             {
                 var d = g.Where(x => other.ContainsKey((x.Arm, x.Replicate, x.System, x.Party))).Select(x => (row: x, b: other[(x.Arm, x.Replicate, x.System, x.Party)])).ToArray();
                 if (d.Length == 0) continue;
+                // National turnout is the same on every party's row of an arm, replicate and system.
                 list.Add(new RegulationContrast(a.Name, b.Name, g.Key.Arm, g.Key.System, g.Key.Party,
                     Stats.Interval(d.Select(x => (double)(x.row.Seats - x.b.Seats))), Stats.Interval(d.Select(x => 100 * (x.row.Share - x.b.Share))),
-                    Stats.Interval(d.Select(x => 100 * (x.row.Turnout - turnout[(x.row.Arm, x.row.Replicate, x.row.System)]))), d.Length));
+                    Stats.Interval(d.Select(x => 100 * (x.row.Turnout - x.b.Turnout))), d.Length));
             }
         }
         return list;
