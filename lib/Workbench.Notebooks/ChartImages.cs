@@ -107,6 +107,24 @@ public static class ChartImages
     private static readonly System.Text.RegularExpressions.Regex StaticImg = new("<img id=\"plotly-[0-9a-f]+-static\" class=\"plotly-static\"[^>]*/>");
     private static readonly System.Text.RegularExpressions.Regex StaticRemoval = new(@"function draw\(\)\{var s=document\.getElementById\('plotly-[0-9a-f]+-static'\);if\(s\)s\.remove\(\);");
 
+    /// <summary>Draws one Plotly figure (its JSON) to a PNG file of the given size, with headless Chromium, offline.</summary>
+    public static void RenderFigureTo(string figureJson, string target, int width = 1000, int height = 560, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(figureJson);
+        chromium ??= FindChromium() ?? throw new InvalidOperationException("Drawing a chart needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        RenderFigure(chromium, PlotlyFormatter.PlotlyJs().Replace("</script>", "<\\/script>"), figureJson, Path.GetFullPath(target), width, height);
+    }
+
+    /// <summary>A screenshot of a local HTML page (as a browser window of the given size shows it), with headless Chromium, offline.</summary>
+    public static void Screenshot(string htmlFile, string target, int width = 1280, int height = 900, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(htmlFile);
+        chromium ??= FindChromium() ?? throw new InvalidOperationException("A screenshot needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        Shoot(chromium, new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri, Path.GetFullPath(target), width, height);
+    }
+
     private static void RenderFigure(string chromium, string plotlyJs, string figureJson, string target, int width, int height)
     {
         var work = Path.Combine(Path.GetTempPath(), "wb-png-" + Guid.NewGuid().ToString("N"));
@@ -117,15 +135,27 @@ public static class ChartImages
             File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>html,body{margin:0;background:#fff}</style><script>" + plotlyJs +
                 $"</script></head><body><div id=\"c\" style=\"width:{width}px;height:{height}px\"></div><script>var fig={figureJson.Replace("</", "<\\/")};" +
                 "Plotly.newPlot('c',fig.data,Object.assign({},fig.layout,{width:" + width + ",height:" + height + "}),{staticPlot:true});</script></body></html>");
-            var png = Path.Combine(work, "chart.png");
+            Shoot(chromium, new Uri(page).AbsoluteUri, target, width, height);
+        }
+        finally { try { Directory.Delete(work, true); } catch (IOException) { } }
+    }
+
+    /// <summary>Loads <paramref name="url"/> in headless Chromium (a fresh profile, no network services) and writes its screenshot to <paramref name="target"/> atomically.</summary>
+    private static void Shoot(string chromium, string url, string target, int width, int height)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "wb-shot-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var png = Path.Combine(work, "shot.png");
             var psi = new ProcessStartInfo(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={Path.Combine(work, "profile")}", $"--window-size={width},{height}",
-                "--virtual-time-budget=5000", $"--screenshot={png}", new Uri(page).AbsoluteUri])
+                "--virtual-time-budget=5000", $"--screenshot={png}", url])
             { RedirectStandardError = true, RedirectStandardOutput = true };
             using var p = Process.Start(psi)!;
             var err = p.StandardError.ReadToEndAsync();
             _ = p.StandardOutput.ReadToEndAsync();
-            if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("Chromium did not finish rendering a chart within 60 s."); }
+            if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("Chromium did not finish rendering within 60 s."); }
             if (!File.Exists(png)) throw new InvalidOperationException($"Chromium wrote no screenshot (exit {p.ExitCode}): {err.Result}");
             var partial = target + ".partial";
             File.Copy(png, partial, overwrite: true);
