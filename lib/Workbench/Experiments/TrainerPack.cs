@@ -285,7 +285,7 @@ public sealed class TrainerPack
             if (f.Replicates < 2) return "one replicate cannot tell it from no effect.";
             if (r.Value.Low == r.Value.High) return r.Value.Mean == 0 ? "no change in any replicate." : "the same change in every replicate.";
             return r.Value.Low <= 0 && r.Value.High >= 0 ? "the interval includes zero, so the replicates cannot tell it from no effect."
-                : "the interval excludes zero: the replicates show a change.";
+                : "the interval excludes zero, so the replicates show a change.";
         }
         if (f.Figure == "violations")
         {
