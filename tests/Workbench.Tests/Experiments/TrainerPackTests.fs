@@ -159,4 +159,12 @@ let tests =
             let timing = page pack60.Value "timing.html"
             Expect.stringContains timing "<th class=\"num\">1:00</th>" "the total is the card's hour"
         }
+    
+        test "the facilitator guide documents every figure name and the slack rule" {
+            let guide = File.ReadAllText(Path.Combine(Cli.repoRoot, "notebooks", "workshop", "facilitator-guide.md"))
+            for f in WorkshopFigures.Names do Expect.stringContains guide (sprintf "| `%s` |" f) (sprintf "the vocabulary table lists %s" f)
+            Expect.stringContains guide "a slack of a fifth of the step, rounded down to whole minutes" "the slack rule"
+            let slack name = WorkshopCard.Load(Path.Combine(cards, name)) |> TrainerPack.Timing |> Seq.sumBy (fun t -> t.SlackMinutes)
+            Expect.stringContains guide (sprintf "the 60-minute card keeps %d minutes of slack in all, the 120-minute card %d" (slack "workshop-60.json") (slack "workshop-120.json")) "the totals the guide quotes"
+        }
     ]
