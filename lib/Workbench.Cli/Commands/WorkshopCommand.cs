@@ -48,6 +48,7 @@ internal sealed class WorkshopCommand : CliCommand
                     var s = c.Steps[i];
                     Console.Out.WriteLine($"{i + 1}. [{at,3}–{at + s.Minutes,3} min] {s.Title}{(s.Scenario is null ? "" : $"   (run: workbench workshop {path} --step {i + 1})")}");
                     Console.Out.WriteLine($"   {s.Activity}");
+                    if (s.Figures.Count > 0) Console.Out.WriteLine($"   figures: {string.Join(", ", s.Figures)}");
                     foreach (var q in s.Questions) Console.Out.WriteLine($"   ? {q.Text} [{q.Recommendation}]");
                     at += s.Minutes;
                 }

@@ -105,7 +105,7 @@ public sealed class TrainerPack
         body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 50rem; margin: 2rem auto; padding: 0 1rem; color: #1a1a1a; line-height: 1.45; }
         h1 { font-size: 1.5rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 1px solid #ccc; } h3 { font-size: 1rem; }
         table { border-collapse: collapse; margin: 0.5rem 0 1rem; } th, td { border: 1px solid #999; padding: 0.25rem 0.6rem; text-align: left; }
-        td.num { text-align: right; font-variant-numeric: tabular-nums; } td.blank { min-width: 7rem; height: 1.6rem; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; } td.blank { min-width: 7rem; height: 1.6rem; }
         code, pre { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 0.9em; background: #f4f4f4; }
         pre { padding: 0.5rem; white-space: pre-wrap; } .muted { color: #555; } .rec { color: #555; font-size: 0.9em; }
         svg text { font-family: system-ui, sans-serif; font-size: 12px; }

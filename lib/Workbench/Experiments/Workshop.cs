@@ -45,6 +45,9 @@ public sealed class WorkshopCard
     /// <summary>The recommendations (id → text) the questions are tied to.</summary>
     public IReadOnlyDictionary<string, string> Recommendations { get; private init; } = new Dictionary<string, string>();
 
+    /// <summary>How a step's run is written back as text: compact, with non-ASCII letters and apostrophes as they are.</summary>
+    private static readonly JsonSerializerOptions RunJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The top-level fields of a card (besides "$schema").</summary>
     internal static readonly string[] Known = ["title", "minutes", "preset", "audience", "goal", "steps"];
     /// <summary>The fields of a step.</summary>
@@ -79,6 +82,7 @@ public sealed class WorkshopCard
         string audience = JsonInput.String(root, "audience", "$", errors) ?? "", goal = JsonInput.String(root, "goal", "$", errors) ?? "";
         var steps = new List<WorkshopStep>();
         var used = new HashSet<string>();
+        var runs = new List<(int Index, Scenario Scenario)>();
         if (root["steps"] is not JsonArray sa || sa.Count == 0) errors.Add(new("$.steps", "required: at least one step."));
         else
             for (int i = 0; i < sa.Count; i++)
@@ -92,6 +96,7 @@ public sealed class WorkshopCard
                 {
                     try { sc = RunScenario(run, dir, at + ".run", allowOutsidePaths); }
                     catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e.Path.StartsWith(at, StringComparison.Ordinal) ? e : e with { Path = at + ".run: " + e.Path })); }
+                    if (sc is not null) runs.Add((i, sc));
                     if (sc is not null && sc.Preset != preset) errors.Add(new(at + ".run.scenario", $"uses the preset '{sc.Preset ?? "(custom spec)"}', not the card's '{preset}'."));
                 }
                 else if (s.ContainsKey("run")) errors.Add(new(at + ".run", $"expected {{ scenario, replicates?, set? }}, got {JsonInput.Kind(s["run"])}."));
@@ -116,17 +121,18 @@ public sealed class WorkshopCard
                 else if (figures.Count > 0) errors.Add(new(at + ".figures", "a step without a run has no figures to show; remove them or add a run."));
                 steps.Add(new WorkshopStep(sm, Text(s, "title", at), Text(s, "activity", at), sc, JsonInput.String(s, "look", at, errors), qs)
                 {
-                    Figures = figures, RunJson = s["run"] is JsonObject ro ? ro.ToJsonString() : null,
+                    Figures = figures, RunJson = s["run"] is JsonObject ro ? ro.ToJsonString(RunJsonOptions) : null,
                 });
             }
-        if (root["steps"] is JsonArray all)
-            for (int i = 0; i < all.Count; i++)
-                for (int j = 0; j < i; j++)
-                    if (all[i] is JsonObject si && all[j] is JsonObject sj && si["run"] is JsonObject ri && sj["run"] is JsonObject rj && JsonNode.DeepEquals(ri, rj))
-                    {
-                        errors.Add(new($"$.steps[{i}].run", $"runs the same scenario, replicates and changes as step {j + 1}; give each step its own run (another scenario or other \"set\" changes)."));
-                        break;
-                    }
+        // Each step runs its own scenario: the same resolved scenario (its JSON after "set", in canonical form) with the same
+        // replicates and seed would show the same figures twice, whatever spelling the cards used to name it.
+        for (int i = 0; i < runs.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (runs[i].Scenario.Hash == runs[j].Scenario.Hash && runs[i].Scenario.Replicates == runs[j].Scenario.Replicates && runs[i].Scenario.Seed == runs[j].Scenario.Seed)
+                {
+                    errors.Add(new($"$.steps[{runs[i].Index}].run", $"runs the same scenario, replicates and changes as step {runs[j].Index + 1}; give each step its own run (another scenario or other \"set\" changes)."));
+                    break;
+                }
         if (steps.Count > 0 && steps.Count == (root["steps"] as JsonArray)?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
         foreach (var r in recs.Keys.Where(r => !used.Contains(r))) errors.Add(new("$.steps", $"no step discusses the recommendation '{r}'."));
         Parameters.ThrowIfAny(errors);
