@@ -209,7 +209,7 @@ public sealed class TrainerPack
         const string title = "Expected results (reference run)";
         var b = new StringBuilder();
         b.Append("<h1>").Append(E(title)).Append("</h1>\n<p class=\"muted\">").Append(E(card.Title))
-         .Append(". Means over replicates with 95% Student-t intervals; an interval is shown only where replicates differ. Each step's command prints the same figures.</p>\n");
+         .Append(". Means over replicates with 95% Student-t intervals; an interval is shown where its bounds differ at the precision printed. Each step's command prints the same figures.</p>\n");
         for (int i = 0; i < card.Steps.Count; i++)
         {
             var s = card.Steps[i];
@@ -227,7 +227,8 @@ public sealed class TrainerPack
                     b.Append("<tr>");
                     foreach (var k in row.Keys) b.Append("<td>").Append(E(k)).Append("</td>");
                     b.Append("<td class=\"num\">").Append(E(f.Format(row.Value.Mean))).Append("</td><td class=\"num\">")
-                     .Append(!row.HasInterval ? "ratio of means" : row.Value.Low == row.Value.High ? "same in every replicate" : E($"{f.Format(row.Value.Low)} to {f.Format(row.Value.High)}"))
+                     .Append(!row.HasInterval ? "ratio of means" : row.Value.Low == row.Value.High ? "same in every replicate"
+                        : f.ShowsInterval(row) ? E($"{f.Format(row.Value.Low)} to {f.Format(row.Value.High)}") : "within the last digit")
                      .Append("</td></tr>\n");
                 }
                 b.Append("</tbody>\n</table>\n");
@@ -278,6 +279,7 @@ public sealed class TrainerPack
         {
             if (!r.HasInterval || f.Replicates < 2) return "";
             if (r.Value.Low == r.Value.High) return $", the same in every one of the {f.Replicates} replicates";
+            if (!f.ShowsInterval(r)) return $" (its 95% interval over {f.Replicates} replicates is narrower than the last digit shown)";
             return $" (95% interval {f.Format(r.Value.Low)} to {f.Format(r.Value.High)} over {f.Replicates} replicates)";
         }
         string Verdict(FigureRow r)

@@ -263,10 +263,16 @@ public sealed record FigureTable(string Figure, string Title, IReadOnlyList<stri
     /// <summary>A value formatted as this figure prints it (invariant culture; "—" for NaN).</summary>
     public string Format(double value) => WorkshopFigures.Format(Figure, value);
 
-    /// <summary>A row's value with its interval: "0.73 (0.70 to 0.76)", or the bare value when it has no interval or the interval has zero width.</summary>
+    /// <summary>
+    /// Whether a row shows an interval: it has one, and its bounds differ at the precision the figure prints (a zero-width
+    /// interval, or one narrower than the last digit shown, adds nothing to the mean).
+    /// </summary>
+    public bool ShowsInterval(FigureRow row) =>
+        row.HasInterval && !double.IsNaN(row.Value.Mean) && Format(row.Value.Low) != Format(row.Value.High);
+
+    /// <summary>A row's value with its interval: "0.73 (0.70 to 0.76)", or the bare value when <see cref="ShowsInterval"/> is false.</summary>
     public string FormatWithInterval(FigureRow row) =>
-        !row.HasInterval || double.IsNaN(row.Value.Mean) || row.Value.Low == row.Value.High ? Format(row.Value.Mean)
-        : $"{Format(row.Value.Mean)} ({Format(row.Value.Low)} to {Format(row.Value.High)})";
+        ShowsInterval(row) ? $"{Format(row.Value.Mean)} ({Format(row.Value.Low)} to {Format(row.Value.High)})" : Format(row.Value.Mean);
 }
 
 /// <summary>

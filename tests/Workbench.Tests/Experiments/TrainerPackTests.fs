@@ -104,7 +104,7 @@ let tests =
                     // The interval column: a figure with replicate spread shows its 95% interval.
                     let table = WorkshopFigures.Compute("precision", fresh)
                     for row in table.Rows do
-                        if row.Value.Low <> row.Value.High && Seq.contains "precision" s.Figures then
+                        if table.ShowsInterval row && Seq.contains "precision" s.Figures then
                             Expect.stringContains sec (sprintf "%s to %s" (table.Format row.Value.Low) (table.Format row.Value.High)) "the interval"
         }
 
@@ -132,6 +132,8 @@ let tests =
             Expect.stringContains (TrainerPack.Sentences(table -0.5 1.5).[0]) "0.50" "quotes the mean"
             Expect.stringContains (TrainerPack.Sentences(table 0.5 1.5).[0]) "excludes zero" "an interval excluding zero"
             Expect.stringContains (TrainerPack.Sentences(table 0.0 0.0).[0]) "no change in any replicate" "zero width at zero"
+            Expect.stringContains (TrainerPack.Sentences(table 0.501 0.502).[0]) "narrower than the last digit shown" "an interval that prints as one number"
+            Expect.isFalse ((table 0.501 0.502).ShowsInterval((table 0.501 0.502).Rows.[0])) "not shown as 0.50 to 0.50"
         }
 
         test "no page loads anything: no http(s) address, no script, no external style sheet" {
