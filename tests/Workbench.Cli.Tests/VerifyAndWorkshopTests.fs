@@ -172,7 +172,7 @@ let tests =
             finally Directory.Delete(dir, true)
         }
 
-        test "workshop --pack writes the same bytes twice, reports progress per step on stderr, and refuses --step, --out and a file" {
+        test "workshop --pack writes the same bytes twice, reports progress per step on stderr, and refuses --step, --out and a file; --out alone needs --step" {
             let dir = Cli.tempDir ()
             try
                 let card = Path.Combine(cards, "workshop-60.json")
@@ -192,12 +192,13 @@ let tests =
                 File.WriteAllText(file, "x")
                 for args, says in [ [ "--pack"; Path.Combine(dir, "c"); "--step"; "2" ], "--pack"
                                     [ "--pack"; Path.Combine(dir, "c"); "--out"; Path.Combine(dir, "d") ], "--out"
-                                    [ "--pack"; file ], "is a file" ] do
+                                    [ "--pack"; file ], "is a file"
+                                    [ "--out"; Path.Combine(dir, "d") ], "--out needs --step" ] do
                     let code, _, err = Cli.run ("workshop" :: card :: args)
                     Expect.equal code 2 (sprintf "%A: exit 2 (%s)" args err)
                     Expect.stringContains err says (sprintf "%A: says why" args)
                     Cli.noTrace err (sprintf "%A" args)
-                Expect.isFalse (Directory.Exists(Path.Combine(dir, "c"))) "nothing written on a usage error"
+                Expect.isFalse (Directory.Exists(Path.Combine(dir, "c")) || Directory.Exists(Path.Combine(dir, "d"))) "nothing written on a usage error"
             finally Directory.Delete(dir, true)
         }
     ]
