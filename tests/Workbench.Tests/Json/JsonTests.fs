@@ -88,6 +88,9 @@ let private invalid =
       "scenario", "both arms and campaigns", scenarioWith (fun o -> o["campaigns"] <- o["arms"].[0].["campaigns"].DeepClone()), scenarioDir
       "scenario", "budget a string", scenarioWith (fun o -> o["arms"].[0].["campaigns"].[0].["budget"] <- n "\"lots\""), scenarioDir
       "scenario", "unknown strategy", scenarioWith (fun o -> o["arms"].[0].["campaigns"].[0].["strategy"] <- n "\"carpet-bomb\""), scenarioDir
+      "scenario", "strategy in the C# spelling", scenarioWith (fun o -> o["arms"].[0].["campaigns"].[0].["strategy"] <- n "\"Microtarget\""), scenarioDir
+      "scenario", "objective in capitals", scenarioWith (fun o -> o["arms"].[0].["campaigns"].[0].["objective"] <- n "\"SEATS\""), scenarioDir
+      "regime", "source in the C# spelling", regimeWith (fun o -> o["allowedSources"] <- n "[\"VoterFile\"]"), null
       "scenario", "varyElectorate a string", scenarioWith (fun o -> o["varyElectorate"] <- n "\"yes\""), scenarioDir
       "scenario", "systems an object", scenarioWith (fun o -> o["systems"] <- n "{}"), scenarioDir
       "scenario", "$schema a number", scenarioWith (fun o -> o["$schema"] <- n "1"), scenarioDir
