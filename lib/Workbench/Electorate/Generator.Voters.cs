@@ -360,6 +360,9 @@ public static partial class Generator
             var total = Vector512<float>.Zero;
             for (int q = 0; q < K; q++) total += Ld(sal, q * B + v);
             for (int q = 0; q < K; q++) (Ld(sal, q * B + v) / total).StoreUnsafe(ref sal[q * B + v]);
+            if (Vector512.EqualsAny(total, Vector512<float>.Zero))
+                for (int l = 0; l < 16 && v + l < count; l++)
+                    if (total.GetElement(l) == 0f) TinyGammaShares(seed, i0 + v + l, spec.SalienceConcentration, K, rejected, sal, v + l);
         }
 
         // Stage 5. Binary demographics sixteen at a time, each lane the scalar rule: gender; urban; employment (retirement
@@ -744,6 +747,25 @@ public static partial class Generator
         }
         for (int r = 4 * full; r < width; r++)
             for (v = 0; v < count; v++) dst[v * width + r] = (ushort)rows[offset + r * VoterBlock + v];
+    }
+
+    /// <summary>
+    /// The saliences of voter <paramref name="voter"/> (lane <paramref name="v"/> of the block) when every one of its K
+    /// gammas rounds to 0 in single precision — possible only for a salience concentration below 1, whose gammas all come
+    /// from the double-precision sampler of the fallback stream: the same gammas redrawn from that stream, normalised in
+    /// double precision (equal shares if even those are all 0). Without it the shares would be 0/0.
+    /// </summary>
+    private static void TinyGammaShares(ulong seed, int voter, double alpha, int K, int[] rejected, float[] sal, int v)
+    {
+        Span<double> gamma = stackalloc double[K];
+        var retry = new RandomStream(seed, StreamVoterRetry, (ulong)voter);
+        double total = 0;
+        for (int q = 0; q < K; q++)
+        {
+            gamma[q] = rejected[q * VoterBlock + v] != 0 ? retry.Gamma(alpha) : 0.0; // an accepted first try here was 0
+            total += gamma[q];
+        }
+        for (int q = 0; q < K; q++) sal[q * VoterBlock + v] = total > 0 ? (float)(gamma[q] / total) : 1f / K;
     }
 
     /// <summary>Sixteen uniforms in [0, 1) from sixteen consecutive words (lane for lane <see cref="FloatMath.Uniform"/>).</summary>

@@ -71,21 +71,33 @@ internal static class VoterModel
         // Stage 4. Issue salience: Dirichlet(α, …, α) as K gammas, normalised. Each gamma's first try is one
         // Marsaglia–Tsang (2000) trial from the voter's slots; a rejected try (every try when α < 1) is redrawn, in issue
         // order, from the voter's fallback stream (seed, VoterRetry, i).
+        //   If every gamma rounds to 0 in single precision (possible only for α < 1, whose gammas all come from the
+        //   double-precision sampler), the shares are taken in double precision (equal shares if even those are all 0).
         var salience = new float[K];
+        var exact = new double[K];
         RandomStream retry = default; bool hasRetry = false;
         for (int q = 0; q < K; q++)
         {
             bool accepted = TryGamma(s.GammaD, s.GammaC, z[L.GammaZ + q], FloatMath.OpenUniform(w[L.GammaU + q]), out float value) && s.Alpha >= 1f;
+            exact[q] = value;
             if (!accepted)
             {
                 if (!hasRetry) { retry = new RandomStream(s.Seed, Generator.StreamVoterRetry, (ulong)i); hasRetry = true; }
-                value = (float)retry.Gamma(spec.SalienceConcentration);
+                exact[q] = retry.Gamma(spec.SalienceConcentration);
+                value = (float)exact[q];
             }
             salience[q] = value;
         }
         float salienceTotal = 0;
         for (int q = 0; q < K; q++) salienceTotal += salience[q];
-        for (int q = 0; q < K; q++) salience[q] /= salienceTotal;
+        if (salienceTotal != 0f)
+            for (int q = 0; q < K; q++) salience[q] /= salienceTotal;
+        else
+        {
+            double exactTotal = 0;
+            for (int q = 0; q < K; q++) exactTotal += exact[q];
+            for (int q = 0; q < K; q++) salience[q] = exactTotal > 0 ? (float)(exact[q] / exactTotal) : 1f / K;
+        }
 
         // Stage 5. Binary demographics.
         var m = spec.Marginals;
