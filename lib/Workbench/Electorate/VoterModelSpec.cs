@@ -17,7 +17,7 @@ namespace Workbench.Electorate;
 /// standard normal. Linear predictors are on the logit scale unless a parameter says otherwise. The generator computes
 /// in single precision: each coefficient is rounded to the nearest float once, when a generation starts.
 /// A source is "assumption" where no published figure calibrates the value: a plausible default of this workbench,
-/// to be varied (Experiments' sensitivity analysis can vary any of them).
+/// to be varied (pass a modified copy to <see cref="Generator.Generate(ElectorateSpec, int, ulong, VoterModelSpec, int, IProgress{GenerationProgress}?, CancellationToken)"/>).
 /// </remarks>
 [Description("The per-voter model of the electorate generator (docs/electorate.md, \"The voter model as a specification\"). Every preset uses these defaults; "
     + "predictors are centred: age (age − 45)/10, education level − 1, income quintile − 3; indicators are 1/0; logit scale unless stated.")]
