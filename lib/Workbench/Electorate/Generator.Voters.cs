@@ -157,7 +157,7 @@ public static partial class Generator
         IProgress<GenerationProgress>? progress, CancellationToken ct)
     {
         var spec = e.Spec;
-        int N = e.VoterCount, K = spec.IssueCount, C = spec.Constituencies;
+        int C = spec.Constituencies;
         AllocateVoterColumns(e);
         var setting = new VoterSetting(e, seed, model, cells, latent.NeighbourhoodUrbanity, latent.NeighbourhoodOpinion);
         var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(setting.L, spec.Parties.Length));
