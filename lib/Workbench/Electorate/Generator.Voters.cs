@@ -25,19 +25,29 @@ public static partial class Generator
     // bits whatever the vector width or processor. Rejections of the
     // gamma sampler (about 2% for the default salience concentration) retry on the voter's own fallback stream
     // (seed, 8, i). Nothing depends on the block size or on the thread that runs a constituency.
+    //
+    // The model itself — what each value is — is VoterModel.Draw, the same computation written plainly for one voter;
+    // the stages of VoterBlockPass carry its stage numbers, and its coefficients are VoterModelSpec's (rounded to single
+    // precision once, VoterCoefficients). The property test Electorate.VoterModel holds the two equal bit for bit.
 
-    private const uint StreamVoterRetry = StreamIds.VoterRetry;
-    private const int VoterBlock = 256;
+    internal const uint StreamVoterRetry = StreamIds.VoterRetry, StreamHouseholdOpinion = StreamIds.Household + 100;
+    internal const int VoterBlock = 256;
+    /// <summary>Age is centred at 45 and measured in decades: (age − AgeCentre)/AgeScale.</summary>
+    internal const int AgeCentre = 45;
+    /// <summary>See <see cref="AgeCentre"/>.</summary>
+    internal const float AgeScale = 10f;
 
     // Uniform slots (one word each).
-    private const int UCell = 0, UAge = 1, UGender = 2, UUrban = 3, UEmployment = 4 /* 3 */, UMinority = 7, UHealth = 8,
+    internal const int UCell = 0, UAge = 1, UGender = 2, UUrban = 3, UEmployment = 4 /* 3 */, UMinority = 7, UHealth = 8,
         UIdentifies = 9, UShare = 10, UPartyId = 11, UStrength = 12 /* 3 */, UVoted = 15, ULoyal = 16, UPastVote = 17,
         UShow = 18, UJitter = 19, UniformSlots = 20;
 
     /// <summary>The word layout of one voter's stream for K issues: uniform slots, then K gamma uniforms, then the normal slots.</summary>
-    private readonly struct VoterLayout
+    internal readonly struct VoterLayout
     {
         public readonly int K, GammaU, Normals, BigFive, Issue, GammaZ, Interest, Persuade, Media, Phone, Email, Consumer, Footprint, NormalCount, Words;
+        /// <summary>Words of a household's opinion stream: one per issue, rounded up to a multiple of four.</summary>
+        public readonly int HouseholdWords;
 
         public VoterLayout(int k)
         {
@@ -48,6 +58,7 @@ public static partial class Generator
             Media = Persuade + 1; Phone = Media + PlatformCount; Email = Phone + 1; Consumer = Email + 1;
             Footprint = Consumer + ConsumerCount; NormalCount = Footprint + 1;
             Words = (Normals + NormalCount + 3) / 4 * 4;
+            HouseholdWords = (k + 3) / 4 * 4;
         }
     }
 
@@ -107,10 +118,76 @@ public static partial class Generator
         public readonly float[] Late = new float[2 * VoterBlock]; // persuadability and past-turnout predictors, then their logistics
     }
 
-    private static void GenerateVoters(Electorate e, ulong seed, int threads, Latent latent, AliasTable[] cells, IProgress<GenerationProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// Everything a voter's draw depends on besides the voter's own stream, shared by the vector pass and the scalar
+    /// <see cref="VoterModel"/>: the electorate's geography and vote model, the neighbourhoods' latent traits, the
+    /// constituencies' demographic cells and the per-voter model's coefficients in single precision.
+    /// </summary>
+    internal sealed class VoterSetting
+    {
+        public readonly Electorate E;
+        public readonly ulong Seed;
+        public readonly VoterLayout L;
+        public readonly VoterCoefficients Co;
+        public readonly AliasTable[] Cells;
+        /// <summary>The neighbourhoods' latent urbanity (standard units).</summary>
+        public readonly float[] NeighbourhoodUrbanity;
+        /// <summary>Probability of living in an urban area, per neighbourhood: logistic(a + b·urbanity).</summary>
+        public readonly float[] UrbanProbability;
+        /// <summary>The neighbourhoods' opinion component, K per neighbourhood.</summary>
+        public readonly float[] NeighbourhoodOpinion;
+        /// <summary>Party positions, K per party, in single precision.</summary>
+        public readonly float[] PartyPositions;
+        /// <summary>Marsaglia–Tsang constants of the salience gamma: d = α − 1/3, c = 1/√(9d).</summary>
+        public readonly float Alpha, GammaD, GammaC;
+
+        public VoterSetting(Electorate e, ulong seed, VoterModelSpec model, AliasTable[] cells, float[] neighbourhoodUrbanity, float[] neighbourhoodOpinion)
+        {
+            E = e; Seed = seed; L = new VoterLayout(e.Spec.IssueCount); Co = new VoterCoefficients(model); Cells = cells;
+            NeighbourhoodOpinion = neighbourhoodOpinion; NeighbourhoodUrbanity = neighbourhoodUrbanity;
+            UrbanProbability = new float[neighbourhoodUrbanity.Length];
+            for (int n = 0; n < neighbourhoodUrbanity.Length; n++) UrbanProbability[n] = FloatMath.Logistic(Co.UrbanIntercept + Co.UrbanSlope * neighbourhoodUrbanity[n]);
+            PartyPositions = Array.ConvertAll(e.VoteModel.PartyPositions, x => (float)x);
+            Alpha = (float)e.Spec.SalienceConcentration;
+            GammaD = Alpha - 1f / 3f; GammaC = 1f / MathF.Sqrt(9f * GammaD);
+        }
+    }
+
+    private static void GenerateVoters(Electorate e, ulong seed, int threads, Latent latent, AliasTable[] cells, VoterModelSpec model, int blockLength,
+        IProgress<GenerationProgress>? progress, CancellationToken ct)
     {
         var spec = e.Spec;
-        int N = e.VoterCount, K = spec.IssueCount, C = spec.Constituencies;
+        int C = spec.Constituencies;
+        AllocateVoterColumns(e);
+        var setting = new VoterSetting(e, seed, model, cells, latent.NeighbourhoodUrbanity, latent.NeighbourhoodOpinion);
+        var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(setting.L, spec.Parties.Length));
+        int done = 0;
+        try
+        {
+            DeterministicParallel.ForChunks(C, threads, (s, end) =>
+            {
+                var buf = scratch.Value!;
+                for (long kk = s; kk < end; kk++)
+                {
+                    int k = (int)kk;
+                    int headPid = int.MinValue, currentHousehold = -1;
+                    for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += blockLength)
+                    {
+                        int count = Math.Min(blockLength, e.ConstituencyStart[k + 1] - i0);
+                        VoterBlockPass(setting, k, i0, count, buf, ref headPid, ref currentHousehold);
+                    }
+                    int d = Interlocked.Increment(ref done);
+                    if (progress is not null && (d % Math.Max(1, C / 50) == 0)) progress.Report(new("voters", 0.1 + 0.7 * d / C));
+                    ct.ThrowIfCancellationRequested();
+                }
+            }, chunk: 1);
+        }
+        finally { scratch.Dispose(); }
+    }
+
+    private static void AllocateVoterColumns(Electorate e)
+    {
+        int N = e.VoterCount, K = e.Spec.IssueCount;
         e.Age = Columns.Allocate<byte>(N); e.Gender = Columns.Allocate<byte>(N);
         e.Education = Columns.Allocate<byte>(N); e.IncomeQuintile = Columns.Allocate<byte>(N);
         e.Employment = Columns.Allocate<byte>(N); e.Urban = Columns.Allocate<byte>(N);
@@ -124,79 +201,87 @@ public static partial class Generator
         e.HomeProbability = Columns.Allocate<byte>(N * 3); e.AnswersPhone = Columns.Allocate<byte>(N);
         e.OpensEmail = Columns.Allocate<byte>(N);
         e.ConsumerInterest = Columns.Allocate<byte>(N * ConsumerCount); e.DigitalFootprint = Columns.Allocate<Half>(N);
-
-        var layout = new VoterLayout(K);
-        var nbUrb = latent.NeighbourhoodUrbanity;
-        // Probability of living in an urban area, once per neighbourhood.
-        var pUrban = new float[nbUrb.Length];
-        for (int n = 0; n < nbUrb.Length; n++) pUrban[n] = FloatMath.Logistic(1.0f + 1.2f * nbUrb[n]);
-        var chol = Array.ConvertAll(BigFive.Factor, x => (float)x);
-        var partyPositions = Array.ConvertAll(e.VoteModel.PartyPositions, x => (float)x);
-        var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(layout, spec.Parties.Length));
-        int done = 0;
-        try
-        {
-            DeterministicParallel.ForChunks(C, threads, (s, end) =>
-            {
-                var buf = scratch.Value!;
-                for (long kk = s; kk < end; kk++)
-                {
-                    int k = (int)kk;
-                    int headPid = int.MinValue, currentHousehold = -1;
-                    for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += VoterBlock)
-                    {
-                        int count = Math.Min(VoterBlock, e.ConstituencyStart[k + 1] - i0);
-                        VoterBlockPass(e, seed, layout, latent, cells[k], pUrban, chol, partyPositions, k, i0, count, buf, ref headPid, ref currentHousehold);
-                    }
-                    int d = Interlocked.Increment(ref done);
-                    if (progress is not null && (d % Math.Max(1, C / 50) == 0)) progress.Report(new("voters", 0.1 + 0.7 * d / C));
-                    ct.ThrowIfCancellationRequested();
-                }
-            }, chunk: 1);
-        }
-        finally { scratch.Dispose(); }
     }
 
+    /// <summary>
+    /// The voter stage alone, for the scalar reference and its property test: geography and demographics as
+    /// <see cref="Generate(ElectorateSpec, int, ulong, VoterModelSpec, int, IProgress{GenerationProgress}?, CancellationToken)"/>,
+    /// then the voter columns either by the vector pass over blocks of at most <paramref name="blockLength"/> voters
+    /// (1–256) or, with <paramref name="scalar"/>, one voter at a time by <see cref="VoterModel.Draw"/>. Calibration and
+    /// the sincere vote are not run.
+    /// </summary>
+    internal static Electorate GenerateVoterStage(ElectorateSpec spec, VoterModelSpec model, int voters, ulong seed, int blockLength, bool scalar)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(model);
+        spec.EnsureValid(); model.EnsureValid();
+        if (blockLength < 1 || blockLength > VoterBlock) throw new ArgumentOutOfRangeException(nameof(blockLength), blockLength, $"blockLength must be in [1, {VoterBlock}].");
+        var e = new Electorate(spec, voters, seed);
+        var latent = BuildGeography(e, seed, 1);
+        var cells = FitDemographics(e, latent);
+        if (!scalar) { GenerateVoters(e, seed, 1, latent, cells, model, blockLength, null, CancellationToken.None); return e; }
+        AllocateVoterColumns(e);
+        var setting = new VoterSetting(e, seed, model, cells, latent.NeighbourhoodUrbanity, latent.NeighbourhoodOpinion);
+        int K = spec.IssueCount;
+        int headParty = int.MinValue;
+        for (int i = 0; i < e.VoterCount; i++)
+        {
+            if (i == 0 || e.Household[i] != e.Household[i - 1]) headParty = int.MinValue; // a new household: this voter is its first member
+            var v = VoterModel.Draw(setting, i, headParty);
+            if (headParty == int.MinValue) headParty = v.PartyId;
+            e.Age[i] = v.Age; e.Gender[i] = v.Gender; e.Education[i] = v.Education; e.IncomeQuintile[i] = v.IncomeQuintile;
+            e.Employment[i] = (byte)v.Employment; e.Urban[i] = v.Urban; e.Minority[i] = v.Minority; e.Health[i] = v.Health;
+            v.BigFive.CopyTo(e.BigFive.AsSpan(i * BigFiveCount, BigFiveCount));
+            v.IssuePosition.CopyTo(e.IssuePosition.AsSpan(i * K, K)); v.IssueSalience.CopyTo(e.IssueSalience.AsSpan(i * K, K));
+            e.PartyId[i] = (sbyte)v.PartyId; e.PartyIdStrength[i] = v.PartyIdStrength;
+            e.PastVote[i] = (sbyte)v.PastVote; e.PastTurnout[i] = v.PastTurnout;
+            e.Interest[i] = v.Interest; e.Persuadability[i] = v.Persuadability;
+            v.MediaUse.CopyTo(e.MediaUse.AsSpan(i * PlatformCount, PlatformCount)); e.TvShow[i] = v.TvShow;
+            v.HomeProbability.CopyTo(e.HomeProbability.AsSpan(i * 3, 3)); e.AnswersPhone[i] = v.AnswersPhone; e.OpensEmail[i] = v.OpensEmail;
+            v.ConsumerInterest.CopyTo(e.ConsumerInterest.AsSpan(i * ConsumerCount, ConsumerCount)); e.DigitalFootprint[i] = v.DigitalFootprint;
+        }
+        return e;
+    }
+
+    /// <summary>
+    /// The voters i0 … i0 + count − 1 of constituency k (count ≤ 256), sixteen voters per vector. The numbered stages are
+    /// those of <see cref="VoterModel.Draw"/>, which computes the same values one voter at a time.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void VoterBlockPass(Electorate e, ulong seed, VoterLayout L, Latent latent, AliasTable cellTable, float[] pUrban, float[] chol, float[] partyPositions,
-        int k, int i0, int count, VoterScratch buf, ref int headPid, ref int currentHousehold)
+    private static void VoterBlockPass(VoterSetting setting, int k, int i0, int count, VoterScratch buf, ref int headPid, ref int currentHousehold)
     {
         const int B = VoterBlock;
+        var e = setting.E; var L = setting.L; var co = setting.Co; ulong seed = setting.Seed;
         var spec = e.Spec;
         var m = spec.Marginals;
         int K = L.K, P = spec.Parties.Length;
         int lanes = (count + 15) & ~15; // vector passes run over whole groups of sixteen (extra lanes are ignored)
         var words = buf.Words; var z = buf.Z; var x = buf.X;
         var cHousehold = e.Household; var cNeighbourhood = e.Neighbourhood; // read in per-voter loops
+        var chol = co.BigFiveFactor;
 
-        // 1. Random words of every voter of the block, and its normal deviates.
+        // Stage 1. Random words of every voter of the block, and its normal deviates.
         PhiloxBatch.Fill(seed, StreamVoter, (ulong)i0, count, L.Words, words, B);
         for (int s = 0; s < L.NormalCount; s++)
         {
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref words[(L.Normals + s) * B + v]))).StoreUnsafe(ref z[s * B + v]);
         }
-        // Household-shared issue components, N(0, 0.5²), from the household's stream (seed, StreamHousehold + 100, h).
+        // Household-shared issue components, N(0, sd²), from the household's stream (seed, StreamHousehold + 100, h).
         int h0 = cHousehold[i0], households = cHousehold[i0 + count - 1] - h0 + 1, hLanes = (households + 15) & ~15;
-        int hWords = (K + 3) / 4 * 4;
-        PhiloxBatch.Fill(seed, StreamHousehold + 100, (ulong)h0, households, hWords, buf.HouseholdWords, B);
+        PhiloxBatch.Fill(seed, StreamHouseholdOpinion, (ulong)h0, households, L.HouseholdWords, buf.HouseholdWords, B);
+        var householdSd = C(co.HouseholdOpinionSd);
         for (int q = 0; q < K; q++)
             for (int v = 0; v < hLanes; v += 16)
-                (Vector512.Create(0.5f) * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref buf.HouseholdWords[q * B + v]))))
+                (householdSd * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref buf.HouseholdWords[q * B + v]))))
                     .StoreUnsafe(ref buf.HouseholdZ[q * B + v]);
 
-        // 2. Demographic cell (an alias-table draw) and age of each voter, and the per-voter inputs of the vector passes.
+        // Stage 2. Demographic cell (an alias-table draw) and age of each voter, and the per-voter inputs of the vector passes.
         float dep = e.ConstituencyDeprivation[k];
-        float unemployedBase = 0.05f * FloatMath.Exp(0.4f * dep);
-        float minorityUrban = (float)Math.Min(1, m.Minority * 1.25), minorityRural = (float)Math.Min(1, m.Minority * 0.45);
-        float female = (float)m.Female, health = (float)m.Health;
-        var nbOp = latent.NeighbourhoodOpinion;
-        float alpha = (float)spec.SalienceConcentration;
-        float gd = alpha - 1f / 3f, gc = 1f / MathF.Sqrt(9f * gd);
         var d = buf.D;
         var cellR = buf.Cell; var ageR = buf.Age; var eduR = buf.Education; var quintileR = buf.Quintile;
         // The cell (lanes from count on keep the previous block's cells: they are ignored).
-        cellTable.Sample(words.AsSpan(UCell * B, count), cellR);
+        setting.Cells[k].Sample(words.AsSpan(UCell * B, count), cellR);
         for (int v = 0; v < lanes; v += 16)
         {
             // cell = 15·band + 5·education + income (education < 3, income < 5). Quotients of these small integers by
@@ -214,13 +299,15 @@ public static partial class Generator
             var age = Vector512.Shuffle(AgeBandLowers, band) + offset;
             age.StoreUnsafe(ref ageR[v]);
             ed.StoreUnsafe(ref eduR[v]); (inc + Vector512<int>.One).StoreUnsafe(ref quintileR[v]);
-            (Vector512.ConvertToSingle(age - Vector512.Create(45)) / C(10f)).StoreUnsafe(ref d[DAge * B + v]);
+            (Vector512.ConvertToSingle(age - Vector512.Create(AgeCentre)) / C(AgeScale)).StoreUnsafe(ref d[DAge * B + v]);
             Vector512.ConvertToSingle(ed - Vector512<int>.One).StoreUnsafe(ref d[DEdu * B + v]);
             Vector512.ConvertToSingle(inc - Vector512.Create(2)).StoreUnsafe(ref d[DInc * B + v]);
             Vector512.ConvertToSingle(age).StoreUnsafe(ref d[DAgeYears * B + v]);
         }
         StoreBytes(ageR, 0, count, e.Age, i0); StoreBytes(eduR, 0, count, e.Education, i0); StoreBytes(quintileR, 0, count, e.IncomeQuintile, i0);
-        // The neighbourhood's urban probability and opinion, by runs of voters of one neighbourhood.
+
+        // Stage 3. The neighbourhood's urban probability and opinion, by runs of voters of one neighbourhood.
+        var pUrban = setting.UrbanProbability; var nbOp = setting.NeighbourhoodOpinion;
         for (int v = 0; v < count;)
         {
             int nb = cNeighbourhood[i0 + v];
@@ -245,10 +332,11 @@ public static partial class Generator
         for (int q = 0; q < K; q++)
             for (int v = vFull; v < count; v++) d[(DShared + 2 * q + 1) * B + v] = hzAll[q * B + cHousehold[i0 + v] - h0];
 
-        // Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma comes
-        // from the voter's fixed slots, sixteen voters at a time; a rejected try (or α < 1) is redrawn, in issue order, from
-        // the voter's fallback stream; then each voter's gammas are normalised.
+        // Stage 4. Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma
+        // comes from the voter's fixed slots, sixteen voters at a time; a rejected try (or α < 1) is redrawn, in issue order,
+        // from the voter's fallback stream; then each voter's gammas are normalised.
         var sal = buf.Sal; var rejected = buf.Rejected;
+        float alpha = setting.Alpha, gd = setting.GammaD, gc = setting.GammaC;
         for (int v = 0; v < lanes; v += 16)
             for (int q = 0; q < K; q++)
             {
@@ -272,13 +360,19 @@ public static partial class Generator
             var total = Vector512<float>.Zero;
             for (int q = 0; q < K; q++) total += Ld(sal, q * B + v);
             for (int q = 0; q < K; q++) (Ld(sal, q * B + v) / total).StoreUnsafe(ref sal[q * B + v]);
+            if (Vector512.EqualsAny(total, Vector512<float>.Zero))
+                for (int l = 0; l < 16 && v + l < count; l++)
+                    if (total.GetElement(l) == 0f) TinyGammaShares(seed, i0 + v + l, spec.SalienceConcentration, K, rejected, sal, v + l);
         }
 
-        // Binary demographics sixteen at a time, each lane the scalar rule: gender; urban; employment (retirement after
-        // 66, students among the young, unemployment with deprivation and low income); minority; health. Indicators go
-        // to the vector inputs as 1/0, which the loadings multiply exactly.
+        // Stage 5. Binary demographics sixteen at a time, each lane the scalar rule: gender; urban; employment (retirement
+        // from the retirement age, students among the young, unemployment with deprivation and low income); minority;
+        // health. Indicators go to the vector inputs as 1/0, which the loadings multiply exactly.
         var demo = buf.Demographics;
-        float unemployedLow = unemployedBase * 2f, femaleOther = female + 0.005f;
+        float female = (float)m.Female, health = (float)m.Health;
+        float minorityUrban = (float)Math.Min(1, m.Minority * co.MinorityUrbanFactor), minorityRural = (float)Math.Min(1, m.Minority * co.MinorityRuralFactor);
+        float unemployedBase = co.UnemploymentRate * FloatMath.Exp(co.UnemploymentDeprivation * dep);
+        float unemployedLow = unemployedBase * co.LowIncomeUnemploymentFactor, femaleOther = female + co.OtherGenderShare;
         for (int v = 0; v < lanes; v += 16)
         {
             var ageY = Ld(d, DAgeYears * B + v);
@@ -290,16 +384,16 @@ public static partial class Generator
             var unemployedRate = Vector512.ConditionalSelect(Vector512.Equals(Ld(d, DInc * B + v), C(-2f)), C(unemployedLow), C(unemployedBase));
             var rest = Vector512.ConditionalSelect(Vector512.LessThan(UniformRow(words, (UEmployment + 1) * B + v), unemployedRate).AsInt32(),
                 Vector512.Create((int)Employment.Unemployed),
-                Vector512.ConditionalSelect(Vector512.LessThan(UniformRow(words, (UEmployment + 2) * B + v), C(0.86f)).AsInt32(),
+                Vector512.ConditionalSelect(Vector512.LessThan(UniformRow(words, (UEmployment + 2) * B + v), C(co.EmployedShare)).AsInt32(),
                     Vector512.Create((int)Employment.Employed), Vector512.Create((int)Employment.Inactive)));
-            var young = Vector512.ConditionalSelect((Vector512.LessThan(ageY, C(25f)) & Vector512.LessThan(u0, C(0.40f))).AsInt32(),
+            var young = Vector512.ConditionalSelect((Vector512.LessThan(ageY, C(co.StudentAgeBelow)) & Vector512.LessThan(u0, C(co.StudentShare))).AsInt32(),
                 Vector512.Create((int)Employment.Student), rest);
-            var emp = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(ageY, C(66f)).AsInt32(),
-                Vector512.ConditionalSelect(Vector512.LessThan(u0, C(0.88f)).AsInt32(), Vector512.Create((int)Employment.Retired), Vector512.Create((int)Employment.Employed)),
+            var emp = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(ageY, C(co.RetirementAge)).AsInt32(),
+                Vector512.ConditionalSelect(Vector512.LessThan(u0, C(co.RetiredShare)).AsInt32(), Vector512.Create((int)Employment.Retired), Vector512.Create((int)Employment.Employed)),
                 young);
             var minority = Vector512.LessThan(UniformRow(words, UMinority * B + v), Vector512.ConditionalSelect(urban, C(minorityUrban), C(minorityRural)));
             var healthy = Vector512.LessThan(UniformRow(words, UHealth * B + v),
-                Vector512.Min(Vector512<float>.One, C(health) * (C(0.4f) + C(1.4f) * (ageY - C(18f)) / C(77f))));
+                Vector512.Min(Vector512<float>.One, C(health) * (C(co.HealthBase) + C(co.HealthAgeGradient) * (ageY - C(co.HealthAgeFrom)) / C(co.HealthAgeSpan))));
             gender.StoreUnsafe(ref demo[DemoGender * B + v]);
             (urban.AsInt32() & Vector512<int>.One).StoreUnsafe(ref demo[DemoUrban * B + v]);
             emp.StoreUnsafe(ref demo[DemoEmployment * B + v]);
@@ -314,11 +408,11 @@ public static partial class Generator
         StoreBytes(demo, DemoEmployment * B, count, e.Employment, i0); StoreBytes(demo, DemoMinority * B, count, e.Minority, i0);
         StoreBytes(demo, DemoHealth * B, count, e.Health, i0);
 
-        // Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
+        // Stage 6. Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
         // neighbourhood "swing streets" + household + individual) and the linear predictors of the leaf attributes,
         // sixteen voters at a time; every lane is the same arithmetic, in the same order, as one voter's scalar code.
         var b5r = buf.B5; var posR = buf.Pos;
-        var w10 = Vector512.Create(0.15f * dep);
+        var econDep = C(co.EconomicDeprivation * dep);
         for (int v = 0; v < lanes; v += 16)
         {
             for (int t = 0; t < BigFiveCount; t++)
@@ -333,28 +427,32 @@ public static partial class Generator
             {
                 var load = (q % 4) switch
                 {
-                    0 => C(0.22f) * incC - w10 + C(0.08f) * b1 - C(0.15f) * Ld(d, DUnemployed * B + v),
-                    1 => C(0.14f) * ageC - C(0.30f) * edC - C(0.20f) * urbanV - C(0.35f) * Ld(d, DMinority * B + v) - C(0.20f) * b0,
-                    2 => C(-0.10f) * ageC + C(0.25f) * edC + C(0.15f) * urbanV + C(0.18f) * b0,
-                    _ => C(0.12f) * ageC - C(0.25f) * edC - C(0.10f) * urbanV,
+                    0 => C(co.EconomicIncome) * incC + econDep + C(co.EconomicConscientiousness) * b1 + C(co.EconomicUnemployed) * Ld(d, DUnemployed * B + v),
+                    1 => C(co.CulturalAge) * ageC + C(co.CulturalEducation) * edC + C(co.CulturalUrban) * urbanV + C(co.CulturalMinority) * Ld(d, DMinority * B + v)
+                        + C(co.CulturalOpenness) * b0,
+                    2 => C(co.EnvironmentAge) * ageC + C(co.EnvironmentEducation) * edC + C(co.EnvironmentUrban) * urbanV + C(co.EnvironmentOpenness) * b0,
+                    _ => C(co.SovereigntyAge) * ageC + C(co.SovereigntyEducation) * edC + C(co.SovereigntyUrban) * urbanV,
                 };
-                (load + Ld(d, (DShared + 2 * q) * B + v) + Ld(d, (DShared + 2 * q + 1) * B + v) + C(0.75f) * Ld(z, (L.Issue + q) * B + v))
+                (load + Ld(d, (DShared + 2 * q) * B + v) + Ld(d, (DShared + 2 * q + 1) * B + v) + C(co.IndividualOpinionSd) * Ld(z, (L.Issue + q) * B + v))
                     .StoreUnsafe(ref posR[q * B + v]);
             }
-            (C(-0.2f) + C(0.45f) * edC + C(0.20f) * ageC + C(0.8f) * Ld(z, L.Interest * B + v)).StoreUnsafe(ref x[XInterest * B + v]);
+            (C(co.InterestIntercept) + C(co.InterestEducation) * edC + C(co.InterestAge) * ageC + C(co.InterestSd) * Ld(z, L.Interest * B + v)).StoreUnsafe(ref x[XInterest * B + v]);
             for (int pf = 0; pf < PlatformCount; pf++)
-                (C(MediaBaseF[pf]) + C(MediaAgeF[pf]) * ageC + C(MediaEduF[pf]) * edC + C(0.6f) * Ld(z, (L.Media + pf) * B + v)).StoreUnsafe(ref x[(XMedia + pf) * B + v]);
-            (C(-0.6f) + C(0.35f) * ageC + C(0.5f) * Ld(z, L.Phone * B + v)).StoreUnsafe(ref x[XPhone * B + v]);
-            (C(-0.2f) + C(0.3f) * edC - C(0.1f) * ageC + C(0.5f) * Ld(z, L.Email * B + v)).StoreUnsafe(ref x[XEmail * B + v]);
+                (C(co.MediaIntercept[pf]) + C(co.MediaAge[pf]) * ageC + C(co.MediaEducation[pf]) * edC + C(co.MediaSd) * Ld(z, (L.Media + pf) * B + v)).StoreUnsafe(ref x[(XMedia + pf) * B + v]);
+            (C(co.PhoneIntercept) + C(co.PhoneAge) * ageC + C(co.PhoneSd) * Ld(z, L.Phone * B + v)).StoreUnsafe(ref x[XPhone * B + v]);
+            (C(co.EmailIntercept) + C(co.EmailEducation) * edC + C(co.EmailAge) * ageC + C(co.EmailSd) * Ld(z, L.Email * B + v)).StoreUnsafe(ref x[XEmail * B + v]);
             Vector512<float> env = K > 2 ? Ld(posR, 2 * B + v) : Vector512<float>.Zero, cult = K > 1 ? Ld(posR, B + v) : Vector512<float>.Zero, econ = Ld(posR, v);
-            (C(-1.0f) + C(0.8f) * env + C(0.25f) * incC + C(0.5f) * Ld(z, L.Consumer * B + v)).StoreUnsafe(ref x[XConsumer * B + v]);
-            (C(-1.6f) + C(0.6f) * incC + C(0.5f) * Ld(z, (L.Consumer + 1) * B + v)).StoreUnsafe(ref x[(XConsumer + 1) * B + v]);
-            (C(-1.5f) + C(0.5f) * cult + (Vector512<float>.One - urbanV) + C(0.5f) * Ld(z, (L.Consumer + 2) * B + v)).StoreUnsafe(ref x[(XConsumer + 2) * B + v]);
-            (C(-1.6f) + C(0.6f) * Ld(d, DMale * B + v) - C(0.2f) * edC + C(0.5f) * Ld(z, (L.Consumer + 3) * B + v)).StoreUnsafe(ref x[(XConsumer + 3) * B + v]);
-            (C(-0.25f) * ageC + C(0.6f) * Ld(z, L.Footprint * B + v)).StoreUnsafe(ref x[XFootprint * B + v]);
+            var consumerSd = C(co.ConsumerSd);
+            (C(co.OrganicIntercept) + C(co.OrganicEnvironment) * env + C(co.OrganicIncome) * incC + consumerSd * Ld(z, L.Consumer * B + v)).StoreUnsafe(ref x[XConsumer * B + v]);
+            (C(co.LuxuryIntercept) + C(co.LuxuryIncome) * incC + consumerSd * Ld(z, (L.Consumer + 1) * B + v)).StoreUnsafe(ref x[(XConsumer + 1) * B + v]);
+            (C(co.OutdoorIntercept) + C(co.OutdoorCultural) * cult + C(co.OutdoorRural) * (Vector512<float>.One - urbanV) + consumerSd * Ld(z, (L.Consumer + 2) * B + v))
+                .StoreUnsafe(ref x[(XConsumer + 2) * B + v]);
+            (C(co.BettingIntercept) + C(co.BettingMale) * Ld(d, DMale * B + v) + C(co.BettingEducation) * edC + consumerSd * Ld(z, (L.Consumer + 3) * B + v))
+                .StoreUnsafe(ref x[(XConsumer + 3) * B + v]);
+            (C(co.FootprintAge) * ageC + C(co.FootprintSd) * Ld(z, L.Footprint * B + v)).StoreUnsafe(ref x[XFootprint * B + v]);
             for (int sh = 0; sh < Shows; sh++)
             {
-                Vector512<float> d0 = econ - C(ShowEconF[sh]), d1 = cult - C(ShowCultF[sh]);
+                Vector512<float> d0 = econ - C(co.ShowEconomic[sh]), d1 = cult - C(co.ShowCultural[sh]);
                 (-(d0 * d0 + d1 * d1)).StoreUnsafe(ref x[(XShow + sh) * B + v]);
             }
         }
@@ -373,7 +471,7 @@ public static partial class Generator
         StoreHalves(hb, BigFiveCount * B, K, lanes, count, e.IssuePosition, i0, buf.Packed);
         StoreHalves(hb, (BigFiveCount + K) * B, K, lanes, count, e.IssueSalience, i0, buf.Packed);
 
-        // 3. Transforms of the leaf predictors, sixteen voters at a time.
+        // Stage 7. Transforms of the leaf predictors, sixteen voters at a time.
         for (int r = 0; r < XLogisticEnd; r++)
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.Logistic(Ld(x, r * B + v)).StoreUnsafe(ref x[r * B + v]);
@@ -381,11 +479,11 @@ public static partial class Generator
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.Exp(Ld(x, r * B + v)).StoreUnsafe(ref x[r * B + v]);
 
-        // Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
+        // Stage 8. Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
         // then single precision), sixteen voters at a time; party identification and the past vote both draw from them.
         var vm = e.VoteModel;
         var policyWeight = buf.PolicyWeight;
-        PolicyWeights(vm, partyPositions, k, buf.Pos, buf.Sal, K, lanes, policyWeight);
+        PolicyWeights(vm, setting.PartyPositions, k, buf.Pos, buf.Sal, K, lanes, policyWeight);
         // The draws from them (by inversion) that party identification and the past vote may use.
         var partyPick = buf.PartyPick; var pastPick = buf.PastPick;
         for (int v = 0; v < lanes; v += 16)
@@ -394,16 +492,16 @@ public static partial class Generator
             InvertWeights(policyWeight, v, P, UniformRow(words, UPastVote * B + v)).StoreUnsafe(ref pastPick[v]);
         }
 
-        // 4. In voter order: party identification (shared within households), its strength, and the predictors of
-        //    persuadability and past turnout.
+        // Stage 9. Party identification (shared within households) and its strength.
         //    Sixteen at a time: the party a voter identifies with on their own (or −1), and whether they would take the
-        //    first member's party; then, in voter order, the party; then, sixteen at a time again, the strength and predictors.
+        //    first member's party; then, in voter order, the party; then, sixteen at a time again, the strength.
         var late = buf.Late; var ownPid = buf.OwnPid; var follows = buf.Follows; var pidR = buf.Pid;
         float partyIdRate = (float)spec.PartyIdRate, householdPartisanship = (float)spec.HouseholdPartisanship;
         for (int v = 0; v < lanes; v += 16)
         {
             var interest = Ld(x, XInterest * B + v);
-            var identifies = Vector512.LessThan(UniformRow(words, UIdentifies * B + v), Vector512.Min(Vector512<float>.One, C(partyIdRate) * (C(0.7f) + C(0.6f) * interest)));
+            var identifies = Vector512.LessThan(UniformRow(words, UIdentifies * B + v),
+                Vector512.Min(Vector512<float>.One, C(partyIdRate) * (C(co.PartyIdBase) + C(co.PartyIdInterest) * interest)));
             Vector512.ConditionalSelect(identifies.AsInt32(), Vector512.LoadUnsafe(ref partyPick[v]), Vector512.Create(-1)).StoreUnsafe(ref ownPid[v]);
             Vector512.LessThan(UniformRow(words, UShare * B + v), C(householdPartisanship)).AsInt32().StoreUnsafe(ref follows[v]);
         }
@@ -424,11 +522,14 @@ public static partial class Generator
             var median = Vector512.Max(Vector512.Min(s0, s1), Vector512.Min(Vector512.Max(s0, s1), s2));
             var strength = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref pidR[v]), Vector512<int>.Zero).AsSingle(), median, Vector512<float>.Zero);
             strength.StoreUnsafe(ref buf.Strength[v]);
+            // Stage 10. The predictors of persuadability and past turnout.
             var interest = Ld(x, XInterest * B + v);
-            (C(0.2f) - C(1.6f) * strength - C(0.8f) * interest + C(0.25f) * Ld(buf.B5, 3 * B + v) + C(0.6f) * Ld(z, L.Persuade * B + v)).StoreUnsafe(ref late[v]);
-            (C(0.3f) + C(0.25f) * Ld(d, DAge * B + v) + C(0.3f) * Ld(d, DEdu * B + v) + C(1.6f) * (interest - C(0.5f)) + C(0.6f) * strength).StoreUnsafe(ref late[B + v]);
+            (C(co.PersuadabilityIntercept) + C(co.PersuadabilityStrength) * strength + C(co.PersuadabilityInterest) * interest
+                + C(co.PersuadabilityAgreeableness) * Ld(buf.B5, 3 * B + v) + C(co.PersuadabilitySd) * Ld(z, L.Persuade * B + v)).StoreUnsafe(ref late[v]);
+            (C(co.PastTurnoutIntercept) + C(co.PastTurnoutAge) * Ld(d, DAge * B + v) + C(co.PastTurnoutEducation) * Ld(d, DEdu * B + v)
+                + C(co.PastTurnoutInterest) * (interest - C(co.PastTurnoutInterestCentre)) + C(co.PastTurnoutStrength) * strength).StoreUnsafe(ref late[B + v]);
         }
-        // 5. Their logistics, sixteen voters at a time.
+        // Stage 10 (continued). Their logistics, sixteen voters at a time.
         for (int r = 0; r < 2; r++)
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.Logistic(Ld(late, r * B + v)).StoreUnsafe(ref late[r * B + v]);
@@ -442,7 +543,7 @@ public static partial class Generator
             FloatMath.ToHalfBits(Ld(x, XFootprint * B + v)).StoreUnsafe(ref lateHalf[3 * B + v]);
         }
 
-        // 6. Past turnout and vote, and the remaining outputs (the logistic leaves as bytes, sixteen at a time first).
+        // Stage 11. The logistic leaves as bytes (probability × 255), the favourite show and being at home, sixteen at a time.
         var p255 = buf.P255; var picks = buf.Picks;
         for (int r = XMedia; r < XLogisticEnd; r++)
             for (int v = 0; v < lanes; v += 16)
@@ -467,21 +568,22 @@ public static partial class Generator
             var home = Vector512.Equals(emp, Vector512.Create((int)Employment.Retired)) | Vector512.Equals(emp, Vector512.Create((int)Employment.Inactive));
             var unemployed = Vector512.Equals(emp, Vector512.Create((int)Employment.Unemployed));
             var student = Vector512.Equals(emp, Vector512.Create((int)Employment.Student));
-            var jitter = C(0.85f) + C(0.3f) * UniformRow(words, UJitter * B + v);
+            var jitter = C(co.HomeJitterLow) + C(co.HomeJitterWidth) * UniformRow(words, UJitter * B + v);
             for (int t = 0; t < 3; t++)
             {
-                var p = Vector512.ConditionalSelect(home.AsSingle(), C(HomeRetired[t]), Vector512.ConditionalSelect(unemployed.AsSingle(), C(HomeUnemployed[t]),
-                    Vector512.ConditionalSelect(student.AsSingle(), C(HomeStudent[t]), C(HomeEmployed[t]))));
+                var p = Vector512.ConditionalSelect(home.AsSingle(), C(co.HomeRetired[t]), Vector512.ConditionalSelect(unemployed.AsSingle(), C(co.HomeUnemployed[t]),
+                    Vector512.ConditionalSelect(student.AsSingle(), C(co.HomeStudent[t]), C(co.HomeEmployed[t]))));
                 Prob255(p * jitter).StoreUnsafe(ref picks[(1 + t) * B + v]);
             }
         }
-        // Past turnout, and the past vote: the party identified with (80% of partisans who voted), else a policy draw.
+        // Stage 12. Past turnout, and the past vote: the party identified with (the loyal share of partisans who voted),
+        // else the policy draw.
         var pastTurnoutR = buf.PastTurnout; var pastVoteR = buf.PastVote;
         for (int v = 0; v < lanes; v += 16)
         {
             var voted = Vector512.LessThan(UniformRow(words, UVoted * B + v), Ld(late, B + v)).AsInt32();
             var pid = Vector512.LoadUnsafe(ref pidR[v]);
-            var loyal = Vector512.GreaterThanOrEqual(pid, Vector512<int>.Zero) & Vector512.LessThan(UniformRow(words, ULoyal * B + v), C(0.8f)).AsInt32();
+            var loyal = Vector512.GreaterThanOrEqual(pid, Vector512<int>.Zero) & Vector512.LessThan(UniformRow(words, ULoyal * B + v), C(co.PastVoteLoyalty)).AsInt32();
             (voted & Vector512<int>.One).StoreUnsafe(ref pastTurnoutR[v]);
             Vector512.ConditionalSelect(voted, Vector512.ConditionalSelect(loyal, pid, Vector512.LoadUnsafe(ref pastPick[v])), Vector512.Create(-1))
                 .StoreUnsafe(ref pastVoteR[v]);
@@ -647,15 +749,24 @@ public static partial class Generator
             for (v = 0; v < count; v++) dst[v * width + r] = (ushort)rows[offset + r * VoterBlock + v];
     }
 
-    private static readonly float[] MediaBaseF = Array.ConvertAll(MediaBase, d => (float)d);
-    private static readonly float[] MediaAgeF = Array.ConvertAll(MediaAge, d => (float)d);
-    private static readonly float[] MediaEduF = Array.ConvertAll(MediaEdu, d => (float)d);
-    private static readonly float[] ShowEconF = Array.ConvertAll(ShowEcon, d => (float)d);
-    private static readonly float[] ShowCultF = Array.ConvertAll(ShowCult, d => (float)d);
-
-    // Probability of being at home (morning, afternoon, evening) by employment, before the per-voter jitter.
-    private static readonly float[] HomeRetired = [0.75f, 0.70f, 0.85f], HomeUnemployed = [0.65f, 0.60f, 0.80f],
-        HomeStudent = [0.45f, 0.35f, 0.60f], HomeEmployed = [0.20f, 0.18f, 0.72f];
+    /// <summary>
+    /// The saliences of voter <paramref name="voter"/> (lane <paramref name="v"/> of the block) when every one of its K
+    /// gammas rounds to 0 in single precision — possible only for a salience concentration below 1, whose gammas all come
+    /// from the double-precision sampler of the fallback stream: the same gammas redrawn from that stream, normalised in
+    /// double precision (equal shares if even those are all 0). Without it the shares would be 0/0.
+    /// </summary>
+    private static void TinyGammaShares(ulong seed, int voter, double alpha, int K, int[] rejected, float[] sal, int v)
+    {
+        Span<double> gamma = stackalloc double[K];
+        var retry = new RandomStream(seed, StreamVoterRetry, (ulong)voter);
+        double total = 0;
+        for (int q = 0; q < K; q++)
+        {
+            gamma[q] = rejected[q * VoterBlock + v] != 0 ? retry.Gamma(alpha) : 0.0; // an accepted first try here was 0
+            total += gamma[q];
+        }
+        for (int q = 0; q < K; q++) sal[q * VoterBlock + v] = total > 0 ? (float)(gamma[q] / total) : 1f / K;
+    }
 
     /// <summary>Sixteen uniforms in [0, 1) from sixteen consecutive words (lane for lane <see cref="FloatMath.Uniform"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -768,10 +879,10 @@ public static partial class Generator
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte Prob255(float p) => (byte)Math.Clamp((int)MathF.Round(p * 255f), 0, 255);
+    internal static byte Prob255(float p) => (byte)Math.Clamp((int)MathF.Round(p * 255f), 0, 255);
 
     /// <summary><see cref="Prob255(float)"/> of sixteen values (round half to even, as MathF.Round), as ints.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Prob255(Vector512<float> p) =>
+    internal static Vector512<int> Prob255(Vector512<float> p) =>
         Vector512.Min(Vector512.Max(Vector512.ConvertToInt32(Vector512.Round(p * Vector512.Create(255f))), Vector512<int>.Zero), Vector512.Create(255));
 }

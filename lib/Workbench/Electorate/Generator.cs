@@ -21,34 +21,25 @@ public static partial class Generator
     private const uint StreamGeography = StreamIds.Geography, StreamConstituency = StreamIds.Constituency, StreamNeighbourhood = StreamIds.Neighbourhood,
         StreamHousehold = StreamIds.Household, StreamVoter = StreamIds.Voter, StreamVote = StreamIds.Vote, StreamOffsets = StreamIds.Offsets;
 
-    private const int BigFiveCount = 5, PlatformCount = 7, ConsumerCount = 4, Shows = 6;
+    internal const int BigFiveCount = 5, PlatformCount = VoterModelSpec.PlatformCount, ConsumerCount = 4, Shows = VoterModelSpec.ShowCount;
 
-    /// <summary>Correlations of the Big Five (O, C, E, A, N), of the order of the meta-analytic estimates of van der Linden, te Nijenhuis &amp; Bakker (2010, J. Res. Pers. 44(3)); neuroticism negatively related to the others.</summary>
-    private static readonly double[,] BigFiveCorrelation =
-    {
-        { 1.00, 0.15, 0.25, 0.10, -0.10 },
-        { 0.15, 1.00, 0.20, 0.25, -0.25 },
-        { 0.25, 0.20, 1.00, 0.15, -0.20 },
-        { 0.10, 0.25, 0.15, 1.00, -0.25 },
-        { -0.10, -0.25, -0.20, -0.25, 1.00 },
-    };
+    /// <summary>Generates <paramref name="voters"/> voters from <paramref name="spec"/> with a seed; identical output for any <paramref name="threads"/>.
+    /// The per-voter model is <see cref="VoterModelSpec.Default"/>.</summary>
+    public static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, int threads = 1, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Generate(spec, voters, seed, VoterModelSpec.Default, threads, progress, cancellationToken);
 
-    private static readonly MultivariateNormal BigFive =
-        MultivariateNormal.FromCorrelation(new double[BigFiveCount], [1, 1, 1, 1, 1], BigFiveCorrelation);
-
-    // Media platforms: intercept, per decade of age above 45, per education level (logit scale).
-    private static readonly double[] MediaBase = [0.6, -0.2, 0.9, -1.0, -1.6, 0.4, -1.0];
-    private static readonly double[] MediaAge = [-0.05, -0.55, -0.30, -0.75, -0.25, 0.45, 0.45];
-    private static readonly double[] MediaEdu = [-0.05, 0.10, 0.05, -0.10, 0.35, 0.00, 0.35];
-    // TV shows: lean on the economic and cultural dimensions.
-    private static readonly double[] ShowEcon = [-0.8, -0.3, 0.0, 0.3, 0.8, 0.0];
-    private static readonly double[] ShowCult = [-0.6, 0.2, 0.0, -0.2, 0.7, 0.9];
-
-    /// <summary>Generates <paramref name="voters"/> voters from <paramref name="spec"/> with a seed; identical output for any <paramref name="threads"/>.</summary>
-    public static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, int threads = 1, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Generates <paramref name="voters"/> voters from <paramref name="spec"/> with a seed and the per-voter model
+    /// <paramref name="voterModel"/> (for sensitivity analyses of its coefficients); identical output for any
+    /// <paramref name="threads"/>. Throws a <see cref="SpecValidationException"/> naming every invalid coefficient.
+    /// </summary>
+    public static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, VoterModelSpec voterModel, int threads = 1, IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(voterModel);
         spec.EnsureValid();
+        voterModel.EnsureValid();
         if (voters < spec.Constituencies * 10)
             throw new ArgumentOutOfRangeException(nameof(voters), voters, $"voters must be at least 10 per constituency ({spec.Constituencies * 10} for '{spec.Name}').");
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be ≥ 1.");
@@ -60,7 +51,7 @@ public static partial class Generator
         progress?.Report(new("demographics", 0.05));
         var cellTables = FitDemographics(e, latent);
         progress?.Report(new("voters", 0.1));
-        GenerateVoters(e, seed, threads, latent, cellTables, progress, cancellationToken);
+        GenerateVoters(e, seed, threads, latent, cellTables, voterModel, VoterBlock, progress, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new("calibration", 0.8));
         Calibrate(e, threads);
