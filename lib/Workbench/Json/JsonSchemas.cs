@@ -26,11 +26,24 @@ public static class JsonSchemas
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, schema) =>
             {
-                if (schema is not JsonObject o) return schema;
+                var type0 = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
+                // A type read by a custom converter (enums: StrictEnumConverter) comes as the "true" schema; give it an object.
+                if (schema is not JsonObject o) { if (!type0.IsEnum) return schema; o = []; }
                 if (context.TypeInfo.Kind == System.Text.Json.Serialization.Metadata.JsonTypeInfoKind.Object && context.PropertyInfo is null && o.ContainsKey("properties"))
                     o["additionalProperties"] = false;
                 var clr = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
                 if (clr == typeof(int)) { o["minimum"] = int.MinValue; o["maximum"] = int.MaxValue; }
+                var element = clr != typeof(string) ? clr.GetInterfaces().Append(clr).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0] : null;
+                if (element is { IsEnum: true } && !o.ContainsKey("items"))
+                    o["items"] = new JsonObject { ["enum"] = new JsonArray(System.Enum.GetNames(element).Select(n => (JsonNode?)JsonNamingPolicy.KebabCaseLower.ConvertName(n)).ToArray()) };
+                if (clr.IsEnum)
+                {
+                    // Enums are read by their kebab-case names only (StrictEnumConverter): list exactly those.
+                    var names = new JsonArray(System.Enum.GetNames(clr).Select(n => (JsonNode?)JsonNamingPolicy.KebabCaseLower.ConvertName(n)).ToArray());
+                    if (Nullable.GetUnderlyingType(context.TypeInfo.Type) is not null) names.Add(null);
+                    o.Remove("type");
+                    o["enum"] = names;
+                }
                 if (context.PropertyInfo?.AttributeProvider is ICustomAttributeProvider p
                     && p.GetCustomAttributes(typeof(ParamAttribute), inherit: false).FirstOrDefault() is ParamAttribute attr)
                 {
