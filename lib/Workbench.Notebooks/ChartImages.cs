@@ -63,20 +63,41 @@ public static class ChartImages
             File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>html,body{margin:0;background:#fff}</style><script>" + plotlyJs +
                 $"</script></head><body><div id=\"c\" style=\"width:{width}px;height:{height}px\"></div><script>var fig={figureJson.Replace("</", "<\\/")};" +
                 "Plotly.newPlot('c',fig.data,Object.assign({},fig.layout,{width:" + width + ",height:" + height + "}),{staticPlot:true});</script></body></html>");
-            var png = Path.Combine(work, "chart.png");
-            var psi = new ProcessStartInfo(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={Path.Combine(work, "profile")}", $"--window-size={width},{height}",
-                "--virtual-time-budget=5000", $"--screenshot={png}", new Uri(page).AbsoluteUri])
-            { RedirectStandardError = true, RedirectStandardOutput = true };
-            using var p = Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            _ = p.StandardOutput.ReadToEndAsync();
-            if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("Chromium did not finish rendering a chart within 60 s."); }
-            if (!File.Exists(png)) throw new InvalidOperationException($"Chromium wrote no screenshot (exit {p.ExitCode}): {err.Result}");
-            var partial = target + ".partial";
-            File.Copy(png, partial, overwrite: true);
-            File.Move(partial, target, overwrite: true); // a reader never sees half a picture
+            Capture(chromium, new Uri(page).AbsoluteUri, target, width, height, Path.Combine(work, "profile"));
         }
         finally { try { Directory.Delete(work, true); } catch (IOException) { } }
+    }
+
+    /// <summary>
+    /// Screenshots the page at <paramref name="url"/> (e.g. a file:// URL) in headless Chromium at
+    /// <paramref name="width"/>×<paramref name="height"/> pixels and writes the PNG to <paramref name="target"/> (complete or not at
+    /// all), offline: a fresh profile and no background networking. Used by <c>workbench site --screenshot</c>.
+    /// </summary>
+    public static void Screenshot(string url, string target, int width = 1280, int height = 900, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(target);
+        chromium ??= FindChromium() ?? throw new InvalidOperationException("A screenshot needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        var work = Path.Combine(Path.GetTempPath(), "wb-shot-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try { Capture(chromium, url, Path.GetFullPath(target), width, height, Path.Combine(work, "profile")); }
+        finally { try { Directory.Delete(work, true); } catch (IOException) { } }
+    }
+
+    private static void Capture(string chromium, string url, string target, int width, int height, string profile)
+    {
+        var png = Path.Combine(Path.GetDirectoryName(profile)!, "shot.png");
+        var psi = new ProcessStartInfo(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={profile}", $"--window-size={width},{height}",
+            "--virtual-time-budget=5000", $"--screenshot={png}", url])
+        { RedirectStandardError = true, RedirectStandardOutput = true };
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEndAsync();
+        _ = p.StandardOutput.ReadToEndAsync();
+        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("Chromium did not finish rendering within 60 s."); }
+        if (!File.Exists(png)) throw new InvalidOperationException($"Chromium wrote no screenshot (exit {p.ExitCode}): {err.Result}");
+        var partial = target + ".partial";
+        File.Copy(png, partial, overwrite: true);
+        File.Move(partial, target, overwrite: true); // a reader never sees half a picture
     }
 }
