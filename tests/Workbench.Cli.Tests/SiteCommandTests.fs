@@ -139,6 +139,9 @@ let tests =
                 File.WriteAllText(Path.Combine(broken, "00-x.ipynb"), "{\"nbformat\": 4}")
                 check [ "--out"; out; "--notebooks"; broken ] "--notebooks" "00-x.ipynb"
                 check [ "--out"; out; "--notebooks"; notebooks; "--screenshot"; Path.Combine(dir, "start.jpg") ] "--screenshot" "must name a .png file"
+                check [ "--out"; out; "--notebooks"; notebooks; "--cards"; Path.Combine(dir, "no-cards") ] "--cards" "does not exist"
+                check [ "--out"; out; "--notebooks"; notebooks; "--cards"; empty ] "--cards" "holds no workshop cards"
+                check [ "--out"; out; "--notebooks"; notebooks; "--lab-replicates"; "0" ] "--lab-replicates" "between 1 and 100"
                 // An --out that names a file: refused, and the file is left as it was.
                 let code, _, err = Cli.run ([ "site"; "--out"; file; "--notebooks"; notebooks ] @ labArgs)
                 Expect.equal code 2 err

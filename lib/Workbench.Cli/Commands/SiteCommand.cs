@@ -28,21 +28,26 @@ internal sealed class SiteCommand : CliCommand
         cmd.SetAction(parse =>
         {
             var sw = Stopwatch.StartNew();
-            string nbDir = NotebooksFolder(parse.GetValue(notebooks));
-            var chapters = LoadChapters(nbDir);
-            var siteCards = LoadCards(parse.GetValue(cards), nbDir);
             int r = parse.GetValue(labReplicates);
             if (r is < 1 or > 100) throw new UsageException($"--lab-replicates must be between 1 and 100; got {r}.");
             int? v = parse.GetValue(labVoters);
             if (v is < 1000 or > 1_000_000) throw new UsageException($"--lab-voters must be between 1000 and 1000000; got {v}.");
+            string? s = parse.GetValue(screenshot);
+            if (s is not null && !s.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--screenshot: '{s}' must name a .png file.");
+            string nbDir = NotebooksFolder(parse.GetValue(notebooks));
+            var siteCards = LoadCards(parse.GetValue(cards), nbDir);
+            var chapters = LoadChapters(nbDir);
             string? shot = null;
-            if (parse.GetValue(screenshot) is string s)
+            if (s is not null)
             {
-                if (!s.EndsWith(".png", StringComparison.OrdinalIgnoreCase)) throw new UsageException($"--screenshot: '{s}' must name a .png file.");
                 if (ChartImages.FindChromium() is null) throw new UsageException("--screenshot needs Chromium: apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable.");
                 shot = Outputs.File(s, "--screenshot");
             }
             string dir = Outputs.Folder(parse.GetValue(output)!, "--out");
+            // Warnings come after every input was checked, so that an error is the only line a refused run prints.
+            foreach (var ch in chapters.Where(c => !NotebookHtml.HasOutputs(c.Notebook)))
+                Console.Error.WriteLine($"warning: {ch.Stem}.ipynb has no outputs; execute it first (workbench run) to show its results.");
+            if (siteCards.Count == 0) Console.Error.WriteLine("warning: no workshop cards found (notebooks/workshop/cards); the site has no workshop pages.");
             var lab = new SiteLab(Scenario.Builtin("classroom"), SiteLab.DefaultGrid, v, r, Environment.ProcessorCount);
             var builder = new SiteBuilder(dir, Console.Error);
             builder.Build(chapters, siteCards, lab, Glossary());
@@ -87,7 +92,6 @@ internal sealed class SiteCommand : CliCommand
             Notebook nb;
             try { nb = Notebook.Load(f); }
             catch (FormatException ex) { throw new UsageException($"--notebooks: {Path.GetFileName(f)}: {ex.Message}"); }
-            if (!NotebookHtml.HasOutputs(nb)) Console.Error.WriteLine($"warning: {Path.GetFileName(f)} has no outputs; run it first (workbench run) to show its results.");
             chapters.Add(new SiteChapter(Path.GetFileNameWithoutExtension(f), nb, NotebookHtml.Describe(nb, f)));
         }
         return chapters;
@@ -99,6 +103,7 @@ internal sealed class SiteCommand : CliCommand
         string? dir;
         if (given is not null)
         {
+            if (File.Exists(given)) throw new UsageException($"--cards: '{given}' is a file; a folder of workshop cards is expected.");
             if (!Directory.Exists(given)) throw new UsageException($"--cards: the folder '{given}' does not exist.");
             dir = given;
         }
@@ -106,7 +111,7 @@ internal sealed class SiteCommand : CliCommand
         {
             dir = new[] { Path.Combine(notebooksDir, "workshop", "cards"), RepositoryRoot() is string root ? Path.Combine(root, "notebooks", "workshop", "cards") : null }
                 .FirstOrDefault(d => d is not null && Directory.Exists(d));
-            if (dir is null) { Console.Error.WriteLine("warning: no workshop cards found (notebooks/workshop/cards); the site has no workshop pages."); return []; }
+            if (dir is null) return [];
         }
         var files = Directory.GetFiles(dir, "*.json").Where(f => Path.GetFileName(f) != "questions.json").Order(StringComparer.Ordinal).ToArray();
         if (given is not null && files.Length == 0) throw new UsageException($"--cards: '{given}' holds no workshop cards (*.json besides questions.json).");
