@@ -30,7 +30,7 @@ internal sealed record SiteLab(Scenario Scenario, LabGrid Grid, int? Voters, int
 {
     /// <summary>
     /// The site's grid: the four regimes of <c>workbench lab</c>, three minimum audiences and three spending caps (36 scenarios,
-    /// against the lab command's 64), so that the whole site builds in well under a minute on two cores.
+    /// against the lab command's 64), so that the whole site builds in about a minute on two cores.
     /// </summary>
     public static LabGrid DefaultGrid { get; } = new(LabGrid.Default.Regimes, [null, 200, 1000], [null, 30_000, 10_000]);
 }
