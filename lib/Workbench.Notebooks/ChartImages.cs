@@ -53,6 +53,60 @@ public static class ChartImages
         return written;
     }
 
+    /// <summary>
+    /// Gives every chart of an executed notebook a static picture (<c>workbench run --update</c>), so the committed chapter
+    /// shows its charts where no script runs (GitHub's notebook view, a viewer without plotly.js): the chart's PNG, drawn
+    /// from its figure data in headless Chromium, is put inside the chart's element as an <c>&lt;img&gt;</c>, and the
+    /// chart's script removes it when plotly.js draws the interactive chart. Returns the number of charts given a picture.
+    /// <see cref="OutputCheck"/> compares charts by their data and ignores the picture; <see cref="RemoveStaticPictures"/>
+    /// takes them out again.
+    /// </summary>
+    public static int AddStaticPictures(Notebook nb, int width = 800, int height = 450, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(nb);
+        chromium ??= FindChromium() ?? throw new InvalidOperationException("Static chart pictures need Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        string? plotly = null;
+        int count = 0;
+        foreach (var cell in nb.Cells)
+        {
+            if (cell.Type != "code") continue;
+            foreach (var output in cell.Json["outputs"]?.AsArray() ?? [])
+            {
+                if (output?["data"] is not JsonObject data || data["application/vnd.plotly.v1+json"] is not JsonNode figNode || data["text/html"] is not JsonNode htmlNode) continue;
+                var html = RemoveStaticPictures(Notebook.JoinSource(htmlNode));
+                var m = ChartDiv.Match(html);
+                if (!m.Success) continue;
+                var fig = figNode is JsonValue v && v.TryGetValue<string>(out var s) ? s : figNode.ToJsonString();
+                plotly ??= PlotlyFormatter.PlotlyJs().Replace("</script>", "<\\/script>");
+                var file = Path.Combine(Path.GetTempPath(), "wb-static-" + Guid.NewGuid().ToString("N") + ".png");
+                try
+                {
+                    RenderFigure(chromium, plotly, fig, file, width, height);
+                    var id = m.Groups["id"].Value;
+                    var img = $"<img id=\"{id}-static\" class=\"plotly-static\" alt=\"The chart as a picture (interactive where scripts run)\" style=\"max-width:100%\" src=\"data:image/png;base64,{Convert.ToBase64String(File.ReadAllBytes(file))}\"/>";
+                    html = html.Insert(m.Index + m.Length, img);
+                    html = html.Replace("function draw(){", $"function draw(){{var s=document.getElementById('{id}-static');if(s)s.remove();", StringComparison.Ordinal);
+                    data["text/html"] = Notebook.SourceLines(html);
+                    count++;
+                }
+                finally { File.Delete(file); }
+            }
+        }
+        return count;
+    }
+
+    /// <summary>The chart HTML without the static picture <see cref="AddStaticPictures"/> put in (unchanged when it has none).</summary>
+    public static string RemoveStaticPictures(string html)
+    {
+        ArgumentNullException.ThrowIfNull(html);
+        html = StaticImg.Replace(html, "");
+        return StaticRemoval.Replace(html, "function draw(){");
+    }
+
+    private static readonly System.Text.RegularExpressions.Regex ChartDiv = new("<div id=\"(?<id>plotly-[0-9a-f]+)\" class=\"plotly-chart\"[^>]*>");
+    private static readonly System.Text.RegularExpressions.Regex StaticImg = new("<img id=\"plotly-[0-9a-f]+-static\" class=\"plotly-static\"[^>]*/>");
+    private static readonly System.Text.RegularExpressions.Regex StaticRemoval = new(@"function draw\(\)\{var s=document\.getElementById\('plotly-[0-9a-f]+-static'\);if\(s\)s\.remove\(\);");
+
     private static void RenderFigure(string chromium, string plotlyJs, string figureJson, string target, int width, int height)
     {
         var work = Path.Combine(Path.GetTempPath(), "wb-png-" + Guid.NewGuid().ToString("N"));
