@@ -134,17 +134,19 @@ public static class ChartImages
         chromium ??= FindChromium() ?? throw new InvalidOperationException("A screenshot needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
         var work = Path.Combine(Path.GetTempPath(), "wb-shot-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
-        try { Capture(chromium, url, Path.GetFullPath(target), width, height, Path.Combine(work, "profile")); }
+        // A page taller than the window was sometimes captured before its lower tiles were painted (a white band at the
+        // bottom, on a busy machine); running every compositor stage before the capture paints the whole window.
+        try { Capture(chromium, url, Path.GetFullPath(target), width, height, Path.Combine(work, "profile"), "--run-all-compositor-stages-before-draw"); }
         finally { try { Directory.Delete(work, true); } catch (IOException) { } }
     }
 
-    private static void Capture(string chromium, string url, string target, int width, int height, string profile)
+    private static void Capture(string chromium, string url, string target, int width, int height, string profile, params string[] extra)
     {
         var png = Path.Combine(Path.GetDirectoryName(profile)!, "shot.png");
-        var psi = new ProcessStartInfo(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={profile}", $"--window-size={width},{height}",
-            "--virtual-time-budget=5000", $"--screenshot={png}", url])
-        { RedirectStandardError = true, RedirectStandardOutput = true };
+        string[] args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--hide-scrollbars", .. extra, $"--user-data-dir={profile}", $"--window-size={width},{height}",
+            "--virtual-time-budget=5000", $"--screenshot={png}", url];
+        var psi = new ProcessStartInfo(chromium, args) { RedirectStandardError = true, RedirectStandardOutput = true };
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
         _ = p.StandardOutput.ReadToEndAsync();

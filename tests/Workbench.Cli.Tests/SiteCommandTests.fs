@@ -50,6 +50,41 @@ let private plotlyOutputs (file: string) =
                 if not (isNull o.["data"]) && not (isNull o.["data"].["application/vnd.plotly.v1+json"]) then yield 1 ]
     |> List.length
 
+/// The pixels of an 8-bit RGB or RGBA PNG (non-interlaced, as Chromium writes them): width, height, bytes per pixel and the
+/// unfiltered rows.
+let private decodePng (bytes: byte[]) =
+    let be (i: int) = (int bytes.[i] <<< 24) ||| (int bytes.[i + 1] <<< 16) ||| (int bytes.[i + 2] <<< 8) ||| int bytes.[i + 3]
+    let width, height, colorType = be 16, be 20, int bytes.[25]
+    let bpp = match colorType with | 2 -> 3 | 6 -> 4 | t -> failwithf "PNG colour type %d" t
+    let idat = new MemoryStream()
+    let mutable i = 8
+    while i < bytes.Length do
+        let len = be i
+        if Text.Encoding.ASCII.GetString(bytes, i + 4, 4) = "IDAT" then idat.Write(bytes, i + 8, len)
+        i <- i + 12 + len
+    idat.Position <- 0L
+    let raw = new MemoryStream()
+    (new Compression.ZLibStream(idat, Compression.CompressionMode.Decompress)).CopyTo raw
+    let data = raw.ToArray()
+    let stride = width * bpp
+    let rows = Array.init height (fun _ -> Array.zeroCreate<byte> stride)
+    for y in 0 .. height - 1 do
+        let filter = data.[y * (stride + 1)]
+        let line = rows.[y]
+        let prev = if y > 0 then rows.[y - 1] else Array.zeroCreate stride
+        for x in 0 .. stride - 1 do
+            let v = int data.[y * (stride + 1) + 1 + x]
+            let a = if x >= bpp then int line.[x - bpp] else 0
+            let b = int prev.[x]
+            let c = if x >= bpp then int prev.[x - bpp] else 0
+            let paeth () =
+                let p = a + b - c
+                let pa, pb, pc = abs (p - a), abs (p - b), abs (p - c)
+                if pa <= pb && pa <= pc then a elif pb <= pc then b else c
+            let predicted = match filter with | 0uy -> 0 | 1uy -> a | 2uy -> b | 3uy -> (a + b) / 2 | 4uy -> paeth () | f -> failwithf "PNG filter %d" f
+            line.[x] <- byte ((v + predicted) &&& 0xFF)
+    width, height, bpp, rows
+
 [<Tests>]
 let tests =
     testSequenced <| testList "Cli.site" [
@@ -205,6 +240,11 @@ let tests =
                 Expect.equal bytes.[0..7] [| 0x89uy; 0x50uy; 0x4Euy; 0x47uy; 0x0Duy; 0x0Auy; 0x1Auy; 0x0Auy |] "the PNG signature"
                 Expect.equal (Text.Encoding.ASCII.GetString(bytes, 12, 4)) "IHDR" "the PNG header chunk"
                 let be (i: int) = (int bytes.[i] <<< 24) ||| (int bytes.[i + 1] <<< 16) ||| (int bytes.[i + 2] <<< 8) ||| int bytes.[i + 3]
-                Expect.equal (be 16, be 20) (1280, 900) "1280×900 pixels")
+                Expect.equal (be 16, be 20) (1280, 900) "1280×900 pixels"
+                // The start page is taller than the window, so the bottom of the picture shows content (the chapter table), not
+                // the unpainted white band Chromium left on a busy machine when it captured before painting every tile.
+                let width, height, bpp, rows = decodePng bytes
+                let inked y = Seq.exists (fun x -> rows.[y].[x * bpp] < 200uy) (seq { 0 .. width - 1 })
+                Expect.isTrue (Seq.exists inked (seq { height - 60 .. height - 1 })) "the bottom of the screenshot is painted")
         }
     ]
