@@ -88,6 +88,26 @@ let private decodePng (bytes: byte[]) =
 [<Tests>]
 let tests =
     testSequenced <| testList "Cli.site" [
+        test "NotebookHtml: repeated headings get unique anchors, links go through the rewriter (a dropped link keeps its text), and a chapter's number, title and question come from its first cell" {
+            let ids = Workbench.Notebooks.PageIds()
+            let headings = Collections.Generic.List<Workbench.Notebooks.PageHeading>()
+            let rewrite = Workbench.Notebooks.NotebookHtml.LinkRewriter(fun url _ -> if url.EndsWith ".ipynb" then url.Replace(".ipynb", ".html") else null)
+            let html = Workbench.Notebooks.NotebookHtml.Markdown("# 02 · Votes to seats\n## Exercises\nSee [chapter 03](03-data.ipynb) and [the model](../MODEL.md).\n## Exercises\n", ids, headings, rewrite)
+            Expect.equal [ for h in headings -> h.Level, h.Id ] [ 1, "02-votes-to-seats"; 2, "exercises"; 2, "exercises-2" ] "slugs, the repeat numbered"
+            Expect.stringContains html "<h2 id=\"exercises-2\">Exercises</h2>" "the anchor is on the heading"
+            Expect.stringContains html "<a href=\"03-data.html\">chapter 03</a>" "a chapter link is rewritten"
+            Expect.stringContains html "and the model." "a dropped link keeps its text"
+            Expect.isFalse (html.Contains "MODEL.md") "and loses its target"
+            let nb = Workbench.Notebooks.Notebook.Create()
+            nb.AddCell("markdown", "# 07 · Filter bubbles\n\n**Question:** do *homophilous* networks\nfragment opinion?\n\nMore.") |> ignore
+            let info = Workbench.Notebooks.NotebookHtml.Describe(nb, "07-filter-bubbles.ipynb")
+            Expect.equal (info.Number, info.Title, info.QuestionHtml) ("07", "Filter bubbles", "do <em>homophilous</em> networks fragment opinion?") "from the first cell"
+            let bare = Workbench.Notebooks.Notebook.Create()
+            bare.AddCell("markdown", "Some text") |> ignore
+            let info = Workbench.Notebooks.NotebookHtml.Describe(bare, "12-extra.ipynb")
+            Expect.equal (info.Number, info.Title, info.QuestionHtml) ("12", "12-extra", "") "without a heading: the file name's number and name"
+        }
+
         test "the site has one page per chapter, the start page links every chapter, every internal link resolves, nothing loads from the network, and two builds are byte-identical" {
             withSite [] (fun dir out ->
                 let chapters = chapterFiles ()

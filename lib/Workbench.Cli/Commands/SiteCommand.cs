@@ -66,6 +66,8 @@ internal sealed class SiteCommand : CliCommand
     /// <summary>The chapters folder: the one named, else notebooks/ in the repository around the current folder (or ./notebooks).</summary>
     private static string NotebooksFolder(string? given)
     {
+        if (given is null && RepositoryRoot() is null && !Directory.Exists("notebooks"))
+            throw new UsageException("--notebooks: not given, and there is no Workbench checkout (Workbench.sln beside notebooks/) here or above; name the folder of executed chapters.");
         string path = given ?? Path.Combine(RepositoryRoot() ?? ".", "notebooks");
         if (string.IsNullOrWhiteSpace(path)) throw new UsageException("--notebooks: the folder name must not be empty.");
         if (File.Exists(path)) throw new UsageException($"--notebooks: '{path}' is a file; a folder of executed chapters (*.ipynb) is expected.");
