@@ -282,7 +282,7 @@ internal sealed class SiteBuilder(string outDir, TextWriter progress)
     private const string Stylesheet = """
 :root{--fg:#1f2328;--muted:#57606a;--accent:#1f5fa8;--rule:#d0d7de;--code:#f6f8fa}
 *{box-sizing:border-box}
-body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);line-height:1.55;background:#fff}
+body{margin:0 auto;font-family:system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);line-height:1.55;background:#fff}
 a{color:var(--accent)}
 header.site{display:flex;flex-wrap:wrap;align-items:center;gap:1.2em;padding:.6em 1.5em;background:#0f2f57;color:#fff}
 header.site a{color:#fff;text-decoration:none}
