@@ -107,6 +107,26 @@ public static class ChartImages
     private static readonly System.Text.RegularExpressions.Regex StaticImg = new("<img id=\"plotly-[0-9a-f]+-static\" class=\"plotly-static\"[^>]*/>");
     private static readonly System.Text.RegularExpressions.Regex StaticRemoval = new(@"function draw\(\)\{var s=document\.getElementById\('plotly-[0-9a-f]+-static'\);if\(s\)s\.remove\(\);");
 
+    /// <summary>Draws one Plotly figure (its JSON) to a PNG file of the given size, with headless Chromium, offline.</summary>
+    public static void RenderFigureTo(string figureJson, string target, int width = 1000, int height = 560, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(figureJson);
+        chromium ??= FindChromium() ?? throw new InvalidOperationException("Drawing a chart needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        RenderFigure(chromium, PlotlyFormatter.PlotlyJs().Replace("</script>", "<\\/script>"), figureJson, Path.GetFullPath(target), width, height);
+    }
+
+    /// <summary>A screenshot of a local HTML page (as a browser window of the given size shows it), with headless Chromium, offline (<c>workbench site --screenshot</c>, the README's page pictures).</summary>
+    public static void Screenshot(string htmlFile, string target, int width = 1280, int height = 900, string? chromium = null)
+    {
+        ArgumentNullException.ThrowIfNull(htmlFile);
+        chromium ??= FindChromium() ?? throw new InvalidOperationException("A screenshot needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        // A page taller than the window was sometimes captured before its lower tiles were painted (a white band at the
+        // bottom, on a busy machine); running every compositor stage before the capture paints the whole window.
+        Shoot(chromium, new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri, Path.GetFullPath(target), width, height, "--run-all-compositor-stages-before-draw");
+    }
+
     private static void RenderFigure(string chromium, string plotlyJs, string figureJson, string target, int width, int height)
     {
         var work = Path.Combine(Path.GetTempPath(), "wb-png-" + Guid.NewGuid().ToString("N"));
@@ -117,43 +137,32 @@ public static class ChartImages
             File.WriteAllText(page, "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>html,body{margin:0;background:#fff}</style><script>" + plotlyJs +
                 $"</script></head><body><div id=\"c\" style=\"width:{width}px;height:{height}px\"></div><script>var fig={figureJson.Replace("</", "<\\/")};" +
                 "Plotly.newPlot('c',fig.data,Object.assign({},fig.layout,{width:" + width + ",height:" + height + "}),{staticPlot:true});</script></body></html>");
-            Capture(chromium, new Uri(page).AbsoluteUri, target, width, height, Path.Combine(work, "profile"));
+            Shoot(chromium, new Uri(page).AbsoluteUri, target, width, height);
         }
         finally { try { Directory.Delete(work, true); } catch (IOException) { } }
     }
 
-    /// <summary>
-    /// Screenshots the page at <paramref name="url"/> (e.g. a file:// URL) in headless Chromium at
-    /// <paramref name="width"/>×<paramref name="height"/> pixels and writes the PNG to <paramref name="target"/> (complete or not at
-    /// all), offline: a fresh profile and no background networking. Used by <c>workbench site --screenshot</c>.
-    /// </summary>
-    public static void Screenshot(string url, string target, int width = 1280, int height = 900, string? chromium = null)
+    /// <summary>Loads <paramref name="url"/> in headless Chromium (a fresh profile, no network services) and writes its screenshot to <paramref name="target"/> atomically.</summary>
+    private static void Shoot(string chromium, string url, string target, int width, int height, params string[] extra)
     {
-        ArgumentNullException.ThrowIfNull(url);
-        ArgumentNullException.ThrowIfNull(target);
-        chromium ??= FindChromium() ?? throw new InvalidOperationException("A screenshot needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
         var work = Path.Combine(Path.GetTempPath(), "wb-shot-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
-        // A page taller than the window was sometimes captured before its lower tiles were painted (a white band at the
-        // bottom, on a busy machine); running every compositor stage before the capture paints the whole window.
-        try { Capture(chromium, url, Path.GetFullPath(target), width, height, Path.Combine(work, "profile"), "--run-all-compositor-stages-before-draw"); }
+        try
+        {
+            var png = Path.Combine(work, "shot.png");
+            var psi = new ProcessStartInfo(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars", .. extra, $"--user-data-dir={Path.Combine(work, "profile")}", $"--window-size={width},{height}",
+                "--virtual-time-budget=5000", $"--screenshot={png}", url])
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            _ = p.StandardOutput.ReadToEndAsync();
+            if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("Chromium did not finish rendering within 60 s."); }
+            if (!File.Exists(png)) throw new InvalidOperationException($"Chromium wrote no screenshot (exit {p.ExitCode}): {err.Result}");
+            var partial = target + ".partial";
+            File.Copy(png, partial, overwrite: true);
+            File.Move(partial, target, overwrite: true); // a reader never sees half a picture
+        }
         finally { try { Directory.Delete(work, true); } catch (IOException) { } }
-    }
-
-    private static void Capture(string chromium, string url, string target, int width, int height, string profile, params string[] extra)
-    {
-        var png = Path.Combine(Path.GetDirectoryName(profile)!, "shot.png");
-        string[] args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--hide-scrollbars", .. extra, $"--user-data-dir={profile}", $"--window-size={width},{height}",
-            "--virtual-time-budget=5000", $"--screenshot={png}", url];
-        var psi = new ProcessStartInfo(chromium, args) { RedirectStandardError = true, RedirectStandardOutput = true };
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        _ = p.StandardOutput.ReadToEndAsync();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException("Chromium did not finish rendering within 60 s."); }
-        if (!File.Exists(png)) throw new InvalidOperationException($"Chromium wrote no screenshot (exit {p.ExitCode}): {err.Result}");
-        var partial = target + ".partial";
-        File.Copy(png, partial, overwrite: true);
-        File.Move(partial, target, overwrite: true); // a reader never sees half a picture
     }
 }

@@ -53,7 +53,7 @@ internal sealed class SiteCommand : CliCommand
             builder.Build(chapters, siteCards, lab, Glossary());
             if (shot is not null)
             {
-                ChartImages.Screenshot(new Uri(Path.Combine(dir, "index.html")).AbsoluteUri, shot, 1280, 900);
+                ChartImages.Screenshot(Path.Combine(dir, "index.html"), shot, 1280, 900);
                 Console.Error.WriteLine($"screenshot: {shot}");
             }
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
