@@ -53,20 +53,104 @@ let tests =
             finally Directory.Delete(dir, true)
         }
 
-        test "the shipped workshop cards load, add up, use the classroom preset and discuss all three recommendations" {
+        test "the shipped workshop cards load, add up, use the classroom preset and discuss every recommendation of the roundtables" {
+            let questions = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "questions.json")))
+            let recommendations = questions.["recommendations"].AsObject() |> Seq.map (fun kv -> kv.Key) |> Set.ofSeq
+            Expect.equal recommendations (set [ "transparency"; "data-limits"; "oversight-cooperation"; "international-cooperation"; "research"; "guidance-tools" ])
+                "the roundtables' recommendations: transparency, the human scale, inter-agency and international cooperation, research, guidance and tools"
+            let mutable discussed = Set.empty
             for name in [ "workshop-60.json"; "workshop-120.json" ] do
                 let card = WorkshopCard.Load(Path.Combine(cards, name))
                 Expect.equal card.Preset "classroom" name
                 Expect.equal (card.Steps |> Seq.sumBy (fun s -> s.Minutes)) card.Minutes "timings add up"
-                Expect.equal (card.Steps |> Seq.collect (fun s -> s.Questions) |> Seq.map (fun q -> q.Recommendation) |> Set.ofSeq)
-                             (set [ "transparency"; "data-limits"; "oversight-cooperation" ]) "every recommendation is discussed"
+                let here = card.Steps |> Seq.collect (fun s -> s.Questions) |> Seq.map (fun q -> q.Recommendation) |> Set.ofSeq
+                Expect.equal here recommendations (sprintf "%s discusses every recommendation" name)
+                discussed <- Set.union discussed here
                 for s in card.Steps do
-                    if not (isNull (box s.Scenario)) then Expect.equal s.Scenario.Preset "classroom" s.Title
+                    if not (isNull (box s.Scenario)) then
+                        Expect.equal s.Scenario.Preset "classroom" s.Title
+                        Expect.isNonEmpty s.Figures (sprintf "%s: a step that runs declares its figures" s.Title)
+            Expect.equal discussed recommendations "every recommendation is discussed by at least one step of the shipped cards"
             let sixty = WorkshopCard.Load(Path.Combine(cards, "workshop-60.json"))
             Expect.equal sixty.Minutes 60 "60 minutes"
             let human = sixty.Steps.[2].Scenario
             Expect.equal human.Regime.Name "eu-gdpr" "step 3 sets the regime"
             Expect.equal human.Regulation.MinimumAudience (System.Nullable 1000) "and the minimum audience (people on the platform, as strict as eu-gdpr's own)"
+        }
+
+        test "no two steps of a shipped card run the same scenario, set and replicates; a card that does is refused with the step's path" {
+            for name in [ "workshop-60.json"; "workshop-120.json" ] do
+                let steps = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, name))).["steps"].AsArray()
+                let runs = steps |> Seq.choose (fun s -> match s.["run"] with null -> None | r -> Some r) |> Array.ofSeq
+                Expect.isGreaterThan runs.Length 1 name
+                for i in 0 .. runs.Length - 1 do
+                    for j in 0 .. i - 1 do
+                        Expect.isFalse (JsonNode.DeepEquals(runs.[i], runs.[j])) (sprintf "%s: two steps run %s" name (runs.[i].ToJsonString()))
+            let dir = Cli.tempDir ()
+            try
+                File.Copy(Path.Combine(cards, "questions.json"), Path.Combine(dir, "questions.json"))
+                let card = Path.Combine(dir, "twice.json")
+                let card60 = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "workshop-60.json"))).AsObject()
+                card60.Remove "$schema" |> ignore
+                card60.["steps"].[0].["run"] <- card60.["steps"].[1].["run"].DeepClone()
+                File.WriteAllText(card, card60.ToJsonString())
+                let code, _, err = Cli.run [ "workshop"; card ]
+                Expect.equal code 2 err
+                Expect.stringContains err "$.steps[1].run" "the later step's path"
+                Expect.stringContains err "as step 1" "names the earlier step"
+                // A "set" that changes nothing (classroom's own regime) is the same run, however it is spelled.
+                card60.["steps"].[0].["run"] <- JsonNode.Parse """{ "scenario": "classroom", "replicates": 4, "set": { "regime": "uk-like" } }"""
+                File.WriteAllText(card, card60.ToJsonString())
+                let code, _, err = Cli.run [ "workshop"; card ]
+                Expect.equal code 2 err
+                Expect.stringContains err "$.steps[1].run: runs the same scenario" "a no-op set is no new run"
+            finally Directory.Delete(dir, true)
+        }
+
+        test "workshop --step prints every figure the step and its questions declare, for every step of the shipped cards" {
+            for name in [ "workshop-60.json"; "workshop-120.json" ] do
+                let path = Path.Combine(cards, name)
+                let card = WorkshopCard.Load path
+                for i, s in Seq.indexed card.Steps do
+                    if not (isNull (box s.Scenario)) then
+                        let code, out, err = Cli.run [ "workshop"; path; "--step"; string (i + 1) ]
+                        Expect.equal code 0 err
+                        let declared = Set.union (Set.ofSeq s.Figures) (s.Questions |> Seq.collect (fun q -> q.Figures) |> Set.ofSeq)
+                        for f in declared do
+                            Expect.stringContains out (sprintf "%s [%s;" (WorkshopFigures.Title f) f) (sprintf "%s step %d prints %s" name (i + 1) f)
+                        for f in WorkshopFigures.Names |> Seq.filter (fun f -> not (declared.Contains f)) do
+                            Expect.isFalse (out.Contains(sprintf "[%s;" f)) (sprintf "%s step %d prints only its figures (not %s)" name (i + 1) f)
+        }
+
+        test "an unknown figure is a load error with its path, in a card and in questions.json; a question's figures must be declared by its step" {
+            let dir = Cli.tempDir ()
+            try
+                let qs = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "questions.json"))).AsObject()
+                File.WriteAllText(Path.Combine(dir, "questions.json"), qs.ToJsonString())
+                let card = Path.Combine(dir, "figures.json")
+                File.WriteAllText(card, """{ "title": "t", "minutes": 20, "preset": "classroom", "steps": [
+                    { "minutes": 20, "title": "a", "activity": "b", "run": { "scenario": "classroom", "replicates": 2 },
+                      "figures": ["seatChange", "votesPerDollar", "seatChange"], "questions": ["human-scale"] } ] }""")
+                let code, _, err = Cli.run [ "workshop"; card ]
+                Expect.equal code 2 "invalid card"
+                Expect.stringContains err "$.steps[0].figures[1]" "the unknown figure's path"
+                Expect.stringContains err "unknown figure 'votesPerDollar'; known: seats, share" "the bad value and the vocabulary"
+                Expect.stringContains err "$.steps[0].figures[2]" "a repeated figure"
+                Expect.stringContains err "the question 'human-scale' discusses 'precision', which the step does not declare" "the question's figure"
+                Expect.throwsT<Workbench.SpecValidationException> (fun () -> WorkshopCard.Load card |> ignore) "the library refuses it too"
+                File.WriteAllText(card, """{ "title": "t", "minutes": 20, "preset": "classroom", "steps": [
+                    { "minutes": 20, "title": "a", "activity": "b", "run": { "scenario": "classroom", "replicates": 2 } } ] }""")
+                let code, _, err = Cli.run [ "workshop"; card ]
+                Expect.equal code 2 "a run without figures"
+                Expect.stringContains err "$.steps[0].figures" "figures are required with a run"
+                qs.["questions"].[0].["figures"] <- JsonNode.Parse """["reached", "who"]"""
+                File.WriteAllText(Path.Combine(dir, "questions.json"), qs.ToJsonString())
+                let copy = Path.Combine(dir, "sixty.json")
+                File.Copy(Path.Combine(cards, "workshop-60.json"), copy)
+                let code, _, err = Cli.run [ "workshop"; copy ]
+                Expect.equal code 2 "questions.json with an unknown figure"
+                Expect.stringContains err "questions.json $.questions[0].figures[1]" "its path in questions.json"
+            finally Directory.Delete(dir, true)
         }
 
         test "a broken card is rejected with paths; workshop --step runs a step offline" {
@@ -75,18 +159,46 @@ let tests =
                 File.Copy(Path.Combine(cards, "questions.json"), Path.Combine(dir, "questions.json"))
                 let card = Path.Combine(dir, "bad.json")
                 File.WriteAllText(card, """{ "title": "t", "minutes": 30, "preset": "classroom", "steps": [
-                    { "minutes": 20, "title": "a", "activity": "b", "run": { "scenario": "fptp-vs-pr" }, "questions": ["no-such-question"] } ] }""")
+                    { "minutes": 20, "title": "a", "activity": "b", "run": { "scenario": "fptp-vs-pr" }, "figures": ["seats"], "questions": ["no-such-question"] } ] }""")
                 let code, _, err = Cli.run [ "workshop"; card ]
                 Expect.equal code 2 "invalid card"
                 for s in [ "$.steps[0].questions"; "$.steps[0].run.scenario"; "the steps take 20 minutes"; "no step discusses the recommendation" ] do
                     Expect.stringContains err s "reported"
                 let code, out, err = Cli.run [ "workshop"; Path.Combine(cards, "workshop-120.json"); "--step"; "6" ]
                 Expect.equal code 0 err
-                Expect.stringContains out "violations:" "the spending cap with money abroad produces violations"
-                Expect.stringContains out "Δseats" "effects"
-                // Every figure the cards tell trainers to look at is printed, per campaign.
-                for figure in [ "cost per extra vote"; "precision"; "spend in the closest quarter of seats"; "voters reached"; "information Gini"; "detected" ] do
-                    Expect.stringContains out figure figure
+                Expect.stringContains out "violations      " "the spending cap with money abroad produces violations"
+                Expect.stringContains out "detected" "and what oversight detected"
+                Expect.stringContains out "Spend of each campaign" "the step's spend"
+            finally Directory.Delete(dir, true)
+        }
+
+        test "workshop --pack writes the same bytes twice, reports progress per step on stderr, and refuses --step, --out and a file; --out alone needs --step" {
+            let dir = Cli.tempDir ()
+            try
+                let card = Path.Combine(cards, "workshop-60.json")
+                let a, b = Path.Combine(dir, "a"), Path.Combine(dir, "b")
+                let code, out, err = Cli.run [ "workshop"; card; "--pack"; a ]
+                Expect.equal code 0 err
+                Expect.stringContains out "index.html" "prints the index"
+                for n in 1 .. 3 do Expect.stringContains err (sprintf "step %d/5: running" n) "progress per step that runs"
+                let code, _, err = Cli.run [ "workshop"; card; "--pack"; b ]
+                Expect.equal code 0 err
+                let files d = Directory.GetFiles d |> Array.map Path.GetFileName |> Array.sort
+                Expect.equal (files a) (files b) "the same pages"
+                Expect.equal (files a).Length 9 "index, five handouts, expected results, answers, timing"
+                for f in files a do
+                    Expect.equal (File.ReadAllBytes(Path.Combine(a, f))) (File.ReadAllBytes(Path.Combine(b, f))) (sprintf "%s: the same bytes" f)
+                let file = Path.Combine(dir, "file.txt")
+                File.WriteAllText(file, "x")
+                for args, says in [ [ "--pack"; Path.Combine(dir, "c"); "--step"; "2" ], "--pack"
+                                    [ "--pack"; Path.Combine(dir, "c"); "--out"; Path.Combine(dir, "d") ], "--out"
+                                    [ "--pack"; file ], "is a file"
+                                    [ "--out"; Path.Combine(dir, "d") ], "--out needs --step" ] do
+                    let code, _, err = Cli.run ("workshop" :: card :: args)
+                    Expect.equal code 2 (sprintf "%A: exit 2 (%s)" args err)
+                    Expect.stringContains err says (sprintf "%A: says why" args)
+                    Cli.noTrace err (sprintf "%A" args)
+                Expect.isFalse (Directory.Exists(Path.Combine(dir, "c")) || Directory.Exists(Path.Combine(dir, "d"))) "nothing written on a usage error"
             finally Directory.Delete(dir, true)
         }
     ]

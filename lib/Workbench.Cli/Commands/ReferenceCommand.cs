@@ -27,8 +27,9 @@ internal sealed class ReferenceCommand : CliCommand
     public override Command Build()
     {
         var update = new Option<bool>("--update") { Description = "Rewrite reference/ from the committed chapters (and rerun the lab page) and redraw the pictures with headless Chromium." };
+        var rerunLab = new Option<bool>("--lab") { Description = "With --update: also rerun the regulation lab page's grid and redraw its picture (minutes; otherwise they are rerun only when missing)." };
         var root = new Option<string>("--root") { Description = "The repository (default: the current folder).", DefaultValueFactory = _ => "." };
-        var cmd = new Command("reference", "Check (or with --update rewrite) reference/: the results, manifest and regenerating command behind every README picture and headline chapter table.") { update, root };
+        var cmd = new Command("reference", "Check (or with --update rewrite) reference/: the results, manifest and regenerating command behind every README picture and headline chapter table.") { update, rerunLab, root };
         cmd.SetAction(parse =>
         {
             string dir = parse.GetValue(root)!;
@@ -37,6 +38,7 @@ internal sealed class ReferenceCommand : CliCommand
             if (!File.Exists(list)) throw new UsageException($"--root: '{dir}' has no reference/figures.json (run from the repository, or give --root).");
             var entries = Load(list);
             bool writing = parse.GetValue(update);
+            if (parse.GetValue(rerunLab) && !writing) throw new UsageException("--lab applies to --update only.");
             string? chromium = ChartImages.FindChromium();
             if (writing && chromium is null && entries.Any(e => e.Image is not null))
                 throw new UsageException("reference --update draws the pictures with headless Chromium, which is not installed (apt-get install chromium, or set WORKBENCH_CHROMIUM).");
@@ -103,7 +105,7 @@ internal sealed class ReferenceCommand : CliCommand
                     // The regulation lab page: its grid is the result; the picture is the page as a browser shows it.
                     var labDir = Path.Combine(dir, "reference", e.Name);
                     var grid = Path.Combine(labDir, "lab.json");
-                    if (writing)
+                    if (writing && (parse.GetValue(rerunLab) || !File.Exists(grid) || (e.Image is not null && !IsPng(Path.Combine(dir, e.Image)))))
                     {
                         var scenario = SimulateCommand.LoadScenario("classroom", false);
                         var progress = new Progress<(int Done, int Total)>(p => Console.Error.Write(Console.IsErrorRedirected ? "" : $"\r  lab scenario {p.Done}/{p.Total}"));
@@ -117,7 +119,7 @@ internal sealed class ReferenceCommand : CliCommand
                         }
                         finally { Directory.Delete(tmp, true); }
                     }
-                    else if (File.Exists(grid)) files["lab.json"] = File.ReadAllText(grid); // not rerun here: the lab test (Cli.lab) reruns it
+                    else if (File.Exists(grid)) files["lab.json"] = File.ReadAllText(grid); // not rerun here (minutes): `--update --lab` reruns it, and Cli.lab reruns smaller grids
                     else stale.Add($"{e.Name}: reference/{e.Name}/lab.json is missing");
                     manifest = new JsonObject
                     {
@@ -125,7 +127,7 @@ internal sealed class ReferenceCommand : CliCommand
                         ["source"] = new JsonObject { ["command"] = $"{Cli} lab --out DIR", ["scenario"] = "classroom", ["replicates"] = 4 },
                         ["results"] = new JsonArray("lab.json"),
                         ["image"] = e.Image,
-                        ["regenerate"] = new JsonArray($"{Cli} reference --update"),
+                        ["regenerate"] = new JsonArray($"{Cli} reference --update --lab"),
                     };
                 }
                 var (version, _) = Simulation.LibraryVersion();

@@ -5,8 +5,9 @@ using Workbench.Experiments;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench workshop CARD.json [--step N] [--out DIR]</c> (notebooks/workshop/): prints a workshop card's agenda with
-/// its discussion questions; with <c>--step N</c> runs that step's scenario (offline) and prints what participants look at.
+/// <c>workbench workshop CARD.json [--step N [--out DIR] | --pack DIR]</c> (notebooks/workshop/): prints a workshop card's
+/// agenda with its discussion questions; with <c>--step N</c> runs that step's scenario (offline) and prints every figure the
+/// step declares; with <c>--pack DIR</c> writes the trainer pack (<see cref="TrainerPack"/>) to DIR.
 /// </summary>
 internal sealed class WorkshopCommand : CliCommand
 {
@@ -15,14 +16,29 @@ internal sealed class WorkshopCommand : CliCommand
         var card = new Argument<string>("CARD") { Description = "A workshop card (notebooks/workshop/cards/workshop-60.json or workshop-120.json)." };
         var step = new Option<int?>("--step") { Description = "Run step N's scenario (1-based) and print its figures." };
         var output = new Option<string?>("--out") { Description = "With --step: also write the run's results (as workbench simulate --out does)." };
+        var pack = new Option<string?>("--pack") { Description = "Write the trainer pack to this folder: handouts per step, expected results, answer sheet, timing plan (offline HTML, index.html links them)." };
         var allowOutside = SimulateCommand.AllowOutsidePathsOption();
-        var cmd = new Command("workshop", "Print a workshop card's agenda and questions, or run one of its steps offline (policy trainers).") { card, step, output, allowOutside };
+        var cmd = new Command("workshop", "Print a workshop card's agenda and questions, run one of its steps offline, or write its trainer pack (policy trainers).") { card, step, output, pack, allowOutside };
         cmd.SetAction(parse =>
         {
             string path = parse.GetValue(card)!;
             if (!File.Exists(path) && !Directory.Exists(path)) throw new UsageException($"Workshop card '{path}' does not exist (cards are in notebooks/workshop/cards).");
+            string? packDir = parse.GetValue(pack);
+            if (packDir is not null && parse.GetValue(step) is not null) throw new UsageException("--pack writes every step; give either --pack DIR or --step N, not both.");
+            if (packDir is not null && parse.GetValue(output) is not null) throw new UsageException("--out goes with --step; --pack DIR writes the pack's pages only.");
+            if (packDir is null && parse.GetValue(output) is not null && parse.GetValue(step) is null) throw new UsageException("--out needs --step N (the step whose run it writes).");
             var c = WorkshopCard.Load(Inputs.File(path, "CARD"), parse.GetValue(allowOutside));
             var ci = CultureInfo.InvariantCulture;
+            if (packDir is not null)
+            {
+                string packFolder = Outputs.Folder(packDir, "--pack");
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var built = TrainerPack.Build(c, path, new SyncProgress<TrainerPackProgress>(p => Console.Error.WriteLine($"step {p.Step}/{p.Steps}: running '{p.Title}'")));
+                built.Write(packFolder);
+                Console.Error.WriteLine(string.Create(ci, $"wrote {built.Pages.Count} pages to {packFolder} in {watch.Elapsed.TotalSeconds:F1} s"));
+                Console.Out.WriteLine(Path.Combine(packFolder, "index.html"));
+                return ExitCodes.Ok;
+            }
             if (parse.GetValue(step) is not int n)
             {
                 Console.Out.WriteLine($"{c.Title} — {c.Minutes} minutes, preset {c.Preset}\n{c.Goal}\n");
@@ -32,6 +48,7 @@ internal sealed class WorkshopCommand : CliCommand
                     var s = c.Steps[i];
                     Console.Out.WriteLine($"{i + 1}. [{at,3}–{at + s.Minutes,3} min] {s.Title}{(s.Scenario is null ? "" : $"   (run: workbench workshop {path} --step {i + 1})")}");
                     Console.Out.WriteLine($"   {s.Activity}");
+                    if (s.Figures.Count > 0) Console.Out.WriteLine($"   figures: {string.Join(", ", s.Figures)}");
                     foreach (var q in s.Questions) Console.Out.WriteLine($"   ? {q.Text} [{q.Recommendation}]");
                     at += s.Minutes;
                 }
@@ -44,25 +61,21 @@ internal sealed class WorkshopCommand : CliCommand
             Console.Out.WriteLine($"Step {n}: {st.Title}\n{st.Activity}\nLook at: {st.Look}\n");
             var result = Simulation.Run(st.Scenario);
             if (dir is not null) result.Write(dir);
-            Console.Out.WriteLine("baseline (mean over replicates)");
-            foreach (var g in result.Rows.Where(r => r.Arm == "baseline").GroupBy(r => (r.System, r.Party)))
-                Console.Out.WriteLine($"  {g.Key.System,-10} {g.Key.Party,-8} share {g.Average(r => r.Share) * 100,5:F1}%  seats {g.Average(r => r.Seats),5:F1}");
-            Console.Out.WriteLine("effects of each arm (95% interval over replicates)");
-            foreach (var e in result.Effects().Where(e => e.Spend > 0))
-                Console.Out.WriteLine(string.Create(ci, $"  {e.Arm,-18} {e.System,-10} {e.Party,-8} Δshare {e.ShareChangePoints.Mean,5:F2} pts ({e.ShareChangePoints.Low:F2}, {e.ShareChangePoints.High:F2})  Δseats {e.SeatChange.Mean,4:F1} ({e.SeatChange.Low:F1}, {e.SeatChange.High:F1})  spend {e.Spend:N0}"));
-            // What the cards ask participants to look at: cost per vote, precision, spend in the closest quarter of seats, who was reached.
-            Console.Out.WriteLine("each campaign (mean over replicates)");
-            foreach (var g in result.Spend.GroupBy(s => (s.Arm, s.Party)))
+            foreach (var figure in st.Figures)
             {
-                var perVote = result.Effects().FirstOrDefault(e => e.Arm == g.Key.Arm && e.Party == g.Key.Party)?.CostPerVote;
-                double gini = result.SystemRows.Where(r => r.Arm == g.Key.Arm).Select(r => r.InformationGini).DefaultIfEmpty(double.NaN).Average();
-                Console.Out.WriteLine(string.Create(ci, $"  {g.Key.Arm,-18} {g.Key.Party,-8} spend {g.Average(s => s.Spend),8:N0}  cost per extra vote {(perVote is double cv ? cv.ToString("N1", ci) : "—"),7}  precision {g.Average(s => s.Precision):F3}  spend in the closest quarter of seats {g.Average(s => s.MarginalQuarterShare) * 100:F1}%  voters reached {g.Average(s => (double)s.VotersContacted):N0} of {st.Scenario.Voters:N0}  information Gini {gini:F3}"));
+                var table = WorkshopFigures.Compute(figure, result);
+                Console.Out.WriteLine($"{table.Title} [{figure}; mean over {table.Replicates} replicates, 95% interval]");
+                foreach (var row in table.Rows) Console.Out.WriteLine($"  {string.Join("  ", row.Keys.Select(k => k.PadRight(18)))}{table.FormatWithInterval(row)}");
             }
-            if (result.Violations.Count > 0)
-                Console.Out.WriteLine($"violations: {result.Violations.Count} ({result.Violations.Count(v => v.Detected)} detected, {result.Violations.Count(v => v.TakenDown)} taken down, fines {result.Violations.Sum(v => v.Sanction).ToString("N0", ci)})");
             foreach (var q in st.Questions) Console.Out.WriteLine($"? {q.Text}");
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>Reports on the calling thread, in order (Progress&lt;T&gt; would post to the thread pool and could print after the command ends).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
     }
 }

@@ -109,6 +109,43 @@ public sealed class CampaignKnowledge
     }
 
     /// <summary>
+    /// The same knowledge seen through a biased poll: a house effect bⱼ ~ N(0, <paramref name="sd"/>) per party, centred over
+    /// parties and drawn from <paramref name="seed"/>, added to every voter's estimated support for party j (clamped at 0 and
+    /// renormalised), so the campaign's estimate of each party's share is off by about bⱼ in every constituency alike
+    /// (<see cref="Behaviour.ForecastError.HouseEffect"/>). Turnout estimates, groups and contact rates are kept. With
+    /// <paramref name="sd"/> 0 the knowledge itself is returned.
+    /// </summary>
+    public CampaignKnowledge WithHouseEffect(double sd, ulong seed)
+    {
+        if (!(sd >= 0) || double.IsInfinity(sd)) throw new ArgumentOutOfRangeException(nameof(sd), sd, "The house effect's standard deviation must be finite and 0 or more.");
+        if (sd == 0) return this;
+        int n = Turnout.Length, P = Parties;
+        var rng = new RandomStream(seed, StreamIds.HouseEffect, 0);
+        var bias = new double[P];
+        for (int j = 0; j < P; j++) bias[j] = sd * rng.Normal();
+        double mean = bias.Average();
+        for (int j = 0; j < P; j++) bias[j] -= mean;
+        var k = new CampaignKnowledge(n, P)
+        {
+            Regime = Regime, PollRespondents = PollRespondents, Features = Features, Groups = Groups, _group = _group, _contactRate = _contactRate,
+        };
+        Array.Copy(Turnout, k.Turnout, n);
+        for (int i = 0; i < n; i++)
+        {
+            long o = (long)i * P;
+            double total = 0;
+            for (int j = 0; j < P; j++)
+            {
+                // A party the voter's row gives 0 (it does not stand there) stays at 0.
+                double v = Support[o + j] <= 0 ? 0 : Math.Max(0.001, Support[o + j] + bias[j]);
+                k.Support[o + j] = (float)v; total += v;
+            }
+            if (total > 0) for (int j = 0; j < P; j++) k.Support[o + j] = (float)(k.Support[o + j] / total);
+        }
+        return k;
+    }
+
+    /// <summary>
     /// The same knowledge with its estimated turnout and support replaced by <paramref name="turnout"/> and
     /// <paramref name="support"/> (i·P + j) — the campaign's estimates after what it expects other campaigns' plans to do
     /// (best-response rounds). Groups and contact-rate estimates are kept; the arrays are copied.

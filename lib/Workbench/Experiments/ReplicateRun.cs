@@ -158,7 +158,7 @@ public sealed class ReplicateRun
     {
         ulong seed = Seeds.Derive(_rs, 3, 0, (ulong)party);
         var regime = _sc.EffectiveRegime;
-        var knowledge = CampaignKnowledge.Build(Electorate, regime, seed);
+        var knowledge = CampaignKnowledge.Build(Electorate, regime, seed).WithHouseEffect(_sc.Forecast.HouseEffect, Seeds.Derive(_rs, 13, (ulong)party));
         if (spec.Knowledge != KnowledgeModel.Scored) return knowledge;
         int n = Electorate.VoterCount;
         var scores = Workbench.Scoring.Scorer.Score(Electorate, regime, new Workbench.Scoring.ScoringOptions
@@ -249,8 +249,39 @@ public sealed class ReplicateRun
         }
     }
 
-    /// <summary>Counts the election: the baseline when <paramref name="arm"/> is null. <paramref name="voted"/> records who voted.</summary>
-    public Ballots Vote(ArmRun? arm, bool[]? voted = null) => Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
+    /// <summary>
+    /// Counts the election: the baseline when <paramref name="arm"/> is null. <paramref name="voted"/> records who voted. With a
+    /// forecast swing (<see cref="Scenario.Forecast"/>) election day swings away from what the campaigns forecast — the same
+    /// swing for the baseline and every arm of this replicate, so their differences stay paired.
+    /// </summary>
+    public Ballots Vote(ArmRun? arm, bool[]? voted = null)
+    {
+        var swing = Swing;
+        if (swing is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
+        float[] shift = swing;
+        if (arm is not null)
+        {
+            shift = new float[swing.LongLength];
+            for (long x = 0; x < shift.LongLength; x++) shift[x] = swing[x] + arm.UtilityShift[x];
+        }
+        return Model.Vote(ElectionSeed, arm?.TurnoutShift, shift, _threads, voted);
+    }
+
+    private float[]? _swing;
+    private bool _swingDrawn;
+    private readonly Lock _swingLock = new();
+    /// <summary>This replicate's election-day swing away from the forecast as a per-voter utility shift, or null without one.</summary>
+    private float[]? Swing
+    {
+        get
+        {
+            lock (_swingLock)
+            {
+                if (!_swingDrawn) { _swing = _sc.Forecast.UtilityShift(Model, Seeds.Derive(_rs, 12)); _swingDrawn = true; }
+                return _swing;
+            }
+        }
+    }
 
     /// <summary>
     /// The seed of election-day draw <paramref name="draw"/> of this replicate (for re-drawing election day, as the suppression

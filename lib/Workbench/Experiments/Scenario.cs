@@ -65,6 +65,12 @@ public sealed record Scenario
     public EvidenceSet Evidence { get; init; } = EvidenceSet.Central;
     /// <summary>Weeks of the campaign calendar (JSON <c>weeks</c>, 1–52, default <see cref="Persistence.DefaultWeeks"/>); campaign schedules give one share per week.</summary>
     public int Weeks { get; init; } = Persistence.DefaultWeeks;
+    /// <summary>
+    /// How wrong the campaigns' forecasts are (JSON <c>forecast</c>; default none): each campaign's poll has a house effect and
+    /// election day swings away from the forecast nationally and by region, the same swing for the baseline and every arm of a
+    /// replicate (<see cref="ForecastError"/>).
+    /// </summary>
+    public ForecastError Forecast { get; init; } = ForecastError.None;
     /// <summary>Replicates.</summary>
     public int Replicates { get; init; } = 10;
     /// <summary>Master seed.</summary>
@@ -101,7 +107,7 @@ public sealed record Scenario
     internal static JsonSerializerOptions Options => JsonInput.Options;
 
     /// <summary>The top-level fields of a scenario file (besides "$schema").</summary>
-    internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "evidence", "weeks", "channels", "arms", "campaigns", "replicates", "seed"];
+    internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "evidence", "weeks", "forecast", "channels", "arms", "campaigns", "replicates", "seed"];
 
     /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
@@ -207,6 +213,15 @@ public sealed record Scenario
         int weeks = Persistence.DefaultWeeks;
         if (root["weeks"] is JsonNode wn && (wn.GetValueKind() != JsonValueKind.Number || !wn.AsValue().TryGetValue(out weeks) || weeks < 1 || weeks > 52)) errors.Add(new("$.weeks", $"must be a whole number of weeks between 1 and 52; got {wn.ToJsonString()}."));
 
+        // Forecast error (default none).
+        var forecast = ForecastError.None;
+        if (root["forecast"] is JsonObject fo0)
+        {
+            forecast = JsonInput.Deserialize<ForecastError>(fo0, "$.forecast", errors) ?? ForecastError.None;
+            errors.AddRange(forecast.Validate("$.forecast"));
+        }
+        else if (root.ContainsKey("forecast")) errors.Add(new("$.forecast", $"expected an object {{ nationalSwing, regionalSwing, houseEffect }}, got {JsonInput.Kind(root["forecast"])}."));
+
         // Channels: built-ins (with the evidence preset's effects), overridden or extended by the scenario.
         var channels = Behaviour.Channels.For(evidence).ToList();
         if (root["channels"] is JsonArray ca)
@@ -285,7 +300,7 @@ public sealed record Scenario
         {
             Name = name0, Description = description, Electorate = spec!, Preset = preset, Voters = voters,
             VaryElectorate = vary, Regime = regime!, Regulation = regulation, Systems = systems, Channels = channels, Arms = arms,
-            Replicates = replicates, Seed = seed, Json = root.ToJsonString(), Evidence = evidence, Weeks = weeks,
+            Replicates = replicates, Seed = seed, Json = root.ToJsonString(), Evidence = evidence, Weeks = weeks, Forecast = forecast,
         };
     }
 
@@ -322,6 +337,7 @@ public sealed record Scenario
             ("systems", JsonSchemas.Array(JsonSchemas.Of(typeof(ElectoralSystemSpec)), 1)),
             ("evidence", JsonSchemas.Enum(EvidenceSet.PresetNames).Describe("The evidence preset of the built-in channels' effects (default central); channel overrides win over it.")),
             ("weeks", JsonSchemas.Integer(1, 52).Describe("Weeks of the campaign calendar (default 6).")),
+            ("forecast", JsonSchemas.Of(typeof(ForecastError)).Describe("How wrong the campaigns' forecasts are: national and regional swing between forecast and election day, and each campaign poll's house effect (shares; default none).")),
             ("channels", JsonSchemas.Array(channel)),
             ("arms", JsonSchemas.Array(arm)),
             ("campaigns", campaigns),

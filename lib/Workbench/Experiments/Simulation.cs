@@ -234,6 +234,34 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         }).ToArray();
     }
 
+    /// <summary>
+    /// How a contrast changes between two runs of scenarios that share their replicates (the same seed and replicate seeds, e.g.
+    /// a scenario and the same scenario with <see cref="Scenario.Forecast"/> error): per system, (arm − against) in this run
+    /// minus (arm − against) in <paramref name="other"/>, paired by replicate, with 95% intervals. The returned contrasts' Against
+    /// reads "AGAINST, change from OTHER". Throws when the runs do not share their replicate seeds.
+    /// </summary>
+    public IReadOnlyList<Contrast> ContrastChange(SimulationResult other, string arm, string against, string party)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!ReplicateSeeds.SequenceEqual(other.ReplicateSeeds))
+            throw new ArgumentException($"The runs do not share their replicates (seeds {string.Join(", ", ReplicateSeeds.Take(3))}… against {string.Join(", ", other.ReplicateSeeds.Take(3))}…): contrasts can only be paired across scenarios with the same seed and replicates.", nameof(other));
+        var mine = Contrasts(arm, against, party);
+        Dictionary<(int, string), (double Seats, double Share)> Per(SimulationResult r)
+        {
+            var b = r.Rows.Where(x => x.Arm == against && x.Party == party).ToDictionary(x => (x.Replicate, x.System));
+            return r.Rows.Where(x => x.Arm == arm && x.Party == party)
+                .ToDictionary(x => (x.Replicate, x.System), x => ((double)(x.Seats - b[(x.Replicate, x.System)].Seats), 100 * (x.Share - b[(x.Replicate, x.System)].Share)));
+        }
+        var a = Per(this);
+        var o = Per(other);
+        return mine.Select(c =>
+        {
+            var keys = a.Keys.Where(k => k.Item2 == c.System && o.ContainsKey(k)).OrderBy(k => k.Item1).ToArray();
+            return new Contrast(arm, $"{against}, change from {other.Scenario.Name}", c.System, party,
+                Stats.Interval(keys.Select(k => a[k].Seats - o[k].Seats)), Stats.Interval(keys.Select(k => a[k].Share - o[k].Share)), keys.Length);
+        }).ToArray();
+    }
+
     /// <summary>The JSON summary printed by <c>workbench simulate</c>.</summary>
     public JsonObject Summary()
     {

@@ -5,10 +5,20 @@ using Workbench.Json;
 namespace Workbench.Experiments;
 
 /// <summary>A discussion question tied to one of the recommendations of the 2020 roundtables.</summary>
-public sealed record WorkshopQuestion(string Id, string Recommendation, string Text);
+public sealed record WorkshopQuestion(string Id, string Recommendation, string Text)
+{
+    /// <summary>The figures the question asks about (names from <see cref="WorkshopFigures.Names"/>); a step that runs a scenario must declare them.</summary>
+    public IReadOnlyList<string> Figures { get; init; } = [];
+}
 
 /// <summary>One step of a workshop: its time, what participants do, and (optionally) the scenario the facilitator runs.</summary>
-public sealed record WorkshopStep(int Minutes, string Title, string Activity, Scenario? Scenario, string? Look, IReadOnlyList<WorkshopQuestion> Questions);
+public sealed record WorkshopStep(int Minutes, string Title, string Activity, Scenario? Scenario, string? Look, IReadOnlyList<WorkshopQuestion> Questions)
+{
+    /// <summary>The figures the step discusses (names from <see cref="WorkshopFigures.Names"/>), in the card's order; empty for a discussion step.</summary>
+    public IReadOnlyList<string> Figures { get; init; } = [];
+    /// <summary>The step's "run" as written in the card: { scenario, replicates?, set? } (null for a discussion step); the trainer pack prints it.</summary>
+    public string? RunJson { get; init; }
+}
 
 /// <summary>
 /// A workshop scenario card (notebooks/workshop/): a timed agenda on one preset whose steps run scenarios — a
@@ -35,10 +45,13 @@ public sealed class WorkshopCard
     /// <summary>The recommendations (id → text) the questions are tied to.</summary>
     public IReadOnlyDictionary<string, string> Recommendations { get; private init; } = new Dictionary<string, string>();
 
+    /// <summary>How a step's run is written back as text: compact, with non-ASCII letters and apostrophes as they are.</summary>
+    private static readonly JsonSerializerOptions RunJsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The top-level fields of a card (besides "$schema").</summary>
     internal static readonly string[] Known = ["title", "minutes", "preset", "audience", "goal", "steps"];
     /// <summary>The fields of a step.</summary>
-    internal static readonly string[] StepFields = ["minutes", "title", "activity", "run", "look", "questions"];
+    internal static readonly string[] StepFields = ["minutes", "title", "activity", "run", "look", "figures", "questions"];
     /// <summary>The fields of a step's run.</summary>
     internal static readonly string[] RunFields = ["scenario", "replicates", "set"];
 
@@ -69,6 +82,7 @@ public sealed class WorkshopCard
         string audience = JsonInput.String(root, "audience", "$", errors) ?? "", goal = JsonInput.String(root, "goal", "$", errors) ?? "";
         var steps = new List<WorkshopStep>();
         var used = new HashSet<string>();
+        var runs = new List<(int Index, Scenario Scenario)>();
         if (root["steps"] is not JsonArray sa || sa.Count == 0) errors.Add(new("$.steps", "required: at least one step."));
         else
             for (int i = 0; i < sa.Count; i++)
@@ -82,6 +96,7 @@ public sealed class WorkshopCard
                 {
                     try { sc = RunScenario(run, dir, at + ".run", allowOutsidePaths); }
                     catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e.Path.StartsWith(at, StringComparison.Ordinal) ? e : e with { Path = at + ".run: " + e.Path })); }
+                    if (sc is not null) runs.Add((i, sc));
                     if (sc is not null && sc.Preset != preset) errors.Add(new(at + ".run.scenario", $"uses the preset '{sc.Preset ?? "(custom spec)"}', not the card's '{preset}'."));
                 }
                 else if (s.ContainsKey("run")) errors.Add(new(at + ".run", $"expected {{ scenario, replicates?, set? }}, got {JsonInput.Kind(s["run"])}."));
@@ -95,8 +110,29 @@ public sealed class WorkshopCard
                         else errors.Add(new(at + ".questions", $"unknown question '{id}'; known: {string.Join(", ", questions.Keys)}."));
                     }
                 else if (s.ContainsKey("questions")) errors.Add(new(at + ".questions", $"expected an array of question ids, got {JsonInput.Kind(s["questions"])}."));
-                steps.Add(new WorkshopStep(sm, Text(s, "title", at), Text(s, "activity", at), sc, JsonInput.String(s, "look", at, errors), qs));
+                var figures = ReadFigures(s["figures"], s.ContainsKey("figures"), at + ".figures", errors);
+                if (s.ContainsKey("run"))
+                {
+                    if (figures.Count == 0 && !s.ContainsKey("figures")) errors.Add(new(at + ".figures", $"required for a step that runs a scenario: the figures it discusses ({string.Join(", ", WorkshopFigures.Names)})."));
+                    foreach (var q in qs)
+                        foreach (var f in q.Figures.Where(f => !figures.Contains(f)))
+                            errors.Add(new(at + ".figures", $"the question '{q.Id}' discusses '{f}', which the step does not declare."));
+                }
+                else if (figures.Count > 0) errors.Add(new(at + ".figures", "a step without a run has no figures to show; remove them or add a run."));
+                steps.Add(new WorkshopStep(sm, Text(s, "title", at), Text(s, "activity", at), sc, JsonInput.String(s, "look", at, errors), qs)
+                {
+                    Figures = figures, RunJson = s["run"] is JsonObject ro ? ro.ToJsonString(RunJsonOptions) : null,
+                });
             }
+        // Each step runs its own scenario: the same resolved scenario (its JSON after "set", in canonical form) with the same
+        // replicates and seed would show the same figures twice, whatever spelling the cards used to name it.
+        for (int i = 0; i < runs.Count; i++)
+            for (int j = 0; j < i; j++)
+                if (runs[i].Scenario.Hash == runs[j].Scenario.Hash && runs[i].Scenario.Replicates == runs[j].Scenario.Replicates && runs[i].Scenario.Seed == runs[j].Scenario.Seed)
+                {
+                    errors.Add(new($"$.steps[{runs[i].Index}].run", $"runs the same scenario, replicates and changes as step {runs[j].Index + 1}; give each step its own run (another scenario or other \"set\" changes)."));
+                    break;
+                }
         if (steps.Count > 0 && steps.Count == (root["steps"] as JsonArray)?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
         foreach (var r in recs.Keys.Where(r => !used.Contains(r))) errors.Add(new("$.steps", $"no step discusses the recommendation '{r}'."));
         Parameters.ThrowIfAny(errors);
@@ -118,7 +154,9 @@ public sealed class WorkshopCard
         var step = JsonSchemas.Object(
         [
             ("minutes", JsonSchemas.Integer(1, 600)), ("title", JsonSchemas.String(nonEmpty: true)), ("activity", JsonSchemas.String(nonEmpty: true)),
-            ("run", run), ("look", JsonSchemas.String()), ("questions", JsonSchemas.Array(JsonSchemas.String())),
+            ("run", run), ("look", JsonSchemas.String()),
+            ("figures", JsonSchemas.Array(JsonSchemas.Enum(WorkshopFigures.Names)).Describe("The figures the step discusses; `workshop --step` prints them and the trainer pack tabulates them.")),
+            ("questions", JsonSchemas.Array(JsonSchemas.String())),
         ], "minutes", "title", "activity");
         return JsonSchemas.Object(
         [
@@ -149,10 +187,11 @@ public sealed class WorkshopCard
             {
                 string at = $"$.questions[{i}]";
                 if (qa[i] is not JsonObject qo) { own.Add(new(at, $"expected a question object, got {JsonInput.Kind(qa[i])}.")); continue; }
-                JsonInput.KnownFields(qo, at, ["id", "recommendation", "text"], own);
+                JsonInput.KnownFields(qo, at, ["id", "recommendation", "text", "figures"], own);
                 string? id = JsonInput.String(qo, "id", at, own, required: true), rec = JsonInput.String(qo, "recommendation", at, own, required: true), text = JsonInput.String(qo, "text", at, own, required: true);
+                var qfigures = ReadFigures(qo["figures"], qo.ContainsKey("figures"), at + ".figures", own);
                 if (id is null || rec is null || text is null) continue;
-                var wq = new WorkshopQuestion(id, rec, text);
+                var wq = new WorkshopQuestion(id, rec, text) { Figures = qfigures };
                 if (!recs.ContainsKey(wq.Recommendation)) own.Add(new($"{at}.recommendation", $"unknown recommendation '{wq.Recommendation}'; known: {string.Join(", ", recs.Keys)}."));
                 if (!questions.TryAdd(wq.Id, wq)) own.Add(new($"{at}.id", $"the id '{wq.Id}' is used twice."));
             }
@@ -160,6 +199,23 @@ public sealed class WorkshopCard
         foreach (var r in recs.Keys.Where(r => !questions.Values.Any(x => x.Recommendation == r))) own.Add(new("$.recommendations", $"no question discusses the recommendation '{r}'."));
         errors.AddRange(own.Select(e => e with { Path = "questions.json " + e.Path }));
         return (recs, questions);
+    }
+
+    /// <summary>Reads a list of figure names; an unknown or repeated name is an error at its path.</summary>
+    private static List<string> ReadFigures(JsonNode? node, bool present, string at, List<ValidationError> errors)
+    {
+        var list = new List<string>();
+        if (!present) return list;
+        if (node is not JsonArray fa) { errors.Add(new(at, $"expected an array of figure names ({string.Join(", ", WorkshopFigures.Names)}), got {JsonInput.Kind(node)}.")); return list; }
+        for (int k = 0; k < fa.Count; k++)
+        {
+            if (fa[k]?.GetValueKind() != JsonValueKind.String) { errors.Add(new($"{at}[{k}]", $"expected a figure name (a string), got {JsonInput.Kind(fa[k])}.")); continue; }
+            var name = fa[k]!.GetValue<string>();
+            if (!WorkshopFigures.Names.Contains(name)) errors.Add(new($"{at}[{k}]", $"unknown figure '{name}'; known: {string.Join(", ", WorkshopFigures.Names)}."));
+            else if (list.Contains(name)) errors.Add(new($"{at}[{k}]", $"the figure '{name}' is named twice."));
+            else list.Add(name);
+        }
+        return list;
     }
 
     /// <summary>A step's scenario: a built-in scenario or a file (relative to the card), with "set" changes by path and replicates.</summary>
@@ -188,5 +244,132 @@ public sealed class WorkshopCard
         }
         Parameters.ThrowIfAny(errors);
         return Scenario.Parse(doc!.ToJsonString(), scenarioDir, allowOutsidePaths).With(replicates);
+    }
+}
+
+/// <summary>One row of a workshop figure: its keys (arm, system, party, … as the table's key columns name them) and its value over replicates.</summary>
+/// <param name="Keys">Key values, one per <see cref="FigureTable.KeyNames"/>.</param>
+/// <param name="Value">Mean over replicates with its 95% Student-t interval (zero width with one replicate); NaN when undefined.</param>
+/// <param name="HasInterval">False for ratios of means (cost per extra vote), which have no interval.</param>
+public sealed record FigureRow(IReadOnlyList<string> Keys, Estimate Value, bool HasInterval);
+
+/// <summary>One figure of one run, as <c>workbench workshop --step</c> prints it and the trainer pack tabulates it.</summary>
+/// <param name="Figure">Its name (<see cref="WorkshopFigures.Names"/>).</param><param name="Title">What it measures, with its unit.</param>
+/// <param name="KeyNames">The key columns.</param><param name="Rows">One row per key, in the run's order.</param>
+/// <param name="IsChange">True when the figure is an arm minus the baseline (zero means no effect).</param>
+/// <param name="Replicates">The replicates the run had.</param>
+public sealed record FigureTable(string Figure, string Title, IReadOnlyList<string> KeyNames, IReadOnlyList<FigureRow> Rows, bool IsChange, int Replicates)
+{
+    /// <summary>A value formatted as this figure prints it (invariant culture; "—" for NaN).</summary>
+    public string Format(double value) => WorkshopFigures.Format(Figure, value);
+
+    /// <summary>
+    /// Whether a row shows an interval: it has one, and its bounds differ at the precision the figure prints (a zero-width
+    /// interval, or one narrower than the last digit shown, adds nothing to the mean).
+    /// </summary>
+    public bool ShowsInterval(FigureRow row) =>
+        row.HasInterval && !double.IsNaN(row.Value.Mean) && Format(row.Value.Low) != Format(row.Value.High);
+
+    /// <summary>A row's value with its interval: "0.73 (0.70 to 0.76)", or the bare value when <see cref="ShowsInterval"/> is false.</summary>
+    public string FormatWithInterval(FigureRow row) =>
+        ShowsInterval(row) ? $"{Format(row.Value.Mean)} ({Format(row.Value.Low)} to {Format(row.Value.High)})" : Format(row.Value.Mean);
+}
+
+/// <summary>
+/// The fixed vocabulary of figures a workshop step may declare (<c>"figures": ["seatChange", "precision"]</c>), each computed
+/// from a <see cref="SimulationResult"/> the same way for <c>workbench workshop --step</c> and the trainer pack. Values are means
+/// over replicates with a 95% Student-t interval (<see cref="Stats.Interval"/>), except cost per extra vote (a ratio of means).
+/// </summary>
+public static class WorkshopFigures
+{
+    private static readonly (string Name, string Title, string Description)[] All =
+    [
+        ("seats", "Seats per party in the baseline election", "Seats each party wins without any campaign, under each electoral system."),
+        ("share", "Vote share per party in the baseline election (%)", "Each party's share of the valid vote without any campaign."),
+        ("gallagher", "Disproportionality of the baseline election (Gallagher index)", "Gallagher's least-squares index of the gap between vote and seat shares, per system (0 = proportional)."),
+        ("seatChange", "Change in seats of each campaign's party (arm minus baseline)", "Seats won by the sponsoring party in the arm minus the baseline, on the same ballots' draws."),
+        ("shareChange", "Change in vote share of each campaign's party (percentage points, arm minus baseline)", "Vote share of the sponsoring party in the arm minus the baseline."),
+        ("spend", "Spend of each campaign", "Money each campaign spent (after caps and bans)."),
+        ("costPerVote", "Cost per extra vote of each campaign", "Mean spend divided by the mean extra votes over the baseline; \"—\" when the campaign gained no votes on average."),
+        ("precision", "Targeting precision of each campaign (share of contacted voters on target)", "The share of the voters a campaign contacted who were the voters it meant to reach."),
+        ("closestQuarterSpend", "Share of each campaign's spend in the closest quarter of seats (%)", "The share of spend that went to the quarter of constituencies with the smallest expected winning margin."),
+        ("reached", "Voters each campaign reached", "Distinct voters contacted at least once."),
+        ("informationGini", "How unequally campaign contacts were spread over voters (information Gini)", "Gini coefficient of campaign contacts per voter in each arm (0 = everyone contacted equally)."),
+        ("violations", "Violations of the step's rules per replicate, and what oversight did", "Per arm and replicate: violations committed, detected by oversight, taken down, and fines imposed."),
+    ];
+
+    /// <summary>The figure names, in the order the documentation lists them.</summary>
+    public static IReadOnlyList<string> Names { get; } = All.Select(f => f.Name).ToArray();
+
+    /// <summary>A figure's title (what it measures, with its unit). An unknown name is an ArgumentException naming the known ones.</summary>
+    public static string Title(string figure) => Find(figure).Title;
+
+    /// <summary>A figure's one-sentence description (the documentation's vocabulary table).</summary>
+    public static string Describe(string figure) => Find(figure).Description;
+
+    private static (string Name, string Title, string Description) Find(string figure)
+    {
+        foreach (var f in All) if (f.Name == figure) return f;
+        throw new ArgumentException($"Unknown figure '{figure}'; known: {string.Join(", ", Names)}.", nameof(figure));
+    }
+
+    /// <summary>A value formatted as the figure prints it (invariant culture; "—" for NaN).</summary>
+    public static string Format(string figure, double value)
+    {
+        var ci = System.Globalization.CultureInfo.InvariantCulture;
+        if (double.IsNaN(value)) return "—";
+        string s = figure switch
+        {
+            "seats" or "share" or "closestQuarterSpend" => value.ToString("F1", ci),
+            "gallagher" or "seatChange" or "shareChange" or "violations" => value.ToString("F2", ci),
+            "spend" or "reached" => value.ToString("N0", ci),
+            "costPerVote" => value.ToString("N1", ci),
+            "precision" or "informationGini" => value.ToString("F3", ci),
+            _ => throw new ArgumentException($"Unknown figure '{figure}'; known: {string.Join(", ", Names)}.", nameof(figure)),
+        };
+        return s.StartsWith('-') && s.Trim('-', '0', '.', ',') == "" ? s[1..] : s;
+    }
+
+    /// <summary>Computes one figure from a run. An unknown name is an ArgumentException naming the known ones.</summary>
+    public static FigureTable Compute(string figure, SimulationResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var title = Title(figure);
+        int n = result.ReplicateSeeds.Count;
+        static FigureRow Row(Estimate e, params string[] keys) => new(keys, e, true);
+        var campaigns = result.Spend.GroupBy(s => (s.Arm, s.Party));
+        var effects = result.Effects().Where(e => e.Spend > 0).ToArray();
+        var arms = result.Rows.Select(r => r.Arm).Where(a => a != "baseline").Distinct().ToArray();
+        return figure switch
+        {
+            "seats" => new(figure, title, ["system", "party"], result.Rows.Where(r => r.Arm == "baseline").GroupBy(r => (r.System, r.Party))
+                .Select(g => Row(Stats.Interval(g.Select(r => (double)r.Seats)), g.Key.System, g.Key.Party)).ToArray(), false, n),
+            "share" => new(figure, title, ["party"], result.Rows.Where(r => r.Arm == "baseline").GroupBy(r => r.System).First().GroupBy(r => r.Party)
+                .Select(g => Row(Stats.Interval(g.Select(r => 100 * r.Share)), g.Key)).ToArray(), false, n),
+            "gallagher" => new(figure, title, ["system"], result.SystemRows.Where(r => r.Arm == "baseline").GroupBy(r => r.System)
+                .Select(g => Row(Stats.Interval(g.Select(r => r.Gallagher)), g.Key)).ToArray(), false, n),
+            "seatChange" => new(figure, title, ["arm", "system", "party"], effects.Select(e => Row(e.SeatChange, e.Arm, e.System, e.Party)).ToArray(), true, n),
+            "shareChange" => new(figure, title, ["arm", "party"], effects.GroupBy(e => (e.Arm, e.Party)).Select(g => Row(g.First().ShareChangePoints, g.Key.Arm, g.Key.Party)).ToArray(), true, n),
+            "costPerVote" => new(figure, title, ["arm", "party"], effects.GroupBy(e => (e.Arm, e.Party))
+                .Select(g => new FigureRow([g.Key.Arm, g.Key.Party], g.First().CostPerVote is double c ? new Estimate(c, c, c) : new Estimate(double.NaN, double.NaN, double.NaN), false)).ToArray(), false, n),
+            "spend" => new(figure, title, ["arm", "party"], campaigns.Select(g => Row(Stats.Interval(g.Select(s => s.Spend)), g.Key.Arm, g.Key.Party)).ToArray(), false, n),
+            "precision" => new(figure, title, ["arm", "party"], campaigns.Select(g => Row(Stats.Interval(g.Select(s => s.Precision)), g.Key.Arm, g.Key.Party)).ToArray(), false, n),
+            "closestQuarterSpend" => new(figure, title, ["arm", "party"], campaigns.Select(g => Row(Stats.Interval(g.Select(s => 100 * s.MarginalQuarterShare)), g.Key.Arm, g.Key.Party)).ToArray(), false, n),
+            "reached" => new(figure, title, ["arm", "party"], campaigns.Select(g => Row(Stats.Interval(g.Select(s => (double)s.VotersContacted)), g.Key.Arm, g.Key.Party)).ToArray(), false, n),
+            "informationGini" => new(figure, title, ["arm"], result.SystemRows.Where(r => r.Arm != "baseline").GroupBy(r => r.Arm)
+                .Select(g => Row(Stats.Interval(g.GroupBy(r => r.Replicate).Select(r => r.Average(x => x.InformationGini))), g.Key)).ToArray(), false, n),
+            "violations" => new(figure, title, ["arm", "measure"], arms.SelectMany(a =>
+            {
+                var reps = result.ReplicateSeeds.Select((_, i) => result.Violations.Where(v => v.Arm == a && v.Replicate == i).ToArray()).ToArray();
+                return new[]
+                {
+                    Row(Stats.Interval(reps.Select(v => (double)v.Length)), a, "violations"),
+                    Row(Stats.Interval(reps.Select(v => (double)v.Count(x => x.Detected))), a, "detected"),
+                    Row(Stats.Interval(reps.Select(v => (double)v.Count(x => x.TakenDown))), a, "taken down"),
+                    Row(Stats.Interval(reps.Select(v => v.Sum(x => x.Sanction))), a, "fines"),
+                };
+            }).ToArray(), false, n),
+            _ => throw new ArgumentException($"Unknown figure '{figure}'; known: {string.Join(", ", Names)}.", nameof(figure)),
+        };
     }
 }

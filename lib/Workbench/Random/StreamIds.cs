@@ -34,6 +34,10 @@ public static class StreamIds
     public const uint ExperimentAssign = 8101;
     /// <summary>Contact attempts in a simulated field experiment.</summary>
     public const uint ExperimentAttempt = 8102;
+    /// <summary>The national and regional swing between the campaigns' forecast and election day, per replicate.</summary>
+    public const uint ForecastSwing = 8201;
+    /// <summary>The house effect of a campaign's poll, per replicate and party.</summary>
+    public const uint HouseEffect = 8202;
 
     // Campaigns (seed: the campaign's, derived per arm and party).
     /// <summary>Base of the per-channel contact streams (see <see cref="Campaign"/>).</summary>

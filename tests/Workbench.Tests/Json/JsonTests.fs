@@ -113,7 +113,8 @@ let private invalid =
       "sweep", "unknown field", """{"base":"classroom","colour":1}""", repo "notebooks/sweeps"
       "workshop-card", "5 minutes", cardWith (fun o -> o["minutes"] <- n "5"), cardsDir
       "workshop-card", "no steps", cardWith (fun o -> o["steps"] <- n "[]"), cardsDir
-      "workshop-card", "unknown preset", cardWith (fun o -> o["preset"] <- n "\"atlantis\""), cardsDir ]
+      "workshop-card", "unknown preset", cardWith (fun o -> o["preset"] <- n "\"atlantis\""), cardsDir
+      "workshop-card", "unknown figure", cardWith (fun o -> o["steps"].[1].["figures"] <- n "[\"votesPerDollar\"]"), cardsDir ]
 
 [<Tests>]
 let parseTests =

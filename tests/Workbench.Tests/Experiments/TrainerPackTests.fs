@@ -1,0 +1,172 @@
+/// The trainer pack of a workshop card: pages per step, expected results from the reference run, an answer sheet quoting
+/// them, a timing plan that adds up, nothing fetched from the network.
+module Workbench.Tests.Experiments.TrainerPackTests
+
+open System
+open System.IO
+open System.Net
+open Expecto
+open Workbench.Experiments
+open Workbench.Cli.Tests
+
+let private cards = Path.Combine(Cli.repoRoot, "notebooks", "workshop", "cards")
+let private card60 = lazy (WorkshopCard.Load(Path.Combine(cards, "workshop-60.json")))
+let private pack60 = lazy (TrainerPack.Build(card60.Value, "notebooks/workshop/cards/workshop-60.json"))
+
+let private page (pack: TrainerPack) name =
+    match pack.Pages |> Seq.tryFind (fun p -> p.FileName = name) with
+    | Some p -> p.Html
+    | None -> failwithf "the pack has no page %s" name
+
+/// The part of a page under the heading of step n (up to the next step's heading).
+let private section (html: string) (n: int) =
+    let start = html.IndexOf(sprintf "<h2>Step %d: " n)
+    Expect.isGreaterThanOrEqual start 0 (sprintf "step %d has a section" n)
+    let next = html.IndexOf("<h2>Step ", start + 5)
+    if next < 0 then html.Substring start else html.Substring(start, next - start)
+
+let private mean (xs: float seq) = Seq.average xs
+
+/// Each declared figure's mean per row, computed from the rows of Simulation.Run directly (not through WorkshopFigures).
+let private direct (r: SimulationResult) (figure: string) : float list =
+    let byCampaign (f: SpendRow -> float) =
+        r.Spend |> Seq.groupBy (fun s -> s.Arm, s.Party) |> Seq.map (fun (_, g) -> g |> Seq.map f |> mean) |> List.ofSeq
+    let baseline = r.Rows |> Seq.filter (fun x -> x.Arm = "baseline")
+    let effects = r.Effects() |> Seq.filter (fun e -> e.Spend > 0.0)
+    match figure with
+    | "seats" -> baseline |> Seq.groupBy (fun x -> x.System, x.Party) |> Seq.map (fun (_, g) -> g |> Seq.map (fun x -> float x.Seats) |> mean) |> List.ofSeq
+    | "share" -> baseline |> Seq.filter (fun x -> x.System = (Seq.head baseline).System) |> Seq.groupBy (fun x -> x.Party) |> Seq.map (fun (_, g) -> g |> Seq.map (fun x -> 100.0 * x.Share) |> mean) |> List.ofSeq
+    | "gallagher" -> r.SystemRows |> Seq.filter (fun x -> x.Arm = "baseline") |> Seq.groupBy (fun x -> x.System) |> Seq.map (fun (_, g) -> g |> Seq.map (fun x -> x.Gallagher) |> mean) |> List.ofSeq
+    | "seatChange" -> effects |> Seq.map (fun e -> e.SeatChange.Mean) |> List.ofSeq
+    | "shareChange" -> effects |> Seq.distinctBy (fun e -> e.Arm, e.Party) |> Seq.map (fun e -> e.ShareChangePoints.Mean) |> List.ofSeq
+    | "costPerVote" -> effects |> Seq.distinctBy (fun e -> e.Arm, e.Party) |> Seq.map (fun e -> if e.CostPerVote.HasValue then e.CostPerVote.Value else nan) |> List.ofSeq
+    | "spend" -> byCampaign (fun s -> s.Spend)
+    | "precision" -> byCampaign (fun s -> s.Precision)
+    | "closestQuarterSpend" -> byCampaign (fun s -> 100.0 * s.MarginalQuarterShare)
+    | "reached" -> byCampaign (fun s -> float s.VotersContacted)
+    | "informationGini" ->
+        r.SystemRows |> Seq.filter (fun x -> x.Arm <> "baseline") |> Seq.groupBy (fun x -> x.Arm)
+        |> Seq.map (fun (_, g) -> g |> Seq.groupBy (fun x -> x.Replicate) |> Seq.map (fun (_, rs) -> rs |> Seq.averageBy (fun x -> x.InformationGini)) |> mean) |> List.ofSeq
+    | "violations" ->
+        let arms = r.Rows |> Seq.map (fun x -> x.Arm) |> Seq.filter (fun a -> a <> "baseline") |> Seq.distinct
+        let n = float r.ReplicateSeeds.Count
+        [ for a in arms do
+            let v = r.Violations |> Seq.filter (fun x -> x.Arm = a) |> List.ofSeq
+            yield float v.Length / n
+            yield float (v |> List.filter (fun x -> x.Detected) |> List.length) / n ]
+    | f -> failwithf "no direct computation for %s" f
+
+[<Tests>]
+let tests =
+    testList "Experiments.TrainerPack" [
+        test "the pack has an index, a handout per step, expected results, answers and a timing plan; the index links every page" {
+            let pack = pack60.Value
+            let card = card60.Value
+            let names = pack.Pages |> Seq.map (fun p -> p.FileName) |> List.ofSeq
+            let expected = [ "index.html" ] @ [ for i in 1 .. card.Steps.Count -> TrainerPack.HandoutFile i ] @ [ "expected-results.html"; "answers.html"; "timing.html" ]
+            Expect.equal names expected "pages, in order"
+            let index = page pack "index.html"
+            for p in pack.Pages |> Seq.skip 1 do Expect.stringContains index (sprintf "href=\"%s\"" p.FileName) p.FileName
+            for i in 1 .. card.Steps.Count do
+                let h = page pack (TrainerPack.HandoutFile i)
+                let s = card.Steps.[i - 1]
+                Expect.stringContains h (WebUtility.HtmlEncode s.Title) "the handout names its step"
+                for q in s.Questions do Expect.stringContains h (WebUtility.HtmlEncode q.Text) "every question of the step"
+                for f in s.Figures do Expect.stringContains h (WebUtility.HtmlEncode(WorkshopFigures.Title f)) "a table for every declared figure"
+                if s.Figures.Count > 0 then
+                    Expect.stringContains h "<svg" "the chart of the step's run"
+                    Expect.stringContains h "<td class=\"blank\"></td>" "blank cells to fill in"
+                    // Participants fill in the figures: the handout's tables give no value of the run.
+                    let tables = h.Substring(h.IndexOf "Your figures")
+                    for t in s.Figures do
+                        let table = WorkshopFigures.Compute(t, pack.ReferenceRuns.[i - 1])
+                        for row in table.Rows do
+                            if row.Value.Mean <> 0.0 && not (Double.IsNaN row.Value.Mean) then
+                                Expect.isFalse (tables.Contains(">" + table.Format row.Value.Mean + "<")) (sprintf "step %d %s: no value in the blank table" i t)
+        }
+
+        test "expected results equal a fresh Simulation.Run of each step's scenario, with the command that reproduces it" {
+            let pack = pack60.Value
+            let html = page pack "expected-results.html"
+            for i, s in Seq.indexed card60.Value.Steps do
+                let sec = section html (i + 1)
+                if isNull (box s.Scenario) then Expect.stringContains sec "no run" "a discussion step"
+                else
+                    Expect.stringContains sec (sprintf "workbench workshop notebooks/workshop/cards/workshop-60.json --step %d" (i + 1)) "the command"
+                    let fresh = Simulation.Run s.Scenario
+                    Expect.equal fresh.ReplicateSeeds.Count s.Scenario.Replicates "the card's replicates"
+                    for f in s.Figures do
+                        let values = direct fresh f
+                        Expect.isNonEmpty values (sprintf "step %d %s has values" (i + 1) f)
+                        for v in values do
+                            let cell = sprintf "<td class=\"num\">%s</td>" (WebUtility.HtmlEncode(WorkshopFigures.Format(f, v)))
+                            Expect.stringContains sec cell (sprintf "step %d %s: %g" (i + 1) f v)
+                    // The interval column: a figure with replicate spread shows its 95% interval.
+                    let table = WorkshopFigures.Compute("precision", fresh)
+                    for row in table.Rows do
+                        if table.ShowsInterval row && Seq.contains "precision" s.Figures then
+                            Expect.stringContains sec (sprintf "%s to %s" (table.Format row.Value.Low) (table.Format row.Value.High)) "the interval"
+        }
+
+        test "the answer sheet quotes the reference figures of each question's step and reads intervals that include zero as no detectable effect" {
+            let pack = pack60.Value
+            let html = WebUtility.HtmlDecode(page pack "answers.html")
+            let card = card60.Value
+            for i, s in Seq.indexed card.Steps do
+                if s.Questions.Count > 0 && not (isNull (box s.Scenario)) then
+                    let sec = section html (i + 1)
+                    let fresh = Simulation.Run s.Scenario
+                    for q in s.Questions do
+                        Expect.stringContains sec q.Text "the question"
+                        for f in q.Figures do
+                            let values = direct fresh f
+                            if f = "violations" && values |> List.forall (fun v -> v = 0.0) then
+                                Expect.stringContains sec "no violation occurred in any replicate" (sprintf "step %d, %s: no violations, said in words" (i + 1) q.Id)
+                            else
+                                for v in values do
+                                    Expect.stringContains sec (WorkshopFigures.Format(f, v)) (sprintf "step %d, %s quotes %s = %g" (i + 1) q.Id f v)
+            // Sentences on a change say what its interval shows.
+            let table (low: float) (high: float) =
+                FigureTable("seatChange", "t", [| "arm"; "system"; "party" |], [| FigureRow([| "a"; "FPTP"; "Red" |], Estimate((low + high) / 2.0, low, high), true) |], true, 4)
+            Expect.stringContains (TrainerPack.Sentences(table -0.5 1.5).[0]) "cannot tell it from no effect" "an interval including zero"
+            Expect.stringContains (TrainerPack.Sentences(table -0.5 1.5).[0]) "0.50" "quotes the mean"
+            Expect.stringContains (TrainerPack.Sentences(table 0.5 1.5).[0]) "excludes zero" "an interval excluding zero"
+            Expect.stringContains (TrainerPack.Sentences(table 0.0 0.0).[0]) "no change in any replicate" "zero width at zero"
+            Expect.stringContains (TrainerPack.Sentences(table 0.501 0.502).[0]) "narrower than the last digit shown" "an interval that prints as one number"
+            Expect.isFalse ((table 0.501 0.502).ShowsInterval((table 0.501 0.502).Rows.[0])) "not shown as 0.50 to 0.50"
+        }
+
+        test "no page loads anything: no http(s) address, no script, no external style sheet" {
+            for p in pack60.Value.Pages do
+                let h = p.Html.ToLowerInvariant()
+                Expect.isFalse (h.Contains "http:" || h.Contains "https:") (sprintf "%s: no network address" p.FileName)
+                Expect.isFalse (h.Contains "<script") (sprintf "%s: no script" p.FileName)
+                Expect.isFalse (h.Contains "<link") (sprintf "%s: no linked file" p.FileName)
+                Expect.isFalse (h.Contains "src=") (sprintf "%s: no source attribute" p.FileName)
+                Expect.equal (h.Split("<style>").Length - 1) 1 (sprintf "%s: one inline style sheet" p.FileName)
+        }
+
+        test "the timing plan runs from 0 to the card's minutes without gaps, with a fifth of each step as slack" {
+            for name in [ "workshop-60.json"; "workshop-120.json" ] do
+                let card = WorkshopCard.Load(Path.Combine(cards, name))
+                let slots = TrainerPack.Timing card
+                Expect.equal slots.Count card.Steps.Count "a slot per step"
+                Expect.equal slots.[0].Start 0 "starts at 0"
+                Expect.equal slots.[slots.Count - 1].End card.Minutes "ends at the card's minutes"
+                Expect.equal (slots |> Seq.sumBy (fun t -> t.ActivityMinutes + t.SlackMinutes)) card.Minutes "activity and slack add up to the card"
+                for a, b in Seq.pairwise slots do Expect.equal b.Start a.End "consecutive"
+                for t, s in Seq.zip slots card.Steps do
+                    Expect.equal (t.End - t.Start) s.Minutes "the step's minutes"
+                    Expect.equal t.SlackMinutes (s.Minutes / 5) "a fifth, rounded down"
+            let timing = page pack60.Value "timing.html"
+            Expect.stringContains timing "<th class=\"num\">1:00</th>" "the total is the card's hour"
+        }
+    
+        test "the facilitator guide documents every figure name and the slack rule" {
+            let guide = File.ReadAllText(Path.Combine(Cli.repoRoot, "notebooks", "workshop", "facilitator-guide.md"))
+            for f in WorkshopFigures.Names do Expect.stringContains guide (sprintf "| `%s` |" f) (sprintf "the vocabulary table lists %s" f)
+            Expect.stringContains guide "a slack of a fifth of the step, rounded down to whole minutes" "the slack rule"
+            let slack name = WorkshopCard.Load(Path.Combine(cards, name)) |> TrainerPack.Timing |> Seq.sumBy (fun t -> t.SlackMinutes)
+            Expect.stringContains guide (sprintf "the 60-minute card keeps %d minutes of slack in all, the 120-minute card %d" (slack "workshop-60.json") (slack "workshop-120.json")) "the totals the guide quotes"
+        }
+    ]
