@@ -161,6 +161,8 @@ internal sealed class SiteBuilder(string outDir, TextWriter progress)
             body.Append("<p><strong>").Append(c.Minutes.ToString(ci)).Append(" minutes</strong> · electorate preset <code>").Append(Enc(c.Preset)).Append("</code></p>\n");
             if (c.Audience != "") body.Append("<p><strong>For:</strong> ").Append(Enc(c.Audience)).Append("</p>\n");
             if (c.Goal != "") body.Append("<p><strong>Goal:</strong> ").Append(Enc(c.Goal)).Append("</p>\n");
+            body.Append("<p class=\"site-note\">Handouts, expected results, an answer sheet and a timing plan for this card: <code>workbench workshop notebooks/workshop/cards/")
+                .Append(Enc(Path.GetFileName(sc.Path))).Append(" --pack DIR</code>.</p>\n");
             var recIds = c.Recommendations.Keys.ToDictionary(k => k, k => ids.Reserve("recommendation-" + NotebookHtml.Slug(k)), StringComparer.Ordinal);
             body.Append(H(2, "Agenda"));
             body.Append("<table class=\"agenda\"><thead><tr><th>time</th><th>step</th><th>activity</th><th>questions</th></tr></thead><tbody>\n");
@@ -171,6 +173,7 @@ internal sealed class SiteBuilder(string outDir, TextWriter progress)
                 body.Append("<tr><td class=\"time\">").Append(at.ToString(ci)).Append("–").Append((at + s.Minutes).ToString(ci)).Append(" min</td><td><strong>")
                     .Append((i + 1).ToString(ci)).Append(". ").Append(Enc(s.Title)).Append("</strong></td><td>").Append(Enc(s.Activity));
                 if (s.Look is { Length: > 0 } look) body.Append("<br><em>Look at:</em> ").Append(Enc(look));
+                if (s.Figures.Count > 0) body.Append("<br><em>Figures:</em> ").Append(Enc(string.Join(", ", s.Figures)));
                 if (s.Scenario is not null)
                     body.Append("<br><em>Run:</em> <code>workbench workshop notebooks/workshop/cards/").Append(Enc(Path.GetFileName(sc.Path))).Append(" --step ").Append((i + 1).ToString(ci))
                         .Append("</code> (scenario <code>").Append(Enc(s.Scenario.Name)).Append("</code>)");
