@@ -116,13 +116,15 @@ public static class ChartImages
         RenderFigure(chromium, PlotlyFormatter.PlotlyJs().Replace("</script>", "<\\/script>"), figureJson, Path.GetFullPath(target), width, height);
     }
 
-    /// <summary>A screenshot of a local HTML page (as a browser window of the given size shows it), with headless Chromium, offline.</summary>
+    /// <summary>A screenshot of a local HTML page (as a browser window of the given size shows it), with headless Chromium, offline (<c>workbench site --screenshot</c>, the README's page pictures).</summary>
     public static void Screenshot(string htmlFile, string target, int width = 1280, int height = 900, string? chromium = null)
     {
         ArgumentNullException.ThrowIfNull(htmlFile);
         chromium ??= FindChromium() ?? throw new InvalidOperationException("A screenshot needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
-        Shoot(chromium, new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri, Path.GetFullPath(target), width, height);
+        // A page taller than the window was sometimes captured before its lower tiles were painted (a white band at the
+        // bottom, on a busy machine); running every compositor stage before the capture paints the whole window.
+        Shoot(chromium, new Uri(Path.GetFullPath(htmlFile)).AbsoluteUri, Path.GetFullPath(target), width, height, "--run-all-compositor-stages-before-draw");
     }
 
     private static void RenderFigure(string chromium, string plotlyJs, string figureJson, string target, int width, int height)
@@ -141,7 +143,7 @@ public static class ChartImages
     }
 
     /// <summary>Loads <paramref name="url"/> in headless Chromium (a fresh profile, no network services) and writes its screenshot to <paramref name="target"/> atomically.</summary>
-    private static void Shoot(string chromium, string url, string target, int width, int height)
+    private static void Shoot(string chromium, string url, string target, int width, int height, params string[] extra)
     {
         var work = Path.Combine(Path.GetTempPath(), "wb-shot-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(work);
@@ -149,7 +151,7 @@ public static class ChartImages
         {
             var png = Path.Combine(work, "shot.png");
             var psi = new ProcessStartInfo(chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--hide-scrollbars", $"--user-data-dir={Path.Combine(work, "profile")}", $"--window-size={width},{height}",
+                "--disable-component-update", "--disable-sync", "--hide-scrollbars", .. extra, $"--user-data-dir={Path.Combine(work, "profile")}", $"--window-size={width},{height}",
                 "--virtual-time-budget=5000", $"--screenshot={png}", url])
             { RedirectStandardError = true, RedirectStandardOutput = true };
             using var p = Process.Start(psi)!;

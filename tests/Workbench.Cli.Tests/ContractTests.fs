@@ -383,6 +383,7 @@ let private commands : (string * string * (string -> string -> string list) * st
       "run", ".ipynb", (fun f o -> [ "run"; f; "--out"; Path.Combine(o, "run") ]), [ "run"; "x.ipynb"; "--timeout-per-cell"; "soon" ]
       "schedule", ".json", (fun f _ -> [ "schedule"; "--preset"; "classroom"; "--voters"; "1000"; "--regime"; f ]), [ "schedule"; "--preset"; "classroom"; "--regime"; "us-like"; "--attempts"; "1" ]
       "score", ".json", (fun f o -> [ "score"; "--preset"; "classroom"; "--voters"; "2000"; "--regime"; f; "--out"; Path.Combine(o, "score") ]), [ "score"; "--preset"; "classroom"; "--regime"; "us-like"; "--voters"; "-1" ]
+      "site", ".ipynb", (fun f o -> [ "site"; "--notebooks"; f; "--out"; Path.Combine(o, "site") ]), [ "site"; "--out"; "/tmp/never-site"; "--lab-replicates"; "0" ]
       "simulate", ".json", (fun f o -> [ "simulate"; f; "--out"; Path.Combine(o, "sim") ]), [ "simulate"; "classroom"; "--replicates"; "0" ]
       "sweep plan", ".json", (fun f o -> [ "sweep"; "plan"; f; "--out"; Path.Combine(o, "plan") ]), [ "sweep"; "plan"; small; "--shards"; "0"; "--out"; "/tmp/never-plan" ]
       "sweep run", "", (fun f _ -> [ "sweep"; "run"; f; "--all" ]), [ "sweep"; "run"; "/tmp"; "--shard"; "x" ]

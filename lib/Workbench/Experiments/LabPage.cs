@@ -97,12 +97,29 @@ public static class LabPage
         return r.ReadToEnd();
     }
 
-    private static string Html(string dataJson)
+    private static string Html(string dataJson) =>
+        Html(dataJson, "<script>" + PlotlyJs().Replace("</script>", "<\\/script>") + "</script>\n", "");
+
+    /// <summary>
+    /// The lab page of <paramref name="data"/> as one page of a larger offline site (<c>workbench site</c>): plotly.js is loaded
+    /// from <paramref name="plotlySrc"/> (a relative URL, e.g. assets/plotly.min.js) instead of being inlined, the page links
+    /// the stylesheet <paramref name="stylesheetHref"/>, and <paramref name="headerHtml"/> (the site's navigation, a note on the
+    /// configuration) is placed at the top of the body. The controls and charts are those of <see cref="Write"/>'s page.
+    /// </summary>
+    public static string Html(JsonObject data, string plotlySrc, string stylesheetHref, string headerHtml)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        var json = data.ToJsonString(new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        var esc = (string s) => System.Net.WebUtility.HtmlEncode(s);
+        return Html(json, $"<link rel=\"stylesheet\" href=\"{esc(stylesheetHref)}\">\n<script src=\"{esc(plotlySrc)}\"></script>\n", headerHtml);
+    }
+
+    private static string Html(string dataJson, string headTail, string headerHtml)
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Workbench regulation lab</title>\n");
         sb.Append("<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}h1{font-size:1.5em}.chart{width:100%;height:420px}.note{color:#555;font-size:.9em}</style>\n");
-        sb.Append("<script>").Append(PlotlyJs().Replace("</script>", "<\\/script>")).Append("</script>\n</head><body>\n");
+        sb.Append(headTail).Append("</head><body>\n").Append(headerHtml);
         sb.Append("<h1>Regulation lab</h1>\n<p id=\"intro\"></p>\n");
         sb.Append("<p class=\"note\">Choose the data regime (dropdown) and move the minimum audience and the spending cap (sliders): the charts show what each campaign achieves under those rules, as means over replicates of the same synthetic electorates. Everything was simulated in advance by <code>workbench lab</code>; this page needs no server and no network.</p>\n");
         sb.Append("<div id=\"seats\" class=\"chart\" style=\"height:560px\"></div>\n<div id=\"precision\" class=\"chart\"></div>\n<div id=\"turnout\" class=\"chart\"></div>\n<pre id=\"selftest\" hidden></pre>\n");
