@@ -161,8 +161,12 @@ internal sealed class SiteBuilder(string outDir, TextWriter progress)
             body.Append("<p><strong>").Append(c.Minutes.ToString(ci)).Append(" minutes</strong> · electorate preset <code>").Append(Enc(c.Preset)).Append("</code></p>\n");
             if (c.Audience != "") body.Append("<p><strong>For:</strong> ").Append(Enc(c.Audience)).Append("</p>\n");
             if (c.Goal != "") body.Append("<p><strong>Goal:</strong> ").Append(Enc(c.Goal)).Append("</p>\n");
-            body.Append("<p class=\"site-note\">Handouts, expected results, an answer sheet and a timing plan for this card: <code>workbench workshop notebooks/workshop/cards/")
-                .Append(Enc(Path.GetFileName(sc.Path))).Append(" --pack DIR</code>.</p>\n");
+            // The trainer pack (handouts, expected results from its reference runs, answer sheet, timing plan) in the site itself.
+            var pack = TrainerPack.Build(c, sc.Path);
+            foreach (var p in pack.Pages) Write($"workshop/{sc.Stem}/{p.FileName}", p.Html);
+            body.Append("<p class=\"site-note\"><a href=\"").Append(Enc(sc.Stem)).Append("/index.html\">Trainer pack</a>: printable handouts per step, expected results from a reference run, ")
+                .Append("an answer sheet and a timing plan (also <code>workbench workshop notebooks/workshop/cards/")
+                .Append(Enc(Path.GetFileName(sc.Path))).Append(" --pack DIR</code>).</p>\n");
             var recIds = c.Recommendations.Keys.ToDictionary(k => k, k => ids.Reserve("recommendation-" + NotebookHtml.Slug(k)), StringComparer.Ordinal);
             body.Append(H(2, "Agenda"));
             body.Append("<table class=\"agenda\"><thead><tr><th>time</th><th>step</th><th>activity</th><th>questions</th></tr></thead><tbody>\n");
