@@ -378,7 +378,7 @@ let private commands : (string * string * (string -> string -> string list) * st
       "official", ".json", (fun f _ -> [ "official"; f ]), [ "official"; "--input" ]
       "opinion", ".json", (fun f o -> [ "opinion"; "--model"; "hk"; "--graph"; "electorate"; "--preset"; f; "--nodes"; "1000"; "--steps"; "1"; "--seed"; "1"; "--out"; Path.Combine(o, "op") ]), [ "opinion"; "--model"; "hk"; "--graph"; "ring"; "--nodes"; "10"; "--steps"; "1"; "--seed"; "1" ]
       "replications", "", (fun f _ -> [ "replications"; f ]), [ "replications"; "--voters"; "5" ]
-      "reference", "", (fun f _ -> [ "reference"; "--root"; f ]), [ "reference"; "--root"; Cli.repoRoot; "--lab" ]
+      "reference", "", (fun f _ -> [ "reference"; "--root"; f ]), [ "reference"; "--root"; Cli.repoRoot; "--slow" ]
       "schema", "", (fun f _ -> [ "schema"; f ]), [ "schema"; "--out"; "" ]
       "sensitivity", ".json", (fun f o -> [ "sensitivity"; "classroom"; "--parameters"; f; "--samples"; "4"; "--out"; Path.Combine(o, "sens") ]), [ "sensitivity"; "classroom"; "--method"; "fast" ]
       "run", ".ipynb", (fun f o -> [ "run"; f; "--out"; Path.Combine(o, "run") ]), [ "run"; "x.ipynb"; "--timeout-per-cell"; "soon" ]

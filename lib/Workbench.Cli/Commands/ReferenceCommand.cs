@@ -27,9 +27,9 @@ internal sealed class ReferenceCommand : CliCommand
     public override Command Build()
     {
         var update = new Option<bool>("--update") { Description = "Rewrite reference/ from the committed chapters (and rerun the lab page) and redraw the pictures with headless Chromium." };
-        var rerunLab = new Option<bool>("--lab") { Description = "With --update: also rerun the regulation lab page's grid and redraw its picture (minutes; otherwise they are rerun only when missing)." };
+        var rerunSlow = new Option<bool>("--slow") { Description = "With --update: also rerun the slow entries — the regulation lab page's grid and the site's start page — and redraw their pictures (minutes; otherwise they are rerun only when missing)." };
         var root = new Option<string>("--root") { Description = "The repository (default: the current folder).", DefaultValueFactory = _ => "." };
-        var cmd = new Command("reference", "Check (or with --update rewrite) reference/: the results, manifest and regenerating command behind every README picture and headline chapter table.") { update, rerunLab, root };
+        var cmd = new Command("reference", "Check (or with --update rewrite) reference/: the results, manifest and regenerating command behind every README picture and headline chapter table.") { update, rerunSlow, root };
         cmd.SetAction(parse =>
         {
             string dir = parse.GetValue(root)!;
@@ -38,7 +38,8 @@ internal sealed class ReferenceCommand : CliCommand
             if (!File.Exists(list)) throw new UsageException($"--root: '{dir}' has no reference/figures.json (run from the repository, or give --root).");
             var entries = Load(list);
             bool writing = parse.GetValue(update);
-            if (parse.GetValue(rerunLab) && !writing) throw new UsageException("--lab applies to --update only.");
+            bool slow = parse.GetValue(rerunSlow);
+            if (slow && !writing) throw new UsageException("--slow applies to --update only.");
             string? chromium = ChartImages.FindChromium();
             if (writing && chromium is null && entries.Any(e => e.Image is not null))
                 throw new UsageException("reference --update draws the pictures with headless Chromium, which is not installed (apt-get install chromium, or set WORKBENCH_CHROMIUM).");
@@ -100,12 +101,41 @@ internal sealed class ReferenceCommand : CliCommand
                             $"{Cli} reference --update"),
                     };
                 }
+                else if (e.Site)
+                {
+                    // The offline site's start page: the result is the list of pages the site has; the picture is its start page.
+                    var pagesFile = Path.Combine(dir, "reference", e.Name, "pages.txt");
+                    if (writing && (slow || !File.Exists(pagesFile) || (e.Image is not null && !IsPng(Path.Combine(dir, e.Image)))))
+                    {
+                        var tmp = Path.Combine(Path.GetTempPath(), "wb-site-" + Guid.NewGuid().ToString("N"));
+                        try
+                        {
+                            var args = new List<string> { "site", "--out", tmp, "--notebooks", Path.Combine(dir, "notebooks"), "--cards", Path.Combine(dir, "notebooks", "workshop", "cards") };
+                            if (e.Image is not null) args.AddRange(["--screenshot", Path.Combine(dir, e.Image)]);
+                            int code = Program.Main([.. args]);
+                            if (code != ExitCodes.Ok) throw new InvalidOperationException($"reference/{e.Name}: building the site failed (exit {code}).");
+                            files["pages.txt"] = string.Join("\n", Directory.GetFiles(tmp, "*.html", SearchOption.AllDirectories)
+                                .Select(f => Path.GetRelativePath(tmp, f).Replace('\\', '/')).Order(StringComparer.Ordinal)) + "\n";
+                        }
+                        finally { if (Directory.Exists(tmp)) Directory.Delete(tmp, true); }
+                    }
+                    else if (File.Exists(pagesFile)) files["pages.txt"] = File.ReadAllText(pagesFile); // not rebuilt here: Cli.site builds and checks the site
+                    else stale.Add($"{e.Name}: reference/{e.Name}/pages.txt is missing");
+                    manifest = new JsonObject
+                    {
+                        ["name"] = e.Name, ["caption"] = e.Caption, ["kind"] = "site",
+                        ["source"] = new JsonObject { ["command"] = $"{Cli} site --out DIR --screenshot {e.Image}", ["notebooks"] = "notebooks/", ["cards"] = "notebooks/workshop/cards/" },
+                        ["results"] = new JsonArray("pages.txt"),
+                        ["image"] = e.Image,
+                        ["regenerate"] = new JsonArray($"{Cli} reference --update --slow"),
+                    };
+                }
                 else
                 {
                     // The regulation lab page: its grid is the result; the picture is the page as a browser shows it.
                     var labDir = Path.Combine(dir, "reference", e.Name);
                     var grid = Path.Combine(labDir, "lab.json");
-                    if (writing && (parse.GetValue(rerunLab) || !File.Exists(grid) || (e.Image is not null && !IsPng(Path.Combine(dir, e.Image)))))
+                    if (writing && (slow || !File.Exists(grid) || (e.Image is not null && !IsPng(Path.Combine(dir, e.Image)))))
                     {
                         var scenario = SimulateCommand.LoadScenario("classroom", false);
                         var progress = new Progress<(int Done, int Total)>(p => Console.Error.Write(Console.IsErrorRedirected ? "" : $"\r  lab scenario {p.Done}/{p.Total}"));
@@ -119,7 +149,7 @@ internal sealed class ReferenceCommand : CliCommand
                         }
                         finally { Directory.Delete(tmp, true); }
                     }
-                    else if (File.Exists(grid)) files["lab.json"] = File.ReadAllText(grid); // not rerun here (minutes): `--update --lab` reruns it, and Cli.lab reruns smaller grids
+                    else if (File.Exists(grid)) files["lab.json"] = File.ReadAllText(grid); // not rerun here (minutes): `--update --slow` reruns it, and Cli.lab reruns smaller grids
                     else stale.Add($"{e.Name}: reference/{e.Name}/lab.json is missing");
                     manifest = new JsonObject
                     {
@@ -127,7 +157,7 @@ internal sealed class ReferenceCommand : CliCommand
                         ["source"] = new JsonObject { ["command"] = $"{Cli} lab --out DIR", ["scenario"] = "classroom", ["replicates"] = 4 },
                         ["results"] = new JsonArray("lab.json"),
                         ["image"] = e.Image,
-                        ["regenerate"] = new JsonArray($"{Cli} reference --update --lab"),
+                        ["regenerate"] = new JsonArray($"{Cli} reference --update --slow"),
                     };
                 }
                 var (version, _) = Simulation.LibraryVersion();
@@ -147,11 +177,11 @@ internal sealed class ReferenceCommand : CliCommand
                     {
                         var path = Path.Combine(folder, name);
                         if (!File.Exists(path)) stale.Add($"{e.Name}: reference/{e.Name}/{name} is missing");
-                        else if (File.ReadAllText(path) != text) stale.Add($"{e.Name}: reference/{e.Name}/{name} differs from what {(e.Notebook is null ? "the lab" : $"{e.Notebook} cell {e.Cell}")} holds now");
+                        else if (File.ReadAllText(path) != text) stale.Add($"{e.Name}: reference/{e.Name}/{name} differs from what {(e.Site ? "the site" : e.Notebook is null ? "the lab" : $"{e.Notebook} cell {e.Cell}")} holds now");
                     }
                     if (e.Image is not null && !IsPng(Path.Combine(dir, e.Image))) stale.Add($"{e.Name}: the picture {e.Image} is missing or not a PNG");
                 }
-                index.Append(CultureInfo.InvariantCulture, $"| [{e.Name}]({e.Name}/manifest.json) | {e.Caption} | {(e.Notebook is null ? "`workbench lab`" : $"{e.Notebook}, cell `{e.Cell}`, output {e.Output}")} | {string.Join(", ", files.Keys.Where(k => k != "manifest.json").Select(k => $"[{k}]({e.Name}/{k})"))} | {(e.Image is null ? "" : $"[{Path.GetFileName(e.Image)}](../{e.Image})")} |\n");
+                index.Append(CultureInfo.InvariantCulture, $"| [{e.Name}]({e.Name}/manifest.json) | {e.Caption} | {(e.Site ? "`workbench site`" : e.Notebook is null ? "`workbench lab`" : $"{e.Notebook}, cell `{e.Cell}`, output {e.Output}")} | {string.Join(", ", files.Keys.Where(k => k != "manifest.json").Select(k => $"[{k}]({e.Name}/{k})"))} | {(e.Image is null ? "" : $"[{Path.GetFileName(e.Image)}](../{e.Image})")} |\n");
             }
             var readme = Path.Combine(dir, "reference", "README.md");
             if (writing) Tables.AtomicFile.WriteAllText(readme, index.ToString());
@@ -170,7 +200,7 @@ internal sealed class ReferenceCommand : CliCommand
         return cmd;
     }
 
-    private sealed record Entry(string Name, string Caption, string? Notebook, string? Cell, int Output, string? Image);
+    private sealed record Entry(string Name, string Caption, string? Notebook, string? Cell, int Output, string? Image, bool Site = false);
 
     private static List<Entry> Load(string path)
     {
@@ -184,8 +214,8 @@ internal sealed class ReferenceCommand : CliCommand
             string at = $"{path}: $.figures[{i}]";
             if (arr[i] is not JsonObject o) throw new UsageException($"{at} must be an object.");
             foreach (var key in o.Select(p => p.Key))
-                if (key is not ("name" or "caption" or "notebook" or "cell" or "output" or "image" or "lab"))
-                    throw new UsageException($"{at}.{key} is not a known field (name, caption, notebook, cell, output, image, lab).");
+                if (key is not ("name" or "caption" or "notebook" or "cell" or "output" or "image" or "lab" or "site"))
+                    throw new UsageException($"{at}.{key} is not a known field (name, caption, notebook, cell, output, image, lab, site).");
             string Str(string k, bool required)
             {
                 if (o[k] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0) return s;
@@ -195,7 +225,8 @@ internal sealed class ReferenceCommand : CliCommand
             var name = Str("name", true);
             if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z0-9][a-z0-9-]*$")) throw new UsageException($"{at}.name must be lower-case letters, digits and '-'; got '{name}'.");
             if (list.Any(e => e.Name == name)) throw new UsageException($"{at}.name '{name}' is used twice.");
-            bool lab = o["lab"] is JsonValue lv && lv.TryGetValue<bool>(out var b) && b;
+            bool site = o["site"] is JsonValue sv && sv.TryGetValue<bool>(out var sb) && sb;
+            bool lab = site || (o["lab"] is JsonValue lv && lv.TryGetValue<bool>(out var b) && b);
             var nb = lab ? null : Str("notebook", true);
             var cell = lab ? null : Str("cell", true);
             int output = 0;
@@ -203,7 +234,7 @@ internal sealed class ReferenceCommand : CliCommand
             var image = Str("image", false);
             if (image is not null && !(image.StartsWith("docs/images/", StringComparison.Ordinal) && image.EndsWith(".png", StringComparison.Ordinal)))
                 throw new UsageException($"{at}.image must be a .png under docs/images/; got '{image}'.");
-            list.Add(new Entry(name, Str("caption", true), nb, cell, output, image));
+            list.Add(new Entry(name, Str("caption", true), nb, cell, output, image, site));
         }
         return list;
     }
