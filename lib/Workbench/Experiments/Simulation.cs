@@ -47,6 +47,21 @@ public sealed record SystemRow(string Arm, int Replicate, string System, double 
 /// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Report">The rounds, the round they stopped at and whether they converged.</param>
 public sealed record BestResponseRun(string Arm, int Replicate, BestResponseReport Report);
 
+/// <summary>
+/// One round of an arm's best-response game for one party, averaged over every replicate (<see cref="SimulationResult.BestResponseRounds"/>).
+/// A replicate whose plans stopped changing before this round counts with its last round's values (its plans no longer
+/// change), so every round averages the same replicates.
+/// </summary>
+/// <param name="Arm">The arm.</param>
+/// <param name="Round">The round (1 = each campaign plans alone).</param>
+/// <param name="Party">The party.</param>
+/// <param name="Replicates">Replicates averaged (all of the arm's).</param>
+/// <param name="StillPlaying">Replicates that actually played this round (the others had converged and carry their last plans).</param>
+/// <param name="ExpectedObjective">Mean expected objective (seats) of the party's plan of this round, under its knowledge shifted by the others' plans.</param>
+/// <param name="FirstPlanExpected">Mean expected objective of its round-1 plan under the same knowledge.</param>
+/// <param name="AllocationChange">Mean share of the budget moved from the previous round (0 for replicates that had stopped; NaN in round 1).</param>
+public sealed record BestResponseRoundMean(string Arm, int Round, string Party, int Replicates, int StillPlaying, double ExpectedObjective, double FirstPlanExpected, double AllocationChange);
+
 /// <summary>Progress of a simulation: replicates done out of the total.</summary>
 public readonly record struct SimulationProgress(int Done, int Total);
 
@@ -316,9 +331,39 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
     }
 
     /// <summary>
+    /// The best-response rounds of every arm that played them, per round and party, averaged over all the arm's replicates:
+    /// a replicate that converged before a round carries its last round's plan into it (see <see cref="BestResponseRoundMean"/>),
+    /// so a round's mean never compares different sets of replicates.
+    /// </summary>
+    public IReadOnlyList<BestResponseRoundMean> BestResponseRounds()
+    {
+        var list = new List<BestResponseRoundMean>();
+        foreach (var g in BestResponse.GroupBy(b => b.Arm))
+        {
+            int last = g.Max(b => b.Report.History.Count == 0 ? 0 : b.Report.History.Max(h => h.Round));
+            var parties = g.SelectMany(b => b.Report.History.Select(h => h.Party)).Distinct().ToArray();
+            for (int round = 1; round <= last; round++)
+                foreach (var party in parties)
+                {
+                    var rows = g.Select(b =>
+                    {
+                        var mine = b.Report.History.Where(h => h.Party == party).ToArray();
+                        var at = mine.FirstOrDefault(h => h.Round == round);
+                        return at is not null ? (Row: at, Played: true) : (Row: mine.Where(h => h.Round < round).MaxBy(h => h.Round)!, Played: false);
+                    }).Where(x => x.Row is not null).ToArray();
+                    if (rows.Length == 0) continue;
+                    list.Add(new BestResponseRoundMean(g.Key, round, party, rows.Length, rows.Count(x => x.Played),
+                        rows.Average(x => x.Row.ExpectedObjective), rows.Average(x => x.Row.FirstPlanExpected),
+                        round == 1 ? double.NaN : rows.Average(x => x.Played ? x.Row.AllocationChange : 0)));
+                }
+        }
+        return list;
+    }
+
+    /// <summary>
     /// Per arm with best-response rounds: rounds allowed, the mean round they stopped at, the share of replicates that converged;
     /// per round and party the mean expected objective, its round-1 plan's under the same knowledge and the mean allocation
-    /// change (over the replicates that played the round); per party the final and round-1 plans against the others' final plans.
+    /// change over all replicates (<see cref="BestResponseRounds"/>: converged replicates carry their last plans); per party the final and round-1 plans against the others' final plans.
     /// </summary>
     private JsonArray BestResponseSummary()
     {
@@ -327,12 +372,12 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         foreach (var g in BestResponse.GroupBy(b => b.Arm))
         {
             var rounds = new JsonArray();
-            foreach (var rg in g.SelectMany(b => b.Report.History).GroupBy(h => (h.Round, h.Party)))
+            foreach (var m in BestResponseRounds().Where(m => m.Arm == g.Key))
                 rounds.Add(new JsonObject
                 {
-                    ["round"] = rg.Key.Round, ["party"] = rg.Key.Party, ["replicates"] = rg.Count(),
-                    ["expectedObjective"] = Mean(rg.Select(h => h.ExpectedObjective)), ["firstPlanExpected"] = Mean(rg.Select(h => h.FirstPlanExpected)),
-                    ["allocationChange"] = Mean(rg.Select(h => h.AllocationChange)),
+                    ["round"] = m.Round, ["party"] = m.Party, ["replicates"] = m.Replicates, ["stillPlaying"] = m.StillPlaying,
+                    ["expectedObjective"] = Mean([m.ExpectedObjective]), ["firstPlanExpected"] = Mean([m.FirstPlanExpected]),
+                    ["allocationChange"] = Mean([m.AllocationChange]),
                 });
             var final = new JsonArray();
             foreach (var fg in g.SelectMany(b => b.Report.Final).GroupBy(f => f.Party))

@@ -87,6 +87,25 @@ let tests =
             let r2 = (Simulation.Run(two, Nullable 2).BestResponse |> Seq.exactlyOne).Report
             Expect.equal r2.StoppedAt 2 "two rounds played"
         }
+        test "round means average every replicate: a replicate that stopped early carries its last round's plan" {
+            // Replicates of fptp-rivals stop at different rounds (2 or 3 at these sizes); every round must still average all of them.
+            let sc = variant (only [ "fptp-rivals" ]) 20000 8
+            let res = Simulation.Run(sc, Nullable 2)
+            let means = res.BestResponseRounds() |> List.ofSeq
+            let stops = res.BestResponse |> Seq.map (fun b -> b.Report.StoppedAt) |> List.ofSeq
+            Expect.isGreaterThan (List.distinct stops).Length 1 (sprintf "replicates stop at different rounds (%A), else nothing is carried forward" stops)
+            Expect.equal (means |> List.map (fun m -> m.Round) |> List.max) (List.max stops) "rounds up to the last any replicate played"
+            for m in means do
+                Expect.equal m.Replicates 8 (sprintf "round %d, %s: all eight replicates" m.Round m.Party)
+                Expect.equal m.StillPlaying (stops |> List.filter (fun s -> s >= m.Round) |> List.length) "those still playing are counted apart"
+                let expected =
+                    res.BestResponse |> Seq.averageBy (fun b ->
+                        let mine = b.Report.History |> Seq.filter (fun h -> h.Party = m.Party && h.Round <= m.Round)
+                        (mine |> Seq.maxBy (fun h -> h.Round)).ExpectedObjective)
+                Expect.floatClose Accuracy.veryHigh m.ExpectedObjective expected "the mean of each replicate's plan at that round or its last"
+            let summary = res.Summary().["bestResponse"].[0].["byRound"].AsArray()
+            Expect.isTrue (summary |> Seq.forall (fun r -> r.["replicates"].GetValue<int>() = 8)) "the summary reports the same means"
+        }
         test "a best response is never expected to do worse than the campaign's round-1 plan against the same opponents" {
             let sc = variant (only [ "fptp-rivals"; "pr-rivals" ]) 20000 2
             let res = Simulation.Run(sc, Nullable 2)
