@@ -228,6 +228,17 @@ let notebooks =
             File.WriteAllText(executed, File.ReadAllText(executed).Replace("49", "48"))
             let code, text, _ = Cli.run [ "verify"; out ]
             Expect.equal code 1 "a changed output exits 1"
-            Expect.stringContains text "answer.ipynb row 3 (code cell 3) outputs" "names the cell"
+            Expect.stringContains text "answer.ipynb row 3 (code cell 3) output 1 (stdout) number 1" "names the cell, the output and the number"
+            Expect.stringContains text "»48«" "the recorded value"
+            Expect.stringContains text "»49«" "the rerun's value"
+            // 48 against 49 differs by about 2% of the value: drift within 5%, a failure beyond 1%.
+            let code, text, _ = Cli.run [ "verify"; out; "--tolerance"; "0.05" ]
+            Expect.equal code 0 "within the tolerance: drift, exit 0"
+            Expect.stringContains text "drift" "listed as drift"
+            let code, _, _ = Cli.run [ "verify"; out; "--tolerance"; "0.01" ]
+            Expect.equal code 1 "beyond the tolerance: exit 1"
+            File.WriteAllText(executed, File.ReadAllText(executed).Replace("48", "forty-nine"))
+            let code, _, _ = Cli.run [ "verify"; out; "--tolerance"; "0.5" ]
+            Expect.equal code 1 "changed words fail whatever the tolerance"
         finally Directory.Delete(dir, true)
     }

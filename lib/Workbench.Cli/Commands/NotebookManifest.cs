@@ -9,7 +9,8 @@ namespace Workbench.Cli.Commands;
 /// <summary>
 /// The manifest of a <c>workbench run</c> output folder (reviewers): for every executed notebook, its source (relative
 /// to the folder), the source's SHA-256, the parameters, the library version, commit and SDK. <c>workbench verify DIR</c> reruns
-/// each notebook from it and compares the outputs with the recorded ones, timings aside.
+/// each notebook from it and compares the outputs with the recorded ones cell by cell as <c>run --check</c> does
+/// (<see cref="OutputCheck"/>), timings aside; with <c>--tolerance</c>, numbers within it are drift.
 /// </summary>
 internal static class NotebookManifest
 {
@@ -37,7 +38,7 @@ internal static class NotebookManifest
     }
 
     /// <summary>Reruns every notebook of a run manifest and compares its outputs, cell by cell, with the executed notebook on disk (timings masked).</summary>
-    public static VerifyReport Verify(string dir, JsonObject manifest, IProgress<string>? log)
+    public static VerifyReport Verify(string dir, JsonObject manifest, IProgress<string>? log, double? tolerance = null)
     {
         var diffs = new List<FigureDifference>();
         var notes = new List<string>();
@@ -57,29 +58,33 @@ internal static class NotebookManifest
             try { sourceNotebook = Notebook.Load(source); }
             catch (FormatException ex) { throw new InvalidDataException($"{source}: the recorded notebook cannot be rerun: {ex.Message}", ex); }
             var run = Runner.RunAsync(sourceNotebook, Path.GetDirectoryName(source)!, new RunOptions { Parameters = pars, WorkerCommand = RunWorkerCommand.Command() }).GetAwaiter().GetResult();
-            var recorded = Outputs(Runner.MaskTimings(File.ReadAllText(Path.Combine(dir, executed))));
-            var rerun = Outputs(Runner.MaskTimings(run.Executed.ToJson()));
-            if (recorded.Count != rerun.Count) diffs.Add(new(executed, 0, "", "code cells", recorded.Count.ToString(), rerun.Count.ToString()));
-            for (int i = 0; i < Math.Min(recorded.Count, rerun.Count); i++)
+            Notebook recorded;
+            // Wall-clock timings printed by cells are not results: masked on both sides, as before.
+            try { recorded = Notebook.Parse(Runner.MaskTimings(File.ReadAllText(Path.Combine(dir, executed)))); }
+            catch (FormatException ex) { throw new InvalidDataException($"{executed}: the recorded notebook cannot be read: {ex.Message}", ex); }
+            // Every cell's outputs as `workbench run --check` compares them (numbers, charts by their data); with a tolerance,
+            // the differences within it are drift and only those beyond it fail.
+            var rerun = Notebook.Parse(Runner.MaskTimings(run.Executed.ToJson()));
+            var all = OutputCheck.Compare(recorded, rerun, 0);
+            var beyond = tolerance is double t && t > 0 ? OutputCheck.Compare(recorded, rerun, t) : null;
+            var beyondWhere = beyond?.Select(d => (d.CellIndex, d.Where)).ToHashSet();
+            var beyondOutput = beyond?.Select(d => (d.CellIndex, OutputOf(d.Where))).ToHashSet();
+            compared += recorded.Cells.Count(c => c.Type == "code");
+            foreach (var d in all)
             {
-                compared++;
-                if (recorded[i] != rerun[i]) diffs.Add(new(executed, i + 1, $"code cell {i + 1}", "outputs", Snippet(recorded[i], rerun[i]), Snippet(rerun[i], recorded[i])));
+                // Drift: a number or chart value that differs within the tolerance ("N more numbers differ" lines count as drift
+                // only when nothing in their output is beyond it); text and structure never drift.
+                bool numeric = d.Where.Contains(" number ", StringComparison.Ordinal) || d.Where.Contains("chart data", StringComparison.Ordinal) || d.Committed.EndsWith(" more numbers differ", StringComparison.Ordinal);
+                bool drift = beyondWhere is not null && numeric && !beyondWhere.Contains((d.CellIndex, d.Where))
+                    && !(d.Committed.EndsWith(" more numbers differ", StringComparison.Ordinal) && beyondOutput!.Contains((d.CellIndex, OutputOf(d.Where))));
+                diffs.Add(new(executed, d.CodeCell, $"code cell {d.CodeCell}", d.Where, d.Committed, d.Now, drift));
             }
         }
         return new VerifyReport("notebooks", compared, diffs, notes);
     }
 
-    private static List<string> Outputs(string notebookJson) =>
-        JsonNode.Parse(notebookJson)!["cells"]!.AsArray().Where(c => c!["cell_type"]!.GetValue<string>() == "code").Select(c => c!["outputs"]!.ToJsonString()).ToList();
-
-    /// <summary>The text around the first difference.</summary>
-    private static string Snippet(string a, string b)
-    {
-        int i = 0;
-        while (i < a.Length && i < b.Length && a[i] == b[i]) i++;
-        int start = Math.Max(0, i - 40);
-        return "…" + a.Substring(start, Math.Min(100, a.Length - start)) + "…";
-    }
+    /// <summary>"output K" of a difference's location ("output 3 (text/html) number 2 (…)" → "output 3").</summary>
+    private static string OutputOf(string where) => string.Join(' ', where.Split(' ').Take(2));
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 }

@@ -35,7 +35,7 @@ internal sealed class VerifyCommand : CliCommand
             if (Directory.Exists(manifestPath)) throw new UsageException($"{manifestPath} is a folder, not a manifest file.");
             try
             {
-                report = File.Exists(manifestPath) && NotebookRun(manifestPath) is { } m ? NotebookManifest.Verify(d, m, log) : Verify.Run(d, t, log, allowOutsidePaths: parse.GetValue(allowOutside), tolerance: tol);
+                report = File.Exists(manifestPath) && NotebookRun(manifestPath) is { } m ? NotebookManifest.Verify(d, m, log, tol) : Verify.Run(d, t, log, allowOutsidePaths: parse.GetValue(allowOutside), tolerance: tol);
             }
             catch (InvalidDataException ex) { throw new UsageException(ex.Message); }
             foreach (var n in report.Notes) Console.Out.WriteLine($"note: {n}");
