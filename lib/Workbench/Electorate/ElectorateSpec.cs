@@ -138,6 +138,13 @@ public sealed record ElectorateSpec
     public double SalienceConcentration { get; init; } = 2.0;
     /// <summary>Turnout model.</summary>
     public TurnoutModelSpec Turnout { get; init; } = new();
+    /// <summary>
+    /// The per-voter model's coefficients (JSON <c>voterModel</c>; employment, retirement, health, media use, personality, …;
+    /// docs/parameters.md, <c>VoterModelSpec</c>). Absent: <see cref="VoterModelSpec.Default"/>, and the spec's JSON and hash are
+    /// those of a spec without the field. A preset or scenario may set any subset, e.g. <c>"voterModel": { "retirementAge": 63 }</c>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public VoterModelSpec? VoterModel { get; init; }
 
     /// <summary>Number of issue dimensions K.</summary>
     [JsonIgnore] public int IssueCount => Issues.Length;
@@ -163,6 +170,7 @@ public sealed record ElectorateSpec
             Distribution(errors, "$.marginals.income", Marginals.Income, 5);
         }
         if (Turnout is null) errors.Add(new("$.turnout", "is required."));
+        if (VoterModel is not null) errors.AddRange(VoterModel.Validate("$.voterModel"));
         if (Parties is null || Parties.Length < 2) errors.Add(new("$.parties", $"needs at least 2 parties; has {Parties?.Length ?? 0}."));
         else
         {

@@ -24,9 +24,9 @@ public static partial class Generator
     internal const int BigFiveCount = 5, PlatformCount = VoterModelSpec.PlatformCount, ConsumerCount = 4, Shows = VoterModelSpec.ShowCount;
 
     /// <summary>Generates <paramref name="voters"/> voters from <paramref name="spec"/> with a seed; identical output for any <paramref name="threads"/>.
-    /// The per-voter model is <see cref="VoterModelSpec.Default"/>.</summary>
+    /// The per-voter model is the spec's <see cref="ElectorateSpec.VoterModel"/>, else <see cref="VoterModelSpec.Default"/>.</summary>
     public static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, int threads = 1, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
-        Generate(spec, voters, seed, VoterModelSpec.Default, threads, progress, cancellationToken);
+        Generate(spec, voters, seed, spec?.VoterModel ?? VoterModelSpec.Default, threads, progress, cancellationToken);
 
     /// <summary>
     /// Generates <paramref name="voters"/> voters from <paramref name="spec"/> with a seed and the per-voter model
