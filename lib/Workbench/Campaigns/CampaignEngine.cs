@@ -40,6 +40,8 @@ public static class CampaignEngine
         public int Weeks { get; init; } = Persistence.DefaultWeeks;
         /// <summary>Psychographic targeting: per-voter factors (mean 1) on the persuasion of paid-social contacts; null when not used.</summary>
         public float[]? PaidPersuasionFactor { get; init; }
+        /// <summary>How owned posts spread over <see cref="Online"/> (<c>"spread": "cascade"</c>); null: the defaults of <see cref="Workbench.Networks.CascadeOptions"/>.</summary>
+        public Workbench.Networks.CascadeOptions? Cascade { get; init; }
         /// <summary>Half-life of persuasion between contact and election day, in days.</summary>
         public double HalfLifeDays { get; init; } = EvidenceSet.Central.PersuasionHalfLifeDays;
     }
@@ -849,7 +851,7 @@ public static class CampaignEngine
 
     /// <summary>
     /// Who the sponsor's owned-social post reaches through the online graph: an earned-media cascade
-    /// (<see cref="Workbench.Networks.Cascades.Earned"/>, default <see cref="Workbench.Networks.CascadeOptions"/>) seeded by the
+    /// (<see cref="Workbench.Networks.Cascades.Earned"/>, with <see cref="Context.Cascade"/>) seeded by the
     /// sponsor's identifiers, at the identifiers' mean position on the first issue, over voters' first-issue positions, so that
     /// sharing falls with opinion distance. Seeded per campaign; the same whatever the thread count.
     /// </summary>
@@ -867,7 +869,7 @@ public static class CampaignEngine
             if (e.PartyId[i] == sponsor) { seeds.Add(i); sum += opinion[i]; }
         }
         if (seeds.Count == 0) return new bool[n];
-        var result = Workbench.Networks.Cascades.Earned(g, opinion, seeds, sum / seeds.Count, null, Seeds.Derive(ctx.Seed, 12));
+        var result = Workbench.Networks.Cascades.Earned(g, opinion, seeds, sum / seeds.Count, ctx.Cascade, Seeds.Derive(ctx.Seed, 12));
         var reached = new bool[n];
         for (int i = 0; i < n; i++) reached[i] = result.Exposures[i] > 0;
         return reached;

@@ -38,7 +38,7 @@ public sealed class ReplicateRun
         ClosestQuarter = Enumerable.Range(0, Margins.Length).OrderBy(k => Margins[k]).ThenBy(k => k).Take(Math.Max(1, Margins.Length / 4)).ToHashSet();
         _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer
                 || c.Channels.Any(name => sc.Channel(name) is { Kind: ChannelKind.OwnedSocial, Spread: Spread.Cascade })))
-            ? Workbench.Networks.ElectorateGraph.Build(Electorate, seed: Seeds.Derive(rs, 5)).Online : null;
+            ? Workbench.Networks.ElectorateGraph.Build(Electorate, sc.Network.Graph, seed: Seeds.Derive(rs, 5)).Online : null;
     }
 
     /// <summary>The replicate's index.</summary>
@@ -118,7 +118,7 @@ public sealed class ReplicateRun
         var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, 0, (ulong)party), _threads)
         {
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
-            PaidPersuasionFactor = psycho.Factors,
+            PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade,
         };
         return new Prepared(spec, party, spec.Channels.Select(channelOf).ToArray(), spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
         {

@@ -71,6 +71,11 @@ public sealed record Scenario
     /// replicate (<see cref="ForecastError"/>).
     /// </summary>
     public ForecastError Forecast { get; init; } = ForecastError.None;
+    /// <summary>
+    /// The online graph and cascades campaigns work through (JSON <c>network</c>; default: the defaults of
+    /// <see cref="Workbench.Networks.ElectorateGraphOptions"/> and <see cref="Workbench.Networks.CascadeOptions"/>).
+    /// </summary>
+    public Workbench.Networks.NetworkSpec Network { get; init; } = Workbench.Networks.NetworkSpec.Default;
     /// <summary>Replicates.</summary>
     public int Replicates { get; init; } = 10;
     /// <summary>Master seed.</summary>
@@ -107,7 +112,7 @@ public sealed record Scenario
     internal static JsonSerializerOptions Options => JsonInput.Options;
 
     /// <summary>The top-level fields of a scenario file (besides "$schema").</summary>
-    internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "evidence", "weeks", "forecast", "channels", "arms", "campaigns", "replicates", "seed"];
+    internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "evidence", "weeks", "forecast", "network", "channels", "arms", "campaigns", "replicates", "seed"];
 
     /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
@@ -222,6 +227,15 @@ public sealed record Scenario
         }
         else if (root.ContainsKey("forecast")) errors.Add(new("$.forecast", $"expected an object {{ nationalSwing, regionalSwing, houseEffect }}, got {JsonInput.Kind(root["forecast"])}."));
 
+        // The social network (default: the graph's and cascades' defaults).
+        var network = Workbench.Networks.NetworkSpec.Default;
+        if (root["network"] is JsonObject no0)
+        {
+            network = JsonInput.Deserialize<Workbench.Networks.NetworkSpec>(no0, "$.network", errors) ?? Workbench.Networks.NetworkSpec.Default;
+            errors.AddRange(network.Validate("$.network"));
+        }
+        else if (root.ContainsKey("network")) errors.Add(new("$.network", $"expected an object {{ graph, cascade }}, got {JsonInput.Kind(root["network"])}."));
+
         // Channels: built-ins (with the evidence preset's effects), overridden or extended by the scenario.
         var channels = Behaviour.Channels.For(evidence).ToList();
         if (root["channels"] is JsonArray ca)
@@ -300,7 +314,7 @@ public sealed record Scenario
         {
             Name = name0, Description = description, Electorate = spec!, Preset = preset, Voters = voters,
             VaryElectorate = vary, Regime = regime!, Regulation = regulation, Systems = systems, Channels = channels, Arms = arms,
-            Replicates = replicates, Seed = seed, Json = root.ToJsonString(), Evidence = evidence, Weeks = weeks, Forecast = forecast,
+            Replicates = replicates, Seed = seed, Json = root.ToJsonString(), Evidence = evidence, Weeks = weeks, Forecast = forecast, Network = network,
         };
     }
 
@@ -337,6 +351,7 @@ public sealed record Scenario
             ("systems", JsonSchemas.Array(JsonSchemas.Of(typeof(ElectoralSystemSpec)), 1)),
             ("evidence", JsonSchemas.Enum(EvidenceSet.PresetNames).Describe("The evidence preset of the built-in channels' effects (default central); channel overrides win over it.")),
             ("weeks", JsonSchemas.Integer(1, 52).Describe("Weeks of the campaign calendar (default 6).")),
+            ("network", JsonSchemas.Of(typeof(Workbench.Networks.NetworkSpec)).Describe("The online graph (homophily, degrees) and the cascades of owned posts over it (acceptance, distance decay); default: their defaults.")),
             ("forecast", JsonSchemas.Of(typeof(ForecastError)).Describe("How wrong the campaigns' forecasts are: national and regional swing between forecast and election day, and each campaign poll's house effect (shares; default none).")),
             ("channels", JsonSchemas.Array(channel)),
             ("arms", JsonSchemas.Array(arm)),
