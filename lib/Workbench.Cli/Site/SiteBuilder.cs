@@ -29,10 +29,10 @@ internal sealed record SiteCard(string Path, WorkshopCard Card)
 internal sealed record SiteLab(Scenario Scenario, LabGrid Grid, int? Voters, int Replicates, int Threads)
 {
     /// <summary>
-    /// The site's grid: the four regimes of <c>workbench lab</c>, three minimum audiences and three spending caps (36 scenarios,
-    /// against the lab command's 64), so that the whole site builds in about a minute on two cores.
+    /// The site's grid: the four regimes and four spending caps of <c>workbench lab</c> (the workshop cards' caps among them) and
+    /// three minimum audiences (48 scenarios, against the lab command's 64), so that the site builds quickly.
     /// </summary>
-    public static LabGrid DefaultGrid { get; } = new(LabGrid.Default.Regimes, [null, 200, 1000], [null, 30_000, 10_000]);
+    public static LabGrid DefaultGrid { get; } = new(LabGrid.Default.Regimes, [null, 200, 1000], [null, 30_000, 20_000, 10_000]);
 }
 
 /// <summary>A link the start page lists: text, target relative to the site's root, and a one-line description.</summary>
@@ -162,7 +162,8 @@ internal sealed class SiteBuilder(string outDir, TextWriter progress)
             if (c.Audience != "") body.Append("<p><strong>For:</strong> ").Append(Enc(c.Audience)).Append("</p>\n");
             if (c.Goal != "") body.Append("<p><strong>Goal:</strong> ").Append(Enc(c.Goal)).Append("</p>\n");
             // The trainer pack (handouts, expected results from its reference runs, answer sheet, timing plan) in the site itself.
-            var pack = TrainerPack.Build(c, sc.Path);
+            // The pages print the card's path in their commands: the repository-relative one, so the site is the same on every machine.
+            var pack = TrainerPack.Build(c, "notebooks/workshop/cards/" + Path.GetFileName(sc.Path));
             foreach (var p in pack.Pages) Write($"workshop/{sc.Stem}/{p.FileName}", p.Html);
             body.Append("<p class=\"site-note\"><a href=\"").Append(Enc(sc.Stem)).Append("/index.html\">Trainer pack</a>: printable handouts per step, expected results from a reference run, ")
                 .Append("an answer sheet and a timing plan (also <code>workbench workshop notebooks/workshop/cards/")
