@@ -36,6 +36,13 @@ let tests =
             Expect.isGreaterThan lines.Length 5 "rows"
             Directory.Delete(dir, true)
         }
+        test "the printed seed is the --seed given, also when negative (the stream seed it resolves to stays internal)" {
+            for seed in [ "-1"; "7" ] do
+                let code, out, err = Cli.run [ "opinion"; "--model"; "hk"; "--graph"; "complete"; "--nodes"; "10"; "--steps"; "1"; "--seed"; seed ]
+                Expect.equal code 0 err
+                use doc = JsonDocument.Parse out
+                Expect.equal (doc.RootElement.GetProperty("seed").GetRawText()) seed "seed as given"
+        }
         test "--graph electorate runs on the layered social graph of a generated electorate" {
             let code, out, err = Cli.run [ "opinion"; "--model"; "hk"; "--graph"; "electorate"; "--nodes"; "5000"; "--epsilon"; "0.2"; "--steps"; "5"; "--seed"; "2" ]
             Expect.equal code 0 err

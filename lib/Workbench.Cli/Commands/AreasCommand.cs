@@ -32,7 +32,7 @@ internal sealed class AreasCommand : CliCommand
             int k = parse.GetValue(areas), d = parse.GetValue(doors);
             if (k < 1 || k > e.NeighbourhoodCount) throw new UsageException($"--areas must be between 1 and {e.NeighbourhoodCount} (the electorate's neighbourhoods); got {k}.");
             if (d < 1) throw new UsageException($"--doors must be positive; got {d}.");
-            var runs = AreaSampling.Compare(e, k, d, (ulong)el.SeedOf(parse), r);
+            var runs = AreaSampling.Compare(e, k, d, el.SeedOf(parse), r);
             var methods = new JsonArray();
             foreach (var g in runs.GroupBy(x => x.Method))
                 methods.Add(new JsonObject

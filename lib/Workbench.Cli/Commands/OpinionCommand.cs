@@ -54,7 +54,7 @@ internal sealed class OpinionCommand : CliCommand
             var electorateSpec = graphName == "electorate" ? PresetOrThrow(parse.GetValue(preset)!) : null;
             if (electorateSpec is not null && n < electorateSpec.Constituencies * 10)
                 throw new UsageException($"--nodes (voters) must be at least 10 per constituency for --graph electorate: {electorateSpec.Constituencies * 10} for '{electorateSpec.Name}'; got {n}.");
-            ulong s = (ulong)parse.GetValue(seed);
+            int s = parse.GetValue(seed);
             var p = new OpinionParameters { Epsilon = parse.GetValue(epsilon), Gamma = parse.GetValue(gamma), Mu = parse.GetValue(mu), Steps = parse.GetValue(steps) };
             try { p.Validate(); } catch (SpecValidationException ex) { throw new UsageException(ex.Message.Replace("$.", "--")); }
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
@@ -78,7 +78,7 @@ internal sealed class OpinionCommand : CliCommand
                 "watts-strogatz" => Graph.WattsStrogatz(n, k % 2 == 0 ? k : k + 1, 0.1, s),
                 "barabasi-albert" => Graph.BarabasiAlbert(n, Math.Max(1, k / 2), s),
                 "complete" => Graph.Complete(n),
-                _ => ElectorateGraph.Build(Workbench.Electorate.Electorates.Generate(electorateSpec!, n, (int)s),
+                _ => ElectorateGraph.Build(Workbench.Electorate.Electorates.Generate(electorateSpec!, n, s),
                     new ElectorateGraphOptions { OnlineDegree = k }, s).All,
             };
             if (dir is not null) dir = Outputs.Folder(dir, "--out");
@@ -111,7 +111,7 @@ internal sealed class OpinionCommand : CliCommand
     }
 
     /// <summary>Several issue dimensions: opinions.csv has one column per dimension; the JSON adds joint clusters and issue alignment.</summary>
-    private static int RunMulti(OpinionModel m, Graph g, int n, int dims, OpinionParameters p, ulong s, int t, string? dir, string model, string graph)
+    private static int RunMulti(OpinionModel m, Graph g, int n, int dims, OpinionParameters p, int s, int t, string? dir, string model, string graph)
     {
         var run = MultiOpinions.Run(m, g, MultiOpinions.Uniform(n, dims, s), dims, p, s, t);
         var metrics = run.Metrics;

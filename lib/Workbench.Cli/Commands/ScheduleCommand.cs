@@ -31,7 +31,7 @@ internal sealed class ScheduleCommand : CliCommand
             var dr = ScoreCommand.ResolveRegime(parse.GetValue(regime)!);
             if (!dr.AllowedSources.Contains(DataSource.Canvass)) throw new UsageException($"--regime: '{dr.Name}' does not allow canvass records, from which the indexes are estimated.");
             var e = el.Generate(parse, s);
-            var r = TimeOfDay.Fit(e, dr, a, (ulong)el.SeedOf(parse));
+            var r = TimeOfDay.Fit(e, dr, a, el.SeedOf(parse));
             JsonObject Table(double[][] index)
             {
                 var o = new JsonObject();

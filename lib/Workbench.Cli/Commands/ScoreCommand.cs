@@ -58,7 +58,7 @@ internal sealed class ScoreCommand : CliCommand
             if (outDir is not null) Outputs.File(Path.Combine(Outputs.Folder(outDir, "--out"), "scores.parquet"), "--out");
             int seedValue = parse.GetValue(seed) ?? Workbench.Random.Seeds.Default;
             var e = Electorates.Generate(s, n, seedValue);
-            var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)!, DataQuality = parse.GetValue(quality)!, UpliftArms = parse.GetValue(arms) }, (ulong)seedValue);
+            var result = Scorer.Score(e, dr, new ScoringOptions { Party = parse.GetValue(party), Trainer = parse.GetValue(trainer)!, DataQuality = parse.GetValue(quality)!, UpliftArms = parse.GetValue(arms) }, seedValue);
             if (outDir is not null) ScoresTable(result).WriteParquet(Path.Combine(outDir, "scores.parquet"));
             var json = result.ToJson();
             json["preset"] = s.Name; json["voters"] = n; json["seed"] = seedValue;

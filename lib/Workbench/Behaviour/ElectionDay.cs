@@ -87,7 +87,10 @@ public sealed class ElectionDayModel
     /// (logit scale, per voter) and <paramref name="utilityShift"/> (i·P + j) may be null for the baseline;
     /// <paramref name="voted"/>, when given, records who voted.
     /// </summary>
-    public Ballots Vote(ulong seed, float[]? turnoutShift, float[]? utilityShift, int threads = 1, bool[]? voted = null)
+    public Ballots Vote(int? seed, float[]? turnoutShift, float[]? utilityShift, int threads = 1, bool[]? voted = null) =>
+        Vote(Workbench.Random.Seeds.Resolve(seed), turnoutShift, utilityShift, threads, voted);
+
+    internal Ballots Vote(ulong seed, float[]? turnoutShift, float[]? utilityShift, int threads = 1, bool[]? voted = null)
     {
         var e = Electorate;
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;

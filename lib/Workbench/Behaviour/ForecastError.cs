@@ -57,7 +57,10 @@ public sealed record ForecastError
     /// held fixed — so each party's expected national share moves by about its swing (tested). Null when nothing swings. The
     /// same seed gives the same swing whatever the thread count.
     /// </summary>
-    public float[]? UtilityShift(ElectionDayModel model, ulong seed)
+    public float[]? UtilityShift(ElectionDayModel model, int? seed) =>
+        UtilityShift(model, Workbench.Random.Seeds.Resolve(seed));
+
+    internal float[]? UtilityShift(ElectionDayModel model, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (!Swings) return null;

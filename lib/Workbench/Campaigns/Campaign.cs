@@ -29,7 +29,7 @@ public enum Objective
 /// <summary>How a campaign estimates each voter's support and turnout from the data its regime allows.</summary>
 public enum KnowledgeModel
 {
-    /// <summary>Stratified means with shrinkage over the observed attributes, adjusted by past results (<see cref="CampaignKnowledge.Build"/>): the baseline.</summary>
+    /// <summary>Stratified means with shrinkage over the observed attributes, adjusted by past results (<see cref="CampaignKnowledge.Build(Workbench.Electorate.Electorate, Workbench.Data.DataRegime, int?, int?)"/>): the baseline.</summary>
     Stratified,
     /// <summary>Support and turnout scores trained with ML.NET on the same kinds of data (the scoring models of chapter 04, <c>Scoring.Scorer</c>), replacing the stratified estimates of the campaign's own support and of turnout.</summary>
     Scored,

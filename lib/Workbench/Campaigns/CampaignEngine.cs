@@ -592,7 +592,7 @@ public static class CampaignEngine
     }
 
     /// <summary>
-    /// Places the campaign's volunteers where the sponsor's identifiers live and routes them (<see cref="Volunteers.Route"/>)
+    /// Places the campaign's volunteers where the sponsor's identifiers live and routes them (<see cref="Volunteers.Route(Workbench.Electorate.Electorate, VolunteerSpec, int[], IReadOnlyList{double[]}, int?)"/>)
     /// on the allocator's own values of a canvass attempt: per constituency, each voter's first attempt is worth its value
     /// and each repeat q = 1 − cp + cp·decay times the previous (cp the estimated contact probability), up to the channel's
     /// frequency cap, best first. Seeded per campaign.
@@ -851,7 +851,7 @@ public static class CampaignEngine
 
     /// <summary>
     /// Who the sponsor's owned-social post reaches through the online graph: an earned-media cascade
-    /// (<see cref="Workbench.Networks.Cascades.Earned"/>, with <see cref="Context.Cascade"/>) seeded by the
+    /// (<see cref="Workbench.Networks.Cascades.Earned(Workbench.Networks.Graph, IReadOnlyList{double}, IReadOnlyList{int}, double, Workbench.Networks.CascadeOptions?, int?)"/>, with <see cref="Context.Cascade"/>) seeded by the
     /// sponsor's identifiers, at the identifiers' mean position on the first issue, over voters' first-issue positions, so that
     /// sharing falls with opinion distance. Seeded per campaign; the same whatever the thread count.
     /// </summary>

@@ -115,7 +115,10 @@ public sealed class CampaignKnowledge
     /// (<see cref="Behaviour.ForecastError.HouseEffect"/>). Turnout estimates, groups and contact rates are kept. With
     /// <paramref name="sd"/> 0 the knowledge itself is returned.
     /// </summary>
-    public CampaignKnowledge WithHouseEffect(double sd, ulong seed)
+    public CampaignKnowledge WithHouseEffect(double sd, int? seed) =>
+        WithHouseEffect(sd, Workbench.Random.Seeds.Resolve(seed));
+
+    internal CampaignKnowledge WithHouseEffect(double sd, ulong seed)
     {
         if (!(sd >= 0) || double.IsInfinity(sd)) throw new ArgumentOutOfRangeException(nameof(sd), sd, "The house effect's standard deviation must be finite and 0 or more.");
         if (sd == 0) return this;
@@ -169,10 +172,13 @@ public sealed class CampaignKnowledge
     private static readonly string[] Candidates = ["age", "education", "past_turnout", "urban", "income_quintile"];
 
     /// <summary>Builds the campaign's estimates. <paramref name="pollSize"/> is the number of voters the poll tries to reach (null: 2% of voters, between 2,000 and 20,000).</summary>
-    public static CampaignKnowledge Build(Electorate.Electorate e, DataRegime regime, ulong seed, int? pollSize = null)
+    public static CampaignKnowledge Build(Electorate.Electorate e, DataRegime regime, int? seed, int? pollSize = null) =>
+        Build(e, regime, Workbench.Random.Seeds.Resolve(seed), pollSize);
+
+    internal static CampaignKnowledge Build(Electorate.Electorate e, DataRegime regime, ulong seed, int? pollSize = null)
     {
         ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(regime);
-        var data = VoterData.Open(e, regime);
+        var data = VoterData.Open(e, regime, null, 1UL);
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
 
         // Public: past results per constituency (with add-one smoothing) and nationally.

@@ -67,8 +67,10 @@ public sealed class MessageSpace
 
     private readonly double _meanPersuadability;
 
-    /// <summary>Builds the space and its hidden truth from <paramref name="seed"/>.</summary>
-    public MessageSpace(Electorate.Electorate e, MessageSpaceSpec? spec = null, ulong seed = 1)
+    /// <summary>Builds the space and its hidden truth from <paramref name="seed"/> (null means <see cref="Workbench.Random.Seeds.Default"/>).</summary>
+    public MessageSpace(Electorate.Electorate e, MessageSpaceSpec? spec = null, int? seed = null) : this(e, spec, Workbench.Random.Seeds.Resolve(seed)) { }
+
+    internal MessageSpace(Electorate.Electorate e, MessageSpaceSpec? spec, ulong seed)
     {
         Spec = spec ?? new MessageSpaceSpec();
         var errors = new List<ValidationError>();
@@ -156,7 +158,10 @@ public static class AbTest
     public const int ThompsonDrawsPerBatch = 8;
 
     /// <summary>Runs a test of <paramref name="impressions"/> impressions in batches of <paramref name="batch"/>.</summary>
-    public static AbTestResult Run(MessageSpace space, TestStrategy strategy, long impressions, ulong seed, int batch = 100, double epsilon = 0.1)
+    public static AbTestResult Run(MessageSpace space, TestStrategy strategy, long impressions, int? seed, int batch = 100, double epsilon = 0.1) =>
+        Run(space, strategy, impressions, Workbench.Random.Seeds.Resolve(seed), batch, epsilon);
+
+    internal static AbTestResult Run(MessageSpace space, TestStrategy strategy, long impressions, ulong seed, int batch = 100, double epsilon = 0.1)
     {
         ArgumentNullException.ThrowIfNull(space);
         ArgumentOutOfRangeException.ThrowIfLessThan(impressions, 1);

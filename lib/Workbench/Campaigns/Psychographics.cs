@@ -35,7 +35,10 @@ public static class Psychographics
     }
 
     /// <summary>Each voter's dominant trait as the campaign infers it at <paramref name="accuracy"/> (see the class remarks), seeded per voter.</summary>
-    public static byte[] InferredDominant(Electorate.Electorate e, double accuracy, ulong seed)
+    public static byte[] InferredDominant(Electorate.Electorate e, double accuracy, int? seed) =>
+        InferredDominant(e, accuracy, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static byte[] InferredDominant(Electorate.Electorate e, double accuracy, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(e);
         Parameters.Require(nameof(accuracy), accuracy, 0, MaxAccuracy);
@@ -59,7 +62,10 @@ public static class Psychographics
     /// campaign's expected gain goes into the channel's effect; these spread it: congruent voters get more), and the share of
     /// voters whose inferred dominant trait is the true one.
     /// </summary>
-    public static (float[] Factors, double MeanGain, double MatchShare) Factors(Electorate.Electorate e, double accuracy, double gain, ulong seed)
+    public static (float[] Factors, double MeanGain, double MatchShare) Factors(Electorate.Electorate e, double accuracy, double gain, int? seed) =>
+        Factors(e, accuracy, gain, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static (float[] Factors, double MeanGain, double MatchShare) Factors(Electorate.Electorate e, double accuracy, double gain, ulong seed)
     {
         Parameters.Require(nameof(gain), gain, 0, 5);
         var truth = TrueDominant(e); var inferred = InferredDominant(e, accuracy, seed);

@@ -31,7 +31,10 @@ public static class Volunteers
     /// <paramref name="seed"/>); the counts sum to <paramref name="count"/> exactly. With no identifiers at all, in proportion
     /// to voters.
     /// </summary>
-    public static int[] Place(Electorate.Electorate e, int party, int count, ulong seed)
+    public static int[] Place(Electorate.Electorate e, int party, int count, int? seed) =>
+        Place(e, party, count, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static int[] Place(Electorate.Electorate e, int party, int count, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(e);
         ArgumentOutOfRangeException.ThrowIfNegative(count);
@@ -81,7 +84,10 @@ public static class Volunteers
     /// value of each door attempt the allocator would buy there, best first (the allocator's own values of canvassing), so a
     /// seat fills up and the next volunteer may do better elsewhere. A volunteer who can add nothing anywhere stays home.
     /// </summary>
-    public static VolunteerPlan Route(Electorate.Electorate e, VolunteerSpec spec, int[] home, IReadOnlyList<double[]> attemptValues, ulong seed)
+    public static VolunteerPlan Route(Electorate.Electorate e, VolunteerSpec spec, int[] home, IReadOnlyList<double[]> attemptValues, int? seed) =>
+        Route(e, spec, home, attemptValues, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static VolunteerPlan Route(Electorate.Electorate e, VolunteerSpec spec, int[] home, IReadOnlyList<double[]> attemptValues, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(spec); ArgumentNullException.ThrowIfNull(home); ArgumentNullException.ThrowIfNull(attemptValues);
         int C = e.ConstituencyCount;

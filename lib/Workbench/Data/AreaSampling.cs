@@ -49,7 +49,10 @@ public static class AreaSampling
     }
 
     /// <summary>Chooses <paramref name="areas"/> neighbourhoods, representatively or at random, and canvasses <paramref name="doors"/> doors in them.</summary>
-    public static AreaSample Sample(Electorate.Electorate e, int areas, int doors, bool representative, ulong seed)
+    public static AreaSample Sample(Electorate.Electorate e, int areas, int doors, bool representative, int? seed) =>
+        Sample(e, areas, doors, representative, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static AreaSample Sample(Electorate.Electorate e, int areas, int doors, bool representative, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(e);
         if (areas < 1 || areas > e.NeighbourhoodCount) throw new ArgumentOutOfRangeException(nameof(areas), areas, $"areas must be between 1 and the number of neighbourhoods ({e.NeighbourhoodCount}).");
@@ -119,7 +122,10 @@ public static class AreaSampling
     }
 
     /// <summary>Both methods over <paramref name="replicates"/> seeds (the random choice and the doors vary with the seed).</summary>
-    public static IReadOnlyList<AreaSample> Compare(Electorate.Electorate e, int areas, int doors, ulong seed, int replicates = 10)
+    public static IReadOnlyList<AreaSample> Compare(Electorate.Electorate e, int areas, int doors, int? seed, int replicates = 10) =>
+        Compare(e, areas, doors, Workbench.Random.Seeds.Resolve(seed), replicates);
+
+    internal static IReadOnlyList<AreaSample> Compare(Electorate.Electorate e, int areas, int doors, ulong seed, int replicates = 10)
     {
         if (replicates is < 1 or > 10_000) throw new ArgumentOutOfRangeException(nameof(replicates), replicates, "replicates must be between 1 and 10,000.");
         return Enumerable.Range(0, replicates).SelectMany(r => new[] { true, false }.Select(rep => Sample(e, areas, doors, rep, Seeds.Derive(seed, (ulong)r)))).ToArray();

@@ -47,7 +47,10 @@ public static class CustomAudienceMatch
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Electorate.Electorate, System.Collections.Concurrent.ConcurrentDictionary<(double, ulong), bool[]>> Cache = new();
 
     /// <summary>Whether each voter is matched, for a mean rate and a run seed (computed once per electorate, rate and seed; do not modify the array).</summary>
-    public static bool[] Matched(Electorate.Electorate e, double meanRate, ulong seed)
+    public static bool[] Matched(Electorate.Electorate e, double meanRate, int? seed) =>
+        Matched(e, meanRate, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static bool[] Matched(Electorate.Electorate e, double meanRate, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(e);
         return Cache.GetOrCreateValue(e).GetOrAdd((meanRate, seed), key => Compute(e, key.Item1, key.Item2));

@@ -49,7 +49,10 @@ public sealed class VoterData
     /// A view of <paramref name="electorate"/> under <paramref name="regime"/> (validated), with sources observing the truth as
     /// <paramref name="quality"/> says (default: perfectly); <paramref name="seed"/> fixes which records are missing, wrong or stale.
     /// </summary>
-    public static VoterData Open(Workbench.Electorate.Electorate electorate, DataRegime regime, DataQuality? quality = null, ulong seed = 1)
+    public static VoterData Open(Workbench.Electorate.Electorate electorate, DataRegime regime, DataQuality? quality = null, int? seed = null) =>
+        Open(electorate, regime, quality, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static VoterData Open(Workbench.Electorate.Electorate electorate, DataRegime regime, DataQuality? quality, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(electorate); ArgumentNullException.ThrowIfNull(regime);
         Parameters.ThrowIfAny(regime.Validate());

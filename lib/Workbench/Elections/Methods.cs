@@ -159,9 +159,15 @@ public static class Apportion
     /// a priority queue ordered by exact quotients adds (or takes back) the remaining seats one at a time:
     /// O(P + S log P) for P parties and S seats. Limits: at most <see cref="ElectionLimits.MaxSeats"/> seats,
     /// votes at most <see cref="ElectionLimits.MaxVoteCount"/> each.
+    /// <para>A tie broken by lot (<see cref="TieBreak.Lot"/>) draws from <paramref name="seed"/>; null means <see cref="Workbench.Random.Seeds.Default"/>.</para>
     /// </remarks>
     public static int[] Divisor(Method method, ReadOnlySpan<long> votes, int seats, (long Num, long Den)? firstDivisor = null,
-        ReadOnlySpan<bool> eligible = default, TieBreak tieBreak = TieBreak.MoreVotes, ulong seed = 0,
+        ReadOnlySpan<bool> eligible = default, TieBreak tieBreak = TieBreak.MoreVotes, int? seed = null,
+        IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null) =>
+        Divisor(method, votes, seats, firstDivisor, eligible, tieBreak, Workbench.Random.Seeds.Resolve(seed), names, district, ties);
+
+    internal static int[] Divisor(Method method, ReadOnlySpan<long> votes, int seats, (long Num, long Den)? firstDivisor,
+        ReadOnlySpan<bool> eligible, TieBreak tieBreak, ulong seed,
         IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null)
     {
         if (!IsDivisor(method)) throw new ArgumentOutOfRangeException(nameof(method), method, "not a divisor method.");
@@ -332,9 +338,14 @@ public static class Apportion
     /// awards more automatic seats than exist (possible with Imperiali), seats are taken back from
     /// the smallest remainders.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <remarks>A tie broken by lot (<see cref="TieBreak.Lot"/>) draws from <paramref name="seed"/>; null means <see cref="Workbench.Random.Seeds.Default"/>.</remarks>
     public static int[] LargestRemainder(Method method, ReadOnlySpan<long> votes, int seats, ReadOnlySpan<bool> eligible = default,
-        TieBreak tieBreak = TieBreak.MoreVotes, ulong seed = 0, IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null)
+        TieBreak tieBreak = TieBreak.MoreVotes, int? seed = null, IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null) =>
+        LargestRemainder(method, votes, seats, eligible, tieBreak, Workbench.Random.Seeds.Resolve(seed), names, district, ties);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int[] LargestRemainder(Method method, ReadOnlySpan<long> votes, int seats, ReadOnlySpan<bool> eligible,
+        TieBreak tieBreak, ulong seed, IReadOnlyList<string>? names = null, string district = "", List<Tie>? ties = null)
     {
         if (method is not (Method.Hare or Method.Droop or Method.ImperialiQuota)) throw new ArgumentOutOfRangeException(nameof(method), method, "not a largest-remainder method.");
         if (seats < 0 || seats > ElectionLimits.MaxSeats) throw new ArgumentOutOfRangeException(nameof(seats), seats, $"seats must be in [0, {ElectionLimits.MaxSeats:N0}].");

@@ -25,7 +25,10 @@ public static partial class Generator
 
     /// <summary>Generates <paramref name="voters"/> voters from <paramref name="spec"/> with a seed; identical output for any <paramref name="threads"/>.
     /// The per-voter model is the spec's <see cref="ElectorateSpec.VoterModel"/>, else <see cref="VoterModelSpec.Default"/>.</summary>
-    public static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, int threads = 1, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+    public static Electorate Generate(ElectorateSpec spec, int voters, int? seed, int threads = 1, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Generate(spec, voters, Workbench.Random.Seeds.Resolve(seed), threads, progress, cancellationToken);
+
+    internal static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, int threads = 1, IProgress<GenerationProgress>? progress = null, CancellationToken cancellationToken = default) =>
         Generate(spec, voters, seed, spec?.VoterModel ?? VoterModelSpec.Default, threads, progress, cancellationToken);
 
     /// <summary>
@@ -33,7 +36,11 @@ public static partial class Generator
     /// <paramref name="voterModel"/> (for sensitivity analyses of its coefficients); identical output for any
     /// <paramref name="threads"/>. Throws a <see cref="SpecValidationException"/> naming every invalid coefficient.
     /// </summary>
-    public static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, VoterModelSpec voterModel, int threads = 1, IProgress<GenerationProgress>? progress = null,
+    public static Electorate Generate(ElectorateSpec spec, int voters, int? seed, VoterModelSpec voterModel, int threads = 1, IProgress<GenerationProgress>? progress = null,
+        CancellationToken cancellationToken = default) =>
+        Generate(spec, voters, Workbench.Random.Seeds.Resolve(seed), voterModel, threads, progress, cancellationToken);
+
+    internal static Electorate Generate(ElectorateSpec spec, int voters, ulong seed, VoterModelSpec voterModel, int threads = 1, IProgress<GenerationProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(spec);

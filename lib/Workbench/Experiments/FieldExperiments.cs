@@ -39,7 +39,10 @@ public static class FieldExperiments
     /// <summary>Runs one experiment on <paramref name="model"/>'s electorate with <paramref name="channel"/>, sponsored by party <paramref name="sponsor"/>.
     /// <paramref name="draws"/> independent election-day draws are averaged per voter; with <paramref name="amongReached"/> only households whose listed voter
     /// the channel would reach are in the experiment (the design of Bond et al. 2012; contact rate 1).</summary>
-    public static FieldExperimentResult Run(ElectionDayModel model, ResponseModel responses, ChannelSpec channel, int sponsor, ulong seed, int draws = 20, bool amongReached = false)
+    public static FieldExperimentResult Run(ElectionDayModel model, ResponseModel responses, ChannelSpec channel, int sponsor, int? seed, int draws = 20, bool amongReached = false) =>
+        Run(model, responses, channel, sponsor, Workbench.Random.Seeds.Resolve(seed), draws, amongReached);
+
+    internal static FieldExperimentResult Run(ElectionDayModel model, ResponseModel responses, ChannelSpec channel, int sponsor, ulong seed, int draws = 20, bool amongReached = false)
     {
         ArgumentNullException.ThrowIfNull(model); ArgumentNullException.ThrowIfNull(channel);
         ArgumentOutOfRangeException.ThrowIfLessThan(draws, 1);

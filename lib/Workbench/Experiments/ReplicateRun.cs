@@ -33,12 +33,12 @@ public sealed class ReplicateRun
         Electorate = shared ?? Workbench.Electorate.Electorates.Generate(sc.Electorate, sc.Voters, RunSeeds.OwnElectorate(rs), threads, cancellationToken: ct);
         Model = new ElectionDayModel(Electorate, threads);
         _responses = new ResponseModel(Model);
-        _data = VoterData.Open(Electorate, sc.EffectiveRegime);
+        _data = VoterData.Open(Electorate, sc.EffectiveRegime, null, 1UL);
         Margins = Electorate.Summarize().Margins;
         ClosestQuarter = Enumerable.Range(0, Margins.Length).OrderBy(k => Margins[k]).ThenBy(k => k).Take(Math.Max(1, Margins.Length / 4)).ToHashSet();
         _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer
                 || c.Channels.Any(name => sc.Channel(name) is { Kind: ChannelKind.OwnedSocial, Spread: Spread.Cascade })))
-            ? Workbench.Networks.ElectorateGraph.Build(Electorate, sc.Network.Graph, seed: Seeds.Derive(rs, 5)).Online : null;
+            ? Workbench.Networks.ElectorateGraph.Build(Electorate, sc.Network.Graph, Seeds.Derive(rs, 5)).Online : null;
     }
 
     /// <summary>The replicate's index.</summary>
@@ -150,7 +150,7 @@ public sealed class ReplicateRun
 
     /// <summary>
     /// What the campaign of <paramref name="party"/> in arm <paramref name="a"/> believes about voters: stratified means from
-    /// its poll (<see cref="CampaignKnowledge.Build"/>), or with <see cref="KnowledgeModel.Scored"/> the ML.NET support and
+    /// its poll (<see cref="CampaignKnowledge.Build(Workbench.Electorate.Electorate, Workbench.Data.DataRegime, int?, int?)"/>), or with <see cref="KnowledgeModel.Scored"/> the ML.NET support and
     /// turnout scores of chapter 04 trained under the same regime on a poll of the same size (the scorer's own poll, from the
     /// same derived seed), so that the two differ in the estimator, not in the data.
     /// </summary>

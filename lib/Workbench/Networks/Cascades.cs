@@ -44,11 +44,17 @@ public static class Cascades
     private const uint StreamCascade = StreamIds.Cascade;
 
     /// <summary>Earned/owned media: a post at <paramref name="position"/> seeded by <paramref name="seeds"/>, who share it.</summary>
-    public static CascadeResult Earned(Graph g, IReadOnlyList<double> opinion, IReadOnlyList<int> seeds, double position, CascadeOptions? options = null, ulong seed = 1) =>
+    public static CascadeResult Earned(Graph g, IReadOnlyList<double> opinion, IReadOnlyList<int> seeds, double position, CascadeOptions? options = null, int? seed = null) =>
+        Run(g, opinion, seeds, position, options, Seeds.Resolve(seed), paid: false);
+
+    internal static CascadeResult Earned(Graph g, IReadOnlyList<double> opinion, IReadOnlyList<int> seeds, double position, CascadeOptions? options, ulong seed) =>
         Run(g, opinion, seeds, position, options, seed, paid: false);
 
     /// <summary>Paid media: the post is shown to every target (exposure whatever their opinion); targets who accept it share it onward.</summary>
-    public static CascadeResult Paid(Graph g, IReadOnlyList<double> opinion, IReadOnlyList<int> targets, double position, CascadeOptions? options = null, ulong seed = 1) =>
+    public static CascadeResult Paid(Graph g, IReadOnlyList<double> opinion, IReadOnlyList<int> targets, double position, CascadeOptions? options = null, int? seed = null) =>
+        Run(g, opinion, targets, position, options, Seeds.Resolve(seed), paid: true);
+
+    internal static CascadeResult Paid(Graph g, IReadOnlyList<double> opinion, IReadOnlyList<int> targets, double position, CascadeOptions? options, ulong seed) =>
         Run(g, opinion, targets, position, options, seed, paid: true);
 
     private static CascadeResult Run(Graph g, IReadOnlyList<double> x, IReadOnlyList<int> seeds, double c, CascadeOptions? options, ulong seed, bool paid)

@@ -33,7 +33,11 @@ public sealed record LayeredGraph(Graph All, Graph Household, Graph Neighbourhoo
 /// </summary>
 public static class ElectorateGraph
 {
-    public static LayeredGraph Build(Workbench.Electorate.Electorate e, ElectorateGraphOptions? options = null, ulong seed = 1)
+    /// <summary>Builds the layered graph of <paramref name="e"/> (<paramref name="options"/> null: the defaults); <paramref name="seed"/> null means <see cref="Seeds.Default"/>.</summary>
+    public static LayeredGraph Build(Workbench.Electorate.Electorate e, ElectorateGraphOptions? options = null, int? seed = null) =>
+        Build(e, options, Seeds.Resolve(seed));
+
+    internal static LayeredGraph Build(Workbench.Electorate.Electorate e, ElectorateGraphOptions? options, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(e);
         var o = options ?? new ElectorateGraphOptions();

@@ -74,7 +74,10 @@ public sealed class Graph
     }
 
     /// <summary>Erdős–Rényi G(n, p) with p = meanDegree/(n−1), by geometric skipping over node pairs (Batagelj &amp; Brandes 2005, Phys. Rev. E 71).</summary>
-    public static Graph ErdosRenyi(int n, double meanDegree, ulong seed)
+    public static Graph ErdosRenyi(int n, double meanDegree, int? seed) =>
+        ErdosRenyi(n, meanDegree, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static Graph ErdosRenyi(int n, double meanDegree, ulong seed)
     {
         if (n < 2) throw new ArgumentOutOfRangeException(nameof(n), n, "n must be ≥ 2.");
         Parameters.Require(nameof(meanDegree), meanDegree, 0, n - 1);
@@ -94,7 +97,10 @@ public sealed class Graph
     }
 
     /// <summary>Watts–Strogatz small world: a ring lattice of even degree k, each edge rewired with probability beta (Watts &amp; Strogatz 1998, Nature 393).</summary>
-    public static Graph WattsStrogatz(int n, int k, double beta, ulong seed)
+    public static Graph WattsStrogatz(int n, int k, double beta, int? seed) =>
+        WattsStrogatz(n, k, beta, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static Graph WattsStrogatz(int n, int k, double beta, ulong seed)
     {
         if (k < 2 || k % 2 != 0 || k >= n) throw new ArgumentOutOfRangeException(nameof(k), k, "k must be even, ≥ 2 and < n.");
         Parameters.Require(nameof(beta), beta, 0, 1);
@@ -121,7 +127,10 @@ public sealed class Graph
     private static long Key(int a, int b) => a < b ? ((long)a << 32) | (uint)b : ((long)b << 32) | (uint)a;
 
     /// <summary>Barabási–Albert preferential attachment: each new node links to m existing nodes chosen proportionally to degree (Barabási &amp; Albert 1999, Science 286).</summary>
-    public static Graph BarabasiAlbert(int n, int m, ulong seed)
+    public static Graph BarabasiAlbert(int n, int m, int? seed) =>
+        BarabasiAlbert(n, m, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static Graph BarabasiAlbert(int n, int m, ulong seed)
     {
         if (m < 1 || m >= n) throw new ArgumentOutOfRangeException(nameof(m), m, "m must be in 1..n−1.");
         var rng = new RandomStream(seed, StreamIds.GraphBarabasiAlbert, 0);
@@ -143,7 +152,10 @@ public sealed class Graph
     /// the given sizes; a pair in blocks (a, b) is tied with probability p[a, b]. Edges of each block pair are drawn
     /// by geometric skipping over its pairs, so sparse graphs of millions of nodes are cheap.
     /// </summary>
-    public static Graph StochasticBlockModel(IReadOnlyList<int> blockSizes, double[,] p, ulong seed)
+    public static Graph StochasticBlockModel(IReadOnlyList<int> blockSizes, double[,] p, int? seed) =>
+        StochasticBlockModel(blockSizes, p, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static Graph StochasticBlockModel(IReadOnlyList<int> blockSizes, double[,] p, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(blockSizes); ArgumentNullException.ThrowIfNull(p);
         int B = blockSizes.Count;
@@ -190,7 +202,10 @@ public sealed class Graph
     /// probability <paramref name="homophily"/>, to a node of its own group (chosen proportionally to degree within
     /// the group), otherwise to any node proportionally to degree (after Karimi et al. 2018, Sci. Rep. 8).
     /// </summary>
-    public static Graph HomophilousPreferentialAttachment(IReadOnlyList<int> group, int m, double homophily, ulong seed)
+    public static Graph HomophilousPreferentialAttachment(IReadOnlyList<int> group, int m, double homophily, int? seed) =>
+        HomophilousPreferentialAttachment(group, m, homophily, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static Graph HomophilousPreferentialAttachment(IReadOnlyList<int> group, int m, double homophily, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(group);
         int n = group.Count;

@@ -77,19 +77,25 @@ public sealed record MultiOpinionMetrics(IReadOnlyList<OpinionMetrics> PerDimens
 /// 18(12)). Deffuant and algorithmic bias: a random node and a neighbour (biased by distance^(−γ)) both move μ of the way towards
 /// each other on every dimension when closer than ε; Hegselmann–Krause: every node moves to the mean of the neighbours within ε
 /// (and itself); DeGroot: to the mean of all neighbours and itself; voter: a node copies a neighbour's whole opinion vector.
-/// With one dimension every model draws the same random numbers and gives exactly the result of <see cref="Opinions.Run"/> (tested).
+/// With one dimension every model draws the same random numbers and gives exactly the result of <see cref="Opinions.Run(OpinionModel, Graph, double[], OpinionParameters, int?, int, int)"/> (tested).
 /// </summary>
 public static class MultiOpinions
 {
-    /// <summary>Initial opinions uniform on [0, 1]^D (row-major; with D = 1 the same as <see cref="Opinions.Uniform"/>).</summary>
-    public static double[] Uniform(int n, int dimensions, ulong seed)
+    /// <summary>Initial opinions uniform on [0, 1]^D (row-major; with D = 1 the same as <see cref="Opinions.Uniform(int, int?)"/>).</summary>
+    public static double[] Uniform(int n, int dimensions, int? seed) =>
+        Uniform(n, dimensions, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static double[] Uniform(int n, int dimensions, ulong seed)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(dimensions, 1);
         return Opinions.Uniform(checked(n * dimensions), seed);
     }
 
     /// <summary>Runs a model on <paramref name="dimensions"/> issues. Synchronous models use <paramref name="threads"/>; results do not depend on it.</summary>
-    public static MultiOpinionRun Run(OpinionModel model, Graph g, double[] initial, int dimensions, OpinionParameters p, ulong seed, int threads = 1, int replicate = 0)
+    public static MultiOpinionRun Run(OpinionModel model, Graph g, double[] initial, int dimensions, OpinionParameters p, int? seed, int threads = 1, int replicate = 0) =>
+        Run(model, g, initial, dimensions, p, Workbench.Random.Seeds.Resolve(seed), threads, replicate);
+
+    internal static MultiOpinionRun Run(OpinionModel model, Graph g, double[] initial, int dimensions, OpinionParameters p, ulong seed, int threads = 1, int replicate = 0)
     {
         ArgumentNullException.ThrowIfNull(g); ArgumentNullException.ThrowIfNull(initial); ArgumentNullException.ThrowIfNull(p);
         if (dimensions is < 1 or > 50) throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, "dimensions must be between 1 and 50.");

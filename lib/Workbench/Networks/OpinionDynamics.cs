@@ -62,7 +62,10 @@ public sealed record OpinionRun(double[] Opinions, int Steps, bool Converged, lo
 public static class Opinions
 {
     /// <summary>Initial opinions uniform on [0, 1].</summary>
-    public static double[] Uniform(int n, ulong seed)
+    public static double[] Uniform(int n, int? seed) =>
+        Uniform(n, Workbench.Random.Seeds.Resolve(seed));
+
+    internal static double[] Uniform(int n, ulong seed)
     {
         var r = new RandomStream(seed, StreamIds.OpinionsInitial, 0);
         var x = new double[n];
@@ -71,7 +74,10 @@ public static class Opinions
     }
 
     /// <summary>Runs a model. Synchronous models (HK, DeGroot) use <paramref name="threads"/> and give identical results for any count.</summary>
-    public static OpinionRun Run(OpinionModel model, Graph g, double[] initial, OpinionParameters p, ulong seed, int threads = 1, int replicate = 0)
+    public static OpinionRun Run(OpinionModel model, Graph g, double[] initial, OpinionParameters p, int? seed, int threads = 1, int replicate = 0) =>
+        Run(model, g, initial, p, Workbench.Random.Seeds.Resolve(seed), threads, replicate);
+
+    internal static OpinionRun Run(OpinionModel model, Graph g, double[] initial, OpinionParameters p, ulong seed, int threads = 1, int replicate = 0)
     {
         ArgumentNullException.ThrowIfNull(g); ArgumentNullException.ThrowIfNull(initial); ArgumentNullException.ThrowIfNull(p);
         p.Validate();
@@ -151,7 +157,7 @@ public static class Opinions
     /// One synchronous update of every node from <paramref name="x"/> into <paramref name="next"/>: the mean of the
     /// node's own opinion and its neighbours' within <paramref name="epsilon"/> (Hegselmann–Krause; DeGroot
     /// averaging when epsilon is +∞). Parallel over node ranges with identical results for any thread count.
-    /// Returns the largest move. <see cref="Run"/> calls this once per step; it is public for experiments that
+    /// Returns the largest move. <see cref="Run(OpinionModel, Graph, double[], OpinionParameters, int?, int, int)"/> calls this once per step; it is public for experiments that
     /// step the dynamics themselves without allocating.
     /// </summary>
     public static double Sweep(Graph g, double[] x, double[] next, double epsilon, int threads = 1)

@@ -96,7 +96,16 @@ public static class Seeds
     /// <summary>The seed used when a public entry point receives <c>null</c>: 2018, the year of the International IDEA primer.</summary>
     public const int Default = 2018;
 
-    /// <summary>The seed to use for an optional seed argument.</summary>
+    /// <summary>
+    /// The 64-bit stream seed of a public <c>int? seed</c> argument: <c>null</c> means <see cref="Default"/>; any other
+    /// value is sign-extended to 64 bits, exactly as the C# cast <c>(ulong)seed</c> does, so 0 → 0, 1 → 1,
+    /// 2018 → 2018 and −1 → 0xFFFFFFFFFFFFFFFF. Every <see cref="int"/> maps to its own 64-bit seed (no two collide),
+    /// and a non-negative seed keeps its value, so a run seeded 7 draws exactly what the stream seed 7 draws.
+    /// </summary>
+    /// <remarks>
+    /// Public entry points take <c>int? seed</c> and convert it here, once; the library passes 64-bit seeds derived
+    /// with <see cref="Derive"/> internally.
+    /// </remarks>
     public static ulong Resolve(int? seed) => unchecked((ulong)(long)(seed ?? Default));
 
     /// <summary>SplitMix64 finaliser: a bijective 64-bit mix.</summary>

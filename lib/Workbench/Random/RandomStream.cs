@@ -26,8 +26,9 @@ public struct RandomStream
     private double _spareNormal;
     private bool _hasSpare;
 
-    /// <summary>Creates the stream for (seed, stream id, entity index).</summary>
-    public RandomStream(ulong seed, uint streamId, ulong index = 0)
+    // The stream for (64-bit seed, stream id, entity index). Internal: the library passes seeds derived with
+    // Seeds.Derive; public code starts from an int seed with Create.
+    internal RandomStream(ulong seed, uint streamId, ulong index = 0)
     {
         ulong key = Seeds.Mix(seed);
         _k0 = (uint)key; _k1 = (uint)(key >> 32);

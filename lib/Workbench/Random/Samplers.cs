@@ -348,8 +348,10 @@ public delegate double Sampler(ref RandomStream rng);
 /// <summary>Helpers for drawing whole samples, e.g. to chart a distribution in a notebook.</summary>
 public static class Sampling
 {
-    /// <summary>Draws <paramref name="count"/> values from a fresh stream (seed, stream id 0, index 0).</summary>
-    public static double[] Draw(Sampler sampler, int count, ulong seed, uint streamId = 0)
+    /// <summary>Draws <paramref name="count"/> values from a fresh stream (seed, <paramref name="streamId"/>, index 0); <paramref name="seed"/> null means <see cref="Seeds.Default"/>.</summary>
+    public static double[] Draw(Sampler sampler, int count, int? seed, uint streamId = 0) => Draw(sampler, count, Seeds.Resolve(seed), streamId);
+
+    internal static double[] Draw(Sampler sampler, int count, ulong seed, uint streamId = 0)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentOutOfRangeException.ThrowIfNegative(count);

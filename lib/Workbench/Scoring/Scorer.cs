@@ -11,7 +11,7 @@ using Workbench.Behaviour;
 
 namespace Workbench.Scoring;
 
-/// <summary>Options of <see cref="Scorer.Score"/>.</summary>
+/// <summary>Options of <see cref="Scorer.Score(Workbench.Electorate.Electorate, Workbench.Data.DataRegime, ScoringOptions?, int?, Workbench.Behaviour.ElectionDayModel?)"/>.</summary>
 public sealed record ScoringOptions
 {
     /// <summary>The party whose support is scored (default: the first party).</summary>
@@ -157,8 +157,11 @@ public static class Scorer
     private const uint StreamPoll = StreamIds.ScoringPoll, StreamCanvass = StreamIds.ScoringCanvass, StreamTest = StreamIds.ScoringTest,
         StreamTurnoutLabel = StreamIds.ScoringTurnoutLabel, StreamLinkage = StreamIds.ScoringLinkage;
 
-    /// <summary>Scores an electorate under a regime.</summary>
-    public static ScoringResult Score(Electorate.Electorate e, DataRegime regime, ScoringOptions? options = null, ulong seed = 1, ElectionDayModel? model = null)
+    /// <summary>Scores an electorate under a regime; <paramref name="seed"/> null means <see cref="Seeds.Default"/>.</summary>
+    public static ScoringResult Score(Electorate.Electorate e, DataRegime regime, ScoringOptions? options = null, int? seed = null, ElectionDayModel? model = null) =>
+        Score(e, regime, options, Seeds.Resolve(seed), model);
+
+    internal static ScoringResult Score(Electorate.Electorate e, DataRegime regime, ScoringOptions? options, ulong seed, ElectionDayModel? model = null)
     {
         ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(regime);
         var o = options ?? new ScoringOptions();
@@ -348,7 +351,11 @@ public static class Scorer
     }
 
     /// <summary>The headline table: each regime preset's precision against the US-like regime's, on the same electorate and seed.</summary>
-    public static IReadOnlyList<RegimeCost> CompareRegimes(Electorate.Electorate e, ScoringOptions? options = null, ulong seed = 1, IEnumerable<string>? regimes = null)
+    /// <remarks><paramref name="seed"/> null means <see cref="Seeds.Default"/>.</remarks>
+    public static IReadOnlyList<RegimeCost> CompareRegimes(Electorate.Electorate e, ScoringOptions? options = null, int? seed = null, IEnumerable<string>? regimes = null) =>
+        CompareRegimes(e, options, Seeds.Resolve(seed), regimes);
+
+    internal static IReadOnlyList<RegimeCost> CompareRegimes(Electorate.Electorate e, ScoringOptions? options, ulong seed, IEnumerable<string>? regimes = null)
     {
         var model = new ElectionDayModel(e, 1);
         var names = (regimes ?? DataRegime.PresetNames).ToList();

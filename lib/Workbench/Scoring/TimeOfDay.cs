@@ -11,7 +11,7 @@ namespace Workbench.Scoring;
 /// <param name="PhoneAnswer">Mean true probability that the voter answers at the planned call.</param>
 public sealed record SchedulePlan(string Plan, double CanvassContact, double PhoneAnswer);
 
-/// <summary>The result of <see cref="TimeOfDay.Fit"/>.</summary>
+/// <summary>The result of <see cref="TimeOfDay.Fit(Workbench.Electorate.Electorate, Workbench.Data.DataRegime, int, int?, Workbench.Data.DataQuality?)"/>.</summary>
 /// <param name="Segments">Segment names: age bands the regime lets the campaign read, plus "age unknown".</param>
 /// <param name="HomeIndex">Estimated probability of being home, [segment][slot].</param>
 /// <param name="AnswerIndex">Estimated probability of answering the phone, [segment][slot].</param>
@@ -45,8 +45,11 @@ public static class TimeOfDay
     public static double AnswerProbability(Electorate.Electorate e, int i, int slot) =>
         e.AnswersPhone[i] / 255.0 * (0.4 + 0.6 * e.HomeProbability[i * 3 + slot] / 255.0);
 
-    /// <summary>Estimates the indexes from <paramref name="attemptsPerSlot"/> past visits and calls per slot and evaluates the schedules.</summary>
-    public static TimeOfDayResult Fit(Electorate.Electorate e, DataRegime regime, int attemptsPerSlot, ulong seed, DataQuality? quality = null)
+    /// <summary>Estimates the indexes from <paramref name="attemptsPerSlot"/> past visits and calls per slot and evaluates the schedules; <paramref name="seed"/> null means <see cref="Workbench.Random.Seeds.Default"/>.</summary>
+    public static TimeOfDayResult Fit(Electorate.Electorate e, DataRegime regime, int attemptsPerSlot, int? seed, DataQuality? quality = null) =>
+        Fit(e, regime, attemptsPerSlot, Workbench.Random.Seeds.Resolve(seed), quality);
+
+    internal static TimeOfDayResult Fit(Electorate.Electorate e, DataRegime regime, int attemptsPerSlot, ulong seed, DataQuality? quality = null)
     {
         ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(regime);
         if (attemptsPerSlot < 10 || attemptsPerSlot > 10_000_000)

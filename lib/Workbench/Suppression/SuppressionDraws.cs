@@ -44,7 +44,7 @@ public sealed record SuppressionDraws(string Victim, int Draws, IReadOnlyList<Sy
 
 /// <summary>
 /// Measures suppression by re-drawing election day: for every seed, the baseline and the arm are counted on the same draws
-/// (<see cref="ElectionDayModel.Vote"/>), and the victim's seats, each constituency's winner and every group's realised turnout
+/// (<see cref="ElectionDayModel.Vote(int?, float[], float[], int, bool[])"/>), and the victim's seats, each constituency's winner and every group's realised turnout
 /// are compared. The sampling error of each figure is the spread over draws; it shrinks as draws grow.
 /// </summary>
 public static class SuppressionDrawing

@@ -120,6 +120,28 @@ let cycles (edges: Map<string * string, string list>) =
     for n in nodes do if not (index.ContainsKey n) then visit n
     List.ofSeq result
 
+/// Public methods and constructors (public or protected members of types visible outside the assembly) with a parameter
+/// named `seed` of type `ulong`, as "Type.Member". Public entry points take `int? seed` (shared/DESIGN.md, conventions;
+/// docs/reproducibility.md): the 64-bit stream seed stays internal, converted once by Seeds.Resolve.
+let publicUlongSeeds (asm: System.Reflection.Assembly) =
+    let flags = System.Reflection.BindingFlags.Public ||| System.Reflection.BindingFlags.NonPublic ||| System.Reflection.BindingFlags.Instance
+                ||| System.Reflection.BindingFlags.Static ||| System.Reflection.BindingFlags.DeclaredOnly
+    [ for t in asm.GetTypes() do
+        if t.IsVisible then
+            let members : System.Reflection.MethodBase seq =
+                Seq.append (t.GetMethods flags |> Seq.cast) (t.GetConstructors flags |> Seq.cast)
+            for m in members do
+                if m.IsPublic || m.IsFamily || m.IsFamilyOrAssembly then
+                    if m.GetParameters() |> Array.exists (fun p -> p.Name = "seed" && p.ParameterType = typeof<uint64>) then
+                        yield t.FullName + "." + m.Name ]
+    |> List.distinct |> List.sort
+
+/// A planted public API with a 64-bit seed, so the check is seen to find one.
+type PlantedUlongSeed(seed: uint64) =
+    member _.Seed = seed
+    static member Make(n: int, seed: uint64) = PlantedUlongSeed(seed + uint64 n)
+    static member Fine(seed: System.Nullable<int>) = seed
+
 let private libraryPath () = typeof<Workbench.Electorate.Electorate>.Assembly.Location
 let private notebooksPath () = typeof<Workbench.Notebooks.Notebook>.Assembly.Location
 
@@ -155,6 +177,16 @@ let tests =
                 |> List.map (fun ((a, b), ex) -> sprintf "%s → %s, e.g. %s" a b (String.Join("; ", ex |> List.truncate 3)))
             Expect.isEmpty bad (sprintf "references against the layering:\n%s" (String.Join("\n", bad)))
             Expect.isEmpty (cycles g) (sprintf "namespace cycles: %A" (cycles g))
+        }
+        test "the seed check finds a public ulong seed (a planted type) and passes int? seeds" {
+            let found = publicUlongSeeds typeof<PlantedUlongSeed>.Assembly |> List.filter (fun m -> m.Contains "PlantedUlongSeed")
+            Expect.equal found [ typeof<PlantedUlongSeed>.FullName + "..ctor"; typeof<PlantedUlongSeed>.FullName + ".Make" ] "the constructor and Make, not Fine"
+        }
+        test "no public method or constructor of lib/Workbench takes a ulong seed: public entry points take int? seed" {
+            let asm = typeof<Workbench.Electorate.Electorate>.Assembly
+            Expect.isEmpty (publicUlongSeeds asm) "public members with a ulong seed (give them int? seed and convert with Seeds.Resolve; keep the ulong path internal)"
+            let score = typeof<Workbench.Scoring.Scorer>.GetMethods() |> Array.find (fun m -> m.Name = "Score" && m.IsPublic)
+            Expect.equal (score.GetParameters() |> Array.find (fun p -> p.Name = "seed")).ParameterType typeof<System.Nullable<int>> "sanity: Scorer.Score's public seed is int?"
         }
         test "the notebook engine does not reference the simulation library" {
             use asm = AssemblyDefinition.ReadAssembly(notebooksPath ())

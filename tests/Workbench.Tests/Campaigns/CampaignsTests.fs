@@ -18,7 +18,7 @@ let private gotv = lazy (
 
 let private experiment name =
     let m, r = gotv.Value
-    let res = FieldExperiments.Run(m, r, Channels.Get name, 0, 7UL, 20)
+    let res = FieldExperiments.Run(m, r, Channels.Get name, 0, 7, 20)
     printfn "field experiment %s: contact rate %.3f, complier effect %.4f ± %.4f, votes per contact %.1f, spillover %s"
         name res.ContactRate res.ComplierEffect res.StandardError res.VotesPerContact (if res.SpilloverShare.HasValue then sprintf "%.2f" res.SpilloverShare.Value else "n/a")
     res
@@ -54,7 +54,7 @@ let replications =
         test "the optimistic preset is Green & Gerber's published average: canvassing 1 per 14, within 10%" {
             let m, r = gotv.Value
             let ch = Channels.For(EvidenceSet.Optimistic) |> Seq.find (fun c -> c.Name = "canvass")
-            let res = FieldExperiments.Run(m, r, ch, 0, 7UL, 20)
+            let res = FieldExperiments.Run(m, r, ch, 0, 7, 20)
             Expect.floatClose { absolute = 0.0; relative = 0.10 } res.VotesPerContact 14.0 "votes per contact"
         }
         test "social-pressure mail: +8.1 points (Gerber, Green & Larimer 2008), within 0.5 points" {
@@ -141,7 +141,7 @@ let scenarios =
 let private setting seed regimeName =
     let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable seed, Nullable 2)
     let regime = Workbench.Data.DataRegime.Preset regimeName
-    e, ElectionDayModel(e, 1), regime, Workbench.Data.VoterData.Open(e, regime), CampaignKnowledge.Build(e, regime, 1UL)
+    e, ElectionDayModel(e, 1), regime, Workbench.Data.VoterData.Open(e, regime), CampaignKnowledge.Build(e, regime, 1)
 
 [<Tests>]
 let dataAndTargeting =
@@ -161,7 +161,7 @@ let dataAndTargeting =
             let p = e.PartyCount
             let truth = Array.init e.VoterCount (fun i -> let a = Array.zeroCreate<float> p in m.Probabilities(i, Span a); a)
             let error name =
-                let kn = CampaignKnowledge.Build(e, Workbench.Data.DataRegime.Preset name, 9UL)
+                let kn = CampaignKnowledge.Build(e, Workbench.Data.DataRegime.Preset name, 9)
                 Seq.init e.VoterCount (fun i -> Seq.init p (fun j -> abs (float kn.Support.[i * p + j] - truth.[i].[j])) |> Seq.sum) |> Seq.average
             let us, de = error "us-like", error "germany-like"
             Expect.isLessThan us de (sprintf "mean absolute error: us-like %.4f, germany-like %.4f" us de)
@@ -172,7 +172,7 @@ let dataAndTargeting =
 let messages =
     let space = lazy (
         let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 10000, Nullable 2, Nullable 2)
-        MessageSpace(e, MessageSpaceSpec(Creatives = 10), 3UL))
+        MessageSpace(e, MessageSpaceSpec(Creatives = 10), 3))
     testList "Campaigns.Messages" [
         test "the space is issue × frame × tone × emotion × creative, and negative, angry content engages more while persuading less (MODEL.md §5)" {
             let s = space.Value
@@ -186,7 +186,7 @@ let messages =
         }
         test "bandits learn: epsilon-greedy and Thompson earn more clicks than an equal split; the equal split and Thompson pick a top-decile variant, epsilon-greedy one better than chance; none persuades like the best" {
             let s = space.Value
-            let run strategy = AbTest.Run(s, strategy, 100000L, 7UL, 100)
+            let run strategy = AbTest.Run(s, strategy, 100000L, 7, 100)
             let u, eg, ts = run TestStrategy.Uniform, run TestStrategy.EpsilonGreedy, run TestStrategy.Thompson
             Expect.isLessThan eg.Regret u.Regret "epsilon-greedy regret below uniform"
             Expect.isLessThan ts.Regret u.Regret "Thompson regret below uniform"
@@ -197,7 +197,7 @@ let messages =
             // Epsilon-greedy exploits whichever variant leads early, so on a given seed it can settle on a mediocre one
             // (Sutton & Barto 2018, §2.3): judge it over six seeds — the median rank of its picks must beat a random
             // pick's (half the variants).
-            let ranks = [ for sd in 7UL .. 12UL -> (AbTest.Run(s, TestStrategy.EpsilonGreedy, 100000L, sd, 100)).ChosenEngagementRank ] |> List.sort
+            let ranks = [ for sd in 7 .. 12 -> (AbTest.Run(s, TestStrategy.EpsilonGreedy, 100000L, sd, 100)).ChosenEngagementRank ] |> List.sort
             let median = float (ranks.[2] + ranks.[3]) / 2.0
             Expect.isLessThan median (float s.Messages.Count / 2.0) $"epsilon-greedy picks (ranks {ranks}) beat chance"
             Expect.equal (run TestStrategy.Thompson).ImpressionsPerVariant ts.ImpressionsPerVariant "same seed, same test"
@@ -209,7 +209,7 @@ let influencers =
     testList "Campaigns.Influencers" [
         test "influencer seeding reaches the seeds' online ties, mostly inside the sponsor's bubble, within budget" {
             let e, m, _, data, kn = setting 8 "uk-like"
-            let online = Workbench.Networks.ElectorateGraph.Build(e, seed = 3UL).Online
+            let online = Workbench.Networks.ElectorateGraph.Build(e, seed = 3).Online
             let ctx = CampaignEngine.Context(m, ResponseModel m, kn, data, null, 2UL, 1, Online = online)
             let spec = CampaignSpec(Party = "Red", Budget = 30.0, Strategy = Strategy.Influencer, Objective = Objective.Votes, Channels = [| "owned-social" |])
             let turnout = Array.zeroCreate<float32> e.VoterCount
@@ -235,7 +235,7 @@ let customAudiences =
         test "the match rate is the regime's on average, rises with the digital footprint and falls with age" {
             let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 60000, Nullable 5, Nullable 2)
             let rate = 0.6
-            let m = Workbench.Data.CustomAudienceMatch.Matched(e, rate, 9UL)
+            let m = Workbench.Data.CustomAudienceMatch.Matched(e, rate, 9)
             let share (idx: int seq) = let a = Seq.toArray idx in float (a |> Array.filter (fun i -> m.[i]) |> Array.length) / float a.Length
             let n = e.VoterCount
             let mean = share (seq { 0 .. n - 1 })
@@ -248,9 +248,9 @@ let customAudiences =
             let young = share (seq { for i in 0 .. n - 1 do if e.Age.[i] < 35uy then yield i })
             let old = share (seq { for i in 0 .. n - 1 do if e.Age.[i] >= 65uy then yield i })
             Expect.isGreaterThan young old $"18–34 {young:F3} vs 65+ {old:F3}"
-            Expect.isTrue (Workbench.Data.CustomAudienceMatch.Matched(e, 1.0, 9UL) |> Array.forall id) "rate 1: everyone"
-            Expect.isFalse (Workbench.Data.CustomAudienceMatch.Matched(e, 0.0, 9UL) |> Array.exists id) "rate 0: no one"
-            Expect.sequenceEqual (Workbench.Data.CustomAudienceMatch.Matched(e, rate, 9UL)) m "deterministic for a seed"
+            Expect.isTrue (Workbench.Data.CustomAudienceMatch.Matched(e, 1.0, 9) |> Array.forall id) "rate 1: everyone"
+            Expect.isFalse (Workbench.Data.CustomAudienceMatch.Matched(e, 0.0, 9) |> Array.exists id) "rate 0: no one"
+            Expect.sequenceEqual (Workbench.Data.CustomAudienceMatch.Matched(e, rate, 9)) m "deterministic for a seed"
         }
         test "microtargeted paid social reaches only matched voters; unmatched voters have no unit" {
             let e, m, regime, data, kn = setting 3 "us-like"
@@ -258,7 +258,7 @@ let customAudiences =
             let ctx = CampaignEngine.Context(m, ResponseModel m, kn, data, null, 4UL, 1)
             let mutable count = 0
             let units = CampaignEngine.Units(ctx, Strategy.Microtarget, Channels.Get "paid-social", Array.init e.VoterCount float, &count)
-            let matched = Workbench.Data.CustomAudienceMatch.Matched(e, regime.CustomAudienceMatchRate, 4UL)
+            let matched = Workbench.Data.CustomAudienceMatch.Matched(e, regime.CustomAudienceMatchRate, 4)
             Expect.isTrue (Array.forall2 (fun u ok -> (u >= 0) = ok) units matched) "unit ≥ 0 exactly for matched voters"
             let reachable = float (units |> Array.filter (fun u -> u >= 0) |> Array.length) / float e.VoterCount
             Expect.isLessThan (abs (reachable - regime.CustomAudienceMatchRate)) 0.02 $"reachable share {reachable:F3}"

@@ -95,7 +95,7 @@ let private world seed regimeName =
     let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable seed, Nullable 2)
     let regime = Workbench.Data.DataRegime.Preset regimeName
     let m = ElectionDayModel(e, 1)
-    e, m, ResponseModel m, Workbench.Data.VoterData.Open(e, regime), CampaignKnowledge.Build(e, regime, 1UL)
+    e, m, ResponseModel m, Workbench.Data.VoterData.Open(e, regime), CampaignKnowledge.Build(e, regime, 1)
 
 /// A persuasion-only channel every attempt of which is a contact (mail), one attempt per voter.
 let private persuasiveMail = ChannelSpec(Name = "persuasive-mail", Kind = ChannelKind.DirectMail, Cost = 1.0, PersuasionEffect = 0.01, MaxFrequency = 1)
@@ -207,7 +207,7 @@ let invariants =
                   let spec = (sc.Arms |> Seq.find (fun a -> a.Name = armName)).Campaigns.[0]
                   let channels = spec.Channels |> Seq.map sc.Channel |> Array.ofSeq
                   let system = sc.Systems |> Seq.find (fun s -> s.Name = systemName)
-                  let ctx = CampaignEngine.Context(m, resp, CampaignKnowledge.Build(e, regime, 8UL), data, system, 9UL, 2, Weeks = sc.Weeks, HalfLifeDays = sc.Evidence.PersuasionHalfLifeDays)
+                  let ctx = CampaignEngine.Context(m, resp, CampaignKnowledge.Build(e, regime, 8), data, system, 9UL, 2, Weeks = sc.Weeks, HalfLifeDays = sc.Evidence.PersuasionHalfLifeDays)
                   let optimised = CampaignEngine.Plan(ctx, spec, channels, 0, 0)
                   let broadcast = CampaignEngine.Plan(ctx, CampaignSpec(Party = spec.Party, Budget = spec.Budget, Strategy = Strategy.Broadcast, Objective = spec.Objective, OptimiseFor = spec.OptimiseFor, Channels = spec.Channels), channels, 0, 0)
                   let none = CampaignEngine.ExpectedObjective(ctx, spec, channels, 0, null)

@@ -41,20 +41,20 @@ let tests =
             let baseShares = expectedShares model null
             let spec = ForecastError(NationalSwing = 0.02)
             let P = e.PartyCount
-            let swings = [| for s in 1UL .. 60UL -> Array.map2 (-) (expectedShares model (spec.UtilityShift(model, s))) baseShares |]
+            let swings = [| for s in 1 .. 60 -> Array.map2 (-) (expectedShares model (spec.UtilityShift(model, s))) baseShares |]
             let expected = 0.02 * sqrt (float (P - 1) / float P)
             for j in 0 .. P - 1 do
                 let xs = swings |> Array.map (fun d -> d.[j])
                 let sd = sqrt ((xs |> Array.sumBy (fun x -> x * x)) / float xs.Length)
                 // 60 draws: the sd's own sampling error is about 9%; the logit's curvature adds a little.
                 Expect.isTrue (sd > 0.7 * expected && sd < 1.3 * expected) (sprintf "party %d: realised sd %.4f against %.4f" j sd expected)
-            Expect.isNull (ForecastError.None.UtilityShift(model, 1UL)) "no swing without forecast error"
-            Expect.equal (spec.UtilityShift(model, 7UL)) (spec.UtilityShift(model, 7UL)) "the same seed, the same swing"
+            Expect.isNull (ForecastError.None.UtilityShift(model, 1)) "no swing without forecast error"
+            Expect.equal (spec.UtilityShift(model, 7)) (spec.UtilityShift(model, 7)) "the same seed, the same swing"
         }
         test "a regional swing differs between regions and is shared within one" {
             let e = Workbench.Electorate.Electorates.Generate("classroom", voters = 20000, seed = 1)
             let model = ElectionDayModel(e)
-            let shift = ForecastError(RegionalSwing = 0.03).UtilityShift(model, 3UL)
+            let shift = ForecastError(RegionalSwing = 0.03).UtilityShift(model, 3)
             let P = e.PartyCount
             let regionOf i = e.ConstituencyRegion.[int e.Constituency.[i]]
             let first = Collections.Generic.Dictionary<byte, float32>()
@@ -66,9 +66,9 @@ let tests =
         }
         test "the house effect biases the campaign's estimated shares the same way in every constituency, and 0 changes nothing" {
             let e = Workbench.Electorate.Electorates.Generate("classroom", voters = 20000, seed = 1)
-            let k = CampaignKnowledge.Build(e, Workbench.Data.DataRegime.Preset "us-like", 5UL)
-            Expect.isTrue (obj.ReferenceEquals(k.WithHouseEffect(0.0, 9UL), k)) "sd 0: the same knowledge"
-            let h = k.WithHouseEffect(0.03, 9UL)
+            let k = CampaignKnowledge.Build(e, Workbench.Data.DataRegime.Preset "us-like", 5)
+            Expect.isTrue (obj.ReferenceEquals(k.WithHouseEffect(0.0, 9), k)) "sd 0: the same knowledge"
+            let h = k.WithHouseEffect(0.03, 9)
             let P = k.Parties
             let mean (kn: CampaignKnowledge) j = Seq.average [ for i in 0 .. e.VoterCount - 1 -> float kn.Support.[i * P + j] ]
             let bias = [| for j in 0 .. P - 1 -> mean h j - mean k j |]

@@ -16,15 +16,15 @@ let tests =
             let matchShare (inferred: byte[]) (keep: int -> bool) =
                 let idx = [| for i in 0 .. e.VoterCount - 1 do if keep i then i |]
                 float (idx |> Array.filter (fun i -> inferred.[i] = truth.[i]) |> Array.length) / float idx.Length
-            let none = Psychographics.InferredDominant(e, 0.0, 1UL)
+            let none = Psychographics.InferredDominant(e, 0.0, 1)
             Expect.floatClose { absolute = 0.02; relative = 0.0 } (matchShare none (fun _ -> true)) 0.2 "no accuracy: one in five"
-            let youyou = Psychographics.InferredDominant(e, 0.56, 1UL)
+            let youyou = Psychographics.InferredDominant(e, 0.56, 1)
             let small = matchShare youyou (fun i -> float e.DigitalFootprint.[i] < 0.5)
             let large = matchShare youyou (fun i -> float e.DigitalFootprint.[i] > 2.0)
             printfn "match share at r = 0.56: footprint < 0.5 %.3f, > 2 %.3f, all %.3f" small large (matchShare youyou (fun _ -> true))
             Expect.isGreaterThan large (small + 0.05) "a larger digital footprint is inferred better"
             Expect.isGreaterThan (matchShare youyou (fun _ -> true)) 0.3 "better than chance"
-            let f, mean, share = Psychographics.Factors(e, 0.56, 0.4, 1UL).ToTuple()
+            let f, mean, share = Psychographics.Factors(e, 0.56, 0.4, 1).ToTuple()
             Expect.floatClose Accuracy.medium (Array.averageBy float f) 1.0 "factors average to 1"
             Expect.floatClose Accuracy.high mean (1.0 + 0.4 * share) "the campaign's expected gain"
         }

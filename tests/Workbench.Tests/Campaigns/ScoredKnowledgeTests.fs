@@ -16,7 +16,7 @@ let tests =
     testList "Campaigns.ScoredKnowledge" [
         test "WithScores replaces the sponsor's support and turnout, keeps the other parties' proportions and non-standing zeros" {
             let e = Workbench.Electorate.Electorates.Generate("westminster-like", Nullable 7000, Nullable 3, Nullable 2)
-            let k = CampaignKnowledge.Build(e, DataRegime.Preset "us-like", 5UL)
+            let k = CampaignKnowledge.Build(e, DataRegime.Preset "us-like", 5)
             let n, P = e.VoterCount, e.PartyCount
             let support = Array.init n (fun i -> float32 ((i % 10) + 1) / 12.0f)
             let turnout = Array.init n (fun i -> float32 ((i % 7) + 1) / 8.0f)

@@ -29,12 +29,12 @@ let tests =
             for i in 0 .. e.VoterCount - 1 do if int e.PartyId.[i] = party then let k = int e.Constituency.[i] in identifiers.[k] <- identifiers.[k] + 1
             let total = float (Array.sum identifiers)
             for count in [ 0; 1; 137; 1000 ] do
-                let home = Volunteers.Place(e, party, count, 42UL)
+                let home = Volunteers.Place(e, party, count, 42)
                 Expect.equal (Array.sum home) count (sprintf "%d volunteers placed" count)
                 for k in 0 .. home.Length - 1 do
                     let quota = float count * float identifiers.[k] / total
                     Expect.isLessThan (abs (float home.[k] - quota)) 1.0 (sprintf "constituency %d: %d placed, quota %.3f" k home.[k] quota)
-                Expect.sequenceEqual (Volunteers.Place(e, party, count, 42UL)) home "deterministic"
+                Expect.sequenceEqual (Volunteers.Place(e, party, count, 42)) home "deterministic"
         }
         test "home routing never canvasses outside a volunteer's constituency: attempts per constituency within its capacity, none where no volunteer lives" {
             let res = small.Force()

@@ -6,7 +6,7 @@ open Workbench.Elections
 open Workbench.Behaviour
 
 let private classroom = lazy (Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 3, Nullable 2))
-let private ballots = lazy (ElectionDayModel(classroom.Value, 2).Vote(5UL, null, null, 2))
+let private ballots = lazy (ElectionDayModel(classroom.Value, 2).Vote(5, null, null, 2))
 
 [<Tests>]
 let tests =

@@ -130,7 +130,7 @@ let tests =
         }
         test "the voter stage is the one Generate runs: its columns equal the full generation's" {
             let spec = Electorates.Preset "classroom"
-            let full = Generator.Generate(spec, 20000, 7UL, 2)
+            let full = Generator.Generate(spec, 20000, 7, 2)
             let stage = Generator.GenerateVoterStage(spec, VoterModelSpec.Default, 20000, 7UL, 256, true)
             Expect.equal (firstDifference full stage) None "same columns"
         }
@@ -165,12 +165,12 @@ let tests =
             typeof<VoterModelSpec>.GetProperty("BigFiveCorrelations").SetValue(notPd, Array.create 10 -0.9)
             Expect.exists (notPd.Validate()) (fun e -> e.Path = "$.bigFiveCorrelations" && e.Message.Contains "positive definite") "not positive definite"
             Expect.throwsT<SpecValidationException>
-                (fun () -> Generator.Generate(Electorates.Preset "classroom", 1000, 1UL, notPd) |> ignore) "Generate refuses it"
+                (fun () -> Generator.Generate(Electorates.Preset "classroom", 1000, 1, notPd) |> ignore) "Generate refuses it"
         }
         test "a coefficient of the spec reaches the generated voters (retirement age 40: nobody under 40 is retired, most over 40 are)" {
             let model = VoterModelSpec()
             typeof<VoterModelSpec>.GetProperty("RetirementAge").SetValue(model, 40.0)
-            let e = Generator.Generate(Electorates.Preset "classroom", 20000, 3UL, model)
+            let e = Generator.Generate(Electorates.Preset "classroom", 20000, 3, model)
             let retired = [| for i in 0 .. e.VoterCount - 1 do if e.Employment.[i] = byte Employment.Retired then int e.Age.[i] |]
             Expect.isTrue (retired |> Array.forall (fun a -> a >= 40)) "retired voters are 40 or older"
             let over40 = [| for i in 0 .. e.VoterCount - 1 do if e.Age.[i] >= 40uy then e.Employment.[i] |]

@@ -7,7 +7,7 @@ open Workbench.Networks
 /// Two communities of 500 (opinions 0.1 and 0.9) joined by a few ties: a bubble-bound world.
 let private twoCommunities homophily =
     let group = Array.init 1000 (fun i -> if i < 500 then 0 else 1)
-    let g = Graph.HomophilousPreferentialAttachment(group, 4, homophily, 3UL)
+    let g = Graph.HomophilousPreferentialAttachment(group, 4, homophily, 3)
     let x = group |> Array.map (fun b -> if b = 0 then 0.1 else 0.9)
     g, x
 
@@ -15,29 +15,29 @@ let private twoCommunities homophily =
 let cascades =
     testList "Networks.Cascades" [
         test "acceptance 1 on a connected graph reaches everyone; acceptance 0 reaches only the seeds' ties" {
-            let g = Graph.WattsStrogatz(500, 6, 0.1, 1UL)
+            let g = Graph.WattsStrogatz(500, 6, 0.1, 1)
             let x = Array.create 500 0.5
-            let all = Cascades.Earned(g, x, [| 0 |], 0.5, CascadeOptions(Acceptance = 1.0, DistanceDecay = 0.0), 2UL)
+            let all = Cascades.Earned(g, x, [| 0 |], 0.5, CascadeOptions(Acceptance = 1.0, DistanceDecay = 0.0), 2)
             Expect.equal all.ReachedShare 1.0 "everyone"
             Expect.equal all.Unreached 0 "no one left out"
-            let none = Cascades.Earned(g, x, [| 0 |], 0.5, CascadeOptions(Acceptance = 0.0), 2UL)
+            let none = Cascades.Earned(g, x, [| 0 |], 0.5, CascadeOptions(Acceptance = 0.0), 2)
             Expect.equal (none.FirstStep |> Array.filter (fun s -> s >= 0) |> Array.length) (1 + g.Degree 0) "the seed and its neighbours only"
             Expect.equal none.Shares 1L "only the seed shared"
         }
         test "earned media stays in its bubble; paid media reaches its targets whatever their opinion" {
             let g, x = twoCommunities 0.95
             let o = CascadeOptions(Acceptance = 0.6, DistanceDecay = 8.0)
-            let earned = Cascades.Earned(g, x, [| 0 .. 9 |], 0.1, o, 4UL)
+            let earned = Cascades.Earned(g, x, [| 0 .. 9 |], 0.1, o, 4)
             Expect.isLessThan earned.OutsideBubbleShare 0.2 (sprintf "earned reach outside the bubble %.3f" earned.OutsideBubbleShare)
             let targets = [| 500 .. 599 |]
-            let paid = Cascades.Paid(g, x, targets, 0.1, o, 4UL)
+            let paid = Cascades.Paid(g, x, targets, 0.1, o, 4)
             Expect.isTrue (targets |> Array.forall (fun t -> paid.Exposures.[t] >= 1)) "every target saw the ad"
             Expect.isGreaterThan paid.OutsideBubbleShare 0.5 "paid content reaches out of the bubble"
-            Expect.equal (Cascades.Earned(g, x, [| 0 .. 9 |], 0.1, o, 4UL)).Exposures earned.Exposures "same seed, same cascade"
+            Expect.equal (Cascades.Earned(g, x, [| 0 .. 9 |], 0.1, o, 4)).Exposures earned.Exposures "same seed, same cascade"
         }
         test "sources: every reached node records the seed whose content reached it first" {
-            let g = Graph.WattsStrogatz(300, 4, 0.0, 1UL)
-            let r = Cascades.Earned(g, Array.create 300 0.5, [| 0; 150 |], 0.5, CascadeOptions(Acceptance = 1.0, DistanceDecay = 0.0), 1UL)
+            let g = Graph.WattsStrogatz(300, 4, 0.0, 1)
+            let r = Cascades.Earned(g, Array.create 300 0.5, [| 0; 150 |], 0.5, CascadeOptions(Acceptance = 1.0, DistanceDecay = 0.0), 1)
             Expect.equal r.Source.[1] 0 "near seed 0"
             Expect.equal r.Source.[151] 150 "near seed 150"
             Expect.isTrue (r.Source |> Array.forall (fun s -> s = 0 || s = 150)) "only the two seeds"
@@ -55,7 +55,7 @@ let metrics =
         test "the echo-chamber index is high on a homophilous graph and near zero on a random one" {
             let g, x = twoCommunities 0.95
             let echo = NetworkMetrics.EchoChamberIndex(g, x)
-            let random = Graph.ErdosRenyi(1000, 8.0, 5UL)
+            let random = Graph.ErdosRenyi(1000, 8.0, 5)
             let flat = NetworkMetrics.EchoChamberIndex(random, x)
             Expect.isGreaterThan echo 0.8 (sprintf "homophilous %.3f" echo)
             Expect.isLessThan (abs flat) 0.15 (sprintf "random %.3f" flat)
@@ -68,7 +68,7 @@ let generators =
     testList "Networks.Generators" [
         test "stochastic block model: block densities match the parameters (SE-based tolerance)" {
             let p = array2D [ [ 0.05; 0.005 ]; [ 0.005; 0.02 ] ]
-            let g = Graph.StochasticBlockModel([| 1000; 1000 |], p, 7UL)
+            let g = Graph.StochasticBlockModel([| 1000; 1000 |], p, 7)
             let count a b =
                 let mutable c = 0L
                 for i in 0 .. g.NodeCount - 1 do
@@ -86,7 +86,7 @@ let generators =
         }
         test "homophilous preferential attachment: most ties stay in the group; hubs still form" {
             let group = Array.init 2000 (fun i -> i % 2)
-            let g = Graph.HomophilousPreferentialAttachment(group, 3, 0.9, 2UL)
+            let g = Graph.HomophilousPreferentialAttachment(group, 3, 0.9, 2)
             let mutable same, all = 0, 0
             for i in 0 .. g.NodeCount - 1 do
                 for k in 0 .. g.Degree i - 1 do
@@ -99,7 +99,7 @@ let generators =
             let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 5000, Nullable 1, Nullable 2)
             let band i = let a = int e.Age.[i] in if a < 25 then 0 elif a < 35 then 1 elif a < 45 then 2 elif a < 55 then 3 elif a < 65 then 4 else 5
             let sameBand (o: ElectorateGraphOptions) =
-                let g = (ElectorateGraph.Build(e, o, 3UL)).Online
+                let g = (ElectorateGraph.Build(e, o, 3)).Online
                 let mutable same, all = 0, 0
                 for i in 0 .. g.NodeCount - 1 do
                     for k in 0 .. g.Degree i - 1 do

@@ -4,7 +4,7 @@ open System
 open Expecto
 open Workbench.Networks
 
-let private run model (g: Graph) (p: OpinionParameters) seed threads =
+let private run model (g: Graph) (p: OpinionParameters) (seed: int) threads =
     Opinions.Run(model, g, Opinions.Uniform(g.NodeCount, seed), p, seed, threads)
 
 [<Tests>]
@@ -17,19 +17,19 @@ let graphs =
             Expect.equal (g.Degree 2) 0 "self-loop dropped"
         }
         test "Erdős–Rényi mean degree is close to the target (10,000 nodes, degree 10: SE ≈ 0.03, tolerance 0.2)" {
-            let g = Graph.ErdosRenyi(10_000, 10.0, 1UL)
+            let g = Graph.ErdosRenyi(10_000, 10.0, 1)
             Expect.floatClose { absolute = 0.2; relative = 0.0 } g.MeanDegree 10.0 "mean degree"
         }
         test "Watts–Strogatz keeps n·k/2 edges; Barabási–Albert has about n·m edges and a hub" {
-            let ws = Graph.WattsStrogatz(1000, 10, 0.1, 2UL)
+            let ws = Graph.WattsStrogatz(1000, 10, 0.1, 2)
             Expect.isGreaterThan ws.EdgeCount 4900L "about 5000 edges"
-            let ba = Graph.BarabasiAlbert(2000, 3, 3UL)
+            let ba = Graph.BarabasiAlbert(2000, 3, 3)
             Expect.isGreaterThan ba.EdgeCount 5900L "about 6000 edges"
             let maxDeg = Seq.init ba.NodeCount ba.Degree |> Seq.max
             Expect.isGreaterThan maxDeg 40 "preferential attachment makes hubs"
         }
         test "same seed, same graph" {
-            let a, b = Graph.ErdosRenyi(2000, 8.0, 5UL), Graph.ErdosRenyi(2000, 8.0, 5UL)
+            let a, b = Graph.ErdosRenyi(2000, 8.0, 5), Graph.ErdosRenyi(2000, 8.0, 5)
             Expect.sequenceEqual a.Targets b.Targets "identical"
         }
     ]
@@ -41,19 +41,19 @@ let dynamics =
         // clusters is about ⌊1/(2ε)⌋. Tolerance ±1 (the rule is approximate; small ε leaves extra minor clusters).
         for eps in [ 0.1; 0.2; 0.3 ] do
             test $"Deffuant, complete graph, ε = {eps}: major clusters ≈ ⌊1/(2ε)⌋" {
-                let r = run OpinionModel.Deffuant (Graph.Complete 1000) (OpinionParameters(Epsilon = eps, Steps = 2000)) 1UL 1
+                let r = run OpinionModel.Deffuant (Graph.Complete 1000) (OpinionParameters(Epsilon = eps, Steps = 2000)) 1 1
                 let expected = int (floor (1.0 / (2.0 * eps)))
                 Expect.isLessThanOrEqual (abs (r.Metrics.MajorClusters - expected)) 1 $"clusters {r.Metrics.MajorClusters} vs {expected}"
             }
         test "Hegselmann–Krause reaches consensus above the known ε (0.3 > ≈0.19 on a complete graph)" {
-            let r = run OpinionModel.HegselmannKrause (Graph.Complete 500) (OpinionParameters(Epsilon = 0.3, Steps = 200)) 1UL 2
+            let r = run OpinionModel.HegselmannKrause (Graph.Complete 500) (OpinionParameters(Epsilon = 0.3, Steps = 200)) 1 2
             Expect.isTrue r.Converged "converged"
             Expect.equal r.Metrics.MajorClusters 1 "consensus"
         }
         test "Algorithmic bias (Sîrbu et al. 2019): γ > 0 gives more clusters, more polarisation, slower convergence than γ = 0" {
             // Averaged over 3 seeded replicates, complete graph of 300, ε = 0.32 (consensus without bias).
             let avg gamma =
-                let runs = [ for s in 1UL .. 3UL -> run OpinionModel.AlgorithmicBias (Graph.Complete 300) (OpinionParameters(Epsilon = 0.32, Gamma = gamma, Steps = 3000)) s 1 ]
+                let runs = [ for s in 1 .. 3 -> run OpinionModel.AlgorithmicBias (Graph.Complete 300) (OpinionParameters(Epsilon = 0.32, Gamma = gamma, Steps = 3000)) s 1 ]
                 (runs |> List.averageBy (fun r -> float r.Metrics.MajorClusters)),
                 (runs |> List.averageBy (fun r -> r.Metrics.Variance)),
                 (runs |> List.averageBy (fun r -> float r.Steps))
@@ -64,22 +64,22 @@ let dynamics =
             Expect.isGreaterThan s1 s0 "slower convergence"
         }
         test "synchronous HK: 1 and 2 threads give identical opinions" {
-            let g = Graph.ErdosRenyi(20_000, 10.0, 9UL)
+            let g = Graph.ErdosRenyi(20_000, 10.0, 9)
             let p = OpinionParameters(Epsilon = 0.2, Steps = 20)
-            let a, b = run OpinionModel.HegselmannKrause g p 4UL 1, run OpinionModel.HegselmannKrause g p 4UL 2
+            let a, b = run OpinionModel.HegselmannKrause g p 4 1, run OpinionModel.HegselmannKrause g p 4 2
             Expect.sequenceEqual a.Opinions b.Opinions "identical"
         }
         test "asynchronous runs are reproducible for a seed" {
-            let g = Graph.WattsStrogatz(500, 6, 0.1, 1UL)
+            let g = Graph.WattsStrogatz(500, 6, 0.1, 1)
             let p = OpinionParameters(Epsilon = 0.25, Steps = 50)
-            Expect.sequenceEqual (run OpinionModel.Deffuant g p 7UL 1).Opinions (run OpinionModel.Deffuant g p 7UL 1).Opinions "same"
+            Expect.sequenceEqual (run OpinionModel.Deffuant g p 7 1).Opinions (run OpinionModel.Deffuant g p 7 1).Opinions "same"
         }
         test "the voter model ends in fewer opinions than it starts with" {
-            let r = run OpinionModel.Voter (Graph.Complete 200) (OpinionParameters(Steps = 400)) 1UL 1
+            let r = run OpinionModel.Voter (Graph.Complete 200) (OpinionParameters(Steps = 400)) 1 1
             Expect.isLessThan (r.Opinions |> Array.distinct |> Array.length) 50 "coarsening"
         }
         test "bad parameters are refused, naming the parameter" {
-            let ex = Expect.throwsC (fun () -> run OpinionModel.Deffuant (Graph.Complete 10) (OpinionParameters(Mu = 0.9)) 1UL 1 |> ignore) id
+            let ex = Expect.throwsC (fun () -> run OpinionModel.Deffuant (Graph.Complete 10) (OpinionParameters(Mu = 0.9)) 1 1 |> ignore) id
             Expect.stringContains ex.Message "mu" "names mu"
         }
     ]
@@ -89,8 +89,8 @@ let electorateGraph =
     testList "Networks.ElectorateGraph" [
         let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 1, Nullable 2)
         test "household members are all tied; layers are deterministic for a seed" {
-            let a = ElectorateGraph.Build(e, seed = 3UL)
-            let b = ElectorateGraph.Build(e, seed = 3UL)
+            let a = ElectorateGraph.Build(e, seed = 3)
+            let b = ElectorateGraph.Build(e, seed = 3)
             Expect.sequenceEqual a.All.Targets b.All.Targets "same graph"
             for i in 1 .. e.VoterCount - 1 do
                 if e.Household.[i] = e.Household.[i - 1] then
@@ -98,7 +98,7 @@ let electorateGraph =
         }
         test "more online homophily, less cross-cutting exposure" {
             let cross h =
-                let g = ElectorateGraph.Build(e, ElectorateGraphOptions(PartyHomophily = h), 5UL)
+                let g = ElectorateGraph.Build(e, ElectorateGraphOptions(PartyHomophily = h), 5)
                 ElectorateGraph.CrossCuttingShare(g.Online, ReadOnlySpan e.SincereVote)
             let low, high = cross 0.0, cross 0.9
             Expect.isLessThan high (low - 0.3) $"cross-cutting {low:F2} -> {high:F2}"

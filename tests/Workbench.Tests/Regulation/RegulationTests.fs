@@ -24,7 +24,7 @@ let regulationTests =
                 let reg = RegulationSpec(BannedTargeting = [| attr |])
                 let regime = reg.Apply(DataRegime.Preset "us-like")
                 Expect.contains regime.BannedAttributes attr "banned in the regime"
-                let kn = CampaignKnowledge.Build(e, regime, 1UL)
+                let kn = CampaignKnowledge.Build(e, regime, 1)
                 Expect.isFalse (kn.Features |> Seq.exists (fun f -> f.StartsWith(attr + " "))) (attr + " not a campaign feature")
                 let scored = Workbench.Scoring.Scorer.Features(e, regime, 0, Workbench.Scoring.ScoringOptions(), 1UL)
                 let struct (_, names) = scored

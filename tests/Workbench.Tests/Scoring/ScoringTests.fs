@@ -9,7 +9,7 @@ open Workbench.Statistics
 let private classroom = lazy (Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 1, Nullable 2))
 let private scored = Collections.Concurrent.ConcurrentDictionary<string, Lazy<ScoringResult>>()
 let private score regime =
-    scored.GetOrAdd(regime, fun r -> lazy (Scorer.Score(classroom.Value, DataRegime.Preset r, null, 3UL))).Value
+    scored.GetOrAdd(regime, fun r -> lazy (Scorer.Score(classroom.Value, DataRegime.Preset r, null, 3))).Value
 
 [<Tests>]
 let models =
@@ -60,15 +60,15 @@ let models =
         }
         test "same seed, same scores; segments cover every voter" {
             let e = classroom.Value
-            let a = Scorer.Score(e, DataRegime.Preset "uk-like", null, 11UL)
-            let b = Scorer.Score(e, DataRegime.Preset "uk-like", null, 11UL)
+            let a = Scorer.Score(e, DataRegime.Preset "uk-like", null, 11)
+            let b = Scorer.Score(e, DataRegime.Preset "uk-like", null, 11)
             Expect.sequenceEqual b.SupportScore a.SupportScore "support"
             Expect.sequenceEqual b.UpliftScore a.UpliftScore "uplift"
             Expect.sequenceEqual b.Cluster a.Cluster "clusters"
             Expect.equal (a.SegmentSizes |> Seq.sumBy (fun s -> s.Voters)) e.VoterCount "segments partition the electorate"
         }
         test "the headline table: every regime preset with its precision lost against US-like (zero for US-like itself)" {
-            let table = Scorer.CompareRegimes(Workbench.Electorate.Electorates.Generate("classroom", Nullable 10000, Nullable 2, Nullable 2), null, 3UL)
+            let table = Scorer.CompareRegimes(Workbench.Electorate.Electorates.Generate("classroom", Nullable 10000, Nullable 2, Nullable 2), null, 3)
             Expect.equal (table |> Seq.map (fun r -> r.Regime) |> Set.ofSeq) (Set.ofSeq DataRegime.PresetNames) "all presets"
             let us = table |> Seq.find (fun r -> r.Regime = "us-like")
             Expect.equal us.AucLost 0.0 "reference"
@@ -85,8 +85,8 @@ let contactsOnly =
             let strict = Workbench.Data.DataRegime.Preset "eu-gdpr"
             Expect.isTrue strict.ContactsOnly "the eu-gdpr preset is the strict reading"
             let loose = Workbench.Data.DataRegime.FromJson """{"name":"gdpr-without-contacts-rule","allowedSources":["canvass","polls"],"bannedAttributes":["minority","health"],"minimumAudience":1000}"""
-            let a = Scorer.Score(e, strict, ScoringOptions(), 1UL)
-            let b = Scorer.Score(e, loose, ScoringOptions(), 1UL)
+            let a = Scorer.Score(e, strict, ScoringOptions(), 1)
+            let b = Scorer.Score(e, loose, ScoringOptions(), 1)
             let identifiers = e.PartyId |> Array.filter (fun p -> p = 0y) |> Array.length
             Expect.isLessThan a.Support.TrainingSize b.Support.TrainingSize "fewer poll answers may be kept"
             Expect.isLessThanOrEqual a.Support.TrainingSize identifiers "only identifiers"
