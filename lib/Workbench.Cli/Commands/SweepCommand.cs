@@ -12,8 +12,13 @@ internal sealed class SweepCommand : CliCommand
     public override Command Build()
     {
         var cmd = new Command("sweep", "Parameter sweeps over a scenario, sharded for Slurm (or any scheduler) and merged into one result.");
+        cmd.Add(BuildPlan()); cmd.Add(BuildRun()); cmd.Add(BuildStatus()); cmd.Add(BuildMerge());
+        return cmd;
+    }
 
-        // plan
+    /// <summary><c>sweep plan</c>: expands a sweep into work items and shards and writes the plan and the launch files (Slurm, Kubernetes, GNU parallel).</summary>
+    private static Command BuildPlan()
+    {
         var file = new Argument<string>("SWEEP") { Description = $"Sweep file (JSON): a base scenario, parameter grids and replicates; or a built-in sweep ({string.Join(", ", SweepSpec.BuiltinNames)})." };
         var shards = new Option<int>("--shards") { Description = "Number of shards (array tasks).", DefaultValueFactory = _ => 1 };
         var outDir = new Option<string>("--out") { Description = "Folder for plan.json, the launch files, shards/ and the merged results.", Required = true };
@@ -53,8 +58,12 @@ internal sealed class SweepCommand : CliCommand
             Console.Out.WriteLine($"  then:   workbench sweep merge {dir}");
             return ExitCodes.Ok;
         });
+        return plan;
+    }
 
-        // run
+    /// <summary><c>sweep run</c>: runs one shard or every shard not yet done, one after another.</summary>
+    private static Command BuildRun()
+    {
         var dirArg = new Argument<string>("DIR") { Description = "A planned sweep folder." };
         var shard = new Option<int?>("--shard") { Description = "The shard to run (Slurm: $SLURM_ARRAY_TASK_ID)." };
         var all = new Option<bool>("--all") { Description = "Run every shard that is not done, one after another." };
@@ -98,8 +107,12 @@ internal sealed class SweepCommand : CliCommand
             }
             return ExitCodes.Ok;
         });
+        return run;
+    }
 
-        // status
+    /// <summary><c>sweep status</c>: lists done, missing and failed shards.</summary>
+    private static Command BuildStatus()
+    {
         var sdir = new Argument<string>("DIR") { Description = "A planned sweep folder." };
         var status = new Command("status", "List done, missing and failed shards. Exit code 0 when every shard is done, 1 otherwise.") { sdir };
         status.SetAction(parse =>
@@ -111,8 +124,12 @@ internal sealed class SweepCommand : CliCommand
             Console.Out.WriteLine($"{groups.GetValueOrDefault(ShardState.Done)} done, {groups.GetValueOrDefault(ShardState.Missing)} missing, {groups.GetValueOrDefault(ShardState.Failed)} failed");
             return st.All(s => s.State == ShardState.Done) ? ExitCodes.Ok : ExitCodes.Failed;
         });
+        return status;
+    }
 
-        // merge
+    /// <summary><c>sweep merge</c>: merges every shard into one tidy results table and a merged manifest.</summary>
+    private static Command BuildMerge()
+    {
         var mdir = new Argument<string>("DIR") { Description = "A planned sweep folder whose shards are all done." };
         var mout = new Option<string?>("--out") { Description = "Where to write results.parquet, results.csv and manifest.json (default: DIR)." };
         var merge = new Command("merge", "Merge every shard into one tidy results table (results.parquet, results.csv) and a merged manifest; refuses while shards are missing.") { mdir, mout };
@@ -129,9 +146,7 @@ internal sealed class SweepCommand : CliCommand
             }
             catch (SweepIncompleteException ex) { Console.Error.WriteLine($"workbench: {ex.Message}"); return ExitCodes.Failed; }
         });
-
-        cmd.Add(plan); cmd.Add(run); cmd.Add(status); cmd.Add(merge);
-        return cmd;
+        return merge;
     }
 
     private static SweepPlan LoadPlan(string dir)

@@ -140,64 +140,19 @@ public sealed class ScriptSession : ICellSession
         {
             // Directives and magics: handled here, replaced by blank lines so line numbers stay right.
             var lines = code.Replace("\r\n", "\n").Split('\n');
-            for (int i = 0; i < lines.Length; i++)
-            {
-                var m = Magic.Match(lines[i]);
-                if (m.Success)
-                {
-                    switch (m.Groups["name"].Value)
-                    {
-                        case "csharp": case "c#": break;
-                        case "time": time = true; break;
-                        default:
-                            return Fail(outputs, sw, "UnsupportedMagic", $"The magic command '#!{m.Groups["name"].Value}' is not supported. Supported: #!csharp, #!markdown, #!time, #r, #i.");
-                    }
-                    lines[i] = ""; continue;
-                }
-                var r = RefDirective.Match(lines[i]);
-                if (r.Success) { AddReference(r.Groups["what"].Value); lines[i] = ""; continue; }
-                var inc = IncludeDirective.Match(lines[i]);
-                if (inc.Success)
-                {
-                    var what = inc.Groups["what"].Value;
-                    if (!what.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)) throw new CompilationErrorException($"#i supports only \"nuget: SOURCE\"; got \"{what}\".", []);
-                    _nugetSources.Add(what[6..].Trim());
-                    lines[i] = ""; continue;
-                }
-            }
+            if (ApplyDirectives(lines, outputs, sw, ref time) is { } unsupported) return unsupported;
             var source = string.Join('\n', lines);
             if (source.Trim().Length == 0) return Done(outputs, sw, false, time);
             source = LoopGuard.Rewrite(source);
 
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, overflow.Token);
             _globals.__WorkbenchCancellation = linked.Token;
-            var previous = _state;
-            var opts = _options;
-            // Run on a worker thread: Roslyn runs a submission synchronously up to its first await. The cell compiles
-            // first (an interrupt stops that too); the timeout's clock starts when it begins to run, so that a cold
-            // compiler (the first cell of a fresh process) does not eat into it.
-            Task<ScriptState<object?>> run = Task.Run(() =>
-            {
-                var script = previous is null ? CSharpScript.Create<object?>(source, opts, typeof(ScriptGlobals), _loader) : previous.Script.ContinueWith<object?>(source, opts);
-                script.Compile(linked.Token);
-                RunStarting?.Invoke();
-                if (CellTimeout is { } t) timeout.CancelAfter(t);
-                bool Catch(Exception ex) => ex is not OperationCanceledException || !linked.IsCancellationRequested;
-                return previous is null ? script.RunAsync(_globals, Catch, linked.Token) : script.RunFromAsync(previous, Catch, linked.Token);
-            });
+            var run = StartRun(source, linked, timeout);
             // Loops check the token (LoopGuard) and stop at their next iteration; the cell gets a grace period to get
             // there. Code that never checks (recursion, a library call, a blocking wait) is abandoned after it, still
             // running (CellResult.StillRunning); the session's state stays as it was before the cell either way.
             var finished = await Task.WhenAny(run, Task.Delay(Timeout.Infinite, linked.Token).ContinueWith(_ => { }, TaskScheduler.Default));
-            if (finished != run)
-            {
-                bool stopped = await Task.WhenAny(run, Task.Delay(GracePeriod)) == run;
-                if (stopped) _ = run.Exception; // observed: the cancellation it ended with is reported below
-                if (budget.Exceeded) return budget.Failure(outputs, sw, stopped);
-                bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
-                var failure = Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException", Stopped(timedOut, stopped));
-                return stopped ? failure : failure with { StillRunning = true };
-            }
+            if (finished != run) return await Abandon(run, budget, outputs, sw, timeout, cancellationToken);
             ScriptState<object?> state;
             try { state = await run; }
             catch (OperationCanceledException) when (linked.IsCancellationRequested)
@@ -229,13 +184,7 @@ public sealed class ScriptSession : ICellSession
         catch (CompilationErrorException ex)
         {
             FlushStreams(outputs);
-            var diags = ex.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
-            var lines = diags.Length == 0 ? [ex.Message] : diags.Select(d =>
-            {
-                var pos = d.Location.GetLineSpan().StartLinePosition;
-                return $"({pos.Line + 1},{pos.Character + 1}): error {d.Id}: {d.GetMessage()}";
-            }).ToArray();
-            outputs.Add(new CellOutput("error", EName: "CompilationError", EValue: string.Join("\n", lines), Traceback: lines));
+            outputs.Add(CompilationError(ex));
             return Done(outputs, sw, true, time);
         }
         catch (Exception ex) when (ex is FileNotFoundException or BadImageFormatException or InvalidOperationException or NuGetResolveException)
@@ -250,6 +199,87 @@ public sealed class ScriptSession : ICellSession
             _budget = null;
             Interlocked.Add(ref _sessionOutput, budget.Used);
         }
+    }
+
+    /// <summary>
+    /// Handles the cell's directives and magics (<c>#!csharp</c>, <c>#!time</c>, <c>#r</c>, <c>#i</c>), blanking their lines so
+    /// line numbers stay right; sets <paramref name="time"/> at <c>#!time</c> and returns the failure for an unsupported magic (else null).
+    /// </summary>
+    private CellResult? ApplyDirectives(string[] lines, List<CellOutput> outputs, Stopwatch sw, ref bool time)
+    {
+        for (int i = 0; i < lines.Length; i++)
+        {
+            var m = Magic.Match(lines[i]);
+            if (m.Success)
+            {
+                switch (m.Groups["name"].Value)
+                {
+                    case "csharp": case "c#": break;
+                    case "time": time = true; break;
+                    default:
+                        return Fail(outputs, sw, "UnsupportedMagic", $"The magic command '#!{m.Groups["name"].Value}' is not supported. Supported: #!csharp, #!markdown, #!time, #r, #i.");
+                }
+                lines[i] = ""; continue;
+            }
+            var r = RefDirective.Match(lines[i]);
+            if (r.Success) { AddReference(r.Groups["what"].Value); lines[i] = ""; continue; }
+            var inc = IncludeDirective.Match(lines[i]);
+            if (inc.Success)
+            {
+                var what = inc.Groups["what"].Value;
+                if (!what.StartsWith("nuget:", StringComparison.OrdinalIgnoreCase)) throw new CompilationErrorException($"#i supports only \"nuget: SOURCE\"; got \"{what}\".", []);
+                _nugetSources.Add(what[6..].Trim());
+                lines[i] = ""; continue;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// Starts the cell on a worker thread (Roslyn runs a submission synchronously up to its first await): it compiles first
+    /// (an interrupt stops that too), then the timeout's clock starts as it begins to run, so that a cold compiler (the first
+    /// cell of a fresh process) does not eat into it.
+    /// </summary>
+    private Task<ScriptState<object?>> StartRun(string source, CancellationTokenSource linked, CancellationTokenSource timeout)
+    {
+        var previous = _state;
+        var opts = _options;
+        return Task.Run(() =>
+        {
+            var script = previous is null ? CSharpScript.Create<object?>(source, opts, typeof(ScriptGlobals), _loader) : previous.Script.ContinueWith<object?>(source, opts);
+            script.Compile(linked.Token);
+            RunStarting?.Invoke();
+            if (CellTimeout is { } t) timeout.CancelAfter(t);
+            bool Catch(Exception ex) => ex is not OperationCanceledException || !linked.IsCancellationRequested;
+            return previous is null ? script.RunAsync(_globals, Catch, linked.Token) : script.RunFromAsync(previous, Catch, linked.Token);
+        });
+    }
+
+    /// <summary>
+    /// The result of a cell cancelled (timeout, interrupt or output limit) before it finished: it gets the grace period to stop,
+    /// and is reported as still running when it does not.
+    /// </summary>
+    private async Task<CellResult> Abandon(Task<ScriptState<object?>> run, OutputBudget budget, List<CellOutput> outputs, Stopwatch sw,
+        CancellationTokenSource timeout, CancellationToken cancellationToken)
+    {
+        bool stopped = await Task.WhenAny(run, Task.Delay(GracePeriod)) == run;
+        if (stopped) _ = run.Exception; // observed: the cancellation it ended with is reported below
+        if (budget.Exceeded) return budget.Failure(outputs, sw, stopped);
+        bool timedOut = timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        var failure = Fail(outputs, sw, timedOut ? "TimeoutException" : "OperationCanceledException", Stopped(timedOut, stopped));
+        return stopped ? failure : failure with { StillRunning = true };
+    }
+
+    /// <summary>The error output of a cell that did not compile: each error diagnostic with its line and column in the cell.</summary>
+    private static CellOutput CompilationError(CompilationErrorException ex)
+    {
+        var diags = ex.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
+        var lines = diags.Length == 0 ? [ex.Message] : diags.Select(d =>
+        {
+            var pos = d.Location.GetLineSpan().StartLinePosition;
+            return $"({pos.Line + 1},{pos.Character + 1}): error {d.Id}: {d.GetMessage()}";
+        }).ToArray();
+        return new CellOutput("error", EName: "CompilationError", EValue: string.Join("\n", lines), Traceback: lines);
     }
 
     /// <summary>

@@ -106,15 +106,54 @@ public static class WorkerHost
         var reader = new StreamReader(input, new UTF8Encoding(false));
         var start = reader.ReadLine() is { } first ? WorkerProtocol.Parse(first) : null;
         if (start is null || WorkerProtocol.Op(start) != "start") return 0;
-        static ScriptSession NewSession(JsonObject start) => new(start["dir"]?.GetValue<string>() ?? Directory.GetCurrentDirectory())
-        {
-            CellTimeout = start["timeoutSeconds"] is { } t ? TimeSpan.FromSeconds(t.GetValue<double>()) : null,
-            GracePeriod = TimeSpan.FromSeconds(start["graceSeconds"]?.GetValue<double>() ?? 3),
-        };
         var session = NewSession(start);
         var stdin = new WorkerInput(Send);
         Console.SetIn(stdin);
         var requests = new BlockingCollection<(JsonObject Message, CancellationTokenSource? Cancel)>();
+        StartListener(reader, stdin, requests);
+        Send(new JsonObject { ["op"] = "ready" });
+        foreach (var (m, cancel) in requests.GetConsumingEnumerable())
+        {
+            long id = m["id"]?.GetValue<long>() ?? 0;
+            string code = m["code"]?.GetValue<string>() ?? "";
+            switch (WorkerProtocol.Op(m))
+            {
+                case "start":
+                    // The next notebook: a fresh session (variables, types, #r references), in the same process.
+                    session.Dispose();
+                    session = NewSession(m);
+                    break;
+                case "run":
+                    if (RunCell(session, stdin, m, cancel!, id, code, Send)) { session.Dispose(); return 3; }
+                    break;
+                case "complete":
+                    Send(Complete(session, id, code, m));
+                    break;
+                case "inspect":
+                    Send(Inspect(session, id, code, m));
+                    break;
+                default:
+                    Console.Error.WriteLine($"workbench worker: ignored an unknown request '{WorkerProtocol.Op(m)}'.");
+                    break;
+            }
+        }
+        session.Dispose();
+        return 0;
+    }
+
+    /// <summary>A fresh session for the notebook a start request names: its folder, cell timeout and grace period.</summary>
+    private static ScriptSession NewSession(JsonObject start) => new(start["dir"]?.GetValue<string>() ?? Directory.GetCurrentDirectory())
+    {
+        CellTimeout = start["timeoutSeconds"] is { } t ? TimeSpan.FromSeconds(t.GetValue<double>()) : null,
+        GracePeriod = TimeSpan.FromSeconds(start["graceSeconds"]?.GetValue<double>() ?? 3),
+    };
+
+    /// <summary>
+    /// Starts the thread that reads the parent's requests: cancels and input replies act at once, the rest queue for the
+    /// main loop; when the input closes it cancels the running cell and ends the process.
+    /// </summary>
+    private static void StartListener(StreamReader reader, WorkerInput stdin, BlockingCollection<(JsonObject Message, CancellationTokenSource? Cancel)> requests)
+    {
         CancellationTokenSource? current = null;
         var listener = new Thread(() =>
         {
@@ -141,56 +180,42 @@ public static class WorkerHost
             Environment.Exit(0);
         }) { IsBackground = true, Name = "worker-requests" };
         listener.Start();
-        Send(new JsonObject { ["op"] = "ready" });
-        foreach (var (m, cancel) in requests.GetConsumingEnumerable())
+    }
+
+    /// <summary>Runs one cell for a run request and sends its result; true when the cell could not be stopped (the worker must end).</summary>
+    private static bool RunCell(ScriptSession session, WorkerInput stdin, JsonObject m, CancellationTokenSource cancel, long id, string code, Action<JsonObject> send)
+    {
+        CellResult result;
+        stdin.Begin(m["stdin"]?.GetValue<bool>() ?? false, cancel.Token);
+        session.RunStarting = () => send(new JsonObject { ["op"] = "started", ["id"] = id });
+        try { result = session.RunAsync(code, cancel.Token).GetAwaiter().GetResult(); }
+        finally { stdin.End(); session.RunStarting = null; }
+        if (result.StillRunning) result = result with { Outputs = result.Outputs.Select(Ended).ToArray() };
+        send(WorkerProtocol.ToJson(result, id));
+        return result.StillRunning;
+    }
+
+    /// <summary>The reply to a completion request: the matches and the span they replace (none when completion fails).</summary>
+    private static JsonObject Complete(ScriptSession session, long id, string code, JsonObject m)
+    {
+        var reply = new JsonObject { ["op"] = "completions", ["id"] = id };
+        try
         {
-            long id = m["id"]?.GetValue<long>() ?? 0;
-            string code = m["code"]?.GetValue<string>() ?? "";
-            switch (WorkerProtocol.Op(m))
-            {
-                case "start":
-                    // The next notebook: a fresh session (variables, types, #r references), in the same process.
-                    session.Dispose();
-                    session = NewSession(m);
-                    break;
-                case "run":
-                    CellResult result;
-                    stdin.Begin(m["stdin"]?.GetValue<bool>() ?? false, cancel!.Token);
-                    session.RunStarting = () => Send(new JsonObject { ["op"] = "started", ["id"] = id });
-                    try { result = session.RunAsync(code, cancel.Token).GetAwaiter().GetResult(); }
-                    finally { stdin.End(); session.RunStarting = null; }
-                    if (result.StillRunning) result = result with { Outputs = result.Outputs.Select(Ended).ToArray() };
-                    Send(WorkerProtocol.ToJson(result, id));
-                    if (result.StillRunning) { session.Dispose(); return 3; }
-                    break;
-                case "complete":
-                {
-                    var reply = new JsonObject { ["op"] = "completions", ["id"] = id };
-                    try
-                    {
-                        var (matches, s, e) = session.Complete(code, m["cursor"]?.GetValue<int>() ?? code.Length);
-                        reply["matches"] = new JsonArray(matches.Select(x => (JsonNode?)x).ToArray());
-                        reply["start"] = s; reply["end"] = e;
-                    }
-                    catch (Exception ex) when (ex is not OutOfMemoryException) { Console.Error.WriteLine($"workbench worker: completion failed: {ex.Message}"); }
-                    Send(reply);
-                    break;
-                }
-                case "inspect":
-                {
-                    var reply = new JsonObject { ["op"] = "inspection", ["id"] = id };
-                    try { reply["text"] = session.Inspect(code, m["cursor"]?.GetValue<int>() ?? code.Length); }
-                    catch (Exception ex) when (ex is not OutOfMemoryException) { Console.Error.WriteLine($"workbench worker: inspection failed: {ex.Message}"); }
-                    Send(reply);
-                    break;
-                }
-                default:
-                    Console.Error.WriteLine($"workbench worker: ignored an unknown request '{WorkerProtocol.Op(m)}'.");
-                    break;
-            }
+            var (matches, s, e) = session.Complete(code, m["cursor"]?.GetValue<int>() ?? code.Length);
+            reply["matches"] = new JsonArray(matches.Select(x => (JsonNode?)x).ToArray());
+            reply["start"] = s; reply["end"] = e;
         }
-        session.Dispose();
-        return 0;
+        catch (Exception ex) when (ex is not OutOfMemoryException) { Console.Error.WriteLine($"workbench worker: completion failed: {ex.Message}"); }
+        return reply;
+    }
+
+    /// <summary>The reply to an inspection request: the text about the symbol at the cursor (none when inspection fails).</summary>
+    private static JsonObject Inspect(ScriptSession session, long id, string code, JsonObject m)
+    {
+        var reply = new JsonObject { ["op"] = "inspection", ["id"] = id };
+        try { reply["text"] = session.Inspect(code, m["cursor"]?.GetValue<int>() ?? code.Length); }
+        catch (Exception ex) when (ex is not OutOfMemoryException) { Console.Error.WriteLine($"workbench worker: inspection failed: {ex.Message}"); }
+        return reply;
     }
 
     /// <summary>The abandoned cell's error, as the worker ends: "…; its worker process was ended."</summary>

@@ -86,10 +86,59 @@ public static class CampaignEngine
         float[]? turnout = null, float[]? support = null)
     {
         var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
-        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+        int n = e.VoterCount, P = e.PartyCount;
         var T = turnout ?? kn.Turnout; var S = support ?? kn.Support;
+        var estimate = EstimateResults(e, T, S);
+        var (useFptp, usePr, fptpWeight, rival, prWeight, prShare) = ObjectiveWeights(ctx, spec, sponsor, estimate);
 
-        // Estimated constituency results.
+        var values = new double[channels.Count][];
+        costs = new double[channels.Count][];
+        for (int c = 0; c < channels.Count; c++)
+        {
+            var ch = channels[c];
+            var resp = ctx.Responses.For(sponsor, ch);
+            var v = values[c] = new double[n];
+            var cost = costs[c] = new double[n];
+            var contact = EstimatedContact(ctx, ch, sponsor);
+            double kept = PersuasionKept(ctx, spec, ch);
+            var mob = new double[n];
+            for (int i = 0; i < n; i++)
+            {
+                int k = e.Constituency[i];
+                long o = (long)i * P;
+                double t = T[i], ps = S[o + sponsor];
+                int leanEst = kn.EstimatedLean(i);
+                double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
+                double dt = shift == 0 ? 0 : Workbench.Electorate.TurnoutModel.Logistic(Logit(t) + shift) - t;
+                double valMob = 0, valPers = 0;
+                if (useFptp)
+                {
+                    double pr = S[o + rival[k]];
+                    valMob += fptpWeight[k] * dt * (ps - pr);
+                    valPers += fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr);
+                }
+                if (usePr)
+                {
+                    valMob += prWeight[k] * dt * (ps - prShare[k]);
+                    valPers += prWeight[k] * t * ps * (1 - ps) * resp.Utility;
+                }
+                double cp = contact[i];
+                mob[i] = valMob;
+                v[i] = cp * (valMob + kept * valPers);
+                cost[i] = ch.Cost * (ch.ChargeOnContact ? cp : 1);
+            }
+            if (ch.HouseholdSpillover > 0) AddHouseholdMobilisation(e, ch, v, mob, contact);
+        }
+        return values;
+    }
+
+    /// <summary>The campaign's estimated results: per constituency its expected votes and party shares, and the national shares.</summary>
+    private sealed record EstimatedResults(double[] Share, double[] Votes, double[] National, double TotalVotes);
+
+    /// <summary>Estimates each constituency's votes and party shares, and the national shares, from per-voter turnout and support estimates.</summary>
+    private static EstimatedResults EstimateResults(Workbench.Electorate.Electorate e, float[] T, float[] S)
+    {
+        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
         var share = new double[C * P]; var votes = new double[C];
         for (int i = 0; i < n; i++)
         {
@@ -101,7 +150,21 @@ public static class CampaignEngine
         var national = new double[P];
         for (int k = 0; k < C; k++) for (int j = 0; j < P; j++) { national[j] += share[k * P + j]; share[k * P + j] /= Math.Max(1e-9, votes[k]); }
         for (int j = 0; j < P; j++) national[j] /= Math.Max(1e-9, totalVotes);
+        return new EstimatedResults(share, votes, national, totalVotes);
+    }
 
+    /// <summary>
+    /// Components of the objective per constituency: whether the FPTP and share-based parts apply, the FPTP weight per net
+    /// vote and the rival it is won from, and the share-based weight per vote and the sponsor's share it is measured against.
+    /// </summary>
+    private sealed record ObjectiveComponents(bool UseFptp, bool UsePr, double[] FptpWeight, int[] Rival, double[] PrWeight, double[] PrShare);
+
+    /// <summary>Computes the objective's per-constituency weights (FPTP pivotality, list-PR or vote-share value per vote) from the estimated results.</summary>
+    private static ObjectiveComponents ObjectiveWeights(Context ctx, CampaignSpec spec, int sponsor, EstimatedResults estimate)
+    {
+        var e = ctx.Model.Electorate;
+        int P = e.PartyCount, C = e.ConstituencyCount;
+        var (share, votes, national, totalVotes) = estimate;
         // Components of the objective: (per-constituency weight per net vote, FPTP rival or −1 for share-based).
         var fptpWeight = new double[C]; var rival = new int[C]; var prWeight = new double[C]; var prShare = new double[C];
         var sys = ctx.System;
@@ -140,58 +203,22 @@ public static class CampaignEngine
                 for (int k = 0; k < C; k++) { prWeight[k] = s / Math.Max(1, totalVotes); prShare[k] = national[sponsor]; }
             }
         }
+        return new ObjectiveComponents(useFptp, usePr, fptpWeight, rival, prWeight, prShare);
+    }
 
-        var values = new double[channels.Count][];
-        costs = new double[channels.Count][];
-        for (int c = 0; c < channels.Count; c++)
+    /// <summary>Passes each household member's mobilisation value, at the channel's spillover share, to the contacted voter's attempt.</summary>
+    private static void AddHouseholdMobilisation(Workbench.Electorate.Electorate e, ChannelSpec ch, double[] v, double[] mob, double[] contact)
+    {
+        int n = e.VoterCount;
+        int start = 0;
+        while (start < n)
         {
-            var ch = channels[c];
-            var resp = ctx.Responses.For(sponsor, ch);
-            var v = values[c] = new double[n];
-            var cost = costs[c] = new double[n];
-            var contact = EstimatedContact(ctx, ch, sponsor);
-            double kept = PersuasionKept(ctx, spec, ch);
-            var mob = new double[n];
-            for (int i = 0; i < n; i++)
-            {
-                int k = e.Constituency[i];
-                long o = (long)i * P;
-                double t = T[i], ps = S[o + sponsor];
-                int leanEst = kn.EstimatedLean(i);
-                double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
-                double dt = shift == 0 ? 0 : Workbench.Electorate.TurnoutModel.Logistic(Logit(t) + shift) - t;
-                double valMob = 0, valPers = 0;
-                if (useFptp)
-                {
-                    double pr = S[o + rival[k]];
-                    valMob += fptpWeight[k] * dt * (ps - pr);
-                    valPers += fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr);
-                }
-                if (usePr)
-                {
-                    valMob += prWeight[k] * dt * (ps - prShare[k]);
-                    valPers += prWeight[k] * t * ps * (1 - ps) * resp.Utility;
-                }
-                double cp = contact[i];
-                mob[i] = valMob;
-                v[i] = cp * (valMob + kept * valPers);
-                cost[i] = ch.Cost * (ch.ChargeOnContact ? cp : 1);
-            }
-            if (ch.HouseholdSpillover > 0)
-            {
-                // Each household member's mobilisation value passes at the spillover share to the contacted voter's attempt.
-                int start = 0;
-                while (start < n)
-                {
-                    int h = e.Household[start], end = start;
-                    double sum = 0;
-                    while (end < n && e.Household[end] == h) sum += mob[end++];
-                    for (int i = start; i < end; i++) v[i] += contact[i] * ch.HouseholdSpillover * (sum - mob[i]);
-                    start = end;
-                }
-            }
+            int h = e.Household[start], end = start;
+            double sum = 0;
+            while (end < n && e.Household[end] == h) sum += mob[end++];
+            for (int i = start; i < end; i++) v[i] += contact[i] * ch.HouseholdSpillover * (sum - mob[i]);
+            start = end;
         }
-        return values;
     }
 
     /// <summary>
@@ -620,78 +647,136 @@ public static class CampaignEngine
     /// <summary>How many times the targeted allocation is repeated, each linearised at the midpoint of the previous plan's expected effect.</summary>
     internal const int Relinearisations = 1;
 
+    /// <summary>One plan of <paramref name="strategy"/> on the given values and costs: broadcast, influencer seeding, or the targeted water-filling allocation.</summary>
     private static PlanResult PlanFor(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex, Strategy strategy, double[][] values, double[][] costs,
         double[]?[]? capacityByConstituency = null)
     {
-        // A channel with a capacity per constituency (volunteers) has no national capacity.
+        int CH = channels.Count;
+        var attempts = new byte[CH][];
+        var units = new int[CH][];
+        if (strategy == Strategy.Broadcast) return PlanBroadcast(ctx, spec, channels, campaignIndex, costs, capacityByConstituency, attempts, units);
+        if (strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
+        var table = BuildUnitTable(ctx, strategy, channels, sponsor, values, costs, capacityByConstituency, units);
+        AssignUnitSeats(ctx, table, units);
+        var lambdas = Thresholds(table, spec.Budget);
+        return Buy(ctx, spec, table, units, attempts, lambdas);
+    }
+
+    /// <summary>
+    /// The targetable units of each channel in one targeted plan — their summed value, cost and size, value per cost, repeat
+    /// factor and constituency — and the rule (<see cref="Selected"/>) for how many attempts a unit gets at a value-per-cost threshold.
+    /// </summary>
+    private sealed class UnitTable(IReadOnlyList<ChannelSpec> channels, double[]?[]? capacityByConstituency, int channelCount)
+    {
+        public IReadOnlyList<ChannelSpec> Channels { get; } = channels;
+        public string[] Kinds { get; } = new string[channelCount];
+        public double[][] Value { get; } = new double[channelCount][];
+        public double[][] Cost { get; } = new double[channelCount][];
+        public long[][] Size { get; } = new long[channelCount][];
+        public double[][] Ratio { get; } = new double[channelCount][];
+        /// <summary>Each further attempt on a unit is worth this times the previous.</summary>
+        public double[][] Repeat { get; } = new double[channelCount][];
+        /// <summary>The constituency of each unit (only for channels with a capacity per constituency).</summary>
+        public int[][] Seat { get; } = new int[channelCount][];
+        /// <summary>A value-per-cost floor per unit that keeps each constituency's attempts within its capacity.</summary>
+        public double[][] Floor { get; } = new double[channelCount][];
+
+        /// <summary>A channel's capacity per constituency (volunteers), or null.</summary>
+        public double[]? PerSeat(int c) => capacityByConstituency?[c];
+        /// <summary>A channel's national capacity; a channel with a capacity per constituency has none.</summary>
+        public double? NationalCapacity(int c) => PerSeat(c) is null ? Channels[c].Capacity : null;
+
+        /// <summary>Attempts bought on unit <paramref name="u"/> of channel <paramref name="c"/> at value-per-cost threshold <paramref name="lambda"/>.</summary>
+        public int Selected(int c, int u, double lambda)
+        {
+            if (Floor[c] is { } fl && fl[u] > lambda) lambda = fl[u];
+            double r = Ratio[c][u], q = Repeat[c][u];
+            if (r <= 0 || r < lambda) return 0;
+            var ch = Channels[c];
+            if (lambda <= 0 || q >= 1) return ch.MaxFrequency;
+            if (q <= 0) return 1;
+            int extra = (int)Math.Floor(Math.Log(lambda / r) / Math.Log(q) + 1e-12);
+            return Math.Min(ch.MaxFrequency, 1 + extra);
+        }
+
+        /// <summary>Spend on channel <paramref name="c"/> at threshold <paramref name="lambda"/>.</summary>
+        public double Spend(int c, double lambda) { double s = 0; var rc = Ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * Cost[c][u]; } return s; }
+        /// <summary>Attempts on channel <paramref name="c"/> at threshold <paramref name="lambda"/>.</summary>
+        public double AttemptsOf(int c, double lambda) { double s = 0; var rc = Ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * Size[c][u]; } return s; }
+    }
+
+    /// <summary>Broadcast: splits the budget evenly over the channels (what a saturated channel cannot spend goes to the others) and draws each voter's attempts at that even rate.</summary>
+    private static PlanResult PlanBroadcast(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex, double[][] costs,
+        double[]?[]? capacityByConstituency, byte[][] attempts, int[][] units)
+    {
         double[]? PerSeat(int c) => capacityByConstituency?[c];
         double? NationalCapacity(int c) => PerSeat(c) is null ? channels[c].Capacity : null;
         var e = ctx.Model.Electorate;
         int n = e.VoterCount, CH = channels.Count;
-        var attempts = new byte[CH][];
-        var units = new int[CH][];
-        if (strategy == Strategy.Broadcast)
+        // Even split over the channels; what a saturated channel cannot spend goes to the others.
+        var perVoter = new double[CH]; var totalCost = new double[CH]; var limit = new double[CH];
+        for (int c = 0; c < CH; c++)
         {
-            // Even split over the channels; what a saturated channel cannot spend goes to the others.
-            var perVoter = new double[CH]; var totalCost = new double[CH]; var limit = new double[CH];
-            for (int c = 0; c < CH; c++)
-            {
-                totalCost[c] = costs[c].Sum();
-                limit[c] = channels[c].MaxFrequency;
-                if (NationalCapacity(c) is double cap) limit[c] = Math.Min(limit[c], cap / n);
-                if (PerSeat(c) is { } seats) limit[c] = Math.Min(limit[c], seats.Sum() / n);
-            }
-            double remaining = spec.Budget;
-            for (int pass = 0; pass < CH && remaining > 1e-9; pass++)
-            {
-                var open = Enumerable.Range(0, CH).Where(c => totalCost[c] > 0 && perVoter[c] < limit[c] - 1e-12).ToArray();
-                if (open.Length == 0) break;
-                double each = remaining / open.Length;
-                foreach (int c in open)
-                {
-                    double add = Math.Min(limit[c] - perVoter[c], each / totalCost[c]);
-                    perVoter[c] += add; remaining -= add * totalCost[c];
-                }
-            }
-            for (int c = 0; c < CH; c++)
-            {
-                units[c] = new int[n];
-                double q = perVoter[c];
-                int full = (int)Math.Floor(q); double frac = q - full;
-                var a = attempts[c] = new byte[n];
-                var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Broadcast, campaignIndex, c), 0);
-                if (PerSeat(c) is { } seatCap)
-                {
-                    // Within each constituency's capacity: the even rate where it fits, the capacity spread evenly where not,
-                    // never more attempts than the capacity.
-                    var voters = new int[seatCap.Length]; var made = new int[seatCap.Length];
-                    for (int i = 0; i < n; i++) voters[e.Constituency[i]]++;
-                    for (int i = 0; i < n; i++)
-                    {
-                        int k = e.Constituency[i];
-                        double rate = Math.Min(q, seatCap[k] / Math.Max(1, voters[k]));
-                        int whole = (int)Math.Floor(rate); double part = rate - whole;
-                        int want = whole + (part > 0 && rng.NextDouble() < part ? 1 : 0);
-                        int room = (int)Math.Floor(seatCap[k] + 1e-9) - made[k];
-                        a[i] = (byte)Math.Clamp(want, 0, Math.Max(0, room));
-                        made[k] += a[i];
-                    }
-                    continue;
-                }
-                for (int i = 0; i < n; i++) a[i] = (byte)(full + (frac > 0 && rng.NextDouble() < frac ? 1 : 0));
-            }
-            return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
+            totalCost[c] = costs[c].Sum();
+            limit[c] = channels[c].MaxFrequency;
+            if (NationalCapacity(c) is double cap) limit[c] = Math.Min(limit[c], cap / n);
+            if (PerSeat(c) is { } seats) limit[c] = Math.Min(limit[c], seats.Sum() / n);
         }
+        double remaining = spec.Budget;
+        for (int pass = 0; pass < CH && remaining > 1e-9; pass++)
+        {
+            var open = Enumerable.Range(0, CH).Where(c => totalCost[c] > 0 && perVoter[c] < limit[c] - 1e-12).ToArray();
+            if (open.Length == 0) break;
+            double each = remaining / open.Length;
+            foreach (int c in open)
+            {
+                double add = Math.Min(limit[c] - perVoter[c], each / totalCost[c]);
+                perVoter[c] += add; remaining -= add * totalCost[c];
+            }
+        }
+        for (int c = 0; c < CH; c++)
+        {
+            units[c] = new int[n];
+            double q = perVoter[c];
+            int full = (int)Math.Floor(q); double frac = q - full;
+            var a = attempts[c] = new byte[n];
+            var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Broadcast, campaignIndex, c), 0);
+            if (PerSeat(c) is { } seatCap)
+            {
+                // Within each constituency's capacity: the even rate where it fits, the capacity spread evenly where not,
+                // never more attempts than the capacity.
+                var voters = new int[seatCap.Length]; var made = new int[seatCap.Length];
+                for (int i = 0; i < n; i++) voters[e.Constituency[i]]++;
+                for (int i = 0; i < n; i++)
+                {
+                    int k = e.Constituency[i];
+                    double rate = Math.Min(q, seatCap[k] / Math.Max(1, voters[k]));
+                    int whole = (int)Math.Floor(rate); double part = rate - whole;
+                    int want = whole + (part > 0 && rng.NextDouble() < part ? 1 : 0);
+                    int room = (int)Math.Floor(seatCap[k] + 1e-9) - made[k];
+                    a[i] = (byte)Math.Clamp(want, 0, Math.Max(0, room));
+                    made[k] += a[i];
+                }
+                continue;
+            }
+            for (int i = 0; i < n; i++) a[i] = (byte)(full + (frac > 0 && rng.NextDouble() < frac ? 1 : 0));
+        }
+        return new PlanResult(attempts, units, -1, -1, 0) { UnitKinds = Enumerable.Repeat("everyone", CH).ToArray() };
+    }
 
-        if (strategy == Strategy.Influencer) return Seed(ctx, spec, channels, values, costs, units, attempts);
-
+    /// <summary>Groups each channel's voters into targetable units and sums each unit's value, cost and size, its value per cost and its repeat factor.</summary>
+    private static UnitTable BuildUnitTable(Context ctx, Strategy strategy, IReadOnlyList<ChannelSpec> channels, int sponsor, double[][] values, double[][] costs,
+        double[]?[]? capacityByConstituency, int[][] units)
+    {
+        int n = ctx.Model.Electorate.VoterCount, CH = channels.Count;
+        var table = new UnitTable(channels, capacityByConstituency, CH);
         // Units and their value, cost and size per channel.
-        var kinds = new string[CH];
-        var uValue = new double[CH][]; var uCost = new double[CH][]; var uSize = new long[CH][]; var ratio = new double[CH][];
+        var kinds = table.Kinds;
+        var uValue = table.Value; var uCost = table.Cost; var uSize = table.Size; var ratio = table.Ratio;
         // Each further attempt on a unit is worth q times the previous: an attempt reaches a voter with (estimated) probability
         // cp, and a contact is worth `decay` of the one before, so attempt t adds cp·(1 − cp + cp·decay)^t. q is the unit's
         // value-weighted mean of 1 − cp + cp·decay (for channels that always reach, cp = 1 and q = decay).
-        var uRepeat = new double[CH][];
+        var uRepeat = table.Repeat;
         for (int c = 0; c < CH; c++)
         {
             var ch = channels[c];
@@ -717,75 +802,90 @@ public static class CampaignEngine
                 uRepeat[c][u] = qWeight[u] > 0 ? uRepeat[c][u] / qWeight[u] : ch.Decay;
             }
         }
+        return table;
+    }
 
-        // Capacity per constituency: the constituency of each unit (units never straddle constituencies: voters, cells of a
-        // neighbourhood, constituencies), and a value-per-cost floor per unit that keeps the attempts in each constituency
-        // within its capacity.
-        var unitSeat = new int[CH][]; var floor = new double[CH][];
+    /// <summary>Finds the constituency of each unit of a channel with a capacity per constituency (units never straddle constituencies: voters, cells of a neighbourhood, constituencies).</summary>
+    private static void AssignUnitSeats(Context ctx, UnitTable table, int[][] units)
+    {
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount, CH = table.Channels.Count;
         for (int c = 0; c < CH; c++)
         {
-            if (PerSeat(c) is null) continue;
-            var us = unitSeat[c] = new int[ratio[c].Length];
+            if (table.PerSeat(c) is null) continue;
+            var us = table.Seat[c] = new int[table.Ratio[c].Length];
             Array.Fill(us, -1);
             for (int i = 0; i < n; i++) { int u = units[c][i]; if (u >= 0 && us[u] < 0) us[u] = e.Constituency[i]; }
         }
-        int Selected(int c, int u, double lambda)
-        {
-            if (floor[c] is { } fl && fl[u] > lambda) lambda = fl[u];
-            double r = ratio[c][u], q = uRepeat[c][u];
-            if (r <= 0 || r < lambda) return 0;
-            var ch = channels[c];
-            if (lambda <= 0 || q >= 1) return ch.MaxFrequency;
-            if (q <= 0) return 1;
-            int extra = (int)Math.Floor(Math.Log(lambda / r) / Math.Log(q) + 1e-12);
-            return Math.Min(ch.MaxFrequency, 1 + extra);
-        }
-        double Spend(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * uCost[c][u]; } return s; }
-        double AttemptsOf(int c, double lambda) { double s = 0; var rc = ratio[c]; for (int u = 0; u < rc.Length; u++) { int k = Selected(c, u, lambda); if (k > 0) s += k * uSize[c][u]; } return s; }
+    }
 
+    /// <summary>
+    /// The value-per-cost threshold of each channel, by bisection: the national capacity's threshold, each constituency's capacity
+    /// floor (stored in the table), and the global threshold at which the budget is spent.
+    /// </summary>
+    private static double[] Thresholds(UnitTable table, double budget)
+    {
+        var channels = table.Channels; var ratio = table.Ratio;
+        int CH = channels.Count;
         double maxRatio = 0, minRatio = double.PositiveInfinity;
         for (int c = 0; c < CH; c++) foreach (var r in ratio[c]) if (r > 0) { maxRatio = Math.Max(maxRatio, r); minRatio = Math.Min(minRatio, r); }
         var lambdas = new double[CH];
         if (maxRatio > 0)
         {
             double lo = Math.Log(minRatio * Math.Pow(channels.Min(ch => ch.Decay is > 0 and < 1 ? ch.Decay : 1), 20) * 0.5), hi = Math.Log(maxRatio * 1.0000001);
-            double Search(Func<double, double> f, double limit)
-            {
-                if (f(0) <= limit) return 0;
-                double a = lo, b = hi;
-                for (int it = 0; it < 64; it++) { double m = 0.5 * (a + b); if (f(Math.Exp(m)) <= limit) b = m; else a = m; }
-                return Math.Exp(b);
-            }
             var capLambda = new double[CH];
-            for (int c = 0; c < CH; c++) if (NationalCapacity(c) is double cap) { int cc = c; capLambda[c] = Search(l => AttemptsOf(cc, l), cap); }
+            for (int c = 0; c < CH; c++) if (table.NationalCapacity(c) is double cap) { int cc = c; capLambda[c] = Bisect(l => table.AttemptsOf(cc, l), cap, lo, hi); }
             for (int c = 0; c < CH; c++)
             {
-                if (PerSeat(c) is not { } seatCap) continue;
-                var bySeat = Enumerable.Range(0, seatCap.Length).Select(_ => new List<int>()).ToArray();
-                for (int u = 0; u < ratio[c].Length; u++) if (unitSeat[c][u] >= 0) bySeat[unitSeat[c][u]].Add(u);
-                var seatLambda = new double[seatCap.Length];
-                int cc = c;
-                for (int k = 0; k < seatCap.Length; k++)
-                {
-                    var list = bySeat[k];
-                    seatLambda[k] = Search(l => { double s = 0; foreach (int u in list) { int m = Selected(cc, u, l); if (m > 0) s += m * uSize[cc][u]; } return s; }, seatCap[k]);
-                }
-                var fl = new double[ratio[c].Length];
-                for (int u = 0; u < fl.Length; u++) fl[u] = unitSeat[c][u] >= 0 ? seatLambda[unitSeat[c][u]] : 0;
-                floor[c] = fl;
+                if (table.PerSeat(c) is not { } seatCap) continue;
+                table.Floor[c] = SeatFloors(table, c, seatCap, lo, hi);
             }
-            double global = Search(l => { double s = 0; for (int c = 0; c < CH; c++) s += Spend(c, Math.Max(l, capLambda[c])); return s; }, spec.Budget);
+            double global = Bisect(l => { double s = 0; for (int c = 0; c < CH; c++) s += table.Spend(c, Math.Max(l, capLambda[c])); return s; }, budget, lo, hi);
             for (int c = 0; c < CH; c++) lambdas[c] = Math.Max(global, capLambda[c]);
         }
         else for (int c = 0; c < CH; c++) lambdas[c] = double.PositiveInfinity;
+        return lambdas;
+    }
 
+    /// <summary>The smallest threshold (bisected on its log between <paramref name="lo"/> and <paramref name="hi"/>) at which <paramref name="f"/> is within <paramref name="limit"/>; 0 when it already is at 0.</summary>
+    private static double Bisect(Func<double, double> f, double limit, double lo, double hi)
+    {
+        if (f(0) <= limit) return 0;
+        double a = lo, b = hi;
+        for (int it = 0; it < 64; it++) { double m = 0.5 * (a + b); if (f(Math.Exp(m)) <= limit) b = m; else a = m; }
+        return Math.Exp(b);
+    }
+
+    /// <summary>The per-unit value-per-cost floor of channel <paramref name="c"/> that keeps each constituency's attempts within its capacity.</summary>
+    private static double[] SeatFloors(UnitTable table, int c, double[] seatCap, double lo, double hi)
+    {
+        var ratio = table.Ratio; var unitSeat = table.Seat; var uSize = table.Size;
+        var bySeat = Enumerable.Range(0, seatCap.Length).Select(_ => new List<int>()).ToArray();
+        for (int u = 0; u < ratio[c].Length; u++) if (unitSeat[c][u] >= 0) bySeat[unitSeat[c][u]].Add(u);
+        var seatLambda = new double[seatCap.Length];
+        int cc = c;
+        for (int k = 0; k < seatCap.Length; k++)
+        {
+            var list = bySeat[k];
+            seatLambda[k] = Bisect(l => { double s = 0; foreach (int u in list) { int m = table.Selected(cc, u, l); if (m > 0) s += m * uSize[cc][u]; } return s; }, seatCap[k], lo, hi);
+        }
+        var fl = new double[ratio[c].Length];
+        for (int u = 0; u < fl.Length; u++) fl[u] = unitSeat[c][u] >= 0 ? seatLambda[unitSeat[c][u]] : 0;
+        return fl;
+    }
+
+    /// <summary>Buys each unit's attempts at its channel's threshold (attempts per voter); then the best unbought item is bought in part with what is left.</summary>
+    private static PlanResult Buy(Context ctx, CampaignSpec spec, UnitTable table, int[][] units, byte[][] attempts, double[] lambdas)
+    {
+        var channels = table.Channels; var ratio = table.Ratio; var uCost = table.Cost; var uSize = table.Size; var unitSeat = table.Seat; var uRepeat = table.Repeat;
+        int n = ctx.Model.Electorate.VoterCount, CH = channels.Count;
         // Attempts per voter; then the best unbought item is bought in part with what is left.
         double spent = 0;
         var unitAttempts = new int[CH][];
         for (int c = 0; c < CH; c++)
         {
             unitAttempts[c] = new int[ratio[c].Length];
-            for (int u = 0; u < ratio[c].Length; u++) { unitAttempts[c][u] = Selected(c, u, lambdas[c]); spent += unitAttempts[c][u] * uCost[c][u]; }
+            for (int u = 0; u < ratio[c].Length; u++) { unitAttempts[c][u] = table.Selected(c, u, lambdas[c]); spent += unitAttempts[c][u] * uCost[c][u]; }
             attempts[c] = new byte[n];
             for (int i = 0; i < n; i++) { int u = units[c][i]; if (u >= 0) attempts[c][i] = (byte)unitAttempts[c][u]; }
         }
@@ -793,9 +893,9 @@ public static class CampaignEngine
         for (int c = 0; c < CH; c++)
         {
             var ch = channels[c];
-            double used = AttemptsOf(c, lambdas[c]);
+            double used = table.AttemptsOf(c, lambdas[c]);
             double[]? usedBySeat = null;
-            if (PerSeat(c) is { } seats)
+            if (table.PerSeat(c) is { } seats)
             {
                 usedBySeat = new double[seats.Length];
                 for (int u = 0; u < ratio[c].Length; u++) if (unitSeat[c][u] >= 0) usedBySeat[unitSeat[c][u]] += unitAttempts[c][u] * uSize[c][u];
@@ -804,14 +904,14 @@ public static class CampaignEngine
             {
                 int k = unitAttempts[c][u];
                 if (ratio[c][u] <= 0 || k >= ch.MaxFrequency) continue;
-                if (NationalCapacity(c) is double cap && used + uSize[c][u] > cap) continue;
-                if (usedBySeat is not null && (unitSeat[c][u] < 0 || usedBySeat[unitSeat[c][u]] + uSize[c][u] > PerSeat(c)![unitSeat[c][u]])) continue;
+                if (table.NationalCapacity(c) is double cap && used + uSize[c][u] > cap) continue;
+                if (usedBySeat is not null && (unitSeat[c][u] < 0 || usedBySeat[unitSeat[c][u]] + uSize[c][u] > table.PerSeat(c)![unitSeat[c][u]])) continue;
                 double next = ratio[c][u] * Math.Pow(uRepeat[c][u], k);
                 if (next > bestNext) { bestNext = next; mc = c; mu = u; }
             }
         }
         double fraction = mc >= 0 ? Math.Clamp((spec.Budget - spent) / uCost[mc][mu], 0, 1) : 0;
-        return new PlanResult(attempts, units, mc, mu, fraction) { UnitKinds = kinds };
+        return new PlanResult(attempts, units, mc, mu, fraction) { UnitKinds = table.Kinds };
     }
 
     /// <summary>
@@ -888,22 +988,7 @@ public static class CampaignEngine
         var delivered = ctx.RecordDeliveries ? Enumerable.Range(0, CH).Select(_ => new byte[n]).ToArray() : null;
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
-        // The calendar: each channel's cumulative week shares and the persuasion each week keeps; a channel with one week
-        // (the allocator's timing, or a schedule concentrated on one week) needs no draw.
-        var cumulative = new double[CH][]; var keptByWeek = new double[CH][]; var singleWeek = new int[CH];
-        for (int c = 0; c < CH; c++)
-        {
-            var shares = WeekShares(ctx, spec, channels[c]);
-            cumulative[c] = new double[shares.Length]; keptByWeek[c] = new double[shares.Length];
-            double acc = 0; int nonZero = 0, only = shares.Length - 1;
-            for (int w = 0; w < shares.Length; w++)
-            {
-                acc += shares[w]; cumulative[c][w] = acc;
-                keptByWeek[c][w] = Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
-                if (shares[w] > 0) { nonZero++; only = w; }
-            }
-            singleWeek[c] = nonZero == 1 ? only : -1;
-        }
+        var (cumulative, keptByWeek, singleWeek) = Calendar(ctx, spec, channels);
         // Owned social spreading through the online graph: who the cascade of the sponsor's post reaches.
         var cascade = channels.Select(ch => ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade ? CascadeReach(ctx, sponsor) : null).ToArray();
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency, on target, contacts outside the bubble.
@@ -981,18 +1066,56 @@ public static class CampaignEngine
             return acc;
         }, new double[size], (x, y) => { for (int q = 0; q < x.Length; q++) x[q] += y[q]; return x; });
 
-        if (anySpill)
+        if (anySpill) SpillOverHouseholds(e, spill, turnoutShift);
+        return Outcome(spec, channels, plan, totals, delivered, C, outside, seatAttempts);
+    }
+
+    /// <summary>The campaign calendar per channel: cumulative week shares, the share of persuasion each week keeps to election day, and the single week (or −1) when no draw is needed.</summary>
+    private sealed record WeekCalendar(double[][] Cumulative, double[][] KeptByWeek, int[] SingleWeek);
+
+    /// <summary>Computes each channel's calendar from its week shares; a channel with one week (the allocator's timing, or a schedule concentrated on one week) needs no draw.</summary>
+    private static WeekCalendar Calendar(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels)
+    {
+        int CH = channels.Count;
+        // The calendar: each channel's cumulative week shares and the persuasion each week keeps; a channel with one week
+        // (the allocator's timing, or a schedule concentrated on one week) needs no draw.
+        var cumulative = new double[CH][]; var keptByWeek = new double[CH][]; var singleWeek = new int[CH];
+        for (int c = 0; c < CH; c++)
         {
-            int start = 0;
-            while (start < n)
+            var shares = WeekShares(ctx, spec, channels[c]);
+            cumulative[c] = new double[shares.Length]; keptByWeek[c] = new double[shares.Length];
+            double acc = 0; int nonZero = 0, only = shares.Length - 1;
+            for (int w = 0; w < shares.Length; w++)
             {
-                int h = e.Household[start], end = start;
-                double sum = 0;
-                while (end < n && e.Household[end] == h) sum += spill[end++];
-                if (sum != 0) for (int i = start; i < end; i++) turnoutShift[i] += (float)(sum - spill[i]);
-                start = end;
+                acc += shares[w]; cumulative[c][w] = acc;
+                keptByWeek[c][w] = Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+                if (shares[w] > 0) { nonZero++; only = w; }
             }
+            singleWeek[c] = nonZero == 1 ? only : -1;
         }
+        return new WeekCalendar(cumulative, keptByWeek, singleWeek);
+    }
+
+    /// <summary>Adds each voter's household members' canvassing turnout spillover to the voter's turnout shift.</summary>
+    private static void SpillOverHouseholds(Workbench.Electorate.Electorate e, float[] spill, float[] turnoutShift)
+    {
+        int n = e.VoterCount;
+        int start = 0;
+        while (start < n)
+        {
+            int h = e.Household[start], end = start;
+            double sum = 0;
+            while (end < n && e.Household[end] == h) sum += spill[end++];
+            if (sum != 0) for (int i = start; i < end; i++) turnoutShift[i] += (float)(sum - spill[i]);
+            start = end;
+        }
+    }
+
+    /// <summary>Assembles the campaign's outcome from the delivery totals (spend, attempts and contacts by channel, voters contacted and on target, spend per constituency).</summary>
+    private static CampaignOutcome Outcome(CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, PlanResult plan, double[] totals, byte[][]? delivered,
+        int C, int outside, int seatAttempts)
+    {
+        int CH = channels.Count;
         return new CampaignOutcome
         {
             Party = spec.Party,

@@ -128,6 +128,35 @@ public static class ElectionJson
             "system", "constituencySeats", "overhang");
         if (!o.ContainsKey("method")) throw Bad("$.method", "is required.");
         var method = ParseMethod(o["method"], "$.method");
+        var first = ParseFirstDivisor(o);
+        int? seats = o["seats"] is { } sn ? ParseInt(sn, "$.seats") : null;
+        var (parties, index, districtsNode) = CollectParties(o);
+        var districts = ParseDistricts(o, districtsNode, method, seats, parties, index);
+        var apportionment = ParseApportionment(o, districts);
+        var threshold = ParseThreshold(o);
+
+        var tieBreak = o["tieBreak"] is { } tb ? ParseEnum(tb, "$.tieBreak", "more-votes", "lot", "error") switch
+        {
+            "lot" => TieBreak.Lot, "error" => TieBreak.Error, _ => TieBreak.MoreVotes,
+        } : TieBreak.MoreVotes;
+        ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed", 0, 1_000_000) : 1;
+        string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
+        var cs = ParseConstituencySeats(o, parties, index, ref districts);
+        if (system is "mmp" or "parallel" && cs is null) throw Bad("$.constituencySeats", $"a {system} system needs the constituency seats won per party.");
+        string overhang = o["overhang"] is { } oh ? ParseEnum(oh, "$.overhang", "keep", "level", "cap") : "keep";
+        if (method == Method.Fptp && system == "list")
+            for (int k = 0; k < districts.Count; k++)
+                if (districts[k].Seats is int s1 && s1 != 1) throw Bad($"$.districts[{k}].seats", "fptp elects one member per district.");
+        return new ElectionInput
+        {
+            Method = method, FirstDivisor = first, Seats = seats, Threshold = threshold, Parties = parties, Districts = districts,
+            ApportionmentMethod = apportionment, TieBreak = tieBreak, Seed = seed, System = system, ConstituencySeats = cs, Overhang = overhang,
+        };
+    }
+
+    /// <summary>Reads $.firstDivisor as the exact rational first divisor (7/5, the modified Sainte-Laguë default, when absent).</summary>
+    private static (long, long) ParseFirstDivisor(JsonObject o)
+    {
         (long, long) first = (7, 5);
         if (o["firstDivisor"] is { } fd)
         {
@@ -135,8 +164,12 @@ public static class ElectionJson
             if (f >= ElectionLimits.MaxFirstDivisor) throw Bad("$.firstDivisor", $"{f} must be below {ElectionLimits.MaxFirstDivisor}, the second divisor, so that the divisors increase.");
             first = Apportion.Rational(f);
         }
-        int? seats = o["seats"] is { } sn ? ParseInt(sn, "$.seats") : null;
+        return first;
+    }
 
+    /// <summary>Checks the shape of $.votes / $.districts and collects the parties in order of first appearance (refused as soon as there are more than the limit).</summary>
+    private static (List<string> Parties, Dictionary<string, int> Index, JsonArray? DistrictsNode) CollectParties(JsonObject o)
+    {
         // Parties in order of first appearance (refused as soon as there are more than the limit).
         var parties = new List<string>();
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -167,53 +200,66 @@ public static class ElectionJson
         int districtCount = districtsNode?.Count ?? 1;
         if ((long)parties.Count * districtCount > ElectionLimits.MaxCells)
             throw Bad("$.districts", $"{parties.Count:N0} parties × {districtCount:N0} districts = {(long)parties.Count * districtCount:N0} vote counts; at most {ElectionLimits.MaxCells:N0} are allowed.");
+        return (parties, index, districtsNode);
+    }
 
-        long[] VotesOf(JsonObject vo, string path)
-        {
-            var v = new long[parties.Count];
-            foreach (var kv in vo) v[index[kv.Key]] = ParseVotes(kv.Value, $"{path}.{kv.Key}");
-            return v;
-        }
+    /// <summary>One district's votes per party, in the order of <paramref name="parties"/>.</summary>
+    private static long[] VotesOf(JsonObject vo, string path, List<string> parties, Dictionary<string, int> index)
+    {
+        var v = new long[parties.Count];
+        foreach (var kv in vo) v[index[kv.Key]] = ParseVotes(kv.Value, $"{path}.{kv.Key}");
+        return v;
+    }
 
+    /// <summary>Reads the districts: the one national district of $.votes, or each of $.districts with its name, seats, method, blank votes and second round.</summary>
+    private static List<District> ParseDistricts(JsonObject o, JsonArray? districtsNode, Method method, int? seats, List<string> parties, Dictionary<string, int> index)
+    {
         var districts = new List<District>();
         if (districtsNode is null)
         {
             if (seats is null) throw Bad("$.seats", "is required.");
             long blank = o["blank"] is { } b ? ParseVotes(b, "$.blank") : 0;
-            districts.Add(new District("national", method == Method.Fptp ? 1 : seats, null, VotesOf((JsonObject)o["votes"]!, "$.votes"), blank));
+            districts.Add(new District("national", method == Method.Fptp ? 1 : seats, null, VotesOf((JsonObject)o["votes"]!, "$.votes", parties, index), blank));
         }
         else
         {
             if (districtsNode.Count == 0) throw Bad("$.districts", "must not be empty.");
             var names = new HashSet<string>();
-            for (int k = 0; k < districtsNode.Count; k++)
+            for (int k = 0; k < districtsNode.Count; k++) districts.Add(ParseDistrict((JsonObject)districtsNode[k]!, k, method, names, parties, index));
+        }
+        return districts;
+    }
+
+    /// <summary>Reads $.districts[<paramref name="k"/>]: its name (unique), seats, method, blank votes, votes and second-round votes.</summary>
+    private static District ParseDistrict(JsonObject d, int k, Method method, HashSet<string> names, List<string> parties, Dictionary<string, int> index)
+    {
+        string p = $"$.districts[{k}]";
+        KnownKeys(d, p, "name", "seats", "method", "votes", "blank", "secondRound");
+        if (d["name"] is { } nn && nn.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", "must be a string.");
+        string name = d["name"] is { } n0 ? n0.GetValue<string>() : $"district {k + 1}";
+        if (!names.Add(name)) throw Bad(p + ".name", $"'{name}' is used by another district.");
+        int? ds = d["seats"] is { } dsn ? ParseInt(dsn, p + ".seats") : (method == Method.Fptp && d["method"] is null ? 1 : null);
+        Method? dm = d["method"] is { } dmn ? ParseMethod(dmn, p + ".method") : null;
+        long blank = d["blank"] is { } b ? ParseVotes(b, p + ".blank") : 0;
+        long[]? second = null;
+        if (d["secondRound"] is not (null or JsonObject)) throw Bad(p + ".secondRound", $"expected an object of party: votes, got {Workbench.Json.JsonInput.Kind(d["secondRound"])}.");
+        if (d["name"] is not (null or JsonValue) || d["name"] is JsonValue nv0 && nv0.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", $"expected a string, got {Workbench.Json.JsonInput.Kind(d["name"])}.");
+        if (d["secondRound"] is JsonObject sr)
+        {
+            second = new long[parties.Count];
+            foreach (var kv in sr)
             {
-                var d = (JsonObject)districtsNode[k]!;
-                string p = $"$.districts[{k}]";
-                KnownKeys(d, p, "name", "seats", "method", "votes", "blank", "secondRound");
-                if (d["name"] is { } nn && nn.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", "must be a string.");
-                string name = d["name"] is { } n0 ? n0.GetValue<string>() : $"district {k + 1}";
-                if (!names.Add(name)) throw Bad(p + ".name", $"'{name}' is used by another district.");
-                int? ds = d["seats"] is { } dsn ? ParseInt(dsn, p + ".seats") : (method == Method.Fptp && d["method"] is null ? 1 : null);
-                Method? dm = d["method"] is { } dmn ? ParseMethod(dmn, p + ".method") : null;
-                long blank = d["blank"] is { } b ? ParseVotes(b, p + ".blank") : 0;
-                long[]? second = null;
-                if (d["secondRound"] is not (null or JsonObject)) throw Bad(p + ".secondRound", $"expected an object of party: votes, got {Workbench.Json.JsonInput.Kind(d["secondRound"])}.");
-                if (d["name"] is not (null or JsonValue) || d["name"] is JsonValue nv0 && nv0.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", $"expected a string, got {Workbench.Json.JsonInput.Kind(d["name"])}.");
-                if (d["secondRound"] is JsonObject sr)
-                {
-                    second = new long[parties.Count];
-                    foreach (var kv in sr)
-                    {
-                        if (!index.TryGetValue(kv.Key, out int j)) throw Bad($"{p}.secondRound.{kv.Key}", "a party that had no first-round votes.");
-                        second[j] = ParseVotes(kv.Value, $"{p}.secondRound.{kv.Key}");
-                    }
-                }
-                else if (d["secondRound"] is not null) throw Bad(p + ".secondRound", "must be an object of party: votes.");
-                districts.Add(new District(name, ds, dm, VotesOf((JsonObject)d["votes"]!, p + ".votes"), blank, second));
+                if (!index.TryGetValue(kv.Key, out int j)) throw Bad($"{p}.secondRound.{kv.Key}", "a party that had no first-round votes.");
+                second[j] = ParseVotes(kv.Value, $"{p}.secondRound.{kv.Key}");
             }
         }
+        else if (d["secondRound"] is not null) throw Bad(p + ".secondRound", "must be an object of party: votes.");
+        return new District(name, ds, dm, VotesOf((JsonObject)d["votes"]!, p + ".votes", parties, index), blank, second);
+    }
 
+    /// <summary>Reads $.apportionment (the method that gives districts without seats theirs) and checks every district has seats or a rule.</summary>
+    private static Method? ParseApportionment(JsonObject o, List<District> districts)
+    {
         Method? apportionment = null;
         if (o["apportionment"] is JsonObject ap)
         {
@@ -225,7 +271,12 @@ public static class ElectionJson
         for (int k = 0; k < districts.Count; k++)
             if (districts[k].Seats is null && apportionment is null)
                 throw Bad($"$.districts[{k}].seats", $"district '{districts[k].Name}' has no seats and there is no apportionment rule.");
+        return apportionment;
+    }
 
+    /// <summary>Reads $.threshold: share, scope, base, quota, exempt parties, per-party shares and the electorate-seat exemption.</summary>
+    private static Threshold? ParseThreshold(JsonObject o)
+    {
         Threshold? threshold = null;
         if (o["threshold"] is JsonObject t)
         {
@@ -249,13 +300,15 @@ public static class ElectionJson
             };
         }
         else if (o["threshold"] is not null) throw Bad("$.threshold", "must be an object.");
+        return threshold;
+    }
 
-        var tieBreak = o["tieBreak"] is { } tb ? ParseEnum(tb, "$.tieBreak", "more-votes", "lot", "error") switch
-        {
-            "lot" => TieBreak.Lot, "error" => TieBreak.Error, _ => TieBreak.MoreVotes,
-        } : TieBreak.MoreVotes;
-        ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed", 0, 1_000_000) : 1;
-        string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
+    /// <summary>
+    /// Reads $.constituencySeats (seats won per party in constituencies, for MMP and parallel systems); parties that won
+    /// constituencies but had no list votes join the party list with 0 votes everywhere.
+    /// </summary>
+    private static int[]? ParseConstituencySeats(JsonObject o, List<string> parties, Dictionary<string, int> index, ref List<District> districts)
+    {
         int[]? cs = null;
         if (o["constituencySeats"] is not (null or JsonObject)) throw Bad("$.constituencySeats", $"expected an object of party: seats, got {Workbench.Json.JsonInput.Kind(o["constituencySeats"])}.");
         if (o["constituencySeats"] is JsonObject cso)
@@ -280,16 +333,7 @@ public static class ElectionJson
             if (csSum > ElectionLimits.MaxSeats) throw Bad("$.constituencySeats", $"{csSum:N0} constituency seats in all; at most {ElectionLimits.MaxSeats:N0} are allowed.");
         }
         else if (o["constituencySeats"] is not null) throw Bad("$.constituencySeats", "must be an object of party: seats.");
-        if (system is "mmp" or "parallel" && cs is null) throw Bad("$.constituencySeats", $"a {system} system needs the constituency seats won per party.");
-        string overhang = o["overhang"] is { } oh ? ParseEnum(oh, "$.overhang", "keep", "level", "cap") : "keep";
-        if (method == Method.Fptp && system == "list")
-            for (int k = 0; k < districts.Count; k++)
-                if (districts[k].Seats is int s1 && s1 != 1) throw Bad($"$.districts[{k}].seats", "fptp elects one member per district.");
-        return new ElectionInput
-        {
-            Method = method, FirstDivisor = first, Seats = seats, Threshold = threshold, Parties = parties, Districts = districts,
-            ApportionmentMethod = apportionment, TieBreak = tieBreak, Seed = seed, System = system, ConstituencySeats = cs, Overhang = overhang,
-        };
+        return cs;
     }
 
     /// <summary>The allocate output: seats, districts, ties, tieBreak, indices (efficiencyGap only with two parties).</summary>

@@ -83,10 +83,26 @@ public static partial class Generator
         public int[] NeighbourhoodHouseholds = [];
     }
 
+    /// <summary>The geography stage: constituencies on the map with their latent traits, households and neighbourhoods, the voters' places, and the vote model's constituency offsets.</summary>
     private static Latent BuildGeography(Electorate e, ulong seed, int threads)
     {
+        var latent = new Latent();
+        var grid = PlaceConstituencies(e, seed, latent);
+        var layouts = LayOutConstituencies(e, seed, threads);
+        FillGeography(e, seed, threads, layouts, grid, latent);
+        e.VoteModel = ConstituencyOffsets(e, seed);
+        e.TurnoutModel = new TurnoutModel(e.Spec.Turnout, e.Spec.Constituencies);
+        return latent;
+    }
+
+    /// <summary>Where each constituency sits on the map: its grid cell (serpentine order) and the grid's columns and rows.</summary>
+    private sealed record MapGrid(double[] CellX, double[] CellY, int Cols, int Rows);
+
+    /// <summary>Draws the latent traits of regions, then of constituencies around their region, and places each constituency on the map grid.</summary>
+    private static MapGrid PlaceConstituencies(Electorate e, ulong seed, Latent latent)
+    {
         var spec = e.Spec;
-        int C = spec.Constituencies, R = spec.Regions, N = e.VoterCount;
+        int C = spec.Constituencies, R = spec.Regions;
         var geo = new RandomStream(seed, StreamGeography, 0);
         // Latent traits: regions, then constituencies around their region.
         var regionUrb = new double[R]; var regionDep = new double[R]; var regionAge = new double[R];
@@ -99,7 +115,6 @@ public static partial class Generator
         e.ConstituencyRegion = new byte[C];
         e.ConstituencyUrbanity = new float[C];
         e.ConstituencyDeprivation = new float[C];
-        var latent = new Latent();
         var constituencyAge = latent.ConstituencyAge = new float[C];
         int cols = (int)Math.Ceiling(Math.Sqrt(C)), rows = (C + cols - 1) / cols;
         var cellX = new double[C]; var cellY = new double[C];
@@ -116,7 +131,14 @@ public static partial class Generator
             e.ConstituencyDeprivation[k] = (float)(regionDep[r] + cr.Normal(0, spec.ConstituencyVariation));
             constituencyAge[k] = (float)(regionAge[r] + cr.Normal(0, spec.ConstituencyVariation));
         }
+        return new MapGrid(cellX, cellY, cols, rows);
+    }
 
+    /// <summary>Draws each constituency's household sizes and neighbourhood sizes (in households) to fill its voter quota (parallel over constituencies).</summary>
+    private static ConstituencyLayout[] LayOutConstituencies(Electorate e, ulong seed, int threads)
+    {
+        var spec = e.Spec;
+        int C = spec.Constituencies, N = e.VoterCount;
         // Households and neighbourhoods per constituency (parallel over constituencies).
         var layouts = new ConstituencyLayout[C];
         var sizeTable = new AliasTable(spec.HouseholdSizes);
@@ -146,7 +168,15 @@ public static partial class Generator
                 layouts[k] = new ConstituencyLayout { HouseholdSizes = sizes.ToArray(), NeighbourhoodHouseholds = nbh.ToArray() };
             }
         }, chunk: 1);
+        return layouts;
+    }
 
+    /// <summary>Allocates the geography columns and fills each constituency's range: neighbourhoods (position, urbanity, local opinion), households and voters.</summary>
+    private static void FillGeography(Electorate e, ulong seed, int threads, ConstituencyLayout[] layouts, MapGrid grid, Latent latent)
+    {
+        var spec = e.Spec;
+        int C = spec.Constituencies, N = e.VoterCount;
+        var (cellX, cellY, cols, rows) = grid;
         int H = layouts.Sum(l => l.HouseholdSizes.Length), M = layouts.Sum(l => l.NeighbourhoodHouseholds.Length);
         e.HouseholdCount = H; e.NeighbourhoodCount = M;
         e.Household = Columns.Allocate<int>(N); e.Neighbourhood = Columns.Allocate<int>(N);
@@ -193,7 +223,13 @@ public static partial class Generator
                 if (voter != e.ConstituencyStart[k + 1]) throw new InvalidOperationException($"constituency {k}: households hold {voter - e.ConstituencyStart[k]} voters, not its quota.");
             }
         }, chunk: 1);
+    }
 
+    /// <summary>The vote model with its constituency party offsets c_{j,k}: random local strength plus regional strongholds.</summary>
+    private static VoteModel ConstituencyOffsets(Electorate e, ulong seed)
+    {
+        var spec = e.Spec;
+        int C = spec.Constituencies;
         // Constituency party offsets c_{j,k}: random local strength plus regional strongholds.
         var vm = new VoteModel(spec.Parties.Length, spec.IssueCount, C,
             spec.Parties.SelectMany(p => p.Positions).ToArray(), spec.PolicyWeight, spec.PartyIdWeight);
@@ -211,9 +247,7 @@ public static partial class Generator
                 vm.Stands[k * spec.Parties.Length + j] = !p.RegionalOnly || stronghold;
             }
         }
-        e.VoteModel = vm;
-        e.TurnoutModel = new TurnoutModel(spec.Turnout, C);
-        return latent;
+        return vm;
     }
 
     /// <summary>Latent traits made by the geography stage and read by later stages of one Generate call.</summary>

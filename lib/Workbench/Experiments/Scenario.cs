@@ -146,6 +146,35 @@ public sealed record Scenario
         var errors = new List<ValidationError>();
         JsonInput.KnownFields(root, "$", Known, errors);
 
+        var (spec, preset, voters) = ReadElectorate(root, baseDirectory, allowOutsidePaths, errors);
+        var regime = ReadRegime(root, baseDirectory, allowOutsidePaths, errors);
+        var regulation = ReadRegulation(root, errors);
+        var systems = ReadSystems(root, spec, errors);
+        var (evidence, weeks) = ReadEvidenceAndWeeks(root, errors);
+        var forecast = ReadForecast(root, errors);
+        var network = ReadNetwork(root, errors);
+        var channels = ReadChannels(root, evidence, errors);
+        var (arms, armPaths) = ReadArms(root, errors);
+        CheckCampaigns(arms, armPaths, spec, channels, systems, weeks, errors);
+
+        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? 10;
+        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? Random.Seeds.Default;
+        bool vary = JsonInput.Bool(root, "varyElectorate", "$", errors) ?? true;
+        string name0 = JsonInput.String(root, "name", "$", errors) ?? "scenario";
+        string description = JsonInput.String(root, "description", "$", errors) ?? "";
+
+        Parameters.ThrowIfAny(errors);
+        return new Scenario
+        {
+            Name = name0, Description = description, Electorate = spec!, Preset = preset, Voters = voters,
+            VaryElectorate = vary, Regime = regime!, Regulation = regulation, Systems = systems, Channels = channels, Arms = arms,
+            Replicates = replicates, Seed = seed, Json = root.ToJsonString(), Evidence = evidence, Weeks = weeks, Forecast = forecast, Network = network,
+        };
+    }
+
+    /// <summary>Reads $.electorate: a preset, an inline spec or a spec file, and the number of voters (the spec's default when not given).</summary>
+    private static (ElectorateSpec? Spec, string? Preset, int Voters) ReadElectorate(JsonObject root, string? baseDirectory, bool allowOutsidePaths, List<ValidationError> errors)
+    {
         // Electorate: { preset, voters } or { spec: {...} | specFile: "path", voters }.
         ElectorateSpec? spec = null; string? preset = null; int voters = 0;
         if (root["electorate"] is not JsonObject eo) errors.Add(new("$.electorate", $"required: {{ \"preset\": NAME, \"voters\": N }} or {{ \"spec\": {{...}}, \"voters\": N }}; got {JsonInput.Kind(root["electorate"])}."));
@@ -173,7 +202,12 @@ public sealed record Scenario
                 voters = JsonInput.Int(eo, "voters", "$.electorate", errors, 1000, 50_000_000, message: "must be a whole number between 1,000 and 50,000,000.") ?? 0;
             else voters = spec?.DefaultVoters ?? 0;
         }
+        return (spec, preset, voters);
+    }
 
+    /// <summary>Reads $.regime: a preset name, a regime file or an inline object (us-like when absent).</summary>
+    private static DataRegime? ReadRegime(JsonObject root, string? baseDirectory, bool allowOutsidePaths, List<ValidationError> errors)
+    {
         // Regime: a preset name, a file, or an inline object.
         DataRegime? regime = null;
         switch (root["regime"])
@@ -192,7 +226,12 @@ public sealed record Scenario
             case JsonObject ro: regime = DataRegime.Read(ro, "$.regime", errors); break;
             default: errors.Add(new("$.regime", $"expected a preset name ({string.Join(", ", DataRegime.PresetNames)}), a regime file or a regime object, got {JsonInput.Kind(root["regime"])}.")); break;
         }
+        return regime;
+    }
 
+    /// <summary>Reads and validates $.regulation (none when absent).</summary>
+    private static Workbench.Regulation.RegulationSpec? ReadRegulation(JsonObject root, List<ValidationError> errors)
+    {
         // Regulation.
         Workbench.Regulation.RegulationSpec? regulation = null;
         if (root["regulation"] is JsonObject rg)
@@ -201,7 +240,12 @@ public sealed record Scenario
             if (regulation is not null) errors.AddRange(regulation.Validate("$.regulation"));
         }
         else if (root.ContainsKey("regulation")) errors.Add(new("$.regulation", $"expected an object, got {JsonInput.Kind(root["regulation"])}."));
+        return regulation;
+    }
 
+    /// <summary>Reads and validates $.systems (at least one, names unique, each valid for the electorate's constituencies).</summary>
+    private static List<ElectoralSystemSpec> ReadSystems(JsonObject root, ElectorateSpec? spec, List<ValidationError> errors)
+    {
         // Systems.
         List<ElectoralSystemSpec> systems = [];
         if (root["systems"] is JsonArray)
@@ -211,13 +255,23 @@ public sealed record Scenario
         if (root["systems"] is JsonArray { Count: 0 }) errors.Add(new("$.systems", "needs at least one system."));
         for (int s = 0; s < systems.Count; s++) errors.AddRange(systems[s].Validate($"$.systems[{s}]", spec?.Constituencies ?? 1));
         foreach (var dup in systems.GroupBy(s => s.Name).Where(g => g.Count() > 1)) errors.Add(new("$.systems", $"the system name '{dup.Key}' is used twice."));
+        return systems;
+    }
 
+    /// <summary>Reads $.evidence (the evidence preset, default central) and $.weeks (the campaign calendar, 1–52, default 6).</summary>
+    private static (EvidenceSet Evidence, int Weeks) ReadEvidenceAndWeeks(JsonObject root, List<ValidationError> errors)
+    {
         // Evidence preset (default central) and calendar weeks (1–52, default 6).
         var evidence = EvidenceSet.Central;
         if (root["evidence"] is JsonNode ev) { if (ev is JsonValue evv && evv.TryGetValue<string>(out var evName) && EvidenceSet.PresetNames.Contains(evName)) evidence = EvidenceSet.Preset(evName); else errors.Add(new("$.evidence", $"must be an evidence preset name ({string.Join(", ", EvidenceSet.PresetNames)}); got {ev.ToJsonString()}.")); }
         int weeks = Persistence.DefaultWeeks;
         if (root["weeks"] is JsonNode wn && (wn.GetValueKind() != JsonValueKind.Number || !wn.AsValue().TryGetValue(out weeks) || weeks < 1 || weeks > 52)) errors.Add(new("$.weeks", $"must be a whole number of weeks between 1 and 52; got {wn.ToJsonString()}."));
+        return (evidence, weeks);
+    }
 
+    /// <summary>Reads and validates $.forecast (no forecast error when absent).</summary>
+    private static ForecastError ReadForecast(JsonObject root, List<ValidationError> errors)
+    {
         // Forecast error (default none).
         var forecast = ForecastError.None;
         if (root["forecast"] is JsonObject fo0)
@@ -226,8 +280,12 @@ public sealed record Scenario
             errors.AddRange(forecast.Validate("$.forecast"));
         }
         else if (root.ContainsKey("forecast")) errors.Add(new("$.forecast", $"expected an object {{ nationalSwing, regionalSwing, houseEffect }}, got {JsonInput.Kind(root["forecast"])}."));
+        return forecast;
+    }
 
-        // The social network (default: the graph's and cascades' defaults).
+    /// <summary>Reads and validates $.network (the graph's and cascades' defaults when absent).</summary>
+    private static Workbench.Networks.NetworkSpec ReadNetwork(JsonObject root, List<ValidationError> errors)
+    {
         var network = Workbench.Networks.NetworkSpec.Default;
         if (root["network"] is JsonObject no0)
         {
@@ -235,7 +293,12 @@ public sealed record Scenario
             errors.AddRange(network.Validate("$.network"));
         }
         else if (root.ContainsKey("network")) errors.Add(new("$.network", $"expected an object {{ graph, cascade }}, got {JsonInput.Kind(root["network"])}."));
+        return network;
+    }
 
+    /// <summary>The channels: the built-ins with the evidence preset's effects, overridden or extended by $.channels.</summary>
+    private static List<ChannelSpec> ReadChannels(JsonObject root, EvidenceSet evidence, List<ValidationError> errors)
+    {
         // Channels: built-ins (with the evidence preset's effects), overridden or extended by the scenario.
         var channels = Behaviour.Channels.For(evidence).ToList();
         if (root["channels"] is JsonArray ca)
@@ -256,7 +319,12 @@ public sealed record Scenario
             }
         }
         else if (root.ContainsKey("channels")) errors.Add(new("$.channels", $"expected an array of channel objects, got {JsonInput.Kind(root["channels"])}."));
+        return channels;
+    }
 
+    /// <summary>Reads $.arms (or the $.campaigns shorthand) into arms with the JSON path of each arm's campaigns; arm names must be unique.</summary>
+    private static (List<Arm> Arms, List<string> ArmPaths) ReadArms(JsonObject root, List<ValidationError> errors)
+    {
         // Arms (or the campaigns shorthand).
         var arms = new List<Arm>();
         var armPaths = new List<string>();
@@ -283,6 +351,12 @@ public sealed record Scenario
         else if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", $"expected an array of campaigns, got {JsonInput.Kind(root["campaigns"])}."));
         else errors.Add(new("$.arms", "required: arms [{ name, campaigns }] or campaigns [...]."));
         foreach (var dup in arms.GroupBy(a => a.Name).Where(g => g.Count() > 1)) errors.Add(new("$.arms", $"the arm name '{dup.Key}' is used twice."));
+        return (arms, armPaths);
+    }
+
+    /// <summary>Checks each arm's campaigns against the electorate's parties, the channels, the systems and the calendar weeks.</summary>
+    private static void CheckCampaigns(List<Arm> arms, List<string> armPaths, ElectorateSpec? spec, List<ChannelSpec> channels, List<ElectoralSystemSpec> systems, int weeks, List<ValidationError> errors)
+    {
         var partyNames = spec?.Parties?.Where(p => p is not null).Select(p => p.Name).ToArray() ?? [];
         for (int a = 0; a < arms.Count; a++)
         {
@@ -302,20 +376,6 @@ public sealed record Scenario
             }
             foreach (var dup in arms[a].Campaigns.GroupBy(c => c.Party).Where(g => g.Count() > 1)) errors.Add(new(ap, $"party '{dup.Key}' has two campaigns in one arm."));
         }
-
-        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? 10;
-        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? Random.Seeds.Default;
-        bool vary = JsonInput.Bool(root, "varyElectorate", "$", errors) ?? true;
-        string name0 = JsonInput.String(root, "name", "$", errors) ?? "scenario";
-        string description = JsonInput.String(root, "description", "$", errors) ?? "";
-
-        Parameters.ThrowIfAny(errors);
-        return new Scenario
-        {
-            Name = name0, Description = description, Electorate = spec!, Preset = preset, Voters = voters,
-            VaryElectorate = vary, Regime = regime!, Regulation = regulation, Systems = systems, Channels = channels, Arms = arms,
-            Replicates = replicates, Seed = seed, Json = root.ToJsonString(), Evidence = evidence, Weeks = weeks, Forecast = forecast, Network = network,
-        };
     }
 
     /// <summary>

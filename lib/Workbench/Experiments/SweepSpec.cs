@@ -193,6 +193,41 @@ public sealed class SweepSpec
         var root = JsonInput.ParseObject(json, "a sweep");
         JsonInput.KnownFields(root, "$", Known, errors);
 
+        var (baseJson, scenarioDir, baseScenario) = ReadBase(root, baseDirectory, allowOutsidePaths, errors);
+
+        // Parameters. With "points" the variants are the listed points (an explicit design, e.g. a sensitivity analysis's
+        // sample); otherwise the Cartesian product of each parameter's values.
+        var pointsArray = root["points"] as JsonArray;
+        if (root["points"] is not null and not JsonArray) errors.Add(new("$.points", "must be an array of points, each an array with one value per parameter."));
+        bool explicitPoints = root["points"] is not null;
+        var parameters = ReadParameters(root, pointsArray, explicitPoints, errors);
+
+        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? baseScenario?.Replicates ?? 1;
+        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? baseScenario?.Seed ?? Random.Seeds.Default;
+        string? sweepName = JsonInput.String(root, "name", "$", errors), sweepDescription = JsonInput.String(root, "description", "$", errors);
+        if (pointsArray is not null) CheckPoints(pointsArray, parameters.Count, errors);
+        long points = pointsArray is not null ? pointsArray.Count : (long)Math.Min(parameters.Aggregate(1.0, (acc, p) => acc * Math.Max(1, p.Values.Count)), 1e13);
+        if (points * replicates > MaxItems) errors.Add(new("$.parameters", $"the sweep has {points} variants × {replicates} replicates = {points * replicates} items; at most {MaxItems:N0} are allowed."));
+        Workbench.Parameters.ThrowIfAny(errors);
+
+        var variants = ExpandVariants(parameters, pointsArray, points, baseJson, scenarioDir, allowOutsidePaths, replicates, seed, errors);
+        Workbench.Parameters.ThrowIfAny(errors);
+
+        var canonical = (JsonObject)root.DeepClone();
+        canonical["base"] = baseJson!.DeepClone();
+        canonical["replicates"] = replicates; canonical["seed"] = seed;
+        return new SweepSpec
+        {
+            Name = sweepName ?? baseScenario!.Name + "-sweep",
+            Description = sweepDescription ?? "",
+            Parameters = parameters, Variants = variants, Replicates = replicates, Seed = seed,
+            BaseDirectory = scenarioDir, CanonicalJson = canonical.ToJsonString(), AllowOutsidePaths = allowOutsidePaths,
+        };
+    }
+
+    /// <summary>Reads $.base (a scenario file, a built-in name or an inline object) and parses it as a scenario; its folder resolves the variants' references.</summary>
+    private static (JsonObject? BaseJson, string ScenarioDir, Scenario? BaseScenario) ReadBase(JsonObject root, string baseDirectory, bool allowOutsidePaths, List<ValidationError> errors)
+    {
         // The base scenario: a file, a built-in name, or an inline object.
         JsonObject? baseJson = null; string scenarioDir = baseDirectory;
         switch (root["base"])
@@ -213,12 +248,12 @@ public sealed class SweepSpec
             try { JsonInput.StripSchema(baseJson); baseScenario = Scenario.Parse(baseJson.ToJsonString(), scenarioDir, allowOutsidePaths); }
             catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Path = "$.base" + e.Path.TrimStart('$') })); }
         }
+        return (baseJson, scenarioDir, baseScenario);
+    }
 
-        // Parameters. With "points" the variants are the listed points (an explicit design, e.g. a sensitivity analysis's
-        // sample); otherwise the Cartesian product of each parameter's values.
-        var pointsArray = root["points"] as JsonArray;
-        if (root["points"] is not null and not JsonArray) errors.Add(new("$.points", "must be an array of points, each an array with one value per parameter."));
-        bool explicitPoints = root["points"] is not null;
+    /// <summary>Reads $.parameters: each swept path with its values (listed, a range, or with $.points the points' column); names and paths must be unique.</summary>
+    private static List<SweepParameter> ReadParameters(JsonObject root, JsonArray? pointsArray, bool explicitPoints, List<ValidationError> errors)
+    {
         var parameters = new List<SweepParameter>();
         if (root["parameters"] is JsonArray pa)
         {
@@ -256,15 +291,12 @@ public sealed class SweepSpec
             foreach (var dup in parameters.GroupBy(p => p.Path).Where(g => g.Count() > 1)) errors.Add(new("$.parameters", $"the path '{dup.Key}' is swept twice."));
         }
         else if (root["parameters"] is not null) errors.Add(new("$.parameters", "must be an array of { path, values | range }."));
+        return parameters;
+    }
 
-        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? baseScenario?.Replicates ?? 1;
-        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? baseScenario?.Seed ?? Random.Seeds.Default;
-        string? sweepName = JsonInput.String(root, "name", "$", errors), sweepDescription = JsonInput.String(root, "description", "$", errors);
-        if (pointsArray is not null) CheckPoints(pointsArray, parameters.Count, errors);
-        long points = pointsArray is not null ? pointsArray.Count : (long)Math.Min(parameters.Aggregate(1.0, (acc, p) => acc * Math.Max(1, p.Values.Count)), 1e13);
-        if (points * replicates > MaxItems) errors.Add(new("$.parameters", $"the sweep has {points} variants × {replicates} replicates = {points * replicates} items; at most {MaxItems:N0} are allowed."));
-        Workbench.Parameters.ThrowIfAny(errors);
-
+    /// <summary>Expands the grid (or the explicit points) into variants, each the base scenario with the parameters' values set, itself a valid scenario.</summary>
+    private static List<SweepVariant> ExpandVariants(List<SweepParameter> parameters, JsonArray? pointsArray, long points, JsonObject? baseJson, string scenarioDir, bool allowOutsidePaths, int replicates, int seed, List<ValidationError> errors)
+    {
         // Expand the grid: every variant must itself be a valid scenario.
         var variants = new List<SweepVariant>();
         int count = (int)points;
@@ -292,18 +324,7 @@ public sealed class SweepSpec
             }
             catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Path = $"variant {k} ({label}): " + e.Path })); if (errors.Count > 50) break; }
         }
-        Workbench.Parameters.ThrowIfAny(errors);
-
-        var canonical = (JsonObject)root.DeepClone();
-        canonical["base"] = baseJson!.DeepClone();
-        canonical["replicates"] = replicates; canonical["seed"] = seed;
-        return new SweepSpec
-        {
-            Name = sweepName ?? baseScenario!.Name + "-sweep",
-            Description = sweepDescription ?? "",
-            Parameters = parameters, Variants = variants, Replicates = replicates, Seed = seed,
-            BaseDirectory = scenarioDir, CanonicalJson = canonical.ToJsonString(), AllowOutsidePaths = allowOutsidePaths,
-        };
+        return variants;
     }
 
     /// <summary>The structure of a sweep file as a JSON Schema object (the base scenario's schema inlined under $defs).</summary>
