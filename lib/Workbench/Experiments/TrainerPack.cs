@@ -85,7 +85,7 @@ public sealed class TrainerPack
         var pages = new List<TrainerPackPage> { null! };
         for (int i = 0; i < card.Steps.Count; i++) pages.Add(Handout(card, i, figures[i]));
         pages.Add(Expected(card, cardPath, runs, figures));
-        pages.Add(Answers(card, cardPath, figures));
+        pages.Add(Answers(card, cardPath, figures, runs.Select(Broadcasts).ToArray()));
         pages.Add(TimingPage(card));
         pages[0] = Index(card, cardPath, pages.Skip(1).ToArray());
         return new TrainerPack(card.Title, pages, runs);
@@ -237,7 +237,11 @@ public sealed class TrainerPack
         return new TrainerPackPage("expected-results.html", title, Page(title, b.ToString()));
     }
 
-    private static TrainerPackPage Answers(WorkshopCard card, string cardPath, IReadOnlyList<FigureTable[]> figures)
+    /// <summary>The (arm, party) campaigns of a run that broadcast (none for a discussion step).</summary>
+    private static IReadOnlyCollection<(string Arm, string Party)> Broadcasts(SimulationResult? run) =>
+        run is null ? [] : run.Scenario.Arms.SelectMany(a => a.Campaigns.Where(c => c.Strategy == Workbench.Campaigns.Strategy.Broadcast).Select(c => (a.Name, c.Party))).ToHashSet();
+
+    private static TrainerPackPage Answers(WorkshopCard card, string cardPath, IReadOnlyList<FigureTable[]> figures, IReadOnlyList<IReadOnlyCollection<(string Arm, string Party)>> broadcasts)
     {
         const string title = "Answer sheet for the discussion questions";
         var b = new StringBuilder();
@@ -261,7 +265,7 @@ public sealed class TrainerPack
                     if (from < 0) continue;
                     var f = figures[from].First(x => x.Figure == name);
                     b.Append("<p><strong>").Append(E(f.Title)).Append("</strong> (step ").Append(from + 1).Append(", <code>").Append(E(Command(cardPath, from + 1))).Append("</code>)</p>\n<ul>\n");
-                    foreach (var sentence in Sentences(f)) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
+                    foreach (var sentence in Sentences(f, broadcasts[from])) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
                     b.Append("</ul>\n");
                     any = true;
                 }
@@ -272,9 +276,15 @@ public sealed class TrainerPack
     }
 
     /// <summary>What one figure of a reference run shows, one sentence per row (per arm for violations), quoting its values.</summary>
-    internal static IReadOnlyList<string> Sentences(FigureTable f)
+    /// <remarks>
+    /// <paramref name="broadcasts"/> names the (arm, party) campaigns of the run that broadcast: they aim at no voter in
+    /// particular, so their precision is the level a campaign gets without targeting, and the precision sentences of the
+    /// targeted campaigns quote it from the same run.
+    /// </remarks>
+    internal static IReadOnlyList<string> Sentences(FigureTable f, IReadOnlyCollection<(string Arm, string Party)>? broadcasts = null)
     {
         var list = new List<string>();
+        broadcasts ??= [];
         string Spread(FigureRow r)
         {
             if (!r.HasInterval || f.Replicates < 2) return "";
@@ -300,6 +310,18 @@ public sealed class TrainerPack
             }
             return list;
         }
+        string Precision(FigureRow r)
+        {
+            const string meaning = "that share of the voters it contacted were, judged with their true preferences, likely supporters of its party or persuadable voters";
+            bool isBroadcast = broadcasts.Contains((r.Keys[0], r.Keys[1]));
+            if (isBroadcast)
+                return $"In {r.Keys[0]}, {r.Keys[1]}'s campaign broadcast, aiming at no voter in particular, and had a precision of {f.Format(r.Value.Mean)}{Spread(r)}: {meaning}. "
+                    + "This is the level a campaign gets without targeting in this run.";
+            var chance = f.Rows.Where(x => broadcasts.Contains((x.Keys[0], x.Keys[1]))).ToArray();
+            string against = chance.Length == 0 ? ""
+                : " Without targeting, " + string.Join(" and ", chance.Select(x => $"{x.Keys[1]}'s broadcast in {x.Keys[0]} reached {f.Format(x.Value.Mean)}")) + " in the same run.";
+            return $"In {r.Keys[0]}, {r.Keys[1]}'s campaign had a precision of {f.Format(r.Value.Mean)}{Spread(r)}: {meaning}.{against}";
+        }
         foreach (var r in f.Rows)
         {
             string v = f.Format(r.Value.Mean), k0 = r.Keys[0];
@@ -313,7 +335,7 @@ public sealed class TrainerPack
                 "spend" => $"In {k0}, {r.Keys[1]}'s campaign spent {v}{Spread(r)}.",
                 "costPerVote" => double.IsNaN(r.Value.Mean) ? $"In {k0}, {r.Keys[1]}'s campaign gained no votes on average, so it has no cost per extra vote."
                     : $"In {k0}, {r.Keys[1]}'s campaign paid {v} per extra vote (mean spend over mean extra votes).",
-                "precision" => $"In {k0}, {r.Keys[1]}'s campaign had a precision of {v}{Spread(r)}: that share of the voters it contacted were the voters it aimed at.",
+                "precision" => Precision(r),
                 "closestQuarterSpend" => $"In {k0}, {r.Keys[1]}'s campaign put {v}% of its spend in the closest quarter of seats{Spread(r)}.",
                 "reached" => $"In {k0}, {r.Keys[1]}'s campaign reached {v} voters{Spread(r)}.",
                 "informationGini" => $"In {k0}, the information Gini of campaign contacts was {v}{Spread(r)}.",

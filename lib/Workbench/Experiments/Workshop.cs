@@ -291,7 +291,7 @@ public static class WorkshopFigures
         ("shareChange", "Change in vote share of each campaign's party (percentage points, arm minus baseline)", "Vote share of the sponsoring party in the arm minus the baseline."),
         ("spend", "Spend of each campaign", "Money each campaign spent (after caps and bans)."),
         ("costPerVote", "Cost per extra vote of each campaign", "Mean spend divided by the mean extra votes over the baseline; \"—\" when the campaign gained no votes on average."),
-        ("precision", "Targeting precision of each campaign (share of contacted voters on target)", "The share of the voters a campaign contacted who were the voters it meant to reach."),
+        ("precision", "Targeting precision of each campaign (share of contacted voters on target)", "The share of the voters a campaign contacted who were, judged with their true preferences, likely supporters of its party or persuadable voters; a broadcast campaign aims at no one, so its precision is the level without targeting."),
         ("closestQuarterSpend", "Share of each campaign's spend in the closest quarter of seats (%)", "The share of spend that went to the quarter of constituencies with the smallest expected winning margin."),
         ("reached", "Voters each campaign reached", "Distinct voters contacted at least once."),
         ("informationGini", "How unequally campaign contacts were spread over voters (information Gini)", "Gini coefficient of campaign contacts per voter in each arm (0 = everyone contacted equally)."),

@@ -136,6 +136,33 @@ let tests =
             Expect.isFalse ((table 0.501 0.502).ShowsInterval((table 0.501 0.502).Rows.[0])) "not shown as 0.50 to 0.50"
         }
 
+        test "the precision sentence says what precision measures and quotes the broadcast campaign's precision from the same run" {
+            let pack = pack60.Value
+            let html = WebUtility.HtmlDecode(page pack "answers.html")
+            Expect.isFalse (html.Contains "aimed at") "a broadcast campaign aims at no one: precision is not 'the voters it aimed at'"
+            Expect.stringContains html "judged with their true preferences, likely supporters of its party or persuadable voters" "the gloss"
+            let step2 = pack.ReferenceRuns.[1]
+            let table = WorkshopFigures.Compute("precision", step2)
+            let blue = table.Rows |> Seq.find (fun r -> r.Keys.[0] = "blue-broadcasts")
+            Expect.stringContains html (sprintf "Without targeting, Blue's broadcast in blue-broadcasts reached %s in the same run." (table.Format blue.Value.Mean)) "the level without targeting, from the run"
+            Expect.stringContains html "This is the level a campaign gets without targeting in this run." "the broadcast row says so"
+        }
+
+        test "the recommendations quote the 2020 roundtables' wording" {
+            let q = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "questions.json")))
+            let rec' (id: string) = q.["recommendations"].[id].GetValue<string>()
+            // The roundtables' own sentences (International IDEA 2020, the list of recommendations).
+            Expect.equal (rec' "guidance-tools") "Sharing of guidance and tools to increase stakeholder awareness and understanding, which is often still limited (IDEA 2020)." "guidance and tools, without citizen tools"
+            Expect.equal (rec' "research") "Research on the impact of online advertising and microtargeting to better understand the need for further regulation in this area (IDEA 2020)." "research"
+            Expect.stringContains (rec' "oversight-cooperation") "often widely distributed amongst various oversight bodies" "oversight, as the source puts it"
+            Expect.isFalse ((rec' "oversight-cooperation").Contains "media regulation") "no list of bodies the source does not give"
+            let guide = File.ReadAllText(Path.Combine(Cli.repoRoot, "notebooks", "workshop", "facilitator-guide.md"))
+            Expect.isFalse (guide.Contains "before further regulation") "the guide does not put research before regulation"
+            Expect.isFalse (guide.Contains "filter bubbles") "the primer's six risks, not filter bubbles"
+            for risk in [ "Big Brother"; "\"safe\" voters marginalised"; "data monopolies"; "voter suppression"; "campaign finance" ] do
+                Expect.stringContains guide risk (sprintf "the primer's risk: %s" risk)
+        }
+
         test "no page loads anything: no http(s) address, no script, no external style sheet" {
             for p in pack60.Value.Pages do
                 let h = p.Html.ToLowerInvariant()
