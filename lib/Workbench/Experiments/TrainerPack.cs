@@ -176,9 +176,11 @@ public sealed class TrainerPack
         var ci = CultureInfo.InvariantCulture;
         var rows = f.Rows.Where(r => !double.IsNaN(r.Value.Mean)).ToArray();
         if (rows.Length == 0) return "<p class=\"muted\">No value to chart.</p>\n";
+        double Low(FigureRow r) => f.Displayed(r).Low;
+        double High(FigureRow r) => f.Displayed(r).High;
         const int width = 720, labelWidth = 260, valueWidth = 80, rowHeight = 22, top = 28;
-        double lo = Math.Min(0, rows.Min(r => r.HasInterval ? r.Value.Low : r.Value.Mean));
-        double hi = Math.Max(0, rows.Max(r => r.HasInterval ? r.Value.High : r.Value.Mean));
+        double lo = Math.Min(0, rows.Min(r => r.HasInterval ? Low(r) : r.Value.Mean));
+        double hi = Math.Max(0, rows.Max(r => r.HasInterval ? High(r) : r.Value.Mean));
         if (hi == lo) hi = lo + 1;
         double plot = width - labelWidth - valueWidth;
         string X(double v) => (labelWidth + (v - lo) / (hi - lo) * plot).ToString("F1", ci);
@@ -196,11 +198,13 @@ public sealed class TrainerPack
             b.Append("<rect x=\"").Append(X(a)).Append("\" y=\"").Append(y + 3).Append("\" width=\"").Append((double.Parse(X(z), ci) - double.Parse(X(a), ci)).ToString("F1", ci))
              .Append("\" height=\"").Append(rowHeight - 8).Append("\" fill=\"#4c78a8\"/>\n");
             if (r.HasInterval && r.Value.Low != r.Value.High)
-                b.Append("<line x1=\"").Append(X(r.Value.Low)).Append("\" y1=\"").Append(y + 11).Append("\" x2=\"").Append(X(r.Value.High)).Append("\" y2=\"").Append(y + 11).Append("\" stroke=\"#000\"/>\n");
+                b.Append("<line x1=\"").Append(X(Low(r))).Append("\" y1=\"").Append(y + 11).Append("\" x2=\"").Append(X(High(r))).Append("\" y2=\"").Append(y + 11).Append("\" stroke=\"#000\"/>\n");
             b.Append("<text x=\"").Append(width - valueWidth + 6).Append("\" y=\"").Append(y + 14).Append("\">").Append(E(f.Format(r.Value.Mean))).Append("</text>\n");
         }
         b.Append("</svg>\n");
-        if (rows.Any(r => r.HasInterval && r.Value.Low != r.Value.High)) b.Append("<p class=\"muted\">Bars: mean over ").Append(f.Replicates).Append(" replicates; lines: 95% interval.</p>\n");
+        if (rows.Any(r => r.HasInterval && r.Value.Low != r.Value.High))
+            b.Append("<p class=\"muted\">Bars: mean over ").Append(f.Replicates).Append(" replicates; lines: 95% interval")
+             .Append(rows.Any(r => r.HasInterval && f.Displayed(r).Clipped) ? " (" + FigureTable.ClippedNote + ")" : "").Append(".</p>\n");
         return b.ToString();
     }
 
@@ -228,7 +232,7 @@ public sealed class TrainerPack
                     foreach (var k in row.Keys) b.Append("<td>").Append(E(k)).Append("</td>");
                     b.Append("<td class=\"num\">").Append(E(f.Format(row.Value.Mean))).Append("</td><td class=\"num\">")
                      .Append(!row.HasInterval ? "ratio of means" : row.Value.Low == row.Value.High ? "same in every replicate"
-                        : f.ShowsInterval(row) ? E($"{f.Format(row.Value.Low)} to {f.Format(row.Value.High)}") : "within the last digit")
+                        : f.ShowsInterval(row) ? E(f.FormatInterval(row)) : "within the last digit")
                      .Append("</td></tr>\n");
                 }
                 b.Append("</tbody>\n</table>\n");
@@ -259,13 +263,14 @@ public sealed class TrainerPack
                 bool any = false;
                 foreach (var name in wanted)
                 {
-                    // The step's own run when it measures the figure, else the latest earlier step that does.
-                    int from = -1;
-                    for (int k = i; k >= 0; k--) if (figures[k].Any(f => f.Figure == name)) { from = k; break; }
+                    int from = card.AnswerStep(i, q.Id, name);
                     if (from < 0) continue;
                     var f = figures[from].First(x => x.Figure == name);
                     b.Append("<p><strong>").Append(E(f.Title)).Append("</strong> (step ").Append(from + 1).Append(", <code>").Append(E(Command(cardPath, from + 1))).Append("</code>)</p>\n<ul>\n");
-                    foreach (var sentence in Sentences(f, broadcasts[from])) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
+                    foreach (var sentence in Sentences(f, broadcasts[from], card.Steps[from].Scenario?.Regulation)) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
+                    if (name == "violations" && NoViolations(f))
+                        b.Append("<li>").Append(E(figures.SelectMany(x => x).Where(x => x.Figure == "violations").All(NoViolations)
+                            ? NoViolationsPremise : "This step's run produces no violations, so the question's premise does not hold here.")).Append("</li>\n");
                     b.Append("</ul>\n");
                     any = true;
                 }
@@ -275,13 +280,18 @@ public sealed class TrainerPack
         return new TrainerPackPage("answers.html", title, Page(title, b.ToString()));
     }
 
+    /// <summary>What the answer sheet says when no step of the card produces a violation and a question assumes some.</summary>
+    internal const string NoViolationsPremise = "This card's runs produce no violations, so the question's premise does not hold here.";
+
+    private static bool NoViolations(FigureTable f) => f.Rows.All(r => r.Value.Mean == 0);
+
     /// <summary>What one figure of a reference run shows, one sentence per row (per arm for violations), quoting its values.</summary>
     /// <remarks>
     /// <paramref name="broadcasts"/> names the (arm, party) campaigns of the run that broadcast: they aim at no voter in
     /// particular, so their precision is the level a campaign gets without targeting, and the precision sentences of the
     /// targeted campaigns quote it from the same run.
     /// </remarks>
-    internal static IReadOnlyList<string> Sentences(FigureTable f, IReadOnlyCollection<(string Arm, string Party)>? broadcasts = null)
+    internal static IReadOnlyList<string> Sentences(FigureTable f, IReadOnlyCollection<(string Arm, string Party)>? broadcasts = null, Workbench.Regulation.RegulationSpec? rules = null)
     {
         var list = new List<string>();
         broadcasts ??= [];
@@ -290,7 +300,8 @@ public sealed class TrainerPack
             if (!r.HasInterval || f.Replicates < 2) return "";
             if (r.Value.Low == r.Value.High) return $", the same in every one of the {f.Replicates} replicates";
             if (!f.ShowsInterval(r)) return $" (its 95% interval over {f.Replicates} replicates is narrower than the last digit shown)";
-            return $" (95% interval {f.Format(r.Value.Low)} to {f.Format(r.Value.High)} over {f.Replicates} replicates)";
+            var (low, high, clipped) = f.Displayed(r);
+            return $" (95% interval {f.Format(low)} to {f.Format(high)} over {f.Replicates} replicates{(clipped ? ", " + FigureTable.ClippedNote : "")})";
         }
         string Verdict(FigureRow r)
         {
@@ -305,8 +316,9 @@ public sealed class TrainerPack
             {
                 var by = g.ToDictionary(r => r.Keys[1]);
                 if (g.All(r => r.Value.Mean == 0)) { list.Add($"In {g.Key}, no violation occurred in any replicate."); continue; }
-                list.Add($"In {g.Key}: {f.Format(by["violations"].Value.Mean)} violations per replicate on average{Spread(by["violations"])}; {f.Format(by["detected"].Value.Mean)} detected, "
-                    + $"{f.Format(by["taken down"].Value.Mean)} taken down, fines of {f.Format(by["fines"].Value.Mean)} per replicate.");
+                string sanctions = rules is not null && rules.Fine == 0 && !rules.TakeDown ? " (this step sets no fine and no take-down)" : "";
+                list.Add($"In {g.Key}: {f.Format(by["violations"].Value.Mean)} violations per replicate on average{Spread(by["violations"])}; {f.Format(by["detected"].Value.Mean)} detected{Spread(by["detected"])}, "
+                    + $"{f.Format(by["taken down"].Value.Mean)} taken down, fines of {f.Format(by["fines"].Value.Mean)} per replicate{sanctions}.");
             }
             return list;
         }

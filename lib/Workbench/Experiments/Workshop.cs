@@ -133,6 +133,14 @@ public sealed class WorkshopCard
                     errors.Add(new($"$.steps[{runs[i].Index}].run", $"runs the same scenario, replicates and changes as step {runs[j].Index + 1}; give each step its own run (another scenario or other \"set\" changes)."));
                     break;
                 }
+        // A discussion step runs nothing: each figure its questions discuss must come from an earlier step's run.
+        for (int i = 0; i < steps.Count; i++)
+        {
+            if (steps[i].Scenario is not null || (root["steps"] as JsonArray)?[i]?["run"] is not null) continue;
+            for (int k = 0; k < steps[i].Questions.Count; k++)
+                foreach (var f in steps[i].Questions[k].Figures.Where(f => AnswerStep(steps, i, steps[i].Questions[k].Id, f) < 0))
+                    errors.Add(new($"$.steps[{i}].questions[{k}]", $"the question '{steps[i].Questions[k].Id}' discusses '{f}', which no earlier step measures; declare it in the figures of an earlier step that runs a scenario (best the step that first asks the question)."));
+        }
         if (steps.Count > 0 && steps.Count == (root["steps"] as JsonArray)?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
         foreach (var r in recs.Keys.Where(r => !used.Contains(r))) errors.Add(new("$.steps", $"no step discusses the recommendation '{r}'."));
         Parameters.ThrowIfAny(errors);
@@ -140,6 +148,24 @@ public sealed class WorkshopCard
         {
             Title = title, Minutes = minutes, Preset = preset, Audience = audience, Goal = goal, Steps = steps, Recommendations = recs,
         };
+    }
+
+    /// <summary>
+    /// The step (0-based) whose reference run answers <paramref name="figure"/> for question <paramref name="question"/> asked
+    /// at step <paramref name="step"/>: the step itself when it runs a scenario that measures the figure; for a discussion
+    /// step, the first earlier step that asked the same question and measures the figure, else the latest earlier step that
+    /// measures it; -1 when none does (a card with such a question is refused).
+    /// </summary>
+    public int AnswerStep(int step, string question, string figure) => AnswerStep(Steps, step, question, figure);
+
+    private static int AnswerStep(IReadOnlyList<WorkshopStep> steps, int step, string question, string figure)
+    {
+        if (steps[step].Scenario is not null) return steps[step].Figures.Contains(figure) ? step : -1;
+        for (int k = 0; k < step; k++)
+            if (steps[k].Scenario is not null && steps[k].Figures.Contains(figure) && steps[k].Questions.Any(q => q.Id == question)) return k;
+        for (int k = step - 1; k >= 0; k--)
+            if (steps[k].Scenario is not null && steps[k].Figures.Contains(figure)) return k;
+        return -1;
     }
 
     /// <summary>The structure of a workshop card as a JSON Schema object.</summary>
@@ -270,9 +296,36 @@ public sealed record FigureTable(string Figure, string Title, IReadOnlyList<stri
     public bool ShowsInterval(FigureRow row) =>
         row.HasInterval && !double.IsNaN(row.Value.Mean) && Format(row.Value.Low) != Format(row.Value.High);
 
-    /// <summary>A row's value with its interval: "0.73 (0.70 to 0.76)", or the bare value when <see cref="ShowsInterval"/> is false.</summary>
+    /// <summary>The smallest value the figure can take (a share or count cannot be negative); negative infinity for a change.</summary>
+    public double Minimum { get; init; } = double.NegativeInfinity;
+
+    /// <summary>The largest value the figure can take (1 for a proportion, 100 for a percentage, the electorate for voters reached); infinity when unbounded.</summary>
+    public double Maximum { get; init; } = double.PositiveInfinity;
+
+    /// <summary>
+    /// A row's 95% interval as displayed: the Student-t bounds clipped to [<see cref="Minimum"/>, <see cref="Maximum"/>]
+    /// (with few replicates the t interval can stray past what the figure can be), and whether clipping changed either bound.
+    /// </summary>
+    public (double Low, double High, bool Clipped) Displayed(FigureRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        double low = Math.Max(Minimum, row.Value.Low), high = Math.Min(Maximum, row.Value.High);
+        return (low, high, low != row.Value.Low || high != row.Value.High);
+    }
+
+    /// <summary>The words that mark a displayed interval as clipped.</summary>
+    public const string ClippedNote = "clipped to the possible range";
+
+    /// <summary>A row's displayed interval: "0.70 to 0.76", with " (clipped to the possible range)" when a bound was clipped.</summary>
+    public string FormatInterval(FigureRow row)
+    {
+        var (low, high, clipped) = Displayed(row);
+        return $"{Format(low)} to {Format(high)}" + (clipped ? $" ({ClippedNote})" : "");
+    }
+
+    /// <summary>A row's value with its interval: "0.73 (0.70 to 0.76)", or the bare value when <see cref="ShowsInterval"/> is false; a clipped interval says so.</summary>
     public string FormatWithInterval(FigureRow row) =>
-        ShowsInterval(row) ? $"{Format(row.Value.Mean)} ({Format(row.Value.Low)} to {Format(row.Value.High)})" : Format(row.Value.Mean);
+        ShowsInterval(row) ? $"{Format(row.Value.Mean)} ({FormatInterval(row)})" : Format(row.Value.Mean);
 }
 
 /// <summary>
@@ -336,10 +389,23 @@ public static class WorkshopFigures
         ArgumentNullException.ThrowIfNull(result);
         var title = Title(figure);
         int n = result.ReplicateSeeds.Count;
-        static FigureRow Row(Estimate e, params string[] keys) => new(keys, e, true);
         var campaigns = result.Spend.GroupBy(s => (s.Arm, s.Party));
         var effects = result.Effects().Where(e => e.Spend > 0).ToArray();
         var arms = result.Rows.Select(r => r.Arm).Where(a => a != "baseline").Distinct().ToArray();
+        var table = Table(figure, result, title, n, campaigns, effects, arms);
+        return figure switch
+        {
+            "share" or "closestQuarterSpend" => table with { Minimum = 0, Maximum = 100 },
+            "precision" or "informationGini" => table with { Minimum = 0, Maximum = 1 },
+            "reached" => table with { Minimum = 0, Maximum = result.Scenario.Voters },
+            "seats" or "gallagher" or "spend" or "violations" => table with { Minimum = 0 },
+            _ => table,
+        };
+    }
+
+    private static FigureTable Table(string figure, SimulationResult result, string title, int n, IEnumerable<IGrouping<(string Arm, string Party), SpendRow>> campaigns, Effect[] effects, string[] arms)
+    {
+        static FigureRow Row(Estimate e, params string[] keys) => new(keys, e, true);
         return figure switch
         {
             "seats" => new(figure, title, ["system", "party"], result.Rows.Where(r => r.Arm == "baseline").GroupBy(r => (r.System, r.Party))

@@ -163,6 +163,61 @@ let tests =
                 Expect.stringContains guide risk (sprintf "the primer's risk: %s" risk)
         }
 
+        test "a displayed interval never has a bound outside the figure's possible range, and a clipped one says so" {
+            let pack = pack60.Value
+            let mutable clipped = 0
+            for i, r in Seq.indexed pack.ReferenceRuns do
+                if not (isNull (box r)) then
+                    for f in WorkshopFigures.Names do
+                        let t = WorkshopFigures.Compute(f, r)
+                        for row in t.Rows do
+                            let struct (low, high, isClipped) = t.Displayed row
+                            Expect.isGreaterThanOrEqual low t.Minimum (sprintf "step %d %s low" (i + 1) f)
+                            Expect.isLessThanOrEqual high t.Maximum (sprintf "step %d %s high" (i + 1) f)
+                            if isClipped then clipped <- clipped + 1
+                            if t.ShowsInterval row then
+                                Expect.equal ((t.FormatInterval row).EndsWith "(clipped to the possible range)") isClipped (sprintf "step %d %s marked" (i + 1) f)
+            Expect.isGreaterThan clipped 0 "the reference runs have intervals that need clipping (few replicates)"
+            // Bounds by figure: proportions in [0, 1], percentages in [0, 100], voters reached within the electorate, counts at least 0; changes unbounded.
+            let r = pack.ReferenceRuns.[1]
+            for f, lo, hi in [ "precision", 0.0, 1.0; "informationGini", 0.0, 1.0; "share", 0.0, 100.0; "closestQuarterSpend", 0.0, 100.0; "reached", 0.0, float r.Scenario.Voters ] do
+                let t = WorkshopFigures.Compute(f, r)
+                Expect.equal (t.Minimum, t.Maximum) (lo, hi) f
+            Expect.equal (WorkshopFigures.Compute("seatChange", r).Minimum) -infinity "a seat change can be negative"
+            let t = FigureTable("precision", "t", [| "arm"; "party" |], [| FigureRow([| "a"; "Red" |], Estimate(0.9, 0.7, 1.1), true) |], false, 4, Minimum = 0.0, Maximum = 1.0)
+            Expect.equal (t.FormatWithInterval t.Rows.[0]) "0.900 (0.700 to 1.000 (clipped to the possible range))" "clipped and marked"
+            let s = TrainerPack.Sentences(t).[0]
+            Expect.stringContains s "0.700 to 1.000 over 4 replicates, clipped to the possible range" "the sentence too"
+            let html = page pack "expected-results.html" + page pack "answers.html"
+            Expect.isFalse (html.Contains " to -") "no negative bound in the pages' non-change figures"
+        }
+
+        test "no answer says violations were detected when none occurred; a question that assumes violations says its premise does not hold" {
+            let answers = WebUtility.HtmlDecode(page pack60.Value "answers.html")
+            Expect.isFalse (answers.Contains "detected only when") "the question no longer assumes oversight was off"
+            // The 60-minute card's archive step runs dark posts under an archive duty and money routed abroad: violations occur.
+            let sec = section answers 4
+            Expect.isFalse (sec.Contains "no violation occurred") "the archive step has violations"
+            Expect.isFalse (answers.Contains TrainerPack.NoViolationsPremise) "the premise holds in this card"
+            // A table with no violation in any row: the sentences say so and never quote a detection.
+            let zero = FigureTable("violations", "t", [| "arm"; "measure" |],
+                                   [| for m in [ "violations"; "detected"; "taken down"; "fines" ] -> FigureRow([| "a"; m |], Estimate(0.0, 0.0, 0.0), true) |], false, 4)
+            let s = TrainerPack.Sentences zero
+            Expect.equal (List.ofSeq s) [ "In a, no violation occurred in any replicate." ] "no detection quoted"
+            let noRules = Path.Combine(Cli.tempDir (), "no-rules.json")
+            File.Copy(Path.Combine(cards, "questions.json"), Path.Combine(Path.GetDirectoryName noRules, "questions.json"))
+            let json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "workshop-60.json"))).AsObject()
+            json.Remove "$schema" |> ignore
+            try
+                json.["steps"].[3].["run"] <- System.Text.Json.Nodes.JsonNode.Parse """{ "scenario": "classroom", "replicates": 2, "set": { "regulation": { "oversight": 0.5 } } }"""
+                File.WriteAllText(noRules, json.ToJsonString())
+                let built = TrainerPack.Build(WorkshopCard.Load noRules, "c.json")
+                let a = WebUtility.HtmlDecode(page built "answers.html")
+                Expect.stringContains a TrainerPack.NoViolationsPremise "no rule can be broken: the premise does not hold"
+                Expect.isFalse (a.Contains " detected (") "no detection interval quoted"
+            finally Directory.Delete(Path.GetDirectoryName noRules, true)
+        }
+
         test "no page loads anything: no http(s) address, no script, no external style sheet" {
             for p in pack60.Value.Pages do
                 let h = p.Html.ToLowerInvariant()
