@@ -128,6 +128,27 @@ let tests =
             finally Directory.Delete(dir, true)
         }
 
+        test "a question compared with a step that runs other replicates, or no scenario, is refused with its path" {
+            let dir = Cli.tempDir ()
+            try
+                File.Copy(Path.Combine(cards, "questions.json"), Path.Combine(dir, "questions.json"))
+                let card = Path.Combine(dir, "unpaired.json")
+                let card60 = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "workshop-60.json"))).AsObject()
+                card60.Remove "$schema" |> ignore
+                card60.["steps"].[1].["run"].["replicates"] <- JsonValue.Create 3
+                File.WriteAllText(card, card60.ToJsonString())
+                let code, _, err = Cli.run [ "workshop"; card ]
+                Expect.equal code 2 err
+                Expect.stringContains err "$.steps[2].questions[0]: the question 'human-scale' compares with step 2, which runs other seeds or replicates (3 replicates" "unpaired replicates"
+                let qs = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "questions.json"))).AsObject()
+                qs.["questions"].[3].["against"] <- JsonValue.Create 5
+                File.WriteAllText(Path.Combine(dir, "questions.json"), qs.ToJsonString())
+                let code, _, err = Cli.run [ "workshop"; Path.Combine(cards, "workshop-60.json") |> fun p -> (File.Copy(p, Path.Combine(dir, "c.json")); Path.Combine(dir, "c.json")) ]
+                Expect.equal code 2 err
+                Expect.stringContains err "compares with step 5, which is not an earlier step that runs a scenario" "a later or discussion step"
+            finally Directory.Delete(dir, true)
+        }
+
         test "a discussion step's answers quote the step that first asked the question, not the latest step that measures the figure" {
             let card = WorkshopCard.Load(Path.Combine(cards, "workshop-120.json"))
             let discussion = card.Steps |> Seq.findIndex (fun s -> isNull (box s.Scenario) && s.Questions |> Seq.exists (fun q -> q.Id = "who-targets"))

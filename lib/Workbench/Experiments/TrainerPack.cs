@@ -85,7 +85,7 @@ public sealed class TrainerPack
         var pages = new List<TrainerPackPage> { null! };
         for (int i = 0; i < card.Steps.Count; i++) pages.Add(Handout(card, i, figures[i]));
         pages.Add(Expected(card, cardPath, runs, figures));
-        pages.Add(Answers(card, cardPath, figures, runs.Select(Broadcasts).ToArray()));
+        pages.Add(Answers(card, cardPath, figures, runs, runs.Select(Broadcasts).ToArray()));
         pages.Add(TimingPage(card));
         pages[0] = Index(card, cardPath, pages.Skip(1).ToArray());
         return new TrainerPack(card.Title, pages, runs);
@@ -245,7 +245,8 @@ public sealed class TrainerPack
     private static IReadOnlyCollection<(string Arm, string Party)> Broadcasts(SimulationResult? run) =>
         run is null ? [] : run.Scenario.Arms.SelectMany(a => a.Campaigns.Where(c => c.Strategy == Workbench.Campaigns.Strategy.Broadcast).Select(c => (a.Name, c.Party))).ToHashSet();
 
-    private static TrainerPackPage Answers(WorkshopCard card, string cardPath, IReadOnlyList<FigureTable[]> figures, IReadOnlyList<IReadOnlyCollection<(string Arm, string Party)>> broadcasts)
+    private static TrainerPackPage Answers(WorkshopCard card, string cardPath, IReadOnlyList<FigureTable[]> figures, IReadOnlyList<SimulationResult?> runs,
+        IReadOnlyList<IReadOnlyCollection<(string Arm, string Party)>> broadcasts)
     {
         const string title = "Answer sheet for the discussion questions";
         var b = new StringBuilder();
@@ -261,6 +262,10 @@ public sealed class TrainerPack
                 b.Append("<h3>").Append(E(q.Text)).Append("</h3>\n<p class=\"rec\">Recommendation: ").Append(E(card.Recommendations.TryGetValue(q.Recommendation, out var rt) ? rt : q.Recommendation)).Append("</p>\n");
                 var wanted = q.Figures.Count > 0 ? q.Figures : s.Figures;
                 bool any = false;
+                // A question about "the minimum audience" gets the rule of the run it is answered from, from the card's "set".
+                if (q.Text.Contains("minimum audience", StringComparison.OrdinalIgnoreCase) && wanted.Select(n => card.AnswerStep(i, q.Id, n)).FirstOrDefault(k => k >= 0, -1) is int src && src >= 0
+                    && card.Steps[src].Scenario?.Regulation?.MinimumAudience is int audience)
+                    b.Append("<p>Step ").Append(src + 1).Append("'s minimum audience: ").Append(audience.ToString("N0", CultureInfo.InvariantCulture)).Append(" people on the platform.</p>\n");
                 foreach (var name in wanted)
                 {
                     int from = card.AnswerStep(i, q.Id, name);
@@ -268,6 +273,8 @@ public sealed class TrainerPack
                     var f = figures[from].First(x => x.Figure == name);
                     b.Append("<p><strong>").Append(E(f.Title)).Append("</strong> (step ").Append(from + 1).Append(", <code>").Append(E(Command(cardPath, from + 1))).Append("</code>)</p>\n<ul>\n");
                     foreach (var sentence in Sentences(f, broadcasts[from], card.Steps[from].Scenario?.Regulation)) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
+                    if (q.Against is int against && against - 1 < from && runs[from] is SimulationResult now && runs[against - 1] is SimulationResult then)
+                        foreach (var sentence in Paired(name, now, then, against)) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
                     if (name == "violations" && NoViolations(f))
                         b.Append("<li>").Append(E(figures.SelectMany(x => x).Where(x => x.Figure == "violations").All(NoViolations)
                             ? NoViolationsPremise : "This step's run produces no violations, so the question's premise does not hold here.")).Append("</li>\n");
@@ -278,6 +285,61 @@ public sealed class TrainerPack
             }
         }
         return new TrainerPackPage("answers.html", title, Page(title, b.ToString()));
+    }
+
+    /// <summary>
+    /// A figure's value per replicate, by row (arm, party — and system for seat changes), for the figures that pair
+    /// replicate by replicate; null for the others.
+    /// </summary>
+    internal static SortedDictionary<string, double[]>? PerReplicate(string figure, SimulationResult r)
+    {
+        int n = r.ReplicateSeeds.Count;
+        SortedDictionary<string, double[]> By<T>(IEnumerable<T> rows, Func<T, string> key, Func<T, int> rep, Func<T, double> value)
+        {
+            var d = new SortedDictionary<string, double[]>(StringComparer.Ordinal);
+            foreach (var x in rows) { var k = key(x); if (!d.TryGetValue(k, out var v)) d[k] = v = new double[n]; v[rep(x)] += value(x); }
+            return d;
+        }
+        var sponsors = r.Spend.Select(s => (s.Arm, s.Party)).ToHashSet();
+        var baseline = r.Rows.Where(x => x.Arm == "baseline").ToDictionary(x => (x.Replicate, x.System, x.Party));
+        var arms = r.Rows.Where(x => sponsors.Contains((x.Arm, x.Party)));
+        var firstSystem = r.Rows.Count > 0 ? r.Rows[0].System : "";
+        return figure switch
+        {
+            "precision" => By(r.Spend, s => $"the precision of {s.Party}'s campaign in {s.Arm}", s => s.Replicate, s => s.Precision),
+            "reached" => By(r.Spend, s => $"the voters {s.Party}'s campaign reached in {s.Arm}", s => s.Replicate, s => s.VotersContacted),
+            "spend" => By(r.Spend, s => $"the spend of {s.Party}'s campaign in {s.Arm}", s => s.Replicate, s => s.Spend),
+            "seatChange" => By(arms, x => $"{x.Party}'s seat change under {x.System} in {x.Arm}", x => x.Replicate, x => x.Seats - baseline[(x.Replicate, x.System, x.Party)].Seats),
+            "shareChange" => By(arms.Where(x => x.System == firstSystem), x => $"{x.Party}'s vote share change in {x.Arm} (points)", x => x.Replicate,
+                x => 100 * (x.Share - baseline[(x.Replicate, x.System, x.Party)].Share)),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Sentences for the paired difference of a figure between this step's run and an earlier step's (same seed and
+    /// replicates): per row, the mean of the replicate-by-replicate differences with its 95% interval.
+    /// </summary>
+    internal static IReadOnlyList<string> Paired(string figure, SimulationResult now, SimulationResult then, int against)
+    {
+        var a = PerReplicate(figure, now);
+        var b = PerReplicate(figure, then);
+        if (a is null || b is null) return [];
+        var list = new List<string>();
+        foreach (var (key, va) in a)
+        {
+            if (!b.TryGetValue(key, out var vb) || va.Length != vb.Length) continue;
+            var d = Stats.Interval(va.Zip(vb, (x, y) => x - y));
+            var t = new FigureTable(figure, "", [], [new FigureRow([], d, true)], true, va.Length);
+            string Fmt(double v) => figure == "precision" ? v.ToString("F3", CultureInfo.InvariantCulture) : t.Format(v);
+            string spread = va.Length < 2 ? "" : d.Low == d.High ? $", the same in every one of the {va.Length} replicates" : $" (95% interval {Fmt(d.Low)} to {Fmt(d.High)})";
+            string verdict = va.Length < 2 ? "one replicate cannot tell it from no difference."
+                : d.Low == d.High ? (d.Mean == 0 ? "no difference in any replicate." : "the same difference in every replicate.")
+                : d.Low <= 0 && d.High >= 0 ? "the interval includes zero, so the replicates cannot tell this step from step " + against + "."
+                : "the interval excludes zero, so the replicates show a difference from step " + against + ".";
+            list.Add($"Against step {against}, replicate by replicate (same seed): {key} differs by {Fmt(d.Mean)} on average{spread}: {verdict}");
+        }
+        return list;
     }
 
     /// <summary>What the answer sheet says when no step of the card produces a violation and a question assumes some.</summary>

@@ -9,6 +9,11 @@ public sealed record WorkshopQuestion(string Id, string Recommendation, string T
 {
     /// <summary>The figures the question asks about (names from <see cref="WorkshopFigures.Names"/>); a step that runs a scenario must declare them.</summary>
     public IReadOnlyList<string> Figures { get; init; } = [];
+    /// <summary>
+    /// The step (1-based) the question compares with ("against step 2"), or null. The trainer pack's answer then gives, for
+    /// each figure, the paired difference between the runs replicate by replicate (the steps share seed and replicates).
+    /// </summary>
+    public int? Against { get; init; }
 }
 
 /// <summary>One step of a workshop: its time, what participants do, and (optionally) the scenario the facilitator runs.</summary>
@@ -133,6 +138,18 @@ public sealed class WorkshopCard
                     errors.Add(new($"$.steps[{runs[i].Index}].run", $"runs the same scenario, replicates and changes as step {runs[j].Index + 1}; give each step its own run (another scenario or other \"set\" changes)."));
                     break;
                 }
+        // A question that compares with an earlier step needs that step to run the same seed and replicates, measuring its figures.
+        for (int i = 0; i < steps.Count; i++)
+            for (int k = 0; k < steps[i].Questions.Count; k++)
+            {
+                var q = steps[i].Questions[k];
+                if (q.Against is not int a || steps[i].Scenario is not Scenario here) continue;
+                string at = $"$.steps[{i}].questions[{k}]";
+                if (a - 1 >= i || steps[a - 1].Scenario is not Scenario there) { errors.Add(new(at, $"the question '{q.Id}' compares with step {a}, which is not an earlier step that runs a scenario.")); continue; }
+                if (there.Seed != here.Seed || there.Replicates != here.Replicates) errors.Add(new(at, $"the question '{q.Id}' compares with step {a}, which runs other seeds or replicates ({there.Replicates} replicates, seed {there.Seed}; this step {here.Replicates}, seed {here.Seed}): replicates cannot be paired."));
+                foreach (var f in q.Figures.Where(f => !steps[a - 1].Figures.Contains(f)))
+                    errors.Add(new(at, $"the question '{q.Id}' compares '{f}' with step {a}, which does not declare it."));
+            }
         // A discussion step runs nothing: each figure its questions discuss must come from an earlier step's run.
         for (int i = 0; i < steps.Count; i++)
         {
@@ -213,11 +230,12 @@ public sealed class WorkshopCard
             {
                 string at = $"$.questions[{i}]";
                 if (qa[i] is not JsonObject qo) { own.Add(new(at, $"expected a question object, got {JsonInput.Kind(qa[i])}.")); continue; }
-                JsonInput.KnownFields(qo, at, ["id", "recommendation", "text", "figures"], own);
+                JsonInput.KnownFields(qo, at, ["id", "recommendation", "text", "figures", "against"], own);
+                int? against = JsonInput.Int(qo, "against", at, own, 1, 100, message: "must be the number of an earlier step (1-based) that runs a scenario.");
                 string? id = JsonInput.String(qo, "id", at, own, required: true), rec = JsonInput.String(qo, "recommendation", at, own, required: true), text = JsonInput.String(qo, "text", at, own, required: true);
                 var qfigures = ReadFigures(qo["figures"], qo.ContainsKey("figures"), at + ".figures", own);
                 if (id is null || rec is null || text is null) continue;
-                var wq = new WorkshopQuestion(id, rec, text) { Figures = qfigures };
+                var wq = new WorkshopQuestion(id, rec, text) { Figures = qfigures, Against = against };
                 if (!recs.ContainsKey(wq.Recommendation)) own.Add(new($"{at}.recommendation", $"unknown recommendation '{wq.Recommendation}'; known: {string.Join(", ", recs.Keys)}."));
                 if (!questions.TryAdd(wq.Id, wq)) own.Add(new($"{at}.id", $"the id '{wq.Id}' is used twice."));
             }

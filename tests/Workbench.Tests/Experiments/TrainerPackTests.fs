@@ -218,6 +218,25 @@ let tests =
             finally Directory.Delete(Path.GetDirectoryName noRules, true)
         }
 
+        test "a question that compares steps gets the paired difference replicate by replicate, and the minimum audience from the card's set" {
+            let pack = pack60.Value
+            let card = card60.Value
+            let html = WebUtility.HtmlDecode(page pack "answers.html")
+            let i = card.Steps |> Seq.findIndex (fun s -> not (isNull (box s.Scenario)) && s.Questions |> Seq.exists (fun q -> q.Id = "human-scale"))
+            let q = card.Steps.[i].Questions |> Seq.find (fun q -> q.Id = "human-scale")
+            Expect.equal q.Against (Nullable 2) "human-scale compares with step 2"
+            Expect.isFalse (q.Text.Contains "about six households") "six households is a unit of analysis for data, not an audience"
+            let sec = section html (i + 1)
+            Expect.stringContains sec (sprintf "Step %d's minimum audience: %s people on the platform." (i + 1) (card.Steps.[i].Scenario.Regulation.MinimumAudience.Value.ToString("N0", Globalization.CultureInfo.InvariantCulture))) "from the set"
+            let now, before = pack.ReferenceRuns.[i], pack.ReferenceRuns.[1]
+            let red (r: SimulationResult) = r.Spend |> Seq.filter (fun s -> s.Arm = "red-microtargets") |> Seq.sortBy (fun s -> s.Replicate) |> Seq.map (fun s -> s.Precision) |> Array.ofSeq
+            let d = Array.map2 (-) (red now) (red before)
+            let e = Stats.Interval d
+            Expect.stringContains sec (sprintf "Against step 2, replicate by replicate (same seed): the precision of Red's campaign in red-microtargets differs by %s on average (95%% interval %s to %s)"
+                                           (e.Mean.ToString("F3", Globalization.CultureInfo.InvariantCulture)) (e.Low.ToString("F3", Globalization.CultureInfo.InvariantCulture)) (e.High.ToString("F3", Globalization.CultureInfo.InvariantCulture))) "the paired difference"
+            Expect.stringContains sec "seat change under FPTP in red-microtargets differs by" "seat changes paired too"
+        }
+
         test "no page loads anything: no http(s) address, no script, no external style sheet" {
             for p in pack60.Value.Pages do
                 let h = p.Html.ToLowerInvariant()
