@@ -139,7 +139,9 @@ public sealed class WorkshopCard
                     break;
                 }
         // A question that compares with an earlier step needs that step to run the same seed and replicates, measuring its figures.
-        for (int i = 0; i < steps.Count; i++)
+        // (Checked only on an otherwise valid card: a step or question skipped above would shift the paths.)
+        bool whole = errors.Count == 0;
+        for (int i = 0; whole && i < steps.Count; i++)
             for (int k = 0; k < steps[i].Questions.Count; k++)
             {
                 var q = steps[i].Questions[k];
@@ -151,7 +153,7 @@ public sealed class WorkshopCard
                     errors.Add(new(at, $"the question '{q.Id}' compares '{f}' with step {a}, which does not declare it."));
             }
         // A discussion step runs nothing: each figure its questions discuss must come from an earlier step's run.
-        for (int i = 0; i < steps.Count; i++)
+        for (int i = 0; whole && i < steps.Count; i++)
         {
             if (steps[i].Scenario is not null || (root["steps"] as JsonArray)?[i]?["run"] is not null) continue;
             for (int k = 0; k < steps[i].Questions.Count; k++)

@@ -72,7 +72,13 @@ let tests =
                 let s = card.Steps.[i - 1]
                 Expect.stringContains h (WebUtility.HtmlEncode s.Title) "the handout names its step"
                 for q in s.Questions do Expect.stringContains h (WebUtility.HtmlEncode q.Text) "every question of the step"
-                for f in s.Figures do Expect.stringContains h (WebUtility.HtmlEncode(WorkshopFigures.Title f)) "a table for every declared figure"
+                let asked = s.Questions |> Seq.collect (fun q -> q.Figures) |> Set.ofSeq
+                let fill = if asked.IsEmpty then Set.ofSeq s.Figures else Set.intersect asked (Set.ofSeq s.Figures)
+                if s.Figures.Count > 0 then
+                    let tables = h.Substring(h.IndexOf "Your figures")
+                    for f in s.Figures do
+                        Expect.equal (tables.Contains(sprintf "<h3>%s</h3>" (WebUtility.HtmlEncode(WorkshopFigures.Title f)))) (fill.Contains f)
+                            (sprintf "step %d: a table for %s only if the step's questions ask about it" i f)
                 if s.Figures.Count > 0 then
                     Expect.stringContains h "<svg" "the chart of the step's run"
                     Expect.stringContains h "<td class=\"blank\"></td>" "blank cells to fill in"
@@ -237,6 +243,11 @@ let tests =
             Expect.stringContains sec "seat change under FPTP in red-microtargets differs by" "seat changes paired too"
         }
 
+        test "a card with a malformed step is a validation error, not a crash, when a later discussion step or comparison is checked" {
+            let json = """{ "title": "t", "minutes": 20, "preset": "classroom", "steps": [ "not a step", { "minutes": 10, "title": "d", "activity": "a", "questions": [ "who-oversees", "human-scale" ] } ] }"""
+            Expect.throwsT<Workbench.SpecValidationException> (fun () -> WorkshopCard.Parse(json, cards) |> ignore) "a SpecValidationException"
+        }
+
         test "no page loads anything: no http(s) address, no script, no external style sheet" {
             for p in pack60.Value.Pages do
                 let h = p.Html.ToLowerInvariant()
@@ -261,12 +272,23 @@ let tests =
                     Expect.equal t.SlackMinutes (s.Minutes / 5) "a fifth, rounded down"
             let timing = page pack60.Value "timing.html"
             Expect.stringContains timing "<th class=\"num\">1:00</th>" "the total is the card's hour"
+            Expect.stringContains timing "rounded down to whole minutes, so a step shorter than five minutes has none" "the slack rule, as the guide words it"
+            // The running plan: activity back to back, the pooled slack as one buffer, the close ending at the card's end.
+            let slots = TrainerPack.Timing card60.Value
+            let pooled = slots |> Seq.take (slots.Count - 1) |> Seq.sumBy (fun t -> t.SlackMinutes)
+            let activity = slots |> Seq.take (slots.Count - 1) |> Seq.sumBy (fun t -> t.ActivityMinutes)
+            let clock m = sprintf "%d:%02d" (m / 60) (m % 60)
+            Expect.stringContains (WebUtility.HtmlDecode timing) (sprintf "<td>buffer (the steps' pooled slack)</td><td class=\"num\">%s</td><td class=\"num\">%s</td><td class=\"num\">%d</td>" (clock activity) (clock (activity + pooled)) pooled) "one buffer before the close"
+            Expect.stringContains timing (sprintf "<td class=\"num\">%s</td><td class=\"num\">1:00</td>" (clock (activity + pooled))) "the close starts after the buffer and ends on the hour"
         }
     
         test "the facilitator guide documents every figure name and the slack rule" {
             let guide = File.ReadAllText(Path.Combine(Cli.repoRoot, "notebooks", "workshop", "facilitator-guide.md"))
             for f in WorkshopFigures.Names do Expect.stringContains guide (sprintf "| `%s` |" f) (sprintf "the vocabulary table lists %s" f)
             Expect.stringContains guide "a slack of a fifth of the step, rounded down to whole minutes" "the slack rule"
+            for typed in [ "9–12 s"; "17–33 s"; "about a minute"; "keep the last five minutes"; "a third of paid social" ] do
+                Expect.isFalse (guide.ToLowerInvariant().Contains(typed.ToLowerInvariant())) (sprintf "no typed figure or wrong claim: %s" typed)
+            Expect.stringContains guide "its own run time" "the command prints its run time"
             let slack name = WorkshopCard.Load(Path.Combine(cards, name)) |> TrainerPack.Timing |> Seq.sumBy (fun t -> t.SlackMinutes)
             Expect.stringContains guide (sprintf "the 60-minute card keeps %d minutes of slack in all, the 120-minute card %d" (slack "workshop-60.json") (slack "workshop-120.json")) "the totals the guide quotes"
         }
