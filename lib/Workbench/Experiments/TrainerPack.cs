@@ -150,8 +150,11 @@ public sealed class TrainerPack
         if (figures.Count > 0)
         {
             b.Append("<h2>The step's run</h2>\n").Append(Chart(figures[0]));
-            b.Append("<h2>Your figures</h2>\n<p class=\"muted\">Fill in from the facilitator's screen (mean over replicates).</p>\n");
-            foreach (var f in figures)
+            // Participants fill in only what the step's questions ask about (all the step's figures when its questions name none).
+            var asked = s.Questions.SelectMany(q => q.Figures).ToHashSet();
+            var fill = asked.Count == 0 ? figures : figures.Where(f => asked.Contains(f.Figure)).ToArray();
+            b.Append("<h2>Your figures</h2>\n<p class=\"muted\">Fill in from the facilitator's screen (mean over replicates) the figures this step's questions ask about; the expected results page has the rest.</p>\n");
+            foreach (var f in fill)
             {
                 b.Append("<h3>").Append(E(f.Title)).Append("</h3>\n<table>\n<thead><tr>");
                 foreach (var k in f.KeyNames) b.Append("<th>").Append(E(k)).Append("</th>");
@@ -425,7 +428,7 @@ public sealed class TrainerPack
         var slots = Timing(card);
         var b = new StringBuilder();
         b.Append("<h1>").Append(E(title)).Append("</h1>\n<p class=\"muted\">").Append(E(card.Title)).Append(" · ").Append(card.Minutes)
-         .Append(" minutes. Each step's minutes on the card include a slack of a fifth of the step (whole minutes, none under five minutes) kept at its end: run late into it, never past the step's end.</p>\n");
+         .Append(" minutes. Each step's minutes on the card include a slack of a fifth of the step, rounded down to whole minutes, so a step shorter than five minutes has none.</p>\n");
         b.Append("<table>\n<thead><tr><th>step</th><th>title</th><th>start</th><th>activity until</th><th>end</th><th>activity (min)</th><th>slack (min)</th><th>cumulative (min)</th></tr></thead>\n<tbody>\n");
         foreach (var t in slots)
             b.Append("<tr><td class=\"num\">").Append(t.Step).Append("</td><td><a href=\"").Append(HandoutFile(t.Step)).Append("\">").Append(E(t.Title)).Append("</a></td><td class=\"num\">")
@@ -435,6 +438,20 @@ public sealed class TrainerPack
          .Append(slots.Sum(t => t.ActivityMinutes)).Append("</th><th class=\"num\">").Append(slots.Sum(t => t.SlackMinutes)).Append("</th><th class=\"num\">").Append(slots.Sum(t => t.ActivityMinutes + t.SlackMinutes)).Append("</th></tr>\n");
         b.Append("</tbody>\n</table>\n<p>Times are minutes from the start (h:mm). The card lasts ").Append(card.Minutes).Append(" minutes; its steps add up to ")
          .Append(slots.Sum(t => t.End - t.Start)).Append(", of which ").Append(slots.Sum(t => t.SlackMinutes)).Append(" are slack.</p>\n");
+        // Slack left at the end of each step cannot be carried over; pooled, it is one buffer that any late step can draw on.
+        if (slots.Count > 1)
+        {
+            b.Append("<h2>Running plan: slack pooled before the close</h2>\n<p>Run the steps back to back on their activity time; the slack of every step before the close (")
+             .Append(slots.Take(slots.Count - 1).Sum(t => t.SlackMinutes)).Append(" minutes) is one buffer kept before the close, so a step that runs late borrows from it and the close still starts on time.</p>\n")
+             .Append("<table>\n<thead><tr><th>step</th><th>title</th><th>start</th><th>end</th><th>minutes</th></tr></thead>\n<tbody>\n");
+            int at = 0;
+            void Row(string step, string title, int minutes) { b.Append("<tr><td class=\"num\">").Append(step).Append("</td><td>").Append(E(title)).Append("</td><td class=\"num\">").Append(Clock(at)).Append("</td><td class=\"num\">").Append(Clock(at + minutes)).Append("</td><td class=\"num\">").Append(minutes).Append("</td></tr>\n"); at += minutes; }
+            foreach (var t in slots.Take(slots.Count - 1)) Row(t.Step.ToString(CultureInfo.InvariantCulture), t.Title, t.ActivityMinutes);
+            Row("", "buffer (the steps' pooled slack)", slots.Take(slots.Count - 1).Sum(t => t.SlackMinutes));
+            var last = slots[^1];
+            Row(last.Step.ToString(CultureInfo.InvariantCulture), last.Title, last.ActivityMinutes + last.SlackMinutes);
+            b.Append("</tbody>\n</table>\n");
+        }
         return new TrainerPackPage("timing.html", title, Page(title, b.ToString()));
     }
 
