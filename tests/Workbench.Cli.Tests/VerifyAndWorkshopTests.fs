@@ -99,7 +99,7 @@ let tests =
                 Expect.stringContains err "$.steps[1].run" "the later step's path"
                 Expect.stringContains err "as step 1" "names the earlier step"
                 // A "set" that changes nothing (classroom's own regime) is the same run, however it is spelled.
-                card60.["steps"].[0].["run"] <- JsonNode.Parse """{ "scenario": "classroom", "replicates": 4, "set": { "regime": "uk-like" } }"""
+                card60.["steps"].[0].["run"] <- JsonNode.Parse """{ "scenario": "classroom-targeting", "replicates": 4, "set": { "regime": "uk-like" } }"""
                 File.WriteAllText(card, card60.ToJsonString())
                 let code, _, err = Cli.run [ "workshop"; card ]
                 Expect.equal code 2 err

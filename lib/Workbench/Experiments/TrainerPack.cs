@@ -411,7 +411,8 @@ public sealed class TrainerPack
                 "shareChange" => $"{k0} changed {r.Keys[1]}'s vote share by {v} points on average{Spread(r)}: {Verdict(r)}",
                 "spend" => $"In {k0}, {r.Keys[1]}'s campaign spent {v}{Spread(r)}.",
                 "costPerVote" => double.IsNaN(r.Value.Mean) ? $"In {k0}, {r.Keys[1]}'s campaign gained no votes on average, so it has no cost per extra vote."
-                    : $"In {k0}, {r.Keys[1]}'s campaign paid {v} per extra vote (mean spend over mean extra votes).",
+                    : $"In {k0}, {r.Keys[1]}'s campaign paid {v} per extra vote (mean spend over mean extra votes; a ratio of means, it has no interval).",
+                "premium" => $"Under {k0}, microtargeting instead of broadcasting the same budget over the same channels changed {WorkshopFigures.PremiumParty}'s {r.Keys[1]} by {v} on average, replicate by replicate{Spread(r)}: {Verdict(r)}",
                 "precision" => Precision(r),
                 "closestQuarterSpend" => $"In {k0}, {r.Keys[1]}'s campaign put {v}% of its spend in the closest quarter of seats{Spread(r)}.",
                 "reached" => $"In {k0}, {r.Keys[1]}'s campaign reached {v} voters{Spread(r)}.",

@@ -124,6 +124,8 @@ public sealed class WorkshopCard
                             errors.Add(new(at + ".figures", $"the question '{q.Id}' discusses '{f}', which the step does not declare."));
                 }
                 else if (figures.Count > 0) errors.Add(new(at + ".figures", "a step without a run has no figures to show; remove them or add a run."));
+                if (sc is not null && figures.Contains("premium") && !new[] { WorkshopFigures.PremiumArm, WorkshopFigures.PremiumAgainst }.All(a => sc.Arms.Any(x => x.Name == a && x.Campaigns.Any(c => c.Party == WorkshopFigures.PremiumParty))))
+                    errors.Add(new($"{at}.figures[{figures.IndexOf("premium")}]", $"'premium' needs the arms {WorkshopFigures.PremiumArm} and {WorkshopFigures.PremiumAgainst} with {WorkshopFigures.PremiumParty}'s campaign; the scenario has {string.Join(", ", sc.Arms.Select(x => x.Name))} (use scenario classroom-targeting)."));
                 steps.Add(new WorkshopStep(sm, Text(s, "title", at), Text(s, "activity", at), sc, JsonInput.String(s, "look", at, errors), qs)
                 {
                     Figures = figures, RunJson = s["run"] is JsonObject ro ? ro.ToJsonString(RunJsonOptions) : null,
@@ -368,6 +370,7 @@ public static class WorkshopFigures
         ("closestQuarterSpend", "Share of each campaign's spend in the closest quarter of seats (%)", "The share of spend that went to the quarter of constituencies with the smallest expected winning margin."),
         ("reached", "Voters each campaign reached", "Distinct voters contacted at least once."),
         ("informationGini", "How unequally campaign contacts were spread over voters (information Gini)", "Gini coefficient of campaign contacts per voter in each arm (0 = everyone contacted equally)."),
+        ("premium", "What targeting adds for Red: red-microtargets minus red-broadcasts, paired by replicate", "Red's seats and vote share (points) when it microtargets minus when it broadcasts the same budget over the same channels, replicate by replicate (needs the arms red-microtargets and red-broadcasts, as in scenario classroom-targeting)."),
         ("violations", "Violations of the step's rules per replicate, and what oversight did", "Per arm and replicate: violations committed, detected by oversight, taken down, and fines imposed."),
     ];
 
@@ -386,6 +389,13 @@ public static class WorkshopFigures
         throw new ArgumentException($"Unknown figure '{figure}'; known: {string.Join(", ", Names)}.", nameof(figure));
     }
 
+    /// <summary>The arm whose targeting the <c>premium</c> figure measures.</summary>
+    public const string PremiumArm = "red-microtargets";
+    /// <summary>The arm that broadcasts the same budget over the same channels, against which <c>premium</c> is measured.</summary>
+    public const string PremiumAgainst = "red-broadcasts";
+    /// <summary>The party of both arms of the <c>premium</c> figure.</summary>
+    public const string PremiumParty = "Red";
+
     /// <summary>A value formatted as the figure prints it (invariant culture; "—" for NaN).</summary>
     public static string Format(string figure, double value)
     {
@@ -394,7 +404,7 @@ public static class WorkshopFigures
         string s = figure switch
         {
             "seats" or "share" or "closestQuarterSpend" => value.ToString("F1", ci),
-            "gallagher" or "seatChange" or "shareChange" or "violations" => value.ToString("F2", ci),
+            "gallagher" or "seatChange" or "shareChange" or "violations" or "premium" => value.ToString("F2", ci),
             "spend" or "reached" => value.ToString("N0", ci),
             "costPerVote" => value.ToString("N1", ci),
             "precision" or "informationGini" => value.ToString("F3", ci),
@@ -444,6 +454,8 @@ public static class WorkshopFigures
             "reached" => new(figure, title, ["arm", "party"], campaigns.Select(g => Row(Stats.Interval(g.Select(s => (double)s.VotersContacted)), g.Key.Arm, g.Key.Party)).ToArray(), false, n),
             "informationGini" => new(figure, title, ["arm"], result.SystemRows.Where(r => r.Arm != "baseline").GroupBy(r => r.Arm)
                 .Select(g => Row(Stats.Interval(g.GroupBy(r => r.Replicate).Select(r => r.Average(x => x.InformationGini))), g.Key)).ToArray(), false, n),
+            "premium" => new(figure, title, ["system", "measure"], result.Contrasts(PremiumArm, PremiumAgainst, PremiumParty)
+                .SelectMany(c => new[] { Row(c.SeatDifference, c.System, "seats"), Row(c.ShareDifferencePoints, c.System, "vote share (points)") }).ToArray(), true, n),
             "violations" => new(figure, title, ["arm", "measure"], arms.SelectMany(a =>
             {
                 var reps = result.ReplicateSeeds.Select((_, i) => result.Violations.Where(v => v.Arm == a && v.Replicate == i).ToArray()).ToArray();

@@ -44,6 +44,7 @@ let private direct (r: SimulationResult) (figure: string) : float list =
     | "precision" -> byCampaign (fun s -> s.Precision)
     | "closestQuarterSpend" -> byCampaign (fun s -> 100.0 * s.MarginalQuarterShare)
     | "reached" -> byCampaign (fun s -> float s.VotersContacted)
+    | "premium" -> r.Contrasts("red-microtargets", "red-broadcasts", "Red") |> Seq.collect (fun c -> [ c.SeatDifference.Mean; c.ShareDifferencePoints.Mean ]) |> List.ofSeq
     | "informationGini" ->
         r.SystemRows |> Seq.filter (fun x -> x.Arm <> "baseline") |> Seq.groupBy (fun x -> x.Arm)
         |> Seq.map (fun (_, g) -> g |> Seq.groupBy (fun x -> x.Replicate) |> Seq.map (fun (_, rs) -> rs |> Seq.averageBy (fun x -> x.InformationGini)) |> mean) |> List.ofSeq
@@ -150,7 +151,8 @@ let tests =
             let step2 = pack.ReferenceRuns.[1]
             let table = WorkshopFigures.Compute("precision", step2)
             let blue = table.Rows |> Seq.find (fun r -> r.Keys.[0] = "blue-broadcasts")
-            Expect.stringContains html (sprintf "Without targeting, Blue's broadcast in blue-broadcasts reached %s in the same run." (table.Format blue.Value.Mean)) "the level without targeting, from the run"
+            Expect.stringContains html (sprintf "Blue's broadcast in blue-broadcasts reached %s" (table.Format blue.Value.Mean)) "the level without targeting, from the run"
+            Expect.stringContains html "Without targeting, Red's broadcast in red-broadcasts reached" "the same party broadcasting, the closest level without targeting"
             Expect.stringContains html "This is the level a campaign gets without targeting in this run." "the broadcast row says so"
         }
 
@@ -174,7 +176,8 @@ let tests =
             let mutable clipped = 0
             for i, r in Seq.indexed pack.ReferenceRuns do
                 if not (isNull (box r)) then
-                    for f in WorkshopFigures.Names do
+                    let hasPremium = r.Scenario.Arms |> Seq.exists (fun a -> a.Name = "red-broadcasts")
+                    for f in WorkshopFigures.Names |> Seq.filter (fun f -> f <> "premium" || hasPremium) do
                         let t = WorkshopFigures.Compute(f, r)
                         for row in t.Rows do
                             let struct (low, high, isClipped) = t.Displayed row
@@ -246,6 +249,28 @@ let tests =
         test "a card with a malformed step is a validation error, not a crash, when a later discussion step or comparison is checked" {
             let json = """{ "title": "t", "minutes": 20, "preset": "classroom", "steps": [ "not a step", { "minutes": 10, "title": "d", "activity": "a", "questions": [ "who-oversees", "human-scale" ] } ] }"""
             Expect.throwsT<Workbench.SpecValidationException> (fun () -> WorkshopCard.Parse(json, cards) |> ignore) "a SpecValidationException"
+        }
+
+        test "premium is Red microtargeting minus Red broadcasting the same budget over the same channels, paired by replicate; it needs both arms" {
+            let r = pack60.Value.ReferenceRuns.[1]
+            Expect.equal r.Scenario.Name "classroom-targeting" "step 2 runs the scenario that isolates targeting"
+            let arms = r.Scenario.Arms |> Seq.map (fun a -> a.Name, a) |> dict
+            Expect.equal (List.ofSeq arms.["red-broadcasts"].Campaigns.[0].Channels) (List.ofSeq arms.["red-microtargets"].Campaigns.[0].Channels) "the same channels"
+            Expect.equal arms.["red-broadcasts"].Campaigns.[0].Budget arms.["red-microtargets"].Campaigns.[0].Budget "the same budget"
+            let t = WorkshopFigures.Compute("premium", r)
+            for c in r.Contrasts("red-microtargets", "red-broadcasts", "Red") do
+                let seats = t.Rows |> Seq.find (fun x -> x.Keys.[0] = c.System && x.Keys.[1] = "seats")
+                Expect.equal seats.Value c.SeatDifference (sprintf "%s seats" c.System)
+                let share = t.Rows |> Seq.find (fun x -> x.Keys.[0] = c.System && x.Keys.[1] = "vote share (points)")
+                Expect.equal share.Value c.ShareDifferencePoints (sprintf "%s share" c.System)
+            let sec = section (page pack60.Value "expected-results.html") 2
+            Expect.stringContains sec (WebUtility.HtmlEncode(WorkshopFigures.Title "premium")) "tabulated"
+            let json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "workshop-60.json"))).AsObject()
+            json.Remove "$schema" |> ignore
+            json.["steps"].[1].["run"].["scenario"] <- System.Text.Json.Nodes.JsonValue.Create "classroom"
+            let err = try WorkshopCard.Parse(json.ToJsonString(), cards) |> ignore; "" with :? Workbench.SpecValidationException as e -> e.Message
+            Expect.stringContains err "$.steps[1].figures[0]" "refused with the figure's path"
+            Expect.stringContains err "'premium' needs the arms red-microtargets and red-broadcasts" "says why"
         }
 
         test "no page loads anything: no http(s) address, no script, no external style sheet" {
