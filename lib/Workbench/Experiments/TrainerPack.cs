@@ -345,6 +345,9 @@ public sealed class TrainerPack
         return list;
     }
 
+    /// <summary>The closest quarter's share of spend (%) when money is spread evenly over the seats: a quarter.</summary>
+    private const double EvenShare = 100.0 / 4;
+
     /// <summary>What the answer sheet says when no step of the card produces a violation and a question assumes some.</summary>
     internal const string NoViolationsPremise = "This card's runs produce no violations, so the question's premise does not hold here.";
 
@@ -387,6 +390,15 @@ public sealed class TrainerPack
             }
             return list;
         }
+        // A quarter of the seats gets a quarter of the money when it is spread evenly: the closest quarter's share is read against that.
+        string EvenQuarter(FigureRow r)
+        {
+            if (!r.HasInterval || f.Replicates < 2) return ".";
+            var (low, high, _) = f.Displayed(r);
+            return low <= EvenShare && high >= EvenShare
+                ? $": the interval includes {EvenShare:0}%, so the replicates cannot tell it from spreading the money evenly over the seats ({EvenShare:0}% in each quarter)."
+                : $": the interval excludes {EvenShare:0}%, so the replicates show the money was {(low > EvenShare ? "concentrated in" : "kept away from")} the close seats.";
+        }
         string Precision(FigureRow r)
         {
             const string meaning = "that share of the voters it contacted were, judged with their true preferences, likely supporters of its party or persuadable voters";
@@ -414,7 +426,7 @@ public sealed class TrainerPack
                     : $"In {k0}, {r.Keys[1]}'s campaign paid {v} per extra vote (mean spend over mean extra votes; a ratio of means, it has no interval).",
                 "premium" => $"Under {k0}, microtargeting instead of broadcasting the same budget over the same channels changed {WorkshopFigures.PremiumParty}'s {r.Keys[1]} by {v} on average, replicate by replicate{Spread(r)}: {Verdict(r)}",
                 "precision" => Precision(r),
-                "closestQuarterSpend" => $"In {k0}, {r.Keys[1]}'s campaign put {v}% of its spend in the closest quarter of seats{Spread(r)}.",
+                "closestQuarterSpend" => $"In {k0}, {r.Keys[1]}'s campaign put {v}% of its spend in the closest quarter of seats{Spread(r)}{EvenQuarter(r)}",
                 "reached" => $"In {k0}, {r.Keys[1]}'s campaign reached {v} voters{Spread(r)}.",
                 "informationGini" => $"In {k0}, the information Gini of campaign contacts was {v}{Spread(r)}.",
                 _ => throw new ArgumentException($"Unknown figure '{f.Figure}'.", nameof(f)),

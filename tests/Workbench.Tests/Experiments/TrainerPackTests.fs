@@ -141,6 +141,11 @@ let tests =
             Expect.stringContains (TrainerPack.Sentences(table 0.0 0.0).[0]) "no change in any replicate" "zero width at zero"
             Expect.stringContains (TrainerPack.Sentences(table 0.501 0.502).[0]) "narrower than the last digit shown" "an interval that prints as one number"
             Expect.isFalse ((table 0.501 0.502).ShowsInterval((table 0.501 0.502).Rows.[0])) "not shown as 0.50 to 0.50"
+            // The closest quarter's share of spend is read against an even spread (a quarter of the money in a quarter of the seats).
+            let quarter (low: float) (high: float) =
+                FigureTable("closestQuarterSpend", "t", [| "arm"; "party" |], [| FigureRow([| "a"; "Red" |], Estimate((low + high) / 2.0, low, high), true) |], false, 4, Minimum = 0.0, Maximum = 100.0)
+            Expect.stringContains (TrainerPack.Sentences(quarter 15.4 74.1).[0]) "cannot tell it from spreading the money evenly over the seats (25% in each quarter)" "an interval including 25%"
+            Expect.stringContains (TrainerPack.Sentences(quarter 30.0 40.0).[0]) "concentrated in the close seats" "an interval above 25%"
         }
 
         test "the precision sentence says what precision measures and quotes the broadcast campaign's precision from the same run" {
