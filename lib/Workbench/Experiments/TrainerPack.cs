@@ -83,7 +83,7 @@ public sealed class TrainerPack
         }
         var figures = runs.Select((r, i) => r is null ? [] : card.Steps[i].Figures.Select(f => WorkshopFigures.Compute(f, r)).ToArray()).ToArray();
         var pages = new List<TrainerPackPage> { null! };
-        for (int i = 0; i < card.Steps.Count; i++) pages.Add(Handout(card, i, figures[i]));
+        for (int i = 0; i < card.Steps.Count; i++) pages.Add(Handout(card, i, figures[i], ChartFigure(figures, i)));
         pages.Add(Expected(card, cardPath, runs, figures));
         pages.Add(Answers(card, cardPath, figures, runs, runs.Select(Broadcasts).ToArray()));
         pages.Add(TimingPage(card));
@@ -133,7 +133,23 @@ public sealed class TrainerPack
         return new TrainerPackPage("index.html", card.Title + " — trainer pack", Page(card.Title + " — trainer pack", b.ToString()));
     }
 
-    private static TrainerPackPage Handout(WorkshopCard card, int i, IReadOnlyList<FigureTable> figures)
+    /// <summary>
+    /// The figure a step's handout charts: the first of its figures whose printed means differ from those of the same figure
+    /// in the latest earlier step that ran (a figure that did not move would repeat the earlier chart), else its first figure.
+    /// </summary>
+    internal static FigureTable? ChartFigure(IReadOnlyList<FigureTable[]> figures, int step)
+    {
+        if (figures[step].Length == 0) return null;
+        int prev = step - 1;
+        while (prev >= 0 && figures[prev].Length == 0) prev--;
+        if (prev < 0) return figures[step][0];
+        static string Means(FigureTable t) => string.Join("|", t.Rows.Select(r => string.Join(",", r.Keys) + "=" + t.Format(r.Value.Mean)));
+        foreach (var f in figures[step])
+            if (figures[prev].FirstOrDefault(x => x.Figure == f.Figure) is not FigureTable before || Means(before) != Means(f)) return f;
+        return figures[step][0];
+    }
+
+    private static TrainerPackPage Handout(WorkshopCard card, int i, IReadOnlyList<FigureTable> figures, FigureTable? chart)
     {
         var s = card.Steps[i];
         string title = $"Step {i + 1}: {s.Title}";
@@ -149,7 +165,7 @@ public sealed class TrainerPack
         if (!string.IsNullOrEmpty(s.Look)) b.Append("<h2>What to look at</h2>\n<p>").Append(E(s.Look)).Append("</p>\n");
         if (figures.Count > 0)
         {
-            b.Append("<h2>The step's run</h2>\n").Append(Chart(figures[0]));
+            b.Append("<h2>The step's run</h2>\n").Append(Chart(chart ?? figures[0]));
             // Participants fill in only what the step's questions ask about (all the step's figures when its questions name none).
             var asked = s.Questions.SelectMany(q => q.Figures).ToHashSet();
             var fill = asked.Count == 0 ? figures : figures.Where(f => asked.Contains(f.Figure)).ToArray();

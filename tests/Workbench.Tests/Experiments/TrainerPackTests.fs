@@ -278,6 +278,24 @@ let tests =
             Expect.stringContains err "'premium' needs the arms red-microtargets and red-broadcasts" "says why"
         }
 
+        test "no two handouts of a step that runs show the same chart when some figure moved" {
+            let pack = pack60.Value
+            let charts =
+                [ for i, s in Seq.indexed card60.Value.Steps do
+                    if s.Figures.Count > 0 then
+                        let h = page pack (TrainerPack.HandoutFile(i + 1))
+                        let a = h.IndexOf "<svg"
+                        yield h.Substring(a, h.IndexOf("</svg>", a) - a) ]
+            Expect.equal (List.distinct charts).Length charts.Length "each step's chart differs"
+            // A step whose first figure did not move charts the first one that did.
+            let t (fig: string) (m: float) = FigureTable(fig, fig, [| "arm" |], [| FigureRow([| "a" |], Estimate(m, m, m), true) |], true, 4)
+            let figs = [| [| t "seatChange" 0.0; t "precision" 0.7 |]; [||]; [| t "seatChange" 0.0; t "precision" 0.6 |] |]
+            Expect.equal (TrainerPack.ChartFigure(figs, 2)).Figure "precision" "the figure that moved"
+            Expect.equal (TrainerPack.ChartFigure(figs, 0)).Figure "seatChange" "the first step charts its first figure"
+            let still = [| [| t "seatChange" 0.0 |]; [| t "seatChange" 0.0 |] |]
+            Expect.equal (TrainerPack.ChartFigure(still, 1)).Figure "seatChange" "nothing moved: the first figure"
+        }
+
         test "no page loads anything: no http(s) address, no script, no external style sheet" {
             for p in pack60.Value.Pages do
                 let h = p.Html.ToLowerInvariant()
