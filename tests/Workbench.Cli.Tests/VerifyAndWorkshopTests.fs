@@ -99,12 +99,65 @@ let tests =
                 Expect.stringContains err "$.steps[1].run" "the later step's path"
                 Expect.stringContains err "as step 1" "names the earlier step"
                 // A "set" that changes nothing (classroom's own regime) is the same run, however it is spelled.
-                card60.["steps"].[0].["run"] <- JsonNode.Parse """{ "scenario": "classroom", "replicates": 4, "set": { "regime": "uk-like" } }"""
+                card60.["steps"].[0].["run"] <- JsonNode.Parse """{ "scenario": "classroom-targeting", "replicates": 4, "set": { "regime": "uk-like" } }"""
                 File.WriteAllText(card, card60.ToJsonString())
                 let code, _, err = Cli.run [ "workshop"; card ]
                 Expect.equal code 2 err
                 Expect.stringContains err "$.steps[1].run: runs the same scenario" "a no-op set is no new run"
             finally Directory.Delete(dir, true)
+        }
+
+        test "a discussion question whose figure no earlier step measures is refused with the question's path" {
+            let dir = Cli.tempDir ()
+            try
+                File.Copy(Path.Combine(cards, "questions.json"), Path.Combine(dir, "questions.json"))
+                let card = Path.Combine(dir, "unmeasured.json")
+                let card60 = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "workshop-60.json"))).AsObject()
+                card60.Remove "$schema" |> ignore
+                // Without the archive step, nothing measures spend or violations before the discussion.
+                let steps = card60.["steps"].AsArray()
+                let archive = steps.[3]
+                steps.RemoveAt 3
+                steps.[3].["minutes"] <- JsonValue.Create(steps.[3].["minutes"].GetValue<int>() + archive.["minutes"].GetValue<int>())
+                File.WriteAllText(card, card60.ToJsonString())
+                let code, _, err = Cli.run [ "workshop"; card ]
+                Expect.equal code 2 err
+                Expect.stringContains err "$.steps[3].questions[1]: the question 'who-targets' discusses 'spend', which no earlier step measures" "the figure no step measures"
+                Expect.stringContains err "$.steps[3].questions[2]: the question 'who-oversees' discusses 'violations', which no earlier step measures" "the question's path and figure"
+                Expect.stringContains err "$.steps[3].questions[3]: the question 'cross-border' discusses 'spend', which no earlier step measures" "each unmeasured figure"
+            finally Directory.Delete(dir, true)
+        }
+
+        test "a question compared with a step that runs other replicates, or no scenario, is refused with its path" {
+            let dir = Cli.tempDir ()
+            try
+                File.Copy(Path.Combine(cards, "questions.json"), Path.Combine(dir, "questions.json"))
+                let card = Path.Combine(dir, "unpaired.json")
+                let card60 = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "workshop-60.json"))).AsObject()
+                card60.Remove "$schema" |> ignore
+                card60.["steps"].[1].["run"].["replicates"] <- JsonValue.Create 3
+                File.WriteAllText(card, card60.ToJsonString())
+                let code, _, err = Cli.run [ "workshop"; card ]
+                Expect.equal code 2 err
+                Expect.stringContains err "$.steps[2].questions[0]: the question 'human-scale' compares with step 2, which runs other seeds or replicates (3 replicates" "unpaired replicates"
+                let qs = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "questions.json"))).AsObject()
+                qs.["questions"].[3].["against"] <- JsonValue.Create 5
+                File.WriteAllText(Path.Combine(dir, "questions.json"), qs.ToJsonString())
+                let code, _, err = Cli.run [ "workshop"; Path.Combine(cards, "workshop-60.json") |> fun p -> (File.Copy(p, Path.Combine(dir, "c.json")); Path.Combine(dir, "c.json")) ]
+                Expect.equal code 2 err
+                Expect.stringContains err "compares with step 5, which is not an earlier step that runs a scenario" "a later or discussion step"
+            finally Directory.Delete(dir, true)
+        }
+
+        test "a discussion step's answers quote the step that first asked the question, not the latest step that measures the figure" {
+            let card = WorkshopCard.Load(Path.Combine(cards, "workshop-120.json"))
+            let discussion = card.Steps |> Seq.findIndex (fun s -> isNull (box s.Scenario) && s.Questions |> Seq.exists (fun q -> q.Id = "who-targets"))
+            let first = card.Steps |> Seq.findIndex (fun s -> s.Questions |> Seq.exists (fun q -> q.Id = "who-targets"))
+            Expect.isLessThan first discussion "asked in a run step first"
+            let latest = seq { 0 .. discussion - 1 } |> Seq.filter (fun k -> Seq.contains "spend" card.Steps.[k].Figures) |> Seq.max
+            Expect.notEqual latest first "a later step measures spend too"
+            Expect.equal (card.AnswerStep(discussion, "who-targets", "spend")) first "the step that asked it"
+            Expect.equal (card.AnswerStep(first, "who-targets", "spend")) first "a run step answers itself"
         }
 
         test "workshop --step prints every figure the step and its questions declare, for every step of the shipped cards" {
@@ -180,12 +233,12 @@ let tests =
                 let code, out, err = Cli.run [ "workshop"; card; "--pack"; a ]
                 Expect.equal code 0 err
                 Expect.stringContains out "index.html" "prints the index"
-                for n in 1 .. 3 do Expect.stringContains err (sprintf "step %d/5: running" n) "progress per step that runs"
+                for n in 1 .. 4 do Expect.stringContains err (sprintf "step %d/6: running" n) "progress per step that runs"
                 let code, _, err = Cli.run [ "workshop"; card; "--pack"; b ]
                 Expect.equal code 0 err
                 let files d = Directory.GetFiles d |> Array.map Path.GetFileName |> Array.sort
                 Expect.equal (files a) (files b) "the same pages"
-                Expect.equal (files a).Length 9 "index, five handouts, expected results, answers, timing"
+                Expect.equal (files a).Length 10 "index, six handouts, expected results, answers, timing"
                 for f in files a do
                     Expect.equal (File.ReadAllBytes(Path.Combine(a, f))) (File.ReadAllBytes(Path.Combine(b, f))) (sprintf "%s: the same bytes" f)
                 let file = Path.Combine(dir, "file.txt")

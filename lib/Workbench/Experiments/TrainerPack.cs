@@ -83,9 +83,9 @@ public sealed class TrainerPack
         }
         var figures = runs.Select((r, i) => r is null ? [] : card.Steps[i].Figures.Select(f => WorkshopFigures.Compute(f, r)).ToArray()).ToArray();
         var pages = new List<TrainerPackPage> { null! };
-        for (int i = 0; i < card.Steps.Count; i++) pages.Add(Handout(card, i, figures[i]));
+        for (int i = 0; i < card.Steps.Count; i++) pages.Add(Handout(card, i, figures[i], ChartFigure(figures, i)));
         pages.Add(Expected(card, cardPath, runs, figures));
-        pages.Add(Answers(card, cardPath, figures));
+        pages.Add(Answers(card, cardPath, figures, runs, runs.Select(Broadcasts).ToArray()));
         pages.Add(TimingPage(card));
         pages[0] = Index(card, cardPath, pages.Skip(1).ToArray());
         return new TrainerPack(card.Title, pages, runs);
@@ -133,7 +133,23 @@ public sealed class TrainerPack
         return new TrainerPackPage("index.html", card.Title + " — trainer pack", Page(card.Title + " — trainer pack", b.ToString()));
     }
 
-    private static TrainerPackPage Handout(WorkshopCard card, int i, IReadOnlyList<FigureTable> figures)
+    /// <summary>
+    /// The figure a step's handout charts: the first of its figures whose printed means differ from those of the same figure
+    /// in the latest earlier step that ran (a figure that did not move would repeat the earlier chart), else its first figure.
+    /// </summary>
+    internal static FigureTable? ChartFigure(IReadOnlyList<FigureTable[]> figures, int step)
+    {
+        if (figures[step].Length == 0) return null;
+        int prev = step - 1;
+        while (prev >= 0 && figures[prev].Length == 0) prev--;
+        if (prev < 0) return figures[step][0];
+        static string Means(FigureTable t) => string.Join("|", t.Rows.Select(r => string.Join(",", r.Keys) + "=" + t.Format(r.Value.Mean)));
+        foreach (var f in figures[step])
+            if (figures[prev].FirstOrDefault(x => x.Figure == f.Figure) is not FigureTable before || Means(before) != Means(f)) return f;
+        return figures[step][0];
+    }
+
+    private static TrainerPackPage Handout(WorkshopCard card, int i, IReadOnlyList<FigureTable> figures, FigureTable? chart)
     {
         var s = card.Steps[i];
         string title = $"Step {i + 1}: {s.Title}";
@@ -149,9 +165,12 @@ public sealed class TrainerPack
         if (!string.IsNullOrEmpty(s.Look)) b.Append("<h2>What to look at</h2>\n<p>").Append(E(s.Look)).Append("</p>\n");
         if (figures.Count > 0)
         {
-            b.Append("<h2>The step's run</h2>\n").Append(Chart(figures[0]));
-            b.Append("<h2>Your figures</h2>\n<p class=\"muted\">Fill in from the facilitator's screen (mean over replicates).</p>\n");
-            foreach (var f in figures)
+            b.Append("<h2>The step's run</h2>\n").Append(Chart(chart ?? figures[0]));
+            // Participants fill in only what the step's questions ask about (all the step's figures when its questions name none).
+            var asked = s.Questions.SelectMany(q => q.Figures).ToHashSet();
+            var fill = asked.Count == 0 ? figures : figures.Where(f => asked.Contains(f.Figure)).ToArray();
+            b.Append("<h2>Your figures</h2>\n<p class=\"muted\">Fill in from the facilitator's screen (mean over replicates) the figures this step's questions ask about; the expected results page has the rest.</p>\n");
+            foreach (var f in fill)
             {
                 b.Append("<h3>").Append(E(f.Title)).Append("</h3>\n<table>\n<thead><tr>");
                 foreach (var k in f.KeyNames) b.Append("<th>").Append(E(k)).Append("</th>");
@@ -176,9 +195,11 @@ public sealed class TrainerPack
         var ci = CultureInfo.InvariantCulture;
         var rows = f.Rows.Where(r => !double.IsNaN(r.Value.Mean)).ToArray();
         if (rows.Length == 0) return "<p class=\"muted\">No value to chart.</p>\n";
+        double Low(FigureRow r) => f.Displayed(r).Low;
+        double High(FigureRow r) => f.Displayed(r).High;
         const int width = 720, labelWidth = 260, valueWidth = 80, rowHeight = 22, top = 28;
-        double lo = Math.Min(0, rows.Min(r => r.HasInterval ? r.Value.Low : r.Value.Mean));
-        double hi = Math.Max(0, rows.Max(r => r.HasInterval ? r.Value.High : r.Value.Mean));
+        double lo = Math.Min(0, rows.Min(r => r.HasInterval ? Low(r) : r.Value.Mean));
+        double hi = Math.Max(0, rows.Max(r => r.HasInterval ? High(r) : r.Value.Mean));
         if (hi == lo) hi = lo + 1;
         double plot = width - labelWidth - valueWidth;
         string X(double v) => (labelWidth + (v - lo) / (hi - lo) * plot).ToString("F1", ci);
@@ -196,11 +217,13 @@ public sealed class TrainerPack
             b.Append("<rect x=\"").Append(X(a)).Append("\" y=\"").Append(y + 3).Append("\" width=\"").Append((double.Parse(X(z), ci) - double.Parse(X(a), ci)).ToString("F1", ci))
              .Append("\" height=\"").Append(rowHeight - 8).Append("\" fill=\"#4c78a8\"/>\n");
             if (r.HasInterval && r.Value.Low != r.Value.High)
-                b.Append("<line x1=\"").Append(X(r.Value.Low)).Append("\" y1=\"").Append(y + 11).Append("\" x2=\"").Append(X(r.Value.High)).Append("\" y2=\"").Append(y + 11).Append("\" stroke=\"#000\"/>\n");
+                b.Append("<line x1=\"").Append(X(Low(r))).Append("\" y1=\"").Append(y + 11).Append("\" x2=\"").Append(X(High(r))).Append("\" y2=\"").Append(y + 11).Append("\" stroke=\"#000\"/>\n");
             b.Append("<text x=\"").Append(width - valueWidth + 6).Append("\" y=\"").Append(y + 14).Append("\">").Append(E(f.Format(r.Value.Mean))).Append("</text>\n");
         }
         b.Append("</svg>\n");
-        if (rows.Any(r => r.HasInterval && r.Value.Low != r.Value.High)) b.Append("<p class=\"muted\">Bars: mean over ").Append(f.Replicates).Append(" replicates; lines: 95% interval.</p>\n");
+        if (rows.Any(r => r.HasInterval && r.Value.Low != r.Value.High))
+            b.Append("<p class=\"muted\">Bars: mean over ").Append(f.Replicates).Append(" replicates; lines: 95% interval")
+             .Append(rows.Any(r => r.HasInterval && f.Displayed(r).Clipped) ? " (" + FigureTable.ClippedNote + ")" : "").Append(".</p>\n");
         return b.ToString();
     }
 
@@ -228,7 +251,7 @@ public sealed class TrainerPack
                     foreach (var k in row.Keys) b.Append("<td>").Append(E(k)).Append("</td>");
                     b.Append("<td class=\"num\">").Append(E(f.Format(row.Value.Mean))).Append("</td><td class=\"num\">")
                      .Append(!row.HasInterval ? "ratio of means" : row.Value.Low == row.Value.High ? "same in every replicate"
-                        : f.ShowsInterval(row) ? E($"{f.Format(row.Value.Low)} to {f.Format(row.Value.High)}") : "within the last digit")
+                        : f.ShowsInterval(row) ? E(f.FormatInterval(row)) : "within the last digit")
                      .Append("</td></tr>\n");
                 }
                 b.Append("</tbody>\n</table>\n");
@@ -237,7 +260,12 @@ public sealed class TrainerPack
         return new TrainerPackPage("expected-results.html", title, Page(title, b.ToString()));
     }
 
-    private static TrainerPackPage Answers(WorkshopCard card, string cardPath, IReadOnlyList<FigureTable[]> figures)
+    /// <summary>The (arm, party) campaigns of a run that broadcast (none for a discussion step).</summary>
+    private static IReadOnlyCollection<(string Arm, string Party)> Broadcasts(SimulationResult? run) =>
+        run is null ? [] : run.Scenario.Arms.SelectMany(a => a.Campaigns.Where(c => c.Strategy == Workbench.Campaigns.Strategy.Broadcast).Select(c => (a.Name, c.Party))).ToHashSet();
+
+    private static TrainerPackPage Answers(WorkshopCard card, string cardPath, IReadOnlyList<FigureTable[]> figures, IReadOnlyList<SimulationResult?> runs,
+        IReadOnlyList<IReadOnlyCollection<(string Arm, string Party)>> broadcasts)
     {
         const string title = "Answer sheet for the discussion questions";
         var b = new StringBuilder();
@@ -253,15 +281,22 @@ public sealed class TrainerPack
                 b.Append("<h3>").Append(E(q.Text)).Append("</h3>\n<p class=\"rec\">Recommendation: ").Append(E(card.Recommendations.TryGetValue(q.Recommendation, out var rt) ? rt : q.Recommendation)).Append("</p>\n");
                 var wanted = q.Figures.Count > 0 ? q.Figures : s.Figures;
                 bool any = false;
+                // A question about "the minimum audience" gets the rule of the run it is answered from, from the card's "set".
+                if (q.Text.Contains("minimum audience", StringComparison.OrdinalIgnoreCase) && wanted.Select(n => card.AnswerStep(i, q.Id, n)).FirstOrDefault(k => k >= 0, -1) is int src && src >= 0
+                    && card.Steps[src].Scenario?.Regulation?.MinimumAudience is int audience)
+                    b.Append("<p>Step ").Append(src + 1).Append("'s minimum audience: ").Append(audience.ToString("N0", CultureInfo.InvariantCulture)).Append(" people on the platform.</p>\n");
                 foreach (var name in wanted)
                 {
-                    // The step's own run when it measures the figure, else the latest earlier step that does.
-                    int from = -1;
-                    for (int k = i; k >= 0; k--) if (figures[k].Any(f => f.Figure == name)) { from = k; break; }
+                    int from = card.AnswerStep(i, q.Id, name);
                     if (from < 0) continue;
                     var f = figures[from].First(x => x.Figure == name);
                     b.Append("<p><strong>").Append(E(f.Title)).Append("</strong> (step ").Append(from + 1).Append(", <code>").Append(E(Command(cardPath, from + 1))).Append("</code>)</p>\n<ul>\n");
-                    foreach (var sentence in Sentences(f)) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
+                    foreach (var sentence in Sentences(f, broadcasts[from], card.Steps[from].Scenario?.Regulation)) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
+                    if (q.Against is int against && against - 1 < from && runs[from] is SimulationResult now && runs[against - 1] is SimulationResult then)
+                        foreach (var sentence in Paired(name, now, then, against)) b.Append("<li>").Append(E(sentence)).Append("</li>\n");
+                    if (name == "violations" && NoViolations(f))
+                        b.Append("<li>").Append(E(figures.SelectMany(x => x).Where(x => x.Figure == "violations").All(NoViolations)
+                            ? NoViolationsPremise : "This step's run produces no violations, so the question's premise does not hold here.")).Append("</li>\n");
                     b.Append("</ul>\n");
                     any = true;
                 }
@@ -271,16 +306,86 @@ public sealed class TrainerPack
         return new TrainerPackPage("answers.html", title, Page(title, b.ToString()));
     }
 
+    /// <summary>
+    /// A figure's value per replicate, by row (arm, party — and system for seat changes), for the figures that pair
+    /// replicate by replicate; null for the others.
+    /// </summary>
+    internal static SortedDictionary<string, double[]>? PerReplicate(string figure, SimulationResult r)
+    {
+        int n = r.ReplicateSeeds.Count;
+        SortedDictionary<string, double[]> By<T>(IEnumerable<T> rows, Func<T, string> key, Func<T, int> rep, Func<T, double> value)
+        {
+            var d = new SortedDictionary<string, double[]>(StringComparer.Ordinal);
+            foreach (var x in rows) { var k = key(x); if (!d.TryGetValue(k, out var v)) d[k] = v = new double[n]; v[rep(x)] += value(x); }
+            return d;
+        }
+        var sponsors = r.Spend.Select(s => (s.Arm, s.Party)).ToHashSet();
+        var baseline = r.Rows.Where(x => x.Arm == "baseline").ToDictionary(x => (x.Replicate, x.System, x.Party));
+        var arms = r.Rows.Where(x => sponsors.Contains((x.Arm, x.Party)));
+        var firstSystem = r.Rows.Count > 0 ? r.Rows[0].System : "";
+        return figure switch
+        {
+            "precision" => By(r.Spend, s => $"the precision of {s.Party}'s campaign in {s.Arm}", s => s.Replicate, s => s.Precision),
+            "reached" => By(r.Spend, s => $"the voters {s.Party}'s campaign reached in {s.Arm}", s => s.Replicate, s => s.VotersContacted),
+            "spend" => By(r.Spend, s => $"the spend of {s.Party}'s campaign in {s.Arm}", s => s.Replicate, s => s.Spend),
+            "seatChange" => By(arms, x => $"{x.Party}'s seat change under {x.System} in {x.Arm}", x => x.Replicate, x => x.Seats - baseline[(x.Replicate, x.System, x.Party)].Seats),
+            "shareChange" => By(arms.Where(x => x.System == firstSystem), x => $"{x.Party}'s vote share change in {x.Arm} (points)", x => x.Replicate,
+                x => 100 * (x.Share - baseline[(x.Replicate, x.System, x.Party)].Share)),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Sentences for the paired difference of a figure between this step's run and an earlier step's (same seed and
+    /// replicates): per row, the mean of the replicate-by-replicate differences with its 95% interval.
+    /// </summary>
+    internal static IReadOnlyList<string> Paired(string figure, SimulationResult now, SimulationResult then, int against)
+    {
+        var a = PerReplicate(figure, now);
+        var b = PerReplicate(figure, then);
+        if (a is null || b is null) return [];
+        var list = new List<string>();
+        foreach (var (key, va) in a)
+        {
+            if (!b.TryGetValue(key, out var vb) || va.Length != vb.Length) continue;
+            var d = Stats.Interval(va.Zip(vb, (x, y) => x - y));
+            var t = new FigureTable(figure, "", [], [new FigureRow([], d, true)], true, va.Length);
+            string Fmt(double v) => figure == "precision" ? v.ToString("F3", CultureInfo.InvariantCulture) : t.Format(v);
+            string spread = va.Length < 2 ? "" : d.Low == d.High ? $", the same in every one of the {va.Length} replicates" : $" (95% interval {Fmt(d.Low)} to {Fmt(d.High)})";
+            string verdict = va.Length < 2 ? "one replicate cannot tell it from no difference."
+                : d.Low == d.High ? (d.Mean == 0 ? "no difference in any replicate." : "the same difference in every replicate.")
+                : d.Low <= 0 && d.High >= 0 ? "the interval includes zero, so the replicates cannot tell this step from step " + against + "."
+                : "the interval excludes zero, so the replicates show a difference from step " + against + ".";
+            list.Add($"Against step {against}, replicate by replicate (same seed): {key} differs by {Fmt(d.Mean)} on average{spread}: {verdict}");
+        }
+        return list;
+    }
+
+    /// <summary>The closest quarter's share of spend (%) when money is spread evenly over the seats: a quarter.</summary>
+    private const double EvenShare = 100.0 / 4;
+
+    /// <summary>What the answer sheet says when no step of the card produces a violation and a question assumes some.</summary>
+    internal const string NoViolationsPremise = "This card's runs produce no violations, so the question's premise does not hold here.";
+
+    private static bool NoViolations(FigureTable f) => f.Rows.All(r => r.Value.Mean == 0);
+
     /// <summary>What one figure of a reference run shows, one sentence per row (per arm for violations), quoting its values.</summary>
-    internal static IReadOnlyList<string> Sentences(FigureTable f)
+    /// <remarks>
+    /// <paramref name="broadcasts"/> names the (arm, party) campaigns of the run that broadcast: they aim at no voter in
+    /// particular, so their precision is the level a campaign gets without targeting, and the precision sentences of the
+    /// targeted campaigns quote it from the same run.
+    /// </remarks>
+    internal static IReadOnlyList<string> Sentences(FigureTable f, IReadOnlyCollection<(string Arm, string Party)>? broadcasts = null, Workbench.Regulation.RegulationSpec? rules = null)
     {
         var list = new List<string>();
+        broadcasts ??= [];
         string Spread(FigureRow r)
         {
             if (!r.HasInterval || f.Replicates < 2) return "";
             if (r.Value.Low == r.Value.High) return $", the same in every one of the {f.Replicates} replicates";
             if (!f.ShowsInterval(r)) return $" (its 95% interval over {f.Replicates} replicates is narrower than the last digit shown)";
-            return $" (95% interval {f.Format(r.Value.Low)} to {f.Format(r.Value.High)} over {f.Replicates} replicates)";
+            var (low, high, clipped) = f.Displayed(r);
+            return $" (95% interval {f.Format(low)} to {f.Format(high)} over {f.Replicates} replicates{(clipped ? ", " + FigureTable.ClippedNote : "")})";
         }
         string Verdict(FigureRow r)
         {
@@ -295,10 +400,32 @@ public sealed class TrainerPack
             {
                 var by = g.ToDictionary(r => r.Keys[1]);
                 if (g.All(r => r.Value.Mean == 0)) { list.Add($"In {g.Key}, no violation occurred in any replicate."); continue; }
-                list.Add($"In {g.Key}: {f.Format(by["violations"].Value.Mean)} violations per replicate on average{Spread(by["violations"])}; {f.Format(by["detected"].Value.Mean)} detected, "
-                    + $"{f.Format(by["taken down"].Value.Mean)} taken down, fines of {f.Format(by["fines"].Value.Mean)} per replicate.");
+                string sanctions = rules is not null && rules.Fine == 0 && !rules.TakeDown ? " (this step sets no fine and no take-down)" : "";
+                list.Add($"In {g.Key}: {f.Format(by["violations"].Value.Mean)} violations per replicate on average{Spread(by["violations"])}; {f.Format(by["detected"].Value.Mean)} detected{Spread(by["detected"])}, "
+                    + $"{f.Format(by["taken down"].Value.Mean)} taken down, fines of {f.Format(by["fines"].Value.Mean)} per replicate{sanctions}.");
             }
             return list;
+        }
+        // A quarter of the seats gets a quarter of the money when it is spread evenly: the closest quarter's share is read against that.
+        string EvenQuarter(FigureRow r)
+        {
+            if (!r.HasInterval || f.Replicates < 2) return ".";
+            var (low, high, _) = f.Displayed(r);
+            return low <= EvenShare && high >= EvenShare
+                ? $": the interval includes {EvenShare:0}%, so the replicates cannot tell it from spreading the money evenly over the seats ({EvenShare:0}% in each quarter)."
+                : $": the interval excludes {EvenShare:0}%, so the replicates show the money was {(low > EvenShare ? "concentrated in" : "kept away from")} the close seats.";
+        }
+        string Precision(FigureRow r)
+        {
+            const string meaning = "that share of the voters it contacted were, judged with their true preferences, likely supporters of its party or persuadable voters";
+            bool isBroadcast = broadcasts.Contains((r.Keys[0], r.Keys[1]));
+            if (isBroadcast)
+                return $"In {r.Keys[0]}, {r.Keys[1]}'s campaign broadcast, aiming at no voter in particular, and had a precision of {f.Format(r.Value.Mean)}{Spread(r)}: {meaning}. "
+                    + "This is the level a campaign gets without targeting in this run.";
+            var chance = f.Rows.Where(x => broadcasts.Contains((x.Keys[0], x.Keys[1]))).ToArray();
+            string against = chance.Length == 0 ? ""
+                : " Without targeting, " + string.Join(" and ", chance.Select(x => $"{x.Keys[1]}'s broadcast in {x.Keys[0]} reached {f.Format(x.Value.Mean)}")) + " in the same run.";
+            return $"In {r.Keys[0]}, {r.Keys[1]}'s campaign had a precision of {f.Format(r.Value.Mean)}{Spread(r)}: {meaning}.{against}";
         }
         foreach (var r in f.Rows)
         {
@@ -312,9 +439,10 @@ public sealed class TrainerPack
                 "shareChange" => $"{k0} changed {r.Keys[1]}'s vote share by {v} points on average{Spread(r)}: {Verdict(r)}",
                 "spend" => $"In {k0}, {r.Keys[1]}'s campaign spent {v}{Spread(r)}.",
                 "costPerVote" => double.IsNaN(r.Value.Mean) ? $"In {k0}, {r.Keys[1]}'s campaign gained no votes on average, so it has no cost per extra vote."
-                    : $"In {k0}, {r.Keys[1]}'s campaign paid {v} per extra vote (mean spend over mean extra votes).",
-                "precision" => $"In {k0}, {r.Keys[1]}'s campaign had a precision of {v}{Spread(r)}: that share of the voters it contacted were the voters it aimed at.",
-                "closestQuarterSpend" => $"In {k0}, {r.Keys[1]}'s campaign put {v}% of its spend in the closest quarter of seats{Spread(r)}.",
+                    : $"In {k0}, {r.Keys[1]}'s campaign paid {v} per extra vote (mean spend over mean extra votes; a ratio of means, it has no interval).",
+                "premium" => $"Under {k0}, microtargeting instead of broadcasting the same budget over the same channels changed {WorkshopFigures.PremiumParty}'s {r.Keys[1]} by {v} on average, replicate by replicate{Spread(r)}: {Verdict(r)}",
+                "precision" => Precision(r),
+                "closestQuarterSpend" => $"In {k0}, {r.Keys[1]}'s campaign put {v}% of its spend in the closest quarter of seats{Spread(r)}{EvenQuarter(r)}",
                 "reached" => $"In {k0}, {r.Keys[1]}'s campaign reached {v} voters{Spread(r)}.",
                 "informationGini" => $"In {k0}, the information Gini of campaign contacts was {v}{Spread(r)}.",
                 _ => throw new ArgumentException($"Unknown figure '{f.Figure}'.", nameof(f)),
@@ -329,7 +457,7 @@ public sealed class TrainerPack
         var slots = Timing(card);
         var b = new StringBuilder();
         b.Append("<h1>").Append(E(title)).Append("</h1>\n<p class=\"muted\">").Append(E(card.Title)).Append(" · ").Append(card.Minutes)
-         .Append(" minutes. Each step's minutes on the card include a slack of a fifth of the step (whole minutes, none under five minutes) kept at its end: run late into it, never past the step's end.</p>\n");
+         .Append(" minutes. Each step's minutes on the card include a slack of a fifth of the step, rounded down to whole minutes, so a step shorter than five minutes has none.</p>\n");
         b.Append("<table>\n<thead><tr><th>step</th><th>title</th><th>start</th><th>activity until</th><th>end</th><th>activity (min)</th><th>slack (min)</th><th>cumulative (min)</th></tr></thead>\n<tbody>\n");
         foreach (var t in slots)
             b.Append("<tr><td class=\"num\">").Append(t.Step).Append("</td><td><a href=\"").Append(HandoutFile(t.Step)).Append("\">").Append(E(t.Title)).Append("</a></td><td class=\"num\">")
@@ -339,6 +467,20 @@ public sealed class TrainerPack
          .Append(slots.Sum(t => t.ActivityMinutes)).Append("</th><th class=\"num\">").Append(slots.Sum(t => t.SlackMinutes)).Append("</th><th class=\"num\">").Append(slots.Sum(t => t.ActivityMinutes + t.SlackMinutes)).Append("</th></tr>\n");
         b.Append("</tbody>\n</table>\n<p>Times are minutes from the start (h:mm). The card lasts ").Append(card.Minutes).Append(" minutes; its steps add up to ")
          .Append(slots.Sum(t => t.End - t.Start)).Append(", of which ").Append(slots.Sum(t => t.SlackMinutes)).Append(" are slack.</p>\n");
+        // Slack left at the end of each step cannot be carried over; pooled, it is one buffer that any late step can draw on.
+        if (slots.Count > 1)
+        {
+            b.Append("<h2>Running plan: slack pooled before the close</h2>\n<p>Run the steps back to back on their activity time; the slack of every step before the close (")
+             .Append(slots.Take(slots.Count - 1).Sum(t => t.SlackMinutes)).Append(" minutes) is one buffer kept before the close, so a step that runs late borrows from it and the close still starts on time.</p>\n")
+             .Append("<table>\n<thead><tr><th>step</th><th>title</th><th>start</th><th>end</th><th>minutes</th></tr></thead>\n<tbody>\n");
+            int at = 0;
+            void Row(string step, string title, int minutes) { b.Append("<tr><td class=\"num\">").Append(step).Append("</td><td>").Append(E(title)).Append("</td><td class=\"num\">").Append(Clock(at)).Append("</td><td class=\"num\">").Append(Clock(at + minutes)).Append("</td><td class=\"num\">").Append(minutes).Append("</td></tr>\n"); at += minutes; }
+            foreach (var t in slots.Take(slots.Count - 1)) Row(t.Step.ToString(CultureInfo.InvariantCulture), t.Title, t.ActivityMinutes);
+            Row("", "buffer (the steps' pooled slack)", slots.Take(slots.Count - 1).Sum(t => t.SlackMinutes));
+            var last = slots[^1];
+            Row(last.Step.ToString(CultureInfo.InvariantCulture), last.Title, last.ActivityMinutes + last.SlackMinutes);
+            b.Append("</tbody>\n</table>\n");
+        }
         return new TrainerPackPage("timing.html", title, Page(title, b.ToString()));
     }
 

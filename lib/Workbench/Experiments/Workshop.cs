@@ -9,6 +9,11 @@ public sealed record WorkshopQuestion(string Id, string Recommendation, string T
 {
     /// <summary>The figures the question asks about (names from <see cref="WorkshopFigures.Names"/>); a step that runs a scenario must declare them.</summary>
     public IReadOnlyList<string> Figures { get; init; } = [];
+    /// <summary>
+    /// The step (1-based) the question compares with ("against step 2"), or null. The trainer pack's answer then gives, for
+    /// each figure, the paired difference between the runs replicate by replicate (the steps share seed and replicates).
+    /// </summary>
+    public int? Against { get; init; }
 }
 
 /// <summary>One step of a workshop: its time, what participants do, and (optionally) the scenario the facilitator runs.</summary>
@@ -119,6 +124,8 @@ public sealed class WorkshopCard
                             errors.Add(new(at + ".figures", $"the question '{q.Id}' discusses '{f}', which the step does not declare."));
                 }
                 else if (figures.Count > 0) errors.Add(new(at + ".figures", "a step without a run has no figures to show; remove them or add a run."));
+                if (sc is not null && figures.Contains("premium") && !new[] { WorkshopFigures.PremiumArm, WorkshopFigures.PremiumAgainst }.All(a => sc.Arms.Any(x => x.Name == a && x.Campaigns.Any(c => c.Party == WorkshopFigures.PremiumParty))))
+                    errors.Add(new($"{at}.figures[{figures.IndexOf("premium")}]", $"'premium' needs the arms {WorkshopFigures.PremiumArm} and {WorkshopFigures.PremiumAgainst} with {WorkshopFigures.PremiumParty}'s campaign; the scenario has {string.Join(", ", sc.Arms.Select(x => x.Name))} (use scenario classroom-targeting)."));
                 steps.Add(new WorkshopStep(sm, Text(s, "title", at), Text(s, "activity", at), sc, JsonInput.String(s, "look", at, errors), qs)
                 {
                     Figures = figures, RunJson = s["run"] is JsonObject ro ? ro.ToJsonString(RunJsonOptions) : null,
@@ -133,6 +140,28 @@ public sealed class WorkshopCard
                     errors.Add(new($"$.steps[{runs[i].Index}].run", $"runs the same scenario, replicates and changes as step {runs[j].Index + 1}; give each step its own run (another scenario or other \"set\" changes)."));
                     break;
                 }
+        // A question that compares with an earlier step needs that step to run the same seed and replicates, measuring its figures.
+        // (Checked only on an otherwise valid card: a step or question skipped above would shift the paths.)
+        bool whole = errors.Count == 0;
+        for (int i = 0; whole && i < steps.Count; i++)
+            for (int k = 0; k < steps[i].Questions.Count; k++)
+            {
+                var q = steps[i].Questions[k];
+                if (q.Against is not int a || steps[i].Scenario is not Scenario here) continue;
+                string at = $"$.steps[{i}].questions[{k}]";
+                if (a - 1 >= i || steps[a - 1].Scenario is not Scenario there) { errors.Add(new(at, $"the question '{q.Id}' compares with step {a}, which is not an earlier step that runs a scenario.")); continue; }
+                if (there.Seed != here.Seed || there.Replicates != here.Replicates) errors.Add(new(at, $"the question '{q.Id}' compares with step {a}, which runs other seeds or replicates ({there.Replicates} replicates, seed {there.Seed}; this step {here.Replicates}, seed {here.Seed}): replicates cannot be paired."));
+                foreach (var f in q.Figures.Where(f => !steps[a - 1].Figures.Contains(f)))
+                    errors.Add(new(at, $"the question '{q.Id}' compares '{f}' with step {a}, which does not declare it."));
+            }
+        // A discussion step runs nothing: each figure its questions discuss must come from an earlier step's run.
+        for (int i = 0; whole && i < steps.Count; i++)
+        {
+            if (steps[i].Scenario is not null || (root["steps"] as JsonArray)?[i]?["run"] is not null) continue;
+            for (int k = 0; k < steps[i].Questions.Count; k++)
+                foreach (var f in steps[i].Questions[k].Figures.Where(f => AnswerStep(steps, i, steps[i].Questions[k].Id, f) < 0))
+                    errors.Add(new($"$.steps[{i}].questions[{k}]", $"the question '{steps[i].Questions[k].Id}' discusses '{f}', which no earlier step measures; declare it in the figures of an earlier step that runs a scenario (best the step that first asks the question)."));
+        }
         if (steps.Count > 0 && steps.Count == (root["steps"] as JsonArray)?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
         foreach (var r in recs.Keys.Where(r => !used.Contains(r))) errors.Add(new("$.steps", $"no step discusses the recommendation '{r}'."));
         Parameters.ThrowIfAny(errors);
@@ -140,6 +169,24 @@ public sealed class WorkshopCard
         {
             Title = title, Minutes = minutes, Preset = preset, Audience = audience, Goal = goal, Steps = steps, Recommendations = recs,
         };
+    }
+
+    /// <summary>
+    /// The step (0-based) whose reference run answers <paramref name="figure"/> for question <paramref name="question"/> asked
+    /// at step <paramref name="step"/>: the step itself when it runs a scenario that measures the figure; for a discussion
+    /// step, the first earlier step that asked the same question and measures the figure, else the latest earlier step that
+    /// measures it; -1 when none does (a card with such a question is refused).
+    /// </summary>
+    public int AnswerStep(int step, string question, string figure) => AnswerStep(Steps, step, question, figure);
+
+    private static int AnswerStep(IReadOnlyList<WorkshopStep> steps, int step, string question, string figure)
+    {
+        if (steps[step].Scenario is not null) return steps[step].Figures.Contains(figure) ? step : -1;
+        for (int k = 0; k < step; k++)
+            if (steps[k].Scenario is not null && steps[k].Figures.Contains(figure) && steps[k].Questions.Any(q => q.Id == question)) return k;
+        for (int k = step - 1; k >= 0; k--)
+            if (steps[k].Scenario is not null && steps[k].Figures.Contains(figure)) return k;
+        return -1;
     }
 
     /// <summary>The structure of a workshop card as a JSON Schema object.</summary>
@@ -187,11 +234,12 @@ public sealed class WorkshopCard
             {
                 string at = $"$.questions[{i}]";
                 if (qa[i] is not JsonObject qo) { own.Add(new(at, $"expected a question object, got {JsonInput.Kind(qa[i])}.")); continue; }
-                JsonInput.KnownFields(qo, at, ["id", "recommendation", "text", "figures"], own);
+                JsonInput.KnownFields(qo, at, ["id", "recommendation", "text", "figures", "against"], own);
+                int? against = JsonInput.Int(qo, "against", at, own, 1, 100, message: "must be the number of an earlier step (1-based) that runs a scenario.");
                 string? id = JsonInput.String(qo, "id", at, own, required: true), rec = JsonInput.String(qo, "recommendation", at, own, required: true), text = JsonInput.String(qo, "text", at, own, required: true);
                 var qfigures = ReadFigures(qo["figures"], qo.ContainsKey("figures"), at + ".figures", own);
                 if (id is null || rec is null || text is null) continue;
-                var wq = new WorkshopQuestion(id, rec, text) { Figures = qfigures };
+                var wq = new WorkshopQuestion(id, rec, text) { Figures = qfigures, Against = against };
                 if (!recs.ContainsKey(wq.Recommendation)) own.Add(new($"{at}.recommendation", $"unknown recommendation '{wq.Recommendation}'; known: {string.Join(", ", recs.Keys)}."));
                 if (!questions.TryAdd(wq.Id, wq)) own.Add(new($"{at}.id", $"the id '{wq.Id}' is used twice."));
             }
@@ -270,9 +318,36 @@ public sealed record FigureTable(string Figure, string Title, IReadOnlyList<stri
     public bool ShowsInterval(FigureRow row) =>
         row.HasInterval && !double.IsNaN(row.Value.Mean) && Format(row.Value.Low) != Format(row.Value.High);
 
-    /// <summary>A row's value with its interval: "0.73 (0.70 to 0.76)", or the bare value when <see cref="ShowsInterval"/> is false.</summary>
+    /// <summary>The smallest value the figure can take (a share or count cannot be negative); negative infinity for a change.</summary>
+    public double Minimum { get; init; } = double.NegativeInfinity;
+
+    /// <summary>The largest value the figure can take (1 for a proportion, 100 for a percentage, the electorate for voters reached); infinity when unbounded.</summary>
+    public double Maximum { get; init; } = double.PositiveInfinity;
+
+    /// <summary>
+    /// A row's 95% interval as displayed: the Student-t bounds clipped to [<see cref="Minimum"/>, <see cref="Maximum"/>]
+    /// (with few replicates the t interval can stray past what the figure can be), and whether clipping changed either bound.
+    /// </summary>
+    public (double Low, double High, bool Clipped) Displayed(FigureRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        double low = Math.Max(Minimum, row.Value.Low), high = Math.Min(Maximum, row.Value.High);
+        return (low, high, low != row.Value.Low || high != row.Value.High);
+    }
+
+    /// <summary>The words that mark a displayed interval as clipped.</summary>
+    public const string ClippedNote = "clipped to the possible range";
+
+    /// <summary>A row's displayed interval: "0.70 to 0.76", with " (clipped to the possible range)" when a bound was clipped.</summary>
+    public string FormatInterval(FigureRow row)
+    {
+        var (low, high, clipped) = Displayed(row);
+        return $"{Format(low)} to {Format(high)}" + (clipped ? $" ({ClippedNote})" : "");
+    }
+
+    /// <summary>A row's value with its interval: "0.73 (0.70 to 0.76)", or the bare value when <see cref="ShowsInterval"/> is false; a clipped interval says so.</summary>
     public string FormatWithInterval(FigureRow row) =>
-        ShowsInterval(row) ? $"{Format(row.Value.Mean)} ({Format(row.Value.Low)} to {Format(row.Value.High)})" : Format(row.Value.Mean);
+        ShowsInterval(row) ? $"{Format(row.Value.Mean)} ({FormatInterval(row)})" : Format(row.Value.Mean);
 }
 
 /// <summary>
@@ -291,10 +366,11 @@ public static class WorkshopFigures
         ("shareChange", "Change in vote share of each campaign's party (percentage points, arm minus baseline)", "Vote share of the sponsoring party in the arm minus the baseline."),
         ("spend", "Spend of each campaign", "Money each campaign spent (after caps and bans)."),
         ("costPerVote", "Cost per extra vote of each campaign", "Mean spend divided by the mean extra votes over the baseline; \"—\" when the campaign gained no votes on average."),
-        ("precision", "Targeting precision of each campaign (share of contacted voters on target)", "The share of the voters a campaign contacted who were the voters it meant to reach."),
+        ("precision", "Targeting precision of each campaign (share of contacted voters on target)", "The share of the voters a campaign contacted who were, judged with their true preferences, likely supporters of its party or persuadable voters; a broadcast campaign aims at no one, so its precision is the level without targeting."),
         ("closestQuarterSpend", "Share of each campaign's spend in the closest quarter of seats (%)", "The share of spend that went to the quarter of constituencies with the smallest expected winning margin."),
         ("reached", "Voters each campaign reached", "Distinct voters contacted at least once."),
         ("informationGini", "How unequally campaign contacts were spread over voters (information Gini)", "Gini coefficient of campaign contacts per voter in each arm (0 = everyone contacted equally)."),
+        ("premium", "What targeting adds for Red: red-microtargets minus red-broadcasts, paired by replicate", "Red's seats and vote share (points) when it microtargets minus when it broadcasts the same budget over the same channels, replicate by replicate (needs the arms red-microtargets and red-broadcasts, as in scenario classroom-targeting)."),
         ("violations", "Violations of the step's rules per replicate, and what oversight did", "Per arm and replicate: violations committed, detected by oversight, taken down, and fines imposed."),
     ];
 
@@ -313,6 +389,13 @@ public static class WorkshopFigures
         throw new ArgumentException($"Unknown figure '{figure}'; known: {string.Join(", ", Names)}.", nameof(figure));
     }
 
+    /// <summary>The arm whose targeting the <c>premium</c> figure measures.</summary>
+    public const string PremiumArm = "red-microtargets";
+    /// <summary>The arm that broadcasts the same budget over the same channels, against which <c>premium</c> is measured.</summary>
+    public const string PremiumAgainst = "red-broadcasts";
+    /// <summary>The party of both arms of the <c>premium</c> figure.</summary>
+    public const string PremiumParty = "Red";
+
     /// <summary>A value formatted as the figure prints it (invariant culture; "—" for NaN).</summary>
     public static string Format(string figure, double value)
     {
@@ -321,7 +404,7 @@ public static class WorkshopFigures
         string s = figure switch
         {
             "seats" or "share" or "closestQuarterSpend" => value.ToString("F1", ci),
-            "gallagher" or "seatChange" or "shareChange" or "violations" => value.ToString("F2", ci),
+            "gallagher" or "seatChange" or "shareChange" or "violations" or "premium" => value.ToString("F2", ci),
             "spend" or "reached" => value.ToString("N0", ci),
             "costPerVote" => value.ToString("N1", ci),
             "precision" or "informationGini" => value.ToString("F3", ci),
@@ -336,10 +419,23 @@ public static class WorkshopFigures
         ArgumentNullException.ThrowIfNull(result);
         var title = Title(figure);
         int n = result.ReplicateSeeds.Count;
-        static FigureRow Row(Estimate e, params string[] keys) => new(keys, e, true);
         var campaigns = result.Spend.GroupBy(s => (s.Arm, s.Party));
         var effects = result.Effects().Where(e => e.Spend > 0).ToArray();
         var arms = result.Rows.Select(r => r.Arm).Where(a => a != "baseline").Distinct().ToArray();
+        var table = Table(figure, result, title, n, campaigns, effects, arms);
+        return figure switch
+        {
+            "share" or "closestQuarterSpend" => table with { Minimum = 0, Maximum = 100 },
+            "precision" or "informationGini" => table with { Minimum = 0, Maximum = 1 },
+            "reached" => table with { Minimum = 0, Maximum = result.Scenario.Voters },
+            "seats" or "gallagher" or "spend" or "violations" => table with { Minimum = 0 },
+            _ => table,
+        };
+    }
+
+    private static FigureTable Table(string figure, SimulationResult result, string title, int n, IEnumerable<IGrouping<(string Arm, string Party), SpendRow>> campaigns, Effect[] effects, string[] arms)
+    {
+        static FigureRow Row(Estimate e, params string[] keys) => new(keys, e, true);
         return figure switch
         {
             "seats" => new(figure, title, ["system", "party"], result.Rows.Where(r => r.Arm == "baseline").GroupBy(r => (r.System, r.Party))
@@ -358,6 +454,8 @@ public static class WorkshopFigures
             "reached" => new(figure, title, ["arm", "party"], campaigns.Select(g => Row(Stats.Interval(g.Select(s => (double)s.VotersContacted)), g.Key.Arm, g.Key.Party)).ToArray(), false, n),
             "informationGini" => new(figure, title, ["arm"], result.SystemRows.Where(r => r.Arm != "baseline").GroupBy(r => r.Arm)
                 .Select(g => Row(Stats.Interval(g.GroupBy(r => r.Replicate).Select(r => r.Average(x => x.InformationGini))), g.Key)).ToArray(), false, n),
+            "premium" => new(figure, title, ["system", "measure"], result.Contrasts(PremiumArm, PremiumAgainst, PremiumParty)
+                .SelectMany(c => new[] { Row(c.SeatDifference, c.System, "seats"), Row(c.ShareDifferencePoints, c.System, "vote share (points)") }).ToArray(), true, n),
             "violations" => new(figure, title, ["arm", "measure"], arms.SelectMany(a =>
             {
                 var reps = result.ReplicateSeeds.Select((_, i) => result.Violations.Where(v => v.Arm == a && v.Replicate == i).ToArray()).ToArray();
