@@ -34,18 +34,24 @@ public sealed record District(string Name, int? Seats, Method? Method, IReadOnly
 /// </summary>
 public sealed record ElectionInput
 {
+    /// <summary>The allocation method in every district (default D'Hondt).</summary>
     public Method Method { get; init; } = Method.DHondt;
     /// <summary>First divisor of modified Sainte-Laguë as an exact rational (default 7/5).</summary>
     public (long Num, long Den) FirstDivisor { get; init; } = (7, 5);
     /// <summary>Total seats (required when districts do not all give seats).</summary>
     public int? Seats { get; init; }
+    /// <summary>Legal threshold a party must pass to take seats (none by default).</summary>
     public Threshold? Threshold { get; init; }
+    /// <summary>Party names in input order (the order breaks the last ties).</summary>
     public IReadOnlyList<string> Parties { get; init; } = [];
+    /// <summary>Districts with their votes per party and, optionally, their seats.</summary>
     public IReadOnlyList<District> Districts { get; init; } = [];
     /// <summary>Method that apportions <see cref="Seats"/> among districts without seats, by valid votes.</summary>
     public Method? ApportionmentMethod { get; init; }
+    /// <summary>How exact ties are resolved (default: the tied party with more votes).</summary>
     public TieBreak TieBreak { get; init; } = TieBreak.MoreVotes;
-    public ulong Seed { get; init; } = 1;
+    /// <summary>Seed of the lot that breaks exact ties under <see cref="TieBreak.Lot"/> (0 to 1,000,000; default 1, as in the JSON contract).</summary>
+    public int Seed { get; init; } = 1;
     /// <summary>"list" (default), "mmp", "parallel" or "two-round".</summary>
     public string System { get; init; } = "list";
     /// <summary>MMP/parallel: constituency seats won per party.</summary>
@@ -57,22 +63,32 @@ public sealed record ElectionInput
 /// <summary>The result of an allocation.</summary>
 public sealed record ElectionResult
 {
+    /// <summary>Party names in input order.</summary>
     public IReadOnlyList<string> Parties { get; init; } = [];
     /// <summary>Total votes per party (sum over districts; list votes under MMP).</summary>
     public IReadOnlyList<long> Votes { get; init; } = [];
+    /// <summary>Seats per party (summed over districts, plus list and leveling seats where the system has them).</summary>
     public IReadOnlyList<int> Seats { get; init; } = [];
+    /// <summary>Seats per party in each district.</summary>
     public IReadOnlyList<(string Name, int[] Seats)> Districts { get; init; } = [];
+    /// <summary>Every exact tie met and how it was resolved.</summary>
     public IReadOnlyList<Tie> Ties { get; init; } = [];
+    /// <summary>The tie-break rule in force.</summary>
     public TieBreak TieBreak { get; init; }
     /// <summary>Parties below the threshold (excluded from seats).</summary>
     public IReadOnlyList<string> BelowThreshold { get; init; } = [];
     /// <summary>MMP: overhang seats per party (constituency seats beyond the proportional entitlement).</summary>
     public IReadOnlyList<int>? Overhang { get; init; }
 
+    /// <summary>Seats allocated in all.</summary>
     public int TotalSeats => Seats.Sum();
+    /// <summary>Gallagher's least-squares index of disproportionality (percentage points).</summary>
     public double Gallagher => Indices.Gallagher(Votes.Select(v => (double)v).ToArray(), Seats.Select(s => (double)s).ToArray());
+    /// <summary>Loosemore–Hanby index of disproportionality (percentage points).</summary>
     public double LoosemoreHanby => Indices.LoosemoreHanby(Votes.Select(v => (double)v).ToArray(), Seats.Select(s => (double)s).ToArray());
+    /// <summary>Effective number of parties by votes (Laakso &amp; Taagepera 1979).</summary>
     public double EnpVotes => Indices.EffectiveNumberOfParties(Votes.Select(v => (double)v).ToArray());
+    /// <summary>Effective number of parties by seats.</summary>
     public double EnpSeats => Indices.EffectiveNumberOfParties(Seats.Select(s => (double)s).ToArray());
 
     /// <summary>Seats of a party by name.</summary>
@@ -116,6 +132,7 @@ public static class ElectionEngine
         if (D > ElectionLimits.MaxDistricts) throw Bad("$.districts", $"{D:N0} districts; at most {ElectionLimits.MaxDistricts:N0} are allowed.");
         if ((long)P * D > ElectionLimits.MaxCells)
             throw Bad("$.districts", $"{P:N0} parties × {D:N0} districts = {(long)P * D:N0} vote counts; at most {ElectionLimits.MaxCells:N0} are allowed.");
+        if (input.Seed is < 0 or > 1_000_000) throw Bad("$.seed", $"{input.Seed} is outside [0, 1,000,000].");
         if (input.Seats is int hs && (hs < 0 || hs > ElectionLimits.MaxSeats)) throw Bad("$.seats", $"{hs} is outside [0, {ElectionLimits.MaxSeats:N0}].");
         if (input.ConstituencySeats is { } cs)
         {
@@ -241,11 +258,11 @@ public static class ElectionEngine
         if (m == Method.Fptp)
         {
             // Plurality: one seat to the most votes; an equal top is a tie resolved like a divisor tie.
-            return Apportion.Divisor(Method.DHondt, votes, Math.Min(seats, 1), null, eligible, input.TieBreak, input.Seed, names, district, ties);
+            return Apportion.Divisor(Method.DHondt, votes, Math.Min(seats, 1), null, eligible, input.TieBreak, (ulong)input.Seed, names, district, ties);
         }
         return Apportion.IsDivisor(m)
-            ? Apportion.Divisor(m, votes, seats, input.FirstDivisor, eligible, input.TieBreak, input.Seed, names, district, ties)
-            : Apportion.LargestRemainder(m, votes, seats, eligible, input.TieBreak, input.Seed, names, district, ties);
+            ? Apportion.Divisor(m, votes, seats, input.FirstDivisor, eligible, input.TieBreak, (ulong)input.Seed, names, district, ties)
+            : Apportion.LargestRemainder(m, votes, seats, eligible, input.TieBreak, (ulong)input.Seed, names, district, ties);
     }
 
     private static bool[] Eligibility(ElectionInput input, long[] votes, long blank, int seats, IReadOnlyList<int>? constituencySeats, bool national)
@@ -356,7 +373,7 @@ public static class ElectionEngine
             else
             {
                 var second = d.SecondRound ?? throw Bad($"$.districts[{k}].secondRound", $"no majority in the first round in '{d.Name}', so second-round votes are needed.");
-                a = Apportion.Divisor(Method.DHondt, second.ToArray(), 1, null, default, input.TieBreak, input.Seed, input.Parties, d.Name, ties);
+                a = Apportion.Divisor(Method.DHondt, second.ToArray(), 1, null, default, input.TieBreak, (ulong)input.Seed, input.Parties, d.Name, ties);
             }
             for (int j = 0; j < P; j++) seats[j] += a[j];
             districts.Add((d.Name, a));

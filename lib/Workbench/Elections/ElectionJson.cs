@@ -139,7 +139,7 @@ public static class ElectionJson
         {
             "lot" => TieBreak.Lot, "error" => TieBreak.Error, _ => TieBreak.MoreVotes,
         } : TieBreak.MoreVotes;
-        ulong seed = o["seed"] is { } sd ? (ulong)ParseInt(sd, "$.seed", 0, 1_000_000) : 1;
+        int seed = o["seed"] is { } sd ? ParseInt(sd, "$.seed", 0, 1_000_000) : 1;
         string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
         var cs = ParseConstituencySeats(o, parties, index, ref districts);
         if (system is "mmp" or "parallel" && cs is null) throw Bad("$.constituencySeats", $"a {system} system needs the constituency seats won per party.");

@@ -123,6 +123,8 @@ let tests =
             refused (ElectionInput(Parties = parties 2_000, Districts = [| for k in 0 .. 5_000 -> District($"D{k}", 1, Nullable(), zeros) |]))
                 "$.districts" "10,000,000"
             refused (ElectionInput(Parties = parties 2, Districts = [| District("X", 1_000_001, Nullable(), [| 1L; 2L |]) |])) "$.districts[0].seats" "1,000,000"
+            refused (ElectionInput(Parties = parties 2, Seed = -1, Districts = [| District("X", 1, Nullable(), [| 1L; 2L |]) |])) "$.seed" "1,000,000"
+            refused (ElectionInput(Parties = parties 2, Seed = 1_000_001, Districts = [| District("X", 1, Nullable(), [| 1L; 2L |]) |])) "$.seed" "1,000,000"
             refused (ElectionInput(Parties = parties 2, Districts = [| for k in 0 .. 2 -> District($"D{k}", 400_000, Nullable(), [| 1L; 2L |]) |])) "$.districts" "1,000,000"
             // A party's votes summed over districts must stay ≤ 10^18: 2,000 districts of 10^15 make 2 × 10^18.
             refused (ElectionInput(Parties = parties 2, Districts = [| for k in 0 .. 1_999 -> District($"D{k}", 1, Nullable(), [| 1_000_000_000_000_000L; 0L |]) |]))
