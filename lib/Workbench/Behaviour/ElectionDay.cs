@@ -118,6 +118,6 @@ public sealed class ElectionDayModel
         for (int k = 0; k < C; k++) { byConstituency[k] = counts.AsSpan(k * P, P).ToArray(); turnout[k] = counts[C * P + k]; }
         var registered = new long[C];
         for (int k = 0; k < C; k++) registered[k] = e.ConstituencyStart[k + 1] - e.ConstituencyStart[k];
-        return new Ballots(e.PartyNames, byConstituency, turnout, registered);
+        return new Ballots(e.PartyNames, byConstituency.Frozen(), turnout.Frozen(), registered.Frozen());
     }
 }

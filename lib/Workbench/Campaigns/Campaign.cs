@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 using Workbench.Behaviour;
 namespace Workbench.Campaigns;
@@ -216,7 +218,7 @@ public sealed record CampaignOutcome
     /// <summary>Contacts per channel.</summary>
     public IReadOnlyDictionary<string, long> ContactsByChannel { get; init; } = new Dictionary<string, long>();
     /// <summary>Spend per constituency.</summary>
-    public double[] SpendByConstituency { get; init; } = [];
+    public IReadOnlyList<double> SpendByConstituency { get; init; } = [];
     /// <summary>Distinct voters contacted at least once.</summary>
     public long VotersContacted { get; init; }
     /// <summary>Contacted voters on target, judged with the truth: for a demobilising campaign, voters less likely than the sponsor's expected share to vote for it; otherwise voters at least that likely, or (when persuading) voters between 0.2 and 0.8.</summary>
@@ -250,4 +252,4 @@ public sealed record CampaignOutcome
 /// <param name="Unit">Unit (audience) of each voter, per channel.</param>
 /// <param name="UnitKinds">What a unit is, per channel: everyone, voter, custom-audience, constituency-age, constituency, cell, age-education, region, region-show, influencer.</param>
 /// <param name="Contacts">Contacts of each voter, per channel.</param>
-public sealed record Deliveries(ChannelSpec[] Channels, int[][] Unit, string[] UnitKinds, byte[][] Contacts);
+public sealed record Deliveries(ImmutableArray<ChannelSpec> Channels, ImmutableArray<ImmutableArray<int>> Unit, ImmutableArray<string> UnitKinds, ImmutableArray<ImmutableArray<byte>> Contacts);

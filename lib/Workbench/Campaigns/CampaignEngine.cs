@@ -589,7 +589,7 @@ public static class CampaignEngine
             volunteerChannel = Enumerable.Range(0, CH).FirstOrDefault(c => channels[c].Kind == ChannelKind.Canvass, -1);
             if (volunteerChannel < 0) throw new ArgumentException($"campaign of '{spec.Party}' has volunteers but no canvass channel.");
             volunteers = RouteVolunteers(ctx, vs, channels[volunteerChannel], values[volunteerChannel], sponsor);
-            capacityByConstituency[volunteerChannel] = volunteers.Capacity;
+            capacityByConstituency[volunteerChannel] = [.. volunteers.Capacity];
         }
         var targeted = PlanFor(ctx, spec, channels, sponsor, campaignIndex, spec.Strategy, values, costs, capacityByConstituency);
         double vt = ExpectedObjective(ctx, spec, channels, sponsor, targeted);
@@ -1127,7 +1127,7 @@ public static class CampaignEngine
             VotersContacted = (long)totals[3 * CH],
             VotersOnTarget = (long)totals[3 * CH + 1 + C],
             ContactsOutsideBubble = (long)totals[outside],
-            Deliveries = delivered is null ? null : new Deliveries(channels.ToArray(), plan.Unit, plan.UnitKinds, delivered),
+            Deliveries = delivered is null ? null : new Deliveries([.. channels], plan.Unit.Frozen(), plan.UnitKinds.Frozen(), delivered.Frozen()),
             SpendByConstituency = totals.AsSpan(3 * CH + 1, C).ToArray(),
             ExpectedObjective = plan.Expected, BroadcastExpectedObjective = plan.BroadcastExpected, FellBackToBroadcast = plan.FellBackToBroadcast,
             Volunteers = plan.Volunteers is null ? null : plan.Volunteers with { Attempts = totals.AsSpan(seatAttempts, C).ToArray() },

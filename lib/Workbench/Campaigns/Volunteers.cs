@@ -10,10 +10,10 @@ namespace Workbench.Campaigns;
 /// <param name="Capacity">Door attempts the volunteers canvassing in each constituency can make (the canvass channel's capacity there).</param>
 /// <param name="Travelling">Volunteers who canvass outside the constituency they live in.</param>
 /// <param name="TravelHours">Hours all volunteers spend travelling.</param>
-public sealed record VolunteerPlan(int[] Home, int[] Working, double[] Capacity, int Travelling, double TravelHours)
+public sealed record VolunteerPlan(IReadOnlyList<int> Home, IReadOnlyList<int> Working, IReadOnlyList<double> Capacity, int Travelling, double TravelHours)
 {
     /// <summary>Door attempts the campaign's canvass channel made in each constituency (set after delivery; empty before).</summary>
-    public double[] Attempts { get; init; } = [];
+    public IReadOnlyList<double> Attempts { get; init; } = [];
     /// <summary>Total door attempts the volunteers can make.</summary>
     public double TotalCapacity => Capacity.Sum();
 }

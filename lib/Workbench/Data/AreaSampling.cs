@@ -11,7 +11,7 @@ namespace Workbench.Data;
 /// <param name="TrueShares">National shares of vote intention among all voters (known only in simulation).</param>
 /// <param name="MeanAbsoluteError">Mean absolute error of the estimated shares, in points.</param>
 /// <param name="Imbalance">Distance between the chosen neighbourhoods' public profile and the country's (lower is more representative).</param>
-public sealed record AreaSample(string Method, int[] Neighbourhoods, int DoorsKnocked, int Conversations, double[] EstimatedShares, double[] TrueShares,
+public sealed record AreaSample(string Method, IReadOnlyList<int> Neighbourhoods, int DoorsKnocked, int Conversations, IReadOnlyList<double> EstimatedShares, IReadOnlyList<double> TrueShares,
     double MeanAbsoluteError, double Imbalance);
 
 /// <summary>

@@ -1,8 +1,10 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Workbench.Random;
 namespace Workbench.Data;
 
 /// <summary>Cell-level data: the mean of an attribute over cells of at least k households.</summary>
-public sealed record CellTable(string Attribute, DataSource Source, int MinimumHouseholds, float[] Mean, int[] Households, int[] Voters);
+public sealed record CellTable(string Attribute, DataSource Source, int MinimumHouseholds, ImmutableArray<float> Mean, ImmutableArray<int> Households, ImmutableArray<int> Voters);
 
 /// <summary>
 /// What a campaign may see of an electorate under a <see cref="DataRegime"/>. Enforcement lives
@@ -154,7 +156,7 @@ public sealed class VoterData
         }
         var mean = new float[_cells];
         for (int c = 0; c < _cells; c++) mean[c] = known[c] > 0 ? (float)(sum[c] / known[c]) : float.NaN;
-        return new CellTable(attribute, source, Regime.MinimumUnitHouseholds, mean, households, voters);
+        return new CellTable(attribute, source, Regime.MinimumUnitHouseholds, mean.Frozen(), households.Frozen(), voters.Frozen());
     }
 
     private void EnsureCells()

@@ -1,16 +1,19 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
+
 namespace Workbench.Elections;
 
 /// <summary>Counted ballots: votes per constituency and party, voters who turned out, and registered voters.</summary>
-public sealed record Ballots(IReadOnlyList<string> Parties, long[][] Votes, long[] Voted, long[] Registered)
+public sealed record Ballots(IReadOnlyList<string> Parties, ImmutableArray<ImmutableArray<long>> Votes, ImmutableArray<long> Voted, ImmutableArray<long> Registered)
 {
     /// <summary>National votes per party.</summary>
-    public long[] National
+    public ImmutableArray<long> National
     {
         get
         {
             var t = new long[Parties.Count];
             foreach (var row in Votes) for (int j = 0; j < t.Length; j++) t[j] += row[j];
-            return t;
+            return ImmutableCollectionsMarshal.AsImmutableArray(t);
         }
     }
 

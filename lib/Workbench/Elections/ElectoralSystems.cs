@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 
 namespace Workbench.Elections;
@@ -159,7 +161,7 @@ public sealed record ElectoralSystemSpec
             for (int k = 0; k < C; k++) voters[of[k]] += e.ConstituencyStart[k + 1] - e.ConstituencyStart[k];
             apportioned = Apportion.Divisor(Elections.Method.SainteLague, voters, seats - names.Count).Select(x => x + 1).ToArray();
         }
-        return new DistrictMapping(of, apportioned, names.ToArray());
+        return new DistrictMapping(of.Frozen(), apportioned.Frozen(), [.. names]);
     }
 
     /// <summary>Seats per region, apportioned by Sainte-Laguë on registered voters.</summary>
@@ -176,4 +178,4 @@ public sealed record ElectoralSystemSpec
 /// <param name="DistrictOf">District index of each constituency.</param>
 /// <param name="Seats">Seats of each district.</param>
 /// <param name="Names">Name of each district.</param>
-public sealed record DistrictMapping(int[] DistrictOf, int[] Seats, string[] Names);
+public sealed record DistrictMapping(ImmutableArray<int> DistrictOf, ImmutableArray<int> Seats, ImmutableArray<string> Names);

@@ -39,7 +39,7 @@ public sealed class Electorate
     /// <summary>Number of constituencies.</summary>
     public int ConstituencyCount => Spec.Constituencies;
     /// <summary>Number of parties.</summary>
-    public int PartyCount => Spec.Parties.Length;
+    public int PartyCount => Spec.Parties.Count;
     /// <summary>Party names.</summary>
     public IReadOnlyList<string> PartyNames => Spec.Parties.Select(p => p.Name).ToArray();
 
@@ -187,11 +187,11 @@ public sealed record ElectorateSummary
     /// <summary>Target shares of the spec.</summary>
     public IReadOnlyDictionary<string, double> TargetShares { get; init; } = new Dictionary<string, double>();
     /// <summary>Per constituency and party: turnout-weighted sincere vote share.</summary>
-    public double[][] ConstituencyShares { get; init; } = [];
+    public IReadOnlyList<IReadOnlyList<double>> ConstituencyShares { get; init; } = [];
     /// <summary>Per constituency: winner's share minus runner-up's share.</summary>
-    public double[] Margins { get; init; } = [];
+    public IReadOnlyList<double> Margins { get; init; } = [];
     /// <summary>Per constituency: the plurality winner (party index).</summary>
-    public int[] Winners { get; init; } = [];
+    public IReadOnlyList<int> Winners { get; init; } = [];
     /// <summary>Share of constituencies won by less than 10 points.</summary>
     public double MarginalSeatShare { get; init; }
     /// <summary>Largest absolute error of a national share against its target (points ×0.01).</summary>

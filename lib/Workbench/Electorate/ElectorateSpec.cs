@@ -15,9 +15,9 @@ public sealed record PartySpec
     [Param("Target national share of the valid vote (calibrated by party valence).", Min = 0.001, Max = 0.999, Unit = "share")]
     public double TargetShare { get; init; }
     /// <summary>Position on each issue dimension, on the same scale as voters' positions (roughly −2..2).</summary>
-    public double[] Positions { get; init; } = [];
+    public IReadOnlyList<double> Positions { get; init; } = [];
     /// <summary>Regions (0-based) where the party is regionally concentrated (e.g. a nationalist party).</summary>
-    public int[] StrongholdRegions { get; init; } = [];
+    public IReadOnlyList<int> StrongholdRegions { get; init; } = [];
     /// <summary>Extra utility in its stronghold regions (and a matching penalty elsewhere for regional parties).</summary>
     [Param("Extra utility in the party's stronghold regions.", Min = 0, Max = 10, Unit = "utility")]
     public double StrongholdBonus { get; init; }
@@ -29,11 +29,11 @@ public sealed record PartySpec
 public sealed record DemographicTargets
 {
     /// <summary>Shares of the six age bands 18–24, 25–34, 35–44, 45–54, 55–64, 65+.</summary>
-    public double[] AgeBands { get; init; } = [0.11, 0.17, 0.16, 0.17, 0.16, 0.23];
+    public IReadOnlyList<double> AgeBands { get; init; } = [0.11, 0.17, 0.16, 0.17, 0.16, 0.23];
     /// <summary>Shares of education levels: low, middle, high.</summary>
-    public double[] Education { get; init; } = [0.30, 0.40, 0.30];
+    public IReadOnlyList<double> Education { get; init; } = [0.30, 0.40, 0.30];
     /// <summary>Shares of income quintiles 1 (lowest) to 5; nationally 0.2 each by definition.</summary>
-    public double[] Income { get; init; } = [0.2, 0.2, 0.2, 0.2, 0.2];
+    public IReadOnlyList<double> Income { get; init; } = [0.2, 0.2, 0.2, 0.2, 0.2];
     /// <summary>Share of women.</summary>
     [Param("Share of women among voters.", Min = 0, Max = 1, Unit = "share")]
     public double Female { get; init; } = 0.51;
@@ -90,14 +90,14 @@ public sealed record ElectorateSpec
     [Param("Voters generated when the caller gives no number.", Min = 10, Max = 200_000_000, Unit = "voters")]
     public int DefaultVoters { get; init; } = 50_000;
     /// <summary>Names of the K issue dimensions.</summary>
-    public string[] Issues { get; init; } = ["economic left–right", "cultural/immigration", "environment", "sovereignty"];
+    public IReadOnlyList<string> Issues { get; init; } = ["economic left–right", "cultural/immigration", "environment", "sovereignty"];
     /// <summary>The parties.</summary>
-    public PartySpec[] Parties { get; init; } = [];
+    public IReadOnlyList<PartySpec> Parties { get; init; } = [];
     /// <summary>Target turnout (share of registered voters who vote).</summary>
     [Param("Target turnout as a share of registered voters (calibrated by the turnout intercept).", Min = 0.05, Max = 0.99, Unit = "share")]
     public double TurnoutTarget { get; init; } = 0.67;
     /// <summary>Probabilities of households of 1..6 voters.</summary>
-    public double[] HouseholdSizes { get; init; } = [0.30, 0.38, 0.14, 0.12, 0.04, 0.02];
+    public IReadOnlyList<double> HouseholdSizes { get; init; } = [0.30, 0.38, 0.14, 0.12, 0.04, 0.02];
     /// <summary>Smallest neighbourhood, in households (a postcode unit).</summary>
     [Param("Smallest neighbourhood (postcode unit), in households.", Min = 1, Max = 100_000, Unit = "households")]
     public int MinNeighbourhoodHouseholds { get; init; } = 100;
@@ -147,7 +147,7 @@ public sealed record ElectorateSpec
     public VoterModelSpec? VoterModel { get; init; }
 
     /// <summary>Number of issue dimensions K.</summary>
-    [JsonIgnore] public int IssueCount => Issues.Length;
+    [JsonIgnore] public int IssueCount => Issues.Count;
 
     /// <summary>Every problem with the spec, each with its JSON path; empty when valid.</summary>
     public IReadOnlyList<ValidationError> Validate()
@@ -157,7 +157,7 @@ public sealed record ElectorateSpec
         Parameters.CheckRanges(Marginals ?? new(), "$.marginals", errors);
         Parameters.CheckRanges(Turnout ?? new(), "$.turnout", errors);
         if (string.IsNullOrWhiteSpace(Name)) errors.Add(new("$.name", "must not be empty."));
-        if (Issues is null || Issues.Length is < 1 or > 16) errors.Add(new("$.issues", $"needs 1 to 16 issue names; has {Issues?.Length ?? 0}."));
+        if (Issues is null || Issues.Count is < 1 or > 16) errors.Add(new("$.issues", $"needs 1 to 16 issue names; has {Issues?.Count ?? 0}."));
         if (Regions > Constituencies) errors.Add(new("$.regions", $"{Regions} regions cannot exceed {Constituencies} constituencies."));
         if (MinNeighbourhoodHouseholds > MaxNeighbourhoodHouseholds)
             errors.Add(new("$.minNeighbourhoodHouseholds", $"{MinNeighbourhoodHouseholds} exceeds maxNeighbourhoodHouseholds {MaxNeighbourhoodHouseholds}."));
@@ -171,13 +171,13 @@ public sealed record ElectorateSpec
         }
         if (Turnout is null) errors.Add(new("$.turnout", "is required."));
         if (VoterModel is not null) errors.AddRange(VoterModel.Validate("$.voterModel"));
-        if (Parties is null || Parties.Length < 2) errors.Add(new("$.parties", $"needs at least 2 parties; has {Parties?.Length ?? 0}."));
+        if (Parties is null || Parties.Count < 2) errors.Add(new("$.parties", $"needs at least 2 parties; has {Parties?.Count ?? 0}."));
         else
         {
-            if (Parties.Length > 64) errors.Add(new("$.parties", $"at most 64 parties; has {Parties.Length}."));
+            if (Parties.Count > 64) errors.Add(new("$.parties", $"at most 64 parties; has {Parties.Count}."));
             double sum = 0;
             var names = new HashSet<string>(StringComparer.Ordinal);
-            for (int j = 0; j < Parties.Length; j++)
+            for (int j = 0; j < Parties.Count; j++)
             {
                 var p = Parties[j];
                 string path = $"$.parties[{j}]";
@@ -185,13 +185,13 @@ public sealed record ElectorateSpec
                 Parameters.CheckRanges(p, path, errors);
                 if (string.IsNullOrWhiteSpace(p.Name)) errors.Add(new(path + ".name", "must not be empty."));
                 else if (!names.Add(p.Name)) errors.Add(new(path + ".name", $"'{p.Name}' is used by another party."));
-                if (Issues is not null && (p.Positions is null || p.Positions.Length != Issues.Length))
-                    errors.Add(new(path + ".positions", $"needs {Issues.Length} positions (one per issue); has {p.Positions?.Length ?? 0}."));
+                if (Issues is not null && (p.Positions is null || p.Positions.Count != Issues.Count))
+                    errors.Add(new(path + ".positions", $"needs {Issues.Count} positions (one per issue); has {p.Positions?.Count ?? 0}."));
                 else if (p.Positions is not null)
-                    for (int k = 0; k < p.Positions.Length; k++) Parameters.Range(errors, $"{path}.positions[{k}]", p.Positions[k], -5, 5);
+                    for (int k = 0; k < p.Positions.Count; k++) Parameters.Range(errors, $"{path}.positions[{k}]", p.Positions[k], -5, 5);
                 foreach (var r in p.StrongholdRegions ?? [])
                     if (r < 0 || r >= Regions) errors.Add(new(path + ".strongholdRegions", $"region {r} is outside 0..{Regions - 1}."));
-                if (p.RegionalOnly && (p.StrongholdRegions is null || p.StrongholdRegions.Length == 0))
+                if (p.RegionalOnly && (p.StrongholdRegions is null || p.StrongholdRegions.Count == 0))
                     errors.Add(new(path + ".regionalOnly", "a regional-only party needs strongholdRegions."));
                 sum += p.TargetShare;
             }
@@ -207,10 +207,10 @@ public sealed record ElectorateSpec
         return this;
     }
 
-    private static void Distribution(List<ValidationError> errors, string path, double[]? values, int length)
+    private static void Distribution(List<ValidationError> errors, string path, IReadOnlyList<double>? values, int length)
     {
-        if (values is null || values.Length != length) { errors.Add(new(path, $"needs {length} shares; has {values?.Length ?? 0}.")); return; }
-        for (int i = 0; i < values.Length; i++) Parameters.Range(errors, $"{path}[{i}]", values[i], 0, 1);
+        if (values is null || values.Count != length) { errors.Add(new(path, $"needs {length} shares; has {values?.Count ?? 0}.")); return; }
+        for (int i = 0; i < values.Count; i++) Parameters.Range(errors, $"{path}[{i}]", values[i], 0, 1);
         double s = values.Sum();
         if (Math.Abs(s - 1) > 1e-6) errors.Add(new(path, $"shares sum to {s:G6}; they must sum to 1."));
     }

@@ -160,7 +160,7 @@ public static partial class Generator
         int C = spec.Constituencies;
         AllocateVoterColumns(e);
         var setting = new VoterSetting(e, seed, model, cells, latent.NeighbourhoodUrbanity, latent.NeighbourhoodOpinion);
-        var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(setting.L, spec.Parties.Length));
+        var scratch = new ThreadLocal<VoterScratch>(() => new VoterScratch(setting.L, spec.Parties.Count));
         int done = 0;
         try
         {
@@ -254,7 +254,7 @@ public static partial class Generator
         var e = setting.E; var L = setting.L; var co = setting.Co; ulong seed = setting.Seed;
         var spec = e.Spec;
         var m = spec.Marginals;
-        int K = L.K, P = spec.Parties.Length;
+        int K = L.K, P = spec.Parties.Count;
         int lanes = (count + 15) & ~15; // vector passes run over whole groups of sixteen (extra lanes are ignored)
         var words = buf.Words; var z = buf.Z; var x = buf.X;
         var cHousehold = e.Household; var cNeighbourhood = e.Neighbourhood; // read in per-voter loops

@@ -141,7 +141,7 @@ public static partial class Generator
         int C = spec.Constituencies, N = e.VoterCount;
         // Households and neighbourhoods per constituency (parallel over constituencies).
         var layouts = new ConstituencyLayout[C];
-        var sizeTable = new AliasTable(spec.HouseholdSizes);
+        var sizeTable = new AliasTable([.. spec.HouseholdSizes]);
         DeterministicParallel.ForChunks(C, threads, (s, end) =>
         {
             for (long kk = s; kk < end; kk++)
@@ -231,20 +231,20 @@ public static partial class Generator
         var spec = e.Spec;
         int C = spec.Constituencies;
         // Constituency party offsets c_{j,k}: random local strength plus regional strongholds.
-        var vm = new VoteModel(spec.Parties.Length, spec.IssueCount, C,
+        var vm = new VoteModel(spec.Parties.Count, spec.IssueCount, C,
             spec.Parties.SelectMany(p => p.Positions).ToArray(), spec.PolicyWeight, spec.PartyIdWeight);
         for (int k = 0; k < C; k++)
         {
             var orng = new RandomStream(seed, StreamOffsets, (ulong)k);
             int r = e.ConstituencyRegion[k];
-            for (int j = 0; j < spec.Parties.Length; j++)
+            for (int j = 0; j < spec.Parties.Count; j++)
             {
                 var p = spec.Parties[j];
                 bool stronghold = p.StrongholdRegions.Contains(r);
                 double off = orng.Normal(0, spec.PartyOffsetSd);
                 if (stronghold) off += p.StrongholdBonus;
-                vm.ConstituencyOffset[k * spec.Parties.Length + j] = off;
-                vm.Stands[k * spec.Parties.Length + j] = !p.RegionalOnly || stronghold;
+                vm.ConstituencyOffset[k * spec.Parties.Count + j] = off;
+                vm.Stands[k * spec.Parties.Count + j] = !p.RegionalOnly || stronghold;
             }
         }
         return vm;
@@ -290,11 +290,11 @@ public static partial class Generator
         return tables;
     }
 
-    private static void Tilt(double[] national, double[] result, Func<int, double> logShift)
+    private static void Tilt(IReadOnlyList<double> national, double[] result, Func<int, double> logShift)
     {
         double s = 0;
-        for (int i = 0; i < national.Length; i++) { result[i] = national[i] * Math.Exp(logShift(i)); s += result[i]; }
-        for (int i = 0; i < national.Length; i++) result[i] /= s;
+        for (int i = 0; i < national.Count; i++) { result[i] = national[i] * Math.Exp(logShift(i)); s += result[i]; }
+        for (int i = 0; i < national.Count; i++) result[i] /= s;
     }
 
     private static double MarginalError(Electorate e, int threads)
@@ -362,7 +362,7 @@ public static partial class Generator
     private static void Calibrate(Electorate e, int threads)
     {
         var spec = e.Spec;
-        int N = e.VoterCount, P = spec.Parties.Length, C = spec.Constituencies;
+        int N = e.VoterCount, P = spec.Parties.Count, C = spec.Constituencies;
         int stride = Math.Max(1, N / CalibrationSample);
         int S = (N + stride - 1) / stride;
         // Utilities without valence, once; valences are then a per-party additive shift.

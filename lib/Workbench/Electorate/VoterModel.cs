@@ -39,7 +39,7 @@ internal static class VoterModel
     public static Voter Draw(Generator.VoterSetting s, int i, int householdParty)
     {
         var e = s.E; var spec = e.Spec; var co = s.Co; var L = s.L;
-        int K = L.K, P = spec.Parties.Length;
+        int K = L.K, P = spec.Parties.Count;
         int k = e.Constituency[i], h = e.Household[i], nb = e.Neighbourhood[i];
         var voter = new Voter { IssuePosition = new Half[K], IssueSalience = new Half[K] };
 

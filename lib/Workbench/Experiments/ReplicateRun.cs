@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Workbench.Campaigns;
 using Workbench.Data;
 using Workbench.Random;
@@ -7,8 +9,8 @@ using Workbench.Elections;
 namespace Workbench.Experiments;
 
 /// <summary>The campaigns of one arm in one replicate: their shifts on every voter, outcomes, contacts and violations.</summary>
-public sealed record ArmRun(string Name, float[] TurnoutShift, float[] UtilityShift, IReadOnlyDictionary<string, CampaignOutcome> Outcomes,
-    int[] ContactsPerVoter, IReadOnlyList<Workbench.Regulation.Violation> Violations)
+public sealed record ArmRun(string Name, ImmutableArray<float> TurnoutShift, ImmutableArray<float> UtilityShift, IReadOnlyDictionary<string, CampaignOutcome> Outcomes,
+    ImmutableArray<int> ContactsPerVoter, IReadOnlyList<Workbench.Regulation.Violation> Violations)
 {
     /// <summary>The best-response rounds the campaigns played (null when the arm's <see cref="Arm.Rounds"/> is 1).</summary>
     public BestResponseReport? BestResponse { get; init; }
@@ -34,7 +36,7 @@ public sealed class ReplicateRun
         Model = new ElectionDayModel(Electorate, threads);
         _responses = new ResponseModel(Model);
         _data = VoterData.Open(Electorate, sc.EffectiveRegime, null, 1UL);
-        Margins = Electorate.Summarize().Margins;
+        Margins = [.. Electorate.Summarize().Margins];
         ClosestQuarter = Enumerable.Range(0, Margins.Length).OrderBy(k => Margins[k]).ThenBy(k => k).Take(Math.Max(1, Margins.Length / 4)).ToHashSet();
         _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer
                 || c.Channels.Any(name => sc.Channel(name) is { Kind: ChannelKind.OwnedSocial, Spread: Spread.Cascade })))
@@ -88,7 +90,7 @@ public sealed class ReplicateRun
                 PersonalityMatch = c.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, c.Spec, outcome, c.Violations));
         }
-        return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations);
+        return new ArmRun(arm.Name, turnoutShift.Frozen(), utilityShift.Frozen(), outcomes, contacts.Frozen(), violations);
     }
 
     /// <summary>A campaign of an arm ready to plan: its regulated spec, channels (with its message), the channels as others see them, knowledge and context.</summary>
@@ -145,7 +147,7 @@ public sealed class ReplicateRun
                 PersonalityMatch = p.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, p.Spec, outcome, p.Violations));
         }
-        return new ArmRun(arm.Name, turnoutShift, utilityShift, outcomes, contacts, violations) { BestResponse = report };
+        return new ArmRun(arm.Name, turnoutShift.Frozen(), utilityShift.Frozen(), outcomes, contacts.Frozen(), violations) { BestResponse = report };
     }
 
     /// <summary>
@@ -257,14 +259,14 @@ public sealed class ReplicateRun
     public Ballots Vote(ArmRun? arm, bool[]? voted = null)
     {
         var swing = Swing;
-        if (swing is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
+        if (swing is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), arm?.UtilityShift.Raw(), _threads, voted);
         float[] shift = swing;
         if (arm is not null)
         {
             shift = new float[swing.LongLength];
             for (long x = 0; x < shift.LongLength; x++) shift[x] = swing[x] + arm.UtilityShift[x];
         }
-        return Model.Vote(ElectionSeed, arm?.TurnoutShift, shift, _threads, voted);
+        return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), shift, _threads, voted);
     }
 
     private float[]? _swing;
@@ -311,7 +313,7 @@ public sealed class ReplicateRun
         int n = Electorate.VoterCount;
         var votedBase = new bool[n]; var votedArm = new bool[n];
         Vote(null, votedBase); Vote(arm, votedArm);
-        return Workbench.Suppression.SuppressionRisk.Analyse(Model, arm.TurnoutShift, votedBase, votedArm, victim, marginUncertainty);
+        return Workbench.Suppression.SuppressionRisk.Analyse(Model, arm.TurnoutShift.AsSpan(), votedBase, votedArm, victim, marginUncertainty);
     }
 
     /// <summary>The transparency archive (MODEL.md §10) of arm <paramref name="armName"/>: its campaigns rerun with deliveries recorded.</summary>

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Workbench.Random;
 
 namespace Workbench.Networks;
@@ -25,7 +27,7 @@ public sealed record CascadeOptions
 /// <param name="ReachedShare">Share of nodes that saw it at least once.</param>
 /// <param name="OutsideBubbleShare">Among nodes that saw it, the share whose opinion is more than the bubble width from the content.</param>
 /// <param name="ExposureGini">Gini coefficient of exposures over all nodes (0: everyone saw it equally often).</param>
-public sealed record CascadeResult(int[] Exposures, int[] Source, int[] FirstStep, long Shares, int Steps, double ReachedShare, double OutsideBubbleShare, double ExposureGini)
+public sealed record CascadeResult(ImmutableArray<int> Exposures, ImmutableArray<int> Source, ImmutableArray<int> FirstStep, long Shares, int Steps, double ReachedShare, double OutsideBubbleShare, double ExposureGini)
 {
     /// <summary>Nodes that never saw the content: left without this political information.</summary>
     public int Unreached => FirstStep.Count(s => s < 0);

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using System.Diagnostics;
 using Workbench.Random;
 using Workbench.Statistics;
@@ -5,7 +7,7 @@ using Workbench.Statistics;
 namespace Workbench.Networks;
 
 /// <summary>The result of a run on several issue dimensions: final opinions (row-major, node × dimension) and metrics.</summary>
-public sealed record MultiOpinionRun(double[] Opinions, int Dimensions, int Steps, bool Converged, long Interactions, double InteractionsPerSecond, IReadOnlyList<MetricRow> Series)
+public sealed record MultiOpinionRun(ImmutableArray<double> Opinions, int Dimensions, int Steps, bool Converged, long Interactions, double InteractionsPerSecond, IReadOnlyList<MetricRow> Series)
 {
     /// <summary>Final metrics.</summary>
     public MultiOpinionMetrics Metrics => MultiOpinionMetrics.Of(Opinions, Dimensions);

@@ -1,5 +1,6 @@
-using System.Runtime.CompilerServices;
+using System.Collections.Immutable;
 using System.Runtime.InteropServices;
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using Workbench.Random;
 using Workbench.Statistics;
@@ -52,7 +53,7 @@ public sealed record OpinionParameters
 public readonly record struct MetricRow(int Replicate, int Step, string Metric, double Value);
 
 /// <summary>The result of a run: final opinions, metrics, steps to convergence, throughput, the time series.</summary>
-public sealed record OpinionRun(double[] Opinions, int Steps, bool Converged, long Interactions, double InteractionsPerSecond, IReadOnlyList<MetricRow> Series)
+public sealed record OpinionRun(ImmutableArray<double> Opinions, int Steps, bool Converged, long Interactions, double InteractionsPerSecond, IReadOnlyList<MetricRow> Series)
 {
     /// <summary>Final metrics.</summary>
     public OpinionMetrics Metrics => OpinionMetrics.Of(Opinions);

@@ -18,7 +18,7 @@ public sealed record SchedulePlan(string Plan, double CanvassContact, double Pho
 /// <param name="Attempts">Past canvass visits and calls per time slot the indexes were estimated from.</param>
 /// <param name="HomeCorrelation">Correlation of the indexed with the true individual home probability, over voters and slots.</param>
 /// <param name="Plans">Contact rates under each schedule.</param>
-public sealed record TimeOfDayResult(IReadOnlyList<string> Segments, double[][] HomeIndex, double[][] AnswerIndex, int Attempts,
+public sealed record TimeOfDayResult(IReadOnlyList<string> Segments, IReadOnlyList<IReadOnlyList<double>> HomeIndex, IReadOnlyList<IReadOnlyList<double>> AnswerIndex, int Attempts,
     double HomeCorrelation, IReadOnlyList<SchedulePlan> Plans);
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 using Workbench.Behaviour;
 using Workbench.Elections;
 
@@ -7,12 +9,12 @@ namespace Workbench.Suppression;
 /// <param name="Dimension">What the groups are: segment, leaning, age, education, income, minority or urban.</param>
 /// <param name="Names">The groups' names.</param>
 /// <param name="Of">The group of each voter (an index into <paramref name="Names"/>).</param>
-public sealed record VoterGrouping(string Dimension, IReadOnlyList<string> Names, byte[] Of);
+public sealed record VoterGrouping(string Dimension, IReadOnlyList<string> Names, ImmutableArray<byte> Of);
 
 /// <summary>One system's count over the draws: the victim's seats in the baseline minus its seats with the arm, per draw.</summary>
 /// <param name="System">Electoral system.</param>
 /// <param name="SeatsLost">Per draw: the victim's baseline seats minus its seats with the arm's campaigns (negative: seats gained).</param>
-public sealed record SystemDraws(string System, double[] SeatsLost);
+public sealed record SystemDraws(string System, ImmutableArray<double> SeatsLost);
 
 /// <summary>One constituency over the draws: how often its winner differs between the baseline and the arm.</summary>
 /// <param name="Constituency">Constituency index.</param>
@@ -28,7 +30,7 @@ public sealed record ConstituencyDraws(int Constituency, int Flips, int VictimLo
 /// <param name="BaselineTurnout">Realised baseline turnout, mean over draws (0–1).</param>
 /// <param name="ExpectedLoss">Mean drop in turnout probability from the arm's turnout shift (0–1; the model's expectation, not a draw).</param>
 /// <param name="TurnoutChange">Per draw: realised turnout with the arm minus without (0–1 scale; same election-day numbers).</param>
-public sealed record GroupDraws(string Dimension, string Group, int Voters, double BaselineTurnout, double ExpectedLoss, double[] TurnoutChange);
+public sealed record GroupDraws(string Dimension, string Group, int Voters, double BaselineTurnout, double ExpectedLoss, ImmutableArray<double> TurnoutChange);
 
 /// <summary>
 /// What re-drawing election day many times shows (MODEL.md §9; docs/regulation.md): each draw counts the baseline and the arm

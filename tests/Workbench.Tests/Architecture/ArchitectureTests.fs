@@ -142,6 +142,25 @@ type PlantedUlongSeed(seed: uint64) =
     static member Make(n: int, seed: uint64) = PlantedUlongSeed(seed + uint64 n)
     static member Fine(seed: System.Nullable<int>) = seed
 
+/// Public properties of public records whose type is a mutable collection (an array, List, Dictionary or HashSet), as
+/// "Record.Property". Records are values: a caller who gets a record must not be able to change another's copy through a
+/// shared array (shared/DESIGN.md, conventions), so records hold IReadOnlyList / IReadOnlyDictionary.
+let mutableRecordCollections (asm: System.Reflection.Assembly) =
+    let mutableType (t: Type) =
+        t.IsArray
+        || (t.IsGenericType && (let d = t.GetGenericTypeDefinition() in d = typedefof<List<_>> || d = typedefof<Dictionary<_, _>> || d = typedefof<HashSet<_>>))
+    let flags = System.Reflection.BindingFlags.Public ||| System.Reflection.BindingFlags.Instance ||| System.Reflection.BindingFlags.DeclaredOnly
+    [ for t in asm.GetTypes() do
+        let csharpRecord = not (isNull (t.GetMethod("<Clone>$")))
+                           || (t.IsValueType && not (isNull (t.GetMethod("PrintMembers", System.Reflection.BindingFlags.NonPublic ||| System.Reflection.BindingFlags.Instance))))
+        if t.IsVisible && (csharpRecord || FSharp.Reflection.FSharpType.IsRecord t) then
+            for p in t.GetProperties flags do
+                if mutableType p.PropertyType then yield t.FullName + "." + p.Name ]
+    |> List.sort
+
+/// A planted public record with an array, so the check is seen to find one.
+type PlantedRecordWithArray = { Values: double[]; Names: IReadOnlyList<string> }
+
 let private libraryPath () = typeof<Workbench.Electorate.Electorate>.Assembly.Location
 let private notebooksPath () = typeof<Workbench.Notebooks.Notebook>.Assembly.Location
 
@@ -187,6 +206,14 @@ let tests =
             Expect.isEmpty (publicUlongSeeds asm) "public members with a ulong seed (give them int? seed and convert with Seeds.Resolve; keep the ulong path internal)"
             let score = typeof<Workbench.Scoring.Scorer>.GetMethods() |> Array.find (fun m -> m.Name = "Score" && m.IsPublic)
             Expect.equal (score.GetParameters() |> Array.find (fun p -> p.Name = "seed")).ParameterType typeof<System.Nullable<int>> "sanity: Scorer.Score's public seed is int?"
+        }
+        test "the record check finds a planted record holding an array and passes read-only collections" {
+            let found = mutableRecordCollections typeof<PlantedRecordWithArray>.Assembly |> List.filter (fun m -> m.Contains "PlantedRecordWithArray")
+            Expect.equal found [ typeof<PlantedRecordWithArray>.FullName + ".Values" ] "Values (an array), not Names"
+        }
+        test "public records of lib/Workbench hold no mutable collections (arrays, lists, dictionaries, sets)" {
+            let asm = typeof<Workbench.Electorate.Electorate>.Assembly
+            Expect.isEmpty (mutableRecordCollections asm) "record properties holding mutable collections (make them IReadOnlyList / IReadOnlyDictionary)"
         }
         test "the notebook engine does not reference the simulation library" {
             use asm = AssemblyDefinition.ReadAssembly(notebooksPath ())
