@@ -170,7 +170,7 @@ public sealed record CampaignSpec
     /// </summary>
     public Sponsor Sponsor { get; init; } = Sponsor.Party;
     /// <summary>The advertiser's name in results: the party's name for its own campaign, otherwise "PARTY (third-party)" or "PARTY (foreign)".</summary>
-    public string Advertiser => Advertisers.Name(Party, Sponsor);
+    [System.Text.Json.Serialization.JsonIgnore] public string Advertiser => Advertisers.Name(Party, Sponsor);
     /// <summary>Budget (currency units).</summary>
     [Param("Campaign budget", Min = 0, Max = 1e12, Unit = "currency")]
     public double Budget { get; init; }
