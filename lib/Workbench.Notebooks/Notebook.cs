@@ -214,9 +214,7 @@ public sealed class Notebook
     }
 
     /// <summary>The text of a multi-line string field (<c>source</c>, a stream's <c>text</c>, a MIME bundle's text): nbformat stores it as one string or a list of lines.</summary>
-    public static string JoinSourceText(JsonNode? node) => JoinSource(node);
-
-    internal static string JoinSource(JsonNode? node) => node switch
+    public static string JoinSource(JsonNode? node) => node switch
     {
         JsonArray a => string.Concat(a.Select(x => x?.GetValue<string>() ?? "")),
         JsonValue v => v.GetValue<string>(),

@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Markdig;
 using Workbench.Notebooks.Display;
 using Workbench.Notebooks.Engine;
 
@@ -177,50 +175,15 @@ public static class Runner
         return System.Text.RegularExpressions.Regex.Replace(s, @"\b\d+(\.\d+)?\s?(ms|s|seconds|sec)\b", "T");
     }
 
-    /// <summary>A standalone offline HTML page: markdown rendered, code, outputs, charts interactive (plotly.js inlined once, never a CDN).</summary>
+    /// <summary>
+    /// A standalone offline HTML page: the cells as the offline site renders them (<see cref="NotebookHtml.Cells"/>: markdown
+    /// rendered, code, outputs, charts drawn from their figure data), plotly.js inlined once when there is a chart, never a CDN.
+    /// </summary>
     public static string ToHtml(Notebook nb, string title)
     {
-        var pipeline = new MarkdownPipelineBuilder().UseAdvancedExtensions().Build();
-        var body = new StringBuilder();
-        bool charts = false;
-        foreach (var cell in nb.Cells)
-        {
-            if (cell.Type == "markdown" || cell.Language == "markdown")
-            {
-                var md = cell.Source;
-                if (md.StartsWith("#!markdown", StringComparison.Ordinal)) md = md[(md.IndexOf('\n') + 1)..];
-                body.Append("<div class=\"cell markdown\">").Append(Markdown.ToHtml(md, pipeline)).Append("</div>\n");
-                continue;
-            }
-            if (cell.Type != "code") continue;
-            body.Append("<div class=\"cell code\"><pre class=\"source\"><code>").Append(WebUtility.HtmlEncode(cell.Source)).Append("</code></pre>");
-            if (cell.Json["outputs"] is JsonArray outs)
-                foreach (var o in outs.OfType<JsonObject>())
-                {
-                    switch (o["output_type"]?.GetValue<string>())
-                    {
-                        case "stream":
-                            body.Append("<pre class=\"stream ").Append(WebUtility.HtmlEncode(o["name"]?.GetValue<string>())).Append("\">").Append(WebUtility.HtmlEncode(Notebook.JoinSource(o["text"]))).Append("</pre>");
-                            break;
-                        case "display_data" or "execute_result":
-                            var data = o["data"] as JsonObject;
-                            if (data?["text/html"] is { } h)
-                            {
-                                var html = Notebook.JoinSource(h);
-                                charts |= data.ContainsKey("application/vnd.plotly.v1+json");
-                                body.Append("<div class=\"output html\">").Append(html).Append("</div>");
-                            }
-                            else if (data?["image/png"] is { } png) body.Append("<img src=\"data:image/png;base64,").Append(Notebook.JoinSource(png).Trim()).Append("\"/>");
-                            else if (data?["text/plain"] is { } t) body.Append("<pre class=\"output\">").Append(WebUtility.HtmlEncode(Notebook.JoinSource(t))).Append("</pre>");
-                            break;
-                        case "error":
-                            var tb = o["traceback"] is JsonArray a ? string.Join("\n", a.Select(x => x?.GetValue<string>())) : "";
-                            body.Append("<pre class=\"error\">").Append(WebUtility.HtmlEncode($"{o["ename"]}: {o["evalue"]}\n{tb}")).Append("</pre>");
-                            break;
-                    }
-                }
-            body.Append("</div>\n");
-        }
+        ArgumentNullException.ThrowIfNull(nb);
+        var (body, chartCount) = NotebookHtml.Cells(nb, new PageIds(), []);
+        bool charts = chartCount > 0;
         var page = new StringBuilder();
         page.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(WebUtility.HtmlEncode(title)).Append("</title>\n<style>")
             .Append("body{font-family:system-ui,sans-serif;max-width:1000px;margin:2em auto;padding:0 1em;line-height:1.5}")

@@ -53,7 +53,7 @@ let tests =
                         fig.["data"].[0].["x"].[0] <- JsonValue.Create 123.0
                     | "cell-004" ->
                         let html = c.["outputs"].[0].["data"].["text/html"]
-                        let text = Workbench.Notebooks.Notebook.JoinSourceText html
+                        let text = Workbench.Notebooks.Notebook.JoinSource html
                         c.["outputs"].[0].["data"].["text/html"] <- JsonArray(JsonValue.Create(text.Replace("<td>", "<td>9")))
                     | _ -> ()
                 File.WriteAllText(nbPath, root.ToJsonString())

@@ -78,11 +78,11 @@ internal sealed class ReferenceCommand : CliCommand
                         figure = fig is JsonValue v && v.TryGetValue<string>(out var s) ? s : fig.ToJsonString();
                         files["figure.json"] = JsonNode.Parse(figure)!.ToJsonString(Pretty) + "\n";
                     }
-                    else if (data["text/html"] is JsonNode html && Notebook.JoinSourceText(html).StartsWith("<table", StringComparison.Ordinal))
+                    else if (data["text/html"] is JsonNode html && Notebook.JoinSource(html).StartsWith("<table", StringComparison.Ordinal))
                     {
                         kind = "table";
-                        files["table.html"] = Notebook.JoinSourceText(html) + "\n";
-                        if (data["text/plain"] is JsonNode plain) files["table.tsv"] = Notebook.JoinSourceText(plain).TrimEnd('\n') + "\n";
+                        files["table.html"] = Notebook.JoinSource(html) + "\n";
+                        if (data["text/plain"] is JsonNode plain) files["table.tsv"] = Notebook.JoinSource(plain).TrimEnd('\n') + "\n";
                     }
                     else throw new UsageException($"reference/figures.json: {e.Name}: output {e.Output} of cell {e.Cell} is neither a chart nor a table.");
                     if (e.Image is not null && kind != "chart") throw new UsageException($"reference/figures.json: {e.Name}: only a chart can have an image.");

@@ -124,11 +124,55 @@ public sealed record VolunteerSpec
     }
 }
 
-/// <summary>One party's campaign: budget, strategy, objective and channels.</summary>
+/// <summary>
+/// Who pays for an advertiser's ads (MODEL.md §10; docs/regulation.md, "Outside money"). Campaign finance law treats the three
+/// differently: a party's own campaign is bound by the party's spending cap; a registered non-party campaigner ("third party")
+/// works for a party's cause with its own money and, where the law has one, its own limit (the UK's Political Parties,
+/// Elections and Referendums Act 2000, Part VI); money from abroad may be banned outright (PPERA 2000, s. 54: only
+/// permissible, UK-based donors). International IDEA's primer (2018) notes that digital campaigning lets expenditure take
+/// place outside the country's jurisdiction, and its 2020 roundtables ask that citizens know how much "parties, candidates,
+/// and other relevant parties" spend.
+/// </summary>
+public enum Sponsor
+{
+    /// <summary>The party's own campaign (the default): bound by the party spending cap.</summary>
+    Party,
+    /// <summary>A registered non-party campaigner working for the party with its own budget: the party cap does not bind it; a third-party limit may.</summary>
+    ThirdParty,
+    /// <summary>An advertiser funded from abroad working for the party: no spending cap binds it; a foreign-funding ban makes all its ads a violation.</summary>
+    Foreign,
+}
+
+/// <summary>Names of advertisers.</summary>
+public static class Advertisers
+{
+    /// <summary>
+    /// The name of the advertiser that <paramref name="sponsor"/> runs for <paramref name="party"/>: the party's own name for its
+    /// campaign (so results keyed by party are unchanged), otherwise "PARTY (third-party)" or "PARTY (foreign)".
+    /// </summary>
+    public static string Name(string party, Sponsor sponsor) =>
+        sponsor == Sponsor.Party ? party : $"{party} ({Label(sponsor)})";
+
+    /// <summary>The sponsor as written in scenario files: party, third-party or foreign.</summary>
+    public static string Label(Sponsor sponsor) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(sponsor.ToString());
+}
+
+/// <summary>
+/// One advertiser's campaign: budget, strategy, objective and channels. By default the party's own campaign; with
+/// <see cref="Sponsor"/> an outside (third-party) or foreign-funded advertiser working for <see cref="Party"/>.
+/// </summary>
 public sealed record CampaignSpec
 {
-    /// <summary>The sponsoring party (a party name of the electorate).</summary>
+    /// <summary>The party the campaign works for (a party name of the electorate): its sponsor, or with an outside <see cref="Sponsor"/> its beneficiary.</summary>
     public string Party { get; init; } = "";
+    /// <summary>
+    /// Who pays (default <c>party</c>): <c>third-party</c> or <c>foreign</c> make the campaign an outside advertiser working for
+    /// <see cref="Party"/> with its own budget. Its effects count for the party (seats and votes), its spend is reported per
+    /// advertiser, and the regulation treats it as its own (<c>RegulationSpec.ThirdPartyCap</c>, <c>RegulationSpec.ForeignBan</c>).
+    /// </summary>
+    public Sponsor Sponsor { get; init; } = Sponsor.Party;
+    /// <summary>The advertiser's name in results: the party's name for its own campaign, otherwise "PARTY (third-party)" or "PARTY (foreign)".</summary>
+    [System.Text.Json.Serialization.JsonIgnore] public string Advertiser => Advertisers.Name(Party, Sponsor);
     /// <summary>Budget (currency units).</summary>
     [Param("Campaign budget", Min = 0, Max = 1e12, Unit = "currency")]
     public double Budget { get; init; }
@@ -174,7 +218,9 @@ public sealed record CampaignSpec
     public IReadOnlyList<ValidationError> Validate(string path)
     {
         var errors = new List<ValidationError>();
-        if (string.IsNullOrWhiteSpace(Party)) errors.Add(new(path + ".party", "a campaign needs a party."));
+        if (string.IsNullOrWhiteSpace(Party))
+            errors.Add(new(path + ".party", Sponsor == Sponsor.Party ? "a campaign needs a party."
+                : $"a {Advertisers.Label(Sponsor)} advertiser needs the party it works for (its beneficiary), a party of the electorate."));
         if (Channels.Count == 0) errors.Add(new(path + ".channels", "a campaign needs at least one channel."));
         if (Channels.Distinct().Count() != Channels.Count) errors.Add(new(path + ".channels", "a channel is listed twice."));
         if (Strategy == Strategy.Influencer && Channels.Any(c => c is not ("owned-social" or "paid-social")))
@@ -205,8 +251,12 @@ public sealed record CampaignSpec
 /// <summary>What one campaign did: spend and contacts, by channel and constituency.</summary>
 public sealed record CampaignOutcome
 {
-    /// <summary>Sponsoring party.</summary>
+    /// <summary>The party the campaign worked for (its sponsor, or an outside advertiser's beneficiary).</summary>
     public string Party { get; init; } = "";
+    /// <summary>Who paid (<see cref="CampaignSpec.Sponsor"/>).</summary>
+    public Sponsor Sponsor { get; init; } = Sponsor.Party;
+    /// <summary>The advertiser's name (<see cref="Advertisers.Name"/>).</summary>
+    public string Advertiser => Advertisers.Name(Party, Sponsor);
     /// <summary>Total spend.</summary>
     public double Spend { get; init; }
     /// <summary>Attempts made.</summary>

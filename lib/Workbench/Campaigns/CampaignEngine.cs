@@ -1118,7 +1118,7 @@ public static class CampaignEngine
         int CH = channels.Count;
         return new CampaignOutcome
         {
-            Party = spec.Party,
+            Party = spec.Party, Sponsor = spec.Sponsor,
             Spend = Enumerable.Range(0, CH).Sum(c => totals[c]),
             Attempts = (long)Enumerable.Range(0, CH).Sum(c => totals[CH + c]),
             Contacts = (long)Enumerable.Range(0, CH).Sum(c => totals[2 * CH + c]),

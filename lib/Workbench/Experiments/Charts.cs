@@ -83,9 +83,10 @@ public static class Charts
 
     /// <summary>
     /// Regulation cards against their reference under one system: per campaign, the mean seat difference (card minus
-    /// reference, paired by replicate) as a column with its 95% interval as an error bar (<see cref="RegulationLab.Contrasts"/>).
+    /// reference, paired by replicate) as a column with its 95% interval as an error bar (<see cref="RegulationLab.Contrasts"/>);
+    /// with <paramref name="share"/>, the vote share difference in points instead.
     /// </summary>
-    public static GenericChart RegulationContrasts(IReadOnlyList<RegulationContrast> contrasts, string system)
+    public static GenericChart RegulationContrasts(IReadOnlyList<RegulationContrast> contrasts, string system, bool share = false)
     {
         ArgumentNullException.ThrowIfNull(contrasts);
         var rows = contrasts.Where(c => c.System == system).ToArray();
@@ -93,7 +94,7 @@ public static class Charts
         var cards = rows.Select(c => c.Scenario).Distinct().ToArray();
         GenericChart Bars(IGrouping<string, RegulationContrast> g)
         {
-            var v = cards.Select(card => g.FirstOrDefault(c => c.Scenario == card)?.SeatDifference ?? new Estimate(0, 0, 0)).ToArray();
+            var v = cards.Select(card => g.FirstOrDefault(c => c.Scenario == card) is { } c ? (share ? c.ShareDifferencePoints : c.SeatDifference) : new Estimate(0, 0, 0)).ToArray();
             var bars = CChart.Column<double, string, string>(values: v.Select(x => x.Mean).ToArray(), Keys: cards, Name: g.Key);
             return FChart.withYErrorStyle<double, double>(new FSharpOption<bool>(true), new FSharpOption<StyleParam.ErrorType>(StyleParam.ErrorType.Data), new FSharpOption<bool>(false),
                 new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.High - x.Mean)).ToArray()),
@@ -102,7 +103,7 @@ public static class Charts
         }
         return CChart.Combine(rows.GroupBy(c => c.Party).OrderBy(g => g.Key, StringComparer.Ordinal).Select(Bars))
             .WithXAxisStyle<double, double, string>(TitleText: "card")
-            .WithYAxisStyle<double, double, string>(TitleText: $"{system}: seats, card minus {rows[0].Against} (95% interval)");
+            .WithYAxisStyle<double, double, string>(TitleText: $"{system}: {(share ? "vote share (points)" : "seats")}, card minus {rows[0].Against} (95% interval)");
     }
 
     /// <summary>

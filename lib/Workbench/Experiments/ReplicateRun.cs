@@ -86,10 +86,11 @@ public sealed class ReplicateRun
         {
             var c = Prepare(a, spec0, contacts, recordDeliveries);
             var outcome = CampaignEngine.Run(c.Context, c.Spec, c.Channels, c.Party, turnoutShift, utilityShift);
-            outcomes[c.Spec.Party] = outcome with { SupportAuc = SupportAuc(c.Context.Knowledge, c.Party), TurnoutCorrelation = TurnoutCorrelation(c.Context.Knowledge), MessageFactor = c.MessageFactor,
+            outcomes[c.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(c.Context.Knowledge, c.Party), TurnoutCorrelation = TurnoutCorrelation(c.Context.Knowledge), MessageFactor = c.MessageFactor,
                 PersonalityMatch = c.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, c.Spec, outcome, c.Violations));
         }
+        Publicity(violations, utilityShift);
         return new ArmRun(arm.Name, turnoutShift.Frozen(), utilityShift.Frozen(), outcomes, contacts.Frozen(), violations);
     }
 
@@ -105,23 +106,41 @@ public sealed class ReplicateRun
     {
         int party = Electorate.PartyNames.ToList().IndexOf(spec0.Party);
         var campaignViolations = new List<Workbench.Regulation.Violation>();
-        var (spec, regulated) = Regulated(spec0, a, party, campaignViolations);
-        double messageFactor = MessageFactor(spec, party);
-        Func<string, ChannelSpec> messaged = double.IsNaN(messageFactor) ? regulated
-            : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
+        // None of the message, the personality profiles, the knowledge or the system depends on the regulated budget or
+        // channels, so they are built first: the advertiser weighs violations with them (its own plan's price of a vote).
+        double messageFactor = MessageFactor(spec0, party);
         // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
         // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
-        var psycho = spec.Psychographic && _sc.EffectiveRegime.Profiling
+        var psycho = spec0.Psychographic && _sc.EffectiveRegime.Profiling
             ? Psychographics.Factors(Electorate, _sc.Evidence.PersonalityAccuracy, _sc.Evidence.PsychographicGain, Seeds.Derive(_rs, 11, (ulong)party)) : default;
-        Func<string, ChannelSpec> channelOf = psycho.Factors is null ? messaged
-            : name => messaged(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : messaged(name);
-        var knowledge = Knowledge(spec, a, party);
-        var system = spec.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
-        var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, 0, (ulong)party), _threads)
+        Func<string, ChannelSpec> Decorated(Func<string, ChannelSpec> regulated)
+        {
+            Func<string, ChannelSpec> messaged = double.IsNaN(messageFactor) ? regulated
+                : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
+            return psycho.Factors is null ? messaged
+                : name => messaged(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : messaged(name);
+        }
+        var knowledge = Knowledge(spec0, a, party);
+        var system = spec0.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
+        var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)spec0.Sponsor, (ulong)party), _threads)
         {
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade,
         };
+        // The advertiser's own estimate, from its knowledge, of what its money buys: its plan for the whole budget (violations
+        // included) evaluated as national vote share, in points per unit of money, and the beneficiary's share without it (its stake).
+        (double PointsPerMoney, double Stake) Valuation()
+        {
+            var channels = spec0.Channels.Select(Decorated(_sc.EffectiveChannel)).ToArray();
+            var quiet = ctx with { ContactCounter = null, RecordDeliveries = false };
+            var plan = CampaignEngine.Plan(quiet, spec0, channels, party, party);
+            var votes = spec0 with { Objective = Objective.Votes };
+            double stake = CampaignEngine.ExpectedObjective(quiet, votes, channels, party, null);
+            double gain = CampaignEngine.ExpectedObjective(quiet, votes, channels, party, plan) - stake;
+            return (spec0.Budget > 0 ? gain / spec0.Budget : 0, stake);
+        }
+        var (spec, regulated) = Regulated(spec0, a, party, campaignViolations, Valuation);
+        var channelOf = Decorated(regulated);
         return new Prepared(spec, party, spec.Channels.Select(channelOf).ToArray(), spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
         {
             PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare,
@@ -136,31 +155,34 @@ public sealed class ReplicateRun
     {
         var prepared = arm.Campaigns.Select(spec0 => Prepare(a, spec0, contacts, recordDeliveries)).ToArray();
         var rivals = prepared.Select(c => new Rival(c.Context, c.Spec, c.Channels, c.PublicChannels, c.Party)).ToArray();
-        var (plans, report) = Workbench.Campaigns.BestResponse.Play(rivals, arm.Rounds, prepared.Select(c => c.Spec.Party).ToArray());
+        var (plans, report) = Workbench.Campaigns.BestResponse.Play(rivals, arm.Rounds, prepared.Select(c => c.Spec.Advertiser).ToArray());
         var outcomes = new Dictionary<string, CampaignOutcome>();
         var violations = new List<Workbench.Regulation.Violation>();
         for (int c = 0; c < prepared.Length; c++)
         {
             var p = prepared[c];
             var outcome = CampaignEngine.Deliver(p.Context, p.Spec, p.Channels, p.Party, p.Party, plans[c], turnoutShift, utilityShift);
-            outcomes[p.Spec.Party] = outcome with { SupportAuc = SupportAuc(p.Context.Knowledge, p.Party), TurnoutCorrelation = TurnoutCorrelation(p.Context.Knowledge), MessageFactor = p.MessageFactor,
+            outcomes[p.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(p.Context.Knowledge, p.Party), TurnoutCorrelation = TurnoutCorrelation(p.Context.Knowledge), MessageFactor = p.MessageFactor,
                 PersonalityMatch = p.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, p.Spec, outcome, p.Violations));
         }
+        Publicity(violations, utilityShift);
         return new ArmRun(arm.Name, turnoutShift.Frozen(), utilityShift.Frozen(), outcomes, contacts.Frozen(), violations) { BestResponse = report };
     }
 
     /// <summary>
-    /// What the campaign of <paramref name="party"/> in arm <paramref name="a"/> believes about voters: stratified means from
+    /// What the campaign of <paramref name="party"/> in arm <paramref name="a"/> believes about voters (an outside advertiser
+    /// polls for itself: its seeds are keyed by its sponsor as well; a party's own campaign keeps the seeds it always had): stratified means from
     /// its poll (<see cref="CampaignKnowledge.Build(Workbench.Electorate.Electorate, Workbench.Data.DataRegime, int?, int?)"/>), or with <see cref="KnowledgeModel.Scored"/> the ML.NET support and
     /// turnout scores of chapter 04 trained under the same regime on a poll of the same size (the scorer's own poll, from the
     /// same derived seed), so that the two differ in the estimator, not in the data.
     /// </summary>
     private CampaignKnowledge Knowledge(CampaignSpec spec, int a, int party)
     {
-        ulong seed = Seeds.Derive(_rs, 3, 0, (ulong)party);
+        ulong seed = Seeds.Derive(_rs, 3, (ulong)spec.Sponsor, (ulong)party);
         var regime = _sc.EffectiveRegime;
-        var knowledge = CampaignKnowledge.Build(Electorate, regime, seed).WithHouseEffect(_sc.Forecast.HouseEffect, Seeds.Derive(_rs, 13, (ulong)party));
+        ulong house = spec.Sponsor == Sponsor.Party ? Seeds.Derive(_rs, 13, (ulong)party) : Seeds.Derive(_rs, 13, (ulong)party, (ulong)spec.Sponsor);
+        var knowledge = CampaignKnowledge.Build(Electorate, regime, seed).WithHouseEffect(_sc.Forecast.HouseEffect, house);
         if (spec.Knowledge != KnowledgeModel.Scored) return knowledge;
         int n = Electorate.VoterCount;
         var scores = Workbench.Scoring.Scorer.Score(Electorate, regime, new Workbench.Scoring.ScoringOptions
@@ -206,48 +228,120 @@ public sealed class ReplicateRun
     }
 
     /// <summary>
-    /// A campaign under the scenario's regulation, before it runs (MODEL.md §10 and docs/regulation.md): its budget (the cap, plus
-    /// what it routes abroad unless the regulation deters it) and its channels (silence period, political-ad ban; dark posts
-    /// dropped when it complies). Oversight draws whether each violation it commits is detected now, seeded per replicate,
-    /// party and kind (the same in every arm); a detected violation under take-down loses its ads' effect (the campaign is taken to learn of the
-    /// take-down early enough to move that money — an upper bound on what a take-down removes). The violations are returned
-    /// in <paramref name="violations"/> with the amount still to be set from the campaign's outcome.
+    /// An advertiser under the scenario's regulation, before it runs (MODEL.md §10 and docs/regulation.md): its budget and its
+    /// channels (silence period, political-ad ban; dark posts dropped when it complies). The limit that binds depends on who
+    /// pays: a party's own campaign the spending cap (and what it may route abroad beyond it), a third-party advertiser the
+    /// third-party limit, a foreign-funded advertiser the foreign-funding ban (then all its money is a violation); outside
+    /// advertisers escape the party cap. For each violation open to it the advertiser compares the expected cost with the gain
+    /// (<see cref="Workbench.Regulation.RegulationSpec.Complies"/>; <paramref name="valuation"/> gives its own price of a vote and its stake,
+    /// computed only when publicity enters the choice) and complies — spends only the limit, spends nothing (foreign, banned), runs no dark posts —
+    /// when the cost is at least the gain. Oversight draws whether each violation it commits is detected, seeded per replicate,
+    /// party, sponsor and kind (the same in every arm); a detected violation under take-down loses its ads' effect (the campaign is taken
+    /// to learn of the take-down early enough to move that money — an upper bound on what a take-down removes; a banned foreign
+    /// advertiser has nowhere to move it and spends nothing). The violations are returned in <paramref name="violations"/> with the amount still to be set from the
+    /// advertiser's outcome.
     /// </summary>
-    private (CampaignSpec Spec, Func<string, ChannelSpec> Channel) Regulated(CampaignSpec spec, int a, int party, List<Workbench.Regulation.Violation> violations)
+    private (CampaignSpec Spec, Func<string, ChannelSpec> Channel) Regulated(CampaignSpec spec, int a, int party, List<Workbench.Regulation.Violation> violations,
+        Func<(double PointsPerMoney, double Stake)> valuation)
     {
         var reg = _sc.Regulation;
         if (reg is null) return (spec, _sc.EffectiveChannel);
-        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, 0, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
-        string armName = _sc.Arms[a].Name;
-        double budget = reg.Budget(spec.Budget);
-        if (reg.SpendingCap is double cap && budget > cap + 1e-6)
+        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, (ulong)spec.Sponsor, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
+        (double PointsPerMoney, double Stake)? value = null;
+        bool Complies(double amount)
         {
-            bool detected = Detected(0), down = detected && reg.TakeDown;
-            violations.Add(new(armName, Replicate, spec.Party, "spending-routed-abroad", budget - cap, detected, TakenDown: down));
-            if (down) budget = cap;
+            if (reg.Publicity <= 0 || reg.Oversight <= 0) return reg.Deters;
+            value ??= valuation();
+            return reg.Complies(amount, value.Value.PointsPerMoney, value.Value.Stake);
+        }
+        string armName = _sc.Arms[a].Name;
+        double budget = spec.Budget;
+        Workbench.Regulation.Violation Violation(string kind, double amount, bool detected, bool down) =>
+            new(armName, Replicate, spec.Party, kind, amount, detected, TakenDown: down) { Sponsor = spec.Sponsor };
+        switch (spec.Sponsor)
+        {
+            case Sponsor.Party when reg.SpendingCap is double cap:
+                // What it would spend beyond the cap: up to the share of the cap it can route abroad.
+                double over = Math.Min(budget, cap * (1 + reg.AbroadShare)) - cap;
+                budget = over > 0 && !Complies(over) ? cap + over : Math.Min(budget, cap);
+                if (budget > cap + 1e-6)
+                {
+                    bool detected = Detected(0), down = detected && reg.TakeDown;
+                    violations.Add(Violation("spending-routed-abroad", budget - cap, detected, down));
+                    if (down) budget = cap;
+                }
+                break;
+            case Sponsor.ThirdParty when reg.ThirdPartyCap is double limit && budget > limit + 1e-6:
+                if (Complies(budget - limit)) { budget = limit; break; }
+                {
+                    bool detected = Detected(0), down = detected && reg.TakeDown;
+                    violations.Add(Violation("third-party-over-limit", budget - limit, detected, down));
+                    if (down) budget = limit;
+                }
+                break;
+            case Sponsor.Foreign when reg.ForeignBan && budget > 0:
+                if (Complies(budget)) { budget = 0; break; }
+                {
+                    bool detected = Detected(2), down = detected && reg.TakeDown;
+                    violations.Add(Violation("foreign-funded", budget, detected, down));
+                    if (down) budget = 0;
+                }
+                break;
         }
         bool darkPosts = false;
-        if (reg.Transparency && reg.DarkPostShare > 0 && !reg.Deters && spec.Channels.Any(c => _sc.Channel(c).Kind == ChannelKind.PaidSocial))
+        // The money in dark posts is at most the dark-post share of the budget (all of it on paid social): the gain the advertiser weighs.
+        if (reg.Transparency && reg.DarkPostShare > 0 && budget > 0 && spec.Channels.Any(c => _sc.Channel(c).Kind == ChannelKind.PaidSocial) && !Complies(reg.DarkPostShare * budget))
         {
             bool detected = Detected(1);
             darkPosts = !(detected && reg.TakeDown);
-            violations.Add(new(armName, Replicate, spec.Party, "dark-posts", 0, detected, TakenDown: !darkPosts));
+            violations.Add(Violation("dark-posts", 0, detected, !darkPosts));
         }
         bool dropDark = reg.Transparency && reg.DarkPostShare > 0 && !darkPosts;
         return (spec with { Budget = budget }, name => dropDark ? reg.WithoutDarkPosts(_sc.EffectiveChannel(name)) : _sc.EffectiveChannel(name));
     }
 
-    /// <summary>The campaign's violations with their amounts and fines from what it spent: money above the cap, and the dark-post share of paid social spending.</summary>
+    /// <summary>
+    /// The advertiser's violations with their amounts and fines from what it spent: money above its limit (the party cap, the
+    /// third-party limit, or all of it when foreign funding is banned), and the dark-post share of paid social spending; with
+    /// publicity, the share of the beneficiary's votes a detected violation costs.
+    /// </summary>
     private IEnumerable<Workbench.Regulation.Violation> Violations(string armName, CampaignSpec spec, CampaignOutcome outcome, List<Workbench.Regulation.Violation> planned)
     {
         var reg = _sc.Regulation!;
         foreach (var v in planned)
         {
+            double limit = v.Kind switch { "spending-routed-abroad" => reg.SpendingCap!.Value, "third-party-over-limit" => reg.ThirdPartyCap!.Value, _ => 0 };
             double amount = v.Kind == "dark-posts"
                 ? reg.DarkPostShare * outcome.SpendByChannel.Where(kv => _sc.Channel(kv.Key).Kind == ChannelKind.PaidSocial).Sum(kv => kv.Value)
-                : v.TakenDown ? v.Amount : Math.Max(0, outcome.Spend - reg.SpendingCap!.Value);
+                : v.TakenDown ? v.Amount : Math.Max(0, outcome.Spend - limit);
             if (amount <= 1e-6) continue;
-            yield return v with { Amount = amount, Sanction = v.Detected ? reg.Fine * amount : 0 };
+            yield return v with { Amount = amount, Sanction = v.Detected ? reg.Fine * amount : 0, PublicityShare = v.Detected ? reg.Publicity : 0 };
+        }
+    }
+
+    /// <summary>
+    /// Publicity as a sanction: each detected violation committed for a party costs it the regulation's publicity share of its
+    /// votes. Every voter's probability of voting for the party, given the arm's shifts so far (before any election-day swing), falls by the factor
+    /// (1 − publicity)^detections; the utility shift that does so is ln(r(1 − p)/(1 − rp)) for probability p and factor r, and
+    /// the other parties gain in proportion (the logit's independence of irrelevant alternatives). Nothing changes without a
+    /// detected violation or without publicity.
+    /// </summary>
+    private void Publicity(List<Workbench.Regulation.Violation> violations, float[] utilityShift)
+    {
+        if (_sc.Regulation is not { Publicity: > 0 } reg) return;
+        int n = Electorate.VoterCount, P = Electorate.PartyCount;
+        var parties = Electorate.PartyNames.ToList();
+        var q = new double[P];
+        foreach (var g in violations.Where(v => v.Detected && v.PublicityShare > 0).GroupBy(v => v.Party).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            int j = parties.IndexOf(g.Key);
+            double r = g.Aggregate(1.0, (f, v) => f * (1 - v.PublicityShare));
+            for (int i = 0; i < n; i++)
+            {
+                Model.Probabilities(i, q, utilityShift.AsSpan((int)((long)i * P), P));
+                double p = Math.Min(q[j], 1 - 1e-12);
+                utilityShift[(long)i * P + j] += (float)Math.Log(r * (1 - p) / (1 - r * p));
+            }
         }
     }
 
@@ -323,6 +417,6 @@ public sealed class ReplicateRun
         var arm = Arm(a, recordDeliveries: true);
         return Workbench.Transparency.AdArchive.Build(Electorate, arm.Outcomes,
             new Workbench.Transparency.ArchiveContext(_sc.Name, armName, a, Replicate, SeedColumn, _sc.Regulation,
-                _sc.Regulation is { Transparency: true } ? arm.Violations.Where(v => v.Kind == "dark-posts" && !v.TakenDown).Select(v => v.Party).ToHashSet() : null));
+                _sc.Regulation is { Transparency: true } ? arm.Violations.Where(v => v.Kind == "dark-posts" && !v.TakenDown).Select(v => v.Advertiser).ToHashSet() : null));
     }
 }

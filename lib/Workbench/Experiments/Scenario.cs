@@ -374,7 +374,10 @@ public sealed record Scenario
                 if (cs.OptimiseFor is string of && !systems.Any(s => s.Name == of)) errors.Add(new(cp + ".optimiseFor", $"'{of}' is not a system of this scenario."));
                 foreach (var (sch, shares) in cs.Schedule ?? new Dictionary<string, double[]>()) if (shares is { Length: > 0 } && shares.Length != weeks) errors.Add(new($"{cp}.schedule.{sch}", $"needs one share per week: {weeks} (the scenario's weeks); got {shares.Length}."));
             }
-            foreach (var dup in arms[a].Campaigns.GroupBy(c => c.Party).Where(g => g.Count() > 1)) errors.Add(new(ap, $"party '{dup.Key}' has two campaigns in one arm."));
+            // One campaign per party and sponsor: a party's own campaign, and at most one third-party and one foreign advertiser working for it.
+            foreach (var dup in arms[a].Campaigns.GroupBy(c => (c.Party, c.Sponsor)).Where(g => g.Count() > 1))
+                errors.Add(new(ap, dup.Key.Sponsor == Sponsor.Party ? $"party '{dup.Key.Party}' has two campaigns in one arm."
+                    : $"party '{dup.Key.Party}' has two {Advertisers.Label(dup.Key.Sponsor)} advertisers in one arm; give one advertiser the combined budget."));
         }
     }
 
@@ -454,7 +457,7 @@ public sealed record Scenario
 
     /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
-    /// number of voters scales every campaign budget, volunteer count, channel capacity and spending cap in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
+    /// number of voters scales every campaign budget, volunteer count, channel capacity and spending cap (the party cap and the third-party limit) in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.
     /// </summary>
     public Scenario With(int? replicates = null, int? seed = null, int? voters = null)
@@ -476,7 +479,7 @@ public sealed record Scenario
             }).ToArray() }).ToArray(),
             Channels = Channels.Select(c => c.Capacity is double cap ? c with { Capacity = cap * f } : c).ToArray(),
             // A minimum audience is a number of people on the platform, like the regime's: neither is scaled.
-            Regulation = Regulation is null ? null : Regulation with { SpendingCap = Regulation.SpendingCap * f },
+            Regulation = Regulation is null ? null : Regulation with { SpendingCap = Regulation.SpendingCap * f, ThirdPartyCap = Regulation.ThirdPartyCap * f },
         };
     }
 }

@@ -13,12 +13,16 @@ using Workbench.Elections;
 
 namespace Workbench.Experiments;
 
-/// <summary>One tidy result row: one party's result under one system in one arm of one replicate.</summary>
+/// <summary>
+/// One tidy result row: one party's result under one system in one arm of one replicate. Spend and contacts are everything
+/// spent and made for the party: its own campaign's and those of outside advertisers working for it (per-advertiser spend is
+/// in <see cref="SpendRow"/>).
+/// </summary>
 public sealed record ResultRow(string Scenario, string Arm, int Replicate, long Seed, string System, string Party,
     long Votes, double Share, int Seats, double Turnout, double Spend, long Contacts);
 
-/// <summary>Spend of one campaign in one replicate, with where it went.</summary>
-/// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Party">Sponsor.</param><param name="Spend">Total spend.</param>
+/// <summary>Spend of one advertiser (a party's campaign or an outside advertiser working for it) in one replicate, with where it went.</summary>
+/// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Party">The party the advertiser works for.</param><param name="Spend">Total spend.</param>
 /// <param name="MarginalQuarterShare">Share of spend in the closest quarter of constituencies (by expected winning margin).</param>
 /// <param name="ByChannel">Spend per channel.</param><param name="VotersContacted">Distinct voters contacted.</param>
 /// <param name="ByConstituency">Spend per constituency.</param><param name="Margins">Expected winning margin of each constituency (winner's minus runner-up's share of the sincere vote).</param>
@@ -33,6 +37,8 @@ public sealed record SpendRow(string Arm, int Replicate, string Party, double Sp
     double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN,
     long Contacts = 0, long ContactsOutsideBubble = 0, double PersonalityMatch = double.NaN, VolunteerPlan? Volunteers = null)
 {
+    /// <summary>Who paid (<see cref="CampaignSpec.Sponsor"/>; default the party's own campaign).</summary>
+    public Sponsor Sponsor { get; init; } = Sponsor.Party;
     /// <summary>With volunteers: the share of the canvass channel's door attempts made in the closest quarter of constituencies (by expected winning margin, as <see cref="MarginalQuarterShare"/>); NaN without volunteers or attempts.</summary>
     public double CanvassQuarterShare { get; init; } = double.NaN;
 }
@@ -139,9 +145,11 @@ public static class Simulation
                 systemRows.Add(new SystemRow(arm, r, system.Name, result.Gallagher, result.EnpSeats, informationGini));
                 for (int j = 0; j < P; j++)
                 {
-                    outcomes.TryGetValue(parties[j], out var o);
+                    // Everything spent for the party: its campaign and any outside advertisers working for it.
+                    double spent = 0; long contacts = 0;
+                    foreach (var o in outcomes.Values) if (o.Party == parties[j]) { spent += o.Spend; contacts += o.Contacts; }
                     rows.Add(new ResultRow(sc.Name, arm, r, run.SeedColumn, system.Name, parties[j], national[j], valid > 0 ? (double)national[j] / valid : 0,
-                        result.Seats[j], ballots.Turnout, o?.Spend ?? 0, o?.Contacts ?? 0));
+                        result.Seats[j], ballots.Turnout, spent, contacts));
                 }
             }
         }
@@ -157,7 +165,7 @@ public static class Simulation
                 if (o.Volunteers is { } vp && vp.Attempts.Sum() is var doors && doors > 0) canvassQuarter = run.ClosestQuarter.Sum(k => vp.Attempts[k]) / doors;
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
                     o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch, o.Volunteers)
-                { CanvassQuarterShare = canvassQuarter });
+                { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor });
             }
             violations.AddRange(arm.Violations);
             if (arm.BestResponse is { } report) bestResponse?.Add(new BestResponseRun(sc.Arms[a].Name, r, report));
@@ -290,11 +298,14 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
                 ["costPerExtraSeat"] = ef.CostPerSeat is double cs ? Round(cs) : null, ["seatsPerPoint"] = ef.SeatsPerPoint is double sp ? Round(sp) : null,
             });
         var spend = new JsonArray();
-        foreach (var g in Spend.GroupBy(s => (s.Arm, s.Party)))
+        foreach (var g in Spend.GroupBy(s => (s.Arm, s.Party, s.Sponsor)))
         {
-            var entry = new JsonObject
+            var entry = new JsonObject { ["arm"] = g.Key.Arm, ["party"] = g.Key.Party };
+            // Outside advertisers say who they are; a party's own campaign has no sponsor field (summaries without outside advertisers are unchanged).
+            if (g.Key.Sponsor != Sponsor.Party) entry["sponsor"] = Advertisers.Label(g.Key.Sponsor);
+            foreach (var (key, value) in new JsonObject
             {
-                ["arm"] = g.Key.Arm, ["party"] = g.Key.Party, ["spend"] = Round(g.Average(s => s.Spend)),
+                ["spend"] = Round(g.Average(s => s.Spend)),
                 ["shareOfSpendInClosestQuarterOfSeats"] = Round(g.Average(s => s.MarginalQuarterShare)),
                 ["votersContacted"] = Round(g.Average(s => (double)s.VotersContacted)),
                 ["precision"] = Round(g.Average(s => s.Precision)),
@@ -302,7 +313,7 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
                 ["supportAuc"] = g.All(s => double.IsFinite(s.SupportAuc)) ? Round(g.Average(s => s.SupportAuc)) : null,
                 ["turnoutCorrelation"] = g.All(s => double.IsFinite(s.TurnoutCorrelation)) ? Round(g.Average(s => s.TurnoutCorrelation)) : null,
                 ["byChannel"] = new JsonObject(g.First().ByChannel.Keys.Select(k => KeyValuePair.Create(k, (JsonNode?)Round(g.Average(s => s.ByChannel[k]))))),
-            };
+            }.ToArray()) entry[key] = value?.DeepClone();
             // Only campaigns with a message choice have a message factor.
             if (g.All(s => double.IsFinite(s.MessageFactor))) entry["messagePersuasionFactor"] = Round(g.Average(s => s.MessageFactor));
             if (g.All(s => double.IsFinite(s.PersonalityMatch))) entry["personalityMatch"] = Round(g.Average(s => s.PersonalityMatch));
@@ -327,6 +338,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         };
         // Only scenarios with best-response rounds have this section, so other summaries are unchanged.
         if (BestResponse.Count > 0) summary["bestResponse"] = BestResponseSummary();
+        // Only scenarios with outside advertisers have this one (the same reason).
+        if (Scenario.Arms.Any(a => a.Campaigns.Any(c => c.Sponsor != Sponsor.Party))) summary["violations"] = ViolationSummary();
         return summary;
     }
 
@@ -392,6 +405,32 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             });
         }
         return arms;
+    }
+
+    /// <summary>
+    /// Per arm and advertiser: violations committed, detected and taken down per replicate, fines and the beneficiary's votes lost
+    /// to publicity (share of its votes) per replicate, each a mean over all replicates; every advertiser of the arm is listed, with zeros when it complied.
+    /// </summary>
+    private JsonArray ViolationSummary()
+    {
+        var list = new JsonArray();
+        int R = Scenario.Replicates;
+        foreach (var arm in Scenario.Arms)
+            foreach (var c in arm.Campaigns)
+            {
+                var v = Violations.Where(x => x.Arm == arm.Name && x.Party == c.Party && x.Sponsor == c.Sponsor).ToArray();
+                var entry = new JsonObject { ["arm"] = arm.Name, ["party"] = c.Party };
+                if (c.Sponsor != Sponsor.Party) entry["sponsor"] = Advertisers.Label(c.Sponsor);
+                entry["kinds"] = new JsonArray(v.Select(x => x.Kind).Distinct().Order(StringComparer.Ordinal).Select(k => (JsonNode?)JsonValue.Create(k)).ToArray());
+                entry["violationsPerReplicate"] = Round((double)v.Length / R);
+                entry["detectedPerReplicate"] = Round((double)v.Count(x => x.Detected) / R);
+                entry["takenDownPerReplicate"] = Round((double)v.Count(x => x.TakenDown) / R);
+                entry["amountPerReplicate"] = Round(v.Sum(x => x.Amount) / R);
+                entry["finesPerReplicate"] = Round(v.Sum(x => x.Sanction) / R);
+                entry["publicityDetectionsPerReplicate"] = Round((double)v.Count(x => x.PublicityShare > 0) / R);
+                list.Add(entry);
+            }
+        return list;
     }
 
     private static JsonObject Json(Estimate e) => new() { ["mean"] = Round(e.Mean), ["low"] = Round(e.Low), ["high"] = Round(e.High) };

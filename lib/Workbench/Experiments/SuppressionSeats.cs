@@ -171,13 +171,13 @@ public static class SuppressionStudy
 
         var armRun = run.Arm(run.ArmIndex(arm));
         var seeds = Enumerable.Range(0, draws).Select(run.DrawSeed).ToArray();
-        var measured = SuppressionDrawing.Measure(model, armRun.TurnoutShift, armRun.UtilityShift, seeds, sc.Systems, victim, T);
+        var measured = SuppressionDrawing.Measure(model, armRun.TurnoutShift.Raw(), armRun.UtilityShift.Raw(), seeds, sc.Systems, victim, T);
 
         // The analytic heuristic on draw 0 (the replicate's own election), exactly what ReplicateRun.Suppression reports.
         int n = model.Electorate.VoterCount;
         var votedBase = new bool[n]; var votedArm = new bool[n];
         run.Vote(null, votedBase); run.Vote(armRun, votedArm);
-        var heuristic = SuppressionRisk.Analyse(model, armRun.TurnoutShift, votedBase, votedArm, victim).Constituencies.ToDictionary(c => c.Constituency);
+        var heuristic = SuppressionRisk.Analyse(model, armRun.TurnoutShift.AsSpan(), votedBase, votedArm, victim).Constituencies.ToDictionary(c => c.Constituency);
 
         var baseline = result.Rows.Where(x => x.Arm == "baseline" && x.Party == victim).ToDictionary(x => (x.Replicate, x.System));
         var seats = sc.Systems.Select(s =>

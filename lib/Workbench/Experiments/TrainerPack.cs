@@ -170,23 +170,29 @@ public sealed class TrainerPack
             var asked = s.Questions.SelectMany(q => q.Figures).ToHashSet();
             var fill = asked.Count == 0 ? figures : figures.Where(f => asked.Contains(f.Figure)).ToArray();
             b.Append("<h2>Your figures</h2>\n<p class=\"muted\">Fill in from the facilitator's screen (mean over replicates) the figures this step's questions ask about; the expected results page has the rest.</p>\n");
-            foreach (var f in fill)
-            {
-                b.Append("<h3>").Append(E(f.Title)).Append("</h3>\n<table>\n<thead><tr>");
-                foreach (var k in f.KeyNames) b.Append("<th>").Append(E(k)).Append("</th>");
-                b.Append("<th>your reading</th></tr></thead>\n<tbody>\n");
-                foreach (var r in f.Rows)
-                {
-                    b.Append("<tr>");
-                    foreach (var k in r.Keys) b.Append("<td>").Append(E(k)).Append("</td>");
-                    b.Append("<td class=\"blank\"></td></tr>\n");
-                }
-                b.Append("</tbody>\n</table>\n");
-            }
+            foreach (var f in fill) FigureTableHtml(b, f, "<th>your reading</th>", _ => "<td class=\"blank\"></td>");
         }
         else if (s.Scenario is null) b.Append("<p class=\"muted\">A discussion step: it runs no scenario. Bring the figures of the earlier steps.</p>\n");
         b.Append("<h2>Notes</h2>\n<p style=\"height: 8rem; border: 1px solid #ccc;\"></p>\n");
         return new TrainerPackPage(HandoutFile(i + 1), "Handout — " + title, Page(title, b.ToString()));
+    }
+
+    /// <summary>
+    /// One figure as an HTML table under its title: a column per key, then the columns <paramref name="header"/> names, filled
+    /// per row by <paramref name="cells"/> (already HTML-encoded).
+    /// </summary>
+    private static void FigureTableHtml(StringBuilder b, FigureTable f, string header, Func<FigureRow, string> cells)
+    {
+        b.Append("<h3>").Append(E(f.Title)).Append("</h3>\n<table>\n<thead><tr>");
+        foreach (var k in f.KeyNames) b.Append("<th>").Append(E(k)).Append("</th>");
+        b.Append(header).Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in f.Rows)
+        {
+            b.Append("<tr>");
+            foreach (var k in row.Keys) b.Append("<td>").Append(E(k)).Append("</td>");
+            b.Append(cells(row)).Append("</tr>\n");
+        }
+        b.Append("</tbody>\n</table>\n");
     }
 
     /// <summary>A horizontal bar chart of one figure (mean, with its 95% interval as a whisker), as inline SVG.</summary>
@@ -241,21 +247,9 @@ public sealed class TrainerPack
             b.Append("<p>Reproduce: <code>").Append(E(Command(cardPath, i + 1))).Append("</code></p>\n<p>Run: <code>").Append(E(s.RunJson ?? "")).Append("</code> — scenario <code>")
              .Append(E(r.Scenario.Name)).Append("</code>, ").Append(r.ReplicateSeeds.Count).Append(" replicates, seed ").Append(r.Scenario.Seed.ToString(CultureInfo.InvariantCulture)).Append(".</p>\n");
             foreach (var f in figures[i])
-            {
-                b.Append("<h3>").Append(E(f.Title)).Append("</h3>\n<table>\n<thead><tr>");
-                foreach (var k in f.KeyNames) b.Append("<th>").Append(E(k)).Append("</th>");
-                b.Append("<th>mean</th><th>95% interval</th></tr></thead>\n<tbody>\n");
-                foreach (var row in f.Rows)
-                {
-                    b.Append("<tr>");
-                    foreach (var k in row.Keys) b.Append("<td>").Append(E(k)).Append("</td>");
-                    b.Append("<td class=\"num\">").Append(E(f.Format(row.Value.Mean))).Append("</td><td class=\"num\">")
-                     .Append(!row.HasInterval ? "ratio of means" : row.Value.Low == row.Value.High ? "same in every replicate"
-                        : f.ShowsInterval(row) ? E(f.FormatInterval(row)) : "within the last digit")
-                     .Append("</td></tr>\n");
-                }
-                b.Append("</tbody>\n</table>\n");
-            }
+                FigureTableHtml(b, f, "<th>mean</th><th>95% interval</th>", row => "<td class=\"num\">" + E(f.Format(row.Value.Mean)) + "</td><td class=\"num\">"
+                    + (!row.HasInterval ? "ratio of means" : row.Value.Low == row.Value.High ? "same in every replicate"
+                        : f.ShowsInterval(row) ? E(f.FormatInterval(row)) : "within the last digit") + "</td>");
         }
         return new TrainerPackPage("expected-results.html", title, Page(title, b.ToString()));
     }

@@ -22,12 +22,41 @@ public sealed record RegulationSpec
     public IReadOnlyList<string> BannedTargeting { get; init; } = [];
     /// <summary>"Restore the human scale": only these attributes may be used (location — constituency and region — always may), and no custom audiences; null for no such rule.</summary>
     public IReadOnlyList<string>? AllowedTargeting { get; init; }
-    /// <summary>Spending cap per campaign (currency, for the scenario's electorate).</summary>
-    [Param("Spending cap per campaign", Min = 0, Max = 1e12, Unit = "currency")]
+    /// <summary>Spending cap per party campaign (currency, for the scenario's electorate). It binds a party's own campaign only: outside advertisers (<see cref="CampaignSpec.Sponsor"/>) escape it.</summary>
+    [Param("Spending cap per party campaign (outside advertisers escape it)", Min = 0, Max = 1e12, Unit = "currency")]
     public double? SpendingCap { get; init; }
-    /// <summary>Spending a campaign routes abroad beyond the cap, as a share of the cap (undeclared; a violation).</summary>
-    [Param("Spending routed abroad beyond the cap, as a share of the cap", Min = 0, Max = 10)]
+    /// <summary>
+    /// Spending a party campaign routes abroad beyond the cap, as a share of the cap (undeclared; a violation). This is the party's
+    /// own money spent through foreign intermediaries; advertisers funded from abroad are campaigns of their own
+    /// (<see cref="CampaignSpec.Sponsor"/> <c>foreign</c>, <see cref="ForeignBan"/>).
+    /// </summary>
+    [Param("Spending a party campaign routes abroad beyond the cap, as a share of the cap", Min = 0, Max = 10)]
     public double AbroadShare { get; init; }
+    /// <summary>
+    /// Spending limit per registered non-party campaigner (a <c>third-party</c> advertiser; currency, for the scenario's electorate;
+    /// null: none). A separate, usually lower limit than the parties', as the UK's Political Parties, Elections and Referendums Act
+    /// 2000, Part VI sets for "recognised third parties" (amended by the Transparency of Lobbying, Non-Party Campaigning and Trade
+    /// Union Administration Act 2014). Spending above it is a violation.
+    /// </summary>
+    [Param("Spending limit per third-party (non-party) advertiser", Min = 0, Max = 1e12, Unit = "currency",
+        Citation = "UK Political Parties, Elections and Referendums Act 2000, Part VI (third-party spending limits), as amended in 2014")]
+    public double? ThirdPartyCap { get; init; }
+    /// <summary>
+    /// Foreign funding banned: every ad of a <c>foreign</c> advertiser is a violation (as PPERA 2000, s. 54 admits only permissible,
+    /// UK-based donors). Without a ban a foreign-funded advertiser spends freely, outside every cap.
+    /// </summary>
+    public bool ForeignBan { get; init; }
+    /// <summary>
+    /// Publicity as a sanction: the share of the beneficiary party's votes lost each time a violation committed for it is detected
+    /// (0.01 = one per cent of its votes; several detections compound). Every voter's probability of voting for the party falls by
+    /// the factor 1 − publicity and the others gain in proportion, as the logit of MODEL.md §2 implies. An assumption, default 0:
+    /// no published estimate of the vote cost of a detected campaign-finance violation was found; a corruption scandal, a graver
+    /// offence, cost Spanish mayors about 4% of their votes on average (Costas-Pérez, Solé-Ollé and Sorribas-Navarro 2012,
+    /// European Journal of Political Economy 28(4)), which bounds the plausible range (0 to about 0.04) from above.
+    /// </summary>
+    [Param("Share of the beneficiary party's votes lost per detected violation (publicity; assumption, plausible 0–0.04)", Min = 0, Max = 0.5,
+        Citation = "assumption; upper anchor: corruption scandals cost incumbents about 4% of their votes (Costas-Pérez, Solé-Ollé & Sorribas-Navarro 2012, EJPE 28(4))")]
+    public double Publicity { get; init; }
     /// <summary>Share of the campaign's paid-advertising time lost to a pre-election silence period (paid ad effects scale by 1 − share).</summary>
     [Param("Share of paid-advertising time lost to a silence period", Min = 0, Max = 1)]
     public double SilencePeriod { get; init; }
@@ -48,18 +77,43 @@ public sealed record RegulationSpec
     public bool PoliticalAdBan { get; init; }
 
     /// <summary>
-    /// The expected sanction per unit of money a violation involves: the detection probability times what detection costs —
+    /// The expected money sanction per unit of money a violation involves: the detection probability times what detection costs —
     /// the fine (a multiple of the money) plus, with take-down, the ads' value. The value of a violating ad is taken to be its
-    /// price (an assumption: a campaign values the last ad it buys at about what it pays for it).
+    /// price (an assumption: an advertiser values the last ad it buys at about what it pays for it). Publicity is not in it: its
+    /// cost is in votes and depends on the advertiser (<see cref="ExpectedCost"/>).
     /// </summary>
     public double ExpectedSanction => Oversight * (Fine + (TakeDown ? 1 : 0));
 
     /// <summary>
-    /// Deterrence: campaigns choose compliance by expected cost (Becker 1968, Crime and Punishment: An Economic Approach, JPE 76).
-    /// A violation gains the value of the ads it buys (their price, per unit of money) and costs the <see cref="ExpectedSanction"/>;
-    /// when the expected sanction is at least the gain, every campaign complies — it routes nothing abroad and runs no dark posts.
+    /// Deters every violation whatever its size: the expected money sanction per unit is at least the unit's value (1). Publicity
+    /// only adds to the cost, so a block that <see cref="Deters"/> deters every advertiser (<see cref="Complies"/> is then true).
     /// </summary>
     public bool Deters => ExpectedSanction >= 1;
+
+    /// <summary>
+    /// The expected cost, in money, of a violation involving <paramref name="amount"/> of money:
+    /// oversight × (fine × amount + take-down × amount + publicity × <paramref name="stakePoints"/> / <paramref name="pointsPerMoney"/>).
+    /// Publicity's votes are priced at what the advertiser's own plan pays for them: <paramref name="stakePoints"/> is its estimate of
+    /// the beneficiary's national vote share (points), so publicity costs publicity × stake points, and
+    /// <paramref name="pointsPerMoney"/> is the points its money buys per unit (its plan's expected gain over its budget) —
+    /// the average, not the marginal, price of a vote (an assumption that makes violating look a little cheaper).
+    /// </summary>
+    public double ExpectedCost(double amount, double pointsPerMoney, double stakePoints) =>
+        Oversight * ((Fine + (TakeDown ? 1 : 0)) * amount + (Publicity > 0 && pointsPerMoney > 0 ? Publicity * stakePoints / pointsPerMoney : 0));
+
+    /// <summary>
+    /// Deterrence by expected cost, per advertiser (Becker 1968, Crime and Punishment: An Economic Approach, JPE 76): a violation
+    /// involving <paramref name="amount"/> of money gains the ads it buys, valued at their price (<paramref name="amount"/>), and
+    /// the advertiser complies — does not commit it — when <see cref="ExpectedCost"/> is at least that gain. Without publicity the
+    /// amount cancels and this is <see cref="Deters"/>: oversight × (fine + take-down) ≥ 1. With publicity, an advertiser whose
+    /// money buys nothing (<paramref name="pointsPerMoney"/> ≤ 0) complies whenever oversight is above 0: it has votes to lose and none to gain.
+    /// </summary>
+    public bool Complies(double amount, double pointsPerMoney, double stakePoints)
+    {
+        if (Publicity <= 0 || Oversight <= 0) return Deters;
+        if (!(pointsPerMoney > 0) || !(amount > 0)) return true;
+        return ExpectedCost(amount, pointsPerMoney, stakePoints) >= amount;
+    }
 
     /// <summary>Validates the block.</summary>
     public IReadOnlyList<ValidationError> Validate(string path)
@@ -113,17 +167,27 @@ public sealed record RegulationSpec
     private static ChannelSpec Scaled(ChannelSpec channel, double f) =>
         channel with { TurnoutEffect = channel.TurnoutEffect * f, OpponentTurnoutEffect = channel.OpponentTurnoutEffect * f, PersuasionEffect = channel.PersuasionEffect * f };
 
-    /// <summary>The budget a campaign can actually spend: the cap plus what it routes abroad — or only the cap when the regulation <see cref="Deters"/>.</summary>
+    /// <summary>The budget a party campaign can actually spend when it decides by <see cref="Deters"/>: the cap plus what it routes abroad — or only the cap when the regulation deters.</summary>
     public double Budget(double budget) => SpendingCap is double cap ? Math.Min(budget, cap * (1 + (Deters ? 0 : AbroadShare))) : budget;
 
     /// <summary>True when the block changes nothing.</summary>
-    public bool IsEmpty => MinimumAudience is null && BannedTargeting.Count == 0 && AllowedTargeting is null && SpendingCap is null && SilencePeriod == 0 && !Transparency && DarkPostShare == 0 && !PoliticalAdBan;
+    public bool IsEmpty => MinimumAudience is null && BannedTargeting.Count == 0 && AllowedTargeting is null && SpendingCap is null && SilencePeriod == 0 && !Transparency && DarkPostShare == 0 && !PoliticalAdBan
+        && ThirdPartyCap is null && !ForeignBan;
 }
 
-/// <summary>A violation of the regulation by one campaign in one replicate.</summary>
-/// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Party">The campaign's party.</param>
-/// <param name="Kind">spending-routed-abroad or dark-posts.</param><param name="Amount">The money the violation involved.</param>
+/// <summary>A violation of the regulation by one advertiser in one replicate.</summary>
+/// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Party">The party the advertiser works for (its sponsor or beneficiary).</param>
+/// <param name="Kind">spending-routed-abroad (a party campaign above the cap), third-party-over-limit, foreign-funded or dark-posts.</param>
+/// <param name="Amount">The money the violation involved.</param>
 /// <param name="Detected">Whether oversight detected it.</param>
 /// <param name="Sanction">The fine imposed (the regulation's <see cref="RegulationSpec.Fine"/> times the amount, when detected).</param>
 /// <param name="TakenDown">Whether the violating ads were taken down (detected, under <see cref="RegulationSpec.TakeDown"/>).</param>
-public sealed record Violation(string Arm, int Replicate, string Party, string Kind, double Amount, bool Detected, double Sanction = 0, bool TakenDown = false);
+public sealed record Violation(string Arm, int Replicate, string Party, string Kind, double Amount, bool Detected, double Sanction = 0, bool TakenDown = false)
+{
+    /// <summary>Who committed it (<see cref="CampaignSpec.Sponsor"/>; default the party's own campaign).</summary>
+    public Sponsor Sponsor { get; init; } = Sponsor.Party;
+    /// <summary>The advertiser's name (<see cref="Advertisers.Name"/>).</summary>
+    public string Advertiser => Advertisers.Name(Party, Sponsor);
+    /// <summary>Votes the beneficiary lost to publicity for it, as a share of its votes (the regulation's <see cref="RegulationSpec.Publicity"/> when detected, else 0).</summary>
+    public double PublicityShare { get; init; }
+}

@@ -64,7 +64,7 @@ public sealed record AdRecord
 /// <param name="Replicate">Replicate number (part of each ad's id).</param>
 /// <param name="SeedColumn">The replicate's seed (seeds each ad's flight dates and dark-post draw).</param>
 /// <param name="Regulation">The regulation in force (silence period, dark posts), or null.</param>
-/// <param name="DarkPostSponsors">The parties whose dark posts ran (under a transparency duty, those that did not comply and were not taken down); null when every campaign places the regulation's dark-post share.</param>
+/// <param name="DarkPostSponsors">The advertisers (<see cref="CampaignOutcome.Advertiser"/>: a party's own campaign is named by the party) whose dark posts ran (under a transparency duty, those that did not comply and were not taken down); null when every campaign places the regulation's dark-post share.</param>
 public sealed record ArchiveContext(string ScenarioName, string ArmName, int ArmIndex, int Replicate, long SeedColumn, RegulationSpec? Regulation,
     IReadOnlySet<string>? DarkPostSponsors = null);
 
@@ -102,11 +102,14 @@ public sealed class AdArchive
         var reg = context.Regulation;
         string armName = context.ArmName; int a = context.ArmIndex;
         var records = new List<AdRecord>();
-        foreach (var (party, outcome) in outcomes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        foreach (var (advertiser, outcome) in outcomes.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
             var d = outcome.Deliveries;
             if (d is null) continue;
+            // The key is the advertiser: the party's own campaign, or an outside advertiser working for outcome.Party.
+            string party = outcome.Party.Length > 0 ? outcome.Party : advertiser;
             int partyIndex = e.PartyNames.ToList().IndexOf(party);
+            string funder = outcome.Sponsor switch { Sponsor.ThirdParty => $"{advertiser}, non-party campaigner", Sponsor.Foreign => $"{advertiser}, funded from abroad", _ => $"{party} campaign" };
             for (int c = 0; c < d.Channels.Length; c++)
             {
                 var ch = d.Channels[c];
@@ -124,13 +127,13 @@ public sealed class AdArchive
                     var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, 7, (ulong)a, (ulong)c), (uint)partyIndex, (ulong)unit);
                     int startDay = rng.NextInt(CampaignDays / 2);
                     int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
-                    bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare && (context.DarkPostSponsors?.Contains(party) ?? true);
+                    bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare && (context.DarkPostSponsors?.Contains(advertiser) ?? true);
                     var bands = voters.Select(AgeBand).Distinct().Order().Select(BandLabel).ToArray();
                     var (ages, genders, locations, truth) = Declared(e, d.UnitKinds[c], voters, unit);
                     records.Add(new AdRecord
                     {
-                        Id = $"{context.ScenarioName}-{armName}-{context.Replicate}-{party}-{ch.Name}-{unit}".ToLowerInvariant().Replace(' ', '-'),
-                        Sponsor = party, FundingEntity = $"{party} campaign", Payer = $"{party} campaign", Beneficiary = party,
+                        Id = $"{context.ScenarioName}-{armName}-{context.Replicate}-{advertiser.Replace("(", "").Replace(")", "")}-{ch.Name}-{unit}".ToLowerInvariant().Replace(' ', '-'),
+                        Sponsor = advertiser, FundingEntity = funder, Payer = funder, Beneficiary = party,
                         Channel = ch.Name, Creative = $"{party}: {ch.Name} creative {unit % 7 + 1}",
                         Spend = spend, Impressions = impressions, SpendRange = MetaSpend(spend), ImpressionsRange = MetaImpressions(impressions),
                         AudienceSize = AudienceBucket(unitSize[unit]),
