@@ -124,7 +124,7 @@ internal sealed class OpinionCommand : CliCommand
             for (int i = 0; i < n; i++)
             {
                 op.Append(i.ToString(CultureInfo.InvariantCulture));
-                for (int d = 0; d < dims; d++) op.Append(',').Append(run.Opinions[(long)i * dims + d].ToString("R", CultureInfo.InvariantCulture));
+                for (int d = 0; d < dims; d++) op.Append(',').Append(run.Opinions[i * dims + d].ToString("R", CultureInfo.InvariantCulture));
                 op.Append('\n');
             }
             AtomicFile.WriteAllText(Path.Combine(dir, "opinions.csv"), op.ToString());

@@ -32,7 +32,7 @@ internal sealed class ScheduleCommand : CliCommand
             if (!dr.AllowedSources.Contains(DataSource.Canvass)) throw new UsageException($"--regime: '{dr.Name}' does not allow canvass records, from which the indexes are estimated.");
             var e = el.Generate(parse, s);
             var r = TimeOfDay.Fit(e, dr, a, el.SeedOf(parse));
-            JsonObject Table(double[][] index)
+            JsonObject Table(IReadOnlyList<IReadOnlyList<double>> index)
             {
                 var o = new JsonObject();
                 for (int g = 0; g < r.Segments.Count; g++)

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Workbench.Random;
 
 namespace Workbench.Campaigns;
@@ -147,7 +148,7 @@ public enum TestStrategy
 /// <param name="ImpressionsPerVariant">Impressions each variant received.</param>
 /// <param name="ObservedRate">Observed engagement rate of each variant.</param>
 public sealed record AbTestResult(TestStrategy Strategy, long Impressions, long Clicks, double Regret, Message Chosen, int ChosenEngagementRank,
-    double ChosenPersuasion, double BestPersuasion, double EngagementPersuasionCorrelation, long[] ImpressionsPerVariant, double[] ObservedRate);
+    double ChosenPersuasion, double BestPersuasion, double EngagementPersuasionCorrelation, ImmutableArray<long> ImpressionsPerVariant, ImmutableArray<double> ObservedRate);
 
 /// <summary>A/B tests and bandits over a <see cref="MessageSpace"/> (MODEL.md §5): impressions go to random voters; the campaign observes only clicks.</summary>
 public static class AbTest
@@ -243,7 +244,7 @@ public static class AbTest
         }
         int rank = 1 + space.TrueEngagement.Count(v => v > space.TrueEngagement[chosen]);
         return new AbTestResult(strategy, served, totalClicks, regret, space.Messages[chosen], rank, space.TruePersuasion[chosen],
-            space.TruePersuasion.Max(), Correlation(space.TrueEngagement, space.TruePersuasion), shown, rate);
+            space.TruePersuasion.Max(), Correlation(space.TrueEngagement, space.TruePersuasion), shown.Frozen(), rate.Frozen());
     }
 
     /// <summary>Pearson correlation (0 when either side is constant).</summary>

@@ -311,7 +311,7 @@ internal sealed class VoterCoefficients
 
     public VoterCoefficients(VoterModelSpec m)
     {
-        static float[] F(double[] a) => Array.ConvertAll(a, x => (float)x);
+        static float[] F(IReadOnlyList<double> a) => [.. a.Select(x => (float)x)];
         UrbanIntercept = (float)m.UrbanIntercept; UrbanSlope = (float)m.UrbanSlope; HouseholdOpinionSd = (float)m.HouseholdOpinionSd;
         OtherGenderShare = (float)m.OtherGenderShare; UnemploymentRate = (float)m.UnemploymentRate; UnemploymentDeprivation = (float)m.UnemploymentDeprivation;
         LowIncomeUnemploymentFactor = (float)m.LowIncomeUnemploymentFactor; EmployedShare = (float)m.EmployedShare;

@@ -97,7 +97,7 @@ public sealed record VoterModelSpec
     /// </summary>
     [Param("Big Five correlations, upper triangle row by row: OC, OE, OA, ON, CE, CA, CN, EA, EN, AN (positive definite)", Min = -0.95, Max = 0.95,
         Citation = "van der Linden, te Nijenhuis & Bakker (2010) J. Res. Pers. 44(3): of the order of their meta-analytic estimates")]
-    public double[] BigFiveCorrelations { get; init; } = [0.15, 0.25, 0.10, -0.10, 0.20, 0.25, -0.25, 0.15, -0.20, -0.25];
+    public IReadOnlyList<double> BigFiveCorrelations { get; init; } = [0.15, 0.25, 0.10, -0.10, 0.20, 0.25, -0.25, 0.15, -0.20, -0.25];
     /// <summary>Standard deviation of the voter's own component of every issue position.</summary>
     [Param("Standard deviation of the individual component of each issue position", Min = 0, Max = 3, Unit = "issue scale", Citation = Assumption)]
     public double IndividualOpinionSd { get; init; } = 0.75;
@@ -166,13 +166,13 @@ public sealed record VoterModelSpec
     public double InterestSd { get; init; } = 0.8;
     /// <summary>Media use, per platform (Facebook, Instagram, YouTube, TikTok, X, TV news, print): logit intercept.</summary>
     [Param("Media use per platform (Facebook, Instagram, YouTube, TikTok, X, TV news, print): logit intercept", Min = -5, Max = 5, Citation = Assumption)]
-    public double[] MediaIntercept { get; init; } = [0.6, -0.2, 0.9, -1.0, -1.6, 0.4, -1.0];
+    public IReadOnlyList<double> MediaIntercept { get; init; } = [0.6, -0.2, 0.9, -1.0, -1.6, 0.4, -1.0];
     /// <summary>Media use per platform: logit change per decade of age.</summary>
     [Param("Media use per platform: loading of age (per decade)", Min = -3, Max = 3, Citation = Assumption)]
-    public double[] MediaAge { get; init; } = [-0.05, -0.55, -0.30, -0.75, -0.25, 0.45, 0.45];
+    public IReadOnlyList<double> MediaAge { get; init; } = [-0.05, -0.55, -0.30, -0.75, -0.25, 0.45, 0.45];
     /// <summary>Media use per platform: logit change per education level.</summary>
     [Param("Media use per platform: loading of education", Min = -3, Max = 3, Citation = Assumption)]
-    public double[] MediaEducation { get; init; } = [-0.05, 0.10, 0.05, -0.10, 0.35, 0.00, 0.35];
+    public IReadOnlyList<double> MediaEducation { get; init; } = [-0.05, 0.10, 0.05, -0.10, 0.35, 0.00, 0.35];
     /// <summary>Media use: standard deviation of the individual logit component (each platform its own draw).</summary>
     [Param("Media use: standard deviation of the individual component", Min = 0, Max = 3, Citation = Assumption)]
     public double MediaSd { get; init; } = 0.6;
@@ -241,10 +241,10 @@ public sealed record VoterModelSpec
     public double FootprintSd { get; init; } = 0.6;
     /// <summary>Position of each of the six TV shows on the economic issue (issue 0): viewers choose by a logit on e^{−distance²}.</summary>
     [Param("TV shows (six): position on the economic issue", Min = -3, Max = 3, Unit = "issue scale", Citation = Assumption)]
-    public double[] ShowEconomic { get; init; } = [-0.8, -0.3, 0.0, 0.3, 0.8, 0.0];
+    public IReadOnlyList<double> ShowEconomic { get; init; } = [-0.8, -0.3, 0.0, 0.3, 0.8, 0.0];
     /// <summary>Position of each of the six TV shows on the cultural issue (issue 1).</summary>
     [Param("TV shows (six): position on the cultural issue", Min = -3, Max = 3, Unit = "issue scale", Citation = Assumption)]
-    public double[] ShowCultural { get; init; } = [-0.6, 0.2, 0.0, -0.2, 0.7, 0.9];
+    public IReadOnlyList<double> ShowCultural { get; init; } = [-0.6, 0.2, 0.0, -0.2, 0.7, 0.9];
 
     // ---- stages 9–12: party identification, persuadability, past turnout and vote, being at home ----
 
@@ -292,16 +292,16 @@ public sealed record VoterModelSpec
     public double PastVoteLoyalty { get; init; } = 0.8;
     /// <summary>Probability of being at home (morning, afternoon, evening) of retired and inactive voters, before the jitter.</summary>
     [Param("At home (morning, afternoon, evening): retired and inactive", Min = 0, Max = 1, Unit = "probability", Citation = Assumption)]
-    public double[] HomeRetired { get; init; } = [0.75, 0.70, 0.85];
+    public IReadOnlyList<double> HomeRetired { get; init; } = [0.75, 0.70, 0.85];
     /// <summary>Probability of being at home (morning, afternoon, evening) of unemployed voters.</summary>
     [Param("At home (morning, afternoon, evening): unemployed", Min = 0, Max = 1, Unit = "probability", Citation = Assumption)]
-    public double[] HomeUnemployed { get; init; } = [0.65, 0.60, 0.80];
+    public IReadOnlyList<double> HomeUnemployed { get; init; } = [0.65, 0.60, 0.80];
     /// <summary>Probability of being at home (morning, afternoon, evening) of students.</summary>
     [Param("At home (morning, afternoon, evening): students", Min = 0, Max = 1, Unit = "probability", Citation = Assumption)]
-    public double[] HomeStudent { get; init; } = [0.45, 0.35, 0.60];
+    public IReadOnlyList<double> HomeStudent { get; init; } = [0.45, 0.35, 0.60];
     /// <summary>Probability of being at home (morning, afternoon, evening) of employed voters.</summary>
     [Param("At home (morning, afternoon, evening): employed", Min = 0, Max = 1, Unit = "probability", Citation = Assumption)]
-    public double[] HomeEmployed { get; init; } = [0.20, 0.18, 0.72];
+    public IReadOnlyList<double> HomeEmployed { get; init; } = [0.20, 0.18, 0.72];
     /// <summary>Lowest per-voter multiplier of the at-home probabilities (uniform on [low, low + width)).</summary>
     [Param("At home: lowest per-voter multiplier", Min = 0, Max = 2, Citation = Assumption)]
     public double HomeJitterLow { get; init; } = 0.85;
@@ -316,9 +316,9 @@ public sealed record VoterModelSpec
     public IReadOnlyList<ValidationError> Validate(string path = "$")
     {
         var errors = new List<ValidationError>();
-        void Length(double[]? a, string name, int n)
+        void Length(IReadOnlyList<double>? a, string name, int n)
         {
-            if (a is null || a.Length != n) errors.Add(new ValidationError($"{path}.{name}", $"needs {n} values; it has {a?.Length ?? 0}."));
+            if (a is null || a.Count != n) errors.Add(new ValidationError($"{path}.{name}", $"needs {n} values; it has {a?.Count ?? 0}."));
         }
         Length(BigFiveCorrelations, "bigFiveCorrelations", 10);
         Length(MediaIntercept, "mediaIntercept", PlatformCount); Length(MediaAge, "mediaAge", PlatformCount); Length(MediaEducation, "mediaEducation", PlatformCount);

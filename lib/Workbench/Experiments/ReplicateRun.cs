@@ -357,8 +357,9 @@ public sealed class ReplicateRun
         float[] shift = swing;
         if (arm is not null)
         {
-            shift = new float[swing.LongLength];
-            for (long x = 0; x < shift.LongLength; x++) shift[x] = swing[x] + arm.UtilityShift[x];
+            shift = new float[swing.Length];
+            var utility = arm.UtilityShift.AsSpan();
+            for (int x = 0; x < shift.Length; x++) shift[x] = swing[x] + utility[x];
         }
         return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), shift, _threads, voted);
     }

@@ -34,7 +34,7 @@ public sealed record ResultRow(string Scenario, string Arm, int Replicate, long 
 /// <param name="PersonalityMatch">With psychographic targeting, the share of voters whose dominant trait was inferred right (NaN when not used).</param>
 /// <param name="Volunteers">With volunteers: where they lived and canvassed and the door attempts made in each constituency (<see cref="CampaignOutcome.Volunteers"/>); null without.</param>
 public sealed record SpendRow(string Arm, int Replicate, string Party, double Spend, double MarginalQuarterShare, IReadOnlyDictionary<string, double> ByChannel, long VotersContacted,
-    double[] ByConstituency, double[] Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN,
+    IReadOnlyList<double> ByConstituency, IReadOnlyList<double> Margins, double Precision, double SupportAuc = double.NaN, double TurnoutCorrelation = double.NaN, double MessageFactor = double.NaN,
     long Contacts = 0, long ContactsOutsideBubble = 0, double PersonalityMatch = double.NaN, VolunteerPlan? Volunteers = null)
 {
     /// <summary>Who paid (<see cref="CampaignSpec.Sponsor"/>; default the party's own campaign).</summary>

@@ -105,7 +105,7 @@ public static class Cascades
         }
         int reached = 0, outside = 0;
         for (int v = 0; v < n; v++) if (first[v] >= 0) { reached++; if (Math.Abs(x[v] - c) > o.BubbleWidth) outside++; }
-        return new CascadeResult(exposures, source, first, shares, step, n == 0 ? 0 : (double)reached / n, reached == 0 ? 0 : (double)outside / reached,
+        return new CascadeResult(exposures.Frozen(), source.Frozen(), first.Frozen(), shares, step, n == 0 ? 0 : (double)reached / n, reached == 0 ? 0 : (double)outside / reached,
             NetworkMetrics.Gini(exposures.Select(e => (double)e).ToArray()));
     }
 }

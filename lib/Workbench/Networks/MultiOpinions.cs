@@ -10,14 +10,14 @@ namespace Workbench.Networks;
 public sealed record MultiOpinionRun(ImmutableArray<double> Opinions, int Dimensions, int Steps, bool Converged, long Interactions, double InteractionsPerSecond, IReadOnlyList<MetricRow> Series)
 {
     /// <summary>Final metrics.</summary>
-    public MultiOpinionMetrics Metrics => MultiOpinionMetrics.Of(Opinions, Dimensions);
+    public MultiOpinionMetrics Metrics => MultiOpinionMetrics.Of(Opinions.Raw(), Dimensions);
 
     /// <summary>The opinions on dimension <paramref name="d"/>.</summary>
     public double[] Dimension(int d)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(d); ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(d, Dimensions);
         var x = new double[Opinions.Length / Dimensions];
-        for (int i = 0; i < x.Length; i++) x[i] = Opinions[(long)i * Dimensions + d];
+        for (int i = 0; i < x.Length; i++) x[i] = Opinions[i * Dimensions + d];
         return x;
     }
 }
@@ -182,7 +182,7 @@ public static class MultiOpinions
         }
         sw.Stop();
         if (steps % p.RecordEvery != 0) Record(steps);
-        return new MultiOpinionRun(x, D, steps, converged, interactions, interactions / Math.Max(1e-9, sw.Elapsed.TotalSeconds), series);
+        return new MultiOpinionRun(x.Frozen(), D, steps, converged, interactions, interactions / Math.Max(1e-9, sw.Elapsed.TotalSeconds), series);
     }
 
     /// <summary>Sîrbu et al.'s biased partner choice with Euclidean distance (floor 10⁻⁴, as in the one-dimensional model).</summary>

@@ -151,7 +151,7 @@ public static class Opinions
         }
         sw.Stop();
         if (steps % p.RecordEvery != 0) Record(steps);
-        return new OpinionRun(x, steps, converged, interactions, interactions / Math.Max(1e-9, sw.Elapsed.TotalSeconds), series);
+        return new OpinionRun(x.Frozen(), steps, converged, interactions, interactions / Math.Max(1e-9, sw.Elapsed.TotalSeconds), series);
     }
 
     /// <summary>

@@ -75,13 +75,13 @@ public static class SuppressionDrawing
         }
         return
         [
-            new("segment", SuppressionRisk.SegmentNames, segment),
-            new("leaning", [$"leans {victim}", "leans elsewhere"], leaning),
-            new("age", Enumerable.Range(0, Workbench.Electorate.ElectorateSpec.AgeBandCount).Select(Workbench.Electorate.ElectorateSpec.AgeBandLabel).ToArray(), age),
-            new("education", ["low", "middle", "high"], (byte[])e.Education.Clone()),
-            new("income", ["quintile 1", "quintile 2", "quintile 3", "quintile 4", "quintile 5"], income),
-            new("minority", ["no", "yes"], (byte[])e.Minority.Clone()),
-            new("urban", ["rural", "urban"], (byte[])e.Urban.Clone()),
+            new("segment", SuppressionRisk.SegmentNames, segment.Frozen()),
+            new("leaning", [$"leans {victim}", "leans elsewhere"], leaning.Frozen()),
+            new("age", Enumerable.Range(0, Workbench.Electorate.ElectorateSpec.AgeBandCount).Select(Workbench.Electorate.ElectorateSpec.AgeBandLabel).ToArray(), age.Frozen()),
+            new("education", ["low", "middle", "high"], ((byte[])e.Education.Clone()).Frozen()),
+            new("income", ["quintile 1", "quintile 2", "quintile 3", "quintile 4", "quintile 5"], income.Frozen()),
+            new("minority", ["no", "yes"], ((byte[])e.Minority.Clone()).Frozen()),
+            new("urban", ["rural", "urban"], ((byte[])e.Urban.Clone()).Frozen()),
         ];
     }
 
@@ -154,8 +154,8 @@ public static class SuppressionDrawing
         for (int d = 0; d < groupings.Count; d++)
             for (int g = 0; g < groupings[d].Names.Count; g++)
                 groups.Add(new GroupDraws(groupings[d].Dimension, groupings[d].Names[g], sizes[d][g], baseTurnout[d][g] / D,
-                    sizes[d][g] == 0 ? 0 : expected[d][g] / sizes[d][g], change[d][g]));
-        return new SuppressionDraws(victim, D, systems.Select((s, i) => new SystemDraws(s.Name, seatsLost[i])).ToArray(),
+                    sizes[d][g] == 0 ? 0 : expected[d][g] / sizes[d][g], change[d][g].Frozen()));
+        return new SuppressionDraws(victim, D, systems.Select((s, i) => new SystemDraws(s.Name, seatsLost[i].Frozen())).ToArray(),
             Enumerable.Range(0, C).Select(k => new ConstituencyDraws(k, flips[k], lost[k], won[k])).ToArray(), groups);
     }
 

@@ -213,7 +213,8 @@ let tests =
         }
         test "public records of lib/Workbench hold no mutable collections (arrays, lists, dictionaries, sets)" {
             let asm = typeof<Workbench.Electorate.Electorate>.Assembly
-            Expect.isEmpty (mutableRecordCollections asm) "record properties holding mutable collections (make them IReadOnlyList / IReadOnlyDictionary)"
+            let found = mutableRecordCollections asm
+            Expect.isEmpty found (sprintf "record properties holding mutable collections (make them IReadOnlyList / IReadOnlyDictionary, or ImmutableArray for a result's vectors): %s" (String.Join(", ", found)))
         }
         test "the notebook engine does not reference the simulation library" {
             use asm = AssemblyDefinition.ReadAssembly(notebooksPath ())

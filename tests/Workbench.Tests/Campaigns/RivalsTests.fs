@@ -51,7 +51,7 @@ let tests =
             Expect.equal res.BestResponse.Count 2 "one report per replicate for the one arm with rounds"
             let run = Simulation.Detail(sc, 0, Nullable 2)
             let armRun = run.Arm(run.ArmIndex "fptp-rivals")
-            let contacts = armRun.ContactsPerVoter |> Array.sumBy int64
+            let contacts = armRun.ContactsPerVoter |> Seq.sumBy int64
             Expect.equal contacts (armRun.Outcomes.Values |> Seq.sumBy (fun o -> o.Contacts)) "every contact counted once, by the delivery of final plans"
             Expect.isNone (Option.ofObj (run.Arm(run.ArmIndex "fptp-alone")).BestResponse) "one-round arms have no report"
         }

@@ -44,19 +44,19 @@ let tests =
                     Expect.isNotNull (box v) "volunteers reported"
                     Expect.equal v.Travelling 0 "nobody travels"
                     Expect.sequenceEqual v.Working v.Home "everyone works where they live"
-                    for k in 0 .. v.Capacity.Length - 1 do
+                    for k in 0 .. v.Capacity.Count - 1 do
                         Expect.isLessThanOrEqual v.Attempts.[k] (v.Capacity.[k] + 1e-9) (sprintf "%s: constituency %d within its capacity" arm k)
                         if v.Home.[k] = 0 then Expect.equal v.Attempts.[k] 0.0 (sprintf "%s: no doors in constituency %d, where no volunteer lives" arm k)
-                    Expect.isGreaterThan (Array.sum v.Attempts) 0.0 "some doors knocked"
+                    Expect.isGreaterThan (Seq.sum v.Attempts) 0.0 "some doors knocked"
         }
         test "total attempts never exceed the volunteers' capacity, in every arm and constituency" {
             let res = small.Force()
             for s in res.Spend do
                 let v = s.Volunteers
-                Expect.isLessThanOrEqual (Array.sum v.Attempts) (v.TotalCapacity + 1e-6) (sprintf "%s replicate %d" s.Arm s.Replicate)
-                for k in 0 .. v.Capacity.Length - 1 do Expect.isLessThanOrEqual v.Attempts.[k] (v.Capacity.[k] + 1e-9) (sprintf "%s: constituency %d" s.Arm k)
+                Expect.isLessThanOrEqual (Seq.sum v.Attempts) (v.TotalCapacity + 1e-6) (sprintf "%s replicate %d" s.Arm s.Replicate)
+                for k in 0 .. v.Capacity.Count - 1 do Expect.isLessThanOrEqual v.Attempts.[k] (v.Capacity.[k] + 1e-9) (sprintf "%s: constituency %d" s.Arm k)
                 let atHome = VolunteerSpec(HoursPerVolunteer = 6.0).Attempts(0.0)
-                Expect.isLessThanOrEqual v.TotalCapacity (float (Array.sum v.Home) * atHome + 1e-6) "travel only takes time away"
+                Expect.isLessThanOrEqual v.TotalCapacity (float (Seq.sum v.Home) * atHome + 1e-6) "travel only takes time away"
         }
         test "routing to the nearest marginal puts a larger share of the attempts in the closest quarter of seats than canvassing at home" {
             let res = small.Force()

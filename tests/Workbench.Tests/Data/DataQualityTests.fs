@@ -47,7 +47,7 @@ let tests =
             let src = if g.AllowedSources |> Seq.contains DataSource.ConsumerData then DataSource.ConsumerData else DataSource.VoterFile
             let attr = if src = DataSource.ConsumerData then "income_quintile" else "age"
             let cells = VoterData.Open(e.Value, g, DataQuality.Typical, 7).Cells(attr, src)
-            Expect.isTrue (cells.Mean |> Array.exists (fun m -> not (Single.IsNaN m))) "cell means exist"
+            Expect.isTrue (cells.Mean |> Seq.exists (fun m -> not (Single.IsNaN m))) "cell means exist"
         }
         test "scoring with typical data quality is less accurate than with perfect data (US-like, classroom, same seed)" {
             let run q = Scorer.Score(e.Value, DataRegime.Preset "us-like", ScoringOptions(DataQuality = q), 3)
@@ -94,11 +94,11 @@ let areas =
         }
         test "area samples: distinct neighbourhoods, the doors asked for, deterministic, validated" {
             let a = Workbench.Data.AreaSampling.Sample(e.Value, 8, 500, false, 9)
-            Expect.equal a.Neighbourhoods.Length 8 "areas"
-            Expect.equal (a.Neighbourhoods |> Array.distinct |> Array.length) 8 "distinct"
+            Expect.equal a.Neighbourhoods.Count 8 "areas"
+            Expect.equal (a.Neighbourhoods |> Seq.distinct |> Seq.length) 8 "distinct"
             Expect.equal a.DoorsKnocked 500 "doors"
             Expect.isGreaterThan a.Conversations 0 "conversations"
-            Expect.floatClose Accuracy.high (Array.sum a.EstimatedShares) 1.0 "shares sum to 1"
+            Expect.floatClose Accuracy.high (Seq.sum (a.EstimatedShares :> seq<float>)) 1.0 "shares sum to 1"
             let b = Workbench.Data.AreaSampling.Sample(e.Value, 8, 500, false, 9)
             Expect.equal b.Neighbourhoods a.Neighbourhoods "same seed, same areas"
             Expect.equal b.EstimatedShares a.EstimatedShares "same seed, same doors"

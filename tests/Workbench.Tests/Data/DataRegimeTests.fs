@@ -66,6 +66,6 @@ let enforcement =
                 let cells = data.Cells(attribute, source)
                 // Every cell covers at least k households, unless its whole neighbourhood has fewer.
                 let smallNeighbourhoods = e.Neighbourhood |> Array.zip e.Household |> Array.distinct |> Array.countBy snd |> Array.filter (fun (_, h) -> h < k) |> Array.length
-                let small = cells.Households |> Array.filter (fun h -> h < k) |> Array.length
-                individualRefused && small <= smallNeighbourhoods && Array.sum cells.Voters = e.VoterCount))
+                let small = cells.Households |> Seq.filter (fun h -> h < k) |> Seq.length
+                individualRefused && small <= smallNeighbourhoods && Seq.sum cells.Voters = e.VoterCount))
     ]

@@ -1,5 +1,6 @@
 module Workbench.Tests.Elections.DistrictsTests
 
+open System.Collections.Immutable
 open System
 open Expecto
 open Workbench.Elections
@@ -16,12 +17,12 @@ let tests =
             let sys = ElectoralSystemSpec(Name = "prov", Type = "list", Districts = "provinces", Magnitude = Nullable 3)
             Expect.isEmpty (sys.Validate("$", e.ConstituencyCount)) "valid"
             let map = sys.DistrictMap e
-            Expect.equal (Array.sum map.Seats) e.ConstituencyCount "list seats default to the constituencies"
-            Expect.isTrue (map.Seats |> Array.forall (fun s -> s >= 1)) "each district has a seat"
-            Expect.isTrue (map.DistrictOf |> Array.forall (fun d -> d >= 0 && d < map.Seats.Length)) "every constituency assigned"
+            Expect.equal (Seq.sum map.Seats) e.ConstituencyCount "list seats default to the constituencies"
+            Expect.isTrue (map.Seats |> Seq.forall (fun s -> s >= 1)) "each district has a seat"
+            Expect.isTrue (map.DistrictOf |> Seq.forall (fun d -> d >= 0 && d < map.Seats.Length)) "every constituency assigned"
             let regions = e.ConstituencyRegion |> Seq.take e.ConstituencyCount |> Seq.distinct |> Seq.length
             Expect.isGreaterThan map.Seats.Length regions "smaller than regions"
-            let mean = float (Array.sum map.Seats) / float map.Seats.Length
+            let mean = float (Seq.sum map.Seats) / float map.Seats.Length
             Expect.isLessThanOrEqual mean 3.0 (sprintf "mean magnitude %.2f" mean)
             // Districts never straddle regions.
             for k in 0 .. e.ConstituencyCount - 1 do
@@ -50,7 +51,7 @@ let tests =
             let e = classroom.Value
             // One national district whose votes are A, B, C: a Ballots with one row per constituency, all votes in the first.
             let rows = Array.init e.ConstituencyCount (fun k -> if k = 0 then [| 1000L; 600L; 290L |] else [| 0L; 0L; 0L |])
-            let b = Ballots([| "A"; "B"; "C" |], rows, Array.create e.ConstituencyCount 0L, Array.create e.ConstituencyCount 0L)
+            let b = Ballots([| "A"; "B"; "C" |], ImmutableArray.CreateRange(rows |> Seq.map ImmutableArray.CreateRange), ImmutableArray.CreateRange(Array.create e.ConstituencyCount 0L), ImmutableArray.CreateRange(Array.create e.ConstituencyCount 0L))
             let costs = VoteValue.NextSeat(sys, b, e) |> Seq.map (fun c -> c.Party, (c.Seats, c.VotesToNextSeat)) |> Map.ofSeq
             Expect.equal costs["A"] (3, Nullable 200L) "A"
             Expect.equal costs["B"] (2, Nullable 401L) "B"
@@ -60,7 +61,7 @@ let tests =
             let e = classroom.Value
             let sys = ElectoralSystemSpec(Name = "d", Type = "list", Method = "dhondt", Seats = Nullable 5, Threshold = Nullable 0.1)
             let rows = Array.init e.ConstituencyCount (fun k -> if k = 0 then [| 1000L; 600L; 100L |] else [| 0L; 0L; 0L |])
-            let b = Ballots([| "A"; "B"; "C" |], rows, Array.create e.ConstituencyCount 0L, Array.create e.ConstituencyCount 0L)
+            let b = Ballots([| "A"; "B"; "C" |], ImmutableArray.CreateRange(rows |> Seq.map ImmutableArray.CreateRange), ImmutableArray.CreateRange(Array.create e.ConstituencyCount 0L), ImmutableArray.CreateRange(Array.create e.ConstituencyCount 0L))
             let c = VoteValue.NextSeat(sys, b, e) |> Seq.find (fun c -> c.Party = "C")
             Expect.isTrue c.BelowThreshold "100 of 1,700 is below 10%"
             // Crossing needs 100 + x ≥ 0.1·(1700 + x) → x ≥ 78; then C's quotient must beat the last winner (B's 300): x = 201.

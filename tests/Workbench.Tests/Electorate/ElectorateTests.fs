@@ -39,7 +39,7 @@ let spec =
         test "westminster-like has 650 seats and 5 parties; classroom about 20 seats and 50k voters" {
             let w = Electorates.Preset "westminster-like"
             Expect.equal w.Constituencies 650 "seats"
-            Expect.equal w.Parties.Length 5 "parties"
+            Expect.equal w.Parties.Count 5 "parties"
             let c = Electorates.Preset "classroom"
             Expect.equal c.Constituencies 20 "seats"
             Expect.equal c.DefaultVoters 50000 "voters"

@@ -76,7 +76,7 @@ let dynamics =
         }
         test "the voter model ends in fewer opinions than it starts with" {
             let r = run OpinionModel.Voter (Graph.Complete 200) (OpinionParameters(Steps = 400)) 1 1
-            Expect.isLessThan (r.Opinions |> Array.distinct |> Array.length) 50 "coarsening"
+            Expect.isLessThan (r.Opinions |> Seq.distinct |> Seq.length) 50 "coarsening"
         }
         test "bad parameters are refused, naming the parameter" {
             let ex = Expect.throwsC (fun () -> run OpinionModel.Deffuant (Graph.Complete 10) (OpinionParameters(Mu = 0.9)) 1 1 |> ignore) id

@@ -33,7 +33,7 @@ let tests =
             let el = e.Force()
             let noAge = Workbench.Data.DataRegime.FromJson """{"name":"no-age","bannedAttributes":["age"]}"""
             let r = TimeOfDay.Fit(el, noAge, 3000, 5)
-            let used = r.HomeIndex |> Array.mapi (fun g row -> g, row) |> Array.filter (fun (g, _) -> g < r.Segments.Count - 1)
+            let used = r.HomeIndex |> Seq.mapi (fun g row -> g, List.ofSeq row) |> Seq.filter (fun (g, _) -> g < r.Segments.Count - 1) |> Array.ofSeq
             // Every voter is in "age unknown": the age-band rows hold only the prior (no attempts), equal across bands.
             Expect.isTrue (used |> Array.forall (fun (_, row) -> row = (snd used.[0]))) "age bands carry no information"
             let again = TimeOfDay.Fit(el, noAge, 3000, 5)
