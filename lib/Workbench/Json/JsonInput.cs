@@ -286,7 +286,7 @@ public static class JsonInput
         }
         catch (JsonException ex)
         {
-            errors.Add(Describe(ex, node, path, typeof(T)));
+            errors.Add(Describe(ex, node, path, info));
             return null;
         }
     }
@@ -346,8 +346,9 @@ public static class JsonInput
         return value!;
     }
 
-    private static ValidationError Describe(JsonException ex, JsonNode root, string basePath, Type top)
+    private static ValidationError Describe(JsonException ex, JsonNode root, string basePath, JsonTypeInfo info)
     {
+        var top = info.Type;
         string rel = ex.Path is { Length: > 0 } p ? p : "$";
         string m = ex.Message;
         var unmapped = Regex.Match(m, "The JSON property '([^']*)' could not be mapped");
@@ -358,14 +359,16 @@ public static class JsonInput
             return new(Join(basePath, Member(objPath, unmapped.Groups[1].Value)), "unknown field.");
         }
         var actual = At(root, rel);
-        var nullProp = Regex.Match(m, "The property or field '([^']*)' on type '[^']*' doesn't allow (setting|getting) null");
+        var nullProp = Regex.Match(m, "(The property or field|The constructor parameter) '([^']*)' on type '[^']*' doesn't allow (setting |getting )?null");
         if (nullProp.Success) return new(Join(basePath, rel), "must not be null.");
         var missing = Regex.Match(m, "missing required properties including: (.*)\\.");
         if (missing.Success) return new(Join(basePath, rel), $"missing required fields: {missing.Groups[1].Value}.");
         var conv = Regex.Match(m, @"could not be converted to ([^ ]+?)\.? Path:");
         if (conv.Success)
         {
-            string expected = ExpectedName(conv.Groups[1].Value);
+            // The generated code reads an init property as a constructor argument and names the record, not the property,
+            // in its message; the contract says what the value at the path should be.
+            string expected = TypeAt(info, rel) is { } at ? Expected(at) : ExpectedName(conv.Groups[1].Value);
             if (actual?.GetValueKind() == JsonValueKind.Number && expected.StartsWith("a whole number", StringComparison.Ordinal))
                 return new(Join(basePath, rel), $"{Clip(actual.ToJsonString())} is not {expected}.");
             if (actual?.GetValueKind() == JsonValueKind.String && expected.StartsWith("one of", StringComparison.Ordinal))
@@ -375,6 +378,45 @@ public static class JsonInput
         if (m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return new(Join(basePath, rel), "a key appears twice in one object; each key may appear once.");
         if (m.Contains("depth", StringComparison.OrdinalIgnoreCase)) return new(Join(basePath, rel), $"nested deeper than {MaxDepth} levels.");
         return new(Join(basePath, rel), $"expected {Expected(top)} here, got {Kind(actual)}.");
+    }
+
+    /// <summary>The .NET type the contract <paramref name="info"/> reads at <paramref name="path"/> (<c>$.a[0].b</c>), or null.</summary>
+    private static Type? TypeAt(JsonTypeInfo info, string path)
+    {
+        int i = path.StartsWith('$') ? 1 : 0;
+        while (i < path.Length)
+        {
+            if (Nullable.GetUnderlyingType(info.Type) is { } underlying) info = info.Options.GetTypeInfo(underlying);
+            string? key = null;
+            if (path[i] == '.')
+            {
+                int j = i + 1;
+                while (j < path.Length && path[j] is not ('.' or '[')) j++;
+                key = path[(i + 1)..j];
+                i = j;
+            }
+            else if (path[i] == '[' && i + 1 < path.Length && path[i + 1] == '\'')
+            {
+                var sb = new StringBuilder();
+                int j = i + 2;
+                while (j < path.Length && path[j] != '\'') { if (path[j] == '\\' && j + 1 < path.Length) j++; sb.Append(path[j]); j++; }
+                key = sb.ToString();
+                i = j + 2;
+            }
+            else if (path[i] == '[')
+            {
+                int j = path.IndexOf(']', i);
+                if (j < 0 || info.Kind != JsonTypeInfoKind.Enumerable || info.ElementType is not { } element) return null;
+                info = info.Options.GetTypeInfo(element);
+                i = j + 1;
+                continue;
+            }
+            else return null;
+            if (info.Kind == JsonTypeInfoKind.Object && info.Properties.FirstOrDefault(p => p.Name == key) is { } property) info = info.Options.GetTypeInfo(property.PropertyType);
+            else if (info.Kind == JsonTypeInfoKind.Dictionary && info.ElementType is { } value) info = info.Options.GetTypeInfo(value);
+            else return null;
+        }
+        return info.Type;
     }
 
     private static string Join(string basePath, string rel) => rel is "$" or "" ? basePath : basePath + rel[1..];
