@@ -105,6 +105,7 @@ let tests =
                 let ctx = contract t
                 let o = ctx.Options
                 Expect.isTrue (Object.ReferenceEquals(o.TypeInfoResolver, ctx)) $"{t.Name}: its options resolve through the context alone"
+                Expect.isTrue o.IsReadOnly $"{t.Name}: its options cannot be changed after construction"
                 Expect.isFalse (o.TypeInfoResolver :? DefaultJsonTypeInfoResolver) $"{t.Name}: not the reflection resolver"
                 Expect.equal (o.TypeInfoResolverChain.Count) 1 $"{t.Name}: no resolver chained after the context"
                 Expect.isTrue (box ctx :? IInputContract) $"{t.Name}: makes default instances"
