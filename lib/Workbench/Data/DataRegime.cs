@@ -70,14 +70,8 @@ public sealed record DataRegime
         return errors;
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase, WriteIndented = true,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
-    /// <summary>The regime as JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    /// <summary>The regime as indented JSON (camelCase, kebab-case enum names, non-ASCII kept as is), written through its source-generated contract.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, DataJson.Contract.DataRegime);
 
     /// <summary>Parses and validates a regime through the shared JSON layer; every error is listed with its JSON path.</summary>
     public static DataRegime FromJson(string json)
@@ -98,7 +92,7 @@ public sealed record DataRegime
         var copy = (System.Text.Json.Nodes.JsonObject)node.DeepClone();
         try { Workbench.Json.JsonInput.StripSchema(copy); }
         catch (SpecValidationException ex) { own.AddRange(ex.Errors); }
-        var r = Workbench.Json.JsonInput.Deserialize<DataRegime>(copy, "$", own);
+        var r = Workbench.Json.JsonInput.Deserialize(copy, "$", own, DataJson.Contract.DataRegime);
         if (r is not null) own.AddRange(r.Validate());
         errors.AddRange(own.Select(e => e with { Path = pathPrefix + e.Path[1..] }));
         return own.Count == 0 ? r : null;

@@ -217,5 +217,5 @@ public static class ElectorateExport
 
     /// <summary>The codebook as JSON.</summary>
     public static string CodebookJson(Electorate e) =>
-        System.Text.Json.JsonSerializer.Serialize(e.Codebook(), ElectorateSpec.Json);
+        System.Text.Json.JsonSerializer.Serialize(e.Codebook(), ElectorateJson.Contract.IReadOnlyListColumnInfo);
 }

@@ -235,22 +235,14 @@ public sealed record ElectorateSpec
     /// <summary>The label of an age band as ad libraries print it ("18-24", …, "65+").</summary>
     public static string AgeBandLabel(int band) => band == AgeBandCount - 1 ? "65+" : $"{AgeBandLower[band]}-{AgeBandUpper[band] - 1}";
 
-    /// <summary>Options for writing a spec (and the codebook): camelCase, indented, non-ASCII kept as is.</summary>
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
-    /// <summary>The spec as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    /// <summary>The spec as indented JSON (camelCase, non-ASCII kept as is), written through its source-generated contract.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, ElectorateJson.Contract.ElectorateSpec);
 
     /// <summary>
     /// Parses a spec from JSON through the shared JSON layer (unknown fields, wrong types and duplicate keys are errors with
     /// their JSON paths; a top-level "$schema" is ignored); does not validate ranges — call <see cref="Validate"/>.
     /// </summary>
-    public static ElectorateSpec FromJson(string json) => Workbench.Json.JsonInput.DeserializeText<ElectorateSpec>(json, "an electorate spec");
+    public static ElectorateSpec FromJson(string json) => Workbench.Json.JsonInput.DeserializeText(json, "an electorate spec", ElectorateJson.Contract.ElectorateSpec);
 
     /// <summary>
     /// Reads a spec object found inside another file and validates it, adding every error with <paramref name="pathPrefix"/>
@@ -262,7 +254,7 @@ public sealed record ElectorateSpec
         var copy = (System.Text.Json.Nodes.JsonObject)node.DeepClone();
         try { Workbench.Json.JsonInput.StripSchema(copy); }
         catch (SpecValidationException ex) { own.AddRange(ex.Errors); }
-        var spec = Workbench.Json.JsonInput.Deserialize<ElectorateSpec>(copy, "$", own);
+        var spec = Workbench.Json.JsonInput.Deserialize(copy, "$", own, ElectorateJson.Contract.ElectorateSpec);
         if (spec is not null) own.AddRange(spec.Validate());
         errors.AddRange(own.Select(e => e with { Path = pathPrefix + e.Path[1..] }));
         return own.Count == 0 ? spec : null;

@@ -25,9 +25,9 @@ public static class FileFormats
     public static IReadOnlyList<FileFormat> All { get; } =
     [
         new("allocate-input", "Input of workbench allocate: votes and the electoral rule", ElectionJson.AllocateSchema, (json, _) => ElectionJson.Parse(json)),
-        new("electorate-spec", "Synthetic electorate spec (and the presets in data-synthetic/presets)", () => JsonSchemas.Of(typeof(ElectorateSpec)), (json, _) => ElectorateSpec.FromJson(json).EnsureValid()),
+        new("electorate-spec", "Synthetic electorate spec (and the presets in data-synthetic/presets)", () => JsonSchemas.Of(ElectorateJson.Contract.ElectorateSpec), (json, _) => ElectorateSpec.FromJson(json).EnsureValid()),
         new("indices-input", "Input of workbench indices: votes and seats per party", ElectionJson.IndicesSchema, (json, _) => ElectionJson.ComputeIndices(json)),
-        new("regime", "Data regime (data-synthetic/regimes)", () => JsonSchemas.Of(typeof(DataRegime)), (json, _) => DataRegime.FromJson(json)),
+        new("regime", "Data regime (data-synthetic/regimes)", () => JsonSchemas.Of(DataJson.Contract.DataRegime), (json, _) => DataRegime.FromJson(json)),
         new("scenario", "Campaign scenario (notebooks/scenarios)", Scenario.Schema, (json, dir) => Scenario.Parse(json, dir)),
         new("sweep", "Parameter sweep (notebooks/sweeps)", SweepSpec.Schema, (json, dir) => SweepSpec.Parse(json, dir)),
         new("workshop-card", "Workshop scenario card (notebooks/workshop/cards)", WorkshopCard.Schema, (json, dir) => WorkshopCard.Parse(json, dir ?? Directory.GetCurrentDirectory())),

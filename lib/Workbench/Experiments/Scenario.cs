@@ -109,8 +109,6 @@ public sealed record Scenario
     /// <summary>A channel of this scenario by name.</summary>
     public ChannelSpec Channel(string name) => Channels.FirstOrDefault(c => c.Name == name) ?? throw new ArgumentException($"Unknown channel '{name}'.");
 
-    internal static JsonSerializerOptions Options => JsonInput.Options;
-
     /// <summary>The top-level fields of a scenario file (besides "$schema").</summary>
     internal static readonly string[] Known = ["name", "description", "electorate", "varyElectorate", "regime", "regulation", "systems", "evidence", "weeks", "forecast", "network", "channels", "arms", "campaigns", "replicates", "seed"];
 
@@ -236,7 +234,7 @@ public sealed record Scenario
         Workbench.Regulation.RegulationSpec? regulation = null;
         if (root["regulation"] is JsonObject rg)
         {
-            regulation = JsonInput.Deserialize<Workbench.Regulation.RegulationSpec>(rg, "$.regulation", errors);
+            regulation = JsonInput.Deserialize(rg, "$.regulation", errors, ExperimentsJson.Contract.RegulationSpec);
             if (regulation is not null) errors.AddRange(regulation.Validate("$.regulation"));
         }
         else if (root.ContainsKey("regulation")) errors.Add(new("$.regulation", $"expected an object, got {JsonInput.Kind(root["regulation"])}."));
@@ -249,7 +247,7 @@ public sealed record Scenario
         // Systems.
         List<ElectoralSystemSpec> systems = [];
         if (root["systems"] is JsonArray)
-            systems = JsonInput.Deserialize<List<ElectoralSystemSpec>>(root["systems"], "$.systems", errors) ?? [];
+            systems = JsonInput.Deserialize(root["systems"], "$.systems", errors, ExperimentsJson.Contract.ListElectoralSystemSpec) ?? [];
         else if (!root.ContainsKey("systems")) errors.Add(new("$.systems", "required: at least one system, e.g. [{ \"name\": \"FPTP\", \"type\": \"fptp\" }]."));
         else errors.Add(new("$.systems", $"expected an array of systems, got {JsonInput.Kind(root["systems"])}."));
         if (root["systems"] is JsonArray { Count: 0 }) errors.Add(new("$.systems", "needs at least one system."));
@@ -276,7 +274,7 @@ public sealed record Scenario
         var forecast = ForecastError.None;
         if (root["forecast"] is JsonObject fo0)
         {
-            forecast = JsonInput.Deserialize<ForecastError>(fo0, "$.forecast", errors) ?? ForecastError.None;
+            forecast = JsonInput.Deserialize(fo0, "$.forecast", errors, ExperimentsJson.Contract.ForecastError) ?? ForecastError.None;
             errors.AddRange(forecast.Validate("$.forecast"));
         }
         else if (root.ContainsKey("forecast")) errors.Add(new("$.forecast", $"expected an object {{ nationalSwing, regionalSwing, houseEffect }}, got {JsonInput.Kind(root["forecast"])}."));
@@ -289,7 +287,7 @@ public sealed record Scenario
         var network = Workbench.Networks.NetworkSpec.Default;
         if (root["network"] is JsonObject no0)
         {
-            network = JsonInput.Deserialize<Workbench.Networks.NetworkSpec>(no0, "$.network", errors) ?? Workbench.Networks.NetworkSpec.Default;
+            network = JsonInput.Deserialize(no0, "$.network", errors, ExperimentsJson.Contract.NetworkSpec) ?? Workbench.Networks.NetworkSpec.Default;
             errors.AddRange(network.Validate("$.network"));
         }
         else if (root.ContainsKey("network")) errors.Add(new("$.network", $"expected an object {{ graph, cascade }}, got {JsonInput.Kind(root["network"])}."));
@@ -309,10 +307,10 @@ public sealed record Scenario
                 if (ca[c] is not JsonObject co) { errors.Add(new(path, $"expected a channel object, got {JsonInput.Kind(ca[c])}.")); continue; }
                 if (JsonInput.String(co, "name", path, errors, required: true) is not string cname) continue;
                 int at = channels.FindIndex(x => x.Name == cname);
-                JsonObject merged = at >= 0 ? (JsonObject)JsonSerializer.SerializeToNode(channels[at], Options)! : [];
+                JsonObject merged = at >= 0 ? (JsonObject)JsonSerializer.SerializeToNode(channels[at], ExperimentsJson.Contract.ChannelSpec)! : [];
                 foreach (var (key, value) in co) merged[key] = value?.DeepClone();
                 if (at < 0 && co["kind"] is null) { errors.Add(new(path + ".kind", $"'{cname}' is not a built-in channel ({string.Join(", ", Behaviour.Channels.Names)}), so it needs a kind.")); continue; }
-                var ch = JsonInput.Deserialize<ChannelSpec>(merged, path, errors);
+                var ch = JsonInput.Deserialize(merged, path, errors, ExperimentsJson.Contract.ChannelSpec);
                 if (ch is null) continue;
                 errors.AddRange(ch.Validate(path));
                 if (at >= 0) channels[at] = ch; else channels.Add(ch);
@@ -339,7 +337,7 @@ public sealed record Scenario
                 var name = JsonInput.String(ao, "name", ap, errors) ?? "";
                 if (!ao.ContainsKey("name") || (ao["name"]?.GetValueKind() == JsonValueKind.String && name is "" or "baseline")) errors.Add(new(ap + ".name", "each arm needs a name other than 'baseline'."));
                 List<CampaignSpec> cs = [];
-                if (ao["campaigns"] is JsonArray) cs = JsonInput.Deserialize<List<CampaignSpec>>(ao["campaigns"], ap + ".campaigns", errors) ?? [];
+                if (ao["campaigns"] is JsonArray) cs = JsonInput.Deserialize(ao["campaigns"], ap + ".campaigns", errors, ExperimentsJson.Contract.ListCampaignSpec) ?? [];
                 else if (ao.ContainsKey("campaigns")) { errors.Add(new(ap + ".campaigns", $"expected an array of campaigns, got {JsonInput.Kind(ao["campaigns"])}.")); continue; }
                 if (rounds > 1 && cs.Count < 2) errors.Add(new(ap + ".rounds", $"best-response rounds need at least two campaigns to answer each other; this arm has {cs.Count}, so rounds must be 1; got {rounds}."));
                 arms.Add(new Arm(name, cs) { Rounds = rounds }); armPaths.Add(ap + ".campaigns");
@@ -347,7 +345,7 @@ public sealed record Scenario
             if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", "give either arms or campaigns, not both."));
         }
         else if (root.ContainsKey("arms")) errors.Add(new("$.arms", $"expected an array of arms {{ name, campaigns }}, got {JsonInput.Kind(root["arms"])}."));
-        else if (root["campaigns"] is JsonArray cn) { arms.Add(new Arm("campaign", JsonInput.Deserialize<List<CampaignSpec>>(cn, "$.campaigns", errors) ?? [])); armPaths.Add("$.campaigns"); }
+        else if (root["campaigns"] is JsonArray cn) { arms.Add(new Arm("campaign", JsonInput.Deserialize(cn, "$.campaigns", errors, ExperimentsJson.Contract.ListCampaignSpec) ?? [])); armPaths.Add("$.campaigns"); }
         else if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", $"expected an array of campaigns, got {JsonInput.Kind(root["campaigns"])}."));
         else errors.Add(new("$.arms", "required: arms [{ name, campaigns }] or campaigns [...]."));
         foreach (var dup in arms.GroupBy(a => a.Name).Where(g => g.Count() > 1)) errors.Add(new("$.arms", $"the arm name '{dup.Key}' is used twice."));
@@ -387,13 +385,13 @@ public sealed record Scenario
     /// </summary>
     public static JsonObject Schema()
     {
-        var channel = JsonSchemas.Of(typeof(ChannelSpec));
+        var channel = JsonSchemas.Of(ExperimentsJson.Contract.ChannelSpec);
         channel["required"] = new JsonArray("name");
-        var campaigns = JsonSchemas.Array(JsonSchemas.Of(typeof(CampaignSpec)), 1);
+        var campaigns = JsonSchemas.Array(JsonSchemas.Of(ExperimentsJson.Contract.CampaignSpec), 1);
         var electorate = JsonSchemas.Object(
         [
             ("preset", JsonSchemas.Enum(ElectorateSpec.PresetNames).Describe("A built-in electorate preset.")),
-            ("spec", JsonSchemas.Of(typeof(ElectorateSpec)).Describe("An inline electorate spec.")),
+            ("spec", JsonSchemas.Of(ElectorateJson.Contract.ElectorateSpec).Describe("An inline electorate spec.")),
             ("specFile", JsonSchemas.String(nonEmpty: true).Describe("An electorate spec file, relative to this scenario's folder.")),
             ("voters", JsonSchemas.Integer(1000, 50_000_000).Describe("Voters per electorate (default: the spec's defaultVoters).")),
         ]);
@@ -409,13 +407,13 @@ public sealed record Scenario
             ("name", JsonSchemas.String()), ("description", JsonSchemas.String()),
             ("electorate", electorate),
             ("varyElectorate", JsonSchemas.Boolean()),
-            ("regime", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe($"A built-in regime ({string.Join(", ", DataRegime.PresetNames)}) or a regime file relative to this scenario's folder."), JsonSchemas.Of(typeof(DataRegime))) }),
-            ("regulation", JsonSchemas.Of(typeof(Workbench.Regulation.RegulationSpec))),
-            ("systems", JsonSchemas.Array(JsonSchemas.Of(typeof(ElectoralSystemSpec)), 1)),
+            ("regime", new JsonObject { ["anyOf"] = new JsonArray(JsonSchemas.String(nonEmpty: true).Describe($"A built-in regime ({string.Join(", ", DataRegime.PresetNames)}) or a regime file relative to this scenario's folder."), JsonSchemas.Of(DataJson.Contract.DataRegime)) }),
+            ("regulation", JsonSchemas.Of(ExperimentsJson.Contract.RegulationSpec)),
+            ("systems", JsonSchemas.Array(JsonSchemas.Of(ExperimentsJson.Contract.ElectoralSystemSpec), 1)),
             ("evidence", JsonSchemas.Enum(EvidenceSet.PresetNames).Describe("The evidence preset of the built-in channels' effects (default central); channel overrides win over it.")),
             ("weeks", JsonSchemas.Integer(1, 52).Describe("Weeks of the campaign calendar (default 6).")),
-            ("network", JsonSchemas.Of(typeof(Workbench.Networks.NetworkSpec)).Describe("The online graph (homophily, degrees) and the cascades of owned posts over it (acceptance, distance decay); default: their defaults.")),
-            ("forecast", JsonSchemas.Of(typeof(ForecastError)).Describe("How wrong the campaigns' forecasts are: national and regional swing between forecast and election day, and each campaign poll's house effect (shares; default none).")),
+            ("network", JsonSchemas.Of(ExperimentsJson.Contract.NetworkSpec).Describe("The online graph (homophily, degrees) and the cascades of owned posts over it (acceptance, distance decay); default: their defaults.")),
+            ("forecast", JsonSchemas.Of(ExperimentsJson.Contract.ForecastError).Describe("How wrong the campaigns' forecasts are: national and regional swing between forecast and election day, and each campaign poll's house effect (shares; default none).")),
             ("channels", JsonSchemas.Array(channel)),
             ("arms", JsonSchemas.Array(arm)),
             ("campaigns", campaigns),

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 
 namespace Workbench.Json;
@@ -23,36 +24,50 @@ public static class JsonInput
     /// <summary>The key a file may use to name its JSON Schema (accepted and ignored at the top level of every format).</summary>
     public const string SchemaKey = "$schema";
 
-    /// <summary>
-    /// Options for reading and writing the spec records (camelCase names, kebab-case enum names, unknown fields refused,
-    /// duplicate keys refused, null only where a property is nullable, numbers only as JSON numbers, indented output).
-    /// </summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
-
     /// <summary>Options for parsing a document into nodes: comments and trailing commas allowed, duplicate keys and deep nesting refused.</summary>
     public static JsonDocumentOptions DocumentOptions { get; } = new()
     {
         CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, MaxDepth = MaxDepth, AllowDuplicateProperties = false,
     };
 
-    private static JsonSerializerOptions CreateOptions()
+    /// <summary>
+    /// A new, writable copy of the options every spec record is read and written with: camelCase names, kebab-case enum
+    /// names only (<see cref="StrictEnumConverterFactory"/>), unknown fields refused, duplicate keys refused, null only where
+    /// a property is nullable, numbers only as JSON numbers, comments and trailing commas allowed, nesting at most
+    /// <see cref="MaxDepth"/>, indented output with non-ASCII letters and apostrophes as they are. It has no type-info
+    /// resolver: each module's source-generated context (<c>ElectorateJson</c>, <c>DataJson</c>, <c>ExperimentsJson</c>) is
+    /// constructed with one copy and becomes its resolver, so the options live here once and no contract is built by
+    /// reflection (docs/file-formats.md, "Contracts").
+    /// </summary>
+    public static JsonSerializerOptions CreateOptions() => new()
     {
-        var o = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            ReadCommentHandling = JsonCommentHandling.Skip,
-            AllowTrailingCommas = true,
-            AllowDuplicateProperties = false,
-            MaxDepth = MaxDepth,
-            NumberHandling = JsonNumberHandling.Strict,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            RespectNullableAnnotations = true,
-            Converters = { new StrictEnumConverterFactory() },
-            WriteIndented = true,
-            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        };
-        o.MakeReadOnly(populateMissingResolver: true);
-        return o;
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+        AllowDuplicateProperties = false,
+        MaxDepth = MaxDepth,
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        Converters = { new StrictEnumConverterFactory() },
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>
+    /// True when <paramref name="info"/> comes from a source-generated context that is an <see cref="IInputContract"/>, built
+    /// with <see cref="CreateOptions"/> and resolving nothing else: the only contracts <see cref="Deserialize{T}"/> accepts.
+    /// </summary>
+    public static bool IsSourceGenerated(JsonTypeInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        var o = info.Options;
+        return info.OriginatingResolver is JsonSerializerContext and IInputContract context && ReferenceEquals(o.TypeInfoResolver, context)
+            && o.PropertyNamingPolicy == JsonNamingPolicy.CamelCase && o.ReadCommentHandling == JsonCommentHandling.Skip && o.AllowTrailingCommas
+            && !o.AllowDuplicateProperties && o.MaxDepth == MaxDepth && o.NumberHandling == JsonNumberHandling.Strict
+            && o.UnmappedMemberHandling == JsonUnmappedMemberHandling.Disallow && o.RespectNullableAnnotations
+            && o.Converters.Count == 1 && o.Converters[0] is StrictEnumConverterFactory && o.WriteIndented
+            && ReferenceEquals(o.Encoder, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
     }
 
     /// <summary>
@@ -250,37 +265,90 @@ public static class JsonInput
     }
 
     /// <summary>
-    /// Reads <paramref name="node"/> as <typeparamref name="T"/> with <see cref="Options"/>; a problem becomes an error at
+    /// Reads <paramref name="node"/> as <typeparamref name="T"/> through its source-generated contract
+    /// <paramref name="info"/> (e.g. <c>ExperimentsJson.Contract.NetworkSpec</c>); a problem becomes an error at
     /// <paramref name="path"/> plus the path inside the node, in words (<c>expected a string, got a number</c>).
     /// </summary>
-    public static T? Deserialize<T>(JsonNode? node, string path, List<ValidationError> errors) where T : class
+    /// <exception cref="ArgumentException"><paramref name="info"/> is not from a source-generated context (a contract built by
+    /// reflection is refused, so every input file is read by the generated code; see <see cref="IsSourceGenerated"/>).</exception>
+    public static T? Deserialize<T>(JsonNode? node, string path, List<ValidationError> errors, JsonTypeInfo<T> info) where T : class
     {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (!IsSourceGenerated(info))
+            throw new ArgumentException($"The contract of {typeof(T).Name} is not from a source-generated JsonSerializerContext built with JsonInput.CreateOptions(); input files are read only through generated contracts.", nameof(info));
         if (node is null) return null;
+        node = WithDefaults(node, info, (IInputContract)info.OriginatingResolver!);
         try
         {
-            var value = node.Deserialize<T>(Options);
+            var value = node.Deserialize(info);
             if (value is null) errors.Add(new(path, $"expected {Expected(typeof(T))}, got null."));
             return value;
         }
         catch (JsonException ex)
         {
-            errors.Add(Describe(ex, node, path, typeof(T)));
+            errors.Add(Describe(ex, node, path, info));
             return null;
         }
     }
 
+    /// <summary>
+    /// A copy of <paramref name="node"/> in which every object read as a record also holds, after its own fields, each
+    /// absent <c>init</c> property with the value of the record's default instance (<see cref="IInputContract.NewDefault"/>);
+    /// absent nested records take their parent's default, present ones are filled from their own type's default, as the
+    /// reflection reader did. The fields the file gives come first and unchanged, so every error, its path and its order are
+    /// those of the file. A default that is null is left out (the generated code then passes null, which is that default).
+    /// </summary>
+    private static JsonNode WithDefaults(JsonNode node, JsonTypeInfo info, IInputContract defaults)
+    {
+        if (Nullable.GetUnderlyingType(info.Type) is { } underlying) info = info.Options.GetTypeInfo(underlying);
+        switch (node)
+        {
+            case JsonObject o when info.Kind == JsonTypeInfoKind.Object:
+            {
+                var result = new JsonObject();
+                foreach (var (key, value) in o)
+                {
+                    var p = info.Properties.FirstOrDefault(x => x.Name == key);
+                    result[key] = value is null ? null : p is null ? value.DeepClone() : WithDefaults(value, info.Options.GetTypeInfo(p.PropertyType), defaults);
+                }
+                var absent = info.Properties.Where(p => p.AssociatedParameter is { IsMemberInitializer: true } && !o.ContainsKey(p.Name)).ToList();
+                if (absent.Count == 0) return result;
+                var instance = defaults.NewDefault(info.Type)
+                    ?? throw new InvalidOperationException($"{defaults.GetType().Name}.NewDefault does not make a {info.Type.Name}, which has init properties; add it so absent fields keep their defaults.");
+                foreach (var p in absent)
+                    if (p.Get?.Invoke(instance) is { } v) result[p.Name] = JsonSerializer.SerializeToNode(v, info.Options.GetTypeInfo(p.PropertyType));
+                return result;
+            }
+            case JsonArray a when info.Kind == JsonTypeInfoKind.Enumerable && info.ElementType is { } element:
+            {
+                var elementInfo = info.Options.GetTypeInfo(element);
+                return new JsonArray(a.Select(x => x is null ? null : WithDefaults(x, elementInfo, defaults)).ToArray());
+            }
+            case JsonObject d when info.Kind == JsonTypeInfoKind.Dictionary && info.ElementType is { } valueType:
+            {
+                var valueInfo = info.Options.GetTypeInfo(valueType);
+                var result = new JsonObject();
+                foreach (var (key, value) in d) result[key] = value is null ? null : WithDefaults(value, valueInfo, defaults);
+                return result;
+            }
+            default:
+                return node.DeepClone();
+        }
+    }
+
     /// <summary>Parses text as <typeparamref name="T"/>: <see cref="ParseObject"/> then <see cref="Deserialize{T}"/>; every problem in one exception.</summary>
-    public static T DeserializeText<T>(string json, string what) where T : class
+    public static T DeserializeText<T>(string json, string what, JsonTypeInfo<T> info) where T : class
     {
         var root = ParseObject(json, what);
         var errors = new List<ValidationError>();
-        var value = Deserialize<T>(root, "$", errors);
+        var value = Deserialize(root, "$", errors, info);
         Parameters.ThrowIfAny(errors);
         return value!;
     }
 
-    private static ValidationError Describe(JsonException ex, JsonNode root, string basePath, Type top)
+    private static ValidationError Describe(JsonException ex, JsonNode root, string basePath, JsonTypeInfo info)
     {
+        var top = info.Type;
         string rel = ex.Path is { Length: > 0 } p ? p : "$";
         string m = ex.Message;
         var unmapped = Regex.Match(m, "The JSON property '([^']*)' could not be mapped");
@@ -291,14 +359,16 @@ public static class JsonInput
             return new(Join(basePath, Member(objPath, unmapped.Groups[1].Value)), "unknown field.");
         }
         var actual = At(root, rel);
-        var nullProp = Regex.Match(m, "The property or field '([^']*)' on type '[^']*' doesn't allow (setting|getting) null");
+        var nullProp = Regex.Match(m, "(The property or field|The constructor parameter) '([^']*)' on type '[^']*' doesn't allow (setting |getting )?null");
         if (nullProp.Success) return new(Join(basePath, rel), "must not be null.");
         var missing = Regex.Match(m, "missing required properties including: (.*)\\.");
         if (missing.Success) return new(Join(basePath, rel), $"missing required fields: {missing.Groups[1].Value}.");
         var conv = Regex.Match(m, @"could not be converted to ([^ ]+?)\.? Path:");
         if (conv.Success)
         {
-            string expected = ExpectedName(conv.Groups[1].Value);
+            // The generated code reads an init property as a constructor argument and names the record, not the property,
+            // in its message; the contract says what the value at the path should be.
+            string expected = TypeAt(info, rel) is { } at ? Expected(at) : ExpectedName(conv.Groups[1].Value);
             if (actual?.GetValueKind() == JsonValueKind.Number && expected.StartsWith("a whole number", StringComparison.Ordinal))
                 return new(Join(basePath, rel), $"{Clip(actual.ToJsonString())} is not {expected}.");
             if (actual?.GetValueKind() == JsonValueKind.String && expected.StartsWith("one of", StringComparison.Ordinal))
@@ -308,6 +378,45 @@ public static class JsonInput
         if (m.Contains("Duplicate", StringComparison.OrdinalIgnoreCase)) return new(Join(basePath, rel), "a key appears twice in one object; each key may appear once.");
         if (m.Contains("depth", StringComparison.OrdinalIgnoreCase)) return new(Join(basePath, rel), $"nested deeper than {MaxDepth} levels.");
         return new(Join(basePath, rel), $"expected {Expected(top)} here, got {Kind(actual)}.");
+    }
+
+    /// <summary>The .NET type the contract <paramref name="info"/> reads at <paramref name="path"/> (<c>$.a[0].b</c>), or null.</summary>
+    private static Type? TypeAt(JsonTypeInfo info, string path)
+    {
+        int i = path.StartsWith('$') ? 1 : 0;
+        while (i < path.Length)
+        {
+            if (Nullable.GetUnderlyingType(info.Type) is { } underlying) info = info.Options.GetTypeInfo(underlying);
+            string? key = null;
+            if (path[i] == '.')
+            {
+                int j = i + 1;
+                while (j < path.Length && path[j] is not ('.' or '[')) j++;
+                key = path[(i + 1)..j];
+                i = j;
+            }
+            else if (path[i] == '[' && i + 1 < path.Length && path[i + 1] == '\'')
+            {
+                var sb = new StringBuilder();
+                int j = i + 2;
+                while (j < path.Length && path[j] != '\'') { if (path[j] == '\\' && j + 1 < path.Length) j++; sb.Append(path[j]); j++; }
+                key = sb.ToString();
+                i = j + 2;
+            }
+            else if (path[i] == '[')
+            {
+                int j = path.IndexOf(']', i);
+                if (j < 0 || info.Kind != JsonTypeInfoKind.Enumerable || info.ElementType is not { } element) return null;
+                info = info.Options.GetTypeInfo(element);
+                i = j + 1;
+                continue;
+            }
+            else return null;
+            if (info.Kind == JsonTypeInfoKind.Object && info.Properties.FirstOrDefault(p => p.Name == key) is { } property) info = info.Options.GetTypeInfo(property.PropertyType);
+            else if (info.Kind == JsonTypeInfoKind.Dictionary && info.ElementType is { } value) info = info.Options.GetTypeInfo(value);
+            else return null;
+        }
+        return info.Type;
     }
 
     private static string Join(string basePath, string rel) => rel is "$" or "" ? basePath : basePath + rel[1..];

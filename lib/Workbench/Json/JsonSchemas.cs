@@ -2,12 +2,13 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Schema;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Workbench.Json;
 
 /// <summary>
 /// Building blocks of the JSON Schemas (draft 2020-12) of the input formats (docs/file-formats.md): the schema of a spec
-/// record generated from the same contract <see cref="JsonInput.Options"/> reads it with (with the valid ranges of its
+/// record generated from the same source-generated contract the parser reads it with (with the valid ranges of its
 /// <see cref="ParamAttribute"/>s), and small constructors for the hand-written parts of irregular formats.
 /// </summary>
 public static class JsonSchemas
@@ -16,12 +17,14 @@ public static class JsonSchemas
     public const string Draft = "https://json-schema.org/draft/2020-12/schema";
 
     /// <summary>
-    /// The schema of <paramref name="type"/> as <see cref="JsonInput.Options"/> reads it: its properties (camelCase), enum
-    /// names, nullability, no unknown fields, and the [Param] range and description of each documented parameter.
+    /// The schema of a record as its source-generated contract <paramref name="info"/> reads it (e.g.
+    /// <c>ExperimentsJson.Contract.NetworkSpec</c>): its properties (camelCase), enum names, nullability, no unknown fields,
+    /// and the [Param] range and description of each documented parameter.
     /// </summary>
-    public static JsonObject Of(Type type)
+    public static JsonObject Of(JsonTypeInfo info)
     {
-        var node = JsonInput.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+        ArgumentNullException.ThrowIfNull(info);
+        var node = info.GetJsonSchemaAsNode(new JsonSchemaExporterOptions
         {
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, schema) =>

@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Workbench.Behaviour;
+using Workbench.Campaigns;
+using Workbench.Elections;
+using Workbench.Json;
+
+namespace Workbench.Experiments;
+
+/// <summary>
+/// The source-generated System.Text.Json contracts of the record-shaped blocks of a scenario that only the Experiments
+/// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c>,
+/// <c>channels</c> and each arm's <c>campaigns</c>. A contract lives in the lowest module that reads or writes its type:
+/// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
+/// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
+/// shares (docs/file-formats.md, "Contracts").
+/// </summary>
+[JsonSerializable(typeof(Workbench.Regulation.RegulationSpec))]
+[JsonSerializable(typeof(ElectoralSystemSpec))]
+[JsonSerializable(typeof(List<ElectoralSystemSpec>))]
+[JsonSerializable(typeof(ForecastError))]
+[JsonSerializable(typeof(Workbench.Networks.NetworkSpec))]
+[JsonSerializable(typeof(ChannelSpec))]
+[JsonSerializable(typeof(CampaignSpec))]
+[JsonSerializable(typeof(List<CampaignSpec>))]
+internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputContract
+{
+    /// <summary>The contracts, with the shared input options.</summary>
+    public static ExperimentsJson Contract { get; } = new(JsonInput.CreateOptions());
+
+    /// <inheritdoc/>
+    public object? NewDefault(Type type) =>
+        type == typeof(Workbench.Regulation.RegulationSpec) ? new Workbench.Regulation.RegulationSpec()
+        : type == typeof(ElectoralSystemSpec) ? new ElectoralSystemSpec()
+        : type == typeof(ForecastError) ? new ForecastError()
+        : type == typeof(Workbench.Networks.NetworkSpec) ? new Workbench.Networks.NetworkSpec()
+        : type == typeof(Workbench.Networks.ElectorateGraphOptions) ? new Workbench.Networks.ElectorateGraphOptions()
+        : type == typeof(Workbench.Networks.CascadeOptions) ? new Workbench.Networks.CascadeOptions()
+        : type == typeof(ChannelSpec) ? new ChannelSpec()
+        : type == typeof(CampaignSpec) ? new CampaignSpec()
+        : type == typeof(MessageChoice) ? new MessageChoice()
+        : type == typeof(VolunteerSpec) ? new VolunteerSpec()
+        : null;
+}

@@ -1,0 +1,204 @@
+module Workbench.Tests.Json.SourceGeneratedTests
+
+open System
+open System.Diagnostics
+open System.IO
+open System.Text.Json
+open System.Text.Json.Nodes
+open System.Text.Json.Serialization
+open System.Text.Json.Serialization.Metadata
+open Expecto
+open Workbench
+open Workbench.Json
+open Workbench.Experiments
+open Workbench.Cli.Tests
+
+let private repo (p: string) = Path.Combine(Cli.repoRoot, p)
+
+/// The source-generated contexts of the library, found by their base type (so a new one is checked too).
+let private contexts () =
+    typeof<Workbench.Electorate.ElectorateSpec>.Assembly.GetTypes()
+    |> Array.filter (fun t -> t.IsSubclassOf typeof<JsonSerializerContext>)
+    |> Array.sortBy (fun t -> t.FullName)
+
+/// A context's shared instance (its static Contract property).
+let private contract (t: Type) =
+    match t.GetProperty("Contract", Reflection.BindingFlags.Public ||| Reflection.BindingFlags.Static) with
+    | null -> failtestf "%s has no static Contract property" t.FullName
+    | p -> p.GetValue null :?> JsonSerializerContext
+
+/// The types a context declares with [JsonSerializable] and every type reachable from them through its contracts.
+let private graph (ctx: JsonSerializerContext) =
+    let seen = Collections.Generic.HashSet<Type>()
+    let rec visit (t: Type) =
+        if seen.Add t then
+            let info = ctx.Options.GetTypeInfo t
+            for p in info.Properties do visit p.PropertyType
+            if not (isNull info.ElementType) then visit info.ElementType
+            if not (isNull info.KeyType) then visit info.KeyType
+            match Nullable.GetUnderlyingType t with
+            | null -> ()
+            | u -> visit u
+    ctx.GetType().GetCustomAttributesData()
+    |> Seq.filter (fun d -> d.AttributeType = typeof<JsonSerializableAttribute>)
+    |> Seq.iter (fun d -> visit (d.ConstructorArguments[0].Value :?> Type))
+    seen |> Seq.sortBy (fun t -> t.FullName) |> List.ofSeq
+
+/// Runs every input the library reads: each shipped file through its parser, the built-in scenarios, presets and regimes,
+/// the spec and regime writers, the codebook and the schemas. Returns how many it read.
+let private readEveryInput () =
+    let mutable count = 0
+    let parse format (file: string) =
+        (FileFormats.Get format).Parse.Invoke(File.ReadAllText file, Path.GetDirectoryName file)
+        count <- count + 1
+    for f in Directory.GetFiles(repo "notebooks/scenarios", "*.json") |> Array.sort do parse "scenario" f
+    for f in Array.append (Directory.GetFiles(repo "notebooks/sweeps", "*.json")) (Directory.GetFiles(repo "tests/sweeps", "*.json")) |> Array.sort do parse "sweep" f
+    for f in Directory.GetFiles(repo "data-synthetic/presets", "*.json") |> Array.sort do parse "electorate-spec" f
+    for f in Directory.GetFiles(repo "data-synthetic/regimes", "*.json") |> Array.sort do parse "regime" f
+    for f in Directory.GetFiles(repo "notebooks/workshop/cards", "workshop-*.json") |> Array.sort do parse "workshop-card" f
+    for f in Directory.GetFiles(repo "lib/Workbench/Elections/Official", "*.json") |> Array.sort do
+        (FileFormats.Get "allocate-input").Parse.Invoke((JsonNode.Parse(File.ReadAllText f).["input"]).ToJsonString(), null)
+        count <- count + 1
+    for f in [ repo "notebooks/sensitivity/classroom.json"; repo "tests/sensitivity/small-parameters.json" ] do
+        SensitivitySpec.Load f |> ignore
+        count <- count + 1
+    parse "scenario" (repo "tests/sensitivity/small.json")
+    // Branches no shipped file takes: a built-in channel overridden, an inline regime object, a network block.
+    let classroom = JsonNode.Parse(File.ReadAllText(repo "notebooks/scenarios/classroom.json")).AsObject()
+    classroom["channels"] <- JsonNode.Parse """[ { "name": "paid-social", "cost": 0.5 } ]"""
+    classroom["regime"] <- JsonNode.Parse(Data.DataRegime.Preset("uk-like").ToJson())
+    classroom["network"] <- JsonNode.Parse """{ "graph": { "partyHomophily": 0.5 } }"""
+    let edited = Scenario.Parse(classroom.ToJsonString(), repo "notebooks/scenarios")
+    Expect.equal (edited.Channel "paid-social").Cost 0.5 "the override is read"
+    Expect.equal (edited.Channel "paid-social").MaxFrequency (Behaviour.Channels.For(Behaviour.EvidenceSet.Central) |> Seq.find (fun c -> c.Name = "paid-social")).MaxFrequency "the rest of the built-in channel is kept"
+    Expect.equal edited.Network.Graph.PartyHomophily 0.5 "the network is read"
+    Expect.equal edited.Network.Graph.OnlineDegree (Networks.ElectorateGraphOptions().OnlineDegree) "the rest of the graph keeps its defaults"
+    count <- count + 1
+    for name in Scenario.BuiltinNames do
+        let s = Scenario.Builtin name
+        Scenario.Parse(s.SelfContainedJson) |> ignore
+        count <- count + 1
+    for name in Electorate.ElectorateSpec.PresetNames do
+        let spec = Electorate.ElectorateSpec.Preset name
+        Expect.equal (Electorate.ElectorateSpec.FromJson(spec.ToJson()).ToJson()) (spec.ToJson()) $"{name}: the spec round-trips"
+        count <- count + 1
+    for name in Data.DataRegime.PresetNames do
+        let r = Data.DataRegime.Preset name
+        Expect.equal (Data.DataRegime.FromJson(r.ToJson()).ToJson()) (r.ToJson()) $"{name}: the regime round-trips"
+        count <- count + 1
+    let e = Electorate.Electorates.Generate("classroom", Nullable 1000, Nullable 1)
+    Expect.stringContains (Electorate.ElectorateExport.CodebookJson e) "\"name\"" "the codebook is written"
+    for f in FileFormats.All do Expect.isNonEmpty (FileFormats.SchemaDocument f.Name) $"{f.Name}: the schema is generated from the contracts"
+    count
+
+/// Set by the test that starts the child process: there, reflection-based serialization is switched off.
+let private reflectionOffVariable = "WORKBENCH_TEST_JSON_REFLECTION_OFF"
+
+[<Tests>]
+let tests =
+    testList "Json.SourceGenerated" [
+        test "the library's contexts are the three input contracts, each resolving only itself, with JsonInput's options" {
+            let found = contexts () |> Array.map (fun t -> t.FullName) |> List.ofArray
+            Expect.equal found [ "Workbench.Data.DataJson"; "Workbench.Electorate.ElectorateJson"; "Workbench.Experiments.ExperimentsJson" ] "contexts"
+            let expected = JsonInput.CreateOptions()
+            for t in contexts () do
+                let ctx = contract t
+                let o = ctx.Options
+                Expect.isTrue (Object.ReferenceEquals(o.TypeInfoResolver, ctx)) $"{t.Name}: its options resolve through the context alone"
+                Expect.isTrue o.IsReadOnly $"{t.Name}: its options cannot be changed after construction"
+                Expect.isFalse (o.TypeInfoResolver :? DefaultJsonTypeInfoResolver) $"{t.Name}: not the reflection resolver"
+                Expect.equal (o.TypeInfoResolverChain.Count) 1 $"{t.Name}: no resolver chained after the context"
+                Expect.isTrue (box ctx :? IInputContract) $"{t.Name}: makes default instances"
+                Expect.equal o.PropertyNamingPolicy expected.PropertyNamingPolicy $"{t.Name}: naming"
+                Expect.equal o.ReadCommentHandling expected.ReadCommentHandling $"{t.Name}: comments"
+                Expect.equal o.AllowTrailingCommas expected.AllowTrailingCommas $"{t.Name}: trailing commas"
+                Expect.equal o.AllowDuplicateProperties expected.AllowDuplicateProperties $"{t.Name}: duplicates"
+                Expect.equal o.MaxDepth JsonInput.MaxDepth $"{t.Name}: depth"
+                Expect.equal o.NumberHandling expected.NumberHandling $"{t.Name}: numbers"
+                Expect.equal o.UnmappedMemberHandling expected.UnmappedMemberHandling $"{t.Name}: unknown fields"
+                Expect.equal o.RespectNullableAnnotations expected.RespectNullableAnnotations $"{t.Name}: nullability"
+                Expect.equal o.WriteIndented expected.WriteIndented $"{t.Name}: indented"
+                Expect.isTrue (Object.ReferenceEquals(o.Encoder, expected.Encoder)) $"{t.Name}: encoder"
+                Expect.equal (o.Converters |> Seq.map (fun c -> c.GetType().Name) |> List.ofSeq) (expected.Converters |> Seq.map (fun c -> c.GetType().Name) |> List.ofSeq) $"{t.Name}: converters"
+                for ty in graph ctx do
+                    Expect.isTrue (JsonInput.IsSourceGenerated(o.GetTypeInfo ty)) $"{t.Name}: {ty.Name} is generated"
+        }
+        test "every record with init properties in a contract's graph has a default instance (absent fields keep their defaults)" {
+            let mutable records = 0
+            for t in contexts () do
+                let ctx = contract t
+                for ty in graph ctx do
+                    let info = ctx.Options.GetTypeInfo ty
+                    if info.Kind = JsonTypeInfoKind.Object && info.Properties |> Seq.exists (fun p -> not (isNull p.AssociatedParameter) && p.AssociatedParameter.IsMemberInitializer) then
+                        match (box ctx :?> IInputContract).NewDefault ty with
+                        | null -> failtestf "%s.NewDefault does not make a %s" t.Name ty.FullName
+                        | d -> Expect.equal (d.GetType()) ty $"{t.Name}: the default of {ty.Name}"
+                        records <- records + 1
+            Expect.isGreaterThanOrEqual records 16 "the records of the three contracts"
+        }
+        test "a field left out keeps the record's default, at the top and in nested records" {
+            let spec = Electorate.ElectorateSpec.FromJson """{"name":"x","marginals":{"female":0.4}}"""
+            let d = Electorate.ElectorateSpec()
+            Expect.equal spec.Regions d.Regions "regions: the default"
+            Expect.equal spec.HouseholdSizes d.HouseholdSizes "householdSizes: the default"
+            Expect.equal spec.Marginals.Female 0.4 "the given nested field"
+            Expect.equal spec.Marginals.Minority (Electorate.DemographicTargets().Minority) "a nested field left out: the nested record's default"
+            Expect.equal spec.Turnout d.Turnout "a nested record left out: the parent's default"
+            Expect.isNull spec.VoterModel "a null default stays null"
+            let s = Scenario.Parse(File.ReadAllText(repo "notebooks/scenarios/classroom.json"), repo "notebooks/scenarios")
+            let c = s.Arms[0].Campaigns[0]
+            Expect.equal c.MarginUncertainty (Campaigns.CampaignSpec().MarginUncertainty) "a campaign's number left out: its default"
+            Expect.equal c.Knowledge (Campaigns.CampaignSpec().Knowledge) "a campaign's enum left out: its default"
+        }
+        test "JsonInput refuses a contract built by reflection, or a generated one with other options" {
+            let reflection = JsonInput.CreateOptions()
+            reflection.TypeInfoResolver <- DefaultJsonTypeInfoResolver()
+            let info = reflection.GetTypeInfo(typeof<Data.DataRegime>) :?> JsonTypeInfo<Data.DataRegime>
+            let errors = Collections.Generic.List<ValidationError>()
+            let node = JsonNode.Parse(File.ReadAllText(repo "data-synthetic/regimes/uk-like.json"))
+            Expect.isFalse (JsonInput.IsSourceGenerated info) "reflection contract"
+            Expect.throwsT<ArgumentException> (fun () -> JsonInput.Deserialize(node, "$", errors, info) |> ignore) "reflection is refused"
+            let generatedDefault = Data.DataJson.Default.DataRegime
+            Expect.isFalse (JsonInput.IsSourceGenerated generatedDefault) "the generator's own Default has other options"
+            Expect.throwsT<ArgumentException> (fun () -> JsonInput.Deserialize(node, "$", errors, generatedDefault) |> ignore) "other options are refused"
+            Expect.isTrue (JsonInput.IsSourceGenerated Data.DataJson.Contract.DataRegime) "the contract is accepted"
+        }
+        test "every input is read with reflection-based serialization switched off (a child process of these tests)" {
+            let dll = Reflection.Assembly.GetExecutingAssembly().Location
+            let config = JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(dll, ".runtimeconfig.json"))).AsObject()
+            let options = config["runtimeOptions"].AsObject()
+            if isNull options["configProperties"] then options["configProperties"] <- JsonObject()
+            options["configProperties"].["System.Text.Json.JsonSerializer.IsReflectionEnabledByDefault"] <- JsonValue.Create false
+            let dir = Cli.tempDir ()
+            try
+                let runtimeConfig = Path.Combine(dir, "no-reflection.runtimeconfig.json")
+                File.WriteAllText(runtimeConfig, config.ToJsonString())
+                let dotnet = match Environment.GetEnvironmentVariable "DOTNET_HOST_PATH" with | null | "" -> "dotnet" | p -> p
+                let psi = ProcessStartInfo(dotnet, [ "exec"; "--runtimeconfig"; runtimeConfig; "--depsfile"; Path.ChangeExtension(dll, ".deps.json"); dll; "--filter-test-list"; "Json.ReflectionOff" ],
+                                           RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Cli.repoRoot)
+                psi.Environment[reflectionOffVariable] <- "1"
+                use p = Process.Start psi
+                let out = p.StandardOutput.ReadToEndAsync()
+                let err = p.StandardError.ReadToEndAsync()
+                let finished = p.WaitForExit 300_000
+                if not finished then p.Kill true
+                Expect.isTrue finished "the child test run finished in 5 minutes"
+                Expect.equal p.ExitCode 0 $"the inputs are read without reflection:\n{out.Result}\n{err.Result}"
+                Expect.stringContains out.Result "with reflection-based serialization off" "the child ran the reads"
+            finally Directory.Delete(dir, true)
+        }
+    ]
+
+/// Run by the test above in a child process whose runtime config switches reflection-based serialization off; in the
+/// ordinary run it reads the same inputs with it on (and passes the same way).
+[<Tests>]
+let reflectionOff =
+    testList "Json.ReflectionOff" [
+        test "every shipped input file, built-in input, writer and schema works through the generated contracts alone" {
+            let off = Environment.GetEnvironmentVariable reflectionOffVariable = "1"
+            if off then Expect.isFalse JsonSerializer.IsReflectionEnabledByDefault "the runtime config switched reflection off"
+            let count = readEveryInput ()
+            Expect.isGreaterThanOrEqual count 80 "inputs read"
+            printfn "Json.ReflectionOff: %d inputs read %s" count (if off then "with reflection-based serialization off" else "(reflection on: the ordinary run)")
+        }
+    ]
