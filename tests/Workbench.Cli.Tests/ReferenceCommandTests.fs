@@ -76,7 +76,9 @@ let tests =
                       """{ "figures": [ { "name": "x", "caption": "c", "notebook": "notebooks/00-start-here.ipynb", "cell": "cell-009", "output": 1, "colour": 1 } ] }""", "$.figures[0].colour is not a known field"
                       """{ "figures": [ { "name": "X Y", "caption": "c", "notebook": "notebooks/00-start-here.ipynb", "cell": "cell-009", "output": 1 } ] }""", "$.figures[0].name must be lower-case"
                       """{ "figures": [ { "name": "x", "caption": "c", "notebook": "notebooks/00-start-here.ipynb", "cell": "cell-009", "output": 1, "image": "x.png" } ] }""", "$.figures[0].image must be a .png under docs/images/"
-                      """{ "figures": 3 }""", "$.figures must be an array" ] do
+                      """{ "figures": 3 }""", "$.figures must be an array"
+                      """{ "figures": [], "figures": [] }""", "appears twice"
+                      """{ "figures": [ """, "not valid JSON" ] do
                     write text
                     let code, _, err = Cli.run [ "reference"; "--root"; dir ]
                     Expect.equal code 2 expected

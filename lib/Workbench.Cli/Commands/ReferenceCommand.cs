@@ -204,10 +204,12 @@ internal sealed class ReferenceCommand : CliCommand
 
     private static List<Entry> Load(string path)
     {
-        JsonNode? root;
-        try { root = JsonNode.Parse(File.ReadAllText(path), documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }); }
-        catch (JsonException ex) { throw new UsageException($"{path}: invalid JSON ({ex.Message})."); }
-        if (root?["figures"] is not JsonArray arr) throw new UsageException($"{path}: $.figures must be an array of entries.");
+        // The one JSON layer's parser: comments and trailing commas allowed, duplicate keys and deep nesting refused, every
+        // problem with its JSON path.
+        JsonObject root;
+        try { root = Workbench.Json.JsonInput.ParseObject(File.ReadAllText(path), "a reference list"); }
+        catch (SpecValidationException ex) { throw new UsageException(string.Join(" ", ex.Errors.Select(e => $"{path}: {e.Path}: {e.Message}"))); }
+        if (root["figures"] is not JsonArray arr) throw new UsageException($"{path}: $.figures must be an array of entries.");
         var list = new List<Entry>();
         for (int i = 0; i < arr.Count; i++)
         {
