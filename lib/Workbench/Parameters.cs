@@ -63,8 +63,8 @@ public static class Parameters
                 case float f: Range(errors, p, f, attr.Min, attr.Max); break;
                 case int i: Range(errors, p, i, attr.Min, attr.Max); break;
                 case long l: Range(errors, p, l, attr.Min, attr.Max); break;
-                case double[] arr:
-                    for (int k = 0; k < arr.Length; k++) Range(errors, $"{p}[{k}]", arr[k], attr.Min, attr.Max);
+                case IReadOnlyList<double> arr:
+                    for (int k = 0; k < arr.Count; k++) Range(errors, $"{p}[{k}]", arr[k], attr.Min, attr.Max);
                     break;
             }
         }
@@ -109,7 +109,8 @@ public static class Parameters
     public static string JsonName(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
     private static string TypeName(Type t) => Nullable.GetUnderlyingType(t) is Type u ? TypeName(u) + " or null" : t == typeof(double) ? "number" : t == typeof(int) || t == typeof(long) ? "integer" :
-        t == typeof(bool) ? "boolean" : t == typeof(string) ? "string" : t.IsArray ? TypeName(t.GetElementType()!) + "[]" : t.Name;
+        t == typeof(bool) ? "boolean" : t == typeof(string) ? "string" : t.IsArray ? TypeName(t.GetElementType()!) + "[]"
+        : t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IReadOnlyList<>) ? TypeName(t.GetGenericArguments()[0]) + "[]" : t.Name;
 
     private static string? FormatValue(object? v) => v switch
     {

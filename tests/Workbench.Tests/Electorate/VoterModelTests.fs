@@ -21,12 +21,12 @@ let private perturbed (rng: Random) =
         match p.GetCustomAttribute<ParamAttribute>() with
         | null -> ()
         | a when p.PropertyType = typeof<double> -> if rng.Next 2 = 0 then p.SetValue(spec, uniform a)
-        | a when p.PropertyType = typeof<double[]> ->
-            let values = (p.GetValue spec :?> double[]) |> Array.map (fun d -> if rng.Next 2 = 0 then uniform a else d)
+        | a when p.PropertyType = typeof<System.Collections.Generic.IReadOnlyList<double>> ->
+            let values = (p.GetValue spec :?> System.Collections.Generic.IReadOnlyList<double>) |> Seq.map (fun d -> if rng.Next 2 = 0 then uniform a else d) |> Array.ofSeq
             p.SetValue(spec, values)
         | _ -> failwithf "%s: a [Param] of an unexpected type" p.Name
     let correlations = typeof<VoterModelSpec>.GetProperty "BigFiveCorrelations"
-    let raw = correlations.GetValue spec :?> double[]
+    let raw = correlations.GetValue spec :?> System.Collections.Generic.IReadOnlyList<double> |> Array.ofSeq
     let mutable shrink = 1.0
     correlations.SetValue(spec, raw |> Array.map (fun r -> r * shrink))
     while not (Seq.isEmpty (spec.Validate())) do

@@ -140,7 +140,7 @@ let tests =
             let spec = Electorate.ElectorateSpec.FromJson """{"name":"x","marginals":{"female":0.4}}"""
             let d = Electorate.ElectorateSpec()
             Expect.equal spec.Regions d.Regions "regions: the default"
-            Expect.equal spec.HouseholdSizes d.HouseholdSizes "householdSizes: the default"
+            Expect.sequenceEqual spec.HouseholdSizes d.HouseholdSizes "householdSizes: the default"
             Expect.equal spec.Marginals.Female 0.4 "the given nested field"
             Expect.equal spec.Marginals.Minority (Electorate.DemographicTargets().Minority) "a nested field left out: the nested record's default"
             Expect.equal spec.Turnout d.Turnout "a nested record left out: the parent's default"
