@@ -104,7 +104,7 @@ public sealed class ReplicateRun
         int party = Electorate.PartyNames.ToList().IndexOf(spec0.Party);
         var campaignViolations = new List<Workbench.Regulation.Violation>();
         var (spec, regulated) = Regulated(spec0, a, party, campaignViolations);
-        double messageFactor = MessageFactor(spec, party);
+        var (messageFactor, voterMessageFactor) = MessageFactor(spec, party);
         Func<string, ChannelSpec> messaged = double.IsNaN(messageFactor) ? regulated
             : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
         // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
@@ -118,7 +118,7 @@ public sealed class ReplicateRun
         var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, 0, (ulong)party), _threads)
         {
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
-            PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade,
+            PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade, MessagePersuasionFactor = voterMessageFactor,
         };
         return new Prepared(spec, party, spec.Channels.Select(channelOf).ToArray(), spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
         {
@@ -171,12 +171,25 @@ public sealed class ReplicateRun
     /// <summary>
     /// The persuasion factor of the campaign's chosen message (<see cref="MessageChoice"/>): the message space's truth and the
     /// A/B test are seeded per replicate and party only, so every arm sees the same variants and the same clicks; NaN without a
-    /// message choice.
+    /// message choice. With a persuasion pretest the factor is the electorate's mean of each voter's cell factor
+    /// (<see cref="MessageTargeting.Plan(MessageSpace, IReadOnlyList{string}, long, int, int?)"/>), and when the campaign targets
+    /// messages on attributes the per-voter factors relative to that mean are returned too (they scale each contact's
+    /// persuasion, so the campaign plans with the mean and each voter receives their cell's message). The regime must let the
+    /// campaign hold each targeting attribute: the data layer refuses one it bans.
     /// </summary>
-    private double MessageFactor(CampaignSpec spec, int party)
+    private (double Mean, float[]? PerVoter) MessageFactor(CampaignSpec spec, int party)
     {
-        if (spec.Message is not { } choice) return double.NaN;
-        var space = new MessageSpace(Electorate, null, Seeds.Derive(_rs, 9, (ulong)party));
+        if (spec.Message is not { } choice) return (double.NaN, null);
+        var space = new MessageSpace(Electorate, choice.Space, Seeds.Derive(_rs, 9, (ulong)party));
+        if (choice.PickBy == MessagePick.PersuasionTest)
+        {
+            foreach (var attribute in choice.TargetOn) _data.RequireTargetable(attribute);
+            var plan = MessageTargeting.Plan(space, choice.TargetOn, choice.Impressions, choice.Candidates, Seeds.Derive(_rs, 10, (ulong)party));
+            if (choice.TargetOn.Count == 0 || Math.Abs(plan.MeanFactor) < 1e-12) return (plan.MeanFactor, null);
+            var perVoter = new float[plan.Factor.Length];
+            for (int i = 0; i < perVoter.Length; i++) perVoter[i] = (float)(plan.Factor[i] / plan.MeanFactor);
+            return (plan.MeanFactor, perVoter);
+        }
         double mean = space.TruePersuasion.Average();
         int chosen = choice.PickBy switch
         {
@@ -184,7 +197,7 @@ public sealed class ReplicateRun
             MessagePick.Random => new RandomStream(Seeds.Derive(_rs, 10, (ulong)party), StreamIds.MessageTest, 1).NextInt(space.Messages.Count),
             _ => AbTest.Run(space, choice.Test, choice.Impressions, Seeds.Derive(_rs, 10, (ulong)party)).Chosen.Id,
         };
-        return Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1;
+        return (Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1, null);
     }
 
     private double SupportAuc(CampaignKnowledge k, int party)
