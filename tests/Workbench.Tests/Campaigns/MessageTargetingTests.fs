@@ -55,11 +55,14 @@ let tests =
             let oracleGain = Intervals.Mean95(Array.init c.Replicates (fun r -> c.Rules.[c.Rules.Count - 1].Oracle.[r] - (attributes |> Array.map (fun a -> c.[a].Oracle.[r]) |> Array.max)))
             Expect.isGreaterThan oracleGain.Low 0.0 "the oracle on three attributes beats the oracle on any one"
         }
-        test "without attribute heterogeneity targeting gains nothing: every rule's premium is within 3 replicate SEs of 0" {
-            let c = compare 0.0 100 2
+        test "without attribute heterogeneity targeting gains nothing: no premium is significantly above 0 and every one is within 2 points of it" {
+            // Not exactly 0: the shrinkage lets some noise through, which can only cost (chapter 05 prints premiums of -1.5 to +0.2
+            // at 200 replicates). The 2-point tolerance is about five replicate SEs of those premiums at 200 replicates.
+            let c = compare 0.0 200 2
             for r in c.Rules |> Seq.filter (fun r -> not (r.Name.StartsWith "oracle") && r.Attributes.Count > 0) do
                 let m = r.PremiumMean
-                Expect.isLessThanOrEqual (abs m.Mean) (max (3.0 * se m c.Replicates) 0.05) (sprintf "%s: %.2f%% (%.2f, %.2f)" r.Name m.Mean m.Low m.High)
+                Expect.isLessThanOrEqual m.Low 0.0 (sprintf "%s is not above the single message: %.2f%% (%.2f, %.2f)" r.Name m.Mean m.Low m.High)
+                Expect.isLessThan (abs m.Mean) 2.0 (sprintf "%s: %.2f%% (%.2f, %.2f)" r.Name m.Mean m.Low m.High)
         }
         test "the same comparison whatever the thread count" {
             let a = compare calibratedHeterogeneity 12 1
