@@ -56,7 +56,7 @@ let tests =
             Expect.isGreaterThan oracleGain.Low 0.0 "the oracle on three attributes beats the oracle on any one"
         }
         test "without attribute heterogeneity targeting gains nothing: no premium is significantly above 0 and every one is within 2 points of it" {
-            // Not exactly 0: the shrinkage lets some noise through, which can only cost (chapter 05 prints premiums of -1.5 to +0.2
+            // Not exactly 0: the shrinkage lets some noise through, which costs a little (chapter 05 prints premiums of -1.5 to +0.2
             // at 200 replicates). The 2-point tolerance is about five replicate SEs of those premiums at 200 replicates.
             let c = compare 0.0 200 2
             for r in c.Rules |> Seq.filter (fun r -> not (r.Name.StartsWith "oracle") && r.Attributes.Count > 0) do
