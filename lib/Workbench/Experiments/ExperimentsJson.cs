@@ -38,6 +38,7 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(ChannelSpec) ? new ChannelSpec()
         : type == typeof(CampaignSpec) ? new CampaignSpec()
         : type == typeof(MessageChoice) ? new MessageChoice()
+        : type == typeof(MessageSpaceSpec) ? new MessageSpaceSpec()
         : type == typeof(VolunteerSpec) ? new VolunteerSpec()
         : null;
 }

@@ -106,7 +106,7 @@ public sealed class ReplicateRun
         var campaignViolations = new List<Workbench.Regulation.Violation>();
         // None of the message, the personality profiles, the knowledge or the system depends on the regulated budget or
         // channels, so they are built first: the advertiser weighs violations with them (its own plan's price of a vote).
-        double messageFactor = MessageFactor(spec0, party);
+        var (messageFactor, voterMessageFactor) = MessageFactor(spec0, party);
         // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
         // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
         var psycho = spec0.Psychographic && _sc.EffectiveRegime.Profiling
@@ -123,7 +123,7 @@ public sealed class ReplicateRun
         var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)spec0.Sponsor, (ulong)party), _threads)
         {
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
-            PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade,
+            PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade, MessagePersuasionFactor = voterMessageFactor,
         };
         // The advertiser's own estimate, from its knowledge, of what its money buys: its plan for the whole budget (violations
         // included) evaluated as national vote share, in points per unit of money, and the beneficiary's share without it (its stake).
@@ -193,12 +193,25 @@ public sealed class ReplicateRun
     /// <summary>
     /// The persuasion factor of the campaign's chosen message (<see cref="MessageChoice"/>): the message space's truth and the
     /// A/B test are seeded per replicate and party only, so every arm sees the same variants and the same clicks; NaN without a
-    /// message choice.
+    /// message choice. With a persuasion pretest the factor is the electorate's mean of each voter's cell factor
+    /// (<see cref="MessageTargeting.Plan(MessageSpace, IReadOnlyList{string}, long, int, int?)"/>), and when the campaign targets
+    /// messages on attributes the per-voter factors relative to that mean are returned too (they scale each contact's
+    /// persuasion, so the campaign plans with the mean and each voter receives their cell's message). The regime must let the
+    /// campaign hold each targeting attribute: the data layer refuses one it bans.
     /// </summary>
-    private double MessageFactor(CampaignSpec spec, int party)
+    private (double Mean, float[]? PerVoter) MessageFactor(CampaignSpec spec, int party)
     {
-        if (spec.Message is not { } choice) return double.NaN;
-        var space = new MessageSpace(Electorate, null, Seeds.Derive(_rs, 9, (ulong)party));
+        if (spec.Message is not { } choice) return (double.NaN, null);
+        var space = new MessageSpace(Electorate, choice.Space, Seeds.Derive(_rs, 9, (ulong)party));
+        if (choice.PickBy == MessagePick.PersuasionTest)
+        {
+            foreach (var attribute in choice.TargetOn) _data.RequireTargetable(attribute);
+            var plan = MessageTargeting.Plan(space, choice.TargetOn, choice.Impressions, choice.Candidates, Seeds.Derive(_rs, 10, (ulong)party));
+            if (choice.TargetOn.Count == 0 || Math.Abs(plan.MeanFactor) < 1e-12) return (plan.MeanFactor, null);
+            var perVoter = new float[plan.Factor.Length];
+            for (int i = 0; i < perVoter.Length; i++) perVoter[i] = (float)(plan.Factor[i] / plan.MeanFactor);
+            return (plan.MeanFactor, perVoter);
+        }
         double mean = space.TruePersuasion.Average();
         int chosen = choice.PickBy switch
         {
@@ -206,7 +219,7 @@ public sealed class ReplicateRun
             MessagePick.Random => new RandomStream(Seeds.Derive(_rs, 10, (ulong)party), StreamIds.MessageTest, 1).NextInt(space.Messages.Count),
             _ => AbTest.Run(space, choice.Test, choice.Impressions, Seeds.Derive(_rs, 10, (ulong)party)).Chosen.Id,
         };
-        return Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1;
+        return (Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1, null);
     }
 
     private double SupportAuc(CampaignKnowledge k, int party)

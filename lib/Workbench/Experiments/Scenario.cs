@@ -154,6 +154,7 @@ public sealed record Scenario
         var channels = ReadChannels(root, evidence, errors);
         var (arms, armPaths) = ReadArms(root, errors);
         CheckCampaigns(arms, armPaths, spec, channels, systems, weeks, errors);
+        if (regime is not null) CheckMessageTargeting(arms, armPaths, regulation?.Apply(regime) ?? regime, errors);
 
         int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? 10;
         int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? Random.Seeds.Default;
@@ -377,6 +378,16 @@ public sealed record Scenario
                 errors.Add(new(ap, dup.Key.Sponsor == Sponsor.Party ? $"party '{dup.Key.Party}' has two campaigns in one arm."
                     : $"party '{dup.Key.Party}' has two {Advertisers.Label(dup.Key.Sponsor)} advertisers in one arm; give one advertiser the combined budget."));
         }
+    }
+
+    /// <summary>Refuses message targeting on an attribute the regime in force (with the regulation's targeting rules) bans or cannot supply.</summary>
+    private static void CheckMessageTargeting(List<Arm> arms, List<string> armPaths, DataRegime regime, List<ValidationError> errors)
+    {
+        for (int a = 0; a < arms.Count; a++)
+            for (int c = 0; c < arms[a].Campaigns.Count; c++)
+                if (arms[a].Campaigns[c].Message?.TargetOn is { } on)
+                    for (int k = 0; k < on.Count; k++)
+                        if (VoterData.TargetingRefusal(regime, on[k]) is string why) errors.Add(new($"{armPaths[a]}[{c}].message.targetOn[{k}]", $"'{on[k]}' is refused: {why}"));
     }
 
     /// <summary>
