@@ -48,9 +48,12 @@ public sealed record CampaignOpinion
     /// positions, so the moved positions stay inside those bounds. The shift of party j for voter i is the change of the
     /// proximity term, −w·s_ik·[(x′_ik − p_jk)² − (x_ik − p_jk)²]; it is exactly 0 where a position did not move.
     /// Deterministic for a seed whatever <paramref name="threads"/> is (the asynchronous models are sequential; the
-    /// synchronous ones give identical results for any thread count).
+    /// synchronous ones give identical results for any thread count); <paramref name="seed"/> null means <see cref="Workbench.Random.Seeds.Default"/>.
     /// </summary>
-    public OpinionDrift Run(Workbench.Electorate.Electorate e, Graph online, int weeks, ulong seed, int threads = 1)
+    public OpinionDrift Run(Workbench.Electorate.Electorate e, Graph online, int weeks, int? seed, int threads = 1) =>
+        Run(e, online, weeks, Workbench.Random.Seeds.Resolve(seed), threads);
+
+    internal OpinionDrift Run(Workbench.Electorate.Electorate e, Graph online, int weeks, ulong seed, int threads = 1)
     {
         ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(online);
         var errors = new List<ValidationError>();
@@ -90,7 +93,7 @@ public sealed record CampaignOpinion
     }
 }
 
-/// <summary>What the campaign's opinion dynamics did in one replicate (<see cref="CampaignOpinion.Run"/>).</summary>
+/// <summary>What the campaign's opinion dynamics did in one replicate (<see cref="CampaignOpinion.Run(Workbench.Electorate.Electorate, Graph, int, int?, int)"/>).</summary>
 /// <param name="Before">The positions before the campaign (electorate scale), one per voter.</param>
 /// <param name="After">The positions on election day (electorate scale).</param>
 /// <param name="MetricsBefore">Polarisation and cluster metrics of the positions before, on the dynamics' [0, 1] scale.</param>
