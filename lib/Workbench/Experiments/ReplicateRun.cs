@@ -361,17 +361,54 @@ public sealed class ReplicateRun
     /// forecast swing (<see cref="Scenario.Forecast"/>) election day swings away from what the campaigns forecast — the same
     /// swing for the baseline and every arm of this replicate, so their differences stay paired.
     /// </summary>
-    public Ballots Vote(ArmRun? arm, bool[]? voted = null)
+    public Ballots Vote(ArmRun? arm, bool[]? voted = null) => Vote(arm, voted, opinion: true);
+
+    /// <summary>
+    /// Counts the election as <see cref="Vote(ArmRun?, bool[])"/>; with <paramref name="opinion"/> false, as if the campaign's
+    /// opinion dynamics (<see cref="Workbench.Networks.NetworkSpec.Opinion"/>) had not moved any position — on the same
+    /// election-day draws, so the difference between the two counts is the dynamics' alone. Without dynamics the flag changes nothing.
+    /// </summary>
+    public Ballots Vote(ArmRun? arm, bool[]? voted, bool opinion)
     {
         var swing = Swing;
-        if (swing is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
-        float[] shift = swing;
-        if (arm is not null)
+        var drift = opinion ? Drift?.UtilityShift : null;
+        if (swing is null && drift is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift, arm?.UtilityShift, _threads, voted);
+        var shift = new float[(long)Electorate.VoterCount * Electorate.PartyCount];
+        // Added in a fixed order (swing, drift, campaigns); a part that is absent adds nothing, so counts without drift are as before.
+        for (long x = 0; x < shift.LongLength; x++)
         {
-            shift = new float[swing.LongLength];
-            for (long x = 0; x < shift.LongLength; x++) shift[x] = swing[x] + arm.UtilityShift[x];
+            float v = swing is null ? 0f : swing[x];
+            if (drift is not null) v += drift[x];
+            if (arm is not null) v += arm.UtilityShift[x];
+            shift[x] = v;
         }
         return Model.Vote(ElectionSeed, arm?.TurnoutShift, shift, _threads, voted);
+    }
+
+    private Workbench.Networks.OpinionDrift? _drift;
+    private bool _driftRun;
+    private readonly Lock _driftLock = new();
+    /// <summary>
+    /// What the scenario's opinion dynamics (<see cref="Workbench.Networks.NetworkSpec.Opinion"/>) did in this replicate, or null
+    /// without them: run once, on the replicate's online graph (the one cascades use) over the scenario's weeks, from a seed
+    /// keyed by the replicate only — the baseline and every arm count the same moved positions, so their contrasts stay paired.
+    /// Campaigns never see the drift: they plan on the pre-campaign positions (<see cref="Model"/>'s utilities).
+    /// </summary>
+    public Workbench.Networks.OpinionDrift? Drift
+    {
+        get
+        {
+            lock (_driftLock)
+            {
+                if (!_driftRun && _sc.Network.Opinion is { } op)
+                {
+                    var graph = _online ?? Workbench.Networks.ElectorateGraph.Build(Electorate, _sc.Network.Graph, Seeds.Derive(_rs, 5)).Online;
+                    _drift = op.Run(Electorate, graph, _sc.Weeks, Seeds.Derive(_rs, 14), _threads);
+                }
+                _driftRun = true;
+                return _drift;
+            }
+        }
     }
 
     private float[]? _swing;
@@ -392,7 +429,7 @@ public sealed class ReplicateRun
 
     /// <summary>
     /// The seed of election-day draw <paramref name="draw"/> of this replicate (for re-drawing election day, as the suppression
-    /// study does): draw 0 is the replicate's own election, the one <see cref="Vote"/> and <c>Simulation.Run</c> count; draw d &gt; 0
+    /// study does): draw 0 is the replicate's own election, the one <see cref="Vote(ArmRun?, bool[])"/> and <c>Simulation.Run</c> count; draw d &gt; 0
     /// derives from the replicate seed and d.
     /// </summary>
     public ulong DrawSeed(int draw)
