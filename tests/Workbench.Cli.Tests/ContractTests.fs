@@ -376,6 +376,7 @@ let private commands : (string * string * (string -> string -> string list) * st
       "lab", ".json", (fun f o -> [ "lab"; "--scenario"; f; "--out"; Path.Combine(o, "lab") ]), [ "lab"; "--out"; "/tmp/never-lab"; "--replicates"; "0" ]
       "regulation", ".json", (fun f o -> [ "regulation"; f; "--voters"; "10000"; "--replicates"; "1"; "--out"; Path.Combine(o, "r.csv") ]), [ "regulation"; "--replicates"; "0" ]
       "official", ".json", (fun f _ -> [ "official"; f ]), [ "official"; "--input" ]
+      "messages", ".json", (fun f _ -> [ "messages"; "--spec"; f; "--target-on"; "age"; "--replicates"; "1" ]), [ "messages"; "--preset"; "classroom"; "--target-on"; "age"; "--replicates"; "0" ]
       "opinion", ".json", (fun f o -> [ "opinion"; "--model"; "hk"; "--graph"; "electorate"; "--preset"; f; "--nodes"; "1000"; "--steps"; "1"; "--seed"; "1"; "--out"; Path.Combine(o, "op") ]), [ "opinion"; "--model"; "hk"; "--graph"; "ring"; "--nodes"; "10"; "--steps"; "1"; "--seed"; "1" ]
       "replications", "", (fun f _ -> [ "replications"; f ]), [ "replications"; "--voters"; "5" ]
       "reference", "", (fun f _ -> [ "reference"; "--root"; f ]), [ "reference"; "--root"; Cli.repoRoot; "--slow" ]

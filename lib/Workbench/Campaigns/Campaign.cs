@@ -46,6 +46,12 @@ public enum MessagePick
     Persuasion,
     /// <summary>A variant drawn at random: no test at all.</summary>
     Random,
+    /// <summary>
+    /// The winner of a randomised persuasion pretest (a survey experiment, as Tappin et al. 2023 ran) of
+    /// <see cref="MessageChoice.Candidates"/> variants on <see cref="MessageChoice.Impressions"/> respondents — in each cell of
+    /// <see cref="MessageChoice.TargetOn"/> when the campaign targets messages (<see cref="MessageTargeting"/>).
+    /// </summary>
+    PersuasionTest,
 }
 
 /// <summary>
@@ -63,6 +69,34 @@ public sealed record MessageChoice
     public int Impressions { get; init; } = 20_000;
     /// <summary>The picking rule.</summary>
     public MessagePick PickBy { get; init; } = MessagePick.Engagement;
+    /// <summary>Variants on the shortlist of a persuasion pretest (<see cref="MessagePick.PersuasionTest"/>; "dozens" in Tappin et al. 2023).</summary>
+    [Param("Candidate variants on a persuasion pretest's shortlist (pickBy persuasion-test)", Min = 2, Max = 100_000,
+        Citation = "assumption: dozens of messages, as in the pretests of Tappin et al. (2023) PNAS 120(25)")]
+    public int Candidates { get; init; } = 24;
+    /// <summary>
+    /// Attributes the campaign targets messages on (names of <see cref="MessageTargeting.Attributes"/>; default none: one message
+    /// for everyone). With attributes, the pretest is analysed in each cell of them, each cell's contacts carry that cell's
+    /// winner, and each contact's persuasion is scaled by its cell's factor (<see cref="MessageTargeting.Plan(MessageSpace, IReadOnlyList{string}, long, int, int?)"/>).
+    /// Needs <c>pickBy</c> persuasion-test, and the regime must let the campaign hold each attribute (a banned attribute is refused).
+    /// </summary>
+    public IReadOnlyList<string> TargetOn { get; init; } = [];
+    /// <summary>The hidden truth of the message space (null: the defaults of <see cref="MessageSpaceSpec"/>, no attribute heterogeneity).</summary>
+    public MessageSpaceSpec? Space { get; init; }
+
+    /// <summary>Validates the choice (ranges, targeting attributes and their pairing with the picking rule) at <paramref name="path"/>.</summary>
+    public IReadOnlyList<ValidationError> Validate(string path)
+    {
+        var errors = new List<ValidationError>();
+        Parameters.CheckRanges(this, path, errors);
+        if (Space is not null) Parameters.CheckRanges(Space, path + ".space", errors);
+        int perIssue = 18 * (Space ?? new MessageSpaceSpec()).Creatives;
+        if (Candidates > perIssue)
+            errors.Add(new(path + ".candidates", $"must be at most the message space's variants per issue (2 frames × 3 tones × 3 emotions × creatives = {perIssue}); got {Candidates}."));
+        errors.AddRange(MessageTargeting.Validate(TargetOn, path + ".targetOn"));
+        if (TargetOn is { Count: > 0 } && PickBy != MessagePick.PersuasionTest)
+            errors.Add(new(path + ".pickBy", $"targeting messages on attributes needs a persuasion pretest (pickBy persuasion-test): clicks do not vary with the attributes and a random or oracle pick has nothing to analyse by cell; got {System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(PickBy.ToString())}."));
+        return errors;
+    }
 }
 
 /// <summary>Where a campaign's volunteers canvass (MODEL.md §6).</summary>
@@ -235,7 +269,7 @@ public sealed record CampaignSpec
                 else if (Math.Abs(shares.Sum() - 1) > 1e-6) errors.Add(new(at, $"the weekly shares must sum to 1; they sum to {shares.Sum():G6}."));
             }
         Parameters.CheckRanges(this, path, errors);
-        if (Message is not null) Parameters.CheckRanges(Message, path + ".message", errors);
+        if (Message is not null) errors.AddRange(Message.Validate(path + ".message"));
         if (Volunteers is not null)
         {
             Parameters.CheckRanges(Volunteers, path + ".volunteers", errors);

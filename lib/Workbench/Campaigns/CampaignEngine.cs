@@ -40,6 +40,8 @@ public static class CampaignEngine
         public int Weeks { get; init; } = Persistence.DefaultWeeks;
         /// <summary>Psychographic targeting: per-voter factors (mean 1) on the persuasion of paid-social contacts; null when not used.</summary>
         public float[]? PaidPersuasionFactor { get; init; }
+        /// <summary>Message targeting: per-voter factors (mean 1) on the persuasion of every channel's contacts — the voter's cell's message relative to the campaign's mean message; null when not used.</summary>
+        public float[]? MessagePersuasionFactor { get; init; }
         /// <summary>How owned posts spread over <see cref="Online"/> (<c>"spread": "cascade"</c>); null: the defaults of <see cref="Workbench.Networks.CascadeOptions"/>.</summary>
         public Workbench.Networks.CascadeOptions? Cascade { get; init; }
         /// <summary>Half-life of persuasion between contact and election day, in days.</summary>
@@ -1022,7 +1024,8 @@ public static class CampaignEngine
                     double logit = 0, util = 0;
                     double dLogit = model.Lean[i] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                     double dUtil = resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability
-                                   * (ch.Kind == ChannelKind.PaidSocial && ctx.PaidPersuasionFactor is { } pf ? pf[i] : 1.0);
+                                   * (ch.Kind == ChannelKind.PaidSocial && ctx.PaidPersuasionFactor is { } pf ? pf[i] : 1.0)
+                                   * (ctx.MessagePersuasionFactor is { } mf ? mf[i] : 1.0);
                     var weeks = singleWeek[c] < 0 && dUtil != 0 ? new RandomStream(ctx.Seed, StreamIds.CampaignWeek, ((ulong)c << 32) | (uint)i) : default;
                     for (int t = 0; t < a; t++)
                     {

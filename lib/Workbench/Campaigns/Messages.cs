@@ -40,6 +40,25 @@ public sealed record MessageSpaceSpec
     /// <summary>Persuasion penalty of negative tone (backlash), as a share of the mean effect.</summary>
     [Param("Persuasion lost by negative tone, as a share of the mean effect", Min = -1, Max = 2)]
     public double NegativeBacklash { get; init; } = 0.3;
+    /// <summary>
+    /// How much each variant's persuasion varies with the voter's observable attributes (<see cref="MessageTargeting.Attributes"/>:
+    /// age band, gender, education, urban, income quintile, minority, health): the standard deviation, across attribute levels
+    /// and summed over the attributes, of a per-variant multiplier of mean 1 (see <see cref="MessageSpace"/>). 0 (the default):
+    /// a variant persuades everyone in proportion to issue salience and persuadability alone, so no observable attribute tells a
+    /// campaign which variant to send to whom. An assumption, not a measurement: chapter 05 calibrates it so that targeting on
+    /// one attribute beats the best single message by about 70%, the premium Tappin et al. (2023) report in one issue setting.
+    /// </summary>
+    [Param("Spread of each variant's persuasion across observable voter attributes (sd of a mean-1 multiplier; 0: no attribute predicts which variant persuades)", Min = 0, Max = 3,
+        Citation = "assumption; chapter 05 calibrates it to Tappin et al. (2023) PNAS 120(25): one-attribute targeting ≈ +70% over the best single message")]
+    public double AttributeHeterogeneity { get; init; }
+    /// <summary>
+    /// Standard deviation of one respondent's measured outcome in a persuasion pretest (<see cref="MessageTargeting"/>), on the
+    /// persuasion scale. Default 0.07, ten times the mean effect: an average message moves the outcome by about a tenth of its
+    /// standard deviation, the order of the average effects of survey persuasion experiments (an assumption).
+    /// </summary>
+    [Param("Sd of one respondent's measured outcome in a persuasion pretest (default: ten times the mean effect)", Min = 0, Max = 10, Unit = "probability",
+        Citation = "assumption: average message effects of about 0.1 sd of the outcome, the order Coppock (2023) Persuasion in Parallel reports for survey persuasion experiments")]
+    public double PretestOutcomeSd { get; init; } = 0.07;
 }
 
 /// <summary>
@@ -48,12 +67,21 @@ public sealed record MessageSpaceSpec
 /// persuasion: negative and angry content engages more, while persuasion depends on the issue,
 /// frame and creative and is, if anything, lower for negative tone. Per voter, engagement rises
 /// with political interest, and persuasion scales with the salience the voter gives the issue and
-/// with persuadability — heterogeneity a targeted campaign can exploit (Tappin et al. 2023).
+/// with persuadability. With <see cref="MessageSpaceSpec.AttributeHeterogeneity"/> h above 0, variant m's persuasion of
+/// voter i is also multiplied by 1 + h·Σₐ c(m, a, level of i on a)/√A over the A = 7 observable attributes of
+/// <see cref="MessageTargeting.Attributes"/>, where each c is a standard normal draw per variant, attribute and level, centred
+/// so that its mean over the electorate's voters is 0 — every variant keeps its mean (mean-preserving), but which variant
+/// persuades most differs between, say, age bands: the heterogeneity a targeted campaign can exploit (Tappin et al. 2023).
 /// </summary>
 public sealed class MessageSpace
 {
     private const uint StreamTruth = StreamIds.MessageTruth;
     private readonly double[] _engLogit, _pers;
+    // With attribute heterogeneity: each voter's level on every attribute (A per voter), each variant's centred multipliers
+    // scaled by h/√A (one per attribute level, variant-major), and per issue the salience-free sums behind AverageVariantPersuasion.
+    private readonly byte[]? _levels;
+    private readonly double[]? _het;
+    private readonly double[] _issueSum, _issueHet;
 
     /// <summary>Every variant.</summary>
     public IReadOnlyList<Message> Messages { get; }
@@ -103,6 +131,31 @@ public sealed class MessageSpace
         double ps = 0;
         for (int i = 0; i < e.VoterCount; i++) ps += (double)e.Persuadability[i];
         _meanPersuadability = Math.Max(1e-6, ps / e.VoterCount);
+        int L = MessageTargeting.TotalLevels, A = MessageTargeting.Attributes.Count;
+        _issueSum = new double[e.IssueCount];
+        for (int m = 0; m < M; m++) _issueSum[list[m].Issue] += _pers[m];
+        _issueHet = new double[e.IssueCount * L];
+        if (Spec.AttributeHeterogeneity > 0)
+        {
+            _levels = MessageTargeting.LevelsOf(e);
+            var shares = new double[L];
+            for (int i = 0; i < e.VoterCount; i++) for (int a = 0; a < A; a++) shares[MessageTargeting.LevelOffset(a) + _levels[i * A + a]]++;
+            for (int l = 0; l < L; l++) shares[l] /= e.VoterCount;
+            _het = new double[M * L];
+            double scale = Spec.AttributeHeterogeneity / Math.Sqrt(A);
+            for (int m = 0; m < M; m++)
+            {
+                var rng = new RandomStream(seed, StreamIds.MessageHeterogeneity, (ulong)m);
+                for (int a = 0; a < A; a++)
+                {
+                    int o = MessageTargeting.LevelOffset(a), levels = MessageTargeting.LevelCount(a);
+                    double mean = 0;
+                    for (int l = 0; l < levels; l++) { _het[m * L + o + l] = rng.Normal(); mean += shares[o + l] * _het[m * L + o + l]; }
+                    for (int l = 0; l < levels; l++) _het[m * L + o + l] = (_het[m * L + o + l] - mean) * scale;
+                }
+                for (int l = 0; l < L; l++) _issueHet[list[m].Issue * L + l] += _pers[m] * _het[m * L + l];
+            }
+        }
         // Population means over a fixed, evenly spaced sample of voters.
         int step = Math.Max(1, e.VoterCount / 2000);
         TrueEngagement = new double[M]; TruePersuasion = new double[M];
@@ -119,9 +172,36 @@ public sealed class MessageSpace
     public double Engagement(int i, int m) => 1 / (1 + Math.Exp(-(_engLogit[m] + 1.2 * ((double)Electorate.Interest[i] - 0.5))));
 
     /// <summary>Voter i's true persuasion effect of variant m (change in P(vote for the sponsor)).</summary>
-    public double Persuasion(int i, int m) =>
-        _pers[m] * (double)Electorate.IssueSalience[i * Electorate.IssueCount + Messages[m].Issue] * Electorate.IssueCount
+    public double Persuasion(int i, int m)
+    {
+        double p = _pers[m] * (double)Electorate.IssueSalience[i * Electorate.IssueCount + Messages[m].Issue] * Electorate.IssueCount
                  * (double)Electorate.Persuadability[i] / _meanPersuadability;
+        return _het is null ? p : p * AttributeMultiplier(i, m);
+    }
+
+    /// <summary>Variant m's attribute multiplier for voter i (mean 1 over the electorate; exactly 1 without attribute heterogeneity).</summary>
+    public double AttributeMultiplier(int i, int m)
+    {
+        if (_het is null) return 1;
+        int A = MessageTargeting.Attributes.Count, L = MessageTargeting.TotalLevels;
+        double x = 1;
+        for (int a = 0; a < A; a++) x += _het[m * L + MessageTargeting.LevelOffset(a) + _levels![i * A + a]];
+        return x;
+    }
+
+    /// <summary>Voter i's true persuasion effect averaged over every variant of the space (the "average message" for this voter).</summary>
+    public double AverageVariantPersuasion(int i)
+    {
+        int K = Electorate.IssueCount, A = MessageTargeting.Attributes.Count, L = MessageTargeting.TotalLevels;
+        double sum = 0;
+        for (int k = 0; k < K; k++)
+        {
+            double s = _issueSum[k];
+            if (_het is not null) for (int a = 0; a < A; a++) s += _issueHet[k * L + MessageTargeting.LevelOffset(a) + _levels![i * A + a]];
+            sum += (double)Electorate.IssueSalience[i * K + k] * s;
+        }
+        return sum * K * (double)Electorate.Persuadability[i] / _meanPersuadability / Messages.Count;
+    }
 }
 
 /// <summary>How an A/B test spends impressions across variants.</summary>

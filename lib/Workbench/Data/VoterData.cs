@@ -123,6 +123,32 @@ public sealed class VoterData
         return null;
     }
 
+    /// <summary>
+    /// Why <paramref name="regime"/> refuses a campaign targeting messages on <paramref name="attribute"/> — the attribute is
+    /// banned, or no source the regime allows carries it — or null when it may. Unknown attributes are the caller's to report.
+    /// </summary>
+    public static string? TargetingRefusal(DataRegime regime, string attribute)
+    {
+        ArgumentNullException.ThrowIfNull(regime);
+        if (regime.BannedAttributes.Contains(attribute)) return $"the regime '{regime.Name}' bans the attribute '{attribute}' (bannedAttributes): it may not be read or targeted.";
+        if (!Catalogue.TryGetValue(attribute, out var carriers)) return null;
+        if (!carriers.Any(regime.AllowedSources.Contains))
+            return $"no source the regime '{regime.Name}' allows carries '{attribute}' (sources that do: {string.Join(", ", carriers)}).";
+        return null;
+    }
+
+    /// <summary>
+    /// Refuses, with a <see cref="RegimeViolationException"/>, targeting messages on <paramref name="attribute"/> when the regime
+    /// bans it or allows no source that carries it (<see cref="TargetingRefusal"/>).
+    /// </summary>
+    public void RequireTargetable(string attribute)
+    {
+        if (!Catalogue.ContainsKey(attribute))
+            throw new ArgumentException($"Unknown attribute '{attribute}'. Known: {string.Join(", ", Catalogue.Keys)}.", nameof(attribute));
+        if (TargetingRefusal(Regime, attribute) is string why)
+            throw new RegimeViolationException(Regime.Name, Regime.BannedAttributes.Contains(attribute) ? "bannedAttributes" : "allowedSources", why);
+    }
+
     /// <summary>A per-voter feature column: individual values, or under an aggregated regime each voter's cell mean.</summary>
     public float[] PerVoter(string attribute, DataSource source)
     {

@@ -130,6 +130,31 @@ public static class Charts
     }
 
     /// <summary>
+    /// Message targeting (<see cref="Workbench.Campaigns.MessageTargeting.Compare(Workbench.Campaigns.MessageSpace, IReadOnlyList{string}, long, int, int?, int, int, int?)"/>):
+    /// per rule, the premium over the single message (percent) of what the pretest picked and of the oracle for the same cells,
+    /// each with its 95% interval over replicates as an error bar.
+    /// </summary>
+    public static GenericChart TargetingPremiums(Workbench.Campaigns.TargetingComparison comparison)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var rules = comparison.Rules.Where(r => r.Attributes.Count > 0 && !r.Name.StartsWith("oracle", StringComparison.Ordinal)).ToArray();
+        var keys = rules.Select(r => r.Name).ToArray();
+        GenericChart Bars(string name, Workbench.Statistics.MeanInterval[] v)
+        {
+            var bars = CChart.Column<double, string, string>(values: v.Select(x => x.Mean).ToArray(), Keys: keys, Name: name);
+            return FChart.withYErrorStyle<double, double>(new FSharpOption<bool>(true), new FSharpOption<StyleParam.ErrorType>(StyleParam.ErrorType.Data), new FSharpOption<bool>(false),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.High - x.Mean)).ToArray()),
+                new FSharpOption<IEnumerable<double>>(v.Select(x => Math.Max(0, x.Mean - x.Low)).ToArray()),
+                null, null, null, null, null, null, null, null).Invoke(bars);
+        }
+        var single = comparison.Single.Tested;
+        var oracle = rules.Select(r => Workbench.Statistics.Intervals.Mean95(r.Oracle.Select((o, i) => 100 * (o / single[i] - 1)))).ToArray();
+        return CChart.Combine([Bars("picked by the pretest", rules.Select(r => r.PremiumMean).ToArray()), Bars("oracle for the same cells", oracle)])
+            .WithXAxisStyle<double, double, string>(TitleText: "targeted on")
+            .WithYAxisStyle<double, double, string>(TitleText: "premium over the single message, % (95% interval)");
+    }
+
+    /// <summary>
     /// Morris screening of one metric as a tornado: one horizontal bar of μ* per parameter, the most influential on top,
     /// beside a bar of σ (non-linearity and interactions).
     /// </summary>

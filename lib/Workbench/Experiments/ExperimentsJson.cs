@@ -8,7 +8,7 @@ namespace Workbench.Experiments;
 
 /// <summary>
 /// The source-generated System.Text.Json contracts of the record-shaped blocks of a scenario that only the Experiments
-/// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c>,
+/// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
 /// <c>channels</c> and each arm's <c>campaigns</c>. A contract lives in the lowest module that reads or writes its type:
 /// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
 /// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
@@ -35,9 +35,11 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(Workbench.Networks.NetworkSpec) ? new Workbench.Networks.NetworkSpec()
         : type == typeof(Workbench.Networks.ElectorateGraphOptions) ? new Workbench.Networks.ElectorateGraphOptions()
         : type == typeof(Workbench.Networks.CascadeOptions) ? new Workbench.Networks.CascadeOptions()
+        : type == typeof(Workbench.Networks.CampaignOpinion) ? new Workbench.Networks.CampaignOpinion()
         : type == typeof(ChannelSpec) ? new ChannelSpec()
         : type == typeof(CampaignSpec) ? new CampaignSpec()
         : type == typeof(MessageChoice) ? new MessageChoice()
+        : type == typeof(MessageSpaceSpec) ? new MessageSpaceSpec()
         : type == typeof(VolunteerSpec) ? new VolunteerSpec()
         : null;
 }

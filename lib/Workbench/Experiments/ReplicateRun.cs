@@ -108,7 +108,7 @@ public sealed class ReplicateRun
         var campaignViolations = new List<Workbench.Regulation.Violation>();
         // None of the message, the personality profiles, the knowledge or the system depends on the regulated budget or
         // channels, so they are built first: the advertiser weighs violations with them (its own plan's price of a vote).
-        double messageFactor = MessageFactor(spec0, party);
+        var (messageFactor, voterMessageFactor) = MessageFactor(spec0, party);
         // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
         // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
         var psycho = spec0.Psychographic && _sc.EffectiveRegime.Profiling
@@ -125,7 +125,7 @@ public sealed class ReplicateRun
         var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)spec0.Sponsor, (ulong)party), _threads)
         {
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
-            PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade,
+            PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade, MessagePersuasionFactor = voterMessageFactor,
         };
         // The advertiser's own estimate, from its knowledge, of what its money buys: its plan for the whole budget (violations
         // included) evaluated as national vote share, in points per unit of money, and the beneficiary's share without it (its stake).
@@ -195,12 +195,25 @@ public sealed class ReplicateRun
     /// <summary>
     /// The persuasion factor of the campaign's chosen message (<see cref="MessageChoice"/>): the message space's truth and the
     /// A/B test are seeded per replicate and party only, so every arm sees the same variants and the same clicks; NaN without a
-    /// message choice.
+    /// message choice. With a persuasion pretest the factor is the electorate's mean of each voter's cell factor
+    /// (<see cref="MessageTargeting.Plan(MessageSpace, IReadOnlyList{string}, long, int, int?)"/>), and when the campaign targets
+    /// messages on attributes the per-voter factors relative to that mean are returned too (they scale each contact's
+    /// persuasion, so the campaign plans with the mean and each voter receives their cell's message). The regime must let the
+    /// campaign hold each targeting attribute: the data layer refuses one it bans.
     /// </summary>
-    private double MessageFactor(CampaignSpec spec, int party)
+    private (double Mean, float[]? PerVoter) MessageFactor(CampaignSpec spec, int party)
     {
-        if (spec.Message is not { } choice) return double.NaN;
-        var space = new MessageSpace(Electorate, null, Seeds.Derive(_rs, 9, (ulong)party));
+        if (spec.Message is not { } choice) return (double.NaN, null);
+        var space = new MessageSpace(Electorate, choice.Space, Seeds.Derive(_rs, 9, (ulong)party));
+        if (choice.PickBy == MessagePick.PersuasionTest)
+        {
+            foreach (var attribute in choice.TargetOn) _data.RequireTargetable(attribute);
+            var plan = MessageTargeting.Plan(space, choice.TargetOn, choice.Impressions, choice.Candidates, Seeds.Derive(_rs, 10, (ulong)party));
+            if (choice.TargetOn.Count == 0 || Math.Abs(plan.MeanFactor) < 1e-12) return (plan.MeanFactor, null);
+            var perVoter = new float[plan.Factor.Length];
+            for (int i = 0; i < perVoter.Length; i++) perVoter[i] = (float)(plan.Factor[i] / plan.MeanFactor);
+            return (plan.MeanFactor, perVoter);
+        }
         double mean = space.TruePersuasion.Average();
         int chosen = choice.PickBy switch
         {
@@ -208,7 +221,7 @@ public sealed class ReplicateRun
             MessagePick.Random => new RandomStream(Seeds.Derive(_rs, 10, (ulong)party), StreamIds.MessageTest, 1).NextInt(space.Messages.Count),
             _ => AbTest.Run(space, choice.Test, choice.Impressions, Seeds.Derive(_rs, 10, (ulong)party)).Chosen.Id,
         };
-        return Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1;
+        return (Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1, null);
     }
 
     private double SupportAuc(CampaignKnowledge k, int party)
@@ -350,18 +363,55 @@ public sealed class ReplicateRun
     /// forecast swing (<see cref="Scenario.Forecast"/>) election day swings away from what the campaigns forecast — the same
     /// swing for the baseline and every arm of this replicate, so their differences stay paired.
     /// </summary>
-    public Ballots Vote(ArmRun? arm, bool[]? voted = null)
+    public Ballots Vote(ArmRun? arm, bool[]? voted = null) => Vote(arm, voted, opinion: true);
+
+    /// <summary>
+    /// Counts the election as <see cref="Vote(ArmRun?, bool[])"/>; with <paramref name="opinion"/> false, as if the campaign's
+    /// opinion dynamics (<see cref="Workbench.Networks.NetworkSpec.Opinion"/>) had not moved any position — on the same
+    /// election-day draws, so the difference between the two counts is the dynamics' alone. Without dynamics the flag changes nothing.
+    /// </summary>
+    public Ballots Vote(ArmRun? arm, bool[]? voted, bool opinion)
     {
         var swing = Swing;
-        if (swing is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), arm?.UtilityShift.Raw(), _threads, voted);
-        float[] shift = swing;
-        if (arm is not null)
+        var drift = opinion ? Drift?.UtilityShift : null;
+        if (swing is null && drift is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), arm?.UtilityShift.Raw(), _threads, voted);
+        var shift = new float[(long)Electorate.VoterCount * Electorate.PartyCount];
+        // Added in a fixed order (swing, drift, campaigns); a part that is absent adds nothing, so counts without drift are as before.
+        var utility = arm is null ? default : arm.UtilityShift.AsSpan();
+        for (int x = 0; x < shift.Length; x++)
         {
-            shift = new float[swing.Length];
-            var utility = arm.UtilityShift.AsSpan();
-            for (int x = 0; x < shift.Length; x++) shift[x] = swing[x] + utility[x];
+            float v = swing is null ? 0f : swing[x];
+            if (drift is not null) v += drift[x];
+            if (arm is not null) v += utility[x];
+            shift[x] = v;
         }
         return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), shift, _threads, voted);
+    }
+
+    private Workbench.Networks.OpinionDrift? _drift;
+    private bool _driftRun;
+    private readonly Lock _driftLock = new();
+    /// <summary>
+    /// What the scenario's opinion dynamics (<see cref="Workbench.Networks.NetworkSpec.Opinion"/>) did in this replicate, or null
+    /// without them: run once, on the replicate's online graph (the one cascades use) over the scenario's weeks, from a seed
+    /// keyed by the replicate only — the baseline and every arm count the same moved positions, so their contrasts stay paired.
+    /// Campaigns never see the drift: they plan on the pre-campaign positions (<see cref="Model"/>'s utilities).
+    /// </summary>
+    public Workbench.Networks.OpinionDrift? Drift
+    {
+        get
+        {
+            lock (_driftLock)
+            {
+                if (!_driftRun && _sc.Network.Opinion is { } op)
+                {
+                    var graph = _online ?? Workbench.Networks.ElectorateGraph.Build(Electorate, _sc.Network.Graph, Seeds.Derive(_rs, 5)).Online;
+                    _drift = op.Run(Electorate, graph, _sc.Weeks, Seeds.Derive(_rs, 14), _threads);
+                }
+                _driftRun = true;
+                return _drift;
+            }
+        }
     }
 
     private float[]? _swing;
@@ -382,7 +432,7 @@ public sealed class ReplicateRun
 
     /// <summary>
     /// The seed of election-day draw <paramref name="draw"/> of this replicate (for re-drawing election day, as the suppression
-    /// study does): draw 0 is the replicate's own election, the one <see cref="Vote"/> and <c>Simulation.Run</c> count; draw d &gt; 0
+    /// study does): draw 0 is the replicate's own election, the one <see cref="Vote(ArmRun?, bool[])"/> and <c>Simulation.Run</c> count; draw d &gt; 0
     /// derives from the replicate seed and d.
     /// </summary>
     public ulong DrawSeed(int draw)

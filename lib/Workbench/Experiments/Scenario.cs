@@ -150,10 +150,11 @@ public sealed record Scenario
         var systems = ReadSystems(root, spec, errors);
         var (evidence, weeks) = ReadEvidenceAndWeeks(root, errors);
         var forecast = ReadForecast(root, errors);
-        var network = ReadNetwork(root, errors);
+        var network = ReadNetwork(root, spec?.IssueCount, errors);
         var channels = ReadChannels(root, evidence, errors);
         var (arms, armPaths) = ReadArms(root, errors);
         CheckCampaigns(arms, armPaths, spec, channels, systems, weeks, errors);
+        if (regime is not null) CheckMessageTargeting(arms, armPaths, regulation?.Apply(regime) ?? regime, errors);
 
         int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? 10;
         int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? Random.Seeds.Default;
@@ -282,15 +283,15 @@ public sealed record Scenario
     }
 
     /// <summary>Reads and validates $.network (the graph's and cascades' defaults when absent).</summary>
-    private static Workbench.Networks.NetworkSpec ReadNetwork(JsonObject root, List<ValidationError> errors)
+    private static Workbench.Networks.NetworkSpec ReadNetwork(JsonObject root, int? issues, List<ValidationError> errors)
     {
         var network = Workbench.Networks.NetworkSpec.Default;
         if (root["network"] is JsonObject no0)
         {
             network = JsonInput.Deserialize(no0, "$.network", errors, ExperimentsJson.Contract.NetworkSpec) ?? Workbench.Networks.NetworkSpec.Default;
-            errors.AddRange(network.Validate("$.network"));
+            errors.AddRange(network.Validate("$.network", issues));
         }
-        else if (root.ContainsKey("network")) errors.Add(new("$.network", $"expected an object {{ graph, cascade }}, got {JsonInput.Kind(root["network"])}."));
+        else if (root.ContainsKey("network")) errors.Add(new("$.network", $"expected an object {{ graph, cascade, opinion }}, got {JsonInput.Kind(root["network"])}."));
         return network;
     }
 
@@ -379,6 +380,16 @@ public sealed record Scenario
         }
     }
 
+    /// <summary>Refuses message targeting on an attribute the regime in force (with the regulation's targeting rules) bans or cannot supply.</summary>
+    private static void CheckMessageTargeting(List<Arm> arms, List<string> armPaths, DataRegime regime, List<ValidationError> errors)
+    {
+        for (int a = 0; a < arms.Count; a++)
+            for (int c = 0; c < arms[a].Campaigns.Count; c++)
+                if (arms[a].Campaigns[c].Message?.TargetOn is { } on)
+                    for (int k = 0; k < on.Count; k++)
+                        if (VoterData.TargetingRefusal(regime, on[k]) is string why) errors.Add(new($"{armPaths[a]}[{c}].message.targetOn[{k}]", $"'{on[k]}' is refused: {why}"));
+    }
+
     /// <summary>
     /// The structure of a scenario file as a JSON Schema object (without the root keywords; see <see cref="FileFormats"/>):
     /// what <see cref="Parse"/> checks before the rules that need the electorate (party and channel names, system names).
@@ -412,7 +423,7 @@ public sealed record Scenario
             ("systems", JsonSchemas.Array(JsonSchemas.Of(ExperimentsJson.Contract.ElectoralSystemSpec), 1)),
             ("evidence", JsonSchemas.Enum(EvidenceSet.PresetNames).Describe("The evidence preset of the built-in channels' effects (default central); channel overrides win over it.")),
             ("weeks", JsonSchemas.Integer(1, 52).Describe("Weeks of the campaign calendar (default 6).")),
-            ("network", JsonSchemas.Of(ExperimentsJson.Contract.NetworkSpec).Describe("The online graph (homophily, degrees) and the cascades of owned posts over it (acceptance, distance decay); default: their defaults.")),
+            ("network", JsonSchemas.Of(ExperimentsJson.Contract.NetworkSpec).Describe("The online graph (homophily, degrees), the cascades of owned posts over it (acceptance, distance decay) and optional opinion dynamics over the campaign weeks (opinion); default: their defaults, no dynamics.")),
             ("forecast", JsonSchemas.Of(ExperimentsJson.Contract.ForecastError).Describe("How wrong the campaigns' forecasts are: national and regional swing between forecast and election day, and each campaign poll's house effect (shares; default none).")),
             ("channels", JsonSchemas.Array(channel)),
             ("arms", JsonSchemas.Array(arm)),

@@ -68,6 +68,24 @@ public sealed record BestResponseRun(string Arm, int Replicate, BestResponseRepo
 /// <param name="AllocationChange">Mean share of the budget moved from the previous round (0 for replicates that had stopped; NaN in round 1).</param>
 public sealed record BestResponseRoundMean(string Arm, int Round, string Party, int Replicates, int StillPlaying, double ExpectedObjective, double FirstPlanExpected, double AllocationChange);
 
+/// <summary>
+/// What the campaign's opinion dynamics (<see cref="Workbench.Networks.NetworkSpec.Opinion"/>) did in one replicate: the moved
+/// issue's metrics before and on election day (on the dynamics' [0, 1] scale) and each party's national vote share in the
+/// baseline counted with and without the moved positions, on the same election-day draws.
+/// </summary>
+/// <param name="Replicate">Replicate.</param><param name="Steps">Steps run (weeks × steps per week).</param>
+/// <param name="Before">Metrics of the positions before the campaign.</param><param name="After">Metrics on election day.</param>
+/// <param name="SharesWith">Each party's national share of valid votes in the baseline with the moved positions (party order of the electorate).</param>
+/// <param name="SharesWithout">The same without them.</param>
+public sealed record OpinionDriftRow(int Replicate, int Steps, Workbench.Networks.OpinionMetrics Before, Workbench.Networks.OpinionMetrics After,
+    IReadOnlyList<double> SharesWith, IReadOnlyList<double> SharesWithout);
+
+/// <summary>One party's national share change caused by the campaign's opinion dynamics, over replicates (<see cref="SimulationResult.OpinionShareChanges"/>).</summary>
+/// <param name="Party">Party.</param>
+/// <param name="ShareChangePoints">Baseline share with the moved positions minus without, in percentage points (paired by replicate).</param>
+/// <param name="ShareWithoutPoints">Baseline share without the dynamics, in percent.</param>
+public sealed record OpinionShareChange(string Party, Estimate ShareChangePoints, Estimate ShareWithoutPoints);
+
 /// <summary>Progress of a simulation: replicates done out of the total.</summary>
 public readonly record struct SimulationProgress(int Done, int Total);
 
@@ -106,6 +124,7 @@ public static class Simulation
         int R = scenario.Replicates;
         var rows = new List<ResultRow>[R]; var spend = new List<SpendRow>[R]; var systems = new List<SystemRow>[R]; var violations = new List<Workbench.Regulation.Violation>[R];
         var bestResponse = new List<BestResponseRun>[R];
+        var drift = new List<OpinionDriftRow>[R];
         var seeds = new long[R];
         Workbench.Electorate.Electorate? shared = null;
         if (!scenario.VaryElectorate) shared = Workbench.Electorate.Electorates.Generate(scenario.Electorate, scenario.Voters, RunSeeds.SharedElectorate(scenario.Seed), T);
@@ -116,19 +135,19 @@ public static class Simulation
         {
             ulong rs = RunSeeds.Replicate(scenario.Seed, r);
             seeds[r] = RunSeeds.Column(rs);
-            bestResponse[r] = [];
-            (rows[r], spend[r], systems[r], violations[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken, bestResponse[r]);
+            bestResponse[r] = []; drift[r] = [];
+            (rows[r], spend[r], systems[r], violations[r]) = Replicate(scenario, r, rs, shared, inner, cancellationToken, bestResponse[r], drift[r]);
             progress?.Report(new SimulationProgress(Interlocked.Increment(ref done), R));
         });
         return new SimulationResult(scenario, rows.SelectMany(x => x).ToArray(), spend.SelectMany(x => x).ToArray(), seeds)
         {
             SystemRows = systems.SelectMany(x => x).ToArray(), Violations = violations.SelectMany(x => x).ToArray(),
-            BestResponse = bestResponse.SelectMany(x => x).ToArray(),
+            BestResponse = bestResponse.SelectMany(x => x).ToArray(), OpinionDrift = drift.SelectMany(x => x).ToArray(),
         };
     }
 
     internal static (List<ResultRow>, List<SpendRow>, List<SystemRow>, List<Workbench.Regulation.Violation>) Replicate(Scenario sc, int r, ulong rs,
-        Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct, List<BestResponseRun>? bestResponse = null)
+        Workbench.Electorate.Electorate? shared, int threads, CancellationToken ct, List<BestResponseRun>? bestResponse = null, List<OpinionDriftRow>? opinion = null)
     {
         var run = new ReplicateRun(sc, r, rs, shared, threads, ct);
         var rows = new List<ResultRow>(); var spendRows = new List<SpendRow>(); var systemRows = new List<SystemRow>(); var violations = new List<Workbench.Regulation.Violation>();
@@ -153,7 +172,13 @@ public static class Simulation
                 }
             }
         }
-        Count("baseline", run.Vote(null), new Dictionary<string, CampaignOutcome>(), 0);
+        var baselineBallots = run.Vote(null);
+        Count("baseline", baselineBallots, new Dictionary<string, CampaignOutcome>(), 0);
+        if (run.Drift is { } d && opinion is not null)
+        {
+            static double[] Shares(Ballots b) { var v = b.National; long valid = v.Sum(); return v.Select(x => valid > 0 ? (double)x / valid : 0).ToArray(); }
+            opinion.Add(new OpinionDriftRow(r, d.Steps, d.MetricsBefore, d.MetricsAfter, Shares(baselineBallots), Shares(run.Vote(null, null, opinion: false))));
+        }
         for (int a = 0; a < sc.Arms.Count; a++)
         {
             ct.ThrowIfCancellationRequested();
@@ -215,6 +240,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
     public IReadOnlyList<Workbench.Regulation.Violation> Violations { get; init; } = [];
     /// <summary>The best-response rounds of every arm with <see cref="Arm.Rounds"/> above 1, per replicate (empty when no arm has them).</summary>
     public IReadOnlyList<BestResponseRun> BestResponse { get; init; } = [];
+    /// <summary>What the campaign's opinion dynamics did, per replicate (empty without <see cref="Workbench.Networks.NetworkSpec.Opinion"/>).</summary>
+    public IReadOnlyList<OpinionDriftRow> OpinionDrift { get; init; } = [];
 
     private static readonly string[] Header = ["scenario", "arm", "replicate", "seed", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts"];
 
@@ -338,6 +365,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         };
         // Only scenarios with best-response rounds have this section, so other summaries are unchanged.
         if (BestResponse.Count > 0) summary["bestResponse"] = BestResponseSummary();
+        // Only scenarios with opinion dynamics have this one (the same reason).
+        if (OpinionDrift.Count > 0) summary["opinion"] = OpinionSummary();
         // Only scenarios with outside advertisers have this one (the same reason).
         if (Scenario.Arms.Any(a => a.Campaigns.Any(c => c.Sponsor != Sponsor.Party))) summary["violations"] = ViolationSummary();
         return summary;
@@ -431,6 +460,43 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
                 list.Add(entry);
             }
         return list;
+    }
+
+    /// <summary>
+    /// The opinion dynamics' effects over replicates (mean and 95% interval): the moved issue's variance, bimodality,
+    /// clusters, major clusters and Esteban–Ray polarisation before the campaign and on election day, and each party's national
+    /// share change caused by the dynamics (the baseline with the moved positions minus the baseline without, on the same draws).
+    /// </summary>
+    public IReadOnlyList<OpinionShareChange> OpinionShareChanges()
+    {
+        var parties = Rows.Select(x => x.Party).Distinct().ToArray();
+        return parties.Select((party, j) => new OpinionShareChange(party,
+            Stats.Interval(OpinionDrift.Select(d => 100 * (d.SharesWith[j] - d.SharesWithout[j]))),
+            Stats.Interval(OpinionDrift.Select(d => 100 * d.SharesWithout[j])))).ToArray();
+    }
+
+    private JsonObject OpinionSummary()
+    {
+        var op = Scenario.Network.Opinion!;
+        var metrics = new JsonObject();
+        foreach (var (name, get) in new (string, Func<Workbench.Networks.OpinionMetrics, double>)[]
+        {
+            ("variance", m => m.Variance), ("bimodality", m => m.Bimodality), ("clusters", m => m.Clusters), ("majorClusters", m => m.MajorClusters), ("estebanRay", m => m.EstebanRay),
+        })
+            metrics[name] = new JsonObject
+            {
+                ["before"] = Json(Stats.Interval(OpinionDrift.Select(d => get(d.Before)))), ["after"] = Json(Stats.Interval(OpinionDrift.Select(d => get(d.After)))),
+                ["change"] = Json(Stats.Interval(OpinionDrift.Select(d => get(d.After) - get(d.Before)))),
+            };
+        var shares = new JsonArray();
+        foreach (var c in OpinionShareChanges())
+            shares.Add(new JsonObject { ["party"] = c.Party, ["shareWithoutDynamics"] = Json(c.ShareWithoutPoints), ["shareChangePoints"] = Json(c.ShareChangePoints) });
+        return new JsonObject
+        {
+            ["model"] = System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(op.Model.ToString()), ["issue"] = op.Issue, ["issueName"] = Scenario.Electorate.Issues[op.Issue],
+            ["epsilon"] = Round(op.Epsilon), ["mu"] = Round(op.Mu), ["gamma"] = Round(op.Gamma), ["stepsPerWeek"] = op.StepsPerWeek, ["weeks"] = Scenario.Weeks,
+            ["steps"] = OpinionDrift[0].Steps, ["metrics"] = metrics, ["shareChangeByParty"] = shares,
+        };
     }
 
     private static JsonObject Json(Estimate e) => new() { ["mean"] = Round(e.Mean), ["low"] = Round(e.Low), ["high"] = Round(e.High) };
@@ -535,24 +601,10 @@ public static class Stats
     /// <summary>Mean with a 95% Student-t interval (a single value gives a zero-width interval).</summary>
     public static Estimate Interval(IEnumerable<double> values)
     {
-        var v = values.ToArray();
-        if (v.Length == 0) return new Estimate(double.NaN, double.NaN, double.NaN);
-        double mean = v.Average();
-        if (v.Length == 1) return new Estimate(mean, mean, mean);
-        double sd = Math.Sqrt(v.Sum(x => (x - mean) * (x - mean)) / (v.Length - 1));
-        double half = TQuantile975(v.Length - 1) * sd / Math.Sqrt(v.Length);
-        return new Estimate(mean, mean - half, mean + half);
+        var m = Workbench.Statistics.Intervals.Mean95(values);
+        return new Estimate(m.Mean, m.Low, m.High);
     }
 
     /// <summary>The 97.5% quantile of Student's t with <paramref name="df"/> degrees of freedom (Hill's 1970 series approximation; exact table for df ≤ 10).</summary>
-    public static double TQuantile975(int df)
-    {
-        ReadOnlySpan<double> table = [double.NaN, 12.7062, 4.3027, 3.1824, 2.7764, 2.5706, 2.4469, 2.3646, 2.3060, 2.2622, 2.2281];
-        if (df < 1) throw new ArgumentOutOfRangeException(nameof(df));
-        if (df <= 10) return table[df];
-        const double z = 1.959963984540054;
-        double g1 = (Math.Pow(z, 3) + z) / 4, g2 = (5 * Math.Pow(z, 5) + 16 * Math.Pow(z, 3) + 3 * z) / 96;
-        double g3 = (3 * Math.Pow(z, 7) + 19 * Math.Pow(z, 5) + 17 * Math.Pow(z, 3) - 15 * z) / 384;
-        return z + g1 / df + g2 / (df * (double)df) + g3 / Math.Pow(df, 3);
-    }
+    public static double TQuantile975(int df) => Workbench.Statistics.Intervals.TQuantile975(df);
 }

@@ -60,6 +60,10 @@ public static class StreamIds
     public const uint MessageTestRound = 9302;
     /// <summary>Psychographic inference noise (counter: the voter).</summary>
     public const uint Psychographics = 9303;
+    /// <summary>How each message's persuasion varies with observable voter attributes (counter: the variant); drawn only when the heterogeneity is above 0.</summary>
+    public const uint MessageHeterogeneity = 9202;
+    /// <summary>A persuasion pretest: its shortlist of candidate variants and the measurement noise of its respondents (counter: the replicate of a comparison, 0 for a campaign's pretest).</summary>
+    public const uint MessagePretest = 9304;
 
     // Scoring and data (seed: the scoring run's or the data view's).
     /// <summary>Poll respondents.</summary>
