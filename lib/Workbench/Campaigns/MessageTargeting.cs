@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using Workbench.Random;
@@ -12,7 +13,7 @@ namespace Workbench.Campaigns;
 /// <param name="Tested">Per replicate: mean true persuasion over the electorate when each cell gets the candidate its pretest picked.</param>
 /// <param name="Oracle">Per replicate: the same with each cell getting its truly most persuasive candidate (what a perfectly powered pretest would pick).</param>
 /// <param name="Premium">Per replicate: the percentage by which <paramref name="Tested"/> beats the single message picked by the same pretest.</param>
-public sealed record TargetingRule(string Name, IReadOnlyList<string> Attributes, int Cells, double[] Tested, double[] Oracle, double[] Premium)
+public sealed record TargetingRule(string Name, IReadOnlyList<string> Attributes, int Cells, ImmutableArray<double> Tested, ImmutableArray<double> Oracle, ImmutableArray<double> Premium)
 {
     /// <summary>Mean true persuasion of the tested rule, with its 95% interval over replicates.</summary>
     public MeanInterval TestedMean => Intervals.Mean95(Tested);
@@ -87,7 +88,7 @@ public sealed record TargetingComparison(IReadOnlyList<string> Attributes, long 
 /// <param name="Winner">The variant sent to each cell.</param>
 /// <param name="Factor">Per voter: the true mean persuasion of the voter's cell's variant in that cell, relative to the average variant in the cell.</param>
 /// <param name="MeanFactor">Mean of <paramref name="Factor"/> over the electorate.</param>
-public sealed record MessagePlan(int Cells, int[] Winner, double[] Factor, double MeanFactor);
+public sealed record MessagePlan(int Cells, ImmutableArray<int> Winner, ImmutableArray<double> Factor, double MeanFactor);
 
 /// <summary>
 /// Targeting messages on observable attributes (MODEL.md §5; Tappin, Wittenberg, Hewitt, Berinsky &amp; Rand 2023, PNAS 120(25)).
@@ -297,10 +298,10 @@ public static class MessageTargeting
         {
             var names = subsets[q].Select(k => attributes[k]).ToArray();
             var premium = tested[q].Select((v, r) => 100 * (v / tested[0][r] - 1)).ToArray();
-            rules.Add(new TargetingRule(names.Length == 0 ? "single message" : string.Join('+', names), names, maps[q].Cells, tested[q], oracle[q], premium));
+            rules.Add(new TargetingRule(names.Length == 0 ? "single message" : string.Join('+', names), names, maps[q].Cells, tested[q].Frozen(), oracle[q].Frozen(), premium.Frozen()));
         }
-        rules.Add(new TargetingRule($"oracle ({string.Join('+', attributes)})", attributes.ToArray(), F, fullOracle, fullOracle,
-            fullOracle.Select((v, r) => 100 * (v / tested[0][r] - 1)).ToArray()));
+        rules.Add(new TargetingRule($"oracle ({string.Join('+', attributes)})", attributes.ToArray(), F, fullOracle.Frozen(), fullOracle.Frozen(),
+            fullOracle.Select((v, r) => 100 * (v / tested[0][r] - 1)).ToArray().Frozen()));
         return new TargetingComparison(attributes.ToArray(), impressions, candidates, replicates, space.Spec.AttributeHeterogeneity, rules);
     }
 
@@ -339,7 +340,7 @@ public static class MessageTargeting
         double mean = 0;
         for (int i = 0; i < factor.Length; i++) { factor[i] = cellFactor[cellOf[i]]; mean += factor[i]; }
         mean /= Math.Max(1, factor.Length);
-        return new MessagePlan(F, picks.Select(j => shortlist[j]).ToArray(), factor, mean);
+        return new MessagePlan(F, picks.Select(j => shortlist[j]).ToArray().Frozen(), factor.Frozen(), mean);
     }
 
     /// <summary>Shortlist: <paramref name="k"/> distinct variants of <paramref name="m"/>, by a partial Fisher–Yates shuffle.</summary>

@@ -373,7 +373,7 @@ public sealed class ReplicateRun
     public Ballots Vote(ArmRun? arm, bool[]? voted, bool opinion)
     {
         var swing = Swing;
-        var drift = opinion ? Drift?.UtilityShift : null;
+        var drift = opinion ? Drift?.UtilityShift.Raw() : null;
         if (swing is null && drift is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), arm?.UtilityShift.Raw(), _threads, voted);
         var shift = new float[(long)Electorate.VoterCount * Electorate.PartyCount];
         // Added in a fixed order (swing, drift, campaigns); a part that is absent adds nothing, so counts without drift are as before.

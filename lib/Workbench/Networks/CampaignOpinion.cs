@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 namespace Workbench.Networks;
 
 /// <summary>
@@ -89,7 +90,7 @@ public sealed record CampaignOpinion
                 shift[(long)i * P + j] = (float)(-vm.PolicyWeight * s * (d1 * d1 - d0 * d0));
             }
         }
-        return new OpinionDrift(before, after, OpinionMetrics.Of(scaled), OpinionMetrics.Of(moved), steps, shift);
+        return new OpinionDrift(before.Frozen(), after.Frozen(), OpinionMetrics.Of(scaled), OpinionMetrics.Of(moved), steps, shift.Frozen());
     }
 }
 
@@ -100,4 +101,4 @@ public sealed record CampaignOpinion
 /// <param name="MetricsAfter">The same metrics on election day.</param>
 /// <param name="Steps">Steps run (weeks × steps per week).</param>
 /// <param name="UtilityShift">Per voter and party (i·P + j): the change of the proximity term the moved positions cause.</param>
-public sealed record OpinionDrift(double[] Before, double[] After, OpinionMetrics MetricsBefore, OpinionMetrics MetricsAfter, int Steps, float[] UtilityShift);
+public sealed record OpinionDrift(ImmutableArray<double> Before, ImmutableArray<double> After, OpinionMetrics MetricsBefore, OpinionMetrics MetricsAfter, int Steps, ImmutableArray<float> UtilityShift);

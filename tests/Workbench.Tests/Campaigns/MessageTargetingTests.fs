@@ -114,9 +114,9 @@ let tests =
             let space = MessageSpace(electorate.Force(), MessageSpaceSpec(AttributeHeterogeneity = calibratedHeterogeneity), Nullable 5)
             let plan = MessageTargeting.Plan(space, [| "age" |], 10000L, 24, Nullable 5)
             Expect.equal plan.Cells 6 "six age bands"
-            Expect.floatClose Accuracy.medium (Array.average plan.Factor) plan.MeanFactor "the mean factor"
+            Expect.floatClose Accuracy.medium (Seq.average (plan.Factor :> seq<float>)) plan.MeanFactor "the mean factor"
             let single = MessageTargeting.Plan(space, Array.empty, 10000L, 24, Nullable 5)
             Expect.equal single.Cells 1 "one cell without targeting"
-            Expect.isTrue (single.Factor |> Array.forall (fun f -> f = single.Factor.[0])) "one message for everyone"
+            Expect.isTrue (single.Factor |> Seq.forall (fun f -> f = single.Factor.[0])) "one message for everyone"
         }
     ]

@@ -35,13 +35,13 @@ let tests =
             let sc = scenario (Some """{ "model": "deffuant", "issue": 1, "epsilon": 1, "mu": 0.5, "stepsPerWeek": 2 }""") 8000 1
             let drift = Simulation.Detail(sc, 0, Nullable 1).Drift
             Expect.isNotNull (box drift) "the dynamics ran"
-            let mean (x: float[]) = Array.average x
-            let mad (x: float[]) = let m = mean x in x |> Array.averageBy (fun v -> abs (v - m))
+            let mean (x: seq<float>) = Seq.average x
+            let mad (x: seq<float>) = let m = mean x in x |> Seq.averageBy (fun v -> abs (v - m))
             Expect.floatClose Accuracy.medium (mean drift.After) (mean drift.Before) "pairwise averaging keeps the mean"
             Expect.isLessThan (mad drift.After) (0.5 * mad drift.Before) "positions contract toward the mean"
             Expect.isLessThan drift.MetricsAfter.Variance (0.5 * drift.MetricsBefore.Variance) "the spread falls"
-            let lo, hi = Array.min drift.Before, Array.max drift.Before
-            Expect.isTrue (drift.After |> Array.forall (fun v -> v >= lo - 1e-12 && v <= hi + 1e-12)) "moved positions stay within the old range"
+            let lo, hi = Seq.min drift.Before, Seq.max drift.Before
+            Expect.isTrue (drift.After |> Seq.forall (fun v -> v >= lo - 1e-12 && v <= hi + 1e-12)) "moved positions stay within the old range"
         }
         test "contraction on an issue costs the party at its extreme and the share change follows the proximity model" {
             // Classroom parties on issue 1 (cultural/immigration): Purple at 1.4, the others between −0.8 and 0.5.
@@ -61,7 +61,7 @@ let tests =
             for i in 0 .. e.VoterCount - 1 do
                 let t = Workbench.Electorate.TurnoutModel.Logistic(float m.TurnoutLogit.[i])
                 m.Probabilities(i, Span q0)
-                m.Probabilities(i, Span q1, ReadOnlySpan(run.Drift.UtilityShift, i * P, P))
+                m.Probabilities(i, Span q1, run.Drift.UtilityShift.AsSpan().Slice(i * P, P))
                 for j in 0 .. P - 1 do expected.[j] <- expected.[j] + t * (q1.[j] - q0.[j])
                 total <- total + t
             for j in 0 .. P - 1 do
