@@ -16,6 +16,12 @@ public sealed record CascadeOptions
     public int MaxSteps { get; init; } = 100;
     [Param("Half-width of a voter's opinion bubble: exposure counts as outside the bubble when |x − c| exceeds it.", Min = 0, Max = 1)]
     public double BubbleWidth { get; init; } = 0.25;
+    [Param("Algorithmic bias γ of the platform's feed: a shared post reaches each neighbour with a weight ∝ (ε₀ + |x_i − x_j|)^−γ normalised to mean 1 over the sharer's neighbours (ε₀ = 0.01; each chance capped at 1). 0: every neighbour sees every share.",
+        Min = 0, Max = 5, Citation = "Sîrbu, Pedreschi, Giannotti & Kertész 2019 (algorithmic bias, PLoS ONE 14(3)) as the model of ranking")]
+    public double Ranking { get; init; }
+
+    /// <summary>ε₀ in the ranking weight (ε₀ + |x_i − x_j|)^−γ: keeps the weight of a neighbour who agrees exactly finite (opinions lie in [0, 1]).</summary>
+    public const double RankingEpsilon = 0.01;
 }
 
 /// <summary>Who saw political content and from whom.</summary>
@@ -38,7 +44,10 @@ public sealed record CascadeResult(ImmutableArray<int> Exposures, ImmutableArray
 /// (Kempe, Kleinberg &amp; Tardos 2003): every node that shares gives each neighbour one exposure, and the
 /// neighbour shares in turn with a probability that falls with the distance between its opinion and the
 /// content's position — so earned media stays inside its bubble. Paid content is injected into targeted
-/// nodes directly (each target is exposed whatever its opinion) and may then spread organically. Every draw
+/// nodes directly (each target is exposed whatever its opinion) and may then spread organically. With a ranked
+/// feed (<see cref="CascadeOptions.Ranking"/> γ &gt; 0, the algorithmic bias of Sîrbu et al. 2019) a share reaches
+/// each of the sharer's neighbours only with probability min(1, w), w ∝ (ε₀ + |x_sharer − x_neighbour|)^−γ with
+/// mean 1 over the sharer's neighbours, so the feed favours those who already agree. Every draw
 /// comes from a stream keyed by the edge, so the result does not depend on processing order.
 /// </summary>
 public static class Cascades
@@ -72,6 +81,7 @@ public static class Cascades
         Array.Fill(source, -1); Array.Fill(first, -1);
         double Accept(int v) => o.Acceptance * Math.Exp(-o.DistanceDecay * Math.Abs(x[v] - c));
         var frontier = new List<int>();
+        var feed = new List<double>();
         foreach (var s in seeds.Distinct().Order())
         {
             if (s < 0 || s >= n) throw new ArgumentOutOfRangeException(nameof(seeds), s, $"seed {s} is not a node (0..{n - 1}).");
@@ -88,9 +98,14 @@ public static class Cascades
             foreach (int u in frontier)
             {
                 int d = g.Degree(u);
+                if (o.Ranking > 0) FeedWeights(g, x, u, o.Ranking, feed);
                 for (int k = 0; k < d; k++)
                 {
                     int v = g.Neighbour(u, k);
+                    // A ranked feed shows the share to v with probability min(1, w): one draw per edge, on its own stream,
+                    // so the unranked cascade (γ = 0) draws exactly what it always drew.
+                    if (o.Ranking > 0 && feed[k] < 1
+                        && new RandomStream(seed, StreamIds.CascadeFeed, ((ulong)(uint)u << 32) | (uint)k).NextDouble() >= feed[k]) continue;
                     exposures[v]++;
                     if (first[v] < 0) { first[v] = step; source[v] = source[u]; }
                     if (shared[v]) continue;
@@ -107,6 +122,24 @@ public static class Cascades
         for (int v = 0; v < n; v++) if (first[v] >= 0) { reached++; if (Math.Abs(x[v] - c) > o.BubbleWidth) outside++; }
         return new CascadeResult(exposures.Frozen(), source.Frozen(), first.Frozen(), shares, step, n == 0 ? 0 : (double)reached / n, reached == 0 ? 0 : (double)outside / reached,
             NetworkMetrics.Gini(exposures.Select(e => (double)e).ToArray()));
+    }
+
+    /// <summary>
+    /// The ranking weights of <paramref name="u"/>'s neighbours, in slot order: (ε₀ + |x_u − x_v|)^−γ divided by
+    /// their mean over u's neighbours (so the weights average 1).
+    /// </summary>
+    private static void FeedWeights(Graph g, IReadOnlyList<double> x, int u, double gamma, List<double> weights)
+    {
+        weights.Clear();
+        int d = g.Degree(u);
+        double sum = 0;
+        for (int k = 0; k < d; k++)
+        {
+            double w = Math.Pow(CascadeOptions.RankingEpsilon + Math.Abs(x[u] - x[g.Neighbour(u, k)]), -gamma);
+            weights.Add(w); sum += w;
+        }
+        double mean = sum / d;
+        for (int k = 0; k < d; k++) weights[k] /= mean;
     }
 }
 

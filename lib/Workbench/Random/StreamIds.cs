@@ -118,6 +118,8 @@ public static class StreamIds
     public const uint Cascade = 0xCA5;
     /// <summary>Cascade transmissions, per edge.</summary>
     public const uint CascadeEdge = 0xCA6;
+    /// <summary>Whether a ranked feed shows a share to a neighbour, per edge (only drawn when the ranking γ is above 0).</summary>
+    public const uint CascadeFeed = 0xCA7;
 
     // Elections.
     /// <summary>A random tie-break among tied parties (only under an explicit random tie-break rule).</summary>

@@ -111,3 +111,66 @@ let generators =
             Expect.isGreaterThan on (off + 0.3) (sprintf "same-age ties %.2f → %.2f" off on)
         }
     ]
+
+/// The earned-media scenario at a test size, with network.cascade.ranking set (None: the field absent).
+let private earnedMedia (ranking: string option) =
+    let root = System.Text.Json.Nodes.JsonNode.Parse(Workbench.Experiments.Scenario.Builtin("earned-media").Json).AsObject()
+    match ranking with
+    | Some g ->
+        let network =
+            match root.["network"] with
+            | null -> let n = System.Text.Json.Nodes.JsonObject() in root.["network"] <- n; n
+            | n -> n.AsObject()
+        let cascade =
+            match network.["cascade"] with
+            | null -> let c = System.Text.Json.Nodes.JsonObject() in network.["cascade"] <- c; c
+            | c -> c.AsObject()
+        cascade.["ranking"] <- System.Text.Json.Nodes.JsonNode.Parse g
+    | None -> ()
+    Workbench.Experiments.Scenario.Parse(root.ToJsonString()).With(replicates = Nullable 2, voters = Nullable 8000)
+
+[<Tests>]
+let ranking =
+    testList "Networks.CascadeRanking" [
+        test "ranking γ = 0 gives exactly the cascade of no ranking field" {
+            let g, x = twoCommunities 0.7
+            let plain = CascadeOptions(Acceptance = 0.5, DistanceDecay = 4.0)
+            let a = Cascades.Earned(g, x, [| 0 .. 9 |], 0.1, plain, 5)
+            let b = Cascades.Earned(g, x, [| 0 .. 9 |], 0.1, CascadeOptions(Acceptance = 0.5, DistanceDecay = 4.0, Ranking = 0.0), 5)
+            Expect.equal b.Exposures a.Exposures "exposures"
+            Expect.equal b.Source a.Source "sources"
+            Expect.equal b.FirstStep a.FirstStep "first steps"
+            Expect.equal (b.Shares, b.Steps, b.ReachedShare, b.OutsideBubbleShare, b.ExposureGini) (a.Shares, a.Steps, a.ReachedShare, a.OutsideBubbleShare, a.ExposureGini) "summaries"
+        }
+        test "on a homophilous graph a higher γ lowers the share of exposures outside the bubble" {
+            // Opinions spread within each community so a sharer's neighbours differ in distance, and the post sits in community 0.
+            let group = Array.init 1000 (fun i -> if i < 500 then 0 else 1)
+            let g = Graph.HomophilousPreferentialAttachment(group, 4, 0.8, 3)
+            let x = Array.init 1000 (fun i -> (if i < 500 then 0.05 else 0.55) + 0.4 * float (i % 50) / 49.0)
+            let o = CascadeOptions(Acceptance = 0.9, DistanceDecay = 0.5, BubbleWidth = 0.3)
+            let outside gamma =
+                [ 1 .. 6 ] |> List.averageBy (fun s -> (Cascades.Earned(g, x, [| 0 .. 19 |], 0.25, CascadeOptions(Acceptance = o.Acceptance, DistanceDecay = o.DistanceDecay, BubbleWidth = o.BubbleWidth, Ranking = gamma), s)).OutsideBubbleShare)
+            let o0, o2, o4 = outside 0.0, outside 2.0, outside 4.0
+            Expect.isLessThan o2 o0 (sprintf "γ 0 → 2: outside share %.3f → %.3f" o0 o2)
+            Expect.isLessThan o4 o2 (sprintf "γ 2 → 4: outside share %.3f → %.3f" o2 o4)
+        }
+        test "a ranked cascade in a scenario gives the same bytes on 1 and 2 threads, and differs from the unranked one" {
+            let ranked = earnedMedia (Some "2")
+            let one = Workbench.Experiments.Simulation.Run(ranked, Nullable 1)
+            let two = Workbench.Experiments.Simulation.Run(ranked, Nullable 2)
+            Expect.equal (two.ToCsv()) (one.ToCsv()) "thread count"
+            let unranked = Workbench.Experiments.Simulation.Run(earnedMedia None, Nullable 2)
+            let zero = Workbench.Experiments.Simulation.Run(earnedMedia (Some "0"), Nullable 2)
+            Expect.equal (zero.ToCsv()) (unranked.ToCsv()) "ranking 0 is the unranked scenario"
+            let contacted (r: Workbench.Experiments.SimulationResult) = r.Spend |> Seq.filter (fun s -> s.Arm = "owned-cascade") |> Seq.sumBy (fun s -> s.VotersContacted)
+            Expect.notEqual (contacted one) (contacted unranked) "the ranking reached the cascade"
+        }
+        test "a ranking γ out of range is reported with its JSON path, value and range" {
+            for bad in [ "-0.5"; "5.5" ] do
+                let msg = try earnedMedia (Some bad) |> ignore; "" with :? Workbench.SpecValidationException as e -> e.Message
+                Expect.stringContains msg "$.network.cascade.ranking" bad
+                Expect.stringContains msg bad bad
+                Expect.stringContains msg "[0, 5]" bad
+            Expect.throws (fun () -> Cascades.Earned(Graph.Complete 3, [| 0.1; 0.2; 0.3 |], [| 0 |], 0.1, CascadeOptions(Ranking = 6.0), 1) |> ignore) "direct call"
+        }
+    ]
