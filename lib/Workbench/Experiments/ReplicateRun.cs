@@ -375,6 +375,8 @@ public sealed class ReplicateRun
         var swing = Swing;
         var drift = opinion ? Drift?.UtilityShift.Raw() : null;
         if (swing is null && drift is null) return Model.Vote(ElectionSeed, arm?.TurnoutShift.Raw(), arm?.UtilityShift.Raw(), _threads, voted);
+        // The baseline with a swing alone counts the swing itself: no per-voter array to build.
+        if (drift is null && arm is null) return Model.Vote(ElectionSeed, null, swing, _threads, voted);
         var shift = new float[(long)Electorate.VoterCount * Electorate.PartyCount];
         // Added in a fixed order (swing, drift, campaigns); a part that is absent adds nothing, so counts without drift are as before.
         var utility = arm is null ? default : arm.UtilityShift.AsSpan();
