@@ -8,8 +8,9 @@ using Workbench.Transparency;
 namespace Workbench.Cli.Commands;
 
 /// <summary>
-/// <c>workbench archive SCENARIO.json|NAME --format meta|google [--arm A] [--seed S] [--voters N] --out FILE.(csv|json)</c>:
-/// the transparency archive of replicate 0 of an arm (docs/regulation.md), in an ad library's field layout.
+/// <c>workbench archive SCENARIO.json|NAME --format meta|google [--arm A] [--seed S] [--voters N] [--audit] --out FILE.(csv|json)</c>:
+/// the transparency archive of replicate 0 of an arm (docs/regulation.md), in an ad library's field layout; with <c>--audit</c>
+/// the summary also sets what the published archive shows against the truth (marginal-seat spend, hidden special categories).
 /// </summary>
 internal sealed class ArchiveCommand : CliCommand
 {
@@ -21,10 +22,11 @@ internal sealed class ArchiveCommand : CliCommand
         var seed = new Option<int?>("--seed") { Description = "Master seed (default: the scenario's)." };
         var voters = new Option<int?>("--voters") { Description = "Voters (default: the scenario's; budgets scale)." };
         var output = new Option<string>("--out") { Description = "Output file: .csv or .json.", Required = true };
+        var audit = new Option<bool>("--audit") { Description = "Also audit the archive against the hidden truth: marginal-seat spend (Audit.MarginalSeats) and audiences' skew on the special categories the archive does not publish (Audit.HiddenAttribute), in the printed summary." };
         var allowOutside = SimulateCommand.AllowOutsidePathsOption();
         var cmd = new Command("archive", "Write the transparency archive of a scenario's ads (every delivered paid-social ad except dark posts) in Meta Ad Library or Google political-ads layout.")
         {
-            file, format, arm, seed, voters, output, allowOutside,
+            file, format, arm, seed, voters, output, audit, allowOutside,
         };
         cmd.SetAction(parse =>
         {
@@ -42,7 +44,8 @@ internal sealed class ArchiveCommand : CliCommand
             if (!sc.Arms.Any(a => a.Name == armName)) throw new UsageException($"--arm: no arm '{armName}'; arms: {string.Join(", ", sc.Arms.Select(a => a.Name))}.");
             SimulateCommand.CheckMemory(sc with { Replicates = 1 }, 1);
             Outputs.File(outPath, "--out");
-            var archive = Simulation.Detail(sc).Archive(armName);
+            var detail = Simulation.Detail(sc);
+            var archive = detail.Archive(armName);
             var pretty = new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
             string text = (fmt, ext) switch
             {
@@ -52,13 +55,41 @@ internal sealed class ArchiveCommand : CliCommand
                 _ => archive.ToGoogleCsv(),
             };
             AtomicFile.WriteAllText(outPath, text);
-            Console.Out.WriteLine(new JsonObject
+            var summary = new JsonObject
             {
                 ["scenario"] = sc.Name, ["arm"] = armName, ["ads"] = archive.All.Count, ["published"] = archive.Published.Count, ["darkPosts"] = archive.All.Count - archive.Published.Count,
                 ["deliveredSpend"] = Math.Round(archive.All.Sum(a => a.Spend), 2), ["publishedSpend"] = Math.Round(archive.Published.Sum(a => a.Spend), 2), ["out"] = outPath,
-            }.ToJsonString(pretty));
+            };
+            if (parse.GetValue(audit)) summary["audit"] = AuditJson(archive, detail, sc.Seed);
+            Console.Out.WriteLine(summary.ToJsonString(pretty));
             return ExitCodes.Ok;
         });
         return cmd;
+    }
+
+    /// <summary>The audits of an archive against the run's hidden truth, as the summary prints them (shares rounded to 0.0001).</summary>
+    private static JsonObject AuditJson(AdArchive archive, ReplicateRun run, int seed)
+    {
+        static double R(double x) => Math.Round(x, 4);
+        var m = Audit.MarginalSeats(archive, run.Electorate, run.ClosestQuarter);
+        return new JsonObject
+        {
+            ["marginalSeats"] = new JsonObject
+            {
+                ["trueShare"] = R(m.TrueShare), ["visibleShare"] = R(m.VisibleShare), ["unplacedShare"] = R(m.UnplacedShare), ["darkShare"] = R(m.DarkShare),
+                ["marginalSeatShare"] = R(m.MarginalSeatShare),
+            },
+            ["hiddenAttributes"] = new JsonArray(Audit.HiddenAttributes.Select(attribute =>
+            {
+                var h = Audit.HiddenAttribute(archive, run.Electorate, attribute, seed);
+                return (JsonNode)new JsonObject
+                {
+                    ["attribute"] = h.Attribute, ["populationShare"] = R(h.PopulationShare), ["trueShare"] = R(h.TrueShare), ["archiveEstimate"] = R(h.ArchiveEstimate),
+                    ["classifiedAds"] = h.Ads, ["skewedAds"] = h.SkewedAds, ["detectedSkewedAds"] = h.DetectedSkewedAds, ["falseAlarms"] = h.FalseAlarms,
+                    ["tooSmallAds"] = h.SmallAds, ["maximumEstimate"] = R(h.MaximumEstimate), ["flagAt"] = R(Audit.OverRepresentation * h.PopulationShare),
+                    ["detectedIfSelected"] = h.DetectedIfSelected, ["darkSpendShare"] = R(h.DarkSpendShare),
+                };
+            }).ToArray()),
+        };
     }
 }

@@ -90,6 +90,8 @@ public static class StreamIds
     public const uint AreaPick = 9601;
     /// <summary>Representative area sampling: the doors knocked.</summary>
     public const uint AreaDoors = 9602;
+    /// <summary>An archive audit's counterfactual audiences: holders of a hidden attribute drawn in an ad's delivered regions (counter: the ad's index in the archive).</summary>
+    public const uint AuditCounterfactual = 9701;
     /// <summary>Time-of-day records of past visits and calls.</summary>
     public const uint TimeOfDay = 0x70D;
     /// <summary>Custom-audience matching of an uploaded voter file, per voter.</summary>

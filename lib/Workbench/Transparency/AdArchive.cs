@@ -137,10 +137,8 @@ public sealed class AdArchive
                         Channel = ch.Name, Creative = $"{party}: {ch.Name} creative {unit % 7 + 1}",
                         Spend = spend, Impressions = impressions, SpendRange = MetaSpend(spend), ImpressionsRange = MetaImpressions(impressions),
                         AudienceSize = AudienceBucket(unitSize[unit]),
-                        Demographics = voters.GroupBy(i => (AgeBand(i), e.Gender[i])).OrderBy(g => g.Key).Select(g =>
-                            new Share($"{BandLabel(g.Key.Item1)}|{GenderLabel(g.Key.Item2)}", Math.Round(100.0 * g.Sum(i => d.Contacts[c][i]) / contacts, 2))).ToArray(),
-                        Regions = voters.GroupBy(i => (int)e.ConstituencyRegion[e.Constituency[i]]).OrderBy(g => g.Key).Select(g =>
-                            new Share($"region {g.Key + 1}", Math.Round(100.0 * g.Sum(i => d.Contacts[c][i]) / contacts, 2))).ToArray(),
+                        Demographics = DemographicShares(e, voters, i => d.Contacts[c][i]),
+                        Regions = RegionShares(e, voters, i => d.Contacts[c][i]),
                         TargetAges = ages, TargetGenders = genders, TargetLocations = locations,
                         Start = CampaignStart.AddDays(startDay), End = CampaignStart.AddDays(Math.Max(startDay, lastDay)),
                         Dark = dark, TrueTargeting = truth, TrueAgeBands = bands, Recipients = voters.ToArray(),
@@ -154,7 +152,26 @@ public sealed class AdArchive
     }
 
     private static string BandLabel(int b) => Electorate.ElectorateSpec.AgeBandLabel(b);
-    private static string GenderLabel(byte g) => g switch { 0 => "female", 1 => "male", _ => "unknown" };
+    internal static string GenderLabel(byte g) => g switch { 0 => "female", 1 => "male", _ => "unknown" };
+
+    /// <summary>The age × gender distribution of an ad's delivery as the archive publishes it: percentages of contacts, rounded to 0.01, keyed "band|gender".</summary>
+    internal static Share[] DemographicShares(Electorate.Electorate e, IReadOnlyList<int> voters, Func<int, int> contacts)
+    {
+        long total = voters.Sum(i => (long)contacts(i));
+        return voters.GroupBy(i => (Electorate.ElectorateSpec.AgeBandOf(e.Age[i]), e.Gender[i])).OrderBy(g => g.Key).Select(g =>
+            new Share($"{BandLabel(g.Key.Item1)}|{GenderLabel(g.Key.Item2)}", Math.Round(100.0 * g.Sum(i => contacts(i)) / total, 2))).ToArray();
+    }
+
+    /// <summary>The regional distribution of an ad's delivery as the archive publishes it: percentages of contacts, rounded to 0.01, keyed "region k".</summary>
+    internal static Share[] RegionShares(Electorate.Electorate e, IReadOnlyList<int> voters, Func<int, int> contacts)
+    {
+        long total = voters.Sum(i => (long)contacts(i));
+        return voters.GroupBy(i => (int)e.ConstituencyRegion[e.Constituency[i]]).OrderBy(g => g.Key).Select(g =>
+            new Share($"region {g.Key + 1}", Math.Round(100.0 * g.Sum(i => contacts(i)) / total, 2))).ToArray();
+    }
+
+    /// <summary>An archive of the given ads (for audits of constructed cases).</summary>
+    internal static AdArchive FromRecords(Electorate.Electorate e, IReadOnlyList<AdRecord> records) => new(e, records);
 
     /// <summary>The targeting a campaign declares for a unit, and the hidden truth of what it selected on.</summary>
     private static (string Ages, string Genders, string Locations, string Truth) Declared(Electorate.Electorate e, string kind, List<int> voters, int unit)
@@ -269,6 +286,30 @@ public sealed class AdArchive
     private static string Csv(string s) => Tables.CsvText.Escape(s);
 }
 
+/// <summary>
+/// What the published archive shows of how an ad audience is composed on an attribute the archive does not publish (a GDPR
+/// Art. 9 special category: <c>minority</c>, <c>health</c>), against the truth (<see cref="Audit.HiddenAttribute"/>).
+/// </summary>
+/// <param name="Attribute">The attribute audited.</param>
+/// <param name="PopulationShare">Share of the electorate with the attribute.</param>
+/// <param name="TrueShare">Share of paid-social audiences with the attribute, every ad (dark posts included) weighted by its true spend: the truth.</param>
+/// <param name="ArchiveEstimate">The auditor's estimate from the published ads alone: each ad's published age × gender and regional delivery combined with the electorate's rates of the attribute in those cells (a census table), weighted by the midpoint of its published spend range.</param>
+/// <param name="Ads">Published ads with at least <see cref="Audit.MinimumRecipients"/> recipients, the ads classified one by one (the shares above count every ad).</param>
+/// <param name="SkewedAds">Of those, the ads whose true audience over- or under-represents the attribute by <see cref="Audit.OverRepresentation"/> or more.</param>
+/// <param name="DetectedSkewedAds">Of those, the ads the auditor's estimate also puts beyond that factor, in the same direction.</param>
+/// <param name="FalseAlarms">Published ads the estimate puts beyond the factor whose true audience is not.</param>
+/// <param name="DarkSpendShare">Share of paid-social spend in dark posts, which no audit of the archive sees.</param>
+/// <param name="SmallAds">Published ads with fewer recipients than <see cref="Audit.MinimumRecipients"/>: too few to classify one by one (an ad to one voter is 0% or 100% anything).</param>
+/// <param name="CellRateLow">The attribute's lowest rate in a published age × gender cell of the electorate.</param>
+/// <param name="CellRateHigh">Its highest rate in such a cell.</param>
+/// <param name="RegionRateLow">Its lowest rate in a region.</param>
+/// <param name="RegionRateHigh">Its highest rate in a region.</param>
+/// <param name="MaximumEstimate">The largest share the archive's estimate can give any audience: an audience entirely in the highest cell and the highest region (clipped to 1). Below <see cref="Audit.OverRepresentation"/> × <paramref name="PopulationShare"/>, no ad can be flagged as over-representing the attribute, whoever it reached.</param>
+/// <param name="DetectedIfSelected">A flagrant violation as a yardstick: had each classified ad gone to as many holders of the attribute, drawn at random among the holders in the regions it was delivered to, how many of these ads the archive's estimate would flag as over-representing it.</param>
+public sealed record HiddenAttributeAudit(string Attribute, double PopulationShare, double TrueShare, double ArchiveEstimate,
+    int Ads, int SkewedAds, int DetectedSkewedAds, int FalseAlarms, double DarkSpendShare, int SmallAds,
+    double CellRateLow, double CellRateHigh, double RegionRateLow, double RegionRateHigh, double MaximumEstimate, int DetectedIfSelected);
+
 /// <summary>An audit of marginal-seat spending from a published archive, against the truth (shares of all paid-social spend).</summary>
 /// <param name="TrueShare">Spend delivered to voters in marginal seats (the truth, dark posts included).</param>
 /// <param name="VisibleShare">Published spend declared for a marginal constituency (what the auditor can attribute).</param>
@@ -330,6 +371,105 @@ public static class Audit
             else unplaced += a.Spend;
         }
         return new MarginalSeatAudit(truth / total, visible / total, unplaced / total, dark / total, (double)marginal.Count / e.ConstituencyCount);
+    }
+
+    /// <summary>The attributes an archive never publishes that <see cref="HiddenAttribute"/> audits: the electorate's GDPR Art. 9 special-category flags.</summary>
+    public static IReadOnlyList<string> HiddenAttributes { get; } = ["minority", "health"];
+
+    /// <summary>
+    /// Recipients an ad needs to be classified as skewed or not by <see cref="HiddenAttribute"/>: at 100 the sampling sd of a
+    /// share near 0.2 is 4 points, so a deviation by <see cref="OverRepresentation"/> (10 points) is about 2.5 sd.
+    /// </summary>
+    public const int MinimumRecipients = 100;
+
+    /// <summary>
+    /// Whether the published archive shows targeting on an attribute it does not publish. Ad libraries publish who saw an ad
+    /// by age, gender and region only, so an auditor can estimate an audience's share of, say, a religious minority only
+    /// through those cells: the ad's published age × gender shares and regional shares, each combined with the electorate's
+    /// rate of the attribute in that cell, and the two combined as independent adjustments of the national rate,
+    /// estimate = p × (Σ_cells d·r_cell ÷ p) × (Σ_regions q·r_region ÷ p), clipped to [0, 1]. Selection on a published cell
+    /// (ages, a region) shows in that estimate; selection on the attribute itself, or on a score that predicts it, shows only
+    /// as far as it moves the published cells. The truth is each ad's recipients' share. Used with a ban on the attribute
+    /// (eu-gdpr bans both flags): a campaign obeying the ban can still skew its audiences through proxies, and the audit
+    /// says how much of that skew the archive reveals.
+    /// </summary>
+    /// <param name="archive">The archive (published ads and, hidden, dark posts and recipients).</param>
+    /// <param name="e">The electorate it was delivered to.</param>
+    /// <param name="attribute">One of <see cref="HiddenAttributes"/>.</param>
+    /// <param name="seed">Seeds the counterfactual audiences of <see cref="HiddenAttributeAudit.DetectedIfSelected"/> (default: the library's default seed).</param>
+    public static HiddenAttributeAudit HiddenAttribute(AdArchive archive, Electorate.Electorate e, string attribute, int? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(archive); ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(attribute);
+        byte[] flag = attribute switch
+        {
+            "minority" => e.Minority,
+            "health" => e.Health,
+            _ => throw new ArgumentException($"attribute must be one of {string.Join(", ", HiddenAttributes)}; got '{attribute}'.", nameof(attribute)),
+        };
+        int n = e.VoterCount;
+        var cellCount = new Dictionary<string, (int All, int With)>();
+        var regionCount = new Dictionary<string, (int All, int With)>();
+        long withAttribute = 0;
+        for (int i = 0; i < n; i++)
+        {
+            int f = flag[i] != 0 ? 1 : 0;
+            withAttribute += f;
+            string cell = $"{Electorate.ElectorateSpec.AgeBandLabel(Electorate.ElectorateSpec.AgeBandOf(e.Age[i]))}|{AdArchive.GenderLabel(e.Gender[i])}";
+            string region = $"region {e.ConstituencyRegion[e.Constituency[i]] + 1}";
+            var c = cellCount.GetValueOrDefault(cell); cellCount[cell] = (c.All + 1, c.With + f);
+            var r = regionCount.GetValueOrDefault(region); regionCount[region] = (r.All + 1, r.With + f);
+        }
+        double p = n == 0 ? 0 : (double)withAttribute / n;
+        double[] cellRates = cellCount.Count == 0 ? [0] : cellCount.Values.Select(x => (double)x.With / x.All).ToArray();
+        double[] regionRates = regionCount.Count == 0 ? [0] : regionCount.Values.Select(x => (double)x.With / x.All).ToArray();
+        double Rate(Dictionary<string, (int All, int With)> table, string key) => table.TryGetValue(key, out var x) && x.All > 0 ? (double)x.With / x.All : p;
+        double Weighted(IReadOnlyList<Share> shares, Dictionary<string, (int All, int With)> table)
+        {
+            double total = shares.Sum(s => s.Percentage);
+            return total <= 0 ? p : shares.Sum(s => s.Percentage * Rate(table, s.Key)) / total;
+        }
+        double Estimate(IReadOnlyList<Share> demographics, IReadOnlyList<Share> regions) =>
+            p <= 0 ? 0 : Math.Clamp(p * (Weighted(demographics, cellCount) / p) * (Weighted(regions, regionCount) / p), 0, 1);
+        bool Beyond(double share, out int direction)
+        {
+            direction = share >= OverRepresentation * p ? 1 : share <= p / OverRepresentation ? -1 : 0;
+            return direction != 0;
+        }
+
+        double spendAll = 0, trueWeighted = 0, dark = 0, midAll = 0, estimateWeighted = 0;
+        int ads = 0, skewed = 0, detected = 0, falseAlarms = 0, small = 0, detectedIfSelected = 0;
+        ulong stream = Seeds.Resolve(seed);
+        Dictionary<int, List<int>>? holdersByRegion = null;
+        for (int index = 0; index < archive.All.Count; index++)
+        {
+            var a = archive.All[index];
+            if (a.Recipients.Count == 0) continue;
+            double t = (double)a.Recipients.Count(i => flag[i] != 0) / a.Recipients.Count;
+            spendAll += a.Spend; trueWeighted += a.Spend * t;
+            if (a.Dark) { dark += a.Spend; continue; }
+            double estimate = Estimate(a.Demographics, a.Regions);
+            double mid = a.SpendRange.Upper is long u ? (a.SpendRange.Lower + u) / 2.0 : a.SpendRange.Lower;
+            midAll += mid; estimateWeighted += mid * estimate;
+            if (a.Recipients.Count < MinimumRecipients) { small++; continue; }
+            ads++;
+            bool isSkewed = Beyond(t, out int trueDirection), flagged = Beyond(estimate, out int estimateDirection);
+            if (isSkewed) { skewed++; if (flagged && estimateDirection == trueDirection) detected++; }
+            else if (flagged) falseAlarms++;
+            // The yardstick: the same number of recipients, all holders of the attribute, in the regions the ad reached.
+            holdersByRegion ??= Enumerable.Range(0, n).Where(i => flag[i] != 0).GroupBy(i => (int)e.ConstituencyRegion[e.Constituency[i]]).ToDictionary(g => g.Key, g => g.ToList());
+            var pool = a.Recipients.Select(i => (int)e.ConstituencyRegion[e.Constituency[i]]).Distinct().Order()
+                .SelectMany(r => holdersByRegion.GetValueOrDefault(r) ?? []).ToArray();
+            int k = Math.Min(a.Recipients.Count, pool.Length);
+            var rng = new RandomStream(stream, StreamIds.AuditCounterfactual, (ulong)index);
+            for (int j = 0; j < k; j++) { int pick = j + rng.NextInt(pool.Length - j); (pool[j], pool[pick]) = (pool[pick], pool[j]); }
+            var chosen = pool.AsSpan(0, k).ToArray();
+            double counterfactual = Estimate(AdArchive.DemographicShares(e, chosen, _ => 1), AdArchive.RegionShares(e, chosen, _ => 1));
+            if (k > 0 && Beyond(counterfactual, out int direction) && direction > 0) detectedIfSelected++;
+        }
+        return new HiddenAttributeAudit(attribute, p, spendAll > 0 ? trueWeighted / spendAll : p, midAll > 0 ? estimateWeighted / midAll : p,
+            ads, skewed, detected, falseAlarms, spendAll > 0 ? dark / spendAll : 0, small,
+            cellRates.Min(), cellRates.Max(), regionRates.Min(), regionRates.Max(),
+            p <= 0 ? 0 : Math.Min(1, cellRates.Max() * regionRates.Max() / p), detectedIfSelected);
     }
 
     /// <summary>Mean Jaccard similarity between inferred and true age bands over published ads (1: perfect inference).</summary>

@@ -98,3 +98,69 @@ let marginalSeatAudit =
         Expect.isGreaterThan limits.VisibleShare 0.0 "declared constituencies can be attributed"
         Expect.isLessThanOrEqual limits.VisibleShare (limits.TrueShare + 1e-9) "and what is visible is true"
     }
+
+/// An archive of hand-made ads on a real electorate: each ad reaches the given voters once, published with the archive's own
+/// age × gender and regional shares (as AdArchive.Build publishes them), a spend of 1,000 and nothing dark.
+let private handMade (e: Workbench.Electorate.Electorate) (audiences: int[] list) =
+    let records =
+        audiences |> List.mapi (fun k voters ->
+            AdRecord(Id = sprintf "ad-%d" k, Spend = 1000.0, SpendRange = AdArchive.MetaSpend 1000.0,
+                     Demographics = AdArchive.DemographicShares(e, voters, fun _ -> 1), Regions = AdArchive.RegionShares(e, voters, fun _ -> 1),
+                     Recipients = voters))
+    AdArchive.FromRecords(e, ResizeArray records)
+
+[<Tests>]
+let hiddenAttributeAudit =
+    testList "Transparency.Audit.hidden attributes" [
+        // The classroom electorate: minority and health flags are drawn with modest age and regional gradients (docs/electorate.md).
+        let e = lazy (Workbench.Electorate.Generator.Generate(Workbench.Electorate.ElectorateSpec.Preset "classroom", 30000, 5UL))
+        let holders (e: Workbench.Electorate.Electorate) (flag: byte[]) count =
+            [| for i in 0 .. e.VoterCount - 1 do if flag.[i] <> 0uy then yield i |] |> Array.truncate count
+        test "an audience of the attribute's holders is skewed in truth; the archive's estimate stays near the electorate's rate and below the flag" {
+            let e = e.Value
+            let audience = holders e e.Minority 400
+            let a = Audit.HiddenAttribute(handMade e [ audience ], e, "minority")
+            printfn "minority: population %.3f, true %.3f, estimate %.3f, max estimate %.3f" a.PopulationShare a.TrueShare a.ArchiveEstimate a.MaximumEstimate
+            Expect.equal a.TrueShare 1.0 "every recipient holds it"
+            Expect.equal (a.Ads, a.SkewedAds) (1, 1) "one classified ad, skewed"
+            Expect.isLessThan a.ArchiveEstimate (Audit.OverRepresentation * a.PopulationShare) "the published cells cannot show it"
+            Expect.equal a.DetectedSkewedAds 0 "so the audit misses it"
+            Expect.isLessThan (abs (a.ArchiveEstimate - a.PopulationShare)) 0.05 "the estimate stays near the electorate's rate"
+            Expect.equal a.DetectedIfSelected 0 "the yardstick audience (holders drawn in the same regions) is not flagged either"
+            Expect.isTrue (a.CellRateLow <= a.PopulationShare && a.PopulationShare <= a.CellRateHigh) "the electorate's rate lies within the cell rates"
+            Expect.isGreaterThanOrEqual a.MaximumEstimate a.ArchiveEstimate "no estimate exceeds the bound"
+        }
+        test "selection on a published cell shows in the estimate: an audience of the oldest band is estimated at that band's rate of the attribute" {
+            let e = e.Value
+            let oldest = [| for i in 0 .. e.VoterCount - 1 do if Workbench.Electorate.ElectorateSpec.AgeBandOf(float e.Age.[i]) = 5 then yield i |]
+            let a = Audit.HiddenAttribute(handMade e [ oldest ], e, "health")
+            let truth = float (oldest |> Array.filter (fun i -> e.Health.[i] <> 0uy) |> Array.length) / float oldest.Length
+            printfn "health among 65+: true %.3f, estimate %.3f, population %.3f" a.TrueShare a.ArchiveEstimate a.PopulationShare
+            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } a.TrueShare truth "the truth is the recipients' share"
+            // The whole band in every region: the regional adjustment is about 1, so the estimate is the band's rate.
+            Expect.isLessThan (abs (a.ArchiveEstimate - truth)) 0.01 "the estimate recovers the band's rate"
+            Expect.isGreaterThan a.ArchiveEstimate (a.PopulationShare + 0.02) "and it is above the electorate's"
+        }
+        test "ads below the minimum audience are counted as too small, dark posts are outside the published estimate, and unknown attributes are refused" {
+            let e = e.Value
+            let small = holders e e.Health 20
+            let a = Audit.HiddenAttribute(handMade e [ small ], e, "health")
+            Expect.equal (a.Ads, a.SmallAds) (0, 1) "an ad to 20 voters is not classified"
+            Expect.equal a.TrueShare 1.0 "but its audience counts in the spend-weighted truth"
+            let big = holders e e.Health 300
+            let records = [ AdRecord(Id = "lit", Spend = 1000.0, SpendRange = AdArchive.MetaSpend 1000.0, Demographics = AdArchive.DemographicShares(e, big, fun _ -> 1),
+                                     Regions = AdArchive.RegionShares(e, big, fun _ -> 1), Recipients = big)
+                            AdRecord(Id = "dark", Spend = 3000.0, Dark = true, Recipients = big) ]
+            let d = Audit.HiddenAttribute(AdArchive.FromRecords(e, ResizeArray records), e, "health")
+            Expect.floatClose { absolute = 1e-12; relative = 1e-12 } d.DarkSpendShare 0.75 "three quarters of the spend is dark"
+            Expect.equal d.Ads 1 "only the published ad is classified"
+            Expect.throwsT<ArgumentException> (fun () -> Audit.HiddenAttribute(handMade e [ big ], e, "religion") |> ignore) "unknown attribute"
+        }
+        test "the counterfactual yardstick is seeded: the same seed gives the same audit, and the audit reads every published ad" {
+            let run, archive = archiveOf "regulation-none"
+            let x = Audit.HiddenAttribute(archive, run.Electorate, "health", Nullable 3)
+            let y = Audit.HiddenAttribute(archive, run.Electorate, "health", Nullable 3)
+            Expect.equal x y "same seed, same audit"
+            Expect.equal (x.Ads + x.SmallAds) (archive.Published |> Seq.filter (fun a -> a.Recipients.Count > 0) |> Seq.length) "every published ad is classified or too small"
+        }
+    ]
