@@ -61,9 +61,24 @@ public sealed record TargetingComparison(IReadOnlyList<string> Attributes, long 
     {
         var r = this[rule];
         if (r.Attributes.Count < 2 || r.Name.StartsWith("oracle", StringComparison.Ordinal)) return null;
-        var best = r.Attributes.Select(a => this[a]).MaxBy(x => x.Premium.Average())!;
-        return Difference(rule, best.Name);
+        return Difference(rule, BestSingle(r).Name);
     }
+
+    /// <summary>
+    /// For a rule on two or more attributes: the two-sided p-value of the paired t test that its premium equals that of its best
+    /// single attribute (the difference <see cref="OverBestOneAttribute"/> summarises); null for other rules. Several such
+    /// comparisons from one run are a family: adjust them together (<see cref="Significance.Holm"/>).
+    /// </summary>
+    public double? OverBestOneAttributeP(string rule)
+    {
+        var r = this[rule];
+        if (r.Attributes.Count < 2 || r.Name.StartsWith("oracle", StringComparison.Ordinal)) return null;
+        var best = BestSingle(r);
+        return Significance.MeanZeroP(r.Premium.Select((p, i) => p - best.Premium[i]));
+    }
+
+    // The single attribute of a multi-attribute rule with the highest mean premium.
+    private TargetingRule BestSingle(TargetingRule r) => r.Attributes.Select(a => this[a]).MaxBy(x => x.Premium.Average())!;
 
     /// <summary>The comparison as a fixed-width text table (one line per rule; means with 95% intervals).</summary>
     public string ToText()

@@ -55,6 +55,16 @@ let tests =
             let oracleGain = Intervals.Mean95(Array.init c.Replicates (fun r -> c.Rules.[c.Rules.Count - 1].Oracle.[r] - (attributes |> Array.map (fun a -> c.[a].Oracle.[r]) |> Array.max)))
             Expect.isGreaterThan oracleGain.Low 0.0 "the oracle on three attributes beats the oracle on any one"
         }
+        test "the comparison's p-value is the paired t test of the difference it summarises, and agrees with its 95% interval" {
+            let c = calibrated.Force()
+            for r in c.Rules |> Seq.filter (fun r -> r.Attributes.Count >= 2 && not (r.Name.StartsWith "oracle")) do
+                let best = r.Attributes |> Seq.maxBy (fun a -> Array.average (Seq.toArray c.[a].Premium))
+                let p = c.OverBestOneAttributeP(r.Name).Value
+                Expect.equal p (Significance.MeanZeroP(Seq.map2 (-) r.Premium c.[best].Premium)) (r.Name + ": the paired test against " + best)
+                let g = c.OverBestOneAttribute(r.Name).Value
+                Expect.equal (p < 0.05) (g.Low > 0.0 || g.High < 0.0) (sprintf "%s: p %.4f and interval (%.2f, %.2f) agree" r.Name p g.Low g.High)
+            Expect.isFalse (c.OverBestOneAttributeP("age").HasValue) "a single attribute has no such comparison"
+        }
         test "without attribute heterogeneity targeting gains nothing: no premium is significantly above 0 and every one is within 2 points of it" {
             // Not exactly 0: the shrinkage lets some noise through, which costs a little (chapter 05 prints premiums of -1.5 to +0.2
             // at 200 replicates). The 2-point tolerance is about five replicate SEs of those premiums at 200 replicates.
