@@ -91,7 +91,10 @@ public static class Indices
     /// <summary>
     /// Fits the exponent k of the generalised cube law S/(1−S) = (V/(1−V))^k by least squares on
     /// the log-odds (Kendall &amp; Stuart 1950, British Journal of Sociology 1(3): k = 3 for Britain).
-    /// Points with a share of 0 or 1 are skipped. Returns k and R².
+    /// Points with a share of 0 or 1 are skipped. Returns k and R² — uncentred, as for any fit through the origin, so it
+    /// is high whenever the points lie far from 50–50 and says nothing about the slope. With points clustered at one vote
+    /// share (separate simulated elections calibrated to the same result) k is in effect one point's ratio of log-odds with
+    /// any bias folded in: fit a seats–votes curve over a range of vote shares instead (<see cref="SeatsVotes"/>).
     /// </summary>
     public static (double K, double RSquared, int Points) CubeLawFit(IReadOnlyList<(double VoteShare, double SeatShare)> points)
     {
