@@ -62,8 +62,12 @@ public sealed record RegulationSpec
     public double SilencePeriod { get; init; }
     /// <summary>Whether ads must be archived (transparency duty); dark posts then are violations.</summary>
     public bool Transparency { get; init; }
-    /// <summary>Share of paid social spending placed as dark posts (never archived).</summary>
-    [Param("Share of paid social spending placed as dark posts", Min = 0, Max = 1)]
+    /// <summary>
+    /// Share of paid social placed as dark posts (never archived). In the archive each paid-social ad is a dark post with this
+    /// probability, so it is the expected share of ads, and the share of spend hidden depends on which ads are drawn; a campaign
+    /// that complies with the transparency duty forgoes this share of paid social's effect (<see cref="WithoutDarkPosts"/>).
+    /// </summary>
+    [Param("Share of paid social placed as dark posts (each ad is dark with this probability)", Min = 0, Max = 1)]
     public double DarkPostShare { get; init; }
     /// <summary>Probability that each violation is detected (oversight capacity).</summary>
     [Param("Probability that a violation is detected (oversight capacity)", Min = 0, Max = 1)]
