@@ -9,7 +9,8 @@ namespace Workbench.Experiments;
 /// <summary>
 /// The source-generated System.Text.Json contracts of the record-shaped blocks of a scenario that only the Experiments
 /// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
-/// <c>channels</c> and each arm's <c>campaigns</c>. A contract lives in the lowest module that reads or writes its type:
+/// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
+/// (<see cref="SensitivityFileContract"/>). A contract lives in the lowest module that reads or writes its type:
 /// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
 /// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
 /// shares (docs/file-formats.md, "Contracts").
@@ -22,6 +23,10 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(ChannelSpec))]
 [JsonSerializable(typeof(CampaignSpec))]
 [JsonSerializable(typeof(List<CampaignSpec>))]
+[JsonSerializable(typeof(SensitivityFileContract))]
+[JsonSerializable(typeof(SensitivityParameterContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<SensitivityParameterContract>>))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<string>>))]
 internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputContract
 {
     /// <summary>The contracts, with the shared input options.</summary>
@@ -41,5 +46,7 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(MessageChoice) ? new MessageChoice()
         : type == typeof(MessageSpaceSpec) ? new MessageSpaceSpec()
         : type == typeof(VolunteerSpec) ? new VolunteerSpec()
+        : type == typeof(SensitivityFileContract) ? new SensitivityFileContract()
+        : type == typeof(SensitivityParameterContract) ? new SensitivityParameterContract()
         : null;
 }
