@@ -10,7 +10,7 @@ namespace Workbench.Experiments;
 /// The source-generated System.Text.Json contracts of the record-shaped blocks of a scenario that only the Experiments
 /// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
 /// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
-/// (<see cref="SensitivityFileContract"/>). A contract lives in the lowest module that reads or writes its type:
+/// (<see cref="SensitivityFileContract"/>) and sweeps (<see cref="SweepFileContract"/>). A contract lives in the lowest module that reads or writes its type:
 /// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
 /// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
 /// shares (docs/file-formats.md, "Contracts").
@@ -27,6 +27,10 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(SensitivityParameterContract))]
 [JsonSerializable(typeof(IReadOnlyList<Loose<SensitivityParameterContract>>))]
 [JsonSerializable(typeof(IReadOnlyList<Loose<string>>))]
+[JsonSerializable(typeof(SweepFileContract))]
+[JsonSerializable(typeof(SweepParameterContract))]
+[JsonSerializable(typeof(SweepRangeContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<SweepParameterContract>>))]
 internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputContract
 {
     /// <summary>The contracts, with the shared input options.</summary>
@@ -48,5 +52,8 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(VolunteerSpec) ? new VolunteerSpec()
         : type == typeof(SensitivityFileContract) ? new SensitivityFileContract()
         : type == typeof(SensitivityParameterContract) ? new SensitivityParameterContract()
+        : type == typeof(SweepFileContract) ? new SweepFileContract()
+        : type == typeof(SweepParameterContract) ? new SweepParameterContract()
+        : type == typeof(SweepRangeContract) ? new SweepRangeContract()
         : null;
 }

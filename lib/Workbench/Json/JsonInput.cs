@@ -233,6 +233,32 @@ public static class JsonInput
             if (!known.Contains(key)) errors.Add(new(Member(path, key), $"unknown field; known fields: {string.Join(", ", known)}."));
     }
 
+    /// <summary>
+    /// Adds the error <see cref="KnownFields"/> gives for each key of <paramref name="unknown"/>: the fields a contract
+    /// record collected with <c>[JsonExtensionData]</c> instead of refusing them (see <see cref="Loose{T}"/>).
+    /// </summary>
+    internal static void UnknownFields(IDictionary<string, JsonElement>? unknown, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
+    {
+        foreach (var key in unknown?.Keys ?? Enumerable.Empty<string>()) errors.Add(new(Member(path, key), $"unknown field; known fields: {string.Join(", ", known)}."));
+    }
+
+    /// <summary>A loose string field (null when absent); null or a value of another kind is an error, worded as the <c>JsonObject</c> overload does.</summary>
+    internal static string? String(Loose<string> value, string path, List<ValidationError> errors)
+    {
+        if (value.Ok) return value.Value;
+        if (value.Given) errors.Add(new(path, $"expected a string, got {Kind(value.Raw)}."));
+        return null;
+    }
+
+    /// <summary>A loose whole-number field in [<paramref name="min"/>, <paramref name="max"/>] (null when absent); anything else given is <paramref name="message"/> at <paramref name="path"/>.</summary>
+    internal static int? Int(Loose<int> value, string path, List<ValidationError> errors, string message, int min = int.MinValue, int max = int.MaxValue)
+    {
+        if (!value.Given) return null;
+        if (value.Ok && value.Value >= min && value.Value <= max) return value.Value;
+        errors.Add(new(path, message));
+        return null;
+    }
+
     /// <summary>A string member (null when absent); a value of another kind is an error.</summary>
     public static string? String(JsonObject o, string key, string path, List<ValidationError> errors, bool required = false)
     {
@@ -324,10 +350,12 @@ public static class JsonInput
                     var instance = defaults.NewDefault(info.Type)
                         ?? throw new InvalidOperationException($"{defaults.GetType().Name}.NewDefault does not make a {info.Type.Name}, which has init properties; add it so absent fields keep their defaults.");
                     foreach (var p in absent)
-                        if (p.Get?.Invoke(instance) is { } v)
+                        if (p.Get?.Invoke(instance) is { } v
+                            && JsonSerializer.SerializeToElement(v, info.Options.GetTypeInfo(p.PropertyType)) is { ValueKind: not JsonValueKind.Null } element)
                         {
+                            // A default written as null (a Loose<T> left out) is left out too: null and absent differ for it.
                             w.WritePropertyName(p.Name);
-                            JsonSerializer.Serialize(w, v, info.Options.GetTypeInfo(p.PropertyType));
+                            element.WriteTo(w);
                         }
                 }
                 w.WriteEndObject();

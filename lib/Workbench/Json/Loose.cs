@@ -9,9 +9,10 @@ namespace Workbench.Json;
 /// A field of an input contract that the reader never refuses, for a format that reports every problem of a file at
 /// once in its own words (a sensitivity parameters file): the generated reader stops at its first error, so such a
 /// format's record declares its fields as <c>Loose&lt;T&gt;</c> and its parser checks <see cref="Ok"/> and words the
-/// refusal, quoting <see cref="Raw"/>, next to every other error. A JSON null counts as absent. <typeparamref name="T"/>
-/// is <see cref="string"/>, <see cref="double"/>, <see cref="int"/> (a whole number in range), <see cref="bool"/>,
-/// <see cref="JsonObject"/> (any object), or a record or list that the same context declares with
+/// refusal, quoting <see cref="Raw"/>, next to every other error. A JSON null is not <see cref="Present"/> but is
+/// <see cref="Given"/>, for a format that tells the two apart. <typeparamref name="T"/> is <see cref="string"/>,
+/// <see cref="double"/>, <see cref="int"/> (a whole number in range), <see cref="bool"/>, <see cref="JsonObject"/> or
+/// <see cref="JsonArray"/> (any object or array, kept as written), or a record or list that the same context declares with
 /// <c>[JsonSerializable]</c> and whose own fields are loose (docs/file-formats.md, "Contracts").
 /// </summary>
 [JsonConverter(typeof(LooseConverterFactory))]
@@ -23,7 +24,25 @@ internal readonly struct Loose<T>
         Raw = raw;
         Ok = ok;
         Value = value;
+        IsNull = false;
     }
+
+    private Loose(bool isNull)
+    {
+        Raw = null;
+        Ok = false;
+        Value = default!;
+        IsNull = isNull;
+    }
+
+    /// <summary>A field given as JSON null.</summary>
+    public static Loose<T> Null { get; } = new(isNull: true);
+
+    /// <summary>True when the field is given as JSON null.</summary>
+    public bool IsNull { get; }
+
+    /// <summary>True when the field is in the file at all (a value or null).</summary>
+    public bool Given => Present || IsNull;
 
     /// <summary>The value as written; null when the field is absent or null.</summary>
     public JsonNode? Raw { get; }
@@ -61,7 +80,7 @@ internal sealed class LooseConverter<T> : JsonConverter<Loose<T>>
     public override Loose<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var node = JsonNode.Parse(ref reader);
-        if (node is null) return default;
+        if (node is null) return Loose<T>.Null;
         var kind = node.GetValueKind();
         object? value = null;
         bool ok;
@@ -69,7 +88,7 @@ internal sealed class LooseConverter<T> : JsonConverter<Loose<T>>
         else if (typeof(T) == typeof(double)) { ok = kind == JsonValueKind.Number; if (ok) value = node.GetValue<double>(); }
         else if (typeof(T) == typeof(int)) { ok = kind == JsonValueKind.Number && node.AsValue().TryGetValue<int>(out var i); if (ok) value = node.GetValue<int>(); }
         else if (typeof(T) == typeof(bool)) { ok = kind is JsonValueKind.True or JsonValueKind.False; if (ok) value = node.GetValue<bool>(); }
-        else if (typeof(T) == typeof(JsonObject)) { ok = node is JsonObject; if (ok) value = node; }
+        else if (typeof(T) == typeof(JsonObject) || typeof(T) == typeof(JsonArray)) { ok = node is T; if (ok) value = node; }
         else
         {
             var info = (JsonTypeInfo<T>)options.GetTypeInfo(typeof(T));
