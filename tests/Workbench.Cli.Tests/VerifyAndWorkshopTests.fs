@@ -175,6 +175,45 @@ let tests =
                             Expect.isFalse (out.Contains(sprintf "[%s;" f)) (sprintf "%s step %d prints only its figures (not %s)" name (i + 1) f)
         }
 
+        test "a card and its questions are read through their contracts: every problem of both at once, word for word; each step's run as written" {
+            let dir = Cli.tempDir ()
+            try
+                let qs = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "questions.json"))).AsObject()
+                qs["colour"] <- JsonValue.Create 1
+                qs["source"] <- JsonValue.Create 5
+                File.WriteAllText(Path.Combine(dir, "questions.json"), qs.ToJsonString())
+                let card = Path.Combine(dir, "card.json")
+                File.WriteAllText(card, """{ "title": null, "minutes": "60", "preset": "classroom", "audience": 5, "colour": 1, "steps": [
+                    { "minutes": 0, "title": "a", "activity": 5, "look": 3, "x": 1, "run": { "scenario": "classroom", "replicates": 1.5, "y": 2 }, "figures": [ 3 ] },
+                    { "title": "b", "activity": "c", "questions": 5, "run": null } ] }""")
+                let errors = try WorkshopCard.Load card |> ignore; [] with :? Workbench.SpecValidationException as e -> [ for x in e.Errors -> x.Path + ": " + x.Message ]
+                Expect.equal (errors |> List.take 15)
+                    [ "questions.json $.colour: unknown field; known fields: source, recommendations, questions."
+                      "questions.json $.source: expected a string, got a number."
+                      "$.colour: unknown field; known fields: title, minutes, preset, audience, goal, steps."
+                      "$.minutes: must be a whole number of minutes between 15 and 600."
+                      "$.title: expected a string, got null."
+                      "$.audience: expected a string, got a number."
+                      "$.steps[0].x: unknown field; known fields: minutes, title, activity, run, look, figures, questions."
+                      "$.steps[0].minutes: must be a positive whole number (at most 600)."
+                      "$.steps[0].run.y: unknown field; known fields: scenario, replicates, set."
+                      "$.steps[0].run.replicates: 1.5 is outside the valid range [1, 100000] (a whole number)."
+                      "$.steps[0].figures[0]: expected a figure name (a string), got a number."
+                      "$.steps[0].activity: expected a string, got a number."
+                      "$.steps[0].look: expected a string, got a number."
+                      "$.steps[1].minutes: must be a positive whole number (at most 600)."
+                      "$.steps[1].run: expected { scenario, replicates?, set? }, got null." ] "the questions' problems, then the card's, in order"
+                Expect.contains errors "$.steps[1].questions: expected an array of question ids, got a number." "a step's questions"
+            finally Directory.Delete(dir, true)
+            for name in [ "workshop-60.json"; "workshop-120.json" ] do
+                let path = Path.Combine(cards, name)
+                let written = JsonNode.Parse(File.ReadAllText path).["steps"].AsArray()
+                let relaxed = System.Text.Json.JsonSerializerOptions(Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+                for i, s in Seq.indexed (WorkshopCard.Load path).Steps do
+                    let run = written.[i].["run"]
+                    Expect.equal s.RunJson (if isNull run then null else run.ToJsonString relaxed) $"{name} step {i + 1}: the run as written"
+        }
+
         test "an unknown figure is a load error with its path, in a card and in questions.json; a question's figures must be declared by its step" {
             let dir = Cli.tempDir ()
             try

@@ -10,7 +10,8 @@ namespace Workbench.Experiments;
 /// The source-generated System.Text.Json contracts of the record-shaped blocks of a scenario that only the Experiments
 /// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
 /// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
-/// (<see cref="SensitivityFileContract"/>) and sweeps (<see cref="SweepFileContract"/>). A contract lives in the lowest module that reads or writes its type:
+/// (<see cref="SensitivityFileContract"/>), sweeps (<see cref="SweepFileContract"/>) and workshop cards with their questions
+/// (<see cref="WorkshopCardContract"/>, <see cref="WorkshopQuestionsContract"/>). A contract lives in the lowest module that reads or writes its type:
 /// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
 /// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
 /// shares (docs/file-formats.md, "Contracts").
@@ -31,6 +32,13 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(SweepParameterContract))]
 [JsonSerializable(typeof(SweepRangeContract))]
 [JsonSerializable(typeof(IReadOnlyList<Loose<SweepParameterContract>>))]
+[JsonSerializable(typeof(WorkshopCardContract))]
+[JsonSerializable(typeof(WorkshopStepContract))]
+[JsonSerializable(typeof(WorkshopRunContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<WorkshopStepContract>>))]
+[JsonSerializable(typeof(WorkshopQuestionsContract))]
+[JsonSerializable(typeof(WorkshopQuestionContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<WorkshopQuestionContract>>))]
 internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputContract
 {
     /// <summary>The contracts, with the shared input options.</summary>
@@ -55,5 +63,10 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(SweepFileContract) ? new SweepFileContract()
         : type == typeof(SweepParameterContract) ? new SweepParameterContract()
         : type == typeof(SweepRangeContract) ? new SweepRangeContract()
+        : type == typeof(WorkshopCardContract) ? new WorkshopCardContract()
+        : type == typeof(WorkshopStepContract) ? new WorkshopStepContract()
+        : type == typeof(WorkshopRunContract) ? new WorkshopRunContract()
+        : type == typeof(WorkshopQuestionsContract) ? new WorkshopQuestionsContract()
+        : type == typeof(WorkshopQuestionContract) ? new WorkshopQuestionContract()
         : null;
 }

@@ -242,20 +242,31 @@ public static class JsonInput
         foreach (var key in unknown?.Keys ?? Enumerable.Empty<string>()) errors.Add(new(Member(path, key), $"unknown field; known fields: {string.Join(", ", known)}."));
     }
 
-    /// <summary>A loose string field (null when absent); null or a value of another kind is an error, worded as the <c>JsonObject</c> overload does.</summary>
-    internal static string? String(Loose<string> value, string path, List<ValidationError> errors)
+    /// <summary>
+    /// A loose string field at <paramref name="path"/> (null when absent, an error then when <paramref name="required"/>); null
+    /// or a value of another kind is an error, worded as the <c>JsonObject</c> overload words it.
+    /// </summary>
+    internal static string? String(Loose<string> value, string path, List<ValidationError> errors, bool required = false)
     {
         if (value.Ok) return value.Value;
         if (value.Given) errors.Add(new(path, $"expected a string, got {Kind(value.Raw)}."));
+        else if (required) errors.Add(new(path, "is required (a string)."));
         return null;
     }
 
-    /// <summary>A loose whole-number field in [<paramref name="min"/>, <paramref name="max"/>] (null when absent); anything else given is <paramref name="message"/> at <paramref name="path"/>.</summary>
-    internal static int? Int(Loose<int> value, string path, List<ValidationError> errors, string message, int min = int.MinValue, int max = int.MaxValue)
+    /// <summary>
+    /// A loose whole-number field at <paramref name="path"/> in [<paramref name="min"/>, <paramref name="max"/>] (null when
+    /// absent, an error then when <paramref name="required"/>); anything else given is an error: <paramref name="message"/>
+    /// when there is one, else worded as the <c>JsonObject</c> overload words it.
+    /// </summary>
+    internal static int? Int(Loose<int> value, string path, List<ValidationError> errors, string? message, int min = int.MinValue, int max = int.MaxValue, bool required = false)
     {
-        if (!value.Given) return null;
         if (value.Ok && value.Value >= min && value.Value <= max) return value.Value;
-        errors.Add(new(path, message));
+        if (!value.Given && !required) return null;
+        errors.Add(new(path, message ?? (
+            !value.Given ? $"is required (a whole number in [{min}, {max}])."
+            : value.Raw?.GetValueKind() == JsonValueKind.Number ? $"{Clip(value.Raw.ToJsonString())} is outside the valid range [{min}, {max}] (a whole number)."
+            : $"expected a whole number in [{min}, {max}], got {Kind(value.Raw)}.")));
         return null;
     }
 
