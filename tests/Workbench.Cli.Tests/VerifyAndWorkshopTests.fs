@@ -175,6 +175,23 @@ let tests =
                             Expect.isFalse (out.Contains(sprintf "[%s;" f)) (sprintf "%s step %d prints only its figures (not %s)" name (i + 1) f)
         }
 
+        test "a run manifest is read through its contract: every problem at once, word for word; files and the run as written" {
+            let errors (json: string) = try RunManifest.Parse json |> ignore; [] with :? Workbench.SpecValidationException as e -> [ for x in e.Errors -> x.Path + ": " + x.Message ]
+            Expect.equal (errors """{"kind":"simulation","library":5,"commit":null,"colour":1,"scenarioJson":5,"overrides":{"replicates":0,"seed":"x","extra":1}}""")
+                [ "$.colour: unknown field; known fields: " + String.concat ", " RunManifest.Known + "."
+                  "$.library: expected a string, got a number."
+                  "$.commit: expected a string, got null."
+                  "$.scenarioJson: expected the scenario (an object), got a number."
+                  "$.overrides.extra: unknown field; known fields: replicates, seed, voters."
+                  "$.overrides.replicates: 0 is outside the valid range [1, 100000] (a whole number)."
+                  "$.overrides.seed: expected a whole number in [-2147483648, 2147483647], got a string."
+                  "$.overrides.voters: is required (a whole number in [1000, 50000000])." ] "simulation"
+            Expect.equal (errors """{"colour":1,"library":5}""") [ "$.kind: missing: the manifest was written by an older Workbench, before manifests recorded what to rerun." ] "no kind: only that"
+            Expect.equal (errors """{"kind":"sweep","sweepJson":[1]}""") [ "$.sweepJson: expected the sweep (an object), got an array." ] "sweep"
+            let m = RunManifest.Parse """{"kind":"sweep","commit":"c","sweepJson":{"base":"classroom","name":"é"},"files":["results.csv"],"variants":{"any":"thing"}}"""
+            Expect.equal (m.Kind, m.Commit, m.Library, m.Run) ("sweep", "c", null, (JsonNode.Parse """{"base":"classroom","name":"é"}""").ToJsonString()) "the sweep as written"
+        }
+
         test "a card and its questions are read through their contracts: every problem of both at once, word for word; each step's run as written" {
             let dir = Cli.tempDir ()
             try

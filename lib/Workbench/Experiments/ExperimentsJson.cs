@@ -11,7 +11,7 @@ namespace Workbench.Experiments;
 /// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
 /// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
 /// (<see cref="SensitivityFileContract"/>), sweeps (<see cref="SweepFileContract"/>) and workshop cards with their questions
-/// (<see cref="WorkshopCardContract"/>, <see cref="WorkshopQuestionsContract"/>). A contract lives in the lowest module that reads or writes its type:
+/// (<see cref="WorkshopCardContract"/>, <see cref="WorkshopQuestionsContract"/>), and run manifests (<see cref="RunManifestContract"/>). A contract lives in the lowest module that reads or writes its type:
 /// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
 /// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
 /// shares (docs/file-formats.md, "Contracts").
@@ -39,6 +39,8 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(WorkshopQuestionsContract))]
 [JsonSerializable(typeof(WorkshopQuestionContract))]
 [JsonSerializable(typeof(IReadOnlyList<Loose<WorkshopQuestionContract>>))]
+[JsonSerializable(typeof(RunManifestContract))]
+[JsonSerializable(typeof(RunOverridesContract))]
 internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputContract
 {
     /// <summary>The contracts, with the shared input options.</summary>
@@ -68,5 +70,7 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(WorkshopRunContract) ? new WorkshopRunContract()
         : type == typeof(WorkshopQuestionsContract) ? new WorkshopQuestionsContract()
         : type == typeof(WorkshopQuestionContract) ? new WorkshopQuestionContract()
+        : type == typeof(RunManifestContract) ? new RunManifestContract()
+        : type == typeof(RunOverridesContract) ? new RunOverridesContract()
         : null;
 }

@@ -66,6 +66,12 @@ let private readEveryInput () =
     // An allocate input with every block the official ones leave out.
     (FileFormats.Get "allocate-input").Parse.Invoke("""{"method":"dhondt","seats":9,"tieBreak":"lot","seed":3,"apportionment":{"method":"hare","by":"valid-votes"},"threshold":{"share":0.05,"scope":"district","base":"valid-including-blank","quota":0.5,"exempt":["C"],"partyShares":{"B":0.1},"electorateSeats":1},"districts":[{"name":"n","votes":{"A":10,"B":5,"C":1},"blank":2},{"votes":{"A":3,"B":8}}]}""", null) |> ignore
     count <- count + 1
+    // Run manifests (workbench verify), of a simulation and of a sweep, with every field a manifest writes.
+    let common = "\"library\":\"1.0\",\"commit\":\"c\",\"sdk\":\"10\",\"files\":{\"results.csv\":\"" + String.replicate 64 "a" + "\"},\"seed\":1,\"replicates\":2,\"replicateSeeds\":[1,2],\"voters\":1000,\"preset\":\"classroom\",\"regime\":\"uk-like\",\"varyElectorate\":true,\"systems\":[\"FPTP\"],\"arms\":[\"baseline\"]"
+    for manifest in [ "{\"kind\":\"simulation\"," + common + ",\"scenario\":\"classroom\",\"scenarioSha256\":\"x\",\"scenarioJson\":{\"name\":\"s\"},\"overrides\":{\"replicates\":2,\"seed\":1,\"voters\":1000}}"
+                      "{\"kind\":\"sweep\"," + common + ",\"sweep\":\"s\",\"sweepSha256\":\"x\",\"items\":4,\"rows\":8,\"parameters\":[\"budget\"],\"variants\":2,\"sweepJson\":{\"base\":\"classroom\"}}" ] do
+        RunManifest.Parse manifest |> ignore
+        count <- count + 1
     for f in [ repo "notebooks/sensitivity/classroom.json"; repo "tests/sensitivity/small-parameters.json" ] do
         SensitivitySpec.Load f |> ignore
         count <- count + 1
