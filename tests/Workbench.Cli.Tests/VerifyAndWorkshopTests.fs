@@ -175,6 +175,29 @@ let tests =
                             Expect.isFalse (out.Contains(sprintf "[%s;" f)) (sprintf "%s step %d prints only its figures (not %s)" name (i + 1) f)
         }
 
+        test "the manifest of a workbench run folder is read through the command line's contract, each refusal worded as before" {
+            Expect.isTrue (Workbench.Json.JsonInput.IsSourceGenerated Workbench.Cli.Commands.NotebooksJson.Contract.NotebooksManifestContract) "a generated contract"
+            let entry = """{"executed":"01.ipynb","source":"../none/01.ipynb","parameters":{"voters":"1000"},"succeeded":true,"sdk":"10","colour":1}"""
+            let dir = Cli.tempDir ()
+            try
+                let verify (notebooks: string) =
+                    File.WriteAllText(Path.Combine(dir, "manifest.json"), "{\"kind\":\"notebooks\",\"notebooks\":" + notebooks + "}")
+                    let code, out, err = Cli.run [ "verify"; dir ]
+                    code, (out + err).Replace(Path.Combine(dir, "manifest.json"), "M").Trim()
+                Expect.equal (verify ("[" + entry + "]")) (1, "DIFFERENT: 1 of 0 figures differ from the rerun:\n  01.ipynb: source: recorded ../none/01.ipynb, rerun (missing)") "unused fields are skipped, as before"
+                for notebooks, message in
+                    [ "5", "$.notebooks must be an array of executed notebooks."
+                      "null", "$.notebooks must be an array of executed notebooks."
+                      "[5]", "$.notebooks[0] must be an object."
+                      "[" + entry.Replace("\"01.ipynb\"", "\"\"") + "]", "$.notebooks[0].executed must be a non-empty string."
+                      "[" + entry + "," + entry.Replace("\"../none/01.ipynb\"", "[1]") + "]", "$.notebooks[1].source must be a non-empty string."
+                      "[" + entry.Replace("\"sdk\"", "\"commit\":5,\"sdk\"") + "]", "$.notebooks[0].commit must be a string."
+                      "[" + entry.Replace("{\"voters\":\"1000\"}", "[1]") + "]", "$.notebooks[0].parameters must be an object (name → value)."
+                      "[" + entry.Replace("{\"voters\":\"1000\"}", "{\"a b\":5}") + "]", "$.notebooks[0].parameters.a b must be a string." ] do
+                    Expect.equal (verify notebooks) (2, "workbench: M: " + message) notebooks
+            finally Directory.Delete(dir, true)
+        }
+
         test "a run manifest is read through its contract: every problem at once, word for word; files and the run as written" {
             let errors (json: string) = try RunManifest.Parse json |> ignore; [] with :? Workbench.SpecValidationException as e -> [ for x in e.Errors -> x.Path + ": " + x.Message ]
             Expect.equal (errors """{"kind":"simulation","library":5,"commit":null,"colour":1,"scenarioJson":5,"overrides":{"replicates":0,"seed":"x","extra":1}}""")

@@ -72,6 +72,16 @@ let private readEveryInput () =
                       "{\"kind\":\"sweep\"," + common + ",\"sweep\":\"s\",\"sweepSha256\":\"x\",\"items\":4,\"rows\":8,\"parameters\":[\"budget\"],\"variants\":2,\"sweepJson\":{\"base\":\"classroom\"}}" ] do
         RunManifest.Parse manifest |> ignore
         count <- count + 1
+    // The manifest of a `workbench run` folder, read by `verify` through the command line's contract (its sources are
+    // missing, so nothing is rerun: each is reported as a difference).
+    let runDir = Cli.tempDir ()
+    try
+        File.WriteAllText(Path.Combine(runDir, "manifest.json"), """{"kind":"notebooks","notebooks":[{"executed":"01.ipynb","source":"../none/01.ipynb","sourceSha256":"ab","succeeded":true,"parameters":{"voters":"1000"},"library":"1","commit":"c","sdk":"10"}]}""")
+        let code, out, err = Cli.run [ "verify"; runDir ]
+        Expect.equal code 1 err
+        Expect.stringContains out "01.ipynb: source: recorded ../none/01.ipynb, rerun (missing)" "the notebooks manifest is read"
+        count <- count + 1
+    finally Directory.Delete(runDir, true)
     for f in [ repo "notebooks/sensitivity/classroom.json"; repo "tests/sensitivity/small-parameters.json" ] do
         SensitivitySpec.Load f |> ignore
         count <- count + 1
