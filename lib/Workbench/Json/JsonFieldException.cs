@@ -13,7 +13,7 @@ public sealed class JsonFieldException : JsonException
     /// <summary>A refusal with its message (a sentence ending in a full stop) and the path inside the field, if any.</summary>
     public JsonFieldException(string message, string subPath = "") : base(message) => SubPath = subPath;
 
-    /// <summary>Creates a refusal with an empty message (for serializers; prefer the other constructor).</summary>
+    /// <summary>Creates a refusal with a generic message ("is not valid."; prefer the constructor with the format's own words).</summary>
     public JsonFieldException() : this("is not valid.") { }
 
     /// <summary>Creates a refusal with a message (for serializers; prefer the other constructor).</summary>
