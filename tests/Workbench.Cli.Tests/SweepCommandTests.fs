@@ -83,6 +83,30 @@ let tests =
             Expect.stringContains err "number of work items (12)" "says why"
         }
 
+        test "a sweep is read through its contract and still reports every problem at once, in order, word for word" {
+            let errors (json: string) =
+                try SweepSpec.Parse json |> ignore; [] with :? Workbench.SpecValidationException as e -> [ for x in e.Errors -> x.Path + ": " + x.Message ]
+            Expect.equal (errors """{"base":"classroom","replicates":null,"seed":1.5,"name":null,"description":[1]}""")
+                [ "$.replicates: must be a whole number between 1 and 100,000."
+                  "$.seed: must be a 32-bit integer."
+                  "$.name: expected a string, got null."
+                  "$.description: expected a string, got an array." ] "null and values of the wrong kind"
+            Expect.equal (errors """{"base":"classroom","parameters":[{"path":"a.b","values":[1],"range":{"from":1,"to":2,"step":1},"name":"x","y":null},5,{"path":"","values":[1]}],"z":null}""")
+                [ "$.z: unknown field; known fields: name, description, base, parameters, points, replicates, seed."
+                  "$.parameters[0].y: unknown field; known fields: name, path, values, range."
+                  "$.parameters[0]: give either values [..] or range { from, to, step | count }."
+                  "$.parameters[1]: each parameter is an object { path, values | range, name? }."
+                  "$.parameters[2].path: required: where the value goes in the scenario, e.g. \"arms[0].campaigns[0].budget\" or \"voters\"." ] "unknown fields and parameters"
+            Expect.equal (errors """{"base":"classroom","parameters":[{"path":"a","values":null},{"path":"b","range":5},{"path":"c","range":{"from":1,"to":3,"count":2.5,"x":1}}]}""")
+                [ "$.parameters[0].values: expected an array of values, got null."
+                  "$.parameters[1].range: expected { from, to, step | count }, got a number."
+                  "$.parameters[2].range.x: unknown field; known fields: from, to, step, count."
+                  "$.parameters[2].range: give either step or count (a whole number), not both." ] "values and ranges"
+            let spec = SweepSpec.Parse """{"base":"classroom","parameters":[{"path":"arms[0].campaigns[0].budget","range":{"from":1000,"to":3000,"count":3}}],"points":null,"replicates":2}"""
+            Expect.equal [ for v in spec.Variants -> v.Scenario.Arms.[0].Campaigns.[0].Budget ] [ 1000.0; 2000.0; 3000.0 ] "a null points is no points"
+            Expect.equal (SweepSpec.CountVariants """{"parameters":[{"path":"a","range":{"from":0,"to":10,"step":2}},{"path":"b","values":[1,2]}]}""") (Nullable 12L) "variants counted without expanding"
+        }
+
         test "sweep plan --evidence runs every variant under the preset, recorded as a parameter; sweeping evidence twice or an unknown preset is refused" {
             let spec = SweepSpec.LoadOrBuiltin(small, "optimistic")
             Expect.isTrue (spec.Parameters |> Seq.exists (fun p -> p.Path = "evidence")) "an evidence parameter"

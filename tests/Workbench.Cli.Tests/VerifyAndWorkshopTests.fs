@@ -175,6 +175,85 @@ let tests =
                             Expect.isFalse (out.Contains(sprintf "[%s;" f)) (sprintf "%s step %d prints only its figures (not %s)" name (i + 1) f)
         }
 
+        test "the manifest of a workbench run folder is read through the command line's contract, each refusal worded as before" {
+            Expect.isTrue (Workbench.Json.JsonInput.IsSourceGenerated Workbench.Cli.Commands.NotebooksJson.Contract.NotebooksManifestContract) "a generated contract"
+            let entry = """{"executed":"01.ipynb","source":"../none/01.ipynb","parameters":{"voters":"1000"},"succeeded":true,"sdk":"10","colour":1}"""
+            let dir = Cli.tempDir ()
+            try
+                let verify (notebooks: string) =
+                    File.WriteAllText(Path.Combine(dir, "manifest.json"), "{\"kind\":\"notebooks\",\"notebooks\":" + notebooks + "}")
+                    let code, out, err = Cli.run [ "verify"; dir ]
+                    code, (out + err).Replace(Path.Combine(dir, "manifest.json"), "M").Trim()
+                Expect.equal (verify ("[" + entry + "]")) (1, "DIFFERENT: 1 of 0 figures differ from the rerun:\n  01.ipynb: source: recorded ../none/01.ipynb, rerun (missing)") "unused fields are skipped, as before"
+                for notebooks, message in
+                    [ "5", "$.notebooks must be an array of executed notebooks."
+                      "null", "$.notebooks must be an array of executed notebooks."
+                      "[5]", "$.notebooks[0] must be an object."
+                      "[" + entry.Replace("\"01.ipynb\"", "\"\"") + "]", "$.notebooks[0].executed must be a non-empty string."
+                      "[" + entry + "," + entry.Replace("\"../none/01.ipynb\"", "[1]") + "]", "$.notebooks[1].source must be a non-empty string."
+                      "[" + entry.Replace("\"sdk\"", "\"commit\":5,\"sdk\"") + "]", "$.notebooks[0].commit must be a string."
+                      "[" + entry.Replace("{\"voters\":\"1000\"}", "[1]") + "]", "$.notebooks[0].parameters must be an object (name → value)."
+                      "[" + entry.Replace("{\"voters\":\"1000\"}", "{\"a b\":5}") + "]", "$.notebooks[0].parameters.a b must be a string." ] do
+                    Expect.equal (verify notebooks) (2, "workbench: M: " + message) notebooks
+            finally Directory.Delete(dir, true)
+        }
+
+        test "a run manifest is read through its contract: every problem at once, word for word; files and the run as written" {
+            let errors (json: string) = try RunManifest.Parse json |> ignore; [] with :? Workbench.SpecValidationException as e -> [ for x in e.Errors -> x.Path + ": " + x.Message ]
+            Expect.equal (errors """{"kind":"simulation","library":5,"commit":null,"colour":1,"scenarioJson":5,"overrides":{"replicates":0,"seed":"x","extra":1}}""")
+                [ "$.colour: unknown field; known fields: " + String.concat ", " RunManifest.Known + "."
+                  "$.library: expected a string, got a number."
+                  "$.commit: expected a string, got null."
+                  "$.scenarioJson: expected the scenario (an object), got a number."
+                  "$.overrides.extra: unknown field; known fields: replicates, seed, voters."
+                  "$.overrides.replicates: 0 is outside the valid range [1, 100000] (a whole number)."
+                  "$.overrides.seed: expected a whole number in [-2147483648, 2147483647], got a string."
+                  "$.overrides.voters: is required (a whole number in [1000, 50000000])." ] "simulation"
+            Expect.equal (errors """{"colour":1,"library":5}""") [ "$.kind: missing: the manifest was written by an older Workbench, before manifests recorded what to rerun." ] "no kind: only that"
+            Expect.equal (errors """{"kind":"sweep","sweepJson":[1]}""") [ "$.sweepJson: expected the sweep (an object), got an array." ] "sweep"
+            let m = RunManifest.Parse """{"kind":"sweep","commit":"c","sweepJson":{"base":"classroom","name":"é"},"files":["results.csv"],"variants":{"any":"thing"}}"""
+            Expect.equal (m.Kind, m.Commit, m.Library, m.Run) ("sweep", "c", null, (JsonNode.Parse """{"base":"classroom","name":"é"}""").ToJsonString()) "the sweep as written"
+        }
+
+        test "a card and its questions are read through their contracts: every problem of both at once, word for word; each step's run as written" {
+            let dir = Cli.tempDir ()
+            try
+                let qs = JsonNode.Parse(File.ReadAllText(Path.Combine(cards, "questions.json"))).AsObject()
+                qs["colour"] <- JsonValue.Create 1
+                qs["source"] <- JsonValue.Create 5
+                File.WriteAllText(Path.Combine(dir, "questions.json"), qs.ToJsonString())
+                let card = Path.Combine(dir, "card.json")
+                File.WriteAllText(card, """{ "title": null, "minutes": "60", "preset": "classroom", "audience": 5, "colour": 1, "steps": [
+                    { "minutes": 0, "title": "a", "activity": 5, "look": 3, "x": 1, "run": { "scenario": "classroom", "replicates": 1.5, "y": 2 }, "figures": [ 3 ] },
+                    { "title": "b", "activity": "c", "questions": 5, "run": null } ] }""")
+                let errors = try WorkshopCard.Load card |> ignore; [] with :? Workbench.SpecValidationException as e -> [ for x in e.Errors -> x.Path + ": " + x.Message ]
+                Expect.equal (errors |> List.take 15)
+                    [ "questions.json $.colour: unknown field; known fields: source, recommendations, questions."
+                      "questions.json $.source: expected a string, got a number."
+                      "$.colour: unknown field; known fields: title, minutes, preset, audience, goal, steps."
+                      "$.minutes: must be a whole number of minutes between 15 and 600."
+                      "$.title: expected a string, got null."
+                      "$.audience: expected a string, got a number."
+                      "$.steps[0].x: unknown field; known fields: minutes, title, activity, run, look, figures, questions."
+                      "$.steps[0].minutes: must be a positive whole number (at most 600)."
+                      "$.steps[0].run.y: unknown field; known fields: scenario, replicates, set."
+                      "$.steps[0].run.replicates: 1.5 is outside the valid range [1, 100000] (a whole number)."
+                      "$.steps[0].figures[0]: expected a figure name (a string), got a number."
+                      "$.steps[0].activity: expected a string, got a number."
+                      "$.steps[0].look: expected a string, got a number."
+                      "$.steps[1].minutes: must be a positive whole number (at most 600)."
+                      "$.steps[1].run: expected { scenario, replicates?, set? }, got null." ] "the questions' problems, then the card's, in order"
+                Expect.contains errors "$.steps[1].questions: expected an array of question ids, got a number." "a step's questions"
+            finally Directory.Delete(dir, true)
+            for name in [ "workshop-60.json"; "workshop-120.json" ] do
+                let path = Path.Combine(cards, name)
+                let written = JsonNode.Parse(File.ReadAllText path).["steps"].AsArray()
+                let relaxed = System.Text.Json.JsonSerializerOptions(Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping)
+                for i, s in Seq.indexed (WorkshopCard.Load path).Steps do
+                    let run = written.[i].["run"]
+                    Expect.equal s.RunJson (if isNull run then null else run.ToJsonString relaxed) $"{name} step {i + 1}: the run as written"
+        }
+
         test "an unknown figure is a load error with its path, in a card and in questions.json; a question's figures must be declared by its step" {
             let dir = Cli.tempDir ()
             try

@@ -38,22 +38,22 @@ internal static class NotebookManifest
     }
 
     /// <summary>Reruns every notebook of a run manifest and compares its outputs, cell by cell, with the executed notebook on disk (timings masked).</summary>
-    public static VerifyReport Verify(string dir, JsonObject manifest, IProgress<string>? log, double? tolerance = null)
+    public static VerifyReport Verify(string dir, IReadOnlyList<NotebookEntryContract> notebooks, IProgress<string>? log, double? tolerance = null)
     {
         var diffs = new List<FigureDifference>();
         var notes = new List<string>();
         var (version, commit) = Simulation.LibraryVersion();
         long compared = 0;
-        foreach (var e in manifest["notebooks"]!.AsArray())
+        foreach (var e in notebooks)
         {
-            string executed = e!["executed"]!.GetValue<string>();
-            var source = Path.GetFullPath(Path.Combine(dir, e["source"]!.GetValue<string>()));
-            if (!File.Exists(source)) { diffs.Add(new(executed, 0, "", "source", e["source"]!.GetValue<string>(), "(missing)")); continue; }
-            if (Sha(File.ReadAllBytes(source)) != e["sourceSha256"]?.GetValue<string>()) notes.Add($"{executed}: the source notebook changed since the run");
-            if (e["commit"]?.GetValue<string>() is string c && c != commit) notes.Add($"{executed}: recorded with commit {c}; rerun with {commit}");
-            if (e["library"]?.GetValue<string>() is string l && l != version) notes.Add($"{executed}: recorded with library {l}; rerun with {version}");
-            var pars = e["parameters"]!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>());
-            log?.Report($"rerunning {e["source"]}");
+            string executed = e.Executed!;
+            var source = Path.GetFullPath(Path.Combine(dir, e.Source!));
+            if (!File.Exists(source)) { diffs.Add(new(executed, 0, "", "source", e.Source!, "(missing)")); continue; }
+            if (Sha(File.ReadAllBytes(source)) != e.SourceSha256) notes.Add($"{executed}: the source notebook changed since the run");
+            if (e.Commit is string c && c != commit) notes.Add($"{executed}: recorded with commit {c}; rerun with {commit}");
+            if (e.Library is string l && l != version) notes.Add($"{executed}: recorded with library {l}; rerun with {version}");
+            var pars = e.Parameters!.AsObject().ToDictionary(kv => kv.Key, kv => kv.Value!.GetValue<string>());
+            log?.Report($"rerunning {e.Source}");
             Notebook sourceNotebook;
             try { sourceNotebook = Notebook.Load(source); }
             catch (FormatException ex) { throw new InvalidDataException($"{source}: the recorded notebook cannot be rerun: {ex.Message}", ex); }

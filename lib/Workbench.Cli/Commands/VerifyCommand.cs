@@ -65,26 +65,28 @@ internal sealed class VerifyCommand : CliCommand
     }
 
     /// <summary>The manifest when it records a notebook run (<c>"kind": "notebooks"</c>), checked field by field; null for any other manifest (which <see cref="Verify.Run"/> checks).</summary>
-    private static JsonObject? NotebookRun(string path)
+    private static IReadOnlyList<NotebookEntryContract>? NotebookRun(string path)
     {
         JsonObject? m;
         // Through the shared JSON layer (duplicate keys, depth); a manifest it refuses goes to Verify.Run, which names the JSON path.
         try { m = Workbench.Json.JsonInput.ParseObject(File.ReadAllText(path), "a run manifest"); }
         catch (SpecValidationException) { return null; }
-        if (m?["kind"] is not JsonValue k || !k.TryGetValue<string>(out var kind) || kind != "notebooks") return null;
-        if (m["notebooks"] is not JsonArray list) throw new InvalidDataException($"{path}: $.notebooks must be an array of executed notebooks.");
+        // Through the contract (NotebooksJson): the kind first (another kind goes to Verify.Run), then the notebooks.
+        var errors = new List<ValidationError>();
+        var manifest = Workbench.Json.JsonInput.Deserialize(m, "$", errors, NotebooksJson.Contract.NotebooksManifestContract);
+        if (manifest?.Kind != "notebooks") return null;
+        var list = manifest.Notebooks is JsonArray ? Workbench.Json.JsonInput.Deserialize(manifest.Notebooks, "$.notebooks", errors, NotebooksJson.Contract.IReadOnlyListNotebookEntryContract) : null;
+        if (errors.Count > 0) throw new InvalidDataException($"{path}: {errors[0].Path} {errors[0].Message}");
+        if (list is null) throw new InvalidDataException($"{path}: $.notebooks must be an array of executed notebooks.");
         for (int i = 0; i < list.Count; i++)
         {
             string at = $"$.notebooks[{i}]";
-            if (list[i] is not JsonObject e) throw new InvalidDataException($"{path}: {at} must be an object.");
-            foreach (var field in new[] { "executed", "source" })
-                if (e[field] is not JsonValue v || !v.TryGetValue<string>(out var text) || text.Length == 0) throw new InvalidDataException($"{path}: {at}.{field} must be a non-empty string.");
-            foreach (var field in new[] { "sourceSha256", "commit", "library" })
-                if (e[field] is not null && (e[field] is not JsonValue v || !v.TryGetValue<string>(out _))) throw new InvalidDataException($"{path}: {at}.{field} must be a string.");
-            if (e["parameters"] is not JsonObject pars) throw new InvalidDataException($"{path}: {at}.parameters must be an object (name → value).");
+            if (list[i].Executed is null) throw new InvalidDataException($"{path}: {at}.executed must be a non-empty string.");
+            if (list[i].Source is null) throw new InvalidDataException($"{path}: {at}.source must be a non-empty string.");
+            if (list[i].Parameters is not JsonObject pars) throw new InvalidDataException($"{path}: {at}.parameters must be an object (name → value).");
             foreach (var (name, value) in pars)
                 if (value is not JsonValue pv || !pv.TryGetValue<string>(out _)) throw new InvalidDataException($"{path}: {at}.parameters.{name} must be a string.");
         }
-        return m;
+        return list;
     }
 }

@@ -26,46 +26,59 @@ public static class ElectionJson
     public static Method ParseMethodName(string name, string path) =>
         Methods.TryGetValue(name, out var m) ? m : throw Bad(path, $"unknown method '{name}'; expected one of {string.Join(", ", Methods.Keys)}.");
 
-    private static Method ParseMethod(JsonNode? node, string path)
+    /// <summary>The JSON name of a tie-break rule.</summary>
+    internal static string TieBreakName(TieBreak t) => t switch { TieBreak.Lot => "lot", TieBreak.Error => "error", _ => "more-votes" };
+
+    // The checks of one value, shared by the contract's field converters (ElectionsJson) and the party maps read here;
+    // `fail` makes the exception for a refused value (a JsonFieldException in a converter, a path-bearing error here).
+
+    internal static Method ReadMethod(JsonNode? node, Func<string, Exception> fail)
     {
         var s = node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
         if (s is null || !Methods.TryGetValue(s, out var m))
-            throw Bad(path, $"unknown method '{node?.ToJsonString()}'; expected one of {string.Join(", ", Methods.Keys)}.");
+            throw fail($"unknown method '{node?.ToJsonString()}'; expected one of {string.Join(", ", Methods.Keys)}.");
         return m;
     }
 
-    private static long ParseVotes(JsonNode? node, string path)
+    internal static long ReadVotes(JsonNode? node, Func<string, Exception> fail)
     {
-        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a number of votes.");
+        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw fail("must be a number of votes.");
         double d = node.GetValue<double>();
-        if (d < 0) throw Bad(path, $"negative votes ({d}).");
-        if (d != Math.Floor(d) || d > ElectionLimits.MaxVotes) throw Bad(path, $"votes must be a whole number in [0, {ElectionLimits.MaxVotes:N0}] (the limit); got {d}.");
+        if (d < 0) throw fail($"negative votes ({d}).");
+        if (d != Math.Floor(d) || d > ElectionLimits.MaxVotes) throw fail($"votes must be a whole number in [0, {ElectionLimits.MaxVotes:N0}] (the limit); got {d}.");
         return (long)d;
     }
 
-    private static int ParseInt(JsonNode? node, string path, int min = 0, int max = ElectionLimits.MaxSeats)
+    internal static int ReadInt(JsonNode? node, Func<string, Exception> fail, int min = 0, int max = ElectionLimits.MaxSeats)
     {
-        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a whole number.");
+        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw fail("must be a whole number.");
         double d = node.GetValue<double>();
-        if (d != Math.Floor(d) || d < min || d > max) throw Bad(path, $"must be a whole number in [{min}, {max}]; got {d}.");
+        if (d != Math.Floor(d) || d < min || d > max) throw fail($"must be a whole number in [{min}, {max}]; got {d}.");
         return (int)d;
     }
 
-    private static double ParseDouble(JsonNode? node, string path, double min, double max)
+    internal static double ReadDouble(JsonNode? node, Func<string, Exception> fail, double min, double max)
     {
-        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw Bad(path, "must be a number.");
+        if (node is null || node.GetValueKind() != JsonValueKind.Number) throw fail("must be a number.");
         double d = node.GetValue<double>();
-        if (!(d >= min && d <= max)) throw Bad(path, $"{d} is outside [{min}, {max}].");
+        if (!(d >= min && d <= max)) throw fail($"{d} is outside [{min}, {max}].");
         return d;
     }
 
-    private static string ParseEnum(JsonNode? node, string path, params string[] allowed)
+    internal static string ReadEnum(JsonNode? node, Func<string, Exception> fail, params string[] allowed)
     {
         var s = node?.GetValueKind() == JsonValueKind.String ? node.GetValue<string>() : null;
-        if (s is null || !allowed.Contains(s)) throw Bad(path, $"'{node?.ToJsonString()}' is not one of {string.Join(", ", allowed)}.");
+        if (s is null || !allowed.Contains(s)) throw fail($"'{node?.ToJsonString()}' is not one of {string.Join(", ", allowed)}.");
         return s;
     }
 
+    private static long ParseVotes(JsonNode? node, string path) => ReadVotes(node, m => Bad(path, m));
+
+    private static int ParseInt(JsonNode? node, string path) => ReadInt(node, m => Bad(path, m));
+
+    private static double ParseDouble(JsonNode? node, string path, double min, double max) => ReadDouble(node, m => Bad(path, m), min, max);
+
+    /// <summary>Refuses a member of a party map (indices districts) that is not one of <paramref name="keys"/>, or null.</summary>
     private static void KnownKeys(JsonObject o, string path, params string[] keys)
     {
         foreach (var kv in o)
@@ -73,6 +86,16 @@ public static class ElectionJson
             if (!keys.Contains(kv.Key)) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), $"unknown field; expected one of {string.Join(", ", keys)}.");
             if (kv.Value is null) throw Bad(Workbench.Json.JsonInput.Member(path, kv.Key), "must not be null.");
         }
+    }
+
+    /// <summary>Reads a whole input through its contract; the first problem is thrown with its path.</summary>
+    private static T Read<T>(string json, string what, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> info) where T : class
+    {
+        var o = Workbench.Json.JsonInput.ParseObject(json, what);
+        var errors = new List<ValidationError>();
+        var value = Workbench.Json.JsonInput.Deserialize(o, "$", errors, info);
+        Parameters.ThrowIfAny(errors);
+        return value!;
     }
 
     /// <summary>The structure of the allocate input as a JSON Schema object.</summary>
@@ -120,30 +143,24 @@ public static class ElectionJson
         ], "votes", "seats");
     }
 
-    /// <summary>Parses the allocate input.</summary>
+    /// <summary>Parses the allocate input: through its contract (<see cref="AllocateInputContract"/>), then the checks across fields.</summary>
     public static ElectionInput Parse(string json)
     {
-        var o = Workbench.Json.JsonInput.ParseObject(json, "an allocate input");
-        KnownKeys(o, "$", "method", "firstDivisor", "seats", "threshold", "blank", "votes", "districts", "apportionment", "tieBreak", "seed",
-            "system", "constituencySeats", "overhang");
-        if (!o.ContainsKey("method")) throw Bad("$.method", "is required.");
-        var method = ParseMethod(o["method"], "$.method");
-        var first = ParseFirstDivisor(o);
-        int? seats = o["seats"] is { } sn ? ParseInt(sn, "$.seats") : null;
-        var (parties, index, districtsNode) = CollectParties(o);
-        var districts = ParseDistricts(o, districtsNode, method, seats, parties, index);
-        var apportionment = ParseApportionment(o, districts);
-        var threshold = ParseThreshold(o);
+        var c = Read(json, "an allocate input", ElectionsJson.Contract.AllocateInputContract);
+        var method = c.Method ?? throw Bad("$.method", "is required.");
+        var first = ParseFirstDivisor(c);
+        int? seats = c.Seats;
+        var (parties, index) = CollectParties(c);
+        var districts = ParseDistricts(c, method, seats, parties, index);
+        var apportionment = ParseApportionment(c, districts);
+        var threshold = ParseThreshold(c);
 
-        var tieBreak = o["tieBreak"] is { } tb ? ParseEnum(tb, "$.tieBreak", "more-votes", "lot", "error") switch
-        {
-            "lot" => TieBreak.Lot, "error" => TieBreak.Error, _ => TieBreak.MoreVotes,
-        } : TieBreak.MoreVotes;
-        int seed = o["seed"] is { } sd ? ParseInt(sd, "$.seed", 0, 1_000_000) : 1;
-        string system = o["system"] is { } sy ? ParseEnum(sy, "$.system", "list", "mmp", "parallel", "two-round") : "list";
-        var cs = ParseConstituencySeats(o, parties, index, ref districts);
+        var tieBreak = c.TieBreak ?? TieBreak.MoreVotes;
+        int seed = c.Seed ?? 1;
+        string system = c.System ?? "list";
+        var cs = ParseConstituencySeats(c, parties, index, ref districts);
         if (system is "mmp" or "parallel" && cs is null) throw Bad("$.constituencySeats", $"a {system} system needs the constituency seats won per party.");
-        string overhang = o["overhang"] is { } oh ? ParseEnum(oh, "$.overhang", "keep", "level", "cap") : "keep";
+        string overhang = c.Overhang ?? "keep";
         if (method == Method.Fptp && system == "list")
             for (int k = 0; k < districts.Count; k++)
                 if (districts[k].Seats is int s1 && s1 != 1) throw Bad($"$.districts[{k}].seats", "fptp elects one member per district.");
@@ -154,13 +171,12 @@ public static class ElectionJson
         };
     }
 
-    /// <summary>Reads $.firstDivisor as the exact rational first divisor (7/5, the modified Sainte-Laguë default, when absent).</summary>
-    private static (long, long) ParseFirstDivisor(JsonObject o)
+    /// <summary>$.firstDivisor as the exact rational first divisor (7/5, the modified Sainte-Laguë default, when absent).</summary>
+    private static (long, long) ParseFirstDivisor(AllocateInputContract c)
     {
         (long, long) first = (7, 5);
-        if (o["firstDivisor"] is { } fd)
+        if (c.FirstDivisor is double f)
         {
-            double f = ParseDouble(fd, "$.firstDivisor", 1e-6, ElectionLimits.MaxFirstDivisor);
             if (f >= ElectionLimits.MaxFirstDivisor) throw Bad("$.firstDivisor", $"{f} must be below {ElectionLimits.MaxFirstDivisor}, the second divisor, so that the divisors increase.");
             first = Apportion.Rational(f);
         }
@@ -168,7 +184,7 @@ public static class ElectionJson
     }
 
     /// <summary>Checks the shape of $.votes / $.districts and collects the parties in order of first appearance (refused as soon as there are more than the limit).</summary>
-    private static (List<string> Parties, Dictionary<string, int> Index, JsonArray? DistrictsNode) CollectParties(JsonObject o)
+    private static (List<string> Parties, Dictionary<string, int> Index) CollectParties(AllocateInputContract c)
     {
         // Parties in order of first appearance (refused as soon as there are more than the limit).
         var parties = new List<string>();
@@ -184,23 +200,18 @@ public static class ElectionJson
                     parties.Add(kv.Key);
                 }
         }
-        var districtsNode = o["districts"] as JsonArray;
-        if (o["districts"] is not null && districtsNode is null) throw Bad("$.districts", "must be an array.");
-        if (districtsNode is null && o["votes"] is null) throw Bad("$.votes", "is required (or districts).");
-        if (districtsNode is not null && o["votes"] is not null) throw Bad("$.votes", "give either votes (one district) or districts, not both.");
-        if (districtsNode is not null && districtsNode.Count > ElectionLimits.MaxDistricts)
-            throw Bad("$.districts", $"{districtsNode.Count:N0} districts; at most {ElectionLimits.MaxDistricts:N0} are allowed.");
-        if (districtsNode is null) Collect(o["votes"], "$.votes");
-        else for (int k = 0; k < districtsNode.Count; k++)
-            {
-                if (districtsNode[k] is not JsonObject dobj) throw Bad($"$.districts[{k}]", "must be an object.");
-                Collect(dobj["votes"], $"$.districts[{k}].votes");
-            }
-        if (parties.Count == 0) throw Bad(districtsNode is null ? "$.votes" : "$.districts[0].votes", "no parties.");
-        int districtCount = districtsNode?.Count ?? 1;
+        var districts = c.Districts;
+        if (districts is null && c.Votes is null) throw Bad("$.votes", "is required (or districts).");
+        if (districts is not null && c.Votes is not null) throw Bad("$.votes", "give either votes (one district) or districts, not both.");
+        if (districts is not null && districts.Count > ElectionLimits.MaxDistricts)
+            throw Bad("$.districts", $"{districts.Count:N0} districts; at most {ElectionLimits.MaxDistricts:N0} are allowed.");
+        if (districts is null) Collect(c.Votes, "$.votes");
+        else for (int k = 0; k < districts.Count; k++) Collect(districts[k].Votes, $"$.districts[{k}].votes");
+        if (parties.Count == 0) throw Bad(districts is null ? "$.votes" : "$.districts[0].votes", "no parties.");
+        int districtCount = districts?.Count ?? 1;
         if ((long)parties.Count * districtCount > ElectionLimits.MaxCells)
             throw Bad("$.districts", $"{parties.Count:N0} parties × {districtCount:N0} districts = {(long)parties.Count * districtCount:N0} vote counts; at most {ElectionLimits.MaxCells:N0} are allowed.");
-        return (parties, index, districtsNode);
+        return (parties, index);
     }
 
     /// <summary>One district's votes per party, in the order of <paramref name="parties"/>.</summary>
@@ -212,39 +223,33 @@ public static class ElectionJson
     }
 
     /// <summary>Reads the districts: the one national district of $.votes, or each of $.districts with its name, seats, method, blank votes and second round.</summary>
-    private static List<District> ParseDistricts(JsonObject o, JsonArray? districtsNode, Method method, int? seats, List<string> parties, Dictionary<string, int> index)
+    private static List<District> ParseDistricts(AllocateInputContract c, Method method, int? seats, List<string> parties, Dictionary<string, int> index)
     {
         var districts = new List<District>();
-        if (districtsNode is null)
+        if (c.Districts is null)
         {
             if (seats is null) throw Bad("$.seats", "is required.");
-            long blank = o["blank"] is { } b ? ParseVotes(b, "$.blank") : 0;
-            districts.Add(new District("national", method == Method.Fptp ? 1 : seats, null, VotesOf((JsonObject)o["votes"]!, "$.votes", parties, index), blank));
+            districts.Add(new District("national", method == Method.Fptp ? 1 : seats, null, VotesOf((JsonObject)c.Votes!, "$.votes", parties, index), c.Blank ?? 0));
         }
         else
         {
-            if (districtsNode.Count == 0) throw Bad("$.districts", "must not be empty.");
+            if (c.Districts.Count == 0) throw Bad("$.districts", "must not be empty.");
             var names = new HashSet<string>();
-            for (int k = 0; k < districtsNode.Count; k++) districts.Add(ParseDistrict((JsonObject)districtsNode[k]!, k, method, names, parties, index));
+            for (int k = 0; k < c.Districts.Count; k++) districts.Add(ParseDistrict(c.Districts[k], k, method, names, parties, index));
         }
         return districts;
     }
 
     /// <summary>Reads $.districts[<paramref name="k"/>]: its name (unique), seats, method, blank votes, votes and second-round votes.</summary>
-    private static District ParseDistrict(JsonObject d, int k, Method method, HashSet<string> names, List<string> parties, Dictionary<string, int> index)
+    private static District ParseDistrict(DistrictContract d, int k, Method method, HashSet<string> names, List<string> parties, Dictionary<string, int> index)
     {
         string p = $"$.districts[{k}]";
-        KnownKeys(d, p, "name", "seats", "method", "votes", "blank", "secondRound");
-        if (d["name"] is { } nn && nn.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", "must be a string.");
-        string name = d["name"] is { } n0 ? n0.GetValue<string>() : $"district {k + 1}";
+        string name = d.Name ?? $"district {k + 1}";
         if (!names.Add(name)) throw Bad(p + ".name", $"'{name}' is used by another district.");
-        int? ds = d["seats"] is { } dsn ? ParseInt(dsn, p + ".seats") : (method == Method.Fptp && d["method"] is null ? 1 : null);
-        Method? dm = d["method"] is { } dmn ? ParseMethod(dmn, p + ".method") : null;
-        long blank = d["blank"] is { } b ? ParseVotes(b, p + ".blank") : 0;
+        int? ds = d.Seats ?? (method == Method.Fptp && d.Method is null ? 1 : null);
         long[]? second = null;
-        if (d["secondRound"] is not (null or JsonObject)) throw Bad(p + ".secondRound", $"expected an object of party: votes, got {Workbench.Json.JsonInput.Kind(d["secondRound"])}.");
-        if (d["name"] is not (null or JsonValue) || d["name"] is JsonValue nv0 && nv0.GetValueKind() != JsonValueKind.String) throw Bad(p + ".name", $"expected a string, got {Workbench.Json.JsonInput.Kind(d["name"])}.");
-        if (d["secondRound"] is JsonObject sr)
+        if (d.SecondRound is not (null or JsonObject)) throw Bad(p + ".secondRound", $"expected an object of party: votes, got {Workbench.Json.JsonInput.Kind(d.SecondRound)}.");
+        if (d.SecondRound is JsonObject sr)
         {
             second = new long[parties.Count];
             foreach (var kv in sr)
@@ -253,21 +258,14 @@ public static class ElectionJson
                 second[j] = ParseVotes(kv.Value, $"{p}.secondRound.{kv.Key}");
             }
         }
-        else if (d["secondRound"] is not null) throw Bad(p + ".secondRound", "must be an object of party: votes.");
-        return new District(name, ds, dm, VotesOf((JsonObject)d["votes"]!, p + ".votes", parties, index), blank, second);
+        return new District(name, ds, d.Method, VotesOf((JsonObject)d.Votes!, p + ".votes", parties, index), d.Blank ?? 0, second);
     }
 
     /// <summary>Reads $.apportionment (the method that gives districts without seats theirs) and checks every district has seats or a rule.</summary>
-    private static Method? ParseApportionment(JsonObject o, List<District> districts)
+    private static Method? ParseApportionment(AllocateInputContract c, List<District> districts)
     {
         Method? apportionment = null;
-        if (o["apportionment"] is JsonObject ap)
-        {
-            KnownKeys(ap, "$.apportionment", "method", "by");
-            apportionment = ParseMethod(ap["method"], "$.apportionment.method");
-            if (ap["by"] is { } by) ParseEnum(by, "$.apportionment.by", "valid-votes");
-        }
-        else if (o["apportionment"] is not null) throw Bad("$.apportionment", "must be an object.");
+        if (c.Apportionment is { } ap) apportionment = ap.Method ?? ReadMethod(null, m => Bad("$.apportionment.method", m));
         for (int k = 0; k < districts.Count; k++)
             if (districts[k].Seats is null && apportionment is null)
                 throw Bad($"$.districts[{k}].seats", $"district '{districts[k].Name}' has no seats and there is no apportionment rule.");
@@ -275,64 +273,46 @@ public static class ElectionJson
     }
 
     /// <summary>Reads $.threshold: share, scope, base, quota, exempt parties, per-party shares and the electorate-seat exemption.</summary>
-    private static Threshold? ParseThreshold(JsonObject o)
+    private static Threshold? ParseThreshold(AllocateInputContract c)
     {
-        Threshold? threshold = null;
-        if (o["threshold"] is JsonObject t)
+        if (c.Threshold is not { } t) return null;
+        var partyShares = new Dictionary<string, double>();
+        if (t.PartyShares is not (null or JsonObject)) throw Bad("$.threshold.partyShares", $"expected an object of party: share, got {Workbench.Json.JsonInput.Kind(t.PartyShares)}.");
+        if (t.PartyShares is JsonObject ps)
+            foreach (var kv in ps) partyShares[kv.Key] = ParseDouble(kv.Value, $"$.threshold.partyShares.{kv.Key}", 0, 1);
+        return new Threshold
         {
-            KnownKeys(t, "$.threshold", "share", "scope", "base", "quota", "exempt", "partyShares", "electorateSeats");
-            var partyShares = new Dictionary<string, double>();
-            if (t["partyShares"] is not (null or JsonObject)) throw Bad("$.threshold.partyShares", $"expected an object of party: share, got {Workbench.Json.JsonInput.Kind(t["partyShares"])}.");
-            if (t["exempt"] is not (null or JsonArray)) throw Bad("$.threshold.exempt", $"expected an array of party names, got {Workbench.Json.JsonInput.Kind(t["exempt"])}.");
-            if (t["partyShares"] is JsonObject ps)
-                foreach (var kv in ps) partyShares[kv.Key] = ParseDouble(kv.Value, $"$.threshold.partyShares.{kv.Key}", 0, 1);
-            else if (t["partyShares"] is not null) throw Bad("$.threshold.partyShares", "must be an object of party: share (0 to 1).");
-            if (t["exempt"] is not null and not JsonArray) throw Bad("$.threshold.exempt", "must be an array of party names.");
-            threshold = new Threshold
-            {
-                Share = t["share"] is { } sh ? ParseDouble(sh, "$.threshold.share", 0, 1) : null,
-                Scope = t["scope"] is { } sc ? ParseEnum(sc, "$.threshold.scope", "district", "national") : "national",
-                Base = t["base"] is { } ba ? ParseEnum(ba, "$.threshold.base", "valid", "valid-including-blank") : "valid",
-                Quota = t["quota"] is { } q ? ParseDouble(q, "$.threshold.quota", 0, 1000) : null,
-                Exempt = t["exempt"] is JsonArray ex ? ex.Select((x, i) => x?.GetValueKind() == JsonValueKind.String ? x.GetValue<string>() : throw Bad($"$.threshold.exempt[{i}]", "must be a party name.")).ToArray() : [],
-                PartyShares = partyShares,
-                ElectorateSeats = t["electorateSeats"] is { } es ? ParseInt(es, "$.threshold.electorateSeats", 1) : null,
-            };
-        }
-        else if (o["threshold"] is not null) throw Bad("$.threshold", "must be an object.");
-        return threshold;
+            Share = t.Share, Scope = t.Scope ?? "national", Base = t.Base ?? "valid", Quota = t.Quota, Exempt = t.Exempt ?? [],
+            PartyShares = partyShares, ElectorateSeats = t.ElectorateSeats,
+        };
     }
 
     /// <summary>
     /// Reads $.constituencySeats (seats won per party in constituencies, for MMP and parallel systems); parties that won
     /// constituencies but had no list votes join the party list with 0 votes everywhere.
     /// </summary>
-    private static int[]? ParseConstituencySeats(JsonObject o, List<string> parties, Dictionary<string, int> index, ref List<District> districts)
+    private static int[]? ParseConstituencySeats(AllocateInputContract c, List<string> parties, Dictionary<string, int> index, ref List<District> districts)
     {
-        int[]? cs = null;
-        if (o["constituencySeats"] is not (null or JsonObject)) throw Bad("$.constituencySeats", $"expected an object of party: seats, got {Workbench.Json.JsonInput.Kind(o["constituencySeats"])}.");
-        if (o["constituencySeats"] is JsonObject cso)
-        {
-            // Parties that won constituencies but had no list votes join the party list with 0 votes everywhere.
-            int before = parties.Count;
-            foreach (var kv in cso)
-                if (index.TryAdd(kv.Key, parties.Count))
-                {
-                    if (parties.Count == ElectionLimits.MaxParties) throw Bad("$.constituencySeats", $"more than {ElectionLimits.MaxParties:N0} parties (the limit).");
-                    parties.Add(kv.Key);
-                }
-            if (parties.Count > before)
+        if (c.ConstituencySeats is null) return null;
+        if (c.ConstituencySeats is not JsonObject cso) throw Bad("$.constituencySeats", $"expected an object of party: seats, got {Workbench.Json.JsonInput.Kind(c.ConstituencySeats)}.");
+        // Parties that won constituencies but had no list votes join the party list with 0 votes everywhere.
+        int before = parties.Count;
+        foreach (var kv in cso)
+            if (index.TryAdd(kv.Key, parties.Count))
             {
-                if ((long)parties.Count * districts.Count > ElectionLimits.MaxCells)
-                    throw Bad("$.constituencySeats", $"{parties.Count:N0} parties × {districts.Count:N0} districts exceed the limit of {ElectionLimits.MaxCells:N0} vote counts.");
-                districts = districts.Select(d => d with { Votes = [.. d.Votes, .. new long[parties.Count - before]] }).ToList();
+                if (parties.Count == ElectionLimits.MaxParties) throw Bad("$.constituencySeats", $"more than {ElectionLimits.MaxParties:N0} parties (the limit).");
+                parties.Add(kv.Key);
             }
-            cs = new int[parties.Count];
-            long csSum = 0;
-            foreach (var kv in cso) csSum += cs[index[kv.Key]] = ParseInt(kv.Value, $"$.constituencySeats.{kv.Key}");
-            if (csSum > ElectionLimits.MaxSeats) throw Bad("$.constituencySeats", $"{csSum:N0} constituency seats in all; at most {ElectionLimits.MaxSeats:N0} are allowed.");
+        if (parties.Count > before)
+        {
+            if ((long)parties.Count * districts.Count > ElectionLimits.MaxCells)
+                throw Bad("$.constituencySeats", $"{parties.Count:N0} parties × {districts.Count:N0} districts exceed the limit of {ElectionLimits.MaxCells:N0} vote counts.");
+            districts = districts.Select(d => d with { Votes = [.. d.Votes, .. new long[parties.Count - before]] }).ToList();
         }
-        else if (o["constituencySeats"] is not null) throw Bad("$.constituencySeats", "must be an object of party: seats.");
+        var cs = new int[parties.Count];
+        long csSum = 0;
+        foreach (var kv in cso) csSum += cs[index[kv.Key]] = ParseInt(kv.Value, $"$.constituencySeats.{kv.Key}");
+        if (csSum > ElectionLimits.MaxSeats) throw Bad("$.constituencySeats", $"{csSum:N0} constituency seats in all; at most {ElectionLimits.MaxSeats:N0} are allowed.");
         return cs;
     }
 
@@ -360,7 +340,7 @@ public static class ElectionJson
         var result = new JsonObject
         {
             ["seats"] = seats, ["districts"] = districts, ["ties"] = ties,
-            ["tieBreak"] = r.TieBreak switch { TieBreak.Lot => "lot", TieBreak.Error => "error", _ => "more-votes" },
+            ["tieBreak"] = TieBreakName(r.TieBreak),
             ["indices"] = indices,
         };
         if (r.BelowThreshold.Count > 0) result["belowThreshold"] = new JsonArray(r.BelowThreshold.Select(p => (JsonNode)p!).ToArray());
@@ -392,10 +372,9 @@ public static class ElectionJson
     /// <summary>Runs the indices command input: <c>{ "votes": {...}, "seats": {...} }</c> (optionally "districts" of two-party votes for the efficiency gap).</summary>
     public static JsonObject ComputeIndices(string json)
     {
-        var o = Workbench.Json.JsonInput.ParseObject(json, "an indices input");
-        KnownKeys(o, "$", "votes", "seats", "districts");
-        if (o["votes"] is not JsonObject vo) throw Bad("$.votes", "is required: an object of party: votes.");
-        if (o["seats"] is not JsonObject so) throw Bad("$.seats", "is required: an object of party: seats.");
+        var c = Read(json, "an indices input", ElectionsJson.Contract.IndicesInputContract);
+        if (c.Votes is not JsonObject vo) throw Bad("$.votes", "is required: an object of party: votes.");
+        if (c.Seats is not JsonObject so) throw Bad("$.seats", "is required: an object of party: seats.");
         if (vo.Count > ElectionLimits.MaxParties) throw Bad("$.votes", $"{vo.Count:N0} parties; at most {ElectionLimits.MaxParties:N0} are allowed.");
         if (so.Count > ElectionLimits.MaxParties) throw Bad("$.seats", $"{so.Count:N0} parties; at most {ElectionLimits.MaxParties:N0} are allowed.");
         var parties = vo.Select(kv => kv.Key).Union(so.Select(kv => kv.Key), StringComparer.Ordinal).ToList();
@@ -405,12 +384,12 @@ public static class ElectionJson
         if (seatTotal > ElectionLimits.MaxSeats) throw Bad("$.seats", $"{seatTotal:N0} seats in all; at most {ElectionLimits.MaxSeats:N0} are allowed.");
         var votes = parties.Select(p => vo[p] is { } n ? ParseVotes(n, $"$.votes.{p}") : 0).ToArray();
         var seats = parties.Select(p => so[p] is { } n ? (long)ParseInt(n, $"$.seats.{p}") : 0).ToArray();
-        if (o["districts"] is not (null or JsonArray)) throw Bad("$.districts", $"expected an array of two-party votes, got {Workbench.Json.JsonInput.Kind(o["districts"])}.");
+        if (c.Districts is not (null or JsonArray)) throw Bad("$.districts", $"expected an array of two-party votes, got {Workbench.Json.JsonInput.Kind(c.Districts)}.");
         List<(long, long)>? districts = null;
         if (parties.Count == 2)
         {
             districts = [];
-            if (o["districts"] is JsonArray da)
+            if (c.Districts is JsonArray da)
             {
                 if (da.Count == 0) throw Bad("$.districts", "must not be empty (leave it out to use the national votes as one district).");
                 if (da.Count > ElectionLimits.MaxDistricts) throw Bad("$.districts", $"{da.Count:N0} districts; at most {ElectionLimits.MaxDistricts:N0} are allowed.");
@@ -421,7 +400,6 @@ public static class ElectionJson
                     districts.Add((d[parties[0]] is { } a ? ParseVotes(a, $"$.districts[{k}].{parties[0]}") : 0, d[parties[1]] is { } b ? ParseVotes(b, $"$.districts[{k}].{parties[1]}") : 0));
                 }
             }
-            else if (o["districts"] is not null) throw Bad("$.districts", "must be an array of { party: votes } objects.");
             else districts.Add((votes[0], votes[1]));
         }
         return IndicesJson(votes, seats, districts);

@@ -9,7 +9,9 @@ namespace Workbench.Experiments;
 /// <summary>
 /// The source-generated System.Text.Json contracts of the record-shaped blocks of a scenario that only the Experiments
 /// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
-/// <c>channels</c> and each arm's <c>campaigns</c>. A contract lives in the lowest module that reads or writes its type:
+/// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
+/// (<see cref="SensitivityFileContract"/>), sweeps (<see cref="SweepFileContract"/>) and workshop cards with their questions
+/// (<see cref="WorkshopCardContract"/>, <see cref="WorkshopQuestionsContract"/>), and run manifests (<see cref="RunManifestContract"/>). A contract lives in the lowest module that reads or writes its type:
 /// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
 /// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
 /// shares (docs/file-formats.md, "Contracts").
@@ -22,6 +24,23 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(ChannelSpec))]
 [JsonSerializable(typeof(CampaignSpec))]
 [JsonSerializable(typeof(List<CampaignSpec>))]
+[JsonSerializable(typeof(SensitivityFileContract))]
+[JsonSerializable(typeof(SensitivityParameterContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<SensitivityParameterContract>>))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<string>>))]
+[JsonSerializable(typeof(SweepFileContract))]
+[JsonSerializable(typeof(SweepParameterContract))]
+[JsonSerializable(typeof(SweepRangeContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<SweepParameterContract>>))]
+[JsonSerializable(typeof(WorkshopCardContract))]
+[JsonSerializable(typeof(WorkshopStepContract))]
+[JsonSerializable(typeof(WorkshopRunContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<WorkshopStepContract>>))]
+[JsonSerializable(typeof(WorkshopQuestionsContract))]
+[JsonSerializable(typeof(WorkshopQuestionContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<WorkshopQuestionContract>>))]
+[JsonSerializable(typeof(RunManifestContract))]
+[JsonSerializable(typeof(RunOverridesContract))]
 internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputContract
 {
     /// <summary>The contracts, with the shared input options.</summary>
@@ -41,5 +60,17 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(MessageChoice) ? new MessageChoice()
         : type == typeof(MessageSpaceSpec) ? new MessageSpaceSpec()
         : type == typeof(VolunteerSpec) ? new VolunteerSpec()
+        : type == typeof(SensitivityFileContract) ? new SensitivityFileContract()
+        : type == typeof(SensitivityParameterContract) ? new SensitivityParameterContract()
+        : type == typeof(SweepFileContract) ? new SweepFileContract()
+        : type == typeof(SweepParameterContract) ? new SweepParameterContract()
+        : type == typeof(SweepRangeContract) ? new SweepRangeContract()
+        : type == typeof(WorkshopCardContract) ? new WorkshopCardContract()
+        : type == typeof(WorkshopStepContract) ? new WorkshopStepContract()
+        : type == typeof(WorkshopRunContract) ? new WorkshopRunContract()
+        : type == typeof(WorkshopQuestionsContract) ? new WorkshopQuestionsContract()
+        : type == typeof(WorkshopQuestionContract) ? new WorkshopQuestionContract()
+        : type == typeof(RunManifestContract) ? new RunManifestContract()
+        : type == typeof(RunOverridesContract) ? new RunOverridesContract()
         : null;
 }

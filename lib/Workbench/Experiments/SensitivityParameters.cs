@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Workbench.Json;
 
 namespace Workbench.Experiments;
 
@@ -109,72 +111,80 @@ public sealed class SensitivitySpec
         return new SensitivitySpec { Parameters = parameters };
     }
 
-    /// <summary>Parses and validates a parameters file; every error is reported at once with its JSON path.</summary>
+    /// <summary>
+    /// Parses and validates a parameters file; every error is reported at once with its JSON path. The file is read through
+    /// its contract (<see cref="SensitivityFileContract"/>), whose fields are all <see cref="Loose{T}"/> so that a value of the
+    /// wrong kind is reported here, in this format's words, together with every other problem.
+    /// </summary>
     public static SensitivitySpec Parse(string json)
     {
         var errors = new List<ValidationError>();
         // Through the shared JSON layer: duplicate keys, depth, out-of-range numbers and a non-object are errors with their path.
-        var root = Workbench.Json.JsonInput.ParseObject(json, "a sensitivity parameters file");
-        foreach (var (key, _) in root) if (!Known.Contains(key)) errors.Add(new($"$.{key}", $"unknown field; known fields: {string.Join(", ", Known)}."));
+        var root = JsonInput.ParseObject(json, "a sensitivity parameters file");
+        var file = JsonInput.Deserialize(root, "$", errors, ExperimentsJson.Contract.SensitivityFileContract);
+        Workbench.Parameters.ThrowIfAny(errors);
+        foreach (var key in file!.Unknown?.Keys ?? Enumerable.Empty<string>()) errors.Add(new($"$.{key}", $"unknown field; known fields: {string.Join(", ", Known)}."));
         var parameters = new List<SensitivityParameter>();
-        if (root["parameters"] is JsonArray pa && pa.Count > 0)
+        if (file.Parameters is { Ok: true, Value.Count: > 0 } pa)
         {
-            for (int i = 0; i < pa.Count; i++) if (ParseParameter(pa[i], $"$.parameters[{i}]", errors) is { } p) parameters.Add(p);
+            for (int i = 0; i < pa.Value.Count; i++) if (ParseParameter(pa.Value[i], $"$.parameters[{i}]", errors) is { } p) parameters.Add(p);
         }
         else errors.Add(new("$.parameters", "required: a non-empty array of { name, path, low, high, distribution?, integer?, comment? }."));
         CheckNames(parameters, errors);
         var metrics = new List<string>();
-        if (root["metrics"] is JsonArray ma)
+        if (file.Metrics.Ok)
         {
+            var ma = file.Metrics.Value;
             for (int i = 0; i < ma.Count; i++)
-                if (ma[i] is JsonValue mv && mv.TryGetValue<string>(out var m) && m.Length > 0) metrics.Add(m); else errors.Add(new($"$.metrics[{i}]", "each metric is a name such as \"seatGain:Red:FPTP\"."));
+                if (ma[i] is { Ok: true, Value.Length: > 0 } m) metrics.Add(m.Value); else errors.Add(new($"$.metrics[{i}]", "each metric is a name such as \"seatGain:Red:FPTP\"."));
         }
-        else if (root["metrics"] is not null) errors.Add(new("$.metrics", "must be an array of metric names."));
-        int replicates = 1;
-        if (root["replicates"] is JsonNode rn && (rn.GetValueKind() != JsonValueKind.Number || !rn.AsValue().TryGetValue(out replicates) || replicates < 1 || replicates > 1000))
-            errors.Add(new("$.replicates", $"must be a whole number between 1 and 1000; got {rn.ToJsonString()}."));
-        if (root["patch"] is JsonNode patch and not JsonObject) errors.Add(new("$.patch", "must be an object (a JSON merge patch of the scenario)."));
-        if (root["description"] is JsonNode dn && (dn.GetValueKind() != JsonValueKind.String)) errors.Add(new("$.description", "must be a string."));
+        else if (file.Metrics.Present) errors.Add(new("$.metrics", "must be an array of metric names."));
+        int replicates = file.Replicates.Or(1);
+        if (file.Replicates.Present && (!file.Replicates.Ok || replicates < 1 || replicates > 1000))
+            errors.Add(new("$.replicates", $"must be a whole number between 1 and 1000; got {file.Replicates.Quote()}."));
+        if (file.Patch is { Present: true, Ok: false }) errors.Add(new("$.patch", "must be an object (a JSON merge patch of the scenario)."));
+        if (file.Description is { Present: true, Ok: false }) errors.Add(new("$.description", "must be a string."));
         Workbench.Parameters.ThrowIfAny(errors);
         return new SensitivitySpec
         {
-            Description = root["description"]?.GetValue<string>() ?? "", Patch = root["patch"] as JsonObject, Parameters = parameters,
+            Description = file.Description.Or(""), Patch = file.Patch.Or(null!), Parameters = parameters,
             Metrics = metrics, Replicates = replicates, CanonicalJson = root.ToJsonString(),
         };
     }
 
-    private static SensitivityParameter? ParseParameter(JsonNode? node, string at, List<ValidationError> errors)
+    private static SensitivityParameter? ParseParameter(Loose<SensitivityParameterContract> node, string at, List<ValidationError> errors)
     {
-        if (node is not JsonObject po) { errors.Add(new(at, "each parameter is an object { name, path, low, high, distribution?, integer?, comment? }.")); return null; }
+        if (!node.Ok) { errors.Add(new(at, "each parameter is an object { name, path, low, high, distribution?, integer?, comment? }.")); return null; }
+        var po = node.Value;
         int before = errors.Count;
-        foreach (var (key, _) in po) if (!KnownParameter.Contains(key)) errors.Add(new($"{at}.{key}", $"unknown field; known: {string.Join(", ", KnownParameter)}."));
-        string? path = po["path"] is JsonValue pv && pv.TryGetValue<string>(out var p) ? p : null;
-        if (path is null || (path != "voters" && !PathSyntax.IsMatch(path))) errors.Add(new(at + ".path", $"required: where the value goes in the scenario, a path like \"arms[0].campaigns[0].budget\"; got {po["path"]?.ToJsonString() ?? "nothing"}."));
+        foreach (var key in po.Unknown?.Keys ?? Enumerable.Empty<string>()) errors.Add(new($"{at}.{key}", $"unknown field; known: {string.Join(", ", KnownParameter)}."));
+        string? path = po.Path.Ok ? po.Path.Value : null;
+        if (path is null || (path != "voters" && !PathSyntax.IsMatch(path))) errors.Add(new(at + ".path", $"required: where the value goes in the scenario, a path like \"arms[0].campaigns[0].budget\"; got {po.Path.Quote()}."));
         else if (path is "replicates" or "seed") errors.Add(new(at + ".path", $"'{path}' cannot be varied: the analysis fixes it."));
-        string name = po["name"] is JsonValue nv && nv.TryGetValue<string>(out var n) ? n : path ?? "";
-        if (po["name"] is JsonNode nn && nn.GetValueKind() != JsonValueKind.String) errors.Add(new(at + ".name", "must be a string."));
-        double? Num(string key)
+        string name = po.Name.Ok ? po.Name.Value : path ?? "";
+        if (po.Name is { Present: true, Ok: false }) errors.Add(new(at + ".name", "must be a string."));
+        double? Num(Loose<double> v, string key)
         {
-            if (po[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number) return v.GetValue<double>();
-            errors.Add(new($"{at}.{key}", $"required: a number; got {po[key]?.ToJsonString() ?? "nothing"}."));
+            if (v.Ok) return v.Value;
+            errors.Add(new($"{at}.{key}", $"required: a number; got {v.Quote()}."));
             return null;
         }
-        double? low = Num("low"), high = Num("high");
+        double? low = Num(po.Low, "low"), high = Num(po.High, "high");
         var distribution = SensitivityDistribution.Uniform;
-        if (po["distribution"] is JsonNode dn)
+        if (po.Distribution.Present)
         {
-            string? d = dn is JsonValue dv && dv.TryGetValue<string>(out var ds) ? ds : null;
+            string? d = po.Distribution.Ok ? po.Distribution.Value : null;
             if (d == "uniform") distribution = SensitivityDistribution.Uniform;
             else if (d == "loguniform") distribution = SensitivityDistribution.LogUniform;
-            else errors.Add(new(at + ".distribution", $"must be \"uniform\" or \"loguniform\"; got {dn.ToJsonString()}."));
+            else errors.Add(new(at + ".distribution", $"must be \"uniform\" or \"loguniform\"; got {po.Distribution.Quote()}."));
         }
         bool integer = false;
-        if (po["integer"] is JsonNode inode)
+        if (po.Integer.Present)
         {
-            if (inode.GetValueKind() is JsonValueKind.True or JsonValueKind.False) integer = inode.GetValue<bool>();
-            else errors.Add(new(at + ".integer", $"must be true or false; got {inode.ToJsonString()}."));
+            if (po.Integer.Ok) integer = po.Integer.Value;
+            else errors.Add(new(at + ".integer", $"must be true or false; got {po.Integer.Quote()}."));
         }
-        string comment = po["comment"] is JsonValue cv && cv.TryGetValue<string>(out var c) ? c : "";
+        string comment = po.Comment.Or("");
         if (path == "voters" && !integer) errors.Add(new(at + ".integer", "voters is a whole number: set \"integer\": true."));
         if (errors.Count > before || low is null || high is null) return null;
         var parameter = new SensitivityParameter(name, path!, low.Value, high.Value, distribution, integer, comment);
@@ -201,4 +211,49 @@ public sealed class SensitivitySpec
             else target[key] = value.DeepClone();
         }
     }
+}
+
+/// <summary>
+/// A sensitivity parameters file as its contract reads it (<see cref="SensitivitySpec.Parse"/>): every field is
+/// <see cref="Loose{T}"/> and unknown fields are collected in <see cref="Unknown"/> rather than refused by the reader, so
+/// the parser reports every problem of the file at once, each with its path (docs/sensitivity.md). <c>patch</c> is any
+/// object: a JSON merge patch of the scenario, whose keys are the scenario's.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record SensitivityFileContract
+{
+    /// <summary>What the analysis asks.</summary>
+    public Loose<string> Description { get; init; }
+    /// <summary>A JSON merge patch of the scenario.</summary>
+    public Loose<JsonObject> Patch { get; init; }
+    /// <summary>The parameters.</summary>
+    public Loose<IReadOnlyList<Loose<SensitivityParameterContract>>> Parameters { get; init; }
+    /// <summary>Default metric names.</summary>
+    public Loose<IReadOnlyList<Loose<string>>> Metrics { get; init; }
+    /// <summary>Replicates per run.</summary>
+    public Loose<int> Replicates { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>One element of a sensitivity parameters file's <c>parameters</c>, read loosely (see <see cref="SensitivityFileContract"/>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record SensitivityParameterContract
+{
+    /// <summary>Column name.</summary>
+    public Loose<string> Name { get; init; }
+    /// <summary>Where the value goes in the scenario.</summary>
+    public Loose<string> Path { get; init; }
+    /// <summary>Lowest value.</summary>
+    public Loose<double> Low { get; init; }
+    /// <summary>Highest value.</summary>
+    public Loose<double> High { get; init; }
+    /// <summary>uniform or loguniform.</summary>
+    public Loose<string> Distribution { get; init; }
+    /// <summary>Whole-number values.</summary>
+    public Loose<bool> Integer { get; init; }
+    /// <summary>Why this range.</summary>
+    public Loose<string> Comment { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Workbench.Json;
 
@@ -75,7 +76,7 @@ public sealed class SweepSpec
             long count = pa[i] switch
             {
                 JsonObject { } po when po["values"] is JsonArray va => va.Count,
-                JsonObject { } po when po["range"] is JsonObject ro => Range(ro, "$", []).LongCount(),
+                JsonObject { } po when po["range"] is JsonObject ro && JsonInput.Deserialize(ro, "$", [], ExperimentsJson.Contract.SweepRangeContract) is { } range => Range(range, "$", []).LongCount(),
                 _ => 1,
             };
             product = count == 0 ? product : product > long.MaxValue / count ? long.MaxValue : product * count;
@@ -183,7 +184,8 @@ public sealed class SweepSpec
     }
 
     /// <summary>
-    /// Parses and validates a sweep; all errors are reported together with their JSON paths. Referenced files resolve
+    /// Parses and validates a sweep; all errors are reported together with their JSON paths. The file is read through its
+    /// contract (<see cref="SweepFileContract"/>, loose fields so that every problem is reported at once). Referenced files resolve
     /// against <paramref name="baseDirectory"/> and must stay inside it or the project's data folders unless <paramref name="allowOutsidePaths"/>.
     /// </summary>
     public static SweepSpec Parse(string json, string? baseDirectory = null, bool allowOutsidePaths = false)
@@ -191,20 +193,22 @@ public sealed class SweepSpec
         baseDirectory ??= Directory.GetCurrentDirectory();
         var errors = new List<ValidationError>();
         var root = JsonInput.ParseObject(json, "a sweep");
-        JsonInput.KnownFields(root, "$", Known, errors);
+        var file = JsonInput.Deserialize(root, "$", errors, ExperimentsJson.Contract.SweepFileContract);
+        Workbench.Parameters.ThrowIfAny(errors);
+        JsonInput.UnknownFields(file!.Unknown, "$", Known, errors);
 
-        var (baseJson, scenarioDir, baseScenario) = ReadBase(root, baseDirectory, allowOutsidePaths, errors);
+        var (baseJson, scenarioDir, baseScenario) = ReadBase(file.Base, baseDirectory, allowOutsidePaths, errors);
 
         // Parameters. With "points" the variants are the listed points (an explicit design, e.g. a sensitivity analysis's
         // sample); otherwise the Cartesian product of each parameter's values.
-        var pointsArray = root["points"] as JsonArray;
-        if (root["points"] is not null and not JsonArray) errors.Add(new("$.points", "must be an array of points, each an array with one value per parameter."));
-        bool explicitPoints = root["points"] is not null;
-        var parameters = ReadParameters(root, pointsArray, explicitPoints, errors);
+        var pointsArray = file.Points.Ok ? file.Points.Value : null;
+        if (file.Points is { Present: true, Ok: false }) errors.Add(new("$.points", "must be an array of points, each an array with one value per parameter."));
+        bool explicitPoints = file.Points.Present;
+        var parameters = ReadParameters(file.Parameters, pointsArray, explicitPoints, errors);
 
-        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? baseScenario?.Replicates ?? 1;
-        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? baseScenario?.Seed ?? Random.Seeds.Default;
-        string? sweepName = JsonInput.String(root, "name", "$", errors), sweepDescription = JsonInput.String(root, "description", "$", errors);
+        int replicates = JsonInput.Int(file.Replicates, "$.replicates", errors, "must be a whole number between 1 and 100,000.", 1, 100_000) ?? baseScenario?.Replicates ?? 1;
+        int seed = JsonInput.Int(file.Seed, "$.seed", errors, "must be a 32-bit integer.") ?? baseScenario?.Seed ?? Random.Seeds.Default;
+        string? sweepName = JsonInput.String(file.Name, "$.name", errors), sweepDescription = JsonInput.String(file.Description, "$.description", errors);
         if (pointsArray is not null) CheckPoints(pointsArray, parameters.Count, errors);
         long points = pointsArray is not null ? pointsArray.Count : (long)Math.Min(parameters.Aggregate(1.0, (acc, p) => acc * Math.Max(1, p.Values.Count)), 1e13);
         if (points * replicates > MaxItems) errors.Add(new("$.parameters", $"the sweep has {points} variants × {replicates} replicates = {points * replicates} items; at most {MaxItems:N0} are allowed."));
@@ -226,11 +230,11 @@ public sealed class SweepSpec
     }
 
     /// <summary>Reads $.base (a scenario file, a built-in name or an inline object) and parses it as a scenario; its folder resolves the variants' references.</summary>
-    private static (JsonObject? BaseJson, string ScenarioDir, Scenario? BaseScenario) ReadBase(JsonObject root, string baseDirectory, bool allowOutsidePaths, List<ValidationError> errors)
+    private static (JsonObject? BaseJson, string ScenarioDir, Scenario? BaseScenario) ReadBase(JsonNode? baseNode, string baseDirectory, bool allowOutsidePaths, List<ValidationError> errors)
     {
         // The base scenario: a file, a built-in name, or an inline object.
         JsonObject? baseJson = null; string scenarioDir = baseDirectory;
-        switch (root["base"])
+        switch (baseNode)
         {
             case JsonObject o: baseJson = (JsonObject)o.DeepClone(); break;
             case JsonValue v when v.GetValueKind() == JsonValueKind.String:
@@ -240,7 +244,7 @@ public sealed class SweepSpec
                 if (!File.Exists(file)) errors.Add(new("$.base", $"'{name}' is neither a scenario file (relative to {baseDirectory}) nor a built-in scenario ({string.Join(", ", Scenario.BuiltinNames)})."));
                 else { baseJson = JsonInput.ReadReference(file, "$.base", "a scenario", errors); scenarioDir = Path.GetDirectoryName(file)!; }
                 break;
-            default: errors.Add(new("$.base", $"required: a scenario file, a built-in scenario name, or an inline scenario object; got {JsonInput.Kind(root["base"])}.")); break;
+            default: errors.Add(new("$.base", $"required: a scenario file, a built-in scenario name, or an inline scenario object; got {JsonInput.Kind(baseNode)}.")); break;
         }
         Scenario? baseScenario = null;
         if (baseJson is not null)
@@ -252,33 +256,35 @@ public sealed class SweepSpec
     }
 
     /// <summary>Reads $.parameters: each swept path with its values (listed, a range, or with $.points the points' column); names and paths must be unique.</summary>
-    private static List<SweepParameter> ReadParameters(JsonObject root, JsonArray? pointsArray, bool explicitPoints, List<ValidationError> errors)
+    private static List<SweepParameter> ReadParameters(Loose<IReadOnlyList<Loose<SweepParameterContract>>> list, JsonArray? pointsArray, bool explicitPoints, List<ValidationError> errors)
     {
         var parameters = new List<SweepParameter>();
-        if (root["parameters"] is JsonArray pa)
+        if (list.Ok)
         {
+            var pa = list.Value;
             for (int i = 0; i < pa.Count; i++)
             {
                 string at = $"$.parameters[{i}]";
-                if (pa[i] is not JsonObject po) { errors.Add(new(at, "each parameter is an object { path, values | range, name? }.")); continue; }
-                JsonInput.KnownFields(po, at, ["name", "path", "values", "range"], errors);
-                if (po["path"] is not JsonValue pv || !pv.TryGetValue<string>(out var path) || path.Length == 0) { errors.Add(new(at + ".path", "required: where the value goes in the scenario, e.g. \"arms[0].campaigns[0].budget\" or \"voters\".")); continue; }
+                if (!pa[i].Ok) { errors.Add(new(at, "each parameter is an object { path, values | range, name? }.")); continue; }
+                var po = pa[i].Value;
+                JsonInput.UnknownFields(po.Unknown, at, ["name", "path", "values", "range"], errors);
+                if (po.Path is not { Ok: true, Value: { Length: > 0 } path }) { errors.Add(new(at + ".path", "required: where the value goes in the scenario, e.g. \"arms[0].campaigns[0].budget\" or \"voters\".")); continue; }
                 if (path is "replicates" or "seed") { errors.Add(new(at + ".path", $"'{path}' is set for the whole sweep (the sweep's own \"{path}\" field), not swept.")); continue; }
                 if (path != "voters" && !PathSyntax.IsMatch(path)) { errors.Add(new(at + ".path", $"'{path}' is not a path like name.name[0].name.")); continue; }
-                string name = JsonInput.String(po, "name", at, errors) ?? path;
+                string name = JsonInput.String(po.Name, at + ".name", errors) ?? path;
                 var values = new List<JsonNode>();
                 if (explicitPoints)
                 {
-                    if (po["values"] is null && po["range"] is null) values.AddRange(PointColumn(pointsArray, i));
+                    if (!po.Values.Present && !po.Range.Present) values.AddRange(PointColumn(pointsArray, i));
                     else errors.Add(new(at, "with \"points\" a parameter has only a name and a path; its values are the points' column."));
                 }
-                else if (po["values"] is JsonArray va && po["range"] is null)
+                else if (po.Values.Ok && !po.Range.Present)
                 {
-                    foreach (var x in va) if (x is null) errors.Add(new(at + ".values", "values may not be null.")); else values.Add(x.DeepClone());
+                    foreach (var x in po.Values.Value) if (x is null) errors.Add(new(at + ".values", "values may not be null.")); else values.Add(x.DeepClone());
                 }
-                else if (po["range"] is JsonObject ro && po["values"] is null) values.AddRange(Range(ro, at + ".range", errors));
-                else if (po.ContainsKey("values") && po["values"] is not JsonArray && !po.ContainsKey("range")) errors.Add(new(at + ".values", $"expected an array of values, got {JsonInput.Kind(po["values"])}."));
-                else if (po.ContainsKey("range") && po["range"] is not JsonObject && !po.ContainsKey("values")) errors.Add(new(at + ".range", $"expected {{ from, to, step | count }}, got {JsonInput.Kind(po["range"])}."));
+                else if (po.Range.Ok && !po.Values.Present) values.AddRange(Range(po.Range.Value, at + ".range", errors));
+                else if (po.Values is { Given: true, Ok: false } && !po.Range.Given) errors.Add(new(at + ".values", $"expected an array of values, got {JsonInput.Kind(po.Values.Raw)}."));
+                else if (po.Range is { Given: true, Ok: false } && !po.Values.Given) errors.Add(new(at + ".range", $"expected {{ from, to, step | count }}, got {JsonInput.Kind(po.Range.Raw)}."));
                 else errors.Add(new(at, "give either values [..] or range { from, to, step | count }."));
                 if (values.Count == 0 && !errors.Any(e => e.Path.StartsWith(at, StringComparison.Ordinal)) && !explicitPoints) errors.Add(new(at + ".values", "needs at least one value."));
                 if (!explicitPoints && values.Select(x => x.ToJsonString()).Distinct().Count() != values.Count) errors.Add(new(at + ".values", "values repeat; each grid point must be distinct."));
@@ -290,7 +296,7 @@ public sealed class SweepSpec
             foreach (var dup in parameters.GroupBy(p => p.Name).Where(g => g.Count() > 1)) errors.Add(new("$.parameters", $"the parameter name '{dup.Key}' is used twice."));
             foreach (var dup in parameters.GroupBy(p => p.Path).Where(g => g.Count() > 1)) errors.Add(new("$.parameters", $"the path '{dup.Key}' is swept twice."));
         }
-        else if (root["parameters"] is not null) errors.Add(new("$.parameters", "must be an array of { path, values | range }."));
+        else if (list.Present) errors.Add(new("$.parameters", "must be an array of { path, values | range }."));
         return parameters;
     }
 
@@ -435,16 +441,17 @@ public sealed class SweepSpec
         return sb.Length > 0 && tokens[upTo] is string ? sb.Append('.').ToString() : sb.ToString();
     }
 
-    private static IEnumerable<JsonNode> Range(JsonObject ro, string at, List<ValidationError> errors)
+    private static IEnumerable<JsonNode> Range(SweepRangeContract ro, string at, List<ValidationError> errors)
     {
-        JsonInput.KnownFields(ro, at, ["from", "to", "step", "count"], errors);
-        double? Num(string k) => ro[k] is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : null;
-        if (Num("from") is not double from || Num("to") is not double to) { errors.Add(new(at, "needs numbers from and to.")); return []; }
+        JsonInput.UnknownFields(ro.Unknown, at, ["from", "to", "step", "count"], errors);
+        if (!ro.From.Ok || !ro.To.Ok) { errors.Add(new(at, "needs numbers from and to.")); return []; }
+        double from = ro.From.Value, to = ro.To.Value;
         if (!double.IsFinite(to - from)) { errors.Add(new(at, $"from {from:R} and to {to:R} are too far apart to step between.")); return []; }
         bool integral(double x) => x == Math.Floor(x) && Math.Abs(x) < 1e15;
         var list = new List<double>();
-        if (Num("step") is double step && ro["count"] is null)
+        if (ro.Step.Ok && !ro.Count.Present)
         {
+            double step = ro.Step.Value;
             if (step <= 0 || !double.IsFinite(step)) { errors.Add(new(at + ".step", "must be a positive number.")); return []; }
             if (to < from) { errors.Add(new(at, "to must not be below from.")); return []; }
             double n = Math.Floor((to - from) / step + 1e-9);
@@ -453,8 +460,9 @@ public sealed class SweepSpec
             bool ints = integral(from) && integral(step);
             return list.Select(x => JsonNode.Parse(ints ? ((long)Math.Round(x)).ToString(CultureInfo.InvariantCulture) : x.ToString("R", CultureInfo.InvariantCulture))!);
         }
-        if (ro["count"] is JsonValue cv && cv.TryGetValue<int>(out var count) && ro["step"] is null)
+        if (ro.Count.Ok && !ro.Step.Present)
         {
+            int count = ro.Count.Value;
             if (count < 2 || count > 10_001) { errors.Add(new(at + ".count", "must be between 2 and 10,001.")); return []; }
             for (int i = 0; i < count; i++) list.Add(i == count - 1 ? to : from + (to - from) * i / (count - 1));
             bool ints = list.All(integral);
@@ -465,4 +473,64 @@ public sealed class SweepSpec
     }
 
     internal static string Sha256(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
+
+/// <summary>
+/// A sweep file as its contract reads it (<see cref="SweepSpec.Parse"/>): loose fields (<see cref="Loose{T}"/>) and unknown
+/// fields collected in <see cref="Unknown"/>, so the parser reports every problem at once. <c>base</c> is a
+/// <see cref="JsonNode"/> because it is polymorphic (a scenario file, a built-in scenario's name or an inline scenario, which
+/// <see cref="Scenario.Parse"/> reads), and <c>points</c> and each parameter's <c>values</c> are arrays of values of any kind,
+/// kept as written (docs/scale-out.md).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record SweepFileContract
+{
+    /// <summary>Sweep name.</summary>
+    public Loose<string> Name { get; init; }
+    /// <summary>What the sweep asks.</summary>
+    public Loose<string> Description { get; init; }
+    /// <summary>The base scenario: a file, a built-in name or an inline object.</summary>
+    public JsonNode? Base { get; init; }
+    /// <summary>The swept parameters.</summary>
+    public Loose<IReadOnlyList<Loose<SweepParameterContract>>> Parameters { get; init; }
+    /// <summary>Explicit points, one array of values per point.</summary>
+    public Loose<JsonArray> Points { get; init; }
+    /// <summary>Replicates per variant.</summary>
+    public Loose<int> Replicates { get; init; }
+    /// <summary>Master seed.</summary>
+    public Loose<int> Seed { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>One element of a sweep's <c>parameters</c>, read loosely (see <see cref="SweepFileContract"/>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record SweepParameterContract
+{
+    /// <summary>Column name.</summary>
+    public Loose<string> Name { get; init; }
+    /// <summary>Where the value goes in the scenario.</summary>
+    public Loose<string> Path { get; init; }
+    /// <summary>The values, of any kind.</summary>
+    public Loose<JsonArray> Values { get; init; }
+    /// <summary>A numeric range instead of values.</summary>
+    public Loose<SweepRangeContract> Range { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>A sweep parameter's <c>range</c>: from, to and a step or a count, read loosely (see <see cref="SweepFileContract"/>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record SweepRangeContract
+{
+    /// <summary>First value.</summary>
+    public Loose<double> From { get; init; }
+    /// <summary>Last value (at most).</summary>
+    public Loose<double> To { get; init; }
+    /// <summary>Step between values.</summary>
+    public Loose<double> Step { get; init; }
+    /// <summary>Number of values, evenly spaced.</summary>
+    public Loose<int> Count { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Workbench.Json;
 
 namespace Workbench.Experiments;
 
@@ -41,8 +42,9 @@ public sealed record VerifyReport(string Kind, long FiguresCompared, IReadOnlyLi
 
 /// <summary>
 /// What <c>workbench verify</c> reads from a run's manifest.json (written by <see cref="SimulationResult.Manifest()"/> and
-/// <see cref="SweepResult.Manifest"/>): provenance, the kind of run, and what to rerun. Parsed through the shared JSON layer:
-/// every problem is a <see cref="SpecValidationException"/> naming its JSON path.
+/// <see cref="SweepResult.Manifest"/>): provenance, the kind of run, and what to rerun. Read through its contract
+/// (<see cref="RunManifestContract"/>) in the shared JSON layer: every problem is a <see cref="SpecValidationException"/>
+/// naming its JSON path.
 /// </summary>
 /// <param name="Kind">simulation or sweep.</param>
 /// <param name="Library">Library version that wrote it, if recorded.</param><param name="Commit">Git commit, if recorded.</param><param name="Sdk">SDK, if recorded.</param>
@@ -57,38 +59,126 @@ public sealed record RunManifest(string Kind, string? Library, string? Commit, s
         "scenario", "scenarioSha256", "scenarioJson", "overrides", "sweep", "sweepSha256", "items", "rows", "parameters", "variants", "sweepJson",
     ];
 
+    /// <summary>
+    /// The manifest's "files" as written: an object of file name → SHA-256 or, in manifests written before hashes were
+    /// recorded, an array of names (null when absent); <see cref="Verify.Run"/> checks it.
+    /// </summary>
+    internal JsonNode? Files { get; init; }
+
     /// <summary>Parses a manifest; a manifest of an older Workbench (no "kind") is an error that says so.</summary>
     public static RunManifest Parse(string json)
     {
         var root = Workbench.Json.JsonInput.ParseObject(json, "a run manifest");
         var errors = new List<ValidationError>();
-        Workbench.Json.JsonInput.KnownFields(root, "$", Known, errors);
-        string? library = Workbench.Json.JsonInput.String(root, "library", "$", errors), commit = Workbench.Json.JsonInput.String(root, "commit", "$", errors), sdk = Workbench.Json.JsonInput.String(root, "sdk", "$", errors);
-        if (!root.ContainsKey("kind")) throw new SpecValidationException([new("$.kind", "missing: the manifest was written by an older Workbench, before manifests recorded what to rerun.")]);
-        string? kind = Workbench.Json.JsonInput.String(root, "kind", "$", errors);
+        var m = Workbench.Json.JsonInput.Deserialize(root, "$", errors, ExperimentsJson.Contract.RunManifestContract);
+        Parameters.ThrowIfAny(errors);
+        Workbench.Json.JsonInput.UnknownFields(m!.Unknown, "$", Known, errors);
+        string? library = Workbench.Json.JsonInput.String(m.Library, "$.library", errors), commit = Workbench.Json.JsonInput.String(m.Commit, "$.commit", errors), sdk = Workbench.Json.JsonInput.String(m.Sdk, "$.sdk", errors);
+        if (!m.Kind.Given) throw new SpecValidationException([new("$.kind", "missing: the manifest was written by an older Workbench, before manifests recorded what to rerun.")]);
+        string? kind = Workbench.Json.JsonInput.String(m.Kind, "$.kind", errors);
         string run = ""; int replicates = 0, seed = 0, voters = 0;
         switch (kind)
         {
             case null: break;
             case "simulation":
-                if (root["scenarioJson"] is JsonObject so) run = so.ToJsonString(); else errors.Add(new("$.scenarioJson", $"expected the scenario (an object), got {Workbench.Json.JsonInput.Kind(root["scenarioJson"])}."));
-                if (root["overrides"] is JsonObject o)
+                if (m.ScenarioJson.Ok) run = m.ScenarioJson.Raw!.ToJsonString(); else errors.Add(new("$.scenarioJson", $"expected the scenario (an object), got {Workbench.Json.JsonInput.Kind(m.ScenarioJson.Raw)}."));
+                if (m.Overrides.Ok)
                 {
-                    Workbench.Json.JsonInput.KnownFields(o, "$.overrides", ["replicates", "seed", "voters"], errors);
-                    replicates = Workbench.Json.JsonInput.Int(o, "replicates", "$.overrides", errors, 1, 100_000, required: true) ?? 0;
-                    seed = Workbench.Json.JsonInput.Int(o, "seed", "$.overrides", errors, required: true) ?? 0;
-                    voters = Workbench.Json.JsonInput.Int(o, "voters", "$.overrides", errors, 1000, 50_000_000, required: true) ?? 0;
+                    var o = m.Overrides.Value;
+                    Workbench.Json.JsonInput.UnknownFields(o.Unknown, "$.overrides", ["replicates", "seed", "voters"], errors);
+                    replicates = Workbench.Json.JsonInput.Int(o.Replicates, "$.overrides.replicates", errors, null, 1, 100_000, required: true) ?? 0;
+                    seed = Workbench.Json.JsonInput.Int(o.Seed, "$.overrides.seed", errors, null, required: true) ?? 0;
+                    voters = Workbench.Json.JsonInput.Int(o.Voters, "$.overrides.voters", errors, null, 1000, 50_000_000, required: true) ?? 0;
                 }
-                else errors.Add(new("$.overrides", $"expected {{ replicates, seed, voters }}, got {Workbench.Json.JsonInput.Kind(root["overrides"])}."));
+                else errors.Add(new("$.overrides", $"expected {{ replicates, seed, voters }}, got {Workbench.Json.JsonInput.Kind(m.Overrides.Raw)}."));
                 break;
             case "sweep":
-                if (root["sweepJson"] is JsonObject sw) run = sw.ToJsonString(); else errors.Add(new("$.sweepJson", $"expected the sweep (an object), got {Workbench.Json.JsonInput.Kind(root["sweepJson"])}."));
+                if (m.SweepJson.Ok) run = m.SweepJson.Raw!.ToJsonString(); else errors.Add(new("$.sweepJson", $"expected the sweep (an object), got {Workbench.Json.JsonInput.Kind(m.SweepJson.Raw)}."));
                 break;
             default: errors.Add(new("$.kind", $"unknown kind '{kind}' (known: simulation, sweep).")); break;
         }
         Parameters.ThrowIfAny(errors);
-        return new RunManifest(kind!, library, commit, sdk, run, replicates, seed, voters);
+        return new RunManifest(kind!, library, commit, sdk, run, replicates, seed, voters) { Files = m.Files };
     }
+}
+
+/// <summary>
+/// A run manifest as its contract reads it (<see cref="RunManifest.Parse"/>): loose fields (<see cref="Loose{T}"/>) and
+/// unknown fields collected in <see cref="Unknown"/>, so every problem is reported at once. <c>files</c> is polymorphic (an
+/// object of name → SHA-256, or an array of names in older manifests) and stays a <see cref="JsonNode"/> that
+/// <see cref="Verify.Run"/> checks; the self-contained <c>scenarioJson</c> and <c>sweepJson</c> are kept as written for
+/// <see cref="Scenario.Parse"/> and <see cref="SweepSpec.Parse"/>; the fields that describe the run for readers (seeds,
+/// systems, arms, variants, …) are accepted as written and not read back.
+/// </summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip)]
+internal sealed record RunManifestContract
+{
+    /// <summary>simulation or sweep.</summary>
+    public Loose<string> Kind { get; init; }
+    /// <summary>Library version.</summary>
+    public Loose<string> Library { get; init; }
+    /// <summary>Git commit.</summary>
+    public Loose<string> Commit { get; init; }
+    /// <summary>SDK.</summary>
+    public Loose<string> Sdk { get; init; }
+    /// <summary>The output files.</summary>
+    public JsonNode? Files { get; init; }
+    /// <summary>The self-contained scenario (simulation).</summary>
+    public Loose<JsonObject> ScenarioJson { get; init; }
+    /// <summary>Replicates, seed and voters of the run (simulation).</summary>
+    public Loose<RunOverridesContract> Overrides { get; init; }
+    /// <summary>The canonical sweep (sweep).</summary>
+    public Loose<JsonObject> SweepJson { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Seed { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Replicates { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? ReplicateSeeds { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Voters { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Preset { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Regime { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? VaryElectorate { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Systems { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Arms { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Scenario { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? ScenarioSha256 { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Sweep { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? SweepSha256 { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Items { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Rows { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Parameters { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Variants { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [System.Text.Json.Serialization.JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>A simulation manifest's <c>overrides</c>, read loosely (see <see cref="RunManifestContract"/>).</summary>
+[System.Text.Json.Serialization.JsonUnmappedMemberHandling(System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip)]
+internal sealed record RunOverridesContract
+{
+    /// <summary>Replicates.</summary>
+    public Loose<int> Replicates { get; init; }
+    /// <summary>Seed.</summary>
+    public Loose<int> Seed { get; init; }
+    /// <summary>Voters.</summary>
+    public Loose<int> Voters { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [System.Text.Json.Serialization.JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }
 
 /// <summary>
@@ -116,18 +206,18 @@ public static class Verify
         var manifestPath = Path.Combine(directory, "manifest.json");
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"'{directory}' holds no manifest.json: verify a folder written by 'workbench simulate --out' or 'workbench sweep merge'.", manifestPath);
         // Every field checked through the shared JSON layer first (a SpecValidationException naming the JSON path), then read.
-        try { RunManifest.Parse(File.ReadAllText(manifestPath)); }
+        RunManifest manifest;
+        try { manifest = RunManifest.Parse(File.ReadAllText(manifestPath)); }
         catch (SpecValidationException ex) { throw new SpecValidationException(ex.Errors.Select(e => e with { Path = $"{manifestPath} {e.Path}" }).ToArray()); }
-        var manifest = ReadManifest(manifestPath);
         var notes = new List<string>();
         var (version, commit) = Simulation.LibraryVersion();
         var (sdk, _) = Simulation.BuildEnvironment();
         void Note(string what, string? recorded, string now) { if (recorded is not null && recorded != now) notes.Add($"recorded with {what} {recorded}; rerun with {now}"); }
-        Note("library", OptionalText(manifest, "library", manifestPath), version);
-        Note("commit", OptionalText(manifest, "commit", manifestPath), commit);
-        Note("SDK", OptionalText(manifest, "sdk", manifestPath), sdk);
-        string kind = OptionalText(manifest, "kind", manifestPath) ?? throw new InvalidDataException($"{manifestPath} has no \"kind\": it was written by an older Workbench, before manifests recorded what to rerun.");
-        var listed = ListedFiles(manifest, manifestPath);
+        Note("library", manifest.Library, version);
+        Note("commit", manifest.Commit, commit);
+        Note("SDK", manifest.Sdk, sdk);
+        string kind = manifest.Kind;
+        var listed = ListedFiles(manifest.Files, manifestPath);
         string csvPath = Path.Combine(directory, "results.csv");
         if (!File.Exists(csvPath)) throw new FileNotFoundException($"'{directory}' holds no results.csv to compare with.", csvPath);
         IReadOnlyList<KeyValuePair<string, byte[]>> rerun;
@@ -136,11 +226,8 @@ public static class Verify
         {
             case "simulation":
             {
-                var scenarioJson = Required<JsonObject>(manifest, "scenarioJson", "an object", manifestPath);
-                var o = Required<JsonObject>(manifest, "overrides", "an object", manifestPath);
-                int replicates = RequiredInt(o, "overrides", "replicates", manifestPath), seed = RequiredInt(o, "overrides", "seed", manifestPath), voters = RequiredInt(o, "overrides", "voters", manifestPath);
                 Scenario scenario;
-                try { scenario = Scenario.Parse(scenarioJson.ToJsonString(), directory, allowOutsidePaths).With(replicates, seed, voters); }
+                try { scenario = Scenario.Parse(manifest.Run, directory, allowOutsidePaths).With(manifest.Replicates, manifest.Seed, manifest.Voters); }
                 catch (ArgumentException ex) { throw new InvalidDataException($"{manifestPath}: $.scenarioJson / $.overrides do not describe a valid run: {ex.Message}", ex); }
                 log?.Report($"rerunning scenario '{scenario.Name}': {scenario.Replicates} replicates of {scenario.Voters:N0} voters");
                 rerun = Simulation.Run(scenario, threads, cancellationToken: cancellationToken).OutputFiles();
@@ -149,11 +236,10 @@ public static class Verify
             }
             case "sweep":
             {
-                var sweepJson = Required<JsonObject>(manifest, "sweepJson", "an object", manifestPath);
-                if (SweepSpec.CountVariants(sweepJson.ToJsonString()) is long variants && variants > SweepSpec.MaxVariants)
+                if (SweepSpec.CountVariants(manifest.Run) is long variants && variants > SweepSpec.MaxVariants)
                     throw new InvalidDataException($"{manifestPath}: $.sweepJson.parameters give {variants:N0} variants; at most {SweepSpec.MaxVariants:N0} are allowed.");
                 SweepSpec spec;
-                try { spec = SweepSpec.Parse(sweepJson.ToJsonString(), directory, allowOutsidePaths); }
+                try { spec = SweepSpec.Parse(manifest.Run, directory, allowOutsidePaths); }
                 catch (ArgumentException ex) { throw new InvalidDataException($"{manifestPath}: $.sweepJson is not a valid sweep: {ex.Message}", ex); }
                 log?.Report($"rerunning sweep '{spec.Name}': {spec.ItemCount} items");
                 var table = Sweep.Run(spec, threads, cancellationToken: cancellationToken).Table;
@@ -234,20 +320,11 @@ public static class Verify
 
     private static string Sha(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    /// <summary>manifest.json as a JSON object; an <see cref="InvalidDataException"/> naming the file otherwise.</summary>
-    private static JsonObject ReadManifest(string path)
-    {
-        JsonNode? node;
-        try { node = JsonNode.Parse(File.ReadAllText(path)); }
-        catch (JsonException ex) { throw new InvalidDataException($"{path} is not valid JSON: {ex.Message}", ex); }
-        return node as JsonObject ?? throw new InvalidDataException($"{path}: $ must be a JSON object.");
-    }
-
     /// <summary>The output files a manifest lists, with their recorded SHA-256 when it has one: "files" is an object (name → hash) or, in manifests written before hashes were recorded, an array of names; without "files", results.csv.</summary>
-    private static List<(string Name, string? Sha256)> ListedFiles(JsonObject manifest, string manifestPath)
+    private static List<(string Name, string? Sha256)> ListedFiles(JsonNode? files, string manifestPath)
     {
         var list = new List<(string, string?)>();
-        switch (manifest["files"])
+        switch (files)
         {
             case null: list.Add(("results.csv", null)); break;
             case JsonArray names:
@@ -266,20 +343,6 @@ public static class Verify
         if (!list.Any(f => f.Item1 == "results.csv")) list.Insert(0, ("results.csv", null));
         return list;
     }
-
-    private static string? OptionalText(JsonObject o, string field, string file) => o[field] switch
-    {
-        null => null,
-        JsonValue v when v.TryGetValue<string>(out var s) => s,
-        _ => throw new InvalidDataException($"{file}: $.{field} must be a string."),
-    };
-
-    private static T Required<T>(JsonObject o, string field, string what, string file) where T : JsonNode =>
-        o[field] as T ?? throw new InvalidDataException($"{file}: $.{field} {(o[field] is null ? "is missing" : "has the wrong type")}; it must be {what}.");
-
-    private static int RequiredInt(JsonObject o, string parent, string field, string file) =>
-        o[field] is JsonValue v && v.TryGetValue<int>(out var x) ? x
-            : throw new InvalidDataException($"{file}: $.{parent}.{field} {(o[field] is null ? "is missing" : "has the wrong type")}; it must be a whole number.");
 
     /// <summary>Compares two CSV texts cell by cell, labelling rows by their key columns.</summary>
     public static (long Compared, IReadOnlyList<FigureDifference> Differences) Compare(string file, string recorded, string rerun, IReadOnlyList<string> keys)

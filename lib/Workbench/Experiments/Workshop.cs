@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Workbench.Json;
 
 namespace Workbench.Experiments;
@@ -78,47 +79,55 @@ public sealed class WorkshopCard
         var errors = new List<ValidationError>();
         var (recs, questions) = ReadQuestions(qpath, errors);
         var root = JsonInput.ParseObject(json, "a workshop card");
-        JsonInput.KnownFields(root, "$", Known, errors);
-        string Text(JsonObject o, string key, string at) { var s = JsonInput.String(o, key, at, errors, required: true); if (s == "") errors.Add(new(JsonInput.Member(at, key), "required text.")); return s ?? ""; }
-        int minutes = JsonInput.Int(root, "minutes", "$", errors, 15, 600, required: true, message: "must be a whole number of minutes between 15 and 600.") ?? 0;
-        string preset = Text(root, "preset", "$");
+        // The questions' errors are already in the list: the card's contract reports into its own.
+        var unread = new List<ValidationError>();
+        var card = JsonInput.Deserialize(root, "$", unread, ExperimentsJson.Contract.WorkshopCardContract);
+        if (card is null) Parameters.ThrowIfAny([.. errors, .. unread]);
+        JsonInput.UnknownFields(card!.Unknown, "$", Known, errors);
+        string Text(Loose<string> value, string at) { var s = JsonInput.String(value, at, errors, required: true); if (s == "") errors.Add(new(at, "required text.")); return s ?? ""; }
+        int minutes = JsonInput.Int(card.Minutes, "$.minutes", errors, "must be a whole number of minutes between 15 and 600.", 15, 600, required: true) ?? 0;
+        string preset = Text(card.Preset, "$.preset");
         if (preset != "" && !Workbench.Electorate.ElectorateSpec.PresetNames.Contains(preset)) errors.Add(new("$.preset", $"unknown preset; known: {string.Join(", ", Workbench.Electorate.ElectorateSpec.PresetNames)}."));
-        string title = Text(root, "title", "$");
-        string audience = JsonInput.String(root, "audience", "$", errors) ?? "", goal = JsonInput.String(root, "goal", "$", errors) ?? "";
+        string title = Text(card.Title, "$.title");
+        string audience = JsonInput.String(card.Audience, "$.audience", errors) ?? "", goal = JsonInput.String(card.Goal, "$.goal", errors) ?? "";
         var steps = new List<WorkshopStep>();
         var used = new HashSet<string>();
         var runs = new List<(int Index, Scenario Scenario)>();
-        if (root["steps"] is not JsonArray sa || sa.Count == 0) errors.Add(new("$.steps", "required: at least one step."));
+        var cardSteps = card.Steps.Ok ? card.Steps.Value : null;
+        if (cardSteps is not { Count: > 0 } sa) errors.Add(new("$.steps", "required: at least one step."));
         else
             for (int i = 0; i < sa.Count; i++)
             {
                 string at = $"$.steps[{i}]";
-                if (sa[i] is not JsonObject s) { errors.Add(new(at, $"expected a step object, got {JsonInput.Kind(sa[i])}.")); continue; }
-                JsonInput.KnownFields(s, at, StepFields, errors);
-                int sm = JsonInput.Int(s, "minutes", at, errors, 1, 600, required: true, message: "must be a positive whole number (at most 600).") ?? 0;
+                if (!sa[i].Ok) { errors.Add(new(at, $"expected a step object, got {JsonInput.Kind(sa[i].Raw)}.")); continue; }
+                var s = sa[i].Value;
+                JsonInput.UnknownFields(s.Unknown, at, StepFields, errors);
+                int sm = JsonInput.Int(s.Minutes, at + ".minutes", errors, "must be a positive whole number (at most 600).", 1, 600, required: true) ?? 0;
                 Scenario? sc = null;
-                if (s["run"] is JsonObject run)
+                if (s.Run.Ok)
                 {
+                    var run = s.Run.Value;
                     try { sc = RunScenario(run, dir, at + ".run", allowOutsidePaths); }
                     catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e.Path.StartsWith(at, StringComparison.Ordinal) ? e : e with { Path = at + ".run: " + e.Path })); }
                     if (sc is not null) runs.Add((i, sc));
                     if (sc is not null && sc.Preset != preset) errors.Add(new(at + ".run.scenario", $"uses the preset '{sc.Preset ?? "(custom spec)"}', not the card's '{preset}'."));
                 }
-                else if (s.ContainsKey("run")) errors.Add(new(at + ".run", $"expected {{ scenario, replicates?, set? }}, got {JsonInput.Kind(s["run"])}."));
+                else if (s.Run.Given) errors.Add(new(at + ".run", $"expected {{ scenario, replicates?, set? }}, got {JsonInput.Kind(s.Run.Raw)}."));
                 var qs = new List<WorkshopQuestion>();
-                if (s["questions"] is JsonArray qa)
-                    for (int k = 0; k < qa.Count; k++)
+                if (s.Questions.Ok)
+                    for (int k = 0; k < s.Questions.Value.Count; k++)
                     {
-                        if (qa[k]?.GetValueKind() != JsonValueKind.String) { errors.Add(new($"{at}.questions[{k}]", $"expected a question id (a string), got {JsonInput.Kind(qa[k])}.")); continue; }
-                        var id = qa[k]!.GetValue<string>();
+                        var qk = s.Questions.Value[k];
+                        if (!qk.Ok) { errors.Add(new($"{at}.questions[{k}]", $"expected a question id (a string), got {JsonInput.Kind(qk.Raw)}.")); continue; }
+                        var id = qk.Value;
                         if (questions.TryGetValue(id, out var wq)) { qs.Add(wq); used.Add(wq.Recommendation); }
                         else errors.Add(new(at + ".questions", $"unknown question '{id}'; known: {string.Join(", ", questions.Keys)}."));
                     }
-                else if (s.ContainsKey("questions")) errors.Add(new(at + ".questions", $"expected an array of question ids, got {JsonInput.Kind(s["questions"])}."));
-                var figures = ReadFigures(s["figures"], s.ContainsKey("figures"), at + ".figures", errors);
-                if (s.ContainsKey("run"))
+                else if (s.Questions.Given) errors.Add(new(at + ".questions", $"expected an array of question ids, got {JsonInput.Kind(s.Questions.Raw)}."));
+                var figures = ReadFigures(s.Figures, at + ".figures", errors);
+                if (s.Run.Given)
                 {
-                    if (figures.Count == 0 && !s.ContainsKey("figures")) errors.Add(new(at + ".figures", $"required for a step that runs a scenario: the figures it discusses ({string.Join(", ", WorkshopFigures.Names)})."));
+                    if (figures.Count == 0 && !s.Figures.Given) errors.Add(new(at + ".figures", $"required for a step that runs a scenario: the figures it discusses ({string.Join(", ", WorkshopFigures.Names)})."));
                     foreach (var q in qs)
                         foreach (var f in q.Figures.Where(f => !figures.Contains(f)))
                             errors.Add(new(at + ".figures", $"the question '{q.Id}' discusses '{f}', which the step does not declare."));
@@ -126,9 +135,9 @@ public sealed class WorkshopCard
                 else if (figures.Count > 0) errors.Add(new(at + ".figures", "a step without a run has no figures to show; remove them or add a run."));
                 if (sc is not null && figures.Contains("premium") && !new[] { WorkshopFigures.PremiumArm, WorkshopFigures.PremiumAgainst }.All(a => sc.Arms.Any(x => x.Name == a && x.Campaigns.Any(c => c.Party == WorkshopFigures.PremiumParty))))
                     errors.Add(new($"{at}.figures[{figures.IndexOf("premium")}]", $"'premium' needs the arms {WorkshopFigures.PremiumArm} and {WorkshopFigures.PremiumAgainst} with {WorkshopFigures.PremiumParty}'s campaign; the scenario has {string.Join(", ", sc.Arms.Select(x => x.Name))} (use scenario classroom-targeting)."));
-                steps.Add(new WorkshopStep(sm, Text(s, "title", at), Text(s, "activity", at), sc, JsonInput.String(s, "look", at, errors), qs)
+                steps.Add(new WorkshopStep(sm, Text(s.Title, at + ".title"), Text(s.Activity, at + ".activity"), sc, JsonInput.String(s.Look, at + ".look", errors), qs)
                 {
-                    Figures = figures, RunJson = s["run"] is JsonObject ro ? ro.ToJsonString(RunJsonOptions) : null,
+                    Figures = figures, RunJson = s.Run.Ok ? s.Run.Raw!.ToJsonString(RunJsonOptions) : null,
                 });
             }
         // Each step runs its own scenario: the same resolved scenario (its JSON after "set", in canonical form) with the same
@@ -157,12 +166,12 @@ public sealed class WorkshopCard
         // A discussion step runs nothing: each figure its questions discuss must come from an earlier step's run.
         for (int i = 0; whole && i < steps.Count; i++)
         {
-            if (steps[i].Scenario is not null || (root["steps"] as JsonArray)?[i]?["run"] is not null) continue;
+            if (steps[i].Scenario is not null || cardSteps![i].Value.Run.Present) continue;
             for (int k = 0; k < steps[i].Questions.Count; k++)
                 foreach (var f in steps[i].Questions[k].Figures.Where(f => AnswerStep(steps, i, steps[i].Questions[k].Id, f) < 0))
                     errors.Add(new($"$.steps[{i}].questions[{k}]", $"the question '{steps[i].Questions[k].Id}' discusses '{f}', which no earlier step measures; declare it in the figures of an earlier step that runs a scenario (best the step that first asks the question)."));
         }
-        if (steps.Count > 0 && steps.Count == (root["steps"] as JsonArray)?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
+        if (steps.Count > 0 && steps.Count == cardSteps?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
         foreach (var r in recs.Keys.Where(r => !used.Contains(r))) errors.Add(new("$.steps", $"no step discusses the recommendation '{r}'."));
         Parameters.ThrowIfAny(errors);
         return new WorkshopCard
@@ -220,45 +229,49 @@ public sealed class WorkshopCard
         try { q = JsonInput.ParseObject(File.ReadAllText(qpath), "the workshop questions"); }
         catch (SpecValidationException ex) { throw new SpecValidationException(ex.Errors.Select(e => e with { Path = "questions.json " + e.Path }).ToArray()); }
         var own = new List<ValidationError>();
-        JsonInput.KnownFields(q, "$", ["source", "recommendations", "questions"], own);
-        JsonInput.String(q, "source", "$", own);
+        var file = JsonInput.Deserialize(q, "$", own, ExperimentsJson.Contract.WorkshopQuestionsContract);
+        if (file is null) { errors.AddRange(own.Select(e => e with { Path = "questions.json " + e.Path })); return ([], []); }
+        JsonInput.UnknownFields(file.Unknown, "$", ["source", "recommendations", "questions"], own);
+        JsonInput.String(file.Source, "$.source", own);
         var recs = new Dictionary<string, string>();
-        if (q["recommendations"] is JsonObject ro)
-            foreach (var (id, text) in ro)
+        if (file.Recommendations.Ok)
+            foreach (var (id, text) in file.Recommendations.Value)
                 if (text?.GetValueKind() == JsonValueKind.String) recs[id] = text.GetValue<string>();
                 else own.Add(new(JsonInput.Member("$.recommendations", id), $"expected a string, got {JsonInput.Kind(text)}."));
-        else own.Add(new("$.recommendations", $"expected an object of id: text, got {JsonInput.Kind(q["recommendations"])}."));
+        else own.Add(new("$.recommendations", $"expected an object of id: text, got {JsonInput.Kind(file.Recommendations.Raw)}."));
         var questions = new Dictionary<string, WorkshopQuestion>();
-        if (q["questions"] is JsonArray qa)
-            for (int i = 0; i < qa.Count; i++)
+        if (file.Questions.Ok)
+            for (int i = 0; i < file.Questions.Value.Count; i++)
             {
                 string at = $"$.questions[{i}]";
-                if (qa[i] is not JsonObject qo) { own.Add(new(at, $"expected a question object, got {JsonInput.Kind(qa[i])}.")); continue; }
-                JsonInput.KnownFields(qo, at, ["id", "recommendation", "text", "figures", "against"], own);
-                int? against = JsonInput.Int(qo, "against", at, own, 1, 100, message: "must be the number of an earlier step (1-based) that runs a scenario.");
-                string? id = JsonInput.String(qo, "id", at, own, required: true), rec = JsonInput.String(qo, "recommendation", at, own, required: true), text = JsonInput.String(qo, "text", at, own, required: true);
-                var qfigures = ReadFigures(qo["figures"], qo.ContainsKey("figures"), at + ".figures", own);
+                if (!file.Questions.Value[i].Ok) { own.Add(new(at, $"expected a question object, got {JsonInput.Kind(file.Questions.Value[i].Raw)}.")); continue; }
+                var qo = file.Questions.Value[i].Value;
+                JsonInput.UnknownFields(qo.Unknown, at, ["id", "recommendation", "text", "figures", "against"], own);
+                int? against = JsonInput.Int(qo.Against, at + ".against", own, "must be the number of an earlier step (1-based) that runs a scenario.", 1, 100);
+                string? id = JsonInput.String(qo.Id, at + ".id", own, required: true), rec = JsonInput.String(qo.Recommendation, at + ".recommendation", own, required: true), text = JsonInput.String(qo.Text, at + ".text", own, required: true);
+                var qfigures = ReadFigures(qo.Figures, at + ".figures", own);
                 if (id is null || rec is null || text is null) continue;
                 var wq = new WorkshopQuestion(id, rec, text) { Figures = qfigures, Against = against };
                 if (!recs.ContainsKey(wq.Recommendation)) own.Add(new($"{at}.recommendation", $"unknown recommendation '{wq.Recommendation}'; known: {string.Join(", ", recs.Keys)}."));
                 if (!questions.TryAdd(wq.Id, wq)) own.Add(new($"{at}.id", $"the id '{wq.Id}' is used twice."));
             }
-        else own.Add(new("$.questions", $"expected an array of questions, got {JsonInput.Kind(q["questions"])}."));
+        else own.Add(new("$.questions", $"expected an array of questions, got {JsonInput.Kind(file.Questions.Raw)}."));
         foreach (var r in recs.Keys.Where(r => !questions.Values.Any(x => x.Recommendation == r))) own.Add(new("$.recommendations", $"no question discusses the recommendation '{r}'."));
         errors.AddRange(own.Select(e => e with { Path = "questions.json " + e.Path }));
         return (recs, questions);
     }
 
     /// <summary>Reads a list of figure names; an unknown or repeated name is an error at its path.</summary>
-    private static List<string> ReadFigures(JsonNode? node, bool present, string at, List<ValidationError> errors)
+    private static List<string> ReadFigures(Loose<IReadOnlyList<Loose<string>>> node, string at, List<ValidationError> errors)
     {
         var list = new List<string>();
-        if (!present) return list;
-        if (node is not JsonArray fa) { errors.Add(new(at, $"expected an array of figure names ({string.Join(", ", WorkshopFigures.Names)}), got {JsonInput.Kind(node)}.")); return list; }
+        if (!node.Given) return list;
+        if (!node.Ok) { errors.Add(new(at, $"expected an array of figure names ({string.Join(", ", WorkshopFigures.Names)}), got {JsonInput.Kind(node.Raw)}.")); return list; }
+        var fa = node.Value;
         for (int k = 0; k < fa.Count; k++)
         {
-            if (fa[k]?.GetValueKind() != JsonValueKind.String) { errors.Add(new($"{at}[{k}]", $"expected a figure name (a string), got {JsonInput.Kind(fa[k])}.")); continue; }
-            var name = fa[k]!.GetValue<string>();
+            if (!fa[k].Ok) { errors.Add(new($"{at}[{k}]", $"expected a figure name (a string), got {JsonInput.Kind(fa[k].Raw)}.")); continue; }
+            var name = fa[k].Value;
             if (!WorkshopFigures.Names.Contains(name)) errors.Add(new($"{at}[{k}]", $"unknown figure '{name}'; known: {string.Join(", ", WorkshopFigures.Names)}."));
             else if (list.Contains(name)) errors.Add(new($"{at}[{k}]", $"the figure '{name}' is named twice."));
             else list.Add(name);
@@ -267,13 +280,13 @@ public sealed class WorkshopCard
     }
 
     /// <summary>A step's scenario: a built-in scenario or a file (relative to the card), with "set" changes by path and replicates.</summary>
-    private static Scenario RunScenario(JsonObject run, string dir, string at, bool allowOutsidePaths)
+    private static Scenario RunScenario(WorkshopRunContract run, string dir, string at, bool allowOutsidePaths)
     {
         var errors = new List<ValidationError>();
-        JsonInput.KnownFields(run, at, RunFields, errors);
-        var name = JsonInput.String(run, "scenario", at, errors, required: true);
-        int? replicates = JsonInput.Int(run, "replicates", at, errors, 1, 100_000);
-        if (run.ContainsKey("set") && run["set"] is not JsonObject) errors.Add(new(at + ".set", $"expected an object of path: value, got {JsonInput.Kind(run["set"])}."));
+        JsonInput.UnknownFields(run.Unknown, at, RunFields, errors);
+        var name = JsonInput.String(run.Scenario, at + ".scenario", errors, required: true);
+        int? replicates = JsonInput.Int(run.Replicates, at + ".replicates", errors, null, 1, 100_000);
+        if (run.Set is { Given: true, Ok: false }) errors.Add(new(at + ".set", $"expected an object of path: value, got {JsonInput.Kind(run.Set.Raw)}."));
         Parameters.ThrowIfAny(errors);
         JsonObject? doc = null; string scenarioDir = dir;
         if (Scenario.BuiltinNames.Contains(name!) && !File.Exists(Path.Combine(dir, name!))) doc = JsonNode.Parse(Scenario.Builtin(name!).Json)!.AsObject();
@@ -283,7 +296,7 @@ public sealed class WorkshopCard
             else { doc = JsonInput.ReadReference(file, at + ".scenario", "a scenario", errors); scenarioDir = Path.GetDirectoryName(file)!; }
         }
         Parameters.ThrowIfAny(errors);
-        foreach (var (path, value) in run["set"]?.AsObject() ?? [])
+        foreach (var (path, value) in run.Set.Ok ? run.Set.Value : [])
         {
             if (value is JsonObject obj && doc![path] is JsonObject existing) { foreach (var (k, v) in obj) existing[k] = v?.DeepClone(); continue; }
             if (value is null) { errors.Add(new(JsonInput.Member(at + ".set", path), "must not be null.")); continue; }
@@ -470,4 +483,102 @@ public static class WorkshopFigures
             _ => throw new ArgumentException($"Unknown figure '{figure}'; known: {string.Join(", ", Names)}.", nameof(figure)),
         };
     }
+}
+
+/// <summary>
+/// A workshop card as its contract reads it (<see cref="WorkshopCard.Parse"/>): loose fields (<see cref="Loose{T}"/>) and
+/// unknown fields collected in <see cref="Unknown"/>, so the parser reports every problem of the card at once, each with its
+/// path (docs/workshop.md).
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record WorkshopCardContract
+{
+    /// <summary>Title.</summary>
+    public Loose<string> Title { get; init; }
+    /// <summary>Length in minutes.</summary>
+    public Loose<int> Minutes { get; init; }
+    /// <summary>The electorate preset.</summary>
+    public Loose<string> Preset { get; init; }
+    /// <summary>Who it is for.</summary>
+    public Loose<string> Audience { get; init; }
+    /// <summary>What participants should leave with.</summary>
+    public Loose<string> Goal { get; init; }
+    /// <summary>The steps.</summary>
+    public Loose<IReadOnlyList<Loose<WorkshopStepContract>>> Steps { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>One step of a workshop card, read loosely (see <see cref="WorkshopCardContract"/>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record WorkshopStepContract
+{
+    /// <summary>Its minutes.</summary>
+    public Loose<int> Minutes { get; init; }
+    /// <summary>Its title.</summary>
+    public Loose<string> Title { get; init; }
+    /// <summary>What participants do.</summary>
+    public Loose<string> Activity { get; init; }
+    /// <summary>The scenario the facilitator runs.</summary>
+    public Loose<WorkshopRunContract> Run { get; init; }
+    /// <summary>What to look at.</summary>
+    public Loose<string> Look { get; init; }
+    /// <summary>The figures discussed.</summary>
+    public Loose<IReadOnlyList<Loose<string>>> Figures { get; init; }
+    /// <summary>Question ids from questions.json.</summary>
+    public Loose<IReadOnlyList<Loose<string>>> Questions { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>
+/// A step's <c>run</c>, read loosely (see <see cref="WorkshopCardContract"/>). Its <c>set</c> is keyed by paths into the
+/// scenario (as a sweep's parameters), so it stays a <see cref="JsonObject"/> whose entries the parser checks one by one.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record WorkshopRunContract
+{
+    /// <summary>A built-in scenario or a scenario file.</summary>
+    public Loose<string> Scenario { get; init; }
+    /// <summary>Replicates.</summary>
+    public Loose<int> Replicates { get; init; }
+    /// <summary>Changes by path.</summary>
+    public Loose<JsonObject> Set { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>
+/// A card's questions.json as its contract reads it, loosely (see <see cref="WorkshopCardContract"/>). Its
+/// <c>recommendations</c> are keyed by recommendation id, so they stay a <see cref="JsonObject"/> the parser checks entry by entry.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record WorkshopQuestionsContract
+{
+    /// <summary>Where the recommendations come from.</summary>
+    public Loose<string> Source { get; init; }
+    /// <summary>Recommendation id: text.</summary>
+    public Loose<JsonObject> Recommendations { get; init; }
+    /// <summary>The questions.</summary>
+    public Loose<IReadOnlyList<Loose<WorkshopQuestionContract>>> Questions { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>One question of questions.json, read loosely (see <see cref="WorkshopCardContract"/>).</summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record WorkshopQuestionContract
+{
+    /// <summary>Its id.</summary>
+    public Loose<string> Id { get; init; }
+    /// <summary>The recommendation it is tied to.</summary>
+    public Loose<string> Recommendation { get; init; }
+    /// <summary>The question.</summary>
+    public Loose<string> Text { get; init; }
+    /// <summary>The figures it discusses.</summary>
+    public Loose<IReadOnlyList<Loose<string>>> Figures { get; init; }
+    /// <summary>The step it compares with.</summary>
+    public Loose<int> Against { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

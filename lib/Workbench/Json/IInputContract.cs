@@ -15,4 +15,17 @@ public interface IInputContract
     /// or null when the context has no such record.
     /// </summary>
     object? NewDefault(Type type);
+
+    /// <summary>
+    /// The message for a field that <paramref name="record"/> does not have, whose fields are <paramref name="fields"/> (their
+    /// JSON names in declaration order), or null for the shared wording <c>unknown field.</c>. A format whose messages name
+    /// its known fields keeps them through this.
+    /// </summary>
+    string? UnknownFieldMessage(Type record, IReadOnlyList<string> fields) => null;
+
+    /// <summary>
+    /// The message for a value of the wrong kind where the contract reads a <paramref name="expected"/> (a record, a list),
+    /// given the value found (<paramref name="actual"/>), or null for the shared wording <c>expected an object, got a number.</c>.
+    /// </summary>
+    string? KindMessage(Type expected, System.Text.Json.Nodes.JsonNode? actual) => null;
 }

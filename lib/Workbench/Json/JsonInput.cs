@@ -35,7 +35,7 @@ public static class JsonInput
     /// names only (<see cref="StrictEnumConverterFactory"/>), unknown fields refused, duplicate keys refused, null only where
     /// a property is nullable, numbers only as JSON numbers, comments and trailing commas allowed, nesting at most
     /// <see cref="MaxDepth"/>, indented output with non-ASCII letters and apostrophes as they are. It has no type-info
-    /// resolver: each module's source-generated context (<c>ElectorateJson</c>, <c>DataJson</c>, <c>ExperimentsJson</c>) is
+    /// resolver: each module's source-generated context (<c>ElectorateJson</c>, <c>ElectionsJson</c>, <c>DataJson</c>, <c>ExperimentsJson</c>) is
     /// constructed with one copy and becomes its resolver, so the options live here once and no contract is built by
     /// reflection (docs/file-formats.md, "Contracts").
     /// </summary>
@@ -233,6 +233,43 @@ public static class JsonInput
             if (!known.Contains(key)) errors.Add(new(Member(path, key), $"unknown field; known fields: {string.Join(", ", known)}."));
     }
 
+    /// <summary>
+    /// Adds the error <see cref="KnownFields"/> gives for each key of <paramref name="unknown"/>: the fields a contract
+    /// record collected with <c>[JsonExtensionData]</c> instead of refusing them (see <see cref="Loose{T}"/>).
+    /// </summary>
+    internal static void UnknownFields(IDictionary<string, JsonElement>? unknown, string path, IReadOnlyCollection<string> known, List<ValidationError> errors)
+    {
+        foreach (var key in unknown?.Keys ?? Enumerable.Empty<string>()) errors.Add(new(Member(path, key), $"unknown field; known fields: {string.Join(", ", known)}."));
+    }
+
+    /// <summary>
+    /// A loose string field at <paramref name="path"/> (null when absent, an error then when <paramref name="required"/>); null
+    /// or a value of another kind is an error, worded as the <c>JsonObject</c> overload words it.
+    /// </summary>
+    internal static string? String(Loose<string> value, string path, List<ValidationError> errors, bool required = false)
+    {
+        if (value.Ok) return value.Value;
+        if (value.Given) errors.Add(new(path, $"expected a string, got {Kind(value.Raw)}."));
+        else if (required) errors.Add(new(path, "is required (a string)."));
+        return null;
+    }
+
+    /// <summary>
+    /// A loose whole-number field at <paramref name="path"/> in [<paramref name="min"/>, <paramref name="max"/>] (null when
+    /// absent, an error then when <paramref name="required"/>); anything else given is an error: <paramref name="message"/>
+    /// when there is one, else worded as the <c>JsonObject</c> overload words it.
+    /// </summary>
+    internal static int? Int(Loose<int> value, string path, List<ValidationError> errors, string? message, int min = int.MinValue, int max = int.MaxValue, bool required = false)
+    {
+        if (value.Ok && value.Value >= min && value.Value <= max) return value.Value;
+        if (!value.Given && !required) return null;
+        errors.Add(new(path, message ?? (
+            !value.Given ? $"is required (a whole number in [{min}, {max}])."
+            : value.Raw?.GetValueKind() == JsonValueKind.Number ? $"{Clip(value.Raw.ToJsonString())} is outside the valid range [{min}, {max}] (a whole number)."
+            : $"expected a whole number in [{min}, {max}], got {Kind(value.Raw)}.")));
+        return null;
+    }
+
     /// <summary>A string member (null when absent); a value of another kind is an error.</summary>
     public static string? String(JsonObject o, string key, string path, List<ValidationError> errors, bool required = false)
     {
@@ -277,10 +314,14 @@ public static class JsonInput
         if (!IsSourceGenerated(info))
             throw new ArgumentException($"The contract of {typeof(T).Name} is not from a source-generated JsonSerializerContext built with JsonInput.CreateOptions(); input files are read only through generated contracts.", nameof(info));
         if (node is null) return null;
-        node = WithDefaults(node, info, (IInputContract)info.OriginatingResolver!);
+        // The node with the defaults filled in is written straight to UTF-8 and read from there: no copy of the tree is built
+        // (an allocate input may hold a million parties).
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = info.Options.Encoder, MaxDepth = MaxDepth + 1, SkipValidation = true }))
+            WriteWithDefaults(writer, node, info, (IInputContract)info.OriginatingResolver!);
         try
         {
-            var value = node.Deserialize(info);
+            var value = JsonSerializer.Deserialize(buffer.WrittenSpan, info);
             if (value is null) errors.Add(new(path, $"expected {Expected(typeof(T))}, got null."));
             return value;
         }
@@ -292,47 +333,69 @@ public static class JsonInput
     }
 
     /// <summary>
-    /// A copy of <paramref name="node"/> in which every object read as a record also holds, after its own fields, each
+    /// Writes <paramref name="node"/> in which every object read as a record also holds, after its own fields, each
     /// absent <c>init</c> property with the value of the record's default instance (<see cref="IInputContract.NewDefault"/>);
     /// absent nested records take their parent's default, present ones are filled from their own type's default, as the
     /// reflection reader did. The fields the file gives come first and unchanged, so every error, its path and its order are
     /// those of the file. A default that is null is left out (the generated code then passes null, which is that default).
     /// </summary>
-    private static JsonNode WithDefaults(JsonNode node, JsonTypeInfo info, IInputContract defaults)
+    private static void WriteWithDefaults(Utf8JsonWriter w, JsonNode node, JsonTypeInfo info, IInputContract defaults)
     {
         if (Nullable.GetUnderlyingType(info.Type) is { } underlying) info = info.Options.GetTypeInfo(underlying);
         switch (node)
         {
             case JsonObject o when info.Kind == JsonTypeInfoKind.Object:
             {
-                var result = new JsonObject();
+                w.WriteStartObject();
                 foreach (var (key, value) in o)
                 {
-                    var p = info.Properties.FirstOrDefault(x => x.Name == key);
-                    result[key] = value is null ? null : p is null ? value.DeepClone() : WithDefaults(value, info.Options.GetTypeInfo(p.PropertyType), defaults);
+                    w.WritePropertyName(key);
+                    var p = value is null ? null : info.Properties.FirstOrDefault(x => x.Name == key);
+                    if (value is null) w.WriteNullValue();
+                    else if (p is null) value.WriteTo(w);
+                    else WriteWithDefaults(w, value, info.Options.GetTypeInfo(p.PropertyType), defaults);
                 }
                 var absent = info.Properties.Where(p => p.AssociatedParameter is { IsMemberInitializer: true } && !o.ContainsKey(p.Name)).ToList();
-                if (absent.Count == 0) return result;
-                var instance = defaults.NewDefault(info.Type)
-                    ?? throw new InvalidOperationException($"{defaults.GetType().Name}.NewDefault does not make a {info.Type.Name}, which has init properties; add it so absent fields keep their defaults.");
-                foreach (var p in absent)
-                    if (p.Get?.Invoke(instance) is { } v) result[p.Name] = JsonSerializer.SerializeToNode(v, info.Options.GetTypeInfo(p.PropertyType));
-                return result;
+                if (absent.Count > 0)
+                {
+                    var instance = defaults.NewDefault(info.Type)
+                        ?? throw new InvalidOperationException($"{defaults.GetType().Name}.NewDefault does not make a {info.Type.Name}, which has init properties; add it so absent fields keep their defaults.");
+                    foreach (var p in absent)
+                        if (p.Get?.Invoke(instance) is { } v
+                            && JsonSerializer.SerializeToElement(v, info.Options.GetTypeInfo(p.PropertyType)) is { ValueKind: not JsonValueKind.Null } element)
+                        {
+                            // A default written as null (a Loose<T> left out) is left out too: null and absent differ for it.
+                            w.WritePropertyName(p.Name);
+                            element.WriteTo(w);
+                        }
+                }
+                w.WriteEndObject();
+                return;
             }
             case JsonArray a when info.Kind == JsonTypeInfoKind.Enumerable && info.ElementType is { } element:
             {
                 var elementInfo = info.Options.GetTypeInfo(element);
-                return new JsonArray(a.Select(x => x is null ? null : WithDefaults(x, elementInfo, defaults)).ToArray());
+                w.WriteStartArray();
+                foreach (var x in a)
+                    if (x is null) w.WriteNullValue(); else WriteWithDefaults(w, x, elementInfo, defaults);
+                w.WriteEndArray();
+                return;
             }
             case JsonObject d when info.Kind == JsonTypeInfoKind.Dictionary && info.ElementType is { } valueType:
             {
                 var valueInfo = info.Options.GetTypeInfo(valueType);
-                var result = new JsonObject();
-                foreach (var (key, value) in d) result[key] = value is null ? null : WithDefaults(value, valueInfo, defaults);
-                return result;
+                w.WriteStartObject();
+                foreach (var (key, value) in d)
+                {
+                    w.WritePropertyName(key);
+                    if (value is null) w.WriteNullValue(); else WriteWithDefaults(w, value, valueInfo, defaults);
+                }
+                w.WriteEndObject();
+                return;
             }
             default:
-                return node.DeepClone();
+                node.WriteTo(w);
+                return;
         }
     }
 
@@ -349,6 +412,7 @@ public static class JsonInput
     private static ValidationError Describe(JsonException ex, JsonNode root, string basePath, JsonTypeInfo info)
     {
         var top = info.Type;
+        var contract = (IInputContract)info.OriginatingResolver!;
         string rel = ex.Path is { Length: > 0 } p ? p : "$";
         string m = ex.Message;
         var unmapped = Regex.Match(m, "The JSON property '([^']*)' could not be mapped");
@@ -356,8 +420,11 @@ public static class JsonInput
         {
             // The reader reports the object holding the field; name the field itself.
             string objPath = rel.EndsWith("." + unmapped.Groups[1].Value, StringComparison.Ordinal) ? rel[..^(unmapped.Groups[1].Value.Length + 1)] : rel;
-            return new(Join(basePath, Member(objPath, unmapped.Groups[1].Value)), "unknown field.");
+            string? own = TypeAt(info, objPath) is { } record
+                ? contract.UnknownFieldMessage(record, info.Options.GetTypeInfo(record).Properties.Select(x => x.Name).ToList()) : null;
+            return new(Join(basePath, Member(objPath, unmapped.Groups[1].Value)), own ?? "unknown field.");
         }
+        if (ex is JsonFieldException field) return new(Join(basePath, rel) + field.SubPath, field.Message);
         var actual = At(root, rel);
         var nullProp = Regex.Match(m, "(The property or field|The constructor parameter) '([^']*)' on type '[^']*' doesn't allow (setting |getting )?null");
         if (nullProp.Success) return new(Join(basePath, rel), "must not be null.");
@@ -368,7 +435,9 @@ public static class JsonInput
         {
             // The generated code reads an init property as a constructor argument and names the record, not the property,
             // in its message; the contract says what the value at the path should be.
-            string expected = TypeAt(info, rel) is { } at ? Expected(at) : ExpectedName(conv.Groups[1].Value);
+            var atType = TypeAt(info, rel);
+            if (atType is not null && contract.KindMessage(atType, actual) is { } own) return new(Join(basePath, rel), own);
+            string expected = atType is not null ? Expected(atType) : ExpectedName(conv.Groups[1].Value);
             if (actual?.GetValueKind() == JsonValueKind.Number && expected.StartsWith("a whole number", StringComparison.Ordinal))
                 return new(Join(basePath, rel), $"{Clip(actual.ToJsonString())} is not {expected}.");
             if (actual?.GetValueKind() == JsonValueKind.String && expected.StartsWith("one of", StringComparison.Ordinal))

@@ -232,6 +232,34 @@ let tests =
             Expect.equal ok.Parameters.[0] (SensitivityParameter("b", "arms[0].campaigns[0].budget", 1000.0, 9000.0, SensitivityDistribution.Uniform, true, "why")) "parsed"
             Expect.sequenceEqual ok.Metrics [ "seatGain:Red:FPTP" ] "metrics"
         }
+        test "the parameters file is read through its contract and still reports every problem at once, in order, word for word" {
+            let errors json =
+                try SensitivitySpec.Parse json |> ignore; []
+                with :? SpecValidationException as ex -> [ for e in ex.Errors -> e.Path + ": " + e.Message ]
+            Expect.isTrue (Json.JsonInput.IsSourceGenerated ExperimentsJson.Contract.SensitivityFileContract) "a generated contract"
+            Expect.equal (errors """{ "parameters": [ { "path": 5, "name": 3, "low": "1", "high": null, "distribution": 7, "integer": "yes", "comment": 5 } ] }""")
+                [ "$.parameters[0].path: required: where the value goes in the scenario, a path like \"arms[0].campaigns[0].budget\"; got 5."
+                  "$.parameters[0].name: must be a string."
+                  "$.parameters[0].low: required: a number; got \"1\"."
+                  "$.parameters[0].high: required: a number; got nothing."
+                  "$.parameters[0].distribution: must be \"uniform\" or \"loguniform\"; got 7."
+                  "$.parameters[0].integer: must be true or false; got \"yes\"." ] "values of the wrong kind"
+            Expect.equal (errors """{ "parameters": [ { "path": "a.b", "low": 5, "high": 1 }, { "path": "9x", "low": 0, "high": 1, "colour": 1 }, 4 ],
+                                      "metrics": [ "", "x", 4 ], "replicates": 1e3, "patch": [ 1 ], "description": 5, "extra": null }""")
+                [ "$.extra: unknown field; known fields: description, patch, parameters, metrics, replicates."
+                  "$.parameters[0].high: must be above low (5); got 1."
+                  "$.parameters[1].colour: unknown field; known: name, path, low, high, distribution, integer, comment."
+                  "$.parameters[1].path: required: where the value goes in the scenario, a path like \"arms[0].campaigns[0].budget\"; got \"9x\"."
+                  "$.parameters[2]: each parameter is an object { name, path, low, high, distribution?, integer?, comment? }."
+                  "$.metrics[0]: each metric is a name such as \"seatGain:Red:FPTP\"."
+                  "$.metrics[2]: each metric is a name such as \"seatGain:Red:FPTP\"."
+                  "$.replicates: must be a whole number between 1 and 1000; got 1e3."
+                  "$.patch: must be an object (a JSON merge patch of the scenario)."
+                  "$.description: must be a string." ] "every problem, in the parser's order"
+            let nulls = SensitivitySpec.Parse """{ "parameters": [ { "path": "a", "low": 1, "high": 2, "distribution": null, "integer": null, "name": null, "comment": null } ], "description": null, "patch": null, "metrics": null, "replicates": null }"""
+            Expect.equal nulls.Parameters.[0] (SensitivityParameter("a", "a", 1.0, 2.0)) "a null field is absent"
+            Expect.equal (nulls.Replicates, nulls.Description, isNull nulls.Patch, nulls.Metrics.Count) (1, "", true, 0) "absent top-level fields take their defaults"
+        }
         test "a sweep with explicit points runs those points, in order, as its variants; malformed points are named" {
             let json = """{ "base": "classroom", "parameters": [ { "name": "budget", "path": "arms[0].campaigns[0].budget" }, { "name": "regime", "path": "regime" } ],
                             "points": [ [ 20000, "eu-gdpr" ], [ 5000, "us-like" ], [ 20000, "eu-gdpr" ] ], "replicates": 2 }"""

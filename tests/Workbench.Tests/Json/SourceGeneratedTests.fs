@@ -59,6 +59,29 @@ let private readEveryInput () =
     for f in Directory.GetFiles(repo "lib/Workbench/Elections/Official", "*.json") |> Array.sort do
         (FileFormats.Get "allocate-input").Parse.Invoke((JsonNode.Parse(File.ReadAllText f).["input"]).ToJsonString(), null)
         count <- count + 1
+    // The indices input (no shipped file): the example of docs/elections.md, with and without two-party districts.
+    for input in [ """{"votes":{"A":50,"B":30,"C":20},"seats":{"A":6,"B":3,"C":1}}"""; """{"votes":{"A":11,"B":14},"seats":{"A":1,"B":2},"districts":[{"A":6,"B":4},{"A":3,"B":2},{"A":2,"B":8}]}""" ] do
+        (FileFormats.Get "indices-input").Parse.Invoke(input, null) |> ignore
+        count <- count + 1
+    // An allocate input with every block the official ones leave out.
+    (FileFormats.Get "allocate-input").Parse.Invoke("""{"method":"dhondt","seats":9,"tieBreak":"lot","seed":3,"apportionment":{"method":"hare","by":"valid-votes"},"threshold":{"share":0.05,"scope":"district","base":"valid-including-blank","quota":0.5,"exempt":["C"],"partyShares":{"B":0.1},"electorateSeats":1},"districts":[{"name":"n","votes":{"A":10,"B":5,"C":1},"blank":2},{"votes":{"A":3,"B":8}}]}""", null) |> ignore
+    count <- count + 1
+    // Run manifests (workbench verify), of a simulation and of a sweep, with every field a manifest writes.
+    let common = "\"library\":\"1.0\",\"commit\":\"c\",\"sdk\":\"10\",\"files\":{\"results.csv\":\"" + String.replicate 64 "a" + "\"},\"seed\":1,\"replicates\":2,\"replicateSeeds\":[1,2],\"voters\":1000,\"preset\":\"classroom\",\"regime\":\"uk-like\",\"varyElectorate\":true,\"systems\":[\"FPTP\"],\"arms\":[\"baseline\"]"
+    for manifest in [ "{\"kind\":\"simulation\"," + common + ",\"scenario\":\"classroom\",\"scenarioSha256\":\"x\",\"scenarioJson\":{\"name\":\"s\"},\"overrides\":{\"replicates\":2,\"seed\":1,\"voters\":1000}}"
+                      "{\"kind\":\"sweep\"," + common + ",\"sweep\":\"s\",\"sweepSha256\":\"x\",\"items\":4,\"rows\":8,\"parameters\":[\"budget\"],\"variants\":2,\"sweepJson\":{\"base\":\"classroom\"}}" ] do
+        RunManifest.Parse manifest |> ignore
+        count <- count + 1
+    // The manifest of a `workbench run` folder, read by `verify` through the command line's contract (its sources are
+    // missing, so nothing is rerun: each is reported as a difference).
+    let runDir = Cli.tempDir ()
+    try
+        File.WriteAllText(Path.Combine(runDir, "manifest.json"), """{"kind":"notebooks","notebooks":[{"executed":"01.ipynb","source":"../none/01.ipynb","sourceSha256":"ab","succeeded":true,"parameters":{"voters":"1000"},"library":"1","commit":"c","sdk":"10"}]}""")
+        let code, out, err = Cli.run [ "verify"; runDir ]
+        Expect.equal code 1 err
+        Expect.stringContains out "01.ipynb: source: recorded ../none/01.ipynb, rerun (missing)" "the notebooks manifest is read"
+        count <- count + 1
+    finally Directory.Delete(runDir, true)
     for f in [ repo "notebooks/sensitivity/classroom.json"; repo "tests/sensitivity/small-parameters.json" ] do
         SensitivitySpec.Load f |> ignore
         count <- count + 1
@@ -97,9 +120,9 @@ let private reflectionOffVariable = "WORKBENCH_TEST_JSON_REFLECTION_OFF"
 [<Tests>]
 let tests =
     testList "Json.SourceGenerated" [
-        test "the library's contexts are the three input contracts, each resolving only itself, with JsonInput's options" {
+        test "the library's contexts are the four input contracts, each resolving only itself, with JsonInput's options" {
             let found = contexts () |> Array.map (fun t -> t.FullName) |> List.ofArray
-            Expect.equal found [ "Workbench.Data.DataJson"; "Workbench.Electorate.ElectorateJson"; "Workbench.Experiments.ExperimentsJson" ] "contexts"
+            Expect.equal found [ "Workbench.Data.DataJson"; "Workbench.Elections.ElectionsJson"; "Workbench.Electorate.ElectorateJson"; "Workbench.Experiments.ExperimentsJson" ] "contexts"
             let expected = JsonInput.CreateOptions()
             for t in contexts () do
                 let ctx = contract t
