@@ -194,7 +194,12 @@ let private interval (xs: float list) =
 [<Tests>]
 let invariants =
     testList "Campaigns.Invariants" [
-        test "with the same channels and budget, each seat allocator's expected seats under its own knowledge are at least broadcast's, under every evidence preset" {
+        test "with the same channels and budget, each seat allocator's own targeted plan beats broadcast on its own objective, except the FPTP allocator under the optimistic preset, where it falls back to broadcast" {
+            // The allocator keeps the better of its targeted plan and broadcast (CampaignEngine.Plan), so the chosen plan is never
+            // below broadcast by construction; what can fail is the targeted plan itself. Under the optimistic preset the greedy
+            // FPTP allocator's targeted plan expects fewer FPTP seats than broadcasting the same budget over the same channels — a
+            // known weakness of the greedy allocator (chapter 06 prints it) asserted here as it stands, so that an improved
+            // allocator fails this test and the chapter is rewritten with it.
             let sc0 = Scenario.Builtin("fptp-vs-pr").With(replicates = Nullable 1, voters = Nullable 60000)
             let e = Workbench.Electorate.Electorates.Generate(sc0.Electorate, Nullable sc0.Voters, Nullable 21, Nullable 2)
             let m = ElectionDayModel(e, 2)
@@ -213,9 +218,16 @@ let invariants =
                   let none = CampaignEngine.ExpectedObjective(ctx, spec, channels, 0, null)
                   let vo = CampaignEngine.ExpectedObjective(ctx, spec, channels, 0, optimised)
                   let vb = CampaignEngine.ExpectedObjective(ctx, spec, channels, 0, broadcast)
-                  printfn "%s, %s: expected %s seats under its own knowledge: none %.3f, optimised %.3f, broadcast %.3f (fell back to broadcast: %b; targeted plan %.3f)" preset armName systemName none vo vb optimised.FellBackToBroadcast optimised.TargetedExpected
-                  Expect.isGreaterThanOrEqual vo vb $"{preset}, {armName}: optimiser ≥ broadcast on its own objective"
+                  printfn "%s, %s: expected %s seats under its own knowledge: none %.3f, chosen %.3f, broadcast %.3f, targeted plan %.3f (fell back: %b)" preset armName systemName none vo vb optimised.TargetedExpected optimised.FellBackToBroadcast
+                  Expect.floatClose Accuracy.high optimised.BroadcastExpected vb $"{preset}, {armName}: the allocator's broadcast candidate is the broadcast plan"
+                  Expect.floatClose Accuracy.high vo (max optimised.TargetedExpected vb) $"{preset}, {armName}: the chosen plan is the better of targeted and broadcast"
                   Expect.isGreaterThan vo none $"{preset}, {armName}: the campaign expects to gain"
+                  if preset = "optimistic" && armName = "fptp-optimised" then
+                      Expect.isLessThan optimised.TargetedExpected vb "optimistic, FPTP: the greedy targeted plan falls short of broadcast (a known weakness; update chapter 06 when this changes)"
+                      Expect.isTrue optimised.FellBackToBroadcast "and the allocator falls back to broadcast"
+                  else
+                      Expect.isGreaterThan optimised.TargetedExpected vb $"{preset}, {armName}: the targeted plan itself beats broadcast on its own objective"
+                      Expect.isFalse optimised.FellBackToBroadcast $"{preset}, {armName}: no fallback"
         }
         test "over replicates the realised seat difference (optimiser − broadcast, on the optimiser's system) is not below zero beyond its interval" {
             let sc = Scenario.Builtin("fptp-vs-pr").With(replicates = Nullable 4, voters = Nullable 100000)
