@@ -493,6 +493,9 @@ public static class CampaignEngine
     /// The people on the platform in a unit — the measure every minimum audience is compared with (the regime's and a
     /// regulation's alike, never scaled with the electorate): the expected number of the unit's voters the channel can reach
     /// in a week (<see cref="ChannelSpec.ContactProbability"/>: their use of the platforms it buys), not its voters on the roll.
+    /// Planning reads it from the voters' true platform use: it stands for the audience-size estimate ad platforms report to
+    /// advertisers (Meta's "estimated audience size"), the one piece of the truth a campaign's plan sees, and only where a minimum
+    /// audience binds (tested in Campaigns.Planning).
     /// </summary>
     internal static double[] PlatformPeople(Electorate.Electorate e, ChannelSpec ch, int[] unit, int unitCount)
     {

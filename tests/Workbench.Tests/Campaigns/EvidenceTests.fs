@@ -182,6 +182,34 @@ let planning =
             Expect.equal after.Expected before.Expected "same expected objective"
             Expect.notEqual (deliver ()) contactsBefore "delivery uses the truth"
         }
+        test "under a minimum audience (uk-like) planning reads the truth only as the platform's audience-size estimate: scrambling every true column but platform use leaves the plan unchanged" {
+            // Ad platforms tell advertisers how many of their users an audience holds (Meta's estimated audience size); the
+            // allocator widens audiences below the minimum with that figure (CampaignEngine.PlatformPeople), which the model takes
+            // from the voters' true platform use. Every other true column stays out of planning.
+            // uk-like without uploaded voter lists (as under Google's 2019 limits), so paid ads go to platform audiences widened
+            // to the minimum of 100 platform users.
+            let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 20000, Nullable 6, Nullable 2)
+            let regime =
+                let o = System.Text.Json.Nodes.JsonNode.Parse(Workbench.Data.DataRegime.Preset("uk-like").ToJson()).AsObject()
+                o.["customAudiences"] <- System.Text.Json.Nodes.JsonValue.Create false
+                Workbench.Data.DataRegime.FromJson(o.ToJsonString())
+            let m = ElectionDayModel(e, 1)
+            let resp, data, kn = ResponseModel m, Workbench.Data.VoterData.Open(e, regime), CampaignKnowledge.Build(e, regime, 1)
+            let channels = [| "canvass"; "phone"; "paid-social"; "tv"; "email"; "owned-social" |] |> Array.map Channels.Get
+            for ch in channels do resp.For(0, ch) |> ignore
+            let spec = CampaignSpec(Party = "Red", Budget = 8000.0, Strategy = Strategy.Microtarget, Channels = (channels |> Array.map (fun c -> c.Name)))
+            let ctx = CampaignEngine.Context(m, resp, kn, data, null, 5UL, 1)
+            let before = CampaignEngine.Plan(ctx, spec, channels, 0, 0)
+            let rotate (a: byte[]) = let c = Array.copy a in let k = a.Length / 3 in Array.blit c k a 0 (a.Length - k); Array.blit c 0 a (a.Length - k) k
+            for col in [ e.HomeProbability; e.AnswersPhone; e.OpensEmail ] do rotate col
+            let after = CampaignEngine.Plan(ctx, spec, channels, 0, 0)
+            for c in 0 .. channels.Length - 1 do Expect.sequenceEqual after.Attempts.[c] before.Attempts.[c] $"{channels.[c].Name}: same attempts"
+            Expect.equal after.Expected before.Expected "same expected objective"
+            // The paid channel really went through the widening of platform audiences (not custom audiences), where platform
+            // use is read as the audience-size estimate.
+            let paid = channels |> Array.findIndex (fun c -> c.Name = "paid-social")
+            Expect.contains [ "constituency-age"; "constituency"; "region-age"; "region"; "national" ] before.UnitKinds.[paid] "paid ads went to platform audiences under the minimum"
+        }
     ]
 
 /// Mean and half-width (1.96·sd/√R) of per-replicate differences.
