@@ -478,10 +478,13 @@ internal static class ColumnEncoder
 /// <summary>The RLE/bit-packed hybrid encoding of Parquet: a run of at least 8 equal values starting at a group boundary is one RLE run; the rest are bit-packed groups of 8.</summary>
 internal static class Rle
 {
-    /// <summary>Appends the encoding of <paramref name="v"/> (values below 2^bitWidth, 1 ≤ bitWidth ≤ 16) to <paramref name="w"/>.</summary>
+    /// <summary>
+    /// Appends the encoding of <paramref name="v"/> (values below 2^bitWidth, 1 ≤ bitWidth ≤ 16) to <paramref name="w"/>; no
+    /// values encode as nothing whatever the width (an empty chunk's dictionary declares width 32).
+    /// </summary>
     public static void Encode(ReadOnlySpan<int> v, int bitWidth, ByteWriter w)
     {
-        if (bitWidth is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(bitWidth), $"The bit width must be 1–16 (dictionary indices); got {bitWidth}.");
+        if (v.Length > 0 && bitWidth is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(bitWidth), $"The bit width must be 1–16 (dictionary indices); got {bitWidth}.");
         int n = v.Length, i = 0, packedStart = 0;
         int valueBytes = (bitWidth + 7) / 8;
         while (i < n)
