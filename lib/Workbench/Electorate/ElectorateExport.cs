@@ -47,6 +47,15 @@ public static class ElectorateExport
             return a;
         }, ColumnSource.Coded(name, v, stride, k, ProbabilityOfByte));
 
+    /// <summary>Rows [s, s + n) of <c>table[index[row]]</c> (a neighbourhood's value for each voter).</summary>
+    private static T[] Gather<T>(T[] table, int[] index, int s, int n, Array? reuse)
+    {
+        var a = Dest<T>(reuse, n);
+        var ix = index.AsSpan(s, n);
+        for (int i = 0; i < ix.Length; i++) a[i] = table[ix[i]];
+        return a;
+    }
+
     private static T[] Strided<T>(T[] v, int stride, int k, int s, int n, Array? reuse)
     {
         var a = Dest<T>(reuse, n);
@@ -59,9 +68,18 @@ public static class ElectorateExport
     {
         var cols = new List<Column>
         {
-            I32("voter", "id", $"0..{e.VoterCount - 1}", "Voter index; voters of a household are contiguous.", i => i),
-            I32("household", "id", "0..H−1", "Household index (members share address, neighbourhood and correlated partisanship).", i => e.Household[i]),
-            I32("neighbourhood", "id", "0..M−1", "Neighbourhood (postcode unit of roughly 100–500 households).", i => e.Neighbourhood[i]),
+            I32("voter", "id", $"0..{e.VoterCount - 1}", "Voter index; voters of a household are contiguous.", i => i) with
+            {
+                Slice = (s, n, r) => { var a = Dest<int>(r, n); for (int i = 0; i < n; i++) a[i] = s + i; return a; },
+            },
+            I32("household", "id", "0..H−1", "Household index (members share address, neighbourhood and correlated partisanship).", i => e.Household[i]) with
+            {
+                Slice = (s, n, r) => Strided(e.Household, 1, 0, s, n, r), Source = ColumnSource.Of("household", e.Household),
+            },
+            I32("neighbourhood", "id", "0..M−1", "Neighbourhood (postcode unit of roughly 100–500 households).", i => e.Neighbourhood[i]) with
+            {
+                Slice = (s, n, r) => Strided(e.Neighbourhood, 1, 0, s, n, r), Source = ColumnSource.Of("neighbourhood", e.Neighbourhood),
+            },
             new(new ColumnInfo("constituency", "int16", "id", $"0..{e.ConstituencyCount - 1}", "Single-member constituency."), i => e.Constituency[i], null, (s, n, r) => Strided(e.Constituency, 1, 0, s, n, r), ColumnSource.Strided("constituency", e.Constituency, 1, 0)),
             new(new ColumnInfo("region", "uint8", "id", $"0..{e.Spec.Regions - 1}", "Region (contiguous group of constituencies)."), i => e.ConstituencyRegion[e.Constituency[i]], null, (s, n, r) =>
             {
@@ -69,8 +87,14 @@ public static class ElectorateExport
                 for (int i = 0; i < n; i++) a[i] = e.ConstituencyRegion[e.Constituency[s + i]];
                 return a;
             }),
-            Fl("x", "map units", "0..1", "Map x coordinate of the voter's neighbourhood.", i => e.NeighbourhoodX[e.Neighbourhood[i]]),
-            Fl("y", "map units", "0..1", "Map y coordinate of the voter's neighbourhood.", i => e.NeighbourhoodY[e.Neighbourhood[i]]),
+            Fl("x", "map units", "0..1", "Map x coordinate of the voter's neighbourhood.", i => e.NeighbourhoodX[e.Neighbourhood[i]]) with
+            {
+                Slice = (s, n, r) => Gather(e.NeighbourhoodX, e.Neighbourhood, s, n, r),
+            },
+            Fl("y", "map units", "0..1", "Map y coordinate of the voter's neighbourhood.", i => e.NeighbourhoodY[e.Neighbourhood[i]]) with
+            {
+                Slice = (s, n, r) => Gather(e.NeighbourhoodY, e.Neighbourhood, s, n, r),
+            },
             U8("age", "years", "18..95", "Age.", e.Age),
             U8("gender", "code", "0..2", "0 female, 1 male, 2 other/unstated.", e.Gender),
             U8("education", "level", "0..2", "0 low, 1 middle, 2 high.", e.Education),

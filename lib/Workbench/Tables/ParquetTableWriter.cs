@@ -75,21 +75,44 @@ public sealed class ParquetTableWriter : IDisposable
         if (columns.Count != _schema.Length || columns.Where((c, j) => c.Name != _schema[j].Name || c.Type != _schema[j].Type).Any())
             throw new ArgumentException("The table's columns (" + string.Join(", ", columns.Select(c => $"{c.Name}:{c.Type.Name}")) + ") differ from the writer's ("
                 + string.Join(", ", _schema.Select(c => $"{c.Name}:{c.Type.Name}")) + ").", nameof(columns));
-        var chunks = new EncodedChunk[_schema.Length];
+        var chunks = new EncodedChunk?[_schema.Length];
         var cols = new ColumnChunkMeta[_schema.Length];
         long total = 0;
+        int next = 0;                    // the first chunk not yet written
+        var order = new object();
+        // Chunks are written in schema order as soon as they and all before them are encoded, by whichever thread finished the
+        // last of them, so that copying one chunk to the stream overlaps encoding the next.
+        void WriteReady()
+        {
+            lock (order)
+            {
+                while (next < chunks.Length && chunks[next] is { } c)
+                {
+                    long at = _position;
+                    foreach (var part in c.Parts) _stream.Write(part.AsSpan());
+                    _position += c.Length;
+                    total += c.Length;
+                    cols[next] = new ColumnChunkMeta(at, at + c.DataOffset, c.Length, c.Dictionary);
+                    c.Dispose();
+                    next++;
+                }
+            }
+        }
         try
         {
-            Parallel.For(0, _schema.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, j => chunks[j] = columns[j].Encode(start, count));
-            for (int j = 0; j < _schema.Length; j++)
+            Parallel.For(0, _schema.Length, new ParallelOptions { MaxDegreeOfParallelism = _threads }, j =>
             {
-                long at = _position;
-                foreach (var part in chunks[j].Parts) _stream.Write(part.AsSpan());
-                _position += chunks[j].Length;
-                total += chunks[j].Length;
-                cols[j] = new ColumnChunkMeta(at, at + chunks[j].DataOffset, chunks[j].Length, chunks[j].Dictionary);
-                chunks[j].Dispose();
-            }
+                var c = columns[j].Encode(start, count);
+                Volatile.Write(ref chunks[j], c);
+                if (Monitor.TryEnter(order)) { try { WriteReady(); } finally { Monitor.Exit(order); } }
+            });
+            WriteReady();
+        }
+        catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+        {
+            // One failure (a full disk while a worker wrote to the stream): thrown as itself, as a write on this thread would be.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerExceptions[0]).Throw();
+            throw;
         }
         finally
         {
