@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Workbench.Tables;
@@ -362,27 +364,17 @@ internal static class ColumnEncoder
             slot.AsSpan(0, domain).Fill(-1);
             var dict = new List<T>();
             int count = 0;
-            if (stride == 1)
+            // Without bounds checks in the loop: the callers checked that element (start + n − 1) × stride + offset is in the
+            // array (CheckStrided), a key is below domain (the value's bits: 8 or 16) and the rented arrays are long enough.
+            ref T v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), n == 0 ? 0 : (nint)((long)start * stride + offset));
+            ref int sl = ref MemoryMarshal.GetArrayDataReference(slot);
+            ref int ix = ref MemoryMarshal.GetArrayDataReference(idx);
+            for (int i = 0; i < n; i++)
             {
-                var v = a.AsSpan(start, n);
-                for (int i = 0; i < v.Length; i++)
-                {
-                    int k = TKey.Key(v[i]);
-                    int s = slot[k];
-                    if (s < 0) { s = slot[k] = count++; dict.Add(v[i]); }
-                    idx[i] = s;
-                }
-            }
-            else
-            {
-                var v = a.AsSpan((int)((long)start * stride + offset));
-                for (int i = 0, at = 0; i < n; i++, at += stride)
-                {
-                    int k = TKey.Key(v[at]);
-                    int s = slot[k];
-                    if (s < 0) { s = slot[k] = count++; dict.Add(v[at]); }
-                    idx[i] = s;
-                }
+                T x = Unsafe.Add(ref v, (nint)i * stride);
+                ref int s = ref Unsafe.Add(ref sl, TKey.Key(x));
+                if (s < 0) { s = count++; dict.Add(x); }
+                Unsafe.Add(ref ix, i) = s;
             }
             return Dictionary(n, dict, idx.AsSpan(0, n), plain);
         }
