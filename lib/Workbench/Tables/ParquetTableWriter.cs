@@ -21,8 +21,11 @@ namespace Workbench.Tables;
 /// (INTEGER(8, signed)); byte → INT32 (INTEGER(8, unsigned)); float → FLOAT; double → DOUBLE; <see cref="Half"/> → FLOAT holding
 /// the exact half-precision values (the FLOAT16 logical type is not used because Parquet.Net 6.1.0, which reads these files,
 /// cannot open a file that has it). File key-value metadata is written in the order given.</para>
-/// <para>Column chunks of a row group are encoded in parallel (at most <c>threads</c> at once) and written in schema order;
-/// each chunk's bytes depend only on its values, so the file is identical whatever the thread count.</para>
+/// <para>Column chunks of a row group are encoded in parallel (at most <c>threads</c> at once) and written in schema order,
+/// each as soon as the chunks before it are written (so the stream is written by one thread at a time, not necessarily the
+/// caller's); each chunk's bytes depend only on its values, so the file is identical whatever the thread count. A large
+/// table held elsewhere (the electorate's arrays) is written without copying through the internal column sources
+/// (<see cref="ColumnSource"/>), with the same bytes as a <see cref="ColumnTable"/> of the same values.</para>
 /// </remarks>
 public sealed class ParquetTableWriter : IDisposable
 {
