@@ -169,8 +169,9 @@ public static class ElectorateExport
         var cols = Columns(e);
         using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         if (e.VoterCount == 0) { Slice(cols, 0, 0, 1).WriteCsv(w, header: true); return; }
+        ColumnTable? slice = null;   // each slice is written before the next refills its arrays
         for (int start = 0; start < e.VoterCount; start += RowGroupSize)
-            Slice(cols, start, Math.Min(RowGroupSize, e.VoterCount - start), 1).WriteCsv(w, header: start == 0);
+            (slice = Slice(cols, start, Math.Min(RowGroupSize, e.VoterCount - start), 1, slice)).WriteCsv(w, header: start == 0);
     }
 
     /// <summary>Writes the electorate as Parquet (one row group per <see cref="RowGroupSize"/> voters, the codebook in the file metadata), atomically.</summary>
