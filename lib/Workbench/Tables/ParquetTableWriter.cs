@@ -361,7 +361,7 @@ internal static class ColumnEncoder
     private static EncodedChunk Direct<T, TKey>(T[] a, int stride, int offset, int start, int n, int domain, Plain<T> plain) where TKey : struct, IKey<T>
     {
         var slot = ArrayPool<int>.Shared.Rent(domain);
-        var idx = ArrayPool<int>.Shared.Rent(n);
+        var idx = ArrayPool<ushort>.Shared.Rent(n);
         try
         {
             slot.AsSpan(0, domain).Fill(-1);
@@ -371,24 +371,24 @@ internal static class ColumnEncoder
             // array (CheckStrided), a key is below domain (the value's bits: 8 or 16) and the rented arrays are long enough.
             ref T v = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(a), n == 0 ? 0 : (nint)((long)start * stride + offset));
             ref int sl = ref MemoryMarshal.GetArrayDataReference(slot);
-            ref int ix = ref MemoryMarshal.GetArrayDataReference(idx);
+            ref ushort ix = ref MemoryMarshal.GetArrayDataReference(idx);
             for (int i = 0; i < n; i++)
             {
                 T x = Unsafe.Add(ref v, (nint)i * stride);
                 ref int s = ref Unsafe.Add(ref sl, TKey.Key(x));
                 if (s < 0) { s = count++; dict.Add(x); }
-                Unsafe.Add(ref ix, i) = s;
+                Unsafe.Add(ref ix, i) = (ushort)s;
             }
             return Dictionary(n, dict, idx.AsSpan(0, n), plain);
         }
-        finally { ArrayPool<int>.Shared.Return(slot); ArrayPool<int>.Shared.Return(idx); }
+        finally { ArrayPool<int>.Shared.Return(slot); ArrayPool<ushort>.Shared.Return(idx); }
     }
 
     /// <summary>Dictionary through a hash table keyed by <paramref name="key"/>, given up (PLAIN) once the chunk has more than <see cref="MaxDictionary"/> distinct values.</summary>
     private static EncodedChunk Hashed<T, TKey>(ReadOnlySpan<T> v, Func<T, TKey> key, Plain<T> plain) where TKey : notnull
     {
         var map = new Dictionary<TKey, int>();
-        var idx = ArrayPool<int>.Shared.Rent(v.Length);
+        var idx = ArrayPool<ushort>.Shared.Rent(v.Length);
         try
         {
             var dict = new List<T>();
@@ -400,11 +400,11 @@ internal static class ColumnEncoder
                     if (dict.Count == MaxDictionary) return PlainPage(v, plain);
                     s = dict.Count; map.Add(k, s); dict.Add(v[i]);
                 }
-                idx[i] = s;
+                idx[i] = (ushort)s;
             }
             return Dictionary(v.Length, dict, idx.AsSpan(0, v.Length), plain);
         }
-        finally { ArrayPool<int>.Shared.Return(idx); }
+        finally { ArrayPool<ushort>.Shared.Return(idx); }
     }
 
     /// <summary>
@@ -417,7 +417,7 @@ internal static class ColumnEncoder
         const int Bits = 17, Mask = (1 << Bits) - 1;
         var keys = ArrayPool<uint>.Shared.Rent(1 << Bits);
         var slots = ArrayPool<int>.Shared.Rent(1 << Bits);
-        var idx = ArrayPool<int>.Shared.Rent(v.Length);
+        var idx = ArrayPool<ushort>.Shared.Rent(v.Length);
         try
         {
             slots.AsSpan(0, 1 << Bits).Fill(-1);
@@ -426,7 +426,7 @@ internal static class ColumnEncoder
             for (int i = 0; i < v.Length; i++)
             {
                 uint k = (uint)TKey.Key(v[i]);
-                if (prevIdx >= 0 && k == prev) { idx[i] = prevIdx; continue; }
+                if (prevIdx >= 0 && k == prev) { idx[i] = (ushort)prevIdx; continue; }
                 int h = (int)((k * 0x9E3779B1u) >> (32 - Bits));
                 while (slots[h] >= 0 && keys[h] != k) h = (h + 1) & Mask;
                 int s = slots[h];
@@ -435,16 +435,16 @@ internal static class ColumnEncoder
                     if (dict.Count == MaxDictionary) return plainPage(v);
                     s = slots[h] = dict.Count; keys[h] = k; dict.Add(v[i]);
                 }
-                idx[i] = prevIdx = s; prev = k;
+                idx[i] = (ushort)(prevIdx = s); prev = k;
             }
             return Dictionary(v.Length, dict, idx.AsSpan(0, v.Length), plain);
         }
-        finally { ArrayPool<uint>.Shared.Return(keys); ArrayPool<int>.Shared.Return(slots); ArrayPool<int>.Shared.Return(idx); }
+        finally { ArrayPool<uint>.Shared.Return(keys); ArrayPool<int>.Shared.Return(slots); ArrayPool<ushort>.Shared.Return(idx); }
     }
 
     private delegate EncodedChunk PlainPageOf<T>(ReadOnlySpan<T> v);
 
-    private static EncodedChunk Dictionary<T>(int count, List<T> dict, ReadOnlySpan<int> idx, Plain<T> plain)
+    private static EncodedChunk Dictionary<T>(int count, List<T> dict, ReadOnlySpan<ushort> idx, Plain<T> plain)
     {
         // Dictionary page: PLAIN values.
         var body = new ByteWriter(dict.Count * 4 + 16);
@@ -500,7 +500,7 @@ internal static class Rle
     /// Appends the encoding of <paramref name="v"/> (values below 2^bitWidth, 1 ≤ bitWidth ≤ 16) to <paramref name="w"/>; no
     /// values encode as nothing whatever the width (an empty chunk's dictionary declares width 32).
     /// </summary>
-    public static void Encode(ReadOnlySpan<int> v, int bitWidth, ByteWriter w)
+    public static void Encode(ReadOnlySpan<ushort> v, int bitWidth, ByteWriter w)
     {
         if (v.Length > 0 && bitWidth is < 1 or > 16) throw new ArgumentOutOfRangeException(nameof(bitWidth), $"The bit width must be 1–16 (dictionary indices); got {bitWidth}.");
         int n = v.Length, i = 0, packedStart = 0;
@@ -530,7 +530,7 @@ internal static class Rle
     /// (values LSB first; a last partial group padded with zeros). A group is assembled in one or two 64-bit words and stored
     /// whole, the next group overwriting the bytes beyond it, so the buffer keeps 16 bytes of slack past the run.
     /// </summary>
-    private static void FlushPacked(ReadOnlySpan<int> v, int from, int to, int bitWidth, ByteWriter w)
+    private static void FlushPacked(ReadOnlySpan<ushort> v, int from, int to, int bitWidth, ByteWriter w)
     {
         if (to <= from) return;
         int groups = (to - from + 7) / 8, full = (to - from) / 8;
@@ -544,7 +544,7 @@ internal static class Rle
             for (int g = 0; g < full; g++, o += bitWidth) Pack16(src.Slice(g * 8, 8), bitWidth, dst[o..]);
         if (full < groups)
         {
-            Span<int> last = stackalloc int[8];
+            Span<ushort> last = stackalloc ushort[8];
             last.Clear();
             src[(full * 8)..].CopyTo(last);
             if (bitWidth <= 8) Pack8(last, bitWidth, dst[o..]); else Pack16(last, bitWidth, dst[o..]);
@@ -554,7 +554,7 @@ internal static class Rle
 
     /// <summary>Stores 8 values of bitWidth ≤ 8 bits (LSB first) in the first bitWidth of 8 bytes written.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Pack8(ReadOnlySpan<int> x, int bitWidth, Span<byte> dst)
+    private static void Pack8(ReadOnlySpan<ushort> x, int bitWidth, Span<byte> dst)
     {
         ulong acc = (uint)x[0] | (ulong)(uint)x[1] << bitWidth | (ulong)(uint)x[2] << (2 * bitWidth) | (ulong)(uint)x[3] << (3 * bitWidth)
             | (ulong)(uint)x[4] << (4 * bitWidth) | (ulong)(uint)x[5] << (5 * bitWidth) | (ulong)(uint)x[6] << (6 * bitWidth) | (ulong)(uint)x[7] << (7 * bitWidth);
@@ -563,7 +563,7 @@ internal static class Rle
 
     /// <summary>Stores 8 values of 9–16 bits (LSB first) in the first bitWidth of 16 bytes written: four values per 64-bit word, the second word's bits continuing at bit 4 × bitWidth.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Pack16(ReadOnlySpan<int> x, int bitWidth, Span<byte> dst)
+    private static void Pack16(ReadOnlySpan<ushort> x, int bitWidth, Span<byte> dst)
     {
         ulong lo = (uint)x[0] | (ulong)(uint)x[1] << bitWidth | (ulong)(uint)x[2] << (2 * bitWidth) | (ulong)(uint)x[3] << (3 * bitWidth);
         ulong hi = (uint)x[4] | (ulong)(uint)x[5] << bitWidth | (ulong)(uint)x[6] << (2 * bitWidth) | (ulong)(uint)x[7] << (3 * bitWidth);

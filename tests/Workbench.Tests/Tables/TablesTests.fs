@@ -212,7 +212,7 @@ let private rleByDefinition (v: int[]) (bitWidth: int) =
 
 let private rle (v: int[]) (bitWidth: int) =
     use w = new ByteWriter(16)
-    Rle.Encode(ReadOnlySpan<int>(v), bitWidth, w)
+    Rle.Encode(ReadOnlySpan<uint16>(Array.map uint16 v), bitWidth, w)
     w.ToArray()
 
 /// Values below 2^bitWidth in stretches of equal values (runs of 1–40) and of distinct ones, so that RLE runs, packed groups
