@@ -15,9 +15,14 @@ public static class ElectorateExport
     /// <summary>
     /// An exported column: codebook entry, value getters (int or float, for CSV-free in-memory exports) and a slicer that
     /// copies rows [start, start + n) in the column's storage type (what the Parquet and CSV files hold) into the given array
-    /// when it has length n (so that a writer reuses one array per column for every row group), or into a new one.
+    /// when it has length n (so that a writer reuses one array per column for every row group), or into a new one; and, for
+    /// columns stored in the electorate as they are written (bytes, half precision, probability bytes), a Parquet source that
+    /// encodes straight from the electorate's array (no slice is copied for them).
     /// </summary>
-    internal sealed record Column(ColumnInfo Info, Func<int, int>? Int, Func<int, float>? Float, Func<int, int, Array?, Array> Slice);
+    internal sealed record Column(ColumnInfo Info, Func<int, int>? Int, Func<int, float>? Float, Func<int, int, Array?, Array> Slice, ColumnSource? Source = null);
+
+    /// <summary>The float32 of each probability byte b: b / 255f (distinct for every b, so the bytes' dictionary is the floats').</summary>
+    private static readonly float[] ProbabilityOfByte = Enumerable.Range(0, 256).Select(b => b / 255f).ToArray();
 
     private static T[] Dest<T>(Array? reuse, int n) => reuse is T[] a && a.Length == n && a.GetType() == typeof(T[]) ? a : new T[n];
 
@@ -25,13 +30,13 @@ public static class ElectorateExport
         new(new ColumnInfo(name, "int32", unit, range, meaning), get, null, (s, n, r) => { var a = Dest<int>(r, n); for (int i = 0; i < n; i++) a[i] = get(s + i); return a; });
 
     private static Column U8(string name, string unit, string range, string meaning, byte[] v, int stride = 1, int k = 0, bool special = false) =>
-        new(new ColumnInfo(name, "uint8", unit, range, meaning, special), i => v[i * stride + k], null, (s, n, r) => Strided(v, stride, k, s, n, r));
+        new(new ColumnInfo(name, "uint8", unit, range, meaning, special), i => v[i * stride + k], null, (s, n, r) => Strided(v, stride, k, s, n, r), ColumnSource.Strided(name, v, stride, k));
 
     private static Column I8(string name, string unit, string range, string meaning, sbyte[] v) =>
-        new(new ColumnInfo(name, "int8", unit, range, meaning), i => v[i], null, (s, n, r) => Strided(v, 1, 0, s, n, r));
+        new(new ColumnInfo(name, "int8", unit, range, meaning), i => v[i], null, (s, n, r) => Strided(v, 1, 0, s, n, r), ColumnSource.Strided(name, v, 1, 0));
 
     private static Column H(string name, string unit, string range, string meaning, Half[] v, int stride = 1, int k = 0) =>
-        new(new ColumnInfo(name, "float32", unit, range, meaning), null, i => (float)v[i * stride + k], (s, n, r) => Strided(v, stride, k, s, n, r));
+        new(new ColumnInfo(name, "float32", unit, range, meaning), null, i => (float)v[i * stride + k], (s, n, r) => Strided(v, stride, k, s, n, r), ColumnSource.Strided(name, v, stride, k));
 
     /// <summary>A probability stored as a byte p × 255, exported as the float32 p (p × 255 / 255f).</summary>
     private static Column P(string name, string meaning, byte[] v, int stride = 1, int k = 0) =>
@@ -40,7 +45,16 @@ public static class ElectorateExport
             var a = Dest<float>(r, n);
             for (int i = 0; i < n; i++) a[i] = v[(s + i) * stride + k] / 255f;
             return a;
-        });
+        }, ColumnSource.Coded(name, v, stride, k, ProbabilityOfByte));
+
+    /// <summary>Rows [s, s + n) of <c>table[index[row]]</c> (a neighbourhood's value for each voter).</summary>
+    private static T[] Gather<T>(T[] table, int[] index, int s, int n, Array? reuse)
+    {
+        var a = Dest<T>(reuse, n);
+        var ix = index.AsSpan(s, n);
+        for (int i = 0; i < ix.Length; i++) a[i] = table[ix[i]];
+        return a;
+    }
 
     private static T[] Strided<T>(T[] v, int stride, int k, int s, int n, Array? reuse)
     {
@@ -54,18 +68,33 @@ public static class ElectorateExport
     {
         var cols = new List<Column>
         {
-            I32("voter", "id", $"0..{e.VoterCount - 1}", "Voter index; voters of a household are contiguous.", i => i),
-            I32("household", "id", "0..H−1", "Household index (members share address, neighbourhood and correlated partisanship).", i => e.Household[i]),
-            I32("neighbourhood", "id", "0..M−1", "Neighbourhood (postcode unit of roughly 100–500 households).", i => e.Neighbourhood[i]),
-            new(new ColumnInfo("constituency", "int16", "id", $"0..{e.ConstituencyCount - 1}", "Single-member constituency."), i => e.Constituency[i], null, (s, n, r) => Strided(e.Constituency, 1, 0, s, n, r)),
+            I32("voter", "id", $"0..{e.VoterCount - 1}", "Voter index; voters of a household are contiguous.", i => i) with
+            {
+                Slice = (s, n, r) => { var a = Dest<int>(r, n); for (int i = 0; i < n; i++) a[i] = s + i; return a; },
+            },
+            I32("household", "id", "0..H−1", "Household index (members share address, neighbourhood and correlated partisanship).", i => e.Household[i]) with
+            {
+                Slice = (s, n, r) => Strided(e.Household, 1, 0, s, n, r), Source = ColumnSource.Of("household", e.Household),
+            },
+            I32("neighbourhood", "id", "0..M−1", "Neighbourhood (postcode unit of roughly 100–500 households).", i => e.Neighbourhood[i]) with
+            {
+                Slice = (s, n, r) => Strided(e.Neighbourhood, 1, 0, s, n, r), Source = ColumnSource.Of("neighbourhood", e.Neighbourhood),
+            },
+            new(new ColumnInfo("constituency", "int16", "id", $"0..{e.ConstituencyCount - 1}", "Single-member constituency."), i => e.Constituency[i], null, (s, n, r) => Strided(e.Constituency, 1, 0, s, n, r), ColumnSource.Strided("constituency", e.Constituency, 1, 0)),
             new(new ColumnInfo("region", "uint8", "id", $"0..{e.Spec.Regions - 1}", "Region (contiguous group of constituencies)."), i => e.ConstituencyRegion[e.Constituency[i]], null, (s, n, r) =>
             {
                 var a = Dest<byte>(r, n);
                 for (int i = 0; i < n; i++) a[i] = e.ConstituencyRegion[e.Constituency[s + i]];
                 return a;
             }),
-            Fl("x", "map units", "0..1", "Map x coordinate of the voter's neighbourhood.", i => e.NeighbourhoodX[e.Neighbourhood[i]]),
-            Fl("y", "map units", "0..1", "Map y coordinate of the voter's neighbourhood.", i => e.NeighbourhoodY[e.Neighbourhood[i]]),
+            Fl("x", "map units", "0..1", "Map x coordinate of the voter's neighbourhood.", i => e.NeighbourhoodX[e.Neighbourhood[i]]) with
+            {
+                Slice = (s, n, r) => Gather(e.NeighbourhoodX, e.Neighbourhood, s, n, r),
+            },
+            Fl("y", "map units", "0..1", "Map y coordinate of the voter's neighbourhood.", i => e.NeighbourhoodY[e.Neighbourhood[i]]) with
+            {
+                Slice = (s, n, r) => Gather(e.NeighbourhoodY, e.Neighbourhood, s, n, r),
+            },
             U8("age", "years", "18..95", "Age.", e.Age),
             U8("gender", "code", "0..2", "0 female, 1 male, 2 other/unstated.", e.Gender),
             U8("education", "level", "0..2", "0 low, 1 middle, 2 high.", e.Education),
@@ -140,8 +169,9 @@ public static class ElectorateExport
         var cols = Columns(e);
         using var w = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16, leaveOpen: true);
         if (e.VoterCount == 0) { Slice(cols, 0, 0, 1).WriteCsv(w, header: true); return; }
+        ColumnTable? slice = null;   // each slice is written before the next refills its arrays
         for (int start = 0; start < e.VoterCount; start += RowGroupSize)
-            Slice(cols, start, Math.Min(RowGroupSize, e.VoterCount - start), 1).WriteCsv(w, header: start == 0);
+            (slice = Slice(cols, start, Math.Min(RowGroupSize, e.VoterCount - start), 1, slice)).WriteCsv(w, header: start == 0);
     }
 
     /// <summary>Writes the electorate as Parquet (one row group per <see cref="RowGroupSize"/> voters, the codebook in the file metadata), atomically.</summary>
@@ -159,17 +189,19 @@ public static class ElectorateExport
 
     /// <summary>
     /// Writes Parquet to a stream through <see cref="ParquetTableWriter"/>: one row group per <see cref="RowGroupSize"/> voters,
-    /// each built as a <see cref="ColumnTable"/> slice; the codebook JSON under <see cref="CodebookKey"/> in the file metadata.
+    /// each column encoded straight from the electorate's array where it is stored as written (the others through a reused slice); the
+    /// codebook JSON under <see cref="CodebookKey"/> in the file metadata.
     /// </summary>
     public static void WriteParquet(Electorate e, Stream stream, int threads)
     {
         ArgumentNullException.ThrowIfNull(e);
         var cols = Columns(e);
         var schema = cols.Select(c => (c.Info.Name, c.Slice(0, 0, null).GetType().GetElementType()!)).ToArray();
+        // Columns without a source of their own (ids, coordinates, region) are sliced into an array each source reuses.
+        var sources = cols.Select((c, j) => c.Source ?? ColumnSource.Sliced(c.Info.Name, schema[j].Item2, c.Slice)).ToArray();
         using var writer = new ParquetTableWriter(stream, schema, [KeyValuePair.Create(CodebookKey, CodebookJson(e))], threads);
-        ColumnTable? slice = null;   // the writer is done with a slice when WriteRowGroup returns, so its arrays are refilled for the next
         for (int start = 0; start < e.VoterCount; start += RowGroupSize)
-            writer.WriteRowGroup(slice = Slice(cols, start, Math.Min(RowGroupSize, e.VoterCount - start), threads, slice));
+            writer.WriteRowGroup(sources, start, Math.Min(RowGroupSize, e.VoterCount - start));
         writer.Finish();
     }
 

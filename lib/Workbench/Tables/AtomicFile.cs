@@ -32,10 +32,10 @@ public static class AtomicFile
         var tmp = TempPath(dir, Path.GetFileName(full));
         try
         {
-            using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var fs = new SequentialFileStream(File.OpenHandle(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None)))
             {
                 write(fs);
-                fs.Flush(flushToDisk: true);
+                fs.Commit();   // the rest of the bytes, then flushed to disk before the rename
             }
             File.Move(tmp, full, overwrite: true);
         }

@@ -168,3 +168,140 @@ let parquet =
             Expect.equal (t.ToCsv()) "i8,u8,i16,f,h\n-1,255,-300,0.1,0.099975586\n" "csv"
         }
     ]
+
+/// The RLE/bit-packed hybrid by its definition: a run of at least 8 equal values found at a group boundary is an RLE run
+/// (its length, then the value in ceil(bitWidth / 8) bytes); the values between are bit-packed groups of 8, each value's
+/// bits set one at a time LSB first, a last partial group padded with zeros.
+let private rleByDefinition (v: int[]) (bitWidth: int) =
+    let out = ResizeArray<byte>()
+    let varUInt (x: uint64) =
+        let mutable x = x
+        while x >= 0x80UL do
+            out.Add(byte (x ||| 0x80UL))
+            x <- x >>> 7
+        out.Add(byte x)
+    let packed first until =
+        if until > first then
+            let groups = (until - first + 7) / 8
+            varUInt ((uint64 groups <<< 1) ||| 1UL)
+            for g in 0 .. groups - 1 do
+                let group = Array.zeroCreate<byte> bitWidth
+                for k in 0 .. 7 do
+                    let i = first + g * 8 + k
+                    let x = if i < until then v.[i] else 0
+                    for b in 0 .. bitWidth - 1 do
+                        if (x >>> b) &&& 1 = 1 then
+                            let bit = k * bitWidth + b
+                            group.[bit / 8] <- group.[bit / 8] ||| (1uy <<< (bit % 8))
+                out.AddRange group
+    let n = v.Length
+    let mutable i = 0
+    let mutable packedStart = 0
+    while i < n do
+        let mutable run = 1
+        while i + run < n && v.[i + run] = v.[i] do run <- run + 1
+        if run >= 8 then
+            packed packedStart i
+            varUInt (uint64 run <<< 1)
+            for b in 0 .. (bitWidth + 7) / 8 - 1 do out.Add(byte (v.[i] >>> (8 * b)))
+            i <- i + run
+            packedStart <- i
+        else i <- min n (i + 8)
+    packed packedStart n
+    out.ToArray()
+
+let private rle (v: int[]) (bitWidth: int) =
+    use w = new ByteWriter(16)
+    Rle.Encode(ReadOnlySpan<uint16>(Array.map uint16 v), bitWidth, w)
+    w.ToArray()
+
+/// Values below 2^bitWidth in stretches of equal values (runs of 1–40) and of distinct ones, so that RLE runs, packed groups
+/// and partial last groups all occur.
+let private indices (rnd: Random) (n: int) (bitWidth: int) =
+    let v = ResizeArray<int>()
+    while v.Count < n do
+        let x = rnd.Next(1 <<< bitWidth)
+        if rnd.Next 3 = 0 then for _ in 1 .. rnd.Next(1, 41) do v.Add x
+        else for _ in 1 .. rnd.Next(1, 30) do v.Add(rnd.Next(1 <<< bitWidth))
+    v.GetRange(0, n).ToArray()
+
+[<Tests>]
+let encoding =
+    testList "Tables.Encoding" [
+        test "RLE/bit-packed hybrid: the word-at-a-time packing equals the bit-by-bit definition for every bit width 1–16" {
+            let rnd = Random(11)
+            for bitWidth in 1 .. 16 do
+                for n in [ 0; 1; 7; 8; 9; 15; 16; 17; 100; 4_099 ] do
+                    let v = indices rnd n bitWidth
+                    Expect.sequenceEqual (rle v bitWidth) (rleByDefinition v bitWidth) (sprintf "bit width %d, %d values" bitWidth n)
+                // The largest value of the width in every position of a group, with runs between.
+                let top = Array.init 64 (fun i -> if i % 9 = 0 then 0 else (1 <<< bitWidth) - 1)
+                Expect.sequenceEqual (rle top bitWidth) (rleByDefinition top bitWidth) (sprintf "bit width %d, all bits set" bitWidth)
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> rle [| 1 |] 17 |> ignore) "bit widths above 16 are refused"
+        }
+        test "strided, coded and sliced sources write the bytes of a table of the same values, from any start row" {
+            let n, stride = 40_000, 3
+            let rnd = Random(5)
+            let bytes = Array.init (n * stride) (fun i -> byte (if i % 7 = 0 then 200 else rnd.Next 6))
+            let sbytes = Array.init n (fun i -> sbyte (rnd.Next(-3, 4)))
+            let shorts = Array.init (n * stride) (fun _ -> int16 (rnd.Next(-700, 700)))
+            let halves = Array.init (n * stride) (fun _ -> Half.op_Explicit (float32 (rnd.NextDouble() * 8.0 - 4.0)))
+            let codes = Array.init (n * stride) (fun i -> byte (if i / 30 % 2 = 0 then 17 else rnd.Next 256))
+            let table = Array.init 256 (fun b -> float32 b / 255.0f)
+            let ints = Array.init n (fun i -> i / 3)
+            for start, count in [ 0, n; 1, n - 1; 12_345, 20_000; n - 1, 1; 7, 0 ] do
+                let pick (a: 'T[]) k = Array.init count (fun i -> a.[(start + i) * stride + k])
+                let expected =
+                    ColumnTable([| TableColumn("b", pick bytes 1); TableColumn("s", Array.sub sbytes start count); TableColumn("i16", pick shorts 2)
+                                   TableColumn("h", pick halves 0); TableColumn("p", pick codes 2 |> Array.map (fun c -> table.[int c]))
+                                   TableColumn("i", Array.sub ints start count) |])
+                let sources =
+                    [| ColumnSource.Strided("b", bytes, stride, 1); ColumnSource.Strided("s", sbytes, 1, 0); ColumnSource.Strided("i16", shorts, stride, 2)
+                       ColumnSource.Strided("h", halves, stride, 0); ColumnSource.Coded("p", codes, stride, 2, table)
+                       ColumnSource.Sliced("i", typeof<int>, Func<int, int, Array, Array>(fun s c _ -> Array.sub ints s c :> Array)) |]
+                use ms = new MemoryStream()
+                do
+                    use w = new ParquetTableWriter(ms, expected.Schema, null, 2)
+                    w.WriteRowGroup(sources, start, count)
+                    w.Finish()
+                Expect.isTrue (ms.ToArray() = parquetOf expected 1 [||]) (sprintf "rows %d, count %d" start count)
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> ColumnSource.Strided("b", bytes, stride, 1).Encode(n - 1, 2) |> ignore) "rows beyond the array are refused"
+        }
+    ]
+
+[<Tests>]
+let atomicFile =
+    testList "Tables.AtomicFile" [
+        test "contents of every length around the 4 KiB and 8 MiB block boundaries arrive byte for byte, whatever the sizes of the writes" {
+            let dir = Directory.CreateTempSubdirectory("wb-atomic-")
+            try
+                let block = SequentialFileStream.BlockSize
+                let rnd = Random(3)
+                let path = Path.Combine(dir.FullName, "f.bin")
+                for len in [ 0; 1; 4095; 4096; 4097; block - 1; block; block + 1; 3 * block + 4097 ] do
+                    let data = Array.zeroCreate<byte> len
+                    rnd.NextBytes data
+                    AtomicFile.Write(path, fun s ->
+                        let mutable at = 0
+                        while at < len do
+                            let k = min (len - at) (if rnd.Next 4 = 0 then 1 else rnd.Next(1, 3_000_000))
+                            if k = 1 then s.WriteByte data.[at] else s.Write(data, at, k)
+                            at <- at + k)
+                    Expect.isTrue (File.ReadAllBytes path = data) (sprintf "%d bytes" len)
+                Expect.equal (Directory.GetFiles dir.FullName |> Array.map Path.GetFileName) [| "f.bin" |] "no temporary file is left"
+            finally dir.Delete true
+        }
+        test "a write that fails after several blocks keeps the old target and leaves no temporary file" {
+            let dir = Directory.CreateTempSubdirectory("wb-atomic-")
+            try
+                let path = Path.Combine(dir.FullName, "f.bin")
+                File.WriteAllText(path, "old")
+                let big = Array.create (3 * SequentialFileStream.BlockSize + 5) 7uy
+                Expect.throwsT<InvalidOperationException>
+                    (fun () -> AtomicFile.Write(path, fun s -> s.Write(big, 0, big.Length); raise (InvalidOperationException "stop")))
+                    "the writer's exception passes through"
+                Expect.equal (File.ReadAllText path) "old" "the target is as it was"
+                Expect.equal (Directory.GetFiles dir.FullName |> Array.map Path.GetFileName) [| "f.bin" |] "no temporary file is left"
+            finally dir.Delete true
+        }
+    ]
