@@ -36,6 +36,21 @@ let tests =
             for r in rs do Expect.equal r.Kind ReplicationKind.Calibration (r.Finding + " is a calibration target: the preset takes its effect from the paper")
             check rs
         }
+        test "each evidence preset's calibration reproduces its own stated figures (pessimistic and optimistic; central above)" {
+            // The same field experiments with the channels of the other two presets: each experiment must recover the figure that
+            // preset takes from the literature (canvassing 1 per 30 or 14, phones 1 per 50 or 35, mail 1 per 300 or 177,
+            // persuasion 0 or 0.007 on the day seen), within the same tolerances.
+            for preset in [ "pessimistic"; "optimistic" ] do
+                let rs = Replications.FieldExperimentsReplicated(300_000, 11, Nullable 2, null, preset) |> List.ofSeq
+                Expect.equal rs.Length 9 (preset + ": nine findings")
+                let ev = Workbench.Behaviour.EvidenceSet.Preset preset
+                let target (name: string) = (rs |> List.find (fun r -> r.Finding.StartsWith name)).Published
+                Expect.equal (target "Door-to-door canvassing") ev.CanvassContactsPerVote (preset + ": canvassing target is the preset's")
+                Expect.equal (target "Volunteer phone banks") ev.PhoneContactsPerVote (preset + ": phone target is the preset's")
+                Expect.equal (target "Direct mail") ev.MailPiecesPerVote (preset + ": mail target is the preset's")
+                Expect.equal (target "Persuasion per exposure") ev.AdPersuasion (preset + ": persuasion target is the preset's")
+                check rs
+        }
         test "online mobilisation (Bond et al. 2012) is estimated precisely enough that its tolerance could fail" {
             let r = field.Value |> List.find (fun r -> r.Finding.StartsWith "Online social mobilisation")
             show r
