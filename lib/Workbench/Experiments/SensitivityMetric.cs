@@ -5,15 +5,17 @@ namespace Workbench.Experiments;
 
 /// <summary>
 /// A scalar result of a scenario run that a sensitivity analysis explains, named
-/// <c>quantity[:party][:system][@arm]</c> (docs/sensitivity.md), e.g. <c>seatGain:Red:FPTP</c>, <c>seatGain:Red:D'Hondt</c>,
-/// <c>costPerSeat:Red:FPTP</c>, <c>shareGain:Red</c>, <c>turnoutChange</c>, <c>gallagher:FPTP</c>. Changes are the arm minus the
-/// baseline on the same draws; a run's value is the mean over its replicates. The arm defaults to the first arm in which
-/// the party campaigns (or the first arm), the system to the scenario's first.
+/// <c>quantity[:party][:system][@arm[/against]]</c> (docs/sensitivity.md), e.g. <c>seatGain:Red:FPTP</c>, <c>seatGain:Red:D'Hondt</c>,
+/// <c>costPerSeat:Red:FPTP</c>, <c>shareGain:Red</c>, <c>turnoutChange</c>, <c>gallagher:FPTP</c>, and
+/// <c>seatGain:Red:FPTP@fptp-optimised/broadcast</c> (a targeting premium). Changes are the arm minus the baseline on the same
+/// draws, or minus the arm named after <c>/</c> (paired by replicate, on the same draws); a run's value is the mean over its
+/// replicates. The arm defaults to the first arm in which the party campaigns (or the first arm), the system to the scenario's first.
 /// </summary>
 /// <param name="Name">The name as written.</param><param name="Quantity">One of <see cref="Quantities"/>.</param>
 /// <param name="Party">The party (quantities about a party), or null.</param><param name="System">The electoral system.</param>
-/// <param name="Arm">The arm compared with the baseline.</param>
-public sealed record SensitivityMetric(string Name, string Quantity, string? Party, string System, string Arm)
+/// <param name="Arm">The arm compared.</param>
+/// <param name="Against">What it is compared with: <c>baseline</c> (no campaign), or another arm.</param>
+public sealed record SensitivityMetric(string Name, string Quantity, string? Party, string System, string Arm, string Against = "baseline")
 {
     /// <summary>Quantities about one party: the party is required.</summary>
     public static readonly string[] PartyQuantities = ["seatGain", "shareGain", "voteGain", "spend", "costPerSeat", "costPerVote"];
@@ -27,10 +29,11 @@ public sealed record SensitivityMetric(string Name, string Quantity, string? Par
     public static SensitivityMetric Parse(string name, Scenario scenario)
     {
         ArgumentNullException.ThrowIfNull(scenario);
-        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A metric name is empty; write quantity[:party][:system][@arm], e.g. seatGain:Red:FPTP.");
-        string body = name; string? arm = null;
+        if (string.IsNullOrWhiteSpace(name)) throw new ArgumentException("A metric name is empty; write quantity[:party][:system][@arm[/against]], e.g. seatGain:Red:FPTP.");
+        string body = name; string? arm = null; string against = "baseline";
         int atSign = name.IndexOf('@');
         if (atSign >= 0) { body = name[..atSign]; arm = name[(atSign + 1)..]; }
+        if (arm is not null && arm.IndexOf('/') is int slash and >= 0) { against = arm[(slash + 1)..]; arm = arm[..slash]; }
         var parts = body.Split(':');
         string q = parts[0];
         if (!Quantities.Contains(q)) throw new ArgumentException($"Metric '{name}': unknown quantity '{q}'; known: {string.Join(", ", Quantities)}.");
@@ -48,7 +51,9 @@ public sealed record SensitivityMetric(string Name, string Quantity, string? Par
         if (arms.Length == 0) throw new ArgumentException($"Metric '{name}': the scenario has no arms (campaigns) to compare with the baseline.");
         arm ??= party is not null ? scenario.Arms.FirstOrDefault(a => a.Campaigns.Any(c => c.Party == party))?.Name ?? arms[0] : arms[0];
         if (!arms.Contains(arm)) throw new ArgumentException($"Metric '{name}': '{arm}' is not an arm of the scenario ({string.Join(", ", arms)}).");
-        return new SensitivityMetric(name, q, party, system, arm);
+        if (against != "baseline" && !arms.Contains(against)) throw new ArgumentException($"Metric '{name}': '{against}' is not an arm of the scenario ({string.Join(", ", arms)}) nor 'baseline'.");
+        if (against == arm) throw new ArgumentException($"Metric '{name}': an arm compared with itself is always 0; name another arm after '/'.");
+        return new SensitivityMetric(name, q, party, system, arm, against);
     }
 
     /// <summary>The default metrics of a scenario: the seat gain of the first arm's first campaigning party under each system, and its vote-share gain.</summary>
@@ -89,7 +94,7 @@ public sealed record SensitivityMetric(string Name, string Quantity, string? Par
     {
         double Col(string c, int i) => t[c].Values switch { double[] d => d[i], int[] n => n[i], long[] l => l[i], _ => throw new InvalidDataException($"column {c} is not numeric.") };
         double Mean(Func<int, double> f) { double s = 0; for (int r = 0; r < replicates; r++) s += f(r); return s / replicates; }
-        double Change(string c, double scale) => Mean(r => scale * (Col(c, row(r, Arm)) - Col(c, row(r, "baseline"))));
+        double Change(string c, double scale) => Mean(r => scale * (Col(c, row(r, Arm)) - Col(c, row(r, Against))));
         return Quantity switch
         {
             "seatGain" => Change("seats", 1),

@@ -71,7 +71,7 @@ public sealed class SensitivityStudy
         if (spec.Patch is not null) SensitivitySpec.MergePatch(baseJson, spec.Patch);
         if (baseJson["arms"] is JsonArray arms)
         {
-            int keep = metrics.Max(m => scenario.Arms.ToList().FindIndex(a => a.Name == m.Arm));
+            int keep = metrics.Max(m => Math.Max(scenario.Arms.ToList().FindIndex(a => a.Name == m.Arm), scenario.Arms.ToList().FindIndex(a => a.Name == m.Against)));
             foreach (var p in spec.Parameters)
                 if (System.Text.RegularExpressions.Regex.Match(p.Path, @"^arms\[(\d+)\]") is { Success: true } am) keep = Math.Max(keep, int.Parse(am.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
             while (arms.Count > keep + 1) arms.RemoveAt(arms.Count - 1);
@@ -112,9 +112,11 @@ public sealed class SensitivityStudy
         return new JsonObject
         {
             ["scenario"] = Scenario.Name, ["sweepSha256"] = Sweep.Hash, ["replicatesPerRun"] = Sweep.Replicates, ["simulationSeed"] = Sweep.Seed,
-            ["metricDefinitions"] = new JsonArray(Metrics.Select(m => (JsonNode?)new JsonObject
+            ["metricDefinitions"] = new JsonArray(Metrics.Select(m =>
             {
-                ["metric"] = m.Name, ["quantity"] = m.Quantity, ["party"] = m.Party, ["system"] = m.System, ["arm"] = m.Arm,
+                var o = new JsonObject { ["metric"] = m.Name, ["quantity"] = m.Quantity, ["party"] = m.Party, ["system"] = m.System, ["arm"] = m.Arm };
+                if (m.Against != "baseline") o["against"] = m.Against;
+                return (JsonNode?)o;
             }).ToArray()),
             ["library"] = version, ["commit"] = commit,
         };

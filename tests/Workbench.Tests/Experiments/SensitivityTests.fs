@@ -298,6 +298,25 @@ let tests =
             let outputs = SensitivityMetric.Values(fullSweep.Table, study.Design.Runs, 1, study.Metrics)
             for run in 0 .. study.Design.Runs - 1 do Expect.sequenceEqual result.Outputs.[run] outputs.[run] (sprintf "run %d: the same metrics" run)
         }
+        test "a metric against another arm (a premium) is the two arms' changes against the baseline subtracted, run by run, and keeps both arms in the runs" {
+            let dir = IO.Path.Combine(Workbench.Notebooks.Tests.Repo.root, "tests", "sensitivity")
+            let scenario = Scenario.Load(IO.Path.Combine(dir, "small.json"))
+            let spec = SensitivitySpec.Load(IO.Path.Combine(dir, "small-parameters.json"))
+            let arms = scenario.Arms |> Seq.map (fun a -> a.Name) |> Array.ofSeq
+            let a0, a1 = arms.[0], arms.[1]
+            let names = [| sprintf "shareGain:Red@%s/%s" a0 a1; sprintf "shareGain:Red@%s" a0; sprintf "shareGain:Red@%s" a1 |]
+            let study = SensitivityStudy.Create(scenario, spec, SensitivityMethod.Morris, 2, names, Nullable 1)
+            Expect.equal study.Metrics.[0].Against a1 "the arm after '/'"
+            Expect.equal study.Sweep.Variants.[0].Scenario.Arms.Count 2 "the arm compared against is kept in the runs"
+            let struct (result, _) = study.Run(Nullable 2)
+            for run in 0 .. study.Design.Runs - 1 do
+                let o = result.Outputs.[run]
+                Expect.floatClose Accuracy.veryHigh o.[0] (o.[1] - o.[2]) (sprintf "run %d: premium = change of %s − change of %s" run a0 a1)
+            Expect.isTrue (result.Outputs |> Seq.exists (fun o -> o.[0] <> 0.0)) "the premium is not trivially zero"
+            for bad, text in [ sprintf "shareGain:Red@%s/nope" a0, "nor 'baseline'"; sprintf "shareGain:Red@%s/%s" a0 a0, "compared with itself" ] do
+                let ex = catchEx<ArgumentException> (fun () -> SensitivityMetric.Parse(bad, scenario) |> ignore)
+                Expect.stringContains ex.Message text bad
+        }
         test "metrics are parsed against the scenario, with defaults; unknown parties, systems and arms are named" {
             let sc = Scenario.Builtin "classroom"
             let m = SensitivityMetric.Parse("seatGain:Red:D'Hondt", sc)
