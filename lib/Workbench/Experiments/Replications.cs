@@ -427,6 +427,41 @@ public static class Replications
 
     private static double? ToDouble(object v) => v switch { double d => d, float f => f, int i => i, long l => l, _ => null };
 
+    /// <summary>
+    /// The current value of every parameter the out-of-sample checks among <paramref name="replications"/> depend on, one line
+    /// each ("ElectorateSpec.partyOffsetSd = 0.45 (default)", and for electorate parameters the value in every shipped preset),
+    /// sorted. A test pins these lines: a parameter changed later — perhaps tuned until a check passes — fails it, and the change
+    /// has to be justified and the pin updated in the same commit, so fitting a parameter to an emergent figure cannot go unseen.
+    /// </summary>
+    public static IReadOnlyList<string> DependencyValues(IEnumerable<Replication> replications)
+    {
+        ArgumentNullException.ThrowIfNull(replications);
+        var lines = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var dep in replications.Where(r => r.Kind == ReplicationKind.OutOfSample).SelectMany(r => r.DependsOn).Distinct())
+        {
+            int dot = dep.IndexOf('.', StringComparison.Ordinal);
+            var type = dot <= 0 ? null : Parameters.DocumentedTypes().FirstOrDefault(t => t.Name == dep[..dot]);
+            var prop = type?.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+                .FirstOrDefault(p => Parameters.JsonName(p.Name) == dep[(dot + 1)..] && p.GetCustomAttributes(typeof(ParamAttribute), false).Length > 0);
+            if (type is null || prop is null) { lines.Add($"{dep} = (not a documented parameter)"); continue; }
+            if (type.GetConstructor(Type.EmptyTypes) is not null) lines.Add($"{dep} = {Format(prop.GetValue(Activator.CreateInstance(type)))} (default)");
+            if (type == typeof(Electorate.ElectorateSpec))
+                foreach (var preset in Electorate.ElectorateSpec.PresetNames)
+                    lines.Add($"{dep} = {Format(prop.GetValue(Electorate.ElectorateSpec.Preset(preset)))} ({preset})");
+        }
+        return lines.ToArray();
+
+        static string Format(object? v) => v switch
+        {
+            null => "null",
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            float f => f.ToString("R", CultureInfo.InvariantCulture),
+            IEnumerable<double> xs => "[" + string.Join(", ", xs.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]",
+            IFormattable x => x.ToString(null, CultureInfo.InvariantCulture),
+            _ => v.ToString() ?? "",
+        };
+    }
+
     /// <summary>The first author's surname of a source such as "Kendall &amp; Stuart (1950), …" (the text before the first space, comma or parenthesis).</summary>
     private static string FirstAuthor(string source)
     {
