@@ -76,6 +76,29 @@ let tests =
             let summary = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "summary.json")))
             Expect.isGreaterThan (summary.["metrics"].[0].["indices"].[0].["muStar"].GetValue<float>()) 0.0 "the budget moves Red's share"
         }
+        test "--evidence runs the analysis under another preset: the plan records it, and --analyse of the planned runs gives the same indices as a direct run" {
+            let planned = Cli.tempDir ()
+            let code, _, err = Cli.run [ "sensitivity"; scenario; "--parameters"; parameters; "--samples"; "4"; "--evidence"; "optimistic"; "--plan-only"; "--out"; planned ]
+            Expect.equal code 0 err
+            let plan = JsonNode.Parse(File.ReadAllText(Path.Combine(planned, "sensitivity.json")))
+            Expect.equal (plan.["scenarioJson"].["evidence"].GetValue<string>()) "optimistic" "the planned scenario names the preset"
+            let c, _, e = Cli.run [ "sweep"; "run"; planned; "--all"; "--threads"; "2" ]
+            Expect.equal c 0 e
+            let c2, _, e2 = Cli.run [ "sweep"; "merge"; planned ]
+            Expect.equal c2 0 e2
+            let c3, _, e3 = Cli.run [ "sensitivity"; "--analyse"; planned ]
+            Expect.equal c3 0 e3
+            let direct = Cli.tempDir ()
+            let c4, _, e4 = Cli.run [ "sensitivity"; scenario; "--parameters"; parameters; "--samples"; "4"; "--evidence"; "optimistic"; "--out"; direct ]
+            Expect.equal c4 0 e4
+            Expect.equal (File.ReadAllText(Path.Combine(planned, "indices.csv"))) (File.ReadAllText(Path.Combine(direct, "indices.csv"))) "planned and direct agree"
+            let central = Cli.tempDir ()
+            let c5, _, e5 = Cli.run [ "sensitivity"; scenario; "--parameters"; parameters; "--samples"; "4"; "--out"; central ]
+            Expect.equal c5 0 e5
+            Expect.notEqual (File.ReadAllText(Path.Combine(central, "runs.csv"))) (File.ReadAllText(Path.Combine(direct, "runs.csv"))) "the preset changes the runs"
+            usage [ scenario; "--parameters"; parameters; "--samples"; "4"; "--evidence"; "rosy" ] "--evidence must be one of"
+            usage [ "--analyse"; planned; "--evidence"; "central" ] "--evidence"
+        }
         test "invalid input exits 2 and names the flag or the JSON path" {
             usage [ scenario; "--samples"; "8" ] "--parameters"
             usage [ scenario; "--parameters"; parameters ] "--samples"

@@ -29,19 +29,20 @@ internal sealed class SensitivityCommand : CliCommand
         var mem = new Option<string>("--mem") { Description = "With --plan-only: memory per shard, e.g. 4G.", DefaultValueFactory = _ => "4G" };
         var time = new Option<string>("--time") { Description = "With --plan-only: wall-time limit per shard.", DefaultValueFactory = _ => "01:00:00" };
         var command = new Option<string?>("--command") { Description = "With --plan-only: how compute nodes start workbench." };
+        var evidence = SimulateCommand.EvidenceOption();
         var analyse = new Option<string?>("--analyse") { Description = "Compute the indices of a planned analysis whose shards were merged ('workbench sweep merge DIR'); writes into DIR (or --out)." };
         var cmd = new Command("sensitivity", "Global sensitivity analysis of a scenario: Sobol' indices (Saltelli design, bootstrap intervals) or Morris screening, run as a sweep (shardable over Slurm).")
         {
-            file, parameters, method, samples, metrics, seed, levels, bootstrap, threads, output, planOnly, shards, cpus, mem, time, command, analyse,
+            file, parameters, method, samples, metrics, seed, levels, bootstrap, threads, output, planOnly, shards, cpus, mem, time, command, evidence, analyse,
         };
         cmd.SetAction(parse =>
         {
             int t = parse.GetValue(threads) ?? Environment.ProcessorCount;
             if (t < 1 || t > 1024) throw new UsageException($"--threads must be between 1 and 1024; got {t}.");
             if (parse.GetValue(analyse) is string dir) return Analyse(dir, parse.GetValue(output), t, parse.GetValue(file) is not null || parse.GetValue(parameters) is not null || parse.GetValue(planOnly)
-                || parse.GetValue(samples) is not null || parse.GetValue(metrics) is not null || parse.GetValue(seed) is not null);
+                || parse.GetValue(samples) is not null || parse.GetValue(metrics) is not null || parse.GetValue(seed) is not null || parse.GetValue(evidence) is not null);
             var study = Create(parse.GetValue(file), parse.GetValue(parameters), parse.GetValue(method)!, parse.GetValue(samples), parse.GetValue(metrics),
-                parse.GetValue(seed), parse.GetValue(levels), parse.GetValue(bootstrap));
+                parse.GetValue(seed), parse.GetValue(levels), parse.GetValue(bootstrap), SimulateCommand.CheckEvidence(parse.GetValue(evidence)));
             string? outDir = parse.GetValue(output);
             if (parse.GetValue(planOnly))
             {
@@ -70,7 +71,7 @@ internal sealed class SensitivityCommand : CliCommand
         return cmd;
     }
 
-    private static SensitivityStudy Create(string? path, string? parametersFile, string method, int? samples, string? metrics, int? seed, int levels, int bootstrap)
+    private static SensitivityStudy Create(string? path, string? parametersFile, string method, int? samples, string? metrics, int? seed, int levels, int bootstrap, string? evidence)
     {
         if (path is null) throw new UsageException("Give a SCENARIO (a file or a built-in name), or --analyse DIR for a planned analysis.");
         SimulateCommand.CheckScenario(path);
@@ -93,6 +94,7 @@ internal sealed class SensitivityCommand : CliCommand
         long runs = m == SensitivityMethod.Sobol ? (long)n * (k + 2) : (long)n * (k + 1);
         if (runs * spec.Replicates > SweepSpec.MaxItems) throw new UsageException($"--samples {n} with {k} parameters and {spec.Replicates} replicate(s) gives {runs * spec.Replicates} runs; at most {SweepSpec.MaxItems} are allowed.");
         var scenario = SimulateCommand.LoadScenario(path);
+        if (evidence is not null) scenario = scenario.WithEvidence(evidence);
         var names = metrics?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var name in names ?? spec.Metrics.ToArray())
         {
@@ -107,7 +109,7 @@ internal sealed class SensitivityCommand : CliCommand
 
     private static int Analyse(string dir, string? outDir, int threads, bool conflicting)
     {
-        if (conflicting) throw new UsageException("--analyse DIR reads the scenario, parameters, samples, metrics and seed from DIR/sensitivity.json; do not give SCENARIO, --parameters, --samples, --metrics, --seed or --plan-only with it.");
+        if (conflicting) throw new UsageException("--analyse DIR reads the scenario, parameters, samples, metrics and seed from DIR/sensitivity.json; do not give SCENARIO, --parameters, --samples, --metrics, --seed, --evidence or --plan-only with it.");
         if (!Directory.Exists(dir)) throw new UsageException($"--analyse: the folder '{dir}' does not exist.");
         SensitivityStudy study;
         try { study = SensitivityStudy.Load(dir); }
