@@ -7,8 +7,8 @@ using Workbench.Json;
 namespace Workbench.Experiments;
 
 /// <summary>
-/// The source-generated System.Text.Json contracts of the record-shaped blocks of a scenario that only the Experiments
-/// module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
+/// The source-generated System.Text.Json contracts of a scenario's top level (<see cref="ScenarioFileContract"/>) and of the
+/// record-shaped blocks of a scenario that only the Experiments module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
 /// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
 /// (<see cref="SensitivityFileContract"/>), sweeps (<see cref="SweepFileContract"/>) and workshop cards with their questions
 /// (<see cref="WorkshopCardContract"/>, <see cref="WorkshopQuestionsContract"/>), and run manifests (<see cref="RunManifestContract"/>). A contract lives in the lowest module that reads or writes its type:
@@ -24,6 +24,7 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(ChannelSpec))]
 [JsonSerializable(typeof(CampaignSpec))]
 [JsonSerializable(typeof(List<CampaignSpec>))]
+[JsonSerializable(typeof(ScenarioFileContract))]
 [JsonSerializable(typeof(SensitivityFileContract))]
 [JsonSerializable(typeof(SensitivityParameterContract))]
 [JsonSerializable(typeof(IReadOnlyList<Loose<SensitivityParameterContract>>))]
@@ -60,6 +61,7 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(MessageChoice) ? new MessageChoice()
         : type == typeof(MessageSpaceSpec) ? new MessageSpaceSpec()
         : type == typeof(VolunteerSpec) ? new VolunteerSpec()
+        : type == typeof(ScenarioFileContract) ? new ScenarioFileContract()
         : type == typeof(SensitivityFileContract) ? new SensitivityFileContract()
         : type == typeof(SensitivityParameterContract) ? new SensitivityParameterContract()
         : type == typeof(SweepFileContract) ? new SweepFileContract()

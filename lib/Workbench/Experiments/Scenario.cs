@@ -135,6 +135,8 @@ public sealed record Scenario
 
     /// <summary>
     /// Parses and validates a scenario; every error is reported with its JSON path in one <see cref="SpecValidationException"/>.
+    /// The top level is read through its contract (<see cref="ScenarioFileContract"/>: loose scalar fields and unknown fields
+    /// collected, so that every problem is reported at once); each block is read from the parsed object by its own reader.
     /// Referenced files resolve against <paramref name="baseDirectory"/> (default: the current folder) and must stay inside it
     /// or the project's data folders unless <paramref name="allowOutsidePaths"/>.
     /// </summary>
@@ -142,7 +144,9 @@ public sealed record Scenario
     {
         var root = JsonInput.ParseObject(json, "a scenario");
         var errors = new List<ValidationError>();
-        JsonInput.KnownFields(root, "$", Known, errors);
+        var file = JsonInput.Deserialize(root, "$", errors, ExperimentsJson.Contract.ScenarioFileContract);
+        Parameters.ThrowIfAny(errors);
+        JsonInput.UnknownFields(file!.Unknown, "$", Known, errors);
 
         var (spec, preset, voters) = ReadElectorate(root, baseDirectory, allowOutsidePaths, errors);
         var regime = ReadRegime(root, baseDirectory, allowOutsidePaths, errors);
@@ -156,11 +160,11 @@ public sealed record Scenario
         CheckCampaigns(arms, armPaths, spec, channels, systems, weeks, errors);
         if (regime is not null) CheckMessageTargeting(arms, armPaths, regulation?.Apply(regime) ?? regime, errors);
 
-        int replicates = JsonInput.Int(root, "replicates", "$", errors, 1, 100_000, message: "must be a whole number between 1 and 100,000.") ?? 10;
-        int seed = JsonInput.Int(root, "seed", "$", errors, message: "must be a 32-bit integer.") ?? Random.Seeds.Default;
-        bool vary = JsonInput.Bool(root, "varyElectorate", "$", errors) ?? true;
-        string name0 = JsonInput.String(root, "name", "$", errors) ?? "scenario";
-        string description = JsonInput.String(root, "description", "$", errors) ?? "";
+        int replicates = JsonInput.Int(file.Replicates, "$.replicates", errors, "must be a whole number between 1 and 100,000.", 1, 100_000) ?? 10;
+        int seed = JsonInput.Int(file.Seed, "$.seed", errors, "must be a 32-bit integer.") ?? Random.Seeds.Default;
+        bool vary = JsonInput.Bool(file.VaryElectorate, "$.varyElectorate", errors) ?? true;
+        string name0 = JsonInput.String(file.Name, "$.name", errors) ?? "scenario";
+        string description = JsonInput.String(file.Description, "$.description", errors) ?? "";
 
         Parameters.ThrowIfAny(errors);
         return new Scenario
@@ -491,4 +495,49 @@ public sealed record Scenario
             Regulation = Regulation is null ? null : Regulation with { SpendingCap = Regulation.SpendingCap * f, ThirdPartyCap = Regulation.ThirdPartyCap * f },
         };
     }
+}
+
+/// <summary>
+/// The top level of a scenario file, read loosely so that <see cref="Scenario.Parse"/> reports every problem at once in its
+/// own words: the scalar fields as <see cref="Loose{T}"/>, the blocks (each a preset name, a file, an object or an array, as the
+/// format allows) as written, for the block readers of <see cref="Scenario.Parse"/> and their own contracts, and the fields the
+/// format does not have collected in file order (docs/file-formats.md, "Contracts").
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record ScenarioFileContract
+{
+    /// <summary>Scenario name.</summary>
+    public Loose<string> Name { get; init; }
+    /// <summary>What the scenario asks.</summary>
+    public Loose<string> Description { get; init; }
+    /// <summary>The electorate: a preset, an inline spec or a spec file, with the number of voters.</summary>
+    public JsonNode? Electorate { get; init; }
+    /// <summary>Whether every replicate generates its own electorate.</summary>
+    public Loose<bool> VaryElectorate { get; init; }
+    /// <summary>The data regime: a preset name, a regime file or an inline object.</summary>
+    public JsonNode? Regime { get; init; }
+    /// <summary>The regulation block.</summary>
+    public JsonNode? Regulation { get; init; }
+    /// <summary>The electoral systems.</summary>
+    public JsonNode? Systems { get; init; }
+    /// <summary>The evidence preset's name.</summary>
+    public JsonNode? Evidence { get; init; }
+    /// <summary>Weeks of the campaign calendar.</summary>
+    public JsonNode? Weeks { get; init; }
+    /// <summary>The forecast error block.</summary>
+    public JsonNode? Forecast { get; init; }
+    /// <summary>The network block.</summary>
+    public JsonNode? Network { get; init; }
+    /// <summary>Channel overrides and new channels.</summary>
+    public JsonNode? Channels { get; init; }
+    /// <summary>The arms of campaigns.</summary>
+    public JsonNode? Arms { get; init; }
+    /// <summary>The campaigns of a single arm (shorthand for <c>arms</c>).</summary>
+    public JsonNode? Campaigns { get; init; }
+    /// <summary>Replicates.</summary>
+    public Loose<int> Replicates { get; init; }
+    /// <summary>Master seed.</summary>
+    public Loose<int> Seed { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -270,6 +270,17 @@ public static class JsonInput
         return null;
     }
 
+    /// <summary>
+    /// A loose boolean field at <paramref name="path"/> (null when absent); null or a value of another kind is an error, worded
+    /// as the <c>JsonObject</c> overload words it.
+    /// </summary>
+    internal static bool? Bool(Loose<bool> value, string path, List<ValidationError> errors)
+    {
+        if (value.Ok) return value.Value;
+        if (value.Given) errors.Add(new(path, $"expected true or false, got {Kind(value.Raw)}."));
+        return null;
+    }
+
     /// <summary>A string member (null when absent); a value of another kind is an error.</summary>
     public static string? String(JsonObject o, string key, string path, List<ValidationError> errors, bool required = false)
     {

@@ -205,6 +205,21 @@ let parseTests =
             Expect.equal (Data.DataRegime.Preset "uk-like").Name "uk-like" "regime with $schema"
             Elections.ElectionJson.Parse("""{"$schema":"x","method":"dhondt","seats":2,"votes":{"A":1,"B":2}}""") |> ignore
         }
+        test "a scenario's top level reports every problem at once: unknown fields in file order, the blocks, then replicates, seed, varyElectorate, name and description" {
+            let json = """{"zzz":1,"name":1,"description":null,"Name":"x","replicates":1.5,"seed":"s","varyElectorate":0,"electorate":{"preset":"classroom"},"arms":[],"aaa":[]}"""
+            let errors = try Scenario.Parse(json) |> ignore; [] with :? SpecValidationException as e -> [ for x in e.Errors -> x.ToString() ]
+            let known = "unknown field; known fields: name, description, electorate, varyElectorate, regime, regulation, systems, evidence, weeks, forecast, network, channels, arms, campaigns, replicates, seed."
+            Expect.equal errors
+                [ "$.zzz: " + known; "$.Name: " + known; "$.aaa: " + known
+                  "$.systems: required: at least one system, e.g. [{ \"name\": \"FPTP\", \"type\": \"fptp\" }]."
+                  "$.replicates: must be a whole number between 1 and 100,000."
+                  "$.seed: must be a 32-bit integer."
+                  "$.varyElectorate: expected true or false, got a number."
+                  "$.name: expected a string, got a number."
+                  "$.description: expected a string, got null." ] "every error, worded and ordered as the format always reported them"
+            let ok = Scenario.Parse("""{"electorate":{"preset":"classroom"},"systems":[{"name":"F","type":"fptp"}],"arms":[],"varyElectorate":false,"seed":-2147483648}""")
+            Expect.equal (ok.Name, ok.Description, ok.Replicates, ok.Seed, ok.VaryElectorate) ("scenario", "", 10, Int32.MinValue, false) "defaults, and the values given"
+        }
         test "allocate and indices: duplicate keys, 1e400 and wrong types exit 2 with the path" {
             withDir (fun d ->
                 for json, path in
