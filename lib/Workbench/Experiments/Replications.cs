@@ -409,10 +409,7 @@ public static class Replications
         string author = FirstAuthor(replication.Source);
         foreach (var dep in replication.DependsOn)
         {
-            int dot = dep.IndexOf('.', StringComparison.Ordinal);
-            var type = dot <= 0 ? null : Parameters.DocumentedTypes().FirstOrDefault(t => t.Name == dep[..dot]);
-            var prop = type?.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
-                .FirstOrDefault(p => Parameters.JsonName(p.Name) == dep[(dot + 1)..] && p.GetCustomAttributes(typeof(ParamAttribute), false).Length > 0);
+            var (type, prop) = ResolveParameter(dep);
             if (type is null || prop is null) { problems.Add($"{replication.Finding}: '{dep}' is not a documented parameter (Type.jsonName of a [Param] property)."); continue; }
             var attr = (ParamAttribute)prop.GetCustomAttributes(typeof(ParamAttribute), false)[0];
             if (author.Length > 0 && attr.Citation is string cite && cite.Contains(author, StringComparison.OrdinalIgnoreCase))
@@ -423,6 +420,16 @@ public static class Replications
                 problems.Add(string.Create(CultureInfo.InvariantCulture, $"{replication.Finding}: parameter {dep} defaults to {d}, the published figure itself."));
         }
         return problems;
+    }
+
+    /// <summary>The documented type and [Param] property a dependency names ("Type.jsonName"), or nulls when it names none.</summary>
+    private static (Type? Type, System.Reflection.PropertyInfo? Property) ResolveParameter(string dep)
+    {
+        int dot = dep.IndexOf('.', StringComparison.Ordinal);
+        var type = dot <= 0 ? null : Parameters.DocumentedTypes().FirstOrDefault(t => t.Name == dep[..dot]);
+        var prop = type?.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .FirstOrDefault(p => Parameters.JsonName(p.Name) == dep[(dot + 1)..] && p.GetCustomAttributes(typeof(ParamAttribute), false).Length > 0);
+        return (type, prop);
     }
 
     private static double? ToDouble(object v) => v switch { double d => d, float f => f, int i => i, long l => l, _ => null };
@@ -439,10 +446,7 @@ public static class Replications
         var lines = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var dep in replications.Where(r => r.Kind == ReplicationKind.OutOfSample).SelectMany(r => r.DependsOn).Distinct())
         {
-            int dot = dep.IndexOf('.', StringComparison.Ordinal);
-            var type = dot <= 0 ? null : Parameters.DocumentedTypes().FirstOrDefault(t => t.Name == dep[..dot]);
-            var prop = type?.GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
-                .FirstOrDefault(p => Parameters.JsonName(p.Name) == dep[(dot + 1)..] && p.GetCustomAttributes(typeof(ParamAttribute), false).Length > 0);
+            var (type, prop) = ResolveParameter(dep);
             if (type is null || prop is null) { lines.Add($"{dep} = (not a documented parameter)"); continue; }
             if (type.GetConstructor(Type.EmptyTypes) is not null) lines.Add($"{dep} = {Format(prop.GetValue(Activator.CreateInstance(type)))} (default)");
             if (type == typeof(Electorate.ElectorateSpec))
