@@ -407,18 +407,21 @@ public static class Audit
             _ => throw new ArgumentException($"attribute must be one of {string.Join(", ", HiddenAttributes)}; got '{attribute}'.", nameof(attribute)),
         };
         int n = e.VoterCount;
-        var cellCount = new Dictionary<string, (int All, int With)>();
-        var regionCount = new Dictionary<string, (int All, int With)>();
+        // Counts by age band × gender code and by region index, labelled once afterwards with the archive's own keys.
+        var byCell = new Dictionary<(int Band, byte Gender), (int All, int With)>();
+        var byRegion = new Dictionary<int, (int All, int With)>();
         long withAttribute = 0;
         for (int i = 0; i < n; i++)
         {
             int f = flag[i] != 0 ? 1 : 0;
             withAttribute += f;
-            string cell = $"{Electorate.ElectorateSpec.AgeBandLabel(Electorate.ElectorateSpec.AgeBandOf(e.Age[i]))}|{AdArchive.GenderLabel(e.Gender[i])}";
-            string region = $"region {e.ConstituencyRegion[e.Constituency[i]] + 1}";
-            var c = cellCount.GetValueOrDefault(cell); cellCount[cell] = (c.All + 1, c.With + f);
-            var r = regionCount.GetValueOrDefault(region); regionCount[region] = (r.All + 1, r.With + f);
+            var cell = (Electorate.ElectorateSpec.AgeBandOf(e.Age[i]), e.Gender[i]);
+            int region = e.ConstituencyRegion[e.Constituency[i]];
+            var c = byCell.GetValueOrDefault(cell); byCell[cell] = (c.All + 1, c.With + f);
+            var r = byRegion.GetValueOrDefault(region); byRegion[region] = (r.All + 1, r.With + f);
         }
+        var cellCount = byCell.ToDictionary(kv => $"{Electorate.ElectorateSpec.AgeBandLabel(kv.Key.Band)}|{AdArchive.GenderLabel(kv.Key.Gender)}", kv => kv.Value);
+        var regionCount = byRegion.ToDictionary(kv => $"region {kv.Key + 1}", kv => kv.Value);
         double p = n == 0 ? 0 : (double)withAttribute / n;
         double[] cellRates = cellCount.Count == 0 ? [0] : cellCount.Values.Select(x => (double)x.With / x.All).ToArray();
         double[] regionRates = regionCount.Count == 0 ? [0] : regionCount.Values.Select(x => (double)x.With / x.All).ToArray();
