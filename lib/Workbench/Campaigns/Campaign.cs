@@ -35,6 +35,15 @@ public enum KnowledgeModel
     Stratified,
     /// <summary>Support and turnout scores trained with ML.NET on the same kinds of data (the scoring models of chapter 04, <c>Scoring.Scorer</c>), replacing the stratified estimates of the campaign's own support and of turnout.</summary>
     Scored,
+    /// <summary>
+    /// As <see cref="Scored"/>, and the campaign also runs a randomised message test (mail to a random half of the test's
+    /// voters, <c>Scoring.ScoringOptions.UpliftTestSize</c>), trains chapter 04's T-learner uplift model on it, and values
+    /// each persuasion contact by the model's predicted uplift for that voter instead of deriving it from its estimated
+    /// support — targeting by predicted uplift per cost. The test's mail is paid from the campaign's budget. Where the regime
+    /// allows no poll or canvass data, or leaves no test outcomes the campaign may keep, no model can be trained and the
+    /// campaign plans as <see cref="Scored"/>.
+    /// </summary>
+    Uplift,
 }
 
 /// <summary>How a campaign picks the message its contacts carry (MODEL.md §5; chapter 05).</summary>
@@ -212,8 +221,16 @@ public sealed record CampaignSpec
     public double Budget { get; init; }
     /// <summary>Targeting strategy.</summary>
     public Strategy Strategy { get; init; } = Strategy.Microtarget;
-    /// <summary>How the campaign estimates support and turnout (default stratified means; <c>scored</c>: ML.NET scores).</summary>
+    /// <summary>How the campaign estimates support and turnout (default stratified means; <c>scored</c>: ML.NET scores; <c>uplift</c>: scores and an uplift model).</summary>
     public KnowledgeModel Knowledge { get; init; } = KnowledgeModel.Stratified;
+    /// <summary>
+    /// With <see cref="KnowledgeModel.Uplift"/>: voters in the campaign's randomised message test (half of them mailed, at the
+    /// direct-mail cost); null: 10% of the electorate, between 4,000 and 100,000 (capped at the electorate). A count of people,
+    /// not scaled with the electorate.
+    /// </summary>
+    [Param("Voters in the campaign's randomised message test for its uplift model (knowledge uplift; null: 10% of voters, 4,000 to 100,000)", Min = 100, Max = 50_000_000, Unit = "people",
+        Citation = "assumption: chapter 04's default test size")]
+    public int? UpliftTestSize { get; init; }
     /// <summary>
     /// Psychographic targeting (the Cambridge Analytica question): where the regime allows profiling, the campaign infers each
     /// voter's personality from the digital footprint and sends paid-social ads whose appeal matches the inferred dominant trait
@@ -269,6 +286,8 @@ public sealed record CampaignSpec
                 else if (Math.Abs(shares.Sum() - 1) > 1e-6) errors.Add(new(at, $"the weekly shares must sum to 1; they sum to {shares.Sum():G6}."));
             }
         Parameters.CheckRanges(this, path, errors);
+        if (UpliftTestSize is not null && Knowledge != KnowledgeModel.Uplift)
+            errors.Add(new(path + ".upliftTestSize", $"a message test for an uplift model needs \"knowledge\": \"uplift\"; got knowledge {System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(Knowledge.ToString())}."));
         if (Message is not null) errors.AddRange(Message.Validate(path + ".message"));
         if (Volunteers is not null)
         {
@@ -319,6 +338,10 @@ public sealed record CampaignOutcome
     public double SupportAuc { get; init; } = double.NaN;
     /// <summary>Correlation of the campaign's estimated turnout with the voters' true turnout propensity; NaN when not measured.</summary>
     public double TurnoutCorrelation { get; init; } = double.NaN;
+    /// <summary>With an uplift model (<see cref="KnowledgeModel.Uplift"/>): the correlation of its predicted uplift with the voters' true response to persuasion; NaN without one.</summary>
+    public double UpliftCorrelation { get; init; } = double.NaN;
+    /// <summary>What the campaign paid for tests before it planned (an uplift model's message test), out of its budget and not part of <see cref="Spend"/>.</summary>
+    public double TestCost { get; init; }
     /// <summary>With psychographic targeting: the share of voters whose inferred dominant trait is their true one (NaN when not used).</summary>
     public double PersonalityMatch { get; init; } = double.NaN;
     /// <summary>Contacts made with voters who do not identify with the sponsor (outside its bubble).</summary>

@@ -104,6 +104,7 @@ public static class CampaignEngine
             var contact = EstimatedContact(ctx, ch, sponsor);
             double kept = PersuasionKept(ctx, spec, ch);
             var mob = new double[n];
+            var uplift = kn.UpliftFor(sponsor);
             for (int i = 0; i < n; i++)
             {
                 int k = e.Constituency[i];
@@ -113,16 +114,20 @@ public static class CampaignEngine
                 double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                 double dt = shift == 0 ? 0 : Workbench.Electorate.TurnoutModel.Logistic(Logit(t) + shift) - t;
                 double valMob = 0, valPers = 0;
+                // The change in the sponsor's support one contact makes: from the choice model at the estimated support
+                // (ps·(1 − ps)·utility), or, with an uplift model, its prediction for this voter. The voters it wins come from
+                // the other parties in proportion to their support, so the FPTP rival loses pr/(1 − ps) of them.
                 if (useFptp)
                 {
                     double pr = S[o + rival[k]];
                     valMob += fptpWeight[k] * dt * (ps - pr);
-                    valPers += fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr);
+                    valPers += uplift is null ? fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr)
+                        : fptpWeight[k] * t * uplift[i] * resp.Utility * (1 + pr / Math.Max(1e-6, 1 - ps));
                 }
                 if (usePr)
                 {
                     valMob += prWeight[k] * dt * (ps - prShare[k]);
-                    valPers += prWeight[k] * t * ps * (1 - ps) * resp.Utility;
+                    valPers += uplift is null ? prWeight[k] * t * ps * (1 - ps) * resp.Utility : prWeight[k] * t * uplift[i] * resp.Utility;
                 }
                 double cp = contact[i];
                 mob[i] = valMob;
@@ -300,12 +305,23 @@ public static class CampaignEngine
             }
         }
         var turnout = new float[n]; var support = new float[(long)n * P];
+        var uplift = kn.UpliftFor(sponsor);
         for (int i = 0; i < n; i++)
         {
             long o = (long)i * P;
             turnout[i] = dLogit[i] == 0 ? kn.Turnout[i] : (float)Workbench.Electorate.TurnoutModel.Logistic(Logit(kn.Turnout[i]) + dLogit[i]);
-            double ps = kn.Support[o + sponsor], g = Math.Exp(dUtil[i]), norm = 1 - ps + ps * g;
-            for (int j = 0; j < P; j++) support[o + j] = dUtil[i] == 0 ? kn.Support[o + j] : (float)(kn.Support[o + j] * (j == sponsor ? g : 1) / norm);
+            double ps = kn.Support[o + sponsor];
+            if (dUtil[i] == 0) { for (int j = 0; j < P; j++) support[o + j] = kn.Support[o + j]; continue; }
+            if (uplift is not null && ps > 0 && ps < 1)
+            {
+                // With an uplift model the sponsor's support moves by the predicted uplift per unit of utility (kept in (0, 1)),
+                // taken from the other parties in proportion to their support.
+                double moved = Math.Clamp(ps + uplift[i] * dUtil[i], 0.001, 0.999), rest = (1 - moved) / (1 - ps);
+                for (int j = 0; j < P; j++) support[o + j] = (float)(j == sponsor ? moved : kn.Support[o + j] * rest);
+                continue;
+            }
+            double g = Math.Exp(dUtil[i]), norm = 1 - ps + ps * g;
+            for (int j = 0; j < P; j++) support[o + j] = (float)(kn.Support[o + j] * (j == sponsor ? g : 1) / norm);
         }
         return (turnout, support);
     }

@@ -39,6 +39,22 @@ public sealed class CampaignKnowledge
     public IReadOnlyList<string> Features { get; private init; } = [];
     /// <summary>Number of groups the estimator distinguished.</summary>
     public int Groups { get; private init; }
+    /// <summary>
+    /// Whether the campaign predicts the persuasion of its contacts with an uplift model (<see cref="WithUplift"/>) rather than
+    /// deriving it from its estimated support.
+    /// </summary>
+    public bool HasUplift => _uplift is not null;
+    /// <summary>The party whose uplift model this knowledge holds (−1 without one).</summary>
+    public int UpliftSponsor { get; private init; } = -1;
+
+    /// <summary>Predicted change in each voter's probability of supporting <see cref="UpliftSponsor"/> per unit of persuasion utility; null without an uplift model.</summary>
+    private float[]? _uplift;
+
+    /// <summary>The uplift model's prediction for voter <paramref name="i"/>: the change in the probability of supporting <see cref="UpliftSponsor"/> per unit of persuasion utility (NaN without an uplift model).</summary>
+    public double PredictedUplift(int i) => _uplift is { } u ? u[i] : double.NaN;
+
+    /// <summary>The uplift prediction for <paramref name="sponsor"/>'s contacts, or null when the knowledge has none for that party.</summary>
+    internal float[]? UpliftFor(int sponsor) => sponsor == UpliftSponsor ? _uplift : null;
 
     /// <summary>The group of observed attributes each voter falls in (what the campaign can tell voters apart by).</summary>
     private int[] _group = [];
@@ -94,7 +110,7 @@ public sealed class CampaignKnowledge
         var k = new CampaignKnowledge(n, P)
         {
             Regime = Regime, PollRespondents = PollRespondents, Features = [.. Features, "ML.NET support and turnout scores"], Groups = Groups,
-            _group = _group, _contactRate = _contactRate,
+            _group = _group, _contactRate = _contactRate, UpliftSponsor = UpliftSponsor, _uplift = _uplift,
         };
         for (int i = 0; i < n; i++)
         {
@@ -105,6 +121,31 @@ public sealed class CampaignKnowledge
             if (Support[o + sponsor] <= 0 || rest <= 1e-9) { for (int j = 0; j < P; j++) k.Support[o + j] = Support[o + j]; continue; }
             for (int j = 0; j < P; j++) k.Support[o + j] = j == sponsor ? (float)s : (float)(Support[o + j] / rest * (1 - s));
         }
+        return k;
+    }
+
+    /// <summary>
+    /// The same knowledge with an uplift model for <paramref name="sponsor"/> (<see cref="KnowledgeModel.Uplift"/>): the campaign
+    /// predicts the persuasion of a contact on voter i from <paramref name="upliftPerUtility"/>[i], the predicted change in the
+    /// voter's probability of supporting the sponsor per unit of persuasion utility (a T-learner's uplift score on a randomised
+    /// message test divided by the tested message's utility, <see cref="Workbench.Scoring.ScoringResult.TestedMessageUtility"/>),
+    /// instead of deriving it from its estimated support through the choice model. A negative prediction (a voter the
+    /// message is expected to put off) makes persuasion contacts on that voter worth less than nothing. Support, turnout,
+    /// groups and contact-rate estimates are kept. Values that are not finite are refused.
+    /// </summary>
+    public CampaignKnowledge WithUplift(int sponsor, ReadOnlySpan<float> upliftPerUtility)
+    {
+        int n = Turnout.Length, P = Parties;
+        if (sponsor < 0 || sponsor >= P) throw new ArgumentOutOfRangeException(nameof(sponsor), sponsor, $"sponsor must be a party index below {P}.");
+        if (upliftPerUtility.Length != n) throw new ArgumentException($"the uplift prediction must have one value per voter ({n}); got {upliftPerUtility.Length}.", nameof(upliftPerUtility));
+        foreach (var u in upliftPerUtility) if (!float.IsFinite(u)) throw new ArgumentException("every uplift prediction must be a finite number.", nameof(upliftPerUtility));
+        var k = new CampaignKnowledge(n, P)
+        {
+            Regime = Regime, PollRespondents = PollRespondents, Features = [.. Features, "ML.NET uplift model (T-learner on a randomised message test)"], Groups = Groups,
+            _group = _group, _contactRate = _contactRate, UpliftSponsor = sponsor, _uplift = upliftPerUtility.ToArray(),
+        };
+        Array.Copy(Turnout, k.Turnout, n);
+        Array.Copy(Support, k.Support, Support.LongLength);
         return k;
     }
 
@@ -131,6 +172,7 @@ public sealed class CampaignKnowledge
         var k = new CampaignKnowledge(n, P)
         {
             Regime = Regime, PollRespondents = PollRespondents, Features = Features, Groups = Groups, _group = _group, _contactRate = _contactRate,
+            UpliftSponsor = UpliftSponsor, _uplift = _uplift,
         };
         Array.Copy(Turnout, k.Turnout, n);
         for (int i = 0; i < n; i++)
@@ -160,6 +202,7 @@ public sealed class CampaignKnowledge
         var k = new CampaignKnowledge(n, P)
         {
             Regime = Regime, PollRespondents = PollRespondents, Features = Features, Groups = Groups, _group = _group, _contactRate = _contactRate,
+            UpliftSponsor = UpliftSponsor, _uplift = _uplift,
         };
         Array.Copy(turnout, k.Turnout, n);
         Array.Copy(support, k.Support, support.LongLength);

@@ -86,7 +86,7 @@ public sealed class ReplicateRun
         {
             var c = Prepare(a, spec0, contacts, recordDeliveries);
             var outcome = CampaignEngine.Run(c.Context, c.Spec, c.Channels, c.Party, turnoutShift, utilityShift);
-            outcomes[c.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(c.Context.Knowledge, c.Party), TurnoutCorrelation = TurnoutCorrelation(c.Context.Knowledge), MessageFactor = c.MessageFactor,
+            outcomes[c.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(c.Context.Knowledge, c.Party), TurnoutCorrelation = TurnoutCorrelation(c.Context.Knowledge), UpliftCorrelation = UpliftCorrelation(c.Context.Knowledge, c.Party), TestCost = c.TestCost, MessageFactor = c.MessageFactor,
                 PersonalityMatch = c.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, c.Spec, outcome, c.Violations));
         }
@@ -100,6 +100,8 @@ public sealed class ReplicateRun
     {
         /// <summary>With psychographic targeting, the share of voters whose dominant trait was inferred right; NaN otherwise.</summary>
         public double PersonalityMatch { get; init; } = double.NaN;
+        /// <summary>What the campaign paid for its tests before planning (an uplift model's message test), out of its budget.</summary>
+        public double TestCost { get; init; }
     }
 
     private Prepared Prepare(int a, CampaignSpec spec0, int[] contacts, bool recordDeliveries)
@@ -120,7 +122,9 @@ public sealed class ReplicateRun
             return psycho.Factors is null ? messaged
                 : name => messaged(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : messaged(name);
         }
-        var knowledge = Knowledge(spec0, a, party);
+        var (knowledge, testCost) = Knowledge(spec0, a, party);
+        // The uplift model's message test is mail the campaign pays for: its budget is what is left.
+        if (testCost > 0) spec0 = spec0 with { Budget = Math.Max(0, spec0.Budget - testCost) };
         var system = spec0.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
         var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)spec0.Sponsor, (ulong)party), _threads)
         {
@@ -143,7 +147,7 @@ public sealed class ReplicateRun
         var channelOf = Decorated(regulated);
         return new Prepared(spec, party, spec.Channels.Select(channelOf).ToArray(), spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
         {
-            PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare,
+            PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare, TestCost = testCost,
         };
     }
 
@@ -162,7 +166,7 @@ public sealed class ReplicateRun
         {
             var p = prepared[c];
             var outcome = CampaignEngine.Deliver(p.Context, p.Spec, p.Channels, p.Party, p.Party, plans[c], turnoutShift, utilityShift);
-            outcomes[p.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(p.Context.Knowledge, p.Party), TurnoutCorrelation = TurnoutCorrelation(p.Context.Knowledge), MessageFactor = p.MessageFactor,
+            outcomes[p.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(p.Context.Knowledge, p.Party), TurnoutCorrelation = TurnoutCorrelation(p.Context.Knowledge), UpliftCorrelation = UpliftCorrelation(p.Context.Knowledge, p.Party), TestCost = p.TestCost, MessageFactor = p.MessageFactor,
                 PersonalityMatch = p.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, p.Spec, outcome, p.Violations));
         }
@@ -177,19 +181,47 @@ public sealed class ReplicateRun
     /// turnout scores of chapter 04 trained under the same regime on a poll of the same size (the scorer's own poll, from the
     /// same derived seed), so that the two differ in the estimator, not in the data.
     /// </summary>
-    private CampaignKnowledge Knowledge(CampaignSpec spec, int a, int party)
+    private (CampaignKnowledge Knowledge, double TestCost) Knowledge(CampaignSpec spec, int a, int party)
     {
         ulong seed = Seeds.Derive(_rs, 3, (ulong)spec.Sponsor, (ulong)party);
         var regime = _sc.EffectiveRegime;
         ulong house = spec.Sponsor == Sponsor.Party ? Seeds.Derive(_rs, 13, (ulong)party) : Seeds.Derive(_rs, 13, (ulong)party, (ulong)spec.Sponsor);
         var knowledge = CampaignKnowledge.Build(Electorate, regime, seed).WithHouseEffect(_sc.Forecast.HouseEffect, house);
-        if (spec.Knowledge != KnowledgeModel.Scored) return knowledge;
+        if (spec.Knowledge == KnowledgeModel.Stratified) return (knowledge, 0);
         int n = Electorate.VoterCount;
+        bool uplift = spec.Knowledge == KnowledgeModel.Uplift;
         var scores = Workbench.Scoring.Scorer.Score(Electorate, regime, new Workbench.Scoring.ScoringOptions
         {
-            Party = spec.Party, ScoresOnly = true, PollAttempts = Math.Min(n, Math.Clamp(n / 50, 2000, 20000)),
+            Party = spec.Party, ScoresOnly = !uplift, Clustering = false, PollAttempts = Math.Min(n, Math.Clamp(n / 50, 2000, 20000)), UpliftTestSize = spec.UpliftTestSize,
         }, seed, Model);
-        return knowledge.WithScores(party, scores.SupportScore, scores.TurnoutScore);
+        var scored = knowledge.WithScores(party, scores.SupportScore, scores.TurnoutScore);
+        // No uplift model could be trained (no poll or canvass data, or no test outcomes the regime lets the campaign keep):
+        // the campaign plans as a scored one and sent no test mail.
+        if (!uplift || scores.Uplift.Count == 0 || scores.TestTreated == 0) return (scored, 0);
+        var perUtility = new float[n];
+        double u = scores.TestedMessageUtility;
+        for (int i = 0; i < n; i++) perUtility[i] = (float)(scores.UpliftScore[i] / u);
+        return (scored.WithUplift(party, perUtility), scores.TestTreated * _sc.EffectiveChannel("direct-mail").Cost);
+    }
+
+    /// <summary>
+    /// How well the campaign's uplift model predicts the persuasion of its contacts, judged with the truth: the correlation, over
+    /// all voters, of its prediction with the true derivative of the voter's probability of supporting the party with respect to
+    /// persuasion utility (P·(1 − P) scaled by the voter's persuadability); NaN without an uplift model.
+    /// </summary>
+    private double UpliftCorrelation(CampaignKnowledge k, int party)
+    {
+        if (!k.HasUplift || k.UpliftSponsor != party) return double.NaN;
+        int n = Electorate.VoterCount;
+        var predicted = new double[n]; var truth = new double[n];
+        Span<double> prob = stackalloc double[Electorate.PartyCount];
+        for (int i = 0; i < n; i++)
+        {
+            Model.Probabilities(i, prob);
+            predicted[i] = k.PredictedUplift(i);
+            truth[i] = prob[party] * (1 - prob[party]) * (double)Electorate.Persuadability[i] / Model.MeanPersuadability;
+        }
+        return Workbench.Statistics.Metrics.Correlation(predicted, truth);
     }
 
     /// <summary>

@@ -41,6 +41,10 @@ public sealed record SpendRow(string Arm, int Replicate, string Party, double Sp
     public Sponsor Sponsor { get; init; } = Sponsor.Party;
     /// <summary>With volunteers: the share of the canvass channel's door attempts made in the closest quarter of constituencies (by expected winning margin, as <see cref="MarginalQuarterShare"/>); NaN without volunteers or attempts.</summary>
     public double CanvassQuarterShare { get; init; } = double.NaN;
+    /// <summary>With an uplift model: the correlation of its predicted uplift with the voters' true response to persuasion (<see cref="CampaignOutcome.UpliftCorrelation"/>); NaN without one.</summary>
+    public double UpliftCorrelation { get; init; } = double.NaN;
+    /// <summary>What the advertiser paid for tests before it planned (<see cref="CampaignOutcome.TestCost"/>), not part of <see cref="Spend"/>.</summary>
+    public double TestCost { get; init; }
 }
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
@@ -190,7 +194,7 @@ public static class Simulation
                 if (o.Volunteers is { } vp && vp.Attempts.Sum() is var doors && doors > 0) canvassQuarter = run.ClosestQuarter.Sum(k => vp.Attempts[k]) / doors;
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
                     o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch, o.Volunteers)
-                { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor });
+                { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor, UpliftCorrelation = o.UpliftCorrelation, TestCost = o.TestCost });
             }
             violations.AddRange(arm.Violations);
             if (arm.BestResponse is { } report) bestResponse?.Add(new BestResponseRun(sc.Arms[a].Name, r, report));
@@ -344,6 +348,8 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             // Only campaigns with a message choice have a message factor.
             if (g.All(s => double.IsFinite(s.MessageFactor))) entry["messagePersuasionFactor"] = Round(g.Average(s => s.MessageFactor));
             if (g.All(s => double.IsFinite(s.PersonalityMatch))) entry["personalityMatch"] = Round(g.Average(s => s.PersonalityMatch));
+            if (g.All(s => double.IsFinite(s.UpliftCorrelation))) entry["upliftCorrelation"] = Round(g.Average(s => s.UpliftCorrelation));
+            if (g.Any(s => s.TestCost > 0)) entry["testCost"] = Round(g.Average(s => s.TestCost));
             // Only campaigns with volunteers report where they canvassed.
             if (g.All(s => s.Volunteers is not null))
             {

@@ -47,6 +47,11 @@ public sealed record ScoringOptions
     public int Clusters { get; init; } = 5;
     /// <summary>Train only the support and turnout models — no uplift test and no k-means clusters: what a campaign's targeting reads (<c>"knowledge": "scored"</c>).</summary>
     public bool ScoresOnly { get; init; }
+    /// <summary>
+    /// Compute the k-means clusters (default true). A campaign that targets by predicted uplift (<c>"knowledge": "uplift"</c>)
+    /// needs the scores and the uplift model, not the clusters, and turns them off.
+    /// </summary>
+    public bool Clustering { get; init; } = true;
 }
 
 /// <summary>How well one score model does on the whole (simulated) electorate.</summary>
@@ -106,6 +111,14 @@ public sealed class ScoringResult
     public float[] UpliftScore { get; internal init; } = [];
     /// <summary>True individual uplift of the tested message (known only in simulation).</summary>
     public float[] TrueUplift { get; internal init; } = [];
+    /// <summary>
+    /// The persuasion utility of the tested message for the average voter (the response model's utility of a channel with
+    /// <see cref="ScoringOptions.UpliftEffect"/>): <see cref="UpliftScore"/> divided by it is the predicted change in support per
+    /// unit of persuasion utility, which a campaign scales to each of its channels.
+    /// </summary>
+    public double TestedMessageUtility { get; internal init; }
+    /// <summary>Voters who received the tested message in the randomised test (the treated half; 0 when no test was run).</summary>
+    public int TestTreated { get; internal init; }
     /// <summary>k-means cluster per voter.</summary>
     public int[] Cluster { get; internal init; } = [];
     /// <summary>Classical segment per voter.</summary>
@@ -266,8 +279,9 @@ public static class Scorer
             segments[i] = s >= 0.6 ? (t >= 0.6 ? Segment.Base : Segment.MobilisationTargets) : s >= 0.3 ? Segment.Persuadables : (t >= 0.6 ? Segment.Opponents : Segment.Unlikely);
         }
         var sizes = Enum.GetValues<Segment>().Select(sg => { int c = segments.Count(x => x == sg); return new SegmentSize(Kebab(sg), c, (double)c / n); }).ToArray();
-        var cluster = o.ScoresOnly ? new int[n] : KMeans(ml, o.Clusters, supportScore, turnoutScore, tLearner);
-        var clusters = Enumerable.Range(0, o.ScoresOnly ? 0 : o.Clusters).Select(c =>
+        bool clustering = !o.ScoresOnly && o.Clustering;
+        var cluster = clustering ? KMeans(ml, o.Clusters, supportScore, turnoutScore, tLearner) : new int[n];
+        var clusters = Enumerable.Range(0, clustering ? o.Clusters : 0).Select(c =>
         {
             var idx = Enumerable.Range(0, n).Where(i => cluster[i] == c).ToArray();
             return (c, idx.Length, idx.Length > 0 ? idx.Average(i => (double)supportScore[i]) : double.NaN, idx.Length > 0 ? idx.Average(i => (double)turnoutScore[i]) : double.NaN);
@@ -277,6 +291,7 @@ public static class Scorer
         {
             Regime = regime, Party = e.PartyNames[p], Features = names, Support = support, Turnout = turnout, Uplift = uplifts,
             SupportScore = supportScore, TurnoutScore = turnoutScore, UpliftScore = tLearner, TrueUplift = trueUplift,
+            TestedMessageUtility = resp.Utility, TestTreated = uplifts.Count > 0 && o.UpliftArms == 1 ? test.Count(x => x.Treated) : 0,
             Cluster = cluster, Segments = segments, SegmentSizes = sizes, Clusters = clusters, ArmChoice = armChoice,
         };
     }

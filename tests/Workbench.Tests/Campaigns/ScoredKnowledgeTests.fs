@@ -52,6 +52,95 @@ let tests =
             let share = (res.Contrasts("scored", "stratified", "Red") |> Seq.head).ShareDifferencePoints
             printfn "scored minus stratified vote share %.3f (%.3f, %.3f) points" share.Mean share.Low share.High
         }
+        test "WithUplift keeps the estimates, holds the prediction for its sponsor only and refuses malformed predictions" {
+            let e = Workbench.Electorate.Electorates.Generate("westminster-like", Nullable 7000, Nullable 3, Nullable 2)
+            let k = CampaignKnowledge.Build(e, DataRegime.Preset "us-like", 5)
+            let n = e.VoterCount
+            let up = Array.init n (fun i -> float32 (i % 11 - 5) / 100.0f)
+            let u = k.WithUplift(2, ReadOnlySpan up)
+            Expect.isFalse k.HasUplift "the original knowledge is not changed"
+            Expect.isTrue u.HasUplift "has an uplift model"
+            Expect.equal u.UpliftSponsor 2 "for its sponsor"
+            Expect.sequenceEqual u.Support k.Support "support kept"
+            Expect.sequenceEqual u.Turnout k.Turnout "turnout kept"
+            for i in [ 0; 7; n - 1 ] do Expect.equal (u.PredictedUplift i) (float up.[i]) "the prediction per voter"
+            Expect.isTrue (Double.IsNaN(k.PredictedUplift 0)) "NaN without a model"
+            let h = u.WithHouseEffect(0.02, Nullable 4)
+            Expect.isTrue (h.HasUplift && h.UpliftSponsor = 2) "a house effect keeps the uplift model"
+            Expect.throwsT<ArgumentException> (fun () -> k.WithUplift(2, ReadOnlySpan(Array.zeroCreate<float32> 3)) |> ignore) "one prediction per voter"
+            Expect.throwsT<ArgumentException> (fun () -> k.WithUplift(2, ReadOnlySpan(Array.init n (fun i -> if i = 9 then nanf else 0.0f))) |> ignore) "finite"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> k.WithUplift(e.PartyCount, ReadOnlySpan up) |> ignore) "a party index"
+        }
+        test "the planner values persuasion by the uplift prediction: the choice model's own derivative reproduces its values, its negative reverses them" {
+            let e = Workbench.Electorate.Electorates.Generate("classroom", Nullable 8000, Nullable 5, Nullable 2)
+            let m = Workbench.Behaviour.ElectionDayModel(e, 1)
+            let regime = DataRegime.Preset "us-like"
+            let kn = CampaignKnowledge.Build(e, regime, 3)
+            let data = VoterData.Open(e, regime)
+            let P = e.PartyCount
+            // A persuasion-only channel, valued on national vote share (the share-based part of the objective).
+            let ch = Workbench.Behaviour.ChannelSpec(Name = "letters", Kind = Workbench.Behaviour.ChannelKind.DirectMail, Cost = 1.0, PersuasionEffect = 0.02)
+            let spec = CampaignSpec(Party = e.PartyNames.[0], Budget = 1000.0, Objective = Objective.Votes)
+            let values (k: CampaignKnowledge) =
+                let ctx = CampaignEngine.Context(m, Workbench.Behaviour.ResponseModel m, k, data, null, 1UL, 1)
+                let mutable costs = null
+                (CampaignEngine.Values(ctx, spec, [| ch |], 0, &costs)).[0]
+            let plain = values kn
+            let derivative sign = Array.init e.VoterCount (fun i -> let ps = kn.Support.[i * P] in sign * ps * (1.0f - ps))
+            let same = values (kn.WithUplift(0, ReadOnlySpan(derivative 1.0f)))
+            let reversed = values (kn.WithUplift(0, ReadOnlySpan(derivative -1.0f)))
+            Expect.isGreaterThan (plain |> Array.filter (fun v -> v > 0.0) |> Array.length) 100 "the channel persuades"
+            for i in 0 .. e.VoterCount - 1 do
+                Expect.floatClose { absolute = 1e-12; relative = 1e-5 } same.[i] plain.[i] "the model's derivative gives the model's values"
+                Expect.floatClose { absolute = 1e-12; relative = 1e-5 } reversed.[i] (-plain.[i]) "a negative prediction makes contacts worth less than nothing"
+            // Another party's uplift model is not this campaign's.
+            let other = values (kn.WithUplift(1, ReadOnlySpan(derivative -1.0f)))
+            Expect.sequenceEqual other plain "only the sponsor's model is read"
+        }
+        test "an uplift campaign pays for its test mail, reports its model's correlation with the truth, and its prediction moves the money" {
+            // uplift-targeting at 20,000 voters (budgets as written, not scaled): a default test of 4,000 voters, about 2,000
+            // of them mailed at 0.75 each.
+            let json (extra: System.Text.Json.Nodes.JsonObject option) =
+                let root = System.Text.Json.Nodes.JsonNode.Parse(Scenario.Builtin("uplift-targeting").SelfContainedJson).AsObject()
+                root.["electorate"].["voters"] <- System.Text.Json.Nodes.JsonValue.Create 20000
+                root.["replicates"] <- System.Text.Json.Nodes.JsonValue.Create 1
+                extra |> Option.iter (fun a -> root.["arms"].AsArray().Add a)
+                Scenario.Parse(root.ToJsonString())
+            let res = Simulation.Run(json None, Nullable 2)
+            let row (r: SimulationResult) arm = r.Spend |> Seq.find (fun s -> s.Arm = arm)
+            let up, big, scored = row res "uplift", row res "uplift-50k", row res "scored"
+            Expect.isTrue (up.TestCost > 1300.0 && up.TestCost < 1700.0) (sprintf "about 2,000 letters: %g" up.TestCost)
+            Expect.floatClose Accuracy.high (up.TestCost / 0.75) (round (up.TestCost / 0.75)) "a whole number of letters at the direct-mail cost"
+            Expect.isGreaterThan big.TestCost (up.TestCost * 4.0) "a test of the whole electorate (50,000 capped at 20,000 voters) costs about five times as much"
+            Expect.isLessThanOrEqual (up.Spend + up.TestCost) (60000.0 + 1.0) "the test is paid out of the budget"
+            Expect.isTrue (Double.IsFinite up.UpliftCorrelation && Double.IsFinite big.UpliftCorrelation) "the model's quality is reported"
+            Expect.isTrue (Double.IsNaN scored.UpliftCorrelation && scored.TestCost = 0.0) "no uplift model, no correlation and no test"
+            Expect.stringContains (res.Summary().ToJsonString()) "\"upliftCorrelation\"" "the summary reports it"
+            // The same scored campaign with exactly the budget the uplift campaign had left plans differently: the prediction,
+            // not only the smaller budget, moves the money.
+            let matched = System.Text.Json.Nodes.JsonNode.Parse("""{ "name": "scored-same-budget", "campaigns": [ { "party": "Red", "strategy": "microtarget",
+                "optimiseFor": "FPTP", "knowledge": "scored", "channels": [ "paid-social", "canvass" ] } ] }""").AsObject()
+            matched.["campaigns"].[0].["budget"] <- System.Text.Json.Nodes.JsonValue.Create(60000.0 - up.TestCost)
+            let res2 = Simulation.Run(json (Some matched), Nullable 2)
+            let a, b = row res2 "uplift", row res2 "scored-same-budget"
+            Expect.equal (a.Spend, a.TestCost) (up.Spend, up.TestCost) "adding an arm changes no other arm"
+            let moved = Seq.map2 (fun (x: float) y -> abs (x - y)) a.ByConstituency b.ByConstituency |> Seq.sum
+            Expect.isGreaterThan moved (0.01 * b.Spend) (sprintf "targeting by predicted uplift spends elsewhere: %.0f of %.0f moved" moved b.Spend)
+        }
+        test "where the regime allows no poll or canvass data no uplift model can be trained, and the campaign plans exactly as a scored one" {
+            let regime = System.Text.Json.Nodes.JsonNode.Parse(DataRegime.Preset("us-like").ToJson()).AsObject()
+            regime.["name"] <- System.Text.Json.Nodes.JsonValue.Create "no-polls"
+            regime.["allowedSources"] <- System.Text.Json.Nodes.JsonArray(System.Text.Json.Nodes.JsonValue.Create "voter-file", System.Text.Json.Nodes.JsonValue.Create "consumer-data")
+            let root = System.Text.Json.Nodes.JsonNode.Parse(Scenario.Builtin("uplift-targeting").With(replicates = Nullable 1, voters = Nullable 10000).SelfContainedJson).AsObject()
+            root.["regime"] <- regime
+            let res = Simulation.Run(Scenario.Parse(root.ToJsonString()), Nullable 1)
+            let rows arm = res.Rows |> Seq.filter (fun r -> r.Arm = arm) |> Seq.map (fun r -> r.System, r.Party, r.Votes, r.Seats) |> Seq.toArray
+            Expect.isNonEmpty (rows "uplift") "ran"
+            Expect.sequenceEqual (rows "uplift") (rows "scored") "same votes and seats"
+            let spend arm = res.Spend |> Seq.filter (fun s -> s.Arm = arm) |> Seq.map (fun s -> s.Spend) |> Seq.toArray
+            Expect.sequenceEqual (spend "uplift") (spend "scored") "no test mail was sent"
+            Expect.sequenceEqual (rows "uplift-50k") (rows "scored") "whatever the test size asked for"
+        }
         test "a scored campaign gives the same bytes whatever the thread count" {
             let sc = scenario "uk-like" 8000 2
             Expect.equal (Simulation.Run(sc, Nullable 1).ToCsv()) (Simulation.Run(sc, Nullable 2).ToCsv()) "same results"
@@ -63,5 +152,12 @@ let tests =
                            "campaigns": [ { "party": "Red", "budget": 10, "knowledge": "psychic" } ] }"""
             let ex = Expect.throwsC (fun () -> Scenario.Parse bad |> ignore) id
             Expect.stringContains ex.Message "$.campaigns[0].knowledge" "names the path"
+            let misplaced = bad.Replace("\"knowledge\": \"psychic\"", "\"knowledge\": \"scored\", \"upliftTestSize\": 5000")
+            let ex2 = Expect.throwsC (fun () -> Scenario.Parse misplaced |> ignore) id
+            Expect.stringContains ex2.Message "$.campaigns[0].upliftTestSize" "a test size needs an uplift model"
+            let tiny = bad.Replace("\"knowledge\": \"psychic\"", "\"knowledge\": \"uplift\", \"upliftTestSize\": 50")
+            let ex3 = Expect.throwsC (fun () -> Scenario.Parse tiny |> ignore) id
+            Expect.stringContains ex3.Message "$.campaigns[0].upliftTestSize" "and at least 100 voters"
+            Expect.equal ((Scenario.Builtin "uplift-targeting").Arms.[2].Campaigns.[0].UpliftTestSize) (Nullable 50000) "parsed"
         }
     ]
