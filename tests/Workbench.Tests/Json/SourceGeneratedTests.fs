@@ -86,6 +86,17 @@ let private readEveryInput () =
         SensitivitySpec.Load f |> ignore
         count <- count + 1
     parse "scenario" (repo "tests/sensitivity/small.json")
+    // The electorate's other sources (an inline spec, a spec file) and an arm's rounds, which no shipped scenario combines.
+    let specDir = Cli.tempDir ()
+    try
+        let spec = (Electorate.ElectorateSpec.Preset "classroom").ToJson()
+        File.WriteAllText(Path.Combine(specDir, "spec.json"), spec)
+        let arms = """"systems":[{"name":"F","type":"fptp"}],"arms":[{"name":"r","rounds":2,"campaigns":[{"party":"Red","budget":1000,"channels":["tv"]},{"party":"Blue","budget":1000,"channels":["tv"]}]}]"""
+        for electorate in [ "{\"spec\":" + spec + ",\"voters\":2000}"; """{"specFile":"spec.json"}""" ] do
+            let s = Scenario.Parse("{\"electorate\":" + electorate + "," + arms + "}", specDir)
+            Expect.equal (s.Electorate.ToJson(), s.Arms[0].Rounds) (spec, 2) "the electorate and the arm's rounds are read"
+            count <- count + 1
+    finally Directory.Delete(specDir, true)
     // Branches no shipped file takes: a built-in channel overridden, an inline regime object, a network block.
     let classroom = JsonNode.Parse(File.ReadAllText(repo "notebooks/scenarios/classroom.json")).AsObject()
     classroom["channels"] <- JsonNode.Parse """[ { "name": "paid-social", "cost": 0.5 } ]"""
