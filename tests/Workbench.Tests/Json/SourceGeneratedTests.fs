@@ -81,6 +81,15 @@ let private readEveryInput () =
         Expect.equal code 1 err
         Expect.stringContains out "01.ipynb: source: recorded ../none/01.ipynb, rerun (missing)" "the notebooks manifest is read"
         count <- count + 1
+        // `workbench run` into the same folder rereads that manifest through the same contract and keeps the entry of the
+        // notebook it does not rerun (a notebook without code cells: nothing is compiled).
+        let source = Path.Combine(runDir, "text.ipynb")
+        File.WriteAllText(source, """{"cells":[{"cell_type":"markdown","id":"t1","metadata":{},"source":["# text"]}],"metadata":{},"nbformat":4,"nbformat_minor":5}""")
+        let code, _, err = Cli.run [ "run"; source; "--out"; runDir ]
+        Expect.equal code 0 err
+        let kept = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "manifest.json"))).["notebooks"].AsArray() |> Seq.map (fun e -> e.["executed"].GetValue<string>()) |> List.ofSeq
+        Expect.equal kept [ "01.ipynb"; "text.ipynb" ] "the earlier entry is kept beside the new one"
+        count <- count + 1
     finally Directory.Delete(runDir, true)
     for f in [ repo "notebooks/sensitivity/classroom.json"; repo "tests/sensitivity/small-parameters.json" ] do
         SensitivitySpec.Load f |> ignore
