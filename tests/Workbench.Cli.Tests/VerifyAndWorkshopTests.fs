@@ -198,6 +198,44 @@ let tests =
             finally Directory.Delete(dir, true)
         }
 
+        test "workbench run keeps, as written, the manifest entries of the notebooks it does not rerun, read through the contract verify reads" {
+            let dir = Cli.tempDir ()
+            try
+                let manifest = Path.Combine(dir, "manifest.json")
+                let source name = let f = Path.Combine(dir, name + ".src.ipynb") in File.WriteAllText(f, name); f
+                let update (runs: (string * string * bool) list) =
+                    Workbench.Cli.Commands.NotebookManifest.Update(dir, [ for n, s, ok in runs -> struct (n, s, ok) ], readOnlyDict [ "voters", "2000" ])
+                let entries () = [ for e in JsonNode.Parse(File.ReadAllText manifest).["notebooks"].AsArray() -> e.["executed"].GetValue<string>(), e ]
+                // An earlier manifest with comments, fields the contract skips and entries out of order.
+                let kept = """{"executed":"z.ipynb","source":"../z.ipynb","sourceSha256":"ab","succeeded":false,"parameters":{"voters":"1000"},"library":"1","commit":"c","sdk":"10","colour":[1,"é <"]}"""
+                let old = """{"executed":"b.ipynb","source":"old.ipynb","parameters":{}}"""
+                File.WriteAllText(manifest, "{ // an earlier run\n\"kind\":\"notebooks\",\"notebooks\":[" + kept + "," + old + "],\"extra\":1}")
+                update [ "b", source "b", true; "a", source "a", false ]
+                let after = entries ()
+                Expect.equal (List.map fst after) [ "a.ipynb"; "b.ipynb"; "z.ipynb" ] "the notebooks just run and the one kept, by name"
+                Expect.equal ((snd after[2]).ToJsonString()) (JsonNode.Parse(kept).ToJsonString()) "the entry not rerun is kept as written, every field"
+                Expect.equal ((snd after[1]).["source"].GetValue<string>()) "b.src.ipynb" "the rerun notebook's entry is replaced"
+                Expect.equal ((snd after[0]).["succeeded"].GetValue<bool>(), (snd after[0]).["parameters"].["voters"].GetValue<string>()) (false, "2000") "a new entry: its outcome and parameters"
+                update [ "z", source "z", true ]
+                Expect.equal (entries () |> List.map (fun (n, e) -> n, e.["sdk"].GetValue<string>() = "10")) [ "a.ipynb", false; "b.ipynb", false; "z.ipynb", false ] "z rerun: replaced, the others kept"
+                // Not a notebooks manifest (another kind, or not JSON): replaced, as before.
+                for other in [ """{"kind":"simulation","seed":1}"""; """{"kind":5}"""; "not JSON" ] do
+                    File.WriteAllText(manifest, other)
+                    update [ "a", source "a", true ]
+                    Expect.equal (entries () |> List.map fst) [ "a.ipynb" ] other
+                // A damaged notebooks manifest is refused with the path verify names, and left as it is.
+                for notebooks, message in
+                    [ "5", "$.notebooks must be an array of executed notebooks."
+                      "[{\"source\":\"x\",\"parameters\":{}}]", "$.notebooks[0].executed must be a non-empty string."
+                      "[{\"executed\":\"x.ipynb\",\"source\":\"x\",\"parameters\":{\"n\":5}}]", "$.notebooks[0].parameters.n must be a string." ] do
+                    let text = "{\"kind\":\"notebooks\",\"notebooks\":" + notebooks + "}"
+                    File.WriteAllText(manifest, text)
+                    let e = Expect.throwsC (fun () -> update [ "a", source "a", true ]) id
+                    Expect.equal (e.GetType()) typeof<InvalidDataException> notebooks
+                    Expect.equal e.Message (manifest + ": " + message) notebooks
+                    Expect.equal (File.ReadAllText manifest) text "left as it is"
+            finally Directory.Delete(dir, true)
+        }
         test "a run manifest is read through its contract: every problem at once, word for word; files and the run as written" {
             let errors (json: string) = try RunManifest.Parse json |> ignore; [] with :? Workbench.SpecValidationException as e -> [ for x in e.Errors -> x.Path + ": " + x.Message ]
             Expect.equal (errors """{"kind":"simulation","library":5,"commit":null,"colour":1,"scenarioJson":5,"overrides":{"replicates":0,"seed":"x","extra":1}}""")

@@ -16,13 +16,18 @@ internal static class NotebookManifest
 {
     private static readonly JsonSerializerOptions Pretty = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Adds or replaces the entries of the notebooks just run in DIR/manifest.json.</summary>
+    /// <summary>
+    /// Adds or replaces the entries of the notebooks just run in DIR/manifest.json. The entries of notebooks not rerun are kept
+    /// as they are written, read through the contract <c>workbench verify</c> reads (<see cref="Read"/>); a file there that is
+    /// not a notebooks manifest (another kind, or not JSON) is replaced.
+    /// </summary>
+    /// <exception cref="InvalidDataException">DIR/manifest.json is a notebooks manifest with a damaged entry (named by its JSON path).</exception>
     public static void Update(string dir, IReadOnlyList<(string Name, string Source, bool Succeeded)> runs, IReadOnlyDictionary<string, string> parameters)
     {
         var path = Path.Combine(dir, "manifest.json");
         var entries = new SortedDictionary<string, JsonNode>(StringComparer.Ordinal);
-        if (File.Exists(path) && JsonNode.Parse(File.ReadAllText(path)) is JsonObject old && old["kind"]?.GetValue<string>() == "notebooks")
-            foreach (var e in old["notebooks"]!.AsArray()) entries[e!["executed"]!.GetValue<string>()] = e.DeepClone();
+        if (File.Exists(path) && Read(path) is { } earlier)
+            foreach (var (entry, written) in earlier) entries[entry.Executed!] = written.DeepClone();
         var (version, commit) = Simulation.LibraryVersion();
         var sdk = Simulation.BuildEnvironment().Sdk;
         foreach (var (name, source, ok) in runs)
@@ -35,6 +40,40 @@ internal static class NotebookManifest
             };
         var manifest = new JsonObject { ["kind"] = "notebooks", ["notebooks"] = new JsonArray(entries.Values.Select(e => (JsonNode?)e).ToArray()) };
         Tables.AtomicFile.WriteAllText(path, manifest.ToJsonString(Pretty) + "\n");
+    }
+
+    /// <summary>
+    /// The executed notebooks recorded in the manifest at <paramref name="path"/>, each read through the command line's contract
+    /// (<see cref="NotebooksJson"/>) and checked field by field, with the entry as the file writes it; null when the file is not a
+    /// notebooks manifest (JSON the shared layer refuses, or another <c>kind</c>: a simulation or sweep manifest).
+    /// </summary>
+    /// <exception cref="InvalidDataException">A notebooks manifest with a damaged entry: the file, the JSON path and what it must be.</exception>
+    public static IReadOnlyList<(NotebookEntryContract Entry, JsonNode Written)>? Read(string path)
+    {
+        JsonObject? m;
+        // Through the shared JSON layer (duplicate keys, depth); a manifest it refuses is not a notebooks manifest.
+        try { m = Workbench.Json.JsonInput.ParseObject(File.ReadAllText(path), "a run manifest"); }
+        catch (SpecValidationException) { return null; }
+        // Through the contract (NotebooksJson): the kind first (another kind is not read further), then the notebooks.
+        var errors = new List<ValidationError>();
+        var manifest = Workbench.Json.JsonInput.Deserialize(m, "$", errors, NotebooksJson.Contract.NotebooksManifestContract);
+        if (manifest?.Kind != "notebooks") return null;
+        var list = manifest.Notebooks is JsonArray ? Workbench.Json.JsonInput.Deserialize(manifest.Notebooks, "$.notebooks", errors, NotebooksJson.Contract.IReadOnlyListNotebookEntryContract) : null;
+        if (errors.Count > 0) throw new InvalidDataException($"{path}: {errors[0].Path} {errors[0].Message}");
+        if (list is null) throw new InvalidDataException($"{path}: $.notebooks must be an array of executed notebooks.");
+        var written = manifest.Notebooks!.AsArray();
+        var read = new List<(NotebookEntryContract, JsonNode)>(list.Count);
+        for (int i = 0; i < list.Count; i++)
+        {
+            string at = $"$.notebooks[{i}]";
+            if (list[i].Executed is null) throw new InvalidDataException($"{path}: {at}.executed must be a non-empty string.");
+            if (list[i].Source is null) throw new InvalidDataException($"{path}: {at}.source must be a non-empty string.");
+            if (list[i].Parameters is not JsonObject pars) throw new InvalidDataException($"{path}: {at}.parameters must be an object (name → value).");
+            foreach (var (name, value) in pars)
+                if (value is not JsonValue pv || !pv.TryGetValue<string>(out _)) throw new InvalidDataException($"{path}: {at}.parameters.{name} must be a string.");
+            read.Add((list[i], written[i]!));
+        }
+        return read;
     }
 
     /// <summary>Reruns every notebook of a run manifest and compares its outputs, cell by cell, with the executed notebook on disk (timings masked).</summary>

@@ -7,10 +7,11 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// The source-generated System.Text.Json contract of the manifest of a <c>workbench run</c> folder (<c>"kind": "notebooks"</c>),
-/// read by <c>workbench verify</c> (<see cref="VerifyCommand"/>, <see cref="NotebookManifest"/>). It lives in the command
+/// read by <c>workbench verify</c> (<see cref="VerifyCommand"/>) and by <c>workbench run</c>, which keeps the entries of the
+/// notebooks it does not rerun (both through <see cref="NotebookManifest.Read"/>). It lives in the command
 /// line, the lowest module that reads it; <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options
 /// every input contract shares (docs/file-formats.md, "Contracts"). Fields the reader does not use (<c>succeeded</c>,
-/// <c>sdk</c>, and any other) are skipped, as they always were.
+/// <c>sdk</c>, and any other) are skipped, as they always were; <c>workbench run</c> copies a kept entry as written, with them.
 /// </summary>
 [JsonSerializable(typeof(NotebooksManifestContract))]
 [JsonSerializable(typeof(IReadOnlyList<NotebookEntryContract>))]

@@ -64,29 +64,7 @@ internal sealed class VerifyCommand : CliCommand
         return cmd;
     }
 
-    /// <summary>The manifest when it records a notebook run (<c>"kind": "notebooks"</c>), checked field by field; null for any other manifest (which <see cref="Verify.Run"/> checks).</summary>
-    private static IReadOnlyList<NotebookEntryContract>? NotebookRun(string path)
-    {
-        JsonObject? m;
-        // Through the shared JSON layer (duplicate keys, depth); a manifest it refuses goes to Verify.Run, which names the JSON path.
-        try { m = Workbench.Json.JsonInput.ParseObject(File.ReadAllText(path), "a run manifest"); }
-        catch (SpecValidationException) { return null; }
-        // Through the contract (NotebooksJson): the kind first (another kind goes to Verify.Run), then the notebooks.
-        var errors = new List<ValidationError>();
-        var manifest = Workbench.Json.JsonInput.Deserialize(m, "$", errors, NotebooksJson.Contract.NotebooksManifestContract);
-        if (manifest?.Kind != "notebooks") return null;
-        var list = manifest.Notebooks is JsonArray ? Workbench.Json.JsonInput.Deserialize(manifest.Notebooks, "$.notebooks", errors, NotebooksJson.Contract.IReadOnlyListNotebookEntryContract) : null;
-        if (errors.Count > 0) throw new InvalidDataException($"{path}: {errors[0].Path} {errors[0].Message}");
-        if (list is null) throw new InvalidDataException($"{path}: $.notebooks must be an array of executed notebooks.");
-        for (int i = 0; i < list.Count; i++)
-        {
-            string at = $"$.notebooks[{i}]";
-            if (list[i].Executed is null) throw new InvalidDataException($"{path}: {at}.executed must be a non-empty string.");
-            if (list[i].Source is null) throw new InvalidDataException($"{path}: {at}.source must be a non-empty string.");
-            if (list[i].Parameters is not JsonObject pars) throw new InvalidDataException($"{path}: {at}.parameters must be an object (name → value).");
-            foreach (var (name, value) in pars)
-                if (value is not JsonValue pv || !pv.TryGetValue<string>(out _)) throw new InvalidDataException($"{path}: {at}.parameters.{name} must be a string.");
-        }
-        return list;
-    }
+    /// <summary>The manifest when it records a notebook run (<c>"kind": "notebooks"</c>), checked field by field (<see cref="NotebookManifest.Read"/>); null for any other manifest (which <see cref="Verify.Run"/> checks).</summary>
+    private static IReadOnlyList<NotebookEntryContract>? NotebookRun(string path) =>
+        NotebookManifest.Read(path)?.Select(e => e.Entry).ToList();
 }

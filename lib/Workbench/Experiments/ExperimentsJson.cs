@@ -7,7 +7,8 @@ using Workbench.Json;
 namespace Workbench.Experiments;
 
 /// <summary>
-/// The source-generated System.Text.Json contracts of a scenario's top level (<see cref="ScenarioFileContract"/>) and of the
+/// The source-generated System.Text.Json contracts of a scenario's top level (<see cref="ScenarioFileContract"/>), its
+/// <c>electorate</c> block (<see cref="ScenarioElectorateContract"/>) and its arms (<see cref="ScenarioArmContract"/>), and of the
 /// record-shaped blocks of a scenario that only the Experiments module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
 /// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
 /// (<see cref="SensitivityFileContract"/>), sweeps (<see cref="SweepFileContract"/>) and workshop cards with their questions
@@ -25,6 +26,9 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(CampaignSpec))]
 [JsonSerializable(typeof(List<CampaignSpec>))]
 [JsonSerializable(typeof(ScenarioFileContract))]
+[JsonSerializable(typeof(ScenarioElectorateContract))]
+[JsonSerializable(typeof(ScenarioArmContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<ScenarioArmContract>>))]
 [JsonSerializable(typeof(SensitivityFileContract))]
 [JsonSerializable(typeof(SensitivityParameterContract))]
 [JsonSerializable(typeof(IReadOnlyList<Loose<SensitivityParameterContract>>))]
@@ -62,6 +66,8 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(MessageSpaceSpec) ? new MessageSpaceSpec()
         : type == typeof(VolunteerSpec) ? new VolunteerSpec()
         : type == typeof(ScenarioFileContract) ? new ScenarioFileContract()
+        : type == typeof(ScenarioElectorateContract) ? new ScenarioElectorateContract()
+        : type == typeof(ScenarioArmContract) ? new ScenarioArmContract()
         : type == typeof(SensitivityFileContract) ? new SensitivityFileContract()
         : type == typeof(SensitivityParameterContract) ? new SensitivityParameterContract()
         : type == typeof(SweepFileContract) ? new SweepFileContract()

@@ -148,7 +148,7 @@ public sealed record Scenario
         Parameters.ThrowIfAny(errors);
         JsonInput.UnknownFields(file!.Unknown, "$", Known, errors);
 
-        var (spec, preset, voters) = ReadElectorate(root, baseDirectory, allowOutsidePaths, errors);
+        var (spec, preset, voters) = ReadElectorate(file.Electorate, baseDirectory, allowOutsidePaths, errors);
         var regime = ReadRegime(root, baseDirectory, allowOutsidePaths, errors);
         var regulation = ReadRegulation(root, errors);
         var systems = ReadSystems(root, spec, errors);
@@ -156,7 +156,7 @@ public sealed record Scenario
         var forecast = ReadForecast(root, errors);
         var network = ReadNetwork(root, spec?.IssueCount, errors);
         var channels = ReadChannels(root, evidence, errors);
-        var (arms, armPaths) = ReadArms(root, errors);
+        var (arms, armPaths) = ReadArms(file, errors);
         CheckCampaigns(arms, armPaths, spec, channels, systems, weeks, errors);
         if (regime is not null) CheckMessageTargeting(arms, armPaths, regulation?.Apply(regime) ?? regime, errors);
 
@@ -175,34 +175,44 @@ public sealed record Scenario
         };
     }
 
-    /// <summary>Reads $.electorate: a preset, an inline spec or a spec file, and the number of voters (the spec's default when not given).</summary>
-    private static (ElectorateSpec? Spec, string? Preset, int Voters) ReadElectorate(JsonObject root, string? baseDirectory, bool allowOutsidePaths, List<ValidationError> errors)
+    /// <summary>The fields of a scenario's <c>electorate</c> block.</summary>
+    internal static readonly string[] ElectorateKnown = ["preset", "spec", "specFile", "voters"];
+
+    /// <summary>The fields of an arm.</summary>
+    internal static readonly string[] ArmKnown = ["name", "campaigns", "rounds"];
+
+    /// <summary>
+    /// Reads $.electorate through its contract (<see cref="ScenarioElectorateContract"/>): a preset, an inline spec or a spec
+    /// file, and the number of voters (the spec's default when not given).
+    /// </summary>
+    private static (ElectorateSpec? Spec, string? Preset, int Voters) ReadElectorate(Loose<ScenarioElectorateContract> electorate, string? baseDirectory, bool allowOutsidePaths, List<ValidationError> errors)
     {
         // Electorate: { preset, voters } or { spec: {...} | specFile: "path", voters }.
         ElectorateSpec? spec = null; string? preset = null; int voters = 0;
-        if (root["electorate"] is not JsonObject eo) errors.Add(new("$.electorate", $"required: {{ \"preset\": NAME, \"voters\": N }} or {{ \"spec\": {{...}}, \"voters\": N }}; got {JsonInput.Kind(root["electorate"])}."));
+        if (!electorate.Ok) errors.Add(new("$.electorate", $"required: {{ \"preset\": NAME, \"voters\": N }} or {{ \"spec\": {{...}}, \"voters\": N }}; got {JsonInput.Kind(electorate.Raw)}."));
         else
         {
-            JsonInput.KnownFields(eo, "$.electorate", ["preset", "spec", "specFile", "voters"], errors);
-            int given = (eo.ContainsKey("preset") ? 1 : 0) + (eo.ContainsKey("spec") ? 1 : 0) + (eo.ContainsKey("specFile") ? 1 : 0);
+            var eo = electorate.Value;
+            JsonInput.UnknownFields(eo.Unknown, "$.electorate", ElectorateKnown, errors);
+            int given = (eo.Preset.Given ? 1 : 0) + (eo.Spec.Given ? 1 : 0) + (eo.SpecFile.Given ? 1 : 0);
             if (given != 1) errors.Add(new("$.electorate", "give exactly one of preset, spec or specFile."));
-            else if (eo.ContainsKey("preset"))
+            else if (eo.Preset.Given)
             {
-                preset = JsonInput.String(eo, "preset", "$.electorate", errors);
+                preset = JsonInput.String(eo.Preset, "$.electorate.preset", errors);
                 if (preset is not null && !ElectorateSpec.PresetNames.Contains(preset)) errors.Add(new("$.electorate.preset", $"unknown preset '{preset}'; known presets: {string.Join(", ", ElectorateSpec.PresetNames)}."));
                 else if (preset is not null) spec = ElectorateSpec.Preset(preset);
             }
-            else if (eo.ContainsKey("spec"))
+            else if (eo.Spec.Given)
             {
-                if (eo["spec"] is JsonObject so) spec = ElectorateSpec.Read(so, "$.electorate.spec", errors);
-                else errors.Add(new("$.electorate.spec", $"expected an electorate spec (an object), got {JsonInput.Kind(eo["spec"])}."));
+                if (eo.Spec.Ok) spec = ElectorateSpec.Read(eo.Spec.Value, "$.electorate.spec", errors);
+                else errors.Add(new("$.electorate.spec", $"expected an electorate spec (an object), got {JsonInput.Kind(eo.Spec.Raw)}."));
             }
-            else if (JsonInput.String(eo, "specFile", "$.electorate", errors) is string sf
+            else if (JsonInput.String(eo.SpecFile, "$.electorate.specFile", errors) is string sf
                 && JsonInput.ResolveReference(baseDirectory, sf, "$.electorate.specFile", allowOutsidePaths, errors) is string file
                 && JsonInput.ReadReference(file, "$.electorate.specFile", "an electorate spec", errors) is JsonObject fo)
                 spec = ElectorateSpec.Read(fo, $"$.electorate.specFile ({Path.GetFileName(file)}) $", errors);
-            if (eo.ContainsKey("voters"))
-                voters = JsonInput.Int(eo, "voters", "$.electorate", errors, 1000, 50_000_000, message: "must be a whole number between 1,000 and 50,000,000.") ?? 0;
+            if (eo.Voters.Given)
+                voters = JsonInput.Int(eo.Voters, "$.electorate.voters", errors, "must be a whole number between 1,000 and 50,000,000.", 1000, 50_000_000) ?? 0;
             else voters = spec?.DefaultVoters ?? 0;
         }
         return (spec, preset, voters);
@@ -325,33 +335,38 @@ public sealed record Scenario
         return channels;
     }
 
-    /// <summary>Reads $.arms (or the $.campaigns shorthand) into arms with the JSON path of each arm's campaigns; arm names must be unique.</summary>
-    private static (List<Arm> Arms, List<string> ArmPaths) ReadArms(JsonObject root, List<ValidationError> errors)
+    /// <summary>
+    /// Reads $.arms (or the $.campaigns shorthand) through their contracts (<see cref="ScenarioArmContract"/>; each arm's
+    /// campaigns through <see cref="CampaignSpec"/>'s) into arms with the JSON path of each arm's campaigns; arm names must be unique.
+    /// </summary>
+    private static (List<Arm> Arms, List<string> ArmPaths) ReadArms(ScenarioFileContract file, List<ValidationError> errors)
     {
         // Arms (or the campaigns shorthand).
         var arms = new List<Arm>();
         var armPaths = new List<string>();
-        if (root["arms"] is JsonArray aa)
+        if (file.Arms.Ok)
         {
+            var aa = file.Arms.Value;
             for (int a = 0; a < aa.Count; a++)
             {
                 string ap = $"$.arms[{a}]";
-                if (aa[a] is not JsonObject ao) { errors.Add(new(ap, $"expected an arm {{ name, campaigns }}, got {JsonInput.Kind(aa[a])}.")); continue; }
-                JsonInput.KnownFields(ao, ap, ["name", "campaigns", "rounds"], errors);
-                int rounds = JsonInput.Int(ao, "rounds", ap, errors, 1, Arm.MaxRounds, message: $"must be a whole number of best-response rounds between 1 and {Arm.MaxRounds}; got {ao["rounds"]?.ToJsonString() ?? "null"}.") ?? 1;
-                var name = JsonInput.String(ao, "name", ap, errors) ?? "";
-                if (!ao.ContainsKey("name") || (ao["name"]?.GetValueKind() == JsonValueKind.String && name is "" or "baseline")) errors.Add(new(ap + ".name", "each arm needs a name other than 'baseline'."));
+                if (!aa[a].Ok) { errors.Add(new(ap, $"expected an arm {{ name, campaigns }}, got {JsonInput.Kind(aa[a].Raw)}.")); continue; }
+                var ao = aa[a].Value;
+                JsonInput.UnknownFields(ao.Unknown, ap, ArmKnown, errors);
+                int rounds = JsonInput.Int(ao.Rounds, ap + ".rounds", errors, $"must be a whole number of best-response rounds between 1 and {Arm.MaxRounds}; got {ao.Rounds.Quote("null")}.", 1, Arm.MaxRounds) ?? 1;
+                var name = JsonInput.String(ao.Name, ap + ".name", errors) ?? "";
+                if (!ao.Name.Given || (ao.Name.Ok && name is "" or "baseline")) errors.Add(new(ap + ".name", "each arm needs a name other than 'baseline'."));
                 List<CampaignSpec> cs = [];
-                if (ao["campaigns"] is JsonArray) cs = JsonInput.Deserialize(ao["campaigns"], ap + ".campaigns", errors, ExperimentsJson.Contract.ListCampaignSpec) ?? [];
-                else if (ao.ContainsKey("campaigns")) { errors.Add(new(ap + ".campaigns", $"expected an array of campaigns, got {JsonInput.Kind(ao["campaigns"])}.")); continue; }
+                if (ao.Campaigns.Ok) cs = JsonInput.Deserialize(ao.Campaigns.Value, ap + ".campaigns", errors, ExperimentsJson.Contract.ListCampaignSpec) ?? [];
+                else if (ao.Campaigns.Given) { errors.Add(new(ap + ".campaigns", $"expected an array of campaigns, got {JsonInput.Kind(ao.Campaigns.Raw)}.")); continue; }
                 if (rounds > 1 && cs.Count < 2) errors.Add(new(ap + ".rounds", $"best-response rounds need at least two campaigns to answer each other; this arm has {cs.Count}, so rounds must be 1; got {rounds}."));
                 arms.Add(new Arm(name, cs) { Rounds = rounds }); armPaths.Add(ap + ".campaigns");
             }
-            if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", "give either arms or campaigns, not both."));
+            if (file.Campaigns.Given) errors.Add(new("$.campaigns", "give either arms or campaigns, not both."));
         }
-        else if (root.ContainsKey("arms")) errors.Add(new("$.arms", $"expected an array of arms {{ name, campaigns }}, got {JsonInput.Kind(root["arms"])}."));
-        else if (root["campaigns"] is JsonArray cn) { arms.Add(new Arm("campaign", JsonInput.Deserialize(cn, "$.campaigns", errors, ExperimentsJson.Contract.ListCampaignSpec) ?? [])); armPaths.Add("$.campaigns"); }
-        else if (root.ContainsKey("campaigns")) errors.Add(new("$.campaigns", $"expected an array of campaigns, got {JsonInput.Kind(root["campaigns"])}."));
+        else if (file.Arms.Given) errors.Add(new("$.arms", $"expected an array of arms {{ name, campaigns }}, got {JsonInput.Kind(file.Arms.Raw)}."));
+        else if (file.Campaigns.Ok) { arms.Add(new Arm("campaign", JsonInput.Deserialize(file.Campaigns.Value, "$.campaigns", errors, ExperimentsJson.Contract.ListCampaignSpec) ?? [])); armPaths.Add("$.campaigns"); }
+        else if (file.Campaigns.Given) errors.Add(new("$.campaigns", $"expected an array of campaigns, got {JsonInput.Kind(file.Campaigns.Raw)}."));
         else errors.Add(new("$.arms", "required: arms [{ name, campaigns }] or campaigns [...]."));
         foreach (var dup in arms.GroupBy(a => a.Name).Where(g => g.Count() > 1)) errors.Add(new("$.arms", $"the arm name '{dup.Key}' is used twice."));
         return (arms, armPaths);
@@ -511,7 +526,7 @@ internal sealed record ScenarioFileContract
     /// <summary>What the scenario asks.</summary>
     public Loose<string> Description { get; init; }
     /// <summary>The electorate: a preset, an inline spec or a spec file, with the number of voters.</summary>
-    public JsonNode? Electorate { get; init; }
+    public Loose<ScenarioElectorateContract> Electorate { get; init; }
     /// <summary>Whether every replicate generates its own electorate.</summary>
     public Loose<bool> VaryElectorate { get; init; }
     /// <summary>The data regime: a preset name, a regime file or an inline object.</summary>
@@ -531,13 +546,54 @@ internal sealed record ScenarioFileContract
     /// <summary>Channel overrides and new channels.</summary>
     public JsonNode? Channels { get; init; }
     /// <summary>The arms of campaigns.</summary>
-    public JsonNode? Arms { get; init; }
-    /// <summary>The campaigns of a single arm (shorthand for <c>arms</c>).</summary>
-    public JsonNode? Campaigns { get; init; }
+    public Loose<IReadOnlyList<Loose<ScenarioArmContract>>> Arms { get; init; }
+    /// <summary>The campaigns of a single arm (shorthand for <c>arms</c>), as written: read through <see cref="CampaignSpec"/>'s contract.</summary>
+    public Loose<JsonArray> Campaigns { get; init; }
     /// <summary>Replicates.</summary>
     public Loose<int> Replicates { get; init; }
     /// <summary>Master seed.</summary>
     public Loose<int> Seed { get; init; }
     /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>
+/// A scenario's <c>electorate</c> block, read loosely like <see cref="ScenarioFileContract"/> so that every problem is reported
+/// at once in the format's own words: <c>preset</c>, <c>specFile</c> and <c>voters</c> as <see cref="Loose{T}"/>, <c>spec</c>
+/// as the object written (an electorate spec, which <see cref="ElectorateSpec.Read"/> reads through its own contract with the
+/// spec's paths, after the scenario's checks decided that it is the one source given), and the fields the block does not have
+/// collected in file order.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record ScenarioElectorateContract
+{
+    /// <summary>A built-in electorate preset's name.</summary>
+    public Loose<string> Preset { get; init; }
+    /// <summary>An inline electorate spec, as written.</summary>
+    public Loose<JsonObject> Spec { get; init; }
+    /// <summary>An electorate spec file, relative to the scenario's folder.</summary>
+    public Loose<string> SpecFile { get; init; }
+    /// <summary>Voters per electorate.</summary>
+    public Loose<int> Voters { get; init; }
+    /// <summary>Fields the block does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>
+/// One arm of a scenario's <c>arms</c>, read loosely (see <see cref="ScenarioElectorateContract"/>): <c>name</c> and
+/// <c>rounds</c> as <see cref="Loose{T}"/>, <c>campaigns</c> as the array written (read through <see cref="CampaignSpec"/>'s
+/// contract once the arm is known to have one, so each campaign's errors carry the arm's path), and the fields an arm does not
+/// have collected in file order.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record ScenarioArmContract
+{
+    /// <summary>The arm's name.</summary>
+    public Loose<string> Name { get; init; }
+    /// <summary>The arm's campaigns, as written.</summary>
+    public Loose<JsonArray> Campaigns { get; init; }
+    /// <summary>Best-response rounds.</summary>
+    public Loose<int> Rounds { get; init; }
+    /// <summary>Fields an arm does not have, in file order (each an error).</summary>
     [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

@@ -220,6 +220,91 @@ let parseTests =
             let ok = Scenario.Parse("""{"electorate":{"preset":"classroom"},"systems":[{"name":"F","type":"fptp"}],"arms":[],"varyElectorate":false,"seed":-2147483648}""")
             Expect.equal (ok.Name, ok.Description, ok.Replicates, ok.Seed, ok.VaryElectorate) ("scenario", "", 10, Int32.MinValue, false) "defaults, and the values given"
         }
+        test "a scenario's electorate block is read through its contract: every problem at once, each with its path, worded and ordered as before" {
+            let errorsOf (json: string) = try Scenario.Parse(json) |> ignore; [] with :? SpecValidationException as e -> [ for x in e.Errors -> x.ToString() ]
+            let withElectorate (e: string) =
+                "{" + (if e = "" then "" else "\"electorate\":" + e + ",") + "\"systems\":[{\"name\":\"F\",\"type\":\"fptp\"}],\"campaigns\":[{\"party\":\"Red\",\"budget\":1000,\"channels\":[\"tv\"]}]}"
+            let known = "unknown field; known fields: preset, spec, specFile, voters."
+            let required = "$.electorate: required: { \"preset\": NAME, \"voters\": N } or { \"spec\": {...}, \"voters\": N }; got "
+            let one = "$.electorate: give exactly one of preset, spec or specFile."
+            let voters = "$.electorate.voters: must be a whole number between 1,000 and 50,000,000."
+            for electorate, expected in
+                [ "", [ required + "null." ]
+                  "null", [ required + "null." ]
+                  "\"classroom\"", [ required + "a string." ]
+                  "[]", [ required + "an array." ]
+                  "{}", [ one ]
+                  """{"preset":"classroom","spec":{},"voters":1000}""", [ one ]
+                  """{"preset":null,"spec":null,"voters":1000}""", [ one ]
+                  """{"preset":3,"voters":1000}""", [ "$.electorate.preset: expected a string, got a number." ]
+                  """{"preset":null,"voters":1000}""", [ "$.electorate.preset: expected a string, got null." ]
+                  """{"spec":null,"voters":1000}""", [ "$.electorate.spec: expected an electorate spec (an object), got null." ]
+                  """{"spec":[],"voters":1000}""", [ "$.electorate.spec: expected an electorate spec (an object), got an array." ]
+                  """{"spec":{},"voters":1000}""", [ "$.electorate.spec.parties: needs at least 2 parties; has 0." ]
+                  """{"specFile":1,"voters":1000}""", [ "$.electorate.specFile: expected a string, got a number." ]
+                  """{"specFile":null,"voters":1000}""", [ "$.electorate.specFile: expected a string, got null." ]
+                  """{"preset":"classroom","voters":"1000"}""", [ voters ]
+                  """{"preset":"classroom","voters":null}""", [ voters ]
+                  """{"preset":"classroom","voters":1000.5}""", [ voters ]
+                  """{"preset":"classroom","voters":999}""", [ voters ]
+                  """{"preset":"classroom","voters":50000001}""", [ voters ]
+                  """{"zz":1,"preset":"atlantis","Preset":"x","voters":999,"a b":null,"$schema":"s"}""",
+                  [ "$.electorate.zz: " + known; "$.electorate.Preset: " + known; "$.electorate['a b']: " + known; "$.electorate.$schema: " + known
+                    "$.electorate.preset: unknown preset 'atlantis'; known presets: classroom, germany-like, nordic-like, westminster-like."; voters ]
+                  """{"q":1,"preset":"classroom","specFile":"x.json","voters":"x"}""", [ "$.electorate.q: " + known; one; voters ] ] do
+                Expect.equal (errorsOf (withElectorate electorate)) expected electorate
+            let spec = (Electorate.ElectorateSpec.Preset "classroom").ToJson()
+            let inline' = Scenario.Parse(withElectorate ("{\"spec\":" + spec + "}"))
+            Expect.equal (inline'.Voters, inline'.Preset) ((Electorate.ElectorateSpec.Preset "classroom").DefaultVoters, null) "an inline spec without voters: its default voters, no preset"
+            let preset = Scenario.Parse(withElectorate """{"voters":2000,"preset":"classroom"}""")
+            Expect.equal (preset.Voters, preset.Preset, preset.Electorate.ToJson()) (2000, "classroom", spec) "a preset with voters"
+        }
+        test "a scenario's arms are read through their contract: every problem at once, each with its path, worded and ordered as before" {
+            let errorsOf (json: string) = try Scenario.Parse(json) |> ignore; [] with :? SpecValidationException as e -> [ for x in e.Errors -> x.ToString() ]
+            let red = """{"party":"Red","budget":1000,"channels":["tv"]}"""
+            let blue = """{"party":"Blue","budget":1000,"channels":["tv"]}"""
+            let withArms (arms: string) =
+                "{\"electorate\":{\"preset\":\"classroom\",\"voters\":1000},\"systems\":[{\"name\":\"F\",\"type\":\"fptp\"}]" + (if arms = "" then "" else "," + arms) + "}"
+            let known = "unknown field; known fields: name, campaigns, rounds."
+            let rounds = "must be a whole number of best-response rounds between 1 and 20; got "
+            let name = "each arm needs a name other than 'baseline'."
+            let anArm = "expected an arm { name, campaigns }, got "
+            for arms, expected in
+                [ "", [ "$.arms: required: arms [{ name, campaigns }] or campaigns [...]." ]
+                  "\"arms\":\"a\"", [ "$.arms: expected an array of arms { name, campaigns }, got a string." ]
+                  "\"arms\":null,\"campaigns\":[" + red + "]", [ "$.arms: expected an array of arms { name, campaigns }, got null." ]
+                  "\"arms\":[\"x\",{\"name\":\"a\",\"campaigns\":[" + red + "]},[],true]", [ "$.arms[0]: " + anArm + "a string."; "$.arms[2]: " + anArm + "an array."; "$.arms[3]: " + anArm + "a boolean." ]
+                  "\"arms\":[{\"campaigns\":[" + red + "]}]", [ "$.arms[0].name: " + name ]
+                  "\"arms\":[{\"name\":\"\",\"campaigns\":[" + red + "]}]", [ "$.arms[0].name: " + name ]
+                  "\"arms\":[{\"name\":\"baseline\",\"campaigns\":[" + red + "]}]", [ "$.arms[0].name: " + name ]
+                  "\"arms\":[{\"name\":null,\"campaigns\":[" + red + "]}]", [ "$.arms[0].name: expected a string, got null." ]
+                  "\"arms\":[{\"name\":\"a\",\"campaigns\":null}]", [ "$.arms[0].campaigns: expected an array of campaigns, got null." ]
+                  "\"arms\":[{\"name\":\"a\",\"campaigns\":[" + red + "," + blue + "],\"rounds\":null}]", [ "$.arms[0].rounds: " + rounds + "null." ]
+                  "\"arms\":[{\"name\":\"a\",\"campaigns\":[" + red + "," + blue + "],\"rounds\":\"\\u00e9\\\"<\"}]", [ "$.arms[0].rounds: " + rounds + "\"\\u00E9\\u0022\\u003C\"." ]
+                  "\"arms\":[{\"name\":\"a\",\"campaigns\":[" + red + "," + blue + "],\"rounds\":21}]", [ "$.arms[0].rounds: " + rounds + "21." ]
+                  "\"arms\":[{\"name\":\"a\",\"campaigns\":[" + red + "],\"rounds\":2}]", [ "$.arms[0].rounds: best-response rounds need at least two campaigns to answer each other; this arm has 1, so rounds must be 1; got 2." ]
+                  "\"arms\":[{\"zz\":1,\"name\":\"a\",\"Name\":\"b\",\"campaigns\":[" + red + "],\"a b\":null,\"rounds\":1,\"Campaigns\":[]}]",
+                  [ "$.arms[0].zz: " + known; "$.arms[0].Name: " + known; "$.arms[0]['a b']: " + known; "$.arms[0].Campaigns: " + known ]
+                  "\"arms\":[{\"x\":1,\"rounds\":0,\"name\":7,\"campaigns\":{}},{\"name\":\"baseline\",\"rounds\":3}]",
+                  [ "$.arms[0].x: " + known; "$.arms[0].rounds: " + rounds + "0."; "$.arms[0].name: expected a string, got a number."
+                    "$.arms[0].campaigns: expected an array of campaigns, got an object."; "$.arms[1].name: " + name
+                    "$.arms[1].rounds: best-response rounds need at least two campaigns to answer each other; this arm has 0, so rounds must be 1; got 3."
+                    "$.arms[1].campaigns: an arm needs at least one campaign." ]
+                  "\"arms\":[{\"name\":\"b\",\"campaigns\":[" + red + "]},{\"name\":\"a\",\"campaigns\":[" + blue + "]},{\"name\":\"b\",\"campaigns\":[" + blue + "]},{\"name\":\"a\",\"campaigns\":[" + red + "]}]",
+                  [ "$.arms: the arm name 'b' is used twice."; "$.arms: the arm name 'a' is used twice." ]
+                  "\"arms\":[{\"name\":\"a\",\"campaigns\":{}},{\"name\":\"a\",\"campaigns\":[" + red + "]},{\"name\":\"a\",\"campaigns\":[" + blue + "]}]",
+                  [ "$.arms[0].campaigns: expected an array of campaigns, got an object."; "$.arms: the arm name 'a' is used twice." ]
+                  "\"arms\":[{\"name\":\"a\",\"campaigns\":[" + red + "],\"k\":1},{\"name\":\"a\",\"rounds\":0}],\"campaigns\":null",
+                  [ "$.arms[0].k: " + known; "$.arms[1].rounds: " + rounds + "0."; "$.campaigns: give either arms or campaigns, not both."
+                    "$.arms: the arm name 'a' is used twice."; "$.arms[1].campaigns: an arm needs at least one campaign." ]
+                  "\"campaigns\":null", [ "$.campaigns: expected an array of campaigns, got null." ]
+                  "\"campaigns\":\"x\"", [ "$.campaigns: expected an array of campaigns, got a string." ] ] do
+                Expect.equal (errorsOf (withArms arms)) expected arms
+            let ok = Scenario.Parse(withArms ("\"arms\":[{\"name\":\"r\",\"campaigns\":[" + red + "," + blue + "],\"rounds\":3},{\"name\":\"s\",\"campaigns\":[" + red + "]}]"))
+            Expect.equal [ for a in ok.Arms -> a.Name, a.Rounds, [ for c in a.Campaigns -> c.Party ] ] [ "r", 3, [ "Red"; "Blue" ]; "s", 1, [ "Red" ] ] "names, rounds (default 1) and campaigns"
+            let shorthand = Scenario.Parse(withArms ("\"campaigns\":[" + red + "]"))
+            Expect.equal [ for a in shorthand.Arms -> a.Name, a.Rounds, a.Campaigns.Count ] [ "campaign", 1, 1 ] "the campaigns shorthand: one arm named campaign"
+        }
         test "allocate and indices: duplicate keys, 1e400 and wrong types exit 2 with the path" {
             withDir (fun d ->
                 for json, path in

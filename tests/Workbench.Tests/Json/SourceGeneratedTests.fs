@@ -81,11 +81,31 @@ let private readEveryInput () =
         Expect.equal code 1 err
         Expect.stringContains out "01.ipynb: source: recorded ../none/01.ipynb, rerun (missing)" "the notebooks manifest is read"
         count <- count + 1
+        // `workbench run` into the same folder rereads that manifest through the same contract and keeps the entry of the
+        // notebook it does not rerun (a notebook without code cells: nothing is compiled).
+        let source = Path.Combine(runDir, "text.ipynb")
+        File.WriteAllText(source, """{"cells":[{"cell_type":"markdown","id":"t1","metadata":{},"source":["# text"]}],"metadata":{},"nbformat":4,"nbformat_minor":5}""")
+        let code, _, err = Cli.run [ "run"; source; "--out"; runDir ]
+        Expect.equal code 0 err
+        let kept = JsonNode.Parse(File.ReadAllText(Path.Combine(runDir, "manifest.json"))).["notebooks"].AsArray() |> Seq.map (fun e -> e.["executed"].GetValue<string>()) |> List.ofSeq
+        Expect.equal kept [ "01.ipynb"; "text.ipynb" ] "the earlier entry is kept beside the new one"
+        count <- count + 1
     finally Directory.Delete(runDir, true)
     for f in [ repo "notebooks/sensitivity/classroom.json"; repo "tests/sensitivity/small-parameters.json" ] do
         SensitivitySpec.Load f |> ignore
         count <- count + 1
     parse "scenario" (repo "tests/sensitivity/small.json")
+    // The electorate's other sources (an inline spec, a spec file) and an arm's rounds, which no shipped scenario combines.
+    let specDir = Cli.tempDir ()
+    try
+        let spec = (Electorate.ElectorateSpec.Preset "classroom").ToJson()
+        File.WriteAllText(Path.Combine(specDir, "spec.json"), spec)
+        let arms = """"systems":[{"name":"F","type":"fptp"}],"arms":[{"name":"r","rounds":2,"campaigns":[{"party":"Red","budget":1000,"channels":["tv"]},{"party":"Blue","budget":1000,"channels":["tv"]}]}]"""
+        for electorate in [ "{\"spec\":" + spec + ",\"voters\":2000}"; """{"specFile":"spec.json"}""" ] do
+            let s = Scenario.Parse("{\"electorate\":" + electorate + "," + arms + "}", specDir)
+            Expect.equal (s.Electorate.ToJson(), s.Arms[0].Rounds) (spec, 2) "the electorate and the arm's rounds are read"
+            count <- count + 1
+    finally Directory.Delete(specDir, true)
     // Branches no shipped file takes: a built-in channel overridden, an inline regime object, a network block.
     let classroom = JsonNode.Parse(File.ReadAllText(repo "notebooks/scenarios/classroom.json")).AsObject()
     classroom["channels"] <- JsonNode.Parse """[ { "name": "paid-social", "cost": 0.5 } ]"""
