@@ -41,6 +41,8 @@ public sealed record SpendRow(string Arm, int Replicate, string Party, double Sp
     public Sponsor Sponsor { get; init; } = Sponsor.Party;
     /// <summary>With volunteers: the share of the canvass channel's door attempts made in the closest quarter of constituencies (by expected winning margin, as <see cref="MarginalQuarterShare"/>); NaN without volunteers or attempts.</summary>
     public double CanvassQuarterShare { get; init; } = double.NaN;
+    /// <summary>With a message choice: what its test cost, deducted from the budget before planning and not part of <see cref="Spend"/> (<see cref="CampaignOutcome.MessageTestCost"/>); NaN without one.</summary>
+    public double MessageTestCost { get; init; } = double.NaN;
 }
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
@@ -190,7 +192,7 @@ public static class Simulation
                 if (o.Volunteers is { } vp && vp.Attempts.Sum() is var doors && doors > 0) canvassQuarter = run.ClosestQuarter.Sum(k => vp.Attempts[k]) / doors;
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
                     o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch, o.Volunteers)
-                { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor });
+                { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor, MessageTestCost = o.MessageTestCost });
             }
             violations.AddRange(arm.Violations);
             if (arm.BestResponse is { } report) bestResponse?.Add(new BestResponseRun(sc.Arms[a].Name, r, report));
@@ -343,6 +345,7 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             }.ToArray()) entry[key] = value?.DeepClone();
             // Only campaigns with a message choice have a message factor.
             if (g.All(s => double.IsFinite(s.MessageFactor))) entry["messagePersuasionFactor"] = Round(g.Average(s => s.MessageFactor));
+            if (g.All(s => double.IsFinite(s.MessageTestCost))) entry["messageTestCost"] = Round(g.Average(s => s.MessageTestCost));
             if (g.All(s => double.IsFinite(s.PersonalityMatch))) entry["personalityMatch"] = Round(g.Average(s => s.PersonalityMatch));
             // Only campaigns with volunteers report where they canvassed.
             if (g.All(s => s.Volunteers is not null))
