@@ -109,6 +109,7 @@ public sealed record MessageChoice
     public MessageSpaceSpec? Space { get; init; }
 
     /// <summary>Whether the pick runs a test period (every pick but <see cref="MessagePick.Random"/>; the oracle pick is given the same period and charge as an engagement test).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool RunsTest => PickBy != MessagePick.Random;
 
     /// <summary>

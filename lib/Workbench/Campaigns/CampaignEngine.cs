@@ -21,7 +21,9 @@ namespace Workbench.Campaigns;
 /// calibrated shifts of <see cref="ResponseModel"/> to each contacted voter (and the household
 /// spillover of canvassing). Each contact carries its week of the campaign's calendar (the campaign's schedule, or the
 /// last week when the allocator times it); its persuasion reaches election day multiplied by
-/// <see cref="Persistence.Remaining(int, int, double)"/>, its turnout effect as measured.
+/// <see cref="Persistence.Remaining(int, int, double)"/>, its turnout effect as measured. With a message choice, a contact
+/// made in the test's first weeks (<see cref="MessageChoice.TestWeeks"/>) carries the average variant and later ones the chosen
+/// message (<see cref="Context.MessageFactor"/>), in planning and in delivery alike.
 /// </summary>
 public static class CampaignEngine
 {
