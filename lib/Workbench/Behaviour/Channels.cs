@@ -129,6 +129,9 @@ public static class Channels
     /// <summary>Green &amp; Gerber, <i>Get Out the Vote</i> (4th ed., 2019): door-to-door ≈ 1 vote per 14 contacts; volunteer phone ≈ 1 per 35; direct mail ≈ 1 per 177; robocalls and email ≈ 0.</summary>
     public const string GreenGerber = "Green & Gerber (2019) Get Out the Vote, 4th ed.";
 
+    /// <summary>Impressions in one delivered paid-social contact: a contact is a flight of about ten impressions (the paid-social channel's note).</summary>
+    public const int ImpressionsPerPaidContact = 10;
+
     private static readonly ChannelSpec[] Definitions =
     [
         new() { Name = "canvass", Kind = ChannelKind.Canvass, Cost = 4.0, TurnoutEffect = 1 / 14.0, HouseholdSpillover = 0.6, MaxFrequency = 2, Decay = 0.5,

@@ -117,7 +117,8 @@ public static class BestResponse
         {
             if (d == c) continue;
             var other = rivals[d];
-            var (turnout, support) = CampaignEngine.ExpectedEstimates(own with { Knowledge = knowledge }, other.PublicChannels, other.Spec, other.Sponsor, plans[d], 1.0);
+            // The other campaign's published channels, without its private message or test period (nor this campaign's).
+            var (turnout, support) = CampaignEngine.ExpectedEstimates(own with { Knowledge = knowledge, MessageFactor = double.NaN, MessagePersuasionFactor = null }, other.PublicChannels, other.Spec, other.Sponsor, plans[d], 1.0);
             knowledge = own.Knowledge.WithEstimates(turnout, support);
         }
         return own with { Knowledge = knowledge };

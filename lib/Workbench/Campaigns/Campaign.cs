@@ -64,18 +64,45 @@ public enum MessagePick
 }
 
 /// <summary>
-/// A campaign's message choice: it tests variants of the message space in its first weeks and then every contact carries the
-/// chosen variant, whose true mean persuasion, relative to the average variant, scales the persuasion effect of all its
-/// channels (turnout effects are not changed). The message space and the test are drawn per replicate and party, the same in
-/// every arm, so arms that differ only in <see cref="PickBy"/> compare picking rules on the same messages and clicks.
+/// A campaign's message choice: it tests variants of the message space in its first <see cref="TestWeeks"/> weeks, while its
+/// contacts carry the tested space's average variant, and from then on every contact carries the chosen variant, whose true
+/// mean persuasion, relative to the average variant, scales the persuasion effect of all its channels (turnout effects are
+/// not changed). The test is bought out of the campaign's budget before it plans (<see cref="TestCost"/>). The message space
+/// and the test are drawn per replicate and party, the same in every arm, so arms that differ only in <see cref="PickBy"/>
+/// compare picking rules on the same messages and clicks.
 /// </summary>
 public sealed record MessageChoice
 {
     /// <summary>How the test spends impressions (chapter 05's strategies).</summary>
     public TestStrategy Test { get; init; } = TestStrategy.Thompson;
-    /// <summary>Impressions the test serves (bought within the campaign's paid-social budget; not charged separately).</summary>
-    [Param("Impressions of a campaign's message test", Min = 100, Max = 100_000_000)]
+    /// <summary>
+    /// Impressions the test serves: an engagement (click) test buys them on paid social, where a delivered contact is a flight
+    /// of <see cref="Channels.ImpressionsPerPaidContact"/> impressions, so each impression costs that fraction of a contact; a
+    /// persuasion pretest pays each as one survey respondent (<see cref="CostPerRespondent"/>); charged to the campaign's budget
+    /// (<see cref="TestCost"/>).
+    /// </summary>
+    [Param("Impressions of a campaign's message test (paid-social ad impressions of a click test, respondents of a persuasion pretest)", Min = 100, Max = 100_000_000)]
     public int Impressions { get; init; } = 20_000;
+    /// <summary>
+    /// Whole weeks at the start of the campaign calendar that the test occupies (default 2; less than the scenario's
+    /// <c>weeks</c>). During weeks 1..TestWeeks the campaign does not know its winner yet: its contacts carry the tested space's
+    /// average variant (and with <see cref="TargetOn"/> no cell's message); from week TestWeeks + 1 they carry the chosen
+    /// message. It applies to every pick that runs a test and to the oracle <see cref="MessagePick.Persuasion"/> pick (so that
+    /// the oracle and the engagement pick compare picking rules with the same test period), not to <see cref="MessagePick.Random"/>.
+    /// </summary>
+    [Param("Weeks at the start of the campaign calendar that the message test occupies (contacts then carry the average variant)", Min = 0, Max = 52, Unit = "weeks",
+        Citation = "assumption: a two-week test, long enough for a click test of tens of thousands of impressions or a survey pretest to field and be read")]
+    public int TestWeeks { get; init; } = 2;
+    /// <summary>The price of one respondent of a persuasion pretest (<see cref="MessagePick.PersuasionTest"/>), in currency units.</summary>
+    [Param("Cost of one respondent of a persuasion pretest (pickBy persuasion-test)", Min = 0, Max = 1000, Unit = "currency",
+        Citation = "assumption: an online survey-panel complete costs about a volunteer phone attempt; Tappin et al. (2023) PNAS 120(25) ran their pretests on survey panels")]
+    public double CostPerRespondent { get; init; } = 1.0;
+    /// <summary>
+    /// Multiplier on the test's charge (not read from files): <c>Scenario.With</c> scales it with the electorate like budgets, so
+    /// that the test costs the same share of the budget at any modelled electorate size.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    internal double ChargeScale { get; init; } = 1.0;
     /// <summary>The picking rule.</summary>
     public MessagePick PickBy { get; init; } = MessagePick.Engagement;
     /// <summary>Variants on the shortlist of a persuasion pretest (<see cref="MessagePick.PersuasionTest"/>; "dozens" in Tappin et al. 2023).</summary>
@@ -91,6 +118,24 @@ public sealed record MessageChoice
     public IReadOnlyList<string> TargetOn { get; init; } = [];
     /// <summary>The hidden truth of the message space (null: the defaults of <see cref="MessageSpaceSpec"/>, no attribute heterogeneity).</summary>
     public MessageSpaceSpec? Space { get; init; }
+
+    /// <summary>Whether the pick runs a test period (every pick but <see cref="MessagePick.Random"/>; the oracle pick is given the same period and charge as an engagement test).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool RunsTest => PickBy != MessagePick.Random;
+
+    /// <summary>
+    /// What the test costs the campaign: <see cref="Impressions"/> paid-social impressions, at <paramref name="paidSocialCost"/>
+    /// (the price of a delivered contact) per <see cref="Channels.ImpressionsPerPaidContact"/> impressions, for an engagement test
+    /// and for the oracle pick (the same test, read perfectly), <see cref="Impressions"/> respondents at
+    /// <see cref="CostPerRespondent"/> for a persuasion pretest, nothing for a random pick; times the electorate scaling of
+    /// <c>Scenario.With</c>.
+    /// </summary>
+    public double TestCost(double paidSocialCost) => PickBy switch
+    {
+        MessagePick.Random => 0,
+        MessagePick.PersuasionTest => Impressions * CostPerRespondent * ChargeScale,
+        _ => Impressions * paidSocialCost / Channels.ImpressionsPerPaidContact * ChargeScale,
+    };
 
     /// <summary>Validates the choice (ranges, targeting attributes and their pairing with the picking rule) at <paramref name="path"/>.</summary>
     public IReadOnlyList<ValidationError> Validate(string path)
@@ -340,14 +385,16 @@ public sealed record CampaignOutcome
     public double TurnoutCorrelation { get; init; } = double.NaN;
     /// <summary>With an uplift model (<see cref="KnowledgeModel.Uplift"/>): the correlation of its predicted uplift with the voters' true response to persuasion; NaN without one.</summary>
     public double UpliftCorrelation { get; init; } = double.NaN;
-    /// <summary>What the campaign paid for tests before it planned (an uplift model's message test), out of its budget and not part of <see cref="Spend"/>.</summary>
-    public double TestCost { get; init; }
+    /// <summary>With an uplift model: what its message test cost, paid out of its budget before it planned and not part of <see cref="Spend"/>; 0 otherwise.</summary>
+    public double UpliftTestCost { get; init; }
     /// <summary>With psychographic targeting: the share of voters whose inferred dominant trait is their true one (NaN when not used).</summary>
     public double PersonalityMatch { get; init; } = double.NaN;
     /// <summary>Contacts made with voters who do not identify with the sponsor (outside its bubble).</summary>
     public long ContactsOutsideBubble { get; init; }
     /// <summary>With a message choice: the chosen variant's true mean persuasion relative to the average variant (it scaled the campaign's persuasion effects); NaN without one.</summary>
     public double MessageFactor { get; init; } = double.NaN;
+    /// <summary>With a message choice: what its test cost, deducted from the budget before the campaign planned (not part of <see cref="Spend"/>, which is what the plan delivered); NaN without one.</summary>
+    public double MessageTestCost { get; init; } = double.NaN;
     /// <summary>With volunteers: where they live, where they canvassed and the attempts they made there; null without.</summary>
     public VolunteerPlan? Volunteers { get; init; }
     /// <summary>Targeting precision: the share of contacted voters on target.</summary>

@@ -21,7 +21,9 @@ namespace Workbench.Campaigns;
 /// calibrated shifts of <see cref="ResponseModel"/> to each contacted voter (and the household
 /// spillover of canvassing). Each contact carries its week of the campaign's calendar (the campaign's schedule, or the
 /// last week when the allocator times it); its persuasion reaches election day multiplied by
-/// <see cref="Persistence.Remaining(int, int, double)"/>, its turnout effect as measured.
+/// <see cref="Persistence.Remaining(int, int, double)"/>, its turnout effect as measured. With a message choice, a contact
+/// made in the test's first weeks (<see cref="MessageChoice.TestWeeks"/>) carries the average variant and later ones the chosen
+/// message (<see cref="Context.MessageFactor"/>), in planning and in delivery alike.
 /// </summary>
 public static class CampaignEngine
 {
@@ -40,8 +42,19 @@ public static class CampaignEngine
         public int Weeks { get; init; } = Persistence.DefaultWeeks;
         /// <summary>Psychographic targeting: per-voter factors (mean 1) on the persuasion of paid-social contacts; null when not used.</summary>
         public float[]? PaidPersuasionFactor { get; init; }
-        /// <summary>Message targeting: per-voter factors (mean 1) on the persuasion of every channel's contacts — the voter's cell's message relative to the campaign's mean message; null when not used.</summary>
+        /// <summary>Message targeting: per-voter factors (mean 1) on the persuasion of every channel's contacts after the message test — the voter's cell's message relative to the campaign's mean message; null when not used.</summary>
         public float[]? MessagePersuasionFactor { get; init; }
+        /// <summary>
+        /// The campaign's chosen message: its true mean persuasion relative to the average variant, which scales the persuasion
+        /// effect of every channel (<see cref="Messaged"/>) for contacts after the message test; NaN without a message choice
+        /// (the channels' own effects).
+        /// </summary>
+        public double MessageFactor { get; init; } = double.NaN;
+        /// <summary>
+        /// Weeks 1..MessageTestWeeks of the calendar are the message test's (<see cref="MessageChoice.TestWeeks"/>): contacts made
+        /// then carry the average variant (the channels' own effects, no per-voter message factor); 0: none.
+        /// </summary>
+        public int MessageTestWeeks { get; init; }
         /// <summary>How owned posts spread over <see cref="Online"/> (<c>"spread": "cascade"</c>); null: the defaults of <see cref="Workbench.Networks.CascadeOptions"/>.</summary>
         public Workbench.Networks.CascadeOptions? Cascade { get; init; }
         /// <summary>Half-life of persuasion between contact and election day, in days.</summary>
@@ -61,14 +74,34 @@ public static class CampaignEngine
         return last;
     }
 
-    /// <summary>The expected share of a contact's persuasion that reaches election day under the channel's week shares.</summary>
-    internal static double PersuasionKept(Context ctx, CampaignSpec spec, ChannelSpec ch)
+    /// <summary>
+    /// The expected share of a contact's persuasion that reaches election day under the channel's week shares, split into the
+    /// contacts made after the message test (<c>Kept</c>: they carry the chosen message, <see cref="Messaged"/>) and those
+    /// made in its weeks (<c>KeptInTest</c>: they carry the average variant, the channel's own effect). Without a message
+    /// test everything is <c>Kept</c>.
+    /// </summary>
+    internal static (double Kept, double KeptInTest) PersuasionKept(Context ctx, CampaignSpec spec, ChannelSpec ch)
     {
         var shares = WeekShares(ctx, spec, ch);
-        double kept = 0;
-        for (int w = 0; w < shares.Length; w++) kept += shares[w] * Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
-        return kept;
+        int test = TestWeeks(ctx);
+        double kept = 0, inTest = 0;
+        for (int w = 0; w < shares.Length; w++)
+        {
+            double k = shares[w] * Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+            if (w < test) inTest += k; else kept += k;
+        }
+        return (kept, inTest);
     }
+
+    /// <summary>Weeks of the message test in force (0 without a message choice).</summary>
+    private static int TestWeeks(Context ctx) => double.IsNaN(ctx.MessageFactor) ? 0 : ctx.MessageTestWeeks;
+
+    /// <summary>
+    /// Channel <paramref name="ch"/> carrying the campaign's chosen message: its persuasion effect scaled by
+    /// <see cref="Context.MessageFactor"/> (unchanged without a message choice or without persuasion).
+    /// </summary>
+    internal static ChannelSpec Messaged(Context ctx, ChannelSpec ch) =>
+        double.IsNaN(ctx.MessageFactor) || ch.PersuasionEffect == 0 ? ch : ch with { PersuasionEffect = ch.PersuasionEffect * ctx.MessageFactor };
 
     /// <summary>Plans and delivers <paramref name="spec"/>, adding its shifts to <paramref name="turnoutShift"/> (per voter, logit) and <paramref name="utilityShift"/> (i·P + j).</summary>
     internal static CampaignOutcome Run(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int campaignIndex,
@@ -98,11 +131,14 @@ public static class CampaignEngine
         for (int c = 0; c < channels.Count; c++)
         {
             var ch = channels[c];
-            var resp = ctx.Responses.For(sponsor, ch);
+            var resp = ctx.Responses.For(sponsor, Messaged(ctx, ch));
             var v = values[c] = new double[n];
             var cost = costs[c] = new double[n];
             var contact = EstimatedContact(ctx, ch, sponsor);
-            double kept = PersuasionKept(ctx, spec, ch);
+            var (kept, keptInTest) = PersuasionKept(ctx, spec, ch);
+            // Contacts in the message test's weeks carry the average variant: the channel's own response.
+            bool test = keptInTest != 0;
+            double testUtility = test ? ctx.Responses.For(sponsor, ch).Utility : 0;
             var mob = new double[n];
             var uplift = kn.UpliftFor(sponsor);
             for (int i = 0; i < n; i++)
@@ -113,7 +149,7 @@ public static class CampaignEngine
                 int leanEst = kn.EstimatedLean(i);
                 double shift = leanEst == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                 double dt = shift == 0 ? 0 : Workbench.Electorate.TurnoutModel.Logistic(Logit(t) + shift) - t;
-                double valMob = 0, valPers = 0;
+                double valMob = 0, valPers = 0, valTest = 0;
                 // The change in the sponsor's support one contact makes: from the choice model at the estimated support
                 // (ps·(1 − ps)·utility), or, with an uplift model, its prediction for this voter. The voters it wins come from
                 // the other parties in proportion to their support, so the FPTP rival loses pr/(1 − ps) of them.
@@ -121,17 +157,35 @@ public static class CampaignEngine
                 {
                     double pr = S[o + rival[k]];
                     valMob += fptpWeight[k] * dt * (ps - pr);
-                    valPers += uplift is null ? fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr)
-                        : fptpWeight[k] * t * uplift[i] * resp.Utility * (1 + pr / Math.Max(1e-6, 1 - ps));
+                    if (uplift is null)
+                    {
+                        valPers += fptpWeight[k] * t * ps * resp.Utility * (1 - ps + pr);
+                        if (test) valTest += fptpWeight[k] * t * ps * testUtility * (1 - ps + pr);
+                    }
+                    else
+                    {
+                        double rivalShare = 1 + pr / Math.Max(1e-6, 1 - ps);
+                        valPers += fptpWeight[k] * t * uplift[i] * resp.Utility * rivalShare;
+                        if (test) valTest += fptpWeight[k] * t * uplift[i] * testUtility * rivalShare;
+                    }
                 }
                 if (usePr)
                 {
                     valMob += prWeight[k] * dt * (ps - prShare[k]);
-                    valPers += uplift is null ? prWeight[k] * t * ps * (1 - ps) * resp.Utility : prWeight[k] * t * uplift[i] * resp.Utility;
+                    if (uplift is null)
+                    {
+                        valPers += prWeight[k] * t * ps * (1 - ps) * resp.Utility;
+                        if (test) valTest += prWeight[k] * t * ps * (1 - ps) * testUtility;
+                    }
+                    else
+                    {
+                        valPers += prWeight[k] * t * uplift[i] * resp.Utility;
+                        if (test) valTest += prWeight[k] * t * uplift[i] * testUtility;
+                    }
                 }
                 double cp = contact[i];
                 mob[i] = valMob;
-                v[i] = cp * (valMob + kept * valPers);
+                v[i] = cp * (test ? valMob + kept * valPers + keptInTest * valTest : valMob + kept * valPers);
                 cost[i] = ch.Cost * (ch.ChargeOnContact ? cp : 1);
             }
             if (ch.HouseholdSpillover > 0) AddHouseholdMobilisation(e, ch, v, mob, contact);
@@ -275,9 +329,11 @@ public static class CampaignEngine
         {
             for (int c = 0; c < channels.Count; c++)
             {
-                var ch = channels[c]; var resp = ctx.Responses.For(sponsor, ch);
+                var ch = channels[c]; var resp = ctx.Responses.For(sponsor, Messaged(ctx, ch));
                 var contact = EstimatedContact(ctx, ch, sponsor);
-                double kept = PersuasionKept(ctx, spec, ch);
+                var (kept, keptInTest) = PersuasionKept(ctx, spec, ch);
+                // The persuasion reaching election day per contact: the chosen message's after the test, the average variant's in it.
+                double utilKept = keptInTest != 0 ? resp.Utility * kept + ctx.Responses.For(sponsor, ch).Utility * keptInTest : resp.Utility * kept;
                 for (int i = 0; i < n; i++)
                 {
                     double a = plan.Attempts[c][i];
@@ -290,7 +346,7 @@ public static class CampaignEngine
                     f += (a - full) * cp * pw;
                     f *= scale;
                     double shift = kn.EstimatedLean(i) == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
-                    dLogit[i] += shift * f; dUtil[i] += resp.Utility * kept * f;
+                    dLogit[i] += shift * f; dUtil[i] += utilKept * f;
                     spill[i] += shift * f * ch.HouseholdSpillover;
                 }
             }
@@ -1002,9 +1058,12 @@ public static class CampaignEngine
     {
         var model = ctx.Model; var e = model.Electorate;
         int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount, CH = channels.Count;
-        var responses = channels.Select(ch => ctx.Responses.For(sponsor, ch)).ToArray();
+        var responses = channels.Select(ch => ctx.Responses.For(sponsor, Messaged(ctx, ch))).ToArray();
+        // Contacts in the message test's weeks carry the average variant: the channels' own responses.
+        int testWeeks = TestWeeks(ctx);
+        var testResponses = testWeeks > 0 ? channels.Select(ch => ctx.Responses.For(sponsor, ch)).ToArray() : null;
         // The sponsor's expected vote share (truth), and whether the campaign only demobilises, for judging precision.
-        bool demobilising = channels.All(ch => ch.TurnoutEffect <= 0 && ch.PersuasionEffect <= 0) && channels.Any(ch => (ch.OpponentTurnoutEffect ?? 0) < 0);
+        bool demobilising = channels.All(ch => ch.TurnoutEffect <= 0 && Messaged(ctx, ch).PersuasionEffect <= 0) && channels.Any(ch => (ch.OpponentTurnoutEffect ?? 0) < 0);
         double sponsorShare = model.ExpectedShares[sponsor];
         var delivered = ctx.RecordDeliveries ? Enumerable.Range(0, CH).Select(_ => new byte[n]).ToArray() : null;
         var spill = new float[n];
@@ -1045,7 +1104,12 @@ public static class CampaignEngine
                     double dUtil = resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability
                                    * (ch.Kind == ChannelKind.PaidSocial && ctx.PaidPersuasionFactor is { } pf ? pf[i] : 1.0)
                                    * (ctx.MessagePersuasionFactor is { } mf ? mf[i] : 1.0);
-                    var weeks = singleWeek[c] < 0 && dUtil != 0 ? new RandomStream(ctx.Seed, StreamIds.CampaignWeek, ((ulong)c << 32) | (uint)i) : default;
+                    // In the test's weeks: the average variant, without the voter's cell factor.
+                    double dUtilTest = testResponses is null ? dUtil
+                        : testResponses[c].Utility * (double)e.Persuadability[i] / model.MeanPersuadability
+                          * (ch.Kind == ChannelKind.PaidSocial && ctx.PaidPersuasionFactor is { } pf2 ? pf2[i] : 1.0);
+                    bool persuades = dUtil != 0 || dUtilTest != 0;
+                    var weeks = singleWeek[c] < 0 && persuades ? new RandomStream(ctx.Seed, StreamIds.CampaignWeek, ((ulong)c << 32) | (uint)i) : default;
                     for (int t = 0; t < a; t++)
                     {
                         bool contact = rng.NextDouble() < cp;
@@ -1057,8 +1121,8 @@ public static class CampaignEngine
                         double f = Math.Pow(ch.Decay, contacts);
                         // The contact's week: persuasion decays from then to election day; turnout effects apply as measured.
                         int week = singleWeek[c];
-                        if (week < 0 && dUtil != 0) { double u = weeks.NextDouble(); week = 0; while (week < cumulative[c].Length - 1 && u >= cumulative[c][week]) week++; }
-                        logit += dLogit * f; util += dUtil * f * (week < 0 ? 0 : keptByWeek[c][week]);
+                        if (week < 0 && persuades) { double u = weeks.NextDouble(); week = 0; while (week < cumulative[c].Length - 1 && u >= cumulative[c][week]) week++; }
+                        logit += dLogit * f; util += (week < testWeeks ? dUtilTest : dUtil) * f * (week < 0 ? 0 : keptByWeek[c][week]);
                         contacts++;
                     }
                     if (delivered is not null) delivered[c][i] = (byte)Math.Min(255, contacts);

@@ -86,22 +86,24 @@ public sealed class ReplicateRun
         {
             var c = Prepare(a, spec0, contacts, recordDeliveries);
             var outcome = CampaignEngine.Run(c.Context, c.Spec, c.Channels, c.Party, turnoutShift, utilityShift);
-            outcomes[c.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(c.Context.Knowledge, c.Party), TurnoutCorrelation = TurnoutCorrelation(c.Context.Knowledge), UpliftCorrelation = UpliftCorrelation(c.Context.Knowledge, c.Party), TestCost = c.TestCost, MessageFactor = c.MessageFactor,
-                PersonalityMatch = c.PersonalityMatch };
+            outcomes[c.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(c.Context.Knowledge, c.Party), TurnoutCorrelation = TurnoutCorrelation(c.Context.Knowledge), UpliftCorrelation = UpliftCorrelation(c.Context.Knowledge, c.Party), UpliftTestCost = c.UpliftTestCost, MessageFactor = c.MessageFactor,
+                MessageTestCost = c.MessageTestCost, PersonalityMatch = c.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, c.Spec, outcome, c.Violations));
         }
         Publicity(violations, utilityShift);
         return new ArmRun(arm.Name, turnoutShift.Frozen(), utilityShift.Frozen(), outcomes, contacts.Frozen(), violations);
     }
 
-    /// <summary>A campaign of an arm ready to plan: its regulated spec, channels (with its message), the channels as others see them, knowledge and context.</summary>
+    /// <summary>A campaign of an arm ready to plan: its regulated spec (budget net of its message test), channels (with its psychographic gain; its message is in the context), the channels as others see them, knowledge and context.</summary>
     private sealed record Prepared(CampaignSpec Spec, int Party, ChannelSpec[] Channels, ChannelSpec[] PublicChannels, double MessageFactor,
         CampaignEngine.Context Context, List<Workbench.Regulation.Violation> Violations)
     {
         /// <summary>With psychographic targeting, the share of voters whose dominant trait was inferred right; NaN otherwise.</summary>
         public double PersonalityMatch { get; init; } = double.NaN;
-        /// <summary>What the campaign paid for its tests before planning (an uplift model's message test), out of its budget.</summary>
-        public double TestCost { get; init; }
+        /// <summary>With a message choice, what its test cost (deducted from the budget before planning); NaN otherwise.</summary>
+        public double MessageTestCost { get; init; } = double.NaN;
+        /// <summary>With an uplift model, what its message test cost (deducted from the budget before planning); 0 otherwise.</summary>
+        public double UpliftTestCost { get; init; }
     }
 
     private Prepared Prepare(int a, CampaignSpec spec0, int[] contacts, bool recordDeliveries)
@@ -111,25 +113,29 @@ public sealed class ReplicateRun
         // None of the message, the personality profiles, the knowledge or the system depends on the regulated budget or
         // channels, so they are built first: the advertiser weighs violations with them (its own plan's price of a vote).
         var (messageFactor, voterMessageFactor) = MessageFactor(spec0, party);
+        // The message test is bought before the campaign plans: its cost comes out of the budget (all of it when the test
+        // costs more), and the regulation then applies to what is left.
+        double testCost = spec0.Message?.TestCost(PaidSocialCost()) ?? double.NaN;
+        if (testCost > 0) spec0 = spec0 with { Budget = Math.Max(0, spec0.Budget - testCost) };
         // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
         // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
         var psycho = spec0.Psychographic && _sc.EffectiveRegime.Profiling
             ? Psychographics.Factors(Electorate, _sc.Evidence.PersonalityAccuracy, _sc.Evidence.PsychographicGain, Seeds.Derive(_rs, 11, (ulong)party)) : default;
         Func<string, ChannelSpec> Decorated(Func<string, ChannelSpec> regulated)
         {
-            Func<string, ChannelSpec> messaged = double.IsNaN(messageFactor) ? regulated
-                : name => regulated(name) is var ch && ch.PersuasionEffect != 0 ? ch with { PersuasionEffect = ch.PersuasionEffect * messageFactor } : regulated(name);
-            return psycho.Factors is null ? messaged
-                : name => messaged(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : messaged(name);
+            // The chosen message scales the persuasion of contacts after its test inside the engine (Context.MessageFactor).
+            return psycho.Factors is null ? regulated
+                : name => regulated(name) is { Kind: ChannelKind.PaidSocial } ch ? ch with { PersuasionEffect = ch.PersuasionEffect * psycho.MeanGain } : regulated(name);
         }
-        var (knowledge, testCost) = Knowledge(spec0, a, party);
+        var (knowledge, upliftCost) = Knowledge(spec0, a, party);
         // The uplift model's message test is mail the campaign pays for: its budget is what is left.
-        if (testCost > 0) spec0 = spec0 with { Budget = Math.Max(0, spec0.Budget - testCost) };
+        if (upliftCost > 0) spec0 = spec0 with { Budget = Math.Max(0, spec0.Budget - upliftCost) };
         var system = spec0.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
         var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)spec0.Sponsor, (ulong)party), _threads)
         {
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade, MessagePersuasionFactor = voterMessageFactor,
+            MessageFactor = messageFactor, MessageTestWeeks = spec0.Message is { RunsTest: true } m ? m.TestWeeks : 0,
         };
         // The advertiser's own estimate, from its knowledge, of what its money buys: its plan for the whole budget (violations
         // included) evaluated as national vote share, in points per unit of money, and the beneficiary's share without it (its stake).
@@ -147,9 +153,16 @@ public sealed class ReplicateRun
         var channelOf = Decorated(regulated);
         return new Prepared(spec, party, spec.Channels.Select(channelOf).ToArray(), spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
         {
-            PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare, TestCost = testCost,
+            PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare, MessageTestCost = testCost, UpliftTestCost = upliftCost,
         };
     }
+
+    /// <summary>
+    /// The cost per contact of paid social that a click test's impressions are bought at: the scenario's channel "paid-social"
+    /// of kind paid social (its own cost when the scenario overrides it), else the built-in channel's.
+    /// </summary>
+    private double PaidSocialCost() =>
+        (_sc.Channels.FirstOrDefault(c => c.Name == "paid-social" && c.Kind == ChannelKind.PaidSocial) ?? Workbench.Behaviour.Channels.Get("paid-social")).Cost;
 
     /// <summary>
     /// The arm's campaigns as rivals: best-response rounds on their own knowledge (<see cref="Workbench.Campaigns.BestResponse"/>),
@@ -166,8 +179,8 @@ public sealed class ReplicateRun
         {
             var p = prepared[c];
             var outcome = CampaignEngine.Deliver(p.Context, p.Spec, p.Channels, p.Party, p.Party, plans[c], turnoutShift, utilityShift);
-            outcomes[p.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(p.Context.Knowledge, p.Party), TurnoutCorrelation = TurnoutCorrelation(p.Context.Knowledge), UpliftCorrelation = UpliftCorrelation(p.Context.Knowledge, p.Party), TestCost = p.TestCost, MessageFactor = p.MessageFactor,
-                PersonalityMatch = p.PersonalityMatch };
+            outcomes[p.Spec.Advertiser] = outcome with { SupportAuc = SupportAuc(p.Context.Knowledge, p.Party), TurnoutCorrelation = TurnoutCorrelation(p.Context.Knowledge), UpliftCorrelation = UpliftCorrelation(p.Context.Knowledge, p.Party), UpliftTestCost = p.UpliftTestCost, MessageFactor = p.MessageFactor,
+                MessageTestCost = p.MessageTestCost, PersonalityMatch = p.PersonalityMatch };
             violations.AddRange(Violations(arm.Name, p.Spec, outcome, p.Violations));
         }
         Publicity(violations, utilityShift);

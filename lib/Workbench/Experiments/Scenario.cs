@@ -390,6 +390,8 @@ public sealed record Scenario
                 if (cs.Volunteers is not null && !cs.Channels.Any(name => channels.Any(x => x.Name == name && x.Kind == ChannelKind.Canvass)))
                     errors.Add(new(cp + ".volunteers", $"volunteers canvass: the campaign needs a canvass channel (e.g. \"canvass\"); its channels are {string.Join(", ", cs.Channels)}."));
                 if (cs.OptimiseFor is string of && !systems.Any(s => s.Name == of)) errors.Add(new(cp + ".optimiseFor", $"'{of}' is not a system of this scenario."));
+                if (cs.Message is { RunsTest: true } m && m.TestWeeks >= weeks)
+                    errors.Add(new(cp + ".message.testWeeks", $"the message test must leave at least one week to send the winner: use a whole number of weeks from 0 to {weeks - 1} (the scenario's weeks are {weeks}); got {m.TestWeeks}."));
                 foreach (var (sch, shares) in cs.Schedule ?? new Dictionary<string, double[]>()) if (shares is { Length: > 0 } && shares.Length != weeks) errors.Add(new($"{cp}.schedule.{sch}", $"needs one share per week: {weeks} (the scenario's weeks); got {shares.Length}."));
             }
             // One campaign per party and sponsor: a party's own campaign, and at most one third-party and one foreign advertiser working for it.
@@ -485,7 +487,7 @@ public sealed record Scenario
 
     /// <summary>
     /// The scenario with replicates, seed and/or voters replaced (command-line and notebook overrides). A new
-    /// number of voters scales every campaign budget, volunteer count, channel capacity and spending cap (the party cap and the third-party limit) in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
+    /// number of voters scales every campaign budget, volunteer count, message test charge, channel capacity and spending cap (the party cap and the third-party limit) in proportion (not minimum audiences: those count people, for the regime and a regulation alike), so spend per voter —
     /// and hence the campaign's intensity — stays what the scenario describes.
     /// </summary>
     public Scenario With(int? replicates = null, int? seed = null, int? voters = null)
@@ -504,6 +506,8 @@ public sealed record Scenario
             {
                 Budget = c.Budget * f,
                 Volunteers = c.Volunteers is { } vs ? vs with { Count = (int)Math.Min(10_000_000, Math.Round(vs.Count * f)) } : null,
+                // The message test's charge too, so that it costs the same share of the budget.
+                Message = c.Message is { } m ? m with { ChargeScale = m.ChargeScale * f } : null,
             }).ToArray() }).ToArray(),
             Channels = Channels.Select(c => c.Capacity is double cap ? c with { Capacity = cap * f } : c).ToArray(),
             // A minimum audience is a number of people on the platform, like the regime's: neither is scaled.

@@ -43,8 +43,10 @@ public sealed record SpendRow(string Arm, int Replicate, string Party, double Sp
     public double CanvassQuarterShare { get; init; } = double.NaN;
     /// <summary>With an uplift model: the correlation of its predicted uplift with the voters' true response to persuasion (<see cref="CampaignOutcome.UpliftCorrelation"/>); NaN without one.</summary>
     public double UpliftCorrelation { get; init; } = double.NaN;
-    /// <summary>What the advertiser paid for tests before it planned (<see cref="CampaignOutcome.TestCost"/>), not part of <see cref="Spend"/>.</summary>
-    public double TestCost { get; init; }
+    /// <summary>With an uplift model: what its message test cost (<see cref="CampaignOutcome.UpliftTestCost"/>), deducted from the budget before planning and not part of <see cref="Spend"/>.</summary>
+    public double UpliftTestCost { get; init; }
+    /// <summary>With a message choice: what its test cost, deducted from the budget before planning and not part of <see cref="Spend"/> (<see cref="CampaignOutcome.MessageTestCost"/>); NaN without one.</summary>
+    public double MessageTestCost { get; init; } = double.NaN;
 }
 
 /// <summary>One system's count in one arm of one replicate: disproportionality, fragmentation and how unequally political information was received.</summary>
@@ -194,7 +196,7 @@ public static class Simulation
                 if (o.Volunteers is { } vp && vp.Attempts.Sum() is var doors && doors > 0) canvassQuarter = run.ClosestQuarter.Sum(k => vp.Attempts[k]) / doors;
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
                     o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch, o.Volunteers)
-                { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor, UpliftCorrelation = o.UpliftCorrelation, TestCost = o.TestCost });
+                { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor, UpliftCorrelation = o.UpliftCorrelation, UpliftTestCost = o.UpliftTestCost, MessageTestCost = o.MessageTestCost });
             }
             violations.AddRange(arm.Violations);
             if (arm.BestResponse is { } report) bestResponse?.Add(new BestResponseRun(sc.Arms[a].Name, r, report));
@@ -347,9 +349,10 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
             }.ToArray()) entry[key] = value?.DeepClone();
             // Only campaigns with a message choice have a message factor.
             if (g.All(s => double.IsFinite(s.MessageFactor))) entry["messagePersuasionFactor"] = Round(g.Average(s => s.MessageFactor));
+            if (g.All(s => double.IsFinite(s.MessageTestCost))) entry["messageTestCost"] = Round(g.Average(s => s.MessageTestCost));
             if (g.All(s => double.IsFinite(s.PersonalityMatch))) entry["personalityMatch"] = Round(g.Average(s => s.PersonalityMatch));
             if (g.All(s => double.IsFinite(s.UpliftCorrelation))) entry["upliftCorrelation"] = Round(g.Average(s => s.UpliftCorrelation));
-            if (g.Any(s => s.TestCost > 0)) entry["testCost"] = Round(g.Average(s => s.TestCost));
+            if (g.Any(s => s.UpliftTestCost > 0)) entry["upliftTestCost"] = Round(g.Average(s => s.UpliftTestCost));
             // Only campaigns with volunteers report where they canvassed.
             if (g.All(s => s.Volunteers is not null))
             {

@@ -77,7 +77,7 @@ public sealed record ArchiveContext(string ScenarioName, string ArmName, int Arm
 public sealed class AdArchive
 {
     /// <summary>Impressions per delivered contact (a contact is a flight of about ten impressions; docs/campaigns.md).</summary>
-    public const int ImpressionsPerContact = 10;
+    public const int ImpressionsPerContact = Workbench.Behaviour.Channels.ImpressionsPerPaidContact;
     /// <summary>First day of the simulated campaign.</summary>
     public static readonly DateOnly CampaignStart = new(2026, 4, 1);
     /// <summary>Length of the campaign in days.</summary>

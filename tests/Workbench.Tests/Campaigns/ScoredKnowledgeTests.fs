@@ -109,21 +109,21 @@ let tests =
             let res = Simulation.Run(json None, Nullable 2)
             let row (r: SimulationResult) arm = r.Spend |> Seq.find (fun s -> s.Arm = arm)
             let up, big, scored = row res "uplift", row res "uplift-50k", row res "scored"
-            Expect.isTrue (up.TestCost > 1300.0 && up.TestCost < 1700.0) (sprintf "about 2,000 letters: %g" up.TestCost)
-            Expect.floatClose Accuracy.high (up.TestCost / 0.75) (round (up.TestCost / 0.75)) "a whole number of letters at the direct-mail cost"
-            Expect.isGreaterThan big.TestCost (up.TestCost * 4.0) "a test of the whole electorate (50,000 capped at 20,000 voters) costs about five times as much"
-            Expect.isLessThanOrEqual (up.Spend + up.TestCost) (60000.0 + 1.0) "the test is paid out of the budget"
+            Expect.isTrue (up.UpliftTestCost > 1300.0 && up.UpliftTestCost < 1700.0) (sprintf "about 2,000 letters: %g" up.UpliftTestCost)
+            Expect.floatClose Accuracy.high (up.UpliftTestCost / 0.75) (round (up.UpliftTestCost / 0.75)) "a whole number of letters at the direct-mail cost"
+            Expect.isGreaterThan big.UpliftTestCost (up.UpliftTestCost * 4.0) "a test of the whole electorate (50,000 capped at 20,000 voters) costs about five times as much"
+            Expect.isLessThanOrEqual (up.Spend + up.UpliftTestCost) (60000.0 + 1.0) "the test is paid out of the budget"
             Expect.isTrue (Double.IsFinite up.UpliftCorrelation && Double.IsFinite big.UpliftCorrelation) "the model's quality is reported"
-            Expect.isTrue (Double.IsNaN scored.UpliftCorrelation && scored.TestCost = 0.0) "no uplift model, no correlation and no test"
+            Expect.isTrue (Double.IsNaN scored.UpliftCorrelation && scored.UpliftTestCost = 0.0) "no uplift model, no correlation and no test"
             Expect.stringContains (res.Summary().ToJsonString()) "\"upliftCorrelation\"" "the summary reports it"
             // The same scored campaign with exactly the budget the uplift campaign had left plans differently: the prediction,
             // not only the smaller budget, moves the money.
             let matched = System.Text.Json.Nodes.JsonNode.Parse("""{ "name": "scored-same-budget", "campaigns": [ { "party": "Red", "strategy": "microtarget",
                 "optimiseFor": "FPTP", "knowledge": "scored", "channels": [ "paid-social", "canvass" ] } ] }""").AsObject()
-            matched.["campaigns"].[0].["budget"] <- System.Text.Json.Nodes.JsonValue.Create(60000.0 - up.TestCost)
+            matched.["campaigns"].[0].["budget"] <- System.Text.Json.Nodes.JsonValue.Create(60000.0 - up.UpliftTestCost)
             let res2 = Simulation.Run(json (Some matched), Nullable 2)
             let a, b = row res2 "uplift", row res2 "scored-same-budget"
-            Expect.equal (a.Spend, a.TestCost) (up.Spend, up.TestCost) "adding an arm changes no other arm"
+            Expect.equal (a.Spend, a.UpliftTestCost) (up.Spend, up.UpliftTestCost) "adding an arm changes no other arm"
             let moved = Seq.map2 (fun (x: float) y -> abs (x - y)) a.ByConstituency b.ByConstituency |> Seq.sum
             Expect.isGreaterThan moved (0.01 * b.Spend) (sprintf "targeting by predicted uplift spends elsewhere: %.0f of %.0f moved" moved b.Spend)
         }
