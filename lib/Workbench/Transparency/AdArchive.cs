@@ -124,7 +124,7 @@ public sealed class AdArchive
                     long contacts = voters.Sum(i => (long)d.Contacts[c][i]);
                     double spend = contacts * ch.Cost;
                     long impressions = contacts * ImpressionsPerContact;
-                    var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, 7, (ulong)a, (ulong)c), (uint)partyIndex, (ulong)unit);
+                    var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, SeedLabels.ReplicateColumn.ArchiveAd, (ulong)a, (ulong)c), StreamIds.ArchiveAd(partyIndex), (ulong)unit);
                     int startDay = rng.NextInt(CampaignDays / 2);
                     int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
                     bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare && (context.DarkPostSponsors?.Contains(advertiser) ?? true);
