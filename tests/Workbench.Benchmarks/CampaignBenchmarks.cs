@@ -4,7 +4,7 @@ using Workbench.Experiments;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Issue 7 goal: one replicate of the westminster-like preset at 1M voters with two campaigns under
+/// Performance goal: one replicate of the westminster-like preset at 1M voters with two campaigns under
 /// two systems in under 10 s on 2 cores (electorate generation included), and the scaling from 100k
 /// to 10M voters. Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*Campaign*'</c>.
 /// </summary>

@@ -5,7 +5,7 @@ using Workbench.Random;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Issue 3 goal: D'Hondt and Sainte-Laguë for 20 parties and 150 seats at ≥ 1,000,000 allocations/s
+/// Performance goal: D'Hondt and Sainte-Laguë for 20 parties and 150 seats at ≥ 1,000,000 allocations/s
 /// on one thread. Each benchmark operation performs 1,000 allocations over varied vote vectors, so
 /// allocations/s = 1,000 / (mean time per operation). The <c>*Million*</c> cases allocate 1,000 seats among
 /// 1,000,000 parties in one operation (the party limit, <see cref="ElectionLimits.MaxParties"/>; goal well under 5 s).

@@ -8,7 +8,7 @@ using Workbench.Electorate;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Issue 2 goal: 10M voters of the westminster-like preset in at most 1.5 s on 2 cores, at most
+/// Performance goal: 10M voters of the westminster-like preset in at most 1.5 s on 2 cores, at most
 /// 100 bytes per voter resident. Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*Electorate*'</c>.
 /// </summary>
 [MemoryDiagnoser]

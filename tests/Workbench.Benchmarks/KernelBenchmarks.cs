@@ -11,7 +11,7 @@ using Workbench.Notebooks.Kernel;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Issue 5 goals: kernel_info_reply within 3 s of starting the kernel process, and a trivial cell's round trip
+/// Performance goals: kernel_info_reply within 3 s of starting the kernel process, and a trivial cell's round trip
 /// (execute_request → execute_reply) under 50 ms warm. The client here is a minimal signed Jupyter client on
 /// NetMQ; <c>tests/kernel/protocol_test.py</c> measures the same with jupyter_client.
 /// Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*Kernel*'</c>.

@@ -4,7 +4,7 @@ using Workbench.Networks;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Issue 8 goals: Algorithmic Bias ≥ 6,000,000 interactions/s at 10k nodes (ER degree 10, ε 0.32,
+/// Performance goals: Algorithmic Bias ≥ 6,000,000 interactions/s at 10k nodes (ER degree 10, ε 0.32,
 /// γ 1), one thread. One operation = 10 steps = 100,000 interactions, so interactions/s = 1e5 / mean.
 /// </summary>
 [MemoryDiagnoser]
@@ -26,7 +26,7 @@ public class NetworksBenchmarks
 }
 
 /// <summary>
-/// Issue 8 goals at scale: Algorithmic Bias ≥ 1,800,000 interactions/s at 1M nodes / 5M edges (ER degree 10), one
+/// Performance goals at scale: Algorithmic Bias ≥ 1,800,000 interactions/s at 1M nodes / 5M edges (ER degree 10), one
 /// thread — one operation = 1 step = 1,000,000 interactions, so interactions/s = 1e6 / mean; and a synchronous
 /// Hegselmann–Krause sweep of 1M nodes / 10M CSR entries in ≤ 15 ms on 2 threads; plus an earned-media cascade
 /// over the same graph. Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*NetworksAtScale*'</c>.

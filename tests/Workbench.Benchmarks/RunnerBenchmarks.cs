@@ -4,7 +4,7 @@ using Workbench.Notebooks;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Issue 4 goal: runner overhead per notebook (fresh session, execution of a trivial cell, writing
+/// Performance goal: runner overhead per notebook (fresh session, execution of a trivial cell, writing
 /// the executed .ipynb and the offline HTML page) at most 2 s beyond the cells' own work. Process
 /// start of the `workbench` command is not included here; time the command for that.
 /// </summary>

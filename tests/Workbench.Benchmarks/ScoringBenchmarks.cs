@@ -6,7 +6,7 @@ using Workbench.Scoring;
 namespace Workbench.Benchmarks;
 
 /// <summary>
-/// Issue 6 goal: scoring 1M voters under the UK-like regime end to end (electorate, features, poll,
+/// Performance goal: scoring 1M voters under the UK-like regime end to end (electorate, features, poll,
 /// support/turnout/uplift models, scoring every voter, segments) in under 60 s on 2 cores.
 /// Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*Scoring*'</c>.
 /// </summary>

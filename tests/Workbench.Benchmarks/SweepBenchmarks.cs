@@ -16,7 +16,7 @@ public sealed class SweepConfig : ManualConfig
 }
 
 /// <summary>
-/// Issue 11 goals: per-shard overhead (process start, load and re-expand the plan, write the shard's Parquet and manifest
+/// Performance goals: per-shard overhead (process start, load and re-expand the plan, write the shard's Parquet and manifest
 /// atomically) under 2 s; and the speed-up of a 200-replicate sweep on the classroom preset (50,000 voters, baseline and two
 /// arms, FPTP and D'Hondt) split over 2 shards on this machine, each shard a separate `workbench sweep run` process.
 /// Run: <c>dotnet run -c Release --project tests/Workbench.Benchmarks -- --filter '*Sweep*'</c>.

@@ -36,6 +36,21 @@ let tests =
             Expect.isGreaterThan lines.Length 5 "rows"
             Directory.Delete(dir, true)
         }
+        test "timeseries.csv and opinions.csv keep their bytes for a fixed seed (one issue and three issues)" {
+            let sha (f: string) = System.Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes f))
+            for args, opinions, series in
+                [ [ "--model"; "deffuant"; "--graph"; "watts-strogatz"; "--nodes"; "500"; "--steps"; "20"; "--seed"; "3" ],
+                  "05394d1edce9bfeaf790f5524e7ea7d9b140d360c7f8f3cb592ef6df4d32a8f0", "d43116b1401ad233844498539251dd66257d2a3ad6aa4428e416050e2bc7ad9c"
+                  [ "--model"; "deffuant"; "--graph"; "erdos-renyi"; "--nodes"; "400"; "--steps"; "20"; "--seed"; "5"; "--dimensions"; "3" ],
+                  "d667e6adf8b250212934bbc6cefcf46be36f50451cb40890bd4dee5e1ccbe492", "c077280ab1fca1ac7ac9056264d5f75902cb1cbb85d50f7842d809c6de888d03" ] do
+                let dir = Cli.tempDir ()
+                try
+                    let code, _, err = Cli.run ("opinion" :: args @ [ "--out"; dir ])
+                    Expect.equal code 0 err
+                    Expect.equal (sha (Path.Combine(dir, "opinions.csv"))) opinions $"opinions.csv of {args}"
+                    Expect.equal (sha (Path.Combine(dir, "timeseries.csv"))) series $"timeseries.csv of {args}"
+                finally Directory.Delete(dir, true)
+        }
         test "the printed seed is the --seed given, also when negative (the stream seed it resolves to stays internal)" {
             for seed in [ "-1"; "7" ] do
                 let code, out, err = Cli.run [ "opinion"; "--model"; "hk"; "--graph"; "complete"; "--nodes"; "10"; "--steps"; "1"; "--seed"; seed ]

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Workbench.Networks;
 using Workbench.Tables;
@@ -87,10 +86,9 @@ internal sealed class OpinionCommand : CliCommand
             var metrics = run.Metrics;
             if (dir is not null)
             {
-                var ts = new StringBuilder("replicate,step,metric,value\n");
-                foreach (var r in run.Series) ts.Append(CultureInfo.InvariantCulture, $"{r.Replicate},{r.Step},{r.Metric},{r.Value:R}\n");
-                AtomicFile.WriteAllText(Path.Combine(dir, "timeseries.csv"), ts.ToString());
-                AtomicFile.WriteAllText(Path.Combine(dir, "opinions.csv"), "node,opinion\n" + string.Concat(run.Opinions.Select((x, i) => string.Create(CultureInfo.InvariantCulture, $"{i},{x:R}\n"))));
+                SeriesTable(run.Series).WriteCsv(Path.Combine(dir, "timeseries.csv"));
+                new ColumnTable([new TableColumn("node", Enumerable.Range(0, run.Opinions.Length).ToArray()), new TableColumn("opinion", run.Opinions.ToArray())])
+                    .WriteCsv(Path.Combine(dir, "opinions.csv"));
             }
             var json = new Dictionary<string, object>
             {
@@ -110,6 +108,15 @@ internal sealed class OpinionCommand : CliCommand
         return cmd;
     }
 
+    /// <summary>timeseries.csv: replicate, step, metric, value, one row per recorded metric.</summary>
+    private static ColumnTable SeriesTable(IReadOnlyList<MetricRow> series) => new(
+    [
+        new TableColumn("replicate", series.Select(r => r.Replicate).ToArray()),
+        new TableColumn("step", series.Select(r => r.Step).ToArray()),
+        new TableColumn("metric", series.Select(r => r.Metric).ToArray()),
+        new TableColumn("value", series.Select(r => r.Value).ToArray()),
+    ]);
+
     /// <summary>Several issue dimensions: opinions.csv has one column per dimension; the JSON adds joint clusters and issue alignment.</summary>
     private static int RunMulti(OpinionModel m, Graph g, int n, int dims, OpinionParameters p, int s, int t, string? dir, string model, string graph)
     {
@@ -117,17 +124,15 @@ internal sealed class OpinionCommand : CliCommand
         var metrics = run.Metrics;
         if (dir is not null)
         {
-            var ts = new StringBuilder("replicate,step,metric,value\n");
-            foreach (var r in run.Series) ts.Append(CultureInfo.InvariantCulture, $"{r.Replicate},{r.Step},{r.Metric},{r.Value:R}\n");
-            AtomicFile.WriteAllText(Path.Combine(dir, "timeseries.csv"), ts.ToString());
-            var op = new StringBuilder("node," + string.Join(",", Enumerable.Range(0, dims).Select(d => $"opinion{d}")) + "\n");
-            for (int i = 0; i < n; i++)
+            SeriesTable(run.Series).WriteCsv(Path.Combine(dir, "timeseries.csv"));
+            var columns = new List<TableColumn> { new("node", Enumerable.Range(0, n).ToArray()) };
+            for (int d = 0; d < dims; d++)
             {
-                op.Append(i.ToString(CultureInfo.InvariantCulture));
-                for (int d = 0; d < dims; d++) op.Append(',').Append(run.Opinions[i * dims + d].ToString("R", CultureInfo.InvariantCulture));
-                op.Append('\n');
+                var values = new double[n];
+                for (int i = 0; i < n; i++) values[i] = run.Opinions[i * dims + d];
+                columns.Add(new TableColumn(string.Create(CultureInfo.InvariantCulture, $"opinion{d}"), values));
             }
-            AtomicFile.WriteAllText(Path.Combine(dir, "opinions.csv"), op.ToString());
+            new ColumnTable(columns).WriteCsv(Path.Combine(dir, "opinions.csv"));
         }
         var json = new Dictionary<string, object>
         {

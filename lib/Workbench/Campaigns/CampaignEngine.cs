@@ -705,8 +705,8 @@ public static class CampaignEngine
     {
         var e = ctx.Model.Electorate;
         int n = e.VoterCount, C = e.ConstituencyCount;
-        var home = Volunteers.Place(e, sponsor, vs.Count, Seeds.Derive(ctx.Seed, 13));
-        if (vs.Routing == Routing.Home) return Volunteers.Route(e, vs, home, Enumerable.Repeat(Array.Empty<double>(), C).ToArray(), Seeds.Derive(ctx.Seed, 14));
+        var home = Volunteers.Place(e, sponsor, vs.Count, Seeds.Derive(ctx.Seed, SeedLabels.Campaign.VolunteerHomes));
+        if (vs.Routing == Routing.Home) return Volunteers.Route(e, vs, home, Enumerable.Repeat(Array.Empty<double>(), C).ToArray(), Seeds.Derive(ctx.Seed, SeedLabels.Campaign.VolunteerRoutes));
         var contact = EstimatedContact(ctx, ch, sponsor);
         var lists = Enumerable.Range(0, C).Select(_ => new List<double>()).ToArray();
         for (int i = 0; i < n; i++)
@@ -718,7 +718,7 @@ public static class CampaignEngine
             for (int r = 0; r < ch.MaxFrequency; r++, v *= q) list.Add(v);
         }
         var sorted = lists.Select(l => { var a = l.ToArray(); Array.Sort(a); Array.Reverse(a); return a; }).ToArray();
-        return Volunteers.Route(e, vs, home, sorted, Seeds.Derive(ctx.Seed, 14));
+        return Volunteers.Route(e, vs, home, sorted, Seeds.Derive(ctx.Seed, SeedLabels.Campaign.VolunteerRoutes));
     }
 
     /// <summary>How many times the targeted allocation is repeated, each linearised at the midpoint of the previous plan's expected effect.</summary>
@@ -1046,7 +1046,7 @@ public static class CampaignEngine
             if (e.PartyId[i] == sponsor) { seeds.Add(i); sum += opinion[i]; }
         }
         if (seeds.Count == 0) return new bool[n];
-        var result = Workbench.Networks.Cascades.Earned(g, opinion, seeds, sum / seeds.Count, ctx.Cascade, Seeds.Derive(ctx.Seed, 12));
+        var result = Workbench.Networks.Cascades.Earned(g, opinion, seeds, sum / seeds.Count, ctx.Cascade, Seeds.Derive(ctx.Seed, SeedLabels.Campaign.EarnedMedia));
         var reached = new bool[n];
         for (int i = 0; i < n; i++) reached[i] = result.Exposures[i] > 0;
         return reached;

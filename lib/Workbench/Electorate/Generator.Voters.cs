@@ -30,7 +30,7 @@ public static partial class Generator
     // the stages of VoterBlockPass carry its stage numbers, and its coefficients are VoterModelSpec's (rounded to single
     // precision once, VoterCoefficients). The property test Electorate.VoterModel holds the two equal bit for bit.
 
-    internal const uint StreamVoterRetry = StreamIds.VoterRetry, StreamHouseholdOpinion = StreamIds.Household + 100;
+    internal const uint StreamVoterRetry = StreamIds.VoterRetry, StreamHouseholdOpinion = StreamIds.HouseholdOpinion;
     internal const int VoterBlock = 256;
     /// <summary>Age is centred at 45 and measured in decades: (age − AgeCentre)/AgeScale.</summary>
     internal const int AgeCentre = 45;

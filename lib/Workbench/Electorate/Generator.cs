@@ -305,7 +305,7 @@ public static partial class Generator
         const int Cells = 6 + 3 + 5;
         var counts = new int[C * Cells];
         var bandOf = new byte[96];
-        for (int age = 0; age < bandOf.Length; age++) bandOf[age] = (byte)AgeBand(age);
+        for (int age = 0; age < bandOf.Length; age++) bandOf[age] = (byte)ElectorateSpec.AgeBandOf(age);
         DeterministicParallel.ForChunks(C, threads, (s, end) =>
         {
             for (long kk = s; kk < end; kk++)
@@ -342,17 +342,6 @@ public static partial class Generator
         }
         return worst;
     }
-
-    /// <summary>The age band (0..5) of an age in years.</summary>
-    public static int AgeBand(int age)
-    {
-        var lower = ElectorateSpec.AgeBandLower;
-        for (int b = lower.Length - 1; b > 0; b--) if (age >= lower[b]) return b;
-        return 0;
-    }
-
-
-    private static double Logistic(double x) => 1.0 / (1.0 + Math.Exp(-x));
 
     // ---------------- calibration ----------------
 
@@ -427,7 +416,7 @@ public static partial class Generator
             // 3. turnout intercept: the root of mean σ(α + index) = target (increasing in α), by safeguarded Newton steps.
             DeterministicParallel.ForChunks(S, threads, (s, end) => { for (long t = s; t < end; t++) turnoutIndex[t] = tm.Index(e, idx[t]); }, chunk: 16_384);
             tm.Intercept = TurnoutIntercept(turnoutIndex, spec.TurnoutTarget, threads);
-            for (int t = 0; t < S; t++) weight[t] = Logistic(tm.Intercept + turnoutIndex[t]);
+            for (int t = 0; t < S; t++) weight[t] = TurnoutModel.Logistic(tm.Intercept + turnoutIndex[t]);
         }
         // Final valence pass with turnout weights.
         iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P, threads);
@@ -445,7 +434,7 @@ public static partial class Generator
             (double mean, double slope) = DeterministicParallel.MapReduce(x.Length, threads, (s, end) =>
             {
                 double m = 0, d = 0;
-                for (long t = s; t < end; t++) { double p = Logistic(a + x[t]); m += p; d += p * (1 - p); }
+                for (long t = s; t < end; t++) { double p = TurnoutModel.Logistic(a + x[t]); m += p; d += p * (1 - p); }
                 return (m, d);
             }, (0.0, 0.0), (acc, part) => (acc.Item1 + part.m, acc.Item2 + part.d), chunk: 32_768);
             double f = mean / x.Length - target;

@@ -88,7 +88,7 @@ public static class FieldExperiments
         var y = new double[n];
         for (int d = 0; d < draws; d++)
         {
-            ulong s = Seeds.Derive(seed, 100, (ulong)d);
+            ulong s = Seeds.Derive(seed, SeedLabels.FieldExperiment.ElectionDay, (ulong)d);
             for (int i = 0; i < n; i++)
             {
                 if (role[i] < 0) continue;

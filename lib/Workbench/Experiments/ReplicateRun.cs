@@ -40,7 +40,7 @@ public sealed class ReplicateRun
         ClosestQuarter = Enumerable.Range(0, Margins.Length).OrderBy(k => Margins[k]).ThenBy(k => k).Take(Math.Max(1, Margins.Length / 4)).ToHashSet();
         _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer
                 || c.Channels.Any(name => sc.Channel(name) is { Kind: ChannelKind.OwnedSocial, Spread: Spread.Cascade })))
-            ? Workbench.Networks.ElectorateGraph.Build(Electorate, sc.Network.Graph, Seeds.Derive(rs, 5)).Online : null;
+            ? Workbench.Networks.ElectorateGraph.Build(Electorate, sc.Network.Graph, Seeds.Derive(rs, SeedLabels.Replicate.Network)).Online : null;
     }
 
     /// <summary>The replicate's index.</summary>
@@ -55,7 +55,7 @@ public sealed class ReplicateRun
     public double[] Margins { get; }
     /// <summary>The closest quarter of constituencies by that margin.</summary>
     public IReadOnlySet<int> ClosestQuarter { get; }
-    private ulong ElectionSeed => Seeds.Derive(_rs, 2);
+    private ulong ElectionSeed => Seeds.Derive(_rs, SeedLabels.Replicate.Election);
     /// <summary>Number of arms in the scenario.</summary>
     public int ArmCount => _sc.Arms.Count;
     /// <summary>The name of arm <paramref name="a"/>.</summary>
@@ -120,7 +120,7 @@ public sealed class ReplicateRun
         // Psychographics: the campaign expects its congruent ads to persuade more on average (the channel's effect) and the
         // per-voter factors (mean 1) give that gain to the voters whose dominant trait it inferred right.
         var psycho = spec0.Psychographic && _sc.EffectiveRegime.Profiling
-            ? Psychographics.Factors(Electorate, _sc.Evidence.PersonalityAccuracy, _sc.Evidence.PsychographicGain, Seeds.Derive(_rs, 11, (ulong)party)) : default;
+            ? Psychographics.Factors(Electorate, _sc.Evidence.PersonalityAccuracy, _sc.Evidence.PsychographicGain, Seeds.Derive(_rs, SeedLabels.Replicate.Psychographics, (ulong)party)) : default;
         Func<string, ChannelSpec> Decorated(Func<string, ChannelSpec> regulated)
         {
             // The chosen message scales the persuasion of contacts after its test inside the engine (Context.MessageFactor).
@@ -131,7 +131,7 @@ public sealed class ReplicateRun
         // The uplift model's message test is mail the campaign pays for: its budget is what is left.
         if (upliftCost > 0) spec0 = spec0 with { Budget = Math.Max(0, spec0.Budget - upliftCost) };
         var system = spec0.OptimiseFor is string name ? _sc.Systems.First(s => s.Name == name) : _sc.Systems[0];
-        var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, 4, (ulong)spec0.Sponsor, (ulong)party), _threads)
+        var ctx = new CampaignEngine.Context(Model, _responses, knowledge, _data, system, Seeds.Derive(_rs, SeedLabels.Replicate.Campaign, (ulong)spec0.Sponsor, (ulong)party), _threads)
         {
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade, MessagePersuasionFactor = voterMessageFactor,
@@ -196,9 +196,9 @@ public sealed class ReplicateRun
     /// </summary>
     private (CampaignKnowledge Knowledge, double TestCost) Knowledge(CampaignSpec spec, int a, int party)
     {
-        ulong seed = Seeds.Derive(_rs, 3, (ulong)spec.Sponsor, (ulong)party);
+        ulong seed = Seeds.Derive(_rs, SeedLabels.Replicate.Knowledge, (ulong)spec.Sponsor, (ulong)party);
         var regime = _sc.EffectiveRegime;
-        ulong house = spec.Sponsor == Sponsor.Party ? Seeds.Derive(_rs, 13, (ulong)party) : Seeds.Derive(_rs, 13, (ulong)party, (ulong)spec.Sponsor);
+        ulong house = spec.Sponsor == Sponsor.Party ? Seeds.Derive(_rs, SeedLabels.Replicate.HouseEffect, (ulong)party) : Seeds.Derive(_rs, SeedLabels.Replicate.HouseEffect, (ulong)party, (ulong)spec.Sponsor);
         var knowledge = CampaignKnowledge.Build(Electorate, regime, seed).WithHouseEffect(_sc.Forecast.HouseEffect, house);
         if (spec.Knowledge == KnowledgeModel.Stratified) return (knowledge, 0);
         int n = Electorate.VoterCount;
@@ -249,11 +249,11 @@ public sealed class ReplicateRun
     private (double Mean, float[]? PerVoter) MessageFactor(CampaignSpec spec, int party)
     {
         if (spec.Message is not { } choice) return (double.NaN, null);
-        var space = new MessageSpace(Electorate, choice.Space, Seeds.Derive(_rs, 9, (ulong)party));
+        var space = new MessageSpace(Electorate, choice.Space, Seeds.Derive(_rs, SeedLabels.Replicate.MessageSpace, (ulong)party));
         if (choice.PickBy == MessagePick.PersuasionTest)
         {
             foreach (var attribute in choice.TargetOn) _data.RequireTargetable(attribute);
-            var plan = MessageTargeting.Plan(space, choice.TargetOn, choice.Impressions, choice.Candidates, Seeds.Derive(_rs, 10, (ulong)party));
+            var plan = MessageTargeting.Plan(space, choice.TargetOn, choice.Impressions, choice.Candidates, Seeds.Derive(_rs, SeedLabels.Replicate.MessageChoice, (ulong)party));
             if (choice.TargetOn.Count == 0 || Math.Abs(plan.MeanFactor) < 1e-12) return (plan.MeanFactor, null);
             var perVoter = new float[plan.Factor.Length];
             for (int i = 0; i < perVoter.Length; i++) perVoter[i] = (float)(plan.Factor[i] / plan.MeanFactor);
@@ -263,8 +263,8 @@ public sealed class ReplicateRun
         int chosen = choice.PickBy switch
         {
             MessagePick.Persuasion => Array.IndexOf(space.TruePersuasion, space.TruePersuasion.Max()),
-            MessagePick.Random => new RandomStream(Seeds.Derive(_rs, 10, (ulong)party), StreamIds.MessageTest, 1).NextInt(space.Messages.Count),
-            _ => AbTest.Run(space, choice.Test, choice.Impressions, Seeds.Derive(_rs, 10, (ulong)party)).Chosen.Id,
+            MessagePick.Random => new RandomStream(Seeds.Derive(_rs, SeedLabels.Replicate.MessageChoice, (ulong)party), StreamIds.MessageTest, 1).NextInt(space.Messages.Count),
+            _ => AbTest.Run(space, choice.Test, choice.Impressions, Seeds.Derive(_rs, SeedLabels.Replicate.MessageChoice, (ulong)party)).Chosen.Id,
         };
         return (Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1, null);
     }
@@ -304,7 +304,7 @@ public sealed class ReplicateRun
     {
         var reg = _sc.Regulation;
         if (reg is null) return (spec, _sc.EffectiveChannel);
-        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, 6, (ulong)spec.Sponsor, (ulong)party), 0, (ulong)kind).NextDouble() < reg.Oversight;
+        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, SeedLabels.Replicate.Oversight, (ulong)spec.Sponsor, (ulong)party), StreamIds.RegulationDetection, (ulong)kind).NextDouble() < reg.Oversight;
         (double PointsPerMoney, double Stake)? value = null;
         bool Complies(double amount)
         {
@@ -452,8 +452,8 @@ public sealed class ReplicateRun
             {
                 if (!_driftRun && _sc.Network.Opinion is { } op)
                 {
-                    var graph = _online ?? Workbench.Networks.ElectorateGraph.Build(Electorate, _sc.Network.Graph, Seeds.Derive(_rs, 5)).Online;
-                    _drift = op.Run(Electorate, graph, _sc.Weeks, Seeds.Derive(_rs, 14), _threads);
+                    var graph = _online ?? Workbench.Networks.ElectorateGraph.Build(Electorate, _sc.Network.Graph, Seeds.Derive(_rs, SeedLabels.Replicate.Network)).Online;
+                    _drift = op.Run(Electorate, graph, _sc.Weeks, Seeds.Derive(_rs, SeedLabels.Replicate.OpinionDrift), _threads);
                 }
                 _driftRun = true;
                 return _drift;
@@ -471,7 +471,7 @@ public sealed class ReplicateRun
         {
             lock (_swingLock)
             {
-                if (!_swingDrawn) { _swing = _sc.Forecast.UtilityShift(Model, Seeds.Derive(_rs, 12)); _swingDrawn = true; }
+                if (!_swingDrawn) { _swing = _sc.Forecast.UtilityShift(Model, Seeds.Derive(_rs, SeedLabels.Replicate.ForecastSwing)); _swingDrawn = true; }
                 return _swing;
             }
         }
@@ -485,7 +485,7 @@ public sealed class ReplicateRun
     public ulong DrawSeed(int draw)
     {
         if (draw < 0) throw new ArgumentOutOfRangeException(nameof(draw), draw, "draw must not be negative.");
-        return draw == 0 ? ElectionSeed : Seeds.Derive(_rs, 7, (ulong)draw);
+        return draw == 0 ? ElectionSeed : Seeds.Derive(_rs, SeedLabels.Replicate.ElectionDraw, (ulong)draw);
     }
 
     /// <summary>The index of the arm named <paramref name="armName"/>; an ArgumentException names the arms when there is none.</summary>

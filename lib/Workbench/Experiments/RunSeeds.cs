@@ -10,7 +10,7 @@ namespace Workbench.Experiments;
 public static class RunSeeds
 {
     /// <summary>The seed of replicate <paramref name="replicate"/> of a run with master seed <paramref name="masterSeed"/>.</summary>
-    public static ulong Replicate(int masterSeed, int replicate) => Seeds.Derive((ulong)masterSeed, 1, (ulong)replicate);
+    public static ulong Replicate(int masterSeed, int replicate) => Seeds.Derive((ulong)masterSeed, SeedLabels.Master.Replicate, (ulong)replicate);
 
     /// <summary>A replicate seed as written in results tables and manifests (the low 63 bits, so it is a non-negative 64-bit integer).</summary>
     public static long Column(ulong replicateSeed) => (long)(replicateSeed & 0x7FFFFFFFFFFFFFFF);

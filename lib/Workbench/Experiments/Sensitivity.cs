@@ -99,7 +99,7 @@ public static partial class Sensitivity
     public const int DefaultBootstrap = 1000;
     /// <summary>Default Morris grid levels (p = 4 is Morris's and Campolongo et al.'s usual choice).</summary>
     public const int DefaultLevels = 4;
-    private const uint MorrisStream = 0x5E45_0001, BootstrapStream = 0x5E45_0002;
+    private const uint MorrisStream = StreamIds.SensitivityMorris, BootstrapStream = StreamIds.SensitivityBootstrap;
 
     /// <summary>
     /// The Saltelli design with base sample <paramref name="n"/>: for each row j = 0 … N−1 (Sobol' point j + 1 in 2k

@@ -26,6 +26,8 @@ public static class StreamIds
     public const uint Offsets = 7;
     /// <summary>Rejection-sampling retries of a voter's gamma draws, per voter.</summary>
     public const uint VoterRetry = 8;
+    /// <summary>A household's shared opinion draws (counter: the household); historically the household id plus 100.</summary>
+    public const uint HouseholdOpinion = Household + 100;
 
     // Election day, field experiments (seed: the election's or the experiment's).
     /// <summary>Turnout and vote draws on election day, per voter.</summary>
@@ -128,6 +130,32 @@ public static class StreamIds
     public const uint TieBreak = 0x71E;
     /// <summary>Constituency swings of a non-uniform seats–votes curve (counter: the curve's point).</summary>
     public const uint SeatsVotesSwing = 0x5E47;
+
+    // Regulation (seed: derived per replicate, sponsor and party with SeedLabels.Replicate.Oversight).
+    /// <summary>Whether oversight detects a violation (counter: the kind of violation — 0 spending, 2 foreign funding, …); the only stream under its seed.</summary>
+    public const uint RegulationDetection = 0;
+
+    // Sensitivity analysis (seed: the analysis's).
+    /// <summary>A Morris trajectory's start and directions (counter: the trajectory).</summary>
+    public const uint SensitivityMorris = 0x5E45_0001;
+    /// <summary>A bootstrap resample of the Sobol' rows (counter: the resample).</summary>
+    public const uint SensitivityBootstrap = 0x5E45_0002;
+
+    /// <summary>Most parties an archive's ad streams are numbered for (the electorate's limit).</summary>
+    public const int MaxArchiveParties = 64;
+
+    /// <summary>
+    /// The stream of an archived ad's flight dates and dark-post draw for the party with index <paramref name="party"/>
+    /// (counter: the ad's delivery unit). The id is the party index itself (historical: changing it changes every archive),
+    /// so it repeats small fixed ids of this registry; it is drawn only under a seed of its own,
+    /// <c>Seeds.Derive(seed column, SeedLabels.ReplicateColumn.ArchiveAd, arm, channel)</c>, where no other stream draws, and
+    /// within that seed no two parties share an id.
+    /// </summary>
+    public static uint ArchiveAd(int party)
+    {
+        if ((uint)party >= MaxArchiveParties) throw new ArgumentOutOfRangeException(nameof(party), party, $"party must be in 0..{MaxArchiveParties - 1}.");
+        return (uint)party;
+    }
 
     /// <summary>The kinds of per-channel stream a campaign draws.</summary>
     public enum CampaignStream

@@ -1,6 +1,5 @@
-using System.Globalization;
-using System.Text;
 using Workbench.Electorate;
+using Workbench.Tables;
 
 namespace Workbench.Scoring;
 
@@ -28,15 +27,25 @@ public sealed record AreaSwingResult(string Party, IReadOnlyList<string> Covaria
     public IReadOnlyList<(string Class, int Areas, int Voters)> ClassCounts =>
         AreaSwing.Classes.Select(c => (c, Areas.Count(a => a.Class == c), Areas.Where(a => a.Class == c).Sum(a => a.Voters))).ToArray();
 
-    /// <summary>The areas as CSV (one row per neighbourhood).</summary>
-    public string ToCsv()
-    {
-        var ci = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder("neighbourhood,constituency,x,y,voters,past_share,current_share,swing,predicted_swing,past_margin,current_margin,class\n");
-        foreach (var a in Areas)
-            sb.Append(ci, $"{a.Neighbourhood},{a.Constituency},{a.X:R},{a.Y:R},{a.Voters},{a.PastShare:R},{a.CurrentShare:R},{a.Swing:R},{a.PredictedSwing:R},{a.PastMargin:R},{a.CurrentMargin:R},{a.Class}\n");
-        return sb.ToString();
-    }
+    /// <summary>The areas as a table (one row per neighbourhood): neighbourhood, constituency, x, y, voters, past_share, current_share, swing, predicted_swing, past_margin, current_margin, class.</summary>
+    public ColumnTable ToTable() => new(
+    [
+        new TableColumn("neighbourhood", Areas.Select(a => a.Neighbourhood).ToArray()),
+        new TableColumn("constituency", Areas.Select(a => a.Constituency).ToArray()),
+        new TableColumn("x", Areas.Select(a => a.X).ToArray()),
+        new TableColumn("y", Areas.Select(a => a.Y).ToArray()),
+        new TableColumn("voters", Areas.Select(a => a.Voters).ToArray()),
+        new TableColumn("past_share", Areas.Select(a => a.PastShare).ToArray()),
+        new TableColumn("current_share", Areas.Select(a => a.CurrentShare).ToArray()),
+        new TableColumn("swing", Areas.Select(a => a.Swing).ToArray()),
+        new TableColumn("predicted_swing", Areas.Select(a => a.PredictedSwing).ToArray()),
+        new TableColumn("past_margin", Areas.Select(a => a.PastMargin).ToArray()),
+        new TableColumn("current_margin", Areas.Select(a => a.CurrentMargin).ToArray()),
+        new TableColumn("class", Areas.Select(a => a.Class).ToArray()),
+    ]);
+
+    /// <summary>The areas as CSV (one row per neighbourhood; <see cref="ToTable"/> written by <see cref="ColumnTable.ToCsv"/>).</summary>
+    public string ToCsv() => ToTable().ToCsv();
 }
 
 /// <summary>

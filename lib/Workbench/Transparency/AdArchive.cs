@@ -1,10 +1,10 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Workbench.Campaigns;
 using Workbench.Regulation;
 using Workbench.Random;
 using Workbench.Behaviour;
+using Workbench.Tables;
 
 namespace Workbench.Transparency;
 
@@ -124,7 +124,7 @@ public sealed class AdArchive
                     long contacts = voters.Sum(i => (long)d.Contacts[c][i]);
                     double spend = contacts * ch.Cost;
                     long impressions = contacts * ImpressionsPerContact;
-                    var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, 7, (ulong)a, (ulong)c), (uint)partyIndex, (ulong)unit);
+                    var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, SeedLabels.ReplicateColumn.ArchiveAd, (ulong)a, (ulong)c), StreamIds.ArchiveAd(partyIndex), (ulong)unit);
                     int startDay = rng.NextInt(CampaignDays / 2);
                     int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
                     bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare && (context.DarkPostSponsors?.Contains(advertiser) ?? true);
@@ -258,32 +258,39 @@ public sealed class AdArchive
         };
     }).ToArray();
 
-    /// <summary>CSV of the Meta layout (flattened: bounds as two columns, distributions as key:share lists).</summary>
-    public string ToMetaCsv()
+    /// <summary>Column names of <see cref="ToMetaTable"/>, in order.</summary>
+    public static readonly string[] MetaCsvFields =
+    [
+        "id", "page_name", "bylines", "ad_delivery_start_time", "ad_delivery_stop_time", "spend_lower", "spend_upper", "impressions_lower", "impressions_upper",
+        "estimated_audience_size_lower", "estimated_audience_size_upper", "demographic_distribution", "delivery_by_region", "target_ages", "target_gender",
+        "target_locations", "payer", "beneficiary", "ad_creative_body",
+    ];
+
+    /// <summary>The published archive in the Meta layout, flattened to text columns (<see cref="MetaCsvFields"/>: bounds as two columns, an open upper bound empty, distributions as key:share lists joined by ';').</summary>
+    public ColumnTable ToMetaTable()
     {
-        var sb = new StringBuilder("id,page_name,bylines,ad_delivery_start_time,ad_delivery_stop_time,spend_lower,spend_upper,impressions_lower,impressions_upper,estimated_audience_size_lower,estimated_audience_size_upper,demographic_distribution,delivery_by_region,target_ages,target_gender,target_locations,payer,beneficiary,ad_creative_body\n");
         var ci = CultureInfo.InvariantCulture;
-        foreach (var a in Published)
-            sb.AppendJoin(',', new[]
-            {
-                a.Id, a.Sponsor, a.FundingEntity, a.Start.ToString("yyyy-MM-dd", ci), a.End.ToString("yyyy-MM-dd", ci),
-                a.SpendRange.Lower.ToString(ci), a.SpendRange.Upper?.ToString(ci) ?? "", a.ImpressionsRange.Lower.ToString(ci), a.ImpressionsRange.Upper?.ToString(ci) ?? "",
-                a.AudienceSize.Lower.ToString(ci), a.AudienceSize.Upper?.ToString(ci) ?? "",
-                string.Join(";", a.Demographics.Select(s => $"{s.Key}:{s.Percentage.ToString(ci)}")), string.Join(";", a.Regions.Select(s => $"{s.Key}:{s.Percentage.ToString(ci)}")),
-                a.TargetAges, a.TargetGenders, a.TargetLocations, a.Payer, a.Beneficiary, a.Creative,
-            }.Select(Csv)).Append('\n');
-        return sb.ToString();
+        return TextTable(MetaCsvFields, Published.Select(a => new[]
+        {
+            a.Id, a.Sponsor, a.FundingEntity, a.Start.ToString("yyyy-MM-dd", ci), a.End.ToString("yyyy-MM-dd", ci),
+            a.SpendRange.Lower.ToString(ci), a.SpendRange.Upper?.ToString(ci) ?? "", a.ImpressionsRange.Lower.ToString(ci), a.ImpressionsRange.Upper?.ToString(ci) ?? "",
+            a.AudienceSize.Lower.ToString(ci), a.AudienceSize.Upper?.ToString(ci) ?? "",
+            string.Join(";", a.Demographics.Select(s => $"{s.Key}:{s.Percentage.ToString(ci)}")), string.Join(";", a.Regions.Select(s => $"{s.Key}:{s.Percentage.ToString(ci)}")),
+            a.TargetAges, a.TargetGenders, a.TargetLocations, a.Payer, a.Beneficiary, a.Creative,
+        }).ToArray());
     }
 
-    /// <summary>CSV of the Google layout.</summary>
-    public string ToGoogleCsv()
-    {
-        var sb = new StringBuilder(string.Join(',', GoogleFields)).Append('\n');
-        foreach (var row in ToGoogleRows()) sb.AppendJoin(',', GoogleFields.Select(f => Csv(row[f]))).Append('\n');
-        return sb.ToString();
-    }
+    /// <summary>The published archive in the Google layout (<see cref="GoogleFields"/>, the values of <see cref="ToGoogleRows"/>), as text columns.</summary>
+    public ColumnTable ToGoogleTable() => TextTable(GoogleFields, ToGoogleRows().Select(row => GoogleFields.Select(f => row[f]).ToArray()).ToArray());
 
-    private static string Csv(string s) => Tables.CsvText.Escape(s);
+    /// <summary>CSV of the Meta layout (<see cref="ToMetaTable"/> written by <see cref="ColumnTable.ToCsv"/>).</summary>
+    public string ToMetaCsv() => ToMetaTable().ToCsv();
+
+    /// <summary>CSV of the Google layout (<see cref="ToGoogleTable"/> written by <see cref="ColumnTable.ToCsv"/>).</summary>
+    public string ToGoogleCsv() => ToGoogleTable().ToCsv();
+
+    private static ColumnTable TextTable(string[] names, string[][] rows) =>
+        new(names.Select((name, j) => new TableColumn(name, rows.Select(r => r[j]).ToArray())).ToArray());
 }
 
 /// <summary>

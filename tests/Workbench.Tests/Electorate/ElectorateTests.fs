@@ -30,6 +30,22 @@ let private parquetBytes (e: Electorate) =
 [<Tests>]
 let spec =
     testList "Electorate.Spec" [
+        test "one age-band function: AgeBandOf puts every whole age from 0 to 120 in the band whose bounds hold it (younger in the first, older in the last)" {
+            let lower = ElectorateSpec.AgeBandLower.ToArray()
+            let upper = ElectorateSpec.AgeBandUpper.ToArray()
+            for age in 0 .. 120 do
+                let b = ElectorateSpec.AgeBandOf(float age)
+                let expected =
+                    if age < lower.[0] then 0
+                    else Seq.init ElectorateSpec.AgeBandCount id |> Seq.filter (fun k -> age >= lower.[k]) |> Seq.max
+                Expect.equal b expected $"age {age}"
+                if age >= lower.[0] && age < upper.[ElectorateSpec.AgeBandCount - 1] then
+                    Expect.isTrue (lower.[b] <= age && age < upper.[b]) $"age {age} within band {b}'s bounds"
+            // The generator counts its marginals with AgeBandOf and computes turnout with TurnoutModel.Logistic: no copies of its own.
+            let declared name = typeof<Generator>.GetMethods(Reflection.BindingFlags.Public ||| Reflection.BindingFlags.NonPublic ||| Reflection.BindingFlags.Static ||| Reflection.BindingFlags.DeclaredOnly) |> Array.filter (fun m -> m.Name = name)
+            Expect.isEmpty (declared "AgeBand") "Generator declares no AgeBand beside ElectorateSpec.AgeBandOf"
+            Expect.isEmpty (declared "Logistic") "Generator declares no Logistic beside TurnoutModel.Logistic"
+        }
         test "every preset loads and validates" {
             for name in Electorates.Presets do
                 let s = Electorates.Preset name

@@ -15,6 +15,19 @@ let graphs =
             Expect.equal g.EdgeCount 2L "two edges"
             Expect.equal [ for k in 0 .. g.Degree 1 - 1 -> g.Neighbour(1, k) ] [ 0; 3 ] "neighbours of 1"
             Expect.equal (g.Degree 2) 0 "self-loop dropped"
+            // Every node: neighbours strictly increasing (sorted, no duplicates), never itself, and each tie listed at both ends —
+            // also for ties given in one direction only.
+            let neighbours (g: Graph) u = [ for k in 0 .. g.Degree u - 1 -> g.Neighbour(u, k) ]
+            let oneWay = Graph.FromEdges(5, [| struct (4, 0); struct (2, 3); struct (3, 2); struct (0, 2); struct (4, 4); struct (0, 4) |])
+            Expect.equal oneWay.EdgeCount 3L "three distinct ties"
+            Expect.equal (neighbours oneWay 0) [ 2; 4 ] "neighbours of 0 (0–4 given both ways, 0–2 one way)"
+            Expect.equal (neighbours oneWay 2) [ 0; 3 ] "neighbours of 2 (2–0 only given as 0–2)"
+            for graph in [ g; oneWay; Graph.ErdosRenyi(500, 6.0, 4) ] do
+                for u in 0 .. graph.NodeCount - 1 do
+                    let ns = neighbours graph u
+                    Expect.isTrue (ns |> List.pairwise |> List.forall (fun (a, b) -> a < b)) $"neighbours of {u} sorted without duplicates: {ns}"
+                    Expect.isFalse (List.contains u ns) $"no self-loop at {u}"
+                    for v in ns do Expect.contains (neighbours graph v) u $"symmetric: {u}–{v} listed at {v} too"
         }
         test "Erdős–Rényi mean degree is close to the target (10,000 nodes, degree 10: SE ≈ 0.03, tolerance 0.2)" {
             let g = Graph.ErdosRenyi(10_000, 10.0, 1)
@@ -22,7 +35,7 @@ let graphs =
         }
         test "Watts–Strogatz keeps n·k/2 edges; Barabási–Albert has about n·m edges and a hub" {
             let ws = Graph.WattsStrogatz(1000, 10, 0.1, 2)
-            Expect.isGreaterThan ws.EdgeCount 4900L "about 5000 edges"
+            Expect.equal ws.EdgeCount (1000L * 10L / 2L) "rewiring moves ties, never adds or drops one: exactly n·k/2"
             let ba = Graph.BarabasiAlbert(2000, 3, 3)
             Expect.isGreaterThan ba.EdgeCount 5900L "about 6000 edges"
             let maxDeg = Seq.init ba.NodeCount ba.Degree |> Seq.max

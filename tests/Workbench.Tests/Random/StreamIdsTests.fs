@@ -38,6 +38,23 @@ let tests =
             let clash = ids |> List.filter (fun (_, id) -> fixedSet.Contains id && id <> StreamIds.CampaignContactBase && id <> StreamIds.CampaignBroadcastBase)
             Expect.isEmpty clash "a campaign stream equals a fixed id"
         }
+        test "ids kept outside the registry until now keep their values: household opinion, regulation detection, sensitivity" {
+            Expect.equal StreamIds.HouseholdOpinion (StreamIds.Household + 100u) "household id + 100"
+            Expect.equal StreamIds.HouseholdOpinion 104u "104"
+            Expect.equal StreamIds.RegulationDetection 0u "detection draws stream 0 of their own seed"
+            Expect.equal StreamIds.SensitivityMorris 0x5E450001u "Morris"
+            Expect.equal StreamIds.SensitivityBootstrap 0x5E450002u "bootstrap"
+        }
+        test "archive ad streams are the party index: distinct for every party, range-checked beyond the electorate's 64" {
+            let ids = [ for p in 0 .. StreamIds.MaxArchiveParties - 1 -> StreamIds.ArchiveAd p ]
+            Expect.equal ids [ for p in 0u .. uint32 StreamIds.MaxArchiveParties - 1u -> p ] "historical: id = party index"
+            Expect.equal (List.distinct ids).Length ids.Length "no two parties share an archive stream"
+            Expect.throwsT<System.ArgumentOutOfRangeException> (fun () -> StreamIds.ArchiveAd -1 |> ignore) "negative party"
+            Expect.throwsT<System.ArgumentOutOfRangeException> (fun () -> StreamIds.ArchiveAd StreamIds.MaxArchiveParties |> ignore) "party 64"
+            // Campaign streams under 4,096 sponsors stay clear of the archive's range (they share no seed, but keep the ranges apart anyway).
+            let campaign = campaignIds 20 40 |> List.map snd |> Set.ofList
+            Expect.isEmpty (Set.intersect campaign (Set.ofList ids)) "archive ids are not campaign ids"
+        }
         test "campaign stream arguments are range-checked" {
             Expect.throwsT<System.ArgumentOutOfRangeException> (fun () -> StreamIds.Campaign(StreamIds.CampaignStream.Contact, 4096, 0) |> ignore) "sponsor"
             Expect.throwsT<System.ArgumentOutOfRangeException> (fun () -> StreamIds.Campaign(StreamIds.CampaignStream.Contact, 0, -1) |> ignore) "channel"

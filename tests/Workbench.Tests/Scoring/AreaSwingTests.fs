@@ -48,6 +48,18 @@ let tests =
                 Expect.isGreaterThanOrEqual (Array.min streets) (Array.max others) "swing streets have the largest predicted swings"
             Expect.equal (r.ClassCounts |> Seq.sumBy (fun struct (_, n, _) -> n)) el.NeighbourhoodCount "class counts add up"
         }
+        test "the CSV is one line per neighbourhood in the documented columns (invariant culture, round-trip numbers), byte for byte" {
+            let r = AreaSwing.Analyse(e.Force(), "Red")
+            let ci = Globalization.CultureInfo.InvariantCulture
+            let line (a: AreaSwingRow) =
+                String.Join(",", [| string a.Neighbourhood; string a.Constituency; a.X.ToString("R", ci); a.Y.ToString("R", ci); string a.Voters
+                                    a.PastShare.ToString("R", ci); a.CurrentShare.ToString("R", ci); a.Swing.ToString("R", ci); a.PredictedSwing.ToString("R", ci)
+                                    a.PastMargin.ToString("R", ci); a.CurrentMargin.ToString("R", ci); a.Class |]) + "\n"
+            let expected =
+                "neighbourhood,constituency,x,y,voters,past_share,current_share,swing,predicted_swing,past_margin,current_margin,class\n"
+                + String.Concat(r.Areas |> Seq.map line)
+            Expect.equal (r.ToCsv()) expected "CSV bytes"
+        }
         test "area statistics explain part of the swing, and the analysis is deterministic" {
             let el = e.Force()
             let a = AreaSwing.Analyse(el, "Blue")

@@ -22,6 +22,7 @@ let tests =
             let back = ColumnTable.ReadParquetAsync(ms).GetAwaiter().GetResult()
             Expect.equal (back.Columns |> Seq.map (fun c -> c.Name, c.Type) |> List.ofSeq) (t.Columns |> Seq.map (fun c -> c.Name, c.Type) |> List.ofSeq) "schema"
             Expect.sequenceEqual (back["name"].Values :?> string[]) (t["name"].Values :?> string[]) "strings"
+            Expect.sequenceEqual (back["n"].Values :?> int[]) (t["n"].Values :?> int[]) "ints"
             Expect.sequenceEqual (back["big"].Values :?> int64[]) (t["big"].Values :?> int64[]) "longs"
             let bits (c: TableColumn) = (c.Values :?> float[]) |> Array.map BitConverter.DoubleToInt64Bits
             Expect.sequenceEqual (bits back["x"]) (bits t["x"]) "doubles, negative zero included"

@@ -45,6 +45,25 @@ let tests =
             Expect.equal google.Length (archive.Published.Count + 1) "rows"
             Expect.isFalse (archive.ToMetaCsv().Contains "platform audience") "the true targeting is never exported"
         }
+        test "the CSV exports are the documented layouts byte for byte: every field RFC 4180 quoted only when needed, bounds as two columns, distributions as key:share lists" {
+            let _, archive = archiveOf "regulation-transparency"
+            let ci = Globalization.CultureInfo.InvariantCulture
+            let esc (s: string) = if s.IndexOfAny([| ','; '"'; '\n'; '\r' |]) >= 0 then "\"" + s.Replace("\"", "\"\"") + "\"" else s
+            let csv (header: string) (rows: seq<string list>) = header + "\n" + String.Concat(rows |> Seq.map (fun r -> String.Join(",", r |> List.map esc) + "\n"))
+            let upper (r: Range) = if r.Upper.HasValue then r.Upper.Value.ToString(ci) else ""
+            let shares (xs: seq<Share>) = String.Join(";", xs |> Seq.map (fun s -> s.Key + ":" + s.Percentage.ToString(ci)))
+            let meta =
+                csv "id,page_name,bylines,ad_delivery_start_time,ad_delivery_stop_time,spend_lower,spend_upper,impressions_lower,impressions_upper,estimated_audience_size_lower,estimated_audience_size_upper,demographic_distribution,delivery_by_region,target_ages,target_gender,target_locations,payer,beneficiary,ad_creative_body"
+                    (archive.Published |> Seq.map (fun a ->
+                        [ a.Id; a.Sponsor; a.FundingEntity; a.Start.ToString("yyyy-MM-dd", ci); a.End.ToString("yyyy-MM-dd", ci)
+                          a.SpendRange.Lower.ToString(ci); upper a.SpendRange; a.ImpressionsRange.Lower.ToString(ci); upper a.ImpressionsRange
+                          a.AudienceSize.Lower.ToString(ci); upper a.AudienceSize; shares a.Demographics; shares a.Regions
+                          a.TargetAges; a.TargetGenders; a.TargetLocations; a.Payer; a.Beneficiary; a.Creative ]))
+            Expect.equal (archive.ToMetaCsv()) meta "Meta CSV bytes"
+            let google = csv (String.Join(",", AdArchive.GoogleFields)) (archive.ToGoogleRows() |> Seq.map (fun row -> AdArchive.GoogleFields |> Seq.map (fun f -> row.[f]) |> List.ofSeq))
+            Expect.equal (archive.ToGoogleCsv()) google "Google CSV bytes"
+            Expect.stringContains google "\"" "some Google field (a list of regions) is quoted, so the quoting is exercised"
+        }
         test "dark posts are delivered but never archived, and count as violations" {
             let run, archive = archiveOf "regulation-transparency"
             let dark = archive.All |> Seq.filter (fun a -> a.Dark) |> List.ofSeq
