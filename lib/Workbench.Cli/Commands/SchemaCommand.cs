@@ -5,7 +5,7 @@ namespace Workbench.Cli.Commands;
 
 /// <summary>
 /// <c>workbench schema [--out DIR]</c>: writes the JSON Schema (draft 2020-12) of every input file format — scenario,
-/// sweep, electorate spec, regime, allocate input, indices input, workshop card — to DIR/NAME.schema.json (default
+/// sweep, electorate spec, regime, allocate input, indices input, workshop card and its questions, sensitivity parameters — to DIR/NAME.schema.json (default
 /// schemas/), generated from the same contracts the parsers use (docs/file-formats.md).
 /// </summary>
 internal sealed class SchemaCommand : CliCommand

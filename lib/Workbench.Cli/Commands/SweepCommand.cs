@@ -153,12 +153,9 @@ internal sealed class SweepCommand : CliCommand
     {
         if (File.Exists(dir)) throw new UsageException($"DIR: '{dir}' is a file; a planned sweep folder is expected.");
         if (!Directory.Exists(dir)) throw new UsageException($"Sweep folder '{dir}' does not exist.");
+        // A hand-edited plan.json with a missing field or a wrong type is a SpecValidationException naming the file and the
+        // JSON path (SweepPlan.Load reads it through its contract): exit code 2 with every problem.
         try { return SweepPlan.Load(dir); }
         catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or System.Text.Json.JsonException) { throw new UsageException(ex.Message); }
-        // A hand-edited plan.json with a missing field or a wrong type: name the file rather than fail on it.
-        catch (Exception ex) when (ex is NullReferenceException or FormatException or OverflowException or KeyNotFoundException)
-        {
-            throw new UsageException($"{Path.Combine(dir, "plan.json")} is damaged ({ex.Message}); plan the sweep again with 'workbench sweep plan'.");
-        }
     }
 }

@@ -9,7 +9,8 @@ namespace Workbench.Elections;
 /// <summary>
 /// The source-generated System.Text.Json contracts of the inputs of <c>workbench allocate</c>
 /// (<see cref="AllocateInputContract"/>) and <c>workbench indices</c> (<see cref="IndicesInputContract"/>), read by
-/// <see cref="ElectionJson.Parse"/> and <see cref="ElectionJson.ComputeIndices"/>. The contracts fix the fields of each
+/// <see cref="ElectionJson.Parse"/> and <see cref="ElectionJson.ComputeIndices"/>, and of the shipped official results
+/// (<see cref="OfficialElectionContract"/>, read by <see cref="OfficialElection.Parse"/>). The contracts fix the fields of each
 /// object (an unknown one is refused with its path, naming the known ones), their kinds, and that none is null; each
 /// scalar field is read by its own converter (<c>SeatsField</c>, <c>VotesField</c>, …) with its range and the messages
 /// docs/elections.md documents. The party maps (<c>votes</c>, <c>secondRound</c>, <c>constituencySeats</c>,
@@ -19,6 +20,7 @@ namespace Workbench.Elections;
 /// </summary>
 [JsonSerializable(typeof(AllocateInputContract))]
 [JsonSerializable(typeof(IndicesInputContract))]
+[JsonSerializable(typeof(OfficialElectionContract))]
 internal sealed partial class ElectionsJson : JsonSerializerContext, IInputContract
 {
     /// <summary>The contracts, with the shared input options.</summary>
@@ -31,6 +33,8 @@ internal sealed partial class ElectionsJson : JsonSerializerContext, IInputContr
         : type == typeof(DistrictContract) ? new DistrictContract()
         : type == typeof(ApportionmentContract) ? new ApportionmentContract()
         : type == typeof(IndicesInputContract) ? new IndicesInputContract()
+        : type == typeof(OfficialElectionContract) ? new OfficialElectionContract()
+        : type == typeof(OfficialSourceContract) ? new OfficialSourceContract()
         : null;
 
     /// <inheritdoc/>
@@ -38,7 +42,7 @@ internal sealed partial class ElectionsJson : JsonSerializerContext, IInputContr
 
     /// <inheritdoc/>
     public string? KindMessage(Type expected, JsonNode? actual) =>
-        expected == typeof(ThresholdContract) || expected == typeof(ApportionmentContract) || expected == typeof(DistrictContract) ? "must be an object."
+        expected == typeof(ThresholdContract) || expected == typeof(ApportionmentContract) || expected == typeof(DistrictContract) || expected == typeof(OfficialSourceContract) ? "must be an object."
         : expected == typeof(IReadOnlyList<DistrictContract>) ? "must be an array."
         : null;
 }
@@ -262,4 +266,45 @@ internal sealed class ExemptField : FieldConverter<IReadOnlyList<string>?>
         if (node is not JsonArray a) throw fail($"expected an array of party names, got {JsonInput.Kind(node)}.");
         return a.Select((x, i) => x?.GetValueKind() == JsonValueKind.String ? x.GetValue<string>() : throw new JsonFieldException("must be a party name.", $"[{i}]")).ToArray();
     }
+}
+
+/// <summary>
+/// An official-result file (Elections/Official/*.json) as its contract reads it (<see cref="OfficialElection.Parse"/>): the
+/// strings and the published valid votes are fields of their own (null when absent, a JSON null refused), the party maps
+/// (<c>parties</c>, <c>officialSeats</c>) are keyed by party code and the <c>input</c> is an allocate input, so those stay
+/// nodes that the parser checks entry by entry and through <see cref="ElectionJson.Parse"/>.
+/// </summary>
+internal sealed record OfficialElectionContract
+{
+    /// <summary>The file's name without extension.</summary>
+    [DisallowNull] public string? Id { get; init; }
+    /// <summary>The election.</summary>
+    [DisallowNull] public string? Title { get; init; }
+    /// <summary>Election day (ISO 8601).</summary>
+    [DisallowNull] public string? Date { get; init; }
+    /// <summary>The electoral rule in words.</summary>
+    [DisallowNull] public string? Rule { get; init; }
+    /// <summary>Where the figures were published.</summary>
+    [DisallowNull] public OfficialSourceContract? Source { get; init; }
+    /// <summary>Party code: full name (kept as a node: keyed by party code).</summary>
+    [DisallowNull] public JsonNode? Parties { get; init; }
+    /// <summary>Party code: declared seats (kept as a node: keyed by party code).</summary>
+    [DisallowNull] public JsonNode? OfficialSeats { get; init; }
+    /// <summary>The valid votes the authority published.</summary>
+    [JsonConverter(typeof(VotesField))] public long? OfficialValidVotes { get; init; }
+    /// <summary>Notes on the transcription.</summary>
+    [DisallowNull] public string? Notes { get; init; }
+    /// <summary>The <c>workbench allocate</c> input that encodes the rule.</summary>
+    [DisallowNull] public JsonNode? Input { get; init; }
+}
+
+/// <summary>The <c>source</c> of an official-result file.</summary>
+internal sealed record OfficialSourceContract
+{
+    /// <summary>The electoral authority or statistics office.</summary>
+    [DisallowNull] public string? Publisher { get; init; }
+    /// <summary>The title of the publication.</summary>
+    [DisallowNull] public string? Document { get; init; }
+    /// <summary>Its address.</summary>
+    [DisallowNull] public string? Url { get; init; }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Workbench.Json;
 
 namespace Workbench.Elections;
 
@@ -89,37 +90,66 @@ public sealed record OfficialElection
         return Parse(EmbeddedJson.Read("Official", id));
     }
 
-    /// <summary>Parses an official-result file (the format of Elections/Official/*.json).</summary>
+    /// <summary>
+    /// Parses an official-result file (the format of Elections/Official/*.json) through its contract
+    /// (<see cref="OfficialElectionContract"/>) in the shared JSON layer; a damaged file is a <see cref="SpecValidationException"/>
+    /// naming the JSON path (<c>$.source.url: is required (a string).</c>), its <c>input</c> checked as <c>workbench allocate</c>
+    /// checks it, under <c>$.input</c>. The party votes must sum to the published valid votes.
+    /// </summary>
     public static OfficialElection Parse(string json)
     {
-        var o = JsonNode.Parse(json) as JsonObject ?? throw new FormatException("An official result must be a JSON object.");
-        string Str(JsonObject obj, string key, string path) =>
-            obj[key]?.GetValue<string>() ?? throw new FormatException($"{path}.{key} is required.");
-        var inputNode = o["input"] as JsonObject ?? throw new FormatException("$.input is required.");
-        var inputJson = inputNode.ToJsonString();
-        var input = ElectionJson.Parse(inputJson);
-        var src = o["source"] as JsonObject ?? throw new FormatException("$.source is required.");
-        var names = o["parties"] as JsonObject ?? throw new FormatException("$.parties is required.");
-        var seatsNode = o["officialSeats"] as JsonObject ?? throw new FormatException("$.officialSeats is required.");
+        var root = JsonInput.ParseObject(json, "an official result");
+        var errors = new List<ValidationError>();
+        var c = JsonInput.Deserialize(root, "$", errors, ElectionsJson.Contract.OfficialElectionContract);
+        Parameters.ThrowIfAny(errors);
+        string Str(string? value, string path)
+        {
+            if (value is null) errors.Add(new(path, "is required (a string)."));
+            return value ?? "";
+        }
+        string id = Str(c!.Id, "$.id"), title = Str(c.Title, "$.title"), date = Str(c.Date, "$.date"), rule = Str(c.Rule, "$.rule");
+        if (c.Source is null) errors.Add(new("$.source", "is required (an object: publisher, document, url)."));
+        var source = c.Source is null ? null : new OfficialSource(Str(c.Source.Publisher, "$.source.publisher"), Str(c.Source.Document, "$.source.document"), Str(c.Source.Url, "$.source.url"));
+        if (c.Parties is not JsonObject names) { errors.Add(new("$.parties", $"expected an object of party: name, got {JsonInput.Kind(c.Parties)}.")); names = []; }
+        if (c.OfficialSeats is not JsonObject seatsNode) { errors.Add(new("$.officialSeats", $"expected an object of party: declared seats, got {JsonInput.Kind(c.OfficialSeats)}.")); seatsNode = []; }
+        if (c.OfficialValidVotes is null) errors.Add(new("$.officialValidVotes", "is required (a whole number of votes)."));
+        if (c.Input is not JsonObject inputNode) { errors.Add(new("$.input", $"expected the allocate input (an object), got {JsonInput.Kind(c.Input)}.")); throw new SpecValidationException(errors); }
+        // The input as written in the file (its text is what `workbench official --input` prints).
+        var inputJson = root["input"]!.ToJsonString();
+        ElectionInput input;
+        try { input = ElectionJson.Parse(inputJson); }
+        catch (SpecValidationException ex)
+        {
+            errors.AddRange(ex.Errors.Select(e => e with { Path = e.Path.StartsWith('$') ? "$.input" + e.Path[1..] : "$.input: " + e.Path }));
+            throw new SpecValidationException(errors);
+        }
+        foreach (var (party, name) in names)
+            if (name?.GetValueKind() != System.Text.Json.JsonValueKind.String) errors.Add(new(JsonInput.Member("$.parties", party), $"expected the party's name (a string), got {JsonInput.Kind(name)}."));
         var seats = new int[input.Parties.Count];
-        for (int j = 0; j < seats.Length; j++)
-            seats[j] = seatsNode[input.Parties[j]]?.GetValue<int>() ?? throw new FormatException($"$.officialSeats.{input.Parties[j]} is missing.");
-        foreach (var kv in seatsNode)
-            if (!input.Parties.Contains(kv.Key)) throw new FormatException($"$.officialSeats.{kv.Key} is not a party of the input.");
-        var id = Str(o, "id", "$");
+        if (c.OfficialSeats is JsonObject)
+        {
+            for (int j = 0; j < seats.Length; j++)
+            {
+                string at = JsonInput.Member("$.officialSeats", input.Parties[j]);
+                var n = seatsNode[input.Parties[j]];
+                if (n is null) errors.Add(new(at, "is missing: every party of the input needs its declared seats."));
+                else if (n.GetValueKind() == System.Text.Json.JsonValueKind.Number && n.AsValue().TryGetValue<int>(out int s) && s >= 0 && s <= ElectionLimits.MaxSeats) seats[j] = s;
+                else errors.Add(new(at, $"expected the declared seats (a whole number in [0, {ElectionLimits.MaxSeats}]), got {(n.GetValueKind() == System.Text.Json.JsonValueKind.Number ? n.ToJsonString() : JsonInput.Kind(n))}."));
+            }
+            foreach (var (party, _) in seatsNode)
+                if (!input.Parties.Contains(party)) errors.Add(new(JsonInput.Member("$.officialSeats", party), "is not a party of the input."));
+        }
+        Parameters.ThrowIfAny(errors);
         var e = new OfficialElection
         {
-            Id = id, Title = Str(o, "title", "$"), Date = Str(o, "date", "$"), Rule = Str(o, "rule", "$"),
-            Source = new OfficialSource(Str(src, "publisher", "$.source"), Str(src, "document", "$.source"), Str(src, "url", "$.source")),
+            Id = id, Title = title, Date = date, Rule = rule, Source = source!,
             PartyNames = input.Parties.ToDictionary(p => p, p => names[p]?.GetValue<string>() ?? p),
-            OfficialSeats = seats,
-            OfficialValidVotes = o["officialValidVotes"]?.GetValue<long>() ?? throw new FormatException("$.officialValidVotes is required."),
-            Notes = o["notes"]?.GetValue<string>() ?? "",
+            OfficialSeats = seats, OfficialValidVotes = c.OfficialValidVotes!.Value, Notes = c.Notes ?? "",
             Input = input, InputJson = inputJson,
         };
         long sum = input.Districts.Sum(d => d.Votes.Sum());
         if (sum != e.OfficialValidVotes)
-            throw new FormatException($"{id}: the party votes sum to {sum:N0} but the published valid votes are {e.OfficialValidVotes:N0}; the transcription is wrong.");
+            throw new SpecValidationException([new("$.officialValidVotes", $"the party votes sum to {sum:N0} but the published valid votes are {e.OfficialValidVotes:N0}; the transcription is wrong.")]);
         return e;
     }
 

@@ -12,7 +12,9 @@ namespace Workbench.Experiments;
 /// record-shaped blocks of a scenario that only the Experiments module reads (<see cref="Scenario.Parse"/>): <c>regulation</c>, <c>systems</c>, <c>forecast</c>, <c>network</c> (with its <c>opinion</c>),
 /// <c>channels</c> and each arm's <c>campaigns</c>; and the Experiments formats read whole: sensitivity parameters files
 /// (<see cref="SensitivityFileContract"/>), sweeps (<see cref="SweepFileContract"/>) and workshop cards with their questions
-/// (<see cref="WorkshopCardContract"/>, <see cref="WorkshopQuestionsContract"/>), and run manifests (<see cref="RunManifestContract"/>). A contract lives in the lowest module that reads or writes its type:
+/// (<see cref="WorkshopCardContract"/>, <see cref="WorkshopQuestionsContract"/>), run manifests (<see cref="RunManifestContract"/>), and the files a planned sweep or analysis reads back: plan.json
+/// (<see cref="SweepPlanContract"/>), a shard's manifest.json (<see cref="ShardManifestContract"/>) and sensitivity.json
+/// (<see cref="SensitivityStudyContract"/>). A contract lives in the lowest module that reads or writes its type:
 /// electorate specs in <c>ElectorateJson</c>, regimes in <c>DataJson</c>, these here, at the top, which may refer to every
 /// module below. <see cref="Contract"/> is built with <see cref="JsonInput.CreateOptions"/>, the options every input contract
 /// shares (docs/file-formats.md, "Contracts").
@@ -46,6 +48,11 @@ namespace Workbench.Experiments;
 [JsonSerializable(typeof(IReadOnlyList<Loose<WorkshopQuestionContract>>))]
 [JsonSerializable(typeof(RunManifestContract))]
 [JsonSerializable(typeof(RunOverridesContract))]
+[JsonSerializable(typeof(SweepPlanContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<System.Text.Json.Nodes.JsonArray>>))]
+[JsonSerializable(typeof(ShardManifestContract))]
+[JsonSerializable(typeof(IReadOnlyList<Loose<int>>))]
+[JsonSerializable(typeof(SensitivityStudyContract))]
 internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputContract
 {
     /// <summary>The contracts, with the shared input options.</summary>
@@ -80,5 +87,8 @@ internal sealed partial class ExperimentsJson : JsonSerializerContext, IInputCon
         : type == typeof(WorkshopQuestionContract) ? new WorkshopQuestionContract()
         : type == typeof(RunManifestContract) ? new RunManifestContract()
         : type == typeof(RunOverridesContract) ? new RunOverridesContract()
+        : type == typeof(SweepPlanContract) ? new SweepPlanContract()
+        : type == typeof(ShardManifestContract) ? new ShardManifestContract()
+        : type == typeof(SensitivityStudyContract) ? new SensitivityStudyContract()
         : null;
 }

@@ -29,8 +29,10 @@ public static class FileFormats
         new("indices-input", "Input of workbench indices: votes and seats per party", ElectionJson.IndicesSchema, (json, _) => ElectionJson.ComputeIndices(json)),
         new("regime", "Data regime (data-synthetic/regimes)", () => JsonSchemas.Of(DataJson.Contract.DataRegime), (json, _) => DataRegime.FromJson(json)),
         new("scenario", "Campaign scenario (notebooks/scenarios)", Scenario.Schema, (json, dir) => Scenario.Parse(json, dir)),
+        new("sensitivity-parameters", "Parameters of a sensitivity analysis (notebooks/sensitivity)", SensitivitySpec.Schema, (json, _) => SensitivitySpec.Parse(json)),
         new("sweep", "Parameter sweep (notebooks/sweeps)", SweepSpec.Schema, (json, dir) => SweepSpec.Parse(json, dir)),
         new("workshop-card", "Workshop scenario card (notebooks/workshop/cards)", WorkshopCard.Schema, (json, dir) => WorkshopCard.Parse(json, dir ?? Directory.GetCurrentDirectory())),
+        new("workshop-questions", "Questions of the workshop cards (notebooks/workshop/cards/questions.json)", WorkshopCard.QuestionsSchema, (json, _) => WorkshopCard.ParseQuestions(json)),
     ];
 
     /// <summary>A format by name.</summary>

@@ -152,6 +152,26 @@ public sealed class SensitivitySpec
         };
     }
 
+    /// <summary>The structure of a sensitivity parameters file as a JSON Schema object, generated from its contract (<see cref="SensitivityFileContract"/>).</summary>
+    public static JsonObject Schema()
+    {
+        var schema = JsonSchemas.Of(ExperimentsJson.Contract.SensitivityFileContract);
+        var props = (JsonObject)schema["properties"]!;
+        // What the contract's types cannot say: at least one parameter, each with its path and range, a distribution from a
+        // fixed list, non-empty metric names and the replicates' range.
+        var parameters = (JsonObject)props["parameters"]!;
+        parameters["minItems"] = 1;
+        var parameter = (JsonObject)parameters["items"]!;
+        parameter["required"] = new JsonArray("path", "low", "high");
+        var pprops = (JsonObject)parameter["properties"]!;
+        pprops["path"] = JsonSchemas.String(nonEmpty: true).Describe("Where the value goes in the scenario (name.name[0].name), or voters.");
+        pprops["distribution"] = JsonSchemas.Enum(["uniform", "loguniform"]);
+        ((JsonObject)props["metrics"]!["items"]!)["minLength"] = 1;
+        props["replicates"] = JsonSchemas.Integer(1, 1000).Describe("Replicates per model run (the metric is their mean).");
+        schema["required"] = new JsonArray("parameters");
+        return schema;
+    }
+
     private static SensitivityParameter? ParseParameter(Loose<SensitivityParameterContract> node, string at, List<ValidationError> errors)
     {
         if (!node.Ok) { errors.Add(new(at, "each parameter is an object { name, path, low, high, distribution?, integer?, comment? }.")); return null; }

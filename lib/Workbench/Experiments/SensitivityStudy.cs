@@ -1,4 +1,7 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Workbench.Json;
 using Workbench.Tables;
 
 namespace Workbench.Experiments;
@@ -140,21 +143,84 @@ public sealed class SensitivityStudy
         ["scenarioJson"] = JsonNode.Parse(Scenario.SelfContainedJson), ["parameters"] = JsonNode.Parse(Spec.CanonicalJson), ["sweepSha256"] = Sweep.Hash,
     };
 
-    /// <summary>Loads a planned analysis from <paramref name="directory"/> (plan.json and sensitivity.json), checking that both describe the same sweep.</summary>
+    /// <summary>
+    /// Loads a planned analysis from <paramref name="directory"/> (plan.json and sensitivity.json), checking that both describe
+    /// the same sweep. sensitivity.json is read through its contract (<see cref="SensitivityStudyContract"/>): a damaged file is a
+    /// <see cref="SpecValidationException"/> whose every error names the file and the JSON path.
+    /// </summary>
     public static SensitivityStudy Load(string directory)
     {
         var file = Path.Combine(directory, FileName);
         if (!File.Exists(file)) throw new FileNotFoundException($"'{directory}' holds no {FileName}; plan an analysis with 'workbench sensitivity SCENARIO --parameters FILE --plan-only --shards K --out {directory}'.", file);
-        var j = JsonNode.Parse(File.ReadAllText(file)) as JsonObject ?? throw new InvalidDataException($"{file} is not a JSON object.");
-        if (j["format"]?.GetValue<string>() != Format) throw new InvalidDataException($"{file} is not a Workbench sensitivity analysis (format {Format}).");
+        var errors = new List<ValidationError>();
+        SensitivityStudyContract? j;
+        try { j = JsonInput.Deserialize(JsonInput.ParseObject(File.ReadAllText(file), "a sensitivity analysis"), "$", errors, ExperimentsJson.Contract.SensitivityStudyContract); }
+        catch (SpecValidationException ex) { throw SweepPlan.InFile(file, ex.Errors); }
+        if (j is null) throw SweepPlan.InFile(file, errors);
+        if (!(j.Format.Ok && j.Format.Value == Format))
+            throw SweepPlan.InFile(file, [new("$.format", $"expected \"{Format}\", got {j.Format.Quote()}: the file is not a Workbench sensitivity analysis.")]);
+        JsonInput.UnknownFields(j.Unknown, "$", Fields, errors);
+        SensitivityMethod? method = j.Method is { Ok: true, Value: "sobol" } ? SensitivityMethod.Sobol : j.Method is { Ok: true, Value: "morris" } ? SensitivityMethod.Morris : null;
+        if (method is null) errors.Add(new("$.method", $"must be \"sobol\" or \"morris\"; got {j.Method.Quote()}."));
+        int? samples = method == SensitivityMethod.Morris ? JsonInput.Int(j.Samples, "$.samples", errors, null, 2, 100_000, required: true) : JsonInput.Int(j.Samples, "$.samples", errors, null, 2, 1 << 20, required: true);
+        int? levels = method == SensitivityMethod.Morris ? JsonInput.Int(j.Levels, "$.levels", errors, null, 2, 100, required: true) : JsonInput.Int(j.Levels, "$.levels", errors, null);
+        if (method == SensitivityMethod.Morris && levels % 2 != 0) errors.Add(new("$.levels", $"must be an even number between 2 and 100; got {levels}."));
+        int? seed = JsonInput.Int(j.Seed, "$.seed", errors, null, required: true);
+        int? bootstrap = JsonInput.Int(j.Bootstrap, "$.bootstrap", errors, null, 0, 100_000, required: true);
+        var metrics = new List<string>();
+        if (!j.Metrics.Ok) errors.Add(new("$.metrics", $"expected an array of metric names, got {JsonInput.Kind(j.Metrics.Raw)}."));
+        else for (int i = 0; i < j.Metrics.Value.Count; i++) if (JsonInput.String(j.Metrics.Value[i], $"$.metrics[{i}]", errors, required: true) is string m) metrics.Add(m);
+        if (!j.ScenarioJson.Ok) errors.Add(new("$.scenarioJson", $"expected the scenario (an object), got {JsonInput.Kind(j.ScenarioJson.Raw)}."));
+        if (!j.Parameters.Ok) errors.Add(new("$.parameters", $"expected the parameters file (an object), got {JsonInput.Kind(j.Parameters.Raw)}."));
+        string? sweepSha = JsonInput.String(j.SweepSha256, "$.sweepSha256", errors, required: true);
+        if (errors.Count > 0) throw SweepPlan.InFile(file, errors);
         var plan = SweepPlan.Load(directory);
-        var scenario = Scenario.Parse(j["scenarioJson"]!.ToJsonString(), plan.Spec.BaseDirectory);
-        var spec = SensitivitySpec.Parse(j["parameters"]!.ToJsonString());
-        var method = j["method"]!.GetValue<string>() == "sobol" ? SensitivityMethod.Sobol : SensitivityMethod.Morris;
-        var study = Create(scenario, spec, method, j["samples"]!.GetValue<int>(), j["metrics"]!.AsArray().Select(m => m!.GetValue<string>()).ToArray(),
-            j["seed"]!.GetValue<int>(), method == SensitivityMethod.Morris ? j["levels"]!.GetValue<int>() : Sensitivity.DefaultLevels, j["bootstrap"]!.GetValue<int>(), plan.Spec.BaseDirectory);
-        if (study.Sweep.Hash != plan.Spec.Hash || study.Sweep.Hash != j["sweepSha256"]?.GetValue<string>())
+        Scenario scenario;
+        try { scenario = Scenario.Parse(j.ScenarioJson.Raw!.ToJsonString(), plan.Spec.BaseDirectory); }
+        catch (SpecValidationException ex) { throw SweepPlan.InFile(file, ex.Errors, "scenarioJson"); }
+        SensitivitySpec spec;
+        try { spec = SensitivitySpec.Parse(j.Parameters.Raw!.ToJsonString()); }
+        catch (SpecValidationException ex) { throw SweepPlan.InFile(file, ex.Errors, "parameters"); }
+        var study = Create(scenario, spec, method!.Value, samples!.Value, metrics, seed!.Value, method == SensitivityMethod.Morris ? levels!.Value : Sensitivity.DefaultLevels,
+            bootstrap!.Value, plan.Spec.BaseDirectory);
+        if (study.Sweep.Hash != plan.Spec.Hash || study.Sweep.Hash != sweepSha)
             throw new InvalidDataException($"{file} and plan.json in '{directory}' describe different sweeps (was one of them edited?); plan the analysis again.");
         return study;
     }
+
+    /// <summary>The fields sensitivity.json has (<see cref="ToJson"/> writes them).</summary>
+    private static readonly string[] Fields = ["format", "method", "samples", "levels", "seed", "bootstrap", "metrics", "scenarioJson", "parameters", "sweepSha256"];
+}
+
+/// <summary>
+/// A planned analysis's sensitivity.json as its contract reads it (<see cref="SensitivityStudy.Load"/>): every field
+/// <see cref="Loose{T}"/> and unknown fields collected in <see cref="Unknown"/>, so every problem is reported at once with its
+/// path. <c>scenarioJson</c> and <c>parameters</c> are kept as written for <see cref="Scenario.Parse"/> and
+/// <see cref="SensitivitySpec.Parse"/>.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record SensitivityStudyContract
+{
+    /// <summary>workbench-sensitivity/1.</summary>
+    public Loose<string> Format { get; init; }
+    /// <summary>sobol or morris.</summary>
+    public Loose<string> Method { get; init; }
+    /// <summary>Sobol: base sample N; Morris: trajectories r.</summary>
+    public Loose<int> Samples { get; init; }
+    /// <summary>Morris grid levels.</summary>
+    public Loose<int> Levels { get; init; }
+    /// <summary>Seed of the design and the bootstrap.</summary>
+    public Loose<int> Seed { get; init; }
+    /// <summary>Bootstrap resamples.</summary>
+    public Loose<int> Bootstrap { get; init; }
+    /// <summary>The metric names.</summary>
+    public Loose<IReadOnlyList<Loose<string>>> Metrics { get; init; }
+    /// <summary>The self-contained scenario.</summary>
+    public Loose<JsonObject> ScenarioJson { get; init; }
+    /// <summary>The parameters file (canonical).</summary>
+    public Loose<JsonObject> Parameters { get; init; }
+    /// <summary>The hash of the sweep planned.</summary>
+    public Loose<string> SweepSha256 { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

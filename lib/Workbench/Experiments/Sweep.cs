@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Workbench.Json;
 using Workbench.Random;
 using Workbench.Tables;
 
@@ -80,7 +82,7 @@ public sealed class SweepPlan
         var (version, commit) = Simulation.LibraryVersion();
         var o = new JsonObject
         {
-            ["format"] = "workbench-sweep-plan/1", ["name"] = Spec.Name, ["sweepSha256"] = Spec.Hash, ["shards"] = Shards,
+            ["format"] = PlanFormat, ["name"] = Spec.Name, ["sweepSha256"] = Spec.Hash, ["shards"] = Shards,
             ["replicates"] = Spec.Replicates, ["seed"] = Spec.Seed, ["baseDirectory"] = Spec.BaseDirectory,
             ["sweep"] = JsonNode.Parse(Spec.CanonicalJson),
             ["parameters"] = new JsonArray(Spec.Parameters.Select(p => (JsonNode?)new JsonObject { ["name"] = p.Name, ["path"] = p.Path, ["values"] = new JsonArray(p.Values.Select(v => (JsonNode?)v.DeepClone()).ToArray()) }).ToArray()),
@@ -89,7 +91,7 @@ public sealed class SweepPlan
                 ["variant"] = v.Index, ["values"] = new JsonArray(v.Values.Select(x => (JsonNode?)x.DeepClone()).ToArray()), ["voters"] = v.Scenario.Voters, ["scenarioSha256"] = v.ScenarioSha256,
             }).ToArray()),
             ["items"] = new JsonArray(Spec.Items().Select(i => (JsonNode?)new JsonArray(i.Index, i.Variant, i.Replicate, i.Seed, ShardOf[i.Index])).ToArray()),
-            ["itemColumns"] = new JsonArray("item", "variant", "replicate", "seed", "shard"),
+            ["itemColumns"] = new JsonArray(ItemColumns.Select(n => (JsonNode?)n).ToArray()),
             ["library"] = version, ["commit"] = commit,
         };
         if (Spec.AllowOutsidePaths) o["allowOutsidePaths"] = true;
@@ -119,24 +121,77 @@ public sealed class SweepPlan
                 File.SetUnixFileMode(Path.Combine(dir, f), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
     }
 
-    /// <summary>Loads DIR/plan.json, re-expanding the sweep and checking it still hashes to what was planned.</summary>
+    /// <summary>
+    /// Loads DIR/plan.json, re-expanding the sweep and checking it still hashes to what was planned. The file is read through
+    /// its contract (<see cref="SweepPlanContract"/>): a damaged plan is a <see cref="SpecValidationException"/> whose every
+    /// error names the file and the JSON path (<c>…/plan.json $.shards: expected a whole number in [1, 2147483647], got a string.</c>).
+    /// </summary>
     public static SweepPlan Load(string directory)
     {
         var planPath = Path.Combine(directory, "plan.json");
         if (!File.Exists(planPath)) throw new FileNotFoundException($"'{directory}' holds no plan.json; create one with 'workbench sweep plan SWEEP.json --shards N --out {directory}'.", planPath);
-        var plan = JsonNode.Parse(File.ReadAllText(planPath)) as JsonObject ?? throw new InvalidDataException($"{planPath} is not a JSON object.");
-        if (plan["format"]?.GetValue<string>() != "workbench-sweep-plan/1") throw new InvalidDataException($"{planPath} is not a workbench sweep plan (format workbench-sweep-plan/1).");
-        var spec = SweepSpec.Parse(plan["sweep"]!.ToJsonString(), plan["baseDirectory"]!.GetValue<string>(), plan["allowOutsidePaths"]?.GetValueKind() == System.Text.Json.JsonValueKind.True);
-        if (spec.Hash != plan["sweepSha256"]!.GetValue<string>()) throw new InvalidDataException($"{planPath}: the sweep no longer hashes to {plan["sweepSha256"]}; was the plan edited?");
+        var text = File.ReadAllText(planPath);
+        var errors = new List<ValidationError>();
+        SweepPlanContract? c;
+        try
+        {
+            c = Workbench.Json.JsonInput.Deserialize(Workbench.Json.JsonInput.ParseObject(text, "a sweep plan"), "$", errors, ExperimentsJson.Contract.SweepPlanContract);
+        }
+        catch (SpecValidationException ex) { throw InFile(planPath, ex.Errors); }
+        if (c is null) throw InFile(planPath, errors);
+        if (!(c.Format.Ok && c.Format.Value == PlanFormat))
+            throw InFile(planPath, [new("$.format", $"expected \"{PlanFormat}\", got {c.Format.Quote()}: the file is not a workbench sweep plan.")]);
+        Workbench.Json.JsonInput.UnknownFields(c.Unknown, "$", PlanFields, errors);
+        string? sweepSha = Workbench.Json.JsonInput.String(c.SweepSha256, "$.sweepSha256", errors, required: true);
+        int? shards = Workbench.Json.JsonInput.Int(c.Shards, "$.shards", errors, null, 1, int.MaxValue, required: true);
+        string? baseDirectory = Workbench.Json.JsonInput.String(c.BaseDirectory, "$.baseDirectory", errors, required: true);
+        if (!c.Sweep.Ok) errors.Add(new("$.sweep", $"expected the sweep (an object), got {Workbench.Json.JsonInput.Kind(c.Sweep.Raw)}."));
+        string? library = Workbench.Json.JsonInput.String(c.Library, "$.library", errors);
+        bool allowOutsidePaths = Workbench.Json.JsonInput.Bool(c.AllowOutsidePaths, "$.allowOutsidePaths", errors) ?? false;
+        var shardOfItem = new List<int>();
+        if (!c.Items.Ok) errors.Add(new("$.items", $"expected an array of items [item, variant, replicate, seed, shard], got {Workbench.Json.JsonInput.Kind(c.Items.Raw)}."));
+        else
+            for (int i = 0; i < c.Items.Value.Count; i++)
+            {
+                var row = c.Items.Value[i];
+                if (!row.Ok || row.Value.Count != ItemColumns.Length) { errors.Add(new($"$.items[{i}]", $"expected an item [item, variant, replicate, seed, shard], got {(row.Ok ? $"an array of {row.Value.Count} values" : Workbench.Json.JsonInput.Kind(row.Raw))}.")); continue; }
+                if (row.Value[4] is JsonValue v && v.GetValueKind() == JsonValueKind.Number && v.TryGetValue<int>(out int k)) shardOfItem.Add(k);
+                else errors.Add(new($"$.items[{i}][4]", $"expected the item's shard (a whole number), got {Workbench.Json.JsonInput.Kind(row.Value[4])}."));
+            }
+        if (errors.Count > 0) throw InFile(planPath, errors);
+        SweepSpec spec;
+        try { spec = SweepSpec.Parse(c.Sweep.Raw!.ToJsonString(), baseDirectory!, allowOutsidePaths); }
+        catch (SpecValidationException ex) { throw InFile(planPath, ex.Errors, "sweep"); }
+        if (spec.Hash != sweepSha) throw new InvalidDataException($"{planPath}: the sweep no longer hashes to {sweepSha}; was the plan edited?");
         var (version, _) = Simulation.LibraryVersion();
-        if (plan["library"]?.GetValue<string>() is string v && v != version)
-            throw new InvalidOperationException($"The plan in '{directory}' was made by Workbench {v}; this is {version}. Results would not be comparable: plan again with this version.");
-        var loaded = new SweepPlan(spec, plan["shards"]!.GetValue<int>()) { PlanSha256 = SweepSpec.Sha256(File.ReadAllText(planPath)) };
-        var items = plan["items"]!.AsArray();
-        for (int i = 0; i < items.Count; i++)
-            if (items[i]![4]!.GetValue<int>() != loaded.ShardOf[i]) throw new InvalidDataException($"{planPath}: item {i} is assigned to shard {items[i]![4]} but the plan's rule gives {loaded.ShardOf[i]}; was the plan edited?");
+        if (library is string v0 && v0 != version)
+            throw new InvalidOperationException($"The plan in '{directory}' was made by Workbench {v0}; this is {version}. Results would not be comparable: plan again with this version.");
+        if (shards > spec.ItemCount) throw InFile(planPath, [new("$.shards", $"{shards} is outside the valid range [1, {spec.ItemCount}] (the sweep has {spec.ItemCount} items).")]);
+        if (shardOfItem.Count != spec.ItemCount) throw InFile(planPath, [new("$.items", $"lists {shardOfItem.Count} items; the sweep has {spec.ItemCount}.")]);
+        var loaded = new SweepPlan(spec, shards!.Value) { PlanSha256 = SweepSpec.Sha256(text) };
+        for (int i = 0; i < shardOfItem.Count; i++)
+            if (shardOfItem[i] != loaded.ShardOf[i]) throw new InvalidDataException($"{planPath}: item {i} is assigned to shard {shardOfItem[i]} but the plan's rule gives {loaded.ShardOf[i]}; was the plan edited?");
         return loaded;
     }
+
+    private const string PlanFormat = "workbench-sweep-plan/1";
+    private static readonly string[] ItemColumns = ["item", "variant", "replicate", "seed", "shard"];
+
+    /// <summary>The fields plan.json may have (<see cref="ToJson"/> writes them).</summary>
+    internal static readonly string[] PlanFields =
+        ["format", "name", "sweepSha256", "shards", "replicates", "seed", "baseDirectory", "sweep", "parameters", "variants", "items", "itemColumns", "library", "commit", "allowOutsidePaths"];
+
+    /// <summary>
+    /// The errors of a file Workbench wrote and reads back (plan.json, sensitivity.json, a shard's manifest.json), each path
+    /// preceded by the file (<c>DIR/plan.json $.shards</c>); the errors of a part read by its own parser (the plan's
+    /// <c>sweep</c>) are placed under that part's field.
+    /// </summary>
+    internal static SpecValidationException InFile(string file, IEnumerable<ValidationError> errors, string? under = null, string? hint = null) =>
+        new(errors.Select(e => e with
+        {
+            Path = $"{file} " + (under is null ? e.Path : e.Path.StartsWith('$') ? $"$.{under}{e.Path[1..]}" : $"$.{under}: {e.Path}"),
+            Message = hint is null ? e.Message : $"{e.Message} {hint}",
+        }).ToArray());
 
     /// <summary>SHA-256 of plan.json as loaded (null for a plan not loaded from disk).</summary>
     public string? PlanSha256 { get; private init; }
@@ -327,23 +382,42 @@ public static class Sweep
         var m = Path.Combine(shardDir, "manifest.json");
         if (!File.Exists(m) || !File.Exists(Path.Combine(shardDir, "results.parquet"))) return false;
         var manifest = ReadShardManifest(m);
-        if (Text(manifest, "planSha256", m) != plan.PlanSha256)
-            throw new InvalidDataException($"{shardDir} was written for a different plan (plan SHA-256 {manifest["planSha256"]}); delete it or plan into a new folder.");
+        if (manifest.PlanSha256 != plan.PlanSha256)
+            throw new InvalidDataException($"{shardDir} was written for a different plan (plan SHA-256 {manifest.PlanSha256}); delete it or plan into a new folder.");
         return true;
     }
 
-    /// <summary>A shard's manifest.json as an object; an <see cref="InvalidDataException"/> naming the file when it is not one.</summary>
-    private static JsonObject ReadShardManifest(string path)
+    /// <summary>What a shard's manifest.json records: its shard, plan, items, row count and the SHA-256 of its results.</summary>
+    private sealed record ShardManifest(int Shard, string PlanSha256, int[] Items, int Rows, string ResultsSha256);
+
+    /// <summary>
+    /// A shard's manifest.json, read through its contract (<see cref="ShardManifestContract"/>); a damaged one is a
+    /// <see cref="SpecValidationException"/> whose errors name the file and the JSON path and say to rerun the shard.
+    /// </summary>
+    private static ShardManifest ReadShardManifest(string path)
     {
-        try
-        {
-            return JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new InvalidDataException($"{path} is not a JSON object: the shard was damaged; delete its folder and rerun the shard.");
-        }
-        catch (JsonException ex) { throw new InvalidDataException($"{path} is not valid JSON ({ex.Message}): the shard was damaged; delete its folder and rerun the shard.", ex); }
+        const string hint = "The shard was damaged: delete its folder and rerun the shard.";
+        var errors = new List<ValidationError>();
+        ShardManifestContract? c;
+        try { c = Workbench.Json.JsonInput.Deserialize(Workbench.Json.JsonInput.ParseObject(File.ReadAllText(path), "a shard manifest"), "$", errors, ExperimentsJson.Contract.ShardManifestContract); }
+        catch (SpecValidationException ex) { throw SweepPlan.InFile(path, ex.Errors, hint: hint); }
+        if (c is null) throw SweepPlan.InFile(path, errors, hint: hint);
+        Workbench.Json.JsonInput.UnknownFields(c.Unknown, "$", ShardManifestFields, errors);
+        int? shard = Workbench.Json.JsonInput.Int(c.Shard, "$.shard", errors, null, 0, int.MaxValue, required: true);
+        string? planSha = Workbench.Json.JsonInput.String(c.PlanSha256, "$.planSha256", errors, required: true);
+        var items = new List<int>();
+        if (!c.Items.Ok) errors.Add(new("$.items", $"expected an array of item numbers, got {Workbench.Json.JsonInput.Kind(c.Items.Raw)}."));
+        else
+            for (int i = 0; i < c.Items.Value.Count; i++)
+                if (Workbench.Json.JsonInput.Int(c.Items.Value[i], $"$.items[{i}]", errors, null, 0, int.MaxValue, required: true) is int x) items.Add(x);
+        int? rows = Workbench.Json.JsonInput.Int(c.Rows, "$.rows", errors, null, 0, int.MaxValue, required: true);
+        string? resultsSha = Workbench.Json.JsonInput.String(c.ResultsSha256, "$.resultsSha256", errors, required: true);
+        if (errors.Count > 0) throw SweepPlan.InFile(path, errors, hint: hint);
+        return new ShardManifest(shard!.Value, planSha!, items.ToArray(), rows!.Value, resultsSha!);
     }
 
-    private static string Text(JsonObject o, string field, string file) =>
-        o[field] is JsonValue v && v.TryGetValue<string>(out var s) ? s : throw new InvalidDataException($"{file}: $.{field} must be a string; the shard was damaged. Delete its folder and rerun the shard.");
+    /// <summary>The fields a shard's manifest.json has (<see cref="RunShard(SweepPlan, string, int, int?, IProgress{SweepProgress}?, CancellationToken)"/> writes them).</summary>
+    private static readonly string[] ShardManifestFields = ["shard", "planSha256", "sweepSha256", "items", "rows", "resultsSha256", "library", "commit"];
 
     /// <summary>
     /// Reads shard <paramref name="k"/>'s results, checking its manifest against the plan (shard number, items, row count) and the
@@ -356,18 +430,11 @@ public static class Sweep
         var parquet = Path.Combine(dir, "results.parquet");
         string Damaged(string what) => $"{manifestPath}: {what}; the shard was changed or damaged. Delete {dir} and rerun shard {k}.";
         var manifest = ReadShardManifest(manifestPath);
-        if (manifest["shard"] is not JsonValue sv || !sv.TryGetValue<int>(out int shard) || shard != k) throw new InvalidDataException(Damaged($"$.shard is {manifest["shard"]?.ToJsonString() ?? "missing"}, not {k}"));
+        if (manifest.Shard != k) throw new InvalidDataException(Damaged($"$.shard is {manifest.Shard}, not {k}"));
         var expected = plan.ItemsOf(k).Select(i => i.Index).Order().ToArray();
-        int[]? items = null;
-        if (manifest["items"] is JsonArray ia)
-        {
-            items = new int[ia.Count];
-            for (int i = 0; i < ia.Count; i++)
-                if (ia[i] is JsonValue iv && iv.TryGetValue<int>(out int x)) items[i] = x; else { items = null; break; }
-        }
-        if (items is null || !items.SequenceEqual(expected)) throw new InvalidDataException(Damaged($"$.items does not list the {expected.Length} items the plan gives shard {k}"));
-        if (manifest["rows"] is not JsonValue rv || !rv.TryGetValue<int>(out int rows) || rows < 0) throw new InvalidDataException(Damaged("$.rows must be a whole number"));
-        if (FileSha256(parquet) != Text(manifest, "resultsSha256", manifestPath)) throw new InvalidDataException($"{parquet} does not match the SHA-256 in its manifest: the file was changed or damaged. Delete {dir} and rerun shard {k}.");
+        if (!manifest.Items.SequenceEqual(expected)) throw new InvalidDataException(Damaged($"$.items does not list the {expected.Length} items the plan gives shard {k}"));
+        int rows = manifest.Rows;
+        if (FileSha256(parquet) != manifest.ResultsSha256) throw new InvalidDataException($"{parquet} does not match the SHA-256 in its manifest: the file was changed or damaged. Delete {dir} and rerun shard {k}.");
         ColumnTable table;
         try { table = ColumnTable.ReadParquet(parquet); }
         catch (Exception ex) when (ex is not (OutOfMemoryException or OperationCanceledException))
@@ -533,4 +600,74 @@ internal static class SweepLaunch
         var slug = new string(chars).Trim('-');
         return slug.Length == 0 ? "sweep" : slug.Length > 40 ? slug[..40].TrimEnd('-') : slug;
     }
+}
+
+/// <summary>
+/// A sweep's plan.json as its contract reads it (<see cref="SweepPlan.Load"/>), loosely (<see cref="Loose{T}"/>) with unknown
+/// fields collected in <see cref="Unknown"/>, so every problem is reported at once with its path. <c>sweep</c> is the canonical
+/// sweep, kept as written for <see cref="SweepSpec.Parse"/>; each of <c>items</c> is an array [item, variant, replicate, seed,
+/// shard] whose shard is checked against the plan's rule; the fields written for readers (name, variants, …) are accepted as written.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record SweepPlanContract
+{
+    /// <summary>workbench-sweep-plan/1.</summary>
+    public Loose<string> Format { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Name { get; init; }
+    /// <summary>The hash the sweep must still have.</summary>
+    public Loose<string> SweepSha256 { get; init; }
+    /// <summary>Number of shards.</summary>
+    public Loose<int> Shards { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Replicates { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Seed { get; init; }
+    /// <summary>The folder the sweep's files resolve against.</summary>
+    public Loose<string> BaseDirectory { get; init; }
+    /// <summary>The canonical sweep.</summary>
+    public Loose<JsonObject> Sweep { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Parameters { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Variants { get; init; }
+    /// <summary>One [item, variant, replicate, seed, shard] per item.</summary>
+    public Loose<IReadOnlyList<Loose<JsonArray>>> Items { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? ItemColumns { get; init; }
+    /// <summary>The library version that planned it.</summary>
+    public Loose<string> Library { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Commit { get; init; }
+    /// <summary>Whether the sweep was planned with --allow-outside-paths.</summary>
+    public Loose<bool> AllowOutsidePaths { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
+}
+
+/// <summary>
+/// A shard's manifest.json as its contract reads it (<see cref="Sweep"/>'s shard checks), loosely, with unknown fields
+/// collected; the plan's and the sweep's hashes and the library are recorded by <c>sweep run</c>.
+/// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Skip)]
+internal sealed record ShardManifestContract
+{
+    /// <summary>The shard number.</summary>
+    public Loose<int> Shard { get; init; }
+    /// <summary>SHA-256 of the plan.json the shard ran.</summary>
+    public Loose<string> PlanSha256 { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? SweepSha256 { get; init; }
+    /// <summary>The items the shard ran, in order.</summary>
+    public Loose<IReadOnlyList<Loose<int>>> Items { get; init; }
+    /// <summary>Rows of results.parquet.</summary>
+    public Loose<int> Rows { get; init; }
+    /// <summary>SHA-256 of results.parquet.</summary>
+    public Loose<string> ResultsSha256 { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Library { get; init; }
+    /// <summary>Recorded for readers.</summary>
+    public JsonNode? Commit { get; init; }
+    /// <summary>Fields the format does not have, in file order (each an error).</summary>
+    [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 }

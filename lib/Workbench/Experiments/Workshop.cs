@@ -77,7 +77,7 @@ public sealed class WorkshopCard
         var qpath = Path.Combine(dir, "questions.json");
         if (!File.Exists(qpath)) throw new FileNotFoundException($"The card's questions ({qpath}) are missing.", qpath);
         var errors = new List<ValidationError>();
-        var (recs, questions) = ReadQuestions(qpath, errors);
+        var (recs, questions) = ReadQuestions(File.ReadAllText(qpath), errors);
         var root = JsonInput.ParseObject(json, "a workshop card");
         // The questions' errors are already in the list: the card's contract reports into its own.
         var unread = new List<ValidationError>();
@@ -222,11 +222,40 @@ public sealed class WorkshopCard
         ], "title", "minutes", "preset", "steps");
     }
 
+    /// <summary>
+    /// Parses and checks the text of a card's questions.json on its own (the checks that need no card: fields, kinds, known
+    /// figures and recommendations, unique ids, every recommendation discussed); every problem at once, each path preceded by
+    /// "questions.json".
+    /// </summary>
+    public static void ParseQuestions(string json)
+    {
+        var errors = new List<ValidationError>();
+        ReadQuestions(json, errors);
+        Parameters.ThrowIfAny(errors);
+    }
+
+    /// <summary>The structure of a card's questions.json as a JSON Schema object, generated from its contract (<see cref="WorkshopQuestionsContract"/>).</summary>
+    public static JsonObject QuestionsSchema()
+    {
+        var schema = JsonSchemas.Of(ExperimentsJson.Contract.WorkshopQuestionsContract);
+        var props = (JsonObject)schema["properties"]!;
+        // What the contract's types cannot say: the recommendations are a map of id: text, a question needs its id,
+        // recommendation and text, its figures come from the fixed vocabulary and it compares with an earlier step.
+        props["recommendations"] = JsonSchemas.Map(JsonSchemas.String()).Describe("Recommendation id: its text, as the source words it.");
+        var question = (JsonObject)props["questions"]!["items"]!;
+        question["required"] = new JsonArray("id", "recommendation", "text");
+        var qprops = (JsonObject)question["properties"]!;
+        qprops["figures"] = JsonSchemas.Array(JsonSchemas.Enum(WorkshopFigures.Names)).Describe("The figures the question discusses; its step must declare them.");
+        qprops["against"] = JsonSchemas.Integer(1, 100).Describe("An earlier step (1-based) that runs a scenario, to compare with.");
+        schema["required"] = new JsonArray("recommendations", "questions");
+        return schema;
+    }
+
     /// <summary>Reads questions.json: { source?, recommendations: { id: text }, questions: [{ id, recommendation, text }] }.</summary>
-    private static (Dictionary<string, string> Recommendations, Dictionary<string, WorkshopQuestion> Questions) ReadQuestions(string qpath, List<ValidationError> errors)
+    private static (Dictionary<string, string> Recommendations, Dictionary<string, WorkshopQuestion> Questions) ReadQuestions(string json, List<ValidationError> errors)
     {
         JsonObject q;
-        try { q = JsonInput.ParseObject(File.ReadAllText(qpath), "the workshop questions"); }
+        try { q = JsonInput.ParseObject(json, "the workshop questions"); }
         catch (SpecValidationException ex) { throw new SpecValidationException(ex.Errors.Select(e => e with { Path = "questions.json " + e.Path }).ToArray()); }
         var own = new List<ValidationError>();
         var file = JsonInput.Deserialize(q, "$", own, ExperimentsJson.Contract.WorkshopQuestionsContract);

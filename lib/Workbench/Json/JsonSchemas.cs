@@ -19,7 +19,8 @@ public static class JsonSchemas
     /// <summary>
     /// The schema of a record as its source-generated contract <paramref name="info"/> reads it (e.g.
     /// <c>ExperimentsJson.Contract.NetworkSpec</c>): its properties (camelCase), enum names, nullability, no unknown fields,
-    /// and the [Param] range and description of each documented parameter.
+    /// and the [Param] range and description of each documented parameter. A <see cref="Loose{T}"/> field, which the parser
+    /// reads whatever its kind to word the refusal itself, is described by the schema of its <c>T</c>.
     /// </summary>
     public static JsonObject Of(JsonTypeInfo info)
     {
@@ -29,6 +30,9 @@ public static class JsonSchemas
             TreatNullObliviousAsNonNullable = true,
             TransformSchemaNode = (context, schema) =>
             {
+                // A loose field (Loose<T>) is read whatever its kind, but the file should hold a T: describe the T.
+                if (context.TypeInfo.Type is { IsGenericType: true } loose && loose.GetGenericTypeDefinition() == typeof(Loose<>))
+                    schema = OfLoose(loose.GetGenericArguments()[0], context.TypeInfo.Options);
                 var type0 = Nullable.GetUnderlyingType(context.TypeInfo.Type) ?? context.TypeInfo.Type;
                 // A type read by a custom converter (enums: StrictEnumConverter) comes as the "true" schema; give it an object.
                 if (schema is not JsonObject o) { if (!type0.IsEnum) return schema; o = []; }
@@ -59,6 +63,21 @@ public static class JsonSchemas
             },
         });
         return (JsonObject)node;
+    }
+
+    /// <summary>
+    /// The schema of what a <see cref="Loose{T}"/> field should hold: any object or array for <see cref="JsonObject"/> and
+    /// <see cref="JsonArray"/> (kept as written), else the schema of <paramref name="type"/> as its contract reads it.
+    /// </summary>
+    private static JsonObject OfLoose(Type type, JsonSerializerOptions options)
+    {
+        if (type == typeof(JsonObject)) return new JsonObject { ["type"] = "object" };
+        if (type == typeof(JsonArray)) return new JsonObject { ["type"] = "array" };
+        var info = options.GetTypeInfo(type);
+        // The exporter leaves out the items of a list whose elements are read by a converter (a list of Loose<T>).
+        if (info.Kind == JsonTypeInfoKind.Enumerable && info.ElementType is { IsGenericType: true } element && element.GetGenericTypeDefinition() == typeof(Loose<>))
+            return new JsonObject { ["type"] = "array", ["items"] = OfLoose(element.GetGenericArguments()[0], options) };
+        return Of(info);
     }
 
     /// <summary>Makes <paramref name="schema"/> the root of a file's schema: the draft, an id, a title, and "$schema" accepted as a string property.</summary>

@@ -16,11 +16,13 @@ let private repo (p: string) = Path.Combine(root, p)
 
 /// The shipped files of each format (the examples the schema tests accept and the fuzzer mutates).
 let private shipped =
-    [ "scenario", Directory.GetFiles(repo "notebooks/scenarios", "*.json") |> Array.sort
+    [ "scenario", Array.append (Directory.GetFiles(repo "notebooks/scenarios", "*.json")) [| repo "tests/sensitivity/small.json" |] |> Array.sort
       "sweep", Array.append (Directory.GetFiles(repo "notebooks/sweeps", "*.json")) (Directory.GetFiles(repo "tests/sweeps", "*.json")) |> Array.sort
       "electorate-spec", Directory.GetFiles(repo "data-synthetic/presets", "*.json") |> Array.sort
       "regime", Directory.GetFiles(repo "data-synthetic/regimes", "*.json") |> Array.sort
-      "workshop-card", Directory.GetFiles(repo "notebooks/workshop/cards", "workshop-*.json") |> Array.sort ]
+      "workshop-card", Directory.GetFiles(repo "notebooks/workshop/cards", "workshop-*.json") |> Array.sort
+      "sensitivity-parameters", Array.append (Directory.GetFiles(repo "notebooks/sensitivity", "*.json")) [| repo "tests/sensitivity/small-parameters.json" |] |> Array.sort
+      "workshop-questions", [| repo "notebooks/workshop/cards/questions.json" |] ]
     |> Map.ofList
 
 /// The allocate inputs inside the shipped official results (lib/Workbench/Elections/Official/*.json, field "input").
@@ -72,6 +74,10 @@ let private cardWith (edit: JsonObject -> unit) =
     o.ToJsonString()
 let private n (json: string) = JsonNode.Parse json
 let private cardsDir = repo "notebooks/workshop/cards"
+let private questionsWith (edit: JsonObject -> unit) =
+    let o = JsonNode.Parse(File.ReadAllText(repo "notebooks/workshop/cards/questions.json")).AsObject()
+    edit o
+    o.ToJsonString()
 
 /// Invalid files that both the schema and the parser must reject (format, what is wrong, text, folder).
 let private invalid =
@@ -117,7 +123,20 @@ let private invalid =
       "workshop-card", "5 minutes", cardWith (fun o -> o["minutes"] <- n "5"), cardsDir
       "workshop-card", "no steps", cardWith (fun o -> o["steps"] <- n "[]"), cardsDir
       "workshop-card", "unknown preset", cardWith (fun o -> o["preset"] <- n "\"atlantis\""), cardsDir
-      "workshop-card", "unknown figure", cardWith (fun o -> o["steps"].[1].["figures"] <- n "[\"votesPerDollar\"]"), cardsDir ]
+      "workshop-card", "unknown figure", cardWith (fun o -> o["steps"].[1].["figures"] <- n "[\"votesPerDollar\"]"), cardsDir
+      "sensitivity-parameters", "no parameters", """{"description":"x"}""", null
+      "sensitivity-parameters", "parameters empty", """{"parameters":[]}""", null
+      "sensitivity-parameters", "a parameter without path", """{"parameters":[{"name":"b","low":1,"high":2}]}""", null
+      "sensitivity-parameters", "unknown distribution", """{"parameters":[{"path":"seed2","low":1,"high":2,"distribution":"normal"}]}""", null
+      "sensitivity-parameters", "replicates 0", """{"parameters":[{"path":"a.b","low":1,"high":2}],"replicates":0}""", null
+      "sensitivity-parameters", "unknown field", """{"parameters":[{"path":"a.b","low":1,"high":2}],"colour":1}""", null
+      "sensitivity-parameters", "low a string", """{"parameters":[{"path":"a.b","low":"1","high":2}]}""", null
+      "workshop-questions", "a question without id", questionsWith (fun o -> o["questions"].[0].AsObject().Remove "id" |> ignore), null
+      "workshop-questions", "unknown figure", questionsWith (fun o -> o["questions"].[0].["figures"] <- n "[\"votesPerDollar\"]"), null
+      "workshop-questions", "against 0", questionsWith (fun o -> o["questions"].[0].["against"] <- n "0"), null
+      "workshop-questions", "a recommendation a number", questionsWith (fun o -> o["recommendations"].["research"] <- n "5"), null
+      "workshop-questions", "unknown field", questionsWith (fun o -> o["colour"] <- n "1"), null
+      "workshop-questions", "no questions", questionsWith (fun o -> o.Remove "questions" |> ignore), null ]
 
 [<Tests>]
 let parseTests =
@@ -338,6 +357,90 @@ let parseTests =
                 let uses = Text.RegularExpressions.Regex.Matches(text, @"\bWorkbench\.([A-Z][A-Za-z]*)") |> Seq.map (fun m -> m.Groups[1].Value) |> Seq.filter (fun ns -> ns <> "Json") |> Seq.distinct |> List.ofSeq
                 Expect.isEmpty uses $"{Path.GetFileName file} refers to Workbench namespaces {uses}"
                 Expect.isFalse (text.Contains "using Workbench.") $"{Path.GetFileName file} has a using of another Workbench namespace"
+        }
+        test "a damaged plan.json, shard manifest or sensitivity.json is a validation error naming the file and the JSON path (before: NullReferenceException)" {
+            withDir (fun d ->
+                let code, _, err = run [ "sensitivity"; repo "tests/sensitivity/small.json"; "--parameters"; repo "tests/sensitivity/small-parameters.json"; "--method"; "morris"; "--samples"; "2"; "--plan-only"; "--shards"; "2"; "--out"; d ]
+                Expect.equal code 0 err
+                let errorsOf (load: unit -> obj) = try load () |> ignore; [] with :? SpecValidationException as e -> [ for x in e.Errors -> x.ToString() ]
+                let edited (file: string) (edit: JsonObject -> unit) (check: unit -> unit) =
+                    let original = File.ReadAllText file
+                    let o = JsonNode.Parse(original).AsObject()
+                    edit o
+                    File.WriteAllText(file, o.ToJsonString())
+                    try check () finally File.WriteAllText(file, original)
+                let planFile = Path.Combine(d, "plan.json")
+                let plan = fun () -> box (SweepPlan.Load d)
+                let known = "unknown field; known fields: format, name, sweepSha256, shards, replicates, seed, baseDirectory, sweep, parameters, variants, items, itemColumns, library, commit, allowOutsidePaths."
+                for what, edit, expected in
+                    [ "baseDirectory removed (a NullReferenceException before)", (fun (o: JsonObject) -> o.Remove "baseDirectory" |> ignore), [ "$.baseDirectory: is required (a string)." ]
+                      "shards a string", (fun o -> o["shards"] <- n "\"2\""), [ "$.shards: expected a whole number in [1, 2147483647], got a string." ]
+                      "sweep an array, an item a string, a shard a string, an unknown field",
+                      (fun o -> o["sweep"] <- n "[]"; o["items"].[0] <- n "\"x\""; o["items"].[1].[4] <- n "\"a\""; o["colour"] <- n "1"),
+                      [ "$.colour: " + known; "$.sweep: expected the sweep (an object), got an array."
+                        "$.items[0]: expected an item [item, variant, replicate, seed, shard], got a string."; "$.items[1][4]: expected the item's shard (a whole number), got a string." ]
+                      "another format", (fun o -> o["format"] <- n "\"other/1\""), [ "$.format: expected \"workbench-sweep-plan/1\", got \"other/1\": the file is not a workbench sweep plan." ]
+                      "too many shards", (fun o -> o["shards"] <- n "99"), [ "$.shards: 99 is outside the valid range [1, 6] (the sweep has 6 items)." ]
+                      "an item left out", (fun o -> o["items"].AsArray().RemoveAt 1), [ "$.items: lists 5 items; the sweep has 6." ] ] do
+                    edited planFile edit (fun () ->
+                        Expect.equal (errorsOf plan) [ for e in expected -> planFile + " " + e ] what
+                        let code, _, err = run [ "sweep"; "status"; d ]
+                        Expect.equal code 2 what
+                        Expect.stringContains err (planFile + " " + List.head expected) what)
+                let study = fun () -> box (SensitivityStudy.Load d)
+                let sensFile = Path.Combine(d, "sensitivity.json")
+                for what, edit, expected in
+                    [ "samples removed (a NullReferenceException before)", (fun (o: JsonObject) -> o.Remove "samples" |> ignore), [ "$.samples: is required (a whole number in [2, 100000])." ]
+                      "method unknown, metrics a number, levels odd", (fun o -> o["method"] <- n "\"fast\""; o["metrics"] <- n "[1]"),
+                      [ "$.method: must be \"sobol\" or \"morris\"; got \"fast\"."; "$.metrics[0]: expected a string, got a number." ]
+                      "levels odd, bootstrap negative, scenario a string", (fun o -> o["levels"] <- n "3"; o["bootstrap"] <- n "-1"; o["scenarioJson"] <- n "\"x\""),
+                      [ "$.levels: must be an even number between 2 and 100; got 3."; "$.bootstrap: -1 is outside the valid range [0, 100000] (a whole number)."
+                        "$.scenarioJson: expected the scenario (an object), got a string." ]
+                      "the parameters file damaged", (fun o -> o["parameters"].["replicates"] <- n "0"), [ "$.parameters.replicates: must be a whole number between 1 and 1000; got 0." ]
+                      "format a number, nothing else", (fun o -> o.Clear(); o["format"] <- n "5"), [ "$.format: expected \"workbench-sensitivity/1\", got 5: the file is not a Workbench sensitivity analysis." ] ] do
+                    edited sensFile edit (fun () ->
+                        Expect.equal (errorsOf study) [ for e in expected -> sensFile + " " + e ] what
+                        let code, _, err = run [ "sensitivity"; "--analyse"; d ]
+                        Expect.equal code 2 what
+                        Expect.stringContains err (sensFile + " " + List.head expected) what)
+                let code, _, err = run [ "sweep"; "run"; d; "--shard"; "0" ]
+                Expect.equal code 0 err
+                let manifest = Path.Combine(d, "shards", "0", "manifest.json")
+                let hint = " The shard was damaged: delete its folder and rerun the shard."
+                for what, edit, expected in
+                    [ "rows a string, an item null", (fun (o: JsonObject) -> o["rows"] <- n "\"x\""; o["items"] <- n "[\"0\"]"),
+                      [ "$.items[0]: expected a whole number in [0, 2147483647], got a string."; "$.rows: expected a whole number in [0, 2147483647], got a string." ]
+                      "planSha256 removed", (fun o -> o.Remove "planSha256" |> ignore), [ "$.planSha256: is required (a string)." ] ] do
+                    edited manifest edit (fun () ->
+                        Expect.equal (errorsOf (fun () -> box (Sweep.Status d))) [ for e in expected -> manifest + " " + e + hint ] what
+                        let code, _, err = run [ "sweep"; "status"; d ]
+                        Expect.equal code 2 what
+                        Expect.stringContains err (manifest + " " + List.head expected) what))
+        }
+        test "a damaged official result is a validation error naming the JSON path (before: FormatException or InvalidOperationException)" {
+            let original =
+                use s = typeof<Elections.OfficialElection>.Assembly.GetManifestResourceStream("Workbench.Official.denmark-2019.json")
+                use r = new StreamReader(s)
+                r.ReadToEnd()
+            let errorsOf (edit: JsonObject -> unit) =
+                let o = JsonNode.Parse(original).AsObject()
+                edit o
+                try Elections.OfficialElection.Parse(o.ToJsonString()) |> ignore; [] with :? SpecValidationException as e -> [ for x in e.Errors -> x.ToString() ]
+            for what, edit, expected in
+                [ "title a number (an InvalidOperationException before)", (fun (o: JsonObject) -> o["title"] <- n "5"), [ "$.title: expected a string, got a number." ]
+                  "notes null", (fun o -> o["notes"] <- null), [ "$.notes: must not be null." ]
+                  "an unknown field", (fun o -> o["colour"] <- n "1"), [ "$.colour: unknown field; expected one of id, title, date, rule, source, parties, officialSeats, officialValidVotes, notes, input." ]
+                  "source a string", (fun o -> o["source"] <- n "\"x\""), [ "$.source: must be an object." ]
+                  "the rule and the source's url left out", (fun o -> o.Remove "rule" |> ignore; o["source"].AsObject().Remove "url" |> ignore),
+                  [ "$.rule: is required (a string)."; "$.source.url: is required (a string)." ]
+                  "declared seats a string, null and for another party", (fun o -> o["officialSeats"].["A"] <- n "\"48\""; o["officialSeats"].AsObject().Remove "B" |> ignore; o["officialSeats"].["Z"] <- n "1"),
+                  [ "$.officialSeats.A: expected the declared seats (a whole number in [0, 1000000]), got a string."
+                    "$.officialSeats.B: is missing: every party of the input needs its declared seats."; "$.officialSeats.Z: is not a party of the input." ]
+                  "a party's name a number", (fun o -> o["parties"].["A"] <- n "1"), [ "$.parties.A: expected the party's name (a string), got a number." ]
+                  "the input's seats negative", (fun o -> o["input"].["seats"] <- n "-1"), [ "$.input.seats: must be a whole number in [0, 1000000]; got -1." ]
+                  "valid votes off by one (a FormatException before)", (fun o -> o["officialValidVotes"] <- n (string (o["officialValidVotes"].GetValue<int64>() + 1L))),
+                  [ sprintf "$.officialValidVotes: the party votes sum to %s but the published valid votes are %s; the transcription is wrong." ((3531720L).ToString("N0")) ((3531721L).ToString("N0")) ] ] do
+                Expect.equal (errorsOf edit) expected what
         }
         test "a damaged run manifest is a validation error naming the field" {
             let msg = try RunManifest.Parse("""{"kind":"simulation","scenarioJson":{},"overrides":{"replicates":"x","seed":1,"voters":1000}}""") |> ignore; "" with :? SpecValidationException as e -> e.Message

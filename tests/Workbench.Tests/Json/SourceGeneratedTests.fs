@@ -95,6 +95,24 @@ let private readEveryInput () =
         SensitivitySpec.Load f |> ignore
         count <- count + 1
     parse "scenario" (repo "tests/sensitivity/small.json")
+    parse "sensitivity-parameters" (repo "notebooks/sensitivity/fptp-vs-pr.json")
+    parse "workshop-questions" (repo "notebooks/workshop/cards/questions.json")
+    // The shipped official results, each read whole (its input, sources and declared seats).
+    for e in Elections.OfficialElection.All() do
+        Expect.isTrue (e.Compare().Matches) e.Id
+        count <- count + 1
+    // The files a planned analysis reads back: plan.json and sensitivity.json (SensitivityStudy.Load), and a shard's
+    // manifest.json once the shard has run (Sweep.Status).
+    let planDir = Cli.tempDir ()
+    try
+        let code, _, err = Cli.run [ "sensitivity"; repo "tests/sensitivity/small.json"; "--parameters"; repo "tests/sensitivity/small-parameters.json"; "--method"; "morris"; "--samples"; "2"; "--plan-only"; "--shards"; "6"; "--out"; planDir ]
+        Expect.equal code 0 err
+        let study = SensitivityStudy.Load planDir
+        Expect.equal study.Sweep.Hash (SweepPlan.Load planDir).Spec.Hash "sensitivity.json and plan.json are read"
+        Expect.isTrue (Sweep.RunShard(planDir, 0, Nullable 1)) "shard 0 runs"
+        Expect.equal (Sweep.Status planDir |> Seq.filter (fun s -> s.State = ShardState.Done) |> Seq.length) 1 "its manifest is read"
+        count <- count + 3
+    finally Directory.Delete(planDir, true)
     // The electorate's other sources (an inline spec, a spec file) and an arm's rounds, which no shipped scenario combines.
     let specDir = Cli.tempDir ()
     try
