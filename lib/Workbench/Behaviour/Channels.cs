@@ -54,6 +54,9 @@ public sealed record ChannelSpec
     public string Name { get; init; } = "";
     /// <summary>The kind, which fixes who can be contacted and how targeting works.</summary>
     public ChannelKind Kind { get; init; }
+    /// <summary>Whether the channel is paid advertising (paid social or TV): what a pre-election silence period covers.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool PaidAdvertising => Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
     /// <summary>Owned social only: how posts reach voters outside the sponsor's followers (default <see cref="Spread.Bubble"/>).</summary>
     public Spread Spread { get; init; } = Spread.Bubble;
     /// <summary>Cost of one attempt (or of one delivered contact when <see cref="ChargeOnContact"/>).</summary>

@@ -148,7 +148,7 @@ public sealed record EvidenceSet
 /// <summary>
 /// How long persuasion lasts (MODEL.md §6; docs/campaigns.md, "Calendar and decay"). A campaign runs over
 /// <c>weeks</c> weeks before election day, numbered 1 (the earliest) to W (the last). A contact in week w is made at the
-/// week's midpoint, <see cref="DaysBeforeElection"/> = (W − w)·7 + 3.5 days before election day, and its persuasion reaches
+/// week's midpoint, <see cref="DaysBeforeElection(int, int)"/> = (W − w)·7 + 3.5 days before election day, and its persuasion reaches
 /// election day multiplied by <see cref="Remaining(double, double)"/> = 2^(−days / half-life). Turnout effects were measured on
 /// election-day turnout and apply as measured (no decay).
 /// </summary>
@@ -165,6 +165,24 @@ public static class Persistence
         if (weeks < 1) throw new ArgumentOutOfRangeException(nameof(weeks), weeks, "weeks must be at least 1.");
         if (week < 1 || week > weeks) throw new ArgumentOutOfRangeException(nameof(week), week, $"week must be in 1..{weeks}.");
         return (weeks - week) * DaysPerWeek + DaysPerWeek / 2;
+    }
+
+    /// <summary>
+    /// Days between a contact in week <paramref name="week"/> and election day when the channel may not run in the last
+    /// <paramref name="silenceDays"/> days: the week spans days [(W − w)·7, (W − w)·7 + 7) before election day and its
+    /// contacts are spread evenly over the part of it before the silence (the middle of that part); a week wholly inside the
+    /// silence has its contacts made with those of the week the silence starts in, in that week's days before the silence (so
+    /// a later week is never made earlier than an earlier one). Without a silence it is <see cref="DaysBeforeElection(int, int)"/>.
+    /// </summary>
+    public static double DaysBeforeElection(int week, int weeks, double silenceDays)
+    {
+        if (!(silenceDays >= 0) || double.IsInfinity(silenceDays)) throw new ArgumentOutOfRangeException(nameof(silenceDays), silenceDays, "the silence period must be a finite number of days, 0 or more.");
+        double days = DaysBeforeElection(week, weeks);
+        if (silenceDays == 0) return days;
+        double from = (weeks - week) * DaysPerWeek, to = from + DaysPerWeek;
+        if (silenceDays < to) return (Math.Max(from, silenceDays) + to) / 2;
+        double start = Math.Floor(silenceDays / DaysPerWeek) * DaysPerWeek + DaysPerWeek; // the end of the week the silence starts in
+        return (silenceDays + start) / 2;
     }
 
     /// <summary>The share of a persuasion effect left after <paramref name="days"/> days: 2^(−days / half-life).</summary>

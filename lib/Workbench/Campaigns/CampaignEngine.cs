@@ -59,6 +59,13 @@ public static class CampaignEngine
         public Workbench.Networks.CascadeOptions? Cascade { get; init; }
         /// <summary>Half-life of persuasion between contact and election day, in days.</summary>
         public double HalfLifeDays { get; init; } = EvidenceSet.Central.PersuasionHalfLifeDays;
+        /// <summary>A silence period: paid social and TV may not run in the last this many days (the regulation's <c>SilenceDays</c>); 0 for none.</summary>
+        public double SilenceDays { get; init; }
+
+        /// <summary>The share of a persuasion effect delivered through <paramref name="ch"/> in week <paramref name="week"/> that reaches election day, the silence period applied.</summary>
+        public double Kept(ChannelSpec ch, int week) =>
+            Persistence.Remaining(SilenceDays > 0 && ch.PaidAdvertising ? Persistence.DaysBeforeElection(week, Weeks, SilenceDays)
+                : Persistence.DaysBeforeElection(week, Weeks), HalfLifeDays);
     }
 
     /// <summary>
@@ -87,7 +94,7 @@ public static class CampaignEngine
         double kept = 0, inTest = 0;
         for (int w = 0; w < shares.Length; w++)
         {
-            double k = shares[w] * Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+            double k = shares[w] * ctx.Kept(ch, w + 1);
             if (w < test) inTest += k; else kept += k;
         }
         return (kept, inTest);
@@ -1174,7 +1181,7 @@ public static class CampaignEngine
             for (int w = 0; w < shares.Length; w++)
             {
                 acc += shares[w]; cumulative[c][w] = acc;
-                keptByWeek[c][w] = Persistence.Remaining(w + 1, ctx.Weeks, ctx.HalfLifeDays);
+                keptByWeek[c][w] = ctx.Kept(channels[c], w + 1);
                 if (shares[w] > 0) { nonZero++; only = w; }
             }
             singleWeek[c] = nonZero == 1 ? only : -1;

@@ -136,6 +136,7 @@ public sealed class ReplicateRun
             Online = _online, ContactCounter = contacts, RecordDeliveries = recordDeliveries, Weeks = _sc.Weeks, HalfLifeDays = _sc.Evidence.PersuasionHalfLifeDays,
             PaidPersuasionFactor = psycho.Factors, Cascade = _sc.Network.Cascade, MessagePersuasionFactor = voterMessageFactor,
             MessageFactor = messageFactor, MessageTestWeeks = spec0.Message is { RunsTest: true } m ? m.TestWeeks : 0,
+            SilenceDays = _sc.Regulation?.SilenceDays ?? 0,
         };
         // The advertiser's own estimate, from its knowledge, of what its money buys: its plan for the whole budget (violations
         // included) evaluated as national vote share, in points per unit of money, and the beneficiary's share without it (its stake).
@@ -287,7 +288,7 @@ public sealed class ReplicateRun
 
     /// <summary>
     /// An advertiser under the scenario's regulation, before it runs (MODEL.md §10 and docs/regulation.md): its budget and its
-    /// channels (silence period, political-ad ban; dark posts dropped when it complies). The limit that binds depends on who
+    /// channels (political-ad ban; dark posts dropped when it complies). The limit that binds depends on who
     /// pays: a party's own campaign the spending cap (and what it may route abroad beyond it), a third-party advertiser the
     /// third-party limit, a foreign-funded advertiser the foreign-funding ban (then all its money is a violation); outside
     /// advertisers escape the party cap. For each violation open to it the advertiser compares the expected cost with the gain

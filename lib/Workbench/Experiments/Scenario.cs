@@ -59,7 +59,7 @@ public sealed record Scenario
     public Workbench.Regulation.RegulationSpec? Regulation { get; init; }
     /// <summary>The regime campaigns actually work under: the scenario's regime with the regulation's targeting rules.</summary>
     public DataRegime EffectiveRegime => Regulation?.Apply(Regime) ?? Regime;
-    /// <summary>A channel as campaigns actually use it (the regulation's silence period applied).</summary>
+    /// <summary>A channel as campaigns actually use it (a political-ad ban applied; a silence period acts on the calendar, in the campaign engine).</summary>
     public ChannelSpec EffectiveChannel(string name) => Regulation?.Apply(Channel(name)) ?? Channel(name);
     /// <summary>The evidence preset the built-in channels' effects come from (JSON <c>evidence</c>; default central). The scenario's <c>channels</c> overrides win over it.</summary>
     public EvidenceSet Evidence { get; init; } = EvidenceSet.Central;

@@ -57,9 +57,16 @@ public sealed record RegulationSpec
     [Param("Share of the beneficiary party's votes lost per detected violation (publicity; assumption, plausible 0–0.04)", Min = 0, Max = 0.5,
         Citation = "assumption; upper anchor: corruption scandals cost incumbents about 4% of their votes (Costas-Pérez, Solé-Ollé & Sorribas-Navarro 2012, EJPE 28(4))")]
     public double Publicity { get; init; }
-    /// <summary>Share of the campaign's paid-advertising time lost to a pre-election silence period (paid ad effects scale by 1 − share).</summary>
-    [Param("Share of paid-advertising time lost to a silence period", Min = 0, Max = 1)]
-    public double SilencePeriod { get; init; }
+    /// <summary>
+    /// A pre-election silence period on paid advertising, in days before election day: paid social and TV
+    /// (<see cref="ChannelSpec.PaidAdvertising"/>) may not run in the
+    /// last <c>SilenceDays</c> days of the campaign calendar, so their contacts are made before it and their persuasion decays
+    /// for longer (<see cref="Persistence.DaysBeforeElection(int, int, double)"/>); turnout effects, measured on election-day
+    /// turnout, are not changed. Owned media, canvassing, phones and mail are not covered.
+    /// </summary>
+    [Param("Days before election day in which paid social and TV may not run (a silence period)", Min = 0, Max = 60, Unit = "days",
+        Citation = "assumption for the card's value; silence rules run from about one to two days before the vote (for example France's Code électoral art. L49: no electoral propaganda from midnight on the eve of the vote)")]
+    public double SilenceDays { get; init; }
     /// <summary>Whether ads must be archived (transparency duty); dark posts then are violations.</summary>
     public bool Transparency { get; init; }
     /// <summary>
@@ -150,14 +157,14 @@ public sealed record RegulationSpec
     }
 
     /// <summary>
-    /// A channel under the rules every campaign faces: with a political-ad ban paid social media has no effect at all; in a silence
-    /// period paid advertising (paid social, TV) loses that share of its effect.
+    /// A channel under the rules every campaign faces: with a political-ad ban paid social media has no effect at all. (A silence
+    /// period changes when paid advertising runs, not its effect per contact: <see cref="SilenceDays"/>, applied by the
+    /// campaign's calendar.)
     /// </summary>
     public ChannelSpec Apply(ChannelSpec channel)
     {
         if (PoliticalAdBan && channel.Kind == ChannelKind.PaidSocial) return Scaled(channel, 0);
-        if (SilencePeriod <= 0 || channel.Kind is not (ChannelKind.PaidSocial or ChannelKind.Tv)) return channel;
-        return Scaled(channel, 1 - SilencePeriod);
+        return channel;
     }
 
     /// <summary>
@@ -175,7 +182,7 @@ public sealed record RegulationSpec
     public double Budget(double budget) => SpendingCap is double cap ? Math.Min(budget, cap * (1 + (Deters ? 0 : AbroadShare))) : budget;
 
     /// <summary>True when the block changes nothing.</summary>
-    public bool IsEmpty => MinimumAudience is null && BannedTargeting.Count == 0 && AllowedTargeting is null && SpendingCap is null && SilencePeriod == 0 && !Transparency && DarkPostShare == 0 && !PoliticalAdBan
+    public bool IsEmpty => MinimumAudience is null && BannedTargeting.Count == 0 && AllowedTargeting is null && SpendingCap is null && SilenceDays == 0 && !Transparency && DarkPostShare == 0 && !PoliticalAdBan
         && ThirdPartyCap is null && !ForeignBan;
 }
 

@@ -126,7 +126,7 @@ public sealed class AdArchive
                     long impressions = contacts * ImpressionsPerContact;
                     var rng = new RandomStream(Seeds.Derive((ulong)context.SeedColumn, SeedLabels.ReplicateColumn.ArchiveAd, (ulong)a, (ulong)c), StreamIds.ArchiveAd(partyIndex), (ulong)unit);
                     int startDay = rng.NextInt(CampaignDays / 2);
-                    int lastDay = (int)Math.Floor(CampaignDays * (1 - (reg?.SilencePeriod ?? 0))) - 1;
+                    int lastDay = CampaignDays - (int)Math.Ceiling(reg?.SilenceDays ?? 0) - 1;
                     bool dark = reg is { DarkPostShare: > 0 } && rng.NextDouble() < reg.DarkPostShare && (context.DarkPostSponsors?.Contains(advertiser) ?? true);
                     var bands = voters.Select(AgeBand).Distinct().Order().Select(BandLabel).ToArray();
                     var (ages, genders, locations, truth) = Declared(e, d.UnitKinds[c], voters, unit);

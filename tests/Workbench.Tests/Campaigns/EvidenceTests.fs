@@ -142,6 +142,44 @@ let calendar =
             Expect.isTrue (t1 |> Array.exists (fun x -> x <> 0.0f)) "turnout shifts"
             Expect.sequenceEqual t2 t1 "no decay of turnout effects"
         }
+        test "a silence period moves paid ads' contacts before it: the last week's ads are made in its days before the silence, a silenced week's with the week the silence starts in" {
+            Expect.equal (Persistence.DaysBeforeElection(6, 6, 0.0)) 3.5 "no silence: the midpoint"
+            Expect.equal (Persistence.DaysBeforeElection(6, 6, 2.0)) 4.5 "two days: the middle of days 2..7"
+            Expect.equal (Persistence.DaysBeforeElection(5, 6, 2.0)) 10.5 "an earlier week is untouched"
+            Expect.equal (Persistence.DaysBeforeElection(6, 6, 7.0)) 10.5 "a wholly silent week joins the week the silence starts in (days 7..14)"
+            Expect.equal (Persistence.DaysBeforeElection(5, 6, 7.0)) 10.5 "which is untouched"
+            Expect.equal (Persistence.DaysBeforeElection(6, 6, 10.0)) 12.0 "silent: days 10..14"
+            Expect.equal (Persistence.DaysBeforeElection(5, 6, 10.0)) 12.0 "partly silent: days 10..14"
+            Expect.equal (Persistence.DaysBeforeElection(4, 6, 10.0)) 17.5 "before the silence"
+            for w in 1 .. 5 do
+                Expect.isGreaterThanOrEqual (Persistence.DaysBeforeElection(w, 6, 9.0)) (Persistence.DaysBeforeElection(w + 1, 6, 9.0)) "later weeks are never made earlier"
+            Expect.throwsT<ArgumentOutOfRangeException> (fun () -> Persistence.DaysBeforeElection(6, 6, -1.0) |> ignore) "no negative silence"
+        }
+        test "a silence period costs paid social and TV persuasion through decay, not canvassing or mail, and leaves turnout effects as measured" {
+            let e, m, resp, data, kn = world 3 "uk-like"
+            let n, p = e.VoterCount, e.PartyCount
+            let ads = ChannelSpec(Name = "ads", Kind = ChannelKind.PaidSocial, Cost = 0.1, ChargeOnContact = true, PersuasionEffect = 0.01, TurnoutEffect = 0.004, MaxFrequency = 1)
+            let run (ch: ChannelSpec) silence =
+                let ctx = CampaignEngine.Context(m, resp, kn, data, null, 3UL, 1, Weeks = 6, HalfLifeDays = 7.0, SilenceDays = silence)
+                let spec = CampaignSpec(Party = "Red", Budget = float n * ch.Cost, Strategy = Strategy.Broadcast, Objective = Objective.Votes, Channels = [| ch.Name |])
+                let turnout = Array.zeroCreate<float32> n
+                let utility = Array.zeroCreate<float32> (n * p)
+                CampaignEngine.Run(ctx, spec, [| ch |], 0, turnout, utility) |> ignore
+                ctx, spec, turnout, utility
+            let ctx0, spec0, t0, u0 = run ads 0.0
+            let ctx2, spec2, t2, u2 = run ads 2.0
+            // Timed in the last week: 3.5 days before election day without the silence, 4.5 with two days of it.
+            Expect.floatClose Accuracy.veryHigh (let struct (k2, _) = CampaignEngine.PersuasionKept(ctx2, spec2, ads) in let struct (k0, _) = CampaignEngine.PersuasionKept(ctx0, spec0, ads) in k2 / k0) (Math.Pow(2.0, -1.0 / 7.0)) "the planner knows: 2^(−1/7)"
+            let reached = [ for i in 0 .. n - 1 do if u0.[i * p] <> 0.0f then i ]
+            Expect.isGreaterThan reached.Length 100 "ads reached voters"
+            Expect.equal (reached |> List.filter (fun i -> u2.[i * p] = 0.0f)) [] "the same voters (the same plan and draws)"
+            for i in reached |> List.truncate 50 do
+                Expect.floatClose { absolute = 1e-9; relative = 1e-5 } (float u2.[i * p]) (float u0.[i * p] * Math.Pow(2.0, -1.0 / 7.0)) $"voter {i}: a day more of decay"
+            Expect.sequenceEqual t2 t0 "turnout effects as measured"
+            let _, _, _, m0 = run persuasiveMail 0.0
+            let _, _, _, m2 = run persuasiveMail 2.0
+            Expect.sequenceEqual m2 m0 "mail is not covered"
+        }
         test "left to the allocator, persuasion is timed in the last week: a scenario's election-day persuasion grows with the half-life" {
             let mk half =
                 let e, m, resp, data, kn = world 4 "uk-like"
