@@ -35,6 +35,8 @@ let tests =
             let res = Simulation.Run(Scenario.Builtin("psychographics").WithRegime("eu-gdpr").With(replicates = Nullable 2, voters = Nullable 20000), Nullable 2)
             let rows arm = res.Rows |> Seq.filter (fun r -> r.Arm = arm) |> Seq.map (fun r -> r.Replicate, r.System, r.Party, r.Votes, r.Seats) |> List.ofSeq
             Expect.equal (rows "psychographic") (rows "ordinary") "same votes and seats"
+            Expect.equal (rows "scored-psychographic") (rows "scored") "with scores too"
+            Expect.notEqual (rows "scored") (rows "ordinary") "the scored pair is another campaign"
             Expect.isTrue (res.Spend |> Seq.forall (fun s -> Double.IsNaN s.PersonalityMatch)) "not used"
         }
         test "with a congruence gain (optimistic preset) psychographics adds Red votes over the same campaign without it, on the same draws" {
