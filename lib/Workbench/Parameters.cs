@@ -121,6 +121,36 @@ public static class Parameters
         _ => v.ToString(),
     };
 
+    /// <summary>
+    /// The documented property a JSON path names, starting from <paramref name="root"/>: segments separated by dots, each a
+    /// property's JSON name optionally followed by an index (<c>arms[0].campaigns[0].budget</c> from the scenario), walking
+    /// through nullable values and into the elements of lists and arrays. Returns the property's [Param] attribute and the
+    /// documented type that declares it (for messages), or nulls when a segment names no property or the last one is not
+    /// documented.
+    /// </summary>
+    public static (ParamAttribute? Param, string? Owner) AtPath(Type root, string path)
+    {
+        ArgumentNullException.ThrowIfNull(root); ArgumentNullException.ThrowIfNull(path);
+        var type = root;
+        PropertyInfo? prop = null;
+        foreach (var raw in path.Split('.'))
+        {
+            int bracket = raw.IndexOf('[', StringComparison.Ordinal);
+            string name = bracket < 0 ? raw : raw[..bracket];
+            prop = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p => JsonName(p.Name) == name);
+            if (prop is null) return (null, null);
+            type = Nullable.GetUnderlyingType(prop.PropertyType) ?? prop.PropertyType;
+            if (bracket >= 0)
+            {
+                var element = type.IsArray ? type.GetElementType()
+                    : type.GetInterfaces().Append(type).FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0];
+                if (element is null) return (null, null);
+                type = element;
+            }
+        }
+        return prop?.GetCustomAttribute<ParamAttribute>() is { } attr ? (attr, $"{prop.DeclaringType!.Name}.{JsonName(prop.Name)}") : (null, null);
+    }
+
     /// <summary>Every public type of the library with documented ([Param]) properties, in namespace and name order.</summary>
     public static IReadOnlyList<Type> DocumentedTypes() =>
         typeof(Parameters).Assembly.GetExportedTypes()

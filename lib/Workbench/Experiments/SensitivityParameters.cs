@@ -157,12 +157,15 @@ public sealed class SensitivitySpec
     {
         var schema = JsonSchemas.Of(ExperimentsJson.Contract.SensitivityFileContract);
         var props = (JsonObject)schema["properties"]!;
-        // What the contract's types cannot say: at least one parameter, each with its path and range, a distribution from a
-        // fixed list, non-empty metric names and the replicates' range.
+        // What the contract's types cannot say: at least one parameter, each with its path (its range defaults to the documented
+        // range of the parameter the path names, so low and high are optional here; the parser refuses a missing bound it has
+        // no documented value for), a distribution from a fixed list, non-empty metric names and the replicates' range.
         var parameters = (JsonObject)props["parameters"]!;
         parameters["minItems"] = 1;
         var parameter = (JsonObject)parameters["items"]!;
-        parameter["required"] = new JsonArray("path", "low", "high");
+        parameter["required"] = new JsonArray("path");
+        Props(parameter)["low"]!.AsObject()["description"] = "Lower end of the range (default: the documented minimum of the parameter the path names).";
+        Props(parameter)["high"]!.AsObject()["description"] = "Upper end of the range (default: the documented maximum of the parameter the path names).";
         var pprops = (JsonObject)parameter["properties"]!;
         pprops["path"] = JsonSchemas.String(nonEmpty: true).Describe("Where the value goes in the scenario (name.name[0].name), or voters.");
         pprops["distribution"] = JsonSchemas.Enum(["uniform", "loguniform"]);
@@ -170,6 +173,8 @@ public sealed class SensitivitySpec
         props["replicates"] = JsonSchemas.Integer(1, 1000).Describe("Replicates per model run (the metric is their mean).");
         schema["required"] = new JsonArray("parameters");
         return schema;
+
+        static JsonObject Props(JsonObject parameter) => (JsonObject)parameter["properties"]!;
     }
 
     private static SensitivityParameter? ParseParameter(Loose<SensitivityParameterContract> node, string at, List<ValidationError> errors)
@@ -183,13 +188,18 @@ public sealed class SensitivitySpec
         else if (path is "replicates" or "seed") errors.Add(new(at + ".path", $"'{path}' cannot be varied: the analysis fixes it."));
         string name = po.Name.Ok ? po.Name.Value : path ?? "";
         if (po.Name is { Present: true, Ok: false }) errors.Add(new(at + ".name", "must be a string."));
-        double? Num(Loose<double> v, string key)
+        // A bound left out defaults to the documented range of the parameter the path names ([Param] Min and Max), when it has
+        // a finite one; the comment then says so.
+        var (documented, owner) = path is null ? (null, null) : Workbench.Parameters.AtPath(typeof(Scenario), path);
+        var defaulted = new List<string>();
+        double? Num(Loose<double> v, string key, double fallback)
         {
             if (v.Ok) return v.Value;
+            if (!v.Present && documented is not null && double.IsFinite(fallback)) { defaulted.Add(key); return fallback; }
             errors.Add(new($"{at}.{key}", $"required: a number; got {v.Quote()}."));
             return null;
         }
-        double? low = Num(po.Low, "low"), high = Num(po.High, "high");
+        double? low = Num(po.Low, "low", documented?.Min ?? double.NaN), high = Num(po.High, "high", documented?.Max ?? double.NaN);
         var distribution = SensitivityDistribution.Uniform;
         if (po.Distribution.Present)
         {
@@ -205,6 +215,8 @@ public sealed class SensitivitySpec
             else errors.Add(new(at + ".integer", $"must be true or false; got {po.Integer.Quote()}."));
         }
         string comment = po.Comment.Or("");
+        if (defaulted.Count > 0)
+            comment = (comment.Length > 0 ? comment + " " : "") + $"({string.Join(" and ", defaulted)} from the documented range of {owner})";
         if (path == "voters" && !integer) errors.Add(new(at + ".integer", "voters is a whole number: set \"integer\": true."));
         if (errors.Count > before || low is null || high is null) return null;
         var parameter = new SensitivityParameter(name, path!, low.Value, high.Value, distribution, integer, comment);

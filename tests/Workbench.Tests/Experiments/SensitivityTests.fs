@@ -232,6 +232,27 @@ let tests =
             Expect.equal ok.Parameters.[0] (SensitivityParameter("b", "arms[0].campaigns[0].budget", 1000.0, 9000.0, SensitivityDistribution.Uniform, true, "why")) "parsed"
             Expect.sequenceEqual ok.Metrics [ "seatGain:Red:FPTP" ] "metrics"
         }
+        test "a range left out defaults to the documented range of the parameter the path names, and the comment says so" {
+            let spec = SensitivitySpec.Parse """{ "parameters": [
+                { "name": "marginSd", "path": "arms[0].campaigns[0].marginUncertainty" },
+                { "name": "cap", "path": "regulation.silenceDays", "low": 1 },
+                { "name": "ads", "path": "channels[0].persuasionEffect", "high": 0.01, "comment": "why" } ] }"""
+            let p = spec.Parameters
+            let doc (t: Type) name = t.GetProperty(name).GetCustomAttributes(typeof<Workbench.ParamAttribute>, false).[0] :?> Workbench.ParamAttribute
+            let margin = doc typeof<Workbench.Campaigns.CampaignSpec> "MarginUncertainty"
+            Expect.equal (p.[0].Low, p.[0].High) (margin.Min, margin.Max) "both bounds from CampaignSpec's [Param]"
+            Expect.stringContains p.[0].Comment "low and high from the documented range of CampaignSpec.marginUncertainty" "said in the comment"
+            Expect.equal (p.[1].Low, p.[1].High) (1.0, (doc typeof<Workbench.Regulation.RegulationSpec> "SilenceDays").Max) "the given bound is kept"
+            Expect.equal p.[2].Low (doc typeof<Workbench.Behaviour.ChannelSpec> "PersuasionEffect").Min "through a list of channels"
+            Expect.stringStarts p.[2].Comment "why (low from" "appended to the comment"
+            let errors json =
+                try SensitivitySpec.Parse json |> ignore; []
+                with :? SpecValidationException as ex -> [ for e in ex.Errors -> e.Path + ": " + e.Message ]
+            Expect.equal (errors """{ "parameters": [ { "path": "voters", "integer": true } ] }""")
+                [ "$.parameters[0].low: required: a number; got nothing."; "$.parameters[0].high: required: a number; got nothing." ] "no documented range: still required"
+            Expect.equal (errors """{ "parameters": [ { "path": "arms[0].campaigns[0].nothing", "low": 1 } ] }""")
+                [ "$.parameters[0].high: required: a number; got nothing." ] "a path naming no parameter"
+        }
         test "the parameters file is read through its contract and still reports every problem at once, in order, word for word" {
             let errors json =
                 try SensitivitySpec.Parse json |> ignore; []
