@@ -454,7 +454,7 @@ public static class WorkshopFigures
     ];
 
     /// <summary>The figure names, in the order the documentation lists them.</summary>
-    public static IReadOnlyList<string> Names { get; } = All.Select(f => f.Name).ToArray();
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name)];
 
     /// <summary>A figure's title (what it measures, with its unit). An unknown name is an ArgumentException naming the known ones.</summary>
     public static string Title(string figure) => Find(figure).Title;
