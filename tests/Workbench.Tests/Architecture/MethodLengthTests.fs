@@ -138,7 +138,10 @@ let private memberName (o: string) =
     let parens = [ for k in 0 .. o.Length - 1 do if o.[k] = '(' then yield k ]
     match parens |> List.tryFind (fun p -> let w = identBefore o p in w <> "" && not (modifiers.Contains w)) with
     | Some p -> identBefore o p
-    | None -> match parens with [] -> lastWord o | p :: _ -> lastWord o.[.. p - 1]
+    | None ->
+        match parens with
+        | p :: _ when words o |> Array.contains "operator" -> lastWord o.[.. p - 1]
+        | _ -> lastWord (o.Replace('(', ' ')) // a property whose type has a tuple: IReadOnlyList<(int, int)> Pairs
 
 /// Whether the header has closed every parenthesis and bracket it opened (a '=' inside is a default value or an attribute's).
 let private balanced (h: string) =
@@ -249,9 +252,10 @@ let tests =
                     "    {"
                     "        public static bool operator ==(R a, int b) => a.A == b;"
                     "    }"
+                    "    public IReadOnlyList<(int A, int B)> Pairs { get; } = [];"
                     "}" ])
             let found = members src |> List.map (fun m -> m.Type, m.Name, m.Line, m.Lines)
-            Expect.equal found [ "A", "P", 6, 1; "A", "T", 8, 1; "A", "Q", 9, 2; "A", "M", 12, 6; "A.R", "==", 21, 1 ] "P's accessors, T, Q (two lines), M (six) and the operator, nothing else"
+            Expect.equal found [ "A", "P", 6, 1; "A", "T", 8, 1; "A", "Q", 9, 2; "A", "M", 12, 6; "A.R", "==", 21, 1; "A", "Pairs", 23, 1 ] "P's accessors, T, Q (two lines), M (six), the operator and Pairs, nothing else"
         }
         test "a planted long method is found and measured" {
             let body = String.Join("\n", Array.replicate 150 "        x++;")
