@@ -38,131 +38,169 @@ internal sealed class RunCommand : CliCommand
         {
             paths, outDir, inPlace, parameters, timeout, png, check, tolerance, update,
         };
-        cmd.SetAction(parse =>
-        {
-            var files = new List<string>();
-            foreach (var p in parse.GetValue(paths)!)
-            {
-                if (Directory.Exists(p)) files.AddRange(Directory.GetFiles(p, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal));
-                else if (File.Exists(p) && p.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) files.Add(p);
-                else throw new UsageException($"'{p}' is neither a notebook (.ipynb) nor a folder.");
-            }
-            if (files.Count == 0) throw new UsageException("No notebooks found.");
-            var pars = new Dictionary<string, string>();
-            foreach (var kv in parse.GetValue(parameters) ?? [])
-            {
-                int eq = kv.IndexOf('=');
-                if (eq <= 0) throw new UsageException($"--parameters takes name=value; got '{kv}'.");
-                pars[kv[..eq].Trim()] = kv[(eq + 1)..].Trim();
-            }
-            bool checking = parse.GetValue(check), updating = parse.GetValue(update);
-            double tol = parse.GetValue(tolerance);
-            if (checking && updating) throw new UsageException("--check and --update exclude each other: check the committed outputs, or replace them.");
-            if ((checking || updating) && pars.Count > 0) throw new UsageException("--parameters cannot be combined with --check or --update: the committed outputs are those of the notebook's own parameters.");
-            if (updating && parse.GetValue(inPlace)) throw new UsageException("--update already writes in place; drop --in-place.");
-            if (!(tol >= 0) || double.IsInfinity(tol)) throw new UsageException($"--tolerance must be a finite relative tolerance, 0 or more; got {tol}.");
-            if (tol > 0 && !checking) throw new UsageException("--tolerance applies to --check only.");
-            string? chromium = updating ? ChartImages.FindChromium() : null;
-            if (updating && chromium is null)
-                Console.Error.WriteLine("warning: Chromium not found: the updated charts get no static picture (they show only where plotly.js runs). Install chromium or set WORKBENCH_CHROMIUM.");
-            double t = parse.GetValue(timeout);
-            if (!(t > 0)) throw new UsageException($"--timeout-per-cell must be positive; got {t}.");
-            var dir = parse.GetValue(outDir)!;
-            Outputs.Folder(dir, "--out", keepWhenWorkFails: true);
-            string? pngDir = parse.GetValue(png);
-            if (pngDir is not null && ChartImages.FindChromium() is null)
-                throw new UsageException("--png needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
-            var notebooks = files.Select(f => (Path: f, Notebook: LoadOrThrow(f))).ToList();
-            if (checking)
-                foreach (var (p, nb) in notebooks)
-                {
-                    try { OutputCheck.ValidateTolerances(nb); }
-                    catch (FormatException ex) { throw new UsageException($"{p}: {ex.Message}"); }
-                }
-            var table = new List<(string Name, int Cells, string Status, TimeSpan Elapsed)>();
-            var ran = new List<(string Name, string Source, bool Succeeded)>();
-            int failures = 0, differing = 0;
-            // Ctrl+C (or SIGTERM) interrupts the running cell: its worker gets the grace period to stop it, then is ended;
-            // that notebook is reported as interrupted, its outputs and those of the notebooks before it are written, and the run stops.
-            using var interrupt = new CancellationTokenSource();
-            void OnSignal(PosixSignalContext c) { c.Cancel = true; Console.Error.WriteLine("interrupting the running cell ..."); interrupt.Cancel(); }
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
-            var worker = RunWorkerCommand.Command();
-            var grace = new RunOptions().GracePeriod;
-            // One worker runs the notebooks one after another, each in a fresh session (so the compiler and the library
-            // are compiled to machine code once, as in one process); once a notebook has ended or lost its worker (a
-            // crash, a cell that could not be stopped), the next notebook gets a fresh worker.
-            WorkerSession? session = null;
-            try
-            {
-                foreach (var (path, nb) in notebooks)
-                {
-                    if (interrupt.IsCancellationRequested)
-                    {
-                        Console.Error.WriteLine($"not run (interrupted): {path}");
-                        failures++;
-                        continue;
-                    }
-                    var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-                    if (session is { IsAlive: true }) session.NewSession(folder);
-                    else
-                    {
-                        session?.Dispose();
-                        session = WorkerSession.Start(worker, folder, TimeSpan.FromSeconds(t), grace);
-                    }
-                    var name = Path.GetFileNameWithoutExtension(path);
-                    Console.Error.WriteLine($"running {path} ...");
-                    var run = Runner.RunAsync(nb, session, new RunOptions
-                    {
-                        Parameters = pars, OnCell = (i, n) => Console.Error.WriteLine($"  cell {i + 1}/{n}"),
-                    }, interrupt.Token).GetAwaiter().GetResult();
-                    OutputCheck.StripVolatile(run.Executed);
-                    if (checking)
-                    {
-                        IReadOnlyList<OutputDifference> diffs;
-                        try { diffs = OutputCheck.Compare(nb, run.Executed, tol); }
-                        catch (FormatException ex) { throw new UsageException($"{path}: {ex.Message}"); }
-                        if (!nb.Cells.Any(c => c.Type == "code" && c.Json["outputs"] is JsonArray { Count: > 0 }))
-                            diffs = [new OutputDifference(0, 0, null, "the whole notebook", "no outputs committed", "run `workbench run --update` and commit the executed notebook")];
-                        if (diffs.Count > 0)
-                        {
-                            differing++;
-                            Console.Error.WriteLine($"DIFFERS {path}: {diffs.Count} difference(s) from the committed outputs");
-                            foreach (var d in diffs) Console.Error.WriteLine("  " + d.ToString().Replace("\n", "\n  ", StringComparison.Ordinal));
-                        }
-                        else Console.Error.WriteLine($"  outputs match the committed ones");
-                    }
-                    if (updating && run.Succeeded && chromium is not null)
-                        Console.Error.WriteLine($"  {ChartImages.AddStaticPictures(run.Executed, chromium: chromium)} chart(s) given a static picture");
-                    var target = parse.GetValue(inPlace) || updating ? path : Path.Combine(dir, name + ".ipynb");
-                    if (!updating || run.Succeeded) run.Executed.Save(target);
-                    Workbench.Tables.AtomicFile.WriteAllText(Path.Combine(dir, name + ".html"), Runner.ToHtml(run.Executed, name));
-                    if (pngDir is not null)
-                        foreach (var f in ChartImages.Render(run.Executed, name, pngDir)) Console.Error.WriteLine($"  chart {f}");
-                    if (!run.Succeeded)
-                    {
-                        failures++;
-                        Console.Error.WriteLine($"FAILED {path}, cell {run.FailedCell + 1}: {run.Error}");
-                    }
-                    table.Add((name, run.CodeCells, run.Succeeded ? "ok" : $"failed at cell {run.FailedCell + 1}", run.Elapsed));
-                    if (!parse.GetValue(inPlace) && !updating) ran.Add((name, path, run.Succeeded));
-                }
-            }
-            finally { session?.Dispose(); }
-            if (ran.Count > 0) NotebookManifest.Update(dir, ran, pars);
-            var sb = new StringBuilder("\nnotebook                               cells  status                  seconds\n");
-            foreach (var (n, c, s, e) in table) sb.Append($"{n,-38} {c,5}  {s,-22} {e.TotalSeconds,7:F1}\n");
-            Console.Error.Write(sb.ToString());
-            Console.Out.WriteLine($"{notebooks.Count - failures} of {notebooks.Count} notebooks ran without error; outputs in {dir}");
-            if (checking)
-                Console.Out.WriteLine(differing == 0
-                    ? $"{notebooks.Count} of {notebooks.Count} notebooks match their committed outputs"
-                    : $"{differing} of {notebooks.Count} notebooks differ from their committed outputs (see above); if the change is intended, run `workbench run --update` on them and commit the result saying which figures moved");
-            if (updating) Console.Out.WriteLine($"{notebooks.Count - failures} notebooks updated in place" + (failures > 0 ? $"; {failures} failed and were left as they were" : ""));
-            return failures == 0 && differing == 0 ? ExitCodes.Ok : ExitCodes.Failed;
-        });
+        cmd.SetAction(parse => Execute(Validate(
+            parse.GetValue(paths)!, parse.GetValue(parameters) ?? [], parse.GetValue(check), parse.GetValue(update), parse.GetValue(inPlace),
+            parse.GetValue(tolerance), parse.GetValue(timeout), parse.GetValue(outDir)!, parse.GetValue(png))));
         return cmd;
+    }
+
+    /// <summary>The validated command line: the notebooks in run order, the parameter overrides, the mode and where the
+    /// outputs go.</summary>
+    private sealed record Settings(
+        List<string> Files, Dictionary<string, string> Pars, bool Checking, bool Updating, bool InPlace, double Tolerance,
+        string? Chromium, double Timeout, string Dir, string? PngDir);
+
+    /// <summary>What the run has done so far: the summary table, the notebooks for the manifest, the failed and the
+    /// differing notebooks.</summary>
+    private sealed class Tally
+    {
+        public List<(string Name, int Cells, string Status, TimeSpan Elapsed)> Table { get; } = [];
+        public List<(string Name, string Source, bool Succeeded)> Ran { get; } = [];
+        public int Failures { get; set; }
+        public int Differing { get; set; }
+    }
+
+    private static Settings Validate(
+        string[] paths, string[] parameters, bool checking, bool updating, bool inPlace, double tol, double t, string dir, string? pngDir)
+    {
+        var files = new List<string>();
+        foreach (var p in paths)
+        {
+            if (Directory.Exists(p)) files.AddRange(Directory.GetFiles(p, "*.ipynb").OrderBy(f => f, StringComparer.Ordinal));
+            else if (File.Exists(p) && p.EndsWith(".ipynb", StringComparison.OrdinalIgnoreCase)) files.Add(p);
+            else throw new UsageException($"'{p}' is neither a notebook (.ipynb) nor a folder.");
+        }
+        if (files.Count == 0) throw new UsageException("No notebooks found.");
+        var pars = new Dictionary<string, string>();
+        foreach (var kv in parameters)
+        {
+            int eq = kv.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"--parameters takes name=value; got '{kv}'.");
+            pars[kv[..eq].Trim()] = kv[(eq + 1)..].Trim();
+        }
+        if (checking && updating) throw new UsageException("--check and --update exclude each other: check the committed outputs, or replace them.");
+        if ((checking || updating) && pars.Count > 0) throw new UsageException("--parameters cannot be combined with --check or --update: the committed outputs are those of the notebook's own parameters.");
+        if (updating && inPlace) throw new UsageException("--update already writes in place; drop --in-place.");
+        if (!(tol >= 0) || double.IsInfinity(tol)) throw new UsageException($"--tolerance must be a finite relative tolerance, 0 or more; got {tol}.");
+        if (tol > 0 && !checking) throw new UsageException("--tolerance applies to --check only.");
+        string? chromium = updating ? ChartImages.FindChromium() : null;
+        if (updating && chromium is null)
+            Console.Error.WriteLine("warning: Chromium not found: the updated charts get no static picture (they show only where plotly.js runs). Install chromium or set WORKBENCH_CHROMIUM.");
+        if (!(t > 0)) throw new UsageException($"--timeout-per-cell must be positive; got {t}.");
+        Outputs.Folder(dir, "--out", keepWhenWorkFails: true);
+        if (pngDir is not null && ChartImages.FindChromium() is null)
+            throw new UsageException("--png needs Chromium (apt-get install chromium, or set WORKBENCH_CHROMIUM to a Chrome/Chromium executable).");
+        return new Settings(files, pars, checking, updating, inPlace, tol, chromium, t, dir, pngDir);
+    }
+
+    private static int Execute(Settings s)
+    {
+        var notebooks = s.Files.Select(f => (Path: f, Notebook: LoadOrThrow(f))).ToList();
+        if (s.Checking)
+            foreach (var (p, nb) in notebooks)
+            {
+                try { OutputCheck.ValidateTolerances(nb); }
+                catch (FormatException ex) { throw new UsageException($"{p}: {ex.Message}"); }
+            }
+        var tally = new Tally();
+        // Ctrl+C (or SIGTERM) interrupts the running cell: its worker gets the grace period to stop it, then is ended;
+        // that notebook is reported as interrupted, its outputs and those of the notebooks before it are written, and the run stops.
+        using var interrupt = new CancellationTokenSource();
+        void OnSignal(PosixSignalContext c) { c.Cancel = true; Console.Error.WriteLine("interrupting the running cell ..."); interrupt.Cancel(); }
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        var worker = RunWorkerCommand.Command();
+        var grace = new RunOptions().GracePeriod;
+        // One worker runs the notebooks one after another, each in a fresh session (so the compiler and the library
+        // are compiled to machine code once, as in one process); once a notebook has ended or lost its worker (a
+        // crash, a cell that could not be stopped), the next notebook gets a fresh worker.
+        WorkerSession? session = null;
+        try
+        {
+            foreach (var (path, nb) in notebooks)
+            {
+                if (interrupt.IsCancellationRequested)
+                {
+                    Console.Error.WriteLine($"not run (interrupted): {path}");
+                    tally.Failures++;
+                    continue;
+                }
+                var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+                if (session is { IsAlive: true }) session.NewSession(folder);
+                else
+                {
+                    session?.Dispose();
+                    session = WorkerSession.Start(worker, folder, TimeSpan.FromSeconds(s.Timeout), grace);
+                }
+                RunOne(s, path, nb, session, interrupt.Token, tally);
+            }
+        }
+        finally { session?.Dispose(); }
+        return Summarise(s, notebooks.Count, tally);
+    }
+
+    /// <summary>Runs one notebook in the worker's fresh session, compares (with --check) its outputs with the committed
+    /// ones, and writes the executed notebook, its HTML page and (with --png) its chart pictures.</summary>
+    private static void RunOne(Settings s, string path, Notebook nb, WorkerSession session, CancellationToken interrupt, Tally tally)
+    {
+        var name = Path.GetFileNameWithoutExtension(path);
+        Console.Error.WriteLine($"running {path} ...");
+        var run = Runner.RunAsync(nb, session, new RunOptions
+        {
+            Parameters = s.Pars, OnCell = (i, n) => Console.Error.WriteLine($"  cell {i + 1}/{n}"),
+        }, interrupt).GetAwaiter().GetResult();
+        OutputCheck.StripVolatile(run.Executed);
+        if (s.Checking && Differs(path, nb, run.Executed, s.Tolerance)) tally.Differing++;
+        if (s.Updating && run.Succeeded && s.Chromium is not null)
+            Console.Error.WriteLine($"  {ChartImages.AddStaticPictures(run.Executed, chromium: s.Chromium)} chart(s) given a static picture");
+        var target = s.InPlace || s.Updating ? path : Path.Combine(s.Dir, name + ".ipynb");
+        if (!s.Updating || run.Succeeded) run.Executed.Save(target);
+        Workbench.Tables.AtomicFile.WriteAllText(Path.Combine(s.Dir, name + ".html"), Runner.ToHtml(run.Executed, name));
+        if (s.PngDir is not null)
+            foreach (var f in ChartImages.Render(run.Executed, name, s.PngDir)) Console.Error.WriteLine($"  chart {f}");
+        if (!run.Succeeded)
+        {
+            tally.Failures++;
+            Console.Error.WriteLine($"FAILED {path}, cell {run.FailedCell + 1}: {run.Error}");
+        }
+        tally.Table.Add((name, run.CodeCells, run.Succeeded ? "ok" : $"failed at cell {run.FailedCell + 1}", run.Elapsed));
+        if (!s.InPlace && !s.Updating) tally.Ran.Add((name, path, run.Succeeded));
+    }
+
+    /// <summary>With --check: prints every difference between the executed and the committed outputs (or that none were
+    /// committed) and says whether there was any.</summary>
+    private static bool Differs(string path, Notebook committed, Notebook executed, double tol)
+    {
+        IReadOnlyList<OutputDifference> diffs;
+        try { diffs = OutputCheck.Compare(committed, executed, tol); }
+        catch (FormatException ex) { throw new UsageException($"{path}: {ex.Message}"); }
+        if (!committed.Cells.Any(c => c.Type == "code" && c.Json["outputs"] is JsonArray { Count: > 0 }))
+            diffs = [new OutputDifference(0, 0, null, "the whole notebook", "no outputs committed", "run `workbench run --update` and commit the executed notebook")];
+        if (diffs.Count > 0)
+        {
+            Console.Error.WriteLine($"DIFFERS {path}: {diffs.Count} difference(s) from the committed outputs");
+            foreach (var d in diffs) Console.Error.WriteLine("  " + d.ToString().Replace("\n", "\n  ", StringComparison.Ordinal));
+            return true;
+        }
+        Console.Error.WriteLine($"  outputs match the committed ones");
+        return false;
+    }
+
+    /// <summary>Updates the outputs' manifest, prints the summary table and the closing lines, and gives the exit code.</summary>
+    private static int Summarise(Settings s, int count, Tally tally)
+    {
+        int failures = tally.Failures, differing = tally.Differing;
+        if (tally.Ran.Count > 0) NotebookManifest.Update(s.Dir, tally.Ran, s.Pars);
+        var sb = new StringBuilder("\nnotebook                               cells  status                  seconds\n");
+        foreach (var (n, c, st, e) in tally.Table) sb.Append($"{n,-38} {c,5}  {st,-22} {e.TotalSeconds,7:F1}\n");
+        Console.Error.Write(sb.ToString());
+        Console.Out.WriteLine($"{count - failures} of {count} notebooks ran without error; outputs in {s.Dir}");
+        if (s.Checking)
+            Console.Out.WriteLine(differing == 0
+                ? $"{count} of {count} notebooks match their committed outputs"
+                : $"{differing} of {count} notebooks differ from their committed outputs (see above); if the change is intended, run `workbench run --update` on them and commit the result saying which figures moved");
+        if (s.Updating) Console.Out.WriteLine($"{count - failures} notebooks updated in place" + (failures > 0 ? $"; {failures} failed and were left as they were" : ""));
+        return failures == 0 && differing == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
     private static Notebook LoadOrThrow(string path)

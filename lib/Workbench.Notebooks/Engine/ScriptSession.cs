@@ -47,7 +47,7 @@ public interface ICellSession : IDisposable
 public sealed class ScriptSession : ICellSession
 {
     /// <summary>Default usings, as in .NET Interactive's C# kernel.</summary>
-    public static readonly string[] DefaultUsings =
+    public static IReadOnlyList<string> DefaultUsings { get; } =
         ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
 
     private readonly InteractiveAssemblyLoader _loader = new();

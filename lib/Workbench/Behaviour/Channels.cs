@@ -165,10 +165,10 @@ public static class Channels
     }
 
     /// <summary>Names of the built-in channels.</summary>
-    public static IReadOnlyList<string> Names { get; } = Defaults.Select(c => c.Name).ToArray();
+    public static IReadOnlyList<string> Names { get; } = [.. Defaults.Select(c => c.Name)];
 
     /// <summary>All built-in channels.</summary>
-    public static IReadOnlyList<ChannelSpec> All => Defaults;
+    public static IReadOnlyList<ChannelSpec> All { get; } = Array.AsReadOnly(Defaults);
 
     /// <summary>A built-in channel by name.</summary>
     public static ChannelSpec Get(string name) =>

@@ -222,30 +222,61 @@ public sealed class CampaignKnowledge
     {
         ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(regime);
         var data = VoterData.Open(e, regime, null, 1UL);
-        int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
-
-        // Public: past results per constituency (with add-one smoothing) and nationally.
-        var past = new double[C * P]; var pastVoters = new double[C]; var pastTurn = new double[C];
-        for (int i = 0; i < n; i++)
+        int n = e.VoterCount, P = e.PartyCount;
+        var past = PastResults.Of(e);
+        var (features, groups, group) = Grouping(e, regime, data);
+        var poll = GroupPoll.Run(e, regime, seed, pollSize, group, groups);
+        var rate = ContactRates(e, group, groups);
+        var k0 = new CampaignKnowledge(n, P)
         {
-            int k = e.Constituency[i];
-            pastVoters[k]++; pastTurn[k] += e.PastTurnout[i];
-            if (e.PastVote[i] >= 0) past[k * P + e.PastVote[i]]++;
-        }
-        var nationalPast = new double[P]; double nationalTurn = 0;
-        for (int k = 0; k < C; k++) { for (int j = 0; j < P; j++) nationalPast[j] += past[k * P + j]; nationalTurn += pastTurn[k]; }
-        double npSum = nationalPast.Sum();
-        for (int j = 0; j < P; j++) nationalPast[j] = (nationalPast[j] + 1) / (npSum + P);
-        nationalTurn /= n;
-        var pastShare = new double[C * P];
-        for (int k = 0; k < C; k++)
-        {
-            double s = 0;
-            for (int j = 0; j < P; j++) s += past[k * P + j];
-            for (int j = 0; j < P; j++) pastShare[k * P + j] = e.VoteModel.Stands[k * P + j] ? (past[k * P + j] + 1) / (s + P) : 0;
-        }
+            Regime = regime, PollRespondents = poll.Respondents, Features = features, Groups = groups, _group = group, _contactRate = rate,
+        };
+        var pollMean = poll.Mean; double pollTurn = poll.Turnout;
+        if (poll.Respondents > 0) { for (int j = 0; j < P; j++) pollMean[j] /= poll.Respondents; pollTurn /= poll.Respondents; }
+        else { Array.Copy(past.NationalShare, pollMean, P); pollTurn = past.NationalTurnout; }
+        k0.Estimate(e, group, past, poll, pollMean, pollTurn);
+        return k0;
+    }
 
-        // Observed features, discretised; each read goes through the regime.
+    /// <summary>Public: past results per constituency (with add-one smoothing) and nationally.</summary>
+    /// <param name="Share">Per constituency and party: the smoothed past vote share (0 where the party does not stand).</param>
+    /// <param name="NationalShare">Per party: the smoothed national past vote share.</param>
+    /// <param name="NationalTurnout">The national past turnout.</param>
+    /// <param name="Turnout">Per constituency: the sum of past turnout.</param>
+    /// <param name="Voters">Per constituency: the number of voters.</param>
+    private sealed record PastResults(double[] Share, double[] NationalShare, double NationalTurnout, double[] Turnout, double[] Voters)
+    {
+        public static PastResults Of(Electorate.Electorate e)
+        {
+            int n = e.VoterCount, P = e.PartyCount, C = e.ConstituencyCount;
+            var past = new double[C * P]; var pastVoters = new double[C]; var pastTurn = new double[C];
+            for (int i = 0; i < n; i++)
+            {
+                int k = e.Constituency[i];
+                pastVoters[k]++; pastTurn[k] += e.PastTurnout[i];
+                if (e.PastVote[i] >= 0) past[k * P + e.PastVote[i]]++;
+            }
+            var nationalPast = new double[P]; double nationalTurn = 0;
+            for (int k = 0; k < C; k++) { for (int j = 0; j < P; j++) nationalPast[j] += past[k * P + j]; nationalTurn += pastTurn[k]; }
+            double npSum = nationalPast.Sum();
+            for (int j = 0; j < P; j++) nationalPast[j] = (nationalPast[j] + 1) / (npSum + P);
+            nationalTurn /= n;
+            var pastShare = new double[C * P];
+            for (int k = 0; k < C; k++)
+            {
+                double s = 0;
+                for (int j = 0; j < P; j++) s += past[k * P + j];
+                for (int j = 0; j < P; j++) pastShare[k * P + j] = e.VoteModel.Stands[k * P + j] ? (past[k * P + j] + 1) / (s + P) : 0;
+            }
+            return new PastResults(pastShare, nationalPast, nationalTurn, pastTurn, pastVoters);
+        }
+    }
+
+    /// <summary>Observed features, discretised (each read goes through the regime), and each voter's group: the cell of
+    /// the features' levels.</summary>
+    private static (List<string> Features, int Groups, int[] Group) Grouping(Electorate.Electorate e, DataRegime regime, VoterData data)
+    {
+        int n = e.VoterCount;
         var features = new List<string>();
         var codes = new List<(byte[] Code, int Levels)>();
         foreach (var attr in Candidates)
@@ -266,28 +297,50 @@ public sealed class CampaignKnowledge
             foreach (var (code, l) in codes) g = g * l + code[i];
             group[i] = g;
         }
+        return (features, groups, group);
+    }
 
-        // The poll: random attempts, answered with the phone-answering propensity.
-        bool polls = regime.AllowedSources.Contains(DataSource.Polls) || regime.AllowedSources.Contains(DataSource.Canvass);
-        var gVotes = new double[groups * P]; var gN = new double[groups]; var gTurn = new double[groups];
-        var pollMean = new double[P]; double pollTurn = 0; int respondents = 0;
-        if (polls)
+    /// <summary>The poll's counts.</summary>
+    /// <param name="Votes">Per group and party: the respondents who support the party.</param>
+    /// <param name="Answered">Per group: the respondents.</param>
+    /// <param name="Voting">Per group: the respondents who will vote.</param>
+    /// <param name="Mean">Per party: the respondents who support it (a count; the caller turns it into a share).</param>
+    /// <param name="Turnout">The respondents who will vote (a count).</param>
+    /// <param name="Respondents">The number of respondents.</param>
+    private sealed record GroupPoll(double[] Votes, double[] Answered, double[] Voting, double[] Mean, double Turnout, int Respondents)
+    {
+        /// <summary>The poll: random attempts, answered with the phone-answering propensity (none when the regime allows
+        /// neither polls nor canvassing).</summary>
+        public static GroupPoll Run(Electorate.Electorate e, DataRegime regime, ulong seed, int? pollSize, int[] group, int groups)
         {
-            int attempts = pollSize ?? Math.Clamp(n / 50, 2000, 20000);
-            attempts = Math.Min(attempts, n);
-            var rng = new RandomStream(seed, StreamIds.CampaignKnowledge, 0);
-            for (int a = 0; a < attempts; a++)
+            int n = e.VoterCount, P = e.PartyCount;
+            bool polls = regime.AllowedSources.Contains(DataSource.Polls) || regime.AllowedSources.Contains(DataSource.Canvass);
+            var gVotes = new double[groups * P]; var gN = new double[groups]; var gTurn = new double[groups];
+            var pollMean = new double[P]; double pollTurn = 0; int respondents = 0;
+            if (polls)
             {
-                int i = rng.NextInt(n);
-                if (!rng.Bernoulli(e.AnswersPhone[i] / 255.0)) continue;
-                respondents++;
-                int g = group[i], v = e.SincereVote[i];
-                bool turn = rng.Bernoulli((double)e.TurnoutPropensity[i]);
-                gN[g]++; gVotes[g * P + v]++; pollMean[v]++;
-                if (turn) { gTurn[g]++; pollTurn++; }
+                int attempts = pollSize ?? Math.Clamp(n / 50, 2000, 20000);
+                attempts = Math.Min(attempts, n);
+                var rng = new RandomStream(seed, StreamIds.CampaignKnowledge, 0);
+                for (int a = 0; a < attempts; a++)
+                {
+                    int i = rng.NextInt(n);
+                    if (!rng.Bernoulli(e.AnswersPhone[i] / 255.0)) continue;
+                    respondents++;
+                    int g = group[i], v = e.SincereVote[i];
+                    bool turn = rng.Bernoulli((double)e.TurnoutPropensity[i]);
+                    gN[g]++; gVotes[g * P + v]++; pollMean[v]++;
+                    if (turn) { gTurn[g]++; pollTurn++; }
+                }
             }
+            return new GroupPoll(gVotes, gN, gTurn, pollMean, pollTurn, respondents);
         }
-        // Contactability by group: the campaign's records of past attempts (mean true rate per group and class).
+    }
+
+    /// <summary>Contactability by group: the campaign's records of past attempts (mean true rate per group and class).</summary>
+    private static double[] ContactRates(Electorate.Electorate e, int[] group, int groups)
+    {
+        int n = e.VoterCount;
         var rate = new double[groups * ContactClasses]; var size = new double[groups];
         var probe = new ChannelSpec[] { new() { Kind = ChannelKind.Canvass }, new() { Kind = ChannelKind.Phone }, new() { Kind = ChannelKind.Email },
                                         new() { Kind = ChannelKind.PaidSocial }, new() { Kind = ChannelKind.OwnedSocial }, new() { Kind = ChannelKind.Tv } };
@@ -299,14 +352,13 @@ public sealed class CampaignKnowledge
             for (int c = 0; c < ContactClasses; c++) rate[o + c] += c == 4 ? probe[c].ContactProbability(e, i, e.PartyId[i]) : probe[c].ContactProbability(e, i, 0);
         }
         for (int g = 0; g < groups; g++) for (int c = 0; c < ContactClasses; c++) rate[g * ContactClasses + c] /= Math.Max(1, size[g]);
-        var k0 = new CampaignKnowledge(n, P)
-        {
-            Regime = regime, PollRespondents = respondents, Features = features, Groups = groups, _group = group, _contactRate = rate,
-        };
-        if (respondents > 0) { for (int j = 0; j < P; j++) pollMean[j] /= respondents; pollTurn /= respondents; }
-        else { Array.Copy(nationalPast, pollMean, P); pollTurn = nationalTurn; }
+        return rate;
+    }
 
-        // Per voter: group estimate × constituency adjustment, normalised over standing parties.
+    /// <summary>Per voter: group estimate × constituency adjustment, normalised over standing parties.</summary>
+    private void Estimate(Electorate.Electorate e, int[] group, PastResults past, GroupPoll poll, double[] pollMean, double pollTurn)
+    {
+        int n = e.VoterCount, P = e.PartyCount;
         var est = new double[P];
         for (int i = 0; i < n; i++)
         {
@@ -314,16 +366,15 @@ public sealed class CampaignKnowledge
             double sum = 0;
             for (int j = 0; j < P; j++)
             {
-                double pg = (gVotes[g * P + j] + Shrinkage * pollMean[j]) / (gN[g] + Shrinkage);
-                est[j] = pg * pastShare[k * P + j] / nationalPast[j];
+                double pg = (poll.Votes[g * P + j] + Shrinkage * pollMean[j]) / (poll.Answered[g] + Shrinkage);
+                est[j] = pg * past.Share[k * P + j] / past.NationalShare[j];
                 sum += est[j];
             }
-            for (int j = 0; j < P; j++) k0.Support[(long)i * P + j] = (float)(sum > 0 ? est[j] / sum : 1.0 / P);
-            double tg = (gTurn[g] + Shrinkage * pollTurn) / (gN[g] + Shrinkage);
-            double adj = nationalTurn > 0 ? pastTurn[k] / pastVoters[k] / nationalTurn : 1;
-            k0.Turnout[i] = (float)Math.Clamp(tg * adj, 0.01, 0.99);
+            for (int j = 0; j < P; j++) Support[(long)i * P + j] = (float)(sum > 0 ? est[j] / sum : 1.0 / P);
+            double tg = (poll.Voting[g] + Shrinkage * pollTurn) / (poll.Answered[g] + Shrinkage);
+            double adj = past.NationalTurnout > 0 ? past.Turnout[k] / past.Voters[k] / past.NationalTurnout : 1;
+            Turnout[i] = (float)Math.Clamp(tg * adj, 0.01, 0.99);
         }
-        return k0;
     }
 
     private static string Kebab(DataSource s) => s switch

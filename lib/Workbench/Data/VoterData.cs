@@ -17,7 +17,7 @@ public sealed record CellTable(string Attribute, DataSource Source, int MinimumH
 public sealed class VoterData
 {
     /// <summary>Attributes a campaign can ask for, and the sources that carry each.</summary>
-    public static IReadOnlyDictionary<string, DataSource[]> Catalogue { get; } = new Dictionary<string, DataSource[]>
+    public static IReadOnlyDictionary<string, IReadOnlyList<DataSource>> Catalogue { get; } = new System.Collections.ObjectModel.ReadOnlyDictionary<string, IReadOnlyList<DataSource>>(new Dictionary<string, IReadOnlyList<DataSource>>
     {
         ["age"] = [DataSource.VoterFile, DataSource.PlatformTargeting, DataSource.ConsumerData],
         ["gender"] = [DataSource.VoterFile, DataSource.PlatformTargeting, DataSource.ConsumerData],
@@ -29,7 +29,7 @@ public sealed class VoterData
         ["health"] = [DataSource.ConsumerData],
         ["interest"] = [DataSource.Canvass, DataSource.Polls, DataSource.PlatformTargeting],
         ["support"] = [DataSource.Canvass, DataSource.Polls],
-    };
+    });
 
     /// <summary>Every attribute name.</summary>
     public static IReadOnlyCollection<string> Attributes => (IReadOnlyCollection<string>)Catalogue.Keys;

@@ -78,7 +78,7 @@ public sealed record OfficialElection
 
     /// <summary>Identifiers of the shipped official results, in name order.</summary>
     public static IReadOnlyList<string> Names { get; } =
-        EmbeddedJson.Names("Official");
+        [.. EmbeddedJson.Names("Official")];
 
     /// <summary>Every shipped official result.</summary>
     public static IReadOnlyList<OfficialElection> All() => Names.Select(Load).ToArray();

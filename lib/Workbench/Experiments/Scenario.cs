@@ -114,7 +114,7 @@ public sealed record Scenario
 
     /// <summary>Names of the scenarios shipped in notebooks/scenarios (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
-        EmbeddedJson.Names("Scenarios");
+        [.. EmbeddedJson.Names("Scenarios")];
 
     /// <summary>A shipped scenario by name (e.g. "fptp-vs-pr").</summary>
     public static Scenario Builtin(string name)

@@ -18,9 +18,9 @@ namespace Workbench.Experiments;
 public sealed record SensitivityMetric(string Name, string Quantity, string? Party, string System, string Arm, string Against = "baseline")
 {
     /// <summary>Quantities about one party: the party is required.</summary>
-    public static readonly string[] PartyQuantities = ["seatGain", "shareGain", "voteGain", "spend", "costPerSeat", "costPerVote"];
+    public static IReadOnlyList<string> PartyQuantities { get; } = ["seatGain", "shareGain", "voteGain", "spend", "costPerSeat", "costPerVote"];
     /// <summary>Quantities of the whole arm.</summary>
-    public static readonly string[] ArmQuantities = ["turnoutChange", "gallagher", "enpSeats", "informationGini"];
+    public static IReadOnlyList<string> ArmQuantities { get; } = ["turnoutChange", "gallagher", "enpSeats", "informationGini"];
     /// <summary>Every quantity: seatGain (seats, arm − baseline), shareGain (vote share, points), voteGain (votes), spend, costPerSeat
     /// (mean spend / mean seat gain; undefined without a gain), costPerVote, turnoutChange (points), gallagher, enpSeats, informationGini (the arm's).</summary>
     public static IReadOnlyList<string> Quantities { get; } = [.. PartyQuantities, .. ArmQuantities];

@@ -11,7 +11,7 @@ namespace Workbench.Experiments;
 public sealed class SensitivityResult
 {
     /// <summary>Columns of the runs table that parameter names may not take.</summary>
-    public static readonly string[] FixedColumns = ["run", "block", "kind", "parameter"];
+    public static IReadOnlyList<string> FixedColumns { get; } = ["run", "block", "kind", "parameter"];
 
     internal SensitivityResult(SensitivityDesign design, IReadOnlyList<string> metrics, IReadOnlyList<double[]> outputs, IReadOnlyList<MetricSummary> summaries,
         IReadOnlyList<SobolIndex> sobol, IReadOnlyList<MorrisIndex> morris, int bootstrap, double confidence)

@@ -85,7 +85,7 @@ public sealed class SweepSpec
     }
     private static readonly string[] Known = ["name", "description", "base", "parameters", "points", "replicates", "seed"];
     /// <summary>Columns of the results table that parameter names may not take.</summary>
-    public static readonly string[] FixedColumns = ["item", "variant", "replicate", "seed", "arm", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts", "gallagher", "enpSeats", "informationGini"];
+    public static IReadOnlyList<string> FixedColumns { get; } = ["item", "variant", "replicate", "seed", "arm", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts", "gallagher", "enpSeats", "informationGini"];
 
     private SweepSpec() { }
 
@@ -141,7 +141,7 @@ public sealed class SweepSpec
 
     /// <summary>Names of the sweeps shipped in notebooks/sweeps (embedded in the library, so they work from any folder, offline).</summary>
     public static IReadOnlyList<string> BuiltinNames { get; } =
-        EmbeddedJson.Names("Sweeps");
+        [.. EmbeddedJson.Names("Sweeps")];
 
     /// <summary>A shipped sweep by name (its base is a built-in scenario), optionally with fewer or more replicates or another seed.</summary>
     public static SweepSpec Builtin(string name, int? replicates = null, int? seed = null)

@@ -53,7 +53,7 @@ public sealed record VerifyReport(string Kind, long FiguresCompared, IReadOnlyLi
 public sealed record RunManifest(string Kind, string? Library, string? Commit, string? Sdk, string Run, int Replicates, int Seed, int Voters)
 {
     /// <summary>Fields a simulation or sweep manifest may have.</summary>
-    public static readonly string[] Known =
+    public static IReadOnlyList<string> Known { get; } =
     [
         "kind", "library", "commit", "sdk", "files", "seed", "replicates", "replicateSeeds", "voters", "preset", "regime", "varyElectorate", "systems", "arms",
         "scenario", "scenarioSha256", "scenarioJson", "overrides", "sweep", "sweepSha256", "items", "rows", "parameters", "variants", "sweepJson",

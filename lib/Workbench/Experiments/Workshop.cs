@@ -84,11 +84,10 @@ public sealed class WorkshopCard
         var card = JsonInput.Deserialize(root, "$", unread, ExperimentsJson.Contract.WorkshopCardContract);
         if (card is null) Parameters.ThrowIfAny([.. errors, .. unread]);
         JsonInput.UnknownFields(card!.Unknown, "$", Known, errors);
-        string Text(Loose<string> value, string at) { var s = JsonInput.String(value, at, errors, required: true); if (s == "") errors.Add(new(at, "required text.")); return s ?? ""; }
         int minutes = JsonInput.Int(card.Minutes, "$.minutes", errors, "must be a whole number of minutes between 15 and 600.", 15, 600, required: true) ?? 0;
-        string preset = Text(card.Preset, "$.preset");
+        string preset = RequiredText(card.Preset, "$.preset", errors);
         if (preset != "" && !Workbench.Electorate.ElectorateSpec.PresetNames.Contains(preset)) errors.Add(new("$.preset", $"unknown preset; known: {string.Join(", ", Workbench.Electorate.ElectorateSpec.PresetNames)}."));
-        string title = Text(card.Title, "$.title");
+        string title = RequiredText(card.Title, "$.title", errors);
         string audience = JsonInput.String(card.Audience, "$.audience", errors) ?? "", goal = JsonInput.String(card.Goal, "$.goal", errors) ?? "";
         var steps = new List<WorkshopStep>();
         var used = new HashSet<string>();
@@ -100,48 +99,87 @@ public sealed class WorkshopCard
             {
                 string at = $"$.steps[{i}]";
                 if (!sa[i].Ok) { errors.Add(new(at, $"expected a step object, got {JsonInput.Kind(sa[i].Raw)}.")); continue; }
-                var s = sa[i].Value;
-                JsonInput.UnknownFields(s.Unknown, at, StepFields, errors);
-                int sm = JsonInput.Int(s.Minutes, at + ".minutes", errors, "must be a positive whole number (at most 600).", 1, 600, required: true) ?? 0;
-                Scenario? sc = null;
-                if (s.Run.Ok)
-                {
-                    var run = s.Run.Value;
-                    try { sc = RunScenario(run, dir, at + ".run", allowOutsidePaths); }
-                    catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e.Path.StartsWith(at, StringComparison.Ordinal) ? e : e with { Path = at + ".run: " + e.Path })); }
-                    if (sc is not null) runs.Add((i, sc));
-                    if (sc is not null && sc.Preset != preset) errors.Add(new(at + ".run.scenario", $"uses the preset '{sc.Preset ?? "(custom spec)"}', not the card's '{preset}'."));
-                }
-                else if (s.Run.Given) errors.Add(new(at + ".run", $"expected {{ scenario, replicates?, set? }}, got {JsonInput.Kind(s.Run.Raw)}."));
-                var qs = new List<WorkshopQuestion>();
-                if (s.Questions.Ok)
-                    for (int k = 0; k < s.Questions.Value.Count; k++)
-                    {
-                        var qk = s.Questions.Value[k];
-                        if (!qk.Ok) { errors.Add(new($"{at}.questions[{k}]", $"expected a question id (a string), got {JsonInput.Kind(qk.Raw)}.")); continue; }
-                        var id = qk.Value;
-                        if (questions.TryGetValue(id, out var wq)) { qs.Add(wq); used.Add(wq.Recommendation); }
-                        else errors.Add(new(at + ".questions", $"unknown question '{id}'; known: {string.Join(", ", questions.Keys)}."));
-                    }
-                else if (s.Questions.Given) errors.Add(new(at + ".questions", $"expected an array of question ids, got {JsonInput.Kind(s.Questions.Raw)}."));
-                var figures = ReadFigures(s.Figures, at + ".figures", errors);
-                if (s.Run.Given)
-                {
-                    if (figures.Count == 0 && !s.Figures.Given) errors.Add(new(at + ".figures", $"required for a step that runs a scenario: the figures it discusses ({string.Join(", ", WorkshopFigures.Names)})."));
-                    foreach (var q in qs)
-                        foreach (var f in q.Figures.Where(f => !figures.Contains(f)))
-                            errors.Add(new(at + ".figures", $"the question '{q.Id}' discusses '{f}', which the step does not declare."));
-                }
-                else if (figures.Count > 0) errors.Add(new(at + ".figures", "a step without a run has no figures to show; remove them or add a run."));
-                if (sc is not null && figures.Contains("premium") && !new[] { WorkshopFigures.PremiumArm, WorkshopFigures.PremiumAgainst }.All(a => sc.Arms.Any(x => x.Name == a && x.Campaigns.Any(c => c.Party == WorkshopFigures.PremiumParty))))
-                    errors.Add(new($"{at}.figures[{figures.IndexOf("premium")}]", $"'premium' needs the arms {WorkshopFigures.PremiumArm} and {WorkshopFigures.PremiumAgainst} with {WorkshopFigures.PremiumParty}'s campaign; the scenario has {string.Join(", ", sc.Arms.Select(x => x.Name))} (use scenario classroom-targeting)."));
-                steps.Add(new WorkshopStep(sm, Text(s.Title, at + ".title"), Text(s.Activity, at + ".activity"), sc, JsonInput.String(s.Look, at + ".look", errors), qs)
-                {
-                    Figures = figures, RunJson = s.Run.Ok ? s.Run.Raw!.ToJsonString(RunJsonOptions) : null,
-                });
+                var step = ParseStep(sa[i].Value, at, dir, allowOutsidePaths, preset, questions, used, errors);
+                if (step.Scenario is not null) runs.Add((i, step.Scenario));
+                steps.Add(step);
             }
-        // Each step runs its own scenario: the same resolved scenario (its JSON after "set", in canonical form) with the same
-        // replicates and seed would show the same figures twice, whatever spelling the cards used to name it.
+        CheckDistinctRuns(runs, errors);
+        // The cross-step checks run only on an otherwise valid card: a step or question skipped above would shift the paths.
+        if (errors.Count == 0)
+        {
+            CheckComparisons(steps, errors);
+            CheckDiscussionFigures(steps, cardSteps!, errors);
+        }
+        if (steps.Count > 0 && steps.Count == cardSteps?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
+        foreach (var r in recs.Keys.Where(r => !used.Contains(r))) errors.Add(new("$.steps", $"no step discusses the recommendation '{r}'."));
+        Parameters.ThrowIfAny(errors);
+        return new WorkshopCard
+        {
+            Title = title, Minutes = minutes, Preset = preset, Audience = audience, Goal = goal, Steps = steps, Recommendations = recs,
+        };
+    }
+
+    /// <summary>A required, non-empty text field ("" after reporting it when missing or empty).</summary>
+    private static string RequiredText(Loose<string> value, string at, List<ValidationError> errors)
+    {
+        var s = JsonInput.String(value, at, errors, required: true);
+        if (s == "") errors.Add(new(at, "required text."));
+        return s ?? "";
+    }
+
+    /// <summary>
+    /// Reads one step at <paramref name="at"/>: its minutes, its run (resolved to a scenario on the card's preset), its
+    /// questions (adding their recommendations to <paramref name="used"/>) and its figures, which must cover what the
+    /// questions discuss. Problems go to <paramref name="errors"/>.
+    /// </summary>
+    private static WorkshopStep ParseStep(WorkshopStepContract s, string at, string dir, bool allowOutsidePaths, string preset,
+        IReadOnlyDictionary<string, WorkshopQuestion> questions, HashSet<string> used, List<ValidationError> errors)
+    {
+        JsonInput.UnknownFields(s.Unknown, at, StepFields, errors);
+        int sm = JsonInput.Int(s.Minutes, at + ".minutes", errors, "must be a positive whole number (at most 600).", 1, 600, required: true) ?? 0;
+        Scenario? sc = null;
+        if (s.Run.Ok)
+        {
+            var run = s.Run.Value;
+            try { sc = RunScenario(run, dir, at + ".run", allowOutsidePaths); }
+            catch (SpecValidationException ex) { errors.AddRange(ex.Errors.Select(e => e.Path.StartsWith(at, StringComparison.Ordinal) ? e : e with { Path = at + ".run: " + e.Path })); }
+            if (sc is not null && sc.Preset != preset) errors.Add(new(at + ".run.scenario", $"uses the preset '{sc.Preset ?? "(custom spec)"}', not the card's '{preset}'."));
+        }
+        else if (s.Run.Given) errors.Add(new(at + ".run", $"expected {{ scenario, replicates?, set? }}, got {JsonInput.Kind(s.Run.Raw)}."));
+        var qs = new List<WorkshopQuestion>();
+        if (s.Questions.Ok)
+            for (int k = 0; k < s.Questions.Value.Count; k++)
+            {
+                var qk = s.Questions.Value[k];
+                if (!qk.Ok) { errors.Add(new($"{at}.questions[{k}]", $"expected a question id (a string), got {JsonInput.Kind(qk.Raw)}.")); continue; }
+                var id = qk.Value;
+                if (questions.TryGetValue(id, out var wq)) { qs.Add(wq); used.Add(wq.Recommendation); }
+                else errors.Add(new(at + ".questions", $"unknown question '{id}'; known: {string.Join(", ", questions.Keys)}."));
+            }
+        else if (s.Questions.Given) errors.Add(new(at + ".questions", $"expected an array of question ids, got {JsonInput.Kind(s.Questions.Raw)}."));
+        var figures = ReadFigures(s.Figures, at + ".figures", errors);
+        if (s.Run.Given)
+        {
+            if (figures.Count == 0 && !s.Figures.Given) errors.Add(new(at + ".figures", $"required for a step that runs a scenario: the figures it discusses ({string.Join(", ", WorkshopFigures.Names)})."));
+            foreach (var q in qs)
+                foreach (var f in q.Figures.Where(f => !figures.Contains(f)))
+                    errors.Add(new(at + ".figures", $"the question '{q.Id}' discusses '{f}', which the step does not declare."));
+        }
+        else if (figures.Count > 0) errors.Add(new(at + ".figures", "a step without a run has no figures to show; remove them or add a run."));
+        if (sc is not null && figures.Contains("premium") && !new[] { WorkshopFigures.PremiumArm, WorkshopFigures.PremiumAgainst }.All(a => sc.Arms.Any(x => x.Name == a && x.Campaigns.Any(c => c.Party == WorkshopFigures.PremiumParty))))
+            errors.Add(new($"{at}.figures[{figures.IndexOf("premium")}]", $"'premium' needs the arms {WorkshopFigures.PremiumArm} and {WorkshopFigures.PremiumAgainst} with {WorkshopFigures.PremiumParty}'s campaign; the scenario has {string.Join(", ", sc.Arms.Select(x => x.Name))} (use scenario classroom-targeting)."));
+        return new WorkshopStep(sm, RequiredText(s.Title, at + ".title", errors), RequiredText(s.Activity, at + ".activity", errors), sc, JsonInput.String(s.Look, at + ".look", errors), qs)
+        {
+            Figures = figures, RunJson = s.Run.Ok ? s.Run.Raw!.ToJsonString(RunJsonOptions) : null,
+        };
+    }
+
+    /// <summary>
+    /// Each step runs its own scenario: the same resolved scenario (its JSON after "set", in canonical form) with the same
+    /// replicates and seed would show the same figures twice, whatever spelling the cards used to name it.
+    /// </summary>
+    private static void CheckDistinctRuns(List<(int Index, Scenario Scenario)> runs, List<ValidationError> errors)
+    {
         for (int i = 0; i < runs.Count; i++)
             for (int j = 0; j < i; j++)
                 if (runs[i].Scenario.Hash == runs[j].Scenario.Hash && runs[i].Scenario.Replicates == runs[j].Scenario.Replicates && runs[i].Scenario.Seed == runs[j].Scenario.Seed)
@@ -149,10 +187,12 @@ public sealed class WorkshopCard
                     errors.Add(new($"$.steps[{runs[i].Index}].run", $"runs the same scenario, replicates and changes as step {runs[j].Index + 1}; give each step its own run (another scenario or other \"set\" changes)."));
                     break;
                 }
-        // A question that compares with an earlier step needs that step to run the same seed and replicates, measuring its figures.
-        // (Checked only on an otherwise valid card: a step or question skipped above would shift the paths.)
-        bool whole = errors.Count == 0;
-        for (int i = 0; whole && i < steps.Count; i++)
+    }
+
+    /// <summary>A question that compares with an earlier step needs that step to run the same seed and replicates, measuring its figures.</summary>
+    private static void CheckComparisons(List<WorkshopStep> steps, List<ValidationError> errors)
+    {
+        for (int i = 0; i < steps.Count; i++)
             for (int k = 0; k < steps[i].Questions.Count; k++)
             {
                 var q = steps[i].Questions[k];
@@ -163,21 +203,18 @@ public sealed class WorkshopCard
                 foreach (var f in q.Figures.Where(f => !steps[a - 1].Figures.Contains(f)))
                     errors.Add(new(at, $"the question '{q.Id}' compares '{f}' with step {a}, which does not declare it."));
             }
-        // A discussion step runs nothing: each figure its questions discuss must come from an earlier step's run.
-        for (int i = 0; whole && i < steps.Count; i++)
+    }
+
+    /// <summary>A discussion step runs nothing: each figure its questions discuss must come from an earlier step's run.</summary>
+    private static void CheckDiscussionFigures(List<WorkshopStep> steps, IReadOnlyList<Loose<WorkshopStepContract>> cardSteps, List<ValidationError> errors)
+    {
+        for (int i = 0; i < steps.Count; i++)
         {
-            if (steps[i].Scenario is not null || cardSteps![i].Value.Run.Present) continue;
+            if (steps[i].Scenario is not null || cardSteps[i].Value.Run.Present) continue;
             for (int k = 0; k < steps[i].Questions.Count; k++)
                 foreach (var f in steps[i].Questions[k].Figures.Where(f => AnswerStep(steps, i, steps[i].Questions[k].Id, f) < 0))
                     errors.Add(new($"$.steps[{i}].questions[{k}]", $"the question '{steps[i].Questions[k].Id}' discusses '{f}', which no earlier step measures; declare it in the figures of an earlier step that runs a scenario (best the step that first asks the question)."));
         }
-        if (steps.Count > 0 && steps.Count == cardSteps?.Count && steps.Sum(s => s.Minutes) != minutes) errors.Add(new("$.steps", $"the steps take {steps.Sum(s => s.Minutes)} minutes; the card says {minutes}."));
-        foreach (var r in recs.Keys.Where(r => !used.Contains(r))) errors.Add(new("$.steps", $"no step discusses the recommendation '{r}'."));
-        Parameters.ThrowIfAny(errors);
-        return new WorkshopCard
-        {
-            Title = title, Minutes = minutes, Preset = preset, Audience = audience, Goal = goal, Steps = steps, Recommendations = recs,
-        };
     }
 
     /// <summary>
@@ -417,7 +454,7 @@ public static class WorkshopFigures
     ];
 
     /// <summary>The figure names, in the order the documentation lists them.</summary>
-    public static IReadOnlyList<string> Names { get; } = All.Select(f => f.Name).ToArray();
+    public static IReadOnlyList<string> Names { get; } = [.. All.Select(f => f.Name)];
 
     /// <summary>A figure's title (what it measures, with its unit). An unknown name is an ArgumentException naming the known ones.</summary>
     public static string Title(string figure) => Find(figure).Title;

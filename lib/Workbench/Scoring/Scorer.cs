@@ -178,49 +178,16 @@ public static class Scorer
     {
         ArgumentNullException.ThrowIfNull(e); ArgumentNullException.ThrowIfNull(regime);
         var o = options ?? new ScoringOptions();
-        var errors = new List<ValidationError>();
-        Parameters.CheckRanges(o, "$", errors);
-        if (o.Trainer is not ("logistic" or "fasttree")) errors.Add(new("$.trainer", $"'{o.Trainer}' is not logistic or fasttree."));
-        if (o.Linkage is not ("linked" or "silos")) errors.Add(new("$.linkage", $"'{o.Linkage}' is not linked or silos."));
-        if (o.DataQuality is not ("perfect" or "typical")) errors.Add(new("$.dataQuality", $"'{o.DataQuality}' is not perfect or typical."));
-        int p = o.Party is null ? 0 : e.PartyNames.ToList().IndexOf(o.Party);
-        if (p < 0) errors.Add(new("$.party", $"'{o.Party}' is not a party of the electorate ({string.Join(", ", e.PartyNames)})."));
-        Parameters.ThrowIfAny(errors);
+        int p = CheckOptions(e, o);
         model ??= new ElectionDayModel(e, 1);
-        int n = e.VoterCount, P = e.PartyCount;
+        int n = e.VoterCount;
 
         var (features, names) = Features(e, regime, p, o, seed);
         int F = names.Count;
         var ml = new MLContext(seed: unchecked((int)(seed & 0x7FFFFFFF)));
 
-        // Truth (simulation only): each voter's probability of supporting p, and a turnout draw.
-        var truthP = new double[n];
-        Span<double> prob = stackalloc double[P];
-        for (int i = 0; i < n; i++) { model.Probabilities(i, prob); truthP[i] = prob[p]; }
-        var supports = new bool[n]; var votes = new bool[n];
-        for (int i = 0; i < n; i++)
-        {
-            supports[i] = e.SincereVote[i] == p;
-            var r = new RandomStream(seed, StreamTurnoutLabel, (ulong)i);
-            votes[i] = r.NextDouble() < (double)e.TurnoutPropensity[i];
-        }
-
-        // The poll: training labels.
-        int attempts = Math.Min(n, o.PollAttempts ?? Math.Clamp(n / 10, 4000, 50000));
-        var rng = new RandomStream(seed, StreamPoll, 0);
-        var respondents = new List<int>();
-        var seen = new HashSet<int>();
-        for (int a = 0; a < attempts; a++)
-        {
-            int i = rng.NextInt(n);
-            if (seen.Add(i) && rng.NextDouble() < e.AnswersPhone[i] / 255.0) respondents.Add(i);
-        }
-        bool polls = regime.AllowedSources.Contains(DataSource.Polls) || regime.AllowedSources.Contains(DataSource.Canvass);
-        if (!polls) respondents.Clear();
-        // Members and regular contacts only (strict GDPR reading): answers of anyone else may not be kept.
-        respondents.RemoveAll(i => !MayKeep(regime, e, i, p));
-        var pollTurn = respondents.Select(i => new RandomStream(seed, StreamIds.ScoringPollTurnout, (ulong)i).NextDouble() < (double)e.TurnoutPropensity[i]).ToArray();
-
+        var (truthP, supports, votes) = Truth(e, model, p, seed);
+        var (respondents, pollTurn, polls) = Poll(e, regime, o, p, seed);
         var supportScore = Train(ml, o, features, F, respondents, respondents.Select(i => supports[i]).ToArray(), n);
         var turnoutScore = Train(ml, o, features, F, respondents, pollTurn, n);
         var support = Report("support", respondents.Count, supportScore, supports);
@@ -230,55 +197,18 @@ public static class Scorer
         var responses = new ResponseModel(model);
         var message = new ChannelSpec { Name = "tested-message", Kind = ChannelKind.DirectMail, PersuasionEffect = o.UpliftEffect };
         var resp = responses.For(p, message);
-        var trueUplift = new float[n];
-        Span<float> shift = stackalloc float[P];
-        for (int i = 0; i < n; i++)
-        {
-            shift.Clear();
-            shift[p] = (float)(resp.Utility * (double)e.Persuadability[i] / model.MeanPersuadability);
-            model.Probabilities(i, prob, shift);
-            trueUplift[i] = (float)(prob[p] - truthP[i]);
-        }
-        int testSize = Math.Min(n, o.UpliftTestSize ?? Math.Clamp(n / 10, 4000, 100000));
-        var trng = new RandomStream(seed, StreamTest, 0);
-        var test = new List<(int Voter, bool Treated, bool Outcome)>();
-        var inTest = new HashSet<int>();
-        while (test.Count < testSize && inTest.Count < n)
-        {
-            int i = trng.NextInt(n);
-            if (!inTest.Add(i)) continue;
-            if (!MayKeep(regime, e, i, p)) continue; // outcomes of non-contacts may not be recorded
-            bool t = trng.NextDouble() < 0.5;
-            bool y = trng.NextDouble() < truthP[i] + (t ? trueUplift[i] : 0);
-            test.Add((i, t, y));
-        }
-        var train = test.Where((_, k) => k % 2 == 0).ToArray();
-        var hold = test.Where((_, k) => k % 2 == 1).ToArray();
+        var trueUplift = TrueUplift(e, model, p, resp.Utility, truthP);
+        var test = MessageTest(e, regime, o, p, seed, truthP, trueUplift);
         var uplifts = new List<UpliftReport>();
         float[] tLearner = new float[n];
-        if (!o.ScoresOnly && o.UpliftArms == 1 && polls && train.Length > 0)
-        {
-            var treatedScore = Train(ml, o, features, F, train.Where(x => x.Treated).Select(x => x.Voter).ToList(), train.Where(x => x.Treated).Select(x => x.Outcome).ToArray(), n);
-            var controlScore = Train(ml, o, features, F, train.Where(x => !x.Treated).Select(x => x.Voter).ToList(), train.Where(x => !x.Treated).Select(x => x.Outcome).ToArray(), n);
-            for (int i = 0; i < n; i++) tLearner[i] = treatedScore[i] - controlScore[i];
-            var z = Train(ml, o, features, F, train.Select(x => x.Voter).ToList(), train.Select(x => x.Treated == x.Outcome).ToArray(), n);
-            var classTransform = z.Select(v => 2 * v - 1).ToArray();
-            uplifts.Add(UpliftEval("t-learner", test.Count, tLearner, hold, trueUplift));
-            uplifts.Add(UpliftEval("class-transformation", test.Count, classTransform, hold, trueUplift));
-        }
+        if (!o.ScoresOnly && o.UpliftArms == 1 && polls && test.Count > 0)
+            tLearner = SingleArm(ml, o, features, F, n, test, trueUplift, uplifts);
 
         ArmChoice? armChoice = null;
         if (!o.ScoresOnly && o.UpliftArms >= 2 && polls)
             (tLearner, trueUplift, armChoice) = MultiArm(ml, o, features, F, e, model, responses, p, truthP, seed, uplifts, regime);
 
-        // Segments: classical rules on the scores, and k-means on the scores.
-        var segments = new Segment[n];
-        for (int i = 0; i < n; i++)
-        {
-            double s = supportScore[i], t = turnoutScore[i];
-            segments[i] = s >= 0.6 ? (t >= 0.6 ? Segment.Base : Segment.MobilisationTargets) : s >= 0.3 ? Segment.Persuadables : (t >= 0.6 ? Segment.Opponents : Segment.Unlikely);
-        }
-        var sizes = Enum.GetValues<Segment>().Select(sg => { int c = segments.Count(x => x == sg); return new SegmentSize(Kebab(sg), c, (double)c / n); }).ToArray();
+        var (segments, sizes) = Segments(n, supportScore, turnoutScore);
         bool clustering = !o.ScoresOnly && o.Clustering;
         var cluster = clustering ? KMeans(ml, o.Clusters, supportScore, turnoutScore, tLearner) : new int[n];
         var clusters = Enumerable.Range(0, clustering ? o.Clusters : 0).Select(c =>
@@ -294,6 +224,131 @@ public static class Scorer
             TestedMessageUtility = resp.Utility, TestTreated = uplifts.Count > 0 && o.UpliftArms == 1 ? test.Count(x => x.Treated) : 0,
             Cluster = cluster, Segments = segments, SegmentSizes = sizes, Clusters = clusters, ArmChoice = armChoice,
         };
+    }
+
+    /// <summary>Validates the options against the electorate (every problem with its JSON path) and gives the scored party's index.</summary>
+    private static int CheckOptions(Electorate.Electorate e, ScoringOptions o)
+    {
+        var errors = new List<ValidationError>();
+        Parameters.CheckRanges(o, "$", errors);
+        if (o.Trainer is not ("logistic" or "fasttree")) errors.Add(new("$.trainer", $"'{o.Trainer}' is not logistic or fasttree."));
+        if (o.Linkage is not ("linked" or "silos")) errors.Add(new("$.linkage", $"'{o.Linkage}' is not linked or silos."));
+        if (o.DataQuality is not ("perfect" or "typical")) errors.Add(new("$.dataQuality", $"'{o.DataQuality}' is not perfect or typical."));
+        int p = o.Party is null ? 0 : e.PartyNames.ToList().IndexOf(o.Party);
+        if (p < 0) errors.Add(new("$.party", $"'{o.Party}' is not a party of the electorate ({string.Join(", ", e.PartyNames)})."));
+        Parameters.ThrowIfAny(errors);
+        return p;
+    }
+
+    /// <summary>Truth (simulation only): each voter's probability of supporting the party, whether the voter supports
+    /// it, and a turnout draw.</summary>
+    private static (double[] TruthP, bool[] Supports, bool[] Votes) Truth(Electorate.Electorate e, ElectionDayModel model, int p, ulong seed)
+    {
+        int n = e.VoterCount;
+        var truthP = new double[n];
+        Span<double> prob = stackalloc double[e.PartyCount];
+        for (int i = 0; i < n; i++) { model.Probabilities(i, prob); truthP[i] = prob[p]; }
+        var supports = new bool[n]; var votes = new bool[n];
+        for (int i = 0; i < n; i++)
+        {
+            supports[i] = e.SincereVote[i] == p;
+            var r = new RandomStream(seed, StreamTurnoutLabel, (ulong)i);
+            votes[i] = r.NextDouble() < (double)e.TurnoutPropensity[i];
+        }
+        return (truthP, supports, votes);
+    }
+
+    /// <summary>The poll: the respondents whose answers the regime lets the campaign keep (training labels), whether
+    /// each says they will vote, and whether the regime allows polling at all.</summary>
+    private static (List<int> Respondents, bool[] PollTurnout, bool Polls) Poll(Electorate.Electorate e, DataRegime regime, ScoringOptions o, int p, ulong seed)
+    {
+        int n = e.VoterCount;
+        int attempts = Math.Min(n, o.PollAttempts ?? Math.Clamp(n / 10, 4000, 50000));
+        var rng = new RandomStream(seed, StreamPoll, 0);
+        var respondents = new List<int>();
+        var seen = new HashSet<int>();
+        for (int a = 0; a < attempts; a++)
+        {
+            int i = rng.NextInt(n);
+            if (seen.Add(i) && rng.NextDouble() < e.AnswersPhone[i] / 255.0) respondents.Add(i);
+        }
+        bool polls = regime.AllowedSources.Contains(DataSource.Polls) || regime.AllowedSources.Contains(DataSource.Canvass);
+        if (!polls) respondents.Clear();
+        // Members and regular contacts only (strict GDPR reading): answers of anyone else may not be kept.
+        respondents.RemoveAll(i => !MayKeep(regime, e, i, p));
+        var pollTurn = respondents.Select(i => new RandomStream(seed, StreamIds.ScoringPollTurnout, (ulong)i).NextDouble() < (double)e.TurnoutPropensity[i]).ToArray();
+        return (respondents, pollTurn, polls);
+    }
+
+    /// <summary>Each voter's true uplift from the tested message (its utility shifted onto the party, scaled by the
+    /// voter's persuadability).</summary>
+    private static float[] TrueUplift(Electorate.Electorate e, ElectionDayModel model, int p, double utility, double[] truthP)
+    {
+        int n = e.VoterCount, P = e.PartyCount;
+        var trueUplift = new float[n];
+        Span<double> prob = stackalloc double[P];
+        Span<float> shift = stackalloc float[P];
+        for (int i = 0; i < n; i++)
+        {
+            shift.Clear();
+            shift[p] = (float)(utility * (double)e.Persuadability[i] / model.MeanPersuadability);
+            model.Probabilities(i, prob, shift);
+            trueUplift[i] = (float)(prob[p] - truthP[i]);
+        }
+        return trueUplift;
+    }
+
+    /// <summary>The randomised message test: random voters whose outcomes the regime lets the campaign record, each
+    /// treated with probability one half, and their outcome.</summary>
+    private static List<(int Voter, bool Treated, bool Outcome)> MessageTest(
+        Electorate.Electorate e, DataRegime regime, ScoringOptions o, int p, ulong seed, double[] truthP, float[] trueUplift)
+    {
+        int n = e.VoterCount;
+        int testSize = Math.Min(n, o.UpliftTestSize ?? Math.Clamp(n / 10, 4000, 100000));
+        var trng = new RandomStream(seed, StreamTest, 0);
+        var test = new List<(int Voter, bool Treated, bool Outcome)>();
+        var inTest = new HashSet<int>();
+        while (test.Count < testSize && inTest.Count < n)
+        {
+            int i = trng.NextInt(n);
+            if (!inTest.Add(i)) continue;
+            if (!MayKeep(regime, e, i, p)) continue; // outcomes of non-contacts may not be recorded
+            bool t = trng.NextDouble() < 0.5;
+            bool y = trng.NextDouble() < truthP[i] + (t ? trueUplift[i] : 0);
+            test.Add((i, t, y));
+        }
+        return test;
+    }
+
+    /// <summary>One tested message: a T-learner (treated model minus control model) and the class transformation, both
+    /// trained on the even half of the test and evaluated on the odd half; returns the T-learner's uplift score.</summary>
+    private static float[] SingleArm(MLContext ml, ScoringOptions o, float[] features, int F, int n,
+        List<(int Voter, bool Treated, bool Outcome)> test, float[] trueUplift, List<UpliftReport> uplifts)
+    {
+        var train = test.Where((_, k) => k % 2 == 0).ToArray();
+        var hold = test.Where((_, k) => k % 2 == 1).ToArray();
+        float[] tLearner = new float[n];
+        var treatedScore = Train(ml, o, features, F, train.Where(x => x.Treated).Select(x => x.Voter).ToList(), train.Where(x => x.Treated).Select(x => x.Outcome).ToArray(), n);
+        var controlScore = Train(ml, o, features, F, train.Where(x => !x.Treated).Select(x => x.Voter).ToList(), train.Where(x => !x.Treated).Select(x => x.Outcome).ToArray(), n);
+        for (int i = 0; i < n; i++) tLearner[i] = treatedScore[i] - controlScore[i];
+        var z = Train(ml, o, features, F, train.Select(x => x.Voter).ToList(), train.Select(x => x.Treated == x.Outcome).ToArray(), n);
+        var classTransform = z.Select(v => 2 * v - 1).ToArray();
+        uplifts.Add(UpliftEval("t-learner", test.Count, tLearner, hold, trueUplift));
+        uplifts.Add(UpliftEval("class-transformation", test.Count, classTransform, hold, trueUplift));
+        return tLearner;
+    }
+
+    /// <summary>Segments: classical rules on the support and turnout scores, and each segment's size.</summary>
+    private static (Segment[] Segments, SegmentSize[] Sizes) Segments(int n, float[] supportScore, float[] turnoutScore)
+    {
+        var segments = new Segment[n];
+        for (int i = 0; i < n; i++)
+        {
+            double s = supportScore[i], t = turnoutScore[i];
+            segments[i] = s >= 0.6 ? (t >= 0.6 ? Segment.Base : Segment.MobilisationTargets) : s >= 0.3 ? Segment.Persuadables : (t >= 0.6 ? Segment.Opponents : Segment.Unlikely);
+        }
+        var sizes = Enum.GetValues<Segment>().Select(sg => { int c = segments.Count(x => x == sg); return new SegmentSize(Kebab(sg), c, (double)c / n); }).ToArray();
+        return (segments, sizes);
     }
 
     private const uint StreamArmTest = StreamIds.ScoringArmTest;

@@ -236,7 +236,7 @@ public sealed class AdArchive
         : new JsonObject { ["lower_bound"] = r.Lower.ToString(CultureInfo.InvariantCulture) };
 
     /// <summary>Field names of the Google political-ads creative report, in order.</summary>
-    public static readonly string[] GoogleFields =
+    public static IReadOnlyList<string> GoogleFields { get; } =
     [
         "Ad_ID", "Ad_Type", "Regions", "Advertiser_ID", "Advertiser_Name", "Date_Range_Start", "Date_Range_End", "Num_of_Days",
         "Impressions", "Spend_Range_Min", "Spend_Range_Max", "Age_Targeting", "Gender_Targeting", "Geo_Targeting_Included", "Geo_Targeting_Excluded",
@@ -259,7 +259,7 @@ public sealed class AdArchive
     }).ToArray();
 
     /// <summary>Column names of <see cref="ToMetaTable"/>, in order.</summary>
-    public static readonly string[] MetaCsvFields =
+    public static IReadOnlyList<string> MetaCsvFields { get; } =
     [
         "id", "page_name", "bylines", "ad_delivery_start_time", "ad_delivery_stop_time", "spend_lower", "spend_upper", "impressions_lower", "impressions_upper",
         "estimated_audience_size_lower", "estimated_audience_size_upper", "demographic_distribution", "delivery_by_region", "target_ages", "target_gender",
@@ -289,7 +289,7 @@ public sealed class AdArchive
     /// <summary>CSV of the Google layout (<see cref="ToGoogleTable"/> written by <see cref="ColumnTable.ToCsv"/>).</summary>
     public string ToGoogleCsv() => ToGoogleTable().ToCsv();
 
-    private static ColumnTable TextTable(string[] names, string[][] rows) =>
+    private static ColumnTable TextTable(IReadOnlyList<string> names, string[][] rows) =>
         new(names.Select((name, j) => new TableColumn(name, rows.Select(r => r[j]).ToArray())).ToArray());
 }
 

@@ -145,10 +145,11 @@ type PlantedUlongSeed(seed: uint64) =
 /// Public properties of public records whose type is a mutable collection (an array, List, Dictionary or HashSet), as
 /// "Record.Property". Records are values: a caller who gets a record must not be able to change another's copy through a
 /// shared array (shared/DESIGN.md, conventions), so records hold IReadOnlyList / IReadOnlyDictionary.
+let private mutableType (t: Type) =
+    t.IsArray
+    || (t.IsGenericType && (let d = t.GetGenericTypeDefinition() in d = typedefof<List<_>> || d = typedefof<Dictionary<_, _>> || d = typedefof<HashSet<_>>))
+
 let mutableRecordCollections (asm: System.Reflection.Assembly) =
-    let mutableType (t: Type) =
-        t.IsArray
-        || (t.IsGenericType && (let d = t.GetGenericTypeDefinition() in d = typedefof<List<_>> || d = typedefof<Dictionary<_, _>> || d = typedefof<HashSet<_>>))
     let flags = System.Reflection.BindingFlags.Public ||| System.Reflection.BindingFlags.Instance ||| System.Reflection.BindingFlags.DeclaredOnly
     [ for t in asm.GetTypes() do
         let csharpRecord = not (isNull (t.GetMethod("<Clone>$")))
@@ -160,6 +161,34 @@ let mutableRecordCollections (asm: System.Reflection.Assembly) =
 
 /// A planted public record with an array, so the check is seen to find one.
 type PlantedRecordWithArray = { Values: double[]; Names: IReadOnlyList<string> }
+
+/// Public static fields and properties of public types (records, classes, static classes) whose type is a mutable
+/// collection, as "Type.Member". A static array is shared by every caller in the process: one caller's
+/// <c>Known[0] = "x"</c> changes what every other sees, so shared lists are IReadOnlyList (built from a collection
+/// expression, which gives a read-only wrapper) or ImmutableArray.
+/// A read-only declared type is not enough when the value behind it is an array or a List (a caller can cast it back), so
+/// the values of read-only collection members are checked too.
+let mutableStaticCollections (asm: System.Reflection.Assembly) =
+    let flags = System.Reflection.BindingFlags.Public ||| System.Reflection.BindingFlags.Static ||| System.Reflection.BindingFlags.DeclaredOnly
+    let readOnlyCollection (t: Type) =
+        t.IsInterface && t <> typeof<string> && typeof<System.Collections.IEnumerable>.IsAssignableFrom t
+    let mutableValue (read: unit -> obj) = match read () with null -> false | v -> mutableType (v.GetType())
+    [ for t in asm.GetTypes() do
+        if t.IsVisible && not t.ContainsGenericParameters then
+            for f in t.GetFields flags do
+                if mutableType f.FieldType || (readOnlyCollection f.FieldType && f.IsInitOnly && mutableValue (fun () -> f.GetValue null)) then
+                    yield t.FullName + "." + f.Name
+            for p in t.GetProperties flags do
+                if p.GetIndexParameters().Length = 0
+                   && (mutableType p.PropertyType || (readOnlyCollection p.PropertyType && mutableValue (fun () -> p.GetValue null))) then
+                    yield t.FullName + "." + p.Name ]
+    |> List.sort
+
+/// A planted public type with a public static array, so the check is seen to find one.
+type PlantedStaticArray() =
+    static member val Values: int[] = [| 1 |] with get
+    static member val Names: IReadOnlyList<string> = Array.AsReadOnly [| "a" |] with get
+    static member val Cast: IReadOnlyList<string> = [| "a" |] :> IReadOnlyList<string> with get
 
 let private libraryPath () = typeof<Workbench.Electorate.Electorate>.Assembly.Location
 let private notebooksPath () = typeof<Workbench.Notebooks.Notebook>.Assembly.Location
@@ -215,6 +244,15 @@ let tests =
             let asm = typeof<Workbench.Electorate.Electorate>.Assembly
             let found = mutableRecordCollections asm
             Expect.isEmpty found (sprintf "record properties holding mutable collections (make them IReadOnlyList / IReadOnlyDictionary, or ImmutableArray for a result's vectors): %s" (String.Join(", ", found)))
+        }
+        test "the static check finds a planted public static array and passes read-only collections" {
+            let found = mutableStaticCollections typeof<PlantedStaticArray>.Assembly |> List.filter (fun m -> m.Contains "PlantedStaticArray")
+            Expect.equal found [ typeof<PlantedStaticArray>.FullName + ".Cast"; typeof<PlantedStaticArray>.FullName + ".Values" ] "Values (an array) and Cast (an array behind IReadOnlyList), not Names"
+        }
+        test "public types of lib/Workbench and the notebook engine expose no mutable static collections (arrays, lists, dictionaries, sets)" {
+            let found =
+                [ typeof<Workbench.Electorate.Electorate>.Assembly; typeof<Workbench.Notebooks.Notebook>.Assembly ] |> List.collect mutableStaticCollections
+            Expect.isEmpty found (sprintf "public static fields or properties holding mutable collections (make them IReadOnlyList from a collection expression, [.. items], or ImmutableArray; an array behind IReadOnlyList can be cast back): %s" (String.Join(", ", found)))
         }
         test "the notebook engine does not reference the simulation library" {
             use asm = AssemblyDefinition.ReadAssembly(notebooksPath ())

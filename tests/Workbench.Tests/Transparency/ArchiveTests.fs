@@ -41,7 +41,7 @@ let tests =
             let metaCsv = archive.ToMetaCsv().TrimEnd('\n').Split('\n')
             Expect.equal metaCsv.Length (archive.Published.Count + 1) "header and one row per ad"
             let google = archive.ToGoogleCsv().TrimEnd('\n').Split('\n')
-            Expect.equal (google.[0].Split(',')) AdArchive.GoogleFields "Google header"
+            Expect.equal (google.[0].Split(',') |> List.ofArray) (List.ofSeq AdArchive.GoogleFields) "Google header"
             Expect.equal google.Length (archive.Published.Count + 1) "rows"
             Expect.isFalse (archive.ToMetaCsv().Contains "platform audience") "the true targeting is never exported"
         }
