@@ -219,7 +219,7 @@ public static partial class Generator
         if (blockLength < 1 || blockLength > VoterBlock) throw new ArgumentOutOfRangeException(nameof(blockLength), blockLength, $"blockLength must be in [1, {VoterBlock}].");
         var e = new Electorate(spec, voters, seed);
         var latent = BuildGeography(e, seed, 1);
-        var cells = FitDemographics(e, latent);
+        var cells = FitDemographics(e, latent, model);
         if (!scalar) { GenerateVoters(e, seed, 1, latent, cells, model, blockLength, null, CancellationToken.None); return e; }
         AllocateVoterColumns(e);
         var setting = new VoterSetting(e, seed, model, cells, latent.NeighbourhoodUrbanity, latent.NeighbourhoodOpinion);
