@@ -271,6 +271,7 @@ public static partial class Generator
     /// Stage 1. Random words of every voter of the block, and its normal deviates; the household-shared issue components
     /// of the block's households, N(0, sd²), from each household's stream (seed, HouseholdOpinion, h).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void RandomWords(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -296,6 +297,7 @@ public static partial class Generator
     /// <summary>
     /// Stage 2. Demographic cell (an alias-table draw) and age of each voter, and the per-voter inputs of the vector passes.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CellAndAge(VoterSetting setting, int k, int i0, int count, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -334,6 +336,7 @@ public static partial class Generator
     /// Stage 3. The neighbourhood's urban probability and opinion, by runs of voters of one neighbourhood; the household
     /// component, a permutation of the household rows of stage 1.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Context(VoterSetting setting, int i0, int count, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -372,6 +375,7 @@ public static partial class Generator
     /// comes from the voter's fixed slots, sixteen voters at a time; a rejected try (or α &lt; 1) is redrawn, in issue order,
     /// from the voter's fallback stream; then each voter's gammas are normalised.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void IssueSalience(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -414,6 +418,7 @@ public static partial class Generator
     /// from the retirement age, students among the young, unemployment with deprivation and low income); minority;
     /// health. Indicators go to the vector inputs as 1/0, which the loadings multiply exactly.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BinaryDemographics(VoterSetting setting, int k, int i0, int count, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -468,6 +473,7 @@ public static partial class Generator
     /// sixteen voters at a time; every lane is the same arithmetic, in the same order, as one voter's scalar code. The
     /// traits, positions and saliences go to the voter-major columns, rounded to Half.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TraitsPositionsAndPredictors(VoterSetting setting, int k, int i0, int count, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -541,6 +547,7 @@ public static partial class Generator
     /// Stage 7. Transforms of the leaf predictors, sixteen voters at a time: logistic for interest, media, phone, email
     /// and consumer interests; exp for the footprint and the show weights.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Transforms(int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -557,6 +564,7 @@ public static partial class Generator
     /// Stage 8. Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
     /// then single precision), sixteen voters at a time; party identification and the past vote both draw from them.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PolicyDraws(VoterSetting setting, int k, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -580,6 +588,7 @@ public static partial class Generator
     /// identifies with on their own (or −1), and whether they would take the first member's party; then, in voter order,
     /// the party; then, sixteen at a time again, the strength.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PartyIdentification(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf, ref int headPid, ref int currentHousehold)
     {
         const int B = VoterBlock;
@@ -620,6 +629,7 @@ public static partial class Generator
     /// Stage 10. The predictors of persuadability and past turnout, and their logistics, sixteen voters at a time; interest,
     /// party-identification strength, persuadability and digital footprint rounded to Half.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PersuadabilityAndTurnout(VoterSetting setting, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -651,6 +661,7 @@ public static partial class Generator
     /// <summary>
     /// Stage 11. The logistic leaves as bytes (probability × 255), the favourite show and being at home, sixteen at a time.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BytesShowAndHome(VoterSetting setting, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
@@ -694,6 +705,7 @@ public static partial class Generator
     /// Stage 12. Past turnout, and the past vote: the party identified with (the loyal share of partisans who voted),
     /// else the policy draw; then everything of stages 10–12 into the voter-major columns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PastVote(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf)
     {
         const int B = VoterBlock;
