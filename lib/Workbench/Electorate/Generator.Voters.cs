@@ -27,8 +27,9 @@ public static partial class Generator
     // (seed, 8, i). Nothing depends on the block size or on the thread that runs a constituency.
     //
     // The model itself — what each value is — is VoterModel.Draw, the same computation written plainly for one voter;
-    // the stages of VoterBlockPass carry its stage numbers, and its coefficients are VoterModelSpec's (rounded to single
-    // precision once, VoterCoefficients). The property test Electorate.VoterModel holds the two equal bit for bit.
+    // VoterBlockPass calls one method per numbered stage, named as Draw's method for that stage (RandomWords, CellAndAge,
+    // …, PastVote), and its coefficients are VoterModelSpec's (rounded to single precision once, VoterCoefficients). The
+    // property test Electorate.VoterModel holds the two equal bit for bit.
 
     internal const uint StreamVoterRetry = StreamIds.VoterRetry, StreamHouseholdOpinion = StreamIds.HouseholdOpinion;
     internal const int VoterBlock = 256;
@@ -218,7 +219,7 @@ public static partial class Generator
         if (blockLength < 1 || blockLength > VoterBlock) throw new ArgumentOutOfRangeException(nameof(blockLength), blockLength, $"blockLength must be in [1, {VoterBlock}].");
         var e = new Electorate(spec, voters, seed);
         var latent = BuildGeography(e, seed, 1);
-        var cells = FitDemographics(e, latent);
+        var cells = FitDemographics(e, latent, model);
         if (!scalar) { GenerateVoters(e, seed, 1, latent, cells, model, blockLength, null, CancellationToken.None); return e; }
         AllocateVoterColumns(e);
         var setting = new VoterSetting(e, seed, model, cells, latent.NeighbourhoodUrbanity, latent.NeighbourhoodOpinion);
@@ -244,30 +245,46 @@ public static partial class Generator
     }
 
     /// <summary>
-    /// The voters i0 … i0 + count − 1 of constituency k (count ≤ 256), sixteen voters per vector. The numbered stages are
-    /// those of <see cref="VoterModel.Draw"/>, which computes the same values one voter at a time.
+    /// The voters i0 … i0 + count − 1 of constituency k (count ≤ 256), sixteen voters per vector, in the numbered stages
+    /// of <see cref="VoterModel.Draw"/>, which computes the same values one voter at a time: one method per stage, each
+    /// named as the scalar model's. The stages pass their results to one another in <paramref name="buf"/>'s rows.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void VoterBlockPass(VoterSetting setting, int k, int i0, int count, VoterScratch buf, ref int headPid, ref int currentHousehold)
     {
+        int lanes = (count + 15) & ~15; // vector passes run over whole groups of sixteen (extra lanes are ignored)
+        RandomWords(setting, i0, count, lanes, buf);
+        CellAndAge(setting, k, i0, count, lanes, buf);
+        Context(setting, i0, count, buf);
+        IssueSalience(setting, i0, count, lanes, buf);
+        BinaryDemographics(setting, k, i0, count, lanes, buf);
+        TraitsPositionsAndPredictors(setting, k, i0, count, lanes, buf);
+        Transforms(lanes, buf);
+        PolicyDraws(setting, k, lanes, buf);
+        PartyIdentification(setting, i0, count, lanes, buf, ref headPid, ref currentHousehold);
+        PersuadabilityAndTurnout(setting, lanes, buf);
+        BytesShowAndHome(setting, lanes, buf);
+        PastVote(setting, i0, count, lanes, buf);
+    }
+
+    /// <summary>
+    /// Stage 1. Random words of every voter of the block, and its normal deviates; the household-shared issue components
+    /// of the block's households, N(0, sd²), from each household's stream (seed, HouseholdOpinion, h).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RandomWords(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf)
+    {
         const int B = VoterBlock;
         var e = setting.E; var L = setting.L; var co = setting.Co; ulong seed = setting.Seed;
-        var spec = e.Spec;
-        var m = spec.Marginals;
-        int K = L.K, P = spec.Parties.Count;
-        int lanes = (count + 15) & ~15; // vector passes run over whole groups of sixteen (extra lanes are ignored)
-        var words = buf.Words; var z = buf.Z; var x = buf.X;
-        var cHousehold = e.Household; var cNeighbourhood = e.Neighbourhood; // read in per-voter loops
-        var chol = co.BigFiveFactor;
-
-        // Stage 1. Random words of every voter of the block, and its normal deviates.
+        int K = L.K;
+        var words = buf.Words; var z = buf.Z;
+        var cHousehold = e.Household;
         PhiloxBatch.Fill(seed, StreamVoter, (ulong)i0, count, L.Words, words, B);
         for (int s = 0; s < L.NormalCount; s++)
         {
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref words[(L.Normals + s) * B + v]))).StoreUnsafe(ref z[s * B + v]);
         }
-        // Household-shared issue components, N(0, sd²), from the household's stream (seed, StreamHousehold + 100, h).
         int h0 = cHousehold[i0], households = cHousehold[i0 + count - 1] - h0 + 1, hLanes = (households + 15) & ~15;
         PhiloxBatch.Fill(seed, StreamHouseholdOpinion, (ulong)h0, households, L.HouseholdWords, buf.HouseholdWords, B);
         var householdSd = C(co.HouseholdOpinionSd);
@@ -275,9 +292,17 @@ public static partial class Generator
             for (int v = 0; v < hLanes; v += 16)
                 (householdSd * FloatMath.NormalQuantile(FloatMath.OpenUniform(Vector512.LoadUnsafe(ref buf.HouseholdWords[q * B + v]))))
                     .StoreUnsafe(ref buf.HouseholdZ[q * B + v]);
+    }
 
-        // Stage 2. Demographic cell (an alias-table draw) and age of each voter, and the per-voter inputs of the vector passes.
-        float dep = e.ConstituencyDeprivation[k];
+    /// <summary>
+    /// Stage 2. Demographic cell (an alias-table draw) and age of each voter, and the per-voter inputs of the vector passes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CellAndAge(VoterSetting setting, int k, int i0, int count, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var e = setting.E;
+        var words = buf.Words;
         var d = buf.D;
         var cellR = buf.Cell; var ageR = buf.Age; var eduR = buf.Education; var quintileR = buf.Quintile;
         // The cell (lanes from count on keep the previous block's cells: they are ignored).
@@ -305,8 +330,20 @@ public static partial class Generator
             Vector512.ConvertToSingle(age).StoreUnsafe(ref d[DAgeYears * B + v]);
         }
         StoreBytes(ageR, 0, count, e.Age, i0); StoreBytes(eduR, 0, count, e.Education, i0); StoreBytes(quintileR, 0, count, e.IncomeQuintile, i0);
+    }
 
-        // Stage 3. The neighbourhood's urban probability and opinion, by runs of voters of one neighbourhood.
+    /// <summary>
+    /// Stage 3. The neighbourhood's urban probability and opinion, by runs of voters of one neighbourhood; the household
+    /// component, a permutation of the household rows of stage 1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Context(VoterSetting setting, int i0, int count, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var e = setting.E; int K = setting.L.K;
+        var cHousehold = e.Household; var cNeighbourhood = e.Neighbourhood; // read in per-voter loops
+        var d = buf.D;
+        int h0 = cHousehold[i0];
         var pUrban = setting.UrbanProbability; var nbOp = setting.NeighbourhoodOpinion;
         for (int v = 0; v < count;)
         {
@@ -331,10 +368,20 @@ public static partial class Generator
         }
         for (int q = 0; q < K; q++)
             for (int v = vFull; v < count; v++) d[(DShared + 2 * q + 1) * B + v] = hzAll[q * B + cHousehold[i0 + v] - h0];
+    }
 
-        // Stage 4. Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia & Tsang 2000). The first try of every gamma
-        // comes from the voter's fixed slots, sixteen voters at a time; a rejected try (or α < 1) is redrawn, in issue order,
-        // from the voter's fallback stream; then each voter's gammas are normalised.
+    /// <summary>
+    /// Stage 4. Issue salience: Dirichlet(α, …, α) from K gammas (Marsaglia &amp; Tsang 2000). The first try of every gamma
+    /// comes from the voter's fixed slots, sixteen voters at a time; a rejected try (or α &lt; 1) is redrawn, in issue order,
+    /// from the voter's fallback stream; then each voter's gammas are normalised.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void IssueSalience(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var spec = setting.E.Spec; var L = setting.L; ulong seed = setting.Seed;
+        int K = L.K;
+        var words = buf.Words; var z = buf.Z;
         var sal = buf.Sal; var rejected = buf.Rejected;
         float alpha = setting.Alpha, gd = setting.GammaD, gc = setting.GammaC;
         for (int v = 0; v < lanes; v += 16)
@@ -364,10 +411,21 @@ public static partial class Generator
                 for (int l = 0; l < 16 && v + l < count; l++)
                     if (total.GetElement(l) == 0f) TinyGammaShares(seed, i0 + v + l, spec.SalienceConcentration, K, rejected, sal, v + l);
         }
+    }
 
-        // Stage 5. Binary demographics sixteen at a time, each lane the scalar rule: gender; urban; employment (retirement
-        // from the retirement age, students among the young, unemployment with deprivation and low income); minority;
-        // health. Indicators go to the vector inputs as 1/0, which the loadings multiply exactly.
+    /// <summary>
+    /// Stage 5. Binary demographics sixteen at a time, each lane the scalar rule: gender; urban; employment (retirement
+    /// from the retirement age, students among the young, unemployment with deprivation and low income); minority;
+    /// health. Indicators go to the vector inputs as 1/0, which the loadings multiply exactly.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BinaryDemographics(VoterSetting setting, int k, int i0, int count, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var e = setting.E; var co = setting.Co;
+        var m = e.Spec.Marginals;
+        var words = buf.Words; var d = buf.D;
+        float dep = e.ConstituencyDeprivation[k];
         var demo = buf.Demographics;
         float female = (float)m.Female, health = (float)m.Health;
         float minorityUrban = (float)Math.Min(1, m.Minority * co.MinorityUrbanFactor), minorityRural = (float)Math.Min(1, m.Minority * co.MinorityRuralFactor);
@@ -407,10 +465,23 @@ public static partial class Generator
         StoreBytes(demo, DemoGender * B, count, e.Gender, i0); StoreBytes(demo, DemoUrban * B, count, e.Urban, i0);
         StoreBytes(demo, DemoEmployment * B, count, e.Employment, i0); StoreBytes(demo, DemoMinority * B, count, e.Minority, i0);
         StoreBytes(demo, DemoHealth * B, count, e.Health, i0);
+    }
 
-        // Stage 6. Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
-        // neighbourhood "swing streets" + household + individual) and the linear predictors of the leaf attributes,
-        // sixteen voters at a time; every lane is the same arithmetic, in the same order, as one voter's scalar code.
+    /// <summary>
+    /// Stage 6. Big Five (L·z with the Cholesky factor of their correlation), issue positions (demographic loadings +
+    /// neighbourhood "swing streets" + household + individual) and the linear predictors of the leaf attributes,
+    /// sixteen voters at a time; every lane is the same arithmetic, in the same order, as one voter's scalar code. The
+    /// traits, positions and saliences go to the voter-major columns, rounded to Half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TraitsPositionsAndPredictors(VoterSetting setting, int k, int i0, int count, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var e = setting.E; var L = setting.L; var co = setting.Co;
+        int K = L.K;
+        var z = buf.Z; var x = buf.X; var d = buf.D;
+        var chol = co.BigFiveFactor;
+        float dep = e.ConstituencyDeprivation[k];
         var b5r = buf.B5; var posR = buf.Pos;
         var econDep = C(co.EconomicDeprivation * dep);
         for (int v = 0; v < lanes; v += 16)
@@ -470,17 +541,36 @@ public static partial class Generator
         StoreHalves(hb, 0, BigFiveCount, lanes, count, e.BigFive, i0, buf.Packed);
         StoreHalves(hb, BigFiveCount * B, K, lanes, count, e.IssuePosition, i0, buf.Packed);
         StoreHalves(hb, (BigFiveCount + K) * B, K, lanes, count, e.IssueSalience, i0, buf.Packed);
+    }
 
-        // Stage 7. Transforms of the leaf predictors, sixteen voters at a time.
+    /// <summary>
+    /// Stage 7. Transforms of the leaf predictors, sixteen voters at a time: logistic for interest, media, phone, email
+    /// and consumer interests; exp for the footprint and the show weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Transforms(int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var x = buf.X;
         for (int r = 0; r < XLogisticEnd; r++)
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.Logistic(Ld(x, r * B + v)).StoreUnsafe(ref x[r * B + v]);
         for (int r = XFootprint; r < XCount; r++)
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.Exp(Ld(x, r * B + v)).StoreUnsafe(ref x[r * B + v]);
+    }
 
-        // Stage 8. Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
-        // then single precision), sixteen voters at a time; party identification and the past vote both draw from them.
+    /// <summary>
+    /// Stage 8. Policy-only logit weights e^{u_j − max u} (u_j = −w Σ s_q (x_q − p_jq)² + c_jk, in double as the vote model,
+    /// then single precision), sixteen voters at a time; party identification and the past vote both draw from them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PolicyDraws(VoterSetting setting, int k, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var e = setting.E;
+        int K = setting.L.K, P = e.Spec.Parties.Count;
+        var words = buf.Words;
         var vm = e.VoteModel;
         var policyWeight = buf.PolicyWeight;
         PolicyWeights(vm, setting.PartyPositions, k, buf.Pos, buf.Sal, K, lanes, policyWeight);
@@ -491,11 +581,21 @@ public static partial class Generator
             InvertWeights(policyWeight, v, P, UniformRow(words, UPartyId * B + v)).StoreUnsafe(ref partyPick[v]);
             InvertWeights(policyWeight, v, P, UniformRow(words, UPastVote * B + v)).StoreUnsafe(ref pastPick[v]);
         }
+    }
 
-        // Stage 9. Party identification (shared within households) and its strength.
-        //    Sixteen at a time: the party a voter identifies with on their own (or −1), and whether they would take the
-        //    first member's party; then, in voter order, the party; then, sixteen at a time again, the strength.
-        var late = buf.Late; var ownPid = buf.OwnPid; var follows = buf.Follows; var pidR = buf.Pid;
+    /// <summary>
+    /// Stage 9. Party identification (shared within households) and its strength. Sixteen at a time: the party a voter
+    /// identifies with on their own (or −1), and whether they would take the first member's party; then, in voter order,
+    /// the party; then, sixteen at a time again, the strength.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PartyIdentification(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf, ref int headPid, ref int currentHousehold)
+    {
+        const int B = VoterBlock;
+        var e = setting.E; var spec = e.Spec; var co = setting.Co;
+        var words = buf.Words; var x = buf.X; var ownPid = buf.OwnPid; var follows = buf.Follows; var pidR = buf.Pid;
+        var partyPick = buf.PartyPick;
+        var cHousehold = e.Household; // read in per-voter loops
         float partyIdRate = (float)spec.PartyIdRate, householdPartisanship = (float)spec.HouseholdPartisanship;
         for (int v = 0; v < lanes; v += 16)
         {
@@ -522,14 +622,28 @@ public static partial class Generator
             var median = Vector512.Max(Vector512.Min(s0, s1), Vector512.Min(Vector512.Max(s0, s1), s2));
             var strength = Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512.LoadUnsafe(ref pidR[v]), Vector512<int>.Zero).AsSingle(), median, Vector512<float>.Zero);
             strength.StoreUnsafe(ref buf.Strength[v]);
-            // Stage 10. The predictors of persuadability and past turnout.
+        }
+    }
+
+    /// <summary>
+    /// Stage 10. The predictors of persuadability and past turnout, and their logistics, sixteen voters at a time; interest,
+    /// party-identification strength, persuadability and digital footprint rounded to Half.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PersuadabilityAndTurnout(VoterSetting setting, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var L = setting.L; var co = setting.Co;
+        var z = buf.Z; var x = buf.X; var d = buf.D; var late = buf.Late;
+        for (int v = 0; v < lanes; v += 16)
+        {
+            var strength = Ld(buf.Strength, v);
             var interest = Ld(x, XInterest * B + v);
             (C(co.PersuadabilityIntercept) + C(co.PersuadabilityStrength) * strength + C(co.PersuadabilityInterest) * interest
                 + C(co.PersuadabilityAgreeableness) * Ld(buf.B5, 3 * B + v) + C(co.PersuadabilitySd) * Ld(z, L.Persuade * B + v)).StoreUnsafe(ref late[v]);
             (C(co.PastTurnoutIntercept) + C(co.PastTurnoutAge) * Ld(d, DAge * B + v) + C(co.PastTurnoutEducation) * Ld(d, DEdu * B + v)
                 + C(co.PastTurnoutInterest) * (interest - C(co.PastTurnoutInterestCentre)) + C(co.PastTurnoutStrength) * strength).StoreUnsafe(ref late[B + v]);
         }
-        // Stage 10 (continued). Their logistics, sixteen voters at a time.
         for (int r = 0; r < 2; r++)
             for (int v = 0; v < lanes; v += 16)
                 FloatMath.Logistic(Ld(late, r * B + v)).StoreUnsafe(ref late[r * B + v]);
@@ -542,8 +656,17 @@ public static partial class Generator
             FloatMath.ToHalfBits(Ld(late, v)).StoreUnsafe(ref lateHalf[2 * B + v]);
             FloatMath.ToHalfBits(Ld(x, XFootprint * B + v)).StoreUnsafe(ref lateHalf[3 * B + v]);
         }
+    }
 
-        // Stage 11. The logistic leaves as bytes (probability × 255), the favourite show and being at home, sixteen at a time.
+    /// <summary>
+    /// Stage 11. The logistic leaves as bytes (probability × 255), the favourite show and being at home, sixteen at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BytesShowAndHome(VoterSetting setting, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var co = setting.Co;
+        var words = buf.Words; var x = buf.X; var demo = buf.Demographics;
         var p255 = buf.P255; var picks = buf.Picks;
         for (int r = XMedia; r < XLogisticEnd; r++)
             for (int v = 0; v < lanes; v += 16)
@@ -576,8 +699,19 @@ public static partial class Generator
                 Prob255(p * jitter).StoreUnsafe(ref picks[(1 + t) * B + v]);
             }
         }
-        // Stage 12. Past turnout, and the past vote: the party identified with (the loyal share of partisans who voted),
-        // else the policy draw.
+    }
+
+    /// <summary>
+    /// Stage 12. Past turnout, and the past vote: the party identified with (the loyal share of partisans who voted),
+    /// else the policy draw; then everything of stages 10–12 into the voter-major columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PastVote(VoterSetting setting, int i0, int count, int lanes, VoterScratch buf)
+    {
+        const int B = VoterBlock;
+        var e = setting.E; var co = setting.Co;
+        var words = buf.Words; var late = buf.Late; var pidR = buf.Pid; var pastPick = buf.PastPick;
+        var lateHalf = buf.LateHalf; var p255 = buf.P255; var picks = buf.Picks;
         var pastTurnoutR = buf.PastTurnout; var pastVoteR = buf.PastVote;
         for (int v = 0; v < lanes; v += 16)
         {

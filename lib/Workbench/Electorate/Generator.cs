@@ -56,7 +56,7 @@ public static partial class Generator
         var latent = BuildGeography(e, seed, threads);
         cancellationToken.ThrowIfCancellationRequested();
         progress?.Report(new("demographics", 0.05));
-        var cellTables = FitDemographics(e, latent);
+        var cellTables = FitDemographics(e, latent, voterModel);
         progress?.Report(new("voters", 0.1));
         GenerateVoters(e, seed, threads, latent, cellTables, voterModel, VoterBlock, progress, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
@@ -260,7 +260,12 @@ public static partial class Generator
 
     // ---------------- demographics (IPF) ----------------
 
-    private static AliasTable[] FitDemographics(Electorate e, Latent latent)
+    /// <summary>
+    /// The demographic cell table of every constituency: the seed table (the association structure of
+    /// <paramref name="model"/>'s Seed… coefficients) fitted by IPF to the national marginals tilted by the
+    /// constituency's latent age, urbanity and deprivation (its …Tilt… coefficients), as alias tables.
+    /// </summary>
+    private static AliasTable[] FitDemographics(Electorate e, Latent latent, VoterModelSpec model)
     {
         var spec = e.Spec;
         int C = spec.Constituencies;
@@ -271,17 +276,21 @@ public static partial class Generator
         var seedTable = new double[A * Ed * Q];
         // Association structure of the seed table (log odds-ratio slopes): younger cohorts more
         // educated, education strongly tied to income, income peaking in mid-life.
+        double ageEducation = model.SeedAgeEducation, educationIncome = model.SeedEducationIncome,
+            ageSquaredHighIncome = model.SeedAgeSquaredHighIncome, ageIncome = model.SeedAgeIncome;
         for (int a = 0; a < A; a++) for (int d = 0; d < Ed; d++) for (int q = 0; q < Q; q++)
         {
             double ac = a - 2.5, dc = d - 1, qc = q - 2;
-            seedTable[(a * Ed + d) * Q + q] = Math.Exp(-0.25 * ac * dc + 0.45 * dc * qc - 0.06 * ac * ac * (qc > 0 ? 1 : 0) + 0.05 * ac * qc);
+            seedTable[(a * Ed + d) * Q + q] = Math.Exp(ageEducation * ac * dc + educationIncome * dc * qc + ageSquaredHighIncome * ac * ac * (qc > 0 ? 1 : 0) + ageIncome * ac * qc);
         }
+        double ageLatent = model.AgeTiltLatentAge, ageUrbanity = model.AgeTiltUrbanity, educationUrbanity = model.EducationTiltUrbanity,
+            educationDeprivation = model.EducationTiltDeprivation, incomeDeprivation = model.IncomeTiltDeprivation, incomeUrbanity = model.IncomeTiltUrbanity;
         for (int k = 0; k < C; k++)
         {
             double urb = e.ConstituencyUrbanity[k], dep = e.ConstituencyDeprivation[k], age = latent.ConstituencyAge[k];
-            Tilt(spec.Marginals.AgeBands, ageT, a => 0.18 * age * (a - 2.5) - 0.08 * urb * (a - 2.5));
-            Tilt(spec.Marginals.Education, eduT, d => (0.25 * urb - 0.30 * dep) * (d - 1));
-            Tilt(spec.Marginals.Income, incT, q => (-0.30 * dep + 0.10 * urb) * (q - 2));
+            Tilt(spec.Marginals.AgeBands, ageT, a => ageLatent * age * (a - 2.5) + ageUrbanity * urb * (a - 2.5));
+            Tilt(spec.Marginals.Education, eduT, d => (educationUrbanity * urb + educationDeprivation * dep) * (d - 1));
+            Tilt(spec.Marginals.Income, incT, q => (incomeDeprivation * dep + incomeUrbanity * urb) * (q - 2));
             var t = (double[])seedTable.Clone();
             Ipf.Fit(t, ageT, eduT, incT);
             tables[k] = new AliasTable(t);

@@ -28,6 +28,57 @@ public sealed record VoterModelSpec
     /// <summary>The coefficients every preset uses.</summary>
     public static VoterModelSpec Default { get; } = new();
 
+    // ---- stage 2: the constituencies' demographic cells (the IPF seed table and the marginal tilts) ----
+    //
+    // Each constituency's joint table of age band × education × income quintile is fitted by iterative proportional
+    // fitting to the spec's national marginals, tilted by the constituency's latent age, urbanity and deprivation,
+    // from a seed table whose log cell weights carry the association structure below. Centred indices: age band
+    // a − 2.5 (0 … 5), education level d − 1, income quintile q − 2.
+
+    /// <summary>Seed table: log odds-ratio slope of (age band × education level); negative, so younger cohorts are more educated.</summary>
+    [Param("Demographic seed table: log odds-ratio slope of age band × education level", Min = -1, Max = 1,
+        Citation = "assumption: negative, so younger cohorts are more educated")]
+    public double SeedAgeEducation { get; init; } = -0.25;
+    /// <summary>Seed table: log odds-ratio slope of (education level × income quintile); education strongly tied to income.</summary>
+    [Param("Demographic seed table: log odds-ratio slope of education level × income quintile", Min = -1, Max = 1,
+        Citation = "assumption: positive and the strongest association, education tied to income")]
+    public double SeedEducationIncome { get; init; } = 0.45;
+    /// <summary>
+    /// Seed table: log weight per squared age band (from the middle) of the income quintiles above the median; negative,
+    /// so the higher incomes peak in mid-life.
+    /// </summary>
+    [Param("Demographic seed table: log weight of above-median income per squared age band from the middle", Min = -1, Max = 1,
+        Citation = "assumption: negative, so higher incomes peak in mid-life")]
+    public double SeedAgeSquaredHighIncome { get; init; } = -0.06;
+    /// <summary>Seed table: log odds-ratio slope of (age band × income quintile); older voters slightly richer.</summary>
+    [Param("Demographic seed table: log odds-ratio slope of age band × income quintile", Min = -1, Max = 1,
+        Citation = "assumption: small and positive, older voters slightly richer")]
+    public double SeedAgeIncome { get; init; } = 0.05;
+    /// <summary>Log shift of a constituency's age-band target per band (from the middle) per unit of its latent age.</summary>
+    [Param("Age-band tilt: log shift per band per unit of constituency latent age", Min = -1, Max = 1,
+        Citation = "assumption: constituencies of higher latent age have more older voters")]
+    public double AgeTiltLatentAge { get; init; } = 0.18;
+    /// <summary>Log shift of a constituency's age-band target per band (from the middle) per unit of its urbanity.</summary>
+    [Param("Age-band tilt: log shift per band per unit of constituency urbanity", Min = -1, Max = 1,
+        Citation = "assumption: negative, so urban constituencies are younger")]
+    public double AgeTiltUrbanity { get; init; } = -0.08;
+    /// <summary>Log shift of a constituency's education target per level (from the middle) per unit of its urbanity.</summary>
+    [Param("Education tilt: log shift per level per unit of constituency urbanity", Min = -1, Max = 1,
+        Citation = "assumption: urban constituencies are more educated")]
+    public double EducationTiltUrbanity { get; init; } = 0.25;
+    /// <summary>Log shift of a constituency's education target per level (from the middle) per unit of its deprivation.</summary>
+    [Param("Education tilt: log shift per level per unit of constituency deprivation", Min = -1, Max = 1,
+        Citation = "assumption: negative, so deprived constituencies are less educated")]
+    public double EducationTiltDeprivation { get; init; } = -0.30;
+    /// <summary>Log shift of a constituency's income target per quintile (from the middle) per unit of its deprivation.</summary>
+    [Param("Income tilt: log shift per quintile per unit of constituency deprivation", Min = -1, Max = 1,
+        Citation = "assumption: negative, so deprived constituencies are poorer")]
+    public double IncomeTiltDeprivation { get; init; } = -0.30;
+    /// <summary>Log shift of a constituency's income target per quintile (from the middle) per unit of its urbanity.</summary>
+    [Param("Income tilt: log shift per quintile per unit of constituency urbanity", Min = -1, Max = 1,
+        Citation = "assumption: urban constituencies are slightly richer")]
+    public double IncomeTiltUrbanity { get; init; } = 0.10;
+
     // ---- stage 3: neighbourhood and household context ----
 
     /// <summary>Intercept of the logit of living in an urban area, at the neighbourhood's latent urbanity 0.</summary>

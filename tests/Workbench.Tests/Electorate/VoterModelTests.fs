@@ -177,4 +177,32 @@ let tests =
             let share = float (over40 |> Array.filter (fun x -> x = byte Employment.Retired) |> Array.length) / float over40.Length
             Expect.floatClose { absolute = 0.02; relative = 0.0 } share 0.88 "the retired share of voters of retirement age"
         }
+        test "the demographic seed-table and tilt coefficients reach the cell tables" {
+            let spec = Electorates.Preset "classroom"
+            let withValue (name: string) (value: float) (m: VoterModelSpec) =
+                typeof<VoterModelSpec>.GetProperty(name).SetValue(m, value)
+                m
+            // Without the income tilts every constituency's income target is the national marginal; with the defaults not.
+            let incomeTargets model =
+                let e = Generator.GenerateVoterStage(spec, model, 20000, 3UL, 256, false)
+                [ for k in 0 .. spec.Constituencies - 1 -> e.ConstituencyMarginalTargets.[k].[2] ]
+            let national = let total = Seq.sum spec.Marginals.Income in [| for x in spec.Marginals.Income -> x / total |]
+            let untilted = VoterModelSpec() |> withValue "IncomeTiltDeprivation" 0.0 |> withValue "IncomeTiltUrbanity" 0.0
+            for target in incomeTargets untilted do
+                Expect.sequenceEqual (target |> Array.map (fun x -> Math.Round(x, 12))) (national |> Array.map (fun x -> Math.Round(x, 12))) "untilted income target"
+            let largestTilt = incomeTargets (VoterModelSpec()) |> List.map (fun t -> Array.map2 (fun a b -> abs (a - b)) t national |> Array.max) |> List.max
+            Expect.isGreaterThan largestTilt 1e-3 "the default tilts move some constituency's income target"
+            // The education–income slope of the seed table sets their association among voters.
+            let correlation model =
+                let e = Generator.GenerateVoterStage(spec, model, 20000, 3UL, 256, false)
+                let x = Array.map float e.Education
+                let y = Array.map float e.IncomeQuintile
+                let mx, my = Array.average x, Array.average y
+                let cov = Array.map2 (fun a b -> (a - mx) * (b - my)) x y |> Array.average
+                cov / sqrt ((x |> Array.averageBy (fun a -> (a - mx) ** 2.0)) * (y |> Array.averageBy (fun b -> (b - my) ** 2.0)))
+            let negative = correlation (VoterModelSpec() |> withValue "SeedEducationIncome" -0.9)
+            let positive = correlation (VoterModelSpec() |> withValue "SeedEducationIncome" 0.9)
+            Expect.isLessThan negative 0.0 $"a negative slope: correlation {negative:F3} below 0"
+            Expect.isGreaterThan positive (negative + 0.5) $"a positive slope: correlation {positive:F3} well above {negative:F3}"
+        }
     ]
