@@ -207,13 +207,7 @@ let members (src: string) : Member list =
     List.ofSeq found
 
 /// Members allowed over the limit, as "path: Type.Member" (every overload of that name), each with the reason.
-let allowed : (string * string) list =
-    [ "lib/Workbench/Electorate/Generator.Voters.cs: Generator.VoterBlockPass",
-      "the vectorised voter pass: sixteen voters per vector through every numbered stage of VoterModel.Draw in one method, so the "
-      + "stages share their vectors in registers; another engineer is splitting it in lib/Workbench/Electorate (remove this entry when that lands)"
-      "lib/Workbench/Electorate/VoterModel.cs: VoterModel.Draw",
-      "the scalar reference of the voter pass: the same numbered stages one voter at a time, kept step for step parallel to "
-      + "Generator.VoterBlockPass; it is split with the voter pass (remove this entry when that lands)" ]
+let allowed : (string * string) list = []
 
 let private libraryMembers () =
     let lib = Path.Combine(Cli.repoRoot, "lib")
