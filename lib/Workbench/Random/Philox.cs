@@ -11,7 +11,7 @@ namespace Workbench.Random;
 /// from (seed, stream id, entity index) on any thread. Known-answer tests against the
 /// Random123 reference vectors are in tests/Workbench.Tests/Random.
 /// </summary>
-public static class Philox
+internal static class Philox
 {
     /// <summary>The round multipliers and key increments (Weyl constants) of Philox4x32.</summary>
     internal const uint M0 = 0xD2511F53, M1 = 0xCD9E8D57, W0 = 0x9E3779B9, W1 = 0xBB67AE85;

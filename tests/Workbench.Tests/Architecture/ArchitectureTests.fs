@@ -254,6 +254,15 @@ let tests =
                 [ typeof<Workbench.Electorate.Electorate>.Assembly; typeof<Workbench.Notebooks.Notebook>.Assembly ] |> List.collect mutableStaticCollections
             Expect.isEmpty found (sprintf "public static fields or properties holding mutable collections (make them IReadOnlyList from a collection expression, [.. items], or ImmutableArray; an array behind IReadOnlyList can be cast back): %s" (String.Join(", ", found)))
         }
+        test "the numeric kernels are internal: the Philox bijection, its SIMD batch, the float maths and the campaign engine's delivery loop" {
+            let asm = typeof<Workbench.Electorate.Electorate>.Assembly
+            for name in [ "Workbench.Random.Philox"; "Workbench.Random.PhiloxBatch"; "Workbench.Random.FloatMath" ] do
+                let t = asm.GetType(name)
+                Expect.isNotNull t $"{name} exists"
+                Expect.isFalse t.IsPublic $"{name} is internal (public entry points are RandomStream, Seeds and the generators)"
+            let run = typeof<Workbench.Campaigns.CampaignOutcome>.Assembly.GetType("Workbench.Campaigns.CampaignEngine").GetMethods(Reflection.BindingFlags.Public ||| Reflection.BindingFlags.Static)
+            Expect.isFalse (run |> Array.exists (fun m -> m.Name = "Run" || m.Name = "Deliver")) "CampaignEngine's delivery loop is not public"
+        }
         test "the notebook engine does not reference the simulation library" {
             use asm = AssemblyDefinition.ReadAssembly(notebooksPath ())
             let refs = asm.MainModule.AssemblyReferences |> Seq.map (fun r -> r.Name) |> List.ofSeq
