@@ -64,8 +64,7 @@ public static class CampaignEngine
 
         /// <summary>The share of a persuasion effect delivered through <paramref name="ch"/> in week <paramref name="week"/> that reaches election day, the silence period applied.</summary>
         public double Kept(ChannelSpec ch, int week) =>
-            Persistence.Remaining(SilenceDays > 0 && ch.PaidAdvertising ? Persistence.DaysBeforeElection(week, Weeks, SilenceDays)
-                : Persistence.DaysBeforeElection(week, Weeks), HalfLifeDays);
+            Persistence.Remaining(Persistence.DaysBeforeElection(week, Weeks, ch.PaidAdvertising ? SilenceDays : 0), HalfLifeDays);
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class CampaignKnowledge
     /// </summary>
     public bool HasUplift => _uplift is not null;
     /// <summary>The party whose uplift model this knowledge holds (−1 without one).</summary>
-    public int UpliftSponsor { get; private init; } = -1;
+    public int UpliftSponsor { get; private set; } = -1;
 
     /// <summary>Predicted change in each voter's probability of supporting <see cref="UpliftSponsor"/> per unit of persuasion utility; null without an uplift model.</summary>
     private float[]? _uplift;
@@ -107,11 +107,7 @@ public sealed class CampaignKnowledge
         int n = Turnout.Length, P = Parties;
         if (sponsor < 0 || sponsor >= P) throw new ArgumentOutOfRangeException(nameof(sponsor), sponsor, $"sponsor must be a party index below {P}.");
         if (sponsorSupport.Length != n || turnout.Length != n) throw new ArgumentException($"scores must have one value per voter ({n}).");
-        var k = new CampaignKnowledge(n, P)
-        {
-            Regime = Regime, PollRespondents = PollRespondents, Features = [.. Features, "ML.NET support and turnout scores"], Groups = Groups,
-            _group = _group, _contactRate = _contactRate, UpliftSponsor = UpliftSponsor, _uplift = _uplift,
-        };
+        var k = Derived("ML.NET support and turnout scores");
         for (int i = 0; i < n; i++)
         {
             long o = (long)i * P;
@@ -139,11 +135,9 @@ public sealed class CampaignKnowledge
         if (sponsor < 0 || sponsor >= P) throw new ArgumentOutOfRangeException(nameof(sponsor), sponsor, $"sponsor must be a party index below {P}.");
         if (upliftPerUtility.Length != n) throw new ArgumentException($"the uplift prediction must have one value per voter ({n}); got {upliftPerUtility.Length}.", nameof(upliftPerUtility));
         foreach (var u in upliftPerUtility) if (!float.IsFinite(u)) throw new ArgumentException("every uplift prediction must be a finite number.", nameof(upliftPerUtility));
-        var k = new CampaignKnowledge(n, P)
-        {
-            Regime = Regime, PollRespondents = PollRespondents, Features = [.. Features, "ML.NET uplift model (T-learner on a randomised message test)"], Groups = Groups,
-            _group = _group, _contactRate = _contactRate, UpliftSponsor = sponsor, _uplift = upliftPerUtility.ToArray(),
-        };
+        var k = Derived("ML.NET uplift model (T-learner on a randomised message test)");
+        k.UpliftSponsor = sponsor;
+        k._uplift = upliftPerUtility.ToArray();
         Array.Copy(Turnout, k.Turnout, n);
         Array.Copy(Support, k.Support, Support.LongLength);
         return k;
@@ -169,11 +163,7 @@ public sealed class CampaignKnowledge
         for (int j = 0; j < P; j++) bias[j] = sd * rng.Normal();
         double mean = bias.Average();
         for (int j = 0; j < P; j++) bias[j] -= mean;
-        var k = new CampaignKnowledge(n, P)
-        {
-            Regime = Regime, PollRespondents = PollRespondents, Features = Features, Groups = Groups, _group = _group, _contactRate = _contactRate,
-            UpliftSponsor = UpliftSponsor, _uplift = _uplift,
-        };
+        var k = Derived();
         Array.Copy(Turnout, k.Turnout, n);
         for (int i = 0; i < n; i++)
         {
@@ -199,15 +189,21 @@ public sealed class CampaignKnowledge
     {
         int n = Turnout.Length, P = Parties;
         if (turnout.Length != n || support.LongLength != (long)n * P) throw new ArgumentException($"estimates must have one turnout per voter ({n}) and one support per voter and party ({(long)n * P}).");
-        var k = new CampaignKnowledge(n, P)
-        {
-            Regime = Regime, PollRespondents = PollRespondents, Features = Features, Groups = Groups, _group = _group, _contactRate = _contactRate,
-            UpliftSponsor = UpliftSponsor, _uplift = _uplift,
-        };
+        var k = Derived();
         Array.Copy(turnout, k.Turnout, n);
         Array.Copy(support, k.Support, support.LongLength);
         return k;
     }
+
+    /// <summary>
+    /// A knowledge sharing this one's regime, poll, features (with <paramref name="feature"/> appended when given), groups,
+    /// contact-rate estimates and uplift model, with fresh support and turnout arrays for the caller to fill.
+    /// </summary>
+    private CampaignKnowledge Derived(string? feature = null) => new(Turnout.Length, Parties)
+    {
+        Regime = Regime, PollRespondents = PollRespondents, Features = feature is null ? Features : [.. Features, feature], Groups = Groups,
+        _group = _group, _contactRate = _contactRate, UpliftSponsor = UpliftSponsor, _uplift = _uplift,
+    };
 
     /// <summary>Shrinkage strength: pseudo-respondents at the national mean added to each group.</summary>
     public const double Shrinkage = 20;

@@ -215,7 +215,7 @@ public sealed class ReplicateRun
         var perUtility = new float[n];
         double u = scores.TestedMessageUtility;
         for (int i = 0; i < n; i++) perUtility[i] = (float)(scores.UpliftScore[i] / u);
-        return (scored.WithUplift(party, perUtility), scores.TestTreated * _sc.EffectiveChannel("direct-mail").Cost);
+        return (scored.WithUplift(party, perUtility), scores.TestTreated * _sc.Channel("direct-mail").Cost);
     }
 
     /// <summary>

@@ -164,17 +164,15 @@ public sealed class SensitivitySpec
         parameters["minItems"] = 1;
         var parameter = (JsonObject)parameters["items"]!;
         parameter["required"] = new JsonArray("path");
-        Props(parameter)["low"]!.AsObject()["description"] = "Lower end of the range (default: the documented minimum of the parameter the path names).";
-        Props(parameter)["high"]!.AsObject()["description"] = "Upper end of the range (default: the documented maximum of the parameter the path names).";
         var pprops = (JsonObject)parameter["properties"]!;
+        pprops["low"]!.AsObject()["description"] = "Lower end of the range (default: the documented minimum of the parameter the path names).";
+        pprops["high"]!.AsObject()["description"] = "Upper end of the range (default: the documented maximum of the parameter the path names).";
         pprops["path"] = JsonSchemas.String(nonEmpty: true).Describe("Where the value goes in the scenario (name.name[0].name), or voters.");
         pprops["distribution"] = JsonSchemas.Enum(["uniform", "loguniform"]);
         ((JsonObject)props["metrics"]!["items"]!)["minLength"] = 1;
         props["replicates"] = JsonSchemas.Integer(1, 1000).Describe("Replicates per model run (the metric is their mean).");
         schema["required"] = new JsonArray("parameters");
         return schema;
-
-        static JsonObject Props(JsonObject parameter) => (JsonObject)parameter["properties"]!;
     }
 
     private static SensitivityParameter? ParseParameter(Loose<SensitivityParameterContract> node, string at, List<ValidationError> errors)
