@@ -47,8 +47,8 @@ public sealed record EvidenceSet
     public double AdMobilisationPerPerson { get; init; } = 0.002;
     /// <summary>Turnout change of the other side's leaners per person treated (demobilisation).</summary>
     [Param("Social ads: turnout change of the other side's leaners per person treated at adSpendPerPerson (demobilisation)", Min = -0.5, Max = 0.5, Unit = "probability",
-        Citation = "Aggarwal et al. (2023) Nat. Hum. Behav. 7: average ≈ 0 (pessimistic), −0.3 pp in a subgroup (optimistic); central half of it")]
-    public double AdDemobilisationPerPerson { get; init; } = -0.0015;
+        Citation = "Aggarwal et al. (2023) Nat. Hum. Behav. 7: average ≈ 0 (pessimistic and central), −0.3 pp in the most affected subgroup (optimistic: the upper end of the range)")]
+    public double AdDemobilisationPerPerson { get; init; }
     /// <summary>What Aggarwal et al.'s campaign spent per person treated (currency units, read as US dollars).</summary>
     [Param("Spend per person treated in the social-ads experiment the turnout effects come from", Min = 0.01, Max = 1e4, Unit = "currency",
         Citation = "Aggarwal et al. (2023): about $8.9M over about 2M people ≈ 4.45 per person")]
@@ -78,7 +78,7 @@ public sealed record EvidenceSet
     /// <summary>The default: between the ends, every figure stated in docs/campaigns.md.</summary>
     public static EvidenceSet Central { get; } = new()
     {
-        Citation = "Green & Gerber (2019) discounted for a high-salience election (canvass 1/20, phone 1/50, mail 1/300); ad persuasion 0.002 on the day seen, between Kalla & Broockman (2018) ≈ 0 and Coppock, Hill & Vavreck (2020) 0.007, decaying with a 3.5-day half-life (Hill et al. 2013; Gerber et al. 2011); half of Aggarwal et al.'s (2023) subgroup turnout effects.",
+        Citation = "Green & Gerber (2019) discounted for a high-salience election (canvass 1/20, phone 1/50, mail 1/300); ad persuasion 0.002 on the day seen, between Kalla & Broockman (2018) ≈ 0 and Coppock, Hill & Vavreck (2020) 0.007, decaying with a 3.5-day half-life (Hill et al. 2013; Gerber et al. 2011); half of Aggarwal et al.'s (2023) subgroup mobilisation effect and their average demobilisation effect (≈ 0).",
     };
 
     /// <summary>The published point estimates: Green &amp; Gerber's averages, Coppock et al.'s persuasion, Aggarwal et al.'s subgroup effects.</summary>

@@ -519,28 +519,7 @@ public static class CampaignEngine
                 if (ch.Kind is ChannelKind.PaidSocial or ChannelKind.OwnedSocial)
                 {
                     bool customAudiences = ch.Kind == ChannelKind.PaidSocial && !regime.Aggregated && regime.CustomAudiences && regime.AllowedSources.Contains(DataSource.VoterFile);
-                    if (customAudiences)
-                    {
-                        // A custom audience: the campaign uploads its voter file; the platform matches a share of it to its
-                        // users (CustomAudienceMatch) and serves the matched voters only — individually, or in blocks of at
-                        // least the minimum audience, best voters first. Unmatched voters cannot be reached this way (−1).
-                        var matched = CustomAudienceMatch.Matched(e, regime.CustomAudienceMatchRate, ctx.Seed);
-                        kind = "custom-audience";
-                        if (regime.MinimumAudience <= 1)
-                        {
-                            for (int i = 0; i < n; i++) unit[i] = matched[i] ? i : -1;
-                            unitCount = n;
-                            return unit;
-                        }
-                        var order = Enumerable.Range(0, n).Where(i => matched[i]).ToArray();
-                        var keys = order.Select(i => -value[i]).ToArray();
-                        Array.Sort(keys, order);
-                        Array.Fill(unit, -1);
-                        int block = regime.MinimumAudience;
-                        for (int r = 0; r < order.Length; r++) unit[order[r]] = r / block;
-                        unitCount = Math.Max(1, (order.Length + block - 1) / block);
-                        return unit;
-                    }
+                    if (customAudiences) return CustomAudiences(ctx, e, ch, value, regime, platform, unit, out unitCount, out kind);
                     // Platform audiences: constituency × age band (or constituency alone without platform targeting);
                     // paid ads under a minimum audience are broadened as advertisers do (PlatformAudience).
                     if (ch.Kind == ChannelKind.PaidSocial && regime.MinimumAudience > 1) return PlatformAudience(e, ch, value, regime.MinimumAudience, platform, unit, out unitCount, out kind);
@@ -567,6 +546,63 @@ public static class CampaignEngine
         }
     }
 
+    /// <summary>Separates a combined custom-audience unit kind: the platform audiences of the unmatched voters start at unit <c>Offset</c>.</summary>
+    internal static (string PlatformKind, int Offset)? SplitCustomAudienceKind(string kind)
+    {
+        if (!kind.StartsWith(CustomAudiencePrefix, StringComparison.Ordinal)) return null;
+        var parts = kind.Split('|');
+        return (parts[1], int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private const string CustomAudiencePrefix = "custom-audience|";
+
+    /// <summary>
+    /// Paid social where the regime allows custom audiences: the campaign uploads its voter file and the platform matches a
+    /// share of it to its users (<see cref="CustomAudienceMatch"/>) and serves the matched voters — individually, or in blocks
+    /// of at least the minimum audience, best voters first. The voters the platform could not match are still on the platform:
+    /// the campaign reaches them as any advertiser does, through the platform's own audiences (constituency × age band,
+    /// widened under a minimum audience as <see cref="PlatformAudience"/> does), which start after the custom-audience units.
+    /// Without them a targeted plan could not reach the unmatched four in ten that a broadcast buy reaches, and under large ad
+    /// effects it lost to broadcast on its own objective. The kind is "custom-audience|PLATFORM-KIND|OFFSET"
+    /// (<see cref="SplitCustomAudienceKind"/>).
+    /// </summary>
+    private static int[] CustomAudiences(Context ctx, Electorate.Electorate e, ChannelSpec ch, double[] value, DataRegime regime, bool platform, int[] unit, out int unitCount, out string kind)
+    {
+        int n = e.VoterCount;
+        var matched = CustomAudienceMatch.Matched(e, regime.CustomAudienceMatchRate, ctx.Seed);
+        int offset;
+        if (regime.MinimumAudience <= 1)
+        {
+            for (int i = 0; i < n; i++) unit[i] = matched[i] ? i : -1;
+            offset = n;
+        }
+        else
+        {
+            var order = Enumerable.Range(0, n).Where(i => matched[i]).ToArray();
+            var keys = order.Select(i => -value[i]).ToArray();
+            Array.Sort(keys, order);
+            Array.Fill(unit, -1);
+            int block = regime.MinimumAudience;
+            for (int r = 0; r < order.Length; r++) unit[order[r]] = r / block;
+            offset = Math.Max(1, (order.Length + block - 1) / block);
+        }
+        var unmatched = new bool[n];
+        for (int i = 0; i < n; i++) unmatched[i] = !matched[i];
+        var rest = new int[n];
+        int restCount; string restKind;
+        if (regime.MinimumAudience > 1) PlatformAudience(e, ch, value, regime.MinimumAudience, platform, rest, out restCount, out restKind, unmatched);
+        else
+        {
+            for (int i = 0; i < n; i++) rest[i] = !unmatched[i] ? -1 : platform ? e.Constituency[i] * 6 + Electorate.ElectorateSpec.AgeBandOf(e.Age[i]) : e.Constituency[i];
+            restCount = e.ConstituencyCount * (platform ? 6 : 1);
+            restKind = platform ? "constituency-age" : "constituency";
+        }
+        for (int i = 0; i < n; i++) if (rest[i] >= 0) unit[i] = offset + rest[i];
+        unitCount = offset + restCount;
+        kind = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{CustomAudiencePrefix}{restKind}|{offset}");
+        return unit;
+    }
+
     /// <summary>
     /// The people on the platform in a unit — the measure every minimum audience is compared with (the regime's and a
     /// regulation's alike, never scaled with the electorate): the expected number of the unit's voters the channel can reach
@@ -590,7 +626,8 @@ public static class CampaignEngine
     /// audience rather than give up the channel. A level whose audiences are all large enough is never beaten by a coarser
     /// one, so the rule changes nothing where the minimum does not bind.
     /// </summary>
-    private static int[] PlatformAudience(Electorate.Electorate e, ChannelSpec ch, double[] value, int minimum, bool platform, int[] unit, out int unitCount, out string kind)
+    private static int[] PlatformAudience(Electorate.Electorate e, ChannelSpec ch, double[] value, int minimum, bool platform, int[] unit, out int unitCount, out string kind,
+        bool[]? include = null)
     {
         int n = e.VoterCount, regions = e.ConstituencyRegion.Max() + 1;
         var levels = new List<(string Kind, int Count, Func<int, int> Of)>();
@@ -608,13 +645,13 @@ public static class CampaignEngine
         {
             var (_, count, of) = levels[l];
             var people = new double[count]; var v = new double[count];
-            for (int i = 0; i < n; i++) { int u = of(i); people[u] += onPlatform[i]; v[u] += value[i]; }
+            for (int i = 0; i < n; i++) { if (include is not null && !include[i]) continue; int u = of(i); people[u] += onPlatform[i]; v[u] += value[i]; }
             double score = 0;
             for (int u = 0; u < count; u++) if (people[u] >= minimum && v[u] > 0) score += v[u];
             if (score > bestScore) { best = l; bestScore = score; }
         }
         var chosen = levels[best];
-        for (int i = 0; i < n; i++) unit[i] = chosen.Of(i);
+        for (int i = 0; i < n; i++) unit[i] = include is null || include[i] ? chosen.Of(i) : -1;
         unitCount = chosen.Count; kind = chosen.Kind;
         return unit;
     }
@@ -875,12 +912,13 @@ public static class CampaignEngine
             }
             bool ads = ch.Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
             int minimum = ctx.Data.Regime.MinimumAudience;
-            // Custom-audience blocks are matched platform accounts (each one person on the platform); other audiences count
+            // Custom-audience blocks (a custom-audience channel's first units) are matched platform accounts (each one person on the platform); other audiences count
             // their expected people on the platform (PlatformPeople).
-            var people = ads && minimum > 1 && kinds[c] != "custom-audience" ? PlatformPeople(ctx.Model.Electorate, ch, units[c], U) : null;
+            var people = ads && minimum > 1 ? PlatformPeople(ctx.Model.Electorate, ch, units[c], U) : null;
+            int matchedUnits = SplitCustomAudienceKind(kinds[c]) is { } split ? split.Offset : 0;
             for (int u = 0; u < U; u++)
             {
-                bool tooSmall = ads && (people is null ? uSize[c][u] : people[u]) < minimum;
+                bool tooSmall = ads && (people is null || u < matchedUnits ? uSize[c][u] : people[u]) < minimum;
                 ratio[c][u] = uCost[c][u] > 0 && uValue[c][u] > 0 && !tooSmall ? uValue[c][u] / uCost[c][u] : 0;
                 uRepeat[c][u] = qWeight[u] > 0 ? uRepeat[c][u] / qWeight[u] : ch.Decay;
             }

@@ -177,6 +177,9 @@ public sealed class AdArchive
     private static (string Ages, string Genders, string Locations, string Truth) Declared(Electorate.Electorate e, string kind, List<int> voters, int unit)
     {
         string Constituency(int k) => $"constituency {k + 1}";
+        // Paid social with custom audiences: units from the offset on are the platform audiences of the voters the platform could not match.
+        if (Campaigns.CampaignEngine.SplitCustomAudienceKind(kind) is { } split)
+            return unit >= split.Offset ? Declared(e, split.PlatformKind, voters, unit - split.Offset) : Declared(e, "custom-audience", voters, unit);
         return kind switch
         {
             "constituency-age" => ($"{BandOf(unit % 6)}", "all", Constituency(unit / 6), $"platform audience: {Constituency(unit / 6)}, ages {BandOf(unit % 6)}"),

@@ -79,7 +79,8 @@ let replications =
             Expect.floatClose { absolute = 0.0005; relative = 0.0 } (Replications.Persuasion(m, r, "paid-social", 1)) 0.002 "mean change in P(sponsor), central"
             let opt = Channels.For(EvidenceSet.Optimistic) |> Seq.find (fun c -> c.Name = "paid-social")
             Expect.floatClose { absolute = 0.0005; relative = 0.0 } (Replications.Persuasion(m, r, opt, 1)) 0.007 "mean change in P(sponsor), optimistic"
-            Expect.isLessThan resp.TurnoutLogitOther 0.0 "paid social demobilises the other side's leaners (Aggarwal et al. 2023)"
+            Expect.equal resp.TurnoutLogitOther 0.0 "central: paid social does not demobilise the other side's leaners (Aggarwal et al. 2023's average)"
+            Expect.isLessThan (r.For(1, opt).TurnoutLogitOther) 0.0 "optimistic: it does, at their subgroup estimate"
         }
     ]
 
@@ -252,16 +253,26 @@ let customAudiences =
             Expect.isFalse (Workbench.Data.CustomAudienceMatch.Matched(e, 0.0, 9) |> Array.exists id) "rate 0: no one"
             Expect.sequenceEqual (Workbench.Data.CustomAudienceMatch.Matched(e, rate, 9)) m "deterministic for a seed"
         }
-        test "microtargeted paid social reaches only matched voters; unmatched voters have no unit" {
+        test "microtargeted paid social reaches matched voters one by one and unmatched voters through the platform's own audiences" {
             let e, m, regime, data, kn = setting 3 "us-like"
             Expect.isTrue regime.CustomAudiences "US-like allows custom audiences"
             let ctx = CampaignEngine.Context(m, ResponseModel m, kn, data, null, 4UL, 1)
             let mutable count = 0
-            let units = CampaignEngine.Units(ctx, Strategy.Microtarget, Channels.Get "paid-social", Array.init e.VoterCount float, &count)
+            let mutable kind = ""
+            let units = CampaignEngine.Units(ctx, Strategy.Microtarget, Channels.Get "paid-social", Array.init e.VoterCount float, &count, &kind)
             let matched = Workbench.Data.CustomAudienceMatch.Matched(e, regime.CustomAudienceMatchRate, 4)
-            Expect.isTrue (Array.forall2 (fun u ok -> (u >= 0) = ok) units matched) "unit ≥ 0 exactly for matched voters"
-            let reachable = float (units |> Array.filter (fun u -> u >= 0) |> Array.length) / float e.VoterCount
-            Expect.isLessThan (abs (reachable - regime.CustomAudienceMatchRate)) 0.02 $"reachable share {reachable:F3}"
+            let split = CampaignEngine.SplitCustomAudienceKind kind
+            Expect.isTrue split.HasValue $"a combined custom-audience kind: {kind}"
+            let struct (platformKind, offset) = split.Value
+            Expect.equal platformKind "constituency-age" "the unmatched voters' platform audiences"
+            Expect.equal offset e.VoterCount "one custom-audience unit per voter without a minimum audience"
+            for i in 0 .. e.VoterCount - 1 do
+                if matched.[i] then Expect.equal units.[i] i "a matched voter is its own unit"
+                else Expect.equal units.[i] (offset + int e.Constituency.[i] * 6 + Workbench.Electorate.ElectorateSpec.AgeBandOf(float e.Age.[i])) "an unmatched voter is in its constituency × age audience"
+            Expect.equal count (offset + e.ConstituencyCount * 6) "unit count"
+            let individually = float (units |> Array.filter (fun u -> u < offset) |> Array.length) / float e.VoterCount
+            Expect.isLessThan (abs (individually - regime.CustomAudienceMatchRate)) 0.02 $"share reached individually {individually:F3}"
+            Expect.isNone (CampaignEngine.SplitCustomAudienceKind "constituency-age" |> Option.ofNullable) "other kinds are not split"
         }
         test "a regime file can set the match rate, and an out-of-range rate is an error naming it" {
             let r = Workbench.Data.DataRegime.FromJson """{"name":"x","customAudienceMatchRate":0.3}"""

@@ -40,7 +40,7 @@ let tests =
             Expect.isTrue (res.Spend |> Seq.forall (fun s -> Double.IsNaN s.PersonalityMatch)) "not used"
         }
         test "with a congruence gain (optimistic preset) psychographics adds Red votes over the same campaign without it, on the same draws" {
-            let res = Simulation.Run(Scenario.Builtin("psychographics").WithEvidence("optimistic").With(replicates = Nullable 3, voters = Nullable 20000), Nullable 2)
+            let res = Simulation.Run(Scenario.Builtin("psychographics").WithEvidence("optimistic").With(replicates = Nullable 6, voters = Nullable 20000), Nullable 2)
             let c = res.Contrasts("psychographic", "ordinary", "Red") |> Seq.head
             Expect.isGreaterThan c.ShareDifferencePoints.Low 0.0 (sprintf "share difference %.3f (%.3f, %.3f)" c.ShareDifferencePoints.Mean c.ShareDifferencePoints.Low c.ShareDifferencePoints.High)
             let pess = Simulation.Run(Scenario.Builtin("psychographics").WithEvidence("pessimistic").With(replicates = Nullable 2, voters = Nullable 20000), Nullable 2)
