@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using Workbench.Elections;
 using Workbench.Random;
 
@@ -20,15 +19,15 @@ public sealed class ElectionDayModel
     /// <summary>The electorate.</summary>
     public Electorate.Electorate Electorate { get; }
     /// <summary>Turnout logit of each voter before campaigns. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> TurnoutLogit => ImmutableCollectionsMarshal.AsImmutableArray(TurnoutLogitArray);
+    public ImmutableArray<float> TurnoutLogit => TurnoutLogitArray.Frozen();
     /// <summary>The array behind <see cref="TurnoutLogit"/>, for the library's own loops.</summary>
     internal float[] TurnoutLogitArray { get; }
     /// <summary>Deterministic utilities (i·P + j); −∞ where the party does not stand. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> Utility => ImmutableCollectionsMarshal.AsImmutableArray(UtilityArray);
+    public ImmutableArray<float> Utility => UtilityArray.Frozen();
     /// <summary>The array behind <see cref="Utility"/>, for the library's own loops.</summary>
     internal float[] UtilityArray { get; }
     /// <summary>The party each voter most probably votes for (its leaning). A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<sbyte> Lean => ImmutableCollectionsMarshal.AsImmutableArray(LeanArray);
+    public ImmutableArray<sbyte> Lean => LeanArray.Frozen();
     /// <summary>The array behind <see cref="Lean"/>, for the library's own loops.</summary>
     internal sbyte[] LeanArray { get; }
     /// <summary>Mean persuadability (persuasion effects scale with persuadability / this mean).</summary>

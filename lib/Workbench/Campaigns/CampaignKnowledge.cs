@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using Workbench.Data;
 using Workbench.Random;
 using Workbench.Behaviour;
@@ -30,11 +29,11 @@ public sealed class CampaignKnowledge
     /// <summary>Number of parties.</summary>
     public int Parties { get; }
     /// <summary>Estimated probability that voter i votes for party j (if voting), at i·P + j. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> Support => ImmutableCollectionsMarshal.AsImmutableArray(SupportArray);
+    public ImmutableArray<float> Support => SupportArray.Frozen();
     /// <summary>The array behind <see cref="Support"/>, for the library's own loops.</summary>
     internal float[] SupportArray { get; }
     /// <summary>Estimated turnout probability of each voter. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> Turnout => ImmutableCollectionsMarshal.AsImmutableArray(TurnoutArray);
+    public ImmutableArray<float> Turnout => TurnoutArray.Frozen();
     /// <summary>The array behind <see cref="Turnout"/>, for the library's own loops.</summary>
     internal float[] TurnoutArray { get; }
     /// <summary>The regime the estimates respect.</summary>

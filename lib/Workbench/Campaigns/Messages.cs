@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using Workbench.Random;
 
 namespace Workbench.Campaigns;
@@ -91,11 +90,11 @@ public sealed class MessageSpace
     /// <summary>The electorate messages are shown to.</summary>
     public Electorate.Electorate Electorate { get; }
     /// <summary>True mean engagement rate of each variant over the electorate. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<double> TrueEngagement => ImmutableCollectionsMarshal.AsImmutableArray(TrueEngagementArray);
+    public ImmutableArray<double> TrueEngagement => TrueEngagementArray.Frozen();
     /// <summary>The array behind <see cref="TrueEngagement"/>, for the library's own loops.</summary>
     internal double[] TrueEngagementArray { get; }
     /// <summary>True mean persuasion effect of each variant over the electorate. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<double> TruePersuasion => ImmutableCollectionsMarshal.AsImmutableArray(TruePersuasionArray);
+    public ImmutableArray<double> TruePersuasion => TruePersuasionArray.Frozen();
     /// <summary>The array behind <see cref="TruePersuasion"/>, for the library's own loops.</summary>
     internal double[] TruePersuasionArray { get; }
 

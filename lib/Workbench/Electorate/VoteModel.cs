@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using Workbench.Random;
 
 namespace Workbench.Electorate;
@@ -30,7 +29,7 @@ public sealed class VoteModel
     /// <summary>Number of constituencies.</summary>
     public int Constituencies { get; }
     /// <summary>Party positions, party j issue k at j·K + k. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<double> PartyPositions => ImmutableCollectionsMarshal.AsImmutableArray(PartyPositionsArray);
+    public ImmutableArray<double> PartyPositions => PartyPositionsArray.Frozen();
     /// <summary>The array behind <see cref="PartyPositions"/>, for the library's own loops.</summary>
     internal double[] PartyPositionsArray { get; }
     /// <summary>w: weight of the salience-weighted squared distance.</summary>
@@ -38,15 +37,15 @@ public sealed class VoteModel
     /// <summary>β: weight of party identification.</summary>
     public double PartyIdWeight { get; }
     /// <summary>Calibrated party valences v_j. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<double> Valence => ImmutableCollectionsMarshal.AsImmutableArray(ValenceArray);
+    public ImmutableArray<double> Valence => ValenceArray.Frozen();
     /// <summary>The array behind <see cref="Valence"/>, for the library's own loops.</summary>
     internal double[] ValenceArray { get; }
     /// <summary>Constituency offsets c_{j,k}, constituency k party j at k·P + j. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<double> ConstituencyOffset => ImmutableCollectionsMarshal.AsImmutableArray(ConstituencyOffsetArray);
+    public ImmutableArray<double> ConstituencyOffset => ConstituencyOffsetArray.Frozen();
     /// <summary>The array behind <see cref="ConstituencyOffset"/>, for the library's own loops.</summary>
     internal double[] ConstituencyOffsetArray { get; }
     /// <summary>Whether party j stands in constituency k (k·P + j). A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<bool> Stands => ImmutableCollectionsMarshal.AsImmutableArray(StandsArray);
+    public ImmutableArray<bool> Stands => StandsArray.Frozen();
     /// <summary>The array behind <see cref="Stands"/>, for the library's own loops.</summary>
     internal bool[] StandsArray { get; }
 
@@ -144,7 +143,7 @@ public sealed class TurnoutModel
     /// <summary>The calibrated intercept α.</summary>
     public double Intercept { get; internal set; }
     /// <summary>Closeness per constituency: 1 − expected margin between the first two parties. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<double> Closeness => ImmutableCollectionsMarshal.AsImmutableArray(ClosenessArray);
+    public ImmutableArray<double> Closeness => ClosenessArray.Frozen();
     /// <summary>The array behind <see cref="Closeness"/>, for the library's own loops.</summary>
     internal double[] ClosenessArray { get; }
 

@@ -52,7 +52,7 @@ public sealed class ReplicateRun
     /// <summary>Its election-day model.</summary>
     public ElectionDayModel Model { get; }
     /// <summary>Expected winning margin of each constituency. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<double> Margins => ImmutableCollectionsMarshal.AsImmutableArray(MarginsArray);
+    public ImmutableArray<double> Margins => MarginsArray.Frozen();
     /// <summary>The array behind <see cref="Margins"/>, for the library's own loops.</summary>
     internal double[] MarginsArray { get; }
     /// <summary>The closest quarter of constituencies by that margin.</summary>

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using Workbench.Random;
 
 namespace Workbench.Networks;
@@ -12,11 +11,11 @@ namespace Workbench.Networks;
 public sealed class Graph
 {
     /// <summary>Row offsets, length N+1. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<int> Offsets => ImmutableCollectionsMarshal.AsImmutableArray(OffsetsArray);
+    public ImmutableArray<int> Offsets => OffsetsArray.Frozen();
     /// <summary>The array behind <see cref="Offsets"/>, for the library's own loops.</summary>
     internal int[] OffsetsArray { get; }
     /// <summary>Neighbour lists, concatenated. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<int> Targets => ImmutableCollectionsMarshal.AsImmutableArray(TargetsArray);
+    public ImmutableArray<int> Targets => TargetsArray.Frozen();
     /// <summary>The array behind <see cref="Targets"/>, for the library's own loops.</summary>
     internal int[] TargetsArray { get; }
     /// <summary>Number of nodes.</summary>

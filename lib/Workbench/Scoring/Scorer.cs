@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -106,19 +105,19 @@ public sealed class ScoringResult
     /// <summary>With several treatment arms: how well the predicted best message per voter does (null with one arm).</summary>
     public ArmChoice? ArmChoice { get; internal init; }
     /// <summary>Support score per voter. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> SupportScore => ImmutableCollectionsMarshal.AsImmutableArray(SupportScoreArray);
+    public ImmutableArray<float> SupportScore => SupportScoreArray.Frozen();
     /// <summary>The array behind <see cref="SupportScore"/>, for the library's own loops.</summary>
     internal float[] SupportScoreArray { get; init; } = [];
     /// <summary>Turnout score per voter. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> TurnoutScore => ImmutableCollectionsMarshal.AsImmutableArray(TurnoutScoreArray);
+    public ImmutableArray<float> TurnoutScore => TurnoutScoreArray.Frozen();
     /// <summary>The array behind <see cref="TurnoutScore"/>, for the library's own loops.</summary>
     internal float[] TurnoutScoreArray { get; init; } = [];
     /// <summary>Uplift score per voter (T-learner). A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> UpliftScore => ImmutableCollectionsMarshal.AsImmutableArray(UpliftScoreArray);
+    public ImmutableArray<float> UpliftScore => UpliftScoreArray.Frozen();
     /// <summary>The array behind <see cref="UpliftScore"/>, for the library's own loops.</summary>
     internal float[] UpliftScoreArray { get; init; } = [];
     /// <summary>True individual uplift of the tested message (known only in simulation). A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<float> TrueUplift => ImmutableCollectionsMarshal.AsImmutableArray(TrueUpliftArray);
+    public ImmutableArray<float> TrueUplift => TrueUpliftArray.Frozen();
     /// <summary>The array behind <see cref="TrueUplift"/>, for the library's own loops.</summary>
     internal float[] TrueUpliftArray { get; init; } = [];
     /// <summary>
@@ -130,11 +129,11 @@ public sealed class ScoringResult
     /// <summary>Voters who received the tested message in the randomised test (the treated half; 0 when no test was run).</summary>
     public int TestTreated { get; internal init; }
     /// <summary>k-means cluster per voter. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<int> Cluster => ImmutableCollectionsMarshal.AsImmutableArray(ClusterArray);
+    public ImmutableArray<int> Cluster => ClusterArray.Frozen();
     /// <summary>The array behind <see cref="Cluster"/>, for the library's own loops.</summary>
     internal int[] ClusterArray { get; init; } = [];
     /// <summary>Classical segment per voter. A read-only view of the library's array (no copy).</summary>
-    public ImmutableArray<Segment> Segments => ImmutableCollectionsMarshal.AsImmutableArray(SegmentsArray);
+    public ImmutableArray<Segment> Segments => SegmentsArray.Frozen();
     /// <summary>The array behind <see cref="Segments"/>, for the library's own loops.</summary>
     internal Segment[] SegmentsArray { get; init; } = [];
     /// <summary>Sizes of the classical segments.</summary>
