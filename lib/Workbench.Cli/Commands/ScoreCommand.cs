@@ -74,10 +74,10 @@ internal sealed class ScoreCommand : CliCommand
         int n = r.SupportScore.Length;
         return new ColumnTable(
         [
-            new TableColumn("voter", Enumerable.Range(0, n).ToArray()), new TableColumn("support", r.SupportScore), new TableColumn("turnout", r.TurnoutScore),
-            new TableColumn("uplift", r.UpliftScore), new TableColumn("true_uplift", r.TrueUplift),
+            new TableColumn("voter", Enumerable.Range(0, n).ToArray()), new TableColumn("support", r.SupportScore.ToArray()), new TableColumn("turnout", r.TurnoutScore.ToArray()),
+            new TableColumn("uplift", r.UpliftScore.ToArray()), new TableColumn("true_uplift", r.TrueUplift.ToArray()),
             new TableColumn("segment", r.SegmentSizes.Count > 0 ? r.Segments.Select(x => r.SegmentSizes[(int)x].Segment).ToArray() : Enumerable.Repeat("", n).ToArray()),
-            new TableColumn("cluster", r.Cluster),
+            new TableColumn("cluster", r.Cluster.ToArray()),
         ]);
     }
 }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Workbench.Elections;
 using Workbench.Random;
 
@@ -17,12 +18,18 @@ public sealed class ElectionDayModel
 
     /// <summary>The electorate.</summary>
     public Electorate.Electorate Electorate { get; }
-    /// <summary>Turnout logit of each voter before campaigns.</summary>
-    public float[] TurnoutLogit { get; }
-    /// <summary>Deterministic utilities (i·P + j); −∞ where the party does not stand.</summary>
-    public float[] Utility { get; }
-    /// <summary>The party each voter most probably votes for (its leaning).</summary>
-    public sbyte[] Lean { get; }
+    /// <summary>Turnout logit of each voter before campaigns. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> TurnoutLogit => TurnoutLogitArray.Frozen();
+    /// <summary>The array behind <see cref="TurnoutLogit"/>, for the library's own loops.</summary>
+    internal float[] TurnoutLogitArray { get; }
+    /// <summary>Deterministic utilities (i·P + j); −∞ where the party does not stand. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> Utility => UtilityArray.Frozen();
+    /// <summary>The array behind <see cref="Utility"/>, for the library's own loops.</summary>
+    internal float[] UtilityArray { get; }
+    /// <summary>The party each voter most probably votes for (its leaning). A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<sbyte> Lean => LeanArray.Frozen();
+    /// <summary>The array behind <see cref="Lean"/>, for the library's own loops.</summary>
+    internal sbyte[] LeanArray { get; }
     /// <summary>Mean persuadability (persuasion effects scale with persuadability / this mean).</summary>
     public double MeanPersuadability { get; }
 
@@ -31,18 +38,18 @@ public sealed class ElectionDayModel
     {
         Electorate = e;
         int n = e.VoterCount, P = e.PartyCount;
-        TurnoutLogit = new float[n]; Utility = new float[(long)n * P]; Lean = new sbyte[n];
+        TurnoutLogitArray = new float[n]; UtilityArray = new float[(long)n * P]; LeanArray = new sbyte[n];
         var vm = e.VoteModel; var tm = e.TurnoutModel;
         DeterministicParallel.ForChunks(n, threads, (s, end) =>
         {
             Span<double> u = stackalloc double[P];
             for (int i = (int)s; i < end; i++)
             {
-                TurnoutLogit[i] = (float)(tm.Intercept + tm.Index(e, i));
+                TurnoutLogitArray[i] = (float)(tm.Intercept + tm.Index(e, i));
                 vm.Utilities(e, i, u);
                 int best = 0;
-                for (int j = 0; j < P; j++) { Utility[(long)i * P + j] = (float)u[j]; if (u[j] > u[best]) best = j; }
-                Lean[i] = (sbyte)best;
+                for (int j = 0; j < P; j++) { UtilityArray[(long)i * P + j] = (float)u[j]; if (u[j] > u[best]) best = j; }
+                LeanArray[i] = (sbyte)best;
             }
         });
         double ps = 0;
@@ -64,7 +71,7 @@ public sealed class ElectionDayModel
             Span<double> q = stackalloc double[P];
             for (int i = (int)s; i < end; i++)
             {
-                double t = Workbench.Electorate.TurnoutModel.Logistic(TurnoutLogit[i]);
+                double t = Workbench.Electorate.TurnoutModel.Logistic(TurnoutLogitArray[i]);
                 Probabilities(i, q);
                 for (int j = 0; j < P; j++) acc[j] += t * q[j];
                 acc[P] += t;
@@ -78,7 +85,7 @@ public sealed class ElectionDayModel
     public void Probabilities(int i, Span<double> result, ReadOnlySpan<float> shift = default)
     {
         int P = result.Length;
-        for (int j = 0; j < P; j++) result[j] = Utility[(long)i * P + j] + (shift.IsEmpty ? 0 : shift[j]);
+        for (int j = 0; j < P; j++) result[j] = UtilityArray[(long)i * P + j] + (shift.IsEmpty ? 0 : shift[j]);
         Workbench.Electorate.VoteModel.Softmax(result);
     }
 
@@ -101,12 +108,12 @@ public sealed class ElectionDayModel
             for (int i = (int)s; i < end; i++)
             {
                 var rng = new RandomStream(seed, StreamElectionDay, (ulong)i);
-                double logit = TurnoutLogit[i] + (turnoutShift is null ? 0 : turnoutShift[i]);
+                double logit = TurnoutLogitArray[i] + (turnoutShift is null ? 0 : turnoutShift[i]);
                 double draw = rng.NextDouble();
                 if (draw >= 1.0 / (1.0 + Math.Exp(-logit))) continue;
                 if (voted is not null) voted[i] = true;
                 int k = e.Constituency[i];
-                for (int j = 0; j < P; j++) u[j] = Utility[(long)i * P + j] + (utilityShift is null ? 0 : utilityShift[(long)i * P + j]);
+                for (int j = 0; j < P; j++) u[j] = UtilityArray[(long)i * P + j] + (utilityShift is null ? 0 : utilityShift[(long)i * P + j]);
                 int choice = Workbench.Electorate.VoteModel.ChooseWithGumbel(u, ref rng);
                 votes[k * P + choice]++;
                 votes[C * P + k]++;

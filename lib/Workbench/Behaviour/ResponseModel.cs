@@ -42,10 +42,10 @@ public sealed class ResponseModel(ElectionDayModel model)
         {
             double w = ch.ContactProbability(e, i, sponsor);
             if (w <= 0) continue;
-            var item = ((double)Model.TurnoutLogit[i], w);
+            var item = ((double)Model.TurnoutLogitArray[i], w);
             all.Add(item);
-            (Model.Lean[i] == sponsor ? lean : other).Add(item);
-            if (e.VoteModel.Stands[e.Constituency[i] * P + sponsor]) pers.Add((i, w));
+            (Model.LeanArray[i] == sponsor ? lean : other).Add(item);
+            if (e.VoteModel.StandsArray[e.Constituency[i] * P + sponsor]) pers.Add((i, w));
         }
         double leanShift, otherShift;
         if (ch.OpponentTurnoutEffect is double opp)

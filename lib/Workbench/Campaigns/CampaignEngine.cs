@@ -128,7 +128,7 @@ public static class CampaignEngine
     {
         var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
         int n = e.VoterCount, P = e.PartyCount;
-        var T = turnout ?? kn.Turnout; var S = support ?? kn.Support;
+        var T = turnout ?? kn.TurnoutArray; var S = support ?? kn.SupportArray;
         var estimate = EstimateResults(e, T, S);
         var (useFptp, usePr, fptpWeight, rival, prWeight, prShare) = ObjectiveWeights(ctx, spec, sponsor, estimate);
 
@@ -329,7 +329,7 @@ public static class CampaignEngine
     {
         var e = ctx.Model.Electorate; var kn = ctx.Knowledge;
         int n = e.VoterCount, P = e.PartyCount;
-        if (plan is null || scale == 0) return (kn.Turnout, kn.Support);
+        if (plan is null || scale == 0) return (kn.TurnoutArray, kn.SupportArray);
         var dLogit = new double[n]; var dUtil = new double[n]; var spill = new double[n];
         if (plan is not null)
         {
@@ -371,19 +371,19 @@ public static class CampaignEngine
         for (int i = 0; i < n; i++)
         {
             long o = (long)i * P;
-            turnout[i] = dLogit[i] == 0 ? kn.Turnout[i] : (float)Workbench.Electorate.TurnoutModel.Logistic(Logit(kn.Turnout[i]) + dLogit[i]);
-            double ps = kn.Support[o + sponsor];
-            if (dUtil[i] == 0) { for (int j = 0; j < P; j++) support[o + j] = kn.Support[o + j]; continue; }
+            turnout[i] = dLogit[i] == 0 ? kn.TurnoutArray[i] : (float)Workbench.Electorate.TurnoutModel.Logistic(Logit(kn.TurnoutArray[i]) + dLogit[i]);
+            double ps = kn.SupportArray[o + sponsor];
+            if (dUtil[i] == 0) { for (int j = 0; j < P; j++) support[o + j] = kn.SupportArray[o + j]; continue; }
             if (uplift is not null && ps > 0 && ps < 1)
             {
                 // With an uplift model the sponsor's support moves by the predicted uplift per unit of utility (kept in (0, 1)),
                 // taken from the other parties in proportion to their support.
                 double moved = Math.Clamp(ps + uplift[i] * dUtil[i], 0.001, 0.999), rest = (1 - moved) / (1 - ps);
-                for (int j = 0; j < P; j++) support[o + j] = (float)(j == sponsor ? moved : kn.Support[o + j] * rest);
+                for (int j = 0; j < P; j++) support[o + j] = (float)(j == sponsor ? moved : kn.SupportArray[o + j] * rest);
                 continue;
             }
             double g = Math.Exp(dUtil[i]), norm = 1 - ps + ps * g;
-            for (int j = 0; j < P; j++) support[o + j] = (float)(kn.Support[o + j] * (j == sponsor ? g : 1) / norm);
+            for (int j = 0; j < P; j++) support[o + j] = (float)(kn.SupportArray[o + j] * (j == sponsor ? g : 1) / norm);
         }
         return (turnout, support);
     }

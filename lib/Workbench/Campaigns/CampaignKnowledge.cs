@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Workbench.Data;
 using Workbench.Random;
 using Workbench.Behaviour;
@@ -23,14 +24,18 @@ namespace Workbench.Campaigns;
 /// </summary>
 public sealed class CampaignKnowledge
 {
-    private CampaignKnowledge(int voters, int parties) { Support = new float[(long)voters * parties]; Turnout = new float[voters]; Parties = parties; }
+    private CampaignKnowledge(int voters, int parties) { SupportArray = new float[(long)voters * parties]; TurnoutArray = new float[voters]; Parties = parties; }
 
     /// <summary>Number of parties.</summary>
     public int Parties { get; }
-    /// <summary>Estimated probability that voter i votes for party j (if voting), at i·P + j.</summary>
-    public float[] Support { get; }
-    /// <summary>Estimated turnout probability of each voter.</summary>
-    public float[] Turnout { get; }
+    /// <summary>Estimated probability that voter i votes for party j (if voting), at i·P + j. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> Support => SupportArray.Frozen();
+    /// <summary>The array behind <see cref="Support"/>, for the library's own loops.</summary>
+    internal float[] SupportArray { get; }
+    /// <summary>Estimated turnout probability of each voter. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> Turnout => TurnoutArray.Frozen();
+    /// <summary>The array behind <see cref="Turnout"/>, for the library's own loops.</summary>
+    internal float[] TurnoutArray { get; }
     /// <summary>The regime the estimates respect.</summary>
     public DataRegime Regime { get; private init; } = null!;
     /// <summary>Respondents of the campaign's poll (0 when polls and canvass data are not allowed).</summary>
@@ -92,7 +97,7 @@ public sealed class CampaignKnowledge
     {
         long o = (long)i * Parties;
         int best = 0;
-        for (int j = 1; j < Parties; j++) if (Support[o + j] > Support[o + best]) best = j;
+        for (int j = 1; j < Parties; j++) if (SupportArray[o + j] > SupportArray[o + best]) best = j;
         return best;
     }
 
@@ -104,18 +109,18 @@ public sealed class CampaignKnowledge
     /// </summary>
     public CampaignKnowledge WithScores(int sponsor, ReadOnlySpan<float> sponsorSupport, ReadOnlySpan<float> turnout)
     {
-        int n = Turnout.Length, P = Parties;
+        int n = TurnoutArray.Length, P = Parties;
         if (sponsor < 0 || sponsor >= P) throw new ArgumentOutOfRangeException(nameof(sponsor), sponsor, $"sponsor must be a party index below {P}.");
         if (sponsorSupport.Length != n || turnout.Length != n) throw new ArgumentException($"scores must have one value per voter ({n}).");
         var k = Derived("ML.NET support and turnout scores");
         for (int i = 0; i < n; i++)
         {
             long o = (long)i * P;
-            k.Turnout[i] = Math.Clamp(turnout[i], 0.01f, 0.99f);
-            double s = Math.Clamp(sponsorSupport[i], 0.001f, 0.999f), rest = 1 - Support[o + sponsor];
+            k.TurnoutArray[i] = Math.Clamp(turnout[i], 0.01f, 0.99f);
+            double s = Math.Clamp(sponsorSupport[i], 0.001f, 0.999f), rest = 1 - SupportArray[o + sponsor];
             // Where the sponsor does not stand (estimate 0) or no other party does (rest 0), the stratified row stands.
-            if (Support[o + sponsor] <= 0 || rest <= 1e-9) { for (int j = 0; j < P; j++) k.Support[o + j] = Support[o + j]; continue; }
-            for (int j = 0; j < P; j++) k.Support[o + j] = j == sponsor ? (float)s : (float)(Support[o + j] / rest * (1 - s));
+            if (SupportArray[o + sponsor] <= 0 || rest <= 1e-9) { for (int j = 0; j < P; j++) k.SupportArray[o + j] = SupportArray[o + j]; continue; }
+            for (int j = 0; j < P; j++) k.SupportArray[o + j] = j == sponsor ? (float)s : (float)(SupportArray[o + j] / rest * (1 - s));
         }
         return k;
     }
@@ -131,15 +136,15 @@ public sealed class CampaignKnowledge
     /// </summary>
     public CampaignKnowledge WithUplift(int sponsor, ReadOnlySpan<float> upliftPerUtility)
     {
-        int n = Turnout.Length, P = Parties;
+        int n = TurnoutArray.Length, P = Parties;
         if (sponsor < 0 || sponsor >= P) throw new ArgumentOutOfRangeException(nameof(sponsor), sponsor, $"sponsor must be a party index below {P}.");
         if (upliftPerUtility.Length != n) throw new ArgumentException($"the uplift prediction must have one value per voter ({n}); got {upliftPerUtility.Length}.", nameof(upliftPerUtility));
         foreach (var u in upliftPerUtility) if (!float.IsFinite(u)) throw new ArgumentException("every uplift prediction must be a finite number.", nameof(upliftPerUtility));
         var k = Derived("ML.NET uplift model (T-learner on a randomised message test)");
         k.UpliftSponsor = sponsor;
         k._uplift = upliftPerUtility.ToArray();
-        Array.Copy(Turnout, k.Turnout, n);
-        Array.Copy(Support, k.Support, Support.LongLength);
+        Array.Copy(TurnoutArray, k.TurnoutArray, n);
+        Array.Copy(SupportArray, k.SupportArray, SupportArray.LongLength);
         return k;
     }
 
@@ -157,14 +162,14 @@ public sealed class CampaignKnowledge
     {
         if (!(sd >= 0) || double.IsInfinity(sd)) throw new ArgumentOutOfRangeException(nameof(sd), sd, "The house effect's standard deviation must be finite and 0 or more.");
         if (sd == 0) return this;
-        int n = Turnout.Length, P = Parties;
+        int n = TurnoutArray.Length, P = Parties;
         var rng = new RandomStream(seed, StreamIds.HouseEffect, 0);
         var bias = new double[P];
         for (int j = 0; j < P; j++) bias[j] = sd * rng.Normal();
         double mean = bias.Average();
         for (int j = 0; j < P; j++) bias[j] -= mean;
         var k = Derived();
-        Array.Copy(Turnout, k.Turnout, n);
+        Array.Copy(TurnoutArray, k.TurnoutArray, n);
         for (int i = 0; i < n; i++)
         {
             long o = (long)i * P;
@@ -172,10 +177,10 @@ public sealed class CampaignKnowledge
             for (int j = 0; j < P; j++)
             {
                 // A party the voter's row gives 0 (it does not stand there) stays at 0.
-                double v = Support[o + j] <= 0 ? 0 : Math.Max(0.001, Support[o + j] + bias[j]);
-                k.Support[o + j] = (float)v; total += v;
+                double v = SupportArray[o + j] <= 0 ? 0 : Math.Max(0.001, SupportArray[o + j] + bias[j]);
+                k.SupportArray[o + j] = (float)v; total += v;
             }
-            if (total > 0) for (int j = 0; j < P; j++) k.Support[o + j] = (float)(k.Support[o + j] / total);
+            if (total > 0) for (int j = 0; j < P; j++) k.SupportArray[o + j] = (float)(k.SupportArray[o + j] / total);
         }
         return k;
     }
@@ -187,11 +192,11 @@ public sealed class CampaignKnowledge
     /// </summary>
     internal CampaignKnowledge WithEstimates(float[] turnout, float[] support)
     {
-        int n = Turnout.Length, P = Parties;
+        int n = TurnoutArray.Length, P = Parties;
         if (turnout.Length != n || support.LongLength != (long)n * P) throw new ArgumentException($"estimates must have one turnout per voter ({n}) and one support per voter and party ({(long)n * P}).");
         var k = Derived();
-        Array.Copy(turnout, k.Turnout, n);
-        Array.Copy(support, k.Support, support.LongLength);
+        Array.Copy(turnout, k.TurnoutArray, n);
+        Array.Copy(support, k.SupportArray, support.LongLength);
         return k;
     }
 
@@ -199,7 +204,7 @@ public sealed class CampaignKnowledge
     /// A knowledge sharing this one's regime, poll, features (with <paramref name="feature"/> appended when given), groups,
     /// contact-rate estimates and uplift model, with fresh support and turnout arrays for the caller to fill.
     /// </summary>
-    private CampaignKnowledge Derived(string? feature = null) => new(Turnout.Length, Parties)
+    private CampaignKnowledge Derived(string? feature = null) => new(TurnoutArray.Length, Parties)
     {
         Regime = Regime, PollRespondents = PollRespondents, Features = feature is null ? Features : [.. Features, feature], Groups = Groups,
         _group = _group, _contactRate = _contactRate, UpliftSponsor = UpliftSponsor, _uplift = _uplift,
@@ -262,7 +267,7 @@ public sealed class CampaignKnowledge
             {
                 double s = 0;
                 for (int j = 0; j < P; j++) s += past[k * P + j];
-                for (int j = 0; j < P; j++) pastShare[k * P + j] = e.VoteModel.Stands[k * P + j] ? (past[k * P + j] + 1) / (s + P) : 0;
+                for (int j = 0; j < P; j++) pastShare[k * P + j] = e.VoteModel.StandsArray[k * P + j] ? (past[k * P + j] + 1) / (s + P) : 0;
             }
             return new PastResults(pastShare, nationalPast, nationalTurn, pastTurn, pastVoters);
         }
@@ -366,10 +371,10 @@ public sealed class CampaignKnowledge
                 est[j] = pg * past.Share[k * P + j] / past.NationalShare[j];
                 sum += est[j];
             }
-            for (int j = 0; j < P; j++) Support[(long)i * P + j] = (float)(sum > 0 ? est[j] / sum : 1.0 / P);
+            for (int j = 0; j < P; j++) SupportArray[(long)i * P + j] = (float)(sum > 0 ? est[j] / sum : 1.0 / P);
             double tg = (poll.Voting[g] + Shrinkage * pollTurn) / (poll.Answered[g] + Shrinkage);
             double adj = past.NationalTurnout > 0 ? past.Turnout[k] / past.Voters[k] / past.NationalTurnout : 1;
-            Turnout[i] = (float)Math.Clamp(tg * adj, 0.01, 0.99);
+            TurnoutArray[i] = (float)Math.Clamp(tg * adj, 0.01, 0.99);
         }
     }
 

@@ -89,10 +89,14 @@ public sealed class MessageSpace
     public MessageSpaceSpec Spec { get; }
     /// <summary>The electorate messages are shown to.</summary>
     public Electorate.Electorate Electorate { get; }
-    /// <summary>True mean engagement rate of each variant over the electorate.</summary>
-    public double[] TrueEngagement { get; }
-    /// <summary>True mean persuasion effect of each variant over the electorate.</summary>
-    public double[] TruePersuasion { get; }
+    /// <summary>True mean engagement rate of each variant over the electorate. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<double> TrueEngagement => TrueEngagementArray.Frozen();
+    /// <summary>The array behind <see cref="TrueEngagement"/>, for the library's own loops.</summary>
+    internal double[] TrueEngagementArray { get; }
+    /// <summary>True mean persuasion effect of each variant over the electorate. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<double> TruePersuasion => TruePersuasionArray.Frozen();
+    /// <summary>The array behind <see cref="TruePersuasion"/>, for the library's own loops.</summary>
+    internal double[] TruePersuasionArray { get; }
 
     private readonly double _meanPersuadability;
 
@@ -158,14 +162,14 @@ public sealed class MessageSpace
         }
         // Population means over a fixed, evenly spaced sample of voters.
         int step = Math.Max(1, e.VoterCount / 2000);
-        TrueEngagement = new double[M]; TruePersuasion = new double[M];
+        TrueEngagementArray = new double[M]; TruePersuasionArray = new double[M];
         int count = 0;
         for (int i = 0; i < e.VoterCount; i += step)
         {
             count++;
-            for (int m = 0; m < M; m++) { TrueEngagement[m] += Engagement(i, m); TruePersuasion[m] += Persuasion(i, m); }
+            for (int m = 0; m < M; m++) { TrueEngagementArray[m] += Engagement(i, m); TruePersuasionArray[m] += Persuasion(i, m); }
         }
-        for (int m = 0; m < M; m++) { TrueEngagement[m] /= count; TruePersuasion[m] /= count; }
+        for (int m = 0; m < M; m++) { TrueEngagementArray[m] /= count; TruePersuasionArray[m] /= count; }
     }
 
     /// <summary>Voter i's true probability of engaging with variant m.</summary>
@@ -251,7 +255,7 @@ public static class AbTest
         int M = space.Messages.Count, n = space.Electorate.VoterCount;
         var shown = new long[M]; var clicks = new long[M];
         var rng = new RandomStream(seed, StreamTest, 0);
-        double best = space.TrueEngagement.Max(), regret = 0;
+        double best = space.TrueEngagementArray.Max(), regret = 0;
         long totalClicks = 0, served = 0, round = 0;
         var draws = new double[M]; var order = new int[M]; var sdCache = new double[M];
         while (served < impressions)
@@ -308,7 +312,7 @@ public static class AbTest
                 double p = space.Engagement(i, m);
                 shown[m]++;
                 if (rng.NextDouble() < p) { clicks[m]++; totalClicks++; }
-                regret += best - space.TrueEngagement[m];
+                regret += best - space.TrueEngagementArray[m];
             }
             served += b; round++;
         }
@@ -322,9 +326,9 @@ public static class AbTest
             double post = (clicks[m] + 1.0) / (shown[m] + 2.0);
             if (shown[m] >= Math.Min(minShown, shown.Max()) && post > chosenRate) { chosenRate = post; chosen = m; }
         }
-        int rank = 1 + space.TrueEngagement.Count(v => v > space.TrueEngagement[chosen]);
-        return new AbTestResult(strategy, served, totalClicks, regret, space.Messages[chosen], rank, space.TruePersuasion[chosen],
-            space.TruePersuasion.Max(), Correlation(space.TrueEngagement, space.TruePersuasion), shown.Frozen(), rate.Frozen());
+        int rank = 1 + space.TrueEngagementArray.Count(v => v > space.TrueEngagementArray[chosen]);
+        return new AbTestResult(strategy, served, totalClicks, regret, space.Messages[chosen], rank, space.TruePersuasionArray[chosen],
+            space.TruePersuasionArray.Max(), Correlation(space.TrueEngagementArray, space.TruePersuasionArray), shown.Frozen(), rate.Frozen());
     }
 
     /// <summary>Pearson correlation (0 when either side is constant).</summary>

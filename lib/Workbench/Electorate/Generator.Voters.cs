@@ -148,7 +148,7 @@ public static partial class Generator
             NeighbourhoodOpinion = neighbourhoodOpinion; NeighbourhoodUrbanity = neighbourhoodUrbanity;
             UrbanProbability = new float[neighbourhoodUrbanity.Length];
             for (int n = 0; n < neighbourhoodUrbanity.Length; n++) UrbanProbability[n] = FloatMath.Logistic(Co.UrbanIntercept + Co.UrbanSlope * neighbourhoodUrbanity[n]);
-            PartyPositions = Array.ConvertAll(e.VoteModel.PartyPositions, x => (float)x);
+            PartyPositions = Array.ConvertAll(e.VoteModel.PartyPositionsArray, x => (float)x);
             Alpha = (float)e.Spec.SalienceConcentration;
             GammaD = Alpha - 1f / 3f; GammaC = 1f / MathF.Sqrt(9f * GammaD);
         }
@@ -944,11 +944,11 @@ public static partial class Generator
             for (int j = 0; j < P; j++)
             {
                 Vector512<float> u;
-                if (!vm.Stands[k * P + j]) u = Vector512.Create(float.NegativeInfinity);
+                if (!vm.StandsArray[k * P + j]) u = Vector512.Create(float.NegativeInfinity);
                 else
                 {
                     var d = WeightedDistance(pos, sal, K, v, partyPositions, j);
-                    var offset = Vector512.Create(vm.ConstituencyOffset[k * P + j]);
+                    var offset = Vector512.Create(vm.ConstituencyOffsetArray[k * P + j]);
                     u = Vector512.Narrow(negW * Vector512.WidenLower(d) + offset, negW * Vector512.WidenUpper(d) + offset);
                 }
                 u.StoreUnsafe(ref weight[j * B + v]);

@@ -243,8 +243,8 @@ public static partial class Generator
                 bool stronghold = p.StrongholdRegions.Contains(r);
                 double off = orng.Normal(0, spec.PartyOffsetSd);
                 if (stronghold) off += p.StrongholdBonus;
-                vm.ConstituencyOffset[k * spec.Parties.Count + j] = off;
-                vm.Stands[k * spec.Parties.Count + j] = !p.RegionalOnly || stronghold;
+                vm.ConstituencyOffsetArray[k * spec.Parties.Count + j] = off;
+                vm.StandsArray[k * spec.Parties.Count + j] = !p.RegionalOnly || stronghold;
             }
         }
         return vm;
@@ -399,11 +399,11 @@ public static partial class Generator
         for (int round = 0; round < 3; round++)
         {
             // 1. valences: Newton steps on log share − log target (FitValences).
-            iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P, threads);
+            iterations += FitValences(baseU, vm.ValenceArray, weight, prob, shares, target, S, P, threads);
             // Normalise: the first party's valence is 0 (only differences matter).
-            double v0 = vm.Valence[0];
-            for (int j = 0; j < P; j++) vm.Valence[j] -= v0;
-            ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P, threads);
+            double v0 = vm.ValenceArray[0];
+            for (int j = 0; j < P; j++) vm.ValenceArray[j] -= v0;
+            ExpectedShares(baseU, vm.ValenceArray, weight, prob, shares, S, P, threads);
             // 2. closeness per constituency from expected shares.
             var cv = new double[C * P]; var cw = new double[C];
             for (int t = 0; t < S; t++)
@@ -420,7 +420,7 @@ public static partial class Generator
                     double sh = cw[k] > 0 ? cv[k * P + j] / cw[k] : 0;
                     if (sh > first) { second = first; first = sh; } else if (sh > second) second = sh;
                 }
-                tm.Closeness[k] = 1 - (first - second);
+                tm.ClosenessArray[k] = 1 - (first - second);
             }
             // 3. turnout intercept: the root of mean σ(α + index) = target (increasing in α), by safeguarded Newton steps.
             DeterministicParallel.ForChunks(S, threads, (s, end) => { for (long t = s; t < end; t++) turnoutIndex[t] = tm.Index(e, idx[t]); }, chunk: 16_384);
@@ -428,8 +428,8 @@ public static partial class Generator
             for (int t = 0; t < S; t++) weight[t] = TurnoutModel.Logistic(tm.Intercept + turnoutIndex[t]);
         }
         // Final valence pass with turnout weights.
-        iterations += FitValences(baseU, vm.Valence, weight, prob, shares, target, S, P, threads);
-        ExpectedShares(baseU, vm.Valence, weight, prob, shares, S, P, threads);
+        iterations += FitValences(baseU, vm.ValenceArray, weight, prob, shares, target, S, P, threads);
+        ExpectedShares(baseU, vm.ValenceArray, weight, prob, shares, S, P, threads);
         e.Calibration = new CalibrationReport(target, (double[])shares.Clone(), [], spec.TurnoutTarget,
             weight.Average(), 0, 0, iterations);
     }
@@ -645,7 +645,7 @@ public static partial class Generator
         e.SincereVote = Columns.Allocate<sbyte>(N);
         e.TurnoutPropensity = Columns.Allocate<Half>(N);
         var vm = e.VoteModel; var tm = e.TurnoutModel;
-        var positions = Array.ConvertAll(vm.PartyPositions, x => (float)x);
+        var positions = Array.ConvertAll(vm.PartyPositionsArray, x => (float)x);
         float w = (float)vm.PolicyWeight, beta = (float)vm.PartyIdWeight;
         var ts = tm.Spec;
         float tAge = (float)ts.Age, tEdu = (float)ts.Education, tPast = (float)ts.PastTurnout, tPid = (float)ts.PartyIdStrength, tInt = (float)ts.Interest;
@@ -665,8 +665,8 @@ public static partial class Generator
             {
                 int k = (int)kk;
                 for (int j = 0; j < P; j++)
-                    constant[j] = vm.Stands[k * P + j] ? (float)(vm.Valence[j] + vm.ConstituencyOffset[k * P + j]) : float.NegativeInfinity;
-                float intercept = (float)(tm.Intercept + ts.Closeness * tm.Closeness[k]);
+                    constant[j] = vm.StandsArray[k * P + j] ? (float)(vm.ValenceArray[j] + vm.ConstituencyOffsetArray[k * P + j]) : float.NegativeInfinity;
+                float intercept = (float)(tm.Intercept + ts.Closeness * tm.ClosenessArray[k]);
                 for (int i0 = e.ConstituencyStart[k]; i0 < e.ConstituencyStart[k + 1]; i0 += B)
                 {
                     int count = Math.Min(B, e.ConstituencyStart[k + 1] - i0), lanes = (count + 15) & ~15;

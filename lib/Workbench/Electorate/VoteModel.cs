@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Workbench.Random;
 
 namespace Workbench.Electorate;
@@ -15,10 +16,10 @@ public sealed class VoteModel
     internal VoteModel(int parties, int issues, int constituencies, double[] positions, double policyWeight, double partyIdWeight)
     {
         Parties = parties; Issues = issues; Constituencies = constituencies;
-        PartyPositions = positions; PolicyWeight = policyWeight; PartyIdWeight = partyIdWeight;
-        Valence = new double[parties];
-        ConstituencyOffset = new double[constituencies * parties];
-        Stands = Enumerable.Repeat(true, constituencies * parties).ToArray();
+        PartyPositionsArray = positions; PolicyWeight = policyWeight; PartyIdWeight = partyIdWeight;
+        ValenceArray = new double[parties];
+        ConstituencyOffsetArray = new double[constituencies * parties];
+        StandsArray = Enumerable.Repeat(true, constituencies * parties).ToArray();
     }
 
     /// <summary>Number of parties.</summary>
@@ -27,18 +28,26 @@ public sealed class VoteModel
     public int Issues { get; }
     /// <summary>Number of constituencies.</summary>
     public int Constituencies { get; }
-    /// <summary>Party positions, party j issue k at j·K + k.</summary>
-    public double[] PartyPositions { get; }
+    /// <summary>Party positions, party j issue k at j·K + k. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<double> PartyPositions => PartyPositionsArray.Frozen();
+    /// <summary>The array behind <see cref="PartyPositions"/>, for the library's own loops.</summary>
+    internal double[] PartyPositionsArray { get; }
     /// <summary>w: weight of the salience-weighted squared distance.</summary>
     public double PolicyWeight { get; }
     /// <summary>β: weight of party identification.</summary>
     public double PartyIdWeight { get; }
-    /// <summary>Calibrated party valences v_j.</summary>
-    public double[] Valence { get; }
-    /// <summary>Constituency offsets c_{j,k}, constituency k party j at k·P + j.</summary>
-    public double[] ConstituencyOffset { get; }
-    /// <summary>Whether party j stands in constituency k (k·P + j).</summary>
-    public bool[] Stands { get; }
+    /// <summary>Calibrated party valences v_j. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<double> Valence => ValenceArray.Frozen();
+    /// <summary>The array behind <see cref="Valence"/>, for the library's own loops.</summary>
+    internal double[] ValenceArray { get; }
+    /// <summary>Constituency offsets c_{j,k}, constituency k party j at k·P + j. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<double> ConstituencyOffset => ConstituencyOffsetArray.Frozen();
+    /// <summary>The array behind <see cref="ConstituencyOffset"/>, for the library's own loops.</summary>
+    internal double[] ConstituencyOffsetArray { get; }
+    /// <summary>Whether party j stands in constituency k (k·P + j). A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<bool> Stands => StandsArray.Frozen();
+    /// <summary>The array behind <see cref="Stands"/>, for the library's own loops.</summary>
+    internal bool[] StandsArray { get; }
 
     /// <summary>Deterministic utilities (without the Gumbel shock) of every party for one voter, written to <paramref name="utility"/>.</summary>
     public void Utilities(Electorate e, int voter, Span<double> utility)
@@ -52,14 +61,14 @@ public sealed class VoteModel
         for (int q = 0; q < K; q++) { x[q] = (double)e.IssuePosition[baseIdx + q]; x[K + q] = (double)e.IssueSalience[baseIdx + q]; }
         for (int j = 0; j < P; j++)
         {
-            if (!Stands[k * P + j]) { utility[j] = double.NegativeInfinity; continue; }
+            if (!StandsArray[k * P + j]) { utility[j] = double.NegativeInfinity; continue; }
             double d = 0;
             for (int q = 0; q < K; q++)
             {
-                double diff = x[q] - PartyPositions[j * K + q];
+                double diff = x[q] - PartyPositionsArray[j * K + q];
                 d += x[K + q] * diff * diff;
             }
-            double u = -PolicyWeight * d + Valence[j] + ConstituencyOffset[k * P + j];
+            double u = -PolicyWeight * d + ValenceArray[j] + ConstituencyOffsetArray[k * P + j];
             if (pid == j) u += PartyIdWeight * strength;
             utility[j] = u;
         }
@@ -127,20 +136,22 @@ public sealed class VoteModel
 /// </summary>
 public sealed class TurnoutModel
 {
-    internal TurnoutModel(TurnoutModelSpec spec, int constituencies) { Spec = spec; Closeness = new double[constituencies]; }
+    internal TurnoutModel(TurnoutModelSpec spec, int constituencies) { Spec = spec; ClosenessArray = new double[constituencies]; }
 
     /// <summary>The coefficients.</summary>
     public TurnoutModelSpec Spec { get; }
     /// <summary>The calibrated intercept α.</summary>
     public double Intercept { get; internal set; }
-    /// <summary>Closeness per constituency: 1 − expected margin between the first two parties.</summary>
-    public double[] Closeness { get; }
+    /// <summary>Closeness per constituency: 1 − expected margin between the first two parties. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<double> Closeness => ClosenessArray.Frozen();
+    /// <summary>The array behind <see cref="Closeness"/>, for the library's own loops.</summary>
+    internal double[] ClosenessArray { get; }
 
     /// <summary>The linear predictor without the intercept.</summary>
     public double Index(Electorate e, int voter) =>
         Spec.Age * (e.Age[voter] - 45) / 10.0 + Spec.Education * e.Education[voter] + Spec.PastTurnout * e.PastTurnout[voter]
         + Spec.PartyIdStrength * (double)e.PartyIdStrength[voter] + Spec.Interest * (double)e.Interest[voter]
-        + Spec.Closeness * Closeness[e.Constituency[voter]];
+        + Spec.Closeness * ClosenessArray[e.Constituency[voter]];
 
     /// <summary>Turnout probability, with an optional shift on the logit scale (e.g. mobilisation).</summary>
     public double Probability(Electorate e, int voter, double logitShift = 0) => Logistic(Intercept + Index(e, voter) + logitShift);

@@ -285,14 +285,14 @@ internal static class VoterModel
         float best = float.NegativeInfinity;
         for (int j = 0; j < P; j++)
         {
-            if (!vm.Stands[k * P + j]) { utility[j] = float.NegativeInfinity; continue; }
+            if (!vm.StandsArray[k * P + j]) { utility[j] = float.NegativeInfinity; continue; }
             float distance = 0;
             for (int q = 0; q < K; q++)
             {
                 float diff = d.Position[q] - s.PartyPositions[j * K + q];
                 distance += d.Salience[q] * diff * diff;
             }
-            utility[j] = (float)(-vm.PolicyWeight * distance + vm.ConstituencyOffset[k * P + j]);
+            utility[j] = (float)(-vm.PolicyWeight * distance + vm.ConstituencyOffsetArray[k * P + j]);
             best = Math.Max(best, utility[j]);
         }
         var weight = new float[P];

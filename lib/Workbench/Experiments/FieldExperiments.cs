@@ -77,7 +77,7 @@ public static class FieldExperiments
                 if (reachable)
                 {
                     contacted[start] = true; contacts++;
-                    double d = model.Lean[start] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
+                    double d = model.LeanArray[start] == sponsor ? resp.TurnoutLogitLean : resp.TurnoutLogitOther;
                     shift[start] = d;
                     for (int i = start + 1; i < end; i++) shift[i] = d * channel.HouseholdSpillover;
                 }
@@ -93,7 +93,7 @@ public static class FieldExperiments
             {
                 if (role[i] < 0) continue;
                 var rng = new RandomStream(s, ElectionDayModel.StreamElectionDay, (ulong)i);
-                double eta = model.TurnoutLogit[i];
+                double eta = model.TurnoutLogitArray[i];
                 if (rng.NextDouble() < Workbench.Electorate.TurnoutModel.Logistic(eta + shift[i])) y[i] += 1;
             }
         }
@@ -101,7 +101,7 @@ public static class FieldExperiments
         for (int i = 0; i < n; i++)
         {
             if (role[i] < 0) continue;
-            double v = y[i] / draws - Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogit[i]);
+            double v = y[i] / draws - Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogitArray[i]);
             sum[role[i]] += v; sq[role[i]] += v * v; cnt[role[i]]++;
         }
         double Mean(int r) => sum[r] / Math.Max(1, cnt[r]);

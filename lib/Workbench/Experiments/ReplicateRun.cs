@@ -36,8 +36,8 @@ public sealed class ReplicateRun
         Model = new ElectionDayModel(Electorate, threads);
         _responses = new ResponseModel(Model);
         _data = VoterData.Open(Electorate, sc.EffectiveRegime, null, 1UL);
-        Margins = [.. Electorate.Summarize().Margins];
-        ClosestQuarter = Enumerable.Range(0, Margins.Length).OrderBy(k => Margins[k]).ThenBy(k => k).Take(Math.Max(1, Margins.Length / 4)).ToHashSet();
+        MarginsArray = [.. Electorate.Summarize().Margins];
+        ClosestQuarter = Enumerable.Range(0, MarginsArray.Length).OrderBy(k => MarginsArray[k]).ThenBy(k => k).Take(Math.Max(1, MarginsArray.Length / 4)).ToHashSet();
         _online = sc.Arms.Any(a => a.Campaigns.Any(c => c.Strategy == Strategy.Influencer
                 || c.Channels.Any(name => sc.Channel(name) is { Kind: ChannelKind.OwnedSocial, Spread: Spread.Cascade })))
             ? Workbench.Networks.ElectorateGraph.Build(Electorate, sc.Network.Graph, Seeds.Derive(rs, SeedLabels.Replicate.Network)).Online : null;
@@ -51,8 +51,10 @@ public sealed class ReplicateRun
     public Electorate.Electorate Electorate { get; }
     /// <summary>Its election-day model.</summary>
     public ElectionDayModel Model { get; }
-    /// <summary>Expected winning margin of each constituency.</summary>
-    public double[] Margins { get; }
+    /// <summary>Expected winning margin of each constituency. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<double> Margins => MarginsArray.Frozen();
+    /// <summary>The array behind <see cref="Margins"/>, for the library's own loops.</summary>
+    internal double[] MarginsArray { get; }
     /// <summary>The closest quarter of constituencies by that margin.</summary>
     public IReadOnlySet<int> ClosestQuarter { get; }
     private ulong ElectionSeed => Seeds.Derive(_rs, SeedLabels.Replicate.Election);
@@ -208,13 +210,13 @@ public sealed class ReplicateRun
         {
             Party = spec.Party, ScoresOnly = !uplift, Clustering = false, PollAttempts = Math.Min(n, Math.Clamp(n / 50, 2000, 20000)), UpliftTestSize = spec.UpliftTestSize,
         }, seed, Model);
-        var scored = knowledge.WithScores(party, scores.SupportScore, scores.TurnoutScore);
+        var scored = knowledge.WithScores(party, scores.SupportScoreArray, scores.TurnoutScoreArray);
         // No uplift model could be trained (no poll or canvass data, or no test outcomes the regime lets the campaign keep):
         // the campaign plans as a scored one and sent no test mail.
         if (!uplift || scores.Uplift.Count == 0 || scores.TestTreated == 0) return (scored, 0);
         var perUtility = new float[n];
         double u = scores.TestedMessageUtility;
-        for (int i = 0; i < n; i++) perUtility[i] = (float)(scores.UpliftScore[i] / u);
+        for (int i = 0; i < n; i++) perUtility[i] = (float)(scores.UpliftScoreArray[i] / u);
         return (scored.WithUplift(party, perUtility), scores.TestTreated * _sc.Channel("direct-mail").Cost);
     }
 
@@ -260,21 +262,21 @@ public sealed class ReplicateRun
             for (int i = 0; i < perVoter.Length; i++) perVoter[i] = (float)(plan.Factor[i] / plan.MeanFactor);
             return (plan.MeanFactor, perVoter);
         }
-        double mean = space.TruePersuasion.Average();
+        double mean = space.TruePersuasionArray.Average();
         int chosen = choice.PickBy switch
         {
-            MessagePick.Persuasion => Array.IndexOf(space.TruePersuasion, space.TruePersuasion.Max()),
+            MessagePick.Persuasion => Array.IndexOf(space.TruePersuasionArray, space.TruePersuasionArray.Max()),
             MessagePick.Random => new RandomStream(Seeds.Derive(_rs, SeedLabels.Replicate.MessageChoice, (ulong)party), StreamIds.MessageTest, 1).NextInt(space.Messages.Count),
             _ => AbTest.Run(space, choice.Test, choice.Impressions, Seeds.Derive(_rs, SeedLabels.Replicate.MessageChoice, (ulong)party)).Chosen.Id,
         };
-        return (Math.Abs(mean) > 1e-12 ? space.TruePersuasion[chosen] / mean : 1, null);
+        return (Math.Abs(mean) > 1e-12 ? space.TruePersuasionArray[chosen] / mean : 1, null);
     }
 
     private double SupportAuc(CampaignKnowledge k, int party)
     {
         int n = Electorate.VoterCount, P = k.Parties;
         var score = new double[n]; var label = new bool[n];
-        for (int i = 0; i < n; i++) { score[i] = k.Support[(long)i * P + party]; label[i] = Electorate.SincereVote[i] == party; }
+        for (int i = 0; i < n; i++) { score[i] = k.SupportArray[(long)i * P + party]; label[i] = Electorate.SincereVote[i] == party; }
         return Workbench.Statistics.Metrics.Auc(score, label);
     }
 
@@ -282,7 +284,7 @@ public sealed class ReplicateRun
     {
         int n = Electorate.VoterCount;
         var est = new double[n]; var truth = new double[n];
-        for (int i = 0; i < n; i++) { est[i] = k.Turnout[i]; truth[i] = (double)Electorate.TurnoutPropensity[i]; }
+        for (int i = 0; i < n; i++) { est[i] = k.TurnoutArray[i]; truth[i] = (double)Electorate.TurnoutPropensity[i]; }
         return Workbench.Statistics.Metrics.Correlation(est, truth);
     }
 

@@ -252,12 +252,12 @@ public static class Replications
         {
             var run = Simulation.Detail(sc, rep, threads);
             var e = run.Electorate;
-            int k = run.Margins.Length; seats = k;
-            var order = Enumerable.Range(0, k).OrderBy(c => run.Margins[c]).ThenBy(c => c).ToArray();
+            int k = run.MarginsArray.Length; seats = k;
+            var order = Enumerable.Range(0, k).OrderBy(c => run.MarginsArray[c]).ThenBy(c => c).ToArray();
             int q = Math.Max(1, k / 4);
             var closest = order.Take(q).ToArray(); var safest = order.Skip(k - q).ToArray();
             var baseTurnout = new double[k]; var size = new double[k];
-            for (int i = 0; i < e.VoterCount; i++) { int c = e.Constituency[i]; size[c]++; baseTurnout[c] += Workbench.Electorate.TurnoutModel.Logistic(run.Model.TurnoutLogit[i]); }
+            for (int i = 0; i < e.VoterCount; i++) { int c = e.Constituency[i]; size[c]++; baseTurnout[c] += Workbench.Electorate.TurnoutModel.Logistic(run.Model.TurnoutLogitArray[i]); }
             (double[] Contacts, double[] Change) Arm(string name)
             {
                 var arm = run.Arm(run.ArmIndex(name));
@@ -265,7 +265,7 @@ public static class Replications
                 for (int i = 0; i < e.VoterCount; i++)
                 {
                     int c = e.Constituency[i];
-                    double eta = run.Model.TurnoutLogit[i];
+                    double eta = run.Model.TurnoutLogitArray[i];
                     contacts[c] += arm.ContactsPerVoter[i];
                     change[c] += Workbench.Electorate.TurnoutModel.Logistic(eta + arm.TurnoutShift[i]) - Workbench.Electorate.TurnoutModel.Logistic(eta);
                 }
@@ -275,7 +275,7 @@ public static class Replications
             var fptp = Arm("fptp-optimised"); var pr = Arm("pr-optimised");
             double cc = closest.Average(c => fptp.Contacts[c]), cs = safest.Average(c => fptp.Contacts[c]);
             closeC.Add(cc); safeC.Add(cs); ratio.Add(cc / cs);
-            corr.Add(Workbench.Statistics.Metrics.Correlation(run.Margins, fptp.Change));
+            corr.Add(Workbench.Statistics.Metrics.Correlation(run.MarginsArray, fptp.Change));
             double Sd(double[] change) { var t = Enumerable.Range(0, k).Select(c => baseTurnout[c] / size[c] + change[c]).ToArray(); double mu = t.Average(); return Math.Sqrt(t.Sum(v => (v - mu) * (v - mu)) / (k - 1)); }
             double sf = Sd(fptp.Change), sp = Sd(pr.Change);
             sdF.Add(sf); sdP.Add(sp); evenness.Add(sp / sf);

@@ -195,7 +195,7 @@ public static class Simulation
                 double canvassQuarter = double.NaN;
                 if (o.Volunteers is { } vp && vp.Attempts.Sum() is var doors && doors > 0) canvassQuarter = run.ClosestQuarter.Sum(k => vp.Attempts[k]) / doors;
                 spendRows.Add(new SpendRow(sc.Arms[a].Name, r, o.Party, o.Spend, o.Spend > 0 ? inClosest / o.Spend : 0, o.SpendByChannel, o.VotersContacted,
-                    o.SpendByConstituency, run.Margins, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch, o.Volunteers)
+                    o.SpendByConstituency, run.MarginsArray, o.Precision, o.SupportAuc, o.TurnoutCorrelation, o.MessageFactor, o.Contacts, o.ContactsOutsideBubble, o.PersonalityMatch, o.Volunteers)
                 { CanvassQuarterShare = canvassQuarter, Sponsor = o.Sponsor, UpliftCorrelation = o.UpliftCorrelation, UpliftTestCost = o.UpliftTestCost, MessageTestCost = o.MessageTestCost });
             }
             violations.AddRange(arm.Violations);

@@ -191,7 +191,7 @@ public static class SuppressionStudy
         {
             var h = heuristic[c.Constituency];
             var (low, high) = Wilson(c.Flips, draws);
-            return new SeatFlip(c.Constituency, run.Margins[c.Constituency], c.Flips / (double)draws, low, high, c.VictimLost / (double)draws, c.VictimWon / (double)draws,
+            return new SeatFlip(c.Constituency, run.MarginsArray[c.Constituency], c.Flips / (double)draws, low, high, c.VictimLost / (double)draws, c.VictimWon / (double)draws,
                 h.ExpectedVotesLost, h.Pivotality, h.Risk);
         }).OrderByDescending(c => c.FlipProbability).ThenByDescending(c => c.Pivotality).ThenBy(c => c.Constituency).ToArray();
         var groups = measured.Groups.Select(g => new GroupTurnout(g.Dimension, g.Group, g.Voters, g.BaselineTurnout,

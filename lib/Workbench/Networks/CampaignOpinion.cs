@@ -86,7 +86,7 @@ public sealed record CampaignOpinion
             double s = (double)e.IssueSalience[i * K + q];
             for (int j = 0; j < P; j++)
             {
-                double p = vm.PartyPositions[j * K + q], d0 = before[i] - p, d1 = after[i] - p;
+                double p = vm.PartyPositionsArray[j * K + q], d0 = before[i] - p, d1 = after[i] - p;
                 shift[(long)i * P + j] = (float)(-vm.PolicyWeight * s * (d1 * d1 - d0 * d0));
             }
         }

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Workbench.Random;
 
 namespace Workbench.Networks;
@@ -9,18 +10,22 @@ namespace Workbench.Networks;
 /// </summary>
 public sealed class Graph
 {
-    /// <summary>Row offsets, length N+1.</summary>
-    public int[] Offsets { get; }
-    /// <summary>Neighbour lists, concatenated.</summary>
-    public int[] Targets { get; }
+    /// <summary>Row offsets, length N+1. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<int> Offsets => OffsetsArray.Frozen();
+    /// <summary>The array behind <see cref="Offsets"/>, for the library's own loops.</summary>
+    internal int[] OffsetsArray { get; }
+    /// <summary>Neighbour lists, concatenated. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<int> Targets => TargetsArray.Frozen();
+    /// <summary>The array behind <see cref="Targets"/>, for the library's own loops.</summary>
+    internal int[] TargetsArray { get; }
     /// <summary>Number of nodes.</summary>
-    public int NodeCount => Offsets.Length - 1;
+    public int NodeCount => OffsetsArray.Length - 1;
     /// <summary>Number of undirected edges.</summary>
-    public long EdgeCount => Targets.LongLength / 2;
+    public long EdgeCount => TargetsArray.LongLength / 2;
     /// <summary>True for a complete graph stored implicitly (no CSR arrays).</summary>
     public bool IsComplete { get; }
 
-    private Graph(int[] offsets, int[] targets, bool complete) { Offsets = offsets; Targets = targets; IsComplete = complete; }
+    private Graph(int[] offsets, int[] targets, bool complete) { OffsetsArray = offsets; TargetsArray = targets; IsComplete = complete; }
 
     /// <summary>The complete graph K_n, stored implicitly: every node is a neighbour of every other.</summary>
     public static Graph Complete(int n)
@@ -30,13 +35,13 @@ public sealed class Graph
     }
 
     /// <summary>Degree of node i.</summary>
-    public int Degree(int i) => IsComplete ? NodeCount - 1 : Offsets[i + 1] - Offsets[i];
+    public int Degree(int i) => IsComplete ? NodeCount - 1 : OffsetsArray[i + 1] - OffsetsArray[i];
 
     /// <summary>The k-th neighbour of node i.</summary>
-    public int Neighbour(int i, int k) => IsComplete ? (k < i ? k : k + 1) : Targets[Offsets[i] + k];
+    public int Neighbour(int i, int k) => IsComplete ? (k < i ? k : k + 1) : TargetsArray[OffsetsArray[i] + k];
 
     /// <summary>Mean degree.</summary>
-    public double MeanDegree => IsComplete ? NodeCount - 1 : (double)Targets.Length / NodeCount;
+    public double MeanDegree => IsComplete ? NodeCount - 1 : (double)TargetsArray.Length / NodeCount;
 
     /// <summary>Builds a graph from undirected edges (self-loops and duplicates dropped), by counting sort.</summary>
     public static Graph FromEdges(int n, IReadOnlyList<(int A, int B)> edges)

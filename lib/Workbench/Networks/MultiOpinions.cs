@@ -173,7 +173,7 @@ public static class MultiOpinions
                         return m;
                     }, 0.0, Math.Max, chunk: 8192);
                     (x, next) = (next, x);
-                    interactions += g.IsComplete ? (long)n * (n - 1) : g.Targets.LongLength;
+                    interactions += g.IsComplete ? (long)n * (n - 1) : g.TargetsArray.LongLength;
                     break;
             }
             steps = s;

@@ -103,7 +103,7 @@ public static class Opinions
                 case OpinionModel.AlgorithmicBias:
                     if (!g.IsComplete)
                     {
-                        moved = PairwiseCsr(g.Offsets, g.Targets, x, n, model == OpinionModel.AlgorithmicBias ? p.Gamma : 0, p.Epsilon, p.Mu, weights, ref rng);
+                        moved = PairwiseCsr(g.OffsetsArray, g.TargetsArray, x, n, model == OpinionModel.AlgorithmicBias ? p.Gamma : 0, p.Epsilon, p.Mu, weights, ref rng);
                         interactions += n;
                         break;
                     }
@@ -142,7 +142,7 @@ public static class Opinions
                     double eps = p.Epsilon;
                     moved = Sweep(g, x, next, hk ? eps : double.PositiveInfinity, threads);
                     (x, next) = (next, x);
-                    interactions += g.IsComplete ? (long)n * (n - 1) : g.Targets.LongLength;
+                    interactions += g.IsComplete ? (long)n * (n - 1) : g.TargetsArray.LongLength;
                     break;
             }
             steps = s;
@@ -169,7 +169,7 @@ public static class Opinions
         if (!(epsilon > 0)) throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, "epsilon must be positive (+∞ for DeGroot averaging).");
         if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be ≥ 1.");
         if (!g.IsComplete)
-            return DeterministicParallel.MapReduce(n, threads, (a, b) => SweepCsr(g.Offsets, g.Targets, x, next, (int)a, (int)b, epsilon), 0.0, Math.Max, chunk: 8192);
+            return DeterministicParallel.MapReduce(n, threads, (a, b) => SweepCsr(g.OffsetsArray, g.TargetsArray, x, next, (int)a, (int)b, epsilon), 0.0, Math.Max, chunk: 8192);
         return DeterministicParallel.MapReduce(n, threads, (a, b) =>
         {
             double m = 0;

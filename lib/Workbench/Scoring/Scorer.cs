@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -103,14 +104,22 @@ public sealed class ScoringResult
     public IReadOnlyList<UpliftReport> Uplift { get; internal init; } = [];
     /// <summary>With several treatment arms: how well the predicted best message per voter does (null with one arm).</summary>
     public ArmChoice? ArmChoice { get; internal init; }
-    /// <summary>Support score per voter.</summary>
-    public float[] SupportScore { get; internal init; } = [];
-    /// <summary>Turnout score per voter.</summary>
-    public float[] TurnoutScore { get; internal init; } = [];
-    /// <summary>Uplift score per voter (T-learner).</summary>
-    public float[] UpliftScore { get; internal init; } = [];
-    /// <summary>True individual uplift of the tested message (known only in simulation).</summary>
-    public float[] TrueUplift { get; internal init; } = [];
+    /// <summary>Support score per voter. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> SupportScore => SupportScoreArray.Frozen();
+    /// <summary>The array behind <see cref="SupportScore"/>, for the library's own loops.</summary>
+    internal float[] SupportScoreArray { get; init; } = [];
+    /// <summary>Turnout score per voter. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> TurnoutScore => TurnoutScoreArray.Frozen();
+    /// <summary>The array behind <see cref="TurnoutScore"/>, for the library's own loops.</summary>
+    internal float[] TurnoutScoreArray { get; init; } = [];
+    /// <summary>Uplift score per voter (T-learner). A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> UpliftScore => UpliftScoreArray.Frozen();
+    /// <summary>The array behind <see cref="UpliftScore"/>, for the library's own loops.</summary>
+    internal float[] UpliftScoreArray { get; init; } = [];
+    /// <summary>True individual uplift of the tested message (known only in simulation). A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<float> TrueUplift => TrueUpliftArray.Frozen();
+    /// <summary>The array behind <see cref="TrueUplift"/>, for the library's own loops.</summary>
+    internal float[] TrueUpliftArray { get; init; } = [];
     /// <summary>
     /// The persuasion utility of the tested message for the average voter (the response model's utility of a channel with
     /// <see cref="ScoringOptions.UpliftEffect"/>): <see cref="UpliftScore"/> divided by it is the predicted change in support per
@@ -119,10 +128,14 @@ public sealed class ScoringResult
     public double TestedMessageUtility { get; internal init; }
     /// <summary>Voters who received the tested message in the randomised test (the treated half; 0 when no test was run).</summary>
     public int TestTreated { get; internal init; }
-    /// <summary>k-means cluster per voter.</summary>
-    public int[] Cluster { get; internal init; } = [];
-    /// <summary>Classical segment per voter.</summary>
-    public Segment[] Segments { get; internal init; } = [];
+    /// <summary>k-means cluster per voter. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<int> Cluster => ClusterArray.Frozen();
+    /// <summary>The array behind <see cref="Cluster"/>, for the library's own loops.</summary>
+    internal int[] ClusterArray { get; init; } = [];
+    /// <summary>Classical segment per voter. A read-only view of the library's array (no copy).</summary>
+    public ImmutableArray<Segment> Segments => SegmentsArray.Frozen();
+    /// <summary>The array behind <see cref="Segments"/>, for the library's own loops.</summary>
+    internal Segment[] SegmentsArray { get; init; } = [];
     /// <summary>Sizes of the classical segments.</summary>
     public IReadOnlyList<SegmentSize> SegmentSizes { get; internal init; } = [];
     /// <summary>Sizes of the k-means clusters, with their mean support and turnout scores.</summary>
@@ -220,9 +233,9 @@ public static class Scorer
         return new ScoringResult
         {
             Regime = regime, Party = e.PartyNames[p], Features = names, Support = support, Turnout = turnout, Uplift = uplifts,
-            SupportScore = supportScore, TurnoutScore = turnoutScore, UpliftScore = tLearner, TrueUplift = trueUplift,
+            SupportScoreArray = supportScore, TurnoutScoreArray = turnoutScore, UpliftScoreArray = tLearner, TrueUpliftArray = trueUplift,
             TestedMessageUtility = resp.Utility, TestTreated = uplifts.Count > 0 && o.UpliftArms == 1 ? test.Count(x => x.Treated) : 0,
-            Cluster = cluster, Segments = segments, SegmentSizes = sizes, Clusters = clusters, ArmChoice = armChoice,
+            ClusterArray = cluster, SegmentsArray = segments, SegmentSizes = sizes, Clusters = clusters, ArmChoice = armChoice,
         };
     }
 

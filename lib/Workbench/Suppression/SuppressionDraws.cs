@@ -68,8 +68,8 @@ public static class SuppressionDrawing
         for (int i = 0; i < n; i++)
         {
             model.Probabilities(i, prob);
-            segment[i] = (byte)SuppressionRisk.Segment(prob[v], Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogit[i]));
-            leaning[i] = (byte)(model.Lean[i] == v ? 0 : 1);
+            segment[i] = (byte)SuppressionRisk.Segment(prob[v], Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogitArray[i]));
+            leaning[i] = (byte)(model.LeanArray[i] == v ? 0 : 1);
             age[i] = (byte)Workbench.Electorate.ElectorateSpec.AgeBandOf(e.Age[i]);
             income[i] = (byte)Math.Clamp(e.IncomeQuintile[i] - 1, 0, 4);
         }
@@ -107,7 +107,7 @@ public static class SuppressionDrawing
         var expected = groupings.Select(g => new double[g.Names.Count]).ToArray();
         for (int i = 0; i < n; i++)
         {
-            double loss = Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogit[i]) - Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogit[i] + turnoutShift[i]);
+            double loss = Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogitArray[i]) - Workbench.Electorate.TurnoutModel.Logistic(model.TurnoutLogitArray[i] + turnoutShift[i]);
             for (int d = 0; d < groupings.Count; d++) { int g = groupings[d].Of[i]; sizes[d][g]++; expected[d][g] += loss; }
         }
         var seatsLost = systems.Select(_ => new double[D]).ToArray();

@@ -64,7 +64,7 @@ public static class SuppressionRisk
         {
             m.Probabilities(i, prob);
             pV[i] = prob[v];
-            double p0 = Logistic(m.TurnoutLogit[i]), p1 = Logistic(m.TurnoutLogit[i] + turnoutShift[i]);
+            double p0 = Logistic(m.TurnoutLogitArray[i]), p1 = Logistic(m.TurnoutLogitArray[i] + turnoutShift[i]);
             loss[i] = p0 - p1;
             segOf[i] = Segment(pV[i], p0);
             int k = e.Constituency[i];
@@ -97,7 +97,7 @@ public static class SuppressionRisk
             return count == 0 ? 0 : (c - b) / (double)count;
         }
         return new SuppressionReport(victim, segments, risks.OrderByDescending(r => r.Risk).ThenBy(r => r.Constituency).ToArray(),
-            Change(i => m.Lean[i] == v), Change(i => m.Lean[i] != v));
+            Change(i => m.LeanArray[i] == v), Change(i => m.LeanArray[i] != v));
     }
 
     /// <summary>The victim's classical segments, in the order of <see cref="Segment"/>.</summary>

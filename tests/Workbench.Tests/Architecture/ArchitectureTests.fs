@@ -190,6 +190,37 @@ type PlantedStaticArray() =
     static member val Names: IReadOnlyList<string> = Array.AsReadOnly [| "a" |] with get
     static member val Cast: IReadOnlyList<string> = [| "a" |] :> IReadOnlyList<string> with get
 
+/// Public fields and properties (static or instance, declared or inherited) of public types whose type is an array, as
+/// "Type.Member". A result object that hands out its array lets a caller overwrite the model's state by accident
+/// (<c>result.SupportScore[0] = 1</c> changes every later reader's scores), so public members return
+/// ImmutableArray&lt;T&gt; (a view of the array, no copy) and keep the array in an internal member for the library's loops.
+let publicArrayMembers (asm: System.Reflection.Assembly) =
+    let flags = System.Reflection.BindingFlags.Public ||| System.Reflection.BindingFlags.Instance ||| System.Reflection.BindingFlags.Static
+    [ for t in asm.GetTypes() do
+        if t.IsVisible then
+            for f in t.GetFields flags do
+                if f.FieldType.IsArray then yield t.FullName + "." + f.Name
+            for p in t.GetProperties flags do
+                if p.PropertyType.IsArray then yield t.FullName + "." + p.Name ]
+    |> List.distinct |> List.sort
+
+/// The public types of lib/Workbench allowed to expose arrays, each with the reason. Keep it exact: the test fails when a
+/// type here no longer exposes an array.
+let publicArrayAllowList : Map<string, string> =
+    Map.ofList [
+        "Workbench.Electorate.Electorate",
+        "its per-voter and per-constituency columns are the design's struct-of-arrays (shared/DESIGN.md, conventions: columnar "
+        + "data for anything per voter), read directly by notebooks, the Parquet writer and every model's hot loop"
+    ]
+
+/// A planted public class with a public array field and property, so the check is seen to find both; its ImmutableArray
+/// view and its internal array are not reported.
+type PlantedPublicArray() =
+    [<DefaultValue>] val mutable Buffer: float32[]
+    member _.Scores: float32[] = [| 1.0f |]
+    member _.View: System.Collections.Immutable.ImmutableArray<float32> = System.Collections.Immutable.ImmutableArray.Create 1.0f
+    member internal _.Hidden: int[] = [| 1 |]
+
 let private libraryPath () = typeof<Workbench.Electorate.Electorate>.Assembly.Location
 let private notebooksPath () = typeof<Workbench.Notebooks.Notebook>.Assembly.Location
 
@@ -253,6 +284,18 @@ let tests =
             let found =
                 [ typeof<Workbench.Electorate.Electorate>.Assembly; typeof<Workbench.Notebooks.Notebook>.Assembly ] |> List.collect mutableStaticCollections
             Expect.isEmpty found (sprintf "public static fields or properties holding mutable collections (make them IReadOnlyList from a collection expression, [.. items], or ImmutableArray; an array behind IReadOnlyList can be cast back): %s" (String.Join(", ", found)))
+        }
+        test "the array check finds a planted public array field and property and passes ImmutableArray and internal arrays" {
+            let found = publicArrayMembers typeof<PlantedPublicArray>.Assembly |> List.filter (fun m -> m.Contains "PlantedPublicArray")
+            Expect.equal found [ typeof<PlantedPublicArray>.FullName + ".Buffer"; typeof<PlantedPublicArray>.FullName + ".Scores" ] "Buffer and Scores, not View or Hidden"
+        }
+        test "no public property or field of a public type of lib/Workbench returns an array (T[]), apart from the allow-list" {
+            let found = publicArrayMembers typeof<Workbench.Electorate.Electorate>.Assembly
+            let typeOf (m: string) = m.Substring(0, m.LastIndexOf '.')
+            let bad = found |> List.filter (fun m -> not (publicArrayAllowList.ContainsKey(typeOf m)))
+            Expect.isEmpty bad (sprintf "public members returning arrays (return ImmutableArray<T> through ImmutableCollectionsMarshal.AsImmutableArray and keep the array in an internal member, or add the type to publicArrayAllowList with the reason): %s" (String.Join(", ", bad)))
+            for KeyValue(t, _) in publicArrayAllowList do
+                Expect.isTrue (found |> List.exists (fun m -> typeOf m = t)) $"{t} is allow-listed but exposes no array: drop it from publicArrayAllowList"
         }
         test "the numeric kernels are internal: the Philox bijection, its SIMD batch, the float maths and the campaign engine's delivery loop" {
             let asm = typeof<Workbench.Electorate.Electorate>.Assembly

@@ -1,6 +1,7 @@
 module Workbench.Tests.Campaigns.CampaignsTests
 
 open System
+open System.Collections.Immutable
 open System.IO
 open Expecto
 open Workbench
@@ -178,12 +179,12 @@ let messages =
         test "the space is issue × frame × tone × emotion × creative, and negative, angry content engages more while persuading less (MODEL.md §5)" {
             let s = space.Value
             Expect.equal s.Messages.Count (s.Electorate.IssueCount * 2 * 3 * 3 * 10) "variants"
-            let mean (f: Message -> bool) (v: float[]) = s.Messages |> Seq.filter f |> Seq.averageBy (fun m -> v.[m.Id])
+            let mean (f: Message -> bool) (v: ImmutableArray<float>) = s.Messages |> Seq.filter f |> Seq.averageBy (fun m -> v.[m.Id])
             let neg (m: Message) = m.Tone = Tone.Negative && m.Emotion = Emotion.Anger
             let pos (m: Message) = m.Tone = Tone.Positive && m.Emotion = Emotion.Hope
             Expect.isGreaterThan (mean neg s.TrueEngagement) (mean pos s.TrueEngagement * 1.5) "outrage engages"
             Expect.isLessThan (mean neg s.TruePersuasion) (mean pos s.TruePersuasion) "but persuades less"
-            Expect.floatClose { absolute = 0.002; relative = 0.0 } (s.TruePersuasion |> Array.average) 0.0055 "mean persuasion ≈ 0.007 less the negative backlash on a third of variants"
+            Expect.floatClose { absolute = 0.002; relative = 0.0 } (s.TruePersuasion |> Seq.average) 0.0055 "mean persuasion ≈ 0.007 less the negative backlash on a third of variants"
         }
         test "bandits learn: epsilon-greedy and Thompson earn more clicks than an equal split; the equal split and Thompson pick a top-decile variant, epsilon-greedy one better than chance; none persuades like the best" {
             let s = space.Value

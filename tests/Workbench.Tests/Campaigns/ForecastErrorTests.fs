@@ -76,7 +76,7 @@ let tests =
             Expect.floatClose Accuracy.medium (Array.sum bias) 0.0 "the biases move share between parties"
             for i in 0 .. 97 .. e.VoterCount - 1 do
                 Expect.floatClose Accuracy.medium (Seq.sum [ for j in 0 .. P - 1 -> float h.Support.[i * P + j] ]) 1.0 "each row still sums to 1"
-            Expect.equal h.Turnout k.Turnout "turnout estimates are kept"
+            Expect.sequenceEqual h.Turnout k.Turnout "turnout estimates are kept"
         }
         test "forecast error is paired: identical arms give identical rows, and none gives the same bytes as no forecast field" {
             let withError = classroom """ "forecast": { "nationalSwing": 0.02, "regionalSwing": 0.01, "houseEffect": 0.01 }, """ armsAB
