@@ -116,6 +116,14 @@ let private arrowSchemaOf (path: string) : Apache.Arrow.Schema =
     use reader = new ParquetSharp.Arrow.FileReader(path)
     reader.Schema
 
+/// The Arrow schema stored in the file under ARROW:schema, decoded with Apache.Arrow's IPC reader. Arrow C++ takes the field
+/// metadata from it but its integer and floating-point types from the Parquet schema, so a wrong type stored here would not show
+/// in the schema Arrow C++ gives: it is checked here, on the stored message itself.
+let private storedSchemaOf (path: string) : Apache.Arrow.Schema =
+    let encoded = (use pq = new ParquetFileReader(path) in pq.FileMetaData.KeyValueMetadata["ARROW:schema"])
+    use reader = new Apache.Arrow.Ipc.ArrowStreamReader(new MemoryStream(Convert.FromBase64String encoded))
+    reader.Schema
+
 /// A field's metadata as (key, value) pairs in the order the reader gives them; none when it has none.
 let private fieldMetadata (f: Apache.Arrow.Field) : (string * string) list =
     if isNull f.Metadata then [] else [ for kv in f.Metadata -> kv.Key, kv.Value ]
@@ -136,6 +144,9 @@ let private checkArrowSchema (path: string) (table: ColumnTable) (codebook: Colu
         Expect.equal (fieldMetadata f) [ for kv in entry.ArrowMetadata() -> kv.Key, kv.Value ] $"{c.Name}: the field metadata is its codebook entry"
         Expect.equal (fieldMetadata f |> List.find (fun (k, _) -> k = "description") |> snd) entry.Meaning $"{c.Name}: description is the codebook's meaning"
     Expect.isTrue (schema.HasMetadata && schema.Metadata.ContainsKey ElectorateExport.CodebookKey) "the file-level codebook is in the schema's metadata"
+    let stored = storedSchemaOf path
+    Expect.equal [ for f in stored.FieldsList -> f.Name, f.DataType.TypeId, f.IsNullable, fieldMetadata f ] [ for f in schema.FieldsList -> f.Name, f.DataType.TypeId, f.IsNullable, fieldMetadata f ]
+        "the stored schema has the names, types, nullability and field metadata Arrow C++ gives"
     use reader = new ParquetSharp.Arrow.FileReader(path)
     use batches = reader.GetRecordBatchReader()
     let mutable rows = 0L
@@ -246,6 +257,9 @@ let tests =
                 let schema = arrowSchemaOf path
                 Expect.equal [ for f in schema.FieldsList -> f.Name, f.DataType.TypeId, f.IsNullable ] [ for c in table.Columns -> c.Name, expectedArrowType c.Type, false ] "names, Arrow types, not nullable"
                 for f in schema.FieldsList do Expect.isEmpty (fieldMetadata f) $"{f.Name}: no field metadata"
+                let stored = storedSchemaOf path
+                Expect.equal [ for f in stored.FieldsList -> f.Name, f.DataType.TypeId, f.IsNullable, f.HasMetadata ] [ for c in table.Columns -> c.Name, expectedArrowType c.Type, false, false ] "the stored schema: names, Arrow types, not nullable, no metadata"
+                Expect.isFalse stored.HasMetadata "no file metadata, so none on the stored schema"
                 checkFile path table
             finally
                 File.Delete path
