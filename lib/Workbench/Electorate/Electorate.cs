@@ -10,8 +10,26 @@ public enum Platform { Facebook, Instagram, YouTube, TikTok, X, TvNews, Print }
 /// <summary>Employment status.</summary>
 public enum Employment : byte { Employed, Unemployed, Retired, Student, Inactive }
 
-/// <summary>Describes one voter column: the codebook entry (name, type, unit, range, meaning).</summary>
-public sealed record ColumnInfo(string Name, string Type, string Unit, string Range, string Meaning, bool SpecialCategory = false);
+/// <summary>Describes one column of a table the library writes (a voter column, a results column): the codebook entry (name, type, unit, range, meaning).</summary>
+public sealed record ColumnInfo(string Name, string Type, string Unit, string Range, string Meaning, bool SpecialCategory = false)
+{
+    /// <summary>
+    /// The entry as the key/value metadata of the column's Arrow field (what pyarrow and pandas show as the field's metadata):
+    /// "description" (the meaning), "unit", "range", "type" and "special_category" ("true" or "false"), in that order.
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> ArrowMetadata() =>
+    [
+        KeyValuePair.Create("description", Meaning), KeyValuePair.Create("unit", Unit), KeyValuePair.Create("range", Range),
+        KeyValuePair.Create("type", Type), KeyValuePair.Create("special_category", SpecialCategory ? "true" : "false"),
+    ];
+
+    /// <summary>Each entry's <see cref="ArrowMetadata"/> by column name: the per-column metadata a Parquet file of these columns carries.</summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<KeyValuePair<string, string>>> ArrowFieldMetadata(IReadOnlyList<ColumnInfo> codebook)
+    {
+        ArgumentNullException.ThrowIfNull(codebook);
+        return codebook.ToDictionary(c => c.Name, c => c.ArrowMetadata(), StringComparer.Ordinal);
+    }
+}
 
 /// <summary>
 /// A synthetic electorate: geography and every voter attribute of MODEL.md §1 in columnar

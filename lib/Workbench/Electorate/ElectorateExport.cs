@@ -138,7 +138,7 @@ public static class ElectorateExport
     /// <summary>Voters per Parquet row group (and per slice of the CSV writer).</summary>
     public const int RowGroupSize = 1_000_000;
 
-    /// <summary>The key of the file key-value metadata entry that holds the codebook (the JSON of <see cref="CodebookJson"/>).</summary>
+    /// <summary>The key of the file key-value metadata entry that holds the codebook (the JSON of <see cref="CodebookJson(Electorate)"/>).</summary>
     public const string CodebookKey = "workbench.codebook";
 
     /// <summary>Rows [start, start + n) as a table in the columns' storage types (what the Parquet and CSV files hold).</summary>
@@ -190,7 +190,8 @@ public static class ElectorateExport
     /// <summary>
     /// Writes Parquet to a stream through <see cref="ParquetTableWriter"/>: one row group per <see cref="RowGroupSize"/> voters,
     /// each column encoded straight from the electorate's array where it is stored as written (the others through a reused slice); the
-    /// codebook JSON under <see cref="CodebookKey"/> in the file metadata.
+    /// codebook JSON under <see cref="CodebookKey"/> in the file metadata, and each column's codebook entry as its field's metadata in the
+    /// Arrow schema the file carries (<see cref="ColumnInfo.ArrowMetadata"/>; what pyarrow and pandas read per column).
     /// </summary>
     public static void WriteParquet(Electorate e, Stream stream, int threads)
     {
@@ -199,7 +200,8 @@ public static class ElectorateExport
         var schema = cols.Select(c => (c.Info.Name, c.Slice(0, 0, null).GetType().GetElementType()!)).ToArray();
         // Columns without a source of their own (ids, coordinates, region) are sliced into an array each source reuses.
         var sources = cols.Select((c, j) => c.Source ?? ColumnSource.Sliced(c.Info.Name, schema[j].Item2, c.Slice)).ToArray();
-        using var writer = new ParquetTableWriter(stream, schema, [KeyValuePair.Create(CodebookKey, CodebookJson(e))], threads);
+        var codebook = e.Codebook();
+        using var writer = new ParquetTableWriter(stream, schema, [KeyValuePair.Create(CodebookKey, CodebookJson(codebook))], threads, ColumnInfo.ArrowFieldMetadata(codebook));
         for (int start = 0; start < e.VoterCount; start += RowGroupSize)
             writer.WriteRowGroup(sources, start, Math.Min(RowGroupSize, e.VoterCount - start));
         writer.Finish();
@@ -248,6 +250,13 @@ public static class ElectorateExport
     }
 
     /// <summary>The codebook as JSON.</summary>
-    public static string CodebookJson(Electorate e) =>
-        System.Text.Json.JsonSerializer.Serialize(e.Codebook(), ElectorateJson.Contract.IReadOnlyListColumnInfo);
+    public static string CodebookJson(Electorate e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return CodebookJson(e.Codebook());
+    }
+
+    /// <summary>A codebook (the electorate's, a results table's) as JSON: the list of its entries.</summary>
+    public static string CodebookJson(IReadOnlyList<ColumnInfo> codebook) =>
+        System.Text.Json.JsonSerializer.Serialize(codebook, ElectorateJson.Contract.IReadOnlyListColumnInfo);
 }

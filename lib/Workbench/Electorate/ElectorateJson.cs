@@ -6,7 +6,7 @@ namespace Workbench.Electorate;
 /// <summary>
 /// The source-generated System.Text.Json contracts of the Electorate module's files: electorate specs and presets (read by
 /// <see cref="ElectorateSpec.FromJson"/> and <see cref="ElectorateSpec.Read"/>, written by <see cref="ElectorateSpec.ToJson"/>)
-/// and the codebook (<see cref="ElectorateExport.CodebookJson"/>). <see cref="Contract"/> is built with
+/// and the codebook (<see cref="ElectorateExport.CodebookJson(Electorate)"/>). <see cref="Contract"/> is built with
 /// <see cref="JsonInput.CreateOptions"/>, the options every input contract shares (docs/file-formats.md, "Contracts").
 /// </summary>
 [JsonSerializable(typeof(ElectorateSpec))]

@@ -251,6 +251,27 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
 
     private static readonly string[] Header = ["scenario", "arm", "replicate", "seed", "system", "party", "votes", "share", "seats", "turnout", "spend", "contacts"];
 
+    /// <summary>
+    /// The codebook of results.csv and results.parquet: one entry per column of <see cref="ToTable"/>, in order. results.parquet
+    /// carries it as JSON under <see cref="Workbench.Electorate.ElectorateExport.CodebookKey"/> and each entry as its column's
+    /// field metadata in the file's Arrow schema (<see cref="Workbench.Electorate.ColumnInfo.ArrowMetadata"/>).
+    /// </summary>
+    public static IReadOnlyList<Workbench.Electorate.ColumnInfo> Codebook { get; } =
+    [
+        new("scenario", "string", "name", "—", "Name of the scenario that was run."),
+        new("arm", "string", "name", "—", "Arm of the experiment: \"baseline\" (no campaign) or the name of one of the scenario's arms."),
+        new("replicate", "int32", "index", "0..replicates−1", "Replicate index."),
+        new("seed", "int64", "seed", "0..2^63−1", "The replicate's seed (the low 63 bits of the seed derived from the scenario's seed and the replicate index)."),
+        new("system", "string", "name", "—", "Name of the electoral system the ballots were counted under."),
+        new("party", "string", "name", "—", "Party name."),
+        new("votes", "int64", "votes", "≥ 0", "The party's national votes."),
+        new("share", "float64", "fraction", "0..1", "The party's share of the valid national votes (0 when no vote was cast)."),
+        new("seats", "int32", "seats", "≥ 0", "Seats the system allocates to the party."),
+        new("turnout", "float64", "fraction", "0..1", "Turnout of the arm's election: voters who voted over registered voters (the same in every row of an arm and replicate)."),
+        new("spend", "float64", "currency units", "≥ 0", "Everything spent for the party: its own campaign's and any outside advertisers' working for it (docs/campaigns.md reads currency units as US dollars)."),
+        new("contacts", "int64", "contacts", "≥ 0", "Contacts made for the party by its campaign and the outside advertisers working for it."),
+    ];
+
     /// <summary>Effects of every arm on every party under every system: arm minus baseline per replicate, then mean and 95% interval.</summary>
     public IReadOnlyList<Effect> Effects()
     {
@@ -560,8 +581,13 @@ public sealed class SimulationResult(Scenario scenario, IReadOnlyList<ResultRow>
         new TableColumn("spend", Rows.Select(x => x.Spend).ToArray()), new TableColumn("contacts", Rows.Select(x => x.Contacts).ToArray()),
     ]);
 
-    /// <summary>Writes the rows as Parquet (through <see cref="ColumnTable"/>).</summary>
-    public Task WriteParquetAsync(Stream stream) => ToTable().WriteParquetAsync(stream);
+    /// <summary>Writes the rows as Parquet (through <see cref="ColumnTable"/>), with <see cref="Codebook"/> as file metadata (JSON) and as each column's field metadata.</summary>
+    public Task WriteParquetAsync(Stream stream)
+    {
+        ToTable().WriteParquet(stream, [KeyValuePair.Create(Workbench.Electorate.ElectorateExport.CodebookKey, Workbench.Electorate.ElectorateExport.CodebookJson(Codebook))], 1,
+            Workbench.Electorate.ColumnInfo.ArrowFieldMetadata(Codebook));
+        return Task.CompletedTask;
+    }
 
     /// <summary>The bytes of results.csv, results.parquet and summary.json, in that order (what <see cref="Write"/> writes and <c>workbench verify</c> compares).</summary>
     public IReadOnlyList<KeyValuePair<string, byte[]>> OutputFiles()

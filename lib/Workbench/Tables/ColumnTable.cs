@@ -102,15 +102,21 @@ public sealed class ColumnTable
     /// <param name="stream">The destination; it is not closed.</param>
     /// <param name="metadata">File key-value metadata, in order; null for none.</param>
     /// <param name="threads">Column chunks encoded at once (1–1024); the bytes do not depend on it.</param>
-    public void WriteParquet(Stream stream, IReadOnlyList<KeyValuePair<string, string>>? metadata = null, int threads = 1)
+    /// <param name="fieldMetadata">Per-column key/value metadata (a codebook entry) by column name, stored in the Arrow schema the file carries (see <see cref="ParquetTableWriter"/>); null for none.</param>
+    public void WriteParquet(Stream stream, IReadOnlyList<KeyValuePair<string, string>>? metadata = null, int threads = 1,
+        IReadOnlyDictionary<string, IReadOnlyList<KeyValuePair<string, string>>>? fieldMetadata = null)
     {
-        using var writer = new ParquetTableWriter(stream, Schema, metadata, threads);
+        using var writer = new ParquetTableWriter(stream, Schema, metadata, threads, fieldMetadata);
         writer.WriteRowGroup(this);
         writer.Finish();
     }
 
     /// <summary>Writes the table as Parquet to <paramref name="path"/>, atomically.</summary>
     public void WriteParquet(string path) => AtomicFile.Write(path, s => WriteParquet(s));
+
+    /// <summary>Writes the table as Parquet to <paramref name="path"/>, atomically, with file and per-column metadata (see <see cref="WriteParquet(Stream, IReadOnlyList{KeyValuePair{string, string}}?, int, IReadOnlyDictionary{string, IReadOnlyList{KeyValuePair{string, string}}}?)"/>).</summary>
+    public void WriteParquet(string path, IReadOnlyList<KeyValuePair<string, string>>? metadata, IReadOnlyDictionary<string, IReadOnlyList<KeyValuePair<string, string>>>? fieldMetadata) =>
+        AtomicFile.Write(path, s => WriteParquet(s, metadata, 1, fieldMetadata));
 
     /// <summary>Writes the table as CSV (see <see cref="ToCsv"/>) to <paramref name="path"/>, atomically (UTF-8 without a byte-order mark).</summary>
     public void WriteCsv(string path) => AtomicFile.Write(path, s =>

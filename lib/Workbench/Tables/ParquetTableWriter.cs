@@ -20,7 +20,10 @@ namespace Workbench.Tables;
 /// <para>Types: string → BYTE_ARRAY (STRING); int → INT32; long → INT64; short → INT32 (INTEGER(16, signed)); sbyte → INT32
 /// (INTEGER(8, signed)); byte → INT32 (INTEGER(8, unsigned)); float → FLOAT; double → DOUBLE; <see cref="Half"/> → FLOAT holding
 /// the exact half-precision values (the FLOAT16 logical type is not used because Parquet.Net 6.1.0, which reads these files,
-/// cannot open a file that has it). File key-value metadata is written in the order given.</para>
+/// cannot open a file that has it). File key-value metadata is written in the order given, followed by the Arrow schema of the
+/// columns under "ARROW:schema" (see <see cref="ArrowSchemaMetadata"/>): the Arrow type of each column, every field non-nullable,
+/// each field's key/value metadata (a codebook entry) when given, which is where pyarrow and pandas read per-column metadata
+/// from, and the file metadata again as the schema's own (which is what Arrow's reader then shows as the schema metadata).</para>
 /// <para>Column chunks of a row group are encoded in parallel (at most <c>threads</c> at once) and written in schema order,
 /// each as soon as the chunks before it are written (so the stream is written by one thread at a time, not necessarily the
 /// caller's); each chunk's bytes depend only on its values, so the file is identical whatever the thread count. A large
@@ -33,6 +36,7 @@ public sealed class ParquetTableWriter : IDisposable
     private readonly Stream _stream;
     private readonly (string Name, Type Type)[] _schema;
     private readonly IReadOnlyList<KeyValuePair<string, string>> _metadata;
+    private readonly string _arrowSchema;
     private readonly int _threads;
     private readonly List<RowGroupMeta> _rowGroups = [];
     private long _position, _rows;
@@ -43,7 +47,16 @@ public sealed class ParquetTableWriter : IDisposable
     /// <param name="schema">Column names and element types (string, int, long, short, sbyte, byte, float, double or Half), in file order.</param>
     /// <param name="metadata">File key-value metadata (for example a codebook), in order; null for none.</param>
     /// <param name="threads">Column chunks encoded at once (1–1024); the bytes do not depend on it.</param>
-    public ParquetTableWriter(Stream stream, IReadOnlyList<(string Name, Type Type)> schema, IReadOnlyList<KeyValuePair<string, string>>? metadata = null, int threads = 1)
+    /// <param name="fieldMetadata">
+    /// Per-column key/value metadata (for example a column's codebook entry), by column name, each column's entries in order; null
+    /// or a column left out for none. Stored as the fields' metadata of the Arrow schema under "ARROW:schema".
+    /// </param>
+    /// <exception cref="ArgumentException">
+    /// A column has an unsupported type; <paramref name="metadata"/> has the key "ARROW:schema" (the writer's own) or a key twice; or
+    /// <paramref name="fieldMetadata"/> names a column the schema does not have or repeats a key within a column.
+    /// </exception>
+    public ParquetTableWriter(Stream stream, IReadOnlyList<(string Name, Type Type)> schema, IReadOnlyList<KeyValuePair<string, string>>? metadata = null, int threads = 1,
+        IReadOnlyDictionary<string, IReadOnlyList<KeyValuePair<string, string>>>? fieldMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(schema);
@@ -51,6 +64,9 @@ public sealed class ParquetTableWriter : IDisposable
         ArgumentOutOfRangeException.ThrowIfGreaterThan(threads, 1024);
         foreach (var (name, type) in schema)
             if (!ColumnTable.IsSupported(type)) throw new ArgumentException($"Column '{name}' has unsupported type {type.Name}.", nameof(schema));
+        if (metadata is not null && metadata.Any(kv => kv.Key == ArrowSchemaMetadata.Key))
+            throw new ArgumentException($"The file metadata may not have the key '{ArrowSchemaMetadata.Key}': the writer stores the Arrow schema under it (give per-column metadata as fieldMetadata).", nameof(metadata));
+        _arrowSchema = ArrowSchemaMetadata.Encode(schema, fieldMetadata, metadata);
         _stream = stream;
         _schema = schema.ToArray();
         _metadata = metadata ?? [];
@@ -194,11 +210,8 @@ public sealed class ParquetTableWriter : IDisposable
             t.I64(3, rg.Rows);
             t.StructEnd();
         }
-        if (_metadata.Count > 0)
-        {
-            t.ListBegin(5, ThriftWriter.Struct, _metadata.Count);
-            foreach (var kv in _metadata) { t.StructBegin(); t.String(1, kv.Key); t.String(2, kv.Value); t.StructEnd(); }
-        }
+        t.ListBegin(5, ThriftWriter.Struct, _metadata.Count + 1);
+        foreach (var kv in _metadata.Append(KeyValuePair.Create(ArrowSchemaMetadata.Key, _arrowSchema))) { t.StructBegin(); t.String(1, kv.Key); t.String(2, kv.Value); t.StructEnd(); }
         t.String(6, "Workbench.Tables.ParquetTableWriter");
         t.StructEnd();
     }

@@ -107,7 +107,12 @@ let parquet =
                 Expect.equal fields["u8"] typeof<byte> "uint8"
                 Expect.equal fields["h"] typeof<float32> "Half as float32"
                 Expect.contains [ typeof<string>; typeof<ReadOnlyMemory<char>> ] fields["s"] "string"
-                Expect.sequenceEqual (reader.CustomMetadata |> Seq.map (fun kv -> kv.Key, kv.Value)) [ "b.first", "1"; "a.second", "zwei ✓" ] "metadata"
+                Expect.sequenceEqual (reader.CustomMetadata |> Seq.map (fun kv -> kv.Key) |> List.ofSeq) [ "b.first"; "a.second"; "ARROW:schema" ] "the metadata in order, then the Arrow schema"
+                Expect.equal reader.CustomMetadata["b.first"] "1" "first value"
+                Expect.equal reader.CustomMetadata["a.second"] "zwei ✓" "second value"
+                // The stored Arrow schema repeats the file metadata as its own, in order: Arrow's reader shows the schema's, not the file's.
+                use arrow = new Apache.Arrow.Ipc.ArrowStreamReader(new MemoryStream(Convert.FromBase64String reader.CustomMetadata["ARROW:schema"]))
+                Expect.equal [ for kv in arrow.Schema.Metadata -> kv.Key, kv.Value ] [ "b.first", "1"; "a.second", "zwei ✓" ] "the stored schema's metadata"
             finally reader.DisposeAsync().AsTask().Wait()
         }
         test "a negative int8 is stored sign-extended in its INT32 (-1, not 255)" {
@@ -119,6 +124,50 @@ let parquet =
             let contains (hay: byte[]) (needle: byte[]) = Seq.windowed needle.Length hay |> Seq.exists (fun w -> w = needle)
             Expect.isTrue (contains bytes dictionaryPage) "the dictionary holds -1 as four 0xFF bytes"
             Expect.isFalse (contains bytes [| 0xFFuy; 0uy; 0uy; 0uy |]) "not 255"
+        }
+        test "ARROW:schema is one IPC Schema message (continuation, length, flatbuffer, 8-byte padding, no end-of-stream) of the columns with their field metadata" {
+            let t = wide 1000 0
+            let fieldMeta =
+                dict [ "u8", ([| Collections.Generic.KeyValuePair.Create("description", "a byte"); Collections.Generic.KeyValuePair.Create("unit", "code") |] :> Collections.Generic.IReadOnlyList<_>)
+                       "s", ([| Collections.Generic.KeyValuePair.Create("levels", "v0 … v12 ✓") |] :> Collections.Generic.IReadOnlyList<_>) ]
+            let write threads =
+                use ms = new MemoryStream()
+                t.WriteParquet(ms, null, threads, Collections.Generic.Dictionary(fieldMeta))
+                ms.ToArray()
+            let bytes = write 1
+            Expect.isTrue (write 2 = bytes) "the same bytes with 2 threads"
+            let reader = Parquet.ParquetReader.CreateAsync(new MemoryStream(bytes)).GetAwaiter().GetResult()
+            let encoded = try reader.CustomMetadata["ARROW:schema"] finally reader.DisposeAsync().AsTask().Wait()
+            let message = Convert.FromBase64String encoded
+            Expect.equal (BitConverter.ToUInt32(message, 0)) 0xFFFFFFFFu "continuation marker"
+            let length = BitConverter.ToInt32(message, 4)
+            Expect.equal message.Length (8 + length) "the message is the marker, the length and the metadata, nothing after (no end-of-stream marker)"
+            Expect.equal (message.Length % 8) 0 "padded to 8 bytes"
+            use arrow = new Apache.Arrow.Ipc.ArrowStreamReader(new MemoryStream(message))
+            let schema = arrow.Schema
+            Expect.equal [ for f in schema.FieldsList -> f.Name ] [ for c in t.Columns -> c.Name ] "every column, in order"
+            let types = [ for f in schema.FieldsList -> f.DataType.Name ]
+            Expect.equal types [ "utf8"; "int32"; "int32"; "int64"; "int16"; "int8"; "uint8"; "float"; "double"; "float" ] "Arrow types (Half as float32)"
+            Expect.isTrue (schema.FieldsList |> Seq.forall (fun f -> not f.IsNullable)) "not nullable"
+            let meta (name: string) = let f = schema.GetFieldByName name in if f.HasMetadata then [ for kv in f.Metadata -> kv.Key, kv.Value ] else []
+            Expect.equal (meta "u8") [ "description", "a byte"; "unit", "code" ] "u8's metadata, in order"
+            Expect.equal (meta "s") [ "levels", "v0 … v12 ✓" ] "s's metadata (UTF-8)"
+            Expect.isEmpty (meta "i") "a column without metadata has none"
+            Expect.isFalse schema.HasMetadata "no file metadata given: the stored schema has none"
+        }
+        test "field metadata naming no column, a key given twice and a file metadata key ARROW:schema are refused with what is wrong" {
+            let t = wide 10 0
+            let kv (k: string) (v: string) = Collections.Generic.KeyValuePair.Create(k, v)
+            let attempt (meta: Collections.Generic.KeyValuePair<string, string>[]) (fieldMeta: (string * Collections.Generic.KeyValuePair<string, string>[]) list) =
+                let d = Collections.Generic.Dictionary<string, Collections.Generic.IReadOnlyList<Collections.Generic.KeyValuePair<string, string>>>()
+                for name, entries in fieldMeta do d[name] <- entries
+                use ms = new MemoryStream()
+                Expect.throwsT<ArgumentException> (fun () -> t.WriteParquet(ms, meta, 1, d)) "refused"
+                try t.WriteParquet(ms, meta, 1, d); "" with :? ArgumentException as e -> e.Message
+            Expect.stringContains (attempt [||] [ "nope", [| kv "unit" "x" |] ]) "'nope'" "names the unknown column"
+            Expect.stringContains (attempt [||] [ "u8", [| kv "unit" "x"; kv "unit" "y" |] ]) "'unit' twice" "names the repeated key"
+            Expect.stringContains (attempt [| kv "ARROW:schema" "x" |] []) "ARROW:schema" "names the reserved key"
+            Expect.stringContains (attempt [| kv "k" "1"; kv "k" "2" |] []) "'k' twice" "names the repeated file metadata key"
         }
         test "the bytes do not depend on the thread count" {
             let t = wide 70_000 5
