@@ -118,7 +118,7 @@ public static class Opinions
                         int d = g.Degree(i);
                         if (d == 0) continue;
                         int j = model == OpinionModel.AlgorithmicBias && p.Gamma > 0
-                            ? (biasCache is null ? BiasedPartner(g, x, i, d, p.Gamma, p.BiasFloor, weights, ref rng) : biasCache.Partner(x, i, p.Gamma, p.BiasFloor, weights, ref rng))
+                            ? (biasCache is null ? BiasedPartner(g, x, i, d, p.Gamma, p.BiasFloor, weights, ref rng) : biasCache.Partner(x, i, p.Gamma, p.BiasFloor, ref rng))
                             : g.Neighbour(i, rng.NextInt(d));
                         double delta = x[j] - x[i];
                         if (Math.Abs(delta) < p.Epsilon)
@@ -126,6 +126,7 @@ public static class Opinions
                             double step = p.Mu * delta;
                             x[i] += step; x[j] -= step;
                             moved = Math.Max(moved, Math.Abs(step));
+                            if (step != 0) biasCache?.Moved();
                         }
                     }
                     interactions += n;
@@ -316,40 +317,50 @@ public static class Opinions
     /// <summary>
     /// The partner weights of the algorithmic-bias draw on a small complete graph, remembered between interactions. A weight
     /// depends only on the two opinions, so it is recomputed only when either opinion changed since it was last computed
-    /// (exact comparison of the opinions it was computed from): the same values, added in the same order, as
-    /// <see cref="BiasedPartner"/>, so the same draws and bit-identical runs. With strong bias most interactions pair
-    /// identical opinions and move nothing, and the power function is then evaluated only for the few opinions that moved.
+    /// (exact comparison of the opinions it was computed from), and a node's cumulative weights are reused whole when no
+    /// opinion has moved since they were summed: the same values, added in the same order, as <see cref="BiasedPartner"/>,
+    /// so the same draws and bit-identical runs. With strong bias most interactions pair identical opinions and move
+    /// nothing; the draw is then a binary search over remembered sums.
     /// </summary>
     private sealed class BiasWeightCache(int n)
     {
-        /// <summary>Largest graph cached (two n × (n − 1) arrays of doubles: 16 MB at 1,024 nodes).</summary>
+        /// <summary>Largest graph cached (three n × (n − 1) arrays of doubles: 24 MB at 1,024 nodes).</summary>
         public const int MaxNodes = 1024;
         private readonly double[] _rowX = Enumerable.Repeat(double.NaN, n).ToArray();
         private readonly double[] _colX = new double[(long)n * (n - 1)];
         private readonly double[] _w = new double[(long)n * (n - 1)];
+        private readonly double[] _cum = new double[(long)n * (n - 1)];
+        private readonly long[] _summedAt = Enumerable.Repeat(-1L, n).ToArray();
+        private long _moves;
 
-        public int Partner(double[] x, int i, double gamma, double floor, double[] cum, ref RandomStream rng)
+        /// <summary>Call when an opinion has changed: every remembered sum is then stale.</summary>
+        public void Moved() => _moves++;
+
+        public int Partner(double[] x, int i, double gamma, double floor, ref RandomStream rng)
         {
-            double xi = x[i], total = 0;
-            bool rowValid = _rowX[i] == xi;
             long b = (long)i * (n - 1);
-            for (int k = 0; k < n - 1; k++)
+            if (_summedAt[i] != _moves)
             {
-                double xm = x[k < i ? k : k + 1];
-                double v;
-                if (rowValid && _colX[b + k] == xm) v = _w[b + k];
-                else
+                double xi = x[i], total = 0;
+                bool rowValid = _rowX[i] == xi;
+                for (int k = 0; k < n - 1; k++)
                 {
-                    double dist = Math.Max(Math.Abs(xm - xi), floor);
-                    v = gamma == 1 ? 1 / dist : Math.Pow(dist, -gamma);
-                    _w[b + k] = v; _colX[b + k] = xm;
+                    double xm = x[k < i ? k : k + 1];
+                    double v;
+                    if (rowValid && _colX[b + k] == xm) v = _w[b + k];
+                    else
+                    {
+                        double dist = Math.Max(Math.Abs(xm - xi), floor);
+                        v = gamma == 1 ? 1 / dist : Math.Pow(dist, -gamma);
+                        _w[b + k] = v; _colX[b + k] = xm;
+                    }
+                    total += v; _cum[b + k] = total;
                 }
-                total += v; cum[k] = total;
+                _rowX[i] = xi; _summedAt[i] = _moves;
             }
-            _rowX[i] = xi;
-            double u = rng.NextDouble() * total;
+            double u = rng.NextDouble() * _cum[b + n - 2];
             int lo = 0, hi = n - 2;
-            while (lo < hi) { int mid = (lo + hi) >> 1; if (cum[mid] > u) hi = mid; else lo = mid + 1; }
+            while (lo < hi) { int mid = (lo + hi) >> 1; if (_cum[b + mid] > u) hi = mid; else lo = mid + 1; }
             return lo < i ? lo : lo + 1;
         }
     }
