@@ -115,7 +115,7 @@ public static class MultiOpinions
         double Dist2(double[] v, int i, int j) { double s = 0; for (int d = 0; d < D; d++) { double t = v[(long)j * D + d] - v[(long)i * D + d]; s += t * t; } return s; }
         // Within the confidence bound: |Δ| < ε in one dimension (exactly as the one-dimensional model), ‖Δ‖² < ε² otherwise.
         bool Close(double[] v, int i, int j) => D == 1 ? Math.Abs(v[j] - v[i]) < p.Epsilon : Dist2(v, i, j) < eps2;
-        int steps = 0; bool converged = false; long interactions = 0;
+        int steps = 0, quiet = 0; bool converged = false; long interactions = 0;
         var sw = Stopwatch.StartNew();
         for (int s = 1; s <= p.Steps; s++)
         {
@@ -128,7 +128,7 @@ public static class MultiOpinions
                     {
                         int i = rng.NextInt(n), deg = g.Degree(i);
                         if (deg == 0) continue;
-                        int j = model == OpinionModel.AlgorithmicBias && p.Gamma > 0 ? Biased(g, x, D, i, deg, p.Gamma, weights, ref rng) : g.Neighbour(i, rng.NextInt(deg));
+                        int j = model == OpinionModel.AlgorithmicBias && p.Gamma > 0 ? Biased(g, x, D, i, deg, p.Gamma, p.BiasFloor, weights, ref rng) : g.Neighbour(i, rng.NextInt(deg));
                         if (Close(x, i, j))
                             for (int d = 0; d < D; d++)
                             {
@@ -178,15 +178,16 @@ public static class MultiOpinions
             }
             steps = s;
             if (s % p.RecordEvery == 0) Record(s);
-            if (moved <= p.Tolerance && model != OpinionModel.Voter) { converged = true; break; }
+            quiet = moved <= p.Tolerance ? quiet + 1 : 0;
+            if (quiet >= Math.Max(1, p.SteadySteps) && model != OpinionModel.Voter) { converged = true; break; }
         }
         sw.Stop();
         if (steps % p.RecordEvery != 0) Record(steps);
         return new MultiOpinionRun(x.Frozen(), D, steps, converged, interactions, interactions / Math.Max(1e-9, sw.Elapsed.TotalSeconds), series);
     }
 
-    /// <summary>Sîrbu et al.'s biased partner choice with Euclidean distance (floor 10⁻⁴, as in the one-dimensional model).</summary>
-    private static int Biased(Graph g, double[] x, int D, int i, int deg, double gamma, double[] w, ref RandomStream rng)
+    /// <summary>Sîrbu et al.'s biased partner choice with Euclidean distance (distance floored at <see cref="OpinionParameters.BiasFloor"/>, as in the one-dimensional model).</summary>
+    private static int Biased(Graph g, double[] x, int D, int i, int deg, double gamma, double floor, double[] w, ref RandomStream rng)
     {
         double total = 0;
         for (int k = 0; k < deg; k++)
@@ -194,7 +195,7 @@ public static class MultiOpinions
             int j = g.Neighbour(i, k);
             double s = 0;
             for (int d = 0; d < D; d++) { double t = x[(long)j * D + d] - x[(long)i * D + d]; s += t * t; }
-            double dist = Math.Max(D == 1 ? Math.Abs(x[j] - x[i]) : Math.Sqrt(s), 1e-4);
+            double dist = Math.Max(D == 1 ? Math.Abs(x[j] - x[i]) : Math.Sqrt(s), floor);
             double v = gamma == 1 ? 1 / dist : Math.Pow(dist, -gamma);
             total += v; w[k] = total;
         }

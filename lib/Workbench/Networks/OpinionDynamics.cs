@@ -35,6 +35,10 @@ public sealed record OpinionParameters
     public int Steps { get; init; } = 100;
     [Param("Convergence: stop when no opinion moved more than this in a step.", Min = 0, Max = 1)]
     public double Tolerance { get; init; } = 1e-5;
+    [Param("Convergence window: stop only after this many consecutive steps in which no opinion moved more than the tolerance; 0 and 1 stop at the first such step. NDlib's steady state uses 1,000 steps with a tolerance of 10⁻⁵.", Min = 0, Max = 1e7, Citation = "NDlib, Rossetti et al. 2018")]
+    public int SteadySteps { get; init; }
+    [Param("Algorithmic bias: the distance floor of the partner weight max(|Δ|, floor)^(−γ), so that identical opinions get a finite weight. NDlib's implementation uses 10⁻⁵.", Min = 1e-12, Max = 1, Citation = "NDlib, Rossetti et al. 2018")]
+    public double BiasFloor { get; init; } = 1e-4;
     [Param("Record metrics every this many steps.", Min = 1, Max = 1e7)]
     public int RecordEvery { get; init; } = 10;
     [Param("Record the metric time series at all (off for pure throughput runs: metrics sort all opinions).", Min = 0, Max = 1)]
@@ -88,11 +92,12 @@ public static class Opinions
         void Record(int step) { if (p.RecordMetrics) OpinionMetrics.Of(x).AddTo(series, replicate, step); }
         Record(0);
         var rng = new RandomStream(seed, StreamIds.OpinionsRun, (ulong)replicate);
-        int n = g.NodeCount, steps = 0;
+        int n = g.NodeCount, steps = 0, quiet = 0;
         bool converged = false;
         long interactions = 0;
         var next = new double[n];
         var weights = new double[g.IsComplete ? n : Math.Max(1, MaxDegree(g))];
+        var biasCache = model == OpinionModel.AlgorithmicBias && p.Gamma > 0 && g.IsComplete && n <= BiasWeightCache.MaxNodes ? new BiasWeightCache(n) : null;
         var sw = Stopwatch.StartNew();
         for (int s = 1; s <= p.Steps; s++)
         {
@@ -103,7 +108,7 @@ public static class Opinions
                 case OpinionModel.AlgorithmicBias:
                     if (!g.IsComplete)
                     {
-                        moved = PairwiseCsr(g.OffsetsArray, g.TargetsArray, x, n, model == OpinionModel.AlgorithmicBias ? p.Gamma : 0, p.Epsilon, p.Mu, weights, ref rng);
+                        moved = PairwiseCsr(g.OffsetsArray, g.TargetsArray, x, n, model == OpinionModel.AlgorithmicBias ? p.Gamma : 0, p.BiasFloor, p.Epsilon, p.Mu, weights, ref rng);
                         interactions += n;
                         break;
                     }
@@ -113,7 +118,7 @@ public static class Opinions
                         int d = g.Degree(i);
                         if (d == 0) continue;
                         int j = model == OpinionModel.AlgorithmicBias && p.Gamma > 0
-                            ? BiasedPartner(g, x, i, d, p.Gamma, weights, ref rng)
+                            ? (biasCache is null ? BiasedPartner(g, x, i, d, p.Gamma, p.BiasFloor, weights, ref rng) : biasCache.Partner(x, i, p.Gamma, p.BiasFloor, ref rng))
                             : g.Neighbour(i, rng.NextInt(d));
                         double delta = x[j] - x[i];
                         if (Math.Abs(delta) < p.Epsilon)
@@ -121,6 +126,7 @@ public static class Opinions
                             double step = p.Mu * delta;
                             x[i] += step; x[j] -= step;
                             moved = Math.Max(moved, Math.Abs(step));
+                            if (step != 0) biasCache?.Moved();
                         }
                     }
                     interactions += n;
@@ -147,7 +153,8 @@ public static class Opinions
             }
             steps = s;
             if (s % p.RecordEvery == 0) Record(s);
-            if (moved <= p.Tolerance && model != OpinionModel.Voter) { converged = true; break; }
+            quiet = moved <= p.Tolerance ? quiet + 1 : 0;
+            if (quiet >= Math.Max(1, p.SteadySteps) && model != OpinionModel.Voter) { converged = true; break; }
         }
         sw.Stop();
         if (steps % p.RecordEvery != 0) Record(steps);
@@ -199,7 +206,7 @@ public static class Opinions
     /// steers prefetches; the draws that decide the dynamics come from the stream itself, so a wrong guess costs
     /// time, never changes a result. Returns the largest move.
     /// </summary>
-    private static unsafe double PairwiseCsr(int[] offsets, int[] targets, double[] x, int n, double gamma, double eps, double mu, double[] w, ref RandomStream rng)
+    private static unsafe double PairwiseCsr(int[] offsets, int[] targets, double[] x, int n, double gamma, double floor, double eps, double mu, double[] w, ref RandomStream rng)
     {
         const int Ahead = 3;
         bool partnerDraw = gamma > 0; // each interaction draws NextInt(n) then NextDouble (biased) or NextInt(d) (uniform)
@@ -241,7 +248,7 @@ public static class Opinions
                     double total = 0;
                     for (int k = 0; k < d; k++)
                     {
-                        double dist = Math.Max(Math.Abs(px[pt[start + k]] - xi), 1e-4);
+                        double dist = Math.Max(Math.Abs(px[pt[start + k]] - xi), floor);
                         total += gamma == 1 ? 1 / dist : Math.Pow(dist, -gamma);
                         pw[k] = total;
                     }
@@ -308,16 +315,67 @@ public static class Opinions
     }
 
     /// <summary>
-    /// Sîrbu et al.'s biased partner choice: neighbour j with probability ∝ max(|x_i − x_j|, 10⁻⁴)^(−γ)
-    /// (the floor avoids division by zero for identical opinions, as in NDlib's implementation). Exact
-    /// categorical draw over the neighbours.
+    /// The partner weights of the algorithmic-bias draw on a small complete graph, remembered between interactions. A weight
+    /// depends only on the two opinions, so it is recomputed only when either opinion changed since it was last computed
+    /// (exact comparison of the opinions it was computed from), and a node's cumulative weights are reused whole when no
+    /// opinion has moved since they were summed: the same values, added in the same order, as <see cref="BiasedPartner"/>,
+    /// so the same draws and bit-identical runs. With strong bias most interactions pair identical opinions and move
+    /// nothing; the draw is then a binary search over remembered sums.
     /// </summary>
-    private static int BiasedPartner(Graph g, double[] x, int i, int d, double gamma, double[] w, ref RandomStream rng)
+    private sealed class BiasWeightCache(int n)
+    {
+        /// <summary>Largest graph cached (three n × (n − 1) arrays of doubles: 24 MB at 1,024 nodes).</summary>
+        public const int MaxNodes = 1024;
+        private readonly double[] _rowX = Enumerable.Repeat(double.NaN, n).ToArray();
+        private readonly double[] _colX = new double[(long)n * (n - 1)];
+        private readonly double[] _w = new double[(long)n * (n - 1)];
+        private readonly double[] _cum = new double[(long)n * (n - 1)];
+        private readonly long[] _summedAt = Enumerable.Repeat(-1L, n).ToArray();
+        private long _moves;
+
+        /// <summary>Call when an opinion has changed: every remembered sum is then stale.</summary>
+        public void Moved() => _moves++;
+
+        public int Partner(double[] x, int i, double gamma, double floor, ref RandomStream rng)
+        {
+            long b = (long)i * (n - 1);
+            if (_summedAt[i] != _moves)
+            {
+                double xi = x[i], total = 0;
+                bool rowValid = _rowX[i] == xi;
+                for (int k = 0; k < n - 1; k++)
+                {
+                    double xm = x[k < i ? k : k + 1];
+                    double v;
+                    if (rowValid && _colX[b + k] == xm) v = _w[b + k];
+                    else
+                    {
+                        double dist = Math.Max(Math.Abs(xm - xi), floor);
+                        v = gamma == 1 ? 1 / dist : Math.Pow(dist, -gamma);
+                        _w[b + k] = v; _colX[b + k] = xm;
+                    }
+                    total += v; _cum[b + k] = total;
+                }
+                _rowX[i] = xi; _summedAt[i] = _moves;
+            }
+            double u = rng.NextDouble() * _cum[b + n - 2];
+            int lo = 0, hi = n - 2;
+            while (lo < hi) { int mid = (lo + hi) >> 1; if (_cum[b + mid] > u) hi = mid; else lo = mid + 1; }
+            return lo < i ? lo : lo + 1;
+        }
+    }
+
+    /// <summary>
+    /// Sîrbu et al.'s biased partner choice: neighbour j with probability ∝ max(|x_i − x_j|, floor)^(−γ)
+    /// (the floor, <see cref="OpinionParameters.BiasFloor"/>, gives identical opinions a finite weight; NDlib's
+    /// implementation floors at 10⁻⁵, the library's default is 10⁻⁴). Exact categorical draw over the neighbours.
+    /// </summary>
+    private static int BiasedPartner(Graph g, double[] x, int i, int d, double gamma, double floor, double[] w, ref RandomStream rng)
     {
         double total = 0, xi = x[i];
         for (int k = 0; k < d; k++)
         {
-            double dist = Math.Max(Math.Abs(x[g.Neighbour(i, k)] - xi), 1e-4);
+            double dist = Math.Max(Math.Abs(x[g.Neighbour(i, k)] - xi), floor);
             double v = gamma == 1 ? 1 / dist : Math.Pow(dist, -gamma);
             total += v; w[k] = total;
         }

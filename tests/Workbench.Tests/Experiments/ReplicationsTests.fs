@@ -62,6 +62,8 @@ let private pinnedDependencies : string list = [
     "EvidenceSet.canvassContactsPerVote = 20 (default)"
     "EvidenceSet.mailPiecesPerVote = 300 (default)"
     "EvidenceSet.phoneContactsPerVote = 50 (default)"
+    "OpinionParameters.biasFloor = 0.0001 (default)"
+    "OpinionParameters.steadySteps = 0 (default)"
     "OpinionParameters.steps = 100 (default)"
     "OpinionParameters.tolerance = 1E-05 (default)"
     "TurnoutModelSpec.closeness = 0.4 (default)"
@@ -124,12 +126,23 @@ let tests =
             Expect.equal rs.Length 5 "five checks"
             check (rs |> List.filter (fun r -> not (r.Finding.Contains "γ = 1.6")))
         }
-        test "algorithmic bias at γ = 1.6 and ε = 0.5 is NOT reproduced: many clusters where the paper reports one" {
+        test "algorithmic bias at γ = 1.6 and ε = 0.5 is NOT reproduced under NDlib's rules: many clusters where the paper reports one" {
             let r = bias.Value |> List.find (fun r -> r.Finding.Contains "γ = 1.6")
             show r
             Expect.equal r.Published 1.0 "the paper: one cluster for ε > 0.4"
-            Expect.isGreaterThan r.Simulated 5.0 "the library's runs stop with many clusters"
+            Expect.isGreaterThan r.Simulated 5.0 "NDlib's floor 10⁻⁵ locks agents into small groups"
             Expect.isFalse r.Reproduced "honestly reported as not reproduced"
+            Expect.stringContains r.Detail "NDlib" "the detail names the rules it ran"
+        }
+        test "the chapter-11 runs follow NDlib: 1,000 quiet steps at 10⁻⁵, floor 10⁻⁵, at most 100,000 steps; the earlier rule is kept apart" {
+            let p = Replications.AlgorithmicBiasRun(0.5, 1.6)
+            Expect.equal (p.Steps, p.Tolerance, p.SteadySteps, p.BiasFloor, p.Mu) (100000, 1e-5, 1000, 1e-5, 0.5) "NDlib's steady_state and pb1"
+            let old = Replications.AlgorithmicBiasFirstQuietStepRun(0.5, 1.6)
+            Expect.equal (old.Steps, old.Tolerance, old.SteadySteps, old.BiasFloor) (3000, 0.0, 0, 1e-4) "the earlier rule: library defaults, tolerance 0"
+            // Under the earlier rule the γ = 1.6 runs stop within a few hundred steps with about twenty clusters, as the detail says.
+            let struct (c, _, st) = Replications.AlgorithmicBiasRuns(old, 10)
+            Expect.isGreaterThan (Array.average c) 10.0 "the earlier rule stops with many clusters"
+            Expect.isLessThan (Array.average st) 1000.0 "within a few hundred steps"
         }
         test "every out-of-sample check names its parameters, and none was fitted to its finding" {
             let rs = outOfSample ()

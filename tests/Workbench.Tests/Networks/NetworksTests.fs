@@ -95,6 +95,42 @@ let dynamics =
             let ex = Expect.throwsC (fun () -> run OpinionModel.Deffuant (Graph.Complete 10) (OpinionParameters(Mu = 0.9)) 1 1 |> ignore) id
             Expect.stringContains ex.Message "mu" "names mu"
         }
+        test "the convergence window: 0 and 1 stop at the first quiet step; k waits for k quiet steps in a row" {
+            let g = Graph.Complete 60
+            let p = OpinionParameters(Epsilon = 1.0, Steps = 5000)
+            let first = run OpinionModel.Deffuant g p 3 1
+            Expect.isTrue first.Converged "converges"
+            let one = run OpinionModel.Deffuant g (OpinionParameters(Epsilon = 1.0, Steps = 5000, SteadySteps = 1)) 3 1
+            Expect.equal one.Steps first.Steps "1 is the default rule"
+            Expect.sequenceEqual one.Opinions first.Opinions "same opinions"
+            let windowed = run OpinionModel.Deffuant g (OpinionParameters(Epsilon = 1.0, Steps = 5000, SteadySteps = 25)) 3 1
+            Expect.isTrue windowed.Converged "converges with a window too"
+            Expect.isGreaterThanOrEqual windowed.Steps (first.Steps + 24) "waits for 25 quiet steps in a row"
+            let capped = run OpinionModel.Deffuant g (OpinionParameters(Epsilon = 1.0, Steps = first.Steps + 5, SteadySteps = 25)) 3 1
+            Expect.isFalse capped.Converged "a window longer than the steps left does not converge"
+        }
+        test "algorithmic bias on a small complete graph (remembered weights) gives the bytes of the same graph as a list of ties" {
+            let n = 80
+            let k = Graph.Complete n
+            let listed = Graph.FromEdges(n, [| for a in 0 .. n - 1 do for b in a + 1 .. n - 1 -> struct (a, b) |])
+            for gamma, floor in [ 1.0, 1e-4; 1.6, 1e-4; 1.6, 1e-5; 2.5, 1e-3 ] do
+                let p = OpinionParameters(Epsilon = 0.5, Gamma = gamma, BiasFloor = floor, Steps = 400, Tolerance = 0.0, RecordMetrics = false)
+                let a = run OpinionModel.AlgorithmicBias k p 5 1
+                let b = run OpinionModel.AlgorithmicBias listed p 5 1
+                Expect.equal a.Steps b.Steps $"same steps (γ {gamma}, floor {floor})"
+                Expect.sequenceEqual a.Opinions b.Opinions $"same opinions (γ {gamma}, floor {floor})"
+        }
+        test "the bias floor decides how strongly identical opinions hold together, and is validated" {
+            let g = Graph.Complete 100
+            let clusters floor =
+                [ for s in 1 .. 4 ->
+                    let r = run OpinionModel.AlgorithmicBias g (OpinionParameters(Epsilon = 0.5, Gamma = 1.6, BiasFloor = floor, Steps = 3000, SteadySteps = 1000, RecordMetrics = false)) s 1
+                    float r.Metrics.Clusters ] |> List.average
+            // A coarse floor (0.01) caps the weight of identical opinions at 10^3.2 and lets groups merge; 10⁻⁵ (10⁸) keeps them apart.
+            Expect.isLessThan (clusters 1e-2) (clusters 1e-5) "a coarser floor merges more"
+            let ex = Expect.throwsC (fun () -> run OpinionModel.AlgorithmicBias g (OpinionParameters(Gamma = 1.0, BiasFloor = 0.0)) 1 1 |> ignore) id
+            Expect.stringContains ex.Message "biasFloor" "names the floor"
+        }
     ]
 
 [<Tests>]
