@@ -26,6 +26,8 @@ public sealed record RegulationSpec
     /// (docs/regulation.md, "Enforcement as deterrence"). False (the default): the banned attributes are simply absent from every
     /// campaign's data and the ban cannot be breached.
     /// </summary>
+    [Param("Whether a party campaign may breach the targeting ban, weighing the expected sanction against what the banned attributes add to its plan (false: the ban cannot be breached)", Min = 0, Max = 1,
+        Citation = "Becker 1968, Crime and Punishment: An Economic Approach, JPE 76 (compliance by expected cost)")]
     public bool Breachable { get; init; }
     /// <summary>"Restore the human scale": only these attributes may be used (location — constituency and region — always may), and no custom audiences; null for no such rule.</summary>
     public IReadOnlyList<string>? AllowedTargeting { get; init; }
