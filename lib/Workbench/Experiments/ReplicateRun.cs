@@ -154,7 +154,9 @@ public sealed class ReplicateRun
         }
         var (spec, regulated) = Regulated(spec0, a, party, campaignViolations, Valuation);
         var channelOf = Decorated(regulated);
-        return new Prepared(spec, party, spec.Channels.Select(channelOf).ToArray(), spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
+        var planChannels = spec.Channels.Select(channelOf).ToArray();
+        ctx = TargetingBan(spec0, spec, a, party, planChannels, ctx, campaignViolations, Valuation);
+        return new Prepared(spec, party, planChannels, spec.Channels.Select(regulated).ToArray(), messageFactor, ctx, campaignViolations)
         {
             PersonalityMatch = psycho.Factors is null ? double.NaN : psycho.MatchShare, MessageTestCost = testCost, UpliftTestCost = upliftCost,
         };
@@ -197,10 +199,10 @@ public sealed class ReplicateRun
     /// turnout scores of chapter 04 trained under the same regime on a poll of the same size (the scorer's own poll, from the
     /// same derived seed), so that the two differ in the estimator, not in the data.
     /// </summary>
-    private (CampaignKnowledge Knowledge, double TestCost) Knowledge(CampaignSpec spec, int a, int party)
+    private (CampaignKnowledge Knowledge, double TestCost) Knowledge(CampaignSpec spec, int a, int party, DataRegime? under = null)
     {
         ulong seed = Seeds.Derive(_rs, SeedLabels.Replicate.Knowledge, (ulong)spec.Sponsor, (ulong)party);
-        var regime = _sc.EffectiveRegime;
+        var regime = under ?? _sc.EffectiveRegime;
         ulong house = spec.Sponsor == Sponsor.Party ? Seeds.Derive(_rs, SeedLabels.Replicate.HouseEffect, (ulong)party) : Seeds.Derive(_rs, SeedLabels.Replicate.HouseEffect, (ulong)party, (ulong)spec.Sponsor);
         var knowledge = CampaignKnowledge.Build(Electorate, regime, seed).WithHouseEffect(_sc.Forecast.HouseEffect, house);
         if (spec.Knowledge == KnowledgeModel.Stratified) return (knowledge, 0);
@@ -362,8 +364,57 @@ public sealed class ReplicateRun
     }
 
     /// <summary>
+    /// A breachable targeting ban (<see cref="Workbench.Regulation.RegulationSpec.Breachable"/>), weighed by a party campaign that
+    /// uses individual data — a microtarget strategy, or scored or uplift knowledge — when the ban takes from it attributes the
+    /// scenario's regime would otherwise allow. The campaign plans twice on the same (regulated) budget and channels: compliant,
+    /// on the data and knowledge of the regulated regime (<paramref name="ctx"/>), and breaching, on those of the regime without the
+    /// ban (<see cref="Workbench.Regulation.RegulationSpec.ApplyWithoutBan"/>; its knowledge from the same seed), and evaluates both
+    /// plans' expected objective (<see cref="CampaignEngine.ExpectedObjective"/>) under the breaching knowledge — its best estimate,
+    /// which it holds whether or not it uses it. The gain of breaching is the difference, priced at the compliant plan's money per
+    /// unit of objective (its expected gain over no campaign under the same knowledge, over its budget)
+    /// (<see cref="Workbench.Regulation.RegulationSpec.BreachesBan"/>); the money the breach involves is taken to be the campaign's
+    /// whole budget, since its knowledge sets the value of every channel (a scored campaign's, and a microtarget one's individual
+    /// plan). An uplift campaign's breaching plan keeps the compliant budget, net of the compliant knowledge's test mail (an
+    /// assumption: the test is not re-costed). It breaches when the expected cost of that amount
+    /// (<see cref="Workbench.Regulation.RegulationSpec.ExpectedCost"/>) is below the gain; oversight then draws detection (stream kind
+    /// 3, seeded per replicate, sponsor and party as the other kinds), and a detected breach under take-down falls back to the
+    /// compliant plan (as for the other kinds, the campaign is taken to learn of the take-down early enough — an upper bound on what
+    /// a take-down removes). Returns the context the campaign runs with; the violation, if any, is added to
+    /// <paramref name="violations"/> with its amount set later from the campaign's spend.
+    /// </summary>
+    private CampaignEngine.Context TargetingBan(CampaignSpec spec0, CampaignSpec spec, int a, int party, ChannelSpec[] channels, CampaignEngine.Context ctx,
+        List<Workbench.Regulation.Violation> violations, Func<(double PointsPerMoney, double Stake)> valuation)
+    {
+        if (_sc.Regulation is not { Breachable: true } reg || reg.BannedTargeting.Count == 0 || spec.Sponsor != Sponsor.Party || spec.Budget <= 0) return ctx;
+        if (spec.Strategy != Strategy.Microtarget && spec.Knowledge == KnowledgeModel.Stratified) return ctx;
+        var banned = _sc.EffectiveRegime;
+        var free = reg.ApplyWithoutBan(_sc.Regime);
+        if (banned.BannedAttributes.SequenceEqual(free.BannedAttributes, StringComparer.Ordinal)) return ctx;
+        var (knowledge, _) = Knowledge(spec0, a, party, free);
+        var breaching = ctx with { Knowledge = knowledge, Data = VoterData.Open(Electorate, free, null, 1UL) };
+        // Both plans are judged under the breaching knowledge, the campaign's best estimate (it holds the data either way; the ban
+        // only forbids using it): judged each under its own knowledge, the difference mostly measures how the coarser knowledge
+        // rates any plan, not what the banned attributes add.
+        var quiet = breaching with { ContactCounter = null, RecordDeliveries = false };
+        var compliantPlan = CampaignEngine.Plan(ctx with { ContactCounter = null, RecordDeliveries = false }, spec, channels, party, party);
+        var breachingPlan = CampaignEngine.Plan(quiet, spec, channels, party, party);
+        double none = CampaignEngine.ExpectedObjective(quiet, spec, channels, party, null);
+        double compliant = CampaignEngine.ExpectedObjective(quiet, spec, channels, party, compliantPlan);
+        double breach = CampaignEngine.ExpectedObjective(quiet, spec, channels, party, breachingPlan);
+        double amount = spec.Budget;
+        var value = reg.Publicity > 0 && reg.Oversight > 0 ? valuation() : (0, 0);
+        double cost = reg.ExpectedCost(amount, value.PointsPerMoney, value.Stake);
+        if (!Workbench.Regulation.RegulationSpec.BreachesBan(breach - compliant, compliant - none, spec.Budget, cost)) return ctx;
+        bool detected = new RandomStream(Seeds.Derive(_rs, SeedLabels.Replicate.Oversight, (ulong)spec.Sponsor, (ulong)party), StreamIds.RegulationDetection, 3UL).NextDouble() < reg.Oversight;
+        bool down = detected && reg.TakeDown;
+        violations.Add(new(_sc.Arms[a].Name, Replicate, spec.Party, "targeting-banned-attribute", amount, detected, TakenDown: down) { Sponsor = spec.Sponsor });
+        return down ? ctx : breaching;
+    }
+
+    /// <summary>
     /// The advertiser's violations with their amounts and fines from what it spent: money above its limit (the party cap, the
-    /// third-party limit, or all of it when foreign funding is banned), and the dark-post share of paid social spending; with
+    /// third-party limit, or all of it when foreign funding is banned or when it breached a targeting ban; the planned amount
+    /// when the violation was taken down), and the dark-post share of paid social spending; with
     /// publicity, the share of the beneficiary's votes a detected violation costs.
     /// </summary>
     private IEnumerable<Workbench.Regulation.Violation> Violations(string armName, CampaignSpec spec, CampaignOutcome outcome, List<Workbench.Regulation.Violation> planned)

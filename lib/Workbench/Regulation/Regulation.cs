@@ -20,6 +20,15 @@ public sealed record RegulationSpec
     public int? MinimumAudience { get; init; }
     /// <summary>Attributes that may not be used for targeting or modelling (added to the regime's bans).</summary>
     public IReadOnlyList<string> BannedTargeting { get; init; } = [];
+    /// <summary>
+    /// Whether a party campaign can breach <see cref="BannedTargeting"/>: it then weighs the ban like the other rules, by expected
+    /// cost against gain (<see cref="BreachesBan"/>), and a breach is a violation of kind <c>targeting-banned-attribute</c>
+    /// (docs/regulation.md, "Enforcement as deterrence"). False (the default): the banned attributes are simply absent from every
+    /// campaign's data and the ban cannot be breached.
+    /// </summary>
+    [Param("Whether a party campaign may breach the targeting ban, weighing the expected sanction against what the banned attributes add to its plan (false: the ban cannot be breached)", Min = 0, Max = 1,
+        Citation = "Becker 1968, Crime and Punishment: An Economic Approach, JPE 76 (compliance by expected cost)")]
+    public bool Breachable { get; init; }
     /// <summary>"Restore the human scale": only these attributes may be used (location — constituency and region — always may), and no custom audiences; null for no such rule.</summary>
     public IReadOnlyList<string>? AllowedTargeting { get; init; }
     /// <summary>Spending cap per party campaign (currency, for the scenario's electorate). It binds a party's own campaign only: outside advertisers (<see cref="CampaignSpec.Sponsor"/>) escape it.</summary>
@@ -126,6 +135,24 @@ public sealed record RegulationSpec
         return ExpectedCost(amount, pointsPerMoney, stakePoints) >= amount;
     }
 
+    /// <summary>
+    /// A party campaign's choice whether to breach a breachable targeting ban (<see cref="Breachable"/>), by expected cost (Becker 1968):
+    /// breaching gains <paramref name="objectiveGain"/> of its own expected objective over the compliant plan, converted to money at
+    /// the campaign's own price of a unit of objective — its compliant plan's expected gain over no campaign
+    /// (<paramref name="compliantGain"/>) bought with its <paramref name="budget"/>, the average, not the marginal, price (the same
+    /// assumption as <see cref="ExpectedCost"/>'s). It breaches when <paramref name="expectedCost"/> (<see cref="ExpectedCost"/> of
+    /// the money the breach involves) is below that money. Nothing to gain (<paramref name="objectiveGain"/> ≤ 0), or a compliant plan
+    /// whose money buys nothing (<paramref name="compliantGain"/> ≤ 0 or no budget: no price to convert at), means it complies.
+    /// </summary>
+    public static bool BreachesBan(double objectiveGain, double compliantGain, double budget, double expectedCost)
+    {
+        if (!(objectiveGain > 0) || !(compliantGain > 0) || !(budget > 0)) return false;
+        return expectedCost < objectiveGain / compliantGain * budget;
+    }
+
+    /// <summary>The regime <paramref name="regime"/> under this block without its <see cref="BannedTargeting"/> (every other rule applied): the data a campaign breaching the ban uses.</summary>
+    public DataRegime ApplyWithoutBan(DataRegime regime) => (this with { BannedTargeting = [] }).Apply(regime);
+
     /// <summary>Validates the block.</summary>
     public IReadOnlyList<ValidationError> Validate(string path)
     {
@@ -136,6 +163,7 @@ public sealed record RegulationSpec
         for (int i = 0; i < (AllowedTargeting?.Count ?? 0); i++)
             if (!VoterData.Catalogue.ContainsKey(AllowedTargeting![i])) errors.Add(new($"{path}.allowedTargeting[{i}]", $"unknown attribute '{AllowedTargeting[i]}'; known: {string.Join(", ", VoterData.Catalogue.Keys)}."));
         if (AbroadShare > 0 && SpendingCap is null) errors.Add(new(path + ".abroadShare", "spending routed abroad needs a spending cap to exceed."));
+        if (Breachable && BannedTargeting.Count == 0) errors.Add(new(path + ".breachable", "true: a breachable ban needs attributes to ban (bannedTargeting is empty)."));
         return errors;
     }
 
@@ -188,7 +216,7 @@ public sealed record RegulationSpec
 
 /// <summary>A violation of the regulation by one advertiser in one replicate.</summary>
 /// <param name="Arm">Arm.</param><param name="Replicate">Replicate.</param><param name="Party">The party the advertiser works for (its sponsor or beneficiary).</param>
-/// <param name="Kind">spending-routed-abroad (a party campaign above the cap), third-party-over-limit, foreign-funded or dark-posts.</param>
+/// <param name="Kind">spending-routed-abroad (a party campaign above the cap), third-party-over-limit, foreign-funded, dark-posts or targeting-banned-attribute (a party campaign using attributes a breachable ban forbids).</param>
 /// <param name="Amount">The money the violation involved.</param>
 /// <param name="Detected">Whether oversight detected it.</param>
 /// <param name="Sanction">The fine imposed (the regulation's <see cref="RegulationSpec.Fine"/> times the amount, when detected).</param>

@@ -204,3 +204,84 @@ let deterrenceTests =
             Expect.throwsT<ArgumentException> (fun () -> RegulationLab.Contrasts([| results.[0]; other |], "c") |> ignore) "a card on other electorates cannot be paired"
         }
     ]
+
+/// One microtargeting campaign (canvass, paid social, mail) on the US-like regime, with a regulation block: the scenario of the
+/// breachable-ban tests. Banning past turnout costs it expected objective in both replicates (measured), so at oversight 0 it breaches.
+let private banCard (regulation: string) =
+    Scenario.Parse(sprintf """{ "name": "ban", "electorate": { "preset": "classroom", "voters": 20000 }, "regime": "us-like", "regulation": %s,
+      "systems": [ { "name": "FPTP", "type": "fptp" } ],
+      "campaigns": [ { "party": "Red", "budget": 900, "strategy": "microtarget", "optimiseFor": "FPTP", "channels": ["canvass", "paid-social", "direct-mail"] } ],
+      "replicates": 2, "seed": 12 }""" regulation)
+
+let private sha (s: string) = Convert.ToHexStringLower(Security.Cryptography.SHA256.HashData(Text.Encoding.UTF8.GetBytes s))
+
+[<Tests>]
+let breachableBanTests =
+    testList "Regulation.BreachableBan" [
+        test "a ban that is not breachable gives today's results: no violation, the golden checksum of the ban before bans could be breached, and results unlike no ban" {
+            let ban = Simulation.Run(banCard """{ "bannedTargeting": ["past_turnout"], "minimumAudience": 100 }""", Nullable 2)
+            let explicitFalse = Simulation.Run(banCard """{ "bannedTargeting": ["past_turnout"], "breachable": false, "minimumAudience": 100 }""", Nullable 2)
+            let none = Simulation.Run(banCard """{ "minimumAudience": 100 }""", Nullable 2)
+            Expect.isEmpty ban.Violations "nothing to violate"
+            Expect.isEmpty explicitFalse.Violations "nor with breachable false"
+            // The checksum of this run's ToCsv computed with the workbench before bans could be breached.
+            Expect.equal (sha (ban.ToCsv())) "2d65e72a1fc05c56fd44f13aee888f77fdfaaec13ef648225dba03ab12308d1f" "byte-identical to the ban before breaching existed"
+            Expect.equal (explicitFalse.ToCsv()) (ban.ToCsv()) "breachable false is the default"
+            Expect.notEqual (ban.ToCsv()) (none.ToCsv()) "the ban changes the campaign's plan (so a breach is visible)"
+        }
+        test "a breachable ban at oversight 0 is breached: a violation of kind targeting-banned-attribute per replicate, and results of a run without the ban" {
+            let breached = Simulation.Run(banCard """{ "bannedTargeting": ["past_turnout"], "breachable": true, "minimumAudience": 100 }""", Nullable 2)
+            let none = Simulation.Run(banCard """{ "minimumAudience": 100 }""", Nullable 2)
+            let v = breached.Violations |> List.ofSeq
+            Expect.equal (v |> List.map (fun x -> x.Kind, x.Party, x.Replicate, x.Detected, x.Sanction, x.TakenDown))
+                [ for r in 0 .. 1 -> "targeting-banned-attribute", "Red", r, false, 0.0, false ] "one undetected, unfined breach per replicate"
+            for x in v do
+                let spend = breached.Spend |> Seq.filter (fun s -> s.Replicate = x.Replicate && s.Party = x.Party) |> Seq.sumBy (fun s -> s.Spend)
+                Expect.floatClose Accuracy.high x.Amount spend "the amount is the campaign's whole spend"
+            Expect.equal (breached.ToCsv()) (none.ToCsv()) "breaching runs on the data without the ban"
+        }
+        test "a breachable ban at oversight 1 with a fine of 1 is complied with: no violation and the results of the unbreachable ban" {
+            let deterred = Simulation.Run(banCard """{ "bannedTargeting": ["past_turnout"], "breachable": true, "oversight": 1, "fine": 1, "minimumAudience": 100 }""", Nullable 2)
+            let ban = Simulation.Run(banCard """{ "bannedTargeting": ["past_turnout"], "oversight": 1, "fine": 1, "minimumAudience": 100 }""", Nullable 2)
+            Expect.isEmpty deterred.Violations "deterred"
+            Expect.equal (deterred.ToCsv()) (ban.ToCsv()) "the compliant plan is today's ban"
+        }
+        test "a breach detected under take-down falls back to the compliant plan and is fined on the amount it involved" {
+            // Oversight 0.05, a fine of 2 and take-down: the expected cost is 0.05 × 3 = 15% of the budget, below what past turnout
+            // adds to this campaign's plan in most replicates, so it breaches; about one breach in 20 is detected and taken down.
+            let reg = """{ "bannedTargeting": ["past_turnout"], "breachable": true, "oversight": 0.05, "takeDown": true, "fine": 2, "minimumAudience": 100 }"""
+            let res = Simulation.Run((banCard reg).With(replicates = Nullable 40), Nullable 2)
+            let v = res.Violations |> List.ofSeq
+            Expect.isNonEmpty v "breached"
+            let down = v |> List.filter (fun x -> x.Detected)
+            Expect.isNonEmpty down "some breaches detected (about 1 in 20)"
+            for x in v do
+                Expect.equal x.TakenDown x.Detected "taken down exactly when detected"
+                Expect.floatClose Accuracy.high x.Sanction (if x.Detected then 2.0 * x.Amount else 0.0) "fine × amount when detected"
+            let banned = Simulation.Run((banCard """{ "bannedTargeting": ["past_turnout"], "minimumAudience": 100 }""").With(replicates = Nullable 40), Nullable 2)
+            let none = Simulation.Run((banCard """{ "minimumAudience": 100 }""").With(replicates = Nullable 40), Nullable 2)
+            let rows (r: SimulationResult) rep = r.ToCsv().Split('\n') |> Array.filter (fun l -> l.Contains(sprintf ",campaign,%d," rep))
+            for x in v do
+                let expected = if x.TakenDown then banned else none
+                Expect.equal (rows res x.Replicate) (rows expected x.Replicate) (sprintf "replicate %d runs the %s plan" x.Replicate (if x.TakenDown then "compliant" else "breaching"))
+        }
+        test "the choice to breach a ban: only a positive gain, priced at the compliant plan's own money per unit of objective, above the expected cost" {
+            // Gain 0.5 of objective at 2 units per 1000: worth 250 in money.
+            Expect.isTrue (RegulationSpec.BreachesBan(0.5, 2.0, 1000.0, 249.999)) "cost just below the gain: breach"
+            Expect.isFalse (RegulationSpec.BreachesBan(0.5, 2.0, 1000.0, 250.0)) "cost equal to the gain: comply"
+            Expect.isFalse (RegulationSpec.BreachesBan(0.5, 2.0, 1000.0, 250.001)) "cost above the gain: comply"
+            Expect.isTrue (RegulationSpec.BreachesBan(1e-9, 2.0, 1000.0, 0.0)) "a free breach with any gain is taken"
+            Expect.isFalse (RegulationSpec.BreachesBan(0.0, 2.0, 1000.0, 0.0)) "no gain: comply even when free"
+            Expect.isFalse (RegulationSpec.BreachesBan(-0.1, 2.0, 1000.0, 0.0)) "a loss: comply"
+            Expect.isFalse (RegulationSpec.BreachesBan(0.5, 0.0, 1000.0, 0.0)) "a compliant plan that buys nothing gives no price: comply"
+            Expect.isFalse (RegulationSpec.BreachesBan(0.5, 2.0, 0.0, 0.0)) "no budget: comply"
+            Expect.isFalse (RegulationSpec.BreachesBan(nan, 2.0, 1000.0, 0.0)) "an undefined gain: comply"
+            let reg = RegulationSpec(BannedTargeting = [| "age" |], Breachable = true, Oversight = 1.0, Fine = 1.0)
+            Expect.isFalse (RegulationSpec.BreachesBan(0.9, 1.0, 1000.0, reg.ExpectedCost(1000.0, 0.0, 0.0))) "oversight 1 and fine 1 deter any gain below the budget"
+        }
+        test "breachable needs a ban" {
+            let ex = Expect.throwsC (fun () -> banCard """{ "breachable": true }""" |> ignore) id
+            let paths = (ex :?> SpecValidationException).Errors |> Seq.map (fun e -> e.Path) |> Set.ofSeq
+            Expect.contains paths "$.regulation.breachable" "the path is named"
+        }
+    ]
