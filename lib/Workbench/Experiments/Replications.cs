@@ -424,8 +424,8 @@ public static class Replications
     private const string AlgorithmicBiasStrongNote =
         ". Not reproduced under NDlib's rules: μ = 0.5 makes two interacting agents identical, and the floor 10⁻⁵ then gives their mutual weight"
         + " (10⁻⁵)^(−1.6) = 10⁸ against about 40 for an agent 0.1 away, so agents lock into small groups; an interaction with an outsider pulls one"
-        + " agent out of its group into a new pair instead of merging the groups, and the population stays in many small clusters while opinions"
-        + " keep moving. The paper's own time scale does not fit this: its Fig. 4 fit, 35·exp(3.4γ) ≈ 8,100 interactions per agent at"
+        + " agent out of its group into a new pair instead of merging the groups, and most runs settle in many small clusters (the runs at the"
+        + " step cap were still moving). The paper's own time scale does not fit this: its Fig. 4 fit, 35·exp(3.4γ) ≈ 8,100 interactions per agent at"
         + " γ = 1.6 (ε = 0.4), is far below the steps these runs take, which suggests that the paper's weight for identical opinions or its"
         + " stopping rule differs from NDlib's code; the paper text we could retrieve does not say how. The library's earlier rule (floor 10⁻⁴, stop at"
         + " the first step in which no opinion moved, at most 3,000 steps) fails too, with about 22 clusters: its runs stop within a few hundred steps";
