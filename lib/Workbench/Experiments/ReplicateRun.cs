@@ -309,7 +309,7 @@ public sealed class ReplicateRun
     {
         var reg = _sc.Regulation;
         if (reg is null) return (spec, _sc.EffectiveChannel);
-        bool Detected(int kind) => new RandomStream(Seeds.Derive(_rs, SeedLabels.Replicate.Oversight, (ulong)spec.Sponsor, (ulong)party), StreamIds.RegulationDetection, (ulong)kind).NextDouble() < reg.Oversight;
+        bool Detected(int kind) => ViolationDetected(spec.Sponsor, party, kind, reg.Oversight);
         (double PointsPerMoney, double Stake)? value = null;
         bool Complies(double amount)
         {
@@ -364,6 +364,14 @@ public sealed class ReplicateRun
     }
 
     /// <summary>
+    /// Whether oversight detects a violation of kind <paramref name="kind"/> (0 over a cap or limit, 1 dark posts, 2 foreign funding, 3 a breached targeting
+    /// ban) by <paramref name="sponsor"/> for <paramref name="party"/>: one draw per replicate, sponsor, party and kind, the same in
+    /// every arm.
+    /// </summary>
+    private bool ViolationDetected(Sponsor sponsor, int party, int kind, double oversight) =>
+        new RandomStream(Seeds.Derive(_rs, SeedLabels.Replicate.Oversight, (ulong)sponsor, (ulong)party), StreamIds.RegulationDetection, (ulong)kind).NextDouble() < oversight;
+
+    /// <summary>
     /// A breachable targeting ban (<see cref="Workbench.Regulation.RegulationSpec.Breachable"/>), weighed by a party campaign that
     /// uses individual data — a microtarget strategy, or scored or uplift knowledge — when the ban takes from it attributes the
     /// scenario's regime would otherwise allow. The campaign plans twice on the same (regulated) budget and channels: compliant,
@@ -405,7 +413,7 @@ public sealed class ReplicateRun
         var value = reg.Publicity > 0 && reg.Oversight > 0 ? valuation() : (0, 0);
         double cost = reg.ExpectedCost(amount, value.PointsPerMoney, value.Stake);
         if (!Workbench.Regulation.RegulationSpec.BreachesBan(breach - compliant, compliant - none, spec.Budget, cost)) return ctx;
-        bool detected = new RandomStream(Seeds.Derive(_rs, SeedLabels.Replicate.Oversight, (ulong)spec.Sponsor, (ulong)party), StreamIds.RegulationDetection, 3UL).NextDouble() < reg.Oversight;
+        bool detected = ViolationDetected(spec.Sponsor, party, 3, reg.Oversight);
         bool down = detected && reg.TakeDown;
         violations.Add(new(_sc.Arms[a].Name, Replicate, spec.Party, "targeting-banned-attribute", amount, detected, TakenDown: down) { Sponsor = spec.Sponsor });
         return down ? ctx : breaching;
