@@ -63,6 +63,24 @@ public sealed record Replication(string Finding, string Source, double Published
     };
 }
 
+/// <summary>One replicate of the social-contagion check (<see cref="Replications.SocialContagion(int, int, int?)"/>).</summary>
+/// <param name="Seed">The replicate's seed (electorate, graph, treatment and cascade).</param>
+/// <param name="Users">Voters owned social media can reach (Facebook or X use above 0).</param>
+/// <param name="Treated">Users who saw the message directly.</param>
+/// <param name="Reached">Non-treated voters the cascade exposed at least once.</param>
+/// <param name="Position">The message's position: the mean first-issue position of all voters.</param>
+/// <param name="DirectVotes">Expected extra votes among the treated (contact rate 1).</param>
+/// <param name="IndirectVotes">Expected extra votes among the reached non-treated, each weighted by their owned-social contact probability.</param>
+/// <param name="ReachedShare">Share of all voters the cascade exposed at least once, the treated included.</param>
+/// <param name="ShareProbability">The mean probability that a treated user shares the message: acceptance × exp(−decay × |x − c|) averaged over the treated.</param>
+/// <param name="MeanDegree">Mean number of online ties per voter.</param>
+public sealed record SocialContagionRun(int Seed, int Users, int Treated, int Reached, double Position, double DirectVotes, double IndirectVotes, double ReachedShare,
+    double ShareProbability, double MeanDegree)
+{
+    /// <summary>Indirect votes per direct vote (NaN when there are no direct votes).</summary>
+    public double Ratio => DirectVotes > 0 ? IndirectVotes / DirectVotes : double.NaN;
+}
+
 /// <summary>
 /// Simulated replications of published findings (MODEL.md §6–8 and §11; chapter 11), in two kinds. Calibration targets are the
 /// field experiments whose effect an evidence preset or channel default takes from the very paper compared against
@@ -70,7 +88,8 @@ public sealed record Replication(string Finding, string Source, double Published
 /// online mobilisation, Bond et al. 2012; persuasion per exposure): they check that a simulated randomised experiment recovers what was
 /// put in, and cannot confirm the model. Out-of-sample checks are figures that emerge from the model, none fitted to its target:
 /// the cube law (Kendall &amp; Stuart 1950), campaign contact concentrated in marginal seats (Johnston et al. 2012), closeness and
-/// campaign-induced turnout (Cox &amp; Munger 1989), turnout across districts under PR and FPTP campaigns (Cox 1999), Deffuant clusters
+/// campaign-induced turnout (Cox &amp; Munger 1989), turnout across districts under PR and FPTP campaigns (Cox 1999), online mobilisation
+/// whose effect through friends exceeds its direct effect (Bond et al. 2012; Jones et al. 2017), Deffuant clusters
 /// (Deffuant et al. 2000) and algorithmic bias (Sîrbu et al. 2019). Each is run from the library with its seed; tolerances are about
 /// three standard errors of the simulated estimate, or the source's own uncertainty, and are never widened to make a check pass:
 /// a finding outside its tolerance is reported as not reproduced.
@@ -89,7 +108,7 @@ public static class Replications
         return list;
     }
 
-    /// <summary>The out-of-sample checks only: the cube law, campaign geography, Deffuant clusters and algorithmic bias.</summary>
+    /// <summary>The out-of-sample checks only: the cube law, campaign geography, social contagion of online mobilisation, Deffuant clusters and algorithmic bias.</summary>
     public static IReadOnlyList<Replication> OutOfSample(int? threads = null, IProgress<string>? log = null)
     {
         var list = new List<Replication>();
@@ -97,6 +116,8 @@ public static class Replications
         list.Add(CubeLaw(elections: 24, voters: 100_000, threads));
         log?.Report("campaign geography (fptp-vs-pr)");
         list.AddRange(CampaignGeography(voters: 100_000, replicates: 3, threads));
+        log?.Report("social contagion (Bond et al.)");
+        list.Add(SocialContagion(voters: 100_000, replicates: 8, threads));
         log?.Report("opinion dynamics");
         list.AddRange(Deffuant());
         list.AddRange(AlgorithmicBias());
@@ -155,7 +176,7 @@ public static class Replications
         // effect itself and a 3-standard-error tolerance could not fail.
         var online = Run("owned-social", draws: 200, amongReached: true);
         yield return new("Online social mobilisation message (direct effect)", "Bond et al. (2012), Nature 489", 0.0039, online.ComplierEffect, 3 * online.StandardError, "turnout (probability) per reached user",
-            Detail(online) + "; randomised among reached users as Bond et al. did (Facebook users who logged in), 200 election-day draws; tolerance 3 standard errors; the direct effect only (the spillover to friends is not modelled as a turnout effect)", Cal);
+            Detail(online) + "; randomised among reached users as Bond et al. did (Facebook users who logged in), 200 election-day draws; tolerance 3 standard errors; the direct effect only: the indirect effect through friends is not calibrated but emerges from the cascades on the online graph, the out-of-sample check 'Online social mobilisation: the effect through friends exceeds the direct effect'", Cal);
         log?.Report("persuasion");
         var (pers, persSe) = PersuasionWithError(m, r, Ch("paid-social"));
         yield return new("Persuasion per exposure to an ad is minimal (on the day seen)", $"Coppock, Hill & Vavreck (2020), Sci. Adv. 6(36): 0.007; Kalla & Broockman (2018), APSR 112(1): ≈ 0 in general elections; evidence preset '{ev.Name}' takes {ev.AdPersuasion.ToString(CultureInfo.InvariantCulture)}",
@@ -302,6 +323,139 @@ public static class Replications
             1, Mean(evenness), 3 * Se(evenness), "SD of district turnout, PR-optimised ÷ FPTP-optimised",
             string.Create(CultureInfo.InvariantCulture, $"{how}: standard deviation across seats of expected turnout (baseline plus the campaign's change) with the D'Hondt-optimised campaign ÷ with the FPTP-optimised one; per replicate {Reps(evenness, "F3")} (SD {Reps(sdP, "F4")} vs {Reps(sdF, "F4")}). Under PR every vote counts about equally wherever it is cast, so mobilisation should not follow seat closeness (Cox 1999); qualitative: the ratio must be below 1 by more than 3 standard errors over replicates"),
             Oos, ReplicationTest.Below) { DependsOn = CampaignParameters };
+    }
+
+    /// <summary>Bond et al. (2012): ≈ 280,000 votes through friends against ≈ 60,000 directly.</summary>
+    public const double BondIndirectToDirect = 280_000.0 / 60_000.0;
+
+    /// <summary>Share of the users who see the message in the social-contagion check: small, so that cascades from different treated users rarely overlap.</summary>
+    public const double SocialContagionTreatedShare = 0.01;
+
+    /// <summary>
+    /// The party whose calibrated owned-social response gives the message's turnout logit shift: party 0, the sponsor of the calibration
+    /// row "Online social mobilisation message (direct effect)", so the shift is the one that row checks against Bond et al.'s direct effect.
+    /// <see cref="ResponseModel.For"/> needs a sponsor because it calibrates over the voters the sponsor's posts reach (its identifiers
+    /// fully, others at <see cref="ChannelSpec.OutOfBubbleReach"/>); owned social has no opponent effect, so every voter gets the same shift.
+    /// </summary>
+    public const int SocialContagionSponsor = 0;
+
+    /// <summary>
+    /// Online social mobilisation and its effect through friends (Bond et al. 2012, Nature 489; Jones et al. 2017, PLoS ONE 12(4)), an
+    /// out-of-sample check: the per-contact turnout effect of owned social is calibrated to Bond et al.'s direct effect, but nothing is fitted
+    /// to the indirect effect, which emerges from the cascades of <see cref="Cascades.Paid(Graph, IReadOnlyList{double}, IReadOnlyList{int}, double, CascadeOptions?, int?)"/>
+    /// (default <see cref="CascadeOptions"/>) on each electorate's online graph (default <see cref="ElectorateGraphOptions"/>).
+    /// Per replicate s = 1..<paramref name="replicates"/> (a westminster-like electorate of <paramref name="voters"/> voters, seed s; see
+    /// <see cref="SocialContagionRuns"/>), the ratio of indirect to direct votes; the finding (the effect through friends exceeds the direct
+    /// effect) is reproduced when the mean ratio exceeds 1 by more than 3 standard errors over replicates.
+    /// </summary>
+    public static Replication SocialContagion(int voters = 100_000, int replicates = 8, int? threads = null) =>
+        SocialContagion(voters, replicates, threads, null, null);
+
+    /// <summary>
+    /// <see cref="SocialContagion(int, int, int?)"/> with other cascade and graph options (null: the defaults), to show how the ratio
+    /// depends on the mechanism (with <see cref="CascadeOptions.Acceptance"/> 0 no one shares and there is no indirect effect).
+    /// </summary>
+    public static Replication SocialContagion(int voters, int replicates, int? threads, CascadeOptions? cascade, ElectorateGraphOptions? graph)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicates, 2);
+        var runs = SocialContagionRuns(voters, replicates, threads, cascade, graph);
+        var ratio = runs.Select(r => r.Ratio).ToArray();
+        double mean = ratio.Average();
+        double se = Math.Sqrt(ratio.Sum(v => (v - mean) * (v - mean)) / (ratio.Length - 1) / ratio.Length);
+        double bond = BondIndirectToDirect;
+        string comparison = Math.Abs(mean - bond) <= 3 * se
+            ? "near it (within 3 standard errors)"
+            : mean < bond
+                ? mean > 0 ? string.Create(CultureInfo.InvariantCulture, $"below it, {bond / mean:F1} times smaller") : "below it: no indirect effect at all"
+                : string.Create(CultureInfo.InvariantCulture, $"above it, {mean / bond:F1} times larger");
+        static string I(FormattableString f) => FormattableString.Invariant(f);
+        string detail =
+            I($"{replicates} westminster-like electorates of {voters:N0} voters (seeds 1–{replicates}), each with its online graph ({(graph is null ? "default ElectorateGraphOptions" : "ElectorateGraphOptions as given")}, same seed). ")
+            + I($"Users are the voters owned social media can reach (Facebook or X use above 0; {runs.Average(r => r.Users):N0} per electorate on average{(runs.All(r => r.Users == voters) ? ": every voter of the model uses Facebook or X at least a little, so every voter is a user" : "")}); each user is treated independently with probability {SocialContagionTreatedShare} ({runs.Average(r => r.Treated):N0} on average). ")
+            + "The share is small on purpose: Bond et al. estimate the indirect effect per friend pair of a treated user, and with 1% treated the cascades of different treated users rarely overlap, so the indirect effect per treated user is identified. "
+            + I($"Treated users see the non-partisan message (contact rate 1, as Bond et al.'s users who logged in on election day), placed at the mean first-issue position of all voters ({runs.Average(r => r.Position):F3} on average), and share it with the cascade's acceptance, which falls with the distance between their first-issue position and the message's ({(cascade is null ? "default CascadeOptions" : "CascadeOptions as given")}); shares spread multi-hop. A treated user shares with probability {runs.Average(r => r.ShareProbability):F3} on average and has {runs.Average(r => r.MeanDegree):F1} online ties on average. ")
+            + I($"A non-treated voter is reached when the cascade exposes them at least once ({runs.Average(r => r.Reached):N0} per electorate on average, {runs.Average(r => r.Treated == 0 ? 0 : (double)r.Reached / r.Treated):F2} per treated user; the cascade reaches {100 * runs.Average(r => r.ReachedShare):F2}% of all voters, the treated included) and is contacted once, at their own platform use (the owned-social contact probability, as a campaign's cascade-reached voters are). ")
+            + I($"Effects are in expected turnout, with the owned-social turnout logit shift calibrated to Bond et al.'s direct effect (party {SocialContagionSponsor}'s response, as in the calibration row above): direct votes {runs.Average(r => r.DirectVotes):F2} (the treated), indirect {runs.Average(r => r.IndirectVotes):F2} (the reached, weighted by their contact probability) per electorate on average. ")
+            + I($"Ratio indirect ÷ direct {mean:F3} ± {se:F3} (standard error over replicates; per replicate from {ratio.Min():F3} to {ratio.Max():F3}). ")
+            + I($"Bond et al.: ≈ 280,000 votes indirectly through social contagion among close friends against ≈ 60,000 directly, a ratio of ≈ {bond:F1} ('several times' the direct effect); the simulated ratio is {comparison}. ")
+            + "Qualitative test: the ratio must exceed 1 (the effect through friends larger than the direct effect) by more than 3 standard errors"
+            + (mean - 3 * se > 1 ? "; reproduced" : "; not reproduced");
+        return new("Online social mobilisation: the effect through friends exceeds the direct effect", "Bond et al. (2012), Nature 489; Jones et al. (2017), PLoS ONE 12(4)",
+            1, mean, 3 * se, "indirect votes per direct vote", detail, ReplicationKind.OutOfSample, ReplicationTest.Above)
+        {
+            DependsOn =
+            [
+                "CascadeOptions.acceptance", "CascadeOptions.distanceDecay", "CascadeOptions.ranking", "CascadeOptions.maxSteps",
+                "ElectorateGraphOptions.onlineDegree", "ElectorateGraphOptions.partyHomophily", "ElectorateGraphOptions.ageHomophily", "ElectorateGraphOptions.issueHomophily",
+                "VoterModelSpec.mediaIntercept",
+            ],
+        };
+    }
+
+    /// <summary>
+    /// The replicates of the social-contagion check (<see cref="SocialContagion(int, int, int?)"/>), s = 1..<paramref name="replicates"/>: a
+    /// westminster-like electorate of <paramref name="voters"/> voters with seed s, its online graph (options <paramref name="graph"/>, seed s),
+    /// 1% of the owned-social users treated (stream <see cref="Workbench.Random.StreamIds.ExperimentSocialTreatment"/>, counter the voter),
+    /// a paid cascade of the non-partisan message from the treated (options <paramref name="cascade"/>, seed s), and the direct and indirect
+    /// votes in expected turnout. The same for any thread count.
+    /// </summary>
+    public static IReadOnlyList<SocialContagionRun> SocialContagionRuns(int voters, int replicates, int? threads = null, CascadeOptions? cascade = null, ElectorateGraphOptions? graph = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicates, 1);
+        int t = Random.DeterministicParallel.ResolveThreads(threads);
+        var owned = Channels.Get("owned-social");
+        var runs = new List<SocialContagionRun>();
+        for (int s = 1; s <= replicates; s++)
+        {
+            var e = Electorate.Electorates.Generate("westminster-like", voters, s, t);
+            var m = new ElectionDayModel(e, t);
+            var responses = new ResponseModel(m);
+            double d = responses.For(SocialContagionSponsor, owned).TurnoutLogitLean;
+            var online = ElectorateGraph.Build(e, graph, s).Online;
+            int n = e.VoterCount, issues = e.IssueCount;
+            var opinion = new double[n];
+            var contact = new double[n];
+            var isTreated = new bool[n];
+            var treated = new List<int>();
+            int users = 0;
+            double sum = 0;
+            ulong seed = Random.Seeds.Resolve(s);
+            for (int i = 0; i < n; i++)
+            {
+                opinion[i] = (double)e.IssuePosition[(long)i * issues];
+                sum += opinion[i];
+                // With the voter's own party as sponsor the out-of-bubble factor is 1: the voter's own platform use.
+                contact[i] = owned.ContactProbability(e, i, e.PartyId[i]);
+                if (contact[i] <= 0) continue;
+                users++;
+                if (new Random.RandomStream(seed, Random.StreamIds.ExperimentSocialTreatment, (ulong)i).NextDouble() < SocialContagionTreatedShare)
+                {
+                    isTreated[i] = true; treated.Add(i);
+                }
+            }
+            double position = sum / n;
+            var options = cascade ?? new CascadeOptions();
+            var result = Cascades.Paid(online, opinion, treated, position, options, s);
+            double shareProbability = treated.Count == 0 ? 0 : treated.Average(i => options.Acceptance * Math.Exp(-options.DistanceDecay * Math.Abs(opinion[i] - position)));
+            double degree = 0;
+            for (int i = 0; i < n; i++) degree += online.Degree(i);
+            double Gain(int i)
+            {
+                double eta = m.TurnoutLogitArray[i];
+                return Workbench.Electorate.TurnoutModel.Logistic(eta + d) - Workbench.Electorate.TurnoutModel.Logistic(eta);
+            }
+            double direct = 0, indirect = 0;
+            int reached = 0;
+            for (int i = 0; i < n; i++)
+            {
+                if (isTreated[i]) { direct += Gain(i); continue; }
+                if (result.FirstStep[i] < 0) continue;
+                reached++;
+                indirect += contact[i] * Gain(i);
+            }
+            runs.Add(new SocialContagionRun(s, users, treated.Count, reached, position, direct, indirect, result.ReachedShare, shareProbability, n == 0 ? 0 : degree / n));
+        }
+        return runs;
     }
 
     /// <summary>Deffuant bounded confidence on a complete graph: about ⌊1/(2ε)⌋ major clusters.</summary>

@@ -36,6 +36,8 @@ public static class StreamIds
     public const uint ExperimentAssign = 8101;
     /// <summary>Contact attempts in a simulated field experiment.</summary>
     public const uint ExperimentAttempt = 8102;
+    /// <summary>Which users see the message in the simulated social-contagion experiment (Bond et al. 2012), per voter.</summary>
+    public const uint ExperimentSocialTreatment = 8103;
     /// <summary>The national and regional swing between the campaigns' forecast and election day, per replicate.</summary>
     public const uint ForecastSwing = 8201;
     /// <summary>The house effect of a campaign's poll, per replicate and party.</summary>

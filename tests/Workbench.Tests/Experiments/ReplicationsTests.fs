@@ -6,6 +6,7 @@ module Workbench.Tests.Experiments.ReplicationsTests
 open System
 open Expecto
 open Workbench.Experiments
+open Workbench.Networks
 
 let private show (r: Replication) =
     printfn "replication [%A]: %s — target %s, simulated %.4f (%s), reproduced %b" r.Kind r.Finding r.Target r.Simulated r.Units r.Reproduced
@@ -25,7 +26,8 @@ let private geography = lazy (Replications.CampaignGeography(100_000, 3, Nullabl
 let private bias = lazy (Replications.AlgorithmicBias() |> List.ofSeq)
 let private cube = lazy (Replications.CubeLaw(24, 100_000, Nullable 2))
 let private deffuant = lazy (Replications.Deffuant() |> List.ofSeq)
-let private outOfSample () = [ cube.Value ] @ geography.Value @ deffuant.Value @ bias.Value
+let private contagion = lazy (Replications.SocialContagion(100_000, 8, Nullable 2))
+let private outOfSample () = [ cube.Value ] @ geography.Value @ [ contagion.Value ] @ deffuant.Value @ bias.Value
 
 /// The values the out-of-sample checks' parameters had when the checks were set (Replications.DependencyValues). Change a line
 /// only with the reason in the same commit (CHANGELOG): a value moved until a check passed would make that check a calibration.
@@ -119,6 +121,47 @@ let tests =
             Expect.equal rs.Length 3 "three checks"
             for r in rs do Expect.notEqual r.Test ReplicationTest.Within (r.Finding + ": a qualitative finding, stated as a threshold")
             check rs
+        }
+        test "social contagion (Bond et al. 2012) is NOT reproduced: the cascades give fewer votes through friends than directly, where the paper reports several times more" {
+            let r = contagion.Value
+            show r
+            printfn "detail: %s" r.Detail
+            Expect.equal r.Finding "Online social mobilisation: the effect through friends exceeds the direct effect" "the finding"
+            Expect.equal r.Kind ReplicationKind.OutOfSample "nothing is fitted to the indirect effect"
+            Expect.equal r.Test ReplicationTest.Above "a qualitative finding: the ratio exceeds 1"
+            Expect.equal r.Published 1.0 "threshold 1: indirect votes larger than direct ones"
+            Expect.isEmpty (Replications.FittingProblems r) "no parameter cites Bond et al. or was fitted to the ratio"
+            Expect.isFalse (Double.IsNaN r.Simulated) "a figure"
+            Expect.isTrue (r.Tolerance > 0.0) "a stated, positive tolerance"
+            // The default cascades: a treated user shares with probability ≈ 0.04, so about one friend is reached per treated user,
+            // each seeing the post at their own platform use; the indirect effect is some but less than the direct one.
+            Expect.isGreaterThan r.Simulated 0.0 "the cascades carry some effect to friends"
+            Expect.isLessThan (r.Simulated + r.Tolerance) 1.0 "below the direct effect by more than 3 standard errors"
+            Expect.isFalse r.Reproduced "honestly reported as not reproduced"
+            Expect.stringContains r.Detail "4.7" "the detail compares with Bond et al.'s point estimate"
+            Expect.stringContains r.Detail "below it" "and says on which side it falls"
+        }
+        test "social contagion: no sharing, no indirect effect (cascade acceptance 0); sharing gives indirect votes" {
+            let none = Replications.SocialContagionRuns(20_000, 2, Nullable 2, CascadeOptions(Acceptance = 0.0))
+            for run in none do
+                Expect.isGreaterThan run.DirectVotes 0.0 "the treated still vote more"
+                Expect.equal run.IndirectVotes 0.0 "no one shares, so no friend is reached"
+                Expect.equal run.Reached 0 "no non-treated voter is exposed"
+            let shared = Replications.SocialContagionRuns(20_000, 2, Nullable 2)
+            for run in shared do
+                Expect.isGreaterThan run.Reached 0 "shares reach friends"
+                Expect.isGreaterThan run.IndirectVotes 0.0 "friends vote more"
+                Expect.isGreaterThan run.Treated 0 "some users treated"
+                Expect.isLessThan (float run.Treated) (0.02 * float run.Users) "about 1% of users treated"
+            Expect.equal (Replications.SocialContagion(20_000, 2, Nullable 2, CascadeOptions(Acceptance = 0.0), null)).Simulated 0.0 "ratio 0 without sharing"
+        }
+        test "social contagion is deterministic: the same call twice and 1 or 2 threads give the same figure" {
+            let a = Replications.SocialContagion(20_000, 2, Nullable 1)
+            let b = Replications.SocialContagion(20_000, 2, Nullable 1)
+            let c = Replications.SocialContagion(20_000, 2, Nullable 2)
+            Expect.equal a.Simulated b.Simulated "same call, same figure"
+            Expect.equal a.Simulated c.Simulated "1 or 2 threads, same figure"
+            Expect.equal a.Detail c.Detail "and the same detail"
         }
         test "Deffuant clusters ≈ ⌊1/(2ε)⌋ (Deffuant et al. 2000)" { check deffuant.Value }
         test "algorithmic bias over 50 seeds: one cluster for ε > 0.4 at γ = 1; more clusters, variance and steps at ε = 0.32 (Sîrbu et al. 2019)" {
