@@ -176,7 +176,7 @@ public static class Replications
         // effect itself and a 3-standard-error tolerance could not fail.
         var online = Run("owned-social", draws: 200, amongReached: true);
         yield return new("Online social mobilisation message (direct effect)", "Bond et al. (2012), Nature 489", 0.0039, online.ComplierEffect, 3 * online.StandardError, "turnout (probability) per reached user",
-            Detail(online) + "; randomised among reached users as Bond et al. did (Facebook users who logged in), 200 election-day draws; tolerance 3 standard errors; the direct effect only: the indirect effect through friends is not calibrated but emerges from the cascades on the online graph, the out-of-sample check 'Online social mobilisation: the effect through friends exceeds the direct effect'", Cal);
+            Detail(online) + "; randomised among reached users as Bond et al. did (Facebook users who logged in), 200 election-day draws; tolerance 3 standard errors; the direct effect only: the indirect effect through friends is not calibrated but emerges from the cascades on the online graph and is the out-of-sample check below it, 'Online social mobilisation: the effect through friends exceeds the direct effect'", Cal);
         log?.Report("persuasion");
         var (pers, persSe) = PersuasionWithError(m, r, Ch("paid-social"));
         yield return new("Persuasion per exposure to an ad is minimal (on the day seen)", $"Coppock, Hill & Vavreck (2020), Sci. Adv. 6(36): 0.007; Kalla & Broockman (2018), APSR 112(1): ≈ 0 in general elections; evidence preset '{ev.Name}' takes {ev.AdPersuasion.ToString(CultureInfo.InvariantCulture)}",
