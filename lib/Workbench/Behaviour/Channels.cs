@@ -38,14 +38,16 @@ public enum ChannelKind
 /// <summary>How owned social media reaches voters who do not follow the sponsor.</summary>
 public enum Spread
 {
-    /// <summary>A constant reach outside the bubble (<see cref="ChannelSpec.OutOfBubbleReach"/> of the followers' reach): the simple default.</summary>
-    Bubble,
     /// <summary>
-    /// Through the electorate's online graph: the post, seeded by the sponsor's identifiers, spreads by an independent cascade
-    /// whose sharing falls with the distance between each voter's opinion and the post's (chapter 07's cascades); a voter who
-    /// does not follow the sponsor can be reached only if the cascade reaches them.
+    /// Through the electorate's online graph (the default): the post, seeded by the sponsor's identifiers, spreads by an
+    /// independent cascade whose sharing falls with the distance between each voter's opinion and the post's (chapter 07's
+    /// cascades, with the scenario's homophily and feed ranking); a voter who does not follow the sponsor can be reached only if
+    /// the cascade reaches them. The campaign plans with its page insights: the share of non-followers an earlier post reached,
+    /// by constituency.
     /// </summary>
     Cascade,
+    /// <summary>The older, simpler model, kept for comparison: a constant reach outside the bubble (<see cref="ChannelSpec.OutOfBubbleReach"/> of the followers' reach), believed by the campaign too.</summary>
+    Bubble,
 }
 
 public sealed record ChannelSpec
@@ -57,8 +59,8 @@ public sealed record ChannelSpec
     /// <summary>Whether the channel is paid advertising (paid social or TV): what a pre-election silence period covers.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public bool PaidAdvertising => Kind is ChannelKind.PaidSocial or ChannelKind.Tv;
-    /// <summary>Owned social only: how posts reach voters outside the sponsor's followers (default <see cref="Spread.Bubble"/>).</summary>
-    public Spread Spread { get; init; } = Spread.Bubble;
+    /// <summary>Owned social only: how posts reach voters outside the sponsor's followers (default <see cref="Spread.Cascade"/>: through the online graph).</summary>
+    public Spread Spread { get; init; } = Spread.Cascade;
     /// <summary>Cost of one attempt (or of one delivered contact when <see cref="ChargeOnContact"/>).</summary>
     [Param("Cost of one attempt, or of one delivered contact for channels charged on delivery", Min = 0, Max = 1e6, Unit = "currency")]
     public double Cost { get; init; }
@@ -88,7 +90,12 @@ public sealed record ChannelSpec
     /// <summary>Where the effect sizes come from.</summary>
     public string Citation { get; init; } = "";
 
-    /// <summary>The probability that one attempt on voter <paramref name="i"/> by <paramref name="sponsor"/>'s campaign becomes a contact.</summary>
+    /// <summary>
+    /// The probability that one attempt on voter <paramref name="i"/> by <paramref name="sponsor"/>'s campaign becomes a contact. For
+    /// owned social this is the constant-reach (<see cref="Spread.Bubble"/>) model: followers at their platform use, others at
+    /// <see cref="OutOfBubbleReach"/> of it; with <see cref="Spread.Cascade"/> delivery instead reaches a non-follower at their own
+    /// platform use (this method with the voter's own party as sponsor) only when the post's cascade reached them.
+    /// </summary>
     public double ContactProbability(Electorate.Electorate e, int i, int sponsor)
     {
         const double b = 1 / 255.0;
@@ -108,7 +115,7 @@ public sealed record ChannelSpec
         };
     }
 
-    /// <summary>Owned social media: the reach of a post among voters who do not identify with the sponsor, relative to its followers (the bubble).</summary>
+    /// <summary>Owned social media under the constant-reach model (<see cref="Spread.Bubble"/>): the reach of a post among voters who do not identify with the sponsor, relative to its followers (the bubble).</summary>
     public const double OutOfBubbleReach = 0.1;
 
     /// <summary>Validates ranges and the name.</summary>
@@ -149,7 +156,7 @@ public static class Channels
         new() { Name = "demobilising-ads", Kind = ChannelKind.PaidSocial, Cost = 0.10, ChargeOnContact = true, TurnoutEffect = 0, OpponentTurnoutEffect = -0.003, MaxFrequency = 3, Decay = 0.5,
                 Citation = "Voter suppression (MODEL.md §9): negative, cynical, false-polling or smear content aimed at the other side's soft supporters; calibrated to the demobilisation anchor of Aggarwal et al. (2023) Nat. Hum. Behav. 7: −0.3 pp turnout for the other side's leaners; no effect on the sponsor's own." },
         new() { Name = "owned-social", Kind = ChannelKind.OwnedSocial, Cost = 0.002, ChargeOnContact = true, TurnoutEffect = 0.0039, MaxFrequency = 3, Decay = 0.5,
-                Citation = "Bond et al. (2012) Nature 489: online social mobilisation +0.39 pp. Reach model: followers of the party's pages (its identifiers) and 10% of others (shares leaking out of the bubble)." },
+                Citation = "Bond et al. (2012) Nature 489: online social mobilisation +0.39 pp. Reach model: followers of the party's pages (its identifiers) see its posts at their platform use; other voters only when the post's cascade over the electorate's online graph reaches them (Kempe, Kleinberg & Tardos 2003; chapter 07)." },
         new() { Name = "tv", Kind = ChannelKind.Tv, Cost = 0.02, ChargeOnContact = true, PersuasionEffect = 0.007, MaxFrequency = 3, Decay = 0.5,
                 Citation = "A contact is one viewer at a CPM of 20. Coppock, Hill & Vavreck (2020) Sci. Adv. 6(36): ≈ 0.007 on vote choice." },
     ];

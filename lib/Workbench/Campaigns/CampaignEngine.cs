@@ -13,7 +13,7 @@ namespace Workbench.Campaigns;
 /// items first, a repeat attempt worth 1 − cp + cp·<see cref="ChannelSpec.Decay"/> of the previous one (cp the estimated contact probability), within each
 /// channel's capacity (a water-filling allocation solved by bisection on the value-per-cost
 /// threshold). Contact probabilities in planning are the campaign's estimates
-/// (<see cref="CampaignKnowledge.ContactProbability"/>), never a voter's true propensity. The allocation is repeated once,
+/// (<see cref="CampaignKnowledge.ContactProbability(ChannelSpec, int, int)"/>), never a voter's true propensity. The allocation is repeated once,
 /// linearised at the midpoint of the first plan's expected effect, and the better of the two kept; it is then compared
 /// with the broadcast plan for the same budget and channels under the campaign's own model
 /// (<see cref="ExpectedObjective"/>) and the better is kept, so the allocator never does worse than broadcast on its own
@@ -32,8 +32,25 @@ public static class CampaignEngine
     internal sealed record Context(ElectionDayModel Model, ResponseModel Responses, CampaignKnowledge Knowledge, VoterData Data,
         ElectoralSystemSpec? System, ulong Seed, int Threads)
     {
-        /// <summary>The online layer of the electorate's social graph, needed by influencer seeding.</summary>
+        /// <summary>The online layer of the electorate's social graph, used by influencer seeding and by owned posts spreading by cascade; null: built on first use (<see cref="OnlineGraph"/>).</summary>
         public Workbench.Networks.Graph? Online { get; init; }
+        /// <summary>
+        /// <see cref="Online"/>, or when it was not given the online layer of the electorate's default social graph
+        /// (<see cref="Workbench.Networks.ElectorateGraph"/>, seeded from this context's seed), built once per context.
+        /// </summary>
+        public Workbench.Networks.Graph OnlineGraph => Online ?? _builtOnline.Value;
+        private readonly Lazy<Workbench.Networks.Graph> _builtOnline = new(() =>
+            Workbench.Networks.ElectorateGraph.Build(Model.Electorate, null, Seeds.Derive(Seed, SeedLabels.Campaign.OnlineGraph)).Online);
+        /// <summary>
+        /// Page insights (<see cref="PageInsights"/>) keyed by everything they depend on — sponsor, graph, cascade options and
+        /// seed — so that a copy made with <c>with</c> shares them only where they are the same.
+        /// </summary>
+        internal System.Collections.Concurrent.ConcurrentDictionary<(int Sponsor, Workbench.Networks.Graph Graph, Workbench.Networks.CascadeOptions? Cascade, ulong Seed), double[]> Insights { get; } = new();
+        /// <summary>
+        /// Whether a campaign plans owned posts that spread by cascade with its page insights (the default) or with the constant
+        /// <see cref="ChannelSpec.OutOfBubbleReach"/> — the latter only to show what the insights change.
+        /// </summary>
+        public bool PlansByInsights { get; init; } = true;
         /// <summary>When given, every contact is counted per voter here (political information received).</summary>
         public int[]? ContactCounter { get; init; }
         /// <summary>Keep per-voter contacts by channel and the units they were bought in (for the ad archive).</summary>
@@ -290,14 +307,19 @@ public static class CampaignEngine
 
     /// <summary>
     /// The campaign's estimate of each voter's chance that one attempt through <paramref name="ch"/> becomes a contact:
-    /// <see cref="CampaignKnowledge.ContactProbability"/> for individual regimes, its mean over all voters under an aggregated
+    /// <see cref="CampaignKnowledge.ContactProbability(ChannelSpec, int, int)"/> for individual regimes, its mean over all voters under an aggregated
     /// regime (where the campaign cannot tell voters apart below a cell). Never a voter's true propensity.
     /// </summary>
     internal static double[] EstimatedContact(Context ctx, ChannelSpec ch, int sponsor)
     {
-        int n = ctx.Model.Electorate.VoterCount;
+        var e = ctx.Model.Electorate;
+        int n = e.VoterCount;
         var contact = new double[n];
-        for (int i = 0; i < n; i++) contact[i] = ctx.Knowledge.ContactProbability(ch, i, sponsor);
+        // Owned posts spreading by cascade: the campaign believes a non-follower is reached at the rate its page insights
+        // report for the voter's constituency (what an earlier post reached), not at a constant.
+        var insights = ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade && ctx.PlansByInsights ? PageInsights(ctx, sponsor) : null;
+        for (int i = 0; i < n; i++)
+            contact[i] = insights is null ? ctx.Knowledge.ContactProbability(ch, i, sponsor) : ctx.Knowledge.ContactProbability(ch, i, sponsor, insights[e.Constituency[i]]);
         if (ctx.Data.Regime.Aggregated)
         {
             double mean = 0;
@@ -1071,30 +1093,62 @@ public static class CampaignEngine
     }
 
     /// <summary>
-    /// Who the sponsor's owned-social post reaches through the online graph: an earned-media cascade
-    /// (<see cref="Workbench.Networks.Cascades.Earned(Workbench.Networks.Graph, IReadOnlyList{double}, IReadOnlyList{int}, double, Workbench.Networks.CascadeOptions?, int?)"/>, with <see cref="Context.Cascade"/>) seeded by the
-    /// sponsor's identifiers, at the identifiers' mean position on the first issue, over voters' first-issue positions, so that
-    /// sharing falls with opinion distance. Seeded per campaign; the same whatever the thread count.
+    /// Who the sponsor's owned-social post reaches through the online graph: the post appears in the feed of every follower
+    /// (the sponsor's identifiers) and each follower shares it with the cascade's acceptance, as anyone else who sees it does
+    /// (<see cref="Workbench.Networks.Cascades.Paid(Workbench.Networks.Graph, IReadOnlyList{double}, IReadOnlyList{int}, double, Workbench.Networks.CascadeOptions?, int?)"/>'s
+    /// rule, with <see cref="Context.Cascade"/>: followers are the post's audience, not all of them its posters); opinions are
+    /// ranks on the first issue (<see cref="Workbench.Networks.ElectorateGraph.IssueRanks"/>, the cascade's [0, 1] scale), the post
+    /// sits at the identifiers' mean rank and sharing falls with each voter's distance from it. Seeded per
+    /// campaign; the same whatever the thread count.
     /// </summary>
-    private static bool[] CascadeReach(Context ctx, int sponsor)
+    private static bool[] CascadeReach(Context ctx, int sponsor) => CascadeReach(ctx, sponsor, SeedLabels.Campaign.EarnedMedia);
+
+    /// <summary>
+    /// The campaign's page insights: for each constituency, the share of voters who do not identify with <paramref name="sponsor"/>
+    /// that an earlier post of the same kind reached (the cascade of <see cref="CascadeReach(Context, int)"/> on the same graph,
+    /// from its own seed) — an aggregate by location such as platforms report to page owners, never who was reached. Cached per
+    /// context and sponsor.
+    /// </summary>
+    internal static double[] PageInsights(Context ctx, int sponsor) => ctx.Insights.GetOrAdd((sponsor, ctx.OnlineGraph, ctx.Cascade, ctx.Seed), key =>
+    {
+        int s = key.Sponsor;
+        var e = ctx.Model.Electorate;
+        var reached = CascadeReach(ctx, s, SeedLabels.Campaign.PageInsights);
+        var hit = new double[e.ConstituencyCount]; var all = new double[e.ConstituencyCount];
+        for (int i = 0; i < e.VoterCount; i++)
+        {
+            if (e.PartyId[i] == s) continue;
+            all[e.Constituency[i]]++;
+            if (reached[i]) hit[e.Constituency[i]]++;
+        }
+        for (int k = 0; k < hit.Length; k++) hit[k] = all[k] > 0 ? hit[k] / all[k] : 0;
+        return hit;
+    });
+
+    private static bool[] CascadeReach(Context ctx, int sponsor, ulong label)
     {
         var e = ctx.Model.Electorate;
-        var g = ctx.Online ?? throw new InvalidOperationException("owned social with \"spread\": \"cascade\" needs the online layer of the social graph (Context.Online).");
-        int n = e.VoterCount, I = e.IssueCount;
-        var opinion = new double[n];
+        var g = ctx.OnlineGraph;
+        int n = e.VoterCount;
+        // Opinions on the cascade's [0, 1] scale: ranks on the first issue.
+        var opinion = Workbench.Networks.ElectorateGraph.IssueRanks(e);
         var seeds = new List<int>();
         double sum = 0;
         for (int i = 0; i < n; i++)
-        {
-            opinion[i] = (double)e.IssuePosition[(long)i * I];
             if (e.PartyId[i] == sponsor) { seeds.Add(i); sum += opinion[i]; }
-        }
         if (seeds.Count == 0) return new bool[n];
-        var result = Workbench.Networks.Cascades.Earned(g, opinion, seeds, sum / seeds.Count, ctx.Cascade, Seeds.Derive(ctx.Seed, SeedLabels.Campaign.EarnedMedia));
+        var result = Workbench.Networks.Cascades.Paid(g, opinion, seeds, sum / seeds.Count, ctx.Cascade, Seeds.Derive(ctx.Seed, label));
         var reached = new bool[n];
         for (int i = 0; i < n; i++) reached[i] = result.Exposures[i] > 0;
         return reached;
     }
+
+    /// <summary>
+    /// Whether <paramref name="ch"/>'s posts reach non-followers through the cascade of the sponsor's post (owned social spreading
+    /// by cascade) — except under influencer seeding, whose plan already names the ties the influencers' own posts reach.
+    /// </summary>
+    private static bool Cascaded(CampaignSpec spec, ChannelSpec ch) =>
+        ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade && spec.Strategy != Strategy.Influencer;
 
     /// <summary>Delivers a plan made by <see cref="Plan"/> (truth: true contact probabilities and responses), adding its shifts to <paramref name="turnoutShift"/> and <paramref name="utilityShift"/>.</summary>
     internal static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
@@ -1113,8 +1167,7 @@ public static class CampaignEngine
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
         var (cumulative, keptByWeek, singleWeek) = Calendar(ctx, spec, channels);
-        // Owned social spreading through the online graph: who the cascade of the sponsor's post reaches.
-        var cascade = channels.Select(ch => ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade ? CascadeReach(ctx, sponsor) : null).ToArray();
+        var cascade = channels.Select(ch => Cascaded(spec, ch) ? CascadeReach(ctx, sponsor) : null).ToArray();
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency, on target, contacts outside the bubble.
         int outside = 3 * CH + 2 + C;
         // With volunteers: the canvass channel's attempts per constituency, after the other totals.

@@ -19,7 +19,7 @@ namespace Workbench.Campaigns;
 /// knows only past results.</para>
 /// <para>Contactability is estimated too: for each group of observed attributes the campaign knows the mean rate at which
 /// attempts through each kind of channel become contacts (its records of past doors knocked, calls made, emails opened
-/// and ads served, by segment). Planning reads only these estimates (<see cref="ContactProbability"/>); whether an
+/// and ads served, by segment). Planning reads only these estimates (<see cref="ContactProbability(ChannelSpec, int, int)"/>); whether an
 /// attempt actually reaches a voter is decided at delivery with the voter's true propensity.</para>
 /// </summary>
 public sealed class CampaignKnowledge
@@ -75,7 +75,14 @@ public sealed class CampaignKnowledge
     /// built), mail always arriving, and owned social reaching voters the campaign believes lean elsewhere only at
     /// <see cref="ChannelSpec.OutOfBubbleReach"/>. It never reads the voter's own propensity.
     /// </summary>
-    public double ContactProbability(ChannelSpec channel, int i, int sponsor)
+    public double ContactProbability(ChannelSpec channel, int i, int sponsor) => ContactProbability(channel, i, sponsor, ChannelSpec.OutOfBubbleReach);
+
+    /// <summary>
+    /// As <see cref="ContactProbability(ChannelSpec, int, int)"/>, with owned social reaching voters the campaign believes lean
+    /// elsewhere at <paramref name="outOfBubbleReach"/> of its followers' rate (for a post spreading by cascade: what the
+    /// campaign's page insights say an earlier post reached in the voter's constituency).
+    /// </summary>
+    public double ContactProbability(ChannelSpec channel, int i, int sponsor, double outOfBubbleReach)
     {
         ArgumentNullException.ThrowIfNull(channel);
         int o = _group[i] * ContactClasses;
@@ -86,7 +93,7 @@ public sealed class CampaignKnowledge
             ChannelKind.Email => _contactRate[o + 2],
             ChannelKind.DirectMail or ChannelKind.SocialPressureMail => 1.0,
             ChannelKind.PaidSocial => _contactRate[o + 3],
-            ChannelKind.OwnedSocial => _contactRate[o + 4] * (EstimatedLean(i) == sponsor ? 1.0 : ChannelSpec.OutOfBubbleReach),
+            ChannelKind.OwnedSocial => _contactRate[o + 4] * (EstimatedLean(i) == sponsor ? 1.0 : outOfBubbleReach),
             ChannelKind.Tv => _contactRate[o + 5],
             _ => 0,
         };

@@ -105,6 +105,23 @@ public static class ElectorateGraph
     }
 
     /// <summary>
+    /// Each voter's position on issue <paramref name="issue"/> as a rank in [0, 1] ((rank + 0.5) / n, ties broken by voter index):
+    /// the opinion scale of cascades (<see cref="CascadeOptions"/>: sharing falls with distance on [0, 1]) and of the online
+    /// layer's issue homophily. Ranks rather than raw positions, whose spread depends on the electorate spec, so that the
+    /// cascade's distance decay means the same on every electorate.
+    /// </summary>
+    public static double[] IssueRanks(Workbench.Electorate.Electorate e, int issue = 0)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        if (issue < 0 || issue >= e.IssueCount) throw new ArgumentOutOfRangeException(nameof(issue), issue, $"the electorate has issues 0..{e.IssueCount - 1}.");
+        int n = e.VoterCount;
+        var order = Enumerable.Range(0, n).OrderBy(i => e.Position(i, issue)).ThenBy(i => i).ToArray();
+        var rank = new double[n];
+        for (int r = 0; r < n; r++) rank[order[r]] = (r + 0.5) / n;
+        return rank;
+    }
+
+    /// <summary>
     /// Exposure diversity: the share of a voter's ties (in <paramref name="g"/>) to voters of another
     /// party, averaged over voters with at least one tie. 0 = perfect echo chamber.
     /// </summary>

@@ -68,6 +68,10 @@ public static class SeedLabels
         public const ulong VolunteerHomes = 13;
         /// <summary>How the campaign's volunteers are routed.</summary>
         public const ulong VolunteerRoutes = 14;
+        /// <summary>Page insights: the cascade of an earlier post, whose reach by constituency the campaign plans with.</summary>
+        public const ulong PageInsights = 15;
+        /// <summary>The default online graph built when a campaign's context was given none.</summary>
+        public const ulong OnlineGraph = 16;
     }
 
     /// <summary>Labels under a simulated field experiment's seed.</summary>

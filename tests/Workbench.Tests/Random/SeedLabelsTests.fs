@@ -32,7 +32,7 @@ let tests =
                     "Replicate.Oversight", 6UL; "Replicate.ElectionDraw", 7UL; "Replicate.MessageSpace", 9UL; "Replicate.MessageChoice", 10UL
                     "Replicate.Psychographics", 11UL; "Replicate.ForecastSwing", 12UL; "Replicate.HouseEffect", 13UL; "Replicate.OpinionDrift", 14UL
                     "ReplicateColumn.ArchiveAd", 7UL
-                    "Campaign.EarnedMedia", 12UL; "Campaign.VolunteerHomes", 13UL; "Campaign.VolunteerRoutes", 14UL
+                    "Campaign.EarnedMedia", 12UL; "Campaign.VolunteerHomes", 13UL; "Campaign.VolunteerRoutes", 14UL; "Campaign.PageInsights", 15UL; "Campaign.OnlineGraph", 16UL
                     "FieldExperiment.ElectionDay", 100UL ]
             Expect.equal all expected "every label, at the value shipped results were derived with"
         }
