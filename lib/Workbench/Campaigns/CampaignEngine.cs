@@ -157,7 +157,7 @@ public static class CampaignEngine
             var resp = ctx.Responses.For(sponsor, Messaged(ctx, ch));
             var v = values[c] = new double[n];
             var cost = costs[c] = new double[n];
-            var contact = EstimatedContact(ctx, ch, sponsor);
+            var contact = EstimatedContact(ctx, ch, sponsor, spec.Strategy);
             var (kept, keptInTest) = PersuasionKept(ctx, spec, ch);
             // Contacts in the message test's weeks carry the average variant: the channel's own response.
             bool test = keptInTest != 0;
@@ -310,16 +310,19 @@ public static class CampaignEngine
     /// <see cref="CampaignKnowledge.ContactProbability(ChannelSpec, int, int)"/> for individual regimes, its mean over all voters under an aggregated
     /// regime (where the campaign cannot tell voters apart below a cell). Never a voter's true propensity.
     /// </summary>
-    internal static double[] EstimatedContact(Context ctx, ChannelSpec ch, int sponsor)
+    internal static double[] EstimatedContact(Context ctx, ChannelSpec ch, int sponsor, Strategy strategy = Strategy.Microtarget)
     {
         var e = ctx.Model.Electorate;
         int n = e.VoterCount;
         var contact = new double[n];
         // Owned posts spreading by cascade: the campaign believes a non-follower is reached at the rate its page insights
-        // report for the voter's constituency (what an earlier post reached), not at a constant.
-        var insights = ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade && ctx.PlansByInsights ? PageInsights(ctx, sponsor) : null;
+        // report for the voter's constituency (what an earlier post reached), not at a constant. Influencers' posts reach
+        // their own ties directly: every tie at the platform use the campaign's records give.
+        bool influencer = strategy == Strategy.Influencer && ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade;
+        var insights = !influencer && Cascaded(strategy, ch) && ctx.PlansByInsights ? PageInsights(ctx, sponsor) : null;
         for (int i = 0; i < n; i++)
-            contact[i] = insights is null ? ctx.Knowledge.ContactProbability(ch, i, sponsor) : ctx.Knowledge.ContactProbability(ch, i, sponsor, insights[e.Constituency[i]]);
+            contact[i] = influencer ? ctx.Knowledge.ContactProbability(ch, i, sponsor, 1.0)
+                : insights is null ? ctx.Knowledge.ContactProbability(ch, i, sponsor) : ctx.Knowledge.ContactProbability(ch, i, sponsor, insights[e.Constituency[i]]);
         if (ctx.Data.Regime.Aggregated)
         {
             double mean = 0;
@@ -358,7 +361,7 @@ public static class CampaignEngine
             for (int c = 0; c < channels.Count; c++)
             {
                 var ch = channels[c]; var resp = ctx.Responses.For(sponsor, Messaged(ctx, ch));
-                var contact = EstimatedContact(ctx, ch, sponsor);
+                var contact = EstimatedContact(ctx, ch, sponsor, spec.Strategy);
                 var (kept, keptInTest) = PersuasionKept(ctx, spec, ch);
                 // The persuasion reaching election day per contact: the chosen message's after the test, the average variant's in it.
                 double utilKept = keptInTest != 0 ? resp.Utility * kept + ctx.Responses.For(sponsor, ch).Utility * keptInTest : resp.Utility * kept;
@@ -923,7 +926,7 @@ public static class CampaignEngine
         {
             var ch = channels[c];
             units[c] = Units(ctx, strategy, ch, values[c], out int U, out kinds[c]);
-            var contact = EstimatedContact(ctx, ch, sponsor);
+            var contact = EstimatedContact(ctx, ch, sponsor, strategy);
             uValue[c] = new double[U]; uCost[c] = new double[U]; uSize[c] = new long[U]; ratio[c] = new double[U]; uRepeat[c] = new double[U];
             var qWeight = new double[U];
             for (int i = 0; i < n; i++)
@@ -1147,8 +1150,18 @@ public static class CampaignEngine
     /// Whether <paramref name="ch"/>'s posts reach non-followers through the cascade of the sponsor's post (owned social spreading
     /// by cascade) — except under influencer seeding, whose plan already names the ties the influencers' own posts reach.
     /// </summary>
-    private static bool Cascaded(CampaignSpec spec, ChannelSpec ch) =>
-        ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade && spec.Strategy != Strategy.Influencer;
+    private static bool Cascaded(Strategy strategy, ChannelSpec ch) =>
+        ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade && strategy != Strategy.Influencer;
+
+    /// <summary>
+    /// The true probability that one attempt on voter <paramref name="i"/> becomes a contact: the channel's own rule, except that an
+    /// influencer's tie (<paramref name="direct"/>) sees the post at their own platform use, and a non-follower of a post spreading by
+    /// cascade sees it, at their own platform use, only when the cascade reached them (<paramref name="reached"/>).
+    /// </summary>
+    private static double TrueContact(Electorate.Electorate e, ChannelSpec ch, int i, int sponsor, bool direct, bool[]? reached) =>
+        direct ? ch.ContactProbability(e, i, e.PartyId[i])
+        : reached is not null && e.PartyId[i] != sponsor ? (reached[i] ? ch.ContactProbability(e, i, e.PartyId[i]) : 0)
+        : ch.ContactProbability(e, i, sponsor);
 
     /// <summary>Delivers a plan made by <see cref="Plan"/> (truth: true contact probabilities and responses), adding its shifts to <paramref name="turnoutShift"/> and <paramref name="utilityShift"/>.</summary>
     internal static CampaignOutcome Deliver(Context ctx, CampaignSpec spec, IReadOnlyList<ChannelSpec> channels, int sponsor, int campaignIndex,
@@ -1167,7 +1180,9 @@ public static class CampaignEngine
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
         var (cumulative, keptByWeek, singleWeek) = Calendar(ctx, spec, channels);
-        var cascade = channels.Select(ch => Cascaded(spec, ch) ? CascadeReach(ctx, sponsor) : null).ToArray();
+        var cascade = channels.Select(ch => Cascaded(spec.Strategy, ch) ? CascadeReach(ctx, sponsor) : null).ToArray();
+        // Influencers' posts reach their ties directly, each at the tie's own platform use.
+        var direct = channels.Select(ch => spec.Strategy == Strategy.Influencer && ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade).ToArray();
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency, on target, contacts outside the bubble.
         int outside = 3 * CH + 2 + C;
         // With volunteers: the canvass channel's attempts per constituency, after the other totals.
@@ -1191,9 +1206,7 @@ public static class CampaignEngine
                     }
                     if (a == 0) continue;
                     var ch = channels[c]; var resp = responses[c];
-                    double cp = cascade[c] is { } reached0 && e.PartyId[i] != sponsor
-                        ? (reached0[i] ? ch.ContactProbability(e, i, e.PartyId[i]) : 0) // seen through the cascade at the voter's own platform use
-                        : ch.ContactProbability(e, i, sponsor);
+                    double cp = TrueContact(e, ch, i, sponsor, direct[c], cascade[c]);
                     var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Contact, campaignIndex, c), (ulong)i);
                     int contacts = 0;
                     double logit = 0, util = 0;
