@@ -318,10 +318,10 @@ public static class CampaignEngine
         // Owned posts spreading by cascade: the campaign believes a non-follower is reached at the rate its page insights
         // report for the voter's constituency (what an earlier post reached), not at a constant. Influencers' posts reach
         // their own ties directly: every tie at the platform use the campaign's records give.
-        bool influencer = strategy == Strategy.Influencer && ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade;
-        var insights = !influencer && Cascaded(strategy, ch) && ctx.PlansByInsights ? PageInsights(ctx, sponsor) : null;
+        var reach = ReachOf(strategy, ch);
+        var insights = reach == OwnedReach.Cascade && ctx.PlansByInsights ? PageInsights(ctx, sponsor) : null;
         for (int i = 0; i < n; i++)
-            contact[i] = influencer ? ctx.Knowledge.ContactProbability(ch, i, sponsor, 1.0)
+            contact[i] = reach == OwnedReach.Ties ? ctx.Knowledge.ContactProbability(ch, i, sponsor, 1.0)
                 : insights is null ? ctx.Knowledge.ContactProbability(ch, i, sponsor) : ctx.Knowledge.ContactProbability(ch, i, sponsor, insights[e.Constituency[i]]);
         if (ctx.Data.Regime.Aggregated)
         {
@@ -1146,20 +1146,29 @@ public static class CampaignEngine
         return reached;
     }
 
-    /// <summary>
-    /// Whether <paramref name="ch"/>'s posts reach non-followers through the cascade of the sponsor's post (owned social spreading
-    /// by cascade) — except under influencer seeding, whose plan already names the ties the influencers' own posts reach.
-    /// </summary>
-    private static bool Cascaded(Strategy strategy, ChannelSpec ch) =>
-        ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade && strategy != Strategy.Influencer;
+    /// <summary>How a channel's attempts reach voters who do not follow the sponsor.</summary>
+    private enum OwnedReach
+    {
+        /// <summary>The channel's own rule (<see cref="ChannelSpec.ContactProbability"/>): every channel but owned social spreading by cascade.</summary>
+        ChannelRule,
+        /// <summary>Owned social spreading by cascade: a non-follower only when the cascade of the sponsor's post reaches them.</summary>
+        Cascade,
+        /// <summary>Owned social spreading by cascade under influencer seeding: the plan names the influencers' own ties, each reached directly.</summary>
+        Ties,
+    }
+
+    /// <summary>How <paramref name="ch"/> reaches non-followers under <paramref name="strategy"/>: the one place planning and delivery decide it.</summary>
+    private static OwnedReach ReachOf(Strategy strategy, ChannelSpec ch) =>
+        ch.Kind != ChannelKind.OwnedSocial || ch.Spread != Spread.Cascade ? OwnedReach.ChannelRule
+        : strategy == Strategy.Influencer ? OwnedReach.Ties : OwnedReach.Cascade;
 
     /// <summary>
     /// The true probability that one attempt on voter <paramref name="i"/> becomes a contact: the channel's own rule, except that an
-    /// influencer's tie (<paramref name="direct"/>) sees the post at their own platform use, and a non-follower of a post spreading by
-    /// cascade sees it, at their own platform use, only when the cascade reached them (<paramref name="reached"/>).
+    /// influencer's tie sees the post at their own platform use, and a non-follower of a post spreading by cascade sees it, at their
+    /// own platform use, only when the cascade reached them (<paramref name="reached"/>).
     /// </summary>
-    private static double TrueContact(Electorate.Electorate e, ChannelSpec ch, int i, int sponsor, bool direct, bool[]? reached) =>
-        direct ? ch.ContactProbability(e, i, e.PartyId[i])
+    private static double TrueContact(Electorate.Electorate e, ChannelSpec ch, int i, int sponsor, OwnedReach reach, bool[]? reached) =>
+        reach == OwnedReach.Ties ? ch.ContactProbability(e, i, e.PartyId[i])
         : reached is not null && e.PartyId[i] != sponsor ? (reached[i] ? ch.ContactProbability(e, i, e.PartyId[i]) : 0)
         : ch.ContactProbability(e, i, sponsor);
 
@@ -1180,9 +1189,8 @@ public static class CampaignEngine
         var spill = new float[n];
         bool anySpill = channels.Any(ch => ch.HouseholdSpillover > 0);
         var (cumulative, keptByWeek, singleWeek) = Calendar(ctx, spec, channels);
-        var cascade = channels.Select(ch => Cascaded(spec.Strategy, ch) ? CascadeReach(ctx, sponsor) : null).ToArray();
-        // Influencers' posts reach their ties directly, each at the tie's own platform use.
-        var direct = channels.Select(ch => spec.Strategy == Strategy.Influencer && ch.Kind == ChannelKind.OwnedSocial && ch.Spread == Spread.Cascade).ToArray();
+        var reach = channels.Select(ch => ReachOf(spec.Strategy, ch)).ToArray();
+        var cascade = reach.Select(r => r == OwnedReach.Cascade ? CascadeReach(ctx, sponsor) : null).ToArray();
         // Per chunk: spend[CH], attempts[CH], contacts[CH], voters contacted, spend per constituency, on target, contacts outside the bubble.
         int outside = 3 * CH + 2 + C;
         // With volunteers: the canvass channel's attempts per constituency, after the other totals.
@@ -1206,7 +1214,7 @@ public static class CampaignEngine
                     }
                     if (a == 0) continue;
                     var ch = channels[c]; var resp = responses[c];
-                    double cp = TrueContact(e, ch, i, sponsor, direct[c], cascade[c]);
+                    double cp = TrueContact(e, ch, i, sponsor, reach[c], cascade[c]);
                     var rng = new RandomStream(ctx.Seed, StreamIds.Campaign(StreamIds.CampaignStream.Contact, campaignIndex, c), (ulong)i);
                     int contacts = 0;
                     double logit = 0, util = 0;

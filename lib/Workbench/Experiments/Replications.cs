@@ -303,7 +303,7 @@ public static class Replications
             sdF.Add(sf); sdP.Add(sp); evenness.Add(sp / sf);
         }
         double Mean(List<double> x) => x.Average();
-        double Se(List<double> x) { double mu = x.Average(); return Math.Sqrt(x.Sum(v => (v - mu) * (v - mu)) / (x.Count - 1) / x.Count); }
+        static double Se(List<double> x) => StandardError(x);
         string how = string.Create(CultureInfo.InvariantCulture, $"scenario fptp-vs-pr (westminster-like, {seats} seats, {voters:N0} voters, {replicates} replicates, seed {sc.Seed})");
         string Reps(List<double> x, string f) => string.Join(", ", x.Select(v => v.ToString(f, CultureInfo.InvariantCulture)));
         const ReplicationKind Oos = ReplicationKind.OutOfSample;
@@ -325,6 +325,12 @@ public static class Replications
             string.Create(CultureInfo.InvariantCulture, $"{how}: standard deviation across seats of expected turnout (baseline plus the campaign's change) with the D'Hondt-optimised campaign ÷ with the FPTP-optimised one; per replicate {Reps(evenness, "F3")} (SD {Reps(sdP, "F4")} vs {Reps(sdF, "F4")}). Under PR every vote counts about equally wherever it is cast, so mobilisation should not follow seat closeness (Cox 1999); qualitative: the ratio must be below 1 by more than 3 standard errors over replicates"),
             Oos, ReplicationTest.Below) { DependsOn = CampaignParameters };
     }
+
+    /// <summary>Sample variance of <paramref name="x"/> (denominator n − 1).</summary>
+    private static double SampleVariance(IReadOnlyCollection<double> x) { double mu = x.Average(); return x.Sum(v => (v - mu) * (v - mu)) / (x.Count - 1); }
+
+    /// <summary>Standard error of the mean of <paramref name="x"/> (over replicates or seeds).</summary>
+    private static double StandardError(IReadOnlyCollection<double> x) => Math.Sqrt(SampleVariance(x) / x.Count);
 
     /// <summary>Bond et al. (2012): ≈ 280,000 votes through friends against ≈ 60,000 directly.</summary>
     public const double BondIndirectToDirect = 280_000.0 / 60_000.0;
@@ -366,7 +372,7 @@ public static class Replications
         var runs = SocialContagionRuns(voters, replicates, threads, cascade, graph);
         var ratio = runs.Select(r => r.Ratio).ToArray();
         double mean = ratio.Average();
-        double se = Math.Sqrt(ratio.Sum(v => (v - mean) * (v - mean)) / (ratio.Length - 1) / ratio.Length);
+        double se = StandardError(ratio);
         double bond = BondIndirectToDirect;
         string comparison = Math.Abs(mean - bond) <= 3 * se
             ? "near it (within 3 standard errors)"
@@ -569,9 +575,8 @@ public static class Replications
     {
         const string src = "Sîrbu, Pedreschi, Giannotti & Kertész (2019), PLoS ONE 14(3)";
         static double Mean(double[] x) => x.Average();
-        static double Var(double[] x) { double mu = x.Average(); return x.Sum(v => (v - mu) * (v - mu)) / (x.Length - 1); }
-        static double Se(double[] x) => Math.Sqrt(Var(x) / x.Length);
-        static double SeDiff(double[] a, double[] b) => Math.Sqrt(Var(a) / a.Length + Var(b) / b.Length);
+        static double Se(double[] x) => StandardError(x);
+        static double SeDiff(double[] a, double[] b) => Math.Sqrt(SampleVariance(a) / a.Length + SampleVariance(b) / b.Length);
         string setup = string.Create(CultureInfo.InvariantCulture, $"complete graph of {AlgorithmicBiasAgents}, μ = 0.5, uniform initial opinions, seeds 1–{AlgorithmicBiasSeeds}, run as NDlib's AlgorithmicBiasModel (its authors include Sîrbu): one step is N interactions, partner weight max(|Δ|, 10⁻⁵)^(−γ), stop after 1,000 consecutive steps in which no opinion moved by 10⁻⁵ or more, or at 100,000 steps; effective number of clusters 1/Σ s², opinions closer than {OpinionMetrics.ClusterGap} in one cluster");
         string[] deps = ["OpinionParameters.steps", "OpinionParameters.tolerance", "OpinionParameters.steadySteps", "OpinionParameters.biasFloor"];
         const ReplicationKind Oos = ReplicationKind.OutOfSample;
